@@ -1,0 +1,180 @@
+/* contest.c - leaderboard ranking (see contest.h for the order). */
+#include "contest.h"
+
+#include <stdlib.h>
+
+#include "util.h"
+
+int64_t contest_effective_duration_ms(const struct contest_attempt *a)
+{
+	if (a->expired)
+		return a->deadline - a->started_at;
+	if (a->duration_ms >= 0)
+		return a->duration_ms;
+	return a->finished_at - a->started_at;
+}
+
+int64_t contest_effective_submitted_at(const struct contest_attempt *a)
+{
+	return a->expired ? a->deadline : a->finished_at;
+}
+
+bool contest_is_full_score(const struct contest_attempt *a)
+{
+	return a->max_score > 0 && a->score >= a->max_score - CONTEST_SCORE_EPSILON;
+}
+
+static int cmp_i64(int64_t x, int64_t y)
+{
+	return x < y ? -1 : x > y;
+}
+
+int contest_entry_compare(const struct contest_attempt *attempts, const struct contest_entry *x,
+			  const struct contest_entry *y)
+{
+	const struct contest_attempt *ax = &attempts[x->attempt_index];
+	const struct contest_attempt *ay = &attempts[y->attempt_index];
+	double d = ax->score - ay->score;
+	if (d > CONTEST_SCORE_EPSILON)
+		return -1;
+	if (d < -CONTEST_SCORE_EPSILON)
+		return 1;
+	/* -1 means "no prediction" and must rank after every distance. */
+	if (x->prediction_distance != y->prediction_distance) {
+		if (x->prediction_distance < 0)
+			return 1;
+		if (y->prediction_distance < 0)
+			return -1;
+		return cmp_i64(x->prediction_distance, y->prediction_distance);
+	}
+	int c = cmp_i64(x->duration_ms, y->duration_ms);
+	if (c)
+		return c;
+	return cmp_i64(x->submitted_at, y->submitted_at);
+}
+
+/* qsort_r's context: the attempts the entries index. */
+struct sort_ctx {
+	const struct contest_attempt *attempts;
+};
+
+static int by_participant_then_order(const void *pa, const void *pb, void *ctx)
+{
+	const struct contest_attempt *attempts = ((struct sort_ctx *)ctx)->attempts;
+	const struct contest_entry *x = pa, *y = pb;
+	int c = cmp_i64(attempts[x->attempt_index].participant_id,
+			attempts[y->attempt_index].participant_id);
+	if (c)
+		return c;
+	c = contest_entry_compare(attempts, x, y);
+	if (c)
+		return c;
+	return x->attempt_index < y->attempt_index ? -1 : x->attempt_index > y->attempt_index;
+}
+
+static int by_order_then_participant(const void *pa, const void *pb, void *ctx)
+{
+	const struct contest_attempt *attempts = ((struct sort_ctx *)ctx)->attempts;
+	const struct contest_entry *x = pa, *y = pb;
+	int c = contest_entry_compare(attempts, x, y);
+	if (c)
+		return c;
+	return cmp_i64(attempts[x->attempt_index].participant_id,
+		       attempts[y->attempt_index].participant_id);
+}
+
+static int64_t abs_diff(int64_t a, int64_t b)
+{
+	return a > b ? a - b : b - a;
+}
+
+size_t contest_leaderboard(const struct contest_attempt *attempts, size_t n,
+			   const struct contest_rules *rules, struct contest_entry **out,
+			   int64_t *full_score_count)
+{
+	struct contest_entry *all = NULL;
+	size_t kept = 0, count = 0;
+	int64_t full = 0;
+	struct sort_ctx sort = {attempts};
+	*out = NULL;
+	if (n)
+		all = xcalloc(n, sizeof *all);
+	for (size_t i = 0; i < n; i++) {
+		const struct contest_attempt *a = &attempts[i];
+		int64_t submitted = contest_effective_submitted_at(a);
+		if (rules->has_cutoff && submitted >= rules->cutoff_ms)
+			continue;
+		all[kept].attempt_index = i;
+		all[kept].duration_ms = contest_effective_duration_ms(a);
+		all[kept].submitted_at = submitted;
+		all[kept].prediction_distance = -1;
+		kept++;
+	}
+	if (!kept)
+		goto out;
+	/* Group each participant's attempts. F depends only on whether a
+	 * participant has any full-score attempt (score is the first key, so a
+	 * full score is always the best), so it is counted before distances are
+	 * known; the groups are then re-sorted with distances to pick each best. */
+	qsort_r(all, kept, sizeof *all, by_participant_then_order, &sort);
+	for (size_t i = 0; i < kept; i++) {
+		const struct contest_attempt *a = &attempts[all[i].attempt_index];
+		bool first = i == 0 || attempts[all[i - 1].attempt_index].participant_id !=
+					       a->participant_id;
+		bool any_full = false;
+		if (!first)
+			continue;
+		for (size_t j = i; j < kept && attempts[all[j].attempt_index].participant_id ==
+							  a->participant_id;
+		     j++)
+			any_full = any_full || contest_is_full_score(&attempts[all[j].attempt_index]);
+		full += any_full;
+	}
+	if (rules->use_prediction) {
+		for (size_t i = 0; i < kept; i++) {
+			const struct contest_attempt *a = &attempts[all[i].attempt_index];
+			if (a->has_prediction)
+				all[i].prediction_distance = abs_diff(a->prediction, full);
+		}
+		qsort_r(all, kept, sizeof *all, by_participant_then_order, &sort);
+	}
+	for (size_t i = 0; i < kept; i++) {
+		if (i && attempts[all[i - 1].attempt_index].participant_id ==
+				 attempts[all[i].attempt_index].participant_id)
+			continue;
+		all[count++] = all[i];
+	}
+	qsort_r(all, count, sizeof *all, by_order_then_participant, &sort);
+	for (size_t i = 0; i < count; i++) {
+		bool tied = i && contest_entry_compare(attempts, &all[i - 1], &all[i]) == 0;
+		all[i].rank = tied ? all[i - 1].rank : (int64_t)i + 1;
+		all[i].unit_rank = 0;
+	}
+	*out = all;
+	all = NULL;
+out:
+	free(all);
+	if (full_score_count)
+		*full_score_count = full;
+	return count;
+}
+
+size_t contest_rank_within(const struct contest_attempt *attempts, struct contest_entry *entries,
+			   size_t n, bool (*member)(const struct contest_entry *e, void *ctx),
+			   void *ctx)
+{
+	size_t members = 0;
+	const struct contest_entry *prev = NULL;
+	for (size_t i = 0; i < n; i++) {
+		struct contest_entry *e = &entries[i];
+		if (!member(e, ctx)) {
+			e->unit_rank = 0;
+			continue;
+		}
+		members++;
+		bool tied = prev && contest_entry_compare(attempts, prev, e) == 0;
+		e->unit_rank = tied ? prev->unit_rank : (int64_t)members;
+		prev = e;
+	}
+	return members;
+}

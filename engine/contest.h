@@ -1,0 +1,87 @@
+/* contest.h - contest leaderboards as pure functions over arrays of
+ * attempts: picking each participant's best attempt, ordering, shared ranks,
+ * ranks inside a unit's subtree, and the freeze cut-off. No I/O, no clock.
+ *
+ * The order (api.md "Contests"), best first:
+ *   1. higher score;
+ *   2. when the contest asks a prediction: smaller |prediction - F|, where F
+ *      is the number of participants whose best attempt has a full score;
+ *      an attempt without a prediction ranks after any with one;
+ *   3. shorter duration;
+ *   4. earlier submission.
+ * An expired attempt counts with duration = deadline - start and submission
+ * time = its deadline. Entries equal on every key share a rank ("1, 1, 3"). */
+#ifndef QUIZ_CONTEST_H
+#define QUIZ_CONTEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Scores closer than this are equal (scores are sums of fractions). */
+#define CONTEST_SCORE_EPSILON 1e-9
+
+/* One completed (submitted or expired) attempt. */
+struct contest_attempt {
+	int64_t participant_id; /* same value for every attempt of one person */
+	bool expired;
+	double score;
+	double max_score;
+	int correct_count;
+	bool has_prediction;
+	int64_t prediction;
+	int64_t started_at;     /* ms since the epoch */
+	int64_t deadline;
+	int64_t finished_at;    /* submission time; ignored when expired */
+	int64_t duration_ms;    /* as recorded; ignored when expired */
+};
+
+/* One leaderboard line: a participant's best attempt. */
+struct contest_entry {
+	size_t attempt_index;   /* into the array given to contest_leaderboard */
+	int64_t rank;           /* 1-based overall rank, shared by equal entries */
+	int64_t unit_rank;      /* set by contest_rank_within; 0 outside it */
+	int64_t duration_ms;    /* effective (see above) */
+	int64_t submitted_at;   /* effective (see above) */
+	int64_t prediction_distance; /* |prediction - F|, or -1 when none/unused */
+};
+
+struct contest_rules {
+	bool use_prediction;    /* the contest asks a prediction question */
+	bool has_cutoff;        /* frozen: ignore attempts submitted at/after cutoff */
+	int64_t cutoff_ms;
+};
+
+/* The duration an attempt counts with: deadline - start when expired,
+ * otherwise the recorded duration (finished_at - started_at when that is
+ * negative or absent, i.e. < 0). */
+int64_t contest_effective_duration_ms(const struct contest_attempt *a);
+/* The submission time an attempt counts with: its deadline when expired,
+ * otherwise finished_at. */
+int64_t contest_effective_submitted_at(const struct contest_attempt *a);
+/* True when the attempt scored the maximum (and the maximum is positive). */
+bool contest_is_full_score(const struct contest_attempt *a);
+
+/* Builds the ranked leaderboard of attempts[0..n): one entry per
+ * participant (their best attempt by the order above), sorted best first,
+ * with shared ranks. Attempts at or after the rules' cutoff are ignored.
+ * *full_score_count (may be NULL) receives F. Returns the number of entries
+ * and a new array in *out (caller frees; NULL when there are none). */
+size_t contest_leaderboard(const struct contest_attempt *attempts, size_t n,
+			   const struct contest_rules *rules, struct contest_entry **out,
+			   int64_t *full_score_count);
+
+/* Compares two entries of one leaderboard: < 0 when x ranks before y, 0
+ * when they share a rank. attempts is the array the entries index. */
+int contest_entry_compare(const struct contest_attempt *attempts, const struct contest_entry *x,
+			  const struct contest_entry *y);
+
+/* Assigns unit_rank to the entries for which member(entry, ctx) is true,
+ * ranking them among themselves with shared ranks; others get 0. entries
+ * must be sorted as contest_leaderboard returns them. Returns the number of
+ * members. */
+size_t contest_rank_within(const struct contest_attempt *attempts, struct contest_entry *entries,
+			   size_t n, bool (*member)(const struct contest_entry *e, void *ctx),
+			   void *ctx);
+
+#endif
