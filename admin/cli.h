@@ -1,0 +1,46 @@
+/* cli.h - what quizadm's commands share: the open database, the hashing
+ * pool (started on first use), and small helpers for options and files.
+ * Each command lives in its own admin/cmd_*.c and is listed in quizadm.c. */
+#ifndef QUIZ_CLI_H
+#define QUIZ_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct auth;
+struct db;
+
+struct cli {
+	const char *db_path;
+	const char *data_dir; /* --data-dir, or the database's directory */
+	struct db *db;
+	struct auth *auth;
+};
+
+/* The hashing pool with the default parameters (started on first call);
+ * NULL when it cannot start (message printed). */
+struct auth *cli_auth(struct cli *cli);
+/* The value of --name in argv (argv[0] is the command word), or def. */
+const char *cli_opt(int argc, char **argv, const char *name, const char *def);
+/* True when the bare flag --name is present. */
+bool cli_flag(int argc, char **argv, const char *name);
+/* The first argument that is neither an option nor an option's value
+ * (skipping the first `skip` words), or NULL. */
+const char *cli_arg(int argc, char **argv, int skip);
+/* Reads a whole file ("-" for standard input); NULL with a message printed.
+ * Caller frees. */
+char *cli_read_file(const char *path, size_t *len);
+/* Prints "quizadm: <message>" to standard error; returns 1 (the exit code). */
+int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+typedef int (*cli_command)(struct cli *cli, int argc, char **argv);
+
+/* The commands (each in its own file). */
+int cmd_init(struct cli *cli, int argc, char **argv);
+int cmd_user_add(struct cli *cli, int argc, char **argv);
+int cmd_units_import(struct cli *cli, int argc, char **argv);
+int cmd_users_import(struct cli *cli, int argc, char **argv);
+int cmd_backup(struct cli *cli, int argc, char **argv);
+int cmd_demo(struct cli *cli, int argc, char **argv);
+
+#endif

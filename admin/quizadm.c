@@ -1,0 +1,164 @@
+/* quizadm.c - the administrator's command-line tool: opens the database
+ * (migrating it), then runs one command from the table below. Exits 0 on
+ * success, non-zero with a one-line message on standard error otherwise. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth.h"
+#include "cli.h"
+#include "db.h"
+#include "util.h"
+
+struct command {
+	const char *word;
+	const char *sub; /* NULL: a one-word command */
+	cli_command run;
+	const char *usage;
+};
+
+static const struct command commands[] = {
+	{"init", NULL, cmd_init, "init"},
+	{"user", "add", cmd_user_add,
+	 "user add --username U --password P --role admin|unit_admin|participant [--full-name N] "
+	 "[--unit CODE] [--audience A]"},
+	{"units", "import", cmd_units_import, "units import FILE.csv|FILE.json"},
+	{"users", "import", cmd_users_import, "users import FILE.csv|FILE.json"},
+	{"backup", NULL, cmd_backup, "backup DEST"},
+	{"demo", NULL, cmd_demo, "demo [--banks DIR]   (demo province, people and banks; once)"},
+};
+
+static void usage(FILE *f)
+{
+	fputs("usage: quizadm --db PATH [--data-dir DIR] COMMAND ...\ncommands:\n", f);
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		fprintf(f, "  %s\n", commands[i].usage);
+}
+
+int cli_fail(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("quizadm: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	return 1;
+}
+
+struct auth *cli_auth(struct cli *cli)
+{
+	if (!cli->auth) {
+		struct auth_config cfg;
+		auth_config_defaults(&cfg);
+		cli->auth = auth_new(&cfg);
+		if (!cli->auth)
+			cli_fail("cannot start password hashing");
+	}
+	return cli->auth;
+}
+
+const char *cli_opt(int argc, char **argv, const char *name, const char *def)
+{
+	for (int i = 1; i + 1 < argc; i++)
+		if (strcmp(argv[i], name) == 0)
+			return argv[i + 1];
+	return def;
+}
+
+bool cli_flag(int argc, char **argv, const char *name)
+{
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], name) == 0)
+			return true;
+	return false;
+}
+
+const char *cli_arg(int argc, char **argv, int skip)
+{
+	for (int i = skip; i < argc; i++) {
+		if (strncmp(argv[i], "--", 2) == 0) {
+			i++; /* its value */
+			continue;
+		}
+		return argv[i];
+	}
+	return NULL;
+}
+
+char *cli_read_file(const char *path, size_t *len)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	if (!f) {
+		cli_fail("cannot open %s", path);
+		return NULL;
+	}
+	struct strbuf sb;
+	sb_init(&sb);
+	char buf[65536];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+		sb_append(&sb, buf, n);
+	bool err = ferror(f);
+	if (f != stdin)
+		fclose(f);
+	if (err) {
+		sb_cleanup(&sb);
+		cli_fail("cannot read %s", path);
+		return NULL;
+	}
+	*len = sb.len;
+	return sb_steal(&sb);
+}
+
+int main(int argc, char **argv)
+{
+	struct cli cli = {0};
+	int i = 1;
+	for (; i + 1 < argc && strncmp(argv[i], "--", 2) == 0; i += 2) {
+		if (strcmp(argv[i], "--db") == 0)
+			cli.db_path = argv[i + 1];
+		else if (strcmp(argv[i], "--data-dir") == 0)
+			cli.data_dir = argv[i + 1];
+		else
+			break;
+	}
+	if (i < argc && (!strcmp(argv[i], "--help") || !strcmp(argv[i], "help"))) {
+		usage(stdout);
+		return 0;
+	}
+	if (!cli.db_path || i >= argc) {
+		usage(stderr);
+		return 2;
+	}
+	const struct command *cmd = NULL;
+	for (size_t k = 0; k < sizeof commands / sizeof commands[0]; k++) {
+		const struct command *c = &commands[k];
+		if (strcmp(argv[i], c->word) != 0)
+			continue;
+		if (!c->sub || (i + 1 < argc && strcmp(argv[i + 1], c->sub) == 0)) {
+			cmd = c;
+			break;
+		}
+	}
+	if (!cmd) {
+		cli_fail("unknown command '%s%s%s' (see quizadm --help)", argv[i],
+			 i + 1 < argc ? " " : "", i + 1 < argc ? argv[i + 1] : "");
+		return 2;
+	}
+	char err[512];
+	cli.db = db_open(cli.db_path, err, sizeof err);
+	if (!cli.db)
+		return cli_fail("%s", err);
+	if (db_migrate(cli.db)) {
+		int rc = cli_fail("%s", db_errmsg(cli.db));
+		db_close(cli.db);
+		return rc;
+	}
+	int skip = cmd->sub ? 2 : 1;
+	int rc = cmd->run(&cli, argc - i - (skip - 1), argv + i + (skip - 1));
+	auth_free(cli.auth);
+	db_close(cli.db);
+	return rc;
+}

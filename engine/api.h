@@ -1,0 +1,47 @@
+/* api.h - the HTTP handlers, one per route of routes.c. Each validates its
+ * input, calls the domain and storage modules, and builds the JSON of
+ * api.md. Role checks already ran (see http.h). */
+#ifndef QUIZ_API_H
+#define QUIZ_API_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "http.h"
+
+/* routes.c */
+extern const struct route api_routes[];
+extern const size_t api_nroutes;
+
+/* Shared helpers (api_common.c). */
+/* {"id","username","full_name","role","unit_code","audience"}: new reference. */
+json_t *api_user_json(const struct db_user *u);
+/* True when the caller may act on a unit with this path: admins anywhere,
+ * unit_admins inside their own subtree. */
+bool api_can_manage_unit(const struct req *r, const char *unit_path);
+/* The string field name of obj, or NULL after filling out with a 400 naming
+ * the field. max_bytes bounds its UTF-8 length; required: absent is an error. */
+const char *api_string_field(json_t *obj, const char *name, size_t max_bytes, bool required,
+			     struct resp *out);
+/* True when the request body is CSV (by Content-Type). */
+bool api_body_is_csv(const struct req *r);
+
+/* api_service.c */
+int api_healthz(struct req *r, struct resp *out);
+int api_metrics(struct req *r, struct resp *out);
+
+/* api_account.c */
+int api_login(struct req *r, struct resp *out);
+int api_logout(struct req *r, struct resp *out);
+int api_register(struct req *r, struct resp *out);
+int api_me(struct req *r, struct resp *out);
+int api_change_password(struct req *r, struct resp *out);
+/* Appends the login counters to a Prometheus exposition. */
+void api_account_metrics(struct strbuf *sb);
+
+/* api_admin.c */
+int api_admin_units(struct req *r, struct resp *out);
+int api_admin_headcounts(struct req *r, struct resp *out);
+int api_admin_users(struct req *r, struct resp *out);
+
+#endif

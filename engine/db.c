@@ -1,0 +1,244 @@
+/* db.c - connection, statement cache, transactions, migrations, backup. */
+#include "db_priv.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+struct migration {
+	const char *name;
+	const char *sql;
+};
+
+/* Append only: a released version's SQL never changes. */
+static const struct migration migrations[] = {
+	{"accounts and units", db_sql_accounts},
+	{"banks, quizzes and attempts", db_sql_quizzes},
+	{"plans, certificates and reports", db_sql_reports},
+};
+#define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
+
+static const char SQL_PRAGMAS[] =
+	"PRAGMA journal_mode=WAL;"
+	"PRAGMA synchronous=FULL;"
+	"PRAGMA foreign_keys=ON;"
+	"PRAGMA temp_store=MEMORY;"
+	"PRAGMA cache_size=-16000;";
+
+static void set_err(struct db *db, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void set_err(struct db *db, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(db->err, sizeof db->err, fmt, ap);
+	va_end(ap);
+}
+
+int db_fail(struct db *db, const char *what)
+{
+	set_err(db, "%s: %s", what, sqlite3_errmsg(db->sql));
+	return -1;
+}
+
+struct db *db_open(const char *path, char *err, size_t errlen)
+{
+	struct db *db = xcalloc(1, sizeof *db);
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+	if (sqlite3_open_v2(path, &db->sql, flags, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "cannot open database %s: %s", path,
+			 db->sql ? sqlite3_errmsg(db->sql) : "out of memory");
+		goto fail;
+	}
+	sqlite3_busy_timeout(db->sql, 10000);
+	char *msg = NULL;
+	if (sqlite3_exec(db->sql, SQL_PRAGMAS, NULL, NULL, &msg) != SQLITE_OK) {
+		snprintf(err, errlen, "cannot configure database %s: %s", path, msg ? msg : "?");
+		sqlite3_free(msg);
+		goto fail;
+	}
+	return db;
+fail:
+	db_close(db);
+	return NULL;
+}
+
+void db_close(struct db *db)
+{
+	if (!db)
+		return;
+	for (int i = 0; i < DB_STMT_CACHE; i++)
+		sqlite3_finalize(db->cache[i].stmt);
+	sqlite3_close(db->sql);
+	free(db);
+}
+
+const char *db_errmsg(const struct db *db)
+{
+	return db->err;
+}
+
+sqlite3_stmt *db_stmt(struct db *db, const char *sql)
+{
+	uintptr_t h = (uintptr_t)sql;
+	size_t slot = (size_t)((h >> 3) * 0x9E3779B97F4A7C15ULL >> 57) % DB_STMT_CACHE;
+	for (size_t probe = 0; probe < DB_STMT_CACHE; probe++) {
+		size_t i = (slot + probe) % DB_STMT_CACHE;
+		if (db->cache[i].sql == sql) {
+			sqlite3_stmt *st = db->cache[i].stmt;
+			sqlite3_reset(st);
+			sqlite3_clear_bindings(st);
+			return st;
+		}
+		if (!db->cache[i].sql) {
+			sqlite3_stmt *st = NULL;
+			if (sqlite3_prepare_v3(db->sql, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) !=
+			    SQLITE_OK) {
+				db_fail(db, "prepare");
+				return NULL;
+			}
+			db->cache[i].sql = sql;
+			db->cache[i].stmt = st;
+			return st;
+		}
+	}
+	set_err(db, "statement cache full");
+	return NULL;
+}
+
+int db_exec_stmt(struct db *db, sqlite3_stmt *st, const char *what)
+{
+	int rc = sqlite3_step(st);
+	int ret = 0;
+	if (rc == SQLITE_DONE || rc == SQLITE_ROW)
+		ret = 0;
+	else if ((rc & 0xff) == SQLITE_CONSTRAINT)
+		ret = (db_fail(db, what), DB_CONFLICT);
+	else
+		ret = db_fail(db, what);
+	sqlite3_reset(st);
+	return ret;
+}
+
+const char *db_col_text(sqlite3_stmt *st, int col)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+	return t ? (const char *)t : "";
+}
+
+int db_bind_text_or_null(sqlite3_stmt *st, int idx, const char *s)
+{
+	if (!s || !*s)
+		return sqlite3_bind_null(st, idx);
+	return sqlite3_bind_text(st, idx, s, -1, SQLITE_TRANSIENT);
+}
+
+static int exec_simple(struct db *db, const char *sql)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(db->sql, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		set_err(db, "%s: %s", sql, msg ? msg : sqlite3_errmsg(db->sql));
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+int db_begin_write(struct db *db)
+{
+	return exec_simple(db, "BEGIN IMMEDIATE");
+}
+
+int db_begin_read(struct db *db)
+{
+	return exec_simple(db, "BEGIN");
+}
+
+int db_commit(struct db *db)
+{
+	return exec_simple(db, "COMMIT");
+}
+
+void db_rollback(struct db *db)
+{
+	if (!sqlite3_get_autocommit(db->sql))
+		sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int db_schema_version_latest(void)
+{
+	return N_MIGRATIONS;
+}
+
+int db_schema_version(struct db *db)
+{
+	sqlite3_stmt *st = NULL;
+	int v = -1;
+	if (sqlite3_prepare_v2(db->sql, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+		return db_fail(db, "user_version");
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+int db_migrate(struct db *db)
+{
+	if (db_begin_write(db))
+		return -1;
+	int version = db_schema_version(db);
+	if (version < 0)
+		goto fail;
+	if (version > N_MIGRATIONS) {
+		set_err(db, "database schema version %d is newer than this program (%d)", version,
+			N_MIGRATIONS);
+		goto fail;
+	}
+	for (int v = version; v < N_MIGRATIONS; v++) {
+		if (exec_simple(db, migrations[v].sql))
+			goto fail;
+		char pragma[64];
+		snprintf(pragma, sizeof pragma, "PRAGMA user_version=%d", v + 1);
+		if (exec_simple(db, pragma))
+			goto fail;
+	}
+	return db_commit(db);
+fail:
+	db_rollback(db);
+	return -1;
+}
+
+int db_backup(struct db *db, const char *dest)
+{
+	sqlite3 *out = NULL;
+	int ret = -1;
+	if (sqlite3_open(dest, &out) != SQLITE_OK) {
+		set_err(db, "cannot open %s: %s", dest, out ? sqlite3_errmsg(out) : "out of memory");
+		goto out;
+	}
+	sqlite3_backup *b = sqlite3_backup_init(out, "main", db->sql, "main");
+	if (!b) {
+		set_err(db, "backup to %s: %s", dest, sqlite3_errmsg(out));
+		goto out;
+	}
+	int rc;
+	/* Copy in steps so writers are not held up for the whole copy; a write
+	 * between steps makes SQLite restart the copy, which stays consistent. */
+	do {
+		rc = sqlite3_backup_step(b, 256);
+		if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+			sqlite3_sleep(20);
+	} while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+	sqlite3_backup_finish(b);
+	if (rc != SQLITE_DONE) {
+		set_err(db, "backup to %s: %s", dest, sqlite3_errstr(rc));
+		goto out;
+	}
+	ret = 0;
+out:
+	sqlite3_close(out);
+	return ret;
+}

@@ -1,0 +1,42 @@
+/* db_priv.h - shared by the storage module's files only. Nothing outside
+ * engine/db*.c includes this header or sqlite3.h. */
+#ifndef QUIZ_DB_PRIV_H
+#define QUIZ_DB_PRIV_H
+
+#include <sqlite3.h>
+
+#include "db.h"
+
+#define DB_STMT_CACHE 128
+
+struct db {
+	sqlite3 *sql;
+	/* Prepared statements keyed by the address of their static SQL text. */
+	struct {
+		const char *sql;
+		sqlite3_stmt *stmt;
+	} cache[DB_STMT_CACHE];
+	char err[512];
+};
+
+/* Returns the cached, reset, unbound statement for a static SQL constant,
+ * preparing it the first time. The statement is borrowed: do not finalize.
+ * NULL on error (message in db->err). */
+sqlite3_stmt *db_stmt(struct db *db, const char *sql);
+/* Records the connection's current error prefixed by what; returns -1. */
+int db_fail(struct db *db, const char *what);
+/* Steps a statement that returns no rows; 0 on SQLITE_DONE, DB_CONFLICT on a
+ * constraint violation, -1 otherwise. Resets the statement. */
+int db_exec_stmt(struct db *db, sqlite3_stmt *st, const char *what);
+/* Column text or "" (never NULL). */
+const char *db_col_text(sqlite3_stmt *st, int col);
+/* Binds text, or NULL when s is NULL or empty. */
+int db_bind_text_or_null(sqlite3_stmt *st, int idx, const char *s);
+
+/* Migrations, in order; version N is migrations[N-1]. Each part of the
+ * storage module defines its own SQL text. */
+extern const char db_sql_accounts[];
+extern const char db_sql_quizzes[];
+extern const char db_sql_reports[];
+
+#endif

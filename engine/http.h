@@ -1,0 +1,130 @@
+/* http.h - the HTTP glue: libmicrohttpd server, request bodies with a cap,
+ * the route table, authentication and role checks before any handler,
+ * JSON responses and the error envelope, access log and metrics.
+ *
+ * Handlers (api_*.c) see `struct req` and fill `struct resp`; they never see
+ * libmicrohttpd. */
+#ifndef QUIZ_HTTP_H
+#define QUIZ_HTTP_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "db_account.h"
+
+struct app;
+struct db;
+struct resp;
+
+enum role { ROLE_PUBLIC = 0, ROLE_PARTICIPANT = 1, ROLE_UNIT_ADMIN = 2, ROLE_ADMIN = 3 };
+
+/* The role of a user record ("participant" ...). */
+enum role http_role_of(const char *role);
+
+#define HTTP_MAX_PARAMS 4
+#define HTTP_BODY_DEFAULT (1u << 20)
+#define HTTP_BODY_UPLOAD (16u << 20)
+
+struct req {
+	struct app *app;
+	struct db *db;           /* this worker thread's connection */
+	const char *method;
+	const char *path;
+	char *params[HTTP_MAX_PARAMS]; /* decoded {name} segments, in order */
+	int nparams;
+	const char *body;        /* NUL-terminated; "" when none */
+	size_t body_len;
+	const char *content_type; /* "" when none */
+	char client_addr[64];
+	bool authed;
+	bool via_cookie;
+	struct db_user user;     /* valid when authed (pw_hash empty) */
+	char token[64];          /* the session token when authed */
+	/* Set by a handler that suspends (see http_suspend). */
+	int (*resume)(struct req *r, struct resp *out);
+	void *resume_ctx;
+	void *conn_;             /* private to http.c */
+};
+
+struct resp {
+	int status;
+	json_t *json;            /* owned; serialised when body is NULL */
+	char *body;              /* owned raw body, or NULL */
+	size_t body_len;
+	const char *content_type;
+	char *headers[8][2];     /* owned name/value pairs */
+	int nheaders;
+};
+
+typedef int (*http_handler)(struct req *r, struct resp *out);
+
+/* Route flags */
+#define ROUTE_UPLOAD 1u   /* bodies up to 16 MiB (banks, CSV) */
+
+struct route {
+	const char *method;
+	const char *pattern;     /* "/api/v1/attempts/{id}/answers/{question_id}" */
+	http_handler handler;
+	enum role role;          /* least role needed; ROLE_PUBLIC: no login */
+	unsigned flags;
+};
+
+/* Responses. Each replaces what out held. */
+/* Takes ownership of body (a json_t reference). Always returns 0. */
+int resp_json(struct resp *out, int status, json_t *body);
+/* The api.md error envelope; message is printf-style. Returns 0. */
+int resp_error(struct resp *out, int status, const char *code, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* A raw body (copied) with a content type. Returns 0. */
+int resp_raw(struct resp *out, int status, const char *content_type, const char *body,
+	     size_t len);
+/* Adds a header (copied). */
+void resp_header(struct resp *out, const char *name, const char *value);
+
+/* Request helpers. */
+/* A query-string argument, or NULL. Borrowed for the request's life. */
+const char *http_query(struct req *r, const char *name);
+/* A request header, or NULL. */
+const char *http_header(struct req *r, const char *name);
+/* Parses the body as JSON. On failure fills out with 400 bad_request and
+ * returns NULL. New reference. */
+json_t *http_body_json(struct req *r, struct resp *out);
+/* The path parameter i as a positive integer id; false when it is not one. */
+bool http_param_id(struct req *r, int i, int64_t *id);
+
+/* Suspends the request until http_wake(r) is called from any thread; the
+ * handler then returns 0 without a response and resume(r, out) runs on the
+ * server's thread to answer. Must be called from a handler. */
+void http_suspend(struct req *r, int (*resume)(struct req *r, struct resp *out), void *ctx);
+void http_wake(struct req *r);
+
+struct http_config {
+	const char *listen;      /* "127.0.0.1:8080" */
+	int threads;             /* worker threads; 0 = cores */
+	unsigned connection_limit;
+	unsigned connection_timeout_s;
+	const char *web_dir;     /* static files, or NULL */
+	bool access_log;
+	bool secure_cookies;     /* Secure flag on cookies (behind TLS) */
+};
+
+struct http_server;
+
+/* Starts serving the routes on a new server. app is passed to handlers.
+ * open_db() is called once per worker thread for its connection. Returns
+ * NULL with a message in err. */
+struct http_server *http_start(const struct http_config *cfg, const struct route *routes,
+			       size_t nroutes, struct app *app,
+			       struct db *(*open_db)(struct app *app), char *err, size_t errlen);
+/* The bound port (useful with port 0). */
+unsigned http_port(const struct http_server *s);
+/* Stops accepting, finishes running requests, frees; accepts NULL. */
+void http_stop(struct http_server *s);
+
+/* Writes the Prometheus exposition of the request metrics into sb. */
+struct strbuf;
+void http_metrics_write(const struct http_server *s, struct strbuf *sb);
+
+#endif

@@ -1,0 +1,403 @@
+/* org.c - importing the org tree, people and headcounts. */
+#include "org.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth.h"
+#include "clock.h"
+#include "csvin.h"
+#include "db.h"
+#include "util.h"
+
+const char *const org_audiences[] = {
+	"pupil", "university_student", "civil_servant", "agency_head", "journalist",
+	"telecom_it_staff", "finance_staff", "public", NULL,
+};
+
+const char *const org_unit_kinds[] = {
+	"province", "department", "district", "commune", "school", "university", "agency",
+	"press", "enterprise_telecom_it", "finance_body", NULL,
+};
+
+static const char *const school_levels[] = {"thcs", "thpt", "thcs_thpt", NULL};
+
+static bool in_list(const char *const *list, const char *s)
+{
+	if (!s)
+		return false;
+	for (; *list; list++)
+		if (strcmp(*list, s) == 0)
+			return true;
+	return false;
+}
+
+bool org_valid_audience(const char *code)
+{
+	return in_list(org_audiences, code);
+}
+
+bool org_valid_unit_kind(const char *kind)
+{
+	return in_list(org_unit_kinds, kind);
+}
+
+bool org_valid_school_level(const char *level)
+{
+	return in_list(school_levels, level);
+}
+
+void org_errors_add(struct org_errors *e, int line, const char *fmt, ...)
+{
+	if (e->n == e->cap) {
+		e->cap = e->cap ? e->cap * 2 : 16;
+		e->items = xrealloc(e->items, e->cap * sizeof *e->items);
+	}
+	struct org_error *it = &e->items[e->n++];
+	it->line = line;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(it->message, sizeof it->message, fmt, ap);
+	va_end(ap);
+}
+
+void org_errors_cleanup(struct org_errors *e)
+{
+	free(e->items);
+	e->items = NULL;
+	e->n = e->cap = 0;
+}
+
+json_t *org_errors_json(const struct org_errors *e)
+{
+	json_t *arr = json_array();
+	for (size_t i = 0; i < e->n; i++)
+		json_array_append_new(arr, json_pack("{s:i,s:s}", "line", e->items[i].line,
+						     "message", e->items[i].message));
+	return arr;
+}
+
+json_t *org_csv_to_rows(const char *data, size_t len, struct org_errors *errors)
+{
+	char err[256];
+	struct csv_table *t = csv_table_parse(data, len, err, sizeof err);
+	if (!t) {
+		int line = 1;
+		sscanf(err, "line %d", &line);
+		const char *msg = strchr(err, ':');
+		org_errors_add(errors, line, "%s", msg ? msg + 2 : err);
+		return NULL;
+	}
+	json_t *rows = json_array();
+	const struct csv_record *h = &t->records[0];
+	for (size_t i = 1; i < t->nrecords; i++) {
+		const struct csv_record *rec = &t->records[i];
+		json_t *row = json_object();
+		for (size_t c = 0; c < h->nfields; c++) {
+			const char *name = h->fields[c];
+			while (*name == ' ')
+				name++;
+			if (*name)
+				json_object_set_new(row, name, json_string(csv_field(rec, (int)c)));
+		}
+		json_object_set_new(row, "_line", json_integer(rec->line));
+		json_array_append_new(rows, row);
+	}
+	csv_table_free(t);
+	return rows;
+}
+
+/* The line to report for row i: its CSV line, or its 1-based JSON index. */
+static int row_line(json_t *row, size_t i)
+{
+	json_t *l = json_object_get(row, "_line");
+	return json_is_integer(l) ? (int)json_integer_value(l) : (int)i + 1;
+}
+
+/* A string member of a row: NULL when absent or not a string; "" when empty. */
+static const char *row_str(json_t *row, const char *name)
+{
+	json_t *v = json_object_get(row, name);
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+static bool is_blank(const char *s)
+{
+	return !s || !*s;
+}
+
+/* Checks the text fields of one unit row; false after adding errors. */
+static bool unit_row_ok(json_t *row, int line, struct org_errors *errors)
+{
+	size_t before = errors->n;
+	if (!json_is_object(row)) {
+		org_errors_add(errors, line, "expected an object with code, name, kind, parent_code");
+		return false;
+	}
+	const char *code = row_str(row, "code"), *name = row_str(row, "name");
+	const char *kind = row_str(row, "kind"), *level = row_str(row, "level");
+	const char *parent = row_str(row, "parent_code");
+	json_t *pv = json_object_get(row, "parent_code");
+	if (!util_valid_code(code))
+		org_errors_add(errors, line, "code must be 1-64 characters of A-Z a-z 0-9 _ . -");
+	if (is_blank(name) || !util_valid_utf8(name, 200))
+		org_errors_add(errors, line, "name is required (UTF-8, at most 200 bytes)");
+	if (!org_valid_unit_kind(kind))
+		org_errors_add(errors, line, "kind %s%s%s is not one of province, department, district, "
+			       "commune, school, university, agency, press, enterprise_telecom_it, "
+			       "finance_body", kind ? "'" : "", kind ? kind : "missing", kind ? "'" : "");
+	if (!is_blank(level) && !org_valid_school_level(level))
+		org_errors_add(errors, line, "level must be thcs, thpt or thcs_thpt");
+	if (pv && !json_is_null(pv) && !json_is_string(pv))
+		org_errors_add(errors, line, "parent_code must be a string or null");
+	if (!is_blank(parent) && !util_valid_code(parent))
+		org_errors_add(errors, line, "parent_code is not a valid code");
+	if (!is_blank(parent) && code && strcmp(parent, code) == 0)
+		org_errors_add(errors, line, "a unit cannot be its own parent");
+	return errors->n == before;
+}
+
+int org_import_units(struct db *db, json_t *rows, const struct org_actor *actor,
+		     int *created, int *updated, struct org_errors *errors)
+{
+	*created = *updated = 0;
+	if (!json_is_array(rows)) {
+		org_errors_add(errors, 1, "expected a JSON array of units");
+		return 1;
+	}
+	size_t n = json_array_size(rows);
+	bool *done = xcalloc(n ? n : 1, sizeof *done);
+	int ret = -1;
+	for (size_t i = 0; i < n; i++)
+		if (!unit_row_ok(json_array_get(rows, i), row_line(json_array_get(rows, i), i), errors))
+			done[i] = true;
+	if (errors->n) {
+		ret = 1;
+		goto out;
+	}
+	if (db_begin_write(db))
+		goto out;
+	/* Rows whose parent is not there yet wait for a later pass. */
+	size_t remaining = n;
+	bool progress = true;
+	while (remaining && progress) {
+		progress = false;
+		for (size_t i = 0; i < n; i++) {
+			if (done[i])
+				continue;
+			json_t *row = json_array_get(rows, i);
+			int line = row_line(row, i);
+			const char *code = row_str(row, "code"), *parent = row_str(row, "parent_code");
+			struct db_unit pu, existing;
+			int64_t parent_id = 0;
+			if (!is_blank(parent)) {
+				int rc = db_unit_by_code(db, parent, &pu);
+				if (rc < 0)
+					goto rollback;
+				if (rc == 0)
+					continue;
+				parent_id = pu.id;
+			}
+			done[i] = true;
+			remaining--;
+			progress = true;
+			int found = db_unit_by_code(db, code, &existing);
+			if (found < 0)
+				goto rollback;
+			if (actor->scope_path) {
+				bool parent_in = parent_id && db_unit_path_within(pu.path, actor->scope_path);
+				bool unit_in = !found || db_unit_path_within(existing.path, actor->scope_path);
+				bool is_own_root = found && strcmp(existing.path, actor->scope_path) == 0;
+				if (is_own_root && existing.parent_id != parent_id) {
+					org_errors_add(errors, line, "unit %s is your own unit: it cannot be moved", code);
+					continue;
+				}
+				if (!unit_in || (!is_own_root && !parent_in)) {
+					org_errors_add(errors, line, "unit %s is outside your part of the tree", code);
+					continue;
+				}
+			}
+			bool was_created;
+			int rc = db_unit_upsert(db, code, row_str(row, "name"), row_str(row, "kind"),
+						row_str(row, "level"), parent_id, &was_created);
+			if (rc < 0)
+				goto rollback;
+			if (rc == DB_CONFLICT) {
+				org_errors_add(errors, line, "%s", db_errmsg(db));
+				continue;
+			}
+			if (was_created)
+				(*created)++;
+			else
+				(*updated)++;
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!done[i]) {
+			json_t *row = json_array_get(rows, i);
+			org_errors_add(errors, row_line(row, i), "parent_code %s is not a known unit",
+				       row_str(row, "parent_code"));
+		}
+	}
+	if (errors->n) {
+		db_rollback(db);
+		*created = *updated = 0;
+		ret = 1;
+		goto out;
+	}
+	ret = db_commit(db) ? -1 : 0;
+	goto out;
+rollback:
+	db_rollback(db);
+	ret = -1;
+out:
+	free(done);
+	return ret;
+}
+
+static bool valid_role(const char *role)
+{
+	return role && (!strcmp(role, "participant") || !strcmp(role, "unit_admin") ||
+			!strcmp(role, "admin"));
+}
+
+int org_import_users(struct db *db, struct auth *auth, json_t *rows,
+		     const struct org_actor *actor, int *created, json_t **passwords,
+		     struct org_errors *errors)
+{
+	*created = 0;
+	*passwords = json_array();
+	if (!json_is_array(rows)) {
+		org_errors_add(errors, 1, "expected a JSON array of users");
+		return 0;
+	}
+	size_t i;
+	json_t *row;
+	json_array_foreach(rows, i, row) {
+		int line = row_line(row, i);
+		if (!json_is_object(row)) {
+			org_errors_add(errors, line, "expected an object");
+			continue;
+		}
+		const char *username = row_str(row, "username"), *password = row_str(row, "password");
+		const char *full_name = row_str(row, "full_name"), *unit_code = row_str(row, "unit_code");
+		const char *audience = row_str(row, "audience"), *role = row_str(row, "role");
+		if (is_blank(role))
+			role = "participant";
+		if (!util_valid_code(username)) {
+			org_errors_add(errors, line, "username must be 1-64 characters of A-Z a-z 0-9 _ . -");
+			continue;
+		}
+		if (is_blank(full_name) || !util_valid_utf8(full_name, 200)) {
+			org_errors_add(errors, line, "full_name is required (UTF-8, at most 200 bytes)");
+			continue;
+		}
+		if (!valid_role(role)) {
+			org_errors_add(errors, line, "role must be participant, unit_admin or admin");
+			continue;
+		}
+		if (!is_blank(audience) && !org_valid_audience(audience)) {
+			org_errors_add(errors, line, "unknown audience '%s'", audience);
+			continue;
+		}
+		if (!strcmp(role, "participant") && is_blank(audience)) {
+			org_errors_add(errors, line, "a participant needs an audience");
+			continue;
+		}
+		struct db_unit unit = {0};
+		if (!is_blank(unit_code)) {
+			int rc = db_unit_by_code(db, unit_code, &unit);
+			if (rc < 0)
+				return -1;
+			if (!rc) {
+				org_errors_add(errors, line, "unit_code %s is not a known unit", unit_code);
+				continue;
+			}
+		} else if (strcmp(role, "admin") != 0) {
+			org_errors_add(errors, line, "unit_code is required");
+			continue;
+		}
+		if (actor->scope_path) {
+			if (!strcmp(role, "admin")) {
+				org_errors_add(errors, line, "a unit administrator cannot create admins");
+				continue;
+			}
+			if (!unit.id || !db_unit_path_within(unit.path, actor->scope_path)) {
+				org_errors_add(errors, line, "unit %s is outside your part of the tree",
+					       unit_code ? unit_code : "");
+				continue;
+			}
+		}
+		char generated[32], msg[256], hash[AUTH_HASH_MAX];
+		bool was_generated = is_blank(password);
+		if (was_generated) {
+			auth_generate_password(generated);
+			password = generated;
+		} else if (!auth_password_acceptable(auth, password, username, msg, sizeof msg)) {
+			org_errors_add(errors, line, "weak password: %s", msg);
+			continue;
+		}
+		if (auth_hash_password(auth, password, hash)) {
+			org_errors_add(errors, line, "the server is busy hashing passwords; retry this row");
+			continue;
+		}
+		struct db_user u = {0};
+		util_strlcpy(u.username, username, sizeof u.username);
+		util_strlcpy(u.full_name, full_name, sizeof u.full_name);
+		util_strlcpy(u.role, role, sizeof u.role);
+		util_strlcpy(u.audience, audience ? audience : "", sizeof u.audience);
+		u.unit_id = unit.id;
+		int rc = db_user_create(db, &u, hash, clock_now_ms());
+		if (rc < 0)
+			return -1;
+		if (rc == DB_CONFLICT) {
+			org_errors_add(errors, line, "username %s is taken", username);
+			continue;
+		}
+		(*created)++;
+		if (was_generated)
+			json_array_append_new(*passwords, json_pack("{s:s,s:s}", "username", username,
+								    "password", generated));
+	}
+	return 0;
+}
+
+int org_set_headcounts(struct db *db, int64_t unit_id, json_t *rows, int64_t by_user,
+		       struct org_errors *errors)
+{
+	if (!json_is_array(rows)) {
+		org_errors_add(errors, 1, "expected a JSON array of {year, audience, count}");
+		return 1;
+	}
+	size_t i;
+	json_t *row;
+	json_array_foreach(rows, i, row) {
+		int line = (int)i + 1;
+		json_t *year = json_object_get(row, "year"), *count = json_object_get(row, "count");
+		const char *aud = json_is_object(row) ? row_str(row, "audience") : NULL;
+		if (!json_is_integer(year) || json_integer_value(year) < 2000 ||
+		    json_integer_value(year) > 2100)
+			org_errors_add(errors, line, "year must be an integer from 2000 to 2100");
+		if (!org_valid_audience(aud))
+			org_errors_add(errors, line, "audience must be one of the audience codes");
+		if (!json_is_integer(count) || json_integer_value(count) < 0 ||
+		    json_integer_value(count) > 100000000)
+			org_errors_add(errors, line, "count must be a non-negative integer");
+	}
+	if (errors->n)
+		return 1;
+	if (db_begin_write(db))
+		return -1;
+	int64_t now = clock_now_ms();
+	json_array_foreach(rows, i, row) {
+		if (db_headcount_set(db, unit_id, (int)json_integer_value(json_object_get(row, "year")),
+				     row_str(row, "audience"),
+				     json_integer_value(json_object_get(row, "count")), by_user, now)) {
+			db_rollback(db);
+			return -1;
+		}
+	}
+	return db_commit(db) ? -1 : 0;
+}

@@ -1,0 +1,36 @@
+#!/bin/sh
+# Installs the Debian packages the project needs that are missing.
+# Run as root it installs them; otherwise it prints the exact command.
+set -eu
+
+PKGS="build-essential pkg-config libmicrohttpd-dev libsqlite3-dev libsodium-dev libjansson-dev
+libcmocka-dev libcsv-dev libxlsxwriter-dev libxml2-dev libcurl4-openssl-dev libunistring-dev
+sqlite3 wrk python3 python3-jsonschema docker-compose curl ca-certificates procps unzip"
+# Browser tests (playwright-core drives Debian's chromium) and the CSV check in LibreOffice.
+PKGS_TEST="chromium nodejs npm libreoffice-calc-nogui"
+
+want="$PKGS"
+[ "${1:-}" = "--test" ] && want="$PKGS $PKGS_TEST"
+
+missing=""
+for p in $want; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+		missing="$missing $p"
+	fi
+done
+# node/npm may come from elsewhere than Debian (e.g. a preinstalled Node.js).
+case " $missing " in *" nodejs "*) command -v node >/dev/null 2>&1 && missing=$(echo "$missing" | sed 's/ nodejs//');; esac
+case " $missing " in *" npm "*) command -v npm >/dev/null 2>&1 && missing=$(echo "$missing" | sed 's/ npm//');; esac
+
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "Missing Debian packages:$missing" >&2
+	echo "Install them with:  sudo apt-get update && sudo apt-get install -y$missing" >&2
+	exit 1
+fi
+echo "Installing:$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >&2

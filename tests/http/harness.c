@@ -1,0 +1,333 @@
+/* harness.c - start/stop quizd and call it over HTTP for the HTTP tests. */
+#include "harness.h"
+
+#include <arpa/inet.h>
+#include <curl/curl.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+static const char *prog(const char *env, const char *def)
+{
+	const char *p = getenv(env);
+	return p && *p ? p : def;
+}
+
+static int free_port(void)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in sa = {0};
+	socklen_t len = sizeof sa;
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof sa) ||
+	    getsockname(fd, (struct sockaddr *)&sa, &len)) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	close(fd);
+	return ntohs(sa.sin_port);
+}
+
+int run_quizadm(struct server *s, char **out, const char *arg, ...)
+{
+	const char *argv[64];
+	int n = 0;
+	argv[n++] = prog("QUIZADM", "build/quizadm");
+	argv[n++] = "--db";
+	argv[n++] = s->db;
+	va_list ap;
+	va_start(ap, arg);
+	for (const char *a = arg; a && n < 63; a = va_arg(ap, const char *))
+		argv[n++] = a;
+	va_end(ap);
+	argv[n] = NULL;
+	int pipefd[2];
+	if (pipe(pipefd))
+		return -1;
+	pid_t pid = fork();
+	if (pid == 0) {
+		dup2(pipefd[1], 1);
+		close(pipefd[0]);
+		close(pipefd[1]);
+		execv(argv[0], (char *const *)(uintptr_t)argv);
+		_exit(127);
+	}
+	close(pipefd[1]);
+	char *buf = NULL;
+	size_t len = 0, cap = 0;
+	char chunk[4096];
+	ssize_t r;
+	while ((r = read(pipefd[0], chunk, sizeof chunk)) > 0) {
+		if (len + (size_t)r + 1 > cap) {
+			cap = (len + (size_t)r + 1) * 2;
+			buf = realloc(buf, cap);
+		}
+		memcpy(buf + len, chunk, (size_t)r);
+		len += (size_t)r;
+	}
+	close(pipefd[0]);
+	if (buf)
+		buf[len] = '\0';
+	int status = 0;
+	waitpid(pid, &status, 0);
+	if (out)
+		*out = buf ? buf : strdup("");
+	else
+		free(buf);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+int server_prepare(struct server *s)
+{
+	memset(s, 0, sizeof *s);
+	snprintf(s->dir, sizeof s->dir, "/tmp/quiztest.XXXXXX");
+	if (!mkdtemp(s->dir))
+		return -1;
+	snprintf(s->db, sizeof s->db, "%s/quiz.db", s->dir);
+	snprintf(s->log, sizeof s->log, "%s/quizd.log", s->dir);
+	return run_quizadm(s, NULL, "init", NULL) == 0 ? 0 : -1;
+}
+
+int server_start(struct server *s, const char *const extra[])
+{
+	s->port = free_port();
+	if (s->port <= 0)
+		return -1;
+	snprintf(s->base, sizeof s->base, "http://127.0.0.1:%d", s->port);
+	char listen[64];
+	snprintf(listen, sizeof listen, "127.0.0.1:%d", s->port);
+	const char *argv[64] = {prog("QUIZD", "build/quizd"), "--db", s->db, "--listen", listen,
+				"--data-dir", s->dir};
+	int n = 7;
+	for (int i = 0; extra && extra[i] && n < 63; i++)
+		argv[n++] = extra[i];
+	argv[n] = NULL;
+	pid_t pid = fork();
+	if (pid == 0) {
+		int fd = open(s->log, O_WRONLY | O_CREAT | O_APPEND, 0644);
+		if (fd >= 0)
+			dup2(fd, 2);
+		execv(argv[0], (char *const *)(uintptr_t)argv);
+		_exit(127);
+	}
+	s->pid = pid;
+	for (int i = 0; i < 200; i++) {
+		struct http_res res;
+		if (http_get(s, "/healthz", NULL, &res) == 0) {
+			long st = res.status;
+			http_res_free(&res);
+			if (st == 200)
+				return 0;
+		}
+		int status;
+		if (waitpid(pid, &status, WNOHANG) == pid) {
+			s->pid = 0;
+			return -1;
+		}
+		usleep(25000);
+	}
+	return -1;
+}
+
+int server_up(struct server *s, const char *const extra[])
+{
+	if (server_prepare(s))
+		return -1;
+	return server_start(s, extra);
+}
+
+void server_stop(struct server *s, bool remove)
+{
+	if (s->pid > 0) {
+		kill(s->pid, SIGTERM);
+		waitpid(s->pid, NULL, 0);
+		s->pid = 0;
+	}
+	if (remove && s->dir[0]) {
+		char cmd[400];
+		snprintf(cmd, sizeof cmd, "rm -rf '%s'", s->dir);
+		if (system(cmd) != 0)
+			fprintf(stderr, "cannot remove %s\n", s->dir);
+	}
+}
+
+void server_kill(struct server *s)
+{
+	if (s->pid > 0) {
+		kill(s->pid, SIGKILL);
+		waitpid(s->pid, NULL, 0);
+		s->pid = 0;
+	}
+}
+
+struct buf {
+	char *data;
+	size_t len;
+};
+
+static size_t on_data(char *ptr, size_t size, size_t n, void *ctx)
+{
+	struct buf *b = ctx;
+	size_t add = size * n;
+	b->data = realloc(b->data, b->len + add + 1);
+	memcpy(b->data + b->len, ptr, add);
+	b->len += add;
+	b->data[b->len] = '\0';
+	return add;
+}
+
+int http_call(struct server *s, const char *method, const char *path, const char *token,
+	      const char *body, const char *content_type, const char *const headers[],
+	      struct http_res *res)
+{
+	memset(res, 0, sizeof *res);
+	CURL *c = curl_easy_init();
+	if (!c)
+		return -1;
+	char url[1024], auth[256], ct[128];
+	snprintf(url, sizeof url, "%s%s", s->base, path);
+	struct curl_slist *hl = NULL;
+	if (token) {
+		snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
+		hl = curl_slist_append(hl, auth);
+	}
+	if (body) {
+		snprintf(ct, sizeof ct, "Content-Type: %s", content_type ? content_type : "application/json");
+		hl = curl_slist_append(hl, ct);
+	}
+	hl = curl_slist_append(hl, "Expect:");
+	for (int i = 0; headers && headers[i]; i++)
+		hl = curl_slist_append(hl, headers[i]);
+	struct buf b = {0}, h = {0};
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hl);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_data);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, &h);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	if (body) {
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
+	}
+	CURLcode rc = curl_easy_perform(c);
+	if (rc == CURLE_OK) {
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &res->status);
+		res->body = b.data ? b.data : strdup("");
+		res->len = b.len;
+		res->headers = h.data ? h.data : strdup("");
+		res->json = json_loadb(res->body, res->len, 0, NULL);
+	} else {
+		free(b.data);
+		free(h.data);
+	}
+	curl_slist_free_all(hl);
+	curl_easy_cleanup(c);
+	return rc == CURLE_OK ? 0 : -1;
+}
+
+int http_get(struct server *s, const char *path, const char *token, struct http_res *res)
+{
+	return http_call(s, "GET", path, token, NULL, NULL, NULL, res);
+}
+
+int http_send(struct server *s, const char *method, const char *path, const char *token,
+	      const char *json_body, struct http_res *res)
+{
+	return http_call(s, method, path, token, json_body, "application/json", NULL, res);
+}
+
+void http_res_free(struct http_res *res)
+{
+	free(res->body);
+	free(res->headers);
+	json_decref(res->json);
+	memset(res, 0, sizeof *res);
+}
+
+char *http_res_header(const struct http_res *res, const char *name)
+{
+	size_t n = strlen(name);
+	for (const char *p = res->headers; p && *p;) {
+		const char *eol = strstr(p, "\r\n");
+		if (!eol)
+			break;
+		if ((size_t)(eol - p) > n && strncasecmp(p, name, n) == 0 && p[n] == ':') {
+			const char *v = p + n + 1;
+			while (*v == ' ')
+				v++;
+			return strndup(v, (size_t)(eol - v));
+		}
+		p = eol + 2;
+	}
+	return NULL;
+}
+
+const char *http_error_code(const struct http_res *res)
+{
+	json_t *code = json_object_get(json_object_get(res->json, "error"), "code");
+	return json_is_string(code) ? json_string_value(code) : "";
+}
+
+char *test_login(struct server *s, const char *username, const char *password, char **csrf)
+{
+	json_t *b = json_pack("{s:s,s:s}", "username", username, "password", password);
+	char *body = json_dumps(b, 0);
+	json_decref(b);
+	struct http_res res;
+	char *token = NULL;
+	if (http_send(s, "POST", "/api/v1/auth/login", NULL, body, &res) == 0 && res.status == 200) {
+		token = strdup(json_string_value(json_object_get(res.json, "token")));
+		if (csrf)
+			*csrf = strdup(json_string_value(json_object_get(res.json, "csrf_token")));
+	}
+	if (res.body)
+		http_res_free(&res);
+	free(body);
+	return token;
+}
+
+void test_add_user(struct server *s, const char *username, const char *password, const char *role,
+		   const char *unit, const char *audience)
+{
+	int rc;
+	if (unit && audience)
+		rc = run_quizadm(s, NULL, "user", "add", "--username", username, "--password", password,
+				 "--role", role, "--unit", unit, "--audience", audience, NULL);
+	else if (unit)
+		rc = run_quizadm(s, NULL, "user", "add", "--username", username, "--password", password,
+				 "--role", role, "--unit", unit, NULL);
+	else
+		rc = run_quizadm(s, NULL, "user", "add", "--username", username, "--password", password,
+				 "--role", role, NULL);
+	assert_int_equal(rc, 0);
+}
+
+void test_add_units_csv(struct server *s, const char *csv)
+{
+	char path[400];
+	snprintf(path, sizeof path, "%s/units.csv", s->dir);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(csv, f);
+	fclose(f);
+	assert_int_equal(run_quizadm(s, NULL, "units", "import", path, NULL), 0);
+}

@@ -1,0 +1,478 @@
+/* test_account.c - accounts, sessions, CSRF, throttling, limits and the
+ * org/user administration, against the real quizd over HTTP. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "harness.h"
+
+static struct server srv;
+
+static const char UNITS_CSV[] =
+	"code,name,kind,parent_code\n"
+	"P,Tỉnh Thử,province,\n"
+	"D1,Huyện Một,district,P\n"
+	"D2,Huyện Hai,district,P\n"
+	"S1,Trường THCS Số Một,school,D1\n"
+	"S2,Trường THPT Số Hai,school,D2\n";
+
+static int setup(void **state)
+{
+	(void)state;
+	const char *const extra[] = {"--session-ttl", "3", NULL};
+	if (server_up(&srv, extra))
+		return -1;
+	test_add_units_csv(&srv, UNITS_CSV);
+	test_add_user(&srv, "root", "Root-Password-1", "admin", NULL, NULL);
+	test_add_user(&srv, "d1admin", "District-One-1", "unit_admin", "D1", NULL);
+	test_add_user(&srv, "pupil1", "Pupil-Password-1", "participant", "S1", "pupil");
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	server_stop(&srv, true);
+	return 0;
+}
+
+static void login_returns_token_csrf_and_user(void **state)
+{
+	(void)state;
+	struct http_res res;
+	assert_int_equal(http_send(&srv, "POST", "/api/v1/auth/login", NULL,
+				   "{\"username\":\"pupil1\",\"password\":\"Pupil-Password-1\"}", &res), 0);
+	assert_int_equal(res.status, 200);
+	assert_true(json_is_string(json_object_get(res.json, "token")));
+	assert_true(json_is_string(json_object_get(res.json, "csrf_token")));
+	json_t *user = json_object_get(res.json, "user");
+	assert_string_equal(json_string_value(json_object_get(user, "username")), "pupil1");
+	assert_string_equal(json_string_value(json_object_get(user, "role")), "participant");
+	assert_string_equal(json_string_value(json_object_get(user, "unit_code")), "S1");
+	assert_string_equal(json_string_value(json_object_get(user, "audience")), "pupil");
+	char *cookie = http_res_header(&res, "Set-Cookie");
+	assert_non_null(cookie);
+	assert_non_null(strstr(cookie, "HttpOnly"));
+	assert_non_null(strstr(cookie, "SameSite=Strict"));
+	free(cookie);
+	http_res_free(&res);
+}
+
+static void unknown_user_and_wrong_password_get_the_same_answer(void **state)
+{
+	(void)state;
+	struct http_res a, b;
+	assert_int_equal(http_send(&srv, "POST", "/api/v1/auth/login", NULL,
+				   "{\"username\":\"nobody\",\"password\":\"Whatever-123\"}", &a), 0);
+	assert_int_equal(http_send(&srv, "POST", "/api/v1/auth/login", NULL,
+				   "{\"username\":\"d1admin\",\"password\":\"Whatever-123\"}", &b), 0);
+	assert_int_equal(a.status, 401);
+	assert_int_equal(b.status, 401);
+	assert_string_equal(a.body, b.body);
+	http_res_free(&a);
+	http_res_free(&b);
+}
+
+static void malformed_json_and_wrong_types_are_bad_request(void **state)
+{
+	(void)state;
+	const char *bodies[] = {"{\"username\":", "[1,2]", "{\"username\":5,\"password\":\"x\"}",
+				"{\"username\":\"a\"}", "not json", NULL};
+	for (int i = 0; bodies[i]; i++) {
+		struct http_res res;
+		assert_int_equal(http_send(&srv, "POST", "/api/v1/auth/login", NULL, bodies[i], &res), 0);
+		assert_int_equal(res.status, 400);
+		assert_string_equal(http_error_code(&res), "bad_request");
+		http_res_free(&res);
+	}
+}
+
+static void oversized_body_is_413_too_large(void **state)
+{
+	(void)state;
+	size_t n = (1u << 20) + 100;
+	char *big = malloc(n + 1);
+	memset(big, 'a', n);
+	big[0] = '"';
+	big[n - 1] = '"';
+	big[n] = '\0';
+	struct http_res res;
+	assert_int_equal(http_send(&srv, "POST", "/api/v1/auth/login", NULL, big, &res), 0);
+	assert_int_equal(res.status, 413);
+	assert_string_equal(http_error_code(&res), "too_large");
+	http_res_free(&res);
+	free(big);
+}
+
+static void unknown_routes_are_404_with_or_without_login(void **state)
+{
+	(void)state;
+	char *token = test_login(&srv, "pupil1", "Pupil-Password-1", NULL);
+	assert_non_null(token);
+	struct http_res a, b;
+	assert_int_equal(http_get(&srv, "/api/v1/nothing/here", NULL, &a), 0);
+	assert_int_equal(http_get(&srv, "/api/v1/nothing/here", token, &b), 0);
+	assert_int_equal(a.status, 404);
+	assert_int_equal(b.status, 404);
+	assert_string_equal(http_error_code(&a), "not_found");
+	http_res_free(&a);
+	http_res_free(&b);
+	free(token);
+}
+
+static void me_needs_a_token_and_returns_the_user(void **state)
+{
+	(void)state;
+	struct http_res res;
+	assert_int_equal(http_get(&srv, "/api/v1/me", NULL, &res), 0);
+	assert_int_equal(res.status, 401);
+	assert_string_equal(http_error_code(&res), "unauthorized");
+	http_res_free(&res);
+	assert_int_equal(http_get(&srv, "/api/v1/me", "bogus-token-bogus-token-bogus-token-bogus-t", &res), 0);
+	assert_int_equal(res.status, 401);
+	http_res_free(&res);
+	char *token = test_login(&srv, "pupil1", "Pupil-Password-1", NULL);
+	assert_int_equal(http_get(&srv, "/api/v1/me", token, &res), 0);
+	assert_int_equal(res.status, 200);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(res.json, "user"), "username")),
+			    "pupil1");
+	http_res_free(&res);
+	free(token);
+}
+
+static void logout_revokes_the_token(void **state)
+{
+	(void)state;
+	char *token = test_login(&srv, "pupil1", "Pupil-Password-1", NULL);
+	struct http_res res;
+	assert_int_equal(http_send(&srv, "POST", "/api/v1/auth/logout", token, NULL, &res), 0);
+	assert_int_equal(res.status, 204);
+	http_res_free(&res);
+	assert_int_equal(http_get(&srv, "/api/v1/me", token, &res), 0);
+	assert_int_equal(res.status, 401);
+	http_res_free(&res);
+	free(token);
+}
+
+static void expired_token_is_rejected(void **state)
+{
+	(void)state;
+	/* The server runs with --session-ttl 3. */
+	char *token = test_login(&srv, "pupil1", "Pupil-Password-1", NULL);
+	struct http_res res;
+	assert_int_equal(http_get(&srv, "/api/v1/me", token, &res), 0);
+	assert_int_equal(res.status, 200);
+	http_res_free(&res);
+	sleep(4);
+	assert_int_equal(http_get(&srv, "/api/v1/me", token, &res), 0);
+	assert_int_equal(res.status, 401);
+	http_res_free(&res);
+	free(token);
+}
+
+static void cookie_writes_need_the_csrf_header(void **state)
+{
+	(void)state;
+	char *csrf = NULL;
+	char *token = test_login(&srv, "pupil1", "Pupil-Password-1", &csrf);
+	char cookie[128], good[128], bad[128];
+	snprintf(cookie, sizeof cookie, "Cookie: sid=%s", token);
+	snprintf(good, sizeof good, "X-CSRF-Token: %s", csrf);
+	snprintf(bad, sizeof bad, "X-CSRF-Token: %s", "wrong-wrong-wrong-wrong-wrong-wrong-wrong-w");
+	struct http_res res;
+	/* A read by cookie needs no header. */
+	const char *const read_h[] = {cookie, NULL};
+	assert_int_equal(http_call(&srv, "GET", "/api/v1/me", NULL, NULL, NULL, read_h, &res), 0);
+	assert_int_equal(res.status, 200);
+	http_res_free(&res);
+	/* A write by cookie without the header, or with a wrong one, is refused. */
+	assert_int_equal(http_call(&srv, "POST", "/api/v1/auth/logout", NULL, NULL, NULL, read_h, &res), 0);
+	assert_int_equal(res.status, 403);
+	assert_string_equal(http_error_code(&res), "forbidden");
+	http_res_free(&res);
+	const char *const bad_h[] = {cookie, bad, NULL};
+	assert_int_equal(http_call(&srv, "POST", "/api/v1/auth/logout", NULL, NULL, NULL, bad_h, &res), 0);
+	assert_int_equal(res.status, 403);
+	http_res_free(&res);
+	const char *const good_h[] = {cookie, good, NULL};
+	assert_int_equal(http_call(&srv, "POST", "/api/v1/auth/logout", NULL, NULL, NULL, good_h, &res), 0);
+	assert_int_equal(res.status, 204);
+	http_res_free(&res);
+	free(token);
+	free(csrf);
+}
+
+static void repeated_failures_are_throttled_with_retry_after(void **state)
+{
+	(void)state;
+	test_add_user(&srv, "victim", "Victim-Password-1", "participant", "S2", "pupil");
+	struct http_res res;
+	long last = 0;
+	for (int i = 0; i < 6; i++) {
+		assert_int_equal(http_send(&srv, "POST", "/api/v1/auth/login", NULL,
+					   "{\"username\":\"victim\",\"password\":\"guess-guess-1\"}", &res), 0);
+		last = res.status;
+		if (i < 5)
+			assert_int_equal(res.status, 401);
+		else
+			assert_int_equal(res.status, 429);
+		if (last == 429) {
+			assert_string_equal(http_error_code(&res), "rate_limited");
+			char *ra = http_res_header(&res, "Retry-After");
+			assert_non_null(ra);
+			assert_true(atoi(ra) >= 1);
+			free(ra);
+		}
+		http_res_free(&res);
+	}
+	/* Even the right password waits until the lock ends. */
+	assert_int_equal(http_send(&srv, "POST", "/api/v1/auth/login", NULL,
+				   "{\"username\":\"victim\",\"password\":\"Victim-Password-1\"}", &res), 0);
+	assert_int_equal(res.status, 429);
+	http_res_free(&res);
+}
+
+static void register_creates_participant_and_refuses_taken_and_weak(void **state)
+{
+	(void)state;
+	struct http_res res;
+	assert_int_equal(http_send(&srv, "POST", "/api/v1/auth/register", NULL,
+				   "{\"username\":\"newpupil\",\"password\":\"Hoa-Sen-Trang-9\","
+				   "\"full_name\":\"Nguyễn Văn Tý\",\"birth_year\":2011,"
+				   "\"unit_code\":\"S1\",\"audience\":\"pupil\"}", &res), 0);
+	assert_int_equal(res.status, 201);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(res.json, "user"), "full_name")),
+			    "Nguyễn Văn Tý");
+	http_res_free(&res);
+	assert_int_equal(http_send(&srv, "POST", "/api/v1/auth/register", NULL,
+				   "{\"username\":\"newpupil\",\"password\":\"Hoa-Sen-Trang-9\","
+				   "\"full_name\":\"X\",\"birth_year\":2011,\"unit_code\":\"S1\",\"audience\":\"pupil\"}",
+				   &res), 0);
+	assert_int_equal(res.status, 409);
+	assert_string_equal(http_error_code(&res), "username_taken");
+	http_res_free(&res);
+	assert_int_equal(http_send(&srv, "POST", "/api/v1/auth/register", NULL,
+				   "{\"username\":\"weakling\",\"password\":\"123456\","
+				   "\"full_name\":\"X\",\"birth_year\":2011,\"unit_code\":\"S1\",\"audience\":\"pupil\"}",
+				   &res), 0);
+	assert_int_equal(res.status, 400);
+	assert_string_equal(http_error_code(&res), "weak_password");
+	http_res_free(&res);
+	/* Civil servants are rostered, not self-registered. */
+	assert_int_equal(http_send(&srv, "POST", "/api/v1/auth/register", NULL,
+				   "{\"username\":\"cs1\",\"password\":\"Hoa-Sen-Trang-9\","
+				   "\"full_name\":\"X\",\"birth_year\":1980,\"unit_code\":\"D1\",\"audience\":\"civil_servant\"}",
+				   &res), 0);
+	assert_int_equal(res.status, 403);
+	http_res_free(&res);
+	assert_non_null(test_login(&srv, "newpupil", "Hoa-Sen-Trang-9", NULL));
+}
+
+static void password_change_checks_old_and_policy(void **state)
+{
+	(void)state;
+	test_add_user(&srv, "changer", "Changer-Password-1", "participant", "S1", "pupil");
+	char *token = test_login(&srv, "changer", "Changer-Password-1", NULL);
+	char *other = test_login(&srv, "changer", "Changer-Password-1", NULL);
+	struct http_res res;
+	assert_int_equal(http_send(&srv, "POST", "/api/v1/me/password", token,
+				   "{\"old_password\":\"nope-nope-1\",\"new_password\":\"Another-Pass-22\"}", &res), 0);
+	assert_int_equal(res.status, 400);
+	assert_string_equal(http_error_code(&res), "wrong_password");
+	http_res_free(&res);
+	assert_int_equal(http_send(&srv, "POST", "/api/v1/me/password", token,
+				   "{\"old_password\":\"Changer-Password-1\",\"new_password\":\"password\"}", &res), 0);
+	assert_int_equal(res.status, 400);
+	assert_string_equal(http_error_code(&res), "weak_password");
+	http_res_free(&res);
+	assert_int_equal(http_send(&srv, "POST", "/api/v1/me/password", token,
+				   "{\"old_password\":\"Changer-Password-1\",\"new_password\":\"Another-Pass-22\"}", &res), 0);
+	assert_int_equal(res.status, 204);
+	http_res_free(&res);
+	/* The other session ends; this one goes on; the new password works. */
+	assert_int_equal(http_get(&srv, "/api/v1/me", other, &res), 0);
+	assert_int_equal(res.status, 401);
+	http_res_free(&res);
+	assert_int_equal(http_get(&srv, "/api/v1/me", token, &res), 0);
+	assert_int_equal(res.status, 200);
+	http_res_free(&res);
+	char *again = test_login(&srv, "changer", "Another-Pass-22", NULL);
+	assert_non_null(again);
+	free(again);
+	free(token);
+	free(other);
+}
+
+static void unit_admin_acts_only_inside_its_subtree(void **state)
+{
+	(void)state;
+	char *token = test_login(&srv, "d1admin", "District-One-1", NULL);
+	assert_non_null(token);
+	struct http_res res;
+	assert_int_equal(http_send(&srv, "PUT", "/api/v1/admin/units/S1/headcounts", token,
+				   "[{\"year\":2026,\"audience\":\"pupil\",\"count\":450}]", &res), 0);
+	assert_int_equal(res.status, 204);
+	http_res_free(&res);
+	assert_int_equal(http_send(&srv, "PUT", "/api/v1/admin/units/S2/headcounts", token,
+				   "[{\"year\":2026,\"audience\":\"pupil\",\"count\":450}]", &res), 0);
+	assert_int_equal(res.status, 403);
+	assert_string_equal(http_error_code(&res), "forbidden");
+	http_res_free(&res);
+	assert_int_equal(http_send(&srv, "POST", "/api/v1/admin/users", token,
+				   "[{\"username\":\"outside1\",\"full_name\":\"A\",\"unit_code\":\"S2\","
+				   "\"audience\":\"pupil\",\"role\":\"participant\"},"
+				   "{\"username\":\"inside1\",\"full_name\":\"B\",\"unit_code\":\"S1\","
+				   "\"audience\":\"pupil\",\"role\":\"participant\"}]", &res), 0);
+	assert_int_equal(res.status, 200);
+	assert_int_equal(json_integer_value(json_object_get(res.json, "created")), 1);
+	json_t *errors = json_object_get(res.json, "errors");
+	assert_int_equal(json_array_size(errors), 1);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(errors, 0), "line")), 1);
+	http_res_free(&res);
+	/* A unit under another district cannot be created. */
+	assert_int_equal(http_send(&srv, "POST", "/api/v1/admin/units", token,
+				   "[{\"code\":\"S9\",\"name\":\"X\",\"kind\":\"school\",\"parent_code\":\"D2\"}]", &res), 0);
+	assert_int_equal(res.status, 400);
+	http_res_free(&res);
+	assert_int_equal(http_send(&srv, "POST", "/api/v1/admin/units", token,
+				   "[{\"code\":\"S3\",\"name\":\"Trường Mới\",\"kind\":\"school\",\"parent_code\":\"D1\"}]", &res), 0);
+	assert_int_equal(res.status, 200);
+	assert_int_equal(json_integer_value(json_object_get(res.json, "created")), 1);
+	http_res_free(&res);
+	/* Participants cannot use admin routes at all. */
+	char *pupil = test_login(&srv, "pupil1", "Pupil-Password-1", NULL);
+	assert_int_equal(http_send(&srv, "POST", "/api/v1/admin/units", pupil, "[]", &res), 0);
+	assert_int_equal(res.status, 403);
+	http_res_free(&res);
+	free(pupil);
+	free(token);
+}
+
+static void users_csv_import_keeps_vietnamese_names_and_reports_lines(void **state)
+{
+	(void)state;
+	char *token = test_login(&srv, "root", "Root-Password-1", NULL);
+	const char *csv = "\xEF\xBB\xBFusername,full_name,unit_code,audience,role\r\n"
+			  "hs.nguyen,\"Nguyễn Thị Ánh, lớp 8A\",S1,pupil,participant\r\n"
+			  "\r\n"
+			  "hs.bad,Trần Bá,NOUNIT,pupil,participant\r\n"
+			  "hs.tran,Trần Quốc Toản,S2,pupil,participant\r\n";
+	struct http_res res;
+	assert_int_equal(http_call(&srv, "POST", "/api/v1/admin/users", token, csv, "text/csv", NULL, &res), 0);
+	assert_int_equal(res.status, 200);
+	assert_int_equal(json_integer_value(json_object_get(res.json, "created")), 2);
+	json_t *errors = json_object_get(res.json, "errors");
+	assert_int_equal(json_array_size(errors), 1);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(errors, 0), "line")), 4);
+	json_t *pw = json_object_get(res.json, "passwords");
+	assert_int_equal(json_array_size(pw), 2);
+	const char *generated = json_string_value(json_object_get(json_array_get(pw, 0), "password"));
+	assert_true(strlen(generated) >= 12);
+	char *t2 = test_login(&srv, "hs.nguyen", generated, NULL);
+	assert_non_null(t2);
+	http_res_free(&res);
+	assert_int_equal(http_get(&srv, "/api/v1/me", t2, &res), 0);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(res.json, "user"), "full_name")),
+			    "Nguyễn Thị Ánh, lớp 8A");
+	http_res_free(&res);
+	free(t2);
+	free(token);
+}
+
+static void units_import_is_all_or_nothing_with_line_numbers(void **state)
+{
+	(void)state;
+	char *token = test_login(&srv, "root", "Root-Password-1", NULL);
+	const char *csv = "code,name,kind,parent_code\n"
+			  "X1,Đơn vị X1,agency,P\n"
+			  "X2,Đơn vị X2,spaceship,P\n"
+			  "X3,Đơn vị X3,agency,MISSING\n";
+	struct http_res res;
+	assert_int_equal(http_call(&srv, "POST", "/api/v1/admin/units", token, csv, "text/csv", NULL, &res), 0);
+	assert_int_equal(res.status, 400);
+	json_t *errors = json_object_get(res.json, "errors");
+	assert_true(json_array_size(errors) >= 1);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(errors, 0), "line")), 3);
+	http_res_free(&res);
+	/* X1 was not created: importing it as a parent of a new unit fails. */
+	assert_int_equal(http_send(&srv, "PUT", "/api/v1/admin/units/X1/headcounts", token,
+				   "[{\"year\":2026,\"audience\":\"civil_servant\",\"count\":3}]", &res), 0);
+	assert_int_equal(res.status, 404);
+	http_res_free(&res);
+	/* Children before parents are fine. */
+	assert_int_equal(http_send(&srv, "POST", "/api/v1/admin/units", token,
+				   "[{\"code\":\"C2\",\"name\":\"Con\",\"kind\":\"commune\",\"parent_code\":\"C1\"},"
+				   "{\"code\":\"C1\",\"name\":\"Cha\",\"kind\":\"district\",\"parent_code\":\"P\"}]", &res), 0);
+	assert_int_equal(res.status, 200);
+	assert_int_equal(json_integer_value(json_object_get(res.json, "created")), 2);
+	http_res_free(&res);
+	/* A bad headcount names the element. */
+	assert_int_equal(http_send(&srv, "PUT", "/api/v1/admin/units/C1/headcounts", token,
+				   "[{\"year\":2026,\"audience\":\"pupil\",\"count\":3},"
+				   "{\"year\":\"2026\",\"audience\":\"pupil\",\"count\":-1}]", &res), 0);
+	assert_int_equal(res.status, 400);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(json_object_get(res.json, "errors"), 0), "line")), 2);
+	http_res_free(&res);
+	free(token);
+}
+
+static void no_password_or_token_is_stored_in_clear(void **state)
+{
+	(void)state;
+	char *token = test_login(&srv, "pupil1", "Pupil-Password-1", NULL);
+	assert_non_null(token);
+	server_stop(&srv, false);
+	char cmd[1024];
+	/* Search the database and its WAL for the secrets' bytes. */
+	snprintf(cmd, sizeof cmd, "cat '%s' '%s-wal' 2>/dev/null | grep -a -c -e '%s' -e 'Pupil-Password-1' -e 'Root-Password-1' >/dev/null", srv.db, srv.db, token);
+	assert_int_not_equal(system(cmd), 0);
+	assert_int_equal(server_start(&srv, NULL), 0);
+	free(token);
+}
+
+static void healthz_and_metrics_answer(void **state)
+{
+	(void)state;
+	struct http_res res;
+	assert_int_equal(http_get(&srv, "/healthz", NULL, &res), 0);
+	assert_int_equal(res.status, 200);
+	assert_string_equal(json_string_value(json_object_get(res.json, "status")), "ok");
+	http_res_free(&res);
+	assert_int_equal(http_get(&srv, "/metrics", NULL, &res), 0);
+	assert_int_equal(res.status, 200);
+	assert_non_null(strstr(res.body, "quiz_http_requests_total{route=\"GET /healthz\",code=\"2xx\"}"));
+	assert_non_null(strstr(res.body, "quiz_http_request_duration_seconds_bucket"));
+	assert_non_null(strstr(res.body, "quiz_logins_total"));
+	http_res_free(&res);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(login_returns_token_csrf_and_user),
+		cmocka_unit_test(unknown_user_and_wrong_password_get_the_same_answer),
+		cmocka_unit_test(malformed_json_and_wrong_types_are_bad_request),
+		cmocka_unit_test(oversized_body_is_413_too_large),
+		cmocka_unit_test(unknown_routes_are_404_with_or_without_login),
+		cmocka_unit_test(me_needs_a_token_and_returns_the_user),
+		cmocka_unit_test(logout_revokes_the_token),
+		cmocka_unit_test(expired_token_is_rejected),
+		cmocka_unit_test(cookie_writes_need_the_csrf_header),
+		cmocka_unit_test(repeated_failures_are_throttled_with_retry_after),
+		cmocka_unit_test(register_creates_participant_and_refuses_taken_and_weak),
+		cmocka_unit_test(password_change_checks_old_and_policy),
+		cmocka_unit_test(unit_admin_acts_only_inside_its_subtree),
+		cmocka_unit_test(users_csv_import_keeps_vietnamese_names_and_reports_lines),
+		cmocka_unit_test(units_import_is_all_or_nothing_with_line_numbers),
+		cmocka_unit_test(no_password_or_token_is_stored_in_clear),
+		cmocka_unit_test(healthz_and_metrics_answer),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
