@@ -1,0 +1,85 @@
+/* bank_formats.h - converters between foreign question-bank formats and the
+ * native bank JSON of docs/question-bank-format.md:
+ *
+ *   GIFT (Moodle)   import and export
+ *   Aiken           import
+ *   Moodle XML      import (libxml2)
+ *
+ * An import produces the native bank as a json_t plus, for each question,
+ * the 1-based line of the file it came from, so that the bank loader's
+ * errors can name lines. The native rules (option counts, topic codes ...)
+ * are the loader's to check; a converter reports only what the foreign
+ * syntax itself gets wrong (errors, with lines) and the question kinds the
+ * engine has no type for (skipped, with lines).
+ *
+ * What a foreign file cannot carry comes from the options: the bank code,
+ * audiences, a topic for every question (required: there is no default
+ * topic) and a difficulty (default 2). Questions are coded by their GIFT
+ * title or Moodle XML name when that is a valid code, otherwise
+ * "<bankcode>-001", "-002" ... A question without an explanation gets one
+ * that names its correct answer.
+ *
+ * GIFT written by bank_export_gift carries the native fields GIFT has no
+ * syntax for in comment lines Moodle ignores ("// @topics: passwords",
+ * "// @difficulty: 1", "// @reference: ...", and "// @bank:", "// @title:",
+ * "// @language:", "// @audiences:" for the bank), which the importer
+ * reads back, so native -> GIFT -> native is lossless. A `multiple`
+ * question with correct flags is written as the weights those flags mean
+ * (+-1/k); weights of exactly +-1/k are read back as flags. */
+#ifndef QUIZ_BANK_FORMATS_H
+#define QUIZ_BANK_FORMATS_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+enum bank_format { BANK_FORMAT_JSON, BANK_FORMAT_GIFT, BANK_FORMAT_MOODLE_XML, BANK_FORMAT_AIKEN };
+
+/* "json", "gift", "moodle-xml", "aiken". Returns 0, or -1 for another name. */
+int bank_format_from_name(const char *name, enum bank_format *out);
+
+struct bank_convert_options {
+	const char *code;      /* bank code; NULL: from the file (GIFT "// @bank:") */
+	const char *title;     /* NULL: from the file, else the code */
+	const char *language;  /* NULL: from the file, else "vi" */
+	const char *audiences; /* comma-separated codes; NULL: from the file */
+	const char *topic;     /* topic of questions that name none; NULL: none given */
+	int difficulty;        /* 1..3 for questions that name none; 0: 2 */
+};
+
+/* A problem at a line of the source. */
+struct bank_issue {
+	int line;
+	char message[240];
+};
+
+struct bank_issues {
+	struct bank_issue *items;
+	size_t n;
+	size_t cap;
+};
+
+struct bank_conversion {
+	json_t *bank;              /* the native bank (owned), NULL on failure */
+	int *lines;                /* lines[i]: source line of questions[i] (owned) */
+	size_t nquestions;
+	struct bank_issues errors; /* syntax errors: nothing may be imported */
+	struct bank_issues skipped; /* unsupported kinds, left out of bank */
+	char message[256];         /* why, when the failure is not in a line */
+};
+
+/* Converts text[0..len) of a foreign format (not BANK_FORMAT_JSON) into out
+ * (which the caller cleans up with bank_conversion_cleanup, also after a
+ * failure). Returns 0 when out->bank holds the bank; -1 when the file has
+ * syntax errors (out->errors, each with its line) or an option is missing
+ * or invalid (out->message names it, e.g. "topic is required ..."). */
+int bank_convert(enum bank_format format, const char *text, size_t len,
+		 const struct bank_convert_options *opts, struct bank_conversion *out);
+void bank_conversion_cleanup(struct bank_conversion *c);
+
+/* The GIFT text of a native bank (new string, caller frees), or NULL with
+ * a message in err when the bank is not shaped as the native format says
+ * (a question without options, an unknown type ...). */
+char *bank_export_gift(const json_t *bank, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,503 @@
+/* test_bank_formats.c - GIFT, Aiken and Moodle XML into native bank JSON,
+ * syntax errors naming their lines, skipped kinds, and the GIFT round trip. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "bank_formats.h"
+
+static const struct bank_convert_options opts = {
+	.code = "imp", .audiences = "pupil, civil_servant", .topic = "phishing_fraud"};
+
+static int convert(enum bank_format f, const char *text, const struct bank_convert_options *o,
+		   struct bank_conversion *out)
+{
+	return bank_convert(f, text, strlen(text), o, out);
+}
+
+static json_t *question(const struct bank_conversion *c, size_t i)
+{
+	return json_array_get(json_object_get(c->bank, "questions"), i);
+}
+
+static const char *qstr(const struct bank_conversion *c, size_t i, const char *key)
+{
+	return json_string_value(json_object_get(question(c, i), key));
+}
+
+static json_t *qopt(const struct bank_conversion *c, size_t i, size_t k)
+{
+	return json_array_get(json_object_get(question(c, i), "options"), k);
+}
+
+static void assert_option(json_t *opt, const char *text, bool correct)
+{
+	assert_non_null(opt);
+	assert_string_equal(json_string_value(json_object_get(opt, "text")), text);
+	assert_int_equal(json_is_true(json_object_get(opt, "correct")), correct);
+	assert_null(json_object_get(opt, "weight"));
+}
+
+static const char gift_sample[] =
+	"// A comment line, ignored.\n"                                       /* 1 */
+	"$CATEGORY: $course$/ATTT\n"                                          /* 2 */
+	"\n"                                                                  /* 3 */
+	"::pw-001:: Mật khẩu nào mạnh nhất? {\n"                              /* 4 */
+	"  ~12345678#Quá ngắn\n"                                              /* 5 */
+	"  =Tr@ng-Vang-Bay-Cao-2024#Dài và đa dạng\n"                         /* 6 */
+	"  ~matkhau\n"                                                        /* 7 */
+	"}\n"                                                                 /* 8 */
+	"\n"                                                                  /* 9 */
+	"Chọn các dấu hiệu lừa đảo: {\n"                                      /* 10 */
+	"  ~%50%Yêu cầu chuyển tiền gấp\n"                                    /* 11 */
+	"  ~%50%Đường link lạ\n"                                              /* 12 */
+	"  ~%-50%Email từ địa chỉ quen\n"                                     /* 13 */
+	"  ####Kẻ gian tạo áp lực thời gian.\n"                               /* 14 */
+	"}\n"                                                                 /* 15 */
+	"\n"                                                                  /* 16 */
+	"::Câu đúng sai:: Ngân hàng không bao giờ hỏi mã OTP qua điện thoại. {T#Sai rồi#Chính xác}\n" /* 17 */
+	"\n"                                                                  /* 18 */
+	"Viết tắt của \\{mạng riêng ảo\\} là gì? {=VPN =mạng riêng ảo}\n"     /* 19 */
+	"\n"                                                                  /* 20 */
+	"Trình bày quy trình ứng cứu sự cố. {}\n"                             /* 21 */
+	"\n"                                                                  /* 22 */
+	"Ghép: {=a -> 1 =b -> 2}\n"                                           /* 23 */
+	"\n"                                                                  /* 24 */
+	"Năm ban hành Luật An ninh mạng? {#2018}\n"                           /* 25 */
+	"\n"                                                                  /* 26 */
+	"Tỉ lệ 1\\:1 và dấu \\= \\~ \\# được giữ nguyên {=Đúng\\=vậy ~Không}\n"; /* 27 */
+
+static void gift_imports_each_supported_kind_with_its_line(void **state)
+{
+	(void)state;
+	struct bank_conversion c;
+	assert_int_equal(convert(BANK_FORMAT_GIFT, gift_sample, &opts, &c), 0);
+	assert_int_equal(c.errors.n, 0);
+	assert_int_equal(c.nquestions, 5);
+	assert_string_equal(json_string_value(json_object_get(c.bank, "code")), "imp");
+	assert_string_equal(json_string_value(json_object_get(c.bank, "language")), "vi");
+	json_t *aud = json_object_get(c.bank, "audiences");
+	assert_int_equal(json_array_size(aud), 2);
+	assert_string_equal(json_string_value(json_array_get(aud, 1)), "civil_servant");
+
+	/* Single choice, coded by its title, explanation from the right feedback. */
+	assert_int_equal(c.lines[0], 4);
+	assert_string_equal(qstr(&c, 0, "code"), "pw-001");
+	assert_string_equal(qstr(&c, 0, "type"), "single");
+	assert_string_equal(qstr(&c, 0, "stem"), "Mật khẩu nào mạnh nhất?");
+	assert_option(qopt(&c, 0, 0), "12345678", false);
+	assert_option(qopt(&c, 0, 1), "Tr@ng-Vang-Bay-Cao-2024", true);
+	assert_string_equal(qstr(&c, 0, "explanation"), "Dài và đa dạng");
+	assert_string_equal(json_string_value(json_array_get(json_object_get(question(&c, 0), "topics"), 0)),
+			    "phishing_fraud");
+	assert_int_equal(json_integer_value(json_object_get(question(&c, 0), "difficulty")), 2);
+
+	/* Weights of +-1/k read back as correct flags; general feedback. */
+	assert_int_equal(c.lines[1], 10);
+	assert_string_equal(qstr(&c, 1, "type"), "multiple");
+	assert_string_equal(qstr(&c, 1, "code"), "imp-001");
+	assert_option(qopt(&c, 1, 0), "Yêu cầu chuyển tiền gấp", true);
+	assert_option(qopt(&c, 1, 2), "Email từ địa chỉ quen", false);
+	assert_string_equal(qstr(&c, 1, "explanation"), "Kẻ gian tạo áp lực thời gian.");
+
+	/* True/false: the title is not a code, so the code is generated. */
+	assert_int_equal(c.lines[2], 17);
+	assert_string_equal(qstr(&c, 2, "type"), "true_false");
+	assert_string_equal(qstr(&c, 2, "code"), "imp-002");
+	assert_option(qopt(&c, 2, 0), "Đúng", true);
+	assert_option(qopt(&c, 2, 1), "Sai", false);
+	assert_string_equal(qstr(&c, 2, "explanation"), "Chính xác");
+
+	/* Short answer with escaped braces; explanation generated. */
+	assert_int_equal(c.lines[3], 19);
+	assert_string_equal(qstr(&c, 3, "type"), "short");
+	assert_string_equal(qstr(&c, 3, "stem"), "Viết tắt của {mạng riêng ảo} là gì?");
+	assert_option(qopt(&c, 3, 1), "mạng riêng ảo", true);
+	assert_string_equal(qstr(&c, 3, "explanation"), "Đáp án đúng: VPN; mạng riêng ảo.");
+
+	/* Escapes. */
+	assert_int_equal(c.lines[4], 27);
+	assert_string_equal(qstr(&c, 4, "stem"), "Tỉ lệ 1:1 và dấu = ~ # được giữ nguyên");
+	assert_option(qopt(&c, 4, 0), "Đúng=vậy", true);
+
+	/* Essay, matching, numerical: skipped with their lines. */
+	assert_int_equal(c.skipped.n, 3);
+	assert_int_equal(c.skipped.items[0].line, 21);
+	assert_non_null(strstr(c.skipped.items[0].message, "essay"));
+	assert_int_equal(c.skipped.items[1].line, 23);
+	assert_non_null(strstr(c.skipped.items[1].message, "matching"));
+	assert_int_equal(c.skipped.items[2].line, 25);
+	assert_non_null(strstr(c.skipped.items[2].message, "numerical"));
+	bank_conversion_cleanup(&c);
+}
+
+static void gift_explicit_weights_stay_weights(void **state)
+{
+	(void)state;
+	struct bank_conversion c;
+	const char *text = "Q? {~%70%a ~%30%b ~%0%c ~%-100%d}\n";
+	assert_int_equal(convert(BANK_FORMAT_GIFT, text, &opts, &c), 0);
+	json_t *w = json_object_get(qopt(&c, 0, 0), "weight");
+	assert_non_null(w);
+	assert_float_equal(json_number_value(w), 0.7, 1e-9);
+	assert_float_equal(json_number_value(json_object_get(qopt(&c, 0, 3), "weight")), -1, 1e-9);
+	assert_null(json_object_get(qopt(&c, 0, 0), "correct"));
+	bank_conversion_cleanup(&c);
+}
+
+static void gift_unclosed_answer_block_names_its_line(void **state)
+{
+	(void)state;
+	struct bank_conversion c;
+	const char *text = "Q1? {=a ~b}\n\n// note\nQ2 starts here\nand goes on {=a\n~b\n";
+	assert_int_equal(convert(BANK_FORMAT_GIFT, text, &opts, &c), -1);
+	assert_null(c.bank);
+	assert_int_equal(c.errors.n, 1);
+	assert_int_equal(c.errors.items[0].line, 5);
+	assert_non_null(strstr(c.errors.items[0].message, "not closed"));
+	bank_conversion_cleanup(&c);
+}
+
+static void gift_answer_without_marker_is_an_error_at_its_line(void **state)
+{
+	(void)state;
+	struct bank_conversion c;
+	const char *text = "Q1? {\n=a\n~b\n}\n\nQ2? {\n=a\nb\n}\n";
+	/* "b" continues answer "=a" (GIFT answers run to the next marker), so
+	 * make the bad answer the first one instead. */
+	const char *bad = "Q1? {\n=a\n~b\n}\n\nQ2? {\nwrong start\n=a\n}\n";
+	assert_int_equal(convert(BANK_FORMAT_GIFT, text, &opts, &c), 0);
+	assert_string_equal(json_string_value(json_object_get(qopt(&c, 1, 0), "text")), "a\nb");
+	bank_conversion_cleanup(&c);
+	assert_int_equal(convert(BANK_FORMAT_GIFT, bad, &opts, &c), -1);
+	assert_int_equal(c.errors.n, 1);
+	assert_int_equal(c.errors.items[0].line, 7);
+	bank_conversion_cleanup(&c);
+}
+
+static void gift_weights_not_adding_to_100_are_an_error(void **state)
+{
+	(void)state;
+	struct bank_conversion c;
+	assert_int_equal(convert(BANK_FORMAT_GIFT, "\n\nQ? {~%50%a ~%20%b ~c}\n", &opts, &c), -1);
+	assert_int_equal(c.errors.items[0].line, 3);
+	assert_non_null(strstr(c.errors.items[0].message, "70"));
+	bank_conversion_cleanup(&c);
+}
+
+static void gift_without_topic_fails_naming_topic(void **state)
+{
+	(void)state;
+	struct bank_conversion c;
+	struct bank_convert_options o = opts;
+	o.topic = NULL;
+	assert_int_equal(convert(BANK_FORMAT_GIFT, "Q? {=a ~b ~c}\n", &o, &c), -1);
+	assert_int_equal(c.errors.n, 0);
+	assert_non_null(strstr(c.message, "topic"));
+	bank_conversion_cleanup(&c);
+}
+
+static void gift_without_code_or_audiences_fails_naming_them(void **state)
+{
+	(void)state;
+	struct bank_conversion c;
+	struct bank_convert_options o = opts;
+	o.code = NULL;
+	assert_int_equal(convert(BANK_FORMAT_GIFT, "Q? {=a ~b ~c}\n", &o, &c), -1);
+	assert_non_null(strstr(c.message, "code"));
+	bank_conversion_cleanup(&c);
+	o = opts;
+	o.audiences = "";
+	assert_int_equal(convert(BANK_FORMAT_GIFT, "Q? {=a ~b ~c}\n", &o, &c), -1);
+	assert_non_null(strstr(c.message, "audiences"));
+	bank_conversion_cleanup(&c);
+}
+
+static void gift_generated_codes_step_past_titled_ones(void **state)
+{
+	(void)state;
+	struct bank_conversion c;
+	const char *text = "A? {=a ~b}\n\n::imp-001:: B? {=a ~b}\n";
+	assert_int_equal(convert(BANK_FORMAT_GIFT, text, &opts, &c), 0);
+	assert_string_equal(qstr(&c, 0, "code"), "imp-002");
+	assert_string_equal(qstr(&c, 1, "code"), "imp-001");
+	bank_conversion_cleanup(&c);
+}
+
+static const char aiken_sample[] = "Đâu là dấu hiệu của thư lừa đảo?\n" /* 1 */
+				   "A. Lời chào đúng tên\n"             /* 2 */
+				   "B. Yêu cầu nhập mật khẩu qua đường link\n" /* 3 */
+				   "C) Chữ ký đầy đủ\n"                /* 4 */
+				   "ANSWER: B\n"                        /* 5 */
+				   "\n"                                 /* 6 */
+				   "Mã OTP nên được\n"                  /* 7 */
+				   "A. Giữ bí mật\n"                    /* 8 */
+				   "B. Gửi cho nhân viên ngân hàng\n"   /* 9 */
+				   "ANSWER: A\n";                       /* 10 */
+
+static void aiken_imports_single_choice_questions(void **state)
+{
+	(void)state;
+	struct bank_conversion c;
+	assert_int_equal(convert(BANK_FORMAT_AIKEN, aiken_sample, &opts, &c), 0);
+	assert_int_equal(c.nquestions, 2);
+	assert_int_equal(c.lines[0], 1);
+	assert_int_equal(c.lines[1], 7);
+	assert_string_equal(qstr(&c, 0, "type"), "single");
+	assert_string_equal(qstr(&c, 0, "code"), "imp-001");
+	assert_string_equal(qstr(&c, 0, "stem"), "Đâu là dấu hiệu của thư lừa đảo?");
+	assert_option(qopt(&c, 0, 0), "Lời chào đúng tên", false);
+	assert_option(qopt(&c, 0, 1), "Yêu cầu nhập mật khẩu qua đường link", true);
+	assert_option(qopt(&c, 0, 2), "Chữ ký đầy đủ", false);
+	assert_option(qopt(&c, 1, 0), "Giữ bí mật", true);
+	assert_string_equal(qstr(&c, 1, "explanation"), "Đáp án đúng: Giữ bí mật.");
+	bank_conversion_cleanup(&c);
+}
+
+static void aiken_answer_outside_options_names_its_line(void **state)
+{
+	(void)state;
+	struct bank_conversion c;
+	const char *text = "Q1\nA. x\nB. y\nANSWER: A\n\nQ2\nA. x\nB. y\nANSWER: D\n";
+	assert_int_equal(convert(BANK_FORMAT_AIKEN, text, &opts, &c), -1);
+	assert_int_equal(c.errors.n, 1);
+	assert_int_equal(c.errors.items[0].line, 9);
+	bank_conversion_cleanup(&c);
+}
+
+static void aiken_options_out_of_order_and_missing_answer_are_errors(void **state)
+{
+	(void)state;
+	struct bank_conversion c;
+	const char *text = "Q1\nA. x\nC. y\nANSWER: A\n\nQ2\nA. x\nB. y\n";
+	assert_int_equal(convert(BANK_FORMAT_AIKEN, text, &opts, &c), -1);
+	assert_int_equal(c.errors.n, 2);
+	assert_int_equal(c.errors.items[0].line, 3);
+	assert_int_equal(c.errors.items[1].line, 6);
+	assert_non_null(strstr(c.errors.items[1].message, "ANSWER"));
+	bank_conversion_cleanup(&c);
+}
+
+static const char xml_sample[] =
+	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"                      /* 1 */
+	"<quiz>\n"                                                          /* 2 */
+	"  <question type=\"category\"><category><text>ATTT</text></category></question>\n" /* 3 */
+	"  <question type=\"multichoice\">\n"                               /* 4 */
+	"    <name><text>xml-001</text></name>\n"                           /* 5 */
+	"    <questiontext format=\"html\"><text><![CDATA[<p>Mật khẩu <b>mạnh</b> &amp; dài?</p>]]></text></questiontext>\n"
+	"    <generalfeedback><text>Vì dài.</text></generalfeedback>\n"     /* 7 */
+	"    <single>true</single>\n"                                       /* 8 */
+	"    <answer fraction=\"0\"><text>123456</text></answer>\n"         /* 9 */
+	"    <answer fraction=\"100\"><text>Tr@ng-Vang-2024</text></answer>\n"
+	"    <answer fraction=\"0\"><text>abc</text></answer>\n"            /* 11 */
+	"  </question>\n"                                                   /* 12 */
+	"  <question type=\"multichoice\">\n"                               /* 13 */
+	"    <name><text>Câu 2</text></name>\n"                             /* 14 */
+	"    <questiontext><text>Chọn hai</text></questiontext>\n"          /* 15 */
+	"    <single>false</single>\n"                                      /* 16 */
+	"    <answer fraction=\"50\"><text>a</text></answer>\n"             /* 17 */
+	"    <answer fraction=\"50\"><text>b</text></answer>\n"             /* 18 */
+	"    <answer fraction=\"0\"><text>c</text></answer>\n"              /* 19 */
+	"  </question>\n"                                                   /* 20 */
+	"  <question type=\"truefalse\">\n"                                 /* 21 */
+	"    <questiontext><text>OTP là bí mật.</text></questiontext>\n"    /* 22 */
+	"    <answer fraction=\"100\"><text>true</text></answer>\n"         /* 23 */
+	"    <answer fraction=\"0\"><text>false</text></answer>\n"          /* 24 */
+	"  </question>\n"                                                   /* 25 */
+	"  <question type=\"essay\">\n"                                     /* 26 */
+	"    <questiontext><text>Viết</text></questiontext>\n"              /* 27 */
+	"  </question>\n"                                                   /* 28 */
+	"  <question type=\"shortanswer\">\n"                               /* 29 */
+	"    <questiontext><text>Viết tắt?</text></questiontext>\n"         /* 30 */
+	"    <answer fraction=\"100\"><text>VPN</text></answer>\n"          /* 31 */
+	"  </question>\n"                                                   /* 32 */
+	"</quiz>\n";
+
+static void moodle_xml_imports_supported_types_with_lines(void **state)
+{
+	(void)state;
+	struct bank_conversion c;
+	assert_int_equal(convert(BANK_FORMAT_MOODLE_XML, xml_sample, &opts, &c), 0);
+	assert_int_equal(c.nquestions, 4);
+	assert_int_equal(c.lines[0], 4);
+	assert_string_equal(qstr(&c, 0, "code"), "xml-001");
+	assert_string_equal(qstr(&c, 0, "type"), "single");
+	assert_string_equal(qstr(&c, 0, "stem"), "Mật khẩu mạnh & dài?");
+	assert_string_equal(qstr(&c, 0, "explanation"), "Vì dài.");
+	assert_option(qopt(&c, 0, 1), "Tr@ng-Vang-2024", true);
+	assert_option(qopt(&c, 0, 2), "abc", false);
+
+	assert_int_equal(c.lines[1], 13);
+	assert_string_equal(qstr(&c, 1, "type"), "multiple");
+	assert_string_equal(qstr(&c, 1, "code"), "imp-001");
+	/* 50/50/0 is not what flags mean (the wrong one would be -50). */
+	assert_float_equal(json_number_value(json_object_get(qopt(&c, 1, 0), "weight")), 0.5, 1e-9);
+	assert_float_equal(json_number_value(json_object_get(qopt(&c, 1, 2), "weight")), 0, 1e-9);
+
+	assert_int_equal(c.lines[2], 21);
+	assert_string_equal(qstr(&c, 2, "type"), "true_false");
+	assert_option(qopt(&c, 2, 0), "Đúng", true);
+
+	assert_int_equal(c.lines[3], 29);
+	assert_string_equal(qstr(&c, 3, "type"), "short");
+	assert_option(qopt(&c, 3, 0), "VPN", true);
+
+	assert_int_equal(c.skipped.n, 1);
+	assert_int_equal(c.skipped.items[0].line, 26);
+	assert_non_null(strstr(c.skipped.items[0].message, "essay"));
+	bank_conversion_cleanup(&c);
+}
+
+static void moodle_xml_malformed_names_its_line(void **state)
+{
+	(void)state;
+	struct bank_conversion c;
+	const char *text = "<?xml version=\"1.0\"?>\n<quiz>\n<question type=\"truefalse\">\n"
+			   "<questiontext><text>x</text>\n</question>\n</quiz>\n";
+	assert_int_equal(convert(BANK_FORMAT_MOODLE_XML, text, &opts, &c), -1);
+	assert_int_equal(c.errors.n, 1);
+	assert_int_equal(c.errors.items[0].line, 5);
+	bank_conversion_cleanup(&c);
+}
+
+static void moodle_xml_single_without_right_answer_names_its_line(void **state)
+{
+	(void)state;
+	struct bank_conversion c;
+	const char *text = "<quiz>\n\n<question type=\"multichoice\">\n"
+			   "<questiontext><text>x</text></questiontext>\n"
+			   "<answer fraction=\"0\"><text>a</text></answer>\n"
+			   "<answer fraction=\"0\"><text>b</text></answer>\n</question>\n</quiz>\n";
+	assert_int_equal(convert(BANK_FORMAT_MOODLE_XML, text, &opts, &c), -1);
+	assert_int_equal(c.errors.items[0].line, 3);
+	bank_conversion_cleanup(&c);
+}
+
+static const char native_bank[] =
+	"{\"code\": \"rt-bank\", \"title\": \"Ngân hàng: {thử} ~ = # \\\\ kiểm tra\","
+	" \"language\": \"vi\", \"audiences\": [\"pupil\", \"public\"], \"questions\": ["
+	"{\"code\": \"rt-001\", \"type\": \"single\", \"topics\": [\"passwords\"],"
+	" \"difficulty\": 1, \"stem\": \"Dòng 1\\nDòng 2: a=b, {x} ~y #z \\\\ w\","
+	" \"options\": [{\"text\": \"a:b\", \"correct\": false}, {\"text\": \"c=d\", \"correct\": true},"
+	" {\"text\": \"e\", \"correct\": false}],"
+	" \"explanation\": \"Vì #1.\", \"reference\": \"Luật An ninh mạng 2018, Điều 8\"},"
+	"{\"code\": \"rt-002\", \"type\": \"multiple\", \"topics\": [\"malware\", \"passwords\"],"
+	" \"difficulty\": 3, \"stem\": \"Chọn\","
+	" \"options\": [{\"text\": \"a\", \"correct\": true}, {\"text\": \"b\", \"correct\": true},"
+	" {\"text\": \"c\", \"correct\": true}, {\"text\": \"d\", \"correct\": false}],"
+	" \"explanation\": \"x\"},"
+	"{\"code\": \"rt-003\", \"type\": \"multiple\", \"topics\": [\"malware\"],"
+	" \"difficulty\": 2, \"stem\": \"Trọng số\","
+	" \"options\": [{\"text\": \"a\", \"weight\": 0.75}, {\"text\": \"b\", \"weight\": 0.25},"
+	" {\"text\": \"c\", \"weight\": -1.0}],"
+	" \"explanation\": \"y\"},"
+	"{\"code\": \"rt-004\", \"type\": \"true_false\", \"topics\": [\"misinformation\"],"
+	" \"difficulty\": 2, \"stem\": \"Tin giả lan nhanh.\","
+	" \"options\": [{\"text\": \"Đúng\", \"correct\": true}, {\"text\": \"Sai\", \"correct\": false}],"
+	" \"explanation\": \"z\"},"
+	"{\"code\": \"rt-005\", \"type\": \"true_false\", \"topics\": [\"misinformation\"],"
+	" \"difficulty\": 2, \"stem\": \"Mọi tin trên mạng đều đúng.\","
+	" \"options\": [{\"text\": \"Đúng\", \"correct\": false}, {\"text\": \"Sai\", \"correct\": true}],"
+	" \"explanation\": \"w\"},"
+	"{\"code\": \"rt-006\", \"type\": \"short\", \"topics\": [\"wifi_public_networks\"],"
+	" \"difficulty\": 2, \"stem\": \"Viết tắt?\", \"ignore_diacritics\": true,"
+	" \"options\": [{\"text\": \"VPN\", \"correct\": true}, {\"text\": \"mạng riêng ảo\", \"correct\": true}],"
+	" \"explanation\": \"v\"}]}";
+
+static void gift_round_trip_native_to_gift_to_native_is_equal(void **state)
+{
+	(void)state;
+	json_error_t je;
+	json_t *bank = json_loads(native_bank, 0, &je);
+	assert_non_null(bank);
+	char err[200] = "";
+	char *gift = bank_export_gift(bank, err, sizeof err);
+	assert_non_null(gift);
+	/* Everything comes from the file: no options needed. */
+	struct bank_convert_options none = {0};
+	struct bank_conversion c;
+	int rc = convert(BANK_FORMAT_GIFT, gift, &none, &c);
+	if (rc != 0 || !json_equal(bank, c.bank)) {
+		char *got = c.bank ? json_dumps(c.bank, JSON_INDENT(1)) : NULL;
+		print_error("GIFT:\n%s\nmessage: %s\ngot: %s\n", gift, c.message, got ? got : "-");
+		free(got);
+	}
+	assert_int_equal(rc, 0);
+	assert_true(json_equal(bank, c.bank));
+	assert_int_equal(c.skipped.n, 0);
+	bank_conversion_cleanup(&c);
+	free(gift);
+	json_decref(bank);
+}
+
+static void gift_export_escapes_special_characters(void **state)
+{
+	(void)state;
+	json_error_t je;
+	json_t *bank = json_loads(native_bank, 0, &je);
+	char err[200];
+	char *gift = bank_export_gift(bank, err, sizeof err);
+	assert_non_null(gift);
+	assert_non_null(strstr(gift, "::rt-001:: Dòng 1\\nDòng 2\\: a\\=b, \\{x\\} \\~y \\#z \\\\ w {"));
+	assert_non_null(strstr(gift, "\n=c\\=d\n"));
+	assert_non_null(strstr(gift, "~%75%a"));
+	assert_non_null(strstr(gift, "~%-100%c"));
+	assert_non_null(strstr(gift, "~%33.33333%a"));
+	assert_non_null(strstr(gift, "{TRUE####z}"));
+	assert_non_null(strstr(gift, "{FALSE####w}"));
+	assert_non_null(strstr(gift, "{=VPN =mạng riêng ảo####v}"));
+	free(gift);
+	json_decref(bank);
+}
+
+static void gift_export_refuses_unknown_type(void **state)
+{
+	(void)state;
+	json_t *bank = json_pack("{s:s, s:[{s:s, s:s, s:s, s:[{s:s}]}]}", "code", "b", "questions",
+				 "code", "q1", "type", "essay", "stem", "s", "options", "text", "x");
+	char err[200] = "";
+	assert_null(bank_export_gift(bank, err, sizeof err));
+	assert_non_null(strstr(err, "essay"));
+	json_decref(bank);
+}
+
+static void format_names_map_to_formats(void **state)
+{
+	(void)state;
+	enum bank_format f;
+	assert_int_equal(bank_format_from_name("moodle-xml", &f), 0);
+	assert_int_equal(f, BANK_FORMAT_MOODLE_XML);
+	assert_int_equal(bank_format_from_name("aiken", &f), 0);
+	assert_int_equal(f, BANK_FORMAT_AIKEN);
+	assert_int_equal(bank_format_from_name("xml", &f), -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(gift_imports_each_supported_kind_with_its_line),
+		cmocka_unit_test(gift_explicit_weights_stay_weights),
+		cmocka_unit_test(gift_unclosed_answer_block_names_its_line),
+		cmocka_unit_test(gift_answer_without_marker_is_an_error_at_its_line),
+		cmocka_unit_test(gift_weights_not_adding_to_100_are_an_error),
+		cmocka_unit_test(gift_without_topic_fails_naming_topic),
+		cmocka_unit_test(gift_without_code_or_audiences_fails_naming_them),
+		cmocka_unit_test(gift_generated_codes_step_past_titled_ones),
+		cmocka_unit_test(aiken_imports_single_choice_questions),
+		cmocka_unit_test(aiken_answer_outside_options_names_its_line),
+		cmocka_unit_test(aiken_options_out_of_order_and_missing_answer_are_errors),
+		cmocka_unit_test(moodle_xml_imports_supported_types_with_lines),
+		cmocka_unit_test(moodle_xml_malformed_names_its_line),
+		cmocka_unit_test(moodle_xml_single_without_right_answer_names_its_line),
+		cmocka_unit_test(gift_round_trip_native_to_gift_to_native_is_equal),
+		cmocka_unit_test(gift_export_escapes_special_characters),
+		cmocka_unit_test(gift_export_refuses_unknown_type),
+		cmocka_unit_test(format_names_map_to_formats),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
