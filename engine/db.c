@@ -173,15 +173,15 @@ int db_schema_version_latest(void)
 	return N_MIGRATIONS;
 }
 
+static const char SQL_USER_VERSION[] = "PRAGMA user_version";
+
 int db_schema_version(struct db *db)
 {
-	sqlite3_stmt *st = NULL;
-	int v = -1;
-	if (sqlite3_prepare_v2(db->sql, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
-		return db_fail(db, "user_version");
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
+	sqlite3_stmt *st = db_stmt(db, SQL_USER_VERSION);
+	if (!st)
+		return -1;
+	int v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : db_fail(db, "user_version");
+	sqlite3_reset(st);
 	return v;
 }
 

@@ -462,7 +462,19 @@ int64_t db_throttle_fail(struct db *db, const char *key, int64_t now_ms, int64_t
 
 int db_throttle_clear(struct db *db, const char *key)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_THROTTLE_CLEAR);
+	/* Look before deleting: a DELETE is a write transaction with its own
+	 * fsync, and nearly every successful login has nothing to clear. */
+	sqlite3_stmt *st = db_stmt(db, SQL_THROTTLE_GET);
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return 0;
+	if (rc != SQLITE_ROW)
+		return db_fail(db, "throttle lookup");
+	st = db_stmt(db, SQL_THROTTLE_CLEAR);
 	if (!st)
 		return -1;
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
