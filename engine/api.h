@@ -44,4 +44,13 @@ int api_admin_units(struct req *r, struct resp *out);
 int api_admin_headcounts(struct req *r, struct resp *out);
 int api_admin_users(struct req *r, struct resp *out);
 
+/* api_contest.c */
+int api_contest_leaderboard(struct req *r, struct resp *out);
+int api_report_questions(struct req *r, struct resp *out);
+/* {"questions":[{"question_id","code","attempts","facility_index",
+ * "discrimination_index"}]} of quiz_id's completed attempts (only those made
+ * under unit_path unless it is NULL). Shared with quizadm. New reference, or
+ * NULL on a storage error. */
+json_t *api_question_stats_json(struct db *db, int64_t quiz_id, const char *unit_path);
+
 #endif

@@ -10,7 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <uninorm.h>
 
+#include "bank.h"
 #include "util.h"
 
 #define WEIGHT_EPSILON 1e-4
@@ -227,6 +229,48 @@ static char *explanation_default(const json_t *options, const char *language)
 	return sb_steal(&sb);
 }
 
+/* s in Unicode NFC, as the native format requires (files written on some
+ * systems arrive decomposed). New string. */
+static char *nfc(const char *s)
+{
+	size_t outlen = 0;
+	uint8_t *n = u8_normalize(UNINORM_NFC, (const uint8_t *)s, strlen(s), NULL, &outlen);
+	if (!n)
+		return xstrdup(s);
+	char *out = xstrndup((const char *)n, outlen);
+	free(n);
+	return out;
+}
+
+/* Replaces every string value inside j (objects and arrays) by its NFC. */
+static void nfc_json(json_t *j)
+{
+	const char *key;
+	json_t *v;
+	size_t i;
+	if (json_is_object(j)) {
+		json_object_foreach(j, key, v) {
+			if (json_is_string(v)) {
+				char *t = nfc(json_string_value(v));
+				json_string_set(v, t);
+				free(t);
+			} else {
+				nfc_json(v);
+			}
+		}
+	} else if (json_is_array(j)) {
+		json_array_foreach(j, i, v) {
+			if (json_is_string(v)) {
+				char *t = nfc(json_string_value(v));
+				json_string_set(v, t);
+				free(t);
+			} else {
+				nfc_json(v);
+			}
+		}
+	}
+}
+
 /* Builds out->bank from the questions read. Returns 0 or -1 (message set). */
 static int conv_finish(struct conv *c)
 {
@@ -321,6 +365,7 @@ static int conv_finish(struct conv *c)
 	}
 	bank = json_pack("{s:s, s:s, s:s, s:o, s:O}", "code", code, "title", title, "language",
 			 language, "audiences", split_list(audiences), "questions", questions);
+	nfc_json(bank);
 	out->bank = bank;
 	out->nquestions = c->nqs;
 	bank = NULL;
@@ -1477,4 +1522,47 @@ char *bank_export_gift(const json_t *bank, char *err, size_t errlen)
 		}
 	}
 	return sb_steal(&sb);
+}
+
+/* ---- import through the loader ------------------------------------------ */
+
+/* Appends to a list of bank.h (its messages are heap strings it frees). */
+static void notes_add(struct bank_notes *l, int line, char *message)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 16;
+		l->items = xrealloc(l->items, l->cap * sizeof *l->items);
+	}
+	l->items[l->n].line = line;
+	l->items[l->n].message = message;
+	l->n++;
+}
+
+int bank_import_foreign(struct db *db, enum bank_format format, const char *text, size_t len,
+			const struct bank_convert_options *opts, const char *filename,
+			struct bank_result *res, char *msg, size_t msglen)
+{
+	struct bank_conversion conv;
+	const char *name = filename ? filename : "bank";
+	int rc;
+	if (bank_convert(format, text, len, opts, &conv) < 0) {
+		if (conv.errors.n) {
+			for (size_t i = 0; i < conv.errors.n; i++)
+				notes_add(&res->errors, conv.errors.items[i].line,
+					  xasprintf("%s:%d: %s", name, conv.errors.items[i].line,
+						    conv.errors.items[i].message));
+			rc = BANK_INVALID;
+		} else {
+			snprintf(msg, msglen, "%s", conv.message);
+			rc = BANK_FORMATS_BAD_OPTION;
+		}
+		goto out;
+	}
+	for (size_t i = 0; i < conv.skipped.n; i++)
+		bank_result_skip(res, conv.skipped.items[i].line, "%s:%d: %s", name,
+				 conv.skipped.items[i].line, conv.skipped.items[i].message);
+	rc = bank_import_json(db, conv.bank, name, conv.lines, res);
+out:
+	bank_conversion_cleanup(&conv);
+	return rc;
 }

@@ -77,6 +77,24 @@ int bank_convert(enum bank_format format, const char *text, size_t len,
 		 const struct bank_convert_options *opts, struct bank_conversion *out);
 void bank_conversion_cleanup(struct bank_conversion *c);
 
+struct db;
+struct bank_result;
+
+/* Returned by bank_import_foreign when an option is missing or invalid. */
+#define BANK_FORMATS_BAD_OPTION 2
+
+/* Converts text[0..len) and imports the bank through bank.h's loader, whose
+ * messages then name the lines of the foreign file. Conversion errors go to
+ * res->errors and skipped questions to res->skipped (res initialised by the
+ * caller with bank_result_init). Returns as bank_import_json does: 0
+ * imported, BANK_INVALID (res->errors; nothing imported), -1 (storage,
+ * res->internal); or BANK_FORMATS_BAD_OPTION with msg naming the missing or
+ * invalid option (code, audiences, topic, difficulty). filename names the
+ * source in messages. */
+int bank_import_foreign(struct db *db, enum bank_format format, const char *text, size_t len,
+			const struct bank_convert_options *opts, const char *filename,
+			struct bank_result *res, char *msg, size_t msglen);
+
 /* The GIFT text of a native bank (new string, caller frees), or NULL with
  * a message in err when the bank is not shaped as the native format says
  * (a question without options, an unknown type ...). */

@@ -107,6 +107,7 @@ const char db_sql_quizzes[] =
 	"  duration_ms INTEGER,"
 	"  prediction INTEGER);"
 	"CREATE INDEX attempts_user ON attempts(user_id, quiz_id);"
+	"CREATE INDEX attempts_quiz ON attempts(quiz_id, state);"   /* leaderboards, item stats */
 	"CREATE INDEX attempts_open ON attempts(state, deadline);"
 	"CREATE INDEX attempts_report ON attempts(finished_at, unit_id, audience);"
 	"CREATE TABLE attempt_questions ("

@@ -15,6 +15,9 @@ const struct route api_routes[] = {
 	{"POST", "/api/v1/admin/units", api_admin_units, ROLE_UNIT_ADMIN, ROUTE_UPLOAD},
 	{"PUT", "/api/v1/admin/units/{code}/headcounts", api_admin_headcounts, ROLE_UNIT_ADMIN, 0},
 	{"POST", "/api/v1/admin/users", api_admin_users, ROLE_UNIT_ADMIN, ROUTE_UPLOAD},
+
+	{"GET", "/api/v1/contests/{id}/leaderboard", api_contest_leaderboard, ROLE_PARTICIPANT, 0},
+	{"GET", "/api/v1/reports/questions", api_report_questions, ROLE_UNIT_ADMIN, 0},
 };
 
 const size_t api_nroutes = sizeof api_routes / sizeof api_routes[0];

@@ -1,0 +1,63 @@
+/* db_contest.h - the reads behind contest leaderboards and item statistics.
+ * See db.h for the return conventions. Nothing here writes. */
+#ifndef QUIZ_DB_CONTEST_H
+#define QUIZ_DB_CONTEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "db.h"
+#include "db_account.h"
+
+/* One completed (submitted or expired) attempt of a contest. */
+struct db_contest_attempt {
+	int64_t attempt_id;
+	int64_t user_id;       /* 0 when the attempt has no person */
+	bool in_unit;          /* the attempt's unit lies in the asked subtree */
+	bool expired;
+	double score;
+	double max_score;
+	int correct_count;
+	bool has_prediction;
+	int64_t prediction;
+	int64_t started_at;
+	int64_t deadline;
+	int64_t finished_at;
+	int64_t duration_ms;   /* -1 when not recorded */
+};
+
+/* The completed attempts of quiz_id, of round round_code only when it is
+ * not NULL. in_unit is computed against unit_path ("/1/4/"; NULL or "":
+ * every attempt is in). New array in *out (caller frees), count in *n. */
+int db_contest_attempts(struct db *db, int64_t quiz_id, const char *round_code,
+			const char *unit_path, struct db_contest_attempt **out, size_t *n);
+
+/* Who an attempt belongs to, for display: the person's name (erased true
+ * when the person was erased or is unknown) and the unit the attempt was
+ * made in (empty strings when none). */
+struct db_contest_person {
+	bool erased;
+	char full_name[DB_NAME_MAX];
+	char unit_code[DB_CODE_MAX];
+	char unit_name[DB_NAME_MAX];
+};
+int db_contest_person(struct db *db, int64_t attempt_id, struct db_contest_person *out);
+
+/* One question drawn in one completed attempt, with the score its answer
+ * got (0 when unanswered). */
+struct db_item_score {
+	int64_t attempt_id;
+	int64_t question_id;
+	double score;
+};
+
+/* The drawn questions of the completed attempts of quiz_id, restricted to
+ * attempts made in units under unit_path when it is neither NULL nor "".
+ * New array in *out (caller frees). */
+int db_item_scores(struct db *db, int64_t quiz_id, const char *unit_path,
+		   struct db_item_score **out, size_t *n);
+/* The code of a stored question into code (DB_CODE_MAX bytes). 1, 0, -1. */
+int db_question_code(struct db *db, int64_t question_id, char *code);
+
+#endif
