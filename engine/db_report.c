@@ -94,14 +94,14 @@ static const char SQL_PLAN_INSTALL[] =
 static const char SQL_PLAN_PUT[] =
 	"INSERT INTO plans (code, title, definition, builtin, updated_at)"
 	" VALUES (?1, ?2, ?3, 0, ?4) ON CONFLICT (code) DO UPDATE SET title = excluded.title,"
-	" definition = excluded.definition, updated_at = excluded.updated_at";
+	" definition = excluded.definition, builtin = 0, updated_at = excluded.updated_at";
 static const char SQL_PLAN_GET[] = "SELECT definition, builtin FROM plans WHERE code = ?1";
 static const char SQL_PLAN_EACH[] = "SELECT code, definition, builtin FROM plans ORDER BY code";
 
 static const char SQL_UNITS[] =
 	"SELECT u.id, u.code, u.name, u.kind, u.level, u.parent_id, p.code, u.path"
 	" FROM units u LEFT JOIN units p ON p.id = u.parent_id"
-	" ORDER BY length(u.path), u.code";
+	" ORDER BY length(u.path) - length(replace(u.path, '/', '')), u.code";
 static const char SQL_HEADCOUNTS[] =
 	"SELECT unit_id, audience, count FROM headcounts WHERE year = ?1";
 static const char SQL_ROSTER[] =

@@ -1,0 +1,168 @@
+/* db_fixture.c - direct inserts for tests, benchmarks and demo data. */
+#include "db_fixture.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "db_priv.h"
+#include "util.h"
+
+static const char SQL_BANK[] =
+	"INSERT INTO banks (code, title, language, audiences, updated_at)"
+	" VALUES (?1, ?1, 'vi', json_array(?2), 0)";
+static const char SQL_QUESTION[] =
+	"INSERT INTO questions (bank_id, code, version, current, type, difficulty, stem,"
+	" explanation, content_hash) VALUES (?1, ?2, 1, 1, 'single', 1, ?2, '', x'00')";
+static const char SQL_QUESTION_TOPIC[] =
+	"INSERT OR IGNORE INTO question_topics (question_id, topic) VALUES (?1, ?2)";
+static const char SQL_QUIZ[] =
+	"INSERT INTO quizzes (code, title, kind, mandatory, unit_scope_id, time_limit_s,"
+	" max_attempts, pass_percent, opens_at, closes_at, shuffle_questions, shuffle_options,"
+	" review, definition, created_at)"
+	" VALUES (?1, ?2, 'quiz', ?3, ?4, 900, 3, 80, ?5, ?6, 1, 1, 'after_submit', '{}', ?5)";
+static const char SQL_QUIZ_AUDIENCE[] =
+	"INSERT OR IGNORE INTO quiz_audiences (quiz_id, audience) VALUES (?1, ?2)";
+static const char SQL_PERSON[] =
+	"INSERT INTO users (username, pw_hash, full_name, role, unit_id, audience, created_at)"
+	" VALUES (?1, '!', ?2, ?3, ?4, ?5, 0)";
+static const char SQL_ATTEMPT[] =
+	"INSERT INTO attempts (quiz_id, user_id, unit_id, audience, seed, state, started_at,"
+	" deadline, question_count) VALUES (?1, ?2, ?3, ?4, 0, 'in_progress', ?5, ?6, ?7)";
+static const char SQL_ATTEMPT_QUESTION[] =
+	"INSERT INTO attempt_questions (attempt_id, position, question_id, option_order)"
+	" VALUES (?1, ?2, ?3, '[]')";
+static const char SQL_ATTEMPT_FINISH[] =
+	"UPDATE attempts SET state = ?2, finished_at = ?3, score = ?4, max_score = ?5,"
+	" passed = ?6, duration_ms = ?3 - started_at WHERE id = ?1";
+
+static int64_t insert_id(struct db *db, sqlite3_stmt *st, const char *what)
+{
+	return db_exec_stmt(db, st, what) ? -1 : sqlite3_last_insert_rowid(db->sql);
+}
+
+/* Calls add(item) for each item of a comma-separated list. */
+static int each_item(struct db *db, const char *sql, int64_t id, const char *list)
+{
+	char item[128];
+	const char *p = list;
+	while (p && *p) {
+		const char *comma = strchr(p, ',');
+		size_t n = comma ? (size_t)(comma - p) : strlen(p);
+		if (n >= sizeof item)
+			n = sizeof item - 1;
+		memcpy(item, p, n);
+		item[n] = '\0';
+		p = comma ? comma + 1 : NULL;
+		if (!item[0])
+			continue;
+		sqlite3_stmt *st = db_stmt(db, sql);
+		if (!st)
+			return -1;
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_text(st, 2, item, -1, SQLITE_TRANSIENT);
+		if (db_exec_stmt(db, st, "insert list item"))
+			return -1;
+	}
+	return 0;
+}
+
+int64_t db_fixture_bank(struct db *db, const char *code, const char *audience)
+{
+	sqlite3_stmt *st = db_stmt(db, SQL_BANK);
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, audience, -1, SQLITE_STATIC);
+	return insert_id(db, st, "insert bank");
+}
+
+int64_t db_fixture_question(struct db *db, int64_t bank_id, const char *code, const char *topics)
+{
+	sqlite3_stmt *st = db_stmt(db, SQL_QUESTION);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, bank_id);
+	sqlite3_bind_text(st, 2, code, -1, SQLITE_STATIC);
+	int64_t id = insert_id(db, st, "insert question");
+	if (id < 0 || each_item(db, SQL_QUESTION_TOPIC, id, topics))
+		return -1;
+	return id;
+}
+
+int64_t db_fixture_quiz(struct db *db, const char *code, const char *title, bool mandatory,
+			const char *audiences, int64_t scope_unit_id, int64_t opens_at,
+			int64_t closes_at)
+{
+	sqlite3_stmt *st = db_stmt(db, SQL_QUIZ);
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, title, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, mandatory ? 1 : 0);
+	if (scope_unit_id)
+		sqlite3_bind_int64(st, 4, scope_unit_id);
+	sqlite3_bind_int64(st, 5, opens_at);
+	sqlite3_bind_int64(st, 6, closes_at);
+	int64_t id = insert_id(db, st, "insert quiz");
+	if (id < 0 || each_item(db, SQL_QUIZ_AUDIENCE, id, audiences))
+		return -1;
+	return id;
+}
+
+int64_t db_fixture_person(struct db *db, const char *username, const char *full_name,
+			  const char *role, int64_t unit_id, const char *audience)
+{
+	sqlite3_stmt *st = db_stmt(db, SQL_PERSON);
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, username, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, full_name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, role, -1, SQLITE_STATIC);
+	if (unit_id)
+		sqlite3_bind_int64(st, 4, unit_id);
+	db_bind_text_or_null(st, 5, audience);
+	return insert_id(db, st, "insert person");
+}
+
+int64_t db_fixture_attempt(struct db *db, const struct db_fixture_attempt *a)
+{
+	sqlite3_stmt *st = db_stmt(db, SQL_ATTEMPT);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, a->quiz_id);
+	if (a->user_id)
+		sqlite3_bind_int64(st, 2, a->user_id);
+	if (a->unit_id)
+		sqlite3_bind_int64(st, 3, a->unit_id);
+	db_bind_text_or_null(st, 4, a->audience);
+	sqlite3_bind_int64(st, 5, a->started_at);
+	sqlite3_bind_int64(st, 6, a->started_at + 900000);
+	sqlite3_bind_int64(st, 7, (int64_t)a->nquestions);
+	int64_t id = insert_id(db, st, "insert attempt");
+	if (id < 0)
+		return -1;
+	for (size_t i = 0; i < a->nquestions; i++) {
+		st = db_stmt(db, SQL_ATTEMPT_QUESTION);
+		if (!st)
+			return -1;
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_int64(st, 2, (int64_t)i);
+		sqlite3_bind_int64(st, 3, a->question_ids[i]);
+		if (db_exec_stmt(db, st, "insert attempt question"))
+			return -1;
+	}
+	if (strcmp(a->state, "in_progress") == 0)
+		return id;
+	st = db_stmt(db, SQL_ATTEMPT_FINISH);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, a->state, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, a->finished_at);
+	sqlite3_bind_double(st, 4, a->score);
+	sqlite3_bind_double(st, 5, a->max_score);
+	sqlite3_bind_int(st, 6, a->passed ? 1 : 0);
+	if (db_exec_stmt(db, st, "finish attempt"))
+		return -1;
+	return id;
+}

@@ -1,0 +1,46 @@
+/* db_fixture.h - direct inserts of banks, questions, quizzes, people and
+ * finished attempts, for tests, benchmarks and demo data that need many
+ * rows quickly. They write the same tables the quiz module writes and take
+ * the same path through the schema: an attempt is inserted in progress with
+ * its drawn questions, then finalised, so the report triggers see exactly
+ * what they see in service. Call them inside db_begin_write()/db_commit()
+ * for speed. See db.h for the return conventions. */
+#ifndef QUIZ_DB_FIXTURE_H
+#define QUIZ_DB_FIXTURE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "db.h"
+
+/* A bank; returns its id, or -1. */
+int64_t db_fixture_bank(struct db *db, const char *code, const char *audience);
+/* A question of bank_id tagged with topics (comma-separated, may be "").
+ * Returns its id, or -1. */
+int64_t db_fixture_question(struct db *db, int64_t bank_id, const char *code,
+			    const char *topics);
+/* A quiz for audiences (comma-separated), open [opens_at, closes_at),
+ * scope_unit_id 0 for every unit. Returns its id, or -1. */
+int64_t db_fixture_quiz(struct db *db, const char *code, const char *title, bool mandatory,
+			const char *audiences, int64_t scope_unit_id, int64_t opens_at,
+			int64_t closes_at);
+/* A person (password unusable); unit_id 0 for none. Returns the id, or -1. */
+int64_t db_fixture_person(struct db *db, const char *username, const char *full_name,
+			  const char *role, int64_t unit_id, const char *audience);
+
+struct db_fixture_attempt {
+	int64_t quiz_id, user_id, unit_id; /* user_id/unit_id 0: NULL */
+	const char *audience;
+	const char *state;                 /* "submitted", "expired" or "in_progress" */
+	int64_t started_at, finished_at;
+	double score, max_score;
+	bool passed;
+	const int64_t *question_ids;       /* the drawn questions */
+	size_t nquestions;
+};
+/* Inserts an attempt with its questions and, unless in progress, finalises
+ * it. Returns the attempt id, or -1. */
+int64_t db_fixture_attempt(struct db *db, const struct db_fixture_attempt *a);
+
+#endif

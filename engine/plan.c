@@ -1,0 +1,409 @@
+/* plan.c - the built-in plan templates and the plan JSON of api.md. */
+#include "plan.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "db.h"
+#include "db_report.h"
+#include "org.h"
+#include "util.h"
+
+#define T(id, metric, aud, kind, topic, cmp, thr, src) \
+	{id, metric, aud, kind, topic, cmp, thr, src}
+
+/* plan-targets.md, "Targets of Decision 1907 as adopted by the provinces". */
+static const struct plan builtin_plans[] = {
+	{
+		.code = "hau-giang-1907",
+		.title = "Kế hoạch triển khai Đề án “Tuyên truyền, nâng cao nhận thức và phổ biến "
+			 "kiến thức về an toàn thông tin giai đoạn 2021 – 2025” (Quyết định "
+			 "1907/QĐ-TTg) – tỉnh Hậu Giang",
+		.ndeadlines = 2,
+		.deadline_month = {11, 12},
+		.deadline_day = {30, 15},
+		.unit_min_participation = 50,
+		.ntargets = 10,
+		.targets = {
+			T("agencies_run_programme", "units", "civil_servant", "agency", "", ">=", 100,
+			  "000 (Hậu Giang), mục tiêu cụ thể"),
+			T("finance_bodies_run_programme", "units", "finance_staff", "finance_body", "",
+			  ">=", 100, "000 (Hậu Giang), mục tiêu cụ thể"),
+			T("schools_risk_programme", "units", "pupil", "school", "", ">", 80,
+			  "000 (Hậu Giang), mục tiêu cụ thể"),
+			T("schools_critical_thinking", "units", "pupil", "school", "misinformation", ">",
+			  70, "000 (Hậu Giang), mục tiêu cụ thể"),
+			T("internet_users_reached", "persons", "public", "", "", ">", 80,
+			  "000 (Hậu Giang), mục tiêu cụ thể"),
+			T("students_reached", "persons", "university_student", "", "", ">=", 100,
+			  "000 (Hậu Giang), mục tiêu cụ thể"),
+			T("telecom_it_enterprises", "units", "telecom_it_staff", "enterprise_telecom_it",
+			  "", ">=", 100, "000 (Hậu Giang), mục tiêu cụ thể"),
+			T("journalists_reached", "persons", "journalist", "", "", ">", 90,
+			  "000 (Hậu Giang), mục tiêu cụ thể"),
+			T("agency_heads_reached", "persons", "agency_head", "", "", ">=", 100,
+			  "000 (Hậu Giang), mục tiêu cụ thể"),
+			T("domestic_products_known", "units", "civil_servant", "agency",
+			  "domestic_products", ">=", 80, "000 (Hậu Giang), mục tiêu cụ thể"),
+		},
+	},
+	{
+		.code = "ha-noi-1907",
+		.title = "Kế hoạch 233/KH-UBND thực hiện Đề án “Tuyên truyền, nâng cao nhận thức và "
+			 "phổ biến kiến thức về an toàn thông tin giai đoạn 2021 – 2025” – Thành phố "
+			 "Hà Nội",
+		/* Checked and reported each quarter; the last is also the yearly summary. */
+		.ndeadlines = 4,
+		.deadline_month = {3, 6, 9, 12},
+		.deadline_day = {31, 30, 30, 31},
+		.unit_min_participation = 50,
+		.ntargets = 9,
+		.targets = {
+			T("agencies_run_programme", "units", "civil_servant", "agency", "", ">=", 100,
+			  "003 (Hà Nội), mục tiêu cụ thể"),
+			T("schools_risk_programme", "units", "pupil", "school", "", ">", 80,
+			  "003 (Hà Nội), mục tiêu cụ thể"),
+			T("schools_critical_thinking", "units", "pupil", "school", "misinformation",
+			  ">=", 50, "003 (Hà Nội), mục tiêu cụ thể"),
+			T("internet_users_reached", "persons", "public", "", "", ">", 80,
+			  "003 (Hà Nội), mục tiêu cụ thể"),
+			T("students_reached", "persons", "university_student", "", "", ">=", 100,
+			  "003 (Hà Nội), mục tiêu cụ thể"),
+			T("telecom_it_enterprises", "units", "telecom_it_staff", "enterprise_telecom_it",
+			  "", ">=", 100, "003 (Hà Nội), mục tiêu cụ thể"),
+			T("journalists_reached", "persons", "journalist", "", "", ">", 90,
+			  "003 (Hà Nội), mục tiêu cụ thể"),
+			T("agency_heads_reached", "persons", "agency_head", "", "", ">=", 100,
+			  "003 (Hà Nội), mục tiêu cụ thể"),
+			T("domestic_products_known", "units", "civil_servant", "agency",
+			  "domestic_products", ">=", 80, "003 (Hà Nội), mục tiêu cụ thể"),
+		},
+	},
+	{
+		.code = "binh-thuan-1907",
+		.title = "Kế hoạch triển khai Đề án “Tuyên truyền, nâng cao nhận thức và phổ biến "
+			 "kiến thức về an toàn thông tin giai đoạn 2021 – 2025” – tỉnh Bình Thuận",
+		.ndeadlines = 1,
+		.deadline_month = {12},
+		.deadline_day = {15},
+		.unit_min_participation = 50,
+		.ntargets = 10,
+		.targets = {
+			T("civil_servants_reached", "persons", "civil_servant", "", "", ">=", 100,
+			  "004 (Bình Thuận), mục d"),
+			T("schools_risk_programme", "units", "pupil", "school", "", ">", 80,
+			  "004 (Bình Thuận), mục e"),
+			T("schools_critical_thinking", "units", "pupil", "school", "misinformation",
+			  ">=", 50, "004 (Bình Thuận), mục e"),
+			T("internet_users_reached", "persons", "public", "", "", ">", 80,
+			  "004 (Bình Thuận), mục g"),
+			T("students_reached", "persons", "university_student", "", "", ">=", 100,
+			  "004 (Bình Thuận), mục g"),
+			T("pupils_reached", "persons", "pupil", "", "", ">=", 100,
+			  "004 (Bình Thuận), mục g"),
+			T("telecom_it_staff_reached", "persons", "telecom_it_staff", "", "", ">=", 100,
+			  "004 (Bình Thuận), mục đ"),
+			T("journalists_reached", "persons", "journalist", "", "", ">", 90,
+			  "004 (Bình Thuận), mục h"),
+			T("agency_heads_reached", "persons", "agency_head", "", "", ">=", 100,
+			  "004 (Bình Thuận), mục c"),
+			T("domestic_products_known", "units", "civil_servant", "agency",
+			  "domestic_products", ">=", 80, "004 (Bình Thuận), trong mục g"),
+		},
+	},
+};
+#define N_BUILTIN (sizeof builtin_plans / sizeof builtin_plans[0])
+
+size_t plan_builtin_count(void)
+{
+	return N_BUILTIN;
+}
+
+const struct plan *plan_builtin(size_t i)
+{
+	return i < N_BUILTIN ? &builtin_plans[i] : NULL;
+}
+
+/* Copies a string member into dst; absent is "" unless required. */
+static int get_str(json_t *obj, const char *name, char *dst, size_t dstlen, bool required,
+		   const char *where, char *err, size_t errlen)
+{
+	json_t *v = json_object_get(obj, name);
+	dst[0] = '\0';
+	if (!v || json_is_null(v)) {
+		if (required) {
+			snprintf(err, errlen, "%s'%s' is required", where, name);
+			return -1;
+		}
+		return 0;
+	}
+	if (!json_is_string(v)) {
+		snprintf(err, errlen, "%s'%s' must be a string", where, name);
+		return -1;
+	}
+	const char *s = json_string_value(v);
+	if (strlen(s) >= dstlen || !util_valid_utf8(s, dstlen - 1)) {
+		snprintf(err, errlen, "%s'%s' is longer than %zu bytes or not UTF-8", where, name,
+			 dstlen - 1);
+		return -1;
+	}
+	util_strlcpy(dst, s, dstlen);
+	return 0;
+}
+
+static int get_percent(json_t *obj, const char *name, double *out, bool required, double dflt,
+		       const char *where, char *err, size_t errlen)
+{
+	json_t *v = json_object_get(obj, name);
+	if (!v || json_is_null(v)) {
+		if (required) {
+			snprintf(err, errlen, "%s'%s' is required", where, name);
+			return -1;
+		}
+		*out = dflt;
+		return 0;
+	}
+	if (!json_is_number(v) || json_number_value(v) < 0 || json_number_value(v) > 100) {
+		snprintf(err, errlen, "%s'%s' must be a number from 0 to 100 (percent)", where,
+			 name);
+		return -1;
+	}
+	*out = json_number_value(v);
+	return 0;
+}
+
+static bool valid_mmdd(const char *s, int *month, int *day)
+{
+	static const int days_in[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	if (strlen(s) != 5 || s[2] != '-')
+		return false;
+	for (int i = 0; i < 5; i++)
+		if (i != 2 && (s[i] < '0' || s[i] > '9'))
+			return false;
+	*month = (s[0] - '0') * 10 + (s[1] - '0');
+	*day = (s[3] - '0') * 10 + (s[4] - '0');
+	return *month >= 1 && *month <= 12 && *day >= 1 && *day <= days_in[*month - 1];
+}
+
+static int target_from_json(json_t *t, int index, struct plan_target *out, char *err,
+			    size_t errlen)
+{
+	char where[48];
+	snprintf(where, sizeof where, "targets[%d]: ", index);
+	memset(out, 0, sizeof *out);
+	if (!json_is_object(t)) {
+		snprintf(err, errlen, "%smust be an object", where);
+		return -1;
+	}
+	if (get_str(t, "id", out->id, sizeof out->id, true, where, err, errlen) ||
+	    get_str(t, "metric", out->metric, sizeof out->metric, true, where, err, errlen) ||
+	    get_str(t, "audience", out->audience, sizeof out->audience, true, where, err, errlen) ||
+	    get_str(t, "unit_kind", out->unit_kind, sizeof out->unit_kind, false, where, err,
+		    errlen) ||
+	    get_str(t, "topic", out->topic, sizeof out->topic, false, where, err, errlen) ||
+	    get_str(t, "comparator", out->comparator, sizeof out->comparator, false, where, err,
+		    errlen) ||
+	    get_str(t, "source", out->source, sizeof out->source, false, where, err, errlen) ||
+	    get_percent(t, "threshold", &out->threshold, true, 0, where, err, errlen))
+		return -1;
+	if (!util_valid_code(out->id)) {
+		snprintf(err, errlen, "%s'id' must match [A-Za-z0-9_.-]{1,64}", where);
+		return -1;
+	}
+	if (strcmp(out->metric, "persons") != 0 && strcmp(out->metric, "units") != 0) {
+		snprintf(err, errlen, "%s'metric' must be \"persons\" or \"units\"", where);
+		return -1;
+	}
+	if (!org_valid_audience(out->audience)) {
+		snprintf(err, errlen, "%s'audience' %s is not a known audience", where,
+			 out->audience);
+		return -1;
+	}
+	if (strcmp(out->metric, "units") == 0) {
+		if (!out->unit_kind[0] || !org_valid_unit_kind(out->unit_kind)) {
+			snprintf(err, errlen, "%s'unit_kind' must be a unit kind for a units target",
+				 where);
+			return -1;
+		}
+	} else if (out->unit_kind[0]) {
+		snprintf(err, errlen, "%s'unit_kind' applies to units targets only", where);
+		return -1;
+	}
+	if (out->topic[0] && !util_valid_code(out->topic)) {
+		snprintf(err, errlen, "%s'topic' must match [A-Za-z0-9_.-]{1,64}", where);
+		return -1;
+	}
+	if (!out->comparator[0])
+		util_strlcpy(out->comparator, ">=", sizeof out->comparator);
+	if (strcmp(out->comparator, ">=") != 0 && strcmp(out->comparator, ">") != 0) {
+		snprintf(err, errlen, "%s'comparator' must be \">=\" or \">\"", where);
+		return -1;
+	}
+	return 0;
+}
+
+int plan_from_json(json_t *obj, struct plan *out, char *err, size_t errlen)
+{
+	memset(out, 0, sizeof *out);
+	if (!json_is_object(obj)) {
+		snprintf(err, errlen, "the plan must be a JSON object");
+		return -1;
+	}
+	if (get_str(obj, "code", out->code, sizeof out->code, true, "", err, errlen) ||
+	    get_str(obj, "title", out->title, sizeof out->title, true, "", err, errlen) ||
+	    get_percent(obj, "unit_min_participation", &out->unit_min_participation, false, 50, "",
+			err, errlen))
+		return -1;
+	if (!util_valid_code(out->code)) {
+		snprintf(err, errlen, "'code' must match [A-Za-z0-9_.-]{1,64}");
+		return -1;
+	}
+	if (!out->title[0]) {
+		snprintf(err, errlen, "'title' must not be empty");
+		return -1;
+	}
+	json_t *deadlines = json_object_get(obj, "deadlines");
+	if (deadlines && !json_is_null(deadlines)) {
+		if (!json_is_array(deadlines) || json_array_size(deadlines) > PLAN_MAX_DEADLINES) {
+			snprintf(err, errlen, "'deadlines' must be an array of at most %d \"MM-DD\"",
+				 PLAN_MAX_DEADLINES);
+			return -1;
+		}
+		size_t i;
+		json_t *d;
+		json_array_foreach(deadlines, i, d)
+		{
+			int m, day;
+			if (!json_is_string(d) || !valid_mmdd(json_string_value(d), &m, &day)) {
+				snprintf(err, errlen, "deadlines[%zu] must be a date \"MM-DD\"", i);
+				return -1;
+			}
+			/* Kept in calendar order so the next deadline is the first ahead. */
+			int at = out->ndeadlines;
+			while (at > 0 && (out->deadline_month[at - 1] * 100 + out->deadline_day[at - 1] >
+					  m * 100 + day)) {
+				out->deadline_month[at] = out->deadline_month[at - 1];
+				out->deadline_day[at] = out->deadline_day[at - 1];
+				at--;
+			}
+			out->deadline_month[at] = m;
+			out->deadline_day[at] = day;
+			out->ndeadlines++;
+		}
+	}
+	json_t *targets = json_object_get(obj, "targets");
+	if (!json_is_array(targets)) {
+		snprintf(err, errlen, "'targets' is required and must be an array");
+		return -1;
+	}
+	if (json_array_size(targets) > PLAN_MAX_TARGETS) {
+		snprintf(err, errlen, "'targets' holds at most %d targets", PLAN_MAX_TARGETS);
+		return -1;
+	}
+	size_t i;
+	json_t *t;
+	json_array_foreach(targets, i, t)
+	{
+		struct plan_target *pt = &out->targets[out->ntargets];
+		if (target_from_json(t, (int)i, pt, err, errlen))
+			return -1;
+		for (int k = 0; k < out->ntargets; k++) {
+			if (strcmp(out->targets[k].id, pt->id) == 0) {
+				snprintf(err, errlen, "targets[%zu]: 'id' %s is used twice", i, pt->id);
+				return -1;
+			}
+		}
+		out->ntargets++;
+	}
+	return 0;
+}
+
+json_t *plan_to_json(const struct plan *p)
+{
+	json_t *deadlines = json_array();
+	for (int i = 0; i < p->ndeadlines; i++) {
+		char d[8];
+		snprintf(d, sizeof d, "%02d-%02d", p->deadline_month[i], p->deadline_day[i]);
+		json_array_append_new(deadlines, json_string(d));
+	}
+	json_t *targets = json_array();
+	for (int i = 0; i < p->ntargets; i++) {
+		const struct plan_target *t = &p->targets[i];
+		json_array_append_new(
+			targets,
+			json_pack("{s:s,s:s,s:s,s:o,s:o,s:s,s:f,s:s}", "id", t->id, "metric",
+				  t->metric, "audience", t->audience, "unit_kind",
+				  t->unit_kind[0] ? json_string(t->unit_kind) : json_null(), "topic",
+				  t->topic[0] ? json_string(t->topic) : json_null(), "comparator",
+				  t->comparator, "threshold", t->threshold, "source", t->source));
+	}
+	return json_pack("{s:s,s:s,s:o,s:f,s:o}", "code", p->code, "title", p->title, "deadlines",
+			 deadlines, "unit_min_participation", p->unit_min_participation, "targets",
+			 targets);
+}
+
+static int store(struct db *db, const struct plan *p, bool builtin_install)
+{
+	json_t *j = plan_to_json(p);
+	char *text = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
+	int rc = builtin_install ? db_plan_install(db, p->code, p->title, text, true, clock_now_ms())
+				 : db_plan_put(db, p->code, p->title, text, clock_now_ms());
+	free(text);
+	return rc;
+}
+
+int plan_install_builtins(struct db *db)
+{
+	for (size_t i = 0; i < N_BUILTIN; i++)
+		if (store(db, &builtin_plans[i], true))
+			return -1;
+	return 0;
+}
+
+int plan_save(struct db *db, const struct plan *p)
+{
+	return store(db, p, false);
+}
+
+int plan_load(struct db *db, const char *code, struct plan *out, bool *builtin)
+{
+	char *text = NULL;
+	int rc = db_plan_get(db, code, &text, builtin);
+	if (rc <= 0)
+		return rc;
+	json_error_t jerr;
+	json_t *j = json_loads(text, 0, &jerr);
+	char err[256];
+	int ret = 1;
+	if (!j || plan_from_json(j, out, err, sizeof err)) {
+		/* Only plan_save writes this column, so this is our own bug. */
+		fprintf(stderr, "plan %s: stored definition unreadable\n", code);
+		ret = -1;
+	}
+	json_decref(j);
+	free(text);
+	return ret;
+}
+
+void plan_deadline(const struct plan *p, int year, int64_t now_ms, char *buf)
+{
+	int month = 12, day = 31;
+	if (p->ndeadlines > 0) {
+		month = p->deadline_month[p->ndeadlines - 1];
+		day = p->deadline_day[p->ndeadlines - 1];
+		for (int i = 0; i < p->ndeadlines; i++) {
+			/* A deadline day lasts until its end, in Vietnam. */
+			int64_t end = clock_vn_date_ms(year, p->deadline_month[i], p->deadline_day[i]) +
+				      86400000LL;
+			if (end > now_ms) {
+				month = p->deadline_month[i];
+				day = p->deadline_day[i];
+				break;
+			}
+		}
+	}
+	snprintf(buf, 11, "%04d-%02d-%02d", year, month, day);
+}

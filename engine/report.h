@@ -1,0 +1,123 @@
+/* report.h - participation figures per unit subtree, audience and year, the
+ * plan report (persons and units metrics, topic targets), and the list of
+ * people still to chase. Domain code: reads storage, builds no JSON, and is
+ * tested without HTTP.
+ *
+ * Definitions are those of api.md ("Reports"): a row covers the unit's whole
+ * subtree; a person counts once per year and audience however many attempts;
+ * the headcount is the unit's declaration, or else its own participant
+ * accounts plus its children's headcounts; the year runs in Asia/Ho_Chi_Minh
+ * time. */
+#ifndef QUIZ_REPORT_H
+#define QUIZ_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "plan.h"
+
+struct db;
+
+/* Outcomes besides 0 (ok) and -1 (storage error, message in err). */
+#define REPORT_BAD_REQUEST 1 /* err names the field */
+#define REPORT_NOT_FOUND 2
+#define REPORT_FORBIDDEN 3
+
+#define REPORT_MAX_DEPTH 32
+
+struct report_query {
+	int year;
+	const char *unit_code;  /* NULL: the scope's unit, or (admin) every root */
+	const char *scope_path; /* NULL: anywhere (admin); else a unit_admin's subtree */
+	const char *audience;   /* NULL: every audience with figures */
+	int depth;              /* 0: the unit alone; 1: and its children; ... */
+};
+
+struct report_row {
+	char unit_code[65];
+	char unit_name[256];
+	char unit_kind[32];
+	int level; /* 0 for the report's unit, 1 for its children, ... */
+	char audience[32];
+	int64_t headcount;
+	const char *headcount_source; /* "declared", "roster" or "mixed" (static) */
+	int64_t registered, participants, passed, attempts;
+	bool has_percent; /* false when the headcount is 0 */
+	double participation_percent, passed_percent; /* one decimal */
+};
+
+struct report_table {
+	int year;
+	struct report_row *rows;
+	size_t n;
+};
+void report_table_cleanup(struct report_table *t);
+
+/* The participation rows of api.md, parents before children (children by
+ * code), audiences in plan-targets.md order. Returns 0, -1, or
+ * REPORT_NOT_FOUND (unknown unit) / REPORT_FORBIDDEN (outside the scope) /
+ * REPORT_BAD_REQUEST, with a message in err. out is filled on 0 only. */
+int report_participation(struct db *db, const struct report_query *q, struct report_table *out,
+			 char *err, size_t errlen);
+
+struct report_target {
+	struct plan_target target;
+	int64_t numerator, denominator;
+	bool has_actual; /* false when the denominator is 0 */
+	double actual_percent, gap_percent; /* one decimal */
+	bool met;
+};
+
+struct report_plan {
+	struct plan plan;
+	int year;
+	char deadline[11]; /* "YYYY-MM-DD" */
+	char unit_code[65]; /* "" when the report covers every root */
+	char unit_name[256];
+	int ntargets;
+	struct report_target targets[PLAN_MAX_TARGETS];
+};
+
+/* The plan report for q->year over the unit of q (depth and audience are
+ * ignored). Installs the built-in plans first when needed. Returns 0, -1,
+ * REPORT_NOT_FOUND (unknown plan or unit) or REPORT_FORBIDDEN. */
+int report_plan(struct db *db, const char *plan_code, const struct report_query *q,
+		struct report_plan *out, char *err, size_t errlen);
+
+/* Chasing. */
+struct report_missing_quiz {
+	int64_t id;
+	char code[65];
+	char title[256];
+	int64_t closes_at;
+};
+struct report_missing_person {
+	int64_t user_id;
+	char username[65];
+	char full_name[256];
+	char unit_code[65];
+	char unit_name[256];
+	char audience[32];
+	size_t nmissing;
+	struct report_missing_quiz *missing; /* owned */
+};
+struct report_missing {
+	int year;
+	char unit_deadline[11], department_deadline[11]; /* 30 Nov and 15 Dec of year */
+	int unit_days_left, department_days_left;         /* negative once past */
+	size_t n;
+	struct report_missing_person *people;
+};
+void report_missing_cleanup(struct report_missing *m);
+/* The rostered participants of the unit's subtree who have not completed a
+ * mandatory quiz meant for them (their audience, inside the quiz's unit
+ * scope, window meeting the year), or only quiz_id when not 0. Days are
+ * counted in Asia/Ho_Chi_Minh dates from now. Returns as report_participation. */
+int report_missing_people(struct db *db, const struct report_query *q, int64_t quiz_id,
+			  struct report_missing *out, char *err, size_t errlen);
+
+/* Percent with one decimal: part / whole x 100 rounded half away from 0. */
+double report_percent(int64_t part, int64_t whole);
+
+#endif
