@@ -1,0 +1,170 @@
+// pages.test.mjs - login, the quiz list, the Vietnamese login error, the
+// administration page, and phone-sized screenshots.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { withPage, screenshot, login, apiCall, apiLogin, BASE_URL, DEMO } from './browser.mjs';
+
+test('login page is Vietnamese and fits a 360 px phone', async () => {
+  await withPage(async (page, _context, problems) => {
+    await page.goto(`${BASE_URL}/`);
+    await page.waitForSelector('#login-view:not([hidden])');
+    assert.equal(await page.textContent('#login-view h1'), 'Đăng nhập');
+    assert.equal(await page.getAttribute('html', 'lang'), 'vi');
+    assert.equal(await page.textContent('label[for="username"]'), 'Tên đăng nhập');
+    assert.ok(await page.isVisible('a[href="register.html"]'), 'register link is shown');
+    // Nothing wider than the screen: no sideways scrolling on a phone.
+    const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(scrollWidth <= 360, `page is ${scrollWidth}px wide`);
+    // Tap targets at least 44 px high.
+    const box = await page.locator('#login-submit').boundingBox();
+    assert.ok(box.height >= 44, `login button is ${box.height}px high`);
+    await screenshot(page, 'login-360.png');
+    assert.deepEqual(problems, []);
+  });
+});
+
+test('login shows the quiz list the API gives the user', async () => {
+  const { token } = await apiLogin(DEMO.pupil);
+  const api = await apiCall('GET', '/quizzes', { token });
+  await withPage(async (page, _context, problems) => {
+    await page.goto(`${BASE_URL}/`);
+    await login(page, DEMO.pupil);
+    await page.waitForSelector('#quizzes-view:not([hidden])');
+    await page.waitForSelector('#quizzes-loading', { state: 'hidden' });
+    assert.equal(await page.textContent('#quizzes-view h1'), 'Bài thi của bạn');
+    assert.equal(await page.textContent('#hello'), `Xin chào, ${DEMO.pupil.fullName}`);
+    assert.ok(await page.isVisible('#logout'), 'logout button is shown');
+    const token2 = await page.evaluate(() => JSON.parse(sessionStorage.getItem('quiz.session')).token);
+    assert.ok(token2 && token2.length >= 32, 'token kept in sessionStorage');
+    if (api.status === 200) {
+      const quizzes = api.body.quizzes;
+      assert.equal(await page.locator('.quiz-card').count(), quizzes.length);
+      for (const q of quizzes) {
+        const card = page.locator(`.quiz-card[data-quiz-id="${q.id}"]`);
+        assert.equal(await card.locator('h2').textContent(), q.title);
+        const stateText = { open: 'Đang mở', upcoming: 'Sắp mở', closed: 'Đã đóng' }[q.state];
+        assert.equal(await card.locator('.badge').textContent(), stateText);
+      }
+      if (!quizzes.length) assert.equal(await page.textContent('#quizzes-notice'), 'Hiện chưa có bài thi nào dành cho bạn.');
+    } else {
+      // The list answered an error: the page must say so in Vietnamese, not stay blank.
+      assert.equal(await page.locator('.quiz-card').count(), 0);
+      const shown = await page.textContent('#quizzes-notice');
+      assert.ok(shown && shown.length > 0, 'an error notice is shown');
+      console.log(`# GET /api/v1/quizzes answered ${api.status}; the page showed: ${shown}`);
+    }
+    await screenshot(page, 'quiz-list-360.png');
+    // A reload keeps the session (sessionStorage) and shows the list again.
+    await page.reload();
+    await page.waitForSelector('#quizzes-view:not([hidden])');
+    assert.deepEqual(problems, []);
+  });
+});
+
+test('a wrong password shows the Vietnamese error and stays on the login form', async () => {
+  await withPage(async (page) => {
+    await page.goto(`${BASE_URL}/`);
+    await login(page, { username: DEMO.pupil.username, password: 'sai-mat-khau-123' });
+    const notice = page.locator('#login-notice[role="alert"]');
+    await notice.waitFor();
+    assert.equal((await notice.textContent()).trim(), 'Sai tên đăng nhập hoặc mật khẩu.');
+    assert.ok(await page.isVisible('#login-form'));
+    assert.ok(await page.isHidden('#quizzes-view'));
+    assert.equal(await page.evaluate(() => sessionStorage.getItem('quiz.session')), null);
+  });
+});
+
+test('admin uploads a units CSV and sees how many were created', async () => {
+  const suffix = Date.now().toString(36).toUpperCase();
+  const csv = `code,name,kind,parent_code\nWEB-${suffix}-A,Trường THCS Thử Nghiệm A,school,DEMO-HA\nWEB-${suffix}-B,Xã Thử Nghiệm B,commune,DEMO-HB\n`;
+  await withPage(async (page, _context, problems) => {
+    await page.goto(`${BASE_URL}/`);
+    await login(page, DEMO.admin);
+    await page.waitForSelector('#quizzes-view:not([hidden])');
+    await page.click('.nav a[href="admin.html"]');
+    await page.waitForSelector('#admin-sections:not([hidden])');
+    await page.setInputFiles('#units-file', { name: 'units.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.click('#units-upload');
+    const result = page.locator('#units-result.notice-ok');
+    await result.waitFor();
+    assert.equal((await result.textContent()).trim(), 'Đã tạo 2 đơn vị, cập nhật 0 đơn vị.');
+
+    // Uploading the same file again updates instead of creating.
+    await page.click('#units-upload');
+    await page.locator('#units-result.notice-ok', { hasText: 'cập nhật 2' }).waitFor();
+
+    // A line with an unknown kind is reported with its line number.
+    await page.setInputFiles('#units-file', { name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from('code,name,kind,parent_code\nWEB-BAD,Sai,castle,DEMO\n') });
+    await page.click('#units-upload');
+    await page.locator('#units-result.notice-error').waitFor();
+    assert.equal(await page.locator('#units-errors td.num').first().textContent(), '2');
+    await screenshot(page, 'admin-360.png');
+    assert.deepEqual(problems, []);
+  });
+});
+
+test('admin uploads users without passwords and gets them once, with a CSV download', async () => {
+  const suffix = Date.now().toString(36);
+  const csv = `username,full_name,unit_code,audience,role\nweb.${suffix}.1,Nguyễn Văn Một,DEMO-THCS-DP,pupil,participant\nweb.${suffix}.2,Trần Thị Hai,DEMO-THCS-DP,pupil,participant\nweb.${suffix}.3,Không Đơn Vị,NO-SUCH-UNIT,pupil,participant\n`;
+  await withPage(async (page) => {
+    await page.goto(`${BASE_URL}/`);
+    await login(page, DEMO.admin);
+    await page.waitForSelector('#quizzes-view:not([hidden])');
+    await page.goto(`${BASE_URL}/admin.html`);
+    await page.setInputFiles('#users-file', { name: 'users.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.click('#users-upload');
+    await page.locator('#users-result', { hasText: 'Đã tạo 2 tài khoản.' }).waitFor();
+    const rows = page.locator('#passwords-table tbody tr');
+    assert.equal(await rows.count(), 2);
+    const firstPassword = await rows.first().locator('td').nth(1).textContent();
+    assert.ok(firstPassword.length >= 10, 'a generated password is shown');
+    assert.equal(await page.locator('#users-errors tbody tr').count(), 1, 'the bad line is listed');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#passwords-download')]);
+    const file = await download.path();
+    const text = (await import('node:fs')).readFileSync(file, 'utf8');
+    assert.ok(text.startsWith('\ufeffusername,password\r\n'), 'CSV has a BOM and a header');
+    assert.ok(text.includes(`web.${suffix}.1,${firstPassword}`), 'CSV holds the shown password');
+    // The generated password works.
+    const res = await apiCall('POST', '/auth/login', { body: { username: `web.${suffix}.1`, password: firstPassword } });
+    assert.equal(res.status, 200);
+  });
+});
+
+test('unit admin can open the administration page; a pupil cannot', async () => {
+  await withPage(async (page) => {
+    await page.goto(`${BASE_URL}/`);
+    await login(page, DEMO.unitAdmin);
+    await page.waitForSelector('#quizzes-view:not([hidden])');
+    await page.goto(`${BASE_URL}/admin.html`);
+    await page.waitForSelector('#admin-sections:not([hidden])');
+    assert.equal(await page.inputValue('#hc-unit'), 'DEMO-THCS-DP');
+    assert.equal(await page.inputValue('#rep-unit'), 'DEMO-THCS-DP');
+    // Declaring a headcount for its own unit works.
+    await page.fill('#hc-count-1', '431');
+    await page.click('#hc-save');
+    await page.locator('#hc-result.notice-ok').waitFor();
+    // The report download links carry format=.
+    assert.match(await page.getAttribute('#rep-csv', 'href'), /format=csv/);
+    assert.match(await page.getAttribute('#rep-xlsx', 'href'), /format=xlsx/);
+  });
+  await withPage(async (page) => {
+    await page.goto(`${BASE_URL}/`);
+    await login(page, DEMO.pupil);
+    await page.waitForSelector('#quizzes-view:not([hidden])');
+    assert.equal(await page.locator('.nav a[href="admin.html"]').count(), 0);
+    await page.goto(`${BASE_URL}/admin.html`);
+    await page.locator('#admin-notice', { hasText: 'Trang này dành cho quản trị viên.' }).waitFor();
+    assert.ok(await page.isHidden('#admin-sections'));
+  });
+});
+
+test('a page opened without a session goes to the login page and back after login', async () => {
+  await withPage(async (page) => {
+    await page.goto(`${BASE_URL}/admin.html`);
+    await page.waitForURL(/index\.html\?next=/);
+    await login(page, DEMO.admin);
+    await page.waitForURL(/admin\.html$/);
+    await page.waitForSelector('#admin-sections:not([hidden])');
+  });
+});

@@ -1,0 +1,115 @@
+// index.js - the login form, and after login the list of the caller's
+// quizzes with their state, attempts used and best result.
+
+import { api, session, saveSession, clearSession } from './api.js';
+import { t, formatNumber, formatDateTime } from './i18n.js';
+import { el, $, fill, notice, clearNotice, showError, header, busy } from './ui.js';
+
+const params = new URLSearchParams(location.search);
+
+function safeNext() {
+  const next = params.get('next');
+  // Only a path on this site: never an absolute or protocol-relative URL.
+  return next && /^\/[^/\\]/.test(next) ? next : null;
+}
+
+function showLogin() {
+  $('#quizzes-view').hidden = true;
+  $('#login-view').hidden = false;
+  if (params.get('expired')) notice($('#login-notice'), 'info', t('login.expired'));
+  const form = $('#login-form');
+  $('#show-password').addEventListener('change', (e) => {
+    $('#password').type = e.target.checked ? 'text' : 'password';
+  });
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const box = $('#login-notice');
+    clearNotice(box);
+    const username = $('#username').value.trim();
+    const password = $('#password').value;
+    if (!username || !password) {
+      notice(box, 'error', t('err.unauthorized'));
+      return;
+    }
+    try {
+      const login = await busy($('#login-submit'), t('login.busy'), () =>
+        api('POST', '/auth/login', { body: { username, password }, auth: false }));
+      saveSession(login);
+      const next = safeNext();
+      if (next) {
+        location.assign(next);
+        return;
+      }
+      history.replaceState(null, '', 'index.html');
+      header();
+      showQuizzes();
+    } catch (err) {
+      showError(box, err);
+      $('#password').select();
+    }
+  });
+  $('#username').focus();
+}
+
+function stateBadge(state) {
+  return el('span', { class: `badge badge-${state}`, text: t(`quizzes.state.${state}`) });
+}
+
+function quizCard(q) {
+  const unlimited = !q.max_attempts;
+  const attemptsLeft = unlimited || q.attempts_used < q.max_attempts;
+  const facts = el('ul', { class: 'facts' },
+    el('li', { text: t('quizzes.questions', { n: q.question_count }) }),
+    el('li', { text: t('quizzes.time_limit', { v: q.time_limit_s ? t('common.minutes', { n: formatNumber(q.time_limit_s / 60) }) : t('common.unlimited') }) }),
+    el('li', { text: t('quizzes.window', { from: formatDateTime(q.opens_at), to: formatDateTime(q.closes_at) }) }),
+    el('li', { text: unlimited ? t('quizzes.attempts_nolimit', { used: q.attempts_used })
+      : t('quizzes.attempts', { used: q.attempts_used, max: q.max_attempts }) }),
+  );
+  const best = q.best
+    ? el('p', { class: 'best', text: t('quizzes.best', { score: formatNumber(q.best.score, 2), max: formatNumber(q.best.max_score, 2), percent: formatNumber(q.best.percent) }) })
+    : el('p', { class: 'best muted', text: t('quizzes.best_none') });
+  const actions = el('div', { class: 'actions' });
+  if (q.state === 'open' && attemptsLeft) {
+    actions.append(el('a', { class: 'btn btn-primary', href: `quiz.html?id=${encodeURIComponent(q.id)}`, text: t('quizzes.start') }));
+  } else if (q.state === 'open') {
+    actions.append(el('span', { class: 'muted', text: t('quizzes.no_attempts') }));
+  }
+  if (q.kind === 'contest') {
+    actions.append(el('a', { class: 'btn', href: `leaderboard.html?id=${encodeURIComponent(q.id)}`, text: t('quizzes.leaderboard') }));
+  }
+  return el('li', { class: 'card quiz-card', dataset: { quizId: String(q.id), state: q.state } },
+    el('div', { class: 'card-top' },
+      el('span', { class: 'kind', text: t(`quizzes.kind.${q.kind}`) }), stateBadge(q.state)),
+    el('h2', { text: q.title }),
+    facts, best, actions);
+}
+
+async function showQuizzes() {
+  const s = session();
+  $('#login-view').hidden = true;
+  $('#quizzes-view').hidden = false;
+  $('#hello').textContent = t('quizzes.hello', { name: s.user.full_name || s.user.username });
+  const list = $('#quiz-list');
+  const box = $('#quizzes-notice');
+  clearNotice(box);
+  try {
+    const data = await api('GET', '/quizzes');
+    const quizzes = data.quizzes || [];
+    const order = { open: 0, upcoming: 1, closed: 2 };
+    quizzes.sort((a, b) => (order[a.state] ?? 3) - (order[b.state] ?? 3));
+    fill(list, quizzes.map(quizCard));
+    if (!quizzes.length) notice(box, 'info', t('quizzes.empty'));
+  } catch (err) {
+    showError(box, err);
+  } finally {
+    $('#quizzes-loading').hidden = true;
+  }
+}
+
+header();
+if (session()) {
+  showQuizzes();
+} else {
+  clearSession();
+  showLogin();
+}

@@ -1,0 +1,77 @@
+// leaderboard.js - a contest's leaderboard: GET
+// /api/v1/contests/{id}/leaderboard with round and unit filters, paged.
+
+import { api, requireSession } from './api.js';
+import { t, formatNumber, formatDuration } from './i18n.js';
+import { el, $, fill, notice, clearNotice, showError, header } from './ui.js';
+
+const params = new URLSearchParams(location.search);
+const contestId = params.get('id');
+const PAGE = 50;
+let offset = 0;
+
+function table(entries, withUnitRank) {
+  const hasPrediction = entries.some((e) => e.prediction !== null && e.prediction !== undefined);
+  return el('table', { id: 'leaderboard' },
+    el('thead', {}, el('tr', {},
+      el('th', { class: 'num', text: t('lb.rank') }),
+      withUnitRank ? el('th', { class: 'num', text: t('lb.unit_rank') }) : null,
+      el('th', { text: t('lb.name') }),
+      el('th', { text: t('lb.unit_name') }),
+      el('th', { class: 'num', text: t('lb.score') }),
+      el('th', { class: 'num', text: t('lb.correct') }),
+      hasPrediction ? el('th', { class: 'num', text: t('lb.prediction') }) : null,
+      el('th', { class: 'num', text: t('lb.duration') }))),
+    el('tbody', {}, entries.map((e) => el('tr', {},
+      el('td', { class: 'num', text: String(e.rank) }),
+      withUnitRank ? el('td', { class: 'num', text: e.unit_rank === undefined ? '–' : String(e.unit_rank) }) : null,
+      el('td', { text: e.full_name }),
+      el('td', { text: e.unit_name || e.unit_code || '' }),
+      el('td', { class: 'num', text: formatNumber(e.score, 2) }),
+      el('td', { class: 'num', text: String(e.correct_count ?? '–') }),
+      hasPrediction ? el('td', { class: 'num', text: e.prediction === null || e.prediction === undefined ? '–' : String(e.prediction) }) : null,
+      el('td', { class: 'num', text: formatDuration(e.duration_ms) })))));
+}
+
+async function load() {
+  const box = $('#lb-notice');
+  clearNotice(box);
+  const q = new URLSearchParams({ limit: String(PAGE), offset: String(offset) });
+  const round = $('#lb-round').value.trim();
+  const unit = $('#lb-unit').value.trim();
+  if (round) q.set('round', round);
+  if (unit) q.set('unit', unit);
+  try {
+    const data = await api('GET', `/contests/${encodeURIComponent(contestId)}/leaderboard?${q}`);
+    const entries = data.entries || [];
+    if (data.frozen) notice(box, 'info', t('lb.frozen'));
+    $('#lb-total').textContent = t('lb.total', { n: data.total ?? entries.length });
+    if (entries.length) fill($('#lb-table'), table(entries, Boolean(unit)));
+    else fill($('#lb-table'), el('p', { class: 'muted', text: t('lb.empty') }));
+    $('#lb-prev').hidden = offset === 0;
+    $('#lb-next').hidden = offset + entries.length >= (data.total ?? 0);
+  } catch (err) {
+    showError(box, err);
+  }
+}
+
+async function main() {
+  header();
+  if (!requireSession()) return;
+  if (!contestId) {
+    notice($('#lb-notice'), 'error', t('quiz.no_id'));
+    return;
+  }
+  $('#lb-round').value = params.get('round') || '';
+  $('#lb-unit').value = params.get('unit') || '';
+  $('#lb-form').addEventListener('submit', (e) => { e.preventDefault(); offset = 0; load(); });
+  $('#lb-prev').addEventListener('click', () => { offset = Math.max(0, offset - PAGE); load(); });
+  $('#lb-next').addEventListener('click', () => { offset += PAGE; load(); });
+  api('GET', '/quizzes').then((data) => {
+    const quiz = (data.quizzes || []).find((x) => String(x.id) === String(contestId));
+    if (quiz) $('#lb-quiz').textContent = quiz.title;
+  }).catch(() => {});
+  load();
+}
+
+main();
