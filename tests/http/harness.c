@@ -152,19 +152,50 @@ int server_up(struct server *s, const char *const extra[])
 	return server_start(s, extra);
 }
 
-void server_stop(struct server *s, bool remove)
+/* Prints quizd's log when it holds a sanitizer report; returns -1 then. */
+static int check_log(const struct server *s)
 {
-	if (s->pid > 0) {
-		kill(s->pid, SIGTERM);
-		waitpid(s->pid, NULL, 0);
-		s->pid = 0;
+	FILE *f = fopen(s->log, "r");
+	if (!f)
+		return 0;
+	char line[1024];
+	int bad = 0;
+	while (fgets(line, sizeof line, f))
+		if (strstr(line, "Sanitizer") || strstr(line, "runtime error"))
+			bad = 1;
+	if (bad) {
+		rewind(f);
+		fprintf(stderr, "---- quizd log %s ----\n", s->log);
+		while (fgets(line, sizeof line, f))
+			if (!strstr(line, " user="))
+				fputs(line, stderr);
 	}
-	if (remove && s->dir[0]) {
+	fclose(f);
+	return bad ? -1 : 0;
+}
+
+int server_stop(struct server *s, bool remove)
+{
+	int ret = 0;
+	if (s->pid > 0) {
+		int status = 0;
+		kill(s->pid, SIGTERM);
+		waitpid(s->pid, &status, 0);
+		s->pid = 0;
+		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+			fprintf(stderr, "quizd did not stop cleanly (status %d)\n", status);
+			ret = -1;
+		}
+	}
+	if (check_log(s))
+		ret = -1;
+	if (remove && s->dir[0] && ret == 0) {
 		char cmd[400];
 		snprintf(cmd, sizeof cmd, "rm -rf '%s'", s->dir);
 		if (system(cmd) != 0)
 			fprintf(stderr, "cannot remove %s\n", s->dir);
 	}
+	return ret;
 }
 
 void server_kill(struct server *s)

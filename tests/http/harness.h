@@ -26,8 +26,10 @@ int server_prepare(struct server *s);
 int server_start(struct server *s, const char *const extra[]);
 /* prepare + start. */
 int server_up(struct server *s, const char *const extra[]);
-/* SIGTERM, wait, and (when remove) delete the temporary directory. */
-void server_stop(struct server *s, bool remove);
+/* SIGTERM, wait, and (when remove) delete the temporary directory. Returns
+ * -1 (and keeps the directory) when quizd did not exit 0 or its log holds a
+ * sanitizer report, so teardown can fail the run. */
+int server_stop(struct server *s, bool remove);
 /* SIGKILL and wait (the directory stays). */
 void server_kill(struct server *s);
 

@@ -39,8 +39,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	server_stop(&srv, true);
-	return 0;
+	return server_stop(&srv, true);
 }
 
 static void login_returns_token_csrf_and_user(void **state)
@@ -272,7 +271,9 @@ static void register_creates_participant_and_refuses_taken_and_weak(void **state
 				   &res), 0);
 	assert_int_equal(res.status, 403);
 	http_res_free(&res);
-	assert_non_null(test_login(&srv, "newpupil", "Hoa-Sen-Trang-9", NULL));
+	char *token = test_login(&srv, "newpupil", "Hoa-Sen-Trang-9", NULL);
+	assert_non_null(token);
+	free(token);
 }
 
 static void password_change_checks_old_and_policy(void **state)
