@@ -42,5 +42,8 @@ int cmd_units_import(struct cli *cli, int argc, char **argv);
 int cmd_users_import(struct cli *cli, int argc, char **argv);
 int cmd_backup(struct cli *cli, int argc, char **argv);
 int cmd_demo(struct cli *cli, int argc, char **argv);
+int cmd_bank_import(struct cli *cli, int argc, char **argv);
+int cmd_bank_export(struct cli *cli, int argc, char **argv);
+int cmd_quiz_create(struct cli *cli, int argc, char **argv);
 
 #endif

@@ -25,6 +25,11 @@ static const struct command commands[] = {
 	 "[--unit CODE] [--audience A]"},
 	{"units", "import", cmd_units_import, "units import FILE.csv|FILE.json"},
 	{"users", "import", cmd_users_import, "users import FILE.csv|FILE.json"},
+	{"bank", "import", cmd_bank_import,
+	 "bank import FILE [--format json|gift|moodle-xml|aiken] [--code C] [--audiences A,B] "
+	 "[--topic T] [--difficulty 1-3]"},
+	{"bank", "export", cmd_bank_export, "bank export CODE --format json|gift"},
+	{"quiz", "create", cmd_quiz_create, "quiz create FILE.json"},
 	{"backup", NULL, cmd_backup, "backup DEST"},
 	{"demo", NULL, cmd_demo, "demo [--banks DIR]   (demo province, people and banks; once)"},
 };

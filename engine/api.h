@@ -44,6 +44,15 @@ int api_admin_units(struct req *r, struct resp *out);
 int api_admin_headcounts(struct req *r, struct resp *out);
 int api_admin_users(struct req *r, struct resp *out);
 
+/* api_quiz.c */
+int api_admin_banks(struct req *r, struct resp *out);
+int api_admin_quizzes(struct req *r, struct resp *out);
+int api_quizzes(struct req *r, struct resp *out);
+int api_attempt_start(struct req *r, struct resp *out);
+int api_attempt_get(struct req *r, struct resp *out);
+int api_answer_save(struct req *r, struct resp *out);
+int api_attempt_submit(struct req *r, struct resp *out);
+
 /* api_contest.c */
 int api_contest_leaderboard(struct req *r, struct resp *out);
 int api_report_questions(struct req *r, struct resp *out);

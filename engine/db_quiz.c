@@ -228,7 +228,7 @@ static const char SQL_QUESTION_GET[] =
 	"SELECT id, bank_id, code, version, current, type, difficulty, stem, explanation, reference,"
 	" ignore_diacritics, content_hash FROM questions WHERE id = ?1";
 static const char SQL_QUESTION_TOPICS[] =
-	"SELECT topic FROM question_topics WHERE question_id = ?1 ORDER BY rowid";
+	"SELECT topic FROM question_topics WHERE question_id = ?1 ORDER BY topic";
 static const char SQL_QUESTION_OPTIONS[] =
 	"SELECT id, text, weight, correct FROM options WHERE question_id = ?1 ORDER BY position";
 static const char SQL_POOL_ANY[] =

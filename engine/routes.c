@@ -16,6 +16,14 @@ const struct route api_routes[] = {
 	{"PUT", "/api/v1/admin/units/{code}/headcounts", api_admin_headcounts, ROLE_UNIT_ADMIN, 0},
 	{"POST", "/api/v1/admin/users", api_admin_users, ROLE_UNIT_ADMIN, ROUTE_UPLOAD},
 
+	{"POST", "/api/v1/admin/banks", api_admin_banks, ROLE_ADMIN, ROUTE_UPLOAD},
+	{"POST", "/api/v1/admin/quizzes", api_admin_quizzes, ROLE_ADMIN, 0},
+	{"GET", "/api/v1/quizzes", api_quizzes, ROLE_PARTICIPANT, 0},
+	{"POST", "/api/v1/quizzes/{id}/attempts", api_attempt_start, ROLE_PARTICIPANT, 0},
+	{"GET", "/api/v1/attempts/{id}", api_attempt_get, ROLE_PARTICIPANT, 0},
+	{"PUT", "/api/v1/attempts/{id}/answers/{question_id}", api_answer_save, ROLE_PARTICIPANT, 0},
+	{"POST", "/api/v1/attempts/{id}/submit", api_attempt_submit, ROLE_PARTICIPANT, 0},
+
 	{"GET", "/api/v1/contests/{id}/leaderboard", api_contest_leaderboard, ROLE_PARTICIPANT, 0},
 	{"GET", "/api/v1/reports/questions", api_report_questions, ROLE_UNIT_ADMIN, 0},
 };

@@ -2,17 +2,17 @@
 #include "service.h"
 
 #include "app.h"
+#include "quiz_service.h"
 
 int service_start(struct app *app, struct db *db, char *err, size_t errlen)
 {
-	(void)app;
 	(void)db;
-	(void)err;
-	(void)errlen;
+	if (quiz_service_start(app, err, errlen))
+		return -1;
 	return 0;
 }
 
 void service_stop(struct app *app)
 {
-	(void)app;
+	quiz_service_stop(app);
 }

@@ -1,0 +1,127 @@
+/* cmd_quiz.c - quizadm's bank and quiz commands: `bank import`,
+ * `bank export` and `quiz create`. */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bank.h"
+#include "bank_formats.h"
+#include "cli.h"
+#include "db.h"
+#include "db_quiz.h"
+#include "quiz.h"
+#include "util.h"
+
+static void print_notes(const struct bank_notes *notes)
+{
+	for (size_t i = 0; i < notes->n; i++)
+		fprintf(stderr, "%s\n", notes->items[i].message);
+}
+
+int cmd_bank_import(struct cli *cli, int argc, char **argv)
+{
+	const char *path = cli_arg(argc, argv, 1);
+	if (!path)
+		return cli_fail("bank import needs a FILE");
+	const char *format = cli_opt(argc, argv, "--format", "json");
+	enum bank_format f;
+	if (bank_format_from_name(format, &f))
+		return cli_fail("--format must be json, gift, moodle-xml or aiken");
+	size_t len = 0;
+	char *text = cli_read_file(path, &len);
+	if (!text)
+		return 1;
+	struct bank_result res;
+	bank_result_init(&res);
+	char msg[256] = "";
+	int rc;
+	if (f == BANK_FORMAT_JSON) {
+		rc = bank_import_text(cli->db, text, len, path, &res);
+	} else {
+		const char *d = cli_opt(argc, argv, "--difficulty", NULL);
+		struct bank_convert_options opts = {
+			.code = cli_opt(argc, argv, "--code", NULL),
+			.title = cli_opt(argc, argv, "--title", NULL),
+			.language = cli_opt(argc, argv, "--language", NULL),
+			.audiences = cli_opt(argc, argv, "--audiences", NULL),
+			.topic = cli_opt(argc, argv, "--topic", NULL),
+			.difficulty = d ? atoi(d) : 0,
+		};
+		rc = bank_import_foreign(cli->db, f, text, len, &opts, path, &res, msg, sizeof msg);
+	}
+	int status = 1;
+	if (rc == 0) {
+		print_notes(&res.skipped);
+		printf("bank %s: %d questions (%d new, %d changed, %d unchanged, %d retired)%s\n",
+		       res.code, res.question_count, res.inserted, res.updated, res.unchanged,
+		       res.retired, res.skipped.n ? "; some skipped, see above" : "");
+		status = 0;
+	} else if (rc == BANK_INVALID) {
+		print_notes(&res.errors);
+		cli_fail("%s: %zu error(s); nothing imported", path, res.errors.n);
+	} else if (rc == BANK_FORMATS_BAD_OPTION) {
+		cli_fail("%s", msg);
+	} else {
+		cli_fail("%s", res.internal);
+	}
+	bank_result_cleanup(&res);
+	free(text);
+	return status;
+}
+
+int cmd_bank_export(struct cli *cli, int argc, char **argv)
+{
+	const char *code = cli_arg(argc, argv, 1);
+	if (!code)
+		return cli_fail("bank export needs a CODE");
+	const char *format = cli_opt(argc, argv, "--format", "json");
+	if (strcmp(format, "json") && strcmp(format, "gift"))
+		return cli_fail("--format must be json or gift");
+	char err[512];
+	json_t *bank = bank_export_json(cli->db, code, NULL, err, sizeof err);
+	if (!bank)
+		return cli_fail("%s", err);
+	char *text = !strcmp(format, "json") ? json_dumps(bank, JSON_INDENT(2) | JSON_PRESERVE_ORDER)
+					     : bank_export_gift(bank, err, sizeof err);
+	json_decref(bank);
+	if (!text)
+		return cli_fail("%s", err);
+	fputs(text, stdout);
+	if (!strcmp(format, "json"))
+		fputc('\n', stdout);
+	free(text);
+	return fflush(stdout) ? cli_fail("cannot write the export") : 0;
+}
+
+int cmd_quiz_create(struct cli *cli, int argc, char **argv)
+{
+	const char *path = cli_arg(argc, argv, 1);
+	if (!path)
+		return cli_fail("quiz create needs a FILE.json");
+	size_t len = 0;
+	char *text = cli_read_file(path, &len);
+	if (!text)
+		return 1;
+	json_error_t e;
+	json_t *def = json_loadb(text, len, JSON_REJECT_DUPLICATES, &e);
+	free(text);
+	if (!def)
+		return cli_fail("%s:%d: malformed JSON: %s", path, e.line, e.text);
+	char err[1024] = "";
+	int64_t id = 0;
+	enum quiz_status st = quiz_create(cli->db, def, &id, err, sizeof err);
+	json_decref(def);
+	if (st != QUIZ_OK)
+		return cli_fail("%s: %s", path, err);
+	struct db_quiz q;
+	if (db_quiz_get(cli->db, id, &q) != 1)
+		return cli_fail("%s", db_errmsg(cli->db));
+	json_t *j = quiz_definition_json(&q);
+	char *out = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	printf("%s\n", out ? out : "");
+	free(out);
+	json_decref(j);
+	db_quiz_cleanup(&q);
+	return 0;
+}

@@ -1,0 +1,950 @@
+/* bank.c - the native question-bank format: validation with source lines,
+ * versioned import, export. */
+#include "bank.h"
+
+#include <math.h>
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <uninorm.h>
+
+#include "clock.h"
+#include "db.h"
+#include "db_quiz.h"
+#include "org.h"
+#include "util.h"
+
+const char *const bank_topics[] = {
+	"passwords",	     "phishing_fraud",	       "malware",
+	"social_networks",   "personal_data",	       "wifi_public_networks",
+	"mobile_smart_devices", "misinformation",      "law_policy",
+	"incident_response", "leader_responsibility", "domestic_products",
+	"egov_online_services", "professional_ethics", "infosec_careers",
+	NULL,
+};
+
+bool bank_valid_topic(const char *code)
+{
+	for (size_t i = 0; bank_topics[i]; i++)
+		if (strcmp(code, bank_topics[i]) == 0)
+			return true;
+	return false;
+}
+
+/* ---- results ------------------------------------------------------------ */
+
+void bank_result_init(struct bank_result *res)
+{
+	memset(res, 0, sizeof *res);
+}
+
+static void issues_cleanup(struct bank_notes *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->items[i].message);
+	free(l->items);
+	memset(l, 0, sizeof *l);
+}
+
+void bank_result_cleanup(struct bank_result *res)
+{
+	if (!res)
+		return;
+	issues_cleanup(&res->errors);
+	issues_cleanup(&res->skipped);
+}
+
+static void issues_add(struct bank_notes *l, int line, char *message)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 16;
+		l->items = xrealloc(l->items, l->cap * sizeof *l->items);
+	}
+	l->items[l->n].line = line;
+	l->items[l->n].message = message;
+	l->n++;
+}
+
+void bank_result_skip(struct bank_result *res, int line, const char *fmt, ...)
+{
+	struct strbuf sb;
+	sb_init(&sb);
+	va_list ap;
+	va_start(ap, fmt);
+	char *m = NULL;
+	if (vasprintf(&m, fmt, ap) < 0)
+		m = NULL;
+	va_end(ap);
+	sb_puts(&sb, m ? m : "?");
+	free(m);
+	issues_add(&res->skipped, line, sb_steal(&sb));
+	sb_cleanup(&sb);
+}
+
+json_t *bank_notes_json(const struct bank_notes *issues)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < issues->n; i++)
+		json_array_append_new(a, json_pack("{s:i,s:s}", "line", issues->items[i].line,
+						   "message", issues->items[i].message));
+	return a;
+}
+
+/* ---- locating values in the source text --------------------------------- */
+
+/* The text is valid JSON (jansson parsed it first), so a small scanner that
+ * skips strings and balanced brackets is enough to find where each member
+ * and element starts; jansson still does all the parsing. */
+
+struct source {
+	const char *text;
+	size_t len;
+	size_t *line_starts; /* offsets of the first byte of each line */
+	size_t nlines;
+};
+
+static void source_init(struct source *s, const char *text, size_t len)
+{
+	memset(s, 0, sizeof *s);
+	s->text = text;
+	s->len = text ? len : 0;
+	if (!text)
+		return;
+	size_t cap = 256;
+	s->line_starts = xmalloc(cap * sizeof *s->line_starts);
+	s->line_starts[s->nlines++] = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (text[i] != '\n')
+			continue;
+		if (s->nlines == cap) {
+			cap *= 2;
+			s->line_starts = xrealloc(s->line_starts, cap * sizeof *s->line_starts);
+		}
+		s->line_starts[s->nlines++] = i + 1;
+	}
+}
+
+static void source_cleanup(struct source *s)
+{
+	free(s->line_starts);
+	memset(s, 0, sizeof *s);
+}
+
+/* The 1-based line of a byte offset. */
+static int source_line(const struct source *s, size_t off)
+{
+	size_t lo = 0, hi = s->nlines;
+	while (hi - lo > 1) {
+		size_t mid = (lo + hi) / 2;
+		if (s->line_starts[mid] <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return (int)lo + 1;
+}
+
+static size_t skip_ws(const struct source *s, size_t p)
+{
+	while (p < s->len && (s->text[p] == ' ' || s->text[p] == '\t' || s->text[p] == '\n' ||
+			      s->text[p] == '\r'))
+		p++;
+	return p;
+}
+
+/* p at '"': returns the offset just past the closing quote. */
+static size_t skip_string(const struct source *s, size_t p)
+{
+	for (p++; p < s->len; p++) {
+		if (s->text[p] == '\\')
+			p++;
+		else if (s->text[p] == '"')
+			return p + 1;
+	}
+	return s->len;
+}
+
+/* p at the start of a value: returns the offset just past it. */
+static size_t skip_value(const struct source *s, size_t p)
+{
+	if (p >= s->len)
+		return s->len;
+	char c = s->text[p];
+	if (c == '"')
+		return skip_string(s, p);
+	if (c == '{' || c == '[') {
+		int depth = 0;
+		while (p < s->len) {
+			c = s->text[p];
+			if (c == '"') {
+				p = skip_string(s, p);
+				continue;
+			}
+			if (c == '{' || c == '[')
+				depth++;
+			else if (c == '}' || c == ']') {
+				if (--depth == 0)
+					return p + 1;
+			}
+			p++;
+		}
+		return s->len;
+	}
+	while (p < s->len && !strchr(",]} \t\r\n", s->text[p]))
+		p++;
+	return p;
+}
+
+/* In the object starting at obj (its '{'), the offset of member key's name
+ * (its opening quote), or (size_t)-1. *value receives the value's offset. */
+static size_t member_offset(const struct source *s, size_t obj, const char *key, size_t *value)
+{
+	if (!s->text || obj >= s->len || s->text[obj] != '{')
+		return (size_t)-1;
+	size_t klen = strlen(key);
+	size_t p = skip_ws(s, obj + 1);
+	while (p < s->len && s->text[p] == '"') {
+		size_t kstart = p;
+		size_t kend = skip_string(s, p);
+		p = skip_ws(s, kend);
+		if (p < s->len && s->text[p] == ':')
+			p = skip_ws(s, p + 1);
+		bool match = kend - kstart == klen + 2 && memcmp(s->text + kstart + 1, key, klen) == 0;
+		if (match) {
+			if (value)
+				*value = p;
+			return kstart;
+		}
+		p = skip_ws(s, skip_value(s, p));
+		if (p < s->len && s->text[p] == ',')
+			p = skip_ws(s, p + 1);
+	}
+	return (size_t)-1;
+}
+
+/* The offset of element index of the array starting at arr, or (size_t)-1. */
+static size_t element_offset(const struct source *s, size_t arr, size_t index)
+{
+	if (!s->text || arr >= s->len || s->text[arr] != '[')
+		return (size_t)-1;
+	size_t p = skip_ws(s, arr + 1);
+	for (size_t i = 0; p < s->len && s->text[p] != ']'; i++) {
+		if (i == index)
+			return p;
+		p = skip_ws(s, skip_value(s, p));
+		if (p < s->len && s->text[p] == ',')
+			p = skip_ws(s, p + 1);
+	}
+	return (size_t)-1;
+}
+
+/* Offsets of every element of an array (new array of *n offsets). */
+static size_t *element_offsets(const struct source *s, size_t arr, size_t *n)
+{
+	*n = 0;
+	if (!s->text || arr >= s->len || s->text[arr] != '[')
+		return NULL;
+	size_t cap = 64;
+	size_t *v = xmalloc(cap * sizeof *v);
+	size_t p = skip_ws(s, arr + 1);
+	while (p < s->len && s->text[p] != ']') {
+		if (*n == cap) {
+			cap *= 2;
+			v = xrealloc(v, cap * sizeof *v);
+		}
+		v[(*n)++] = p;
+		p = skip_ws(s, skip_value(s, p));
+		if (p < s->len && s->text[p] == ',')
+			p = skip_ws(s, p + 1);
+	}
+	return v;
+}
+
+/* ---- validation --------------------------------------------------------- */
+
+struct checker {
+	const char *filename;
+	const int *line_of_question;
+	struct source src;
+	size_t root;          /* offset of the root object */
+	size_t *qoff;         /* offsets of the questions, when text is known */
+	size_t nqoff;
+	struct bank_result *res;
+};
+
+/* Where a problem is: the question (-1: the bank), a member of it (NULL:
+ * the question itself) and an element of that member (-1: none). */
+static int locate(const struct checker *c, long q, const char *member, long element)
+{
+	size_t obj = q < 0 ? c->root : ((size_t)q < c->nqoff ? c->qoff[q] : (size_t)-1);
+	if (obj == (size_t)-1 || !c->src.text) {
+		if (q >= 0 && c->line_of_question)
+			return c->line_of_question[q];
+		if (q >= 0)
+			return (int)q + 1;
+		return 0;
+	}
+	size_t at = obj;
+	if (member) {
+		size_t value = 0;
+		size_t key = member_offset(&c->src, obj, member, &value);
+		if (key != (size_t)-1) {
+			at = key;
+			if (element >= 0) {
+				size_t e = element_offset(&c->src, value, (size_t)element);
+				if (e != (size_t)-1)
+					at = e;
+			}
+		}
+	}
+	return source_line(&c->src, at);
+}
+
+static void report(struct checker *c, long q, const char *qcode, const char *member, long element,
+		   const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+static void report(struct checker *c, long q, const char *qcode, const char *member, long element,
+		   const char *fmt, ...)
+{
+	int line = locate(c, q, member, element);
+	struct strbuf sb;
+	sb_init(&sb);
+	sb_printf(&sb, "%s:%d: ", c->filename, line);
+	if (q >= 0) {
+		if (qcode)
+			sb_printf(&sb, "question %s: ", qcode);
+		else
+			sb_printf(&sb, "question #%ld: ", q + 1);
+	}
+	if (member) {
+		if (element >= 0)
+			sb_printf(&sb, "%s[%ld]: ", member, element + 1);
+		else
+			sb_printf(&sb, "%s: ", member);
+	}
+	va_list ap;
+	va_start(ap, fmt);
+	char *m = NULL;
+	if (vasprintf(&m, fmt, ap) < 0)
+		m = NULL;
+	va_end(ap);
+	sb_puts(&sb, m ? m : "?");
+	free(m);
+	issues_add(&c->res->errors, line, sb_steal(&sb));
+	sb_cleanup(&sb);
+}
+
+static bool has_nonblank(const char *s)
+{
+	for (; *s; s++)
+		if (!strchr(" \t\r\n", *s))
+			return true;
+	return false;
+}
+
+static bool is_nfc(const char *s)
+{
+	size_t len = strlen(s), outlen = 0;
+	uint8_t *n = u8_normalize(UNINORM_NFC, (const uint8_t *)s, len, NULL, &outlen);
+	bool same = n && outlen == len && memcmp(n, s, len) == 0;
+	free(n);
+	return same;
+}
+
+/* Checks a text member: a non-blank NFC string of at most max bytes.
+ * required: absence is an error. Returns the string or NULL. */
+static const char *check_text(struct checker *c, json_t *obj, const char *name, size_t max,
+			      bool required, long q, const char *qcode, const char *member,
+			      long element)
+{
+	json_t *v = json_object_get(obj, name);
+	const char *where = member ? member : name;
+	if (!v) {
+		if (required)
+			report(c, q, qcode, member, element, "%s is required", name);
+		return NULL;
+	}
+	if (!json_is_string(v)) {
+		report(c, q, qcode, where, member ? element : -1, "%s must be a string", name);
+		return NULL;
+	}
+	const char *s = json_string_value(v);
+	if (!has_nonblank(s)) {
+		report(c, q, qcode, where, member ? element : -1, "%s must not be empty", name);
+		return NULL;
+	}
+	if (strlen(s) > max || strlen(s) != json_string_length(v)) {
+		report(c, q, qcode, where, member ? element : -1,
+		       "%s is longer than %zu bytes or holds a NUL", name, max);
+		return NULL;
+	}
+	if (!is_nfc(s)) {
+		report(c, q, qcode, where, member ? element : -1,
+		       "%s is not in Unicode NFC form (normalise the file to NFC)", name);
+		return NULL;
+	}
+	return s;
+}
+
+static void check_unknown(struct checker *c, json_t *obj, const char *const *known, long q,
+			  const char *qcode, const char *member, long element)
+{
+	const char *key;
+	json_t *v;
+	json_object_foreach(obj, key, v) {
+		bool ok = false;
+		for (size_t i = 0; known[i]; i++)
+			ok = ok || strcmp(key, known[i]) == 0;
+		if (!ok)
+			report(c, q, qcode, member ? member : key, member ? element : -1,
+			       "unknown field \"%.64s\"", key);
+	}
+}
+
+static const char *const ROOT_FIELDS[] = {"code", "title", "language", "audiences", "questions",
+					  NULL};
+static const char *const QUESTION_FIELDS[] = {"code",	 "type",	"topics",
+					      "difficulty", "stem",	"options",
+					      "explanation", "reference", "ignore_diacritics",
+					      NULL};
+static const char *const OPTION_FIELDS[] = {"text", "correct", "weight", NULL};
+
+static void check_options(struct checker *c, json_t *q, long qi, const char *qcode,
+			  const char *type)
+{
+	json_t *opts = json_object_get(q, "options");
+	if (!opts) {
+		report(c, qi, qcode, NULL, -1, "options is required");
+		return;
+	}
+	if (!json_is_array(opts)) {
+		report(c, qi, qcode, "options", -1, "options must be an array");
+		return;
+	}
+	size_t n = json_array_size(opts);
+	size_t min = 3, max = 5;
+	if (!strcmp(type, "true_false"))
+		min = max = 2;
+	else if (!strcmp(type, "short"))
+		min = 1, max = 10;
+	if (n < min || n > max) {
+		if (min == max)
+			report(c, qi, qcode, "options", -1, "a %s question needs exactly %zu options, found %zu",
+			       type, min, n);
+		else
+			report(c, qi, qcode, "options", -1, "a %s question needs %zu to %zu options, found %zu",
+			       type, min, max, n);
+	}
+	bool multiple = !strcmp(type, "multiple");
+	size_t flags = 0, weights = 0, n_true = 0, n_false = 0;
+	double positive = 0;
+	bool shape_ok = true;
+	for (size_t i = 0; i < n; i++) {
+		json_t *o = json_array_get(opts, i);
+		if (!json_is_object(o)) {
+			report(c, qi, qcode, "options", (long)i, "an option must be an object");
+			shape_ok = false;
+			continue;
+		}
+		check_unknown(c, o, OPTION_FIELDS, qi, qcode, "options", (long)i);
+		const char *text = check_text(c, o, "text", BANK_OPTION_MAX, false, qi, qcode,
+					      "options", (long)i);
+		if (!json_object_get(o, "text"))
+			report(c, qi, qcode, "options", (long)i, "text is required");
+		if (text) {
+			for (size_t j = 0; j < i; j++) {
+				json_t *t = json_object_get(json_array_get(opts, j), "text");
+				if (json_is_string(t) && !strcmp(json_string_value(t), text))
+					report(c, qi, qcode, "options", (long)i,
+					       "the same text as option %zu", j + 1);
+			}
+		}
+		json_t *corr = json_object_get(o, "correct");
+		json_t *w = json_object_get(o, "weight");
+		if (corr && w) {
+			report(c, qi, qcode, "options", (long)i,
+			       "give either correct or weight, not both");
+			shape_ok = false;
+		} else if (corr) {
+			if (!json_is_boolean(corr)) {
+				report(c, qi, qcode, "options", (long)i, "correct must be true or false");
+				shape_ok = false;
+			} else {
+				flags++;
+				if (json_is_true(corr))
+					n_true++;
+				else
+					n_false++;
+			}
+		} else if (w) {
+			if (!multiple) {
+				report(c, qi, qcode, "options", (long)i,
+				       "weight is allowed only in multiple questions; use correct");
+				shape_ok = false;
+			} else if (!json_is_number(w) || json_number_value(w) < -1 ||
+				   json_number_value(w) > 1) {
+				report(c, qi, qcode, "options", (long)i,
+				       "weight must be a number from -1 to 1");
+				shape_ok = false;
+			} else {
+				weights++;
+				if (json_number_value(w) > 0)
+					positive += json_number_value(w);
+			}
+		} else {
+			report(c, qi, qcode, "options", (long)i,
+			       multiple ? "an option needs correct or weight" : "an option needs correct");
+			shape_ok = false;
+		}
+	}
+	if (!shape_ok)
+		return;
+	if (!strcmp(type, "single") || !strcmp(type, "true_false")) {
+		if (n_true != 1)
+			report(c, qi, qcode, "options", -1,
+			       "exactly one option must be correct, found %zu", n_true);
+	} else if (!strcmp(type, "short")) {
+		if (n_false)
+			report(c, qi, qcode, "options", -1,
+			       "every option of a short question is an accepted answer and must be "
+			       "\"correct\": true (%zu are not)",
+			       n_false);
+	} else if (multiple) {
+		if (flags && weights)
+			report(c, qi, qcode, "options", -1,
+			       "use correct flags on every option or weights on every option, not both");
+		else if (flags && n_true == 0)
+			report(c, qi, qcode, "options", -1, "at least one option must be correct");
+		else if (weights && fabs(positive - 1.0) > 1e-6)
+			report(c, qi, qcode, "options", -1,
+			       "the positive weights must sum to 1 (they sum to %g)", positive);
+	}
+}
+
+static void check_question(struct checker *c, json_t *q, long qi)
+{
+	if (!json_is_object(q)) {
+		report(c, qi, NULL, NULL, -1, "a question must be an object");
+		return;
+	}
+	const char *code = NULL;
+	json_t *jcode = json_object_get(q, "code");
+	if (!jcode)
+		report(c, qi, NULL, NULL, -1, "code is required");
+	else if (!json_is_string(jcode) || !util_valid_code(json_string_value(jcode)))
+		report(c, qi, NULL, "code", -1, "code must match [A-Za-z0-9_.-]{1,64}");
+	else
+		code = json_string_value(jcode);
+	check_unknown(c, q, QUESTION_FIELDS, qi, code, NULL, -1);
+
+	const char *type = NULL;
+	json_t *jtype = json_object_get(q, "type");
+	if (!jtype)
+		report(c, qi, code, NULL, -1, "type is required");
+	else if (!json_is_string(jtype) ||
+		 (strcmp(json_string_value(jtype), "single") &&
+		  strcmp(json_string_value(jtype), "multiple") &&
+		  strcmp(json_string_value(jtype), "true_false") &&
+		  strcmp(json_string_value(jtype), "short")))
+		report(c, qi, code, "type", -1, "type must be single, multiple, true_false or short");
+	else
+		type = json_string_value(jtype);
+
+	json_t *topics = json_object_get(q, "topics");
+	if (!topics)
+		report(c, qi, code, NULL, -1, "topics is required");
+	else if (!json_is_array(topics) || json_array_size(topics) == 0)
+		report(c, qi, code, "topics", -1, "topics must be a non-empty array of topic codes");
+	else {
+		for (size_t i = 0; i < json_array_size(topics); i++) {
+			json_t *t = json_array_get(topics, i);
+			if (!json_is_string(t) || !bank_valid_topic(json_string_value(t))) {
+				report(c, qi, code, "topics", (long)i,
+				       "unknown topic (use the codes of plan-targets.md)");
+				continue;
+			}
+			for (size_t j = 0; j < i; j++)
+				if (json_equal(t, json_array_get(topics, j)))
+					report(c, qi, code, "topics", (long)i, "topic %s is repeated",
+					       json_string_value(t));
+		}
+	}
+
+	json_t *d = json_object_get(q, "difficulty");
+	if (!d)
+		report(c, qi, code, NULL, -1, "difficulty is required");
+	else if (!json_is_integer(d) || json_integer_value(d) < 1 || json_integer_value(d) > 3)
+		report(c, qi, code, "difficulty", -1, "difficulty must be the integer 1, 2 or 3");
+
+	check_text(c, q, "stem", BANK_STEM_MAX, true, qi, code, NULL, -1);
+	check_text(c, q, "explanation", BANK_EXPLANATION_MAX, true, qi, code, NULL, -1);
+	check_text(c, q, "reference", BANK_REFERENCE_MAX, false, qi, code, NULL, -1);
+
+	json_t *ign = json_object_get(q, "ignore_diacritics");
+	if (ign) {
+		if (!json_is_boolean(ign))
+			report(c, qi, code, "ignore_diacritics", -1,
+			       "ignore_diacritics must be true or false");
+		else if (type && strcmp(type, "short") != 0)
+			report(c, qi, code, "ignore_diacritics", -1,
+			       "ignore_diacritics is allowed only in short questions");
+	}
+	if (type)
+		check_options(c, q, qi, code, type);
+}
+
+struct code_index {
+	const char *code;
+	size_t index;
+};
+
+static int by_code(const void *a, const void *b)
+{
+	const struct code_index *x = a, *y = b;
+	int c = strcmp(x->code, y->code);
+	return c ? c : (x->index > y->index) - (x->index < y->index);
+}
+
+bool bank_validate(json_t *bank, const char *filename, const int *line_of_question,
+		   const char *text, size_t text_len, struct bank_result *res)
+{
+	struct checker c = {.filename = filename ? filename : "bank",
+			    .line_of_question = line_of_question,
+			    .res = res};
+	size_t before = res->errors.n;
+	source_init(&c.src, text, text_len);
+	c.root = skip_ws(&c.src, 0);
+	if (!json_is_object(bank)) {
+		report(&c, -1, NULL, NULL, -1, "a bank must be a JSON object");
+		goto out;
+	}
+	check_unknown(&c, bank, ROOT_FIELDS, -1, NULL, NULL, -1);
+	json_t *jcode = json_object_get(bank, "code");
+	if (!jcode)
+		report(&c, -1, NULL, NULL, -1, "code is required");
+	else if (!json_is_string(jcode) || !util_valid_code(json_string_value(jcode)))
+		report(&c, -1, NULL, "code", -1, "code must match [A-Za-z0-9_.-]{1,64}");
+	else
+		util_strlcpy(res->code, json_string_value(jcode), sizeof res->code);
+	check_text(&c, bank, "title", BANK_TITLE_MAX, true, -1, NULL, NULL, -1);
+	json_t *lang = json_object_get(bank, "language");
+	if (!lang)
+		report(&c, -1, NULL, NULL, -1, "language is required");
+	else if (!json_is_string(lang) || (strcmp(json_string_value(lang), "vi") &&
+					   strcmp(json_string_value(lang), "en")))
+		report(&c, -1, NULL, "language", -1, "language must be vi or en");
+	json_t *aud = json_object_get(bank, "audiences");
+	if (!aud)
+		report(&c, -1, NULL, NULL, -1, "audiences is required");
+	else if (!json_is_array(aud) || json_array_size(aud) == 0)
+		report(&c, -1, NULL, "audiences", -1, "audiences must be a non-empty array");
+	else
+		for (size_t i = 0; i < json_array_size(aud); i++) {
+			json_t *a = json_array_get(aud, i);
+			if (!json_is_string(a) || !org_valid_audience(json_string_value(a)))
+				report(&c, -1, NULL, "audiences", (long)i,
+				       "unknown audience (use the codes of plan-targets.md)");
+			else
+				for (size_t j = 0; j < i; j++)
+					if (json_equal(a, json_array_get(aud, j)))
+						report(&c, -1, NULL, "audiences", (long)i,
+						       "audience %s is repeated", json_string_value(a));
+		}
+	json_t *qs = json_object_get(bank, "questions");
+	if (!qs) {
+		report(&c, -1, NULL, NULL, -1, "questions is required");
+		goto out;
+	}
+	if (!json_is_array(qs) || json_array_size(qs) == 0) {
+		report(&c, -1, NULL, "questions", -1, "questions must be a non-empty array");
+		goto out;
+	}
+	if (json_array_size(qs) > BANK_QUESTIONS_MAX) {
+		report(&c, -1, NULL, "questions", -1, "a bank holds at most %d questions",
+		       BANK_QUESTIONS_MAX);
+		goto out;
+	}
+	size_t qval = 0;
+	if (c.src.text && member_offset(&c.src, c.root, "questions", &qval) != (size_t)-1)
+		c.qoff = element_offsets(&c.src, qval, &c.nqoff);
+	size_t n = json_array_size(qs);
+	for (size_t i = 0; i < n; i++)
+		check_question(&c, json_array_get(qs, i), (long)i);
+
+	struct code_index *codes = xmalloc(n * sizeof *codes);
+	size_t ncodes = 0;
+	for (size_t i = 0; i < n; i++) {
+		json_t *jc = json_object_get(json_array_get(qs, i), "code");
+		if (json_is_string(jc))
+			codes[ncodes++] = (struct code_index){json_string_value(jc), i};
+	}
+	qsort(codes, ncodes, sizeof *codes, by_code);
+	for (size_t i = 1; i < ncodes; i++)
+		if (!strcmp(codes[i].code, codes[i - 1].code))
+			report(&c, (long)codes[i].index, codes[i].code, "code", -1,
+			       "the code is already used by question #%zu (line %d)",
+			       codes[i - 1].index + 1, locate(&c, (long)codes[i - 1].index, NULL, -1));
+	free(codes);
+out:
+	free(c.qoff);
+	source_cleanup(&c.src);
+	return res->errors.n == before;
+}
+
+/* ---- import ------------------------------------------------------------- */
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Fills q from a valid question object: the stored weights, topics, text,
+ * and the hash of its content (what decides whether it changed). */
+static void question_from_json(json_t *jq, int64_t bank_id, struct db_question *q)
+{
+	memset(q, 0, sizeof *q);
+	q->bank_id = bank_id;
+	util_strlcpy(q->code, json_string_value(json_object_get(jq, "code")), sizeof q->code);
+	util_strlcpy(q->type, json_string_value(json_object_get(jq, "type")), sizeof q->type);
+	q->difficulty = (int)json_integer_value(json_object_get(jq, "difficulty"));
+	q->stem = xstrdup(json_string_value(json_object_get(jq, "stem")));
+	q->explanation = xstrdup(json_string_value(json_object_get(jq, "explanation")));
+	json_t *ref = json_object_get(jq, "reference");
+	q->reference = ref ? xstrdup(json_string_value(ref)) : NULL;
+	q->ignore_diacritics = json_is_true(json_object_get(jq, "ignore_diacritics"));
+	json_t *topics = json_object_get(jq, "topics");
+	q->ntopics = json_array_size(topics);
+	q->topics = xcalloc(q->ntopics, sizeof *q->topics);
+	for (size_t i = 0; i < q->ntopics; i++)
+		q->topics[i] = xstrdup(json_string_value(json_array_get(topics, i)));
+	json_t *opts = json_object_get(jq, "options");
+	q->noptions = json_array_size(opts);
+	q->options = xcalloc(q->noptions, sizeof *q->options);
+	size_t n_correct = 0;
+	for (size_t i = 0; i < q->noptions; i++)
+		if (json_is_true(json_object_get(json_array_get(opts, i), "correct")))
+			n_correct++;
+	bool multiple = !strcmp(q->type, "multiple");
+	for (size_t i = 0; i < q->noptions; i++) {
+		json_t *o = json_array_get(opts, i);
+		struct db_option *opt = &q->options[i];
+		opt->text = xstrdup(json_string_value(json_object_get(o, "text")));
+		json_t *corr = json_object_get(o, "correct");
+		if (corr) {
+			opt->correct = json_is_true(corr) ? 1 : 0;
+			if (multiple)
+				opt->weight = (opt->correct ? 1.0 : -1.0) / (double)n_correct;
+			else
+				opt->weight = opt->correct ? 1.0 : 0.0;
+		} else {
+			opt->correct = -1;
+			opt->weight = json_number_value(json_object_get(o, "weight"));
+		}
+	}
+	/* The hash covers everything a participant or the scoring sees; topics
+	 * are a set (stored and exported sorted). */
+	qsort(q->topics, q->ntopics, sizeof *q->topics, cmp_str);
+	json_t *sorted = json_array();
+	for (size_t i = 0; i < q->ntopics; i++)
+		json_array_append_new(sorted, json_string(q->topics[i]));
+	json_t *canon = json_pack("{s:s,s:i,s:s,s:s,s:s?,s:b,s:o,s:[]}", "type", q->type,
+				  "difficulty", q->difficulty, "stem", q->stem, "explanation",
+				  q->explanation, "reference", q->reference, "ignore_diacritics",
+				  q->ignore_diacritics, "topics", sorted, "options");
+	json_t *copts = json_object_get(canon, "options");
+	for (size_t i = 0; i < q->noptions; i++)
+		json_array_append_new(copts, json_pack("{s:s,s:f,s:i}", "text", q->options[i].text,
+						       "weight", q->options[i].weight, "correct",
+						       q->options[i].correct));
+	char *text = json_dumps(canon, JSON_COMPACT | JSON_SORT_KEYS);
+	crypto_generichash(q->hash, DB_QUESTION_HASH_LEN, (const unsigned char *)text, strlen(text),
+			   NULL, 0);
+	free(text);
+	json_decref(canon);
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return (x > y) - (x < y);
+}
+
+static int store_bank(struct db *db, json_t *bank, struct bank_result *res)
+{
+	int ret = -1;
+	int64_t bank_id = 0;
+	int64_t *kept = NULL, *current = NULL;
+	size_t ncurrent = 0;
+	char *audiences = json_dumps(json_object_get(bank, "audiences"), JSON_COMPACT);
+	json_t *qs = json_object_get(bank, "questions");
+	size_t n = json_array_size(qs);
+	kept = xcalloc(n ? n : 1, sizeof *kept);
+	if (db_begin_write(db))
+		goto fail;
+	if (db_bank_upsert(db, json_string_value(json_object_get(bank, "code")),
+			   json_string_value(json_object_get(bank, "title")),
+			   json_string_value(json_object_get(bank, "language")), audiences,
+			   clock_now_ms(), &bank_id))
+		goto fail;
+	for (size_t i = 0; i < n; i++) {
+		struct db_question q;
+		question_from_json(json_array_get(qs, i), bank_id, &q);
+		int64_t old_id = 0;
+		int old_version = 0;
+		unsigned char old_hash[DB_QUESTION_HASH_LEN];
+		int found = db_question_current(db, bank_id, q.code, &old_id, &old_version, old_hash);
+		int rc = found < 0 ? -1 : 0;
+		if (found == 1 && memcmp(old_hash, q.hash, DB_QUESTION_HASH_LEN) == 0) {
+			kept[i] = old_id;
+			res->unchanged++;
+		} else if (found >= 0) {
+			int max_version = 0;
+			if (found == 1)
+				rc = db_question_set_current(db, old_id, false);
+			if (!rc)
+				rc = db_question_max_version(db, bank_id, q.code, &max_version);
+			q.version = max_version + 1;
+			if (!rc)
+				rc = db_question_insert(db, &q);
+			kept[i] = q.id;
+			if (found == 1)
+				res->updated++;
+			else
+				res->inserted++;
+		}
+		db_question_cleanup(&q);
+		if (rc)
+			goto fail;
+	}
+	if (db_bank_current_ids(db, bank_id, &current, &ncurrent))
+		goto fail;
+	qsort(kept, n, sizeof *kept, cmp_i64);
+	for (size_t i = 0; i < ncurrent; i++) {
+		if (bsearch(&current[i], kept, n, sizeof *kept, cmp_i64))
+			continue;
+		if (db_question_set_current(db, current[i], false))
+			goto fail;
+		res->retired++;
+	}
+	if (db_commit(db))
+		goto fail;
+	res->question_count = (int)n;
+	ret = 0;
+	goto out;
+fail:
+	snprintf(res->internal, sizeof res->internal, "storing bank: %s", db_errmsg(db));
+	db_rollback(db);
+	res->inserted = res->updated = res->unchanged = res->retired = 0;
+out:
+	free(audiences);
+	free(kept);
+	free(current);
+	return ret;
+}
+
+static int import(struct db *db, json_t *bank, const char *filename, const int *lines,
+		  const char *text, size_t len, struct bank_result *res)
+{
+	if (!bank_validate(bank, filename, lines, text, len, res))
+		return BANK_INVALID;
+	return store_bank(db, bank, res);
+}
+
+int bank_import_json(struct db *db, json_t *bank, const char *filename,
+		     const int *line_of_question, struct bank_result *res)
+{
+	return import(db, bank, filename, line_of_question, NULL, 0, res);
+}
+
+int bank_import_text(struct db *db, const char *text, size_t len, const char *filename,
+		     struct bank_result *res)
+{
+	json_error_t e;
+	const char *name = filename ? filename : "bank";
+	json_t *bank = json_loadb(text, len, JSON_REJECT_DUPLICATES, &e);
+	if (!bank) {
+		issues_add(&res->errors, e.line > 0 ? e.line : 0,
+			   xasprintf("%s:%d: column %d: malformed JSON: %s", name, e.line, e.column,
+				     e.text));
+		return BANK_INVALID;
+	}
+	int rc = import(db, bank, name, NULL, text, len, res);
+	json_decref(bank);
+	return rc;
+}
+
+/* ---- export ------------------------------------------------------------- */
+
+static json_t *question_json(const struct db_question *q)
+{
+	json_t *topics = json_array();
+	for (size_t i = 0; i < q->ntopics; i++)
+		json_array_append_new(topics, json_string(q->topics[i]));
+	json_t *opts = json_array();
+	for (size_t i = 0; i < q->noptions; i++) {
+		const struct db_option *o = &q->options[i];
+		json_t *jo = json_pack("{s:s}", "text", o->text);
+		if (o->correct >= 0)
+			json_object_set_new(jo, "correct", json_boolean(o->correct));
+		else
+			json_object_set_new(jo, "weight", json_real(o->weight));
+		json_array_append_new(opts, jo);
+	}
+	json_t *jq = json_pack("{s:s,s:s,s:o,s:i,s:s,s:o,s:s}", "code", q->code, "type", q->type,
+			       "topics", topics, "difficulty", q->difficulty, "stem", q->stem,
+			       "options", opts, "explanation", q->explanation);
+	if (q->reference)
+		json_object_set_new(jq, "reference", json_string(q->reference));
+	if (!strcmp(q->type, "short") && q->ignore_diacritics)
+		json_object_set_new(jq, "ignore_diacritics", json_true());
+	return jq;
+}
+
+json_t *bank_export_json(struct db *db, const char *code, bool *not_found, char *err,
+			 size_t errlen)
+{
+	struct db_bank b = {0};
+	int64_t *ids = NULL;
+	size_t n = 0;
+	json_t *out = NULL, *qs = NULL;
+	if (not_found)
+		*not_found = false;
+	int rc = db_bank_by_code(db, code, &b);
+	if (rc == 0) {
+		snprintf(err, errlen, "no bank with code %s", code);
+		if (not_found)
+			*not_found = true;
+		goto out;
+	}
+	if (rc < 0 || db_begin_read(db))
+		goto fail;
+	if (db_bank_current_ids(db, b.id, &ids, &n)) {
+		db_rollback(db);
+		goto fail;
+	}
+	qs = json_array();
+	for (size_t i = 0; i < n; i++) {
+		struct db_question q;
+		if (db_question_get(db, ids[i], &q) != 1) {
+			db_rollback(db);
+			goto fail;
+		}
+		json_array_append_new(qs, question_json(&q));
+		db_question_cleanup(&q);
+	}
+	db_rollback(db);
+	json_error_t e;
+	json_t *aud = json_loads(b.audiences_json, 0, &e);
+	out = json_pack("{s:s,s:s,s:s,s:o,s:o}", "code", b.code, "title", b.title, "language",
+			b.language, "audiences", aud ? aud : json_array(), "questions", qs);
+	qs = NULL;
+	goto out;
+fail:
+	snprintf(err, errlen, "reading bank %s: %s", code, db_errmsg(db));
+out:
+	json_decref(qs);
+	free(ids);
+	db_bank_cleanup(&b);
+	return out;
+}

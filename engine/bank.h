@@ -1,0 +1,99 @@
+/* bank.h - question banks: validating and importing the native JSON format
+ * (docs/question-bank-format.md) and exporting a stored bank.
+ *
+ * Every rule of the format is checked and EVERY problem reported, each with
+ * the file name, the question code and the 1-based physical line of the file
+ * where the offending question (or value) is. A bank with any error imports
+ * nothing. Importing a bank that exists updates it: unchanged questions keep
+ * their ids, a changed question becomes a new version (the old one stays for
+ * the attempts that use it, no longer current), and questions missing from
+ * the file stop being current.
+ *
+ * For converters of other formats (GIFT, Moodle XML, Aiken): build a native
+ * bank as a json_t, record the source line of each question, and call
+ * bank_import_json() with those lines; put what you skipped into the result
+ * with bank_result_skip() before the call (it keeps them). */
+#ifndef QUIZ_BANK_H
+#define QUIZ_BANK_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "db_account.h"
+
+struct db;
+
+/* Limits on text fields, in bytes. */
+#define BANK_TITLE_MAX 256
+#define BANK_STEM_MAX 4000
+#define BANK_OPTION_MAX 1000
+#define BANK_EXPLANATION_MAX 4000
+#define BANK_REFERENCE_MAX 1000
+#define BANK_QUESTIONS_MAX 20000
+
+/* Returned by the import functions when the bank has errors. */
+#define BANK_INVALID 1
+
+/* One problem: the 1-based line (0 when unknown) and the message, which
+ * starts with "FILE:LINE: question CODE: " where those are known. */
+struct bank_note {
+	int line;
+	char *message;
+};
+
+struct bank_notes {
+	struct bank_note *items;
+	size_t n, cap;
+};
+
+struct bank_result {
+	char code[DB_CODE_MAX];     /* the bank's code, once known */
+	int question_count;         /* questions in the bank after import */
+	int inserted;               /* new questions */
+	int updated;                /* changed questions (new versions) */
+	int unchanged;              /* questions that kept their ids */
+	int retired;                /* questions no longer in the file */
+	struct bank_notes errors;  /* why nothing was imported */
+	struct bank_notes skipped; /* what a converter left out (still imported) */
+	char internal[256];         /* storage failure message, when -1 */
+};
+void bank_result_init(struct bank_result *res);
+void bank_result_cleanup(struct bank_result *res);
+/* Adds to res->skipped (for converters). */
+void bank_result_skip(struct bank_result *res, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* [{"line","message"}] of a list: new reference. */
+json_t *bank_notes_json(const struct bank_notes *issues);
+
+/* The topic codes of plan-targets.md. */
+extern const char *const bank_topics[];
+bool bank_valid_topic(const char *code);
+
+/* Checks a native bank (borrowed) against every rule, adding each problem to
+ * res->errors. filename names the source in messages. line_of_question
+ * (may be NULL) gives the source line of questions[i]; text/text_len (may be
+ * NULL) is the JSON text the bank was parsed from, used to find the lines of
+ * questions and of values inside them. Returns true when there is no error. */
+bool bank_validate(json_t *bank, const char *filename, const int *line_of_question,
+		   const char *text, size_t text_len, struct bank_result *res);
+
+/* Validates and, when valid, stores the bank in one transaction (the caller
+ * must not hold one). Returns 0 (imported; counts in res), BANK_INVALID
+ * (errors in res->errors, nothing imported) or -1 (storage failure, message
+ * in res->internal). The bank is borrowed. */
+int bank_import_json(struct db *db, json_t *bank, const char *filename,
+		     const int *line_of_question, struct bank_result *res);
+/* Parses text (len bytes, need not be NUL-terminated) as a native JSON bank
+ * and imports it as bank_import_json does, with lines found in the text. A
+ * syntax error is reported with its line. Same returns. */
+int bank_import_text(struct db *db, const char *text, size_t len, const char *filename,
+		     struct bank_result *res);
+
+/* The stored bank with its current questions in the native format: a new
+ * reference, or NULL with a message in err (unknown code or storage error;
+ * *not_found tells which, may be NULL). */
+json_t *bank_export_json(struct db *db, const char *code, bool *not_found, char *err,
+			 size_t errlen);
+
+#endif

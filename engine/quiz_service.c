@@ -1,0 +1,268 @@
+/* quiz_service.c - the group committer and the expiry sweeper. */
+#include "quiz_service.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "app.h"
+#include "clock.h"
+#include "db.h"
+#include "db_quiz.h"
+#include "quiz.h"
+#include "util.h"
+
+#define SWEEP_LIMIT 200
+
+struct quiz_service {
+	struct app *app;
+	struct db *db;           /* the committer's connection */
+	struct quiz_qcache *qcache;
+	int64_t grace_ms;
+	int64_t sweep_interval_ms;
+
+	pthread_mutex_t mu;
+	pthread_cond_t work;     /* the queue is not empty, or stopping */
+	pthread_cond_t idle;     /* for quiz_service_run waiters */
+	pthread_cond_t sweep_wake;
+	struct quiz_write *head, *tail;
+	bool stopping;
+	bool committer_started, sweeper_started;
+	pthread_t committer, sweeper;
+	struct quiz_service_stats stats;
+};
+
+struct quiz_service *quiz_service_of(const struct app *app)
+{
+	return app ? app->quiz : NULL;
+}
+
+struct quiz_qcache *quiz_service_qcache(struct quiz_service *s)
+{
+	return s->qcache;
+}
+
+int64_t quiz_service_grace_ms(const struct quiz_service *s)
+{
+	return s->grace_ms;
+}
+
+void quiz_service_submit(struct quiz_service *s, struct quiz_write *w, void (*done)(void *ctx),
+			 void *ctx)
+{
+	w->done = done;
+	w->done_ctx = ctx;
+	w->next = NULL;
+	pthread_mutex_lock(&s->mu);
+	if (s->tail)
+		s->tail->next = w;
+	else
+		s->head = w;
+	s->tail = w;
+	pthread_cond_signal(&s->work);
+	pthread_mutex_unlock(&s->mu);
+}
+
+struct waiter {
+	struct quiz_service *s;
+	bool done;
+};
+
+static void waiter_done(void *ctx)
+{
+	struct waiter *wt = ctx;
+	pthread_mutex_lock(&wt->s->mu);
+	wt->done = true;
+	pthread_cond_broadcast(&wt->s->idle);
+	pthread_mutex_unlock(&wt->s->mu);
+}
+
+void quiz_service_run(struct quiz_service *s, struct quiz_write *w)
+{
+	struct waiter wt = {s, false};
+	quiz_service_submit(s, w, waiter_done, &wt);
+	pthread_mutex_lock(&s->mu);
+	while (!wt.done)
+		pthread_cond_wait(&s->idle, &s->mu);
+	pthread_mutex_unlock(&s->mu);
+}
+
+void quiz_service_stats(struct quiz_service *s, struct quiz_service_stats *out)
+{
+	pthread_mutex_lock(&s->mu);
+	*out = s->stats;
+	pthread_mutex_unlock(&s->mu);
+}
+
+/* Writes that run several statements get a savepoint, so that one failing
+ * write does not undo the others of its batch; a single INSERT (an answer)
+ * is atomic by itself. */
+static void apply_one(struct quiz_service *s, struct quiz_write *w)
+{
+	bool multi = w->kind != QUIZ_WRITE_ANSWER;
+	if (multi && db_savepoint(s->db)) {
+		w->status = QUIZ_INTERNAL;
+		return;
+	}
+	if (quiz_write_apply(s->db, s->qcache, w)) {
+		w->status = QUIZ_INTERNAL;
+		snprintf(w->message, sizeof w->message, "%s", db_errmsg(s->db));
+		fprintf(stderr, "quizd: quiz write failed: %s\n", db_errmsg(s->db));
+		if (multi)
+			db_savepoint_rollback(s->db);
+		return;
+	}
+	if (multi && db_savepoint_release(s->db))
+		w->status = QUIZ_INTERNAL;
+}
+
+static void *committer_main(void *arg)
+{
+	struct quiz_service *s = arg;
+	for (;;) {
+		pthread_mutex_lock(&s->mu);
+		while (!s->head && !s->stopping)
+			pthread_cond_wait(&s->work, &s->mu);
+		if (!s->head && s->stopping) {
+			pthread_mutex_unlock(&s->mu);
+			break;
+		}
+		/* Take up to a batch off the queue. */
+		struct quiz_write *batch = s->head, *last = s->head;
+		size_t n = 1;
+		while (last->next && n < QUIZ_SERVICE_BATCH) {
+			last = last->next;
+			n++;
+		}
+		s->head = last->next;
+		if (!s->head)
+			s->tail = NULL;
+		last->next = NULL;
+		pthread_mutex_unlock(&s->mu);
+
+		bool ok = db_begin_write(s->db) == 0;
+		if (!ok)
+			fprintf(stderr, "quizd: group commit: %s\n", db_errmsg(s->db));
+		size_t swept = 0;
+		for (struct quiz_write *w = batch; ok && w; w = w->next) {
+			apply_one(s, w);
+			swept += w->kind == QUIZ_WRITE_SWEEP ? w->swept : 0;
+		}
+		if (ok && db_commit(s->db)) {
+			fprintf(stderr, "quizd: group commit: %s\n", db_errmsg(s->db));
+			db_rollback(s->db);
+			ok = false;
+		}
+		pthread_mutex_lock(&s->mu);
+		s->stats.transactions++;
+		s->stats.writes += n;
+		s->stats.swept += ok ? swept : 0;
+		pthread_mutex_unlock(&s->mu);
+		/* Only now, with the COMMIT on disk, is anyone told. */
+		for (struct quiz_write *w = batch, *next; w; w = next) {
+			next = w->next;
+			if (!ok) {
+				w->status = QUIZ_INTERNAL;
+				snprintf(w->message, sizeof w->message, "The write could not be committed.");
+			}
+			w->done(w->done_ctx);
+		}
+	}
+	return NULL;
+}
+
+static void *sweeper_main(void *arg)
+{
+	struct quiz_service *s = arg;
+	for (;;) {
+		pthread_mutex_lock(&s->mu);
+		if (!s->stopping) {
+			struct timespec ts;
+			clock_gettime(CLOCK_REALTIME, &ts);
+			int64_t ns = (int64_t)ts.tv_nsec + (s->sweep_interval_ms % 1000) * 1000000;
+			ts.tv_sec += (time_t)(s->sweep_interval_ms / 1000 + ns / 1000000000);
+			ts.tv_nsec = (long)(ns % 1000000000);
+			pthread_cond_timedwait(&s->sweep_wake, &s->mu, &ts);
+		}
+		bool stop = s->stopping;
+		pthread_mutex_unlock(&s->mu);
+		if (stop)
+			break;
+		/* Sweep in bounded steps so answers queued meanwhile are not held
+		 * up behind thousands of finalisations. */
+		for (;;) {
+			struct quiz_write w;
+			quiz_sweep_prepare(clock_now_ms(), s->grace_ms, SWEEP_LIMIT, &w);
+			quiz_service_run(s, &w);
+			if (w.status != QUIZ_OK || w.swept < SWEEP_LIMIT)
+				break;
+		}
+	}
+	return NULL;
+}
+
+int quiz_service_start(struct app *app, char *err, size_t errlen)
+{
+	struct quiz_service *s = xcalloc(1, sizeof *s);
+	s->app = app;
+	s->grace_ms = app->cfg.attempt_grace_ms;
+	if (s->grace_ms < 0)
+		s->grace_ms = 0;
+	if (s->grace_ms > QUIZ_GRACE_MAX_MS)
+		s->grace_ms = QUIZ_GRACE_MAX_MS;
+	s->sweep_interval_ms = app->cfg.sweep_interval_ms > 0 ? app->cfg.sweep_interval_ms : 5000;
+	pthread_mutex_init(&s->mu, NULL);
+	pthread_cond_init(&s->work, NULL);
+	pthread_cond_init(&s->idle, NULL);
+	pthread_cond_init(&s->sweep_wake, NULL);
+	s->qcache = quiz_qcache_new();
+	s->db = db_open(app->cfg.db_path, err, errlen);
+	if (!s->db)
+		goto fail;
+	if (pthread_create(&s->committer, NULL, committer_main, s)) {
+		snprintf(err, errlen, "cannot start the quiz committer: %s", strerror(errno));
+		goto fail;
+	}
+	s->committer_started = true;
+	if (pthread_create(&s->sweeper, NULL, sweeper_main, s)) {
+		snprintf(err, errlen, "cannot start the quiz sweeper: %s", strerror(errno));
+		goto fail;
+	}
+	s->sweeper_started = true;
+	app->quiz = s;
+	return 0;
+fail:
+	app->quiz = s;
+	quiz_service_stop(app);
+	return -1;
+}
+
+void quiz_service_stop(struct app *app)
+{
+	struct quiz_service *s = app ? app->quiz : NULL;
+	if (!s)
+		return;
+	pthread_mutex_lock(&s->mu);
+	s->stopping = true;
+	pthread_cond_broadcast(&s->work);
+	pthread_cond_broadcast(&s->sweep_wake);
+	pthread_mutex_unlock(&s->mu);
+	/* The sweeper may be waiting on a write: stop it first, while the
+	 * committer still drains the queue. */
+	if (s->sweeper_started)
+		pthread_join(s->sweeper, NULL);
+	if (s->committer_started)
+		pthread_join(s->committer, NULL);
+	db_close(s->db);
+	quiz_qcache_free(s->qcache);
+	pthread_cond_destroy(&s->work);
+	pthread_cond_destroy(&s->idle);
+	pthread_cond_destroy(&s->sweep_wake);
+	pthread_mutex_destroy(&s->mu);
+	free(s);
+	app->quiz = NULL;
+}

@@ -1,0 +1,330 @@
+/* test_bank.c - the native bank loader on a real migrated database: every
+ * error reported with the line of the offending question or value, nothing
+ * imported from a file with errors, versioned re-import (unchanged questions
+ * keep their ids, changed ones become new versions, the old rows stay as
+ * they were), export that imports back unchanged, and lines supplied by a
+ * converter. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "bank.h"
+#include "db.h"
+#include "db_quiz.h"
+#include "util.h"
+
+struct fixture {
+	char path[64];
+	struct db *db;
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = xcalloc(1, sizeof *f);
+	snprintf(f->path, sizeof f->path, "/tmp/test_bank_XXXXXX");
+	int fd = mkstemp(f->path);
+	assert_true(fd >= 0);
+	close(fd);
+	char err[256];
+	f->db = db_open(f->path, err, sizeof err);
+	assert_non_null(f->db);
+	assert_int_equal(db_migrate(f->db), 0);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	db_close(f->db);
+	char p[96];
+	unlink(f->path);
+	snprintf(p, sizeof p, "%s-wal", f->path);
+	unlink(p);
+	snprintf(p, sizeof p, "%s-shm", f->path);
+	unlink(p);
+	free(f);
+	return 0;
+}
+
+static const char GOOD[] =
+	"{\n"                                                                     /* 1 */
+	"  \"code\": \"t-bank\", \"title\": \"Test\", \"language\": \"vi\",\n"    /* 2 */
+	"  \"audiences\": [\"pupil\"],\n"                                          /* 3 */
+	"  \"questions\": [\n"                                                    /* 4 */
+	"    {\"code\": \"q1\", \"type\": \"single\", \"topics\": [\"passwords\"], \"difficulty\": 1,\n"
+	"     \"stem\": \"Mật khẩu nào mạnh nhất?\",\n"                           /* 6 */
+	"     \"options\": [{\"text\": \"123456\", \"correct\": false},\n"         /* 7 */
+	"                 {\"text\": \"Tr@ng-Vang-2024\", \"correct\": true},\n"   /* 8 */
+	"                 {\"text\": \"matkhau\", \"correct\": false}],\n"         /* 9 */
+	"     \"explanation\": \"Dài và đa dạng.\", \"reference\": \"Cẩm nang\"},\n" /* 10 */
+	"    {\"code\": \"q2\", \"type\": \"multiple\", \"topics\": [\"phishing_fraud\"], \"difficulty\": 2,\n"
+	"     \"stem\": \"Dấu hiệu lừa đảo?\",\n"
+	"     \"options\": [{\"text\": \"Giục chuyển tiền\", \"weight\": 0.5},\n"
+	"                 {\"text\": \"Đường link lạ\", \"weight\": 0.5},\n"
+	"                 {\"text\": \"Gọi từ số quen\", \"weight\": -1}],\n"
+	"     \"explanation\": \"Hai dấu hiệu đầu.\"},\n"
+	"    {\"code\": \"q3\", \"type\": \"short\", \"topics\": [\"malware\"], \"difficulty\": 3,\n"
+	"     \"stem\": \"Phần mềm đòi tiền chuộc gọi là gì?\", \"ignore_diacritics\": true,\n"
+	"     \"options\": [{\"text\": \"mã độc tống tiền\", \"correct\": true},\n"
+	"                 {\"text\": \"ransomware\", \"correct\": true}],\n"
+	"     \"explanation\": \"Ransomware.\"}\n"
+	"  ]\n"
+	"}\n";
+
+/* Each error is on a known line: the test asserts every one is reported
+ * with that line and a message naming the question. */
+static const char BAD[] =
+	"{\n"                                                                         /* 1 */
+	"  \"code\": \"bad\", \"title\": \"Bad\", \"language\": \"vi\",\n"             /* 2 */
+	"  \"audiences\": [\"pupil\"],\n"                                              /* 3 */
+	"  \"questions\": [\n"                                                        /* 4 */
+	"    {\"code\": \"b1\", \"type\": \"single\", \"topics\": [\"passwords\"],\n"  /* 5 */
+	"     \"difficulty\": 7,\n"                                                   /* 6 */
+	"     \"stem\": \"S\",\n"                                                      /* 7 */
+	"     \"options\": [{\"text\": \"a\", \"correct\": true},\n"                   /* 8 */
+	"                 {\"text\": \"b\", \"correct\": true},\n"                     /* 9 */
+	"                 {\"text\": \"c\", \"correct\": false}],\n"                   /* 10 */
+	"     \"explanation\": \"E\"},\n"                                              /* 11 */
+	"    {\"code\": \"b2\", \"type\": \"true_false\", \"topics\": [\"malware\"], \"difficulty\": 1,\n" /* 12 */
+	"     \"stem\": \"S\", \"explanation\": \"E\",\n"                             /* 13 */
+	"     \"options\": [{\"text\": \"Đúng\", \"correct\": true}]},\n"              /* 14 */
+	"    {\"code\": \"b3\", \"type\": \"multiple\", \"topics\": [\"no_such_topic\"], \"difficulty\": 2,\n" /* 15 */
+	"     \"stem\": \"S\", \"explanation\": \"E\",\n"                             /* 16 */
+	"     \"options\": [{\"text\": \"a\", \"weight\": 0.5}, {\"text\": \"b\", \"weight\": 0.2},\n" /* 17 */
+	"                 {\"text\": \"c\", \"weight\": -1}]},\n"                      /* 18 */
+	"    {\"code\": \"b1\", \"type\": \"single\", \"topics\": [\"passwords\"], \"difficulty\": 1,\n" /* 19 */
+	"     \"stem\": \"S\", \"explanation\": \"E\",\n"                             /* 20 */
+	"     \"options\": [{\"text\": \"a\", \"correct\": true}, {\"text\": \"b\", \"correct\": false},\n" /* 21 */
+	"                 {\"text\": \"c\", \"correct\": false, \"weight\": 1}]}\n"    /* 22 */
+	"  ]\n"
+	"}\n";
+
+/* A copy of text with the first `from` replaced by `to` (caller frees). */
+static char *replace(const char *text, const char *from, const char *to)
+{
+	const char *p = strstr(text, from);
+	assert_non_null(p);
+	return xasprintf("%.*s%s%s", (int)(p - text), text, to, p + strlen(from));
+}
+
+static bool has_error(const struct bank_result *res, int line, const char *needle)
+{
+	for (size_t i = 0; i < res->errors.n; i++)
+		if (res->errors.items[i].line == line && strstr(res->errors.items[i].message, needle))
+			return true;
+	return false;
+}
+
+static void dump_errors(const struct bank_result *res)
+{
+	for (size_t i = 0; i < res->errors.n; i++)
+		fprintf(stderr, "  %d: %s\n", res->errors.items[i].line, res->errors.items[i].message);
+}
+
+static void bank_loader_reports_every_error_with_its_line(void **state)
+{
+	struct fixture *f = *state;
+	struct bank_result res;
+	bank_result_init(&res);
+	int rc = bank_import_text(f->db, BAD, strlen(BAD), "bad.json", &res);
+	dump_errors(&res);
+	assert_int_equal(rc, BANK_INVALID);
+	assert_true(has_error(&res, 6, "bad.json:6: question b1: difficulty"));
+	assert_true(has_error(&res, 8, "question b1: options: exactly one option must be correct"));
+	assert_true(has_error(&res, 14, "question b2: options: a true_false question needs exactly 2"));
+	assert_true(has_error(&res, 15, "question b3: topics[1]: unknown topic"));
+	assert_true(has_error(&res, 17, "question b3: options: the positive weights must sum to 1"));
+	assert_true(has_error(&res, 19, "question b1: code: the code is already used by question #1"));
+	assert_true(has_error(&res, 22, "question b1: options[3]: give either correct or weight"));
+	assert_int_equal(res.errors.n, 7);
+	struct db_bank b;
+	assert_int_equal(db_bank_by_code(f->db, "bad", &b), 0);
+	bank_result_cleanup(&res);
+}
+
+static void bank_loader_reports_syntax_error_with_line(void **state)
+{
+	struct fixture *f = *state;
+	const char text[] = "{\n  \"code\": \"x\",\n  \"title\": oops\n}\n";
+	struct bank_result res;
+	bank_result_init(&res);
+	assert_int_equal(bank_import_text(f->db, text, strlen(text), "s.json", &res), BANK_INVALID);
+	assert_int_equal(res.errors.n, 1);
+	assert_int_equal(res.errors.items[0].line, 3);
+	assert_non_null(strstr(res.errors.items[0].message, "s.json:3"));
+	bank_result_cleanup(&res);
+}
+
+static void bank_loader_refuses_text_not_in_nfc(void **state)
+{
+	struct fixture *f = *state;
+	/* "Đúng" with a combining dot below (NFD) in the stem. */
+	char *text = NULL;
+	char *fixed = replace(GOOD, "Mật khẩu", "Ma\xcc\xa3t khẩu"); /* a + U+0323 */
+	struct bank_result res;
+	bank_result_init(&res);
+	assert_int_equal(bank_import_text(f->db, fixed, strlen(fixed), "n.json", &res), BANK_INVALID);
+	assert_true(has_error(&res, 6, "question q1: stem: stem is not in Unicode NFC form"));
+	bank_result_cleanup(&res);
+	free(text);
+	free(fixed);
+}
+
+static int64_t current_id(struct db *db, const char *code)
+{
+	struct db_bank b;
+	assert_int_equal(db_bank_by_code(db, "t-bank", &b), 1);
+	int64_t id = 0;
+	int version = 0;
+	unsigned char hash[DB_QUESTION_HASH_LEN];
+	int rc = db_question_current(db, b.id, code, &id, &version, hash);
+	db_bank_cleanup(&b);
+	return rc == 1 ? id : 0;
+}
+
+static void bank_reimport_versions_changed_questions_and_keeps_the_rest(void **state)
+{
+	struct fixture *f = *state;
+	struct bank_result res;
+	bank_result_init(&res);
+	int rc = bank_import_text(f->db, GOOD, strlen(GOOD), "good.json", &res);
+	dump_errors(&res);
+	assert_int_equal(rc, 0);
+	assert_int_equal(res.inserted, 3);
+	assert_int_equal(res.question_count, 3);
+	bank_result_cleanup(&res);
+	int64_t q1 = current_id(f->db, "q1"), q2 = current_id(f->db, "q2"),
+		q3 = current_id(f->db, "q3");
+	assert_true(q1 && q2 && q3);
+
+	/* q2's stem changes, q3 disappears, q1 stays. */
+	char *text = replace(GOOD, "Dấu hiệu lừa đảo?", "Dấu hiệu gian lận?");
+	char *q3start = strstr(text, ",\n    {\"code\": \"q3\"");
+	char *end = strstr(text, "\n  ]\n");
+	memmove(q3start, end, strlen(end) + 1);
+	bank_result_init(&res);
+	rc = bank_import_text(f->db, text, strlen(text), "good.json", &res);
+	dump_errors(&res);
+	assert_int_equal(rc, 0);
+	assert_int_equal(res.unchanged, 1);
+	assert_int_equal(res.updated, 1);
+	assert_int_equal(res.retired, 1);
+	assert_int_equal(res.inserted, 0);
+	bank_result_cleanup(&res);
+	assert_int_equal(current_id(f->db, "q1"), q1);
+	int64_t q2b = current_id(f->db, "q2");
+	assert_true(q2b != 0 && q2b != q2);
+	assert_int_equal(current_id(f->db, "q3"), 0);
+
+	/* The old version is intact for the attempts that use it. */
+	struct db_question old, nw;
+	assert_int_equal(db_question_get(f->db, q2, &old), 1);
+	assert_false(old.current);
+	assert_int_equal(old.version, 1);
+	assert_string_equal(old.stem, "Dấu hiệu lừa đảo?");
+	assert_int_equal(db_question_get(f->db, q2b, &nw), 1);
+	assert_true(nw.current);
+	assert_int_equal(nw.version, 2);
+	assert_int_equal(nw.noptions, 3);
+	assert_true(nw.options[2].weight < -0.99);
+	db_question_cleanup(&old);
+	db_question_cleanup(&nw);
+	free(text);
+}
+
+static void bank_export_imports_back_unchanged(void **state)
+{
+	struct fixture *f = *state;
+	struct bank_result res;
+	bank_result_init(&res);
+	assert_int_equal(bank_import_text(f->db, GOOD, strlen(GOOD), "good.json", &res), 0);
+	bank_result_cleanup(&res);
+	char err[256];
+	json_t *bank = bank_export_json(f->db, "t-bank", NULL, err, sizeof err);
+	assert_non_null(bank);
+	assert_int_equal(json_array_size(json_object_get(bank, "questions")), 3);
+	json_t *q3 = json_array_get(json_object_get(bank, "questions"), 2);
+	assert_true(json_is_true(json_object_get(q3, "ignore_diacritics")));
+	char *text = json_dumps(bank, JSON_INDENT(2));
+	bank_result_init(&res);
+	assert_int_equal(bank_import_text(f->db, text, strlen(text), "export.json", &res), 0);
+	assert_int_equal(res.unchanged, 3);
+	assert_int_equal(res.updated + res.inserted + res.retired, 0);
+	bank_result_cleanup(&res);
+	free(text);
+	json_decref(bank);
+	bool not_found = false;
+	assert_null(bank_export_json(f->db, "nope", &not_found, err, sizeof err));
+	assert_true(not_found);
+}
+
+static void bank_import_json_names_lines_given_by_a_converter(void **state)
+{
+	struct fixture *f = *state;
+	json_error_t e;
+	json_t *bank = json_loads(GOOD, 0, &e);
+	assert_non_null(bank);
+	/* Break the second question: a converter says it came from line 40. */
+	json_t *q2 = json_array_get(json_object_get(bank, "questions"), 1);
+	json_object_set_new(q2, "difficulty", json_integer(9));
+	int lines[3] = {10, 40, 70};
+	struct bank_result res;
+	bank_result_init(&res);
+	bank_result_skip(&res, 5, "x.gift:5: essay questions are not supported");
+	assert_int_equal(bank_import_json(f->db, bank, "x.gift", lines, &res), BANK_INVALID);
+	assert_int_equal(res.errors.n, 1);
+	assert_int_equal(res.errors.items[0].line, 40);
+	assert_non_null(strstr(res.errors.items[0].message, "x.gift:40: question q2: difficulty"));
+	assert_int_equal(res.skipped.n, 1);
+	bank_result_cleanup(&res);
+	json_decref(bank);
+}
+
+static void bank_shipped_banks_import_cleanly(void **state)
+{
+	struct fixture *f = *state;
+	const char *path = "question-banks/vi/pupil.json";
+	FILE *fp = fopen(path, "rb");
+	assert_non_null(fp);
+	struct strbuf sb;
+	sb_init(&sb);
+	char buf[65536];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof buf, fp)) > 0)
+		sb_append(&sb, buf, n);
+	fclose(fp);
+	struct bank_result res;
+	bank_result_init(&res);
+	int rc = bank_import_text(f->db, sb.data, sb.len, path, &res);
+	dump_errors(&res);
+	assert_int_equal(rc, 0);
+	assert_true(res.question_count >= 80);
+	bank_result_cleanup(&res);
+	sb_cleanup(&sb);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(bank_loader_reports_every_error_with_its_line, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(bank_loader_reports_syntax_error_with_line, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(bank_loader_refuses_text_not_in_nfc, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			bank_reimport_versions_changed_questions_and_keeps_the_rest, setup, teardown),
+		cmocka_unit_test_setup_teardown(bank_export_imports_back_unchanged, setup, teardown),
+		cmocka_unit_test_setup_teardown(bank_import_json_names_lines_given_by_a_converter, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(bank_shipped_banks_import_cleanly, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
