@@ -1,0 +1,241 @@
+// quiz.test.mjs - taking a quiz. One test against the real engine with a
+// quiz of the demo (skipped, saying why, when the demo has none open); the
+// others drive quiz.html against a scripted API (page.route) to prove what
+// the real one cannot show on demand: a lost connection while saving, the
+// server's clock, a reload with unsaved answers, and 409 time_over.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { withPage, screenshot, login, apiCall, apiLogin, BASE_URL, DEMO } from './browser.mjs';
+
+/* ---- the real engine ------------------------------------------------------- */
+
+const PARTICIPANTS = ['hs.an', 'hs.binh', 'hs.cuong', 'sv.giang', 'cc.hanh', 'nd.phuc'];
+
+/** A demo participant with an open quiz that has attempts left, or a reason. */
+async function findOpenQuiz() {
+  const reasons = [];
+  for (const username of PARTICIPANTS) {
+    const who = { username, password: DEMO.pupil.password };
+    const { token } = await apiLogin(who);
+    const res = await apiCall('GET', '/quizzes', { token });
+    if (res.status !== 200) return { reason: `GET /api/v1/quizzes answered ${res.status}` };
+    const quiz = res.body.quizzes.find((q) => q.state === 'open' && (!q.max_attempts || q.attempts_used < q.max_attempts));
+    if (quiz) return { who, quiz };
+    reasons.push(`${username}: ${res.body.quizzes.length} quizzes, none open with attempts left`);
+  }
+  return { reason: `the demo has no open quiz (${reasons.join('; ')})` };
+}
+
+test('a participant takes a demo quiz: start, answer, submit, see the result', async (t) => {
+  const found = await findOpenQuiz();
+  if (!found.quiz) {
+    t.skip(`skipped: ${found.reason}`);
+    return;
+  }
+  const { who, quiz } = found;
+  await withPage(async (page, _context, problems) => {
+    await page.goto(`${BASE_URL}/`);
+    await login(page, who);
+    const card = page.locator(`.quiz-card[data-quiz-id="${quiz.id}"]`);
+    await card.locator('a.btn-primary').click();
+    await page.waitForSelector('#start-view:not([hidden])');
+    assert.equal(await page.textContent('#start-title'), quiz.title);
+    await page.click('#start');
+    await page.waitForSelector('#attempt-view:not([hidden])');
+    assert.match(page.url(), /attempt=\d+/);
+    const questions = page.locator('#questions > li');
+    const n = await questions.count();
+    assert.ok(n > 0, 'the attempt has questions');
+    assert.match(await page.textContent('#countdown'), /^\d+:\d\d(:\d\d)?$/);
+    for (let i = 0; i < n; i++) {
+      const q = questions.nth(i);
+      if (await q.locator('input[type="text"]').count()) await q.locator('input[type="text"]').fill('mật khẩu mạnh');
+      else await q.locator('label.option').first().click();
+      await q.locator('.save-state[data-state="saved"]').waitFor();
+      assert.equal(await q.locator('.save-state').textContent(), 'đã lưu');
+    }
+    assert.equal(await page.textContent('#progress-text'), `Đã trả lời ${n}/${n} câu`);
+    await screenshot(page, 'quiz-demo-360.png');
+    await page.click('#submit');
+    await page.waitForSelector('#result-view:not([hidden])');
+    const result = page.locator('#result');
+    assert.match(await result.locator('.stats').textContent(), /Điểm/);
+    assert.match(await result.locator('.stats').textContent(), new RegExp(`\\d+/${n}`));
+    await screenshot(page, 'result-demo-360.png');
+    // Reloading the result page shows the result again, not a new attempt.
+    await page.reload();
+    await page.waitForSelector('#result-view:not([hidden])');
+    assert.deepEqual(problems, []);
+  });
+});
+
+/* ---- a scripted API -------------------------------------------------------- */
+
+const USER = { id: 4, username: 'hs.an', full_name: 'Lê Minh An', role: 'participant', unit_code: 'DEMO-THCS-DP', audience: 'pupil' };
+const QUIZ = {
+  id: 7, code: 'thu', title: 'Bài thi thử an toàn thông tin', kind: 'contest', time_limit_s: 600,
+  question_count: 3, opens_at: '2026-01-01T00:00:00Z', closes_at: '2099-01-01T00:00:00Z',
+  max_attempts: 2, attempts_used: 0, state: 'open', best: null,
+};
+const QUESTIONS = [
+  { id: 501, type: 'single', stem: 'Mật khẩu nào mạnh nhất?', options: [{ id: 9001, text: 'Tr0ng-Mua-Thu-2026!' }, { id: 9002, text: '123456' }] },
+  { id: 502, type: 'multiple', stem: 'Dấu hiệu nào cho thấy một thư lừa đảo?', options: [{ id: 9011, text: 'Giục làm ngay' }, { id: 9012, text: 'Địa chỉ gửi lạ' }, { id: 9013, text: 'Có lời chào' }] },
+  { id: 503, type: 'short', stem: 'Viết tắt của xác thực hai yếu tố?', options: [] },
+];
+
+function scriptedApi(page, behaviour = {}) {
+  const log = { puts: [], submits: [] };
+  const state = { answers: {}, submitted: false };
+  const attempt = (extra = {}) => ({
+    id: 55, quiz_id: 7, state: 'in_progress', started_at: '2026-11-24T08:00:00Z',
+    deadline: '2026-11-24T08:10:00Z', remaining_ms: 600000, questions: QUESTIONS,
+    answers: state.answers, result: null, review: null, ...extra,
+  });
+  const finished = (st) => attempt({
+    state: st, remaining_ms: 0,
+    result: { score: 2.5, max_score: 3, percent: 83.3, correct_count: 2, question_count: 3, passed: true, duration_ms: 125000 },
+    review: [
+      { question_id: 501, correct: true, correct_choices: [9001], explanation: 'Mật khẩu dài, có chữ hoa, số và ký tự đặc biệt.' },
+      { question_id: 502, correct: false, correct_choices: [9011, 9012], explanation: 'Thư lừa đảo thường giục và dùng địa chỉ lạ.' },
+      { question_id: 503, correct: true, correct_choices: [], explanation: '2FA' },
+    ],
+  });
+  const json = (route, status, body) => route.fulfill({ status, contentType: 'application/json', body: JSON.stringify(body) });
+  page.route('**/api/v1/**', async (route) => {
+    const req = route.request();
+    const url = new URL(req.url());
+    const p = url.pathname;
+    if (req.headers().authorization !== 'Bearer mock-token-0123456789abcdef0123456789abcdef') {
+      return json(route, 401, { error: { code: 'unauthorized', message: 'no token' } });
+    }
+    if (req.method() === 'GET' && p === '/api/v1/quizzes') return json(route, 200, { quizzes: [QUIZ] });
+    if (req.method() === 'POST' && p === '/api/v1/quizzes/7/attempts') return json(route, 201, { attempt: attempt() });
+    if (req.method() === 'GET' && p === '/api/v1/attempts/55') return json(route, 200, { attempt: state.submitted ? finished('submitted') : attempt() });
+    const put = /^\/api\/v1\/attempts\/55\/answers\/(\d+)$/.exec(p);
+    if (req.method() === 'PUT' && put) {
+      const body = JSON.parse(req.postData());
+      log.puts.push({ qid: put[1], body });
+      const verdict = behaviour.put ? behaviour.put(put[1], log.puts.length) : 'ok';
+      if (verdict === 'abort') return route.abort('internetdisconnected');
+      if (verdict === 'time_over') return json(route, 409, { error: { code: 'time_over', message: 'Đã hết giờ.' } });
+      state.answers[put[1]] = body;
+      return json(route, 200, { saved: true, remaining_ms: behaviour.remaining_ms ?? 300000 });
+    }
+    if (req.method() === 'POST' && p === '/api/v1/attempts/55/submit') {
+      log.submits.push(JSON.parse(req.postData() || '{}'));
+      state.submitted = true;
+      return json(route, 200, { attempt: finished(behaviour.expired ? 'expired' : 'submitted') });
+    }
+    return json(route, 404, { error: { code: 'not_found', message: p } });
+  });
+  return { log, state };
+}
+
+async function loggedIn(page) {
+  await page.addInitScript((user) => {
+    if (!sessionStorage.getItem('quiz.session')) {
+      sessionStorage.setItem('quiz.session', JSON.stringify({ token: 'mock-token-0123456789abcdef0123456789abcdef', csrf_token: 'c', user }));
+    }
+  }, USER);
+}
+
+test('answers survive a lost connection: "chưa lưu", retry with backoff, "đã lưu"', async () => {
+  await withPage(async (page, _context, problems) => {
+    await loggedIn(page);
+    // The first save of question 501 is lost on the network.
+    const { log } = scriptedApi(page, { put: (qid, n) => (qid === '501' && n === 1 ? 'abort' : 'ok') });
+    await page.goto(`${BASE_URL}/quiz.html?id=7`);
+    await page.waitForSelector('#start-view:not([hidden])');
+    assert.equal(await page.textContent('#start-title'), QUIZ.title);
+    await page.click('#start');
+    await page.waitForSelector('#attempt-view:not([hidden])');
+    assert.match(page.url(), /quiz\.html\?id=7&attempt=55$/);
+    assert.equal(await page.locator('#questions > li').count(), 3);
+    assert.match(await page.textContent('#countdown'), /^(10:00|9:5\d)$/);
+    assert.equal(await page.textContent('#progress-text'), 'Đã trả lời 0/3 câu');
+
+    const q1 = page.locator('#q-501');
+    await q1.locator('label.option').first().click();
+    await q1.locator('.save-state', { hasText: 'chưa lưu' }).waitFor();
+    await page.locator('#save-banner', { hasText: 'chưa lưu' }).waitFor();
+    await q1.locator('.save-state', { hasText: 'đã lưu' }).waitFor({ timeout: 5000 });
+    assert.equal(log.puts.filter((x) => x.qid === '501').length, 2, 'the lost save was retried once');
+    assert.deepEqual(log.puts.at(-1).body, { choices: [9001] });
+    // The countdown follows the server's remaining_ms from the save response.
+    assert.match(await page.textContent('#countdown'), /^(5:00|4:5\d)$/);
+
+    const q2 = page.locator('#q-502');
+    await q2.locator('label.option').nth(0).click();
+    await q2.locator('label.option').nth(1).click();
+    await page.locator('#q-503 input[type="text"]').fill('2FA');
+    await q2.locator('.save-state', { hasText: 'đã lưu' }).waitFor();
+    await page.locator('#q-503 .save-state', { hasText: 'đã lưu' }).waitFor();
+    assert.deepEqual(log.puts.filter((x) => x.qid === '502').at(-1).body, { choices: [9011, 9012] });
+    assert.deepEqual(log.puts.filter((x) => x.qid === '503').at(-1).body, { text: '2FA' });
+    assert.equal(await page.textContent('#progress-text'), 'Đã trả lời 3/3 câu');
+    assert.equal(await page.textContent('#save-banner'), 'Tất cả câu trả lời đã được lưu.');
+    await screenshot(page, 'quiz-360.png');
+
+    await page.fill('#prediction', '12');
+    await page.click('#submit');
+    await page.waitForSelector('#result-view:not([hidden])');
+    assert.deepEqual(log.submits, [{ prediction: 12 }]);
+    assert.equal(await page.textContent('#verdict'), 'ĐẠT');
+    const stats = await page.textContent('#result .stats');
+    assert.match(stats, /2,5\/3/);
+    assert.match(stats, /83,3%/);
+    assert.match(stats, /2\/3/);
+    assert.match(stats, /2:05/);
+    assert.equal(await page.locator('.review-item').count(), 3);
+    assert.match(await page.textContent('.review-item.wrong'), /Đáp án đúng: Giục làm ngay; Địa chỉ gửi lạ/);
+    await screenshot(page, 'result-360.png');
+    assert.deepEqual(problems, []);
+  });
+});
+
+test('an unsaved answer kept across a reload is sent again', async () => {
+  await withPage(async (page) => {
+    await loggedIn(page);
+    let online = false;
+    const { log } = scriptedApi(page, { put: () => (online ? 'ok' : 'abort') });
+    await page.goto(`${BASE_URL}/quiz.html?id=7`);
+    await page.click('#start');
+    await page.locator('#q-501 label.option').nth(1).click();
+    await page.locator('#q-501 .save-state', { hasText: 'chưa lưu' }).waitFor();
+    // The pupil reloads while the network is down; the server has nothing.
+    await page.reload();
+    await page.waitForSelector('#attempt-view:not([hidden])');
+    assert.ok(await page.locator('#q-501 input[value="9002"]').isChecked(), 'the answer is still chosen');
+    assert.equal(await page.textContent('#q-501 .save-state'), 'chưa lưu');
+    online = true;
+    await page.locator('#q-501 .save-state', { hasText: 'đã lưu' }).waitFor({ timeout: 8000 });
+    assert.deepEqual(log.puts.at(-1), { qid: '501', body: { choices: [9002] } });
+  });
+});
+
+test('409 time_over while saving shows the result', async () => {
+  await withPage(async (page) => {
+    await loggedIn(page);
+    const { log } = scriptedApi(page, { put: () => 'time_over', expired: true });
+    await page.goto(`${BASE_URL}/quiz.html?id=7`);
+    await page.click('#start');
+    await page.locator('#q-501 label.option').first().click();
+    await page.waitForSelector('#result-view:not([hidden])');
+    assert.equal(log.submits.length, 1, 'the attempt was fetched as it stands through submit');
+    assert.match(await page.textContent('#result-view'), /Bài làm đã hết giờ và được tính với các câu trả lời đã lưu\./);
+    assert.match(await page.textContent('#result .stats'), /2,5\/3/);
+  });
+});
+
+test('the countdown reaching zero submits by itself', async () => {
+  await withPage(async (page) => {
+    await loggedIn(page);
+    const { log } = scriptedApi(page, { remaining_ms: 1500 });
+    await page.goto(`${BASE_URL}/quiz.html?id=7`);
+    await page.click('#start');
+    await page.locator('#q-501 label.option').first().click();
+    await page.waitForSelector('#result-view:not([hidden])', { timeout: 10000 });
+    assert.equal(log.submits.length, 1);
+  });
+});
