@@ -190,12 +190,17 @@ void http_wake(struct req *r)
 
 /* ---- routing ------------------------------------------------------------ */
 
-/* Matches path against pattern; fills params (new strings) on success. */
-static bool route_match(const char *pattern, const char *path, struct req *r)
+/* Matches path against pattern without allocating; on success the {name}
+ * segments are recorded as (start, length) pairs in seg. */
+struct segment {
+	const char *start;
+	size_t len;
+};
+
+static bool route_match(const char *pattern, const char *path, struct segment *seg, int *nseg)
 {
 	const char *p = pattern, *s = path;
 	int n = 0;
-	char *params[HTTP_MAX_PARAMS];
 	while (*p && *s) {
 		if (*p == '{') {
 			const char *pe = strchr(p, '}');
@@ -203,48 +208,44 @@ static bool route_match(const char *pattern, const char *path, struct req *r)
 			if (!se)
 				se = s + strlen(s);
 			if (se == s || n >= HTTP_MAX_PARAMS)
-				goto fail;
-			params[n++] = xstrndup(s, (size_t)(se - s));
+				return false;
+			seg[n].start = s;
+			seg[n].len = (size_t)(se - s);
+			n++;
 			p = pe + 1;
 			s = se;
 			continue;
 		}
 		if (*p != *s)
-			goto fail;
+			return false;
 		p++;
 		s++;
 	}
 	if (*p || *s)
-		goto fail;
-	for (int i = 0; i < n; i++)
-		r->params[i] = params[i];
-	r->nparams = n;
+		return false;
+	*nseg = n;
 	return true;
-fail:
-	for (int i = 0; i < n; i++)
-		free(params[i]);
-	return false;
 }
 
 static void find_route(struct conn_state *cs, const char *method, const char *url)
 {
 	struct http_server *srv = cs->srv;
+	struct segment seg[HTTP_MAX_PARAMS];
+	int nseg = 0;
 	cs->route_index = -1;
 	for (size_t i = 0; i < srv->nroutes; i++) {
 		const struct route *rt = &srv->routes[i];
-		struct req probe = {0};
-		if (!route_match(rt->pattern, url, &probe))
+		if (!route_match(rt->pattern, url, seg, &nseg))
 			continue;
 		if (strcmp(rt->method, method) != 0) {
-			for (int k = 0; k < probe.nparams; k++)
-				free(probe.params[k]);
 			cs->method_mismatch = true;
 			continue;
 		}
 		cs->route = rt;
 		cs->route_index = (ssize_t)i;
-		memcpy(cs->req.params, probe.params, sizeof probe.params);
-		cs->req.nparams = probe.nparams;
+		for (int k = 0; k < nseg; k++)
+			cs->req.params[k] = xstrndup(seg[k].start, seg[k].len);
+		cs->req.nparams = nseg;
 		return;
 	}
 }
@@ -410,11 +411,15 @@ void http_metrics_write(const struct http_server *s, struct strbuf *sb)
 
 static void access_log(struct conn_state *cs, int status, size_t bytes, double ms)
 {
-	char ts[32];
+	char ts[32], line[1200];
 	clock_format(clock_now_ms(), ts);
-	fprintf(stderr, "%s %s %s %s %d %zu %.2fms user=%lld\n", ts, cs->req.client_addr,
-		cs->req.method, cs->req.path, status, bytes, ms,
-		cs->req.authed ? (long long)cs->req.user.id : 0LL);
+	long us = (long)(ms * 1000);
+	/* One write per line, so lines from several threads never interleave. */
+	int n = snprintf(line, sizeof line, "%s %s %s %s %d %zu %ld.%03ldms user=%lld\n", ts,
+			 cs->req.client_addr, cs->req.method, cs->req.path, status, bytes, us / 1000,
+			 us % 1000, cs->req.authed ? (long long)cs->req.user.id : 0LL);
+	if (n > 0)
+		(void)!write(2, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
 }
 
 /* ---- the access handler ------------------------------------------------- */
