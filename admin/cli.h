@@ -45,5 +45,6 @@ int cmd_demo(struct cli *cli, int argc, char **argv);
 int cmd_bank_import(struct cli *cli, int argc, char **argv);
 int cmd_bank_export(struct cli *cli, int argc, char **argv);
 int cmd_quiz_create(struct cli *cli, int argc, char **argv);
+int cmd_report_questions(struct cli *cli, int argc, char **argv);
 
 #endif

@@ -30,6 +30,8 @@ static const struct command commands[] = {
 	 "[--topic T] [--difficulty 1-3]"},
 	{"bank", "export", cmd_bank_export, "bank export CODE --format json|gift"},
 	{"quiz", "create", cmd_quiz_create, "quiz create FILE.json"},
+	{"report", "questions", cmd_report_questions,
+	 "report questions --quiz ID [--format csv|json]   (item statistics)"},
 	{"backup", NULL, cmd_backup, "backup DEST"},
 	{"demo", NULL, cmd_demo, "demo [--banks DIR]   (demo province, people and banks; once)"},
 };

@@ -1,0 +1,75 @@
+/* cmd_contest.c - quizadm's `report questions`: item statistics of a quiz
+ * (facility and discrimination indices) as CSV or JSON on standard output. */
+#include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api.h"
+#include "cli.h"
+#include "db.h"
+#include "db_quiz.h"
+
+/* A CSV cell of an index: the number, or empty when undefined. */
+static void csv_index(FILE *f, const json_t *v)
+{
+	if (json_is_number(v))
+		fprintf(f, "%.4f", json_number_value(v));
+}
+
+int cmd_report_questions(struct cli *cli, int argc, char **argv)
+{
+	const char *quiz_arg = cli_opt(argc, argv, "--quiz", NULL);
+	const char *format = cli_opt(argc, argv, "--format", "csv");
+	struct db_quiz quiz;
+	char *end = NULL;
+	json_t *report = NULL;
+	int status = 1;
+	memset(&quiz, 0, sizeof quiz);
+	if (!quiz_arg)
+		return cli_fail("report questions needs --quiz ID");
+	errno = 0;
+	long long id = strtoll(quiz_arg, &end, 10);
+	if (errno || *end || id <= 0)
+		return cli_fail("--quiz must be a quiz id (a positive integer)");
+	if (strcmp(format, "csv") && strcmp(format, "json"))
+		return cli_fail("--format must be csv or json");
+	int rc = db_quiz_get(cli->db, id, &quiz);
+	if (rc <= 0) {
+		cli_fail("%s", rc < 0 ? db_errmsg(cli->db) : "no quiz with that id");
+		goto out;
+	}
+	report = api_question_stats_json(cli->db, quiz.id, NULL);
+	if (!report) {
+		cli_fail("%s", db_errmsg(cli->db));
+		goto out;
+	}
+	if (!strcmp(format, "json")) {
+		char *text = json_dumps(report, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		fputs(text, stdout);
+		fputc('\n', stdout);
+		free(text);
+	} else {
+		size_t i;
+		json_t *q;
+		fputs("\xEF\xBB\xBFquestion_id,code,attempts,facility_index,discrimination_index\n",
+		      stdout);
+		json_array_foreach(json_object_get(report, "questions"), i, q) {
+			/* Codes are [A-Za-z0-9_.-]: no quoting needed. */
+			printf("%lld,%s,%lld,",
+			       (long long)json_integer_value(json_object_get(q, "question_id")),
+			       json_string_value(json_object_get(q, "code")),
+			       (long long)json_integer_value(json_object_get(q, "attempts")));
+			csv_index(stdout, json_object_get(q, "facility_index"));
+			fputc(',', stdout);
+			csv_index(stdout, json_object_get(q, "discrimination_index"));
+			fputc('\n', stdout);
+		}
+	}
+	status = fflush(stdout) ? cli_fail("cannot write the report") : 0;
+out:
+	json_decref(report);
+	db_quiz_cleanup(&quiz);
+	return status;
+}
