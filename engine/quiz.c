@@ -304,7 +304,8 @@ static bool parse_definition(struct db *db, json_t *def, struct db_quiz *q, bool
 			set_msg(err, errlen, "Field 'draw': rule %zu must be an object.", i + 1);
 			return false;
 		}
-		json_object_foreach(r, key, v) {
+		json_t *member;
+		json_object_foreach(r, key, member) {
 			if (strcmp(key, "bank") && strcmp(key, "topic") && strcmp(key, "difficulty") &&
 			    strcmp(key, "count")) {
 				set_msg(err, errlen, "Field 'draw': rule %zu has an unknown field '%.64s'.",
@@ -385,10 +386,17 @@ static size_t intersection_size(const int64_t *a, size_t na, const int64_t *b, s
 /* Checks that every draw can be filled whatever earlier rules take: rule i
  * has |pool_i| minus what earlier rules may take from it. Returns 1 when
  * all can, 0 with the shortfalls in err, -1 on a storage error. */
+static void fill_order(const size_t *sizes, size_t npools, size_t *order);
+
+/* Checks that every draw can be filled whatever the rules filled before it
+ * take (rules fill smallest pool first, as quiz_draw does): a rule has its
+ * pool minus what earlier-filled rules may take from it. Returns 1 when all
+ * can, 0 with the shortfalls in err, -1 on a storage error. */
 static int check_draws(struct db *db, const struct db_quiz *q, char *err, size_t errlen)
 {
 	int64_t **pools = xcalloc(q->ndraws, sizeof *pools);
 	size_t *sizes = xcalloc(q->ndraws, sizeof *sizes);
+	size_t *order = xcalloc(q->ndraws, sizeof *order);
 	int ret = 1;
 	struct strbuf sb;
 	sb_init(&sb);
@@ -399,8 +407,16 @@ static int check_draws(struct db *db, const struct db_quiz *q, char *err, size_t
 			set_msg(err, errlen, "%s", db_errmsg(db));
 			goto out;
 		}
+	}
+	fill_order(sizes, q->ndraws, order);
+	for (size_t i = 0; i < q->ndraws; i++) {
+		const struct db_quiz_draw *d = &q->draws[i];
+		size_t rank = 0;
+		while (order[rank] != i)
+			rank++;
 		size_t taken = 0;
-		for (size_t j = 0; j < i; j++) {
+		for (size_t k = 0; k < rank; k++) {
+			size_t j = order[k];
 			size_t inter = intersection_size(pools[i], sizes[i], pools[j], sizes[j]);
 			taken += inter < (size_t)q->draws[j].count ? inter : (size_t)q->draws[j].count;
 		}
@@ -416,7 +432,7 @@ static int check_draws(struct db *db, const struct db_quiz *q, char *err, size_t
 		sb_printf(&sb, ") needs %d questions but only %zu are available: %zu more needed",
 			  d->count, avail, (size_t)d->count - avail);
 		if (taken)
-			sb_printf(&sb, " (%zu match, of which earlier rules may take %zu)", sizes[i],
+			sb_printf(&sb, " (%zu match, of which other rules may take %zu)", sizes[i],
 				  taken);
 		sb_puts(&sb, ".");
 	}
@@ -427,6 +443,7 @@ out:
 		free(pools[i]);
 	free(pools);
 	free(sizes);
+	free(order);
 	sb_cleanup(&sb);
 	return ret;
 }
@@ -575,50 +592,80 @@ bool quiz_review_open(const struct db_quiz *q, const struct db_attempt *a, int64
 
 /* ---- draws -------------------------------------------------------------- */
 
+/* The order rules are filled in: the smallest pool first (ties by rule
+ * order), so a narrow rule is not starved by a broad one drawn before it.
+ * order receives npools indexes. */
+static void fill_order(const size_t *sizes, size_t npools, size_t *order)
+{
+	for (size_t i = 0; i < npools; i++)
+		order[i] = i;
+	for (size_t i = 1; i < npools; i++)
+		for (size_t j = i; j > 0 && sizes[order[j]] < sizes[order[j - 1]]; j--) {
+			size_t t = order[j];
+			order[j] = order[j - 1];
+			order[j - 1] = t;
+		}
+}
+
 int quiz_draw(uint64_t seed, const struct quiz_pool *pools, size_t npools, bool shuffle,
 	      int64_t *out)
 {
 	struct rng_seeded rng;
 	rng_seeded_init(&rng, seed);
-	size_t drawn = 0;
-	int64_t *cand = NULL;
-	size_t cap = 0;
+	size_t total = 0, maxn = 0;
+	size_t *sizes = xcalloc(npools + 1, sizeof *sizes);
+	size_t *order = xcalloc(npools + 1, sizeof *order);
+	size_t *start = xcalloc(npools + 1, sizeof *start);
 	for (size_t p = 0; p < npools; p++) {
-		if (pools[p].n > cap) {
-			cap = pools[p].n;
-			cand = xrealloc(cand, cap * sizeof *cand);
-		}
-		/* Candidates: the pool minus what earlier rules drew. */
+		sizes[p] = pools[p].n;
+		start[p] = total;
+		total += (size_t)pools[p].count;
+		maxn = pools[p].n > maxn ? pools[p].n : maxn;
+	}
+	fill_order(sizes, npools, order);
+	int64_t *cand = xmalloc((maxn + 1) * sizeof *cand);
+	int64_t *taken = xmalloc((total + 1) * sizeof *taken); /* sorted, for lookups */
+	size_t ntaken = 0;
+	int ret = -1;
+	for (size_t k = 0; k < npools; k++) {
+		const struct quiz_pool *pool = &pools[order[k]];
 		size_t nc = 0;
-		for (size_t i = 0; i < pools[p].n; i++) {
-			bool taken = false;
-			for (size_t j = 0; j < drawn && !taken; j++)
-				taken = out[j] == pools[p].ids[i];
-			if (!taken)
-				cand[nc++] = pools[p].ids[i];
-		}
-		if (nc < (size_t)pools[p].count) {
-			free(cand);
-			return -1;
-		}
+		for (size_t i = 0; i < pool->n; i++)
+			if (!bsearch(&pool->ids[i], taken, ntaken, sizeof *taken, cmp_i64))
+				cand[nc++] = pool->ids[i];
+		if (nc < (size_t)pool->count)
+			goto out;
 		/* Partial Fisher-Yates: the first count candidates. */
-		for (size_t i = 0; i < (size_t)pools[p].count; i++) {
+		for (size_t i = 0; i < (size_t)pool->count; i++) {
 			size_t j = i + (size_t)rng_seeded_below(&rng, nc - i);
 			int64_t t = cand[i];
 			cand[i] = cand[j];
 			cand[j] = t;
-			out[drawn++] = cand[i];
+			out[start[order[k]] + i] = cand[i];
+			size_t at = ntaken;
+			while (at > 0 && taken[at - 1] > cand[i]) {
+				taken[at] = taken[at - 1];
+				at--;
+			}
+			taken[at] = cand[i];
+			ntaken++;
 		}
 	}
-	free(cand);
 	if (shuffle)
-		for (size_t i = drawn; i > 1; i--) {
+		for (size_t i = total; i > 1; i--) {
 			size_t j = (size_t)rng_seeded_below(&rng, i);
 			int64_t t = out[i - 1];
 			out[i - 1] = out[j];
 			out[j] = t;
 		}
-	return (int)drawn;
+	ret = (int)total;
+out:
+	free(sizes);
+	free(order);
+	free(start);
+	free(cand);
+	free(taken);
+	return ret;
 }
 
 size_t quiz_option_order(uint64_t seed, const struct db_question *q, bool shuffle, int64_t *out)

@@ -86,10 +86,12 @@ struct quiz_pool {
 	size_t n;
 	int count;
 };
-/* Draws sum(count) distinct questions from the pools in order, with the
- * seeded generator, then shuffles the whole list when shuffle is set. out
- * holds at least sum(count) ids. The same seed and pools give the same
- * draw. Returns the number drawn, or -1 when a pool runs short. */
+/* Draws sum(count) distinct questions from the pools with the seeded
+ * generator (filling the smallest pool first, so a narrow rule is not
+ * starved by a broad one), lists them in rule order, then shuffles the whole
+ * list when shuffle is set. out holds at least sum(count) ids. The same seed
+ * and pools give the same draw. Returns the number drawn, or -1 when a pool
+ * runs short. */
 int quiz_draw(uint64_t seed, const struct quiz_pool *pools, size_t npools, bool shuffle,
 	      int64_t *out);
 /* The order options of question are shown in: bank order, or shuffled with
