@@ -20,7 +20,7 @@ async function findOpenQuiz() {
     const { token } = await apiLogin(who);
     const res = await apiCall('GET', '/quizzes', { token });
     if (res.status !== 200) return { reason: `GET /api/v1/quizzes answered ${res.status}` };
-    const quiz = res.body.quizzes.find((q) => q.state === 'open' && (!q.max_attempts || q.attempts_used < q.max_attempts));
+    const quiz = res.body.quizzes.find((q) => !q.code.startsWith('web-test-') && q.state === 'open' && (!q.max_attempts || q.attempts_used < q.max_attempts));
     if (quiz) return { who, quiz };
     reasons.push(`${username}: ${res.body.quizzes.length} quizzes, none open with attempts left`);
   }
@@ -66,6 +66,98 @@ test('a participant takes a demo quiz: start, answer, submit, see the result', a
     // Reloading the result page shows the result again, not a new attempt.
     await page.reload();
     await page.waitForSelector('#result-view:not([hidden])');
+    assert.deepEqual(problems, []);
+  });
+});
+
+/** Uploads a small bank and a contest over it as admin; returns the quiz. */
+async function createQuiz() {
+  const { token } = await apiLogin(DEMO.admin);
+  const stamp = Date.now().toString(36);
+  const bank = {
+    code: `web-test-bank-${stamp}`, title: 'Ngân hàng thử của kiểm thử web', language: 'vi', audiences: ['pupil'],
+    questions: [
+      { code: `wt-${stamp}-1`, type: 'single', topics: ['passwords'], difficulty: 1, stem: 'Mật khẩu nào an toàn nhất?',
+        options: [{ text: 'Ga-Con-Chay-Qua-Cau#7', correct: true }, { text: '12345678', correct: false }, { text: 'matkhau', correct: false }],
+        explanation: 'Mật khẩu dài, ghép nhiều từ và có ký tự đặc biệt.' },
+      { code: `wt-${stamp}-2`, type: 'true_false', topics: ['phishing_fraud'], difficulty: 1, stem: 'Ngân hàng không bao giờ hỏi mã OTP qua điện thoại.',
+        options: [{ text: 'Đúng', correct: true }, { text: 'Sai', correct: false }], explanation: 'Không ai có quyền hỏi mã OTP của bạn.' },
+      { code: `wt-${stamp}-3`, type: 'multiple', topics: ['phishing_fraud'], difficulty: 2, stem: 'Dấu hiệu nào của tin nhắn lừa đảo?',
+        options: [{ text: 'Giục chuyển tiền gấp', correct: true }, { text: 'Đường link lạ', correct: true }, { text: 'Có dấu câu', correct: false }],
+        explanation: 'Kẻ gian tạo sự gấp gáp và dùng đường link giả.' },
+    ],
+  };
+  const b = await fetch(`${BASE_URL}/api/v1/admin/banks?format=json`, {
+    method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify(bank),
+  });
+  assert.equal(b.status, 200, `bank upload answered ${b.status}: ${await b.text()}`);
+  const quiz = {
+    code: `web-test-${stamp}`, title: 'Cuộc thi thử của kiểm thử web', kind: 'contest', audiences: ['pupil'], unit_scope: null,
+    draw: [{ bank: bank.code, count: 3 }], time_limit_s: 900, max_attempts: 2, pass_percent: 50,
+    opens_at: '2020-01-01T00:00:00Z', closes_at: '2099-01-01T00:00:00Z', shuffle_questions: true, shuffle_options: true,
+    review: 'after_submit', prediction_question: 'Có bao nhiêu người trả lời đúng tất cả?',
+  };
+  const q = await apiCall('POST', '/admin/quizzes', { token, body: quiz });
+  assert.equal(q.status, 201, `quiz create answered ${q.status}: ${JSON.stringify(q.body)}`);
+  return q.body.quiz;
+}
+
+test('a participant takes a contest the admin created through the API, and sees the review', async (t) => {
+  const probe = await apiCall('POST', '/admin/quizzes', { token: (await apiLogin(DEMO.admin)).token, body: {} });
+  if (probe.status === 404 && probe.body && probe.body.error.message.includes('No such resource')) {
+    t.skip('skipped: this engine has no POST /api/v1/admin/quizzes yet');
+    return;
+  }
+  const quiz = await createQuiz();
+  const who = { username: 'hs.binh', password: DEMO.pupil.password };
+  await withPage(async (page, _context, problems) => {
+    await page.goto(`${BASE_URL}/`);
+    await login(page, who);
+    const card = page.locator(`.quiz-card[data-quiz-id="${quiz.id}"]`);
+    assert.equal(await card.locator('.badge').textContent(), 'Đang mở');
+    assert.match(await card.textContent(), /Lượt đã làm: 0\/2/);
+    await card.locator('a.btn-primary').click();
+    await page.click('#start');
+    await page.waitForSelector('#attempt-view:not([hidden])');
+    const questions = page.locator('#questions > li');
+    assert.equal(await questions.count(), 3);
+    for (let i = 0; i < 3; i++) {
+      const q = questions.nth(i);
+      await q.locator('label.option').first().click();
+      await q.locator('.save-state', { hasText: 'đã lưu' }).waitFor();
+    }
+    // The server's answer to a reload: the saved choices come back checked.
+    await page.reload();
+    await page.waitForSelector('#attempt-view:not([hidden])');
+    assert.equal(await page.locator('#questions input:checked').count(), 3);
+    assert.equal(await page.locator('.save-state[data-state="saved"]').count(), 3);
+    assert.ok(await page.isVisible('#prediction'), 'a contest asks for the prediction');
+    assert.ok(['Có bao nhiêu người trả lời đúng tất cả?', 'Dự đoán số người trả lời đúng tất cả các câu']
+      .includes(await page.textContent('#prediction-label')));
+    await page.fill('#prediction', '3');
+    await page.click('#submit');
+    await page.waitForSelector('#result-view:not([hidden])');
+    assert.match(await page.textContent('#result .stats'), /\/3/);
+    assert.match(await page.textContent('#verdict'), /^(ĐẠT|CHƯA ĐẠT)$/);
+    assert.equal(await page.locator('.review-item').count(), 3, 'review after_submit is shown');
+    assert.match(await page.textContent('.review'), /Đáp án đúng:/);
+    await screenshot(page, 'result-engine-360.png');
+    await page.locator('.review').scrollIntoViewIfNeeded();
+    await screenshot(page, 'review-engine-360.png');
+
+    // The list now counts the attempt and shows the best result.
+    await page.goto(`${BASE_URL}/`);
+    const again = page.locator(`.quiz-card[data-quiz-id="${quiz.id}"]`);
+    await again.locator('.best:not(.muted)').waitFor();
+    assert.match(await again.textContent(), /Lượt đã làm: 1\/2/);
+    assert.match(await again.locator('.best').textContent(), /^Kết quả tốt nhất: [\d,]+\/3 điểm \([\d,]+%\)$/);
+    await screenshot(page, 'quiz-list-engine-360.png');
+
+    // The contest's leaderboard lists the participant.
+    await again.locator('a', { hasText: 'Bảng xếp hạng' }).click();
+    await page.locator('#leaderboard tbody tr').first().waitFor();
+    assert.match(await page.textContent('#leaderboard tbody'), /Phạm Thị Bình/);
+    await screenshot(page, 'leaderboard-360.png');
     assert.deepEqual(problems, []);
   });
 });
