@@ -1,0 +1,220 @@
+/* bench_contest.c - how long a contest leaderboard takes for a large
+ * contest: ranking 200,000 attempts of 100,000 participants (with
+ * predictions), timed beside a plain qsort of as many doubles in the same
+ * run, and reading those attempts from storage (db_contest_attempts).
+ *
+ * The contest is generated once through the storage layer (db_fixture)
+ * into BUILD/bench-out/contest.db and reused by later runs.
+ *
+ * usage: bench_contest [BUILD_DIR] */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "contest.h"
+#include "db.h"
+#include "db_contest.h"
+#include "db_fixture.h"
+#include "db_quiz.h"
+#include "rng.h"
+
+#define NPEOPLE 100000
+#define NATTEMPTS 200000
+#define RUNS 7
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+static int cmp_seconds(const void *a, const void *b)
+{
+	return cmp_double(a, b);
+}
+
+static double median(double *v, int n)
+{
+	qsort(v, (size_t)n, sizeof *v, cmp_seconds);
+	return v[n / 2];
+}
+
+static void die(struct db *db, const char *what)
+{
+	fprintf(stderr, "bench_contest: %s: %s\n", what, db ? db_errmsg(db) : "");
+	exit(1);
+}
+
+/* Attempts with scores 0..20 of 20, predictions on most, durations spread
+ * over 15 minutes; generated with a fixed seed. */
+static void make_attempts(struct contest_attempt *a, size_t n)
+{
+	struct rng_seeded r;
+	rng_seeded_init(&r, 2026);
+	for (size_t i = 0; i < n; i++) {
+		memset(&a[i], 0, sizeof a[i]);
+		a[i].participant_id = (int64_t)(i % NPEOPLE) + 1;
+		a[i].score = (double)rng_seeded_below(&r, 21);
+		a[i].max_score = 20;
+		a[i].correct_count = (int)a[i].score;
+		a[i].has_prediction = rng_seeded_below(&r, 10) != 0;
+		a[i].prediction = (int64_t)rng_seeded_below(&r, 10000);
+		a[i].started_at = 1700000000000LL + (int64_t)rng_seeded_below(&r, 86400000);
+		a[i].duration_ms = (int64_t)rng_seeded_below(&r, 900000);
+		a[i].finished_at = a[i].started_at + a[i].duration_ms;
+		a[i].deadline = a[i].started_at + 900000;
+		a[i].expired = rng_seeded_below(&r, 50) == 0;
+	}
+}
+
+static void bench_ranking(void)
+{
+	struct contest_attempt *a = calloc(NATTEMPTS, sizeof *a);
+	double *keys = calloc(NATTEMPTS, sizeof *keys);
+	double rank_s[RUNS], sort_s[RUNS];
+	struct contest_rules rules = {true, false, 0};
+	size_t entries = 0;
+	make_attempts(a, NATTEMPTS);
+	for (int run = 0; run < RUNS; run++) {
+		for (size_t i = 0; i < NATTEMPTS; i++)
+			keys[i] = a[i].score * 1e9 + (double)a[i].duration_ms;
+		double t0 = now_s();
+		qsort(keys, NATTEMPTS, sizeof *keys, cmp_double);
+		double t1 = now_s();
+		struct contest_entry *e = NULL;
+		entries = contest_leaderboard(a, NATTEMPTS, &rules, &e, NULL);
+		double t2 = now_s();
+		free(e);
+		sort_s[run] = t1 - t0;
+		rank_s[run] = t2 - t1;
+	}
+	double rank = median(rank_s, RUNS), sort = median(sort_s, RUNS);
+	printf("ranking %d attempts of %d participants (prediction contest): %.1f ms "
+	       "(median of %d; %zu entries)\n",
+	       NATTEMPTS, NPEOPLE, rank * 1e3, RUNS, entries);
+	printf("reference qsort of %d doubles:                               %.1f ms   ratio %.2f\n",
+	       NATTEMPTS, sort * 1e3, rank / sort);
+	free(a);
+	free(keys);
+}
+
+/* The stored contest: NPEOPLE people in one unit, NATTEMPTS attempts. */
+static int64_t make_contest(struct db *db)
+{
+	char username[32];
+	int64_t bank = db_fixture_bank(db, "bench-contest", "public");
+	int64_t question = db_fixture_question(db, bank, "bench-contest-q1", "");
+	int64_t quiz = db_fixture_quiz(db, "bench-contest", "Bench contest", false, "public", 0,
+				       1700000000000LL, 1800000000000LL);
+	if (bank < 0 || question < 0 || quiz < 0)
+		die(db, "fixture");
+	int64_t *people = calloc(NPEOPLE, sizeof *people);
+	struct rng_seeded r;
+	rng_seeded_init(&r, 7);
+	for (int i = 0; i < NPEOPLE; i++) {
+		snprintf(username, sizeof username, "cp%d", i);
+		people[i] = db_fixture_person(db, username, "Người Thi", "participant", 0, "public");
+		if (people[i] < 0)
+			die(db, "person");
+	}
+	for (int i = 0; i < NATTEMPTS; i++) {
+		int64_t start = 1700000000000LL + (int64_t)rng_seeded_below(&r, 86400000);
+		struct db_fixture_attempt fa = {
+			.quiz_id = quiz,
+			.user_id = people[i % NPEOPLE],
+			.audience = "public",
+			.state = "submitted",
+			.started_at = start,
+			.finished_at = start + (int64_t)rng_seeded_below(&r, 900000),
+			.score = (double)rng_seeded_below(&r, 21),
+			.max_score = 20,
+			.question_ids = &question,
+			.nquestions = 1,
+		};
+		if (db_fixture_attempt(db, &fa) < 0)
+			die(db, "attempt");
+	}
+	free(people);
+	return quiz;
+}
+
+static void bench_storage(const char *build)
+{
+	char path[512], err[256];
+	struct stat st;
+	snprintf(path, sizeof path, "%s/bench-out/contest.db", build);
+	bool fresh = stat(path, &st) != 0;
+	struct db *db = db_open(path, err, sizeof err);
+	if (!db || db_migrate(db))
+		die(db, db ? "migrate" : err);
+	if (fresh) {
+		double t0 = now_s();
+		if (db_begin_write(db) || make_contest(db) < 0 || db_commit(db))
+			die(db, "generate");
+		printf("generated %s in %.1f s\n", path, now_s() - t0);
+	}
+	int64_t quiz = 0;
+	struct db_quiz *quizzes = NULL;
+	size_t nquizzes = 0;
+	if (db_quiz_list(db, &quizzes, &nquizzes))
+		die(db, "quizzes");
+	for (size_t i = 0; i < nquizzes; i++) {
+		if (strcmp(quizzes[i].code, "bench-contest") == 0)
+			quiz = quizzes[i].id;
+		db_quiz_cleanup(&quizzes[i]);
+	}
+	free(quizzes);
+	if (!quiz)
+		die(NULL, "no bench-contest quiz in the database");
+	double read_s[RUNS], total_s[RUNS];
+	size_t n = 0;
+	struct contest_rules rules = {false, false, 0};
+	for (int run = 0; run < RUNS; run++) {
+		struct db_contest_attempt *rows = NULL;
+		double t0 = now_s();
+		if (db_contest_attempts(db, quiz, NULL, NULL, &rows, &n) < 0)
+			die(db, "read");
+		double t1 = now_s();
+		struct contest_attempt *a = calloc(n ? n : 1, sizeof *a);
+		for (size_t i = 0; i < n; i++) {
+			a[i].participant_id = rows[i].user_id;
+			a[i].score = rows[i].score;
+			a[i].max_score = rows[i].max_score;
+			a[i].started_at = rows[i].started_at;
+			a[i].finished_at = rows[i].finished_at;
+			a[i].deadline = rows[i].deadline;
+			a[i].duration_ms = rows[i].duration_ms;
+		}
+		struct contest_entry *e = NULL;
+		contest_leaderboard(a, n, &rules, &e, NULL);
+		double t2 = now_s();
+		free(e);
+		free(a);
+		free(rows);
+		read_s[run] = t1 - t0;
+		total_s[run] = t2 - t0;
+	}
+	double read = median(read_s, RUNS), total = median(total_s, RUNS);
+	printf("reading %zu stored attempts (db_contest_attempts):       %.1f ms (median of %d)\n", n,
+	       read * 1e3, RUNS);
+	printf("read + rank, the work of one leaderboard request:          %.1f ms   read share %.2f\n",
+	       total * 1e3, read / total);
+	db_close(db);
+}
+
+int main(int argc, char **argv)
+{
+	const char *build = argc > 1 ? argv[1] : "build";
+	bench_ranking();
+	bench_storage(build);
+	return 0;
+}
