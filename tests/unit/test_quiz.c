@@ -1,0 +1,744 @@
+/* test_quiz.c - the quiz rules without HTTP: draws reproducible from the
+ * stored seed, option orders, scoring (multiple clipped to [0, 1], short
+ * answers normalised), definitions refused with the shortfall of each draw
+ * rule, the server's clock (deadline capped by closes_at, saves refused past
+ * deadline + grace) with an injected clock, the sweeper finalising an
+ * abandoned attempt, the attempts limit, audience and unit scope, rounds,
+ * and a walk of every participant view that finds no answer data before
+ * the review policy allows it. Storage is a real migrated database. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "bank.h"
+#include "clock.h"
+#include "db.h"
+#include "db_account.h"
+#include "db_fixture.h"
+#include "db_quiz.h"
+#include "quiz.h"
+#include "util.h"
+
+#define GRACE 2000
+#define T0 1767225600000LL /* 2026-01-01T00:00:00Z */
+
+static int64_t fake_now;
+static int64_t fake_clock(void *ctx)
+{
+	(void)ctx;
+	return fake_now;
+}
+
+struct fixture {
+	char path[64];
+	struct db *db;
+	struct quiz_qcache *qc;
+	int64_t unit_root, unit_in, unit_out;
+	char path_in[64], path_out[64];
+	int64_t pupil, pupil_outside, civil;
+};
+
+/* A bank of 40 questions: types in turn single, multiple, true_false,
+ * short; topics passwords (even) and malware (odd); difficulty 1..3. */
+static char *make_bank(void)
+{
+	struct strbuf sb;
+	sb_init(&sb);
+	sb_puts(&sb, "{\"code\":\"tb\",\"title\":\"T\",\"language\":\"vi\",\"audiences\":[\"pupil\"],"
+		     "\"questions\":[");
+	for (int i = 0; i < 40; i++) {
+		const char *topic = i % 2 ? "malware" : "passwords";
+		int diff = i % 3 + 1;
+		sb_printf(&sb, "%s{\"code\":\"q%02d\",\"topics\":[\"%s\"],\"difficulty\":%d,"
+			       "\"stem\":\"Câu hỏi %d\",\"explanation\":\"Giải thích %d\",",
+			  i ? "," : "", i, topic, diff, i, i);
+		switch (i % 4) {
+		case 0:
+			sb_puts(&sb, "\"type\":\"single\",\"options\":[{\"text\":\"đúng\",\"correct\":true},"
+				     "{\"text\":\"sai 1\",\"correct\":false},{\"text\":\"sai 2\",\"correct\":false}]}");
+			break;
+		case 1:
+			sb_puts(&sb, "\"type\":\"multiple\",\"options\":[{\"text\":\"a\",\"correct\":true},"
+				     "{\"text\":\"b\",\"correct\":true},{\"text\":\"c\",\"correct\":false},"
+				     "{\"text\":\"d\",\"correct\":false}]}");
+			break;
+		case 2:
+			sb_puts(&sb, "\"type\":\"true_false\",\"options\":[{\"text\":\"Đúng\",\"correct\":false},"
+				     "{\"text\":\"Sai\",\"correct\":true}]}");
+			break;
+		default:
+			sb_puts(&sb, "\"type\":\"short\",\"ignore_diacritics\":true,\"options\":"
+				     "[{\"text\":\"Mã độc\",\"correct\":true}]}");
+		}
+	}
+	sb_puts(&sb, "]}");
+	return sb_steal(&sb);
+}
+
+static int setup(void **state)
+{
+	struct fixture *f = xcalloc(1, sizeof *f);
+	snprintf(f->path, sizeof f->path, "/tmp/test_quiz_XXXXXX");
+	int fd = mkstemp(f->path);
+	assert_true(fd >= 0);
+	close(fd);
+	char err[256];
+	f->db = db_open(f->path, err, sizeof err);
+	assert_non_null(f->db);
+	assert_int_equal(db_migrate(f->db), 0);
+	f->qc = quiz_qcache_new();
+	bool created;
+	struct db_unit u;
+	assert_int_equal(db_unit_upsert(f->db, "ROOT", "Tỉnh", "province", "", 0, &created), 0);
+	assert_int_equal(db_unit_by_code(f->db, "ROOT", &u), 1);
+	f->unit_root = u.id;
+	assert_int_equal(db_unit_upsert(f->db, "IN", "Huyện A", "district", "", u.id, &created), 0);
+	assert_int_equal(db_unit_upsert(f->db, "OUT", "Tỉnh khác", "province", "", 0, &created), 0);
+	assert_int_equal(db_unit_by_code(f->db, "IN", &u), 1);
+	f->unit_in = u.id;
+	util_strlcpy(f->path_in, u.path, sizeof f->path_in);
+	assert_int_equal(db_unit_by_code(f->db, "OUT", &u), 1);
+	f->unit_out = u.id;
+	util_strlcpy(f->path_out, u.path, sizeof f->path_out);
+	f->pupil = db_fixture_person(f->db, "p1", "Em A", "participant", f->unit_in, "pupil");
+	f->pupil_outside = db_fixture_person(f->db, "p2", "Em B", "participant", f->unit_out, "pupil");
+	f->civil = db_fixture_person(f->db, "c1", "Chị C", "participant", f->unit_in, "civil_servant");
+	assert_true(f->pupil > 0 && f->pupil_outside > 0 && f->civil > 0);
+	char *bank = make_bank();
+	struct bank_result res;
+	bank_result_init(&res);
+	assert_int_equal(bank_import_text(f->db, bank, strlen(bank), "tb.json", &res), 0);
+	bank_result_cleanup(&res);
+	free(bank);
+	fake_now = T0;
+	clock_set_source(fake_clock, NULL);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	clock_set_source(NULL, NULL);
+	quiz_qcache_free(f->qc);
+	db_close(f->db);
+	char p[96];
+	unlink(f->path);
+	snprintf(p, sizeof p, "%s-wal", f->path);
+	unlink(p);
+	snprintf(p, sizeof p, "%s-shm", f->path);
+	unlink(p);
+	free(f);
+	return 0;
+}
+
+/* Creates a quiz from a definition with the given extra members
+ * (a JSON object text merged over the defaults). Returns its id. */
+static int64_t create_quiz(struct fixture *f, const char *extra, enum quiz_status want,
+			   char *err, size_t errlen)
+{
+	json_error_t e;
+	json_t *def = json_loads(
+		"{\"code\":\"qz\",\"title\":\"Thi\",\"kind\":\"quiz\",\"audiences\":[\"pupil\"],"
+		"\"unit_scope\":\"ROOT\",\"draw\":[{\"bank\":\"tb\",\"count\":20},"
+		"{\"bank\":\"tb\",\"topic\":\"malware\",\"difficulty\":2,\"count\":5}],"
+		"\"time_limit_s\":900,\"max_attempts\":2,\"pass_percent\":50,"
+		"\"opens_at\":\"2025-12-01T00:00:00Z\",\"closes_at\":\"2026-02-01T00:00:00Z\","
+		"\"shuffle_questions\":true,\"shuffle_options\":true,\"review\":\"after_submit\"}",
+		0, &e);
+	assert_non_null(def);
+	if (extra) {
+		json_t *x = json_loads(extra, 0, &e);
+		assert_non_null(x);
+		json_object_update(def, x);
+		json_decref(x);
+	}
+	char buf[1024];
+	int64_t id = 0;
+	enum quiz_status st = quiz_create(f->db, def, &id, err ? err : buf, err ? errlen : sizeof buf);
+	json_decref(def);
+	assert_int_equal(st, want);
+	return id;
+}
+
+static void load_quiz(struct fixture *f, int64_t id, struct db_quiz *q)
+{
+	assert_int_equal(db_quiz_get(f->db, id, q), 1);
+}
+
+static struct quiz_participant who(struct fixture *f, int64_t user)
+{
+	struct quiz_participant p = {.user_id = user};
+	if (user == f->pupil_outside) {
+		p.unit_id = f->unit_out;
+		p.unit_path = f->path_out;
+		p.audience = "pupil";
+	} else {
+		p.unit_id = f->unit_in;
+		p.unit_path = f->path_in;
+		p.audience = user == f->civil ? "civil_servant" : "pupil";
+	}
+	return p;
+}
+
+/* Starts an attempt at fake_now through prepare + apply; returns the write. */
+static enum quiz_status start(struct fixture *f, int64_t quiz_id, int64_t user,
+			      struct quiz_write *w)
+{
+	struct db_quiz q;
+	load_quiz(f, quiz_id, &q);
+	struct quiz_participant p = who(f, user);
+	enum quiz_status st = quiz_start_prepare(f->db, f->qc, &q, &p, fake_now, GRACE, w);
+	db_quiz_cleanup(&q);
+	if (st != QUIZ_OK)
+		return st;
+	assert_int_equal(quiz_write_run(f->db, f->qc, w), 0);
+	return w->status;
+}
+
+static enum quiz_status save(struct fixture *f, int64_t user, int64_t attempt, int64_t question,
+			     const char *body_text)
+{
+	json_error_t e;
+	json_t *body = json_loads(body_text, 0, &e);
+	assert_non_null(body);
+	struct quiz_write w;
+	enum quiz_status st = quiz_answer_prepare(f->db, f->qc, user, attempt, question, body,
+						  fake_now, GRACE, &w);
+	json_decref(body);
+	if (st == QUIZ_OK) {
+		assert_int_equal(quiz_write_run(f->db, f->qc, &w), 0);
+		st = w.status;
+	}
+	quiz_write_cleanup(&w);
+	return st;
+}
+
+/* ---- pure rules --------------------------------------------------------- */
+
+static void quiz_draw_is_reproducible_from_the_seed(void **state)
+{
+	(void)state;
+	int64_t broad[100], narrow[6];
+	for (int i = 0; i < 100; i++)
+		broad[i] = 1000 + i;
+	for (int i = 0; i < 6; i++)
+		narrow[i] = 1000 + i * 10; /* inside the broad pool */
+	struct quiz_pool pools[2] = {{broad, 100, 20}, {narrow, 6, 6}};
+	int64_t a[26], b[26], c[26];
+	assert_int_equal(quiz_draw(42, pools, 2, true, a), 26);
+	assert_int_equal(quiz_draw(42, pools, 2, true, b), 26);
+	assert_int_equal(quiz_draw(43, pools, 2, true, c), 26);
+	assert_memory_equal(a, b, sizeof a);
+	assert_memory_not_equal(a, c, sizeof a);
+	/* Distinct, and the narrow rule got all of its pool although the broad
+	 * rule comes first. */
+	for (int i = 0; i < 26; i++)
+		for (int j = 0; j < i; j++)
+			assert_true(a[i] != a[j]);
+	int narrow_seen = 0;
+	for (int i = 0; i < 26; i++)
+		narrow_seen += a[i] >= 1000 && a[i] <= 1050 && a[i] % 10 == 0;
+	assert_true(narrow_seen >= 6);
+	/* Without shuffling, rule order is kept: the last six are the narrow pool. */
+	assert_int_equal(quiz_draw(7, pools, 2, false, a), 26);
+	for (int i = 20; i < 26; i++)
+		assert_true(a[i] % 10 == 0 && a[i] <= 1050);
+	struct quiz_pool shortp[1] = {{narrow, 6, 7}};
+	assert_int_equal(quiz_draw(1, shortp, 1, true, a), -1);
+}
+
+static struct db_question make_question(const char *type, const double *weights, size_t n)
+{
+	struct db_question q;
+	memset(&q, 0, sizeof q);
+	q.id = 77;
+	util_strlcpy(q.type, type, sizeof q.type);
+	q.noptions = n;
+	q.options = xcalloc(n, sizeof *q.options);
+	for (size_t i = 0; i < n; i++) {
+		q.options[i].id = 500 + (int64_t)i;
+		q.options[i].weight = weights ? weights[i] : 1;
+		q.options[i].text = xstrdup("x");
+	}
+	return q;
+}
+
+static void quiz_option_order_is_a_reproducible_permutation(void **state)
+{
+	(void)state;
+	double w[5] = {1, 0, 0, 0, 0};
+	struct db_question q = make_question("single", w, 5);
+	int64_t a[5], b[5];
+	assert_int_equal(quiz_option_order(99, &q, true, a), 5);
+	assert_int_equal(quiz_option_order(99, &q, true, b), 5);
+	assert_memory_equal(a, b, sizeof a);
+	int64_t sum = 0;
+	for (int i = 0; i < 5; i++)
+		sum += a[i];
+	assert_int_equal(sum, 500 + 501 + 502 + 503 + 504);
+	bool moved = false;
+	for (uint64_t seed = 1; seed < 20 && !moved; seed++) {
+		quiz_option_order(seed, &q, true, a);
+		moved = a[0] != 500 || a[1] != 501;
+	}
+	assert_true(moved);
+	assert_int_equal(quiz_option_order(99, &q, false, a), 5);
+	assert_int_equal(a[0], 500);
+	assert_int_equal(a[4], 504);
+	util_strlcpy(q.type, "short", sizeof q.type);
+	assert_int_equal(quiz_option_order(99, &q, true, a), 0);
+	db_question_cleanup(&q);
+}
+
+static void quiz_multiple_score_is_the_sum_of_chosen_weights_clipped(void **state)
+{
+	(void)state;
+	/* correct flags on 2 of 4: +1/2 each, wrong -1/2 each */
+	double flags[4] = {0.5, 0.5, -0.5, -0.5};
+	struct db_question q = make_question("multiple", flags, 4);
+	int64_t both[2] = {500, 501}, one[1] = {500}, mixed[2] = {500, 502}, wrong[2] = {502, 503},
+		all[4] = {500, 501, 502, 503};
+	assert_true(quiz_score_answer(&q, both, 2, NULL) == 1.0);
+	assert_true(quiz_score_answer(&q, one, 1, NULL) == 0.5);
+	assert_true(quiz_score_answer(&q, mixed, 2, NULL) == 0.0);
+	assert_true(quiz_score_answer(&q, wrong, 2, NULL) == 0.0); /* -1 clipped to 0 */
+	assert_true(quiz_score_answer(&q, all, 4, NULL) == 0.0);
+	assert_true(quiz_score_answer(&q, NULL, 0, NULL) == 0.0);
+	db_question_cleanup(&q);
+	/* explicit weights whose positives sum to 1; a sum above 1 is clipped */
+	double weights[3] = {0.7, 0.3, 1};
+	q = make_question("multiple", weights, 3);
+	int64_t two[2] = {500, 501}, over[2] = {500, 502};
+	assert_true(quiz_score_answer(&q, two, 2, NULL) == 1.0);
+	assert_true(quiz_score_answer(&q, over, 2, NULL) == 1.0);
+	int64_t first[1] = {500};
+	assert_true(quiz_score_answer(&q, first, 1, NULL) > 0.69 &&
+		    quiz_score_answer(&q, first, 1, NULL) < 0.71);
+	db_question_cleanup(&q);
+}
+
+static void quiz_single_scores_one_only_for_the_correct_option(void **state)
+{
+	(void)state;
+	double w[3] = {0, 1, 0};
+	struct db_question q = make_question("single", w, 3);
+	int64_t right[1] = {501}, wrong[1] = {500}, two[2] = {500, 501};
+	assert_true(quiz_score_answer(&q, right, 1, NULL) == 1.0);
+	assert_true(quiz_score_answer(&q, wrong, 1, NULL) == 0.0);
+	assert_true(quiz_score_answer(&q, two, 2, NULL) == 0.0);
+	db_question_cleanup(&q);
+}
+
+static void quiz_short_answers_match_after_normalising(void **state)
+{
+	(void)state;
+	char *s = quiz_normalise_answer("  Mã   ĐỘC\tTống  tiền \n", false);
+	assert_string_equal(s, "mã độc tống tiền");
+	free(s);
+	s = quiz_normalise_answer("  Mã   ĐỘC\tTống  tiền \n", true);
+	assert_string_equal(s, "ma doc tong tien");
+	free(s);
+	/* NFD input folds to the same text as NFC input. */
+	char *nfd = quiz_normalise_answer("Ma\xcc\x83 \xc4\x91o\xcc\xa3\xcc\x82" "c", false);
+	char *nfc = quiz_normalise_answer("Mã độc", false);
+	assert_non_null(nfd);
+	assert_string_equal(nfd, nfc);
+	free(nfd);
+	free(nfc);
+	assert_null(quiz_normalise_answer("\xff\xfe", false));
+
+	struct db_question q = make_question("short", NULL, 2);
+	free(q.options[0].text);
+	free(q.options[1].text);
+	q.options[0].text = xstrdup("Mã độc");
+	q.options[1].text = xstrdup("malware");
+	assert_true(quiz_score_answer(&q, NULL, 0, " mã  ĐỘC ") == 1.0);
+	assert_true(quiz_score_answer(&q, NULL, 0, "MALWARE") == 1.0);
+	assert_true(quiz_score_answer(&q, NULL, 0, "ma doc") == 0.0); /* diacritics matter */
+	assert_true(quiz_score_answer(&q, NULL, 0, "") == 0.0);
+	assert_true(quiz_score_answer(&q, NULL, 0, NULL) == 0.0);
+	q.ignore_diacritics = true;
+	assert_true(quiz_score_answer(&q, NULL, 0, "ma doc") == 1.0);
+	assert_true(quiz_score_answer(&q, NULL, 0, "ma dock") == 0.0);
+	db_question_cleanup(&q);
+}
+
+/* ---- definitions -------------------------------------------------------- */
+
+static void quiz_definition_with_unfillable_draw_is_refused_with_the_shortfall(void **state)
+{
+	struct fixture *f = *state;
+	char err[1024];
+	/* passwords & difficulty 3: questions 2, 8, 14, 20, 26, 32, 38 -> 7 */
+	create_quiz(f,
+		    "{\"draw\":[{\"bank\":\"tb\",\"topic\":\"passwords\",\"difficulty\":3,\"count\":9},"
+		    "{\"bank\":\"tb\",\"count\":35}]}",
+		    QUIZ_INVALID, err, sizeof err);
+	assert_non_null(strstr(err, "Draw rule 1 (bank tb, topic passwords, difficulty 3) needs 9 "
+				    "questions but only 7 are available: 2 more needed"));
+	assert_non_null(strstr(err, "Draw rule 2 (bank tb) needs 35 questions but only 33 are "
+				    "available: 2 more needed"));
+	create_quiz(f, "{\"draw\":[{\"bank\":\"nope\",\"count\":1}]}", QUIZ_INVALID, err, sizeof err);
+	assert_non_null(strstr(err, "bank nope"));
+	create_quiz(f, "{\"review\":\"sometimes\"}", QUIZ_INVALID, err, sizeof err);
+	assert_non_null(strstr(err, "'review'"));
+	create_quiz(f, "{\"closes_at\":\"2025-01-01T00:00:00Z\"}", QUIZ_INVALID, err, sizeof err);
+	assert_non_null(strstr(err, "'closes_at'"));
+	create_quiz(f, "{\"colour\":\"red\"}", QUIZ_INVALID, err, sizeof err);
+	assert_non_null(strstr(err, "colour"));
+	create_quiz(f, "{\"unit_scope\":\"NOWHERE\"}", QUIZ_INVALID, err, sizeof err);
+	assert_non_null(strstr(err, "unit_scope"));
+
+	int64_t id = create_quiz(f, NULL, QUIZ_OK, NULL, 0);
+	create_quiz(f, NULL, QUIZ_CONFLICT, err, sizeof err);
+	struct db_quiz q;
+	load_quiz(f, id, &q);
+	json_t *j = quiz_definition_json(&q);
+	assert_int_equal(json_integer_value(json_object_get(j, "question_count")), 25);
+	assert_true(json_is_true(json_object_get(j, "mandatory"))); /* a quiz defaults to mandatory */
+	assert_string_equal(json_string_value(json_object_get(j, "unit_scope")), "ROOT");
+	assert_int_equal(json_array_size(json_object_get(j, "rounds")), 1);
+	json_decref(j);
+	db_quiz_cleanup(&q);
+	id = create_quiz(f, "{\"code\":\"ct\",\"kind\":\"contest\"}", QUIZ_OK, NULL, 0);
+	load_quiz(f, id, &q);
+	assert_false(q.mandatory); /* a contest defaults to not mandatory */
+	db_quiz_cleanup(&q);
+}
+
+/* ---- the clock ---------------------------------------------------------- */
+
+static void quiz_deadline_is_capped_by_closes_at(void **state)
+{
+	struct fixture *f = *state;
+	int64_t id = create_quiz(f, NULL, QUIZ_OK, NULL, 0);
+	struct quiz_write w;
+	assert_int_equal(start(f, id, f->pupil, &w), QUIZ_OK);
+	assert_int_equal(w.attempt.deadline, T0 + 900 * 1000);
+	quiz_write_cleanup(&w);
+	/* 5 minutes before closing, a 15-minute attempt ends at the close. */
+	int64_t closes = 1769904000000LL; /* 2026-02-01T00:00:00Z */
+	fake_now = closes - 5 * 60 * 1000;
+	assert_int_equal(start(f, id, f->civil, &w), QUIZ_FORBIDDEN);
+	int64_t id2 = create_quiz(f, "{\"code\":\"qz2\"}", QUIZ_OK, NULL, 0);
+	assert_int_equal(start(f, id2, f->pupil, &w), QUIZ_OK);
+	assert_int_equal(w.attempt.deadline, closes);
+	quiz_write_cleanup(&w);
+	fake_now = closes;
+	assert_int_equal(start(f, id2, f->pupil_outside, &w), QUIZ_FORBIDDEN);
+	int64_t id3 = create_quiz(f, "{\"code\":\"qz3\",\"unit_scope\":null}", QUIZ_OK, NULL, 0);
+	assert_int_equal(start(f, id3, f->pupil_outside, &w), QUIZ_NOT_OPEN);
+	quiz_write_cleanup(&w);
+}
+
+static void quiz_answer_after_deadline_plus_grace_is_rejected(void **state)
+{
+	struct fixture *f = *state;
+	int64_t id = create_quiz(f, "{\"time_limit_s\":60}", QUIZ_OK, NULL, 0);
+	struct quiz_write w;
+	assert_int_equal(start(f, id, f->pupil, &w), QUIZ_OK);
+	int64_t attempt = w.attempt.id, deadline = w.attempt.deadline;
+	int64_t qid = w.questions[0].question_id;
+	quiz_write_cleanup(&w);
+	const struct db_question *q = quiz_qcache_get(f->qc, f->db, qid);
+	char body[128];
+	if (!strcmp(q->type, "short"))
+		snprintf(body, sizeof body, "{\"text\":\"x\"}");
+	else
+		snprintf(body, sizeof body, "{\"choices\":[%lld]}", (long long)q->options[0].id);
+	fake_now = deadline + GRACE; /* the last accepted instant */
+	assert_int_equal(save(f, f->pupil, attempt, qid, body), QUIZ_OK);
+	fake_now = deadline + GRACE + 1;
+	assert_int_equal(save(f, f->pupil, attempt, qid, body), QUIZ_TIME_OVER);
+	/* The storage rule holds on its own: a write prepared in time but
+	 * applied with a later arrival time is refused too. */
+	struct quiz_write late;
+	json_error_t e;
+	json_t *jb = json_loads(body, 0, &e);
+	fake_now = deadline;
+	assert_int_equal(quiz_answer_prepare(f->db, f->qc, f->pupil, attempt, qid, jb, fake_now,
+					     GRACE, &late),
+			 QUIZ_OK);
+	late.now_ms = deadline + GRACE + 5;
+	assert_int_equal(quiz_write_run(f->db, f->qc, &late), 0);
+	assert_int_equal(late.status, QUIZ_TIME_OVER);
+	quiz_write_cleanup(&late);
+	json_decref(jb);
+	/* Someone else's attempt does not exist for them. */
+	fake_now = deadline;
+	assert_int_equal(save(f, f->civil, attempt, qid, body), QUIZ_NOT_FOUND);
+}
+
+static void quiz_sweeper_finalises_an_abandoned_attempt(void **state)
+{
+	struct fixture *f = *state;
+	int64_t id = create_quiz(f, "{\"time_limit_s\":60}", QUIZ_OK, NULL, 0);
+	struct quiz_write w;
+	assert_int_equal(start(f, id, f->pupil, &w), QUIZ_OK);
+	int64_t attempt = w.attempt.id, deadline = w.attempt.deadline;
+	/* Answer the first two questions right, then walk away. */
+	for (int i = 0; i < 2; i++) {
+		const struct db_question *q = quiz_qcache_get(f->qc, f->db, w.questions[i].question_id);
+		char body[128] = "{\"text\":\"ma doc\"}";
+		if (strcmp(q->type, "short")) {
+			struct strbuf sb;
+			sb_init(&sb);
+			sb_puts(&sb, "{\"choices\":[");
+			int k = 0;
+			for (size_t o = 0; o < q->noptions; o++)
+				if (q->options[o].weight > 0)
+					sb_printf(&sb, "%s%lld", k++ ? "," : "", (long long)q->options[o].id);
+			sb_puts(&sb, "]}");
+			util_strlcpy(body, sb.data, sizeof body);
+			sb_cleanup(&sb);
+		}
+		assert_int_equal(save(f, f->pupil, attempt, q->id, body), QUIZ_OK);
+	}
+	quiz_write_cleanup(&w);
+
+	struct quiz_write sweep;
+	fake_now = deadline + GRACE; /* not yet due */
+	quiz_sweep_prepare(fake_now, GRACE, 100, &sweep);
+	assert_int_equal(quiz_write_run(f->db, f->qc, &sweep), 0);
+	assert_int_equal(sweep.swept, 0);
+	fake_now = deadline + GRACE + 1;
+	quiz_sweep_prepare(fake_now, GRACE, 100, &sweep);
+	assert_int_equal(quiz_write_run(f->db, f->qc, &sweep), 0);
+	assert_int_equal(sweep.swept, 1);
+	struct db_attempt a;
+	assert_int_equal(db_attempt_get(f->db, attempt, &a), 1);
+	assert_string_equal(a.state, "expired");
+	assert_int_equal(a.finished_at, deadline);
+	assert_int_equal(a.duration_ms, deadline - a.started_at);
+	assert_true(a.score > 1.99 && a.score < 2.01);
+	assert_int_equal(a.correct_count, 2);
+	assert_true(a.max_score == 25);
+	assert_false(a.passed);
+	/* Submitting now returns it as it stands. */
+	struct quiz_write fin;
+	quiz_finish_prepare(attempt, true, false, 0, fake_now, GRACE, &fin);
+	assert_int_equal(quiz_write_run(f->db, f->qc, &fin), 0);
+	assert_int_equal(db_attempt_get(f->db, attempt, &a), 1);
+	assert_string_equal(a.state, "expired");
+	/* And it counts as completed: with max_attempts 2, one more start. */
+	assert_int_equal(start(f, id, f->pupil, &w), QUIZ_OK);
+	assert_true(w.created);
+	quiz_write_cleanup(&w);
+}
+
+static void quiz_attempts_limit_and_resume(void **state)
+{
+	struct fixture *f = *state;
+	int64_t id = create_quiz(f, "{\"max_attempts\":1}", QUIZ_OK, NULL, 0);
+	struct quiz_write w, again;
+	assert_int_equal(start(f, id, f->pupil, &w), QUIZ_OK);
+	assert_true(w.created);
+	/* A second start resumes the same attempt with the same draw. */
+	assert_int_equal(start(f, id, f->pupil, &again), QUIZ_OK);
+	assert_false(again.created);
+	assert_int_equal(again.attempt.id, w.attempt.id);
+	struct db_attempt_question *qs;
+	size_t n;
+	assert_int_equal(db_attempt_questions(f->db, w.attempt.id, &qs, &n), 0);
+	assert_int_equal(n, 25);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(qs[i].question_id, w.questions[i].question_id);
+	db_attempt_questions_free(qs, n);
+	struct quiz_write fin;
+	quiz_finish_prepare(w.attempt.id, true, false, 0, fake_now + 1000, GRACE, &fin);
+	assert_int_equal(quiz_write_run(f->db, f->qc, &fin), 0);
+	quiz_write_cleanup(&w);
+	quiz_write_cleanup(&again);
+	assert_int_equal(start(f, id, f->pupil, &w), QUIZ_NO_ATTEMPTS_LEFT);
+	quiz_write_cleanup(&w);
+}
+
+static void quiz_attempt_belongs_to_the_round_open_at_start(void **state)
+{
+	struct fixture *f = *state;
+	int64_t id = create_quiz(
+		f,
+		"{\"kind\":\"contest\",\"max_attempts\":0,\"rounds\":["
+		"{\"code\":\"r1\",\"opens_at\":\"2025-12-01T00:00:00Z\",\"closes_at\":\"2025-12-31T00:00:00Z\"},"
+		"{\"code\":\"r2\",\"opens_at\":\"2026-01-01T00:00:00Z\",\"closes_at\":\"2026-01-15T00:00:00Z\"}]}",
+		QUIZ_OK, NULL, 0);
+	struct quiz_write w;
+	fake_now = T0 + 3600 * 1000; /* in r2 */
+	assert_int_equal(start(f, id, f->pupil, &w), QUIZ_OK);
+	assert_string_equal(w.attempt.round_code, "r2");
+	struct db_attempt a;
+	assert_int_equal(db_attempt_get(f->db, w.attempt.id, &a), 1);
+	assert_string_equal(a.round_code, "r2");
+	quiz_write_cleanup(&w);
+	fake_now = T0 - 12 * 3600 * 1000; /* between r1 and r2 */
+	assert_int_equal(start(f, id, f->civil, &w), QUIZ_FORBIDDEN);
+	assert_int_equal(start(f, id, f->pupil_outside, &w), QUIZ_FORBIDDEN);
+	char err[256];
+	create_quiz(f,
+		    "{\"code\":\"bad-rounds\",\"rounds\":[{\"code\":\"a\",\"opens_at\":\"2025-12-01T00:00:00Z\","
+		    "\"closes_at\":\"2025-12-20T00:00:00Z\"},{\"code\":\"b\",\"opens_at\":\"2025-12-10T00:00:00Z\","
+		    "\"closes_at\":\"2025-12-25T00:00:00Z\"}]}",
+		    QUIZ_INVALID, err, sizeof err);
+	assert_non_null(strstr(err, "overlap"));
+	int64_t id2 = create_quiz(
+		f,
+		"{\"code\":\"gap\",\"rounds\":[{\"code\":\"r1\",\"opens_at\":\"2025-12-01T00:00:00Z\","
+		"\"closes_at\":\"2025-12-31T00:00:00Z\"}]}",
+		QUIZ_OK, NULL, 0);
+	fake_now = T0; /* after r1, inside the quiz's window */
+	struct db_quiz q;
+	load_quiz(f, id2, &q);
+	struct quiz_participant p = who(f, f->pupil);
+	assert_int_equal(quiz_start_prepare(f->db, f->qc, &q, &p, fake_now, GRACE, &w), QUIZ_NOT_OPEN);
+	db_quiz_cleanup(&q);
+	quiz_write_cleanup(&w);
+}
+
+/* ---- no answer data before review --------------------------------------- */
+
+static const char *const FORBIDDEN_KEYS[] = {"correct",	   "weight",	       "explanation",
+					     "correct_choices", "accepted_answers", "reference",
+					     "score_weight", NULL};
+
+/* Walks j and fails on any key that reveals answers. */
+static int count_revealing_keys(json_t *j)
+{
+	int found = 0;
+	if (json_is_object(j)) {
+		const char *key;
+		json_t *v;
+		json_object_foreach(j, key, v) {
+			for (size_t i = 0; FORBIDDEN_KEYS[i]; i++)
+				if (!strcmp(key, FORBIDDEN_KEYS[i]))
+					found++;
+			found += count_revealing_keys(v);
+		}
+	} else if (json_is_array(j)) {
+		for (size_t i = 0; i < json_array_size(j); i++)
+			found += count_revealing_keys(json_array_get(j, i));
+	}
+	return found;
+}
+
+static json_t *view(struct fixture *f, int64_t quiz_id, int64_t attempt)
+{
+	struct db_quiz q;
+	struct db_attempt a;
+	load_quiz(f, quiz_id, &q);
+	assert_int_equal(db_attempt_get(f->db, attempt, &a), 1);
+	json_t *j = quiz_attempt_json(f->db, f->qc, &q, &a, fake_now);
+	assert_non_null(j);
+	db_quiz_cleanup(&q);
+	return j;
+}
+
+static void quiz_participant_views_carry_no_answer_data_before_review(void **state)
+{
+	struct fixture *f = *state;
+	int64_t id = create_quiz(f, "{\"review\":\"after_close\"}", QUIZ_OK, NULL, 0);
+	struct quiz_write w;
+	assert_int_equal(start(f, id, f->pupil, &w), QUIZ_OK);
+	int64_t attempt = w.attempt.id;
+	for (size_t i = 0; i < w.nquestions; i++) {
+		const struct db_question *q = quiz_qcache_get(f->qc, f->db, w.questions[i].question_id);
+		char body[64];
+		if (!strcmp(q->type, "short"))
+			snprintf(body, sizeof body, "{\"text\":\"Mã độc\"}");
+		else
+			snprintf(body, sizeof body, "{\"choices\":[%lld]}", (long long)q->options[1].id);
+		assert_int_equal(save(f, f->pupil, attempt, q->id, body), QUIZ_OK);
+	}
+	quiz_write_cleanup(&w);
+
+	/* In progress: nothing revealing, and short questions show no options. */
+	json_t *j = view(f, id, attempt);
+	assert_int_equal(count_revealing_keys(j), 0);
+	assert_true(json_is_null(json_object_get(j, "review")));
+	assert_true(json_is_null(json_object_get(j, "result")));
+	json_t *qs = json_object_get(j, "questions");
+	assert_int_equal(json_array_size(qs), 25);
+	for (size_t i = 0; i < json_array_size(qs); i++) {
+		json_t *q = json_array_get(qs, i);
+		if (!strcmp(json_string_value(json_object_get(q, "type")), "short"))
+			assert_int_equal(json_array_size(json_object_get(q, "options")), 0);
+		else
+			assert_true(json_array_size(json_object_get(q, "options")) >= 2);
+	}
+	assert_int_equal(json_object_size(json_object_get(j, "answers")), 25);
+	json_decref(j);
+
+	/* The quiz list too. */
+	struct quiz_participant p = who(f, f->pupil);
+	j = quiz_list_json(f->db, &p, fake_now);
+	assert_non_null(j);
+	assert_int_equal(count_revealing_keys(j), 0);
+	assert_int_equal(json_array_size(json_object_get(j, "quizzes")), 1);
+	json_decref(j);
+
+	/* Submitted, before the close (after_close): a result, still no review. */
+	struct quiz_write fin;
+	fake_now += 60 * 1000;
+	quiz_finish_prepare(attempt, true, false, 0, fake_now, GRACE, &fin);
+	assert_int_equal(quiz_write_run(f->db, f->qc, &fin), 0);
+	j = view(f, id, attempt);
+	assert_int_equal(count_revealing_keys(j), 0);
+	assert_false(json_is_null(json_object_get(j, "result")));
+	assert_true(json_is_null(json_object_get(j, "review")));
+	assert_int_equal(json_integer_value(json_object_get(j, "remaining_ms")), 0);
+	json_decref(j);
+
+	/* After the close the review appears, so the walk above can fail. */
+	fake_now = 1769904000000LL;
+	j = view(f, id, attempt);
+	assert_true(count_revealing_keys(j) > 0);
+	json_t *review = json_object_get(j, "review");
+	assert_int_equal(json_array_size(review), 25);
+	assert_non_null(json_object_get(json_array_get(review, 0), "correct_choices"));
+	json_decref(j);
+}
+
+static void quiz_review_never_stays_hidden(void **state)
+{
+	struct fixture *f = *state;
+	int64_t id = create_quiz(f, "{\"review\":\"never\"}", QUIZ_OK, NULL, 0);
+	struct quiz_write w;
+	assert_int_equal(start(f, id, f->pupil, &w), QUIZ_OK);
+	struct quiz_write fin;
+	quiz_finish_prepare(w.attempt.id, true, false, 0, fake_now, GRACE, &fin);
+	assert_int_equal(quiz_write_run(f->db, f->qc, &fin), 0);
+	fake_now = 1769904000000LL + 1;
+	json_t *j = view(f, id, w.attempt.id);
+	assert_int_equal(count_revealing_keys(j), 0);
+	assert_string_equal(json_string_value(json_object_get(j, "state")), "submitted");
+	json_decref(j);
+	quiz_write_cleanup(&w);
+}
+
+int main(void)
+{
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(quiz_draw_is_reproducible_from_the_seed),
+		cmocka_unit_test(quiz_option_order_is_a_reproducible_permutation),
+		cmocka_unit_test(quiz_multiple_score_is_the_sum_of_chosen_weights_clipped),
+		cmocka_unit_test(quiz_single_scores_one_only_for_the_correct_option),
+		cmocka_unit_test(quiz_short_answers_match_after_normalising),
+		T(quiz_definition_with_unfillable_draw_is_refused_with_the_shortfall),
+		T(quiz_deadline_is_capped_by_closes_at),
+		T(quiz_answer_after_deadline_plus_grace_is_rejected),
+		T(quiz_sweeper_finalises_an_abandoned_attempt),
+		T(quiz_attempts_limit_and_resume),
+		T(quiz_attempt_belongs_to_the_round_open_at_start),
+		T(quiz_participant_views_carry_no_answer_data_before_review),
+		T(quiz_review_never_stays_hidden),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
