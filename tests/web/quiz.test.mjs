@@ -126,8 +126,12 @@ test('a participant takes a contest the admin created through the API, and sees 
       await q.locator('label.option').first().click();
       await q.locator('.save-state', { hasText: 'đã lưu' }).waitFor();
     }
-    // The server's answer to a reload: the saved choices come back checked.
-    await page.reload();
+    // Back on the list the attempt in progress is offered to continue; its
+    // saved choices come back checked from the server.
+    await page.goto(`${BASE_URL}/`);
+    const resume = page.locator(`.quiz-card[data-quiz-id="${quiz.id}"] a.btn-primary`);
+    assert.equal(await resume.textContent(), 'Tiếp tục làm bài');
+    await resume.click();
     await page.waitForSelector('#attempt-view:not([hidden])');
     assert.equal(await page.locator('#questions input:checked').count(), 3);
     assert.equal(await page.locator('.save-state[data-state="saved"]').count(), 3);

@@ -481,10 +481,10 @@ export function formatDateTime(iso) {
   if (!iso) return '–';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return d.toLocaleString(locale(), {
-    timeZone: 'Asia/Ho_Chi_Minh', day: '2-digit', month: '2-digit', year: 'numeric',
-    hour: '2-digit', minute: '2-digit',
-  });
+  const zone = { timeZone: 'Asia/Ho_Chi_Minh' };
+  const date = d.toLocaleDateString(locale(), { ...zone, day: '2-digit', month: '2-digit', year: 'numeric' });
+  const time = d.toLocaleTimeString(locale(), { ...zone, hour: '2-digit', minute: '2-digit' });
+  return `${date} ${time}`;
 }
 
 /** Milliseconds as m:ss or h:mm:ss. */

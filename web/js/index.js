@@ -69,7 +69,10 @@ function quizCard(q) {
     ? el('p', { class: 'best', text: t('quizzes.best', { score: formatNumber(q.best.score, 2), max: formatNumber(q.best.max_score, 2), percent: formatNumber(q.best.percent) }) })
     : el('p', { class: 'best muted', text: t('quizzes.best_none') });
   const actions = el('div', { class: 'actions' });
-  if (q.state === 'open' && attemptsLeft) {
+  // attempt_in_progress (an attempt id) is an extra of the engine, used when present.
+  if (q.state === 'open' && q.attempt_in_progress) {
+    actions.append(el('a', { class: 'btn btn-primary', href: `quiz.html?id=${encodeURIComponent(q.id)}&attempt=${encodeURIComponent(q.attempt_in_progress)}`, text: t('quiz.resume') }));
+  } else if (q.state === 'open' && attemptsLeft) {
     actions.append(el('a', { class: 'btn btn-primary', href: `quiz.html?id=${encodeURIComponent(q.id)}`, text: t('quizzes.start') }));
   } else if (q.state === 'open') {
     actions.append(el('span', { class: 'muted', text: t('quizzes.no_attempts') }));

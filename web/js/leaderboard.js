@@ -10,27 +10,24 @@ const contestId = params.get('id');
 const PAGE = 50;
 let offset = 0;
 
+// Three columns, so it reads on a 360 px phone: rank, person and unit, score
+// with the tie-breakers (correct answers, prediction, time) under it.
 function table(entries, withUnitRank) {
-  const hasPrediction = entries.some((e) => e.prediction !== null && e.prediction !== undefined);
   return el('table', { id: 'leaderboard' },
     el('thead', {}, el('tr', {},
       el('th', { class: 'num', text: t('lb.rank') }),
-      withUnitRank ? el('th', { class: 'num', text: t('lb.unit_rank') }) : null,
-      el('th', { text: t('lb.name') }),
-      el('th', { text: t('lb.unit_name') }),
-      el('th', { class: 'num', text: t('lb.score') }),
-      el('th', { class: 'num', text: t('lb.correct') }),
-      hasPrediction ? el('th', { class: 'num', text: t('lb.prediction') }) : null,
-      el('th', { class: 'num', text: t('lb.duration') }))),
-    el('tbody', {}, entries.map((e) => el('tr', {},
-      el('td', { class: 'num', text: String(e.rank) }),
-      withUnitRank ? el('td', { class: 'num', text: e.unit_rank === undefined ? '–' : String(e.unit_rank) }) : null,
-      el('td', { text: e.full_name }),
-      el('td', { text: e.unit_name || e.unit_code || '' }),
-      el('td', { class: 'num', text: formatNumber(e.score, 2) }),
-      el('td', { class: 'num', text: String(e.correct_count ?? '–') }),
-      hasPrediction ? el('td', { class: 'num', text: e.prediction === null || e.prediction === undefined ? '–' : String(e.prediction) }) : null,
-      el('td', { class: 'num', text: formatDuration(e.duration_ms) })))));
+      el('th', { text: `${t('lb.name')} · ${t('lb.unit_name')}` }),
+      el('th', { class: 'num', text: t('lb.score') }))),
+    el('tbody', {}, entries.map((e) => {
+      const details = [`${t('lb.correct')}: ${e.correct_count ?? '–'}`, `${t('lb.duration')}: ${formatDuration(e.duration_ms)}`];
+      if (e.prediction !== null && e.prediction !== undefined) details.splice(1, 0, `${t('lb.prediction')}: ${e.prediction}`);
+      return el('tr', {},
+        el('td', { class: 'num rank' }, el('strong', { text: String(e.rank) }),
+          withUnitRank && e.unit_rank !== undefined ? el('span', { class: 'muted small block', text: `${t('lb.unit_rank')}: ${e.unit_rank}` }) : null),
+        el('td', {}, el('strong', { class: 'block', text: e.full_name }), el('span', { class: 'muted small', text: e.unit_name || e.unit_code || '' })),
+        el('td', { class: 'num' }, el('strong', { class: 'block', text: formatNumber(e.score, 2) }),
+          details.map((d) => el('span', { class: 'muted small block', text: d }))));
+    })));
 }
 
 async function load() {

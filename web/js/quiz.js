@@ -442,6 +442,7 @@ function showStart() {
   } else {
     $('#start-title').textContent = t('quiz.title');
   }
+  if (quizInfo && quizInfo.attempt_in_progress) $('#start').textContent = t('quiz.resume');
   $('#start').addEventListener('click', async () => {
     const box = $('#quiz-notice');
     clearNotice(box);
