@@ -6,10 +6,14 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
+#include "bank.h"
 #include "bank_formats.h"
+#include "db.h"
+#include "db_quiz.h"
 
 static const struct bank_convert_options opts = {
 	.code = "imp", .audiences = "pupil, civil_servant", .topic = "phishing_fraud"};
@@ -70,7 +74,7 @@ static const char gift_sample[] =
 	"\n"                                                                  /* 24 */
 	"Năm ban hành Luật An ninh mạng? {#2018}\n"                           /* 25 */
 	"\n"                                                                  /* 26 */
-	"Tỉ lệ 1\\:1 và dấu \\= \\~ \\# được giữ nguyên {=Đúng\\=vậy ~Không}\n"; /* 27 */
+	"Tỉ lệ 1\\:1 và dấu \\= \\~ \\# được giữ nguyên {=Đúng\\=vậy ~Không ~Chưa rõ}\n"; /* 27 */
 
 static void gift_imports_each_supported_kind_with_its_line(void **state)
 {
@@ -477,6 +481,116 @@ static void format_names_map_to_formats(void **state)
 	assert_int_equal(bank_format_from_name("xml", &f), -1);
 }
 
+/* A fresh database built by the real migrations. */
+struct fixture {
+	char path[64];
+	struct db *db;
+};
+
+static int db_setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof *f);
+	char err[256];
+	snprintf(f->path, sizeof f->path, "/tmp/test_bank_formats_XXXXXX");
+	int fd = mkstemp(f->path);
+	assert_true(fd >= 0);
+	close(fd);
+	f->db = db_open(f->path, err, sizeof err);
+	assert_non_null(f->db);
+	assert_int_equal(db_migrate(f->db), 0);
+	*state = f;
+	return 0;
+}
+
+static int db_teardown(void **state)
+{
+	struct fixture *f = *state;
+	char p[96];
+	db_close(f->db);
+	unlink(f->path);
+	snprintf(p, sizeof p, "%s-wal", f->path);
+	unlink(p);
+	snprintf(p, sizeof p, "%s-shm", f->path);
+	unlink(p);
+	free(f);
+	return 0;
+}
+
+static void import_gift_stores_bank_and_keeps_skipped(void **state)
+{
+	struct fixture *f = *state;
+	struct bank_result res;
+	char msg[256] = "";
+	bank_result_init(&res);
+	int rc = bank_import_foreign(f->db, BANK_FORMAT_GIFT, gift_sample, strlen(gift_sample), &opts,
+				     "sample.gift", &res, msg, sizeof msg);
+	if (rc)
+		print_error("%s\n", res.errors.n ? res.errors.items[0].message : msg);
+	assert_int_equal(rc, 0);
+	assert_string_equal(res.code, "imp");
+	assert_int_equal(res.question_count, 5);
+	assert_int_equal(res.skipped.n, 3);
+	assert_int_equal(res.skipped.items[0].line, 21);
+	assert_non_null(strstr(res.skipped.items[0].message, "sample.gift:21: "));
+	bank_result_cleanup(&res);
+
+	/* Exported back as GIFT, the stored bank imports unchanged. */
+	char err[256];
+	json_t *stored = bank_export_json(f->db, "imp", NULL, err, sizeof err);
+	assert_non_null(stored);
+	char *gift = bank_export_gift(stored, err, sizeof err);
+	assert_non_null(gift);
+	struct bank_convert_options none = {0};
+	bank_result_init(&res);
+	assert_int_equal(bank_import_foreign(f->db, BANK_FORMAT_GIFT, gift, strlen(gift), &none,
+					     "export.gift", &res, msg, sizeof msg),
+			 0);
+	assert_int_equal(res.unchanged, 5);
+	assert_int_equal(res.inserted + res.updated, 0);
+	bank_result_cleanup(&res);
+	free(gift);
+	json_decref(stored);
+}
+
+static void import_loader_errors_name_lines_of_the_foreign_file(void **state)
+{
+	struct fixture *f = *state;
+	struct bank_result res;
+	char msg[256] = "";
+	/* Line 4: a single-choice question with two options breaks the native
+	 * rule of 3 to 5. */
+	const char *text = "::ok-1:: A? {=x ~y ~z}\n\n\n::bad-1:: B? {=x ~y}\n";
+	bank_result_init(&res);
+	assert_int_equal(bank_import_foreign(f->db, BANK_FORMAT_GIFT, text, strlen(text), &opts,
+					     "two.gift", &res, msg, sizeof msg),
+			 BANK_INVALID);
+	assert_true(res.errors.n >= 1);
+	assert_int_equal(res.errors.items[0].line, 4);
+	bank_result_cleanup(&res);
+	/* Nothing was imported. */
+	struct db_bank bank;
+	assert_int_equal(db_bank_by_code(f->db, "imp", &bank), 0);
+
+	/* A syntax error of the converter comes back the same way. */
+	bank_result_init(&res);
+	assert_int_equal(bank_import_foreign(f->db, BANK_FORMAT_AIKEN, "Q\nA. x\nB. y\nANSWER: Z\n", 22,
+					     &opts, "q.txt", &res, msg, sizeof msg),
+			 BANK_INVALID);
+	assert_int_equal(res.errors.items[0].line, 4);
+	assert_non_null(strstr(res.errors.items[0].message, "q.txt:4: "));
+	bank_result_cleanup(&res);
+
+	/* A missing option is not a line error. */
+	struct bank_convert_options o = opts;
+	o.topic = NULL;
+	bank_result_init(&res);
+	assert_int_equal(bank_import_foreign(f->db, BANK_FORMAT_AIKEN, "Q\nA. x\nB. y\nANSWER: A\n", 22,
+					     &o, "q.txt", &res, msg, sizeof msg),
+			 BANK_FORMATS_BAD_OPTION);
+	assert_non_null(strstr(msg, "topic"));
+	bank_result_cleanup(&res);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -498,6 +612,10 @@ int main(void)
 		cmocka_unit_test(gift_export_escapes_special_characters),
 		cmocka_unit_test(gift_export_refuses_unknown_type),
 		cmocka_unit_test(format_names_map_to_formats),
+		cmocka_unit_test_setup_teardown(import_gift_stores_bank_and_keeps_skipped, db_setup,
+						db_teardown),
+		cmocka_unit_test_setup_teardown(import_loader_errors_name_lines_of_the_foreign_file,
+						db_setup, db_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
