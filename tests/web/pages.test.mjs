@@ -168,3 +168,19 @@ test('a page opened without a session goes to the login page and back after logi
     await page.waitForSelector('#admin-sections:not([hidden])');
   });
 });
+
+test('the language switch shows English and back, from the second catalogue', async () => {
+  await withPage(async (page, _context, problems) => {
+    await page.goto(`${BASE_URL}/`);
+    await page.waitForSelector('#login-view:not([hidden])');
+    await page.click('.nav button:has-text("English")');
+    await page.waitForSelector('#login-view:not([hidden])');
+    await page.locator('#login-view h1', { hasText: 'Log in' }).waitFor();
+    assert.equal(await page.getAttribute('html', 'lang'), 'en');
+    await login(page, { username: DEMO.pupil.username, password: 'wrong-password-123' });
+    await page.locator('#login-notice', { hasText: 'Wrong username or password.' }).waitFor();
+    await page.click('.nav button:has-text("Tiếng Việt")');
+    await page.locator('#login-view h1', { hasText: 'Đăng nhập' }).waitFor();
+    assert.deepEqual(problems, []);
+  });
+});
