@@ -174,7 +174,7 @@ static bool parse_definition(struct db *db, json_t *def, struct db_quiz *q, bool
 	}
 
 	int64_t n;
-	if (!def_int(def, "time_limit_s", 10, 7 * 86400, &q->time_limit_s, err, errlen))
+	if (!def_int(def, "time_limit_s", 1, 7 * 86400, &q->time_limit_s, err, errlen))
 		return false;
 	if (!def_int(def, "max_attempts", 0, 1000, &n, err, errlen))
 		return false;
