@@ -1044,6 +1044,39 @@ static char *html_to_text(const char *html)
 			p = end + 1;
 			continue;
 		}
+		if (p[0] == '&' && p[1] == '#') {
+			/* &#8217; or &#x2019;: the code point as UTF-8. */
+			char *end = NULL;
+			bool hex = p[2] == 'x' || p[2] == 'X';
+			unsigned long cp = strtoul(p + (hex ? 3 : 2), &end, hex ? 16 : 10);
+			if (end && *end == ';' && end > p + (hex ? 3 : 2) && cp > 0 && cp <= 0x10FFFF &&
+			    !(cp >= 0xD800 && cp <= 0xDFFF)) {
+				char u[4];
+				size_t n;
+				if (cp < 0x80) {
+					u[0] = (char)cp;
+					n = 1;
+				} else if (cp < 0x800) {
+					u[0] = (char)(0xC0 | (cp >> 6));
+					u[1] = (char)(0x80 | (cp & 0x3F));
+					n = 2;
+				} else if (cp < 0x10000) {
+					u[0] = (char)(0xE0 | (cp >> 12));
+					u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+					u[2] = (char)(0x80 | (cp & 0x3F));
+					n = 3;
+				} else {
+					u[0] = (char)(0xF0 | (cp >> 18));
+					u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+					u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+					u[3] = (char)(0x80 | (cp & 0x3F));
+					n = 4;
+				}
+				sb_append(&sb, u, n);
+				p = end + 1;
+				continue;
+			}
+		}
 		if (*p == '&') {
 			bool done = false;
 			for (size_t i = 0; i < sizeof entities / sizeof entities[0] && !done; i++) {

@@ -194,6 +194,17 @@ static void gift_weights_not_adding_to_100_are_an_error(void **state)
 	bank_conversion_cleanup(&c);
 }
 
+static void gift_missing_word_puts_a_blank_in_the_stem(void **state)
+{
+	(void)state;
+	struct bank_conversion c;
+	const char *text = "Không chia sẻ {=mã OTP ~tên ~tuổi} cho bất kỳ ai.\n";
+	assert_int_equal(convert(BANK_FORMAT_GIFT, text, &opts, &c), 0);
+	assert_string_equal(qstr(&c, 0, "stem"), "Không chia sẻ _____ cho bất kỳ ai.");
+	assert_string_equal(qstr(&c, 0, "type"), "single");
+	bank_conversion_cleanup(&c);
+}
+
 static void gift_without_topic_fails_naming_topic(void **state)
 {
 	(void)state;
@@ -293,7 +304,7 @@ static const char xml_sample[] =
 	"  <question type=\"category\"><category><text>ATTT</text></category></question>\n" /* 3 */
 	"  <question type=\"multichoice\">\n"                               /* 4 */
 	"    <name><text>xml-001</text></name>\n"                           /* 5 */
-	"    <questiontext format=\"html\"><text><![CDATA[<p>Mật khẩu <b>mạnh</b> &amp; dài?</p>]]></text></questiontext>\n"
+	"    <questiontext format=\"html\"><text><![CDATA[<p>Mật khẩu <b>mạnh</b> &amp; dài&#8230; &#x1F512;?</p>]]></text></questiontext>\n"
 	"    <generalfeedback><text>Vì dài.</text></generalfeedback>\n"     /* 7 */
 	"    <single>true</single>\n"                                       /* 8 */
 	"    <answer fraction=\"0\"><text>123456</text></answer>\n"         /* 9 */
@@ -331,7 +342,7 @@ static void moodle_xml_imports_supported_types_with_lines(void **state)
 	assert_int_equal(c.lines[0], 4);
 	assert_string_equal(qstr(&c, 0, "code"), "xml-001");
 	assert_string_equal(qstr(&c, 0, "type"), "single");
-	assert_string_equal(qstr(&c, 0, "stem"), "Mật khẩu mạnh & dài?");
+	assert_string_equal(qstr(&c, 0, "stem"), "Mật khẩu mạnh & dài… 🔒?");
 	assert_string_equal(qstr(&c, 0, "explanation"), "Vì dài.");
 	assert_option(qopt(&c, 0, 1), "Tr@ng-Vang-2024", true);
 	assert_option(qopt(&c, 0, 2), "abc", false);
@@ -599,6 +610,7 @@ int main(void)
 		cmocka_unit_test(gift_unclosed_answer_block_names_its_line),
 		cmocka_unit_test(gift_answer_without_marker_is_an_error_at_its_line),
 		cmocka_unit_test(gift_weights_not_adding_to_100_are_an_error),
+		cmocka_unit_test(gift_missing_word_puts_a_blank_in_the_stem),
 		cmocka_unit_test(gift_without_topic_fails_naming_topic),
 		cmocka_unit_test(gift_without_code_or_audiences_fails_naming_them),
 		cmocka_unit_test(gift_generated_codes_step_past_titled_ones),
