@@ -184,3 +184,89 @@ test('the language switch shows English and back, from the second catalogue', as
     assert.deepEqual(problems, []);
   });
 });
+
+test('a pupil registers, then logs in; a taken username gets the Vietnamese error', async () => {
+  const username = `web.reg.${Date.now().toString(36)}`;
+  const password = 'Hoc-Sinh-Dang-Ky-2026';
+  await withPage(async (page, _context, problems) => {
+    await page.goto(`${BASE_URL}/`);
+    await page.click('a[href="register.html"]');
+    await page.waitForSelector('#register-form');
+    assert.equal(await page.textContent('h1'), 'Đăng ký tài khoản');
+    assert.equal(await page.inputValue('#audience'), 'pupil');
+    await page.fill('#full_name', 'Đoàn Thị Thu');
+    await page.fill('#birth_year', '2011');
+    await page.fill('#unit_code', 'DEMO-THCS-DP');
+    await page.fill('#username', username);
+    await page.fill('#password', password);
+    const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(scrollWidth <= 360, `page is ${scrollWidth}px wide`);
+    await screenshot(page, 'register-360.png');
+    await page.click('#register-submit');
+    await page.locator('#register-notice.notice-ok', { hasText: `Đã tạo tài khoản ${username}.` }).waitFor();
+    assert.ok(await page.isHidden('#register-form'));
+    await page.click('#register-notice a');
+    await login(page, { username, password });
+    await page.locator('#hello', { hasText: 'Xin chào, Đoàn Thị Thu' }).waitFor();
+    assert.deepEqual(problems, []);
+  });
+  await withPage(async (page) => {
+    await page.goto(`${BASE_URL}/register.html`);
+    await page.fill('#full_name', 'Người Khác');
+    await page.fill('#birth_year', '2010');
+    await page.fill('#unit_code', 'DEMO-THCS-DP');
+    await page.fill('#username', username);
+    await page.fill('#password', password);
+    await page.click('#register-submit');
+    await page.locator('#register-notice.notice-error', { hasText: 'Tên đăng nhập đã có người dùng. Hãy chọn tên khác.' }).waitFor();
+    assert.ok(await page.isVisible('#register-form'));
+  });
+});
+
+test('an expired session goes back to the login page with a notice', async () => {
+  await withPage(async (page) => {
+    await page.addInitScript(() => {
+      if (location.pathname.endsWith('quiz.html')) {
+        sessionStorage.setItem('quiz.session', JSON.stringify({ token: 'x'.repeat(43), csrf_token: 'y', user: { username: 'hs.an', role: 'participant' } }));
+      }
+    });
+    await page.goto(`${BASE_URL}/quiz.html?id=1`);
+    await page.waitForURL(/index\.html\?expired=1&next=/);
+    await page.locator('#login-notice', { hasText: 'Phiên làm việc đã hết hạn. Vui lòng đăng nhập lại.' }).waitFor();
+    assert.equal(await page.evaluate(() => sessionStorage.getItem('quiz.session')), null);
+  });
+});
+
+test('the participation report shows what the API answers, with CSV and XLSX links', async () => {
+  const { token } = await apiLogin(DEMO.admin);
+  const year = new Date().getFullYear();
+  const api = await apiCall('GET', `/reports/participation?year=${year}&unit=DEMO&depth=1&format=json&lang=vi`, { token });
+  await withPage(async (page, _context, problems) => {
+    await page.goto(`${BASE_URL}/`);
+    await login(page, DEMO.admin);
+    await page.waitForSelector('#quizzes-view:not([hidden])');
+    await page.goto(`${BASE_URL}/admin.html`);
+    await page.fill('#rep-unit', 'DEMO');
+    assert.match(await page.getAttribute('#rep-csv', 'href'), new RegExp(`year=${year}&unit=DEMO&depth=1&format=csv`));
+    assert.match(await page.getAttribute('#rep-xlsx', 'href'), /format=xlsx/);
+    await page.click('#rep-show');
+    if (api.status === 200) {
+      await page.locator('#report').waitFor();
+      assert.equal(await page.locator('#report tbody tr').count(), api.body.rows.length);
+      const first = api.body.rows[0];
+      assert.match(await page.textContent('#report tbody tr:first-child'), new RegExp(first.unit_code));
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click('#rep-csv')]);
+      const text = (await import('node:fs')).readFileSync(await download.path(), 'utf8');
+      assert.ok(text.startsWith('\ufeff'), 'the CSV starts with a BOM');
+      const [xlsx] = await Promise.all([page.waitForEvent('download'), page.click('#rep-xlsx')]);
+      const bytes = (await import('node:fs')).readFileSync(await xlsx.path());
+      assert.equal(bytes.subarray(0, 2).toString('latin1'), 'PK', 'the XLSX is a zip file');
+      await page.locator('#report').scrollIntoViewIfNeeded();
+      await screenshot(page, 'report-360.png');
+    } else {
+      await page.locator('#rep-notice.notice-error').waitFor();
+      console.log(`# GET /api/v1/reports/participation answered ${api.status}; the page showed the error`);
+    }
+    assert.deepEqual(problems, []);
+  });
+});
