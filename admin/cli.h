@@ -46,5 +46,10 @@ int cmd_bank_import(struct cli *cli, int argc, char **argv);
 int cmd_bank_export(struct cli *cli, int argc, char **argv);
 int cmd_quiz_create(struct cli *cli, int argc, char **argv);
 int cmd_report_questions(struct cli *cli, int argc, char **argv);
+int cmd_report_participation(struct cli *cli, int argc, char **argv);
+int cmd_report_plan(struct cli *cli, int argc, char **argv);
+int cmd_report_missing(struct cli *cli, int argc, char **argv);
+int cmd_user_export(struct cli *cli, int argc, char **argv);
+int cmd_user_erase(struct cli *cli, int argc, char **argv);
 
 #endif

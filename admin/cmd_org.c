@@ -5,6 +5,7 @@
 #include <strings.h>
 
 #include "auth.h"
+#include "cert.h"
 #include "clock.h"
 #include "cli.h"
 #include "db.h"
@@ -18,6 +19,13 @@ int cmd_init(struct cli *cli, int argc, char **argv)
 	(void)argv;
 	/* main() already created and migrated the database. */
 	printf("database %s ready (schema version %d)\n", cli->db_path, db_schema_version(cli->db));
+	/* The certificate signing key, outside the database (cert.h). */
+	char err[512], key[1024];
+	bool created = false;
+	if (cert_key_ensure(cli->data_dir, cli->db_path, &created, err, sizeof err))
+		return cli_fail("%s", err);
+	cert_key_path(cli->data_dir, cli->db_path, key, sizeof key);
+	printf("certificate signing key %s %s\n", key, created ? "created" : "present");
 	return 0;
 }
 

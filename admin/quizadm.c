@@ -32,6 +32,14 @@ static const struct command commands[] = {
 	{"quiz", "create", cmd_quiz_create, "quiz create FILE.json"},
 	{"report", "questions", cmd_report_questions,
 	 "report questions --quiz ID [--format csv|json]   (item statistics)"},
+	{"report", "participation", cmd_report_participation,
+	 "report participation --year Y [--unit CODE] [--audience A] [--depth N] "
+	 "--format csv|json|xlsx [--lang vi|en] [--out FILE]"},
+	{"report", "plan", cmd_report_plan, "report plan CODE --year Y [--unit CODE] [--html]"},
+	{"report", "missing", cmd_report_missing,
+	 "report missing [--unit CODE] [--quiz ID] [--year Y] [--format csv|json|xlsx] [--out FILE]"},
+	{"user", "export", cmd_user_export, "user export USERNAME|ID   (all data held, as JSON)"},
+	{"user", "erase", cmd_user_erase, "user erase USERNAME|ID   (attempts stay, anonymised)"},
 	{"backup", NULL, cmd_backup, "backup DEST"},
 	{"demo", NULL, cmd_demo, "demo [--banks DIR]   (demo province, people and banks; once)"},
 };

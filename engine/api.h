@@ -62,4 +62,24 @@ int api_report_questions(struct req *r, struct resp *out);
  * NULL on a storage error. */
 json_t *api_question_stats_json(struct db *db, int64_t quiz_id, const char *unit_path);
 
+/* api_report.c */
+int api_report_participation(struct req *r, struct resp *out);
+int api_report_plan(struct req *r, struct resp *out);
+int api_report_missing(struct req *r, struct resp *out);
+int api_report_yearly(struct req *r, struct resp *out);
+int api_admin_plans(struct req *r, struct resp *out);
+int api_admin_plan_put(struct req *r, struct resp *out);
+int api_certificate(struct req *r, struct resp *out);
+int api_certificate_check(struct req *r, struct resp *out);
+int api_admin_user_export(struct req *r, struct resp *out);
+int api_admin_user_erase(struct req *r, struct resp *out);
+/* The JSON of api.md for a participation table, a plan report and the
+ * people to chase (shared with quizadm). New references. */
+struct report_table;
+struct report_plan;
+struct report_missing;
+json_t *api_participation_json(const struct report_table *t);
+json_t *api_plan_report_json(const struct report_plan *p);
+json_t *api_missing_json(const struct report_missing *m);
+
 #endif

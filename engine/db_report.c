@@ -115,6 +115,13 @@ static const char SQL_REACH_TOPIC[] =
 	"SELECT audience, user_key, unit_id, quiz_id, attempts, 0"
 	" FROM report_reach_topic WHERE year = ?1 AND topic = ?2";
 
+static const char SQL_REF_COUNT[] =
+	"SELECT count(*) FROM attempts WHERE finished_at >= ?1 AND finished_at < ?2";
+static const char SQL_REF_GROUP[] =
+	"SELECT unit_id, audience, count(*) FROM attempts"
+	" WHERE finished_at >= ?1 AND finished_at < ?2 GROUP BY unit_id, audience";
+static const char SQL_REF_SUMMARY[] = "SELECT count(*) FROM report_reach WHERE year = ?3";
+
 static const char SQL_MANDATORY[] =
 	"SELECT q.id, q.code, q.title, a.audience, COALESCE(s.path, ''), q.opens_at, q.closes_at"
 	" FROM quizzes q JOIN quiz_audiences a ON a.quiz_id = q.id"
@@ -345,6 +352,28 @@ int db_report_reach(struct db *db, int year, const char *topic,
 		sqlite3_bind_text(st, 2, topic, -1, SQLITE_STATIC);
 	struct reach_each_ctx c = {fn, ctx};
 	return each_row(db, st, reach_row, &c, "read participation");
+}
+
+int db_report_reference_aggregate(struct db *db, int which, int64_t from_ms, int64_t to_ms,
+				  int year, int64_t *result)
+{
+	const char *sql = which == 0 ? SQL_REF_COUNT : which == 1 ? SQL_REF_GROUP : SQL_REF_SUMMARY;
+	sqlite3_stmt *st = db_stmt(db, sql);
+	if (!st)
+		return -1;
+	if (which < 2) {
+		sqlite3_bind_int64(st, 1, from_ms);
+		sqlite3_bind_int64(st, 2, to_ms);
+	} else {
+		sqlite3_bind_int(st, 3, year);
+	}
+	int col = which == 1 ? 2 : 0, rc;
+	*result = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		*result += sqlite3_column_int64(st, col);
+	int ret = rc == SQLITE_DONE ? 0 : db_fail(db, "reference aggregate");
+	sqlite3_reset(st);
+	return ret;
 }
 
 struct mandatory_each_ctx {

@@ -61,6 +61,14 @@ struct db_reach {
 int db_report_reach(struct db *db, int year, const char *topic,
 		    void (*fn)(void *ctx, const struct db_reach *row), void *ctx);
 
+/* Reference aggregates for the report benchmark, each one SQL statement
+ * over the completed-or-not attempts finished in [from_ms, to_ms):
+ * which 0: count(*) over the finished_at index range; 1: count(*) grouped
+ * by unit and audience; 2: count(*) of the year's summary rows. *result is
+ * the total count. Returns 0 or -1. */
+int db_report_reference_aggregate(struct db *db, int which, int64_t from_ms, int64_t to_ms,
+				  int year, int64_t *result);
+
 /* Chasing: mandatory quizzes whose window meets [from_ms, to_ms), one call
  * per (quiz, audience). scope_path is the path of the quiz's unit scope or
  * "" for every unit. */

@@ -8,6 +8,7 @@
 #include "api.h"
 #include "app.h"
 #include "auth.h"
+#include "cert.h"
 #include "config.h"
 #include "db.h"
 #include "http.h"
@@ -39,6 +40,13 @@ int main(int argc, char **argv)
 		fprintf(stderr, "quizd: %s\n", db ? db_errmsg(db) : err);
 		goto out;
 	}
+	bool key_created = false;
+	if (cert_key_ensure(app.cfg.data_dir, app.cfg.db_path, &key_created, err, sizeof err)) {
+		fprintf(stderr, "quizd: %s\n", err);
+		goto out;
+	}
+	if (key_created)
+		fprintf(stderr, "quizd: created the certificate signing key\n");
 	app.auth = auth_new(&cfg.auth);
 	if (!app.auth) {
 		fprintf(stderr, "quizd: cannot start the password hashing pool\n");

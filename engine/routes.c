@@ -26,6 +26,17 @@ const struct route api_routes[] = {
 
 	{"GET", "/api/v1/contests/{id}/leaderboard", api_contest_leaderboard, ROLE_PARTICIPANT, 0},
 	{"GET", "/api/v1/reports/questions", api_report_questions, ROLE_UNIT_ADMIN, 0},
+
+	{"GET", "/api/v1/reports/participation", api_report_participation, ROLE_UNIT_ADMIN, 0},
+	{"GET", "/api/v1/reports/plans/{plan_code}", api_report_plan, ROLE_UNIT_ADMIN, 0},
+	{"GET", "/api/v1/reports/missing", api_report_missing, ROLE_UNIT_ADMIN, 0},
+	{"GET", "/api/v1/reports/yearly", api_report_yearly, ROLE_UNIT_ADMIN, 0},
+	{"GET", "/api/v1/admin/plans", api_admin_plans, ROLE_ADMIN, 0},
+	{"PUT", "/api/v1/admin/plans/{code}", api_admin_plan_put, ROLE_ADMIN, 0},
+	{"GET", "/api/v1/attempts/{id}/certificate", api_certificate, ROLE_PARTICIPANT, 0},
+	{"GET", "/api/v1/certificates/{code}", api_certificate_check, ROLE_PUBLIC, 0},
+	{"GET", "/api/v1/admin/users/{id}/export", api_admin_user_export, ROLE_ADMIN, 0},
+	{"DELETE", "/api/v1/admin/users/{id}", api_admin_user_erase, ROLE_ADMIN, 0},
 };
 
 const size_t api_nroutes = sizeof api_routes / sizeof api_routes[0];

@@ -1,0 +1,479 @@
+/* export.c - CSV and XLSX writers and the report tables. */
+#include "export.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <xlsxwriter.h>
+
+#include "clock.h"
+#include "util.h"
+
+void export_table_init(struct export_table *t, const char *sheet, const char *const *headers,
+		       size_t ncols)
+{
+	memset(t, 0, sizeof *t);
+	t->sheet = sheet;
+	t->headers = headers;
+	t->ncols = ncols;
+}
+
+void export_table_cleanup(struct export_table *t)
+{
+	for (size_t i = 0; i < t->nowned; i++)
+		free(t->owned[i]);
+	free(t->owned);
+	free(t->cells);
+	memset(t, 0, sizeof *t);
+}
+
+struct export_cell *export_row(struct export_table *t)
+{
+	if (t->nrows == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 64;
+		t->cells = xrealloc(t->cells, t->cap * t->ncols * sizeof *t->cells);
+	}
+	struct export_cell *row = &t->cells[t->nrows * t->ncols];
+	memset(row, 0, t->ncols * sizeof *row);
+	t->nrows++;
+	return row;
+}
+
+struct export_cell export_text_copy(struct export_table *t, const char *s)
+{
+	char *copy = xstrdup(s);
+	t->owned = xrealloc(t->owned, (t->nowned + 1) * sizeof *t->owned);
+	t->owned[t->nowned++] = copy;
+	return (struct export_cell){EXPORT_TEXT, copy, 0};
+}
+
+static void csv_text(struct strbuf *sb, const char *s)
+{
+	bool formula = s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@';
+	bool quote = formula || strpbrk(s, ",\"\r\n") != NULL;
+	if (!quote) {
+		sb_puts(sb, s);
+		return;
+	}
+	sb_puts(sb, formula ? "\"'" : "\"");
+	for (const char *p = s; *p; p++) {
+		if (*p == '"')
+			sb_append(sb, "\"\"", 2);
+		else
+			sb_append(sb, p, 1);
+	}
+	sb_puts(sb, "\"");
+}
+
+char *export_csv(const struct export_table *t, size_t *len)
+{
+	struct strbuf sb;
+	sb_init(&sb);
+	sb_puts(&sb, "\xEF\xBB\xBF");
+	for (size_t c = 0; c < t->ncols; c++) {
+		if (c)
+			sb_puts(&sb, ",");
+		csv_text(&sb, t->headers[c]);
+	}
+	sb_puts(&sb, "\r\n");
+	for (size_t r = 0; r < t->nrows; r++) {
+		for (size_t c = 0; c < t->ncols; c++) {
+			const struct export_cell *cell = &t->cells[r * t->ncols + c];
+			if (c)
+				sb_puts(&sb, ",");
+			switch (cell->kind) {
+			case EXPORT_TEXT:
+				csv_text(&sb, cell->text ? cell->text : "");
+				break;
+			case EXPORT_INT:
+				sb_printf(&sb, "%.0f", cell->number);
+				break;
+			case EXPORT_DECIMAL:
+				sb_printf(&sb, "%.1f", cell->number);
+				break;
+			case EXPORT_EMPTY:
+				break;
+			}
+		}
+		sb_puts(&sb, "\r\n");
+	}
+	*len = sb.len;
+	return sb_steal(&sb);
+}
+
+static char *read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	struct strbuf sb;
+	sb_init(&sb);
+	char buf[65536];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+		sb_append(&sb, buf, n);
+	bool failed = ferror(f) != 0;
+	fclose(f);
+	if (failed) {
+		sb_cleanup(&sb);
+		return NULL;
+	}
+	*len = sb.len;
+	return sb_steal(&sb);
+}
+
+char *export_xlsx(const struct export_table *t, size_t *len, char *err, size_t errlen)
+{
+	/* libxlsxwriter 1.1.4 writes files only: build it in a private temp
+	 * file and read it back. */
+	char path[] = "/tmp/quiz-export-XXXXXX";
+	int fd = mkstemp(path);
+	char *data = NULL;
+	if (fd < 0) {
+		snprintf(err, errlen, "cannot create a temporary file for the XLSX");
+		return NULL;
+	}
+	close(fd);
+	lxw_workbook *wb = workbook_new(path);
+	if (!wb) {
+		snprintf(err, errlen, "cannot start the XLSX workbook");
+		goto out;
+	}
+	lxw_worksheet *ws = workbook_add_worksheet(wb, t->sheet);
+	lxw_format *bold = workbook_add_format(wb);
+	format_set_bold(bold);
+	lxw_format *one_decimal = workbook_add_format(wb);
+	format_set_num_format(one_decimal, "0.0");
+	for (size_t c = 0; c < t->ncols; c++) {
+		worksheet_write_string(ws, 0, (lxw_col_t)c, t->headers[c], bold);
+		worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, c < 2 ? 32 : 14, NULL);
+	}
+	for (size_t r = 0; r < t->nrows; r++) {
+		for (size_t c = 0; c < t->ncols; c++) {
+			const struct export_cell *cell = &t->cells[r * t->ncols + c];
+			lxw_row_t row = (lxw_row_t)(r + 1);
+			lxw_col_t col = (lxw_col_t)c;
+			if (cell->kind == EXPORT_TEXT)
+				worksheet_write_string(ws, row, col, cell->text ? cell->text : "", NULL);
+			else if (cell->kind == EXPORT_INT)
+				worksheet_write_number(ws, row, col, cell->number, NULL);
+			else if (cell->kind == EXPORT_DECIMAL)
+				worksheet_write_number(ws, row, col, cell->number, one_decimal);
+		}
+	}
+	lxw_error rc = workbook_close(wb);
+	if (rc != LXW_NO_ERROR) {
+		snprintf(err, errlen, "cannot write the XLSX: %s", lxw_strerror(rc));
+		goto out;
+	}
+	data = read_file(path, len);
+	if (!data)
+		snprintf(err, errlen, "cannot read back the XLSX");
+out:
+	unlink(path);
+	return data;
+}
+
+bool export_valid_lang(const char *lang)
+{
+	return strcmp(lang, "vi") == 0 || strcmp(lang, "en") == 0;
+}
+
+static const char *const participation_vi[] = {
+	"Mã đơn vị",	    "Tên đơn vị",     "Đối tượng",	     "Số lượng", "Nguồn số lượng",
+	"Đã đăng ký",	    "Số người tham gia", "Tỷ lệ tham gia (%)", "Số người đạt",
+	"Tỷ lệ đạt (%)",     "Số lượt làm bài",
+};
+static const char *const participation_en[] = {
+	"Unit code",	   "Unit name",	   "Audience",		      "Headcount",
+	"Headcount source", "Registered",   "Participants",	      "Participation (%)",
+	"Passed",	   "Passed (%)",   "Attempts",
+};
+#define PARTICIPATION_COLS (sizeof participation_vi / sizeof participation_vi[0])
+
+/* The Vietnamese name of an audience (plan-targets.md), or the code. */
+static const char *audience_vi(const char *code)
+{
+	static const char *const names[][2] = {
+		{"pupil", "Học sinh THCS, THPT"},
+		{"university_student", "Sinh viên"},
+		{"civil_servant", "Cán bộ, công chức, viên chức, người lao động"},
+		{"agency_head", "Người đứng đầu cơ quan, tổ chức nhà nước"},
+		{"journalist", "Phóng viên CNTT, lãnh đạo cơ quan báo chí"},
+		{"telecom_it_staff", "Cán bộ, nhân viên doanh nghiệp viễn thông, CNTT"},
+		{"finance_staff", "Cán bộ, nhân viên ngân hàng, bảo hiểm, tổ chức tín dụng"},
+		{"public", "Người sử dụng Internet"},
+	};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (strcmp(names[i][0], code) == 0)
+			return names[i][1];
+	return code;
+}
+
+static const char *source_vi(const char *source)
+{
+	if (strcmp(source, "declared") == 0)
+		return "Đơn vị khai báo";
+	if (strcmp(source, "roster") == 0)
+		return "Theo danh sách tài khoản";
+	return "Kết hợp (một phần khai báo)";
+}
+
+void export_participation(const struct report_table *rt, const char *lang,
+			  struct export_table *out)
+{
+	bool vi = !lang || strcmp(lang, "en") != 0;
+	export_table_init(out, vi ? "Tham gia" : "Participation",
+			  vi ? participation_vi : participation_en, PARTICIPATION_COLS);
+	for (size_t i = 0; i < rt->n; i++) {
+		const struct report_row *r = &rt->rows[i];
+		struct export_cell *c = export_row(out);
+		c[0] = export_text_copy(out, r->unit_code);
+		c[1] = export_text_copy(out, r->unit_name);
+		c[2] = (struct export_cell){EXPORT_TEXT, vi ? audience_vi(r->audience) : r->audience, 0};
+		if (c[2].text == r->audience)
+			c[2] = export_text_copy(out, r->audience);
+		c[3] = (struct export_cell){EXPORT_INT, NULL, (double)r->headcount};
+		c[4] = (struct export_cell){EXPORT_TEXT,
+					    vi ? source_vi(r->headcount_source) : r->headcount_source,
+					    0};
+		c[5] = (struct export_cell){EXPORT_INT, NULL, (double)r->registered};
+		c[6] = (struct export_cell){EXPORT_INT, NULL, (double)r->participants};
+		if (r->has_percent)
+			c[7] = (struct export_cell){EXPORT_DECIMAL, NULL, r->participation_percent};
+		c[8] = (struct export_cell){EXPORT_INT, NULL, (double)r->passed};
+		if (r->has_percent)
+			c[9] = (struct export_cell){EXPORT_DECIMAL, NULL, r->passed_percent};
+		c[10] = (struct export_cell){EXPORT_INT, NULL, (double)r->attempts};
+	}
+}
+
+static const char *const missing_vi[] = {
+	"Tên đăng nhập", "Họ và tên", "Mã đơn vị", "Tên đơn vị", "Đối tượng", "Mã bài kiểm tra",
+	"Bài kiểm tra", "Hạn đóng", "Hạn báo cáo của đơn vị", "Số ngày còn lại (đơn vị)",
+	"Hạn báo cáo của Sở", "Số ngày còn lại (Sở)",
+};
+static const char *const missing_en[] = {
+	"Username", "Full name", "Unit code", "Unit name", "Audience", "Quiz code", "Quiz",
+	"Closes at", "Unit deadline", "Days left (unit)", "Department deadline",
+	"Days left (department)",
+};
+#define MISSING_COLS (sizeof missing_vi / sizeof missing_vi[0])
+
+void export_missing(const struct report_missing *m, const char *lang, struct export_table *out)
+{
+	bool vi = !lang || strcmp(lang, "en") != 0;
+	export_table_init(out, vi ? "Chưa hoàn thành" : "Missing", vi ? missing_vi : missing_en,
+			  MISSING_COLS);
+	for (size_t i = 0; i < m->n; i++) {
+		const struct report_missing_person *p = &m->people[i];
+		for (size_t k = 0; k < p->nmissing; k++) {
+			struct export_cell *c = export_row(out);
+			char closes[32];
+			clock_format(p->missing[k].closes_at, closes);
+			c[0] = export_text_copy(out, p->username);
+			c[1] = export_text_copy(out, p->full_name);
+			c[2] = export_text_copy(out, p->unit_code);
+			c[3] = export_text_copy(out, p->unit_name);
+			c[4] = export_text_copy(out, vi ? audience_vi(p->audience) : p->audience);
+			c[5] = export_text_copy(out, p->missing[k].code);
+			c[6] = export_text_copy(out, p->missing[k].title);
+			c[7] = export_text_copy(out, closes);
+			c[8] = export_text_copy(out, m->unit_deadline);
+			c[9] = (struct export_cell){EXPORT_INT, NULL, m->unit_days_left};
+			c[10] = export_text_copy(out, m->department_deadline);
+			c[11] = (struct export_cell){EXPORT_INT, NULL, m->department_days_left};
+		}
+	}
+}
+
+static const char *kind_vi(const char *kind)
+{
+	static const char *const names[][2] = {
+		{"province", "tỉnh, thành phố"},
+		{"department", "sở, ban, ngành"},
+		{"district", "huyện, thị xã, thành phố"},
+		{"commune", "xã, phường, thị trấn"},
+		{"school", "trường trung học cơ sở và trung học phổ thông"},
+		{"university", "trường đại học, cao đẳng"},
+		{"agency", "cơ quan nhà nước"},
+		{"press", "cơ quan báo chí"},
+		{"enterprise_telecom_it", "doanh nghiệp viễn thông, công nghệ thông tin"},
+		{"finance_body", "ngân hàng, tổ chức bảo hiểm, tổ chức tín dụng nhà nước"},
+	};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (strcmp(names[i][0], kind) == 0)
+			return names[i][1];
+	return kind;
+}
+
+static const char *topic_vi(const char *topic)
+{
+	static const char *const names[][2] = {
+		{"misinformation", "đọc tin, tư duy phản biện, phân biệt thông tin sai lệch"},
+		{"domestic_products", "sản phẩm, dịch vụ an toàn thông tin trong nước"},
+		{"passwords", "mật khẩu"},
+		{"phishing_fraud", "lừa đảo trực tuyến"},
+		{"malware", "mã độc"},
+		{"social_networks", "mạng xã hội"},
+		{"personal_data", "dữ liệu cá nhân"},
+		{"law_policy", "pháp luật, chính sách về an toàn thông tin"},
+	};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (strcmp(names[i][0], topic) == 0)
+			return names[i][1];
+	return topic;
+}
+
+static void html_text(struct strbuf *sb, const char *s)
+{
+	for (const char *p = s; *p; p++) {
+		switch (*p) {
+		case '&':
+			sb_puts(sb, "&amp;");
+			break;
+		case '<':
+			sb_puts(sb, "&lt;");
+			break;
+		case '>':
+			sb_puts(sb, "&gt;");
+			break;
+		case '"':
+			sb_puts(sb, "&quot;");
+			break;
+		default:
+			sb_append(sb, p, 1);
+		}
+	}
+}
+
+/* "75,0" - Vietnamese decimal comma. */
+static void vi_decimal(struct strbuf *sb, double v)
+{
+	char buf[32];
+	snprintf(buf, sizeof buf, "%.1f", v);
+	char *dot = strchr(buf, '.');
+	if (dot)
+		*dot = ',';
+	sb_puts(sb, buf);
+}
+
+char *export_yearly_html(const struct report_plan *p, const struct report_table *units)
+{
+	struct strbuf sb;
+	sb_init(&sb);
+	int64_t now = clock_now_ms();
+	char today[32];
+	clock_format(now + CLOCK_VN_OFFSET_MS, today);
+	int y = 0, m = 0, d = 0;
+	sscanf(today, "%d-%d-%d", &y, &m, &d);
+	sb_puts(&sb, "<!doctype html>\n<html lang=\"vi\"><head><meta charset=\"utf-8\"><title>Báo cáo "
+		     "kết quả năm ");
+	sb_printf(&sb, "%d", p->year);
+	sb_puts(&sb,
+		"</title><style>"
+		"body{font-family:'Times New Roman',serif;font-size:13pt;max-width:21cm;margin:1cm auto;"
+		"line-height:1.4}"
+		".head{display:flex;justify-content:space-between;text-align:center}"
+		".head div{width:48%}h1{text-align:center;font-size:14pt;margin:1em 0 0}"
+		".sub{text-align:center;font-weight:bold;margin:0 0 1em}"
+		"h2{font-size:13pt}table{border-collapse:collapse;width:100%;font-size:11pt}"
+		"th,td{border:1px solid #000;padding:2px 4px}td.n{text-align:right}"
+		".met{font-weight:bold}.date{font-style:italic;text-align:right}"
+		"@media print{body{margin:0}}</style></head><body>\n");
+	sb_puts(&sb, "<div class=\"head\"><div><strong>");
+	html_text(&sb, p->unit_code[0] ? p->unit_name : "ỦY BAN NHÂN DÂN");
+	sb_puts(&sb, "</strong></div><div><strong>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</strong><br>"
+		     "<strong>Độc lập – Tự do – Hạnh phúc</strong></div></div>\n");
+	sb_printf(&sb, "<p class=\"date\">ngày %d tháng %d năm %d</p>\n", d, m, y);
+	sb_puts(&sb, "<h1>BÁO CÁO</h1><p class=\"sub\">Kết quả triển khai ");
+	html_text(&sb, p->plan.title);
+	sb_printf(&sb, " năm %d</p>\n", p->year);
+	sb_printf(&sb, "<p>Hạn báo cáo: %.2s/%.2s/%.4s. Số liệu được tổng hợp tự động từ kết quả "
+		       "làm bài trên hệ thống, tính theo năm %d (giờ Việt Nam).</p>\n",
+		  p->deadline + 8, p->deadline + 5, p->deadline, p->year);
+	sb_puts(&sb, "<h2>I. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU</h2>\n");
+	int met = 0;
+	for (int i = 0; i < p->ntargets; i++) {
+		const struct report_target *t = &p->targets[i];
+		met += t->met;
+		sb_printf(&sb, "<h3>%d. ", i + 1);
+		if (strcmp(t->target.metric, "units") == 0) {
+			sb_puts(&sb, "Tỷ lệ ");
+			html_text(&sb, kind_vi(t->target.unit_kind));
+			sb_puts(&sb, " có chương trình tuyên truyền, kiểm tra cho ");
+			html_text(&sb, audience_vi(t->target.audience));
+		} else {
+			sb_puts(&sb, "Tỷ lệ ");
+			html_text(&sb, audience_vi(t->target.audience));
+			sb_puts(&sb, " được tuyên truyền, kiểm tra");
+		}
+		if (t->target.topic[0]) {
+			sb_puts(&sb, " về ");
+			html_text(&sb, topic_vi(t->target.topic));
+		}
+		sb_puts(&sb, "</h3>\n<ul><li>Chỉ tiêu: ");
+		sb_puts(&sb, strcmp(t->target.comparator, ">") == 0 ? "trên " : "đạt ");
+		vi_decimal(&sb, t->target.threshold);
+		sb_puts(&sb, "%.</li><li>Kết quả: ");
+		if (t->has_actual) {
+			vi_decimal(&sb, t->actual_percent);
+			sb_printf(&sb, "%% (%lld/%lld %s).", (long long)t->numerator,
+				  (long long)t->denominator,
+				  strcmp(t->target.metric, "units") == 0 ? "đơn vị" : "người");
+		} else {
+			sb_puts(&sb, "chưa có số liệu (không có đối tượng).");
+		}
+		sb_puts(&sb, "</li><li>Đánh giá: ");
+		if (t->met) {
+			sb_puts(&sb, "<span class=\"met\">Đạt</span>.");
+		} else {
+			sb_puts(&sb, "<span class=\"met\">Chưa đạt</span>, còn thiếu ");
+			vi_decimal(&sb, t->gap_percent);
+			sb_puts(&sb, "%.");
+		}
+		sb_puts(&sb, "</li>");
+		if (t->target.source[0]) {
+			sb_puts(&sb, "<li>Căn cứ: ");
+			html_text(&sb, t->target.source);
+			sb_puts(&sb, ".</li>");
+		}
+		sb_puts(&sb, "</ul>\n");
+	}
+	sb_puts(&sb, "<h2>II. KẾT QUẢ THAM GIA THEO ĐƠN VỊ</h2>\n<table><tr><th>STT</th>"
+		     "<th>Đơn vị</th><th>Đối tượng</th><th>Số lượng</th><th>Số người tham gia</th>"
+		     "<th>Tỷ lệ (%)</th><th>Số người đạt</th><th>Tỷ lệ đạt (%)</th>"
+		     "<th>Lượt làm bài</th></tr>\n");
+	for (size_t i = 0; i < units->n; i++) {
+		const struct report_row *r = &units->rows[i];
+		sb_printf(&sb, "<tr><td class=\"n\">%zu</td><td>", i + 1);
+		if (r->level)
+			sb_puts(&sb, "&nbsp;&nbsp;– ");
+		html_text(&sb, r->unit_name);
+		sb_puts(&sb, "</td><td>");
+		html_text(&sb, audience_vi(r->audience));
+		sb_printf(&sb, "</td><td class=\"n\">%lld%s</td><td class=\"n\">%lld</td><td class=\"n\">",
+			  (long long)r->headcount,
+			  strcmp(r->headcount_source, "declared") == 0 ? ""
+			  : strcmp(r->headcount_source, "roster") == 0 ? "*"
+								       : "**",
+			  (long long)r->participants);
+		if (r->has_percent)
+			vi_decimal(&sb, r->participation_percent);
+		sb_printf(&sb, "</td><td class=\"n\">%lld</td><td class=\"n\">", (long long)r->passed);
+		if (r->has_percent)
+			vi_decimal(&sb, r->passed_percent);
+		sb_printf(&sb, "</td><td class=\"n\">%lld</td></tr>\n", (long long)r->attempts);
+	}
+	sb_puts(&sb, "</table>\n<p><em>(*) Đơn vị chưa khai báo số lượng: lấy theo số tài khoản "
+		     "trên hệ thống. (**) Một phần đơn vị trực thuộc đã khai báo, phần còn lại lấy "
+		     "theo số tài khoản.</em></p>\n");
+	sb_printf(&sb, "<h2>III. ĐÁNH GIÁ CHUNG</h2>\n<p>Năm %d đạt %d/%d chỉ tiêu của kế hoạch.",
+		  p->year, met, p->ntargets);
+	if (met < p->ntargets)
+		sb_puts(&sb, " Các chỉ tiêu chưa đạt cần được tập trung triển khai trong thời gian "
+			     "tới.");
+	sb_puts(&sb, "</p>\n</body></html>\n");
+	return sb_steal(&sb);
+}
