@@ -1,16 +1,22 @@
 /* cmd_demo.c - quizadm demo: a demo province with departments, districts,
  * schools, agencies, a press body, a telecom enterprise and a finance body,
- * this year's headcounts, an admin, a unit admin and participants. Runs
- * once: a database that already has units is left as it is. */
+ * this year's headcounts, an admin, a unit admin and participants, the
+ * shipped question banks, a mandatory test for each audience and the yearly
+ * pupils' contest. Runs once: a database that already has units is left as
+ * it is. */
+#include <dirent.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "auth.h"
+#include "bank.h"
 #include "clock.h"
 #include "cli.h"
 #include "db.h"
 #include "db_account.h"
 #include "org.h"
+#include "quiz.h"
 #include "util.h"
 
 struct demo_unit {
@@ -150,10 +156,135 @@ static int seed_users(struct cli *cli)
 	return rc;
 }
 
+static int compare_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Imports every *.json bank in dir (in name order). Returns the number
+ * imported, or -1 after printing why one failed. */
+static int seed_banks(struct cli *cli, const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return cli_fail("demo: cannot open bank directory %s", dir) ? -1 : -1;
+	char *names[64];
+	size_t n = 0;
+	struct dirent *e;
+	while ((e = readdir(d)) && n < 64) {
+		size_t len = strlen(e->d_name);
+		if (len > 5 && strcmp(e->d_name + len - 5, ".json") == 0)
+			names[n++] = xasprintf("%s/%s", dir, e->d_name);
+	}
+	closedir(d);
+	qsort(names, n, sizeof names[0], compare_names);
+	int imported = 0;
+	for (size_t i = 0; i < n; i++) {
+		size_t len;
+		char *text = cli_read_file(names[i], &len);
+		struct bank_result res;
+		bank_result_init(&res);
+		int rc = text ? bank_import_text(cli->db, text, len, names[i], &res) : -1;
+		if (rc == 0) {
+			printf("bank %s: %d questions\n", res.code, res.question_count);
+			imported++;
+		} else if (rc == BANK_INVALID) {
+			for (size_t k = 0; k < res.errors.n; k++)
+				fprintf(stderr, "%s\n", res.errors.items[k].message);
+			cli_fail("demo: %s has errors; fix them (make check-banks)", names[i]);
+			imported = -1;
+		} else if (text) {
+			cli_fail("demo: %s: %s", names[i], res.internal);
+			imported = -1;
+		}
+		bank_result_cleanup(&res);
+		free(text);
+		if (imported < 0) {
+			for (size_t k = i; k < n; k++)
+				free(names[k]);
+			return -1;
+		}
+		free(names[i]);
+	}
+	return imported;
+}
+
+struct demo_quiz {
+	const char *audience, *bank, *label;
+};
+
+static const struct demo_quiz demo_quizzes[] = {
+	{"pupil", "vi-pupil", "học sinh"},
+	{"university_student", "vi-university-student", "sinh viên"},
+	{"civil_servant", "vi-civil-servant", "cán bộ, công chức, viên chức"},
+	{"agency_head", "vi-agency-head", "người đứng đầu cơ quan, đơn vị"},
+	{"journalist", "vi-journalist", "phóng viên, biên tập viên"},
+	{"telecom_it_staff", "vi-telecom-it-staff", "nhân viên doanh nghiệp viễn thông, CNTT"},
+	{"finance_staff", "vi-finance-staff", "nhân viên ngân hàng, bảo hiểm, tín dụng"},
+	{"public", "vi-public", "người sử dụng Internet"},
+};
+
+static int create_quiz(struct cli *cli, json_t *def)
+{
+	char err[512];
+	int64_t id;
+	enum quiz_status st = quiz_create(cli->db, def, &id, err, sizeof err);
+	int ret = 0;
+	const char *code = json_string_value(json_object_get(def, "code"));
+	if (st != QUIZ_OK)
+		ret = cli_fail("demo quiz %s: %s", code, err) ? -1 : -1;
+	else
+		printf("quiz %s (id %lld)\n", code, (long long)id);
+	json_decref(def);
+	return ret;
+}
+
+/* This year's mandatory test for each audience (25 questions: 8 easy,
+ * 10 medium, 7 hard; 30 minutes) and the pupils' contest in two rounds. */
+static int seed_quizzes(struct cli *cli)
+{
+	int year = clock_vn_year(clock_now_ms());
+	char opens[32], closes[32], mid[32];
+	clock_format(clock_vn_year_start_ms(year), opens);
+	clock_format(clock_vn_year_start_ms(year + 1) - 1000, closes);
+	clock_format(clock_vn_date_ms(year, 7, 1), mid);
+	for (size_t i = 0; i < sizeof demo_quizzes / sizeof demo_quizzes[0]; i++) {
+		const struct demo_quiz *q = &demo_quizzes[i];
+		char code[64], title[256];
+		snprintf(code, sizeof code, "kiem-tra-%d-%s", year, q->audience);
+		snprintf(title, sizeof title, "Kiểm tra nhận thức an toàn thông tin năm %d dành cho %s",
+			 year, q->label);
+		json_t *def = json_pack(
+			"{s:s,s:s,s:s,s:b,s:[s],s:n,s:[{s:s,s:i,s:i},{s:s,s:i,s:i},{s:s,s:i,s:i}],"
+			"s:i,s:i,s:i,s:s,s:s,s:b,s:b,s:s}",
+			"code", code, "title", title, "kind", "quiz", "mandatory", 1, "audiences",
+			q->audience, "unit_scope", "draw", "bank", q->bank, "difficulty", 1, "count", 8,
+			"bank", q->bank, "difficulty", 2, "count", 10, "bank", q->bank, "difficulty", 3,
+			"count", 7, "time_limit_s", 1800, "max_attempts", 3, "pass_percent", 80,
+			"opens_at", opens, "closes_at", closes, "shuffle_questions", 1, "shuffle_options",
+			1, "review", "after_submit");
+		if (create_quiz(cli, def))
+			return -1;
+	}
+	char code[64], title[256];
+	snprintf(code, sizeof code, "hs-attt-%d", year);
+	snprintf(title, sizeof title, "Cuộc thi \"Học sinh với an toàn thông tin\" năm %d", year);
+	json_t *def = json_pack(
+		"{s:s,s:s,s:s,s:b,s:[s],s:s,s:[{s:s,s:i}],s:i,s:i,s:i,s:s,s:s,s:b,s:b,s:s,s:s,"
+		"s:[{s:s,s:s,s:s},{s:s,s:s,s:s}]}",
+		"code", code, "title", title, "kind", "contest", "mandatory", 0, "audiences", "pupil",
+		"unit_scope", "DEMO", "draw", "bank", "vi-pupil", "count", 20, "time_limit_s", 900,
+		"max_attempts", 2, "pass_percent", 50, "opens_at", opens, "closes_at", closes,
+		"shuffle_questions", 1, "shuffle_options", 1, "review", "after_close",
+		"prediction_question", "Có bao nhiêu thí sinh trả lời đúng tất cả các câu hỏi?",
+		"rounds", "code", "vong-1", "opens_at", opens, "closes_at", mid, "code", "vong-2",
+		"opens_at", mid, "closes_at", closes);
+	return create_quiz(cli, def);
+}
+
 int cmd_demo(struct cli *cli, int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
+	const char *banks = cli_opt(argc, argv, "--banks", NULL);
 	int64_t n = db_unit_count(cli->db);
 	if (n < 0)
 		return cli_fail("%s", db_errmsg(cli->db));
@@ -163,6 +294,11 @@ int cmd_demo(struct cli *cli, int argc, char **argv)
 	}
 	if (seed_org(cli) || seed_users(cli))
 		return 1;
+	if (banks) {
+		int nb = seed_banks(cli, banks);
+		if (nb < 0 || (nb > 0 && seed_quizzes(cli)))
+			return 1;
+	}
 	printf("demo province created: %zu units, %zu accounts\n", sizeof units / sizeof units[0],
 	       sizeof users / sizeof users[0]);
 	printf("demo accounts:\n");
