@@ -7,6 +7,7 @@
 #include "api.h"
 #include "clock.h"
 #include "contest.h"
+#include "contest_board.h"
 #include "db_contest.h"
 #include "db_quiz.h"
 #include "itemstats.h"
@@ -49,48 +50,46 @@ static bool quiz_has_round(const struct db_quiz *q, const char *round)
 	return false;
 }
 
-static bool entry_in_unit(const struct contest_entry *e, void *ctx)
-{
-	const struct db_contest_attempt *rows = ctx;
-	return rows[e->attempt_index].in_unit;
-}
-
-static json_t *entry_json(struct db *db, const struct db_contest_attempt *row,
-			  const struct contest_entry *e, bool with_unit_rank)
+static json_t *line_json(struct db *db, const struct contest_board_line *l, int64_t unit_rank)
 {
 	struct db_contest_person who;
 	char submitted[40];
-	int rc = db_contest_person(db, row->attempt_id, &who);
+	int rc = db_contest_person(db, l->attempt_id, &who);
 	if (rc < 0)
 		return NULL;
 	if (rc == 0)
 		who.erased = true;
-	clock_format(e->submitted_at, submitted);
+	clock_format(l->submitted_at, submitted);
 	json_t *j = json_pack("{s:I, s:s, s:o, s:o, s:f, s:i, s:o, s:I, s:s}", "rank",
-			      (json_int_t)e->rank, "full_name",
+			      (json_int_t)l->rank, "full_name",
 			      who.erased ? ERASED_NAME : who.full_name, "unit_code",
 			      who.unit_code[0] ? json_string(who.unit_code) : json_null(), "unit_name",
 			      who.unit_name[0] ? json_string(who.unit_name) : json_null(), "score",
-			      row->score, "correct_count", row->correct_count, "prediction",
-			      row->has_prediction ? json_integer(row->prediction) : json_null(),
-			      "duration_ms", (json_int_t)e->duration_ms, "submitted_at", submitted);
-	if (with_unit_rank)
-		json_object_set_new(j, "unit_rank", json_integer(e->unit_rank));
+			      l->score, "correct_count", l->correct_count, "prediction",
+			      l->has_prediction ? json_integer(l->prediction) : json_null(),
+			      "duration_ms", (json_int_t)l->duration_ms, "submitted_at", submitted);
+	if (unit_rank)
+		json_object_set_new(j, "unit_rank", json_integer(unit_rank));
 	return j;
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return x < y ? -1 : x > y;
 }
 
 int api_contest_leaderboard(struct req *r, struct resp *out)
 {
 	struct db_quiz quiz;
 	struct db_unit unit;
-	struct db_contest_attempt *rows = NULL;
-	struct contest_attempt *attempts = NULL;
-	struct contest_entry *entries = NULL, **listed = NULL;
-	size_t nrows = 0, nentries = 0, nlisted = 0;
+	struct contest_board *board = NULL;
+	int64_t *unit_ids = NULL, *ranks = NULL, *unit_ranks = NULL;
+	size_t nunit_ids = 0, nlines = 0, total;
+	bool *member = NULL;
 	long long limit = LEADERBOARD_LIMIT_DEFAULT, offset = 0;
 	int64_t id;
 	int ret = 0, rc;
-	bool have_quiz = false;
 	json_t *list = NULL;
 
 	memset(&quiz, 0, sizeof quiz);
@@ -101,8 +100,7 @@ int api_contest_leaderboard(struct req *r, struct resp *out)
 		ret = -1;
 		goto out;
 	}
-	have_quiz = rc > 0;
-	if (!have_quiz || strcmp(quiz.kind, "contest") != 0) {
+	if (rc == 0 || strcmp(quiz.kind, "contest") != 0) {
 		resp_error(out, 404, "not_found", "No contest with id %lld.", (long long)id);
 		goto out;
 	}
@@ -135,47 +133,48 @@ int api_contest_leaderboard(struct req *r, struct resp *out)
 
 	/* Admins always see the live board; everyone else sees it as it stood
 	 * at freeze_at once that time has come. */
-	int64_t now = clock_now_ms();
-	bool frozen = quiz.freeze_at && now >= quiz.freeze_at &&
+	bool frozen = quiz.freeze_at && clock_now_ms() >= quiz.freeze_at &&
 		      http_role_of(r->user.role) != ROLE_ADMIN;
-	if (db_contest_attempts(r->db, quiz.id, round, unit_code ? unit.path : NULL, &rows,
-				&nrows) < 0) {
-		ret = -1;
-		goto out;
-	}
-	attempts = nrows ? xcalloc(nrows, sizeof *attempts) : NULL;
-	for (size_t i = 0; i < nrows; i++) {
-		struct contest_attempt *a = &attempts[i];
-		/* An attempt without a person stands alone. */
-		a->participant_id = rows[i].user_id ? rows[i].user_id : -rows[i].attempt_id;
-		a->expired = rows[i].expired;
-		a->score = rows[i].score;
-		a->max_score = rows[i].max_score;
-		a->correct_count = rows[i].correct_count;
-		a->has_prediction = rows[i].has_prediction;
-		a->prediction = rows[i].prediction;
-		a->started_at = rows[i].started_at;
-		a->deadline = rows[i].deadline;
-		a->finished_at = rows[i].finished_at;
-		a->duration_ms = rows[i].duration_ms;
-	}
-	struct contest_rules rules = {
+	struct contest_board_key key = {
+		.quiz_id = quiz.id,
+		.round = round,
 		.use_prediction = quiz.prediction_question && quiz.prediction_question[0],
 		.has_cutoff = frozen,
 		.cutoff_ms = quiz.freeze_at,
 	};
-	nentries = contest_leaderboard(attempts, nrows, &rules, &entries, NULL);
-	listed = nentries ? xcalloc(nentries, sizeof *listed) : NULL;
-	if (unit_code)
-		contest_rank_within(attempts, entries, nentries, entry_in_unit, rows);
-	for (size_t i = 0; i < nentries; i++)
-		if (!unit_code || rows[entries[i].attempt_index].in_unit)
-			listed[nlisted++] = &entries[i];
+	board = contest_board_get(r->db, &key);
+	if (!board) {
+		ret = -1;
+		goto out;
+	}
+	const struct contest_board_line *lines = contest_board_lines(board, &nlines);
+	total = nlines;
+	if (unit_code) {
+		if (db_units_within(r->db, unit.path, &unit_ids, &nunit_ids) < 0) {
+			ret = -1;
+			goto out;
+		}
+		ranks = xcalloc(nlines + 1, sizeof *ranks);
+		unit_ranks = xcalloc(nlines + 1, sizeof *unit_ranks);
+		member = xcalloc(nlines + 1, sizeof *member);
+		for (size_t i = 0; i < nlines; i++) {
+			ranks[i] = lines[i].rank;
+			member[i] = lines[i].unit_id &&
+				    bsearch(&lines[i].unit_id, unit_ids, nunit_ids, sizeof *unit_ids,
+					    cmp_id);
+		}
+		total = contest_rank_within(ranks, member, nlines, unit_ranks);
+	}
 
+	/* The page: the offset-th to (offset+limit)-th listed line. */
 	list = json_array();
-	for (size_t i = (size_t)offset; i < nlisted && i < (size_t)(offset + limit); i++) {
-		const struct contest_entry *e = listed[i];
-		json_t *j = entry_json(r->db, &rows[e->attempt_index], e, unit_code != NULL);
+	size_t listed = 0;
+	for (size_t i = 0; i < nlines && listed < (size_t)(offset + limit); i++) {
+		if (member && !member[i])
+			continue;
+		if (listed++ < (size_t)offset)
+			continue;
+		json_t *j = line_json(r->db, &lines[i], member ? unit_ranks[i] : 0);
 		if (!j) {
 			ret = -1;
 			goto out;
@@ -183,14 +182,15 @@ int api_contest_leaderboard(struct req *r, struct resp *out)
 		json_array_append_new(list, j);
 	}
 	resp_json(out, 200,
-		  json_pack("{s:O, s:I, s:b}", "entries", list, "total", (json_int_t)nlisted,
-			    "frozen", frozen));
+		  json_pack("{s:O, s:I, s:b}", "entries", list, "total", (json_int_t)total, "frozen",
+			    frozen));
 out:
 	json_decref(list);
-	free(listed);
-	free(entries);
-	free(attempts);
-	free(rows);
+	free(member);
+	free(unit_ranks);
+	free(ranks);
+	free(unit_ids);
+	contest_board_release(board);
 	db_quiz_cleanup(&quiz);
 	return ret;
 }

@@ -148,7 +148,6 @@ size_t contest_leaderboard(const struct contest_attempt *attempts, size_t n,
 	for (size_t i = 0; i < count; i++) {
 		bool tied = i && contest_entry_compare(attempts, &all[i - 1], &all[i]) == 0;
 		all[i].rank = tied ? all[i - 1].rank : (int64_t)i + 1;
-		all[i].unit_rank = 0;
 	}
 	*out = all;
 	all = NULL;
@@ -159,22 +158,22 @@ out:
 	return count;
 }
 
-size_t contest_rank_within(const struct contest_attempt *attempts, struct contest_entry *entries,
-			   size_t n, bool (*member)(const struct contest_entry *e, void *ctx),
-			   void *ctx)
+size_t contest_rank_within(const int64_t *ranks, const bool *member, size_t n,
+			   int64_t *unit_ranks)
 {
 	size_t members = 0;
-	const struct contest_entry *prev = NULL;
+	int64_t prev_rank = 0, prev_unit_rank = 0;
 	for (size_t i = 0; i < n; i++) {
-		struct contest_entry *e = &entries[i];
-		if (!member(e, ctx)) {
-			e->unit_rank = 0;
+		if (!member[i]) {
+			unit_ranks[i] = 0;
 			continue;
 		}
 		members++;
-		bool tied = prev && contest_entry_compare(attempts, prev, e) == 0;
-		e->unit_rank = tied ? prev->unit_rank : (int64_t)members;
-		prev = e;
+		/* Entries share an overall rank exactly when they are equal. */
+		bool tied = members > 1 && ranks[i] == prev_rank;
+		unit_ranks[i] = tied ? prev_unit_rank : (int64_t)members;
+		prev_rank = ranks[i];
+		prev_unit_rank = unit_ranks[i];
 	}
 	return members;
 }

@@ -40,7 +40,6 @@ struct contest_attempt {
 struct contest_entry {
 	size_t attempt_index;   /* into the array given to contest_leaderboard */
 	int64_t rank;           /* 1-based overall rank, shared by equal entries */
-	int64_t unit_rank;      /* set by contest_rank_within; 0 outside it */
 	int64_t duration_ms;    /* effective (see above) */
 	int64_t submitted_at;   /* effective (see above) */
 	int64_t prediction_distance; /* |prediction - F|, or -1 when none/unused */
@@ -76,12 +75,12 @@ size_t contest_leaderboard(const struct contest_attempt *attempts, size_t n,
 int contest_entry_compare(const struct contest_attempt *attempts, const struct contest_entry *x,
 			  const struct contest_entry *y);
 
-/* Assigns unit_rank to the entries for which member(entry, ctx) is true,
- * ranking them among themselves with shared ranks; others get 0. entries
- * must be sorted as contest_leaderboard returns them. Returns the number of
- * members. */
-size_t contest_rank_within(const struct contest_attempt *attempts, struct contest_entry *entries,
-			   size_t n, bool (*member)(const struct contest_entry *e, void *ctx),
-			   void *ctx);
+/* Ranks a subset of a ranked leaderboard among itself: ranks[0..n) are
+ * the overall ranks in leaderboard order (equal ranks: equal entries);
+ * unit_ranks[i] receives the rank of entry i among the entries with
+ * member[i] set (shared by equal entries, "1, 1, 3"), 0 for the others.
+ * Returns the number of members. */
+size_t contest_rank_within(const int64_t *ranks, const bool *member, size_t n,
+			   int64_t *unit_ranks);
 
 #endif

@@ -19,6 +19,7 @@ static const struct migration migrations[] = {
 	{"accounts and units", db_sql_accounts},
 	{"banks, quizzes and attempts", db_sql_quizzes},
 	{"plans, certificates and reports", db_sql_reports},
+	{"contest leaderboard versions", db_sql_contests},
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

@@ -7,14 +7,42 @@
 #include "db_priv.h"
 #include "util.h"
 
-/* ?2: round code or NULL; ?3: unit path prefix or NULL. */
+/* Migration 4. A leaderboard kept in memory is valid while its quiz's
+ * counter is unchanged: the triggers count every insert, update or delete
+ * that touches a completed attempt (finishing is an update from
+ * in_progress), inside the writer's transaction. */
+const char db_sql_contests[] =
+	"CREATE TABLE contest_versions ("
+	"  quiz_id INTEGER PRIMARY KEY,"
+	"  change_count INTEGER NOT NULL);"
+	"CREATE TRIGGER contest_version_insert AFTER INSERT ON attempts"
+	" WHEN NEW.state <> 'in_progress' BEGIN"
+	"  INSERT INTO contest_versions (quiz_id, change_count) VALUES (NEW.quiz_id, 1)"
+	"  ON CONFLICT (quiz_id) DO UPDATE SET change_count = change_count + 1;"
+	" END;"
+	"CREATE TRIGGER contest_version_update AFTER UPDATE ON attempts"
+	" WHEN NEW.state <> 'in_progress' OR OLD.state <> 'in_progress' BEGIN"
+	"  INSERT INTO contest_versions (quiz_id, change_count) VALUES (OLD.quiz_id, 1)"
+	"  ON CONFLICT (quiz_id) DO UPDATE SET change_count = change_count + 1;"
+	"  INSERT INTO contest_versions (quiz_id, change_count) VALUES (NEW.quiz_id, 1)"
+	"  ON CONFLICT (quiz_id) DO UPDATE SET change_count = change_count + 1;"
+	" END;"
+	"CREATE TRIGGER contest_version_delete AFTER DELETE ON attempts"
+	" WHEN OLD.state <> 'in_progress' BEGIN"
+	"  INSERT INTO contest_versions (quiz_id, change_count) VALUES (OLD.quiz_id, 1)"
+	"  ON CONFLICT (quiz_id) DO UPDATE SET change_count = change_count + 1;"
+	" END;";
+
+/* ?2: round code or NULL. */
 static const char SQL_CONTEST_ATTEMPTS[] =
-	"SELECT a.id, a.user_id, a.state, a.score, a.max_score, a.correct_count, a.prediction,"
-	" a.started_at, a.deadline, a.finished_at, a.duration_ms,"
-	" ?3 IS NULL OR (un.path IS NOT NULL AND substr(un.path, 1, length(?3)) = ?3)"
-	" FROM attempts a LEFT JOIN units un ON un.id = a.unit_id"
-	" WHERE a.quiz_id = ?1 AND a.state IN ('submitted', 'expired')"
+	"SELECT a.id, a.user_id, a.state = 'expired', a.score, a.max_score, a.correct_count,"
+	" a.prediction, a.started_at, a.deadline, a.finished_at, a.duration_ms, a.unit_id"
+	" FROM attempts a WHERE a.quiz_id = ?1 AND a.state IN ('submitted', 'expired')"
 	" AND (?2 IS NULL OR a.round_code = ?2)";
+static const char SQL_CONTEST_VERSION[] =
+	"SELECT change_count FROM contest_versions WHERE quiz_id = ?1";
+static const char SQL_UNITS_WITHIN[] =
+	"SELECT id FROM units WHERE substr(path, 1, length(?1)) = ?1 ORDER BY id";
 static const char SQL_CONTEST_PERSON[] =
 	"SELECT a.user_id IS NULL OR u.id IS NULL OR u.erased_at IS NOT NULL, u.full_name,"
 	" un.code, un.name"
@@ -30,7 +58,7 @@ static const char SQL_ITEM_SCORES[] =
 static const char SQL_QUESTION_CODE[] = "SELECT code FROM questions WHERE id = ?1";
 
 int db_contest_attempts(struct db *db, int64_t quiz_id, const char *round_code,
-			const char *unit_path, struct db_contest_attempt **out, size_t *n)
+			struct db_contest_attempt **out, size_t *n)
 {
 	struct db_contest_attempt *rows = NULL;
 	size_t count = 0, cap = 0;
@@ -42,7 +70,6 @@ int db_contest_attempts(struct db *db, int64_t quiz_id, const char *round_code,
 		return -1;
 	sqlite3_bind_int64(st, 1, quiz_id);
 	db_bind_text_or_null(st, 2, round_code);
-	db_bind_text_or_null(st, 3, unit_path);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (count == cap) {
 			cap = cap ? cap * 2 : 256;
@@ -52,7 +79,7 @@ int db_contest_attempts(struct db *db, int64_t quiz_id, const char *round_code,
 		memset(r, 0, sizeof *r);
 		r->attempt_id = sqlite3_column_int64(st, 0);
 		r->user_id = sqlite3_column_int64(st, 1);
-		r->expired = strcmp(db_col_text(st, 2), "expired") == 0;
+		r->expired = sqlite3_column_int(st, 2) != 0;
 		r->score = sqlite3_column_double(st, 3);
 		r->max_score = sqlite3_column_double(st, 4);
 		r->correct_count = sqlite3_column_int(st, 5);
@@ -64,7 +91,7 @@ int db_contest_attempts(struct db *db, int64_t quiz_id, const char *round_code,
 		r->duration_ms = sqlite3_column_type(st, 10) == SQLITE_NULL
 					 ? -1
 					 : sqlite3_column_int64(st, 10);
-		r->in_unit = sqlite3_column_int(st, 11) != 0;
+		r->unit_id = sqlite3_column_int64(st, 11);
 	}
 	if (rc != SQLITE_DONE) {
 		db_fail(db, "contest attempts");
@@ -74,6 +101,54 @@ int db_contest_attempts(struct db *db, int64_t quiz_id, const char *round_code,
 	}
 	sqlite3_reset(st);
 	*out = rows;
+	*n = count;
+	return 0;
+}
+
+int db_contest_version(struct db *db, int64_t quiz_id, int64_t *version)
+{
+	sqlite3_stmt *st = db_stmt(db, SQL_CONTEST_VERSION);
+	int ret = 0;
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, quiz_id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*version = sqlite3_column_int64(st, 0);
+	else if (rc == SQLITE_DONE)
+		*version = 0;
+	else
+		ret = db_fail(db, "contest version");
+	sqlite3_reset(st);
+	return ret;
+}
+
+int db_units_within(struct db *db, const char *unit_path, int64_t **ids, size_t *n)
+{
+	int64_t *out = NULL;
+	size_t count = 0, cap = 0;
+	int rc;
+	*ids = NULL;
+	*n = 0;
+	sqlite3_stmt *st = db_stmt(db, SQL_UNITS_WITHIN);
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, unit_path, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (count == cap) {
+			cap = cap ? cap * 2 : 64;
+			out = xrealloc(out, cap * sizeof *out);
+		}
+		out[count++] = sqlite3_column_int64(st, 0);
+	}
+	if (rc != SQLITE_DONE) {
+		db_fail(db, "units within");
+		sqlite3_reset(st);
+		free(out);
+		return -1;
+	}
+	sqlite3_reset(st);
+	*ids = out;
 	*n = count;
 	return 0;
 }

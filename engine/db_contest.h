@@ -14,7 +14,7 @@
 struct db_contest_attempt {
 	int64_t attempt_id;
 	int64_t user_id;       /* 0 when the attempt has no person */
-	bool in_unit;          /* the attempt's unit lies in the asked subtree */
+	int64_t unit_id;       /* the unit it was made in; 0 when none */
 	bool expired;
 	double score;
 	double max_score;
@@ -28,10 +28,16 @@ struct db_contest_attempt {
 };
 
 /* The completed attempts of quiz_id, of round round_code only when it is
- * not NULL. in_unit is computed against unit_path ("/1/4/"; NULL or "":
- * every attempt is in). New array in *out (caller frees), count in *n. */
+ * not NULL. New array in *out (caller frees), count in *n. */
 int db_contest_attempts(struct db *db, int64_t quiz_id, const char *round_code,
-			const char *unit_path, struct db_contest_attempt **out, size_t *n);
+			struct db_contest_attempt **out, size_t *n);
+/* A number that changes whenever a completed attempt of quiz_id is
+ * inserted, changed or deleted (0 before any): equal values mean the same
+ * completed attempts with the same results. */
+int db_contest_version(struct db *db, int64_t quiz_id, int64_t *version);
+/* The ids of the units in the subtree at unit_path ("/1/4/"), ascending.
+ * New array in *ids (caller frees). */
+int db_units_within(struct db *db, const char *unit_path, int64_t **ids, size_t *n);
 
 /* Who an attempt belongs to, for display: the person's name (erased true
  * when the person was erased or is unknown) and the unit the attempt was

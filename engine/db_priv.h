@@ -38,5 +38,6 @@ int db_bind_text_or_null(sqlite3_stmt *st, int idx, const char *s);
 extern const char db_sql_accounts[];
 extern const char db_sql_quizzes[];
 extern const char db_sql_reports[];
+extern const char db_sql_contests[];
 
 #endif

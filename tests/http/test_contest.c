@@ -571,6 +571,23 @@ static void quizadm_exports_a_bank_as_gift_that_imports_back(void **state)
 	free(out);
 }
 
+static void leaderboard_follows_a_new_attempt_at_once(void **state)
+{
+	(void)state;
+	/* Read first, so that the board is kept in quizd's memory. */
+	json_decref(leaderboard(contest_id, "", tokens[1], 200));
+	/* p3 gets everything right and predicts 4: F becomes 4, so p3 (exact)
+	 * overtakes p2 (|5-4| = 1) and p1 (|2-4| = 2). */
+	take_attempt(3, (const bool[3]){true, true, true}, 4);
+	json_t *b = leaderboard(contest_id, "", tokens[1], 200);
+	assert_int_equal(json_integer_value(json_object_get(b, "total")), 5);
+	assert_string_equal(entry_name(b, 0), "Lê Văn Ba");
+	assert_string_equal(entry_name(b, 1), "Trần Thị Hai");
+	assert_string_equal(entry_name(b, 2), "Nguyễn Văn Một");
+	assert_string_equal(entry_name(b, 3), "Hoàng Văn Năm");
+	json_decref(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -586,6 +603,8 @@ int main(void)
 		cmocka_unit_test(quizadm_reports_question_statistics_as_csv),
 		cmocka_unit_test(bank_upload_in_gift_reports_skipped_and_errors_with_lines),
 		cmocka_unit_test(quizadm_exports_a_bank_as_gift_that_imports_back),
+		/* Last: it adds an attempt. */
+		cmocka_unit_test(leaderboard_follows_a_new_attempt_at_once),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -251,12 +251,6 @@ static void contest_empty_input_gives_no_entries(void **state)
 	assert_int_equal(full, 0);
 }
 
-static bool odd_person(const struct contest_entry *e, void *ctx)
-{
-	const struct contest_attempt *a = ctx;
-	return a[e->attempt_index].participant_id % 2 == 1;
-}
-
 static void contest_unit_rank_ranks_members_among_themselves(void **state)
 {
 	(void)state;
@@ -266,19 +260,39 @@ static void contest_unit_rank_ranks_members_among_themselves(void **state)
 	struct contest_entry *e = NULL;
 	size_t n = contest_leaderboard(a, 5, &plain_rules, &e, NULL);
 	assert_int_equal(n, 5);
-	size_t m = contest_rank_within(a, e, n, odd_person, a);
-	assert_int_equal(m, 3);
-	/* Order: 2 (10), 1 and 3 (9, tied), 4 (8), 5 (7). */
-	assert_int_equal(e[0].unit_rank, 0);
+	/* Order: 2 (10), 1 and 3 (9, tied), 4 (8), 5 (7); odd people are members. */
+	int64_t ranks[5], unit_ranks[5];
+	bool member[5];
+	for (size_t i = 0; i < n; i++) {
+		ranks[i] = e[i].rank;
+		member[i] = who(a, e, i) % 2 == 1;
+	}
+	assert_int_equal(contest_rank_within(ranks, member, n, unit_ranks), 3);
+	assert_int_equal(unit_ranks[0], 0);
 	assert_int_equal(e[1].rank, 2);
-	assert_int_equal(e[1].unit_rank, 1);
+	assert_int_equal(unit_ranks[1], 1);
 	assert_int_equal(e[2].rank, 2);
-	assert_int_equal(e[2].unit_rank, 1);
-	assert_int_equal(e[3].unit_rank, 0);
+	assert_int_equal(unit_ranks[2], 1);
+	assert_int_equal(unit_ranks[3], 0);
 	assert_int_equal(who(a, e, 4), 5);
 	assert_int_equal(e[4].rank, 5);
-	assert_int_equal(e[4].unit_rank, 3);
+	assert_int_equal(unit_ranks[4], 3);
 	free(e);
+}
+
+static void contest_unit_rank_of_tie_split_by_non_member_stays_shared(void **state)
+{
+	(void)state;
+	/* Overall 1, 2, 2, 2, 5: members at positions 0, 1 and 3. */
+	const int64_t ranks[] = {1, 2, 2, 2, 5};
+	const bool member[] = {true, true, false, true, true};
+	int64_t unit_ranks[5];
+	assert_int_equal(contest_rank_within(ranks, member, 5, unit_ranks), 4);
+	assert_int_equal(unit_ranks[0], 1);
+	assert_int_equal(unit_ranks[1], 2);
+	assert_int_equal(unit_ranks[2], 0);
+	assert_int_equal(unit_ranks[3], 2);
+	assert_int_equal(unit_ranks[4], 4);
 }
 
 int main(void)
@@ -298,6 +312,7 @@ int main(void)
 		cmocka_unit_test(contest_cutoff_hides_attempts_submitted_after_freeze),
 		cmocka_unit_test(contest_empty_input_gives_no_entries),
 		cmocka_unit_test(contest_unit_rank_ranks_members_among_themselves),
+		cmocka_unit_test(contest_unit_rank_of_tie_split_by_non_member_stays_shared),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

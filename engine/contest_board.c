@@ -1,0 +1,164 @@
+/* contest_board.c - ranked leaderboards kept per process (see
+ * contest_board.h). */
+#include "contest_board.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "contest.h"
+#include "db_account.h"
+#include "db_contest.h"
+#include "util.h"
+
+struct contest_board {
+	atomic_int refs;
+	/* The key and the storage version it was ranked from. */
+	int64_t quiz_id;
+	char round[DB_CODE_MAX]; /* "" for all rounds */
+	bool use_prediction;
+	bool has_cutoff;
+	int64_t cutoff_ms;
+	int64_t version;
+	uint64_t last_used;
+	struct contest_board_line *lines;
+	size_t n;
+};
+
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct contest_board *cache[CONTEST_BOARD_SLOTS];
+static uint64_t cache_clock;
+
+void contest_board_release(struct contest_board *b)
+{
+	if (b && atomic_fetch_sub(&b->refs, 1) == 1) {
+		free(b->lines);
+		free(b);
+	}
+}
+
+const struct contest_board_line *contest_board_lines(const struct contest_board *b, size_t *n)
+{
+	*n = b->n;
+	return b->lines;
+}
+
+static bool same_key(const struct contest_board *b, const struct contest_board_key *k)
+{
+	return b->quiz_id == k->quiz_id && strcmp(b->round, k->round ? k->round : "") == 0 &&
+	       b->use_prediction == k->use_prediction && b->has_cutoff == k->has_cutoff &&
+	       (!k->has_cutoff || b->cutoff_ms == k->cutoff_ms);
+}
+
+/* Ranks the stored attempts into a new board (one reference), or NULL. */
+static struct contest_board *board_build(struct db *db, const struct contest_board_key *k,
+					 int64_t version)
+{
+	struct db_contest_attempt *rows = NULL;
+	struct contest_attempt *attempts = NULL;
+	struct contest_entry *entries = NULL;
+	size_t nrows = 0;
+	if (db_contest_attempts(db, k->quiz_id, k->round, &rows, &nrows) < 0)
+		return NULL;
+	attempts = xcalloc(nrows ? nrows : 1, sizeof *attempts);
+	for (size_t i = 0; i < nrows; i++) {
+		struct contest_attempt *a = &attempts[i];
+		/* An attempt without a person stands alone, as in the reports. */
+		a->participant_id = rows[i].user_id ? rows[i].user_id : -rows[i].attempt_id;
+		a->expired = rows[i].expired;
+		a->score = rows[i].score;
+		a->max_score = rows[i].max_score;
+		a->correct_count = rows[i].correct_count;
+		a->has_prediction = rows[i].has_prediction;
+		a->prediction = rows[i].prediction;
+		a->started_at = rows[i].started_at;
+		a->deadline = rows[i].deadline;
+		a->finished_at = rows[i].finished_at;
+		a->duration_ms = rows[i].duration_ms;
+	}
+	struct contest_rules rules = {k->use_prediction, k->has_cutoff, k->cutoff_ms};
+	size_t n = contest_leaderboard(attempts, nrows, &rules, &entries, NULL);
+	struct contest_board *b = xcalloc(1, sizeof *b);
+	atomic_init(&b->refs, 1);
+	b->quiz_id = k->quiz_id;
+	util_strlcpy(b->round, k->round ? k->round : "", sizeof b->round);
+	b->use_prediction = k->use_prediction;
+	b->has_cutoff = k->has_cutoff;
+	b->cutoff_ms = k->cutoff_ms;
+	b->version = version;
+	b->lines = xcalloc(n ? n : 1, sizeof *b->lines);
+	b->n = n;
+	for (size_t i = 0; i < n; i++) {
+		const struct db_contest_attempt *r = &rows[entries[i].attempt_index];
+		struct contest_board_line *l = &b->lines[i];
+		l->attempt_id = r->attempt_id;
+		l->unit_id = r->unit_id;
+		l->rank = entries[i].rank;
+		l->score = r->score;
+		l->correct_count = r->correct_count;
+		l->has_prediction = r->has_prediction;
+		l->prediction = r->prediction;
+		l->duration_ms = entries[i].duration_ms;
+		l->submitted_at = entries[i].submitted_at;
+	}
+	free(entries);
+	free(attempts);
+	free(rows);
+	return b;
+}
+
+struct contest_board *contest_board_get(struct db *db, const struct contest_board_key *key)
+{
+	int64_t version = 0;
+	struct contest_board *b = NULL;
+	if (db_contest_version(db, key->quiz_id, &version) < 0)
+		return NULL;
+	pthread_mutex_lock(&cache_lock);
+	for (size_t i = 0; i < CONTEST_BOARD_SLOTS; i++) {
+		struct contest_board *c = cache[i];
+		if (c && same_key(c, key) && c->version == version) {
+			c->last_used = ++cache_clock;
+			atomic_fetch_add(&c->refs, 1);
+			b = c;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&cache_lock);
+	if (b)
+		return b;
+
+	/* Ranked outside the lock: two requests may rank the same board at
+	 * once, and the later one replaces the earlier in the cache. */
+	b = board_build(db, key, version);
+	if (!b)
+		return NULL;
+	pthread_mutex_lock(&cache_lock);
+	size_t slot = 0;
+	for (size_t i = 0; i < CONTEST_BOARD_SLOTS; i++) {
+		if (cache[i] && same_key(cache[i], key)) {
+			slot = i;
+			break;
+		}
+		if (!cache[i] || (cache[slot] && cache[i]->last_used < cache[slot]->last_used))
+			slot = i;
+	}
+	struct contest_board *old = cache[slot];
+	b->last_used = ++cache_clock;
+	atomic_fetch_add(&b->refs, 1); /* the cache's reference */
+	cache[slot] = b;
+	pthread_mutex_unlock(&cache_lock);
+	contest_board_release(old);
+	return b;
+}
+
+void contest_board_flush(void)
+{
+	struct contest_board *old[CONTEST_BOARD_SLOTS];
+	pthread_mutex_lock(&cache_lock);
+	memcpy(old, cache, sizeof old);
+	memset(cache, 0, sizeof cache);
+	pthread_mutex_unlock(&cache_lock);
+	for (size_t i = 0; i < CONTEST_BOARD_SLOTS; i++)
+		contest_board_release(old[i]);
+}

@@ -1,0 +1,56 @@
+/* contest_board.h - the leaderboards quizd serves: ranked by contest.h from
+ * the completed attempts in storage, and kept in memory per process. A kept
+ * board is used only while storage's counter of changes to the quiz's
+ * completed attempts (db_contest_version, kept by triggers) is what it was
+ * when the board was ranked, so a board is never stale and instances need
+ * not share anything. Names and units are not part of a board. At most
+ * CONTEST_BOARD_SLOTS boards are kept (least recently used goes first).
+ *
+ * A board is immutable and reference-counted: readers use it without locks.
+ * Thread-safe. */
+#ifndef QUIZ_CONTEST_BOARD_H
+#define QUIZ_CONTEST_BOARD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct db;
+
+#define CONTEST_BOARD_SLOTS 8
+
+/* One participant's line, best first. */
+struct contest_board_line {
+	int64_t attempt_id;    /* the best attempt */
+	int64_t unit_id;       /* the unit it was made in; 0 when none */
+	int64_t rank;          /* shared by equal lines */
+	double score;
+	int correct_count;
+	bool has_prediction;
+	int64_t prediction;
+	int64_t duration_ms;   /* effective (expired: deadline - start) */
+	int64_t submitted_at;  /* effective (expired: the deadline) */
+};
+
+struct contest_board;
+
+/* Which board. round: a round code or NULL for all rounds. */
+struct contest_board_key {
+	int64_t quiz_id;
+	const char *round;
+	bool use_prediction;
+	bool has_cutoff;       /* frozen: only attempts submitted before cutoff_ms */
+	int64_t cutoff_ms;
+};
+
+/* The board for key: a new reference (release it), or NULL on a storage
+ * error (message in db_errmsg). */
+struct contest_board *contest_board_get(struct db *db, const struct contest_board_key *key);
+/* Drops a reference; accepts NULL. */
+void contest_board_release(struct contest_board *b);
+/* The lines (borrowed while the reference is held) and their number. */
+const struct contest_board_line *contest_board_lines(const struct contest_board *b, size_t *n);
+/* Empties the process's cache (tests, shutdown). */
+void contest_board_flush(void);
+
+#endif
