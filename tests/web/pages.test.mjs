@@ -263,6 +263,9 @@ test('the participation report shows what the API answers, with CSV and XLSX lin
       assert.equal(bytes.subarray(0, 2).toString('latin1'), 'PK', 'the XLSX is a zip file');
       await page.locator('#report').scrollIntoViewIfNeeded();
       await screenshot(page, 'report-360.png');
+      await page.setViewportSize({ width: 1280, height: 800 });
+      await page.locator('#report').scrollIntoViewIfNeeded();
+      await screenshot(page, 'report-1280.png');
     } else {
       await page.locator('#rep-notice.notice-error').waitFor();
       console.log(`# GET /api/v1/reports/participation answered ${api.status}; the page showed the error`);

@@ -40,6 +40,13 @@ trap cleanup EXIT INT TERM
 
 # The demo as `make run` makes it: with the shipped banks (and the demo
 # quizzes over them, where quizadm makes some).
+# Private copies: a `make` in the same tree while the tests run rewrites
+# build/quizd in place, which can bring down a quizd running from it.
+cp "$QUIZD" "$TMP/quizd"
+cp "$QUIZADM" "$TMP/quizadm"
+QUIZD="$TMP/quizd"
+QUIZADM="$TMP/quizadm"
+
 DB="$TMP/web.db"
 BANKS=question-banks/vi
 if [ -d "$BANKS" ] && "$QUIZADM" --db "$DB" demo --banks "$BANKS" >"$TMP/demo.log" 2>&1; then
@@ -70,6 +77,10 @@ mkdir -p build/screenshots
 status=0
 BASE_URL="http://127.0.0.1:$PORT" CHROMIUM="$CHROMIUM" SCREENSHOTS="$ROOT/build/screenshots" \
 	node --test --test-concurrency=1 --test-reporter=spec tests/web/*.test.mjs || status=$?
+if ! kill -0 "$QUIZD_PID" 2>/dev/null; then
+	echo "run.sh: quizd exited while the tests ran" >&2
+	[ "$status" -ne 0 ] || status=1
+fi
 if [ "$status" -ne 0 ]; then
 	echo "run.sh: quizd log (last 40 lines):" >&2
 	tail -n 40 "$TMP/quizd.log" >&2

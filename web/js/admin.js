@@ -152,14 +152,15 @@ function reportTable(rows) {
       el('th', { text: t('admin.rep.col.unit') }), el('th', { text: t('admin.rep.col.audience') }),
       REPORT_COLUMNS.map(([, key]) => el('th', { class: 'num', text: t(key) })))),
     el('tbody', {}, rows.map((r) => el('tr', {},
-      el('td', {}, el('span', { text: r.unit_name || r.unit_code }), el('br'), el('span', { class: 'muted small', text: r.unit_code })),
-      el('td', { text: t(`audience.${r.audience}`) }),
-      REPORT_COLUMNS.map(([field, , digits]) => {
-        const cell = el('td', { class: 'num', text: formatNumber(r[field], digits) });
+      el('td', { class: 'unit-cell', dataset: { label: t('admin.rep.col.unit') } },
+        el('strong', { text: r.unit_name || r.unit_code }), el('br'), el('span', { class: 'muted small', text: r.unit_code })),
+      el('td', { dataset: { label: t('admin.rep.col.audience') }, text: t(`audience.${r.audience}`) }),
+      REPORT_COLUMNS.map(([field, key, digits]) => {
+        const value = el('span', { text: formatNumber(r[field], digits) });
         if (field === 'headcount' && r.headcount_source) {
-          cell.append(el('br'), el('span', { class: 'muted small', text: t(`admin.rep.source.${r.headcount_source}`) }));
+          value.append(el('span', { class: 'muted small block', text: t(`admin.rep.source.${r.headcount_source}`) }));
         }
-        return cell;
+        return el('td', { class: 'num', dataset: { label: t(key) } }, value);
       })))));
 }
 
