@@ -1338,6 +1338,16 @@ static void xml_parse(struct conv *c, const char *text, size_t len)
 			  first.line ? first.message : "the file is not well-formed XML");
 		goto out;
 	}
+	/* Moodle never writes a DOCTYPE; refusing one rules out entity tricks. */
+	if (doc->intSubset || doc->extSubset) {
+		/* libxml2 keeps no line for a DTD: find it in the text. */
+		const char *at = memmem(text, len, "<!DOCTYPE", 9);
+		int line = 1;
+		for (const char *p = text; at && p < at; p++)
+			line += *p == '\n';
+		issue_add(&c->out->errors, line, "a <!DOCTYPE> is not accepted in a Moodle XML bank");
+		goto out;
+	}
 	xmlNode *root = xmlDocGetRootElement(doc);
 	if (!root || xmlStrcmp(root->name, (const xmlChar *)"quiz")) {
 		issue_add(&c->out->errors, root ? (int)xmlGetLineNo(root) : 1,

@@ -380,6 +380,20 @@ static void moodle_xml_malformed_names_its_line(void **state)
 	bank_conversion_cleanup(&c);
 }
 
+static void moodle_xml_with_doctype_is_refused(void **state)
+{
+	(void)state;
+	struct bank_conversion c;
+	const char *text = "<?xml version=\"1.0\"?>\n<!DOCTYPE quiz [<!ENTITY a \"aaaa\">]>\n"
+			   "<quiz><question type=\"shortanswer\"><questiontext><text>&a;</text>"
+			   "</questiontext><answer fraction=\"100\"><text>x</text></answer></question></quiz>\n";
+	assert_int_equal(convert(BANK_FORMAT_MOODLE_XML, text, &opts, &c), -1);
+	assert_int_equal(c.errors.n, 1);
+	assert_non_null(strstr(c.errors.items[0].message, "DOCTYPE"));
+	assert_int_equal(c.errors.items[0].line, 2);
+	bank_conversion_cleanup(&c);
+}
+
 static void moodle_xml_single_without_right_answer_names_its_line(void **state)
 {
 	(void)state;
@@ -619,6 +633,7 @@ int main(void)
 		cmocka_unit_test(aiken_options_out_of_order_and_missing_answer_are_errors),
 		cmocka_unit_test(moodle_xml_imports_supported_types_with_lines),
 		cmocka_unit_test(moodle_xml_malformed_names_its_line),
+		cmocka_unit_test(moodle_xml_with_doctype_is_refused),
 		cmocka_unit_test(moodle_xml_single_without_right_answer_names_its_line),
 		cmocka_unit_test(gift_round_trip_native_to_gift_to_native_is_equal),
 		cmocka_unit_test(gift_export_escapes_special_characters),
