@@ -13,37 +13,57 @@
  * clock_vn_year() computes the same in C and the tests hold both to it. */
 #define VN_YEAR(ms) "CAST(strftime('%Y', ((" ms ") + 25200000) / 1000, 'unixepoch') AS INTEGER)"
 #define DONE(a) "(" a ".state IN ('submitted','expired') AND " a ".finished_at IS NOT NULL)"
-#define KEY(a)                                                                              \
+#define PASSED(a) "(COALESCE(" a ".passed, 0) <> 0)"
+#define PERSON_KEY(a)                                                                       \
 	VN_YEAR(a ".finished_at") ", COALESCE(" a ".audience, ''), COALESCE(" a ".user_id, -" a \
-				  ".id), COALESCE(" a ".unit_id, 0), " a ".quiz_id"
-#define KEY_MATCH(a)                                                                        \
-	"year = " VN_YEAR(a ".finished_at") " AND audience = COALESCE(" a ".audience, '')"  \
-					    " AND user_key = COALESCE(" a ".user_id, -" a   \
-					    ".id) AND unit_id = COALESCE(" a ".unit_id, 0)" \
-					    " AND quiz_id = " a ".quiz_id"
-#define TOPICS_OF(a)                                                         \
+				  ".id), COALESCE(" a ".unit_id, 0)"
+#define PERSON_MATCH(a)                                                                    \
+	"year = " VN_YEAR(a ".finished_at") " AND audience = COALESCE(" a ".audience, '')" \
+					    " AND user_key = COALESCE(" a ".user_id, -" a  \
+					    ".id) AND unit_id = COALESCE(" a ".unit_id, 0)"
+#define TOPICS_OF(a)                                                                 \
 	"SELECT DISTINCT qt.topic FROM attempt_questions aq JOIN question_topics qt" \
 	" ON qt.question_id = aq.question_id WHERE aq.attempt_id = " a ".id"
-#define ADD(a)                                                                                 \
-	"INSERT INTO report_reach (year, audience, user_key, unit_id, quiz_id, attempts,"       \
-	" passed_attempts) SELECT " KEY(a) ", 1, COALESCE(" a ".passed, 0) <> 0 WHERE " DONE(a) \
-	" ON CONFLICT (year, audience, user_key, unit_id, quiz_id) DO UPDATE SET"               \
+/* An attempt's contribution: one attempt (passed or not) to its person's
+ * rows for the year, per quiz, and per topic its questions covered. */
+#define ADD(a)                                                                                \
+	"INSERT INTO report_person (year, audience, user_key, unit_id, attempts, passed_attempts)" \
+	" SELECT " PERSON_KEY(a) ", 1, " PASSED(a) " WHERE " DONE(a)                            \
+	" ON CONFLICT (year, audience, user_key, unit_id) DO UPDATE SET"                         \
 	" attempts = attempts + 1, passed_attempts = passed_attempts + excluded.passed_attempts;" \
-	"INSERT INTO report_reach_topic (year, topic, audience, user_key, unit_id, quiz_id,"    \
+	"INSERT INTO report_reach (year, audience, user_key, unit_id, quiz_id, attempts,"        \
+	" passed_attempts) SELECT " PERSON_KEY(a) ", " a ".quiz_id, 1, " PASSED(a)              \
+	" WHERE " DONE(a) " ON CONFLICT (year, audience, user_key, unit_id, quiz_id) DO UPDATE"  \
+	" SET attempts = attempts + 1, passed_attempts = passed_attempts + excluded.passed_attempts;" \
+	"INSERT INTO report_reach_topic (year, topic, audience, user_key, unit_id, quiz_id,"     \
 	" attempts) SELECT " VN_YEAR(a ".finished_at") ", t.topic, COALESCE(" a ".audience, ''),"  \
 	" COALESCE(" a ".user_id, -" a ".id), COALESCE(" a ".unit_id, 0), " a ".quiz_id, 1"      \
 	" FROM (" TOPICS_OF(a) ") t WHERE " DONE(a)                                              \
 	" ON CONFLICT (year, topic, audience, user_key, unit_id, quiz_id) DO UPDATE SET"         \
 	" attempts = attempts + 1;"
-#define REMOVE(a)                                                                             \
-	"UPDATE report_reach SET attempts = attempts - 1, passed_attempts = passed_attempts -" \
-	" (COALESCE(" a ".passed, 0) <> 0) WHERE " DONE(a) " AND " KEY_MATCH(a) ";"            \
-	"DELETE FROM report_reach WHERE " DONE(a) " AND " KEY_MATCH(a) " AND attempts <= 0;"   \
-	"UPDATE report_reach_topic SET attempts = attempts - 1 WHERE " DONE(a) " AND "         \
-	KEY_MATCH(a) " AND topic IN (" TOPICS_OF(a) ");"                                       \
-	"DELETE FROM report_reach_topic WHERE " DONE(a) " AND " KEY_MATCH(a)                    \
-	" AND topic IN (" TOPICS_OF(a) ") AND attempts <= 0;"
+#define REMOVE(a)                                                                              \
+	"UPDATE report_person SET attempts = attempts - 1, passed_attempts = passed_attempts - " \
+	PASSED(a) " WHERE " DONE(a) " AND " PERSON_MATCH(a) ";"                                  \
+	"DELETE FROM report_person WHERE " DONE(a) " AND " PERSON_MATCH(a) " AND attempts <= 0;" \
+	"UPDATE report_reach SET attempts = attempts - 1, passed_attempts = passed_attempts - "  \
+	PASSED(a) " WHERE " DONE(a) " AND " PERSON_MATCH(a) " AND quiz_id = " a ".quiz_id;"      \
+	"DELETE FROM report_reach WHERE " DONE(a) " AND " PERSON_MATCH(a) " AND quiz_id = " a     \
+	".quiz_id AND attempts <= 0;"                                                            \
+	"UPDATE report_reach_topic SET attempts = attempts - 1 WHERE " DONE(a) " AND "          \
+	PERSON_MATCH(a) " AND quiz_id = " a ".quiz_id AND topic IN (" TOPICS_OF(a) ");"          \
+	"DELETE FROM report_reach_topic WHERE " DONE(a) " AND " PERSON_MATCH(a)                  \
+	" AND quiz_id = " a ".quiz_id AND topic IN (" TOPICS_OF(a) ") AND attempts <= 0;"
+#define ROSTERED(a)                                                                   \
+	"(" a ".role = 'participant' AND " a ".erased_at IS NULL AND " a ".unit_id IS NOT" \
+	" NULL AND " a ".audience IS NOT NULL)"
 
+/* Three levels, each kept by triggers inside the writer's transaction:
+ * attempts -> per-person rows (report_person: year, audience, person, unit;
+ * report_reach: and quiz; report_reach_topic: and topic) -> per-unit
+ * counters (report_unit, report_unit_quiz, report_unit_topic), which a
+ * report reads in a few thousand rows. A person with rows in two units of
+ * the same year and audience (they moved) is listed in report_multi, so a
+ * report can count them once where those units' subtrees meet. */
 const char db_sql_reports[] =
 	"CREATE TABLE plans ("
 	"  id INTEGER PRIMARY KEY,"
@@ -61,32 +81,125 @@ const char db_sql_reports[] =
 	"  canonical TEXT NOT NULL,"
 	"  issued_at INTEGER NOT NULL) WITHOUT ROWID;"
 	"CREATE INDEX certificates_user ON certificates(user_id);"
+	/* user_key: users.id, or -attempts.id for an attempt without a person;
+	 * unit_id 0: the attempt had no unit. */
+	"CREATE TABLE report_person ("
+	"  year INTEGER NOT NULL, audience TEXT NOT NULL, user_key INTEGER NOT NULL,"
+	"  unit_id INTEGER NOT NULL, attempts INTEGER NOT NULL, passed_attempts INTEGER NOT NULL,"
+	"  PRIMARY KEY (year, audience, user_key, unit_id)) WITHOUT ROWID;"
 	"CREATE TABLE report_reach ("
-	"  year INTEGER NOT NULL,"
-	"  audience TEXT NOT NULL,"
-	"  user_key INTEGER NOT NULL," /* users.id, or -attempts.id without a person */
-	"  unit_id INTEGER NOT NULL,"  /* 0 when the attempt had no unit */
-	"  quiz_id INTEGER NOT NULL,"
-	"  attempts INTEGER NOT NULL,"
+	"  year INTEGER NOT NULL, audience TEXT NOT NULL, user_key INTEGER NOT NULL,"
+	"  unit_id INTEGER NOT NULL, quiz_id INTEGER NOT NULL, attempts INTEGER NOT NULL,"
 	"  passed_attempts INTEGER NOT NULL,"
 	"  PRIMARY KEY (year, audience, user_key, unit_id, quiz_id)) WITHOUT ROWID;"
 	"CREATE TABLE report_reach_topic ("
-	"  year INTEGER NOT NULL,"
-	"  topic TEXT NOT NULL,"
-	"  audience TEXT NOT NULL,"
-	"  user_key INTEGER NOT NULL,"
-	"  unit_id INTEGER NOT NULL,"
-	"  quiz_id INTEGER NOT NULL,"
+	"  year INTEGER NOT NULL, topic TEXT NOT NULL, audience TEXT NOT NULL,"
+	"  user_key INTEGER NOT NULL, unit_id INTEGER NOT NULL, quiz_id INTEGER NOT NULL,"
 	"  attempts INTEGER NOT NULL,"
 	"  PRIMARY KEY (year, topic, audience, user_key, unit_id, quiz_id)) WITHOUT ROWID;"
-	"CREATE INDEX users_roster ON users(unit_id, audience, role, erased_at);"
+	"CREATE TABLE report_multi ("
+	"  year INTEGER NOT NULL, audience TEXT NOT NULL, user_key INTEGER NOT NULL,"
+	"  PRIMARY KEY (year, audience, user_key)) WITHOUT ROWID;"
+	"CREATE TABLE report_unit ("
+	"  year INTEGER NOT NULL, unit_id INTEGER NOT NULL, audience TEXT NOT NULL,"
+	"  participants INTEGER NOT NULL, passed INTEGER NOT NULL, attempts INTEGER NOT NULL,"
+	"  PRIMARY KEY (year, unit_id, audience)) WITHOUT ROWID;"
+	"CREATE TABLE report_unit_quiz ("
+	"  year INTEGER NOT NULL, audience TEXT NOT NULL, unit_id INTEGER NOT NULL,"
+	"  quiz_id INTEGER NOT NULL, participants INTEGER NOT NULL,"
+	"  PRIMARY KEY (year, audience, unit_id, quiz_id)) WITHOUT ROWID;"
+	"CREATE TABLE report_unit_topic ("
+	"  year INTEGER NOT NULL, topic TEXT NOT NULL, audience TEXT NOT NULL,"
+	"  unit_id INTEGER NOT NULL, quiz_id INTEGER NOT NULL, participants INTEGER NOT NULL,"
+	"  PRIMARY KEY (year, topic, audience, unit_id, quiz_id)) WITHOUT ROWID;"
+	"CREATE TABLE report_roster ("
+	"  unit_id INTEGER NOT NULL, audience TEXT NOT NULL, count INTEGER NOT NULL,"
+	"  PRIMARY KEY (unit_id, audience)) WITHOUT ROWID;"
+	/* per-person rows -> per-unit counters */
+	"CREATE TRIGGER report_person_insert AFTER INSERT ON report_person BEGIN"
+	" INSERT INTO report_unit (year, unit_id, audience, participants, passed, attempts)"
+	" VALUES (NEW.year, NEW.unit_id, NEW.audience, 1, NEW.passed_attempts > 0, NEW.attempts)"
+	" ON CONFLICT (year, unit_id, audience) DO UPDATE SET participants = participants + 1,"
+	" passed = passed + excluded.passed, attempts = attempts + excluded.attempts;"
+	" INSERT OR IGNORE INTO report_multi (year, audience, user_key)"
+	" SELECT NEW.year, NEW.audience, NEW.user_key WHERE EXISTS (SELECT 1 FROM report_person"
+	" WHERE year = NEW.year AND audience = NEW.audience AND user_key = NEW.user_key"
+	" AND unit_id <> NEW.unit_id);"
+	" END;"
+	"CREATE TRIGGER report_person_update AFTER UPDATE ON report_person BEGIN"
+	" UPDATE report_unit SET passed = passed + (NEW.passed_attempts > 0)"
+	" - (OLD.passed_attempts > 0), attempts = attempts + NEW.attempts - OLD.attempts"
+	" WHERE year = NEW.year AND unit_id = NEW.unit_id AND audience = NEW.audience;"
+	" END;"
+	"CREATE TRIGGER report_person_delete AFTER DELETE ON report_person BEGIN"
+	" UPDATE report_unit SET participants = participants - 1,"
+	" passed = passed - (OLD.passed_attempts > 0), attempts = attempts - OLD.attempts"
+	" WHERE year = OLD.year AND unit_id = OLD.unit_id AND audience = OLD.audience;"
+	" DELETE FROM report_multi WHERE year = OLD.year AND audience = OLD.audience"
+	" AND user_key = OLD.user_key AND (SELECT count(*) FROM report_person"
+	" WHERE year = OLD.year AND audience = OLD.audience AND user_key = OLD.user_key) < 2;"
+	" END;"
+	"CREATE TRIGGER report_reach_insert AFTER INSERT ON report_reach BEGIN"
+	" INSERT INTO report_unit_quiz (year, audience, unit_id, quiz_id, participants)"
+	" VALUES (NEW.year, NEW.audience, NEW.unit_id, NEW.quiz_id, 1)"
+	" ON CONFLICT (year, audience, unit_id, quiz_id) DO UPDATE SET"
+	" participants = participants + 1;"
+	" END;"
+	"CREATE TRIGGER report_reach_delete AFTER DELETE ON report_reach BEGIN"
+	" UPDATE report_unit_quiz SET participants = participants - 1 WHERE year = OLD.year"
+	" AND audience = OLD.audience AND unit_id = OLD.unit_id AND quiz_id = OLD.quiz_id;"
+	" END;"
+	"CREATE TRIGGER report_reach_topic_insert AFTER INSERT ON report_reach_topic BEGIN"
+	" INSERT INTO report_unit_topic (year, topic, audience, unit_id, quiz_id, participants)"
+	" VALUES (NEW.year, NEW.topic, NEW.audience, NEW.unit_id, NEW.quiz_id, 1)"
+	" ON CONFLICT (year, topic, audience, unit_id, quiz_id) DO UPDATE SET"
+	" participants = participants + 1;"
+	" END;"
+	"CREATE TRIGGER report_reach_topic_delete AFTER DELETE ON report_reach_topic BEGIN"
+	" UPDATE report_unit_topic SET participants = participants - 1 WHERE year = OLD.year"
+	" AND topic = OLD.topic AND audience = OLD.audience AND unit_id = OLD.unit_id"
+	" AND quiz_id = OLD.quiz_id;"
+	" END;"
+	/* attempts -> per-person rows */
 	"CREATE TRIGGER report_attempt_insert AFTER INSERT ON attempts WHEN " DONE("NEW")
 	" BEGIN " ADD("NEW") " END;"
 	"CREATE TRIGGER report_attempt_update AFTER UPDATE OF state, finished_at, passed, user_id,"
 	" unit_id, audience, quiz_id ON attempts WHEN " DONE("OLD") " OR " DONE("NEW")
 	" BEGIN " REMOVE("OLD") ADD("NEW") " END;"
 	"CREATE TRIGGER report_attempt_delete BEFORE DELETE ON attempts WHEN " DONE("OLD")
-	" BEGIN " REMOVE("OLD") " END;";
+	" BEGIN " REMOVE("OLD") " END;"
+	/* the roster: live participant accounts per unit and audience */
+	"CREATE TRIGGER report_roster_insert AFTER INSERT ON users WHEN " ROSTERED("NEW") " BEGIN"
+	" INSERT INTO report_roster (unit_id, audience, count) VALUES (NEW.unit_id, NEW.audience, 1)"
+	" ON CONFLICT (unit_id, audience) DO UPDATE SET count = count + 1;"
+	" END;"
+	"CREATE TRIGGER report_roster_update AFTER UPDATE OF role, unit_id, audience, erased_at"
+	" ON users WHEN " ROSTERED("OLD") " OR " ROSTERED("NEW") " BEGIN"
+	" UPDATE report_roster SET count = count - 1 WHERE " ROSTERED("OLD")
+	" AND unit_id = OLD.unit_id AND audience = OLD.audience;"
+	" INSERT INTO report_roster (unit_id, audience, count) SELECT NEW.unit_id, NEW.audience, 1"
+	" WHERE " ROSTERED("NEW") " ON CONFLICT (unit_id, audience) DO UPDATE SET count = count + 1;"
+	" END;"
+	"CREATE TRIGGER report_roster_delete AFTER DELETE ON users WHEN " ROSTERED("OLD") " BEGIN"
+	" UPDATE report_roster SET count = count - 1 WHERE unit_id = OLD.unit_id"
+	" AND audience = OLD.audience;"
+	" END;"
+	/* Databases that already hold people or attempts when this migration
+	 * runs start from them. */
+	"INSERT INTO report_roster (unit_id, audience, count) SELECT unit_id, audience, count(*)"
+	" FROM users s WHERE " ROSTERED("s") " GROUP BY unit_id, audience;"
+	"INSERT INTO report_person (year, audience, user_key, unit_id, attempts, passed_attempts)"
+	" SELECT " PERSON_KEY("a") ", count(*), sum(" PASSED("a") ") FROM attempts a WHERE "
+	DONE("a") " GROUP BY 1, 2, 3, 4;"
+	"INSERT INTO report_reach (year, audience, user_key, unit_id, quiz_id, attempts,"
+	" passed_attempts) SELECT " PERSON_KEY("a") ", a.quiz_id, count(*), sum(" PASSED("a") ")"
+	" FROM attempts a WHERE " DONE("a") " GROUP BY 1, 2, 3, 4, 5;"
+	"INSERT INTO report_reach_topic (year, topic, audience, user_key, unit_id, quiz_id,"
+	" attempts) SELECT " VN_YEAR("a.finished_at") ", qt.topic, COALESCE(a.audience, ''),"
+	" COALESCE(a.user_id, -a.id), COALESCE(a.unit_id, 0), a.quiz_id, count(DISTINCT a.id)"
+	" FROM attempts a JOIN attempt_questions aq ON aq.attempt_id = a.id"
+	" JOIN question_topics qt ON qt.question_id = aq.question_id WHERE " DONE("a")
+	" GROUP BY 1, 2, 3, 4, 5, 6;";
 
 static const char SQL_PLAN_INSTALL[] =
 	"INSERT INTO plans (code, title, definition, builtin, updated_at)"
@@ -105,22 +218,41 @@ static const char SQL_UNITS[] =
 static const char SQL_HEADCOUNTS[] =
 	"SELECT unit_id, audience, count FROM headcounts WHERE year = ?1";
 static const char SQL_ROSTER[] =
-	"SELECT unit_id, audience, count(*) FROM users"
-	" WHERE role = 'participant' AND erased_at IS NULL AND unit_id IS NOT NULL"
-	" AND audience IS NOT NULL GROUP BY unit_id, audience";
-static const char SQL_REACH[] =
-	"SELECT audience, user_key, unit_id, quiz_id, attempts, passed_attempts"
-	" FROM report_reach WHERE year = ?1";
-static const char SQL_REACH_TOPIC[] =
-	"SELECT audience, user_key, unit_id, quiz_id, attempts, 0"
-	" FROM report_reach_topic WHERE year = ?1 AND topic = ?2";
+	"SELECT unit_id, audience, count FROM report_roster WHERE count > 0";
+static const char SQL_UNIT_FIGURES[] =
+	"SELECT unit_id, audience, participants, passed, attempts FROM report_unit"
+	" WHERE year = ?1 AND participants > 0";
+static const char SQL_UNIT_QUIZ[] =
+	"SELECT unit_id, quiz_id, participants FROM report_unit_quiz"
+	" WHERE year = ?1 AND audience = ?2 AND participants > 0";
+static const char SQL_UNIT_TOPIC[] =
+	"SELECT unit_id, quiz_id, participants FROM report_unit_topic"
+	" WHERE year = ?1 AND topic = ?3 AND audience = ?2 AND participants > 0";
+static const char SQL_MULTI_PERSON[] =
+	"SELECT p.audience, p.user_key, p.unit_id, 0, p.attempts, p.passed_attempts"
+	" FROM report_multi m JOIN report_person p ON p.year = m.year AND p.audience = m.audience"
+	" AND p.user_key = m.user_key WHERE m.year = ?1 ORDER BY p.audience, p.user_key";
+static const char SQL_MULTI_REACH[] =
+	"SELECT r.audience, r.user_key, r.unit_id, r.quiz_id, r.attempts, r.passed_attempts"
+	" FROM report_multi m JOIN report_reach r ON r.year = m.year AND r.audience = m.audience"
+	" AND r.user_key = m.user_key WHERE m.year = ?1 AND m.audience = ?2"
+	" ORDER BY r.user_key, r.quiz_id";
+static const char SQL_MULTI_TOPIC[] =
+	"SELECT r.audience, r.user_key, r.unit_id, r.quiz_id, r.attempts, 0"
+	" FROM report_multi m JOIN report_reach_topic r ON r.year = m.year AND r.topic = ?3"
+	" AND r.audience = m.audience AND r.user_key = m.user_key"
+	" WHERE m.year = ?1 AND m.audience = ?2 ORDER BY r.user_key, r.quiz_id";
+static const char SQL_TOPIC_PEOPLE[] =
+	"SELECT audience, user_key, unit_id, quiz_id, attempts, 0 FROM report_reach_topic"
+	" WHERE year = ?1 AND topic = ?3 AND audience = ?2 ORDER BY user_key";
 
 static const char SQL_REF_COUNT[] =
 	"SELECT count(*) FROM attempts WHERE finished_at >= ?1 AND finished_at < ?2";
 static const char SQL_REF_GROUP[] =
 	"SELECT unit_id, audience, count(*) FROM attempts"
 	" WHERE finished_at >= ?1 AND finished_at < ?2 GROUP BY unit_id, audience";
-static const char SQL_REF_SUMMARY[] = "SELECT count(*) FROM report_reach WHERE year = ?3";
+static const char SQL_REF_SUMMARY[] =
+	"SELECT sum(participants) FROM report_unit WHERE year = ?3";
 
 static const char SQL_MANDATORY[] =
 	"SELECT q.id, q.code, q.title, a.audience, COALESCE(s.path, ''), q.opens_at, q.closes_at"
@@ -341,17 +473,87 @@ static void reach_row(sqlite3_stmt *st, void *ctx)
 	c->fn(c->ctx, &r);
 }
 
-int db_report_reach(struct db *db, int year, const char *topic,
-		    void (*fn)(void *ctx, const struct db_reach *row), void *ctx)
+struct figures_ctx {
+	void (*fn)(void *ctx, int64_t unit_id, const char *audience, int64_t participants,
+		   int64_t passed, int64_t attempts);
+	void *ctx;
+};
+
+static void figures_row(sqlite3_stmt *st, void *ctx)
 {
-	sqlite3_stmt *st = db_stmt(db, topic ? SQL_REACH_TOPIC : SQL_REACH);
+	struct figures_ctx *c = ctx;
+	c->fn(c->ctx, sqlite3_column_int64(st, 0), db_col_text(st, 1), sqlite3_column_int64(st, 2),
+	      sqlite3_column_int64(st, 3), sqlite3_column_int64(st, 4));
+}
+
+int db_report_unit_figures(struct db *db, int year,
+			   void (*fn)(void *ctx, int64_t unit_id, const char *audience,
+				      int64_t participants, int64_t passed, int64_t attempts),
+			   void *ctx)
+{
+	sqlite3_stmt *st = db_stmt(db, SQL_UNIT_FIGURES);
 	if (!st)
 		return -1;
 	sqlite3_bind_int(st, 1, year);
+	struct figures_ctx c = {fn, ctx};
+	return each_row(db, st, figures_row, &c, "read unit figures");
+}
+
+struct unit_quiz_ctx {
+	void (*fn)(void *ctx, int64_t unit_id, int64_t quiz_id, int64_t participants);
+	void *ctx;
+};
+
+static void unit_quiz_row(sqlite3_stmt *st, void *ctx)
+{
+	struct unit_quiz_ctx *c = ctx;
+	c->fn(c->ctx, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
+	      sqlite3_column_int64(st, 2));
+}
+
+int db_report_unit_quiz(struct db *db, int year, const char *audience, const char *topic,
+			void (*fn)(void *ctx, int64_t unit_id, int64_t quiz_id,
+				   int64_t participants),
+			void *ctx)
+{
+	sqlite3_stmt *st = db_stmt(db, topic ? SQL_UNIT_TOPIC : SQL_UNIT_QUIZ);
+	if (!st)
+		return -1;
+	sqlite3_bind_int(st, 1, year);
+	sqlite3_bind_text(st, 2, audience, -1, SQLITE_STATIC);
 	if (topic)
-		sqlite3_bind_text(st, 2, topic, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, topic, -1, SQLITE_STATIC);
+	struct unit_quiz_ctx c = {fn, ctx};
+	return each_row(db, st, unit_quiz_row, &c, "read unit quiz figures");
+}
+
+static int reach_query(struct db *db, const char *sql, int year, const char *audience,
+		       const char *topic, void (*fn)(void *ctx, const struct db_reach *row),
+		       void *ctx)
+{
+	sqlite3_stmt *st = db_stmt(db, sql);
+	if (!st)
+		return -1;
+	sqlite3_bind_int(st, 1, year);
+	if (audience)
+		sqlite3_bind_text(st, 2, audience, -1, SQLITE_STATIC);
+	if (topic)
+		sqlite3_bind_text(st, 3, topic, -1, SQLITE_STATIC);
 	struct reach_each_ctx c = {fn, ctx};
-	return each_row(db, st, reach_row, &c, "read participation");
+	return each_row(db, st, reach_row, &c, "read participation rows");
+}
+
+int db_report_multi(struct db *db, int year, const char *audience, const char *topic,
+		    void (*fn)(void *ctx, const struct db_reach *row), void *ctx)
+{
+	const char *sql = !audience ? SQL_MULTI_PERSON : topic ? SQL_MULTI_TOPIC : SQL_MULTI_REACH;
+	return reach_query(db, sql, year, audience, topic, fn, ctx);
+}
+
+int db_report_topic_people(struct db *db, int year, const char *audience, const char *topic,
+			   void (*fn)(void *ctx, const struct db_reach *row), void *ctx)
+{
+	return reach_query(db, SQL_TOPIC_PEOPLE, year, audience, topic, fn, ctx);
 }
 
 int db_report_reference_aggregate(struct db *db, int which, int64_t from_ms, int64_t to_ms,

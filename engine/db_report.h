@@ -2,12 +2,12 @@
  * summary the reports read, and erasure of a person's data. See db.h for
  * the return conventions.
  *
- * The reports never scan `attempts`: triggers of migration 3 keep
- * `report_reach` (one row per year, audience, person, unit and quiz, with the
- * person's completed and passed attempts) and `report_reach_topic` (the
- * same, per topic the person's drawn questions covered) in step with every
- * insert, update and delete of an attempt, inside the writer's transaction.
- * The year is the Asia/Ho_Chi_Minh year of `finished_at`. */
+ * The reports never scan `attempts`: triggers of migration 3 keep per-person
+ * rows (per unit, quiz and topic) and from them per-unit counters in step
+ * with every insert, update and delete of an attempt, inside the writer's
+ * transaction; a report reads the counters (a few thousand rows) and only
+ * the rows of people attached to several units in the year. The year is the
+ * Asia/Ho_Chi_Minh year of `finished_at`. */
 #ifndef QUIZ_DB_REPORT_H
 #define QUIZ_DB_REPORT_H
 
@@ -38,14 +38,30 @@ int db_report_units(struct db *db, void (*fn)(void *ctx, const struct db_unit *u
 int db_report_headcounts(struct db *db, int year,
 			 void (*fn)(void *ctx, int64_t unit_id, const char *audience, int64_t count),
 			 void *ctx);
-/* Live participant accounts per unit and audience (the roster). */
+/* Live participant accounts per unit and audience (the roster, kept by
+ * triggers on users). */
 int db_report_roster(struct db *db,
 		     void (*fn)(void *ctx, int64_t unit_id, const char *audience, int64_t count),
 		     void *ctx);
 
-/* One row of the summary: a person's completed attempts of one quiz in a
- * year while attached to one unit. user_key is the person's id, or minus
- * the attempt id for an attempt without a person. unit_id 0: no unit. */
+/* A year's figures of the people attached directly to each unit (not its
+ * subtree): distinct participants, those who passed, completed attempts. */
+int db_report_unit_figures(struct db *db, int year,
+			   void (*fn)(void *ctx, int64_t unit_id, const char *audience,
+				      int64_t participants, int64_t passed, int64_t attempts),
+			   void *ctx);
+/* Per unit (directly attached) and quiz, the distinct participants of an
+ * audience in a year; with topic, only those whose drawn questions covered
+ * it. */
+int db_report_unit_quiz(struct db *db, int year, const char *audience, const char *topic,
+			void (*fn)(void *ctx, int64_t unit_id, int64_t quiz_id,
+				   int64_t participants),
+			void *ctx);
+
+/* A person's row: completed and passed attempts of one person in a year
+ * while attached to one unit (and of one quiz). user_key is the person's
+ * id, or minus the attempt id for an attempt without a person. unit_id 0:
+ * no unit; quiz_id 0: all quizzes. */
 struct db_reach {
 	const char *audience; /* borrowed for the callback */
 	int64_t user_key;
@@ -54,18 +70,22 @@ struct db_reach {
 	int64_t attempts;
 	int64_t passed_attempts;
 };
-/* The rows of a year, ordered by audience, user_key, unit_id, quiz_id
- * (a person's rows are adjacent). With topic, only rows whose attempts
- * covered that topic (attempts then counts those attempts; passed_attempts
- * is 0). */
-int db_report_reach(struct db *db, int year, const char *topic,
+/* The rows of the people who were attached to more than one unit in the
+ * year (they moved): with audience NULL, one row per person and unit
+ * (ordered by audience, person); else that audience's rows per quiz (and
+ * covering topic, when not NULL), ordered by person and quiz. */
+int db_report_multi(struct db *db, int year, const char *audience, const char *topic,
 		    void (*fn)(void *ctx, const struct db_reach *row), void *ctx);
+/* Every person of audience whose attempts covered topic in the year, per
+ * unit and quiz, ordered by person. */
+int db_report_topic_people(struct db *db, int year, const char *audience, const char *topic,
+			   void (*fn)(void *ctx, const struct db_reach *row), void *ctx);
 
 /* Reference aggregates for the report benchmark, each one SQL statement
  * over the completed-or-not attempts finished in [from_ms, to_ms):
  * which 0: count(*) over the finished_at index range; 1: count(*) grouped
- * by unit and audience; 2: count(*) of the year's summary rows. *result is
- * the total count. Returns 0 or -1. */
+ * by unit and audience; 2: the sum of the year's per-unit participants.
+ * *result is the total. Returns 0 or -1. */
 int db_report_reference_aggregate(struct db *db, int which, int64_t from_ms, int64_t to_ms,
 				  int year, int64_t *result);
 

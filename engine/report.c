@@ -1,11 +1,12 @@
 /* report.c - participation, plan and chasing figures.
  *
- * One pass reads the year's participation summary (report_reach: a row per
- * person, unit and quiz) in person order; the subtree figures are then
- * rolled up in C along each unit's ancestors. Stamping each unit with the
- * current person's sequence number counts a person once per unit however
- * many attempts, units or quizzes they have, and stops the walk up as soon
- * as an ancestor was already counted for them. */
+ * Storage keeps per-unit counters of the people attached directly to each
+ * unit (db_report.h). A subtree's figure is the sum over its units, rolled
+ * up children-first in C; the only people that sum would count twice are
+ * those attached to several units in the year (they moved), and their few
+ * rows are read to take the excess off wherever two of their units' paths
+ * to the root meet. So a person counts once per unit subtree however many
+ * attempts, quizzes or units they have. */
 #include "report.h"
 
 #include <math.h>
@@ -25,21 +26,12 @@
 
 struct unit {
 	int64_t id, parent_id;
-	int parent;     /* index; -1 for the virtual root */
+	int parent; /* index; -1 for the virtual root */
 	int first_child, next_sibling, last_child;
 	char code[65];
 	char name[256];
 	char kind[32];
 	char path[512];
-};
-
-struct reach {
-	int64_t user_key;
-	int64_t quiz_id;
-	int32_t unit; /* index, or -1 when the unit is unknown */
-	int32_t attempts;
-	int32_t passed_attempts;
-	uint8_t aud;
 };
 
 struct year_data {
@@ -52,18 +44,15 @@ struct year_data {
 	size_t map_cap;
 	int naud;
 	char aud[MAX_AUD][32];
-	/* [unit * MAX_AUD + aud] */
+	/* [unit * MAX_AUD + aud]: subtree figures once rolled up */
 	int64_t *declared; /* -1 when none */
 	int64_t *roster_direct, *registered, *headcount, *participants, *passed, *attempts;
 	const char **source;
 	bool *declared_in_subtree;
-	/* the summary rows, in (audience, person) order */
-	struct reach *rows;
-	size_t nrows, cap_rows;
-	char last_aud_text[32];
-	int last_aud;
-	int64_t *stamp, *stamp_pass;
-	int64_t seq;
+	/* scratch for the corrections */
+	int *hits;
+	int *touched;
+	size_t ntouched, cap_touched;
 };
 
 double report_percent(int64_t part, int64_t whole)
@@ -113,6 +102,11 @@ static int aud_index(struct year_data *d, const char *audience)
 	return d->naud++;
 }
 
+static size_t cell(int u, int a)
+{
+	return (size_t)u * MAX_AUD + (size_t)a;
+}
+
 static void year_data_free(struct year_data *d)
 {
 	if (!d)
@@ -129,9 +123,8 @@ static void year_data_free(struct year_data *d)
 	free(d->attempts);
 	free(d->source);
 	free(d->declared_in_subtree);
-	free(d->rows);
-	free(d->stamp);
-	free(d->stamp_pass);
+	free(d->hits);
+	free(d->touched);
 	free(d);
 }
 
@@ -145,13 +138,13 @@ static void on_unit(void *ctx, const struct db_unit *u)
 	struct unit *x = &d->units[d->nunits];
 	memset(x, 0, sizeof *x);
 	x->id = u->id;
+	x->parent_id = u->parent_id;
 	x->parent = ROOT;
 	x->first_child = x->next_sibling = x->last_child = -1;
 	util_strlcpy(x->code, u->code, sizeof x->code);
 	util_strlcpy(x->name, u->name, sizeof x->name);
 	util_strlcpy(x->kind, u->kind, sizeof x->kind);
 	util_strlcpy(x->path, u->path, sizeof x->path);
-	x->parent_id = u->parent_id;
 	d->nunits++;
 }
 
@@ -173,8 +166,8 @@ static void link_units(struct year_data *d)
 			x->parent = p > 0 ? p : ROOT;
 		}
 		struct unit *p = &d->units[x->parent];
-		/* Units arrive ordered by code within a depth, so appending keeps
-		 * children in code order. */
+		/* Units arrive by depth then code, so appending keeps children in
+		 * code order. */
 		if (p->last_child < 0)
 			p->first_child = i;
 		else
@@ -188,7 +181,7 @@ static void on_headcount(void *ctx, int64_t unit_id, const char *audience, int64
 	struct year_data *d = ctx;
 	int u = map_get(d, unit_id), a = aud_index(d, audience);
 	if (u > 0 && a >= 0)
-		d->declared[u * MAX_AUD + a] = count;
+		d->declared[cell(u, a)] = count;
 }
 
 static void on_roster(void *ctx, int64_t unit_id, const char *audience, int64_t count)
@@ -196,39 +189,30 @@ static void on_roster(void *ctx, int64_t unit_id, const char *audience, int64_t 
 	struct year_data *d = ctx;
 	int u = map_get(d, unit_id), a = aud_index(d, audience);
 	if (u > 0 && a >= 0)
-		d->roster_direct[u * MAX_AUD + a] += count;
+		d->roster_direct[cell(u, a)] += count;
 }
 
-static void on_reach(void *ctx, const struct db_reach *row)
+static void on_figures(void *ctx, int64_t unit_id, const char *audience, int64_t participants,
+		       int64_t passed, int64_t attempts)
 {
 	struct year_data *d = ctx;
-	if (d->last_aud < 0 || strcmp(d->last_aud_text, row->audience) != 0) {
-		util_strlcpy(d->last_aud_text, row->audience, sizeof d->last_aud_text);
-		d->last_aud = aud_index(d, row->audience);
-	}
-	if (d->last_aud < 0)
+	int u = map_get(d, unit_id), a = aud_index(d, audience);
+	if (u <= 0 || a < 0)
 		return;
-	if (d->nrows == d->cap_rows) {
-		d->cap_rows = d->cap_rows ? d->cap_rows * 2 : 4096;
-		d->rows = xrealloc(d->rows, d->cap_rows * sizeof *d->rows);
-	}
-	struct reach *r = &d->rows[d->nrows++];
-	r->user_key = row->user_key;
-	r->quiz_id = row->quiz_id;
-	r->unit = row->unit_id > 0 ? map_get(d, row->unit_id) : -1;
-	r->attempts = (int32_t)row->attempts;
-	r->passed_attempts = (int32_t)row->passed_attempts;
-	r->aud = (uint8_t)d->last_aud;
+	d->participants[cell(u, a)] += participants;
+	d->passed[cell(u, a)] += passed;
+	d->attempts[cell(u, a)] += attempts;
 }
 
-/* Headcounts and registered accounts, children before parents. */
-static void roll_up_headcounts(struct year_data *d)
+/* Children first: headcounts (a declaration replaces the subtree's sum),
+ * registered accounts and the participation sums. */
+static void roll_up(struct year_data *d)
 {
 	int64_t *child_sum = xcalloc((size_t)d->nunits * MAX_AUD, sizeof *child_sum);
 	for (int u = d->nunits - 1; u >= 0; u--) {
 		int p = d->units[u].parent;
 		for (int a = 0; a < d->naud; a++) {
-			size_t i = (size_t)u * MAX_AUD + (size_t)a;
+			size_t i = cell(u, a);
 			d->registered[i] += d->roster_direct[i];
 			bool below = d->declared_in_subtree[i];
 			if (d->declared[i] >= 0) {
@@ -238,54 +222,122 @@ static void roll_up_headcounts(struct year_data *d)
 				d->headcount[i] = d->roster_direct[i] + child_sum[i];
 				d->source[i] = below ? "mixed" : "roster";
 			}
-			if (p >= 0) {
-				size_t pi = (size_t)p * MAX_AUD + (size_t)a;
-				child_sum[pi] += d->headcount[i];
-				d->registered[pi] += d->registered[i];
-				d->declared_in_subtree[pi] |= below || d->declared[i] >= 0;
-			}
+			if (p < 0)
+				continue;
+			size_t pi = cell(p, a);
+			child_sum[pi] += d->headcount[i];
+			d->registered[pi] += d->registered[i];
+			d->declared_in_subtree[pi] |= below || d->declared[i] >= 0;
+			d->participants[pi] += d->participants[i];
+			d->passed[pi] += d->passed[i];
+			d->attempts[pi] += d->attempts[i];
 		}
 	}
 	free(child_sum);
 }
 
-static void roll_up_participation(struct year_data *d)
+/* Counts, for one person's units, how many of them lie under each unit on
+ * their paths to the root: d->hits[x] for every x in d->touched (the caller
+ * resets them to 0). */
+static void hit_paths(struct year_data *d, const int *units, size_t n)
 {
-	size_t i = 0;
-	while (i < d->nrows) {
-		size_t end = i;
-		while (end < d->nrows && d->rows[end].aud == d->rows[i].aud &&
-		       d->rows[end].user_key == d->rows[i].user_key)
-			end++;
-		int64_t seq = ++d->seq;
-		int a = d->rows[i].aud;
-		for (size_t k = i; k < end; k++) {
-			const struct reach *r = &d->rows[k];
-			if (r->unit < 0)
-				continue;
-			for (int x = r->unit; x >= 0; x = d->units[x].parent)
-				d->attempts[(size_t)x * MAX_AUD + (size_t)a] += r->attempts;
-			for (int x = r->unit; x >= 0 && d->stamp[x] != seq; x = d->units[x].parent) {
-				d->stamp[x] = seq;
-				d->participants[(size_t)x * MAX_AUD + (size_t)a]++;
-			}
-			if (r->passed_attempts > 0) {
-				for (int x = r->unit; x >= 0 && d->stamp_pass[x] != seq;
-				     x = d->units[x].parent) {
-					d->stamp_pass[x] = seq;
-					d->passed[(size_t)x * MAX_AUD + (size_t)a]++;
+	d->ntouched = 0;
+	for (size_t k = 0; k < n; k++) {
+		for (int x = units[k]; x >= 0; x = d->units[x].parent) {
+			if (d->hits[x]++ == 0) {
+				if (d->ntouched == d->cap_touched) {
+					d->cap_touched = d->cap_touched ? d->cap_touched * 2 : 64;
+					d->touched = xrealloc(d->touched,
+							      d->cap_touched * sizeof *d->touched);
 				}
+				d->touched[d->ntouched++] = x;
 			}
 		}
-		i = end;
 	}
+}
+
+/* A person's rows, gathered while reading the multi-unit people. */
+struct person_rows {
+	struct year_data *d;
+	char audience[32];
+	int64_t user_key, quiz_id;
+	bool open;
+	int *units, *passed_units;
+	size_t n, npassed, cap;
+	/* what to do with a finished person */
+	void (*flush)(struct person_rows *pr);
+	void *ctx;
+};
+
+static void person_rows_add(struct person_rows *pr, int unit, bool passed)
+{
+	if (pr->n == pr->cap) {
+		pr->cap = pr->cap ? pr->cap * 2 : 8;
+		pr->units = xrealloc(pr->units, pr->cap * sizeof *pr->units);
+		pr->passed_units = xrealloc(pr->passed_units, pr->cap * sizeof *pr->passed_units);
+	}
+	pr->units[pr->n++] = unit;
+	if (passed)
+		pr->passed_units[pr->npassed++] = unit;
+}
+
+static void on_person_row(void *ctx, const struct db_reach *row)
+{
+	struct person_rows *pr = ctx;
+	if (pr->open && (row->user_key != pr->user_key || row->quiz_id != pr->quiz_id ||
+			 strcmp(row->audience, pr->audience) != 0)) {
+		pr->flush(pr);
+		pr->open = false;
+	}
+	if (!pr->open) {
+		util_strlcpy(pr->audience, row->audience, sizeof pr->audience);
+		pr->user_key = row->user_key;
+		pr->quiz_id = row->quiz_id;
+		pr->n = pr->npassed = 0;
+		pr->open = true;
+	}
+	int u = row->unit_id > 0 ? map_get(pr->d, row->unit_id) : -1;
+	if (u > 0)
+		person_rows_add(pr, u, row->passed_attempts > 0);
+}
+
+static void person_rows_cleanup(struct person_rows *pr)
+{
+	if (pr->open)
+		pr->flush(pr);
+	free(pr->units);
+	free(pr->passed_units);
+}
+
+/* Takes off what the sums counted more than once for one person. */
+static void correct_matrix(struct year_data *d, int64_t *matrix, int a, const int *units,
+			   size_t n)
+{
+	if (n < 2)
+		return;
+	hit_paths(d, units, n);
+	for (size_t k = 0; k < d->ntouched; k++) {
+		int x = d->touched[k];
+		if (d->hits[x] > 1)
+			matrix[cell(x, a)] -= d->hits[x] - 1;
+		d->hits[x] = 0;
+	}
+}
+
+static void flush_person_figures(struct person_rows *pr)
+{
+	struct year_data *d = pr->d;
+	int a = aud_index(d, pr->audience);
+	if (a < 0)
+		return;
+	correct_matrix(d, d->participants, a, pr->units, pr->n);
+	correct_matrix(d, d->passed, a, pr->passed_units, pr->npassed);
 }
 
 static struct year_data *year_load(struct db *db, int year, char *err, size_t errlen)
 {
 	struct year_data *d = xcalloc(1, sizeof *d);
 	d->year = year;
-	d->last_aud = -1;
 	for (int i = 0; org_audiences[i]; i++)
 		aud_index(d, org_audiences[i]);
 	d->cap_units = 64;
@@ -295,6 +347,7 @@ static struct year_data *year_load(struct db *db, int year, char *err, size_t er
 	root->parent = -1;
 	root->first_child = root->next_sibling = root->last_child = -1;
 	util_strlcpy(root->path, "/", sizeof root->path);
+	struct person_rows pr = {.d = d, .flush = flush_person_figures};
 	if (db_begin_read(db))
 		goto fail;
 	if (db_report_units(db, on_unit, d))
@@ -312,18 +365,21 @@ static struct year_data *year_load(struct db *db, int year, char *err, size_t er
 	d->attempts = xcalloc(cells, sizeof(int64_t));
 	d->source = xcalloc(cells, sizeof(const char *));
 	d->declared_in_subtree = xcalloc(cells, sizeof(bool));
-	d->stamp = xcalloc((size_t)d->nunits, sizeof(int64_t));
-	d->stamp_pass = xcalloc((size_t)d->nunits, sizeof(int64_t));
+	d->hits = xcalloc((size_t)d->nunits, sizeof *d->hits);
 	if (db_report_headcounts(db, year, on_headcount, d) || db_report_roster(db, on_roster, d) ||
-	    db_report_reach(db, year, NULL, on_reach, d))
+	    db_report_unit_figures(db, year, on_figures, d))
 		goto fail;
+	roll_up(d);
+	if (db_report_multi(db, year, NULL, NULL, on_person_row, &pr))
+		goto fail;
+	person_rows_cleanup(&pr);
 	db_commit(db);
-	roll_up_headcounts(d);
-	roll_up_participation(d);
 	return d;
 fail:
 	snprintf(err, errlen, "%s", db_errmsg(db));
 	db_rollback(db);
+	free(pr.units);
+	free(pr.passed_units);
 	year_data_free(d);
 	return NULL;
 }
@@ -370,7 +426,7 @@ static void add_rows(struct year_data *d, int u, int level, int aud_filter,
 	for (int a = 0; a < d->naud; a++) {
 		if (aud_filter >= 0 && a != aud_filter)
 			continue;
-		size_t i = (size_t)u * MAX_AUD + (size_t)a;
+		size_t i = cell(u, a);
 		if (aud_filter < 0 && !d->headcount[i] && !d->registered[i] && !d->participants[i] &&
 		    !d->attempts[i])
 			continue;
@@ -446,10 +502,9 @@ int report_participation(struct db *db, const struct report_query *q, struct rep
 	return 0;
 }
 
-/* A count per (unit, quiz), each person counted once: open addressing. */
+/* A count per (unit, quiz): open addressing. */
 struct uq_entry {
 	int64_t quiz_id;
-	int64_t last_seq;
 	int64_t count;
 	int32_t unit;
 };
@@ -466,15 +521,15 @@ static size_t uq_hash(int unit, int64_t quiz_id)
 static struct uq_entry *uq_get(struct uq_map *m, int unit, int64_t quiz_id)
 {
 	if ((m->n + 1) * 2 > m->cap) {
-		struct uq_map bigger = {xcalloc(m->cap ? m->cap * 2 : 1024, sizeof(struct uq_entry)),
-					m->cap ? m->cap * 2 : 1024, 0};
+		size_t cap = m->cap ? m->cap * 2 : 1024;
+		struct uq_map bigger = {xcalloc(cap, sizeof(struct uq_entry)), cap, 0};
 		for (size_t i = 0; i < bigger.cap; i++)
 			bigger.e[i].unit = -1;
 		for (size_t i = 0; i < m->cap; i++) {
 			if (m->e[i].unit < 0)
 				continue;
 			struct uq_entry *dst = uq_get(&bigger, m->e[i].unit, m->e[i].quiz_id);
-			*dst = m->e[i];
+			dst->count = m->e[i].count;
 		}
 		free(m->e);
 		*m = bigger;
@@ -484,7 +539,6 @@ static struct uq_entry *uq_get(struct uq_map *m, int unit, int64_t quiz_id)
 		if (m->e[i].unit < 0) {
 			m->e[i].unit = unit;
 			m->e[i].quiz_id = quiz_id;
-			m->e[i].last_seq = 0;
 			m->e[i].count = 0;
 			m->n++;
 			return &m->e[i];
@@ -502,89 +556,96 @@ static bool within(const struct year_data *d, int u, int root)
 	return false;
 }
 
-/* Rows for a topic target: the same summary restricted to attempts whose
- * drawn questions covered the topic. */
-struct topic_rows {
+/* Units metric: per unit of the kind and quiz, the distinct participants
+ * of its subtree. */
+struct units_ctx {
 	struct year_data *d;
-	struct reach *rows;
-	size_t n, cap;
-	int aud;
+	const char *kind;
+	struct uq_map map;
 };
 
-static void on_topic_row(void *ctx, const struct db_reach *row)
+static void on_unit_quiz(void *ctx, int64_t unit_id, int64_t quiz_id, int64_t participants)
 {
-	struct topic_rows *t = ctx;
-	if (strcmp(row->audience, t->d->aud[t->aud]) != 0)
+	struct units_ctx *c = ctx;
+	int u = map_get(c->d, unit_id);
+	if (u <= 0)
 		return;
-	if (t->n == t->cap) {
-		t->cap = t->cap ? t->cap * 2 : 1024;
-		t->rows = xrealloc(t->rows, t->cap * sizeof *t->rows);
-	}
-	struct reach *r = &t->rows[t->n++];
-	r->user_key = row->user_key;
-	r->quiz_id = row->quiz_id;
-	r->unit = row->unit_id > 0 ? map_get(t->d, row->unit_id) : -1;
-	r->attempts = (int32_t)row->attempts;
-	r->passed_attempts = 0;
-	r->aud = (uint8_t)t->aud;
+	for (int x = u; x > ROOT; x = c->d->units[x].parent)
+		if (strcmp(c->d->units[x].kind, c->kind) == 0)
+			uq_get(&c->map, x, quiz_id)->count += participants;
 }
 
-static void measure_target(struct year_data *d, const struct plan *p, int root,
-			   struct report_target *out, const struct reach *rows, size_t nrows)
+static void flush_person_quiz(struct person_rows *pr)
+{
+	struct units_ctx *c = pr->ctx;
+	struct year_data *d = c->d;
+	if (pr->n < 2)
+		return;
+	hit_paths(d, pr->units, pr->n);
+	for (size_t k = 0; k < d->ntouched; k++) {
+		int x = d->touched[k];
+		if (d->hits[x] > 1 && x > ROOT && strcmp(d->units[x].kind, c->kind) == 0)
+			uq_get(&c->map, x, pr->quiz_id)->count -= d->hits[x] - 1;
+		d->hits[x] = 0;
+	}
+}
+
+/* Persons with a topic: distinct people under root whose attempts covered it. */
+struct topic_people {
+	struct year_data *d;
+	int root;
+	int64_t last_counted;
+	bool any;
+	int64_t count;
+};
+
+static void on_topic_person(void *ctx, const struct db_reach *row)
+{
+	struct topic_people *t = ctx;
+	if (t->any && t->last_counted == row->user_key)
+		return;
+	int u = row->unit_id > 0 ? map_get(t->d, row->unit_id) : -1;
+	if (u > 0 && within(t->d, u, t->root)) {
+		t->count++;
+		t->last_counted = row->user_key;
+		t->any = true;
+	}
+}
+
+static int measure_target(struct db *db, struct year_data *d, const struct plan *p, int root,
+			  struct report_target *out)
 {
 	const struct plan_target *t = &out->target;
+	const char *topic = t->topic[0] ? t->topic : NULL;
 	int a = aud_index(d, t->audience);
+	if (a < 0)
+		return 0;
 	if (strcmp(t->metric, "persons") == 0) {
-		out->denominator = a >= 0 ? d->headcount[(size_t)root * MAX_AUD + (size_t)a] : 0;
-		if (!t->topic[0]) {
-			out->numerator = a >= 0 ? d->participants[(size_t)root * MAX_AUD + (size_t)a] : 0;
-			return;
+		out->denominator = d->headcount[cell(root, a)];
+		if (!topic) {
+			out->numerator = d->participants[cell(root, a)];
+			return 0;
 		}
-		/* Persons whose attempts covered the topic, once each. */
-		int64_t prev = 0;
-		bool first = true, counted = false;
-		for (size_t i = 0; i < nrows; i++) {
-			if (first || rows[i].user_key != prev) {
-				prev = rows[i].user_key;
-				first = false;
-				counted = false;
-			}
-			if (!counted && rows[i].unit >= 0 && within(d, rows[i].unit, root)) {
-				out->numerator++;
-				counted = true;
-			}
-		}
-		return;
+		struct topic_people tp = {.d = d, .root = root};
+		if (db_report_topic_people(db, d->year, t->audience, topic, on_topic_person, &tp))
+			return -1;
+		out->numerator = tp.count;
+		return 0;
 	}
-	/* units: per unit of the kind, the best quiz's distinct participants. */
-	struct uq_map m = {0};
-	int64_t seq = 0, prev = 0;
-	bool first = true;
-	for (size_t i = 0; i < nrows; i++) {
-		const struct reach *r = &rows[i];
-		if (r->aud != a || r->unit < 0)
-			continue;
-		if (first || r->user_key != prev) {
-			prev = r->user_key;
-			first = false;
-			seq++;
-		}
-		for (int x = r->unit; x > ROOT; x = d->units[x].parent) {
-			if (strcmp(d->units[x].kind, t->unit_kind) != 0)
-				continue;
-			struct uq_entry *e = uq_get(&m, x, r->quiz_id);
-			if (e->last_seq != seq) {
-				e->last_seq = seq;
-				e->count++;
-			}
-		}
-	}
+	struct units_ctx c = {.d = d, .kind = t->unit_kind};
+	struct person_rows pr = {.d = d, .flush = flush_person_quiz, .ctx = &c};
+	int ret = -1;
+	if (db_report_unit_quiz(db, d->year, t->audience, topic, on_unit_quiz, &c) ||
+	    db_report_multi(db, d->year, t->audience, topic, on_person_row, &pr))
+		goto out;
+	person_rows_cleanup(&pr);
+	pr.units = pr.passed_units = NULL;
 	bool *ran = xcalloc((size_t)d->nunits, sizeof *ran);
-	for (size_t i = 0; i < m.cap; i++) {
-		const struct uq_entry *e = &m.e[i];
+	for (size_t i = 0; i < c.map.cap; i++) {
+		const struct uq_entry *e = &c.map.e[i];
 		if (e->unit < 0 || e->count <= 0)
 			continue;
-		int64_t hc = d->headcount[(size_t)e->unit * MAX_AUD + (size_t)a];
+		int64_t hc = d->headcount[cell(e->unit, a)];
 		if ((double)e->count * 100.0 >= p->unit_min_participation * (double)hc)
 			ran[e->unit] = true;
 	}
@@ -596,7 +657,12 @@ static void measure_target(struct year_data *d, const struct plan *p, int root,
 			out->numerator++;
 	}
 	free(ran);
-	free(m.e);
+	ret = 0;
+out:
+	free(pr.units);
+	free(pr.passed_units);
+	free(c.map.e);
+	return ret;
 }
 
 int report_plan(struct db *db, const char *plan_code, const struct report_query *q,
@@ -639,32 +705,31 @@ int report_plan(struct db *db, const char *plan_code, const struct report_query 
 	util_strlcpy(out->unit_name, d->units[root].name, sizeof out->unit_name);
 	plan_deadline(&out->plan, q->year, clock_now_ms(), out->deadline);
 	int ret = 0;
-	for (int i = 0; i < out->plan.ntargets; i++) {
+	if (db_begin_read(db))
+		ret = -1;
+	for (int i = 0; !ret && i < out->plan.ntargets; i++) {
 		struct report_target *t = &out->targets[i];
 		t->target = out->plan.targets[i];
-		if (t->target.topic[0]) {
-			int a = aud_index(d, t->target.audience);
-			struct topic_rows tr = {d, NULL, 0, 0, a < 0 ? 0 : a};
-			if (a >= 0 && db_report_reach(db, q->year, t->target.topic, on_topic_row, &tr)) {
-				snprintf(err, errlen, "%s", db_errmsg(db));
-				free(tr.rows);
-				ret = -1;
-				break;
-			}
-			measure_target(d, &out->plan, root, t, tr.rows, tr.n);
-			free(tr.rows);
-		} else {
-			measure_target(d, &out->plan, root, t, d->rows, d->nrows);
+		if (measure_target(db, d, &out->plan, root, t)) {
+			ret = -1;
+			break;
 		}
 		t->has_actual = t->denominator > 0;
 		t->actual_percent = report_percent(t->numerator, t->denominator);
-		/* Compared exactly, not on the rounded figure: 80.04% is not > 80.04. */
-		double lhs = (double)t->numerator * 100.0, rhs = t->target.threshold * (double)t->denominator;
+		/* Compared exactly, not on the rounded figure. */
+		double lhs = (double)t->numerator * 100.0;
+		double rhs = t->target.threshold * (double)t->denominator;
 		t->met = t->has_actual &&
 			 (strcmp(t->target.comparator, ">") == 0 ? lhs > rhs : lhs >= rhs);
 		t->gap_percent = t->met ? 0 : round((t->target.threshold - t->actual_percent) * 10) / 10;
 		if (t->gap_percent < 0)
 			t->gap_percent = 0;
+	}
+	if (ret) {
+		snprintf(err, errlen, "%s", db_errmsg(db));
+		db_rollback(db);
+	} else {
+		db_commit(db);
 	}
 	out->ntargets = ret ? 0 : out->plan.ntargets;
 	year_data_free(d);
