@@ -416,6 +416,28 @@ static void year_boundary_follows_vietnam_time(void **state)
 	report_table_cleanup(&t);
 	assert_int_equal(clock_vn_year(late), 2032);
 	assert_int_equal(clock_vn_year(early), 2031);
+
+	/* The instant of the issue: 2025-12-31T17:30Z is 00:30 on 1 January 2026
+	 * in Vietnam. An agency head of S-NT has no other attempt. */
+	int64_t new_year;
+	assert_int_equal(clock_parse("2025-12-31T17:30:00Z", &new_year), 0);
+	assert_int_equal(db_begin_write(w->db), 0);
+	int64_t head = db_fixture_person(w->db, "hieu-truong", "Hiệu trưởng Trần Thị Bích",
+					 "participant", w->unit_id[3], "agency_head");
+	assert_true(head > 0);
+	w->people[w->npeople++] = (struct tperson){head, 3, "agency_head"};
+	add_attempt(w, w->npeople - 1, 3, 2, "submitted", true, false, new_year);
+	assert_int_equal(db_commit(w->db), 0);
+	q.audience = "agency_head";
+	q.year = 2026;
+	assert_int_equal(report_participation(w->db, &q, &t, err, sizeof err), 0);
+	assert_int_equal(t.rows[0].participants, 1);
+	report_table_cleanup(&t);
+	q.year = 2025;
+	assert_int_equal(report_participation(w->db, &q, &t, err, sizeof err), 0);
+	assert_int_equal(t.rows[0].participants, 0);
+	assert_int_equal(t.rows[0].attempts, 0);
+	report_table_cleanup(&t);
 }
 
 static void unit_admin_sees_only_its_subtree(void **state)
