@@ -357,9 +357,15 @@ static int store(struct db *db, const struct plan *p, bool builtin_install)
 
 int plan_install_builtins(struct db *db)
 {
-	for (size_t i = 0; i < N_BUILTIN; i++)
-		if (store(db, &builtin_plans[i], true))
+	for (size_t i = 0; i < N_BUILTIN; i++) {
+		/* Look first, so the usual case takes no write lock. */
+		char *definition = NULL;
+		bool builtin;
+		int found = db_plan_get(db, builtin_plans[i].code, &definition, &builtin);
+		free(definition);
+		if (found < 0 || (!found && store(db, &builtin_plans[i], true)))
 			return -1;
+	}
 	return 0;
 }
 
