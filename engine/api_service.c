@@ -1,7 +1,9 @@
 /* api_service.c - health and metrics. */
 #include "api.h"
 #include "app.h"
+#include "clock.h"
 #include "db.h"
+#include "db_metrics.h"
 #include "util.h"
 
 int api_healthz(struct req *r, struct resp *out)
@@ -19,6 +21,17 @@ int api_metrics(struct req *r, struct resp *out)
 	sb_init(&sb);
 	http_metrics_write(r->app->http, &sb);
 	api_account_metrics(&sb);
+	int64_t now = clock_now_ms();
+	int64_t active = db_metrics_active_attempts(r->db, now);
+	int64_t sessions = db_metrics_live_sessions(r->db, now);
+	if (active >= 0)
+		sb_printf(&sb, "# HELP quiz_active_attempts Attempts in progress before their deadline.\n"
+			       "# TYPE quiz_active_attempts gauge\nquiz_active_attempts %lld\n",
+			  (long long)active);
+	if (sessions >= 0)
+		sb_printf(&sb, "# HELP quiz_live_sessions Sessions not yet expired.\n"
+			       "# TYPE quiz_live_sessions gauge\nquiz_live_sessions %lld\n",
+			  (long long)sessions);
 	resp_raw(out, 200, "text/plain; version=0.0.4; charset=utf-8", sb.data ? sb.data : "",
 		 sb.len);
 	sb_cleanup(&sb);

@@ -451,6 +451,8 @@ static void healthz_and_metrics_answer(void **state)
 	assert_non_null(strstr(res.body, "quiz_http_requests_total{route=\"GET /healthz\",code=\"2xx\"}"));
 	assert_non_null(strstr(res.body, "quiz_http_request_duration_seconds_bucket"));
 	assert_non_null(strstr(res.body, "quiz_logins_total"));
+	assert_non_null(strstr(res.body, "quiz_active_attempts 0"));
+	assert_non_null(strstr(res.body, "quiz_live_sessions"));
 	http_res_free(&res);
 }
 
