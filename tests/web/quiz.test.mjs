@@ -335,3 +335,35 @@ test('the countdown reaching zero submits by itself', async () => {
     assert.equal(log.submits.length, 1);
   });
 });
+
+test('at the deadline an answer waiting for a retry is sent before the submission', async () => {
+  await withPage(async (page) => {
+    await loggedIn(page);
+    let online = true;
+    const order = [];
+    const holder = {};
+    holder.api = scriptedApi(page, {
+      remaining_ms: 4500,
+      put: (qid) => {
+        order.push(`put ${qid} ${online ? 'ok' : 'lost'} after ${holder.api.log.submits.length} submits`);
+        return online ? 'ok' : 'abort';
+      },
+    });
+    await page.goto(`${BASE_URL}/quiz.html?id=7`);
+    await page.click('#start');
+    await page.locator('#q-501 label.option').first().click();
+    await page.locator('#q-501 .save-state', { hasText: 'đã lưu' }).waitFor();
+    online = false;
+    await page.locator('#q-502 label.option').first().click();
+    // Three lost saves: the next retry (backoff about 4 s) would come after the deadline.
+    const deadline = Date.now() + 8000;
+    while (order.filter((x) => x.startsWith('put 502 lost')).length < 3 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.equal(order.filter((x) => x.startsWith('put 502 lost')).length, 3, order.join(', '));
+    online = true;
+    await page.waitForSelector('#result-view:not([hidden])', { timeout: 10000 });
+    assert.equal(holder.api.log.submits.length, 1);
+    assert.ok(order.includes('put 502 ok after 0 submits'), `502 was saved before the submission: ${order.join(', ')}`);
+  });
+});

@@ -3,6 +3,7 @@
 # demo database, starts quizd on a free port with the web pages, runs the
 # tests with node's test runner, stops quizd and exits with the runner's
 # status. Run from anywhere; paths are taken from the repository root.
+# Arguments go to node --test, e.g. --test-name-pattern=deadline.
 set -eu
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -76,7 +77,7 @@ done
 mkdir -p build/screenshots
 status=0
 BASE_URL="http://127.0.0.1:$PORT" CHROMIUM="$CHROMIUM" SCREENSHOTS="$ROOT/build/screenshots" \
-	node --test --test-concurrency=1 --test-reporter=spec tests/web/*.test.mjs || status=$?
+	node --test --test-concurrency=1 --test-reporter=spec "$@" tests/web/*.test.mjs || status=$?
 if ! kill -0 "$QUIZD_PID" 2>/dev/null; then
 	echo "run.sh: quizd exited while the tests ran" >&2
 	[ "$status" -ne 0 ] || status=1

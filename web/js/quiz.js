@@ -21,7 +21,8 @@ let attempt = null;           // the attempt object A
 const entries = new Map();    // question id (string) → answer entry
 let deadlineAt = null;        // performance.now() at which time runs out
 let tickTimer = null;
-let finished = false;
+let finished = false;         // the attempt is over: nothing more is sent
+let submitting = false;       // a submission is under way
 let submitArmed = false;
 
 /* ---- pending answers kept in localStorage ------------------------------- */
@@ -64,7 +65,7 @@ function tick() {
   const left = deadlineAt - performance.now();
   box.textContent = formatDuration(left);
   box.classList.toggle('low', left < 60000);
-  if (left <= 0 && !finished) submit(true);
+  if (left <= 0 && !finished && !submitting) submit(true);
 }
 
 /* ---- answers and saving --------------------------------------------------- */
@@ -279,13 +280,13 @@ async function postSubmit(body) {
 }
 
 async function submit(auto) {
-  if (finished) return;
+  if (finished || submitting) return;
   const box = $('#submit-notice');
   if (!auto && !submitArmed) {
     const unanswered = [...entries.values()].filter((e) => !isAnswered(e.value)).length;
     flushAll();
     await waitSaved(3000);
-    if (finished) return;
+    if (finished || submitting) return;
     const unsaved = countUnsaved();
     if (unsaved || unanswered) {
       submitArmed = true;
@@ -293,7 +294,7 @@ async function submit(auto) {
       return;
     }
   }
-  finished = true;
+  submitting = true;
   clearInterval(tickTimer);
   const button = $('#submit');
   await busy(button, t('quiz.submitting'), async () => {
@@ -306,7 +307,8 @@ async function submit(auto) {
       const res = await postSubmit(body);
       showResult(res.attempt, auto ? 'time_over' : null);
     } catch (err) {
-      finished = false;
+      submitting = false;
+      if (!auto && !finished) tickTimer = setInterval(tick, 250);
       showError(box, err);
     }
   });
