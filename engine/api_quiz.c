@@ -78,19 +78,27 @@ static int attempt_response(struct req *r, struct resp *out, int status, int64_t
 	if (!s)
 		return 0;
 	struct db_attempt a;
-	struct db_quiz q;
+	int found;
 	int rc = db_attempt_get(r->db, id, &a);
 	if (rc <= 0 || a.user_id != r->user.id)
 		return rc < 0 ? status_error(out, QUIZ_INTERNAL, db_errmsg(r->db))
 			      : status_error(out, QUIZ_NOT_FOUND, NULL);
-	rc = db_quiz_get(r->db, a.quiz_id, &q);
-	if (rc <= 0)
+	const struct db_quiz *q = quiz_qcache_quiz(quiz_service_qcache(s), r->db, a.quiz_id, &found);
+	if (!q)
 		return status_error(out, QUIZ_INTERNAL, db_errmsg(r->db));
-	json_t *j = quiz_attempt_json(r->db, quiz_service_qcache(s), &q, &a, clock_now_ms());
-	db_quiz_cleanup(&q);
-	if (!j)
+	char *text = quiz_attempt_text(r->db, quiz_service_qcache(s), q, &a, clock_now_ms());
+	if (!text)
 		return status_error(out, QUIZ_INTERNAL, db_errmsg(r->db));
-	return resp_json(out, status, json_pack("{s:o}", "attempt", j));
+	/* Built as text: the attempt is the hottest large answer. */
+	struct strbuf sb;
+	sb_init(&sb);
+	sb_puts(&sb, "{\"attempt\":");
+	sb_puts(&sb, text);
+	sb_puts(&sb, "}");
+	free(text);
+	resp_raw(out, status, "application/json; charset=utf-8", sb.data, sb.len);
+	sb_cleanup(&sb);
+	return 0;
 }
 
 /* A write waiting in the group commit for a suspended request. */
@@ -224,32 +232,27 @@ int api_attempt_start(struct req *r, struct resp *out)
 		return 0;
 	if (!http_param_id(r, 0, &quiz_id))
 		return resp_error(out, 404, "not_found", "No such quiz.");
-	struct db_quiz q;
-	int rc = db_quiz_get(r->db, quiz_id, &q);
-	if (rc <= 0)
-		return rc < 0 ? status_error(out, QUIZ_INTERNAL, db_errmsg(r->db))
-			      : resp_error(out, 404, "not_found", "No such quiz.");
+	int found;
+	const struct db_quiz *q = quiz_qcache_quiz(quiz_service_qcache(s), r->db, quiz_id, &found);
+	if (!q)
+		return found < 0 ? status_error(out, QUIZ_INTERNAL, db_errmsg(r->db))
+				 : resp_error(out, 404, "not_found", "No such quiz.");
 	struct quiz_participant part;
 	participant_of(r, &part);
 	int64_t now = clock_now_ms();
 	int64_t grace = quiz_service_grace_ms(s);
 	struct db_attempt cur;
 	/* A resume needs no write: answer it from a read. */
-	if (quiz_visible_to(&q, &part)) {
-		rc = db_attempt_in_progress(r->db, q.id, r->user.id, &cur);
-		if (rc < 0) {
-			db_quiz_cleanup(&q);
+	if (quiz_visible_to(q, &part)) {
+		int rc = db_attempt_in_progress(r->db, q->id, r->user.id, &cur);
+		if (rc < 0)
 			return status_error(out, QUIZ_INTERNAL, db_errmsg(r->db));
-		}
-		if (rc == 1 && now <= cur.deadline + grace) {
-			db_quiz_cleanup(&q);
+		if (rc == 1 && now <= cur.deadline + grace)
 			return attempt_response(r, out, 200, cur.id);
-		}
 	}
 	struct pending *p = xcalloc(1, sizeof *p);
 	enum quiz_status st =
-		quiz_start_prepare(r->db, quiz_service_qcache(s), &q, &part, now, grace, &p->w);
-	db_quiz_cleanup(&q);
+		quiz_start_prepare(r->db, quiz_service_qcache(s), q, &part, now, grace, &p->w);
 	if (st != QUIZ_OK) {
 		status_error(out, st, p->w.message);
 		pending_free(p);

@@ -138,32 +138,33 @@ static char *col_dup_or_null(sqlite3_stmt *st, int col)
 	return sqlite3_column_type(st, col) == SQLITE_NULL ? NULL : col_dup(st, col);
 }
 
-static int exec_sql(struct db *db, const char *sql)
+static const char SQL_SAVEPOINT[] = "SAVEPOINT quiz_job";
+static const char SQL_RELEASE[] = "RELEASE quiz_job";
+static const char SQL_ROLLBACK_TO[] = "ROLLBACK TO quiz_job";
+
+static int exec_cached(struct db *db, const char *sql, const char *what)
 {
-	char *msg = NULL;
-	if (sqlite3_exec(db->sql, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		snprintf(db->err, sizeof db->err, "%s: %s", sql, msg ? msg : sqlite3_errmsg(db->sql));
-		sqlite3_free(msg);
+	sqlite3_stmt *st = db_stmt(db, sql);
+	if (!st)
 		return -1;
-	}
-	return 0;
+	return db_exec_stmt(db, st, what) ? -1 : 0;
 }
 
 int db_savepoint(struct db *db)
 {
-	return exec_sql(db, "SAVEPOINT quiz_job");
+	return exec_cached(db, SQL_SAVEPOINT, "savepoint");
 }
 
 int db_savepoint_release(struct db *db)
 {
-	return exec_sql(db, "RELEASE quiz_job");
+	return exec_cached(db, SQL_RELEASE, "release savepoint");
 }
 
 int db_savepoint_rollback(struct db *db)
 {
-	if (exec_sql(db, "ROLLBACK TO quiz_job"))
+	if (exec_cached(db, SQL_ROLLBACK_TO, "rollback to savepoint"))
 		return -1;
-	return exec_sql(db, "RELEASE quiz_job");
+	return db_savepoint_release(db);
 }
 
 /* Steps a statement returning one integer-ish row; 1 row, 0 none, -1. */
@@ -206,7 +207,9 @@ static int collect_ids(struct db *db, sqlite3_stmt *st, const char *what, int64_
 static const char SQL_BANK_UPSERT[] =
 	"INSERT INTO banks (code, title, language, audiences, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)"
 	" ON CONFLICT (code) DO UPDATE SET title = excluded.title, language = excluded.language,"
-	" audiences = excluded.audiences, updated_at = excluded.updated_at RETURNING id";
+	" audiences = excluded.audiences,"
+	" updated_at = max(excluded.updated_at, banks.updated_at + 1) RETURNING id";
+static const char SQL_BANK_GENERATION[] = "SELECT updated_at FROM banks WHERE id = ?1";
 static const char SQL_BANK_BY_CODE[] =
 	"SELECT id, code, title, language, audiences, updated_at FROM banks WHERE code = ?1";
 static const char SQL_QUESTION_CURRENT[] =
@@ -280,6 +283,18 @@ int db_bank_upsert(struct db *db, const char *code, const char *title, const cha
 		*bank_id = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
 	return rc == 1 ? 0 : -1;
+}
+
+int db_bank_generation(struct db *db, int64_t bank_id, int64_t *generation)
+{
+	sqlite3_stmt *st = db_stmt(db, SQL_BANK_GENERATION);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, bank_id);
+	int rc = step_row(db, st, "bank generation");
+	*generation = rc == 1 ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return rc < 0 ? -1 : 0;
 }
 
 int db_bank_by_code(struct db *db, const char *code, struct db_bank *out)

@@ -67,6 +67,9 @@ int db_savepoint_rollback(struct db *db);
 int db_bank_upsert(struct db *db, const char *code, const char *title, const char *language,
 		   const char *audiences_json, int64_t now_ms, int64_t *bank_id);
 int db_bank_by_code(struct db *db, const char *code, struct db_bank *out);
+/* The bank's generation: its updated_at, which every import moves forward
+ * (strictly), so caches of its questions know when they are stale. */
+int db_bank_generation(struct db *db, int64_t bank_id, int64_t *generation);
 /* The current version of question code in a bank: sets *id, *version and
  * hash (DB_QUESTION_HASH_LEN bytes). Returns 1, 0 when none, -1. */
 int db_question_current(struct db *db, int64_t bank_id, const char *code, int64_t *id,

@@ -551,7 +551,12 @@ bool quiz_visible_to(const struct db_quiz *q, const struct quiz_participant *p)
 		return false;
 	if (!q->unit_scope_id)
 		return true;
-	return p->unit_path && db_unit_path_within(p->unit_path, q->unit_scope_path);
+	/* A unit's path lists the ids from its root down ("/1/4/9/"), so it is
+	 * inside the scope's subtree exactly when the scope's id appears in it;
+	 * this stays right when units move, unlike a stored copy of a path. */
+	char needle[32];
+	snprintf(needle, sizeof needle, "/%lld/", (long long)q->unit_scope_id);
+	return p->unit_path && strstr(p->unit_path, needle) != NULL;
 }
 
 const char *quiz_time_state(const struct db_quiz *q, int64_t now_ms)
@@ -782,25 +787,134 @@ double quiz_score_answer(const struct db_question *q, const int64_t *choices, si
 	return o && o->weight > 1 - EPS ? 1 : 0;
 }
 
-/* ---- question cache ----------------------------------------------------- */
+/* ---- caches ------------------------------------------------------------ */
 
-struct qentry {
-	int64_t id;
-	struct db_question q;
+/* An open-addressing map from id to a heap entry; never shrinks. */
+struct idmap {
+	int64_t *keys;
+	void **vals;
+	size_t cap, n;
+};
+
+static size_t slot_of(int64_t id, size_t cap)
+{
+	return (size_t)(((uint64_t)id * 0x9E3779B97F4A7C15ULL) >> 20) & (cap - 1);
+}
+
+static void *idmap_find(const struct idmap *m, int64_t id)
+{
+	if (!m->cap)
+		return NULL;
+	for (size_t i = slot_of(id, m->cap);; i = (i + 1) & (m->cap - 1)) {
+		if (!m->vals[i])
+			return NULL;
+		if (m->keys[i] == id)
+			return m->vals[i];
+	}
+}
+
+static void idmap_put(struct idmap *m, int64_t id, void *val)
+{
+	if ((m->n + 1) * 2 > m->cap) {
+		size_t ncap = m->cap ? m->cap * 2 : 1024;
+		int64_t *nk = xcalloc(ncap, sizeof *nk);
+		void **nv = xcalloc(ncap, sizeof *nv);
+		for (size_t i = 0; i < m->cap; i++) {
+			if (!m->vals[i])
+				continue;
+			size_t j = slot_of(m->keys[i], ncap);
+			while (nv[j])
+				j = (j + 1) & (ncap - 1);
+			nk[j] = m->keys[i];
+			nv[j] = m->vals[i];
+		}
+		free(m->keys);
+		free(m->vals);
+		m->keys = nk;
+		m->vals = nv;
+		m->cap = ncap;
+	}
+	size_t j = slot_of(id, m->cap);
+	while (m->vals[j])
+		j = (j + 1) & (m->cap - 1);
+	m->keys[j] = id;
+	m->vals[j] = val;
+	m->n++;
+}
+
+/* A cached question with its participant-facing JSON rendered once: the
+ * head ({"id","type","stem","options":[) and each option ({"id","text"}).
+ * Nothing in them reveals the answer (no flags, weights or short answers). */
+struct cached_question {
+	struct db_question q; /* first: quiz_qcache_get hands out &q */
+	char *head;
+	char **options;       /* parallel to q.options; NULL for short */
+};
+
+static char *json_text(json_t *j)
+{
+	char *s = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY);
+	json_decref(j);
+	return s;
+}
+
+static void render_question(struct cached_question *cq)
+{
+	const struct db_question *q = &cq->q;
+	char *head = json_text(json_pack("{s:I,s:s,s:s}", "id", (json_int_t)q->id, "type", q->type,
+					 "stem", q->stem));
+	/* Drop the closing brace to append "options". */
+	head[strlen(head) - 1] = '\0';
+	cq->head = xasprintf("%s,\"options\":[", head);
+	free(head);
+	if (!strcmp(q->type, "short"))
+		return;
+	cq->options = xcalloc(q->noptions, sizeof *cq->options);
+	for (size_t i = 0; i < q->noptions; i++)
+		cq->options[i] = json_text(json_pack("{s:I,s:s}", "id", (json_int_t)q->options[i].id,
+						     "text", q->options[i].text));
+}
+
+static void cached_question_free(struct cached_question *cq)
+{
+	if (!cq)
+		return;
+	if (cq->options)
+		for (size_t i = 0; i < cq->q.noptions; i++)
+			free(cq->options[i]);
+	free(cq->options);
+	free(cq->head);
+	db_question_cleanup(&cq->q);
+	free(cq);
+}
+
+static const struct cached_question *cached_of(const struct db_question *q)
+{
+	return (const struct cached_question *)(const void *)q;
+}
+
+/* One draw pool, valid while its bank's generation is unchanged. */
+struct pool_entry {
+	int64_t bank_id;
+	char topic[40];
+	int difficulty;
+	int64_t generation;
+	int64_t *ids;
+	size_t n;
 };
 
 struct quiz_qcache {
 	pthread_rwlock_t lock;
-	struct qentry **slots; /* open addressing, never shrinks */
-	size_t cap, n;
+	struct idmap questions; /* id -> struct cached_question */
+	struct idmap quizzes;   /* id -> struct db_quiz */
+	struct pool_entry *pools;
+	size_t npools;
 };
 
 struct quiz_qcache *quiz_qcache_new(void)
 {
 	struct quiz_qcache *c = xcalloc(1, sizeof *c);
 	pthread_rwlock_init(&c->lock, NULL);
-	c->cap = 1024;
-	c->slots = xcalloc(c->cap, sizeof *c->slots);
 	return c;
 }
 
@@ -808,81 +922,129 @@ void quiz_qcache_free(struct quiz_qcache *c)
 {
 	if (!c)
 		return;
-	for (size_t i = 0; i < c->cap; i++)
-		if (c->slots[i]) {
-			db_question_cleanup(&c->slots[i]->q);
-			free(c->slots[i]);
+	for (size_t i = 0; i < c->questions.cap; i++)
+		cached_question_free(c->questions.vals[i]);
+	for (size_t i = 0; i < c->quizzes.cap; i++)
+		if (c->quizzes.vals[i]) {
+			db_quiz_cleanup(c->quizzes.vals[i]);
+			free(c->quizzes.vals[i]);
 		}
-	free(c->slots);
+	free(c->questions.keys);
+	free(c->questions.vals);
+	free(c->quizzes.keys);
+	free(c->quizzes.vals);
+	for (size_t i = 0; i < c->npools; i++)
+		free(c->pools[i].ids);
+	free(c->pools);
 	pthread_rwlock_destroy(&c->lock);
 	free(c);
-}
-
-static size_t slot_of(int64_t id, size_t cap)
-{
-	return (size_t)(((uint64_t)id * 0x9E3779B97F4A7C15ULL) >> 20) & (cap - 1);
-}
-
-static struct qentry *cache_find(struct quiz_qcache *c, int64_t id)
-{
-	for (size_t i = slot_of(id, c->cap);; i = (i + 1) & (c->cap - 1)) {
-		if (!c->slots[i])
-			return NULL;
-		if (c->slots[i]->id == id)
-			return c->slots[i];
-	}
-}
-
-static void cache_put(struct quiz_qcache *c, struct qentry *e)
-{
-	if ((c->n + 1) * 2 > c->cap) {
-		size_t ncap = c->cap * 2;
-		struct qentry **ns = xcalloc(ncap, sizeof *ns);
-		for (size_t i = 0; i < c->cap; i++) {
-			if (!c->slots[i])
-				continue;
-			size_t j = slot_of(c->slots[i]->id, ncap);
-			while (ns[j])
-				j = (j + 1) & (ncap - 1);
-			ns[j] = c->slots[i];
-		}
-		free(c->slots);
-		c->slots = ns;
-		c->cap = ncap;
-	}
-	size_t j = slot_of(e->id, c->cap);
-	while (c->slots[j])
-		j = (j + 1) & (c->cap - 1);
-	c->slots[j] = e;
-	c->n++;
 }
 
 const struct db_question *quiz_qcache_get(struct quiz_qcache *c, struct db *db, int64_t id)
 {
 	pthread_rwlock_rdlock(&c->lock);
-	struct qentry *e = cache_find(c, id);
+	struct cached_question *q = idmap_find(&c->questions, id);
 	pthread_rwlock_unlock(&c->lock);
-	if (e)
-		return &e->q;
-	struct qentry *ne = xcalloc(1, sizeof *ne);
-	ne->id = id;
-	if (db_question_get(db, id, &ne->q) != 1) {
-		free(ne);
+	if (q)
+		return &q->q;
+	struct cached_question *nq = xcalloc(1, sizeof *nq);
+	if (db_question_get(db, id, &nq->q) != 1) {
+		free(nq);
+		return NULL;
+	}
+	render_question(nq);
+	pthread_rwlock_wrlock(&c->lock);
+	q = idmap_find(&c->questions, id);
+	if (!q) {
+		idmap_put(&c->questions, id, nq);
+		q = nq;
+		nq = NULL;
+	}
+	pthread_rwlock_unlock(&c->lock);
+	cached_question_free(nq);
+	return &q->q;
+}
+
+const struct db_quiz *quiz_qcache_quiz(struct quiz_qcache *c, struct db *db, int64_t id,
+				       int *found)
+{
+	pthread_rwlock_rdlock(&c->lock);
+	struct db_quiz *q = idmap_find(&c->quizzes, id);
+	pthread_rwlock_unlock(&c->lock);
+	*found = 1;
+	if (q)
+		return q;
+	struct db_quiz *nq = xcalloc(1, sizeof *nq);
+	int rc = db_quiz_get(db, id, nq);
+	if (rc != 1) {
+		free(nq);
+		*found = rc;
 		return NULL;
 	}
 	pthread_rwlock_wrlock(&c->lock);
-	e = cache_find(c, id);
-	if (!e) {
-		cache_put(c, ne);
-		e = ne;
-		ne = NULL;
+	q = idmap_find(&c->quizzes, id);
+	if (!q) {
+		idmap_put(&c->quizzes, id, nq);
+		q = nq;
+		nq = NULL;
 	}
 	pthread_rwlock_unlock(&c->lock);
-	if (ne) {
-		db_question_cleanup(&ne->q);
-		free(ne);
+	if (nq) {
+		db_quiz_cleanup(nq);
+		free(nq);
 	}
-	return &e->q;
+	return q;
+}
+
+/* The current question ids matching a draw rule (new array, caller frees),
+ * from the cache while the bank has not been re-imported. */
+static int pool_ids(struct quiz_qcache *c, struct db *db, const struct db_quiz_draw *d,
+		    int64_t **ids, size_t *n)
+{
+	int64_t gen = 0;
+	if (db_bank_generation(db, d->bank_id, &gen))
+		return -1;
+	pthread_rwlock_rdlock(&c->lock);
+	for (size_t i = 0; i < c->npools; i++) {
+		struct pool_entry *e = &c->pools[i];
+		if (e->bank_id == d->bank_id && e->difficulty == d->difficulty &&
+		    !strcmp(e->topic, d->topic) && e->generation == gen) {
+			*n = e->n;
+			*ids = xmalloc((e->n + 1) * sizeof **ids);
+			memcpy(*ids, e->ids, e->n * sizeof **ids);
+			pthread_rwlock_unlock(&c->lock);
+			return 0;
+		}
+	}
+	pthread_rwlock_unlock(&c->lock);
+	if (db_question_pool(db, d->bank_id, d->topic, d->difficulty, ids, n))
+		return -1;
+	int64_t *copy = xmalloc((*n + 1) * sizeof *copy);
+	memcpy(copy, *ids, *n * sizeof *copy);
+	pthread_rwlock_wrlock(&c->lock);
+	struct pool_entry *slot = NULL;
+	for (size_t i = 0; i < c->npools && !slot; i++)
+		if (c->pools[i].bank_id == d->bank_id && c->pools[i].difficulty == d->difficulty &&
+		    !strcmp(c->pools[i].topic, d->topic))
+			slot = &c->pools[i];
+	if (!slot) {
+		c->pools = xrealloc(c->pools, (c->npools + 1) * sizeof *c->pools);
+		slot = &c->pools[c->npools++];
+		memset(slot, 0, sizeof *slot);
+		slot->bank_id = d->bank_id;
+		slot->difficulty = d->difficulty;
+		util_strlcpy(slot->topic, d->topic, sizeof slot->topic);
+	}
+	if (gen >= slot->generation) {
+		free(slot->ids);
+		slot->ids = copy;
+		slot->n = *n;
+		slot->generation = gen;
+		copy = NULL;
+	}
+	pthread_rwlock_unlock(&c->lock);
+	free(copy);
+	return 0;
 }
 
 /* ---- writes: preparing -------------------------------------------------- */
@@ -910,19 +1072,32 @@ static char *ids_json_text(const int64_t *ids, size_t n)
 	return sb_steal(&sb);
 }
 
-/* Parses a JSON array of ids (stored text); new array or NULL when empty. */
+/* Reads the id list this module stores ("[12,7,9]", written by
+ * ids_json_text or a JSON array of integers); new array or NULL when
+ * empty. */
 static int64_t *ids_from_text(const char *text, size_t *n)
 {
 	*n = 0;
-	json_error_t e;
-	json_t *a = json_loads(text ? text : "[]", 0, &e);
-	int64_t *ids = NULL;
-	if (json_is_array(a) && json_array_size(a)) {
-		ids = xmalloc(json_array_size(a) * sizeof *ids);
-		for (size_t i = 0; i < json_array_size(a); i++)
-			ids[(*n)++] = json_integer_value(json_array_get(a, i));
+	if (!text)
+		return NULL;
+	size_t cap = 1;
+	for (const char *p = text; *p; p++)
+		cap += *p == ',';
+	int64_t *ids = xmalloc(cap * sizeof *ids);
+	const char *p = text;
+	while (*p && *n < cap) {
+		while (*p && (*p < '0' || *p > '9') && *p != '-')
+			p++;
+		if (!*p)
+			break;
+		char *end;
+		ids[(*n)++] = strtoll(p, &end, 10);
+		p = end;
 	}
-	json_decref(a);
+	if (!*n) {
+		free(ids);
+		return NULL;
+	}
 	return ids;
 }
 
@@ -962,7 +1137,7 @@ enum quiz_status quiz_start_prepare(struct db *db, struct quiz_qcache *qc, const
 	int64_t *drawn = xcalloc((size_t)total + 1, sizeof *drawn);
 	for (size_t i = 0; i < q->ndraws; i++) {
 		const struct db_quiz_draw *d = &q->draws[i];
-		if (db_question_pool(db, d->bank_id, d->topic, d->difficulty, &ids[i], &pools[i].n)) {
+		if (pool_ids(qc, db, d, &ids[i], &pools[i].n)) {
 			set_msg(w->message, sizeof w->message, "%s", db_errmsg(db));
 			w->status = QUIZ_INTERNAL;
 			goto out;
@@ -1131,12 +1306,10 @@ static int finalise(struct db *db, struct quiz_qcache *qc, int64_t id, bool subm
 		    bool *changed)
 {
 	struct db_attempt a;
-	struct db_quiz q;
 	struct db_attempt_question *qs = NULL;
 	struct db_answer *as = NULL;
 	size_t nq = 0, na = 0;
 	int ret = -1;
-	bool have_quiz = false;
 	*changed = false;
 	int rc = db_attempt_get(db, id, &a);
 	if (rc <= 0)
@@ -1146,9 +1319,10 @@ static int finalise(struct db *db, struct quiz_qcache *qc, int64_t id, bool subm
 	bool late = now_ms > a.deadline + grace_ms;
 	if (!late && !submit)
 		return 0;
-	if ((rc = db_quiz_get(db, a.quiz_id, &q)) <= 0)
-		return rc < 0 ? -1 : 0;
-	have_quiz = true;
+	int found;
+	const struct db_quiz *q = quiz_qcache_quiz(qc, db, a.quiz_id, &found);
+	if (!q)
+		return found < 0 ? -1 : 0;
 	if (db_attempt_questions(db, id, &qs, &nq) || db_answers(db, id, &as, &na))
 		goto out;
 	double score = 0;
@@ -1174,9 +1348,9 @@ static int finalise(struct db *db, struct quiz_qcache *qc, int64_t id, bool subm
 	a.correct_count = correct;
 	a.question_count = (int)nq;
 	double percent = nq ? score * 100.0 / (double)nq : 0;
-	a.passed = percent + EPS >= q.pass_percent;
+	a.passed = percent + EPS >= q->pass_percent;
 	a.duration_ms = a.finished_at - a.started_at;
-	a.has_prediction = !late && has_prediction && q.prediction_question;
+	a.has_prediction = !late && has_prediction && q->prediction_question;
 	a.prediction = prediction;
 	rc = db_attempt_finish(db, &a);
 	if (rc < 0)
@@ -1184,8 +1358,6 @@ static int finalise(struct db *db, struct quiz_qcache *qc, int64_t id, bool subm
 	*changed = rc == 1;
 	ret = 0;
 out:
-	if (have_quiz)
-		db_quiz_cleanup(&q);
 	db_attempt_questions_free(qs, nq);
 	db_answers_free(as, na);
 	return ret;
@@ -1309,106 +1481,147 @@ static double round_to(double v, double unit)
 	return round(v / unit) * unit;
 }
 
-json_t *quiz_attempt_json(struct db *db, struct quiz_qcache *qc, const struct db_quiz *q,
-			  const struct db_attempt *a, int64_t now_ms)
+/* The review of one question: new reference. */
+static json_t *review_entry(const struct db_question *qq, const struct db_answer *ans)
+{
+	size_t nc = 0;
+	int64_t *choices = ans ? ids_from_text(ans->choices, &nc) : NULL;
+	double s = quiz_score_answer(qq, choices, nc, ans ? ans->text : NULL);
+	free(choices);
+	json_t *right = json_array();
+	json_t *accepted = json_array();
+	for (size_t k = 0; k < qq->noptions; k++) {
+		if (!strcmp(qq->type, "short"))
+			json_array_append_new(accepted, json_string(qq->options[k].text));
+		else if (qq->options[k].weight > EPS)
+			json_array_append_new(right, json_integer(qq->options[k].id));
+	}
+	json_t *entry = json_pack("{s:I,s:b,s:f,s:o,s:s}", "question_id", (json_int_t)qq->id,
+				  "correct", s > 1 - EPS, "score", round_to(s, 0.0001),
+				  "correct_choices", right, "explanation", qq->explanation);
+	if (!strcmp(qq->type, "short"))
+		json_object_set_new(entry, "accepted_answers", accepted);
+	else
+		json_decref(accepted);
+	if (qq->reference)
+		json_object_set_new(entry, "reference", json_string(qq->reference));
+	return entry;
+}
+
+char *quiz_attempt_text(struct db *db, struct quiz_qcache *qc, const struct db_quiz *q,
+			const struct db_attempt *a, int64_t now_ms)
 {
 	struct db_attempt_question *qs = NULL;
 	struct db_answer *as = NULL;
 	size_t nq = 0, na = 0;
-	json_t *out = NULL;
+	char *out = NULL;
+	json_t *review = NULL;
+	struct strbuf sb;
+	sb_init(&sb);
 	if (db_attempt_questions(db, a->id, &qs, &nq) || db_answers(db, a->id, &as, &na))
 		goto done;
 	bool finished = strcmp(a->state, "in_progress") != 0;
 	bool review_open = quiz_review_open(q, a, now_ms);
-	json_t *questions = json_array();
-	json_t *review = review_open ? json_array() : json_null();
+	char started[40], deadline[40];
+	clock_format(a->started_at, started);
+	clock_format(a->deadline, deadline);
+	int64_t remaining = finished || now_ms >= a->deadline ? 0 : a->deadline - now_ms;
+	sb_printf(&sb,
+		  "{\"id\":%lld,\"quiz_id\":%lld,\"state\":\"%s\",\"round_code\":\"%s\","
+		  "\"started_at\":\"%s\",\"deadline\":\"%s\",\"remaining_ms\":%lld,\"questions\":[",
+		  (long long)a->id, (long long)a->quiz_id, a->state, a->round_code, started, deadline,
+		  (long long)remaining);
+	if (review_open)
+		review = json_array();
 	for (size_t i = 0; i < nq; i++) {
 		const struct db_question *qq = quiz_qcache_get(qc, db, qs[i].question_id);
-		if (!qq) {
-			json_decref(questions);
-			json_decref(review);
+		if (!qq)
 			goto done;
-		}
+		const struct cached_question *cq = cached_of(qq);
+		sb_puts(&sb, i ? "," : "");
+		sb_puts(&sb, cq->head);
 		size_t no = 0;
 		int64_t *order = ids_from_text(qs[i].option_order, &no);
-		json_t *opts = json_array();
-		for (size_t k = 0; k < no; k++) {
-			const struct db_option *o = find_option(qq, order[k]);
-			if (o)
-				json_array_append_new(opts, json_pack("{s:I,s:s}", "id",
-								      (json_int_t)o->id, "text",
-								      o->text));
-		}
+		bool first = true;
+		for (size_t k = 0; k < no && cq->options; k++)
+			for (size_t m = 0; m < qq->noptions; m++)
+				if (qq->options[m].id == order[k]) {
+					sb_puts(&sb, first ? "" : ",");
+					sb_puts(&sb, cq->options[m]);
+					first = false;
+				}
 		free(order);
-		json_array_append_new(questions, json_pack("{s:I,s:s,s:s,s:o}", "id",
-							   (json_int_t)qq->id, "type", qq->type,
-							   "stem", qq->stem, "options", opts));
-		if (!review_open)
-			continue;
-		const struct db_answer *ans = NULL;
-		for (size_t k = 0; k < na && !ans; k++)
-			if (as[k].question_id == qq->id)
-				ans = &as[k];
-		size_t nc = 0;
-		int64_t *choices = ans ? ids_from_text(ans->choices, &nc) : NULL;
-		double s = quiz_score_answer(qq, choices, nc, ans ? ans->text : NULL);
-		free(choices);
-		json_t *right = json_array();
-		json_t *accepted = json_array();
-		for (size_t k = 0; k < qq->noptions; k++) {
-			if (!strcmp(qq->type, "short"))
-				json_array_append_new(accepted, json_string(qq->options[k].text));
-			else if (qq->options[k].weight > EPS)
-				json_array_append_new(right, json_integer(qq->options[k].id));
+		sb_puts(&sb, "]}");
+		if (review) {
+			const struct db_answer *ans = NULL;
+			for (size_t k = 0; k < na && !ans; k++)
+				if (as[k].question_id == qq->id)
+					ans = &as[k];
+			json_array_append_new(review, review_entry(qq, ans));
 		}
-		json_t *entry = json_pack("{s:I,s:b,s:f,s:o,s:s}", "question_id", (json_int_t)qq->id,
-					  "correct", s > 1 - EPS, "score", round_to(s, 0.0001),
-					  "correct_choices", right, "explanation", qq->explanation);
-		if (!strcmp(qq->type, "short"))
-			json_object_set_new(entry, "accepted_answers", accepted);
-		else
-			json_decref(accepted);
-		if (qq->reference)
-			json_object_set_new(entry, "reference", json_string(qq->reference));
-		json_array_append_new(review, entry);
 	}
-	json_t *answers = json_object();
+	sb_puts(&sb, "],\"answers\":{");
 	for (size_t i = 0; i < na; i++) {
-		char key[24];
-		snprintf(key, sizeof key, "%lld", (long long)as[i].question_id);
-		json_t *v;
+		sb_printf(&sb, "%s\"%lld\":", i ? "," : "", (long long)as[i].question_id);
 		if (as[i].text) {
-			v = json_pack("{s:s}", "text", as[i].text);
+			char *t = json_text(json_string(as[i].text));
+			sb_printf(&sb, "{\"text\":%s}", t ? t : "\"\"");
+			free(t);
 		} else {
-			json_error_t e;
-			json_t *c = json_loads(as[i].choices ? as[i].choices : "[]", 0, &e);
-			v = json_pack("{s:o}", "choices", c ? c : json_array());
+			/* choices are stored as written by ids_json_text */
+			sb_printf(&sb, "{\"choices\":%s}", as[i].choices ? as[i].choices : "[]");
 		}
-		json_object_set_new(answers, key, v);
 	}
-	json_t *result = json_null();
+	sb_puts(&sb, "},\"result\":");
 	if (finished) {
 		double percent = a->max_score > 0 ? a->score * 100.0 / a->max_score : 0;
-		result = json_pack("{s:f,s:f,s:f,s:i,s:i,s:b,s:I}", "score", round_to(a->score, 0.01),
-				   "max_score", a->max_score, "percent", round_to(percent, 0.1),
-				   "correct_count", a->correct_count, "question_count",
-				   a->question_count, "passed", a->passed, "duration_ms",
-				   (json_int_t)a->duration_ms);
+		json_t *result = json_pack("{s:f,s:f,s:f,s:i,s:i,s:b,s:I}", "score",
+					   round_to(a->score, 0.01), "max_score", a->max_score,
+					   "percent", round_to(percent, 0.1), "correct_count",
+					   a->correct_count, "question_count", a->question_count,
+					   "passed", a->passed, "duration_ms", (json_int_t)a->duration_ms);
 		if (a->has_prediction)
 			json_object_set_new(result, "prediction", json_integer(a->prediction));
+		char *t = json_text(result);
+		sb_puts(&sb, t);
+		free(t);
+	} else {
+		sb_puts(&sb, "null");
 	}
-	int64_t remaining = finished || now_ms >= a->deadline ? 0 : a->deadline - now_ms;
-	out = json_pack("{s:I,s:I,s:s,s:s,s:o,s:o,s:I,s:o,s:o,s:o,s:o}", "id", (json_int_t)a->id,
-			"quiz_id", (json_int_t)a->quiz_id, "state", a->state, "round_code",
-			a->round_code, "started_at", time_json(a->started_at), "deadline",
-			time_json(a->deadline), "remaining_ms", (json_int_t)remaining, "questions",
-			questions, "answers", answers, "result", result, "review", review);
-	if (q->prediction_question && !finished)
-		json_object_set_new(out, "prediction_question", json_string(q->prediction_question));
+	sb_puts(&sb, ",\"review\":");
+	if (review) {
+		char *t = json_text(review);
+		review = NULL;
+		sb_puts(&sb, t);
+		free(t);
+	} else {
+		sb_puts(&sb, "null");
+	}
+	if (q->prediction_question && !finished) {
+		char *t = json_text(json_string(q->prediction_question));
+		sb_printf(&sb, ",\"prediction_question\":%s", t);
+		free(t);
+	}
+	sb_puts(&sb, "}");
+	out = sb_steal(&sb);
 done:
+	json_decref(review);
+	sb_cleanup(&sb);
 	db_attempt_questions_free(qs, nq);
 	db_answers_free(as, na);
 	return out;
+}
+
+json_t *quiz_attempt_json(struct db *db, struct quiz_qcache *qc, const struct db_quiz *q,
+			  const struct db_attempt *a, int64_t now_ms)
+{
+	char *text = quiz_attempt_text(db, qc, q, a, now_ms);
+	if (!text)
+		return NULL;
+	json_error_t e;
+	json_t *j = json_loads(text, 0, &e);
+	free(text);
+	return j;
 }
 
 json_t *quiz_list_json(struct db *db, const struct quiz_participant *p, int64_t now_ms)

@@ -114,14 +114,22 @@ double quiz_score_answer(const struct db_question *q, const int64_t *choices, si
 
 /* ---- question cache ----------------------------------------------------- */
 
-/* Stored questions never change (a change is a new id), so they can be
- * cached for the life of the process without invalidation. Thread-safe. */
+/* Stored questions never change (a change is a new id) and neither do quiz
+ * definitions, so they are cached for the life of the process without
+ * invalidation; draw pools are cached per bank generation (banks.updated_at,
+ * which every import moves forward). Thread-safe. */
 struct quiz_qcache;
 struct quiz_qcache *quiz_qcache_new(void);
 void quiz_qcache_free(struct quiz_qcache *c);
 /* The question with this id (borrowed; valid until the cache is freed), or
  * NULL when not found or on a storage error. */
 const struct db_question *quiz_qcache_get(struct quiz_qcache *c, struct db *db, int64_t id);
+/* The quiz definition with this id (borrowed; valid until the cache is
+ * freed). Definitions never change once created. NULL with *found 0 when
+ * there is none, -1 on a storage error. The cache also keeps each draw
+ * rule's pool while its bank is not re-imported. */
+const struct db_quiz *quiz_qcache_quiz(struct quiz_qcache *c, struct db *db, int64_t id,
+				       int *found);
 
 /* ---- writes ------------------------------------------------------------- */
 
@@ -197,6 +205,10 @@ int quiz_write_run(struct db *db, struct quiz_qcache *qc, struct quiz_write *w);
  * or NULL on a storage error. */
 json_t *quiz_attempt_json(struct db *db, struct quiz_qcache *qc, const struct db_quiz *q,
 			  const struct db_attempt *a, int64_t now_ms);
+/* The same object as JSON text (new string), built from fragments the
+ * question cache rendered once: the fast path of the handlers. */
+char *quiz_attempt_text(struct db *db, struct quiz_qcache *qc, const struct db_quiz *q,
+			const struct db_attempt *a, int64_t now_ms);
 /* {"quizzes":[...]} of api.md for participant p at now. NULL on error. */
 json_t *quiz_list_json(struct db *db, const struct quiz_participant *p, int64_t now_ms);
 
