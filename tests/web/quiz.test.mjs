@@ -286,6 +286,14 @@ test('answers survive a lost connection: "chưa lưu", retry with backoff, "đã
     assert.equal(await page.locator('.review-item').count(), 3);
     assert.match(await page.textContent('.review-item.wrong'), /Đáp án đúng: Giục làm ngay; Địa chỉ gửi lạ/);
     await screenshot(page, 'result-360.png');
+    // Printed, the result is a certificate: no header or buttons, a heading.
+    await page.emulateMedia({ media: 'print' });
+    assert.ok(await page.isHidden('#site-header'));
+    assert.ok(await page.isHidden('#result .actions'));
+    assert.ok(await page.isVisible('#result .cert-heading'));
+    assert.equal(await page.textContent('#result .cert-heading'), 'GIẤY CHỨNG NHẬN HOÀN THÀNH BÀI THI');
+    await page.setViewportSize({ width: 794, height: 1123 });
+    await screenshot(page, 'result-print.png');
     assert.deepEqual(problems, []);
   });
 });

@@ -376,10 +376,11 @@ function showResult(a, reason) {
   const user = (session() || {}).user || {};
   const r = a.result;
   const card = el('div', { class: 'card result-big', id: 'result' },
-    el('p', { class: 'cert-only', text: t('result.cert_heading') }),
+    el('p', { class: 'cert-only cert-org', text: t('app.name') }),
+    el('p', { class: 'cert-only cert-heading', text: t('result.cert_heading') }),
     el('h1', { text: t('result.title') }),
     quizInfo ? el('h2', { text: quizInfo.title }) : null,
-    el('p', { text: `${t('result.candidate')}: ${user.full_name || user.username || ''}` }),
+    el('p', { class: 'candidate', text: `${t('result.candidate')}: ${user.full_name || user.username || ''}` }),
     user.unit_code ? el('p', { class: 'muted', text: `${t('result.unit')}: ${user.unit_code}` }) : null);
   if (r) {
     if (r.passed !== null && r.passed !== undefined) {
