@@ -133,22 +133,48 @@ struct contest_board *contest_board_get(struct db *db, const struct contest_boar
 	b = board_build(db, key, version);
 	if (!b)
 		return NULL;
+	struct contest_board *evicted[CONTEST_BOARD_SLOTS] = {0};
+	size_t nevicted = 0;
 	pthread_mutex_lock(&cache_lock);
-	size_t slot = 0;
+	/* The same key's older board goes first, then the least recently used
+	 * until the new board fits in the memory budget. A board larger than
+	 * the whole budget is served but not kept. */
+	size_t total = 0;
 	for (size_t i = 0; i < CONTEST_BOARD_SLOTS; i++) {
 		if (cache[i] && same_key(cache[i], key)) {
-			slot = i;
-			break;
+			evicted[nevicted++] = cache[i];
+			cache[i] = NULL;
 		}
-		if (!cache[i] || (cache[slot] && cache[i]->last_used < cache[slot]->last_used))
-			slot = i;
+		total += cache[i] ? cache[i]->n : 0;
 	}
-	struct contest_board *old = cache[slot];
-	b->last_used = ++cache_clock;
-	atomic_fetch_add(&b->refs, 1); /* the cache's reference */
-	cache[slot] = b;
+	if (b->n <= CONTEST_BOARD_MAX_LINES) {
+		for (;;) {
+			size_t slot = CONTEST_BOARD_SLOTS, used = 0;
+			for (size_t i = 0; i < CONTEST_BOARD_SLOTS; i++) {
+				if (!cache[i])
+					continue;
+				used++;
+				if (slot == CONTEST_BOARD_SLOTS || cache[i]->last_used < cache[slot]->last_used)
+					slot = i;
+			}
+			if (used < CONTEST_BOARD_SLOTS && total + b->n <= CONTEST_BOARD_MAX_LINES)
+				break;
+			total -= cache[slot]->n;
+			evicted[nevicted++] = cache[slot];
+			cache[slot] = NULL;
+		}
+		for (size_t i = 0; i < CONTEST_BOARD_SLOTS; i++) {
+			if (!cache[i]) {
+				b->last_used = ++cache_clock;
+				atomic_fetch_add(&b->refs, 1); /* the cache's reference */
+				cache[i] = b;
+				break;
+			}
+		}
+	}
 	pthread_mutex_unlock(&cache_lock);
-	contest_board_release(old);
+	for (size_t i = 0; i < nevicted; i++)
+		contest_board_release(evicted[i]);
 	return b;
 }
 

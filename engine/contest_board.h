@@ -4,7 +4,8 @@
  * completed attempts (db_contest_version, kept by triggers) is what it was
  * when the board was ranked, so a board is never stale and instances need
  * not share anything. Names and units are not part of a board. At most
- * CONTEST_BOARD_SLOTS boards are kept (least recently used goes first).
+ * CONTEST_BOARD_SLOTS boards and CONTEST_BOARD_MAX_LINES lines are kept
+ * (least recently used goes first).
  *
  * A board is immutable and reference-counted: readers use it without locks.
  * Thread-safe. */
@@ -18,6 +19,8 @@
 struct db;
 
 #define CONTEST_BOARD_SLOTS 8
+/* Lines kept over all boards (about 72 bytes each). */
+#define CONTEST_BOARD_MAX_LINES (1u << 20)
 
 /* One participant's line, best first. */
 struct contest_board_line {

@@ -1,0 +1,195 @@
+/* test_contest_board.c - kept leaderboards on a real database built by the
+ * real migrations: reuse while storage is unchanged, a fresh board after
+ * any change to a completed attempt, keys kept apart, bounded slots. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "contest_board.h"
+#include "db.h"
+#include "db_contest.h"
+#include "db_fixture.h"
+
+#define T0 1700000000000LL
+
+struct fixture {
+	char path[64];
+	struct db *db;
+	int64_t quiz, question, people[4];
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof *f);
+	char err[256];
+	snprintf(f->path, sizeof f->path, "/tmp/test_contest_board_XXXXXX");
+	int fd = mkstemp(f->path);
+	assert_true(fd >= 0);
+	close(fd);
+	f->db = db_open(f->path, err, sizeof err);
+	assert_non_null(f->db);
+	assert_int_equal(db_migrate(f->db), 0);
+	int64_t bank = db_fixture_bank(f->db, "b", "public");
+	f->question = db_fixture_question(f->db, bank, "b-1", "");
+	f->quiz = db_fixture_quiz(f->db, "c", "Contest", false, "public", 0, T0, T0 + 86400000);
+	for (int i = 0; i < 4; i++) {
+		char name[16];
+		snprintf(name, sizeof name, "u%d", i);
+		f->people[i] = db_fixture_person(f->db, name, "Người", "participant", 0, "public");
+		assert_true(f->people[i] > 0);
+	}
+	contest_board_flush();
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	char p[96];
+	contest_board_flush();
+	db_close(f->db);
+	unlink(f->path);
+	snprintf(p, sizeof p, "%s-wal", f->path);
+	unlink(p);
+	snprintf(p, sizeof p, "%s-shm", f->path);
+	unlink(p);
+	free(f);
+	return 0;
+}
+
+static int64_t attempt(struct fixture *f, int who, const char *state, double score,
+		       int64_t started)
+{
+	struct db_fixture_attempt a = {
+		.quiz_id = f->quiz,
+		.user_id = f->people[who],
+		.audience = "public",
+		.state = state,
+		.started_at = started,
+		.finished_at = started + 60000,
+		.score = score,
+		.max_score = 10,
+		.question_ids = &f->question,
+		.nquestions = 1,
+	};
+	int64_t id = db_fixture_attempt(f->db, &a);
+	assert_true(id > 0);
+	return id;
+}
+
+static void board_is_reused_while_storage_is_unchanged(void **state)
+{
+	struct fixture *f = *state;
+	attempt(f, 0, "submitted", 5, T0);
+	attempt(f, 1, "submitted", 7, T0);
+	struct contest_board_key key = {.quiz_id = f->quiz};
+	struct contest_board *a = contest_board_get(f->db, &key);
+	struct contest_board *b = contest_board_get(f->db, &key);
+	assert_non_null(a);
+	assert_ptr_equal(a, b);
+	size_t n = 0;
+	const struct contest_board_line *lines = contest_board_lines(a, &n);
+	assert_int_equal(n, 2);
+	assert_float_equal(lines[0].score, 7, 1e-9);
+	assert_int_equal(lines[0].rank, 1);
+	/* An attempt still in progress changes nothing. */
+	attempt(f, 2, "in_progress", 0, T0);
+	struct contest_board *c = contest_board_get(f->db, &key);
+	assert_ptr_equal(a, c);
+	contest_board_release(a);
+	contest_board_release(b);
+	contest_board_release(c);
+}
+
+static void board_is_ranked_again_after_an_attempt_completes(void **state)
+{
+	struct fixture *f = *state;
+	attempt(f, 0, "submitted", 5, T0);
+	struct contest_board_key key = {.quiz_id = f->quiz};
+	struct contest_board *a = contest_board_get(f->db, &key);
+	int64_t before = 0, after = 0;
+	assert_int_equal(db_contest_version(f->db, f->quiz, &before), 0);
+	attempt(f, 1, "expired", 9, T0);
+	assert_int_equal(db_contest_version(f->db, f->quiz, &after), 0);
+	assert_true(after > before);
+	struct contest_board *b = contest_board_get(f->db, &key);
+	assert_ptr_not_equal(a, b);
+	size_t na = 0, nb = 0;
+	contest_board_lines(a, &na);
+	const struct contest_board_line *lines = contest_board_lines(b, &nb);
+	/* The old board is still whole for whoever holds it. */
+	assert_int_equal(na, 1);
+	assert_int_equal(nb, 2);
+	assert_float_equal(lines[0].score, 9, 1e-9);
+	contest_board_release(a);
+	contest_board_release(b);
+}
+
+static void board_keys_are_kept_apart(void **state)
+{
+	struct fixture *f = *state;
+	attempt(f, 0, "submitted", 5, T0);
+	attempt(f, 1, "submitted", 6, T0 + 3600000);
+	struct contest_board_key live = {.quiz_id = f->quiz};
+	struct contest_board_key frozen = {.quiz_id = f->quiz, .has_cutoff = true,
+					   .cutoff_ms = T0 + 1800000};
+	struct contest_board_key round = {.quiz_id = f->quiz, .round = "r9"};
+	struct contest_board *a = contest_board_get(f->db, &live);
+	struct contest_board *b = contest_board_get(f->db, &frozen);
+	struct contest_board *c = contest_board_get(f->db, &round);
+	size_t na, nb, nc;
+	contest_board_lines(a, &na);
+	contest_board_lines(b, &nb);
+	contest_board_lines(c, &nc);
+	assert_int_equal(na, 2);
+	assert_int_equal(nb, 1);
+	assert_int_equal(nc, 0);
+	contest_board_release(a);
+	contest_board_release(b);
+	contest_board_release(c);
+}
+
+static void board_slots_are_bounded_least_recent_first(void **state)
+{
+	struct fixture *f = *state;
+	attempt(f, 0, "submitted", 5, T0);
+	struct contest_board *first = NULL, *kept = NULL;
+	/* CONTEST_BOARD_SLOTS + 1 cut-offs: the first board is pushed out. */
+	for (int i = 0; i <= CONTEST_BOARD_SLOTS; i++) {
+		struct contest_board_key k = {.quiz_id = f->quiz, .has_cutoff = true,
+					      .cutoff_ms = T0 + 1000000 + i};
+		struct contest_board *b = contest_board_get(f->db, &k);
+		if (i == 0)
+			first = b;
+		else
+			contest_board_release(b);
+	}
+	struct contest_board_key k0 = {.quiz_id = f->quiz, .has_cutoff = true,
+				       .cutoff_ms = T0 + 1000000};
+	kept = contest_board_get(f->db, &k0);
+	assert_ptr_not_equal(first, kept);
+	contest_board_release(first);
+	contest_board_release(kept);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(board_is_reused_while_storage_is_unchanged, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(board_is_ranked_again_after_an_attempt_completes,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(board_keys_are_kept_apart, setup, teardown),
+		cmocka_unit_test_setup_teardown(board_slots_are_bounded_least_recent_first, setup,
+						teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
