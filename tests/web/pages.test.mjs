@@ -84,7 +84,11 @@ test('admin uploads a units CSV and sees how many were created', async () => {
     await page.waitForSelector('#quizzes-view:not([hidden])');
     await page.click('.nav a[href="admin.html"]');
     await page.waitForSelector('#admin-sections:not([hidden])');
+    assert.equal(await page.textContent('#units-file-name'), 'Chưa chọn tệp');
+    await page.click('#units-upload');
+    await page.locator('#units-result', { hasText: 'Hãy chọn một tệp trước.' }).waitFor();
     await page.setInputFiles('#units-file', { name: 'units.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    assert.equal(await page.textContent('#units-file-name'), 'units.csv');
     await page.click('#units-upload');
     const result = page.locator('#units-result.notice-ok');
     await result.waitFor();

@@ -33,8 +33,13 @@ function setupUnits() {
         api('POST', '/admin/units', { body: file, type: 'text/csv' }));
       notice(box, 'ok', t('admin.units.done', { created: res.created, updated: res.updated }));
     } catch (err) {
-      showError(box, err);
-      if (err.errors && err.errors.length) errorsBox.append(errorTable(err.errors));
+      // The table names each bad line; the summary above it needs no detail.
+      if (err.errors && err.errors.length) {
+        notice(box, 'error', err.message);
+        errorsBox.append(errorTable(err.errors));
+      } else {
+        showError(box, err);
+      }
     }
   });
 }
@@ -70,8 +75,13 @@ function setupUsers() {
         errorsBox.append(el('p', { text: t('admin.users.errors') }), errorTable(res.errors));
       }
     } catch (err) {
-      showError(box, err);
-      if (err.errors && err.errors.length) errorsBox.append(errorTable(err.errors));
+      // The table names each bad line; the summary above it needs no detail.
+      if (err.errors && err.errors.length) {
+        notice(box, 'error', err.message);
+        errorsBox.append(errorTable(err.errors));
+      } else {
+        showError(box, err);
+      }
     }
   });
 }
@@ -219,6 +229,15 @@ function setupReport(user) {
   });
 }
 
+/** Shows the chosen file's name beside the (Vietnamese) pick button. */
+function showFileName(inputId) {
+  const input = $(`#${inputId}`);
+  input.addEventListener('change', () => {
+    const file = input.files && input.files[0];
+    $(`#${inputId}-name`).textContent = file ? file.name : t('admin.no_file_chosen');
+  });
+}
+
 function main() {
   header();
   const s = requireSession();
@@ -230,6 +249,8 @@ function main() {
     return;
   }
   $('#admin-sections').hidden = false;
+  showFileName('units-file');
+  showFileName('users-file');
   setupUnits();
   setupUsers();
   setupHeadcounts(user);

@@ -155,6 +155,8 @@ const en = {
   'admin.users.download': 'Download passwords (CSV)',
   'admin.users.errors': 'Lines with errors (not created):',
   'admin.file': 'Choose a CSV file',
+  'admin.choose': 'Choose a file…',
+  'admin.no_file_chosen': 'No file chosen',
   'admin.upload': 'Upload',
   'admin.uploading': 'Uploading…',
   'admin.no_file': 'Choose a file first.',

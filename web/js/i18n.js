@@ -157,6 +157,8 @@ const vi = {
   'admin.users.download': 'Tải mật khẩu về (CSV)',
   'admin.users.errors': 'Các dòng có lỗi (không được tạo):',
   'admin.file': 'Chọn tệp CSV',
+  'admin.choose': 'Chọn tệp…',
+  'admin.no_file_chosen': 'Chưa chọn tệp',
   'admin.upload': 'Tải lên',
   'admin.uploading': 'Đang tải lên…',
   'admin.no_file': 'Hãy chọn một tệp trước.',
