@@ -212,6 +212,23 @@ test('a pupil registers, then logs in; a taken username gets the Vietnamese erro
     await page.click('#register-notice a');
     await login(page, { username, password });
     await page.locator('#hello', { hasText: 'Xin chào, Đoàn Thị Thu' }).waitFor();
+
+    // The new account changes its password, from the list page.
+    await page.click('#password-box summary');
+    await page.fill('#old-password', 'khong-phai-mat-khau');
+    await page.fill('#new-password', 'Mat-Khau-Moi-Cua-Thu-2026');
+    await page.fill('#new-password2', 'Mat-Khau-Moi-Cua-Thu-2026');
+    await page.click('#password-submit');
+    await page.locator('#password-notice.notice-error', { hasText: 'Mật khẩu hiện tại không đúng.' }).waitFor();
+    await page.fill('#old-password', password);
+    await page.fill('#new-password', 'Mat-Khau-Moi-Cua-Thu-2026');
+    await page.fill('#new-password2', 'Mat-Khau-Moi-Cua-Thu-2026');
+    await page.click('#password-submit');
+    await page.locator('#password-notice.notice-ok', { hasText: 'Đã đổi mật khẩu.' }).waitFor();
+    await page.click('#logout');
+    await page.waitForSelector('#login-view:not([hidden])');
+    await login(page, { username, password: 'Mat-Khau-Moi-Cua-Thu-2026' });
+    await page.locator('#hello', { hasText: 'Xin chào, Đoàn Thị Thu' }).waitFor();
     assert.deepEqual(problems, []);
   });
   await withPage(async (page) => {

@@ -47,6 +47,14 @@ const en = {
   'quizzes.no_attempts': 'No attempts left',
   'quizzes.leaderboard': 'Leaderboard',
 
+  'pw.title': 'Change password',
+  'pw.old': 'Current password',
+  'pw.new': 'New password',
+  'pw.repeat': 'New password again',
+  'pw.submit': 'Change password',
+  'pw.mismatch': 'The two new passwords differ.',
+  'pw.done': 'Password changed.',
+
   'register.title': 'Create an account',
   'register.intro': 'Fill in your details to create an account. Your school or agency gives you the unit code.',
   'register.full_name': 'Full name',

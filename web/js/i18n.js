@@ -49,6 +49,14 @@ const vi = {
   'quizzes.no_attempts': 'Đã hết lượt làm bài',
   'quizzes.leaderboard': 'Bảng xếp hạng',
 
+  'pw.title': 'Đổi mật khẩu',
+  'pw.old': 'Mật khẩu hiện tại',
+  'pw.new': 'Mật khẩu mới',
+  'pw.repeat': 'Nhập lại mật khẩu mới',
+  'pw.submit': 'Đổi mật khẩu',
+  'pw.mismatch': 'Hai lần nhập mật khẩu mới không giống nhau.',
+  'pw.done': 'Đã đổi mật khẩu.',
+
   'register.title': 'Đăng ký tài khoản',
   'register.intro': 'Điền thông tin để tạo tài khoản dự thi. Mã đơn vị do nhà trường hoặc cơ quan của bạn cung cấp.',
   'register.full_name': 'Họ và tên',

@@ -87,11 +87,34 @@ function quizCard(q) {
     facts, best, actions);
 }
 
+function setupPasswordChange() {
+  $('#password-form').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const box = $('#password-notice');
+    clearNotice(box);
+    const oldPassword = $('#old-password').value;
+    const newPassword = $('#new-password').value;
+    if (!oldPassword || !newPassword || newPassword !== $('#new-password2').value) {
+      notice(box, 'error', t('pw.mismatch'));
+      return;
+    }
+    try {
+      await busy($('#password-submit'), t('common.loading'), () =>
+        api('POST', '/me/password', { body: { old_password: oldPassword, new_password: newPassword } }));
+      e.target.reset();
+      notice(box, 'ok', t('pw.done'));
+    } catch (err) {
+      showError(box, err);
+    }
+  });
+}
+
 async function showQuizzes() {
   const s = session();
   $('#login-view').hidden = true;
   $('#quizzes-view').hidden = false;
   $('#hello').textContent = t('quizzes.hello', { name: s.user.full_name || s.user.username });
+  setupPasswordChange();
   const list = $('#quiz-list');
   const box = $('#quizzes-notice');
   clearNotice(box);
