@@ -601,6 +601,92 @@ static void quizadm_report_writes_csv_json_and_xlsx(void **state)
 			     0);
 }
 
+
+static char *read_text(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	char *buf = calloc(1, 4 << 20);
+	size_t n = fread(buf, 1, (4 << 20) - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+/* End to end through the quiz module: a real bank, a quiz drawing
+ * misinformation questions, an attempt started and submitted over HTTP;
+ * the reports see it at once (the triggers run in the submit's transaction). */
+static void a_submitted_attempt_shows_in_the_reports_at_once(void **state)
+{
+	(void)state;
+	char *bank = read_text("question-banks/vi/pupil.json");
+	assert_non_null(bank);
+	struct http_res res;
+	assert_int_equal(http_call(&srv, "POST", "/api/v1/admin/banks?format=json", admin_token,
+				   bank, "application/json", NULL, &res),
+			 0);
+	free(bank);
+	assert_int_equal(res.status, 200);
+	http_res_free(&res);
+	char body[1024];
+	snprintf(body, sizeof body,
+		 "{\"code\":\"tu-duy\",\"title\":\"Tư duy phản biện\",\"kind\":\"quiz\","
+		 "\"audiences\":[\"pupil\"],\"unit_scope\":null,\"draw\":[{\"bank\":\"vi-pupil\","
+		 "\"topic\":\"misinformation\",\"count\":3}],\"time_limit_s\":600,"
+		 "\"max_attempts\":2,\"pass_percent\":50,\"opens_at\":\"%d-01-01T00:00:00Z\","
+		 "\"closes_at\":\"%d-01-01T00:00:00Z\",\"shuffle_questions\":true,"
+		 "\"shuffle_options\":true,\"review\":\"after_submit\"}",
+		 this_year - 1, this_year + 1);
+	assert_int_equal(http_send(&srv, "POST", "/api/v1/admin/quizzes", admin_token, body, &res),
+			 0);
+	assert_int_equal(res.status, 201);
+	int64_t quiz = json_integer_value(json_object_get(json_object_get(res.json, "quiz"), "id"));
+	http_res_free(&res);
+	char *token = test_login(&srv, "pupil3", "Pupil-Password-3", NULL);
+	assert_non_null(token);
+	char path[160];
+	snprintf(path, sizeof path, "/api/v1/quizzes/%lld/attempts", (long long)quiz);
+	assert_int_equal(http_send(&srv, "POST", path, token, NULL, &res), 0);
+	assert_int_equal(res.status, 201);
+	int64_t attempt =
+		json_integer_value(json_object_get(json_object_get(res.json, "attempt"), "id"));
+	http_res_free(&res);
+	snprintf(path, sizeof path, "/api/v1/attempts/%lld/submit", (long long)attempt);
+	assert_int_equal(http_send(&srv, "POST", path, token, "{}", &res), 0);
+	assert_int_equal(res.status, 200);
+	http_res_free(&res);
+	free(token);
+	assert_int_equal(http_get(&srv, "/api/v1/reports/participation?unit=S2&audience=pupil",
+				  admin_token, &res),
+			 0);
+	json_t *row = json_array_get(json_object_get(res.json, "rows"), 0);
+	assert_int_equal(json_integer_value(json_object_get(row, "participants")), 1);
+	assert_int_equal(json_integer_value(json_object_get(row, "attempts")), 1);
+	assert_int_equal(json_integer_value(json_object_get(row, "passed")), 0);
+	http_res_free(&res);
+	/* S2's one pupil took a quiz covering misinformation: 1 of 1 school
+	 * under S2 counts for the critical-thinking target. */
+	assert_int_equal(http_get(&srv, "/api/v1/reports/plans/ha-noi-1907?unit=S2", admin_token,
+				  &res),
+			 0);
+	json_t *targets = json_object_get(res.json, "targets");
+	size_t i;
+	json_t *t;
+	bool seen = false;
+	json_array_foreach(targets, i, t)
+	{
+		if (strcmp(json_string_value(json_object_get(t, "id")), "schools_critical_thinking"))
+			continue;
+		seen = true;
+		assert_int_equal(json_integer_value(json_object_get(t, "numerator")), 1);
+		assert_int_equal(json_integer_value(json_object_get(t, "denominator")), 1);
+		assert_true(json_is_true(json_object_get(t, "met")));
+	}
+	assert_true(seen);
+	http_res_free(&res);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -615,6 +701,7 @@ int main(void)
 		cmocka_unit_test(yearly_report_page_is_vietnamese_html),
 		cmocka_unit_test(quizadm_report_writes_csv_json_and_xlsx),
 		cmocka_unit_test(personal_data_is_exported_then_erased_but_counted),
+		cmocka_unit_test(a_submitted_attempt_shows_in_the_reports_at_once),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
