@@ -375,3 +375,22 @@ test('at the deadline an answer waiting for a retry is sent before the submissio
     assert.ok(order.includes('put 502 ok after 0 submits'), `502 was saved before the submission: ${order.join(', ')}`);
   });
 });
+
+test('submitting with unanswered questions asks once more and points to them', async () => {
+  await withPage(async (page) => {
+    await loggedIn(page);
+    const { log } = scriptedApi(page);
+    await page.goto(`${BASE_URL}/quiz.html?id=7`);
+    await page.click('#start');
+    await page.locator('#q-501 label.option').first().click();
+    await page.locator('#q-501 .save-state', { hasText: 'đã lưu' }).waitFor();
+    await page.click('#submit');
+    await page.locator('#submit-notice', { hasText: 'Còn 2 câu chưa trả lời. Bấm "Nộp bài" lần nữa để nộp.' }).waitFor();
+    assert.equal(log.submits.length, 0, 'nothing submitted on the first press');
+    await page.click('#goto-unanswered');
+    assert.equal(await page.evaluate(() => document.activeElement.closest('li').id), 'q-502');
+    await page.click('#submit');
+    await page.waitForSelector('#result-view:not([hidden])');
+    assert.equal(log.submits.length, 1);
+  });
+});

@@ -102,6 +102,7 @@ const en = {
   'quiz.submit': 'Submit',
   'quiz.submitting': 'Submitting…',
   'quiz.confirm_unanswered': '{n} questions are not answered. Press "Submit" again to submit.',
+  'quiz.goto_unanswered': 'Go to the first unanswered question',
   'quiz.confirm_unsaved': '{n} answers are not saved yet. Wait for the network, or press "Submit" again to submit now (unsaved answers will not count).',
   'quiz.time_over': 'Time is over. Your saved answers were counted.',
   'quiz.closed': 'This attempt has been submitted.',

@@ -104,6 +104,7 @@ const vi = {
   'quiz.submit': 'Nộp bài',
   'quiz.submitting': 'Đang nộp bài…',
   'quiz.confirm_unanswered': 'Còn {n} câu chưa trả lời. Bấm "Nộp bài" lần nữa để nộp.',
+  'quiz.goto_unanswered': 'Đến câu chưa trả lời',
   'quiz.confirm_unsaved': 'Còn {n} câu chưa lưu được. Hãy chờ có mạng; bấm "Nộp bài" lần nữa để nộp ngay (các câu chưa lưu sẽ không được tính).',
   'quiz.time_over': 'Đã hết giờ. Bài làm được tính với các câu trả lời đã lưu.',
   'quiz.closed': 'Bài làm này đã được nộp.',

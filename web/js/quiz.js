@@ -291,6 +291,18 @@ async function submit(auto) {
     if (unsaved || unanswered) {
       submitArmed = true;
       notice(box, 'warn', unsaved ? t('quiz.confirm_unsaved', { n: unsaved }) : t('quiz.confirm_unanswered', { n: unanswered }));
+      const first = [...entries].find(([, e]) => !isAnswered(e.value));
+      if (!unsaved && first) {
+        box.append(el('button', {
+          type: 'button', class: 'btn', id: 'goto-unanswered', text: t('quiz.goto_unanswered'),
+          onclick: () => {
+            const card = $(`#q-${CSS.escape(first[0])}`);
+            card.scrollIntoView({ block: 'start' });
+            const input = card.querySelector('input');
+            if (input) input.focus({ preventScroll: true });
+          },
+        }));
+      }
       return;
     }
   }
