@@ -7,7 +7,7 @@
 
 #include "db.h"
 
-#define DB_STMT_CACHE 128
+#define DB_STMT_CACHE 256 /* static SQL texts of every db_*.c, with room to grow */
 
 struct db {
 	sqlite3 *sql;
