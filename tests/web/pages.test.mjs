@@ -140,7 +140,7 @@ test('unit admin can open the administration page; a pupil cannot', async () => 
     await page.goto(`${BASE_URL}/`);
     await login(page, DEMO.unitAdmin);
     await page.waitForSelector('#quizzes-view:not([hidden])');
-    await page.goto(`${BASE_URL}/admin.html`);
+    await page.click('#admin-entry a');
     await page.waitForSelector('#admin-sections:not([hidden])');
     assert.equal(await page.inputValue('#hc-unit'), 'DEMO-THCS-DP');
     assert.equal(await page.inputValue('#rep-unit'), 'DEMO-THCS-DP');
@@ -157,6 +157,7 @@ test('unit admin can open the administration page; a pupil cannot', async () => 
     await login(page, DEMO.pupil);
     await page.waitForSelector('#quizzes-view:not([hidden])');
     assert.equal(await page.locator('.nav a[href="admin.html"]').count(), 0);
+    assert.ok(await page.isHidden('#admin-entry'));
     await page.goto(`${BASE_URL}/admin.html`);
     await page.locator('#admin-notice', { hasText: 'Trang này dành cho quản trị viên.' }).waitFor();
     assert.ok(await page.isHidden('#admin-sections'));

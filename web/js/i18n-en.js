@@ -30,6 +30,7 @@ const en = {
 
   'quizzes.title': 'Your quizzes',
   'quizzes.hello': 'Hello, {name}',
+  'quizzes.admin_entry': 'Administration: rosters, headcounts, reports',
   'quizzes.empty': 'There is no quiz for you yet.',
   'quizzes.kind.quiz': 'Quiz',
   'quizzes.kind.contest': 'Contest',

@@ -32,6 +32,7 @@ const vi = {
 
   'quizzes.title': 'Bài thi của bạn',
   'quizzes.hello': 'Xin chào, {name}',
+  'quizzes.admin_entry': 'Quản trị: danh sách, số lượng, báo cáo',
   'quizzes.empty': 'Hiện chưa có bài thi nào dành cho bạn.',
   'quizzes.kind.quiz': 'Bài kiểm tra',
   'quizzes.kind.contest': 'Cuộc thi',

@@ -115,6 +115,7 @@ async function showQuizzes() {
   $('#quizzes-view').hidden = false;
   $('#hello').textContent = t('quizzes.hello', { name: s.user.full_name || s.user.username });
   setupPasswordChange();
+  $('#admin-entry').hidden = !(s.user.role === 'admin' || s.user.role === 'unit_admin');
   const list = $('#quiz-list');
   const box = $('#quizzes-notice');
   clearNotice(box);
