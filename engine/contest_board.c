@@ -30,6 +30,19 @@ static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct contest_board *cache[CONTEST_BOARD_SLOTS];
 static uint64_t cache_clock;
 
+/* A board being ranked: requests for the same key and version wait for it
+ * instead of ranking it again (a popular board under load would otherwise
+ * be ranked by every request at once). Guarded by cache_lock. */
+struct inflight {
+	struct contest_board shell; /* the key and version only */
+	bool done;
+	struct contest_board *board; /* one reference held here; NULL on failure */
+	int waiters;
+	struct inflight *next;
+};
+static struct inflight *inflight_list;
+static pthread_cond_t inflight_done = PTHREAD_COND_INITIALIZER;
+
 void contest_board_release(struct contest_board *b)
 {
 	if (b && atomic_fetch_sub(&b->refs, 1) == 1) {
@@ -108,6 +121,28 @@ static struct contest_board *board_build(struct db *db, const struct contest_boa
 	return b;
 }
 
+static void inflight_unlink(struct inflight *f)
+{
+	for (struct inflight **p = &inflight_list; *p; p = &(*p)->next) {
+		if (*p == f) {
+			*p = f->next;
+			return;
+		}
+	}
+}
+
+/* Frees a finished in-flight build once nobody waits on it (lock held). */
+static void inflight_drop(struct inflight *f)
+{
+	if (f->done && f->waiters == 0) {
+		contest_board_release(f->board);
+		free(f);
+	}
+}
+
+static struct contest_board *board_build_shared(struct db *db, const struct contest_board_key *k,
+						int64_t version);
+
 struct contest_board *contest_board_get(struct db *db, const struct contest_board_key *key)
 {
 	int64_t version = 0;
@@ -124,13 +159,55 @@ struct contest_board *contest_board_get(struct db *db, const struct contest_boar
 			break;
 		}
 	}
+	for (struct inflight *f = inflight_list; !b && f; f = f->next) {
+		if (!same_key(&f->shell, key) || f->shell.version != version)
+			continue;
+		f->waiters++;
+		while (!f->done)
+			pthread_cond_wait(&inflight_done, &cache_lock);
+		f->waiters--;
+		b = f->board;
+		if (b)
+			atomic_fetch_add(&b->refs, 1);
+		inflight_drop(f);
+		pthread_mutex_unlock(&cache_lock);
+		/* A failed build is retried by this request. */
+		return b ? b : board_build_shared(db, key, version);
+	}
 	pthread_mutex_unlock(&cache_lock);
 	if (b)
 		return b;
+	return board_build_shared(db, key, version);
+}
 
-	/* Ranked outside the lock: two requests may rank the same board at
-	 * once, and the later one replaces the earlier in the cache. */
+/* Ranks the board for key at version, letting requests that come meanwhile
+ * wait for it, and keeps it. Returns a new reference or NULL. */
+static struct contest_board *board_build_shared(struct db *db, const struct contest_board_key *key,
+						int64_t version)
+{
+	struct contest_board *b;
+	struct inflight *f = xcalloc(1, sizeof *f);
+	f->shell.quiz_id = key->quiz_id;
+	util_strlcpy(f->shell.round, key->round ? key->round : "", sizeof f->shell.round);
+	f->shell.use_prediction = key->use_prediction;
+	f->shell.has_cutoff = key->has_cutoff;
+	f->shell.cutoff_ms = key->cutoff_ms;
+	f->shell.version = version;
+	pthread_mutex_lock(&cache_lock);
+	f->next = inflight_list;
+	inflight_list = f;
+	pthread_mutex_unlock(&cache_lock);
+
 	b = board_build(db, key, version);
+	pthread_mutex_lock(&cache_lock);
+	inflight_unlink(f);
+	f->done = true;
+	f->board = b;
+	if (b)
+		atomic_fetch_add(&b->refs, 1); /* the waiters' */
+	pthread_cond_broadcast(&inflight_done);
+	inflight_drop(f);
+	pthread_mutex_unlock(&cache_lock);
 	if (!b)
 		return NULL;
 	struct contest_board *evicted[CONTEST_BOARD_SLOTS] = {0};

@@ -8,7 +8,8 @@
  * (least recently used goes first).
  *
  * A board is immutable and reference-counted: readers use it without locks.
- * Thread-safe. */
+ * Requests for a board that is being ranked (same key, same version) wait
+ * for that ranking rather than repeat it. Thread-safe. */
 #ifndef QUIZ_CONTEST_BOARD_H
 #define QUIZ_CONTEST_BOARD_H
 

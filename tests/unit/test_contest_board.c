@@ -1,6 +1,7 @@
 /* test_contest_board.c - kept leaderboards on a real database built by the
  * real migrations: reuse while storage is unchanged, a fresh board after
  * any change to a completed attempt, keys kept apart, bounded slots. */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -180,6 +181,57 @@ static void board_slots_are_bounded_least_recent_first(void **state)
 	contest_board_release(kept);
 }
 
+struct racer {
+	const char *path;
+	int64_t quiz;
+	pthread_barrier_t *start;
+	struct contest_board *got;
+};
+
+static void *race(void *arg)
+{
+	struct racer *r = arg;
+	char err[256];
+	struct db *db = db_open(r->path, err, sizeof err);
+	struct contest_board_key key = {.quiz_id = r->quiz};
+	pthread_barrier_wait(r->start);
+	r->got = db ? contest_board_get(db, &key) : NULL;
+	db_close(db);
+	return NULL;
+}
+
+static void board_is_ranked_once_for_concurrent_requests(void **state)
+{
+	struct fixture *f = *state;
+	enum { THREADS = 8 };
+	assert_int_equal(db_begin_write(f->db), 0);
+	for (int i = 0; i < 4000; i++)
+		attempt(f, i % 4, "submitted", (double)(i % 11), T0 + i);
+	assert_int_equal(db_commit(f->db), 0);
+	contest_board_flush();
+	pthread_barrier_t start;
+	pthread_t threads[THREADS];
+	struct racer racers[THREADS];
+	pthread_barrier_init(&start, NULL, THREADS);
+	for (int i = 0; i < THREADS; i++) {
+		racers[i] = (struct racer){f->path, f->quiz, &start, NULL};
+		assert_int_equal(pthread_create(&threads[i], NULL, race, &racers[i]), 0);
+	}
+	for (int i = 0; i < THREADS; i++)
+		pthread_join(threads[i], NULL);
+	pthread_barrier_destroy(&start);
+	/* Whoever came while the board was being ranked waited for it. */
+	for (int i = 0; i < THREADS; i++) {
+		assert_non_null(racers[i].got);
+		assert_ptr_equal(racers[i].got, racers[0].got);
+	}
+	size_t n = 0;
+	contest_board_lines(racers[0].got, &n);
+	assert_int_equal(n, 4);
+	for (int i = 0; i < THREADS; i++)
+		contest_board_release(racers[i].got);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -189,6 +241,8 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(board_keys_are_kept_apart, setup, teardown),
 		cmocka_unit_test_setup_teardown(board_slots_are_bounded_least_recent_first, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(board_is_ranked_once_for_concurrent_requests, setup,
 						teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
