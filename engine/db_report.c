@@ -212,9 +212,8 @@ static const char SQL_PLAN_GET[] = "SELECT definition, builtin FROM plans WHERE 
 static const char SQL_PLAN_EACH[] = "SELECT code, definition, builtin FROM plans ORDER BY code";
 
 static const char SQL_UNITS[] =
-	"SELECT u.id, u.code, u.name, u.kind, u.level, u.parent_id, p.code, u.path"
-	" FROM units u LEFT JOIN units p ON p.id = u.parent_id"
-	" ORDER BY length(u.path) - length(replace(u.path, '/', '')), u.code";
+	"SELECT id, code, name, kind, level, parent_id, '', path FROM units"
+	" ORDER BY length(path) - length(replace(path, '/', '')), code";
 static const char SQL_HEADCOUNTS[] =
 	"SELECT unit_id, audience, count FROM headcounts WHERE year = ?1";
 static const char SQL_ROSTER[] =
@@ -228,20 +227,23 @@ static const char SQL_UNIT_QUIZ[] =
 static const char SQL_UNIT_TOPIC[] =
 	"SELECT unit_id, quiz_id, participants FROM report_unit_topic"
 	" WHERE year = ?1 AND topic = ?3 AND audience = ?2 AND participants > 0";
+/* CROSS JOIN keeps report_multi (a handful of rows) as the outer loop;
+ * left to itself the planner would walk the year's person rows. */
 static const char SQL_MULTI_PERSON[] =
 	"SELECT p.audience, p.user_key, p.unit_id, 0, p.attempts, p.passed_attempts"
-	" FROM report_multi m JOIN report_person p ON p.year = m.year AND p.audience = m.audience"
-	" AND p.user_key = m.user_key WHERE m.year = ?1 ORDER BY p.audience, p.user_key";
+	" FROM report_multi m CROSS JOIN report_person p ON p.year = m.year"
+	" AND p.audience = m.audience AND p.user_key = m.user_key WHERE m.year = ?1"
+	" ORDER BY m.audience, m.user_key";
 static const char SQL_MULTI_REACH[] =
 	"SELECT r.audience, r.user_key, r.unit_id, r.quiz_id, r.attempts, r.passed_attempts"
-	" FROM report_multi m JOIN report_reach r ON r.year = m.year AND r.audience = m.audience"
-	" AND r.user_key = m.user_key WHERE m.year = ?1 AND m.audience = ?2"
-	" ORDER BY r.user_key, r.quiz_id";
+	" FROM report_multi m CROSS JOIN report_reach r ON r.year = m.year"
+	" AND r.audience = m.audience AND r.user_key = m.user_key"
+	" WHERE m.year = ?1 AND m.audience = ?2 ORDER BY m.user_key, r.quiz_id";
 static const char SQL_MULTI_TOPIC[] =
 	"SELECT r.audience, r.user_key, r.unit_id, r.quiz_id, r.attempts, 0"
-	" FROM report_multi m JOIN report_reach_topic r ON r.year = m.year AND r.topic = ?3"
+	" FROM report_multi m CROSS JOIN report_reach_topic r ON r.year = m.year AND r.topic = ?3"
 	" AND r.audience = m.audience AND r.user_key = m.user_key"
-	" WHERE m.year = ?1 AND m.audience = ?2 ORDER BY r.user_key, r.quiz_id";
+	" WHERE m.year = ?1 AND m.audience = ?2 ORDER BY m.user_key, r.quiz_id";
 static const char SQL_TOPIC_PEOPLE[] =
 	"SELECT audience, user_key, unit_id, quiz_id, attempts, 0 FROM report_reach_topic"
 	" WHERE year = ?1 AND topic = ?3 AND audience = ?2 ORDER BY user_key";

@@ -32,7 +32,8 @@ int db_plan_each(struct db *db,
 		 void (*fn)(void *ctx, const char *code, const char *definition, bool builtin),
 		 void *ctx);
 
-/* Every unit, parents before children (ordered by depth, then code). */
+/* Every unit, parents before children (ordered by depth, then code);
+ * parent_code is left empty. */
 int db_report_units(struct db *db, void (*fn)(void *ctx, const struct db_unit *u), void *ctx);
 /* The declared headcounts of a year. */
 int db_report_headcounts(struct db *db, int year,
