@@ -58,15 +58,12 @@ struct sort_ctx {
 	const struct contest_attempt *attempts;
 };
 
-static int by_participant_then_order(const void *pa, const void *pb, void *ctx)
+static int by_participant(const void *pa, const void *pb, void *ctx)
 {
 	const struct contest_attempt *attempts = ((struct sort_ctx *)ctx)->attempts;
 	const struct contest_entry *x = pa, *y = pb;
 	int c = cmp_i64(attempts[x->attempt_index].participant_id,
 			attempts[y->attempt_index].participant_id);
-	if (c)
-		return c;
-	c = contest_entry_compare(attempts, x, y);
 	if (c)
 		return c;
 	return x->attempt_index < y->attempt_index ? -1 : x->attempt_index > y->attempt_index;
@@ -115,19 +112,14 @@ size_t contest_leaderboard(const struct contest_attempt *attempts, size_t n,
 	/* Group each participant's attempts. F depends only on whether a
 	 * participant has any full-score attempt (score is the first key, so a
 	 * full score is always the best), so it is counted before distances are
-	 * known; the groups are then re-sorted with distances to pick each best. */
-	qsort_r(all, kept, sizeof *all, by_participant_then_order, &sort);
-	for (size_t i = 0; i < kept; i++) {
-		const struct contest_attempt *a = &attempts[all[i].attempt_index];
-		bool first = i == 0 || attempts[all[i - 1].attempt_index].participant_id !=
-					       a->participant_id;
+	 * known; then each group's best is picked with the full order. */
+	qsort_r(all, kept, sizeof *all, by_participant, &sort);
+	for (size_t start = 0, end; start < kept; start = end) {
+		int64_t who = attempts[all[start].attempt_index].participant_id;
 		bool any_full = false;
-		if (!first)
-			continue;
-		for (size_t j = i; j < kept && attempts[all[j].attempt_index].participant_id ==
-							  a->participant_id;
-		     j++)
-			any_full = any_full || contest_is_full_score(&attempts[all[j].attempt_index]);
+		for (end = start; end < kept && attempts[all[end].attempt_index].participant_id == who;
+		     end++)
+			any_full = any_full || contest_is_full_score(&attempts[all[end].attempt_index]);
 		full += any_full;
 	}
 	if (rules->use_prediction) {
@@ -136,13 +128,16 @@ size_t contest_leaderboard(const struct contest_attempt *attempts, size_t n,
 			if (a->has_prediction)
 				all[i].prediction_distance = abs_diff(a->prediction, full);
 		}
-		qsort_r(all, kept, sizeof *all, by_participant_then_order, &sort);
 	}
-	for (size_t i = 0; i < kept; i++) {
-		if (i && attempts[all[i - 1].attempt_index].participant_id ==
-				 attempts[all[i].attempt_index].participant_id)
-			continue;
-		all[count++] = all[i];
+	for (size_t start = 0, end; start < kept; start = end) {
+		int64_t who = attempts[all[start].attempt_index].participant_id;
+		struct contest_entry best = all[start];
+		/* Ties go to the earlier attempt (the group is in attempt order). */
+		for (end = start + 1;
+		     end < kept && attempts[all[end].attempt_index].participant_id == who; end++)
+			if (contest_entry_compare(attempts, &all[end], &best) < 0)
+				best = all[end];
+		all[count++] = best;
 	}
 	qsort_r(all, count, sizeof *all, by_order_then_participant, &sort);
 	for (size_t i = 0; i < count; i++) {
