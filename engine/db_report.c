@@ -304,6 +304,11 @@ static const char SQL_PERSON_SESSIONS[] = "SELECT count(*) FROM sessions WHERE u
 static const char SQL_PERSON_CERTS[] =
 	"SELECT code, attempt_id, issued_at FROM certificates WHERE user_id = ?1"
 	" ORDER BY issued_at, attempt_id";
+/* Login throttling keys name the account as "u:" + its ASCII-lowercased
+ * username (api_account.c); that row goes too. */
+static const char SQL_ERASE_THROTTLE[] =
+	"DELETE FROM login_throttle WHERE key = 'u:' || lower((SELECT username FROM users"
+	" WHERE id = ?1 AND erased_at IS NULL))";
 static const char SQL_ERASE_USER[] =
 	"UPDATE users SET username = 'erased-' || id, full_name = '', phone = NULL,"
 	" birth_year = NULL, pw_hash = '!', erased_at = ?2 WHERE id = ?1 AND erased_at IS NULL";
@@ -878,7 +883,8 @@ int db_person_erase(struct db *db, int64_t user_id, int64_t now_ms)
 {
 	if (db_begin_write(db))
 		return -1;
-	if (exec_user_stmt(db, SQL_ERASE_USER, user_id, now_ms, "erase person") ||
+	if (exec_user_stmt(db, SQL_ERASE_THROTTLE, user_id, now_ms, "erase login throttling") ||
+	    exec_user_stmt(db, SQL_ERASE_USER, user_id, now_ms, "erase person") ||
 	    exec_user_stmt(db, SQL_ERASE_SESSIONS, user_id, now_ms, "erase sessions") ||
 	    exec_user_stmt(db, SQL_ERASE_CERTS, user_id, now_ms, "erase certificates") ||
 	    exec_user_stmt(db, SQL_ERASE_ANSWER_TEXT, user_id, now_ms, "erase answer text"))

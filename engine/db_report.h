@@ -160,8 +160,8 @@ int db_person_certificates(struct db *db, int64_t user_id,
 				      int64_t issued_at),
 			   void *ctx);
 /* Erases a person in one transaction: name, username, phone, birth year
- * and password hash wiped, erased_at set, sessions and certificates
- * deleted, free-text answers wiped. The attempts keep pointing at the
+ * and password hash wiped, erased_at set, sessions, certificates and the
+ * account's login-throttling row deleted, free-text answers wiped. The attempts keep pointing at the
  * erased row, so they stay in the statistics. Returns 0, or -1; 0 also
  * when already erased. */
 int db_person_erase(struct db *db, int64_t user_id, int64_t now_ms);

@@ -683,7 +683,13 @@ static void erased_person_stays_in_statistics(void **state)
 		if (w->attempts[i].completed && in_year(w->attempts[i].finished_at, YEAR))
 			victim = w->attempts[i].person;
 	assert_true(victim >= 0);
+	/* One failed login recorded under the account's throttling key. */
+	char key[80];
+	snprintf(key, sizeof key, "u:p%d", victim);
+	assert_int_equal(db_throttle_fail(w->db, key, 1000, 60000, 2, 1000), 0);
 	assert_int_equal(db_person_erase(w->db, w->people[victim].id, 12345), 0);
+	/* The row went with the person: a new failure is the first again. */
+	assert_int_equal(db_throttle_fail(w->db, key, 2000, 60000, 2, 1000), 0);
 	struct db_user u;
 	int64_t created, erased;
 	assert_int_equal(db_person_get(w->db, w->people[victim].id, &u, &created, &erased), 1);
