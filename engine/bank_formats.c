@@ -391,6 +391,8 @@ static char *trim_dup(const char *s, size_t n)
 
 /* ---- GIFT --------------------------------------------------------------- */
 
+static char *html_to_text(const char *html);
+
 /* GIFT escapes: \~ \= \# \{ \} \: \\ and \n for a line break. */
 static char *gift_unescape(const char *s, size_t n)
 {
@@ -610,12 +612,14 @@ static void gift_question(struct conv *c, const struct gift_block *b, struct met
 		while (pos < n && isspace((unsigned char)s[pos]))
 			pos++;
 	}
+	bool html = false;
 	if (pos < n && s[pos] == '[') {
 		static const char *const tags[] = {"[html]", "[moodle]", "[plain]", "[markdown]"};
 		for (size_t i = 0; i < sizeof tags / sizeof tags[0]; i++) {
 			size_t tl = strlen(tags[i]);
 			if (n - pos >= tl && strncasecmp(s + pos, tags[i], tl) == 0) {
 				pos += tl;
+				html = i == 0;
 				break;
 			}
 		}
@@ -674,6 +678,12 @@ static void gift_question(struct conv *c, const struct gift_block *b, struct met
 
 	char *stem = *after ? xasprintf("%s%s_____ %s", before, *before ? " " : "", after)
 			    : xstrdup(before);
+	if (html) {
+		/* The engine shows plain text only. */
+		char *plain = html_to_text(stem);
+		free(stem);
+		stem = plain;
+	}
 	if (gift_true_false(s + a, a_end - a, &tf_value, &tf_rest)) {
 		struct pending *p = conv_add(c, line, "true_false");
 		p->stem = stem;
@@ -1380,7 +1390,10 @@ int bank_convert(enum bank_format format, const char *text, size_t len,
 	memset(out, 0, sizeof *out);
 	c.opts = opts;
 	c.out = out;
-	if (memchr(text, '\0', len) || !util_valid_utf8(text, len)) {
+	/* libxml2 reads the encoding an XML file declares; the others must be
+	 * UTF-8. */
+	if (format != BANK_FORMAT_MOODLE_XML &&
+	    (memchr(text, '\0', len) || !util_valid_utf8(text, len))) {
 		issue_add(&out->errors, 1, "the file is not UTF-8 text");
 		goto out;
 	}

@@ -205,6 +205,39 @@ static void gift_missing_word_puts_a_blank_in_the_stem(void **state)
 	bank_conversion_cleanup(&c);
 }
 
+static void gift_html_question_text_becomes_plain_text(void **state)
+{
+	(void)state;
+	struct bank_conversion c;
+	const char *text = "::h-1::[html]<p>Chọn <b>một</b> &amp; chỉ một</p> {=a ~b ~c}\n";
+	assert_int_equal(convert(BANK_FORMAT_GIFT, text, &opts, &c), 0);
+	assert_string_equal(qstr(&c, 0, "stem"), "Chọn một & chỉ một");
+	bank_conversion_cleanup(&c);
+}
+
+static void gift_that_is_not_utf8_is_an_error_at_line_1(void **state)
+{
+	(void)state;
+	struct bank_conversion c;
+	assert_int_equal(convert(BANK_FORMAT_GIFT, "Q\xe9? {=a ~b ~c}\n", &opts, &c), -1);
+	assert_int_equal(c.errors.items[0].line, 1);
+	assert_non_null(strstr(c.errors.items[0].message, "UTF-8"));
+	bank_conversion_cleanup(&c);
+}
+
+static void moodle_xml_in_latin1_is_read_as_declared(void **state)
+{
+	(void)state;
+	struct bank_conversion c;
+	const char *text = "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<quiz>\n"
+			   "<question type=\"shortanswer\"><questiontext><text>Caf\xe9?</text>"
+			   "</questiontext><answer fraction=\"100\"><text>x</text></answer></question>\n"
+			   "</quiz>\n";
+	assert_int_equal(convert(BANK_FORMAT_MOODLE_XML, text, &opts, &c), 0);
+	assert_string_equal(qstr(&c, 0, "stem"), "Café?");
+	bank_conversion_cleanup(&c);
+}
+
 static void gift_without_topic_fails_naming_topic(void **state)
 {
 	(void)state;
@@ -625,6 +658,9 @@ int main(void)
 		cmocka_unit_test(gift_answer_without_marker_is_an_error_at_its_line),
 		cmocka_unit_test(gift_weights_not_adding_to_100_are_an_error),
 		cmocka_unit_test(gift_missing_word_puts_a_blank_in_the_stem),
+		cmocka_unit_test(gift_html_question_text_becomes_plain_text),
+		cmocka_unit_test(gift_that_is_not_utf8_is_an_error_at_line_1),
+		cmocka_unit_test(moodle_xml_in_latin1_is_read_as_declared),
 		cmocka_unit_test(gift_without_topic_fails_naming_topic),
 		cmocka_unit_test(gift_without_code_or_audiences_fails_naming_them),
 		cmocka_unit_test(gift_generated_codes_step_past_titled_ones),
