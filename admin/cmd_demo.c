@@ -15,8 +15,10 @@
 #include "cli.h"
 #include "db.h"
 #include "db_account.h"
+#include "db_fixture.h"
 #include "org.h"
 #include "quiz.h"
+#include "rng.h"
 #include "util.h"
 
 struct demo_unit {
@@ -48,14 +50,16 @@ struct demo_headcount {
 	int count;
 };
 
+/* Declared a little above the roster, as units count people who have no
+ * account yet; the commune declares nothing (its roster stands in). */
 static const struct demo_headcount headcounts[] = {
-	{"DEMO-THCS-DP", "pupil", 420}, {"DEMO-THPT-CT", "pupil", 910},
-	{"DEMO-THCS-LM", "pupil", 380}, {"DEMO-THPT-LM", "pupil", 760},
-	{"DEMO-DH", "university_student", 2400}, {"DEMO-STTTT", "civil_servant", 45},
-	{"DEMO-SGDDT", "civil_servant", 60}, {"DEMO-SNV", "civil_servant", 38},
-	{"DEMO-HA-UBND", "civil_servant", 85}, {"DEMO-HB-UBND", "civil_servant", 70},
-	{"DEMO-STTTT", "agency_head", 4}, {"DEMO-BAO", "journalist", 32},
-	{"DEMO-VT", "telecom_it_staff", 150}, {"DEMO-NH", "finance_staff", 40},
+	{"DEMO-THCS-DP", "pupil", 42}, {"DEMO-THPT-CT", "pupil", 46},
+	{"DEMO-THCS-LM", "pupil", 35}, {"DEMO-THPT-LM", "pupil", 40},
+	{"DEMO-DH", "university_student", 48}, {"DEMO-STTTT", "civil_servant", 23},
+	{"DEMO-SGDDT", "civil_servant", 22}, {"DEMO-SNV", "civil_servant", 17},
+	{"DEMO-HA-UBND", "civil_servant", 23}, {"DEMO-HB-UBND", "civil_servant", 20},
+	{"DEMO-STTTT", "agency_head", 4}, {"DEMO-BAO", "journalist", 14},
+	{"DEMO-VT", "telecom_it_staff", 28}, {"DEMO-NH", "finance_staff", 17},
 };
 
 struct demo_user {
@@ -224,10 +228,15 @@ static const struct demo_quiz demo_quizzes[] = {
 	{"public", "vi-public", "người sử dụng Internet"},
 };
 
-static int create_quiz(struct cli *cli, json_t *def)
+/* The demo quizzes' ids: one per audience (in demo_quizzes order), then the
+ * contest. */
+#define N_DEMO_QUIZZES (sizeof demo_quizzes / sizeof demo_quizzes[0])
+static int64_t demo_quiz_ids[N_DEMO_QUIZZES + 1];
+
+static int create_quiz(struct cli *cli, json_t *def, int64_t *out_id)
 {
 	char err[512];
-	int64_t id;
+	int64_t id = 0;
 	enum quiz_status st = quiz_create(cli->db, def, &id, err, sizeof err);
 	int ret = 0;
 	const char *code = json_string_value(json_object_get(def, "code"));
@@ -235,6 +244,7 @@ static int create_quiz(struct cli *cli, json_t *def)
 		ret = cli_fail("demo quiz %s: %s", code, err) ? -1 : -1;
 	else
 		printf("quiz %s (id %lld)\n", code, (long long)id);
+	*out_id = id;
 	json_decref(def);
 	return ret;
 }
@@ -263,7 +273,7 @@ static int seed_quizzes(struct cli *cli)
 			"count", 7, "time_limit_s", 1800, "max_attempts", 3, "pass_percent", 80,
 			"opens_at", opens, "closes_at", closes, "shuffle_questions", 1, "shuffle_options",
 			1, "review", "after_submit");
-		if (create_quiz(cli, def))
+		if (create_quiz(cli, def, &demo_quiz_ids[i]))
 			return -1;
 	}
 	char code[64], title[256];
@@ -279,7 +289,188 @@ static int seed_quizzes(struct cli *cli)
 		"prediction_question", "Có bao nhiêu thí sinh trả lời đúng tất cả các câu hỏi?",
 		"rounds", "code", "vong-1", "opens_at", opens, "closes_at", mid, "code", "vong-2",
 		"opens_at", mid, "closes_at", closes);
-	return create_quiz(cli, def);
+	return create_quiz(cli, def, &demo_quiz_ids[N_DEMO_QUIZZES]);
+}
+
+/* ---- a season of participation ------------------------------------------
+ * Rostered people in each unit, and attempts taken by most of them over the
+ * last weeks through the quiz rules themselves (draw, answers, scoring), so
+ * the reports, leaderboard and item statistics have something to show. */
+
+struct demo_roster {
+	const char *unit, *audience;
+	int people;
+	double take_rate;
+};
+
+static const struct demo_roster roster[] = {
+	{"DEMO-THCS-DP", "pupil", 36, 0.85}, {"DEMO-THPT-CT", "pupil", 40, 0.6},
+	{"DEMO-THCS-LM", "pupil", 30, 0.4}, {"DEMO-THPT-LM", "pupil", 34, 0.75},
+	{"DEMO-DH", "university_student", 40, 0.5}, {"DEMO-STTTT", "civil_servant", 20, 0.95},
+	{"DEMO-SGDDT", "civil_servant", 20, 0.7}, {"DEMO-SNV", "civil_servant", 15, 0.6},
+	{"DEMO-HA-UBND", "civil_servant", 20, 0.8}, {"DEMO-HB-UBND", "civil_servant", 18, 0.45},
+	{"DEMO-STTTT", "agency_head", 3, 1.0}, {"DEMO-BAO", "journalist", 12, 0.9},
+	{"DEMO-VT", "telecom_it_staff", 25, 0.8}, {"DEMO-NH", "finance_staff", 15, 0.7},
+	{"DEMO-HA-XA1", "public", 20, 0.5},
+};
+
+static const char *const family_names[] = {"Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh",
+					   "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ",
+					   "Hồ", "Ngô", "Dương", "Lý"};
+static const char *const middle_names[] = {"Văn", "Thị", "Minh", "Ngọc", "Quốc",
+					   "Thanh", "Hữu", "Gia", "Bảo", "Đức"};
+static const char *const given_names[] = {
+	"An", "Bình", "Châu", "Dũng", "Giang", "Hà", "Hải", "Hạnh", "Hiếu", "Hoa",
+	"Huy", "Khánh", "Lan", "Linh", "Long", "Mai", "Nam", "Nga", "Ngân", "Phúc",
+	"Quân", "Quỳnh", "Sơn", "Tâm", "Thảo", "Trang", "Tuấn", "Uyên", "Vy", "Yến"};
+#define PICK(r, list) list[rng_seeded_below(r, sizeof list / sizeof list[0])]
+
+static double unit_random(struct rng_seeded *r)
+{
+	return (double)(rng_seeded_next(r) >> 11) / 9007199254740992.0;
+}
+
+/* The answer a person of this skill gives: a right one with probability
+ * skill, else a wrong one. New reference. */
+static json_t *demo_answer(const struct db_question *q, double skill, struct rng_seeded *r)
+{
+	bool right = unit_random(r) < skill;
+	if (!strcmp(q->type, "short"))
+		return json_pack("{s:s}", "text", right && q->noptions ? q->options[0].text : "không rõ");
+	json_t *choices = json_array();
+	for (size_t i = 0; i < q->noptions; i++) {
+		bool good = q->options[i].weight > 0;
+		if (good == right) {
+			json_array_append_new(choices, json_integer(q->options[i].id));
+			if (strcmp(q->type, "multiple") != 0)
+				break;
+		}
+	}
+	return json_pack("{s:o}", "choices", choices);
+}
+
+/* One attempt from start to submission (or abandoned, left for the
+ * sweeper), inside the caller's transaction. */
+static int demo_attempt(struct db *db, struct quiz_qcache *qc, const struct db_quiz *q,
+			const struct quiz_participant *p, int64_t start, double skill,
+			bool abandon, struct rng_seeded *r)
+{
+	struct quiz_write w = {0};
+	int ret = 0;
+	if (quiz_start_prepare(db, qc, q, p, start, QUIZ_GRACE_MAX_MS, &w) != QUIZ_OK)
+		goto out; /* not open to this person then: nothing to take */
+	if (quiz_write_apply(db, qc, &w) || w.status != QUIZ_OK) {
+		ret = w.status == QUIZ_OK || w.status == QUIZ_INTERNAL ? -1 : 0;
+		goto out;
+	}
+	int64_t attempt_id = w.attempt.id, t = start;
+	size_t n = w.nquestions;
+	int64_t *ids = xcalloc(n, sizeof *ids);
+	for (size_t i = 0; i < n; i++)
+		ids[i] = w.questions[i].question_id;
+	quiz_write_cleanup(&w);
+	memset(&w, 0, sizeof w);
+	for (size_t i = 0; i < n && ret == 0; i++) {
+		t += 15000 + (int64_t)rng_seeded_below(r, 25000);
+		const struct db_question *qq = quiz_qcache_get(qc, db, ids[i]);
+		if (!qq) {
+			ret = -1;
+			break;
+		}
+		json_t *body = demo_answer(qq, skill, r);
+		struct quiz_write aw = {0};
+		if (quiz_answer_prepare(db, qc, p->user_id, attempt_id, ids[i], body, t,
+					QUIZ_GRACE_MAX_MS, &aw) == QUIZ_OK &&
+		    quiz_write_apply(db, qc, &aw))
+			ret = -1;
+		quiz_write_cleanup(&aw);
+		json_decref(body);
+	}
+	free(ids);
+	if (ret == 0 && !abandon) {
+		bool predict = q->prediction_question != NULL;
+		quiz_finish_prepare(attempt_id, true, predict,
+				    predict ? (int64_t)rng_seeded_below(r, 40) : 0, t + 5000,
+				    QUIZ_GRACE_MAX_MS, &w);
+		if (quiz_write_apply(db, qc, &w))
+			ret = -1;
+	}
+out:
+	quiz_write_cleanup(&w);
+	return ret;
+}
+
+static int seed_history(struct cli *cli)
+{
+	struct rng_seeded r;
+	rng_seeded_init(&r, 20261130);
+	int64_t now = clock_now_ms();
+	int64_t from = now - 75LL * 86400000;
+	int64_t year_start = clock_vn_year_start_ms(clock_vn_year(now)) + 3600000;
+	if (from < year_start)
+		from = year_start;
+	if (now - 3600000 <= from)
+		return 0; /* too early in the year for a history */
+	struct quiz_qcache *qc = quiz_qcache_new();
+	int people = 0, attempts = 0, ret = -1;
+	if (db_begin_write(cli->db))
+		goto rollback;
+	for (size_t i = 0; i < sizeof roster / sizeof roster[0]; i++) {
+		const struct demo_roster *ro = &roster[i];
+		struct db_unit unit;
+		if (db_unit_by_code(cli->db, ro->unit, &unit) != 1)
+			goto rollback;
+		size_t k = 0;
+		while (k < N_DEMO_QUIZZES && strcmp(demo_quizzes[k].audience, ro->audience) != 0)
+			k++;
+		int found = 0;
+		const struct db_quiz *test = k < N_DEMO_QUIZZES
+			? quiz_qcache_quiz(qc, cli->db, demo_quiz_ids[k], &found) : NULL;
+		const struct db_quiz *contest = quiz_qcache_quiz(qc, cli->db, demo_quiz_ids[N_DEMO_QUIZZES], &found);
+		/* Numbers continue across rows of the same unit. */
+		int first = 1;
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(roster[j].unit, ro->unit))
+				first += roster[j].people;
+		for (int n = 0; n < ro->people; n++) {
+			char username[64], name[128];
+			snprintf(username, sizeof username, "%s.%02d", ro->unit, first + n);
+			for (char *c = username; *c; c++)
+				*c = (char)(*c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
+			snprintf(name, sizeof name, "%s %s %s", PICK(&r, family_names),
+				 PICK(&r, middle_names), PICK(&r, given_names));
+			int64_t uid = db_fixture_person(cli->db, username, name, "participant", unit.id,
+							ro->audience);
+			if (uid < 0)
+				goto rollback;
+			people++;
+			if (unit_random(&r) >= ro->take_rate)
+				continue;
+			struct quiz_participant p = {uid, unit.id, unit.path, ro->audience};
+			double skill = 0.6 + 0.39 * unit_random(&r);
+			int64_t start = from + (int64_t)rng_seeded_below(&r, (uint64_t)(now - 3600000 - from));
+			bool abandon = unit_random(&r) < 0.05;
+			if (test && demo_attempt(cli->db, qc, test, &p, start, skill, abandon, &r))
+				goto rollback;
+			attempts++;
+			if (contest && !strcmp(ro->audience, "pupil") && unit_random(&r) < 0.6) {
+				if (demo_attempt(cli->db, qc, contest, &p, start + 86400000LL, skill, false, &r))
+					goto rollback;
+				attempts++;
+			}
+		}
+	}
+	if (db_commit(cli->db))
+		goto rollback;
+	printf("demo history: %d rostered people, %d attempts\n", people, attempts);
+	ret = 0;
+	goto out;
+rollback:
+	db_rollback(cli->db);
+	cli_fail("demo history: %s", db_errmsg(cli->db));
+out:
+	quiz_qcache_free(qc);
+	return ret;
 }
 
 int cmd_demo(struct cli *cli, int argc, char **argv)
@@ -296,7 +487,7 @@ int cmd_demo(struct cli *cli, int argc, char **argv)
 		return 1;
 	if (banks) {
 		int nb = seed_banks(cli, banks);
-		if (nb < 0 || (nb > 0 && seed_quizzes(cli)))
+		if (nb < 0 || (nb > 0 && (seed_quizzes(cli) || seed_history(cli))))
 			return 1;
 	}
 	printf("demo province created: %zu units, %zu accounts\n", sizeof units / sizeof units[0],
