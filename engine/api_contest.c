@@ -18,7 +18,8 @@
 /* How an erased person appears on a leaderboard. */
 #define ERASED_NAME "(đã xoá)"
 
-/* Parses an optional non-negative integer query argument within [min, max].
+/* Parses an optional integer query argument within [min, max] into *value
+ * (left alone when the argument is absent or empty).
  * Returns false after answering 400 naming it. */
 static bool query_int(struct req *r, struct resp *out, const char *name, long long min,
 		      long long max, long long *value)
@@ -247,7 +248,8 @@ int api_report_questions(struct req *r, struct resp *out)
 	const char *unit_path = NULL;
 	int ret = 0;
 	memset(&quiz, 0, sizeof quiz);
-	if (!http_query(r, "quiz"))
+	const char *quiz_arg = http_query(r, "quiz");
+	if (!quiz_arg || !*quiz_arg)
 		return resp_error(out, 400, "bad_request", "Query 'quiz' (a quiz id) is required.");
 	if (!query_int(r, out, "quiz", 1, INT64_MAX, &quiz_id))
 		return 0;
