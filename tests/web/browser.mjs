@@ -55,6 +55,12 @@ export async function screenshot(page, name) {
   return file;
 }
 
+/** Fails when the page is wider than its viewport (sideways scrolling on a phone). */
+export async function assertFits(page, what) {
+  const { scrollWidth, width } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, width: window.innerWidth }));
+  if (scrollWidth > width) throw new Error(`${what} is ${scrollWidth}px wide on a ${width}px screen`);
+}
+
 /** Fills and sends the login form on the page already showing it. */
 export async function login(page, who) {
   await page.fill('#username', who.username);

@@ -3,7 +3,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { withPage, screenshot, login, apiCall, apiLogin, BASE_URL, DEMO } from './browser.mjs';
+import { withPage, screenshot, assertFits, login, apiCall, apiLogin, BASE_URL, DEMO } from './browser.mjs';
 
 test('login page is Vietnamese and fits a 360 px phone', async () => {
   await withPage(async (page, _context, problems) => {
@@ -54,6 +54,7 @@ test('login shows the quiz list the API gives the user', async () => {
       assert.ok(shown && shown.length > 0, 'an error notice is shown');
       console.log(`# GET /api/v1/quizzes answered ${api.status}; the page showed: ${shown}`);
     }
+    await assertFits(page, 'the quiz list');
     await screenshot(page, 'quiz-list-360.png');
     // A reload keeps the session (sessionStorage) and shows the list again.
     await page.reload();
@@ -148,6 +149,11 @@ test('unit admin can open the administration page; a pupil cannot', async () => 
     await page.fill('#hc-count-1', '431');
     await page.click('#hc-save');
     await page.locator('#hc-result.notice-ok').waitFor();
+    // A second row left empty is refused before anything is sent.
+    await page.click('#hc-add');
+    await assertFits(page, 'the administration page');
+    await page.click('#hc-save');
+    await page.locator('#hc-result.notice-error', { hasText: 'Dữ liệu gửi lên không hợp lệ.' }).waitFor();
     // The report download links carry format=.
     assert.match(await page.getAttribute('#rep-csv', 'href'), /format=csv/);
     assert.match(await page.getAttribute('#rep-xlsx', 'href'), /format=xlsx/);
@@ -284,6 +290,7 @@ test('the participation report shows what the API answers, with CSV and XLSX lin
       const bytes = (await import('node:fs')).readFileSync(await xlsx.path());
       assert.equal(bytes.subarray(0, 2).toString('latin1'), 'PK', 'the XLSX is a zip file');
       await page.locator('#report').scrollIntoViewIfNeeded();
+      await assertFits(page, 'the participation report');
       await screenshot(page, 'report-360.png');
       await page.setViewportSize({ width: 1280, height: 800 });
       await page.locator('#report').scrollIntoViewIfNeeded();

@@ -6,7 +6,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { withPage, screenshot, login, apiCall, apiLogin, BASE_URL, DEMO } from './browser.mjs';
+import { withPage, screenshot, assertFits, login, apiCall, apiLogin, BASE_URL, DEMO } from './browser.mjs';
 
 /* ---- the real engine ------------------------------------------------------- */
 
@@ -56,12 +56,14 @@ test('a participant takes a demo quiz: start, answer, submit, see the result', a
       assert.equal(await q.locator('.save-state').textContent(), 'đã lưu');
     }
     assert.equal(await page.textContent('#progress-text'), `Đã trả lời ${n}/${n} câu`);
+    await assertFits(page, 'the quiz page');
     await screenshot(page, 'quiz-demo-360.png');
     await page.click('#submit');
     await page.waitForSelector('#result-view:not([hidden])');
     const result = page.locator('#result');
     assert.match(await result.locator('.stats').textContent(), /Điểm/);
     assert.match(await result.locator('.stats').textContent(), new RegExp(`\\d+/${n}`));
+    await assertFits(page, 'the result page');
     await screenshot(page, 'result-demo-360.png');
     // Reloading the result page shows the result again, not a new attempt.
     await page.reload();
@@ -147,6 +149,7 @@ test('a participant takes a contest the admin created through the API, and sees 
     assert.match(await page.textContent('.review'), /Đáp án đúng:/);
     await screenshot(page, 'result-engine-360.png');
     await page.locator('.review').scrollIntoViewIfNeeded();
+    await assertFits(page, 'the review');
     await screenshot(page, 'review-engine-360.png');
 
     // The list now counts the attempt and shows the best result.
@@ -161,6 +164,7 @@ test('a participant takes a contest the admin created through the API, and sees 
     await again.locator('a', { hasText: 'Bảng xếp hạng' }).click();
     await page.locator('#leaderboard tbody tr').first().waitFor();
     assert.match(await page.textContent('#leaderboard tbody'), /Phạm Thị Bình/);
+    await assertFits(page, 'the leaderboard');
     await screenshot(page, 'leaderboard-360.png');
     assert.deepEqual(problems, []);
   });

@@ -117,7 +117,7 @@ function setupHeadcounts(user) {
     const unit = $('#hc-unit').value.trim();
     const year = Number($('#hc-year').value);
     const rows = [...document.querySelectorAll('.hc-row')].map((row) => ({
-      year, audience: row.querySelector('select').value, count: Number(row.querySelector('input').value),
+      year, audience: row.querySelector('select').value, count: Number(row.querySelector('input').value.trim() || NaN),
     }));
     if (!unit || !Number.isInteger(year) || !rows.length || rows.some((r) => !Number.isInteger(r.count) || r.count < 0)) {
       notice(box, 'error', t('err.bad_request'));
@@ -217,6 +217,10 @@ function setupReport(user) {
     const table = $('#rep-table');
     clearNotice(box);
     table.replaceChildren();
+    if (!/^\d{4}$/.test($('#rep-year').value.trim())) {
+      notice(box, 'error', t('err.bad_request'), t('admin.rep.year'));
+      return;
+    }
     try {
       const data = await busy($('#rep-show'), t('common.loading'), () =>
         api('GET', `/reports/participation?${reportQuery('json')}`, { timeoutMs: 60000 }));
