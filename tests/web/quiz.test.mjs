@@ -166,6 +166,13 @@ test('a participant takes a contest the admin created through the API, and sees 
     assert.match(await page.textContent('#leaderboard tbody'), /Phạm Thị Bình/);
     await assertFits(page, 'the leaderboard');
     await screenshot(page, 'leaderboard-360.png');
+    // Filtered to the pupil's school, each entry also has its rank there.
+    await page.fill('#lb-unit', 'DEMO-THCS-DP');
+    await page.click('#lb-form button[type="submit"]');
+    await page.locator('#leaderboard tbody', { hasText: 'Hạng trong đơn vị: 1' }).waitFor();
+    await page.fill('#lb-unit', 'DEMO-THPT-LM');
+    await page.click('#lb-form button[type="submit"]');
+    await page.locator('#lb-table', { hasText: 'Chưa có ai trong bảng xếp hạng.' }).waitFor();
     assert.deepEqual(problems, []);
   });
 });
