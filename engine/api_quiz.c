@@ -71,6 +71,23 @@ static int status_error(struct resp *out, enum quiz_status st, const char *messa
 	return resp_error(out, 500, "internal", "Internal error.");
 }
 
+/* Answers {"attempt":text} with status; takes text (NULL: storage error). */
+static int attempt_text_response(struct req *r, struct resp *out, int status, char *text)
+{
+	if (!text)
+		return status_error(out, QUIZ_INTERNAL, db_errmsg(r->db));
+	/* Built as text: the attempt is the hottest large answer. */
+	struct strbuf sb;
+	sb_init(&sb);
+	sb_puts(&sb, "{\"attempt\":");
+	sb_puts(&sb, text);
+	sb_puts(&sb, "}");
+	free(text);
+	resp_raw(out, status, "application/json; charset=utf-8", sb.data, sb.len);
+	sb_cleanup(&sb);
+	return 0;
+}
+
 /* Answers {"attempt":A} for attempt id with status. */
 static int attempt_response(struct req *r, struct resp *out, int status, int64_t id)
 {
@@ -86,19 +103,8 @@ static int attempt_response(struct req *r, struct resp *out, int status, int64_t
 	const struct db_quiz *q = quiz_qcache_quiz(quiz_service_qcache(s), r->db, a.quiz_id, &found);
 	if (!q)
 		return status_error(out, QUIZ_INTERNAL, db_errmsg(r->db));
-	char *text = quiz_attempt_text(r->db, quiz_service_qcache(s), q, &a, clock_now_ms());
-	if (!text)
-		return status_error(out, QUIZ_INTERNAL, db_errmsg(r->db));
-	/* Built as text: the attempt is the hottest large answer. */
-	struct strbuf sb;
-	sb_init(&sb);
-	sb_puts(&sb, "{\"attempt\":");
-	sb_puts(&sb, text);
-	sb_puts(&sb, "}");
-	free(text);
-	resp_raw(out, status, "application/json; charset=utf-8", sb.data, sb.len);
-	sb_cleanup(&sb);
-	return 0;
+	return attempt_text_response(
+		r, out, status, quiz_attempt_text(r->db, quiz_service_qcache(s), q, &a, clock_now_ms()));
 }
 
 /* A write waiting in the group commit for a suspended request. */
@@ -216,8 +222,18 @@ int api_quizzes(struct req *r, struct resp *out)
 static int resume_start(struct req *r, struct resp *out)
 {
 	struct pending *p = r->resume_ctx;
-	if (p->w.status == QUIZ_OK)
-		attempt_response(r, out, p->w.created ? 201 : 200, p->w.attempt.id);
+	struct quiz_service *s = quiz_service_of(r->app);
+	int found;
+	const struct db_quiz *q =
+		p->w.status == QUIZ_OK
+			? quiz_qcache_quiz(quiz_service_qcache(s), r->db, p->w.attempt.quiz_id, &found)
+			: NULL;
+	if (q)
+		attempt_text_response(r, out, p->w.created ? 201 : 200,
+				      quiz_started_text(r->db, quiz_service_qcache(s), q, &p->w,
+							clock_now_ms()));
+	else if (p->w.status == QUIZ_OK)
+		status_error(out, QUIZ_INTERNAL, db_errmsg(r->db));
 	else
 		status_error(out, p->w.status, p->w.message);
 	pending_free(p);

@@ -1508,18 +1508,15 @@ static json_t *review_entry(const struct db_question *qq, const struct db_answer
 	return entry;
 }
 
-char *quiz_attempt_text(struct db *db, struct quiz_qcache *qc, const struct db_quiz *q,
-			const struct db_attempt *a, int64_t now_ms)
+/* The attempt object from its rows (borrowed). */
+static char *attempt_text(struct db *db, struct quiz_qcache *qc, const struct db_quiz *q,
+			  const struct db_attempt *a, const struct db_attempt_question *qs,
+			  size_t nq, const struct db_answer *as, size_t na, int64_t now_ms)
 {
-	struct db_attempt_question *qs = NULL;
-	struct db_answer *as = NULL;
-	size_t nq = 0, na = 0;
 	char *out = NULL;
 	json_t *review = NULL;
 	struct strbuf sb;
 	sb_init(&sb);
-	if (db_attempt_questions(db, a->id, &qs, &nq) || db_answers(db, a->id, &as, &na))
-		goto done;
 	bool finished = strcmp(a->state, "in_progress") != 0;
 	bool review_open = quiz_review_open(q, a, now_ms);
 	char started[40], deadline[40];
@@ -1607,9 +1604,29 @@ char *quiz_attempt_text(struct db *db, struct quiz_qcache *qc, const struct db_q
 done:
 	json_decref(review);
 	sb_cleanup(&sb);
+	return out;
+}
+
+char *quiz_attempt_text(struct db *db, struct quiz_qcache *qc, const struct db_quiz *q,
+			const struct db_attempt *a, int64_t now_ms)
+{
+	struct db_attempt_question *qs = NULL;
+	struct db_answer *as = NULL;
+	size_t nq = 0, na = 0;
+	char *out = NULL;
+	if (!db_attempt_questions(db, a->id, &qs, &nq) && !db_answers(db, a->id, &as, &na))
+		out = attempt_text(db, qc, q, a, qs, nq, as, na, now_ms);
 	db_attempt_questions_free(qs, nq);
 	db_answers_free(as, na);
 	return out;
+}
+
+char *quiz_started_text(struct db *db, struct quiz_qcache *qc, const struct db_quiz *q,
+			const struct quiz_write *w, int64_t now_ms)
+{
+	if (w->kind != QUIZ_WRITE_START || !w->created)
+		return quiz_attempt_text(db, qc, q, &w->attempt, now_ms);
+	return attempt_text(db, qc, q, &w->attempt, w->questions, w->nquestions, NULL, 0, now_ms);
 }
 
 json_t *quiz_attempt_json(struct db *db, struct quiz_qcache *qc, const struct db_quiz *q,

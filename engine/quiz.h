@@ -209,6 +209,10 @@ json_t *quiz_attempt_json(struct db *db, struct quiz_qcache *qc, const struct db
  * question cache rendered once: the fast path of the handlers. */
 char *quiz_attempt_text(struct db *db, struct quiz_qcache *qc, const struct db_quiz *q,
 			const struct db_attempt *a, int64_t now_ms);
+/* The attempt object right after an applied START: built from the write
+ * itself when it created the attempt (nothing to read back), else read. */
+char *quiz_started_text(struct db *db, struct quiz_qcache *qc, const struct db_quiz *q,
+			const struct quiz_write *w, int64_t now_ms);
 /* {"quizzes":[...]} of api.md for participant p at now. NULL on error. */
 json_t *quiz_list_json(struct db *db, const struct quiz_participant *p, int64_t now_ms);
 

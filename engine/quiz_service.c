@@ -123,6 +123,7 @@ static void apply_one(struct quiz_service *s, struct quiz_write *w)
 static void *committer_main(void *arg)
 {
 	struct quiz_service *s = arg;
+	pthread_setname_np(pthread_self(), "quiz-commit");
 	for (;;) {
 		pthread_mutex_lock(&s->mu);
 		while (!s->head && !s->stopping)
@@ -178,6 +179,7 @@ static void *committer_main(void *arg)
 static void *sweeper_main(void *arg)
 {
 	struct quiz_service *s = arg;
+	pthread_setname_np(pthread_self(), "quiz-sweep");
 	for (;;) {
 		pthread_mutex_lock(&s->mu);
 		if (!s->stopping) {
