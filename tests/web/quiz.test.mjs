@@ -226,6 +226,7 @@ function scriptedApi(page, behaviour = {}) {
       const verdict = behaviour.put ? behaviour.put(put[1], log.puts.length) : 'ok';
       if (verdict === 'abort') return route.abort('internetdisconnected');
       if (verdict === 'time_over') return json(route, 409, { error: { code: 'time_over', message: 'Đã hết giờ.' } });
+      if (verdict === 'unauthorized') return json(route, 401, { error: { code: 'unauthorized', message: 'expired' } });
       state.answers[put[1]] = body;
       return json(route, 200, { saved: true, remaining_ms: behaviour.remaining_ms ?? 300000 });
     }
@@ -241,7 +242,8 @@ function scriptedApi(page, behaviour = {}) {
 
 async function loggedIn(page) {
   await page.addInitScript((user) => {
-    if (!sessionStorage.getItem('quiz.session')) {
+    // Logged in on arrival at the quiz page only, so a trip to login stays there.
+    if (location.pathname.endsWith('/quiz.html') && !sessionStorage.getItem('quiz.session')) {
       sessionStorage.setItem('quiz.session', JSON.stringify({ token: 'mock-token-0123456789abcdef0123456789abcdef', csrf_token: 'c', user }));
     }
   }, USER);
@@ -403,5 +405,19 @@ test('submitting with unanswered questions asks once more and points to them', a
     await page.click('#submit');
     await page.waitForSelector('#result-view:not([hidden])');
     assert.equal(log.submits.length, 1);
+  });
+});
+
+test('a session that expires during the quiz goes to login and keeps the unsaved answer', async () => {
+  await withPage(async (page) => {
+    await loggedIn(page);
+    scriptedApi(page, { put: () => 'unauthorized' });
+    await page.goto(`${BASE_URL}/quiz.html?id=7`);
+    await page.click('#start');
+    await page.locator('#q-501 label.option').nth(1).click();
+    await page.waitForURL(/index\.html\?expired=1&next=%2Fquiz\.html%3Fid%3D7%26attempt%3D55$/);
+    await page.locator('#login-notice', { hasText: 'Phiên làm việc đã hết hạn.' }).waitFor();
+    const pending = await page.evaluate(() => JSON.parse(localStorage.getItem('quiz.pending.55')));
+    assert.deepEqual(pending, { 501: { choices: [9002] } });
   });
 });

@@ -53,8 +53,12 @@ function messageFor(status, code, extra) {
   return t('err.generic', { code: code || status });
 }
 
+/** True once the page is on its way to the login page. */
+export let leaving = false;
+
 /** Sends the browser to the login page, remembering where it was. */
 export function toLogin(expired) {
+  leaving = true;
   clearSession();
   const here = location.pathname + location.search;
   const params = new URLSearchParams();

@@ -6,7 +6,7 @@
 // Answers not yet acknowledged are also kept in localStorage, so a reload or
 // a crashed browser tab resends them instead of losing them.
 
-import { api, requireSession, session } from './api.js';
+import { api, requireSession, session, leaving } from './api.js';
 import { t, formatNumber, formatDateTime, formatDuration } from './i18n.js';
 import { el, $, fill, notice, clearNotice, showError, header, busy } from './ui.js';
 
@@ -260,7 +260,8 @@ function showAttempt() {
   window.addEventListener('online', () => { for (const e of entries.values()) e.failures = 0; flushAll(); updateBar(); });
   window.addEventListener('offline', updateBar);
   window.addEventListener('beforeunload', (ev) => {
-    if (!finished && countUnsaved()) ev.preventDefault();
+    // Unsaved answers stay in localStorage; warn anyway, except on the way to login.
+    if (!finished && !leaving && countUnsaved()) ev.preventDefault();
   });
   $('#submit').addEventListener('click', () => submit(false));
 }
