@@ -218,7 +218,11 @@ function scriptedApi(page, behaviour = {}) {
     }
     if (req.method() === 'GET' && p === '/api/v1/quizzes') return json(route, 200, { quizzes: [QUIZ] });
     if (req.method() === 'POST' && p === '/api/v1/quizzes/7/attempts') return json(route, 201, { attempt: attempt() });
-    if (req.method() === 'GET' && p === '/api/v1/attempts/55') return json(route, 200, { attempt: state.submitted ? finished('submitted') : attempt() });
+    if (req.method() === 'GET' && p === '/api/v1/attempts/55') {
+      const current = state.submitted ? finished('submitted') : attempt();
+      if (!state.submitted && state.remainingOverride !== undefined) current.remaining_ms = state.remainingOverride;
+      return json(route, 200, { attempt: current });
+    }
     const put = /^\/api\/v1\/attempts\/55\/answers\/(\d+)$/.exec(p);
     if (req.method() === 'PUT' && put) {
       const body = JSON.parse(req.postData());
@@ -419,5 +423,19 @@ test('a session that expires during the quiz goes to login and keeps the unsaved
     await page.locator('#login-notice', { hasText: 'Phiên làm việc đã hết hạn.' }).waitFor();
     const pending = await page.evaluate(() => JSON.parse(localStorage.getItem('quiz.pending.55')));
     assert.deepEqual(pending, { 501: { choices: [9002] } });
+  });
+});
+
+test('coming back to the page resynchronises the countdown with the server', async () => {
+  await withPage(async (page) => {
+    await loggedIn(page);
+    const { state } = scriptedApi(page);
+    await page.goto(`${BASE_URL}/quiz.html?id=7`);
+    await page.click('#start');
+    assert.match(await page.textContent('#countdown'), /^(10:00|9:5\d)$/);
+    // The server's view: 2 minutes left (the phone slept meanwhile).
+    state.remainingOverride = 120000;
+    await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
+    await page.locator('#countdown', { hasText: /^(2:00|1:5\d)$/ }).waitFor();
   });
 });

@@ -263,7 +263,20 @@ function showAttempt() {
     // Unsaved answers stay in localStorage; warn anyway, except on the way to login.
     if (!finished && !leaving && countUnsaved()) ev.preventDefault();
   });
+  document.addEventListener('visibilitychange', resyncOnReturn);
   $('#submit').addEventListener('click', () => submit(false));
+}
+
+/* A phone asleep or a tab in the background may stop the page's clock: ask
+   the server for the time left when the page is seen again. */
+async function resyncOnReturn() {
+  if (document.visibilityState !== 'visible' || finished || submitting) return;
+  try {
+    const res = await api('GET', `/attempts/${attempt.id}`, { timeoutMs: 10000 });
+    if (finished || submitting) return;
+    if (res.attempt.state === 'in_progress') syncClock(res.attempt.remaining_ms);
+    else finish(res.attempt.state === 'expired' ? 'time_over' : 'attempt_closed');
+  } catch (_) { /* offline: keep the local clock */ }
 }
 
 /* ---- submitting and finishing ------------------------------------------- */
