@@ -497,9 +497,10 @@ static void *submit_thread(void *arg)
 	if (http_send(&srv, "POST", path, s->token, NULL, &res) == 0) {
 		s->status = res.status;
 		json_t *a = json_object_get(res.json, "attempt");
-		s->result = json_dumps(json_pack("{s:O,s:O}", "result", json_object_get(a, "result"),
-						 "state", json_object_get(a, "state")),
-				       JSON_SORT_KEYS);
+		json_t *summary = json_pack("{s:O,s:O}", "result", json_object_get(a, "result"),
+					    "state", json_object_get(a, "state"));
+		s->result = json_dumps(summary, JSON_SORT_KEYS);
+		json_decref(summary);
 		http_res_free(&res);
 	}
 	return NULL;
