@@ -30,11 +30,15 @@ static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct contest_board *cache[CONTEST_BOARD_SLOTS];
 static uint64_t cache_clock;
 
-/* A board being ranked: requests for the same key and version wait for it
- * instead of ranking it again (a popular board under load would otherwise
- * be ranked by every request at once). Guarded by cache_lock. */
+/* A board being ranked. At most one ranking per key runs at a time: a
+ * request that finds one running waits for it, takes its board when that
+ * was ranked from what the request itself saw or later (versions only
+ * grow), and otherwise lets the first of the waiters rank again for all of
+ * them. So a board in demand during a live contest is ranked back to back,
+ * not once per request, and every answer still holds every attempt
+ * completed before its request arrived. Guarded by cache_lock. */
 struct inflight {
-	struct contest_board shell; /* the key and version only */
+	struct contest_board shell; /* the key, and the version once read */
 	bool done;
 	struct contest_board *board; /* one reference held here; NULL on failure */
 	int waiters;
@@ -140,115 +144,136 @@ static void inflight_drop(struct inflight *f)
 	}
 }
 
-static struct contest_board *board_build_shared(struct db *db, const struct contest_board_key *k,
-						int64_t version);
-
-struct contest_board *contest_board_get(struct db *db, const struct contest_board_key *key)
+/* A kept board for key ranked from version at least `version` (lock held):
+ * a new reference, or NULL. */
+static struct contest_board *cache_find(const struct contest_board_key *key, int64_t version)
 {
-	int64_t version = 0;
-	struct contest_board *b = NULL;
-	if (db_contest_version(db, key->quiz_id, &version) < 0)
-		return NULL;
-	pthread_mutex_lock(&cache_lock);
 	for (size_t i = 0; i < CONTEST_BOARD_SLOTS; i++) {
 		struct contest_board *c = cache[i];
-		if (c && same_key(c, key) && c->version == version) {
+		if (c && same_key(c, key) && c->version >= version) {
 			c->last_used = ++cache_clock;
 			atomic_fetch_add(&c->refs, 1);
-			b = c;
+			return c;
+		}
+	}
+	return NULL;
+}
+
+static struct inflight *inflight_find(const struct contest_board_key *key)
+{
+	for (struct inflight *f = inflight_list; f; f = f->next)
+		if (same_key(&f->shell, key))
+			return f;
+	return NULL;
+}
+
+/* Keeps b (lock held): replaces an older board of its key, then evicts the
+ * least recently used until it fits in the memory budget. A board larger
+ * than the whole budget is served but not kept. Evicted boards go to
+ * evicted[] for release outside the lock. */
+static size_t cache_keep(struct contest_board *b, const struct contest_board_key *key,
+			 struct contest_board **evicted)
+{
+	size_t nevicted = 0, total = 0;
+	for (size_t i = 0; i < CONTEST_BOARD_SLOTS; i++) {
+		if (cache[i] && same_key(cache[i], key)) {
+			if (cache[i]->version > b->version)
+				return nevicted; /* a fresher one is kept already */
+			evicted[nevicted++] = cache[i];
+			cache[i] = NULL;
+		}
+		total += cache[i] ? cache[i]->n : 0;
+	}
+	if (b->n > CONTEST_BOARD_MAX_LINES)
+		return nevicted;
+	for (;;) {
+		size_t slot = CONTEST_BOARD_SLOTS, used = 0;
+		for (size_t i = 0; i < CONTEST_BOARD_SLOTS; i++) {
+			if (!cache[i])
+				continue;
+			used++;
+			if (slot == CONTEST_BOARD_SLOTS || cache[i]->last_used < cache[slot]->last_used)
+				slot = i;
+		}
+		if (used < CONTEST_BOARD_SLOTS && total + b->n <= CONTEST_BOARD_MAX_LINES)
+			break;
+		total -= cache[slot]->n;
+		evicted[nevicted++] = cache[slot];
+		cache[slot] = NULL;
+	}
+	for (size_t i = 0; i < CONTEST_BOARD_SLOTS; i++) {
+		if (!cache[i]) {
+			b->last_used = ++cache_clock;
+			atomic_fetch_add(&b->refs, 1); /* the cache's reference */
+			cache[i] = b;
 			break;
 		}
 	}
-	for (struct inflight *f = inflight_list; !b && f; f = f->next) {
-		if (!same_key(&f->shell, key) || f->shell.version != version)
-			continue;
+	return nevicted;
+}
+
+struct contest_board *contest_board_get(struct db *db, const struct contest_board_key *key)
+{
+	int64_t seen = 0, version = 0;
+	struct contest_board *b = NULL;
+	struct contest_board *evicted[2 * CONTEST_BOARD_SLOTS];
+	size_t nevicted = 0;
+	/* What this request saw: the answer must be ranked from this or later. */
+	if (db_contest_version(db, key->quiz_id, &seen) < 0)
+		return NULL;
+	pthread_mutex_lock(&cache_lock);
+	for (;;) {
+		b = cache_find(key, seen);
+		if (b) {
+			pthread_mutex_unlock(&cache_lock);
+			return b;
+		}
+		struct inflight *f = inflight_find(key);
+		if (!f)
+			break;
 		f->waiters++;
 		while (!f->done)
 			pthread_cond_wait(&inflight_done, &cache_lock);
 		f->waiters--;
-		b = f->board;
-		if (b)
+		if (f->board && f->shell.version >= seen) {
+			b = f->board;
 			atomic_fetch_add(&b->refs, 1);
+		}
 		inflight_drop(f);
-		pthread_mutex_unlock(&cache_lock);
-		/* A failed build is retried by this request. */
-		return b ? b : board_build_shared(db, key, version);
+		if (b) {
+			pthread_mutex_unlock(&cache_lock);
+			return b;
+		}
+		/* Ranked from an older state (or failed): look again; another
+		 * waiter may already be ranking anew. */
 	}
-	pthread_mutex_unlock(&cache_lock);
-	if (b)
-		return b;
-	return board_build_shared(db, key, version);
-}
-
-/* Ranks the board for key at version, letting requests that come meanwhile
- * wait for it, and keeps it. Returns a new reference or NULL. */
-static struct contest_board *board_build_shared(struct db *db, const struct contest_board_key *key,
-						int64_t version)
-{
-	struct contest_board *b;
+	/* This request ranks; those arriving meanwhile wait for it. */
 	struct inflight *f = xcalloc(1, sizeof *f);
 	f->shell.quiz_id = key->quiz_id;
 	util_strlcpy(f->shell.round, key->round ? key->round : "", sizeof f->shell.round);
 	f->shell.use_prediction = key->use_prediction;
 	f->shell.has_cutoff = key->has_cutoff;
 	f->shell.cutoff_ms = key->cutoff_ms;
-	f->shell.version = version;
-	pthread_mutex_lock(&cache_lock);
 	f->next = inflight_list;
 	inflight_list = f;
 	pthread_mutex_unlock(&cache_lock);
 
-	b = board_build(db, key, version);
+	/* Read again now: waiters that came before saw no later version, so
+	 * this board serves them all. The attempts are read after it. */
+	version = seen;
+	if (db_contest_version(db, key->quiz_id, &version) == 0)
+		b = board_build(db, key, version);
 	pthread_mutex_lock(&cache_lock);
 	inflight_unlink(f);
+	f->shell.version = version;
 	f->done = true;
 	f->board = b;
-	if (b)
+	if (b) {
 		atomic_fetch_add(&b->refs, 1); /* the waiters' */
+		nevicted = cache_keep(b, key, evicted);
+	}
 	pthread_cond_broadcast(&inflight_done);
 	inflight_drop(f);
-	pthread_mutex_unlock(&cache_lock);
-	if (!b)
-		return NULL;
-	struct contest_board *evicted[CONTEST_BOARD_SLOTS] = {0};
-	size_t nevicted = 0;
-	pthread_mutex_lock(&cache_lock);
-	/* The same key's older board goes first, then the least recently used
-	 * until the new board fits in the memory budget. A board larger than
-	 * the whole budget is served but not kept. */
-	size_t total = 0;
-	for (size_t i = 0; i < CONTEST_BOARD_SLOTS; i++) {
-		if (cache[i] && same_key(cache[i], key)) {
-			evicted[nevicted++] = cache[i];
-			cache[i] = NULL;
-		}
-		total += cache[i] ? cache[i]->n : 0;
-	}
-	if (b->n <= CONTEST_BOARD_MAX_LINES) {
-		for (;;) {
-			size_t slot = CONTEST_BOARD_SLOTS, used = 0;
-			for (size_t i = 0; i < CONTEST_BOARD_SLOTS; i++) {
-				if (!cache[i])
-					continue;
-				used++;
-				if (slot == CONTEST_BOARD_SLOTS || cache[i]->last_used < cache[slot]->last_used)
-					slot = i;
-			}
-			if (used < CONTEST_BOARD_SLOTS && total + b->n <= CONTEST_BOARD_MAX_LINES)
-				break;
-			total -= cache[slot]->n;
-			evicted[nevicted++] = cache[slot];
-			cache[slot] = NULL;
-		}
-		for (size_t i = 0; i < CONTEST_BOARD_SLOTS; i++) {
-			if (!cache[i]) {
-				b->last_used = ++cache_clock;
-				atomic_fetch_add(&b->refs, 1); /* the cache's reference */
-				cache[i] = b;
-				break;
-			}
-		}
-	}
 	pthread_mutex_unlock(&cache_lock);
 	for (size_t i = 0; i < nevicted; i++)
 		contest_board_release(evicted[i]);

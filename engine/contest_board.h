@@ -8,8 +8,11 @@
  * (least recently used goes first).
  *
  * A board is immutable and reference-counted: readers use it without locks.
- * Requests for a board that is being ranked (same key, same version) wait
- * for that ranking rather than repeat it. Thread-safe. */
+ * At most one ranking of a key runs at a time: requests that come while
+ * it runs wait and share it, or the next one, whichever was ranked from
+ * what they saw or later; so under a stream of submissions a board in
+ * demand is ranked back to back rather than once per request, and every
+ * answer holds every attempt completed before its request. Thread-safe. */
 #ifndef QUIZ_CONTEST_BOARD_H
 #define QUIZ_CONTEST_BOARD_H
 

@@ -5,6 +5,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -232,6 +233,74 @@ static void board_is_ranked_once_for_concurrent_requests(void **state)
 		contest_board_release(racers[i].got);
 }
 
+struct reader {
+	const char *path;
+	int64_t quiz;
+	atomic_bool *stop;
+	int reads;
+	int stale; /* boards missing an attempt completed before the request */
+};
+
+static void *read_loop(void *arg)
+{
+	struct reader *r = arg;
+	char err[256];
+	struct db *db = db_open(r->path, err, sizeof err);
+	struct contest_board_key key = {.quiz_id = r->quiz};
+	while (db && !atomic_load(r->stop)) {
+		int64_t completed = 0;
+		/* Every attempt here is a new person's, completed once: the
+		 * version counts them, and a board has one line per attempt. */
+		if (db_contest_version(db, r->quiz, &completed))
+			break;
+		struct contest_board *b = contest_board_get(db, &key);
+		size_t n = 0;
+		if (!b)
+			break;
+		contest_board_lines(b, &n);
+		r->stale += (int64_t)n < completed;
+		r->reads++;
+		contest_board_release(b);
+	}
+	db_close(db);
+	return NULL;
+}
+
+static void board_holds_every_attempt_completed_before_the_request(void **state)
+{
+	struct fixture *f = *state;
+	enum { READERS = 4, WRITES = 300 };
+	atomic_bool stop;
+	atomic_init(&stop, false);
+	pthread_t threads[READERS];
+	struct reader readers[READERS];
+	for (int i = 0; i < READERS; i++) {
+		readers[i] = (struct reader){f->path, f->quiz, &stop, 0, 0};
+		assert_int_equal(pthread_create(&threads[i], NULL, read_loop, &readers[i]), 0);
+	}
+	for (int i = 0; i < WRITES; i++) {
+		char name[32];
+		snprintf(name, sizeof name, "w%d", i);
+		int64_t person = db_fixture_person(f->db, name, "Người", "participant", 0, "public");
+		assert_true(person > 0);
+		struct db_fixture_attempt a = {
+			.quiz_id = f->quiz, .user_id = person, .audience = "public",
+			.state = "submitted", .started_at = T0, .finished_at = T0 + 1000 + i,
+			.score = (double)(i % 11), .max_score = 10,
+			.question_ids = &f->question, .nquestions = 1,
+		};
+		assert_true(db_fixture_attempt(f->db, &a) > 0);
+	}
+	atomic_store(&stop, true);
+	int reads = 0;
+	for (int i = 0; i < READERS; i++) {
+		pthread_join(threads[i], NULL);
+		assert_int_equal(readers[i].stale, 0);
+		reads += readers[i].reads;
+	}
+	assert_true(reads > 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -244,6 +313,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(board_is_ranked_once_for_concurrent_requests, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(board_holds_every_attempt_completed_before_the_request,
+						setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
