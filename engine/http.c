@@ -318,8 +318,12 @@ static const char *mime_of(const char *path)
 }
 
 /* Serves a file under web_dir; returns true when the path names one. */
-static bool serve_static(struct http_server *srv, const char *url, struct resp *out, int *fd_out,
-			 size_t *size_out)
+/* Serves a file under web_dir; returns true when the path names one. Pages
+ * are revalidated with an ETag on every use, so a phone on a poor
+ * connection gets a 304 of a few bytes instead of the file again, and an
+ * upgrade is seen at once. */
+static bool serve_static(struct http_server *srv, struct MHD_Connection *c, const char *url,
+			 struct resp *out, int *fd_out, size_t *size_out)
 {
 	if (!srv->web_dir || strstr(url, "..") || url[0] != '/')
 		return false;
@@ -337,6 +341,17 @@ static bool serve_static(struct http_server *srv, const char *url, struct resp *
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
 		return false;
+	}
+	char etag[64];
+	snprintf(etag, sizeof etag, "\"%llx-%llx-%lx\"", (unsigned long long)st.st_mtim.tv_sec,
+		 (unsigned long long)st.st_size, (long)st.st_mtim.tv_nsec);
+	resp_header(out, "ETag", etag);
+	resp_header(out, "Cache-Control", "no-cache");
+	const char *inm = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-None-Match");
+	if (inm && strcmp(inm, etag) == 0) {
+		close(fd);
+		out->status = 304;
+		return true;
 	}
 	out->status = 200;
 	out->content_type = mime_of(path);
@@ -476,7 +491,11 @@ static enum MHD_Result queue(struct conn_state *cs, struct MHD_Connection *c, st
 		return MHD_NO;
 	if (out->content_type)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, out->content_type);
-	if (fd < 0)
+	bool cache_set = false;
+	for (int i = 0; i < out->nheaders; i++)
+		if (strcasecmp(out->headers[i][0], "Cache-Control") == 0)
+			cache_set = true;
+	if (!cache_set)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
 	for (int i = 0; i < out->nheaders; i++)
@@ -596,7 +615,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 			return MHD_YES;
 		}
 	} else if (!cs->method_mismatch && (!strcmp(method, "GET") || !strcmp(method, "HEAD")) &&
-		   strncmp(url, "/api/", 5) != 0 && serve_static(srv, url, &out, &fd, &fd_size)) {
+		   strncmp(url, "/api/", 5) != 0 && serve_static(srv, c, url, &out, &fd, &fd_size)) {
 		cs->route_index = (ssize_t)srv->nroutes;
 	} else if (cs->method_mismatch) {
 		resp_error(&out, 405, "method_not_allowed", "Method %s not allowed on %s.", method,

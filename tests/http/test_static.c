@@ -1,0 +1,105 @@
+/* test_static.c - the web pages: served from --web with revalidation, and
+ * nothing outside that directory. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "harness.h"
+
+static struct server srv;
+
+static int setup(void **state)
+{
+	(void)state;
+	const char *const extra[] = {"--web", "web", NULL};
+	return server_up(&srv, extra);
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	return server_stop(&srv, true);
+}
+
+static void index_is_served_with_an_etag_and_revalidates_to_304(void **state)
+{
+	(void)state;
+	struct http_res res;
+	assert_int_equal(http_get(&srv, "/", NULL, &res), 0);
+	assert_int_equal(res.status, 200);
+	char *ct = http_res_header(&res, "Content-Type");
+	assert_non_null(strstr(ct, "text/html"));
+	char *etag = http_res_header(&res, "ETag");
+	assert_non_null(etag);
+	char *cache = http_res_header(&res, "Cache-Control");
+	assert_string_equal(cache, "no-cache");
+	http_res_free(&res);
+	char inm[128];
+	snprintf(inm, sizeof inm, "If-None-Match: %s", etag);
+	const char *const h[] = {inm, NULL};
+	assert_int_equal(http_call(&srv, "GET", "/index.html", NULL, NULL, NULL, h, &res), 0);
+	assert_int_equal(res.status, 304);
+	assert_int_equal(res.len, 0);
+	http_res_free(&res);
+	const char *const stale[] = {"If-None-Match: \"0-0-0\"", NULL};
+	assert_int_equal(http_call(&srv, "GET", "/index.html", NULL, NULL, NULL, stale, &res), 0);
+	assert_int_equal(res.status, 200);
+	http_res_free(&res);
+	free(ct);
+	free(etag);
+	free(cache);
+}
+
+static void modules_have_the_javascript_type(void **state)
+{
+	(void)state;
+	struct http_res res;
+	assert_int_equal(http_get(&srv, "/js/api.js", NULL, &res), 0);
+	assert_int_equal(res.status, 200);
+	char *ct = http_res_header(&res, "Content-Type");
+	assert_non_null(strstr(ct, "text/javascript"));
+	free(ct);
+	http_res_free(&res);
+}
+
+static void nothing_outside_the_web_directory_is_served(void **state)
+{
+	(void)state;
+	const char *paths[] = {"/../Makefile", "/js/../../Makefile", "/%2e%2e/Makefile",
+			       "/no-such-page.html", NULL};
+	for (int i = 0; paths[i]; i++) {
+		struct http_res res;
+		assert_int_equal(http_get(&srv, paths[i], NULL, &res), 0);
+		assert_int_equal(res.status, 404);
+		assert_string_equal(http_error_code(&res), "not_found");
+		http_res_free(&res);
+	}
+}
+
+static void api_answers_are_never_cached(void **state)
+{
+	(void)state;
+	struct http_res res;
+	assert_int_equal(http_get(&srv, "/healthz", NULL, &res), 0);
+	char *cache = http_res_header(&res, "Cache-Control");
+	assert_string_equal(cache, "no-store");
+	free(cache);
+	http_res_free(&res);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(index_is_served_with_an_etag_and_revalidates_to_304),
+		cmocka_unit_test(modules_have_the_javascript_type),
+		cmocka_unit_test(nothing_outside_the_web_directory_is_served),
+		cmocka_unit_test(api_answers_are_never_cached),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
