@@ -1188,8 +1188,8 @@ enum quiz_status quiz_answer_prepare(struct db *db, struct quiz_qcache *qc, int6
 	w->attempt_id = attempt_id;
 	w->question_id = question_id;
 	struct db_attempt a;
-	char *order = NULL;
-	int rc = db_attempt_get(db, attempt_id, &a);
+	bool drawn = false;
+	int rc = db_attempt_with_question(db, attempt_id, question_id, &a, &drawn);
 	if (rc < 0)
 		goto internal;
 	if (rc == 0 || a.user_id != user_id)
@@ -1199,11 +1199,7 @@ enum quiz_status quiz_answer_prepare(struct db *db, struct quiz_qcache *qc, int6
 	if (!strcmp(a.state, "expired") || now_ms > a.deadline + grace_ms)
 		return w->status = QUIZ_TIME_OVER;
 	w->attempt.deadline = a.deadline;
-	rc = db_attempt_question(db, attempt_id, question_id, &order);
-	if (rc < 0)
-		goto internal;
-	free(order);
-	if (rc == 0) {
+	if (!drawn) {
 		set_msg(w->message, sizeof w->message, "Question %lld is not in this attempt.",
 			(long long)question_id);
 		return w->status = QUIZ_INVALID;
