@@ -137,6 +137,22 @@ static char *col_dup_or_null(sqlite3_stmt *st, int col)
 	return sqlite3_column_type(st, col) == SQLITE_NULL ? NULL : col_dup(st, col);
 }
 
+int db_wal_autocheckpoint(struct db *db, int pages)
+{
+	if (sqlite3_wal_autocheckpoint(db->sql, pages) != SQLITE_OK)
+		return db_fail(db, "wal_autocheckpoint");
+	return 0;
+}
+
+int db_wal_checkpoint(struct db *db, int *wal_pages, int *checkpointed)
+{
+	int rc = sqlite3_wal_checkpoint_v2(db->sql, NULL, SQLITE_CHECKPOINT_PASSIVE, wal_pages,
+					   checkpointed);
+	if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+		return db_fail(db, "wal checkpoint");
+	return 0;
+}
+
 static const char SQL_SAVEPOINT[] = "SAVEPOINT quiz_job";
 static const char SQL_RELEASE[] = "RELEASE quiz_job";
 static const char SQL_ROLLBACK_TO[] = "ROLLBACK TO quiz_job";

@@ -62,6 +62,14 @@ int db_savepoint(struct db *db);
 int db_savepoint_release(struct db *db);
 int db_savepoint_rollback(struct db *db);
 
+/* WAL checkpoints, so the group committer need not run them itself:
+ * db_wal_autocheckpoint sets this connection's automatic checkpoint
+ * threshold (0: never); db_wal_checkpoint runs a PASSIVE checkpoint (never
+ * blocks writers) and reports the WAL's size and what was copied (either
+ * pointer may be NULL). Both 0 or -1. */
+int db_wal_autocheckpoint(struct db *db, int pages);
+int db_wal_checkpoint(struct db *db, int *wal_pages, int *checkpointed);
+
 /* Banks */
 /* Creates or updates the bank by code; sets *bank_id. */
 int db_bank_upsert(struct db *db, const char *code, const char *title, const char *language,

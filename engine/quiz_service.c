@@ -21,6 +21,7 @@
 struct quiz_service {
 	struct app *app;
 	struct db *db;           /* the committer's connection */
+	struct db *sweep_db;     /* the sweeper's, for WAL checkpoints */
 	struct quiz_qcache *qcache;
 	int64_t grace_ms;
 	int64_t sweep_interval_ms;
@@ -176,24 +177,35 @@ static void *committer_main(void *arg)
 	return NULL;
 }
 
+#define CHECKPOINT_EVERY_MS 200
+
+/* Every CHECKPOINT_EVERY_MS: a passive WAL checkpoint; every sweep
+ * interval: finalise the attempts past deadline + grace. */
 static void *sweeper_main(void *arg)
 {
 	struct quiz_service *s = arg;
 	pthread_setname_np(pthread_self(), "quiz-sweep");
+	int64_t next_sweep = clock_now_ms() + s->sweep_interval_ms;
 	for (;;) {
 		pthread_mutex_lock(&s->mu);
 		if (!s->stopping) {
 			struct timespec ts;
 			clock_gettime(CLOCK_REALTIME, &ts);
-			int64_t ns = (int64_t)ts.tv_nsec + (s->sweep_interval_ms % 1000) * 1000000;
-			ts.tv_sec += (time_t)(s->sweep_interval_ms / 1000 + ns / 1000000000);
-			ts.tv_nsec = (long)(ns % 1000000000);
+			long ns = ts.tv_nsec + CHECKPOINT_EVERY_MS * 1000000L;
+			ts.tv_sec += ns / 1000000000L;
+			ts.tv_nsec = ns % 1000000000L;
 			pthread_cond_timedwait(&s->sweep_wake, &s->mu, &ts);
 		}
 		bool stop = s->stopping;
 		pthread_mutex_unlock(&s->mu);
 		if (stop)
 			break;
+		if (db_wal_checkpoint(s->sweep_db, NULL, NULL))
+			fprintf(stderr, "quizd: %s\n", db_errmsg(s->sweep_db));
+		int64_t now = clock_now_ms();
+		if (now < next_sweep)
+			continue;
+		next_sweep = now + s->sweep_interval_ms;
 		/* Sweep in bounded steps so answers queued meanwhile are not held
 		 * up behind thousands of finalisations. */
 		for (;;) {
@@ -204,6 +216,8 @@ static void *sweeper_main(void *arg)
 				break;
 		}
 	}
+	/* Leave the WAL checkpointed at a clean stop. */
+	db_wal_checkpoint(s->sweep_db, NULL, NULL);
 	return NULL;
 }
 
@@ -224,6 +238,11 @@ int quiz_service_start(struct app *app, char *err, size_t errlen)
 	s->qcache = quiz_qcache_new();
 	s->db = db_open(app->cfg.db_path, err, errlen);
 	if (!s->db)
+		goto fail;
+	/* Checkpoints (copying the WAL into the database) run on the sweeper's
+	 * connection, off the committer's path. */
+	s->sweep_db = db_open(app->cfg.db_path, err, errlen);
+	if (!s->sweep_db || db_wal_autocheckpoint(s->db, 0))
 		goto fail;
 	if (pthread_create(&s->committer, NULL, committer_main, s)) {
 		snprintf(err, errlen, "cannot start the quiz committer: %s", strerror(errno));
@@ -260,6 +279,7 @@ void quiz_service_stop(struct app *app)
 	if (s->committer_started)
 		pthread_join(s->committer, NULL);
 	db_close(s->db);
+	db_close(s->sweep_db);
 	quiz_qcache_free(s->qcache);
 	pthread_cond_destroy(&s->work);
 	pthread_cond_destroy(&s->idle);
