@@ -755,11 +755,6 @@ static const char SQL_ATTEMPT_QUESTION_INSERT[] =
 static const char SQL_ATTEMPT_QUESTIONS[] =
 	"SELECT question_id, option_order FROM attempt_questions WHERE attempt_id = ?1"
 	" ORDER BY position";
-/* The attempt and whether question ?2 is in it, in one read (the hot path
- * of answer saves; an attempt's 25-odd questions are one short range). */
-static const char SQL_ATTEMPT_WITH_QUESTION[] =
-	"SELECT " ATTEMPT_COLS ", EXISTS (SELECT 1 FROM attempt_questions"
-	"  WHERE attempt_id = ?1 AND question_id = ?2) FROM attempts WHERE id = ?1";
 static const char SQL_ATTEMPT_QUESTION[] =
 	"SELECT option_order FROM attempt_questions WHERE attempt_id = ?1 AND question_id = ?2";
 static const char SQL_ANSWER_SAVE[] =
@@ -940,23 +935,6 @@ int db_attempt_questions(struct db *db, int64_t attempt_id, struct db_attempt_qu
 	*out = v;
 	*n = len;
 	return 0;
-}
-
-int db_attempt_with_question(struct db *db, int64_t attempt_id, int64_t question_id,
-			     struct db_attempt *out, bool *has_question)
-{
-	sqlite3_stmt *st = db_stmt(db, SQL_ATTEMPT_WITH_QUESTION);
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, attempt_id);
-	sqlite3_bind_int64(st, 2, question_id);
-	int rc = step_row(db, st, "load attempt");
-	if (rc == 1) {
-		attempt_from_row(st, out);
-		*has_question = sqlite3_column_int(st, 18) != 0;
-	}
-	sqlite3_reset(st);
-	return rc;
 }
 
 int db_attempt_question(struct db *db, int64_t attempt_id, int64_t question_id,

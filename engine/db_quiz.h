@@ -206,10 +206,6 @@ int db_attempt_questions(struct db *db, int64_t attempt_id, struct db_attempt_qu
  * *option_order): 1, 0 when the question is not in the attempt, -1. */
 int db_attempt_question(struct db *db, int64_t attempt_id, int64_t question_id,
 			char **option_order);
-/* The attempt (as db_attempt_get) and whether question_id was drawn in it,
- * in one read: 1, 0 when there is no such attempt, -1. */
-int db_attempt_with_question(struct db *db, int64_t attempt_id, int64_t question_id,
-			     struct db_attempt *out, bool *has_question);
 /* Saves an answer (replacing an earlier one) only while the attempt is in
  * progress and saved_at <= deadline + grace_ms. Returns 1 saved, 0 refused
  * (attempt finished or too late), -1. */

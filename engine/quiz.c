@@ -907,6 +907,7 @@ struct quiz_qcache {
 	pthread_rwlock_t lock;
 	struct idmap questions; /* id -> struct cached_question */
 	struct idmap quizzes;   /* id -> struct db_quiz */
+	struct idmap attempts;  /* id -> struct attempt_facts */
 	struct pool_entry *pools;
 	size_t npools;
 };
@@ -933,6 +934,10 @@ void quiz_qcache_free(struct quiz_qcache *c)
 	free(c->questions.vals);
 	free(c->quizzes.keys);
 	free(c->quizzes.vals);
+	for (size_t i = 0; i < c->attempts.cap; i++)
+		free(c->attempts.vals[i]);
+	free(c->attempts.keys);
+	free(c->attempts.vals);
 	for (size_t i = 0; i < c->npools; i++)
 		free(c->pools[i].ids);
 	free(c->pools);
@@ -994,6 +999,70 @@ const struct db_quiz *quiz_qcache_quiz(struct quiz_qcache *c, struct db *db, int
 		free(nq);
 	}
 	return q;
+}
+
+/* What never changes about an attempt: whose it is, its deadline, its
+ * questions. Its state does change, so it is not here: the writing
+ * transaction checks it (db_answer_save). */
+struct attempt_facts {
+	int64_t user_id;
+	int64_t deadline;
+	size_t n;
+	int64_t qids[]; /* sorted */
+};
+
+/* Past this many attempts the cache starts again empty (bounded memory). */
+#define ATTEMPT_CACHE_MAX 200000
+
+/* The facts of attempt_id, checking question_id against its draw: 1 with
+ * *user, *deadline and *drawn set, 0 when there is no such attempt, -1 on
+ * a storage error. */
+static int attempt_facts(struct quiz_qcache *c, struct db *db, int64_t attempt_id,
+			 int64_t question_id, int64_t *user, int64_t *deadline, bool *drawn)
+{
+	pthread_rwlock_rdlock(&c->lock);
+	struct attempt_facts *f = idmap_find(&c->attempts, attempt_id);
+	if (f) {
+		*user = f->user_id;
+		*deadline = f->deadline;
+		*drawn = bsearch(&question_id, f->qids, f->n, sizeof *f->qids, cmp_i64) != NULL;
+	}
+	pthread_rwlock_unlock(&c->lock);
+	if (f)
+		return 1;
+	struct db_attempt a;
+	struct db_attempt_question *qs = NULL;
+	size_t nq = 0;
+	int rc = db_attempt_get(db, attempt_id, &a);
+	if (rc <= 0)
+		return rc;
+	if (db_attempt_questions(db, attempt_id, &qs, &nq))
+		return -1;
+	f = xmalloc(sizeof *f + (nq + 1) * sizeof *f->qids);
+	f->user_id = a.user_id;
+	f->deadline = a.deadline;
+	f->n = nq;
+	for (size_t i = 0; i < nq; i++)
+		f->qids[i] = qs[i].question_id;
+	db_attempt_questions_free(qs, nq);
+	qsort(f->qids, f->n, sizeof *f->qids, cmp_i64);
+	*user = f->user_id;
+	*deadline = f->deadline;
+	*drawn = bsearch(&question_id, f->qids, f->n, sizeof *f->qids, cmp_i64) != NULL;
+	pthread_rwlock_wrlock(&c->lock);
+	if (idmap_find(&c->attempts, attempt_id)) {
+		free(f);
+	} else {
+		if (c->attempts.n >= ATTEMPT_CACHE_MAX) {
+			for (size_t i = 0; i < c->attempts.cap; i++)
+				free(c->attempts.vals[i]);
+			memset(c->attempts.vals, 0, c->attempts.cap * sizeof *c->attempts.vals);
+			c->attempts.n = 0;
+		}
+		idmap_put(&c->attempts, attempt_id, f);
+	}
+	pthread_rwlock_unlock(&c->lock);
+	return 1;
 }
 
 /* The current question ids matching a draw rule (new array, caller frees),
@@ -1202,18 +1271,19 @@ enum quiz_status quiz_answer_prepare(struct db *db, struct quiz_qcache *qc, int6
 	w->grace_ms = grace_ms;
 	w->attempt_id = attempt_id;
 	w->question_id = question_id;
-	struct db_attempt a;
 	bool drawn = false;
-	int rc = db_attempt_with_question(db, attempt_id, question_id, &a, &drawn);
+	int64_t owner = 0, deadline = 0;
+	/* Only what never changes is checked here (from the cache); whether the
+	 * attempt is still in progress is checked where it counts, inside the
+	 * writing transaction. */
+	int rc = attempt_facts(qc, db, attempt_id, question_id, &owner, &deadline, &drawn);
 	if (rc < 0)
 		goto internal;
-	if (rc == 0 || a.user_id != user_id)
+	if (rc == 0 || owner != user_id)
 		return w->status = QUIZ_NOT_FOUND;
-	if (!strcmp(a.state, "submitted"))
-		return w->status = QUIZ_ATTEMPT_CLOSED;
-	if (!strcmp(a.state, "expired") || now_ms > a.deadline + grace_ms)
+	if (now_ms > deadline + grace_ms)
 		return w->status = QUIZ_TIME_OVER;
-	w->attempt.deadline = a.deadline;
+	w->attempt.deadline = deadline;
 	if (!drawn) {
 		set_msg(w->message, sizeof w->message, "Question %lld is not in this attempt.",
 			(long long)question_id);

@@ -114,8 +114,8 @@ double quiz_score_answer(const struct db_question *q, const int64_t *choices, si
 
 /* ---- question cache ----------------------------------------------------- */
 
-/* Stored questions never change (a change is a new id) and neither do quiz
- * definitions, so they are cached for the life of the process without
+/* Stored questions never change (a change is a new id), neither do quiz
+ * definitions nor an attempt's owner, deadline and draw, so they are cached for the life of the process without
  * invalidation; draw pools are cached per bank generation (banks.updated_at,
  * which every import moves forward). Thread-safe. */
 struct quiz_qcache;
@@ -178,8 +178,11 @@ enum quiz_status quiz_start_prepare(struct db *db, struct quiz_qcache *qc, const
 				    int64_t grace_ms, struct quiz_write *w);
 /* Prepares an ANSWER of user_id to question_id of attempt_id from the body
  * {"choices":[...]} or {"text":"..."} (borrowed). Returns QUIZ_OK,
- * QUIZ_NOT_FOUND (not the user's attempt), QUIZ_TIME_OVER,
- * QUIZ_ATTEMPT_CLOSED, QUIZ_INVALID (w->message) or QUIZ_INTERNAL. */
+ * QUIZ_NOT_FOUND (not the user's attempt), QUIZ_TIME_OVER (past deadline +
+ * grace), QUIZ_INVALID (w->message) or QUIZ_INTERNAL. It checks only what
+ * never changes (owner, deadline, draw; cached): a submitted or expired
+ * attempt is refused when the write is applied (QUIZ_ATTEMPT_CLOSED,
+ * QUIZ_TIME_OVER). */
 enum quiz_status quiz_answer_prepare(struct db *db, struct quiz_qcache *qc, int64_t user_id,
 				     int64_t attempt_id, int64_t question_id, json_t *body,
 				     int64_t now_ms, int64_t grace_ms, struct quiz_write *w);
