@@ -755,8 +755,6 @@ static const char SQL_ATTEMPT_QUESTION_INSERT[] =
 static const char SQL_ATTEMPT_QUESTIONS[] =
 	"SELECT question_id, option_order FROM attempt_questions WHERE attempt_id = ?1"
 	" ORDER BY position";
-static const char SQL_ATTEMPT_QUESTION[] =
-	"SELECT option_order FROM attempt_questions WHERE attempt_id = ?1 AND question_id = ?2";
 static const char SQL_ANSWER_SAVE[] =
 	"INSERT INTO answers (attempt_id, question_id, choices, text, saved_at)"
 	" SELECT ?1, ?2, ?3, ?4, ?5 WHERE EXISTS (SELECT 1 FROM attempts WHERE id = ?1"
@@ -935,21 +933,6 @@ int db_attempt_questions(struct db *db, int64_t attempt_id, struct db_attempt_qu
 	*out = v;
 	*n = len;
 	return 0;
-}
-
-int db_attempt_question(struct db *db, int64_t attempt_id, int64_t question_id,
-			char **option_order)
-{
-	sqlite3_stmt *st = db_stmt(db, SQL_ATTEMPT_QUESTION);
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, attempt_id);
-	sqlite3_bind_int64(st, 2, question_id);
-	int rc = step_row(db, st, "find attempt question");
-	if (rc == 1)
-		*option_order = col_dup(st, 0);
-	sqlite3_reset(st);
-	return rc;
 }
 
 int db_answer_save(struct db *db, int64_t attempt_id, int64_t question_id, const char *choices,

@@ -202,10 +202,6 @@ int db_attempt_insert(struct db *db, struct db_attempt *a, const struct db_attem
  * db_attempt_questions_free). */
 int db_attempt_questions(struct db *db, int64_t attempt_id, struct db_attempt_question **out,
 			 size_t *n);
-/* The option order of one question of an attempt (new string in
- * *option_order): 1, 0 when the question is not in the attempt, -1. */
-int db_attempt_question(struct db *db, int64_t attempt_id, int64_t question_id,
-			char **option_order);
 /* Saves an answer (replacing an earlier one) only while the attempt is in
  * progress and saved_at <= deadline + grace_ms. Returns 1 saved, 0 refused
  * (attempt finished or too late), -1. */
