@@ -1,6 +1,7 @@
 /* db_quiz.c - SQL for question banks, quiz definitions and attempts. */
 #include "db_quiz.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -749,9 +750,26 @@ static const char SQL_ATTEMPT_INSERT[] =
 	"INSERT INTO attempts (quiz_id, user_id, unit_id, audience, round_code, seed, state,"
 	" started_at, deadline, question_count, max_score)"
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'in_progress', ?7, ?8, ?9, ?10)";
-static const char SQL_ATTEMPT_QUESTION_INSERT[] =
-	"INSERT INTO attempt_questions (attempt_id, position, question_id, option_order)"
-	" VALUES (?1, ?2, ?3, ?4)";
+/* INSERTs of 1..DRAW_ROWS_MAX attempt_questions rows (?1 the attempt, then
+ * position, question, option order per row), built once per process; the
+ * statement cache keys them by these stable pointers. */
+#define DRAW_ROWS_MAX 32
+static char *draw_sql[DRAW_ROWS_MAX + 1];
+static pthread_once_t draw_sql_once = PTHREAD_ONCE_INIT;
+
+static void draw_sql_init(void)
+{
+	for (int k = 1; k <= DRAW_ROWS_MAX; k++) {
+		struct strbuf sb;
+		sb_init(&sb);
+		sb_puts(&sb, "INSERT INTO attempt_questions (attempt_id, position, question_id,"
+			     " option_order) VALUES ");
+		for (int j = 0; j < k; j++)
+			sb_printf(&sb, "%s(?1, ?%d, ?%d, ?%d)", j ? ", " : "", 2 + 3 * j, 3 + 3 * j,
+				  4 + 3 * j);
+		draw_sql[k] = sb_steal(&sb);
+	}
+}
 static const char SQL_ATTEMPT_QUESTIONS[] =
 	"SELECT question_id, option_order FROM attempt_questions WHERE attempt_id = ?1"
 	" ORDER BY position";
@@ -896,15 +914,23 @@ int db_attempt_insert(struct db *db, struct db_attempt *a, const struct db_attem
 	util_strlcpy(a->state, "in_progress", sizeof a->state);
 	a->question_count = (int)n;
 	a->max_score = (double)n;
-	for (size_t i = 0; i < n; i++) {
-		if (!(st = db_stmt(db, SQL_ATTEMPT_QUESTION_INSERT)))
+	/* The draw goes in with multi-row INSERTs: one statement (and one
+	 * statement journal) for up to DRAW_ROWS_MAX rows instead of one each. */
+	pthread_once(&draw_sql_once, draw_sql_init);
+	for (size_t i = 0; i < n;) {
+		size_t k = n - i < DRAW_ROWS_MAX ? n - i : DRAW_ROWS_MAX;
+		if (!(st = db_stmt(db, draw_sql[k])))
 			return -1;
 		sqlite3_bind_int64(st, 1, a->id);
-		sqlite3_bind_int(st, 2, (int)i);
-		sqlite3_bind_int64(st, 3, qs[i].question_id);
-		sqlite3_bind_text(st, 4, qs[i].option_order, -1, SQLITE_STATIC);
-		if ((rc = db_exec_stmt(db, st, "insert attempt question")))
+		for (size_t j = 0; j < k; j++) {
+			int base = 2 + 3 * (int)j;
+			sqlite3_bind_int(st, base, (int)(i + j));
+			sqlite3_bind_int64(st, base + 1, qs[i + j].question_id);
+			sqlite3_bind_text(st, base + 2, qs[i + j].option_order, -1, SQLITE_STATIC);
+		}
+		if ((rc = db_exec_stmt(db, st, "insert attempt questions")))
 			return rc;
+		i += k;
 	}
 	return 0;
 }
