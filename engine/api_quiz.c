@@ -357,8 +357,10 @@ static int resume_answer(struct req *r, struct resp *out)
 	if (p->w.status == QUIZ_OK) {
 		int64_t now = clock_now_ms();
 		int64_t remaining = p->w.attempt.deadline > now ? p->w.attempt.deadline - now : 0;
-		resp_json(out, 200,
-			  json_pack("{s:b,s:I}", "saved", 1, "remaining_ms", (json_int_t)remaining));
+		char body[64];
+		int n = snprintf(body, sizeof body, "{\"saved\":true,\"remaining_ms\":%lld}",
+				 (long long)remaining);
+		resp_raw(out, 200, "application/json; charset=utf-8", body, (size_t)n);
 	} else {
 		status_error(out, p->w.status, p->w.message);
 	}
