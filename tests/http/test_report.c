@@ -21,6 +21,7 @@
 static struct server srv;
 static char *admin_token, *d1_token, *pupil_token, *pupil2_token;
 static int64_t pupil_id, pupil2_id, passed_mandatory, passed_optional, failed_mandatory;
+static int64_t mandatory_quiz, optional_quiz;
 static int this_year;
 
 static const char UNITS_CSV[] = "code,name,kind,parent_code\n"
@@ -57,6 +58,8 @@ static void seed_attempts(void)
 					    "pupil", 0, opens, closes);
 	int64_t optional = db_fixture_quiz(db, "thi-hs", "Cuộc thi Rung chuông vàng", false, "pupil",
 					   0, opens, closes);
+	mandatory_quiz = mandatory;
+	optional_quiz = optional;
 	int64_t now = clock_now_ms();
 	struct db_fixture_attempt a = {.quiz_id = mandatory, .user_id = pupil_id,
 				       .unit_id = s1.id, .audience = "pupil", .state = "submitted",
@@ -437,6 +440,21 @@ static void chasing_lists_who_has_not_completed_the_mandatory_test(void **state)
 	assert_int_equal(http_get(&srv, "/api/v1/reports/missing?unit=D2", d1_token, &res), 0);
 	assert_int_equal(res.status, 403);
 	http_res_free(&res);
+	/* quiz= narrows to one mandatory quiz; a quiz that is not mandatory is 404. */
+	char path[128];
+	assert_int_equal(http_get(&srv, "/api/v1/reports/missing?quiz=abc", admin_token, &res), 0);
+	assert_int_equal(res.status, 400);
+	http_res_free(&res);
+	snprintf(path, sizeof path, "/api/v1/reports/missing?quiz=%lld", (long long)optional_quiz);
+	assert_int_equal(http_get(&srv, path, admin_token, &res), 0);
+	assert_int_equal(res.status, 404);
+	http_res_free(&res);
+	snprintf(path, sizeof path, "/api/v1/reports/missing?quiz=%lld&unit=S1",
+		 (long long)mandatory_quiz);
+	assert_int_equal(http_get(&srv, path, admin_token, &res), 0);
+	assert_int_equal(res.status, 200);
+	assert_int_equal(json_array_size(json_object_get(res.json, "people")), 1);
+	http_res_free(&res);
 }
 
 static void certificate_is_signed_and_checkable_without_login(void **state)
@@ -599,6 +617,20 @@ static void quizadm_report_writes_csv_json_and_xlsx(void **state)
 	assert_int_not_equal(run_quizadm(&srv, NULL, "report", "participation", "--year", "1999",
 					 NULL),
 			     0);
+	assert_int_equal(run_quizadm(&srv, &out, "user", "export", "pupil2", NULL), 0);
+	j = json_loads(out, 0, &jerr);
+	assert_non_null(j);
+	assert_string_equal(
+		json_string_value(json_object_get(json_object_get(j, "user"), "username")), "pupil2");
+	json_decref(j);
+	free(out);
+	assert_int_not_equal(run_quizadm(&srv, NULL, "user", "export", "nobody-here", NULL), 0);
+	assert_int_equal(run_quizadm(&srv, &out, "report", "missing", "--unit", "S1", "--format",
+				     "csv", "--lang", "en", NULL),
+			 0);
+	assert_non_null(strstr(out, "Username,Full name"));
+	assert_non_null(strstr(out, "pupil2"));
+	free(out);
 }
 
 
