@@ -211,9 +211,12 @@ int api_admin_quizzes(struct req *r, struct resp *out)
 
 int api_quizzes(struct req *r, struct resp *out)
 {
+	struct quiz_service *s = service(r, out);
+	if (!s)
+		return 0;
 	struct quiz_participant p;
 	participant_of(r, &p);
-	json_t *j = quiz_list_json(r->db, &p, clock_now_ms());
+	json_t *j = quiz_list_json(r->db, quiz_service_qcache(s), &p, clock_now_ms());
 	if (!j)
 		return status_error(out, QUIZ_INTERNAL, db_errmsg(r->db));
 	return resp_json(out, 200, j);

@@ -704,10 +704,9 @@ fail:
 
 int db_quiz_list(struct db *db, struct db_quiz **out, size_t *n)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_QUIZ_IDS);
 	int64_t *ids = NULL;
 	size_t nids = 0;
-	if (!st || collect_ids(db, st, "list quizzes", &ids, &nids))
+	if (db_quiz_ids(db, &ids, &nids))
 		return -1;
 	struct db_quiz *list = xcalloc(nids ? nids : 1, sizeof *list);
 	size_t got = 0;
@@ -727,6 +726,14 @@ int db_quiz_list(struct db *db, struct db_quiz **out, size_t *n)
 	*out = list;
 	*n = got;
 	return 0;
+}
+
+int db_quiz_ids(struct db *db, int64_t **ids, size_t *n)
+{
+	sqlite3_stmt *st = db_stmt(db, SQL_QUIZ_IDS);
+	if (!st)
+		return -1;
+	return collect_ids(db, st, "list quizzes", ids, n);
 }
 
 /* ---- attempts and answers ---------------------------------------------- */
@@ -790,8 +797,6 @@ static const char SQL_ATTEMPT_FINISH[] =
 static const char SQL_ATTEMPTS_DUE[] =
 	"SELECT id FROM attempts WHERE state = 'in_progress' AND deadline < ?1"
 	" ORDER BY deadline LIMIT ?2";
-static const char SQL_ATTEMPTS_ACTIVE[] =
-	"SELECT count(*) FROM attempts WHERE state = 'in_progress' AND deadline >= ?1";
 
 void db_attempt_questions_free(struct db_attempt_question *qs, size_t n)
 {
@@ -1047,17 +1052,4 @@ int db_attempts_due(struct db *db, int64_t before_ms, size_t limit, int64_t **id
 	sqlite3_bind_int64(st, 1, before_ms);
 	sqlite3_bind_int64(st, 2, (int64_t)limit);
 	return collect_ids(db, st, "due attempts", ids, n);
-}
-
-int db_attempts_active(struct db *db, int64_t now_ms, int64_t *count)
-{
-	sqlite3_stmt *st = db_stmt(db, SQL_ATTEMPTS_ACTIVE);
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, now_ms);
-	int rc = step_row(db, st, "count active attempts");
-	if (rc == 1)
-		*count = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return rc == 1 ? 0 : -1;
 }

@@ -146,6 +146,8 @@ void db_quiz_cleanup(struct db_quiz *q);
  * when the code is taken. */
 int db_quiz_insert(struct db *db, struct db_quiz *q);
 int db_quiz_get(struct db *db, int64_t id, struct db_quiz *out);
+/* The ids of every quiz, ascending (new array, caller frees). */
+int db_quiz_ids(struct db *db, int64_t **ids, size_t *n);
 /* Every quiz, by id (new array of n quizzes in *out; free each with
  * db_quiz_cleanup, then the array). */
 int db_quiz_list(struct db *db, struct db_quiz **out, size_t *n);
@@ -217,7 +219,5 @@ int db_attempt_finish(struct db *db, const struct db_attempt *a);
 /* Ids of attempts in progress whose deadline is before `before_ms`, oldest
  * deadline first, at most limit (new array, caller frees). */
 int db_attempts_due(struct db *db, int64_t before_ms, size_t limit, int64_t **ids, size_t *n);
-/* The number of attempts in progress (for metrics). */
-int db_attempts_active(struct db *db, int64_t now_ms, int64_t *count);
 
 #endif

@@ -1722,17 +1722,23 @@ json_t *quiz_attempt_json(struct db *db, struct quiz_qcache *qc, const struct db
 	return j;
 }
 
-json_t *quiz_list_json(struct db *db, const struct quiz_participant *p, int64_t now_ms)
+json_t *quiz_list_json(struct db *db, struct quiz_qcache *qc, const struct quiz_participant *p,
+			int64_t now_ms)
 {
-	struct db_quiz *list = NULL;
+	int64_t *ids = NULL;
 	size_t n = 0;
-	if (db_quiz_list(db, &list, &n))
+	if (db_quiz_ids(db, &ids, &n))
 		return NULL;
 	json_t *arr = json_array();
 	bool failed = false;
-	for (size_t i = 0; i < n; i++) {
-		struct db_quiz *q = &list[i];
-		if (failed || !quiz_visible_to(q, p))
+	for (size_t i = 0; i < n && !failed; i++) {
+		int found;
+		const struct db_quiz *q = quiz_qcache_quiz(qc, db, ids[i], &found);
+		if (!q) {
+			failed = found < 0;
+			continue;
+		}
+		if (!quiz_visible_to(q, p))
 			continue;
 		int used = 0;
 		struct db_attempt best, cur;
@@ -1763,9 +1769,7 @@ json_t *quiz_list_json(struct db *db, const struct quiz_participant *p, int64_t 
 				       has_cur && now_ms <= cur.deadline ? json_integer(cur.id)
 									 : json_null()));
 	}
-	for (size_t i = 0; i < n; i++)
-		db_quiz_cleanup(&list[i]);
-	free(list);
+	free(ids);
 	if (failed) {
 		json_decref(arr);
 		return NULL;

@@ -217,6 +217,7 @@ char *quiz_attempt_text(struct db *db, struct quiz_qcache *qc, const struct db_q
 char *quiz_started_text(struct db *db, struct quiz_qcache *qc, const struct db_quiz *q,
 			const struct quiz_write *w, int64_t now_ms);
 /* {"quizzes":[...]} of api.md for participant p at now. NULL on error. */
-json_t *quiz_list_json(struct db *db, const struct quiz_participant *p, int64_t now_ms);
+json_t *quiz_list_json(struct db *db, struct quiz_qcache *qc, const struct quiz_participant *p,
+			int64_t now_ms);
 
 #endif

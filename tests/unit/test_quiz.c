@@ -677,7 +677,7 @@ static void quiz_participant_views_carry_no_answer_data_before_review(void **sta
 
 	/* The quiz list too. */
 	struct quiz_participant p = who(f, f->pupil);
-	j = quiz_list_json(f->db, &p, fake_now);
+	j = quiz_list_json(f->db, f->qc, &p, fake_now);
 	assert_non_null(j);
 	assert_int_equal(count_revealing_keys(j), 0);
 	assert_int_equal(json_array_size(json_object_get(j, "quizzes")), 1);
