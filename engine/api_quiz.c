@@ -119,10 +119,23 @@ static void pending_wake(void *ctx)
 	http_wake(p->r);
 }
 
-/* Suspends r and queues p->w; resume answers once it is committed. */
-static int queue_write(struct req *r, struct quiz_service *s, struct pending *p,
-		       int (*resume)(struct req *r, struct resp *out))
+static void pending_free(struct pending *p)
 {
+	quiz_write_cleanup(&p->w);
+	free(p);
+}
+
+/* Suspends r and queues p->w (taking p); resume answers once it is
+ * committed and then calls pending_done. While the service is stopping,
+ * answers 503 at once instead. */
+static int queue_write(struct req *r, struct resp *out, struct quiz_service *s,
+		       struct pending *p, int (*resume)(struct req *r, struct resp *out))
+{
+	if (!quiz_service_enter(s)) {
+		pending_free(p);
+		resp_header(out, "Retry-After", "1");
+		return resp_error(out, 503, "unavailable", "The service is stopping; try again.");
+	}
 	p->r = r;
 	/* Suspend before queueing: the committer may wake r at once. */
 	http_suspend(r, resume, p);
@@ -130,10 +143,11 @@ static int queue_write(struct req *r, struct quiz_service *s, struct pending *p,
 	return 0;
 }
 
-static void pending_free(struct pending *p)
+/* The end of a resume: frees p and tells the service r was answered. */
+static void pending_done(struct req *r, struct pending *p)
 {
-	quiz_write_cleanup(&p->w);
-	free(p);
+	pending_free(p);
+	quiz_service_leave(quiz_service_of(r->app));
 }
 
 /* ---- administration ----------------------------------------------------- */
@@ -239,7 +253,7 @@ static int resume_start(struct req *r, struct resp *out)
 		status_error(out, QUIZ_INTERNAL, db_errmsg(r->db));
 	else
 		status_error(out, p->w.status, p->w.message);
-	pending_free(p);
+	pending_done(r, p);
 	return 0;
 }
 
@@ -277,7 +291,7 @@ int api_attempt_start(struct req *r, struct resp *out)
 		pending_free(p);
 		return 0;
 	}
-	return queue_write(r, s, p, resume_start);
+	return queue_write(r, out, s, p, resume_start);
 }
 
 static int resume_attempt(struct req *r, struct resp *out)
@@ -287,7 +301,7 @@ static int resume_attempt(struct req *r, struct resp *out)
 		attempt_response(r, out, 200, p->w.attempt_id);
 	else
 		status_error(out, p->w.status, p->w.message);
-	pending_free(p);
+	pending_done(r, p);
 	return 0;
 }
 
@@ -309,7 +323,7 @@ int api_attempt_get(struct req *r, struct resp *out)
 		/* Past its deadline: finalise it now rather than show it open. */
 		struct pending *p = xcalloc(1, sizeof *p);
 		quiz_finish_prepare(id, false, false, 0, now, quiz_service_grace_ms(s), &p->w);
-		return queue_write(r, s, p, resume_attempt);
+		return queue_write(r, out, s, p, resume_attempt);
 	}
 	return attempt_response(r, out, 200, id);
 }
@@ -351,7 +365,7 @@ int api_attempt_submit(struct req *r, struct resp *out)
 	struct pending *p = xcalloc(1, sizeof *p);
 	quiz_finish_prepare(id, true, has_prediction, prediction, clock_now_ms(),
 			    quiz_service_grace_ms(s), &p->w);
-	return queue_write(r, s, p, resume_attempt);
+	return queue_write(r, out, s, p, resume_attempt);
 }
 
 static int resume_answer(struct req *r, struct resp *out)
@@ -367,7 +381,7 @@ static int resume_answer(struct req *r, struct resp *out)
 	} else {
 		status_error(out, p->w.status, p->w.message);
 	}
-	pending_free(p);
+	pending_done(r, p);
 	return 0;
 }
 
@@ -394,5 +408,5 @@ int api_answer_save(struct req *r, struct resp *out)
 		pending_free(p);
 		return 0;
 	}
-	return queue_write(r, s, p, resume_answer);
+	return queue_write(r, out, s, p, resume_answer);
 }

@@ -33,6 +33,8 @@ struct quiz_service {
 	struct quiz_write *head, *tail;
 	bool stopping;
 	bool committer_started, sweeper_started;
+	int closing;             /* atomic: quiescing, refuse new writes */
+	long inflight;           /* atomic: suspended requests not yet answered */
 	pthread_t committer, sweeper;
 	struct quiz_service_stats stats;
 };
@@ -45,6 +47,35 @@ struct quiz_service *quiz_service_of(const struct app *app)
 struct quiz_qcache *quiz_service_qcache(struct quiz_service *s)
 {
 	return s->qcache;
+}
+
+bool quiz_service_enter(struct quiz_service *s)
+{
+	/* Count first, then look: quiesce sets closing first, then waits for
+	 * the count, so no request can slip past it. */
+	__atomic_add_fetch(&s->inflight, 1, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&s->closing, __ATOMIC_SEQ_CST)) {
+		__atomic_sub_fetch(&s->inflight, 1, __ATOMIC_SEQ_CST);
+		return false;
+	}
+	return true;
+}
+
+void quiz_service_leave(struct quiz_service *s)
+{
+	__atomic_sub_fetch(&s->inflight, 1, __ATOMIC_SEQ_CST);
+}
+
+void quiz_service_quiesce(struct app *app)
+{
+	struct quiz_service *s = app ? app->quiz : NULL;
+	if (!s)
+		return;
+	__atomic_store_n(&s->closing, 1, __ATOMIC_SEQ_CST);
+	for (int i = 0; i < 2000 && __atomic_load_n(&s->inflight, __ATOMIC_SEQ_CST) > 0; i++) {
+		struct timespec ts = {0, 5 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+	}
 }
 
 int64_t quiz_service_grace_ms(const struct quiz_service *s)

@@ -14,6 +14,7 @@
 #ifndef QUIZ_QUIZ_SERVICE_H
 #define QUIZ_QUIZ_SERVICE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -33,6 +34,16 @@ int quiz_service_start(struct app *app, char *err, size_t errlen);
 /* Finishes the queued writes, stops the threads and frees the service;
  * safe when not started. */
 void quiz_service_stop(struct app *app);
+
+/* Before the HTTP server stops: refuse new writes (quiz_service_enter
+ * returns false) and wait, up to 10 s, until every request waiting on a
+ * write has been answered, since libmicrohttpd cannot stop while
+ * connections are suspended. Safe when not started. */
+void quiz_service_quiesce(struct app *app);
+/* A handler about to suspend for a write: true to go ahead (then call
+ * quiz_service_leave once it has answered), false when quiescing. */
+bool quiz_service_enter(struct quiz_service *s);
+void quiz_service_leave(struct quiz_service *s);
 
 /* The service of app (NULL when not started). */
 struct quiz_service *quiz_service_of(const struct app *app);

@@ -69,6 +69,7 @@ int main(int argc, char **argv)
 	fprintf(stderr, "quizd: %s received, stopping\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
 	status = 0;
 out:
+	service_quiesce(&app);
 	http_stop(app.http);
 	service_stop(&app);
 	auth_free(app.auth);

@@ -12,6 +12,11 @@ int service_start(struct app *app, struct db *db, char *err, size_t errlen)
 	return 0;
 }
 
+void service_quiesce(struct app *app)
+{
+	quiz_service_quiesce(app);
+}
+
 void service_stop(struct app *app)
 {
 	quiz_service_stop(app);
