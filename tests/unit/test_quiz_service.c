@@ -1,0 +1,250 @@
+/* test_quiz_service.c - the group committer on a real database: writes
+ * queued from many threads are all applied and acknowledged only after
+ * their transaction committed, concurrent writes share transactions, a
+ * refused write leaves the others applied, and quiescing refuses new
+ * writes. */
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "app.h"
+#include "bank.h"
+#include "clock.h"
+#include "db.h"
+#include "db_account.h"
+#include "db_fixture.h"
+#include "db_quiz.h"
+#include "quiz.h"
+#include "quiz_service.h"
+#include "util.h"
+
+#define THREADS 8
+#define PER_THREAD 25
+
+struct fixture {
+	char path[64];
+	struct db *db;
+	struct app app;
+	int64_t users[THREADS];
+	int64_t attempts[THREADS];
+	struct db_attempt_question *qs[THREADS];
+	size_t nq[THREADS];
+};
+
+static const char BANK_HEAD[] =
+	"{\"code\":\"sb\",\"title\":\"S\",\"language\":\"vi\",\"audiences\":[\"pupil\"],\"questions\":[";
+
+static int setup(void **state)
+{
+	struct fixture *f = xcalloc(1, sizeof *f);
+	snprintf(f->path, sizeof f->path, "/tmp/test_qsvc_XXXXXX");
+	int fd = mkstemp(f->path);
+	assert_true(fd >= 0);
+	close(fd);
+	char err[256];
+	f->db = db_open(f->path, err, sizeof err);
+	assert_non_null(f->db);
+	assert_int_equal(db_migrate(f->db), 0);
+	struct strbuf sb;
+	sb_init(&sb);
+	sb_puts(&sb, BANK_HEAD);
+	for (int i = 0; i < 30; i++)
+		sb_printf(&sb,
+			  "%s{\"code\":\"s%d\",\"type\":\"single\",\"topics\":[\"malware\"],\"difficulty\":1,"
+			  "\"stem\":\"Câu %d\",\"explanation\":\"Vì %d\",\"options\":[{\"text\":\"a\","
+			  "\"correct\":true},{\"text\":\"b\",\"correct\":false},{\"text\":\"c\","
+			  "\"correct\":false}]}",
+			  i ? "," : "", i, i, i);
+	sb_puts(&sb, "]}");
+	struct bank_result res;
+	bank_result_init(&res);
+	assert_int_equal(bank_import_text(f->db, sb.data, sb.len, "sb.json", &res), 0);
+	bank_result_cleanup(&res);
+	sb_cleanup(&sb);
+	json_error_t e;
+	json_t *def = json_loads(
+		"{\"code\":\"q\",\"title\":\"Q\",\"kind\":\"quiz\",\"audiences\":[\"pupil\"],"
+		"\"draw\":[{\"bank\":\"sb\",\"count\":25}],\"time_limit_s\":3600,\"max_attempts\":1,"
+		"\"pass_percent\":50,\"opens_at\":\"2020-01-01T00:00:00Z\","
+		"\"closes_at\":\"2090-01-01T00:00:00Z\",\"review\":\"after_submit\"}",
+		0, &e);
+	int64_t quiz_id;
+	assert_int_equal(quiz_create(f->db, def, &quiz_id, err, sizeof err), QUIZ_OK);
+	json_decref(def);
+	struct quiz_qcache *qc = quiz_qcache_new();
+	const struct db_quiz *q = NULL;
+	int found;
+	q = quiz_qcache_quiz(qc, f->db, quiz_id, &found);
+	assert_non_null(q);
+	for (int t = 0; t < THREADS; t++) {
+		char name[16];
+		snprintf(name, sizeof name, "u%d", t);
+		f->users[t] = db_fixture_person(f->db, name, name, "participant", 0, "pupil");
+		struct quiz_participant p = {.user_id = f->users[t], .unit_path = "", .audience = "pupil"};
+		struct quiz_write w;
+		assert_int_equal(quiz_start_prepare(f->db, qc, q, &p, clock_now_ms(), 2000, &w), QUIZ_OK);
+		assert_int_equal(quiz_write_run(f->db, qc, &w), 0);
+		f->attempts[t] = w.attempt.id;
+		quiz_write_cleanup(&w);
+		assert_int_equal(db_attempt_questions(f->db, f->attempts[t], &f->qs[t], &f->nq[t]), 0);
+	}
+	quiz_qcache_free(qc);
+	f->app.cfg.db_path = f->path;
+	f->app.cfg.attempt_grace_ms = 2000;
+	f->app.cfg.sweep_interval_ms = 60000;
+	assert_int_equal(quiz_service_start(&f->app, err, sizeof err), 0);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	quiz_service_stop(&f->app);
+	for (int t = 0; t < THREADS; t++)
+		db_attempt_questions_free(f->qs[t], f->nq[t]);
+	db_close(f->db);
+	char p[96];
+	unlink(f->path);
+	snprintf(p, sizeof p, "%s-wal", f->path);
+	unlink(p);
+	snprintf(p, sizeof p, "%s-shm", f->path);
+	unlink(p);
+	free(f);
+	return 0;
+}
+
+struct worker {
+	struct fixture *f;
+	int t;
+	int ok, refused;
+	int64_t user;
+};
+
+/* Saves option 0 of every question of the thread's attempt, one write at
+ * a time; each acknowledged save must be visible to a fresh connection at
+ * once (committed). */
+static void *saver(void *arg)
+{
+	struct worker *wk = arg;
+	struct fixture *f = wk->f;
+	struct quiz_service *s = quiz_service_of(&f->app);
+	char err[256];
+	struct db *db = db_open(f->path, err, sizeof err);
+	for (size_t i = 0; i < f->nq[wk->t] && i < PER_THREAD; i++) {
+		const struct db_question *q = quiz_qcache_get(quiz_service_qcache(s), db,
+							      f->qs[wk->t][i].question_id);
+		char body[64];
+		snprintf(body, sizeof body, "{\"choices\":[%lld]}", (long long)q->options[0].id);
+		json_error_t e;
+		json_t *j = json_loads(body, 0, &e);
+		struct quiz_write w;
+		enum quiz_status st = quiz_answer_prepare(db, quiz_service_qcache(s), wk->user,
+							  f->attempts[wk->t], q->id, j, clock_now_ms(),
+							  2000, &w);
+		json_decref(j);
+		if (st == QUIZ_OK)
+			quiz_service_run(s, &w);
+		if (st == QUIZ_OK && w.status == QUIZ_OK) {
+			struct db_answer *as = NULL;
+			size_t na = 0;
+			if (db_answers(db, f->attempts[wk->t], &as, &na) == 0 && na >= i + 1)
+				wk->ok++;
+			db_answers_free(as, na);
+		} else {
+			wk->refused++;
+		}
+		quiz_write_cleanup(&w);
+	}
+	db_close(db);
+	return NULL;
+}
+
+static void group_commit_applies_every_write_and_shares_transactions(void **state)
+{
+	struct fixture *f = *state;
+	struct worker wk[THREADS];
+	pthread_t th[THREADS];
+	for (int t = 0; t < THREADS; t++) {
+		wk[t] = (struct worker){f, t, 0, 0, f->users[t]};
+		pthread_create(&th[t], NULL, saver, &wk[t]);
+	}
+	int ok = 0;
+	for (int t = 0; t < THREADS; t++) {
+		pthread_join(th[t], NULL);
+		ok += wk[t].ok;
+		assert_int_equal(wk[t].refused, 0);
+	}
+	assert_int_equal(ok, THREADS * PER_THREAD);
+	struct quiz_service_stats st;
+	quiz_service_stats(quiz_service_of(&f->app), &st);
+	assert_true(st.writes >= (uint64_t)(THREADS * PER_THREAD));
+	fprintf(stderr, "%llu writes in %llu transactions\n", (unsigned long long)st.writes,
+		(unsigned long long)st.transactions);
+	/* Saves waited on their commit concurrently: some shared one. */
+	assert_true(st.transactions < st.writes);
+}
+
+static void count_done(void *ctx)
+{
+	__atomic_add_fetch((int *)ctx, 1, __ATOMIC_SEQ_CST);
+}
+
+static void refused_write_leaves_the_others_applied(void **state)
+{
+	struct fixture *f = *state;
+	struct quiz_service *s = quiz_service_of(&f->app);
+	/* Submit attempt 0, then queue together a save to it (refused: closed)
+	 * and a save to attempt 1 (accepted). */
+	struct quiz_write fin, late, good;
+	quiz_finish_prepare(f->attempts[0], true, false, 0, clock_now_ms(), 2000, &fin);
+	quiz_service_run(s, &fin);
+	assert_int_equal(fin.status, QUIZ_OK);
+	memset(&late, 0, sizeof late);
+	late.kind = QUIZ_WRITE_ANSWER;
+	late.attempt_id = f->attempts[0];
+	late.question_id = f->qs[0][0].question_id;
+	late.choices = xstrdup("[]");
+	late.now_ms = clock_now_ms();
+	late.grace_ms = 2000;
+	good = late;
+	good.choices = xstrdup("[]");
+	good.attempt_id = f->attempts[1];
+	good.question_id = f->qs[1][0].question_id;
+	/* Queued together, so that they usually share a transaction. */
+	int done = 0;
+	quiz_service_submit(s, &late, count_done, &done);
+	quiz_service_submit(s, &good, count_done, &done);
+	for (int i = 0; i < 2000 && __atomic_load_n(&done, __ATOMIC_SEQ_CST) < 2; i++)
+		usleep(1000);
+	assert_int_equal(__atomic_load_n(&done, __ATOMIC_SEQ_CST), 2);
+	assert_int_equal(late.status, QUIZ_ATTEMPT_CLOSED);
+	assert_int_equal(good.status, QUIZ_OK);
+	struct db_answer *as = NULL;
+	size_t na = 0;
+	assert_int_equal(db_answers(f->db, f->attempts[1], &as, &na), 0);
+	assert_int_equal(na, 1);
+	db_answers_free(as, na);
+	quiz_write_cleanup(&late);
+	quiz_write_cleanup(&good);
+	quiz_service_quiesce(&f->app);
+	assert_false(quiz_service_enter(s));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(group_commit_applies_every_write_and_shares_transactions,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(refused_write_leaves_the_others_applied, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
