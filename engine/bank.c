@@ -862,6 +862,11 @@ int bank_import_text(struct db *db, const char *text, size_t len, const char *fi
 {
 	json_error_t e;
 	const char *name = filename ? filename : "bank";
+	/* A UTF-8 byte order mark (some editors write one) is not JSON. */
+	if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3)) {
+		text += 3;
+		len -= 3;
+	}
 	json_t *bank = json_loadb(text, len, JSON_REJECT_DUPLICATES, &e);
 	if (!bank) {
 		issues_add(&res->errors, e.line > 0 ? e.line : 0,
