@@ -33,6 +33,8 @@ BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 DB ?= demo.db
 LISTEN ?= 127.0.0.1:8080
 
+.SECONDARY: $(HARNESS_OBJ)
+
 .PHONY: all deps test-deps run test unit-tests http-tests devtest bench check-banks \
 	check-format format web-tests compose-check clean
 
