@@ -786,6 +786,64 @@ static const char SQL_ANSWER_SAVE[] =
 	"  AND state = 'in_progress' AND deadline + ?6 >= ?5)"
 	" ON CONFLICT (attempt_id, question_id) DO UPDATE SET choices = excluded.choices,"
 	" text = excluded.text, saved_at = excluded.saved_at";
+/* INSERTs of 1..ANSWER_ROWS_MAX answers (?1 the grace, then attempt,
+ * question, choices, text, saved_at per row), each row kept only while its
+ * attempt is in progress and saved_at <= deadline + grace; built once per
+ * process like the draw INSERTs. */
+#define ANSWER_ROWS_MAX 32
+static char *answer_sql[ANSWER_ROWS_MAX + 1];
+static pthread_once_t answer_sql_once = PTHREAD_ONCE_INIT;
+
+static void answer_sql_init(void)
+{
+	for (int k = 1; k <= ANSWER_ROWS_MAX; k++) {
+		struct strbuf sb;
+		sb_init(&sb);
+		sb_puts(&sb, "INSERT INTO answers (attempt_id, question_id, choices, text, saved_at)"
+			     " SELECT v.column1, v.column2, v.column3, v.column4, v.column5 FROM (VALUES ");
+		for (int j = 0; j < k; j++) {
+			int b = 2 + 5 * j;
+			sb_printf(&sb, "%s(?%d, ?%d, ?%d, ?%d, ?%d)", j ? ", " : "", b, b + 1, b + 2,
+				  b + 3, b + 4);
+		}
+		sb_puts(&sb, ") AS v WHERE EXISTS (SELECT 1 FROM attempts a WHERE a.id = v.column1"
+			     " AND a.state = 'in_progress' AND a.deadline + ?1 >= v.column5)"
+			     " ON CONFLICT (attempt_id, question_id) DO UPDATE SET"
+			     " choices = excluded.choices, text = excluded.text, saved_at = excluded.saved_at");
+		answer_sql[k] = sb_steal(&sb);
+	}
+}
+
+int db_answers_save(struct db *db, const struct db_answer_write *rows, size_t n, int64_t grace_ms,
+		    size_t *saved)
+{
+	*saved = 0;
+	pthread_once(&answer_sql_once, answer_sql_init);
+	for (size_t i = 0; i < n;) {
+		size_t k = n - i < ANSWER_ROWS_MAX ? n - i : ANSWER_ROWS_MAX;
+		sqlite3_stmt *st = db_stmt(db, answer_sql[k]);
+		if (!st)
+			return -1;
+		sqlite3_bind_int64(st, 1, grace_ms);
+		for (size_t j = 0; j < k; j++) {
+			const struct db_answer_write *r = &rows[i + j];
+			int b = 2 + 5 * (int)j;
+			sqlite3_bind_int64(st, b, r->attempt_id);
+			sqlite3_bind_int64(st, b + 1, r->question_id);
+			if (r->choices)
+				sqlite3_bind_text(st, b + 2, r->choices, -1, SQLITE_STATIC);
+			if (r->text)
+				sqlite3_bind_text(st, b + 3, r->text, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(st, b + 4, r->saved_at);
+		}
+		if (db_exec_stmt(db, st, "save answers"))
+			return -1;
+		*saved += (size_t)sqlite3_changes(db->sql);
+		i += k;
+	}
+	return 0;
+}
+
 static const char SQL_ANSWERS[] =
 	"SELECT question_id, choices, text, saved_at FROM answers WHERE attempt_id = ?1";
 static const char SQL_ANSWER_SET_SCORE[] =

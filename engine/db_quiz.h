@@ -209,6 +209,19 @@ int db_attempt_questions(struct db *db, int64_t attempt_id, struct db_attempt_qu
  * (attempt finished or too late), -1. */
 int db_answer_save(struct db *db, int64_t attempt_id, int64_t question_id, const char *choices,
 		   const char *text, int64_t saved_at, int64_t grace_ms);
+/* Saves several answers with as few statements as possible, each under
+ * the same rule as db_answer_save. rows must not repeat an (attempt,
+ * question) pair. *saved receives how many were saved (rows refused are
+ * the others). Returns 0 or -1. */
+struct db_answer_write {
+	int64_t attempt_id;
+	int64_t question_id;
+	const char *choices; /* or NULL */
+	const char *text;    /* or NULL */
+	int64_t saved_at;
+};
+int db_answers_save(struct db *db, const struct db_answer_write *rows, size_t n, int64_t grace_ms,
+		    size_t *saved);
 /* Every saved answer (new array, caller frees with db_answers_free). */
 int db_answers(struct db *db, int64_t attempt_id, struct db_answer **out, size_t *n);
 int db_answer_set_score(struct db *db, int64_t attempt_id, int64_t question_id, double score);

@@ -197,6 +197,10 @@ void quiz_sweep_prepare(int64_t now_ms, int64_t grace_ms, size_t limit, struct q
  * outcome in w->status (START: w->attempt.id is the new or resumed
  * attempt), or -1 on a storage failure (the caller rolls back what w did). */
 int quiz_write_apply(struct db *db, struct quiz_qcache *qc, struct quiz_write *w);
+/* Applies n ANSWER writes (in queue order, same grace) inside the caller's
+ * write transaction with multi-row statements; each gets its status as
+ * quiz_write_apply would give it. Returns 0 or -1 (storage failure). */
+int quiz_answers_apply(struct db *db, struct quiz_write **ws, size_t n);
 /* Applies w in its own transaction. Returns 0 or -1 (w->status INTERNAL). */
 int quiz_write_run(struct db *db, struct quiz_qcache *qc, struct quiz_write *w);
 

@@ -152,6 +152,34 @@ static void apply_one(struct quiz_service *s, struct quiz_write *w)
 		w->status = QUIZ_INTERNAL;
 }
 
+/* Applies the run of consecutive answer saves starting at w together (a
+ * few multi-row statements instead of one each, under a savepoint so a
+ * failure leaves the rest of the batch alone); returns the write after the
+ * run. */
+static struct quiz_write *apply_answers(struct quiz_service *s, struct quiz_write *w)
+{
+	struct quiz_write *run[QUIZ_SERVICE_BATCH];
+	size_t n = 0;
+	struct quiz_write *end = w;
+	while (end && end->kind == QUIZ_WRITE_ANSWER && n < QUIZ_SERVICE_BATCH) {
+		run[n++] = end;
+		end = end->next;
+	}
+	if (db_savepoint(s->db) || quiz_answers_apply(s->db, run, n)) {
+		fprintf(stderr, "quizd: answer saves failed: %s\n", db_errmsg(s->db));
+		db_savepoint_rollback(s->db);
+		for (size_t i = 0; i < n; i++) {
+			run[i]->status = QUIZ_INTERNAL;
+			snprintf(run[i]->message, sizeof run[i]->message, "%s", db_errmsg(s->db));
+		}
+		return end;
+	}
+	if (db_savepoint_release(s->db))
+		for (size_t i = 0; i < n; i++)
+			run[i]->status = QUIZ_INTERNAL;
+	return end;
+}
+
 static void *committer_main(void *arg)
 {
 	struct quiz_service *s = arg;
@@ -181,9 +209,14 @@ static void *committer_main(void *arg)
 		if (!ok)
 			fprintf(stderr, "quizd: group commit: %s\n", db_errmsg(s->db));
 		size_t swept = 0;
-		for (struct quiz_write *w = batch; ok && w; w = w->next) {
+		for (struct quiz_write *w = batch; ok && w;) {
+			if (w->kind == QUIZ_WRITE_ANSWER && w->next && w->next->kind == QUIZ_WRITE_ANSWER) {
+				w = apply_answers(s, w);
+				continue;
+			}
 			apply_one(s, w);
 			swept += w->kind == QUIZ_WRITE_SWEEP ? w->swept : 0;
+			w = w->next;
 		}
 		if (ok && db_commit(s->db)) {
 			fprintf(stderr, "quizd: group commit: %s\n", db_errmsg(s->db));

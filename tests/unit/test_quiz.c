@@ -602,6 +602,77 @@ static void quiz_attempt_belongs_to_the_round_open_at_start(void **state)
 	quiz_write_cleanup(&w);
 }
 
+static void prepare_choice(struct fixture *f, int64_t user, int64_t attempt, int64_t qid,
+			   size_t option, struct quiz_write *w)
+{
+	const struct db_question *q = quiz_qcache_get(f->qc, f->db, qid);
+	char body[128];
+	if (!strcmp(q->type, "short"))
+		snprintf(body, sizeof body, "{\"text\":\"t%zu\"}", option);
+	else
+		snprintf(body, sizeof body, "{\"choices\":[%lld]}",
+			 (long long)q->options[option % q->noptions].id);
+	json_error_t e;
+	json_t *j = json_loads(body, 0, &e);
+	assert_int_equal(quiz_answer_prepare(f->db, f->qc, user, attempt, qid, j, fake_now, GRACE, w),
+			 QUIZ_OK);
+	json_decref(j);
+}
+
+static void quiz_grouped_answer_saves_keep_order_and_refuse_per_attempt(void **state)
+{
+	struct fixture *f = *state;
+	int64_t id = create_quiz(f, NULL, QUIZ_OK, NULL, 0);
+	struct quiz_write a, b;
+	assert_int_equal(start(f, id, f->pupil, &a), QUIZ_OK);
+	assert_int_equal(start(f, id, f->pupil_outside, &b), QUIZ_FORBIDDEN); /* outside scope */
+	assert_int_equal(start(f, id, f->civil, &b), QUIZ_FORBIDDEN);        /* other audience */
+	int64_t id2 = create_quiz(f, "{\"code\":\"other\"}", QUIZ_OK, NULL, 0);
+	assert_int_equal(start(f, id2, f->pupil, &b), QUIZ_OK);
+	int64_t qa = a.questions[0].question_id, qa2 = a.questions[1].question_id;
+	int64_t qb = b.questions[0].question_id;
+	/* Attempt b is submitted before the group is applied. */
+	struct quiz_write fin;
+	quiz_finish_prepare(b.attempt.id, true, false, 0, fake_now, GRACE, &fin);
+	assert_int_equal(quiz_write_run(f->db, f->qc, &fin), 0);
+
+	struct quiz_write w[5];
+	prepare_choice(f, f->pupil, a.attempt.id, qa, 0, &w[0]);
+	prepare_choice(f, f->pupil, b.attempt.id, qb, 0, &w[1]);
+	prepare_choice(f, f->pupil, a.attempt.id, qa2, 1, &w[2]);
+	prepare_choice(f, f->pupil, a.attempt.id, qa, 2, &w[3]); /* supersedes w[0] */
+	prepare_choice(f, f->pupil, a.attempt.id, qa2, 0, &w[4]);
+	w[4].now_ms = a.attempt.deadline + GRACE + 1; /* arrived too late */
+	struct quiz_write *ws[5] = {&w[0], &w[1], &w[2], &w[3], &w[4]};
+	assert_int_equal(db_begin_write(f->db), 0);
+	assert_int_equal(quiz_answers_apply(f->db, ws, 5), 0);
+	assert_int_equal(db_commit(f->db), 0);
+	assert_int_equal(w[0].status, QUIZ_OK);
+	assert_int_equal(w[1].status, QUIZ_ATTEMPT_CLOSED);
+	assert_int_equal(w[2].status, QUIZ_OK);
+	assert_int_equal(w[3].status, QUIZ_OK);
+	assert_int_equal(w[4].status, QUIZ_TIME_OVER);
+	struct db_answer *as = NULL;
+	size_t na = 0;
+	assert_int_equal(db_answers(f->db, a.attempt.id, &as, &na), 0);
+	assert_int_equal(na, 2);
+	for (size_t i = 0; i < na; i++) {
+		const char *want = as[i].question_id == qa ? w[3].choices : w[2].choices;
+		if (as[i].text)
+			assert_string_equal(as[i].text, as[i].question_id == qa ? w[3].text : w[2].text);
+		else
+			assert_string_equal(as[i].choices, want);
+	}
+	db_answers_free(as, na);
+	assert_int_equal(db_answers(f->db, b.attempt.id, &as, &na), 0);
+	assert_int_equal(na, 0);
+	db_answers_free(as, na);
+	for (int i = 0; i < 5; i++)
+		quiz_write_cleanup(&w[i]);
+	quiz_write_cleanup(&a);
+	quiz_write_cleanup(&b);
+}
+
 /* ---- no answer data before review --------------------------------------- */
 
 static const char *const FORBIDDEN_KEYS[] = {"correct",	   "weight",	       "explanation",
@@ -737,6 +808,7 @@ int main(void)
 		T(quiz_sweeper_finalises_an_abandoned_attempt),
 		T(quiz_attempts_limit_and_resume),
 		T(quiz_attempt_belongs_to_the_round_open_at_start),
+		T(quiz_grouped_answer_saves_keep_order_and_refuse_per_attempt),
 		T(quiz_participant_views_carry_no_answer_data_before_review),
 		T(quiz_review_never_stays_hidden),
 	};
