@@ -1,6 +1,7 @@
 /* db.c - connection, statement cache, transactions, migrations, backup. */
 #include "db_priv.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -45,8 +46,18 @@ int db_fail(struct db *db, const char *what)
 	return -1;
 }
 
+/* SQLite keeps global memory statistics behind one mutex that every
+ * allocation of every connection takes; quizd needs none of them. */
+static pthread_once_t configure_once = PTHREAD_ONCE_INIT;
+
+static void configure_sqlite(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 struct db *db_open(const char *path, char *err, size_t errlen)
 {
+	pthread_once(&configure_once, configure_sqlite);
 	struct db *db = xcalloc(1, sizeof *db);
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
 	if (sqlite3_open_v2(path, &db->sql, flags, NULL) != SQLITE_OK) {
