@@ -17,6 +17,7 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 LIBS = $(PKG_LIBS) -lcsv -lunistring -lm -pthread
 PYTHON ?= /usr/bin/python3
+FORMAT_SRC = $(wildcard engine/*.[ch] admin/*.[ch] tests/unit/*.[ch] tests/http/*.[ch] bench/*.c)
 
 ENGINE_SRC := $(filter-out engine/quizd.c,$(wildcard engine/*.c))
 ENGINE_OBJ := $(ENGINE_SRC:%.c=$(BUILD)/%.o)
@@ -36,7 +37,7 @@ LISTEN ?= 127.0.0.1:8080
 .SECONDARY: $(HARNESS_OBJ)
 
 .PHONY: all deps test-deps run test unit-tests http-tests devtest bench check-banks \
-	check-format format web-tests compose-check clean
+	check-format format web-tests compose-check openapi-check clean
 
 all: $(BUILD)/quizd $(BUILD)/quizadm
 
@@ -78,7 +79,7 @@ run: deps all
 	@test -f $(DB) || ./$(BUILD)/quizadm --db $(DB) demo --banks question-banks/vi
 	./$(BUILD)/quizd --db $(DB) --listen $(LISTEN) --web web
 
-test: test-deps all unit-tests http-tests check-banks bank-checker-tests compose-check web-tests
+test: test-deps all unit-tests http-tests check-banks bank-checker-tests openapi-check compose-check web-tests
 	@echo "make test: all suites passed"
 
 unit-tests: $(UNIT_BIN)
@@ -93,6 +94,9 @@ check-banks:
 bank-checker-tests:
 	@$(PYTHON) -m unittest discover -s tests/banks
 
+openapi-check:
+	@$(PYTHON) tests/docs/check_openapi.py .
+
 compose-check:
 	@docker-compose -f docker-compose.yml config -q && echo "docker-compose.yml: valid"
 
@@ -106,10 +110,10 @@ bench: deps all $(BENCH_BIN)
 	@./bench/run.sh $(BUILD)
 
 check-format:
-	@clang-format --dry-run --Werror engine/*.c engine/*.h admin/*.c tests/unit/*.c tests/http/*.c bench/*.c
+	@clang-format --dry-run --Werror $(FORMAT_SRC) && echo "format: clean"
 
 format:
-	clang-format -i engine/*.c engine/*.h admin/*.c tests/unit/*.c tests/http/*.c bench/*.c
+	clang-format -i $(FORMAT_SRC)
 
 clean:
 	rm -rf build

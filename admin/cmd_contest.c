@@ -55,7 +55,8 @@ int cmd_report_questions(struct cli *cli, int argc, char **argv)
 		json_t *q;
 		fputs("\xEF\xBB\xBFquestion_id,code,attempts,facility_index,discrimination_index\n",
 		      stdout);
-		json_array_foreach(json_object_get(report, "questions"), i, q) {
+		json_array_foreach(json_object_get(report, "questions"), i, q)
+		{
 			/* Codes are [A-Za-z0-9_.-]: no quoting needed. */
 			printf("%lld,%s,%lld,",
 			       (long long)json_integer_value(json_object_get(q, "question_id")),

@@ -11,8 +11,8 @@
 
 #include "auth.h"
 #include "bank.h"
-#include "clock.h"
 #include "cli.h"
+#include "clock.h"
 #include "db.h"
 #include "db_account.h"
 #include "db_fixture.h"
@@ -26,23 +26,23 @@ struct demo_unit {
 };
 
 static const struct demo_unit units[] = {
-	{"DEMO", "Tỉnh Demo", "province", NULL, NULL},
-	{"DEMO-STTTT", "Sở Thông tin và Truyền thông", "department", "DEMO", NULL},
-	{"DEMO-SGDDT", "Sở Giáo dục và Đào tạo", "department", "DEMO", NULL},
-	{"DEMO-SNV", "Sở Nội vụ", "agency", "DEMO", NULL},
-	{"DEMO-HA", "Huyện Châu Thành", "district", "DEMO", NULL},
-	{"DEMO-HB", "Huyện Long Mỹ", "district", "DEMO", NULL},
-	{"DEMO-HA-UBND", "Ủy ban nhân dân huyện Châu Thành", "agency", "DEMO-HA", NULL},
-	{"DEMO-HB-UBND", "Ủy ban nhân dân huyện Long Mỹ", "agency", "DEMO-HB", NULL},
-	{"DEMO-HA-XA1", "Xã Đông Phước", "commune", "DEMO-HA", NULL},
-	{"DEMO-THCS-DP", "Trường THCS Đông Phước", "school", "DEMO-HA", "thcs"},
-	{"DEMO-THPT-CT", "Trường THPT Châu Thành", "school", "DEMO-HA", "thpt"},
-	{"DEMO-THCS-LM", "Trường THCS Long Mỹ", "school", "DEMO-HB", "thcs"},
-	{"DEMO-THPT-LM", "Trường THPT Long Mỹ", "school", "DEMO-HB", "thpt"},
-	{"DEMO-DH", "Trường Đại học Demo", "university", "DEMO", NULL},
-	{"DEMO-BAO", "Báo Demo", "press", "DEMO", NULL},
-	{"DEMO-VT", "Viễn thông Demo", "enterprise_telecom_it", "DEMO", NULL},
-	{"DEMO-NH", "Ngân hàng Chính sách xã hội chi nhánh Demo", "finance_body", "DEMO", NULL},
+	{ "DEMO", "Tỉnh Demo", "province", NULL, NULL },
+	{ "DEMO-STTTT", "Sở Thông tin và Truyền thông", "department", "DEMO", NULL },
+	{ "DEMO-SGDDT", "Sở Giáo dục và Đào tạo", "department", "DEMO", NULL },
+	{ "DEMO-SNV", "Sở Nội vụ", "agency", "DEMO", NULL },
+	{ "DEMO-HA", "Huyện Châu Thành", "district", "DEMO", NULL },
+	{ "DEMO-HB", "Huyện Long Mỹ", "district", "DEMO", NULL },
+	{ "DEMO-HA-UBND", "Ủy ban nhân dân huyện Châu Thành", "agency", "DEMO-HA", NULL },
+	{ "DEMO-HB-UBND", "Ủy ban nhân dân huyện Long Mỹ", "agency", "DEMO-HB", NULL },
+	{ "DEMO-HA-XA1", "Xã Đông Phước", "commune", "DEMO-HA", NULL },
+	{ "DEMO-THCS-DP", "Trường THCS Đông Phước", "school", "DEMO-HA", "thcs" },
+	{ "DEMO-THPT-CT", "Trường THPT Châu Thành", "school", "DEMO-HA", "thpt" },
+	{ "DEMO-THCS-LM", "Trường THCS Long Mỹ", "school", "DEMO-HB", "thcs" },
+	{ "DEMO-THPT-LM", "Trường THPT Long Mỹ", "school", "DEMO-HB", "thpt" },
+	{ "DEMO-DH", "Trường Đại học Demo", "university", "DEMO", NULL },
+	{ "DEMO-BAO", "Báo Demo", "press", "DEMO", NULL },
+	{ "DEMO-VT", "Viễn thông Demo", "enterprise_telecom_it", "DEMO", NULL },
+	{ "DEMO-NH", "Ngân hàng Chính sách xã hội chi nhánh Demo", "finance_body", "DEMO", NULL },
 };
 
 struct demo_headcount {
@@ -53,13 +53,13 @@ struct demo_headcount {
 /* Declared a little above the roster, as units count people who have no
  * account yet; the commune declares nothing (its roster stands in). */
 static const struct demo_headcount headcounts[] = {
-	{"DEMO-THCS-DP", "pupil", 42}, {"DEMO-THPT-CT", "pupil", 46},
-	{"DEMO-THCS-LM", "pupil", 35}, {"DEMO-THPT-LM", "pupil", 40},
-	{"DEMO-DH", "university_student", 48}, {"DEMO-STTTT", "civil_servant", 23},
-	{"DEMO-SGDDT", "civil_servant", 22}, {"DEMO-SNV", "civil_servant", 17},
-	{"DEMO-HA-UBND", "civil_servant", 23}, {"DEMO-HB-UBND", "civil_servant", 20},
-	{"DEMO-STTTT", "agency_head", 4}, {"DEMO-BAO", "journalist", 14},
-	{"DEMO-VT", "telecom_it_staff", 28}, {"DEMO-NH", "finance_staff", 17},
+	{ "DEMO-THCS-DP", "pupil", 42 },         { "DEMO-THPT-CT", "pupil", 46 },
+	{ "DEMO-THCS-LM", "pupil", 35 },         { "DEMO-THPT-LM", "pupil", 40 },
+	{ "DEMO-DH", "university_student", 48 }, { "DEMO-STTTT", "civil_servant", 23 },
+	{ "DEMO-SGDDT", "civil_servant", 22 },   { "DEMO-SNV", "civil_servant", 17 },
+	{ "DEMO-HA-UBND", "civil_servant", 23 }, { "DEMO-HB-UBND", "civil_servant", 20 },
+	{ "DEMO-STTTT", "agency_head", 4 },      { "DEMO-BAO", "journalist", 14 },
+	{ "DEMO-VT", "telecom_it_staff", 28 },   { "DEMO-NH", "finance_staff", 17 },
 };
 
 struct demo_user {
@@ -72,21 +72,21 @@ struct demo_user {
 #define PARTICIPANT_PASSWORD "ThiSinh-Demo-2026"
 
 static const struct demo_user users[] = {
-	{"admin", "Quản trị Sở TT&TT", "admin", "DEMO", NULL},
-	{"truong.thcsdp", "Nguyễn Thị Lan (quản trị trường)", "unit_admin", "DEMO-THCS-DP", NULL},
-	{"huyen.chauthanh", "Trần Văn Hùng (quản trị huyện)", "unit_admin", "DEMO-HA", NULL},
-	{"hs.an", "Lê Minh An", "participant", "DEMO-THCS-DP", "pupil"},
-	{"hs.binh", "Phạm Thị Bình", "participant", "DEMO-THCS-DP", "pupil"},
-	{"hs.cuong", "Võ Quốc Cường", "participant", "DEMO-THPT-CT", "pupil"},
-	{"hs.dung", "Đặng Thùy Dung", "participant", "DEMO-THPT-LM", "pupil"},
-	{"sv.giang", "Hoàng Trường Giang", "participant", "DEMO-DH", "university_student"},
-	{"cc.hanh", "Bùi Thị Hạnh", "participant", "DEMO-STTTT", "civil_servant"},
-	{"cc.khoa", "Ngô Đăng Khoa", "participant", "DEMO-HA-UBND", "civil_servant"},
-	{"ld.long", "Dương Văn Long", "participant", "DEMO-STTTT", "agency_head"},
-	{"bc.mai", "Huỳnh Ngọc Mai", "participant", "DEMO-BAO", "journalist"},
-	{"vt.nam", "Trịnh Hoài Nam", "participant", "DEMO-VT", "telecom_it_staff"},
-	{"tc.oanh", "Lý Kim Oanh", "participant", "DEMO-NH", "finance_staff"},
-	{"nd.phuc", "Tạ Hồng Phúc", "participant", "DEMO-HA-XA1", "public"},
+	{ "admin", "Quản trị Sở TT&TT", "admin", "DEMO", NULL },
+	{ "truong.thcsdp", "Nguyễn Thị Lan (quản trị trường)", "unit_admin", "DEMO-THCS-DP", NULL },
+	{ "huyen.chauthanh", "Trần Văn Hùng (quản trị huyện)", "unit_admin", "DEMO-HA", NULL },
+	{ "hs.an", "Lê Minh An", "participant", "DEMO-THCS-DP", "pupil" },
+	{ "hs.binh", "Phạm Thị Bình", "participant", "DEMO-THCS-DP", "pupil" },
+	{ "hs.cuong", "Võ Quốc Cường", "participant", "DEMO-THPT-CT", "pupil" },
+	{ "hs.dung", "Đặng Thùy Dung", "participant", "DEMO-THPT-LM", "pupil" },
+	{ "sv.giang", "Hoàng Trường Giang", "participant", "DEMO-DH", "university_student" },
+	{ "cc.hanh", "Bùi Thị Hạnh", "participant", "DEMO-STTTT", "civil_servant" },
+	{ "cc.khoa", "Ngô Đăng Khoa", "participant", "DEMO-HA-UBND", "civil_servant" },
+	{ "ld.long", "Dương Văn Long", "participant", "DEMO-STTTT", "agency_head" },
+	{ "bc.mai", "Huỳnh Ngọc Mai", "participant", "DEMO-BAO", "journalist" },
+	{ "vt.nam", "Trịnh Hoài Nam", "participant", "DEMO-VT", "telecom_it_staff" },
+	{ "tc.oanh", "Lý Kim Oanh", "participant", "DEMO-NH", "finance_staff" },
+	{ "nd.phuc", "Tạ Hồng Phúc", "participant", "DEMO-HA-XA1", "public" },
 };
 
 static const char *password_for(const char *role)
@@ -110,8 +110,8 @@ static int seed_org(struct cli *cli)
 			json_object_set_new(u, "level", json_string(units[i].level));
 		json_array_append_new(rows, u);
 	}
-	struct org_actor actor = {0};
-	struct org_errors errors = {0};
+	struct org_actor actor = { 0 };
+	struct org_errors errors = { 0 };
 	int created, updated;
 	int rc = org_import_units(cli->db, rows, &actor, &created, &updated, &errors);
 	json_decref(rows);
@@ -124,8 +124,8 @@ static int seed_org(struct cli *cli)
 	for (size_t i = 0; i < sizeof headcounts / sizeof headcounts[0]; i++) {
 		struct db_unit u;
 		if (db_unit_by_code(cli->db, headcounts[i].unit, &u) != 1 ||
-		    db_headcount_set(cli->db, u.id, year, headcounts[i].audience, headcounts[i].count, 0,
-				     clock_now_ms()))
+		    db_headcount_set(cli->db, u.id, year, headcounts[i].audience,
+				     headcounts[i].count, 0, clock_now_ms()))
 			return cli_fail("demo headcounts: %s", db_errmsg(cli->db)) ? -1 : -1;
 	}
 	return 0;
@@ -143,8 +143,8 @@ static int seed_users(struct cli *cli)
 			json_object_set_new(u, "audience", json_string(users[i].audience));
 		json_array_append_new(rows, u);
 	}
-	struct org_actor actor = {0};
-	struct org_errors errors = {0};
+	struct org_actor actor = { 0 };
+	struct org_errors errors = { 0 };
 	json_t *passwords = NULL;
 	int created = 0;
 	struct auth *auth = cli_auth(cli);
@@ -218,14 +218,14 @@ struct demo_quiz {
 };
 
 static const struct demo_quiz demo_quizzes[] = {
-	{"pupil", "vi-pupil", "học sinh"},
-	{"university_student", "vi-university-student", "sinh viên"},
-	{"civil_servant", "vi-civil-servant", "cán bộ, công chức, viên chức"},
-	{"agency_head", "vi-agency-head", "người đứng đầu cơ quan, đơn vị"},
-	{"journalist", "vi-journalist", "phóng viên, biên tập viên"},
-	{"telecom_it_staff", "vi-telecom-it-staff", "nhân viên doanh nghiệp viễn thông, CNTT"},
-	{"finance_staff", "vi-finance-staff", "nhân viên ngân hàng, bảo hiểm, tín dụng"},
-	{"public", "vi-public", "người sử dụng Internet"},
+	{ "pupil", "vi-pupil", "học sinh" },
+	{ "university_student", "vi-university-student", "sinh viên" },
+	{ "civil_servant", "vi-civil-servant", "cán bộ, công chức, viên chức" },
+	{ "agency_head", "vi-agency-head", "người đứng đầu cơ quan, đơn vị" },
+	{ "journalist", "vi-journalist", "phóng viên, biên tập viên" },
+	{ "telecom_it_staff", "vi-telecom-it-staff", "nhân viên doanh nghiệp viễn thông, CNTT" },
+	{ "finance_staff", "vi-finance-staff", "nhân viên ngân hàng, bảo hiểm, tín dụng" },
+	{ "public", "vi-public", "người sử dụng Internet" },
 };
 
 /* The demo quizzes' ids: one per audience (in demo_quizzes order), then the
@@ -262,17 +262,17 @@ static int seed_quizzes(struct cli *cli)
 		const struct demo_quiz *q = &demo_quizzes[i];
 		char code[64], title[256];
 		snprintf(code, sizeof code, "kiem-tra-%d-%s", year, q->audience);
-		snprintf(title, sizeof title, "Kiểm tra nhận thức an toàn thông tin năm %d dành cho %s",
-			 year, q->label);
+		snprintf(title, sizeof title,
+			 "Kiểm tra nhận thức an toàn thông tin năm %d dành cho %s", year, q->label);
 		json_t *def = json_pack(
 			"{s:s,s:s,s:s,s:b,s:[s],s:n,s:[{s:s,s:i,s:i},{s:s,s:i,s:i},{s:s,s:i,s:i}],"
 			"s:i,s:i,s:i,s:s,s:s,s:b,s:b,s:s}",
 			"code", code, "title", title, "kind", "quiz", "mandatory", 1, "audiences",
-			q->audience, "unit_scope", "draw", "bank", q->bank, "difficulty", 1, "count", 8,
-			"bank", q->bank, "difficulty", 2, "count", 10, "bank", q->bank, "difficulty", 3,
-			"count", 7, "time_limit_s", 1800, "max_attempts", 3, "pass_percent", 80,
-			"opens_at", opens, "closes_at", closes, "shuffle_questions", 1, "shuffle_options",
-			1, "review", "after_submit");
+			q->audience, "unit_scope", "draw", "bank", q->bank, "difficulty", 1,
+			"count", 8, "bank", q->bank, "difficulty", 2, "count", 10, "bank", q->bank,
+			"difficulty", 3, "count", 7, "time_limit_s", 1800, "max_attempts", 3,
+			"pass_percent", 80, "opens_at", opens, "closes_at", closes,
+			"shuffle_questions", 1, "shuffle_options", 1, "review", "after_submit");
 		if (create_quiz(cli, def, &demo_quiz_ids[i]))
 			return -1;
 	}
@@ -282,13 +282,14 @@ static int seed_quizzes(struct cli *cli)
 	json_t *def = json_pack(
 		"{s:s,s:s,s:s,s:b,s:[s],s:s,s:[{s:s,s:i}],s:i,s:i,s:i,s:s,s:s,s:b,s:b,s:s,s:s,"
 		"s:[{s:s,s:s,s:s},{s:s,s:s,s:s}]}",
-		"code", code, "title", title, "kind", "contest", "mandatory", 0, "audiences", "pupil",
-		"unit_scope", "DEMO", "draw", "bank", "vi-pupil", "count", 20, "time_limit_s", 900,
-		"max_attempts", 2, "pass_percent", 50, "opens_at", opens, "closes_at", closes,
-		"shuffle_questions", 1, "shuffle_options", 1, "review", "after_close",
-		"prediction_question", "Có bao nhiêu thí sinh trả lời đúng tất cả các câu hỏi?",
-		"rounds", "code", "vong-1", "opens_at", opens, "closes_at", mid, "code", "vong-2",
-		"opens_at", mid, "closes_at", closes);
+		"code", code, "title", title, "kind", "contest", "mandatory", 0, "audiences",
+		"pupil", "unit_scope", "DEMO", "draw", "bank", "vi-pupil", "count", 20,
+		"time_limit_s", 900, "max_attempts", 2, "pass_percent", 50, "opens_at", opens,
+		"closes_at", closes, "shuffle_questions", 1, "shuffle_options", 1, "review",
+		"after_close", "prediction_question",
+		"Có bao nhiêu thí sinh trả lời đúng tất cả các câu hỏi?", "rounds", "code",
+		"vong-1", "opens_at", opens, "closes_at", mid, "code", "vong-2", "opens_at", mid,
+		"closes_at", closes);
 	return create_quiz(cli, def, &demo_quiz_ids[N_DEMO_QUIZZES]);
 }
 
@@ -304,25 +305,26 @@ struct demo_roster {
 };
 
 static const struct demo_roster roster[] = {
-	{"DEMO-THCS-DP", "pupil", 36, 0.85}, {"DEMO-THPT-CT", "pupil", 40, 0.6},
-	{"DEMO-THCS-LM", "pupil", 30, 0.4}, {"DEMO-THPT-LM", "pupil", 34, 0.75},
-	{"DEMO-DH", "university_student", 40, 0.5}, {"DEMO-STTTT", "civil_servant", 20, 0.95},
-	{"DEMO-SGDDT", "civil_servant", 20, 0.7}, {"DEMO-SNV", "civil_servant", 15, 0.6},
-	{"DEMO-HA-UBND", "civil_servant", 20, 0.8}, {"DEMO-HB-UBND", "civil_servant", 18, 0.45},
-	{"DEMO-STTTT", "agency_head", 3, 1.0}, {"DEMO-BAO", "journalist", 12, 0.9},
-	{"DEMO-VT", "telecom_it_staff", 25, 0.8}, {"DEMO-NH", "finance_staff", 15, 0.7},
-	{"DEMO-HA-XA1", "public", 20, 0.5},
+	{ "DEMO-THCS-DP", "pupil", 36, 0.85 },        { "DEMO-THPT-CT", "pupil", 40, 0.6 },
+	{ "DEMO-THCS-LM", "pupil", 30, 0.4 },         { "DEMO-THPT-LM", "pupil", 34, 0.75 },
+	{ "DEMO-DH", "university_student", 40, 0.5 }, { "DEMO-STTTT", "civil_servant", 20, 0.95 },
+	{ "DEMO-SGDDT", "civil_servant", 20, 0.7 },   { "DEMO-SNV", "civil_servant", 15, 0.6 },
+	{ "DEMO-HA-UBND", "civil_servant", 20, 0.8 }, { "DEMO-HB-UBND", "civil_servant", 18, 0.45 },
+	{ "DEMO-STTTT", "agency_head", 3, 1.0 },      { "DEMO-BAO", "journalist", 12, 0.9 },
+	{ "DEMO-VT", "telecom_it_staff", 25, 0.8 },   { "DEMO-NH", "finance_staff", 15, 0.7 },
+	{ "DEMO-HA-XA1", "public", 20, 0.5 },
 };
 
-static const char *const family_names[] = {"Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh",
-					   "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ",
-					   "Hồ", "Ngô", "Dương", "Lý"};
-static const char *const middle_names[] = {"Văn", "Thị", "Minh", "Ngọc", "Quốc",
-					   "Thanh", "Hữu", "Gia", "Bảo", "Đức"};
-static const char *const given_names[] = {
-	"An", "Bình", "Châu", "Dũng", "Giang", "Hà", "Hải", "Hạnh", "Hiếu", "Hoa",
-	"Huy", "Khánh", "Lan", "Linh", "Long", "Mai", "Nam", "Nga", "Ngân", "Phúc",
-	"Quân", "Quỳnh", "Sơn", "Tâm", "Thảo", "Trang", "Tuấn", "Uyên", "Vy", "Yến"};
+static const char *const family_names[] = { "Nguyễn", "Trần", "Lê",    "Phạm", "Hoàng", "Huỳnh",
+					    "Phan",   "Vũ",   "Võ",    "Đặng", "Bùi",   "Đỗ",
+					    "Hồ",     "Ngô",  "Dương", "Lý" };
+static const char *const middle_names[] = { "Văn",   "Thị", "Minh", "Ngọc", "Quốc",
+					    "Thanh", "Hữu", "Gia",  "Bảo",  "Đức" };
+static const char *const given_names[] = { "An",   "Bình",  "Châu", "Dũng",  "Giang", "Hà",
+					   "Hải",  "Hạnh",  "Hiếu", "Hoa",   "Huy",   "Khánh",
+					   "Lan",  "Linh",  "Long", "Mai",   "Nam",   "Nga",
+					   "Ngân", "Phúc",  "Quân", "Quỳnh", "Sơn",   "Tâm",
+					   "Thảo", "Trang", "Tuấn", "Uyên",  "Vy",    "Yến" };
 #define PICK(r, list) list[rng_seeded_below(r, sizeof list / sizeof list[0])]
 
 static double unit_random(struct rng_seeded *r)
@@ -336,7 +338,8 @@ static json_t *demo_answer(const struct db_question *q, double skill, struct rng
 {
 	bool right = unit_random(r) < skill;
 	if (!strcmp(q->type, "short"))
-		return json_pack("{s:s}", "text", right && q->noptions ? q->options[0].text : "không rõ");
+		return json_pack("{s:s}", "text",
+				 right && q->noptions ? q->options[0].text : "không rõ");
 	json_t *choices = json_array();
 	for (size_t i = 0; i < q->noptions; i++) {
 		bool good = q->options[i].weight > 0;
@@ -352,10 +355,10 @@ static json_t *demo_answer(const struct db_question *q, double skill, struct rng
 /* One attempt from start to submission (or abandoned, left for the
  * sweeper), inside the caller's transaction. */
 static int demo_attempt(struct db *db, struct quiz_qcache *qc, const struct db_quiz *q,
-			const struct quiz_participant *p, int64_t start, double skill,
-			bool abandon, struct rng_seeded *r)
+			const struct quiz_participant *p, int64_t start, double skill, bool abandon,
+			struct rng_seeded *r)
 {
-	struct quiz_write w = {0};
+	struct quiz_write w = { 0 };
 	int ret = 0;
 	if (quiz_start_prepare(db, qc, q, p, start, QUIZ_GRACE_MAX_MS, &w) != QUIZ_OK)
 		goto out; /* not open to this person then: nothing to take */
@@ -378,7 +381,7 @@ static int demo_attempt(struct db *db, struct quiz_qcache *qc, const struct db_q
 			break;
 		}
 		json_t *body = demo_answer(qq, skill, r);
-		struct quiz_write aw = {0};
+		struct quiz_write aw = { 0 };
 		if (quiz_answer_prepare(db, qc, p->user_id, attempt_id, ids[i], body, t,
 					QUIZ_GRACE_MAX_MS, &aw) == QUIZ_OK &&
 		    quiz_write_apply(db, qc, &aw))
@@ -424,9 +427,11 @@ static int seed_history(struct cli *cli)
 		while (k < N_DEMO_QUIZZES && strcmp(demo_quizzes[k].audience, ro->audience) != 0)
 			k++;
 		int found = 0;
-		const struct db_quiz *test = k < N_DEMO_QUIZZES
-			? quiz_qcache_quiz(qc, cli->db, demo_quiz_ids[k], &found) : NULL;
-		const struct db_quiz *contest = quiz_qcache_quiz(qc, cli->db, demo_quiz_ids[N_DEMO_QUIZZES], &found);
+		const struct db_quiz *test =
+			k < N_DEMO_QUIZZES ? quiz_qcache_quiz(qc, cli->db, demo_quiz_ids[k], &found)
+					   : NULL;
+		const struct db_quiz *contest =
+			quiz_qcache_quiz(qc, cli->db, demo_quiz_ids[N_DEMO_QUIZZES], &found);
 		/* Numbers continue across rows of the same unit. */
 		int first = 1;
 		for (size_t j = 0; j < i; j++)
@@ -439,22 +444,24 @@ static int seed_history(struct cli *cli)
 				*c = (char)(*c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
 			snprintf(name, sizeof name, "%s %s %s", PICK(&r, family_names),
 				 PICK(&r, middle_names), PICK(&r, given_names));
-			int64_t uid = db_fixture_person(cli->db, username, name, "participant", unit.id,
-							ro->audience);
+			int64_t uid = db_fixture_person(cli->db, username, name, "participant",
+							unit.id, ro->audience);
 			if (uid < 0)
 				goto rollback;
 			people++;
 			if (unit_random(&r) >= ro->take_rate)
 				continue;
-			struct quiz_participant p = {uid, unit.id, unit.path, ro->audience};
+			struct quiz_participant p = { uid, unit.id, unit.path, ro->audience };
 			double skill = 0.6 + 0.39 * unit_random(&r);
-			int64_t start = from + (int64_t)rng_seeded_below(&r, (uint64_t)(now - 3600000 - from));
+			int64_t start = from + (int64_t)rng_seeded_below(
+						       &r, (uint64_t)(now - 3600000 - from));
 			bool abandon = unit_random(&r) < 0.05;
 			if (test && demo_attempt(cli->db, qc, test, &p, start, skill, abandon, &r))
 				goto rollback;
 			attempts++;
 			if (contest && !strcmp(ro->audience, "pupil") && unit_random(&r) < 0.6) {
-				if (demo_attempt(cli->db, qc, contest, &p, start + 86400000LL, skill, false, &r))
+				if (demo_attempt(cli->db, qc, contest, &p, start + 86400000LL,
+						 skill, false, &r))
 					goto rollback;
 				attempts++;
 			}
@@ -494,7 +501,8 @@ int cmd_demo(struct cli *cli, int argc, char **argv)
 	       sizeof users / sizeof users[0]);
 	printf("demo accounts:\n");
 	printf("  admin            %s   (administrator)\n", ADMIN_PASSWORD);
-	printf("  truong.thcsdp    %s     (unit admin of Trường THCS Đông Phước)\n", UNIT_ADMIN_PASSWORD);
+	printf("  truong.thcsdp    %s     (unit admin of Trường THCS Đông Phước)\n",
+	       UNIT_ADMIN_PASSWORD);
 	printf("  hs.an            %s   (pupil; also hs.binh, cc.hanh, bc.mai, vt.nam ...)\n",
 	       PARTICIPANT_PASSWORD);
 	return 0;

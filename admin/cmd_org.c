@@ -6,8 +6,8 @@
 
 #include "auth.h"
 #include "cert.h"
-#include "clock.h"
 #include "cli.h"
+#include "clock.h"
 #include "db.h"
 #include "db_account.h"
 #include "org.h"
@@ -36,9 +36,9 @@ int cmd_user_add(struct cli *cli, int argc, char **argv)
 	const char *role = cli_opt(argc, argv, "--role", NULL);
 	if (!username || !password || !role)
 		return cli_fail("user add needs --username, --password and --role");
-	json_t *row = json_pack("{s:s,s:s,s:s,s:s}", "username", username, "password", password,
-				"role", role, "full_name",
-				cli_opt(argc, argv, "--full-name", username));
+	json_t *row =
+		json_pack("{s:s,s:s,s:s,s:s}", "username", username, "password", password, "role",
+			  role, "full_name", cli_opt(argc, argv, "--full-name", username));
 	const char *unit = cli_opt(argc, argv, "--unit", NULL);
 	const char *audience = cli_opt(argc, argv, "--audience", NULL);
 	if (unit)
@@ -46,8 +46,8 @@ int cmd_user_add(struct cli *cli, int argc, char **argv)
 	if (audience)
 		json_object_set_new(row, "audience", json_string(audience));
 	json_t *rows = json_pack("[o]", row);
-	struct org_actor actor = {0};
-	struct org_errors errors = {0};
+	struct org_actor actor = { 0 };
+	struct org_errors errors = { 0 };
 	json_t *passwords = NULL;
 	int created = 0, rc = 1;
 	struct auth *auth = cli_auth(cli);
@@ -94,7 +94,8 @@ static json_t *read_rows(const char *path, struct org_errors *errors)
 static void print_errors(const char *path, const struct org_errors *errors)
 {
 	for (size_t i = 0; i < errors->n; i++)
-		fprintf(stderr, "%s:%d: %s\n", path, errors->items[i].line, errors->items[i].message);
+		fprintf(stderr, "%s:%d: %s\n", path, errors->items[i].line,
+			errors->items[i].message);
 }
 
 int cmd_units_import(struct cli *cli, int argc, char **argv)
@@ -102,8 +103,8 @@ int cmd_units_import(struct cli *cli, int argc, char **argv)
 	const char *path = cli_arg(argc, argv, 1);
 	if (!path)
 		return cli_fail("units import needs a FILE");
-	struct org_errors errors = {0};
-	struct org_actor actor = {0};
+	struct org_errors errors = { 0 };
+	struct org_actor actor = { 0 };
 	int created, updated, rc = 1;
 	json_t *rows = read_rows(path, &errors);
 	if (rows) {
@@ -129,14 +130,15 @@ int cmd_users_import(struct cli *cli, int argc, char **argv)
 	const char *path = cli_arg(argc, argv, 1);
 	if (!path)
 		return cli_fail("users import needs a FILE");
-	struct org_errors errors = {0};
-	struct org_actor actor = {0};
+	struct org_errors errors = { 0 };
+	struct org_actor actor = { 0 };
 	json_t *passwords = NULL;
 	int created = 0, rc = 1;
 	json_t *rows = read_rows(path, &errors);
 	struct auth *auth = rows ? cli_auth(cli) : NULL;
 	if (auth) {
-		if (org_import_users(cli->db, auth, rows, &actor, &created, &passwords, &errors) == 0) {
+		if (org_import_users(cli->db, auth, rows, &actor, &created, &passwords, &errors) ==
+		    0) {
 			printf("users: %d created\n", created);
 			size_t i;
 			json_t *p;

@@ -82,8 +82,9 @@ int cmd_bank_export(struct cli *cli, int argc, char **argv)
 	json_t *bank = bank_export_json(cli->db, code, NULL, err, sizeof err);
 	if (!bank)
 		return cli_fail("%s", err);
-	char *text = !strcmp(format, "json") ? json_dumps(bank, JSON_INDENT(2) | JSON_PRESERVE_ORDER)
-					     : bank_export_gift(bank, err, sizeof err);
+	char *text = !strcmp(format, "json")
+			     ? json_dumps(bank, JSON_INDENT(2) | JSON_PRESERVE_ORDER)
+			     : bank_export_gift(bank, err, sizeof err);
 	json_decref(bank);
 	if (!text)
 		return cli_fail("%s", err);

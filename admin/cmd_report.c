@@ -225,10 +225,9 @@ static void dump_attempt(void *ctx, const struct db_person_attempt *a)
 	json_array_append_new(d->attempts,
 			      json_pack("{s:I,s:s,s:s,s:s,s:s,s:o,s:b}", "id", (json_int_t)a->id,
 					"quiz_code", a->quiz_code, "state", a->state, "started_at",
-					started, "finished_at",
-					a->finished_at ? finished : "", "score",
-					a->has_score ? json_real(a->score) : json_null(), "passed",
-					a->passed));
+					started, "finished_at", a->finished_at ? finished : "",
+					"score", a->has_score ? json_real(a->score) : json_null(),
+					"passed", a->passed));
 }
 
 static void dump_cert(void *ctx, const char *code, int64_t attempt_id, int64_t issued_at)
@@ -236,9 +235,9 @@ static void dump_cert(void *ctx, const char *code, int64_t attempt_id, int64_t i
 	struct person_dump *d = ctx;
 	char issued[32];
 	clock_format(issued_at, issued);
-	json_array_append_new(d->certificates, json_pack("{s:s,s:I,s:s}", "code", code,
-							  "attempt_id", (json_int_t)attempt_id,
-							  "issued_at", issued));
+	json_array_append_new(d->certificates,
+			      json_pack("{s:s,s:I,s:s}", "code", code, "attempt_id",
+					(json_int_t)attempt_id, "issued_at", issued));
 }
 
 int cmd_user_export(struct cli *cli, int argc, char **argv)
@@ -253,7 +252,7 @@ int cmd_user_export(struct cli *cli, int argc, char **argv)
 	int64_t created, erased;
 	if (db_person_get(cli->db, id, &u, &created, &erased) != 1)
 		return cli_fail("%s", db_errmsg(cli->db));
-	struct person_dump d = {json_array(), json_array()};
+	struct person_dump d = { json_array(), json_array() };
 	if (db_person_attempts(cli->db, id, dump_attempt, &d) ||
 	    db_person_certificates(cli->db, id, dump_cert, &d)) {
 		json_decref(d.attempts);

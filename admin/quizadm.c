@@ -19,29 +19,30 @@ struct command {
 };
 
 static const struct command commands[] = {
-	{"init", NULL, cmd_init, "init"},
-	{"user", "add", cmd_user_add,
-	 "user add --username U --password P --role admin|unit_admin|participant [--full-name N] "
-	 "[--unit CODE] [--audience A]"},
-	{"units", "import", cmd_units_import, "units import FILE.csv|FILE.json"},
-	{"users", "import", cmd_users_import, "users import FILE.csv|FILE.json"},
-	{"bank", "import", cmd_bank_import,
-	 "bank import FILE [--format json|gift|moodle-xml|aiken] [--code C] [--audiences A,B] "
-	 "[--topic T] [--difficulty 1-3]"},
-	{"bank", "export", cmd_bank_export, "bank export CODE --format json|gift"},
-	{"quiz", "create", cmd_quiz_create, "quiz create FILE.json"},
-	{"report", "questions", cmd_report_questions,
-	 "report questions --quiz ID [--format csv|json]   (item statistics)"},
-	{"report", "participation", cmd_report_participation,
-	 "report participation --year Y [--unit CODE] [--audience A] [--depth N] "
-	 "--format csv|json|xlsx [--lang vi|en] [--out FILE]"},
-	{"report", "plan", cmd_report_plan, "report plan CODE --year Y [--unit CODE] [--html]"},
-	{"report", "missing", cmd_report_missing,
-	 "report missing [--unit CODE] [--quiz ID] [--year Y] [--format csv|json|xlsx] [--out FILE]"},
-	{"user", "export", cmd_user_export, "user export USERNAME|ID   (all data held, as JSON)"},
-	{"user", "erase", cmd_user_erase, "user erase USERNAME|ID   (attempts stay, anonymised)"},
-	{"backup", NULL, cmd_backup, "backup DEST"},
-	{"demo", NULL, cmd_demo, "demo [--banks DIR]   (demo province, people and banks; once)"},
+	{ "init", NULL, cmd_init, "init" },
+	{ "user", "add", cmd_user_add,
+	  "user add --username U --password P --role admin|unit_admin|participant [--full-name N] "
+	  "[--unit CODE] [--audience A]" },
+	{ "units", "import", cmd_units_import, "units import FILE.csv|FILE.json" },
+	{ "users", "import", cmd_users_import, "users import FILE.csv|FILE.json" },
+	{ "bank", "import", cmd_bank_import,
+	  "bank import FILE [--format json|gift|moodle-xml|aiken] [--code C] [--audiences A,B] "
+	  "[--topic T] [--difficulty 1-3]" },
+	{ "bank", "export", cmd_bank_export, "bank export CODE --format json|gift" },
+	{ "quiz", "create", cmd_quiz_create, "quiz create FILE.json" },
+	{ "report", "questions", cmd_report_questions,
+	  "report questions --quiz ID [--format csv|json]   (item statistics)" },
+	{ "report", "participation", cmd_report_participation,
+	  "report participation --year Y [--unit CODE] [--audience A] [--depth N] "
+	  "--format csv|json|xlsx [--lang vi|en] [--out FILE]" },
+	{ "report", "plan", cmd_report_plan, "report plan CODE --year Y [--unit CODE] [--html]" },
+	{ "report", "missing", cmd_report_missing,
+	  "report missing [--unit CODE] [--quiz ID] [--year Y] [--format csv|json|xlsx] [--out "
+	  "FILE]" },
+	{ "user", "export", cmd_user_export, "user export USERNAME|ID   (all data held, as JSON)" },
+	{ "user", "erase", cmd_user_erase, "user erase USERNAME|ID   (attempts stay, anonymised)" },
+	{ "backup", NULL, cmd_backup, "backup DEST" },
+	{ "demo", NULL, cmd_demo, "demo [--banks DIR]   (demo province, people and banks; once)" },
 };
 
 static void usage(FILE *f)
@@ -129,7 +130,7 @@ char *cli_read_file(const char *path, size_t *len)
 
 int main(int argc, char **argv)
 {
-	struct cli cli = {0};
+	struct cli cli = { 0 };
 	int i = 1;
 	for (; i + 1 < argc && strncmp(argv[i], "--", 2) == 0; i += 2) {
 		if (strcmp(argv[i], "--db") == 0)

@@ -84,7 +84,7 @@ static void bench_ranking(void)
 	struct contest_attempt *a = calloc(NATTEMPTS, sizeof *a);
 	double *keys = calloc(NATTEMPTS, sizeof *keys);
 	double rank_s[RUNS], sort_s[RUNS];
-	struct contest_rules rules = {true, false, 0};
+	struct contest_rules rules = { true, false, 0 };
 	size_t entries = 0;
 	make_attempts(a, NATTEMPTS);
 	for (int run = 0; run < RUNS; run++) {
@@ -104,7 +104,8 @@ static void bench_ranking(void)
 	printf("ranking %d attempts of %d participants (prediction contest): %.1f ms "
 	       "(median of %d; %zu entries)\n",
 	       NATTEMPTS, NPEOPLE, rank * 1e3, RUNS, entries);
-	printf("reference qsort of %d doubles:                               %.1f ms   ratio %.2f\n",
+	printf("reference qsort of %d doubles:                               %.1f ms   ratio "
+	       "%.2f\n",
 	       NATTEMPTS, sort * 1e3, rank / sort);
 	free(a);
 	free(keys);
@@ -125,7 +126,8 @@ static int64_t make_contest(struct db *db)
 	rng_seeded_init(&r, 7);
 	for (int i = 0; i < NPEOPLE; i++) {
 		snprintf(username, sizeof username, "cp%d", i);
-		people[i] = db_fixture_person(db, username, "Người Thi", "participant", 0, "public");
+		people[i] =
+			db_fixture_person(db, username, "Người Thi", "participant", 0, "public");
 		if (people[i] < 0)
 			die(db, "person");
 	}
@@ -180,7 +182,7 @@ static void bench_storage(const char *build)
 		die(NULL, "no bench-contest quiz in the database");
 	double read_s[RUNS], cold_s[RUNS], warm_s[RUNS];
 	size_t n = 0, lines = 0;
-	struct contest_board_key key = {.quiz_id = quiz};
+	struct contest_board_key key = { .quiz_id = quiz };
 	for (int run = 0; run < RUNS; run++) {
 		struct db_contest_attempt *rows = NULL;
 		double t0 = now_s();
@@ -203,9 +205,10 @@ static void bench_storage(const char *build)
 		cold_s[run] = t3 - t2;
 		warm_s[run] = t4 - t3;
 	}
-	double read = median(read_s, RUNS), cold = median(cold_s, RUNS), warm = median(warm_s, RUNS);
-	printf("reading %zu stored attempts (db_contest_attempts):       %.1f ms (median of %d)\n", n,
-	       read * 1e3, RUNS);
+	double read = median(read_s, RUNS), cold = median(cold_s, RUNS),
+	       warm = median(warm_s, RUNS);
+	printf("reading %zu stored attempts (db_contest_attempts):       %.1f ms (median of %d)\n",
+	       n, read * 1e3, RUNS);
 	printf("board of %zu lines, not kept (read + rank):                %.1f ms\n", lines,
 	       cold * 1e3);
 	printf("board kept, storage unchanged (version check only):        %.2f ms   ratio to "

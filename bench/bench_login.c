@@ -55,7 +55,7 @@ static double raw_verify_rate(size_t mem, unsigned long long ops, double secs)
 	struct verify_arg args[64];
 	double t0 = now_s();
 	for (int i = 0; i < n && i < 64; i++) {
-		args[i] = (struct verify_arg){hash, t0 + secs, 0};
+		args[i] = (struct verify_arg){ hash, t0 + secs, 0 };
 		pthread_create(&th[i], NULL, verify_loop, &args[i]);
 	}
 	long total = 0;
@@ -69,7 +69,8 @@ static double raw_verify_rate(size_t mem, unsigned long long ops, double secs)
 int main(int argc, char **argv)
 {
 	if (argc < 6) {
-		fprintf(stderr, "usage: bench_login BASE_URL USER_PREFIX USERS PASSWORD LOGINS [MEM_MIB OPS]\n");
+		fprintf(stderr, "usage: bench_login BASE_URL USER_PREFIX USERS PASSWORD LOGINS "
+				"[MEM_MIB OPS]\n");
 		return 2;
 	}
 	const char *base = argv[1], *prefix = argv[2], *password = argv[4];
@@ -88,8 +89,8 @@ int main(int argc, char **argv)
 	struct curl_slist *hl = curl_slist_append(NULL, "Content-Type: application/json");
 	for (int i = 0; i < logins; i++) {
 		h[i] = curl_easy_init();
-		if (asprintf(&bodies[i], "{\"username\":\"%s%d\",\"password\":\"%s\"}", prefix, i % users,
-			     password) < 0)
+		if (asprintf(&bodies[i], "{\"username\":\"%s%d\",\"password\":\"%s\"}", prefix,
+			     i % users, password) < 0)
 			return 1;
 		curl_easy_setopt(h[i], CURLOPT_URL, url);
 		curl_easy_setopt(h[i], CURLOPT_POSTFIELDS, bodies[i]);
@@ -124,7 +125,8 @@ int main(int argc, char **argv)
 	double raw = raw_verify_rate(mem, ops, 5.0);
 	printf("logins: %d concurrent, %d ok, %d rate-limited, %d other in %.2f s\n", logins, ok,
 	       limited, other, elapsed);
-	printf("logins/s: %.1f   raw crypto_pwhash_str_verify/s on all cores: %.1f   ratio: %.2f (target >= 0.90)\n",
+	printf("logins/s: %.1f   raw crypto_pwhash_str_verify/s on all cores: %.1f   ratio: %.2f "
+	       "(target >= 0.90)\n",
 	       rate, raw, rate / raw);
 	curl_slist_free_all(hl);
 	curl_multi_cleanup(m);

@@ -30,8 +30,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
 #include <strings.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -72,14 +72,14 @@ struct phase {
 
 struct conn {
 	int fd;
-	int index;        /* the participant */
+	int index; /* the participant */
 	struct strbuf req;
 	size_t sent;
 	char *buf;
 	size_t blen, bcap;
 	double t0;
 	bool active;
-	int step;         /* per-phase counter */
+	int step; /* per-phase counter */
 	long ok, failed;
 };
 
@@ -98,7 +98,7 @@ static int port_of_server;
 static int connect_to(int port)
 {
 	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
 	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	if (connect(fd, (struct sockaddr *)&sa, sizeof sa)) {
 		close(fd);
@@ -148,7 +148,7 @@ static void record(struct worker *w, double secs)
 /* Queues the connection's next request, or retires it. */
 static void start_next(struct worker *w, struct conn *c, int ep)
 {
-	struct epoll_event ev = {.events = EPOLLOUT, .data.ptr = c};
+	struct epoll_event ev = { .events = EPOLLOUT, .data.ptr = c };
 	c->req.len = 0;
 	if (c->req.data)
 		c->req.data[0] = '\0';
@@ -175,7 +175,7 @@ static void *worker_main(void *arg)
 			fprintf(stderr, "bench_quiz: connect: %s\n", strerror(errno));
 			continue;
 		}
-		struct epoll_event ev = {.events = EPOLLOUT, .data.ptr = c};
+		struct epoll_event ev = { .events = EPOLLOUT, .data.ptr = c };
 		epoll_ctl(ep, EPOLL_CTL_ADD, c->fd, &ev);
 		c->active = true;
 		active++;
@@ -191,11 +191,13 @@ static void *worker_main(void *arg)
 			if (!c->active)
 				continue;
 			if (evs[i].events & EPOLLOUT) {
-				ssize_t k = write(c->fd, c->req.data + c->sent, c->req.len - c->sent);
+				ssize_t k =
+					write(c->fd, c->req.data + c->sent, c->req.len - c->sent);
 				if (k > 0)
 					c->sent += (size_t)k;
 				if (c->sent == c->req.len) {
-					struct epoll_event ev = {.events = EPOLLIN, .data.ptr = c};
+					struct epoll_event ev = { .events = EPOLLIN,
+								  .data.ptr = c };
 					epoll_ctl(ep, EPOLL_CTL_MOD, c->fd, &ev);
 				}
 				continue;
@@ -208,7 +210,10 @@ static void *worker_main(void *arg)
 			if (k <= 0) {
 				if (k < 0 && (errno == EAGAIN || errno == EINTR))
 					continue;
-				fprintf(stderr, "bench_quiz: connection %d closed (step %d, pending %zu bytes, %.1f s into the request)\n", c->index, c->step, c->blen, now_s() - c->t0);
+				fprintf(stderr,
+					"bench_quiz: connection %d closed (step %d, pending %zu "
+					"bytes, %.1f s into the request)\n",
+					c->index, c->step, c->blen, now_s() - c->t0);
 				c->active = false;
 				active--;
 				epoll_ctl(ep, EPOLL_CTL_DEL, c->fd, NULL);
@@ -268,7 +273,7 @@ static struct result run_phase(struct conn *conns, int nconns, const struct phas
 		w[t].ph = ph;
 		pthread_create(&w[t].th, NULL, worker_main, &w[t]);
 	}
-	struct result r = {0};
+	struct result r = { 0 };
 	size_t n = 0;
 	for (int t = 0; t < THREADS; t++) {
 		pthread_join(w[t].th, NULL);
@@ -307,10 +312,10 @@ static void close_conns(struct conn *conns, int n)
 
 struct participant {
 	char token[AUTH_TOKEN_LEN + 1];
-	int64_t attempt;               /* in quiz 0, for the saves */
+	int64_t attempt; /* in quiz 0, for the saves */
 	int nq;
 	int64_t qid[MAXQ];
-	int64_t option[MAXQ][6];       /* option ids; nopt 0 for short */
+	int64_t option[MAXQ][6]; /* option ids; nopt 0 for short */
 	int nopt[MAXQ];
 };
 
@@ -353,8 +358,7 @@ static void login_done(struct conn *c, int status, const char *body, size_t len)
 		return;
 	const char *t = strstr(body, "\"token\":\"");
 	if (t)
-		util_strlcpy(people[c->index].token, t + 9,
-			     sizeof people[c->index].token);
+		util_strlcpy(people[c->index].token, t + 9, sizeof people[c->index].token);
 }
 
 static bool start_next_req(struct conn *c, struct strbuf *req)
@@ -388,8 +392,8 @@ static void start_done(struct conn *c, int status, const char *body, size_t len)
 			json_t *opts = json_object_get(q, "options");
 			p->nopt[p->nq] = 0;
 			for (size_t k = 0; k < json_array_size(opts) && k < 6; k++)
-				p->option[p->nq][p->nopt[p->nq]++] =
-					json_integer_value(json_object_get(json_array_get(opts, k), "id"));
+				p->option[p->nq][p->nopt[p->nq]++] = json_integer_value(
+					json_object_get(json_array_get(opts, k), "id"));
 			p->nq++;
 		}
 		json_decref(j);
@@ -432,7 +436,7 @@ static void save_done(struct conn *c, int status, const char *body, size_t len)
 static int free_port(void)
 {
 	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	struct sockaddr_in sa = {.sin_family = AF_INET};
+	struct sockaddr_in sa = { .sin_family = AF_INET };
 	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	socklen_t len = sizeof sa;
 	int port = -1;
@@ -492,7 +496,8 @@ static double cpu_seconds(pid_t pid)
 	buf[n] = '\0';
 	char *p = strrchr(buf, ')');
 	unsigned long long ut = 0, st = 0;
-	if (p && sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut, &st) == 2)
+	if (p &&
+	    sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut, &st) == 2)
 		return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
 	return 0;
 }
@@ -513,8 +518,8 @@ static double peak_rss_mb(pid_t pid)
 
 /* ---- the database ------------------------------------------------------- */
 
-static const char *const TOPICS[] = {"passwords", "phishing_fraud", "malware", "social_networks",
-				     "personal_data"};
+static const char *const TOPICS[] = { "passwords", "phishing_fraud", "malware", "social_networks",
+				      "personal_data" };
 
 static char *make_bank(void)
 {
@@ -524,11 +529,14 @@ static char *make_bank(void)
 		     "\"audiences\":[\"pupil\"],\"questions\":[");
 	for (int i = 0; i < NQUESTIONS; i++) {
 		sb_printf(&sb,
-			  "%s{\"code\":\"b%03d\",\"type\":\"%s\",\"topics\":[\"%s\"],\"difficulty\":%d,"
-			  "\"stem\":\"Câu hỏi số %d về an toàn thông tin: em nên làm gì khi nhận được "
-			  "một tin nhắn lạ?\",\"explanation\":\"Giải thích cho câu %d.\",\"options\":",
-			  i ? "," : "", i, i % 10 == 9 ? "multiple" : "single", TOPICS[i % 5], i % 3 + 1,
-			  i, i);
+			  "%s{\"code\":\"b%03d\",\"type\":\"%s\",\"topics\":[\"%s\"],"
+			  "\"difficulty\":%d,"
+			  "\"stem\":\"Câu hỏi số %d về an toàn thông tin: em nên làm gì khi nhận "
+			  "được "
+			  "một tin nhắn lạ?\",\"explanation\":\"Giải thích cho câu "
+			  "%d.\",\"options\":",
+			  i ? "," : "", i, i % 10 == 9 ? "multiple" : "single", TOPICS[i % 5],
+			  i % 3 + 1, i, i);
 		if (i % 10 == 9)
 			sb_puts(&sb, "[{\"text\":\"Kiểm tra người gửi\",\"correct\":true},"
 				     "{\"text\":\"Hỏi người lớn\",\"correct\":true},"
@@ -591,12 +599,12 @@ static int make_db(const char *path, int nusers)
 		char code[32];
 		snprintf(code, sizeof code, "bench-%d", k);
 		json_t *def = json_pack(
-			"{s:s,s:s,s:s,s:[s],s:n,s:[{s:s,s:i}],s:i,s:i,s:i,s:s,s:s,s:b,s:b,s:s}", "code",
-			code, "title", "Bench", "kind", "quiz", "audiences", "pupil", "unit_scope",
-			"draw", "bank", "bench", "count", 25, "time_limit_s", 7200, "max_attempts", 3,
-			"pass_percent", 50, "opens_at", "2025-01-01T00:00:00Z", "closes_at",
-			"2035-01-01T00:00:00Z", "shuffle_questions", 1, "shuffle_options", 1, "review",
-			"after_submit");
+			"{s:s,s:s,s:s,s:[s],s:n,s:[{s:s,s:i}],s:i,s:i,s:i,s:s,s:s,s:b,s:b,s:s}",
+			"code", code, "title", "Bench", "kind", "quiz", "audiences", "pupil",
+			"unit_scope", "draw", "bank", "bench", "count", 25, "time_limit_s", 7200,
+			"max_attempts", 3, "pass_percent", 50, "opens_at", "2025-01-01T00:00:00Z",
+			"closes_at", "2035-01-01T00:00:00Z", "shuffle_questions", 1,
+			"shuffle_options", 1, "review", "after_submit");
 		char msg[512];
 		enum quiz_status st = quiz_create(db, def, &quiz_ids[k], msg, sizeof msg);
 		json_decref(def);
@@ -625,7 +633,8 @@ int main(int argc, char **argv)
 {
 	const char *build = argc > 1 ? argv[1] : "build";
 	double dur = getenv("BENCH_SECONDS") ? atof(getenv("BENCH_SECONDS")) : 5;
-	int nconns = getenv("BENCH_QUIZ_CONNECTIONS") ? atoi(getenv("BENCH_QUIZ_CONNECTIONS")) : 256;
+	int nconns =
+		getenv("BENCH_QUIZ_CONNECTIONS") ? atoi(getenv("BENCH_QUIZ_CONNECTIONS")) : 256;
 	if (nconns < 2 || nconns > 4096 || dur <= 0) {
 		fprintf(stderr, "bench_quiz: bad BENCH_SECONDS or BENCH_QUIZ_CONNECTIONS\n");
 		return 2;
@@ -640,7 +649,9 @@ int main(int argc, char **argv)
 	mkdir(dir, 0755);
 	snprintf(dbpath, sizeof dbpath, "%s/bench_quiz.db", dir);
 	snprintf(log, sizeof log, "%s/bench_quiz.log", dir);
-	for (const char *suffix = ""; suffix; suffix = !*suffix ? "-wal" : !strcmp(suffix, "-wal") ? "-shm" : NULL) {
+	for (const char *suffix = ""; suffix; suffix = !*suffix                  ? "-wal"
+						       : !strcmp(suffix, "-wal") ? "-shm"
+										 : NULL) {
 		char p[700];
 		snprintf(p, sizeof p, "%s%s", dbpath, suffix);
 		unlink(p);
@@ -657,14 +668,14 @@ int main(int argc, char **argv)
 	int port = free_port();
 	char portstr[16];
 	snprintf(portstr, sizeof portstr, "%d", port);
-	const char *cargv[] = {ceiling, portstr, NULL};
+	const char *cargv[] = { ceiling, portstr, NULL };
 	pid_t cpid = spawn(cargv, NULL);
 	if (!wait_port(port)) {
 		fprintf(stderr, "bench_quiz: %s did not start\n", ceiling);
 		return 1;
 	}
 	port_of_server = port;
-	struct phase ph_ceiling = {ceiling_next, ignore_done, now_s() + dur};
+	struct phase ph_ceiling = { ceiling_next, ignore_done, now_s() + dur };
 	struct result ceil = run_phase(conns, nconns, &ph_ceiling);
 	close_conns(conns, nconns);
 	stop(cpid);
@@ -678,8 +689,9 @@ int main(int argc, char **argv)
 	port = free_port();
 	char listen[64];
 	snprintf(listen, sizeof listen, "127.0.0.1:%d", port);
-	const char *qargv[] = {quizd, "--db", dbpath, "--listen", listen, "--data-dir", dir,
-			       "--no-access-log", NULL};
+	const char *qargv[] = { quizd,  "--db",       dbpath, "--listen",
+				listen, "--data-dir", dir,    "--no-access-log",
+				NULL };
 	pid_t qpid = spawn(qargv, log);
 	if (!wait_port(port)) {
 		fprintf(stderr, "bench_quiz: quizd did not start (see %s)\n", log);
@@ -688,7 +700,7 @@ int main(int argc, char **argv)
 	port_of_server = port;
 
 	/* 3. logins */
-	struct phase ph_login = {login_next, login_done, 0};
+	struct phase ph_login = { login_next, login_done, 0 };
 	struct result logins = run_phase(conns, nconns, &ph_login);
 	int logged = 0;
 	for (int i = 0; i < nconns; i++)
@@ -697,14 +709,14 @@ int main(int argc, char **argv)
 	/* 4. starts (on fresh connections: quizd closes idle ones after 30 s,
 	 * and some waited that long for the slowest login) */
 	close_conns(conns, nconns);
-	struct phase ph_start = {start_next_req, start_done, 0};
+	struct phase ph_start = { start_next_req, start_done, 0 };
 	double cpu0 = cpu_seconds(qpid);
 	struct result starts = run_phase(conns, nconns, &ph_start);
 	double cpu_starts = cpu_seconds(qpid) - cpu0;
 
 	/* 5. saves */
 	close_conns(conns, nconns);
-	struct phase ph_save = {save_next, save_done, now_s() + dur};
+	struct phase ph_save = { save_next, save_done, now_s() + dur };
 	cpu0 = cpu_seconds(qpid);
 	struct result saves = run_phase(conns, nconns, &ph_save);
 	double cpu_saves = cpu_seconds(qpid) - cpu0;
@@ -725,16 +737,19 @@ int main(int argc, char **argv)
 	       saves.p99_ms);
 	printf("attempt starts:             %.0f /s (target >= 5000/s); / ceiling %.2f\n",
 	       starts.rate, starts.rate / ceil.rate);
-	printf("quizd CPU per request:      %.0f us per start, %.0f us per save (load-independent cost;\n"
-	       "                            %.1f and %.1f cores busy: below 2 means the machine was shared)\n",
+	printf("quizd CPU per request:      %.0f us per start, %.0f us per save (load-independent "
+	       "cost;\n"
+	       "                            %.1f and %.1f cores busy: below 2 means the machine "
+	       "was shared)\n",
 	       cpu_starts * 1e6 / (double)(starts.ok + starts.failed),
 	       cpu_saves * 1e6 / (double)(saves.ok + saves.failed), cpu_starts / starts.secs,
 	       cpu_saves / saves.secs);
-	double load[1] = {0};
+	double load[1] = { 0 };
 	if (getloadavg(load, 1) == 1)
 		printf("load average at the end:    %.2f on %ld cores\n", load[0],
 		       sysconf(_SC_NPROCESSORS_ONLN));
-	printf("quizd peak RSS:             %.1f MB with %ld attempts in progress (target <= 150 MB)\n",
+	printf("quizd peak RSS:             %.1f MB with %ld attempts in progress (target <= 150 "
+	       "MB)\n",
 	       rss, started_201);
 	for (int i = 0; i < nconns; i++) {
 		sb_cleanup(&conns[i].req);

@@ -45,7 +45,7 @@ static void die(struct db *db, const char *what)
 struct kind_plan {
 	const char *kind, *level, *audience;
 	int per_district; /* units of this kind under each district */
-	int weight;       /* people per unit, relative */
+	int weight; /* people per unit, relative */
 };
 
 /* 1 province, 10 departments with 9 agencies each, 10 districts each with
@@ -53,13 +53,13 @@ struct kind_plan {
  * enterprises, 1 press body and 1 university: 1 + 100 + 10 + 810 = ... the
  * remainder is made up with schools under the province to reach 1,000. */
 static const struct kind_plan district_kinds[] = {
-	{"commune", "", "public", 10, 6},
-	{"school", "thcs", "pupil", 40, 10},
-	{"agency", "", "civil_servant", 25, 3},
-	{"finance_body", "", "finance_staff", 2, 3},
-	{"enterprise_telecom_it", "", "telecom_it_staff", 2, 3},
-	{"press", "", "journalist", 1, 1},
-	{"university", "", "university_student", 1, 20},
+	{ "commune", "", "public", 10, 6 },
+	{ "school", "thcs", "pupil", 40, 10 },
+	{ "agency", "", "civil_servant", 25, 3 },
+	{ "finance_body", "", "finance_staff", 2, 3 },
+	{ "enterprise_telecom_it", "", "telecom_it_staff", 2, 3 },
+	{ "press", "", "journalist", 1, 1 },
+	{ "university", "", "university_student", 1, 20 },
 };
 #define NKINDS (sizeof district_kinds / sizeof district_kinds[0])
 
@@ -69,9 +69,10 @@ struct gen_unit {
 	int weight;
 };
 
-static const char *const audiences[] = {"public",	   "pupil",	 "civil_servant",
-					"finance_staff",   "telecom_it_staff", "journalist",
-					"university_student", "agency_head"};
+static const char *const audiences[] = {
+	"public",           "pupil",      "civil_servant",      "finance_staff",
+	"telecom_it_staff", "journalist", "university_student", "agency_head"
+};
 #define NAUD 8
 
 static void generate(struct db *db)
@@ -89,7 +90,7 @@ static void generate(struct db *db)
 	    db_unit_by_code(db, "HG", &u) != 1)
 		die(db, "province");
 	int64_t root = u.id;
-	units[n++] = (struct gen_unit){root, "public", 0};
+	units[n++] = (struct gen_unit){ root, "public", 0 };
 	for (int d = 0; d < 10 && n < NUNITS; d++) {
 		snprintf(code, sizeof code, "SO-%02d", d);
 		snprintf(name, sizeof name, "Sở ban ngành số %d", d);
@@ -97,14 +98,14 @@ static void generate(struct db *db)
 		    db_unit_by_code(db, code, &u) != 1)
 			die(db, "department");
 		int64_t dep = u.id;
-		units[n++] = (struct gen_unit){dep, "agency_head", 1};
+		units[n++] = (struct gen_unit){ dep, "agency_head", 1 };
 		for (int a = 0; a < 9; a++) {
 			snprintf(code, sizeof code, "SO-%02d-CQ%d", d, a);
 			snprintf(name, sizeof name, "Phòng %d, Sở số %d", a, d);
 			if (db_unit_upsert(db, code, name, "agency", "", dep, &created) ||
 			    db_unit_by_code(db, code, &u) != 1)
 				die(db, "agency");
-			units[n++] = (struct gen_unit){u.id, "civil_servant", 3};
+			units[n++] = (struct gen_unit){ u.id, "civil_servant", 3 };
 		}
 	}
 	for (int d = 0; d < 10; d++) {
@@ -114,18 +115,19 @@ static void generate(struct db *db)
 		    db_unit_by_code(db, code, &u) != 1)
 			die(db, "district");
 		int64_t dist = u.id;
-		units[n++] = (struct gen_unit){dist, "agency_head", 1};
+		units[n++] = (struct gen_unit){ dist, "agency_head", 1 };
 		for (size_t k = 0; k < NKINDS; k++) {
 			for (int i = 0; i < district_kinds[k].per_district; i++) {
-				snprintf(code, sizeof code, "H-%02d-%s-%d", d, district_kinds[k].kind, i);
+				snprintf(code, sizeof code, "H-%02d-%s-%d", d,
+					 district_kinds[k].kind, i);
 				snprintf(name, sizeof name, "Đơn vị %s số %d, huyện %d",
 					 district_kinds[k].kind, i, d);
 				if (db_unit_upsert(db, code, name, district_kinds[k].kind,
 						   district_kinds[k].level, dist, &created) ||
 				    db_unit_by_code(db, code, &u) != 1)
 					die(db, "unit");
-				units[n++] = (struct gen_unit){u.id, district_kinds[k].audience,
-							       district_kinds[k].weight};
+				units[n++] = (struct gen_unit){ u.id, district_kinds[k].audience,
+								district_kinds[k].weight };
 			}
 		}
 	}
@@ -135,13 +137,14 @@ static void generate(struct db *db)
 		if (db_unit_upsert(db, code, name, "school", "thpt", root, &created) ||
 		    db_unit_by_code(db, code, &u) != 1)
 			die(db, "school");
-		units[n++] = (struct gen_unit){u.id, "pupil", 10};
+		units[n++] = (struct gen_unit){ u.id, "pupil", 10 };
 	}
 	/* Banks and quizzes: three quizzes per audience, three questions drawn
 	 * per attempt from twelve, some about misinformation or domestic
 	 * products. */
-	static const char *const topics[] = {"passwords", "phishing_fraud", "misinformation",
-					     "domestic_products", "malware", "social_networks"};
+	static const char *const topics[] = { "passwords",      "phishing_fraud",
+					      "misinformation", "domestic_products",
+					      "malware",        "social_networks" };
 	int64_t questions[NAUD][12], quizzes[NAUD][3];
 	int64_t opens = clock_vn_year_start_ms(YEAR - 1), closes = clock_vn_year_start_ms(YEAR + 1);
 	for (int a = 0; a < NAUD; a++) {
@@ -158,8 +161,8 @@ static void generate(struct db *db)
 		for (int q = 0; q < 3; q++) {
 			snprintf(code, sizeof code, "quiz-%s-%d", audiences[a], q);
 			snprintf(name, sizeof name, "Kiểm tra %s số %d", audiences[a], q);
-			quizzes[a][q] = db_fixture_quiz(db, code, name, q == 0, audiences[a], 0, opens,
-						      closes);
+			quizzes[a][q] = db_fixture_quiz(db, code, name, q == 0, audiences[a], 0,
+							opens, closes);
 			if (quizzes[a][q] < 0)
 				die(db, "quiz");
 		}
@@ -192,8 +195,8 @@ static void generate(struct db *db)
 		}
 		/* Half the units declare a headcount a little above their roster. */
 		if (i % 2 == 0 && count > 0 &&
-		    db_headcount_set(db, units[i].id, YEAR, units[i].audience, count + count / 10, 0,
-				     0))
+		    db_headcount_set(db, units[i].id, YEAR, units[i].audience, count + count / 10,
+				     0, 0))
 			die(db, "headcount");
 	}
 	if (db_commit(db))
@@ -229,7 +232,9 @@ static void generate(struct db *db)
 				.user_id = person_id[who],
 				.unit_id = units[person_unit[who]].id,
 				.audience = audiences[a],
-				.state = r == 0 ? "in_progress" : r < 4 ? "expired" : "submitted",
+				.state = r == 0  ? "in_progress"
+					 : r < 4 ? "expired"
+						 : "submitted",
 				.started_at = finished - 600000,
 				.finished_at = finished,
 				.score = 7,
@@ -296,7 +301,7 @@ int main(int argc, char **argv)
 			fclose(f);
 	}
 	double t_part[RUNS], t_plan[RUNS], t_ref[3][RUNS];
-	int64_t ref_result[3] = {0};
+	int64_t ref_result[3] = { 0 };
 	size_t rows = 0;
 	int64_t province_participants = 0;
 	char plan_line[128] = "";
@@ -305,7 +310,7 @@ int main(int argc, char **argv)
 	 * last. */
 	for (int run = 0; run < RUNS; run++) {
 		double t = now_s();
-		struct report_query q = {.year = YEAR, .unit_code = "HG", .depth = 1};
+		struct report_query q = { .year = YEAR, .unit_code = "HG", .depth = 1 };
 		struct report_table table;
 		if (report_participation(db, &q, &table, err, sizeof err)) {
 			fprintf(stderr, "bench_report: participation: %s\n", err);
@@ -321,19 +326,20 @@ int main(int argc, char **argv)
 	}
 	for (int run = 0; run < RUNS; run++) {
 		double t = now_s();
-		struct report_query q = {.year = YEAR, .unit_code = "HG"};
+		struct report_query q = { .year = YEAR, .unit_code = "HG" };
 		struct report_plan *plan = malloc(sizeof *plan);
 		if (!plan || report_plan(db, "hau-giang-1907", &q, plan, err, sizeof err)) {
 			fprintf(stderr, "bench_report: plan: %s\n", err);
 			return 1;
 		}
 		t_plan[run] = (now_s() - t) * 1000;
-		snprintf(plan_line, sizeof plan_line, "%d targets; schools_risk_programme %lld/%lld",
-			 plan->ntargets, (long long)plan->targets[2].numerator,
+		snprintf(plan_line, sizeof plan_line,
+			 "%d targets; schools_risk_programme %lld/%lld", plan->ntargets,
+			 (long long)plan->targets[2].numerator,
 			 (long long)plan->targets[2].denominator);
 		free(plan);
 	}
-	const int order[3] = {0, 2, 1};
+	const int order[3] = { 0, 2, 1 };
 	for (int k = 0; k < 3; k++) {
 		int w = order[k];
 		for (int run = 0; run < RUNS; run++) {
@@ -353,7 +359,8 @@ int main(int argc, char **argv)
 	printf("province: %d units, %d people, %d attempts (%s)\n", NUNITS, NPEOPLE, NATTEMPTS,
 	       path);
 	printf("median of %d runs, year %d:\n", RUNS, YEAR);
-	printf("  SQL count(*) of the year's attempts (index range):    %8.1f ms  (%lld attempts)\n",
+	printf("  SQL count(*) of the year's attempts (index range):    %8.1f ms  (%lld "
+	       "attempts)\n",
 	       ref[0], (long long)ref_result[0]);
 	printf("  SQL count(*) GROUP BY unit_id, audience:               %8.1f ms\n", ref[1]);
 	printf("  SQL sum of the year's per-unit participants (report_unit): %5.1f ms  (%lld)\n",

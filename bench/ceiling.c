@@ -27,8 +27,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		return MHD_YES;
 	}
 	*upload_size = 0;
-	struct MHD_Response *r = MHD_create_response_from_buffer(sizeof BODY - 1, (void *)(size_t)BODY,
-								 MHD_RESPMEM_PERSISTENT);
+	struct MHD_Response *r = MHD_create_response_from_buffer(
+		sizeof BODY - 1, (void *)(size_t)BODY, MHD_RESPMEM_PERSISTENT);
 	MHD_add_response_header(r, "Content-Type", "application/json");
 	enum MHD_Result ret = MHD_queue_response(c, 200, r);
 	MHD_destroy_response(r);
@@ -41,7 +41,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: ceiling PORT [THREADS]\n");
 		return 2;
 	}
-	unsigned threads = argc > 2 ? (unsigned)atoi(argv[2]) : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned threads =
+		argc > 2 ? (unsigned)atoi(argv[2]) : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
 	sigset_t stop;
 	sigemptyset(&stop);
 	sigaddset(&stop, SIGINT);

@@ -48,7 +48,7 @@ static void throttle_keys(struct login *l, const char *username, const char *add
 	size_t i = 0;
 	for (; username[i] && i < sizeof lower - 1; i++)
 		lower[i] = (char)((username[i] >= 'A' && username[i] <= 'Z') ? username[i] + 32
-									 : username[i]);
+									     : username[i]);
 	lower[i] = '\0';
 	snprintf(l->user_key, sizeof l->user_key, "u:%s", lower);
 	snprintf(l->addr_key, sizeof l->addr_key, "a:%s", addr);
@@ -71,7 +71,8 @@ static void login_done(void *ctx)
 	http_wake(l->r);
 }
 
-static void set_session_cookie(struct req *r, struct resp *out, const char *token, int64_t max_age_s)
+static void set_session_cookie(struct req *r, struct resp *out, const char *token,
+			       int64_t max_age_s)
 {
 	char cookie[256];
 	snprintf(cookie, sizeof cookie, "sid=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%lld%s",
@@ -89,7 +90,8 @@ static int login_finish(struct req *r, struct resp *out)
 		char secs[16];
 		snprintf(secs, sizeof secs, "%d", auth_retry_after_s(r->app->auth));
 		resp_error(out, 429, "rate_limited",
-			   "Máy chủ đang bận, thử lại sau %s giây. (Server busy; retry in %s s.)", secs, secs);
+			   "Máy chủ đang bận, thử lại sau %s giây. (Server busy; retry in %s s.)",
+			   secs, secs);
 		resp_header(out, "Retry-After", secs);
 		goto out;
 	}
@@ -99,10 +101,10 @@ static int login_finish(struct req *r, struct resp *out)
 	}
 	if (!l->found || !l->verify.ok) {
 		__atomic_fetch_add(&logins_failed, 1, __ATOMIC_RELAXED);
-		if (db_throttle_fail(r->db, l->user_key, now, THROTTLE_WINDOW_MS, THROTTLE_USER_LIMIT,
-				     THROTTLE_LOCK_MS) < 0 ||
-		    db_throttle_fail(r->db, l->addr_key, now, THROTTLE_WINDOW_MS, THROTTLE_ADDR_LIMIT,
-				     THROTTLE_LOCK_MS) < 0) {
+		if (db_throttle_fail(r->db, l->user_key, now, THROTTLE_WINDOW_MS,
+				     THROTTLE_USER_LIMIT, THROTTLE_LOCK_MS) < 0 ||
+		    db_throttle_fail(r->db, l->addr_key, now, THROTTLE_WINDOW_MS,
+				     THROTTLE_ADDR_LIMIT, THROTTLE_LOCK_MS) < 0) {
 			ret = -1;
 			goto out;
 		}
@@ -127,8 +129,9 @@ static int login_finish(struct req *r, struct resp *out)
 	__atomic_fetch_add(&logins_ok, 1, __ATOMIC_RELAXED);
 	char expires[32];
 	clock_format(now + ttl, expires);
-	resp_json(out, 200, json_pack("{s:s,s:s,s:s,s:o}", "token", token, "csrf_token", csrf,
-				      "expires_at", expires, "user", api_user_json(&l->user)));
+	resp_json(out, 200,
+		  json_pack("{s:s,s:s,s:s,s:o}", "token", token, "csrf_token", csrf, "expires_at",
+			    expires, "user", api_user_json(&l->user)));
 	set_session_cookie(r, out, token, ttl / 1000);
 out:
 	free(l);
@@ -211,8 +214,9 @@ int api_change_password(struct req *r, struct resp *out)
 	if (!body)
 		return 0;
 	const char *old_pw = api_string_field(body, "old_password", AUTH_PASSWORD_MAX, true, out);
-	const char *new_pw = old_pw ? api_string_field(body, "new_password", AUTH_PASSWORD_MAX, true, out)
-				    : NULL;
+	const char *new_pw =
+		old_pw ? api_string_field(body, "new_password", AUTH_PASSWORD_MAX, true, out)
+		       : NULL;
 	if (!new_pw)
 		goto out;
 	struct db_user full;
@@ -266,9 +270,12 @@ int api_register(struct req *r, struct resp *out)
 		goto out;
 	}
 	const char *username = api_string_field(body, "username", 64, true, out);
-	const char *password = username ? api_string_field(body, "password", AUTH_PASSWORD_MAX, true, out) : NULL;
-	const char *full_name = password ? api_string_field(body, "full_name", 200, true, out) : NULL;
-	const char *unit_code = full_name ? api_string_field(body, "unit_code", 64, true, out) : NULL;
+	const char *password =
+		username ? api_string_field(body, "password", AUTH_PASSWORD_MAX, true, out) : NULL;
+	const char *full_name =
+		password ? api_string_field(body, "full_name", 200, true, out) : NULL;
+	const char *unit_code =
+		full_name ? api_string_field(body, "unit_code", 64, true, out) : NULL;
 	const char *audience = unit_code ? api_string_field(body, "audience", 32, true, out) : NULL;
 	if (!audience)
 		goto out;
@@ -278,21 +285,25 @@ int api_register(struct req *r, struct resp *out)
 	json_t *by = json_object_get(body, "birth_year");
 	int year_now = clock_vn_year(clock_now_ms());
 	if (!util_valid_code(username)) {
-		resp_error(out, 400, "bad_request", "username must be 1-64 characters of A-Z a-z 0-9 _ . -");
+		resp_error(out, 400, "bad_request",
+			   "username must be 1-64 characters of A-Z a-z 0-9 _ . -");
 		goto out;
 	}
 	if (!*full_name) {
 		resp_error(out, 400, "bad_request", "full_name must not be empty.");
 		goto out;
 	}
-	if (!json_is_integer(by) || json_integer_value(by) < 1900 || json_integer_value(by) > year_now) {
-		resp_error(out, 400, "bad_request", "birth_year must be an integer from 1900 to %d.", year_now);
+	if (!json_is_integer(by) || json_integer_value(by) < 1900 ||
+	    json_integer_value(by) > year_now) {
+		resp_error(out, 400, "bad_request",
+			   "birth_year must be an integer from 1900 to %d.", year_now);
 		goto out;
 	}
 	if (phone) {
 		for (const char *p = phone; *p; p++)
 			if (!((*p >= '0' && *p <= '9') || *p == '+' || *p == ' ')) {
-				resp_error(out, 400, "bad_request", "phone may hold only digits, + and spaces.");
+				resp_error(out, 400, "bad_request",
+					   "phone may hold only digits, + and spaces.");
 				goto out;
 			}
 	}
@@ -302,7 +313,8 @@ int api_register(struct req *r, struct resp *out)
 	}
 	if (!app_registration_open(r->app, audience)) {
 		resp_error(out, 403, "forbidden",
-			   "Tự đăng ký không mở cho đối tượng này. (Self-registration is closed for %s.)",
+			   "Tự đăng ký không mở cho đối tượng này. (Self-registration is closed "
+			   "for %s.)",
 			   audience);
 		goto out;
 	}
@@ -328,7 +340,8 @@ int api_register(struct req *r, struct resp *out)
 		goto out;
 	}
 	if (rc == 1) {
-		resp_error(out, 409, "username_taken", "Tên đăng nhập đã có người dùng. (Username taken.)");
+		resp_error(out, 409, "username_taken",
+			   "Tên đăng nhập đã có người dùng. (Username taken.)");
 		goto out;
 	}
 	if (auth_hash_password(r->app->auth, password, hash)) {
@@ -336,7 +349,7 @@ int api_register(struct req *r, struct resp *out)
 		resp_header(out, "Retry-After", "1");
 		goto out;
 	}
-	struct db_user u = {0};
+	struct db_user u = { 0 };
 	util_strlcpy(u.username, username, sizeof u.username);
 	util_strlcpy(u.full_name, full_name, sizeof u.full_name);
 	util_strlcpy(u.role, "participant", sizeof u.role);
@@ -351,7 +364,8 @@ int api_register(struct req *r, struct resp *out)
 		goto out;
 	}
 	if (rc == DB_CONFLICT) {
-		resp_error(out, 409, "username_taken", "Tên đăng nhập đã có người dùng. (Username taken.)");
+		resp_error(out, 409, "username_taken",
+			   "Tên đăng nhập đã có người dùng. (Username taken.)");
 		goto out;
 	}
 	resp_json(out, 201, json_pack("{s:o}", "user", api_user_json(&u)));

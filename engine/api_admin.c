@@ -11,11 +11,12 @@
 static json_t *upload_rows(struct req *r, struct resp *out)
 {
 	if (api_body_is_csv(r)) {
-		struct org_errors errors = {0};
+		struct org_errors errors = { 0 };
 		json_t *rows = org_csv_to_rows(r->body, r->body_len, &errors);
 		if (!rows) {
-			resp_error(out, 400, "bad_request", "The CSV file cannot be read: line %d: %s",
-				   errors.items[0].line, errors.items[0].message);
+			resp_error(out, 400, "bad_request",
+				   "The CSV file cannot be read: line %d: %s", errors.items[0].line,
+				   errors.items[0].message);
 			json_object_set_new(out->json, "errors", org_errors_json(&errors));
 		}
 		org_errors_cleanup(&errors);
@@ -46,7 +47,7 @@ static void upload_errors(struct resp *out, const struct org_errors *errors, con
 
 int api_admin_units(struct req *r, struct resp *out)
 {
-	struct org_errors errors = {0};
+	struct org_errors errors = { 0 };
 	struct org_actor actor;
 	json_t *rows = upload_rows(r, out);
 	int ret = 0, created, updated;
@@ -75,7 +76,7 @@ out:
 
 int api_admin_headcounts(struct req *r, struct resp *out)
 {
-	struct org_errors errors = {0};
+	struct org_errors errors = { 0 };
 	struct db_unit unit;
 	json_t *rows = NULL;
 	int ret = 0;
@@ -85,8 +86,8 @@ int api_admin_headcounts(struct req *r, struct resp *out)
 	if (!rc)
 		return resp_error(out, 404, "not_found", "No unit with code %s.", r->params[0]);
 	if (!api_can_manage_unit(r, unit.path))
-		return resp_error(out, 403, "forbidden", "Unit %s is outside your part of the tree.",
-				  unit.code);
+		return resp_error(out, 403, "forbidden",
+				  "Unit %s is outside your part of the tree.", unit.code);
 	rows = http_body_json(r, out);
 	if (!rows)
 		return 0;
@@ -104,7 +105,7 @@ int api_admin_headcounts(struct req *r, struct resp *out)
 
 int api_admin_users(struct req *r, struct resp *out)
 {
-	struct org_errors errors = {0};
+	struct org_errors errors = { 0 };
 	struct org_actor actor;
 	json_t *passwords = NULL;
 	json_t *rows = upload_rows(r, out);
@@ -120,8 +121,9 @@ int api_admin_users(struct req *r, struct resp *out)
 		ret = -1;
 		goto out;
 	}
-	resp_json(out, 200, json_pack("{s:i,s:O,s:o}", "created", created, "passwords", passwords,
-				      "errors", org_errors_json(&errors)));
+	resp_json(out, 200,
+		  json_pack("{s:i,s:O,s:o}", "created", created, "passwords", passwords, "errors",
+			    org_errors_json(&errors)));
 out:
 	json_decref(passwords);
 	org_errors_cleanup(&errors);

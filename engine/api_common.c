@@ -37,8 +37,8 @@ const char *api_string_field(json_t *obj, const char *name, size_t max_bytes, bo
 	}
 	const char *s = json_string_value(v);
 	if (strlen(s) > max_bytes || !util_valid_utf8(s, max_bytes)) {
-		resp_error(out, 400, "bad_request", "Field '%s' is longer than %zu bytes or not UTF-8.",
-			   name, max_bytes);
+		resp_error(out, 400, "bad_request",
+			   "Field '%s' is longer than %zu bytes or not UTF-8.", name, max_bytes);
 		return NULL;
 	}
 	return s;

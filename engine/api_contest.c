@@ -31,8 +31,8 @@ static bool query_int(struct req *r, struct resp *out, const char *name, long lo
 	errno = 0;
 	long long v = strtoll(s, &end, 10);
 	if (errno || *end || v < min || v > max) {
-		resp_error(out, 400, "bad_request", "Query '%s' must be an integer from %lld to %lld.",
-			   name, min, max);
+		resp_error(out, 400, "bad_request",
+			   "Query '%s' must be an integer from %lld to %lld.", name, min, max);
 		return false;
 	}
 	*value = v;
@@ -61,14 +61,14 @@ static json_t *line_json(struct db *db, const struct contest_board_line *l, int6
 	if (rc == 0)
 		who.erased = true;
 	clock_format(l->submitted_at, submitted);
-	json_t *j = json_pack("{s:I, s:s, s:o, s:o, s:f, s:i, s:o, s:I, s:s}", "rank",
-			      (json_int_t)l->rank, "full_name",
-			      who.erased ? ERASED_NAME : who.full_name, "unit_code",
-			      who.unit_code[0] ? json_string(who.unit_code) : json_null(), "unit_name",
-			      who.unit_name[0] ? json_string(who.unit_name) : json_null(), "score",
-			      l->score, "correct_count", l->correct_count, "prediction",
-			      l->has_prediction ? json_integer(l->prediction) : json_null(),
-			      "duration_ms", (json_int_t)l->duration_ms, "submitted_at", submitted);
+	json_t *j = json_pack(
+		"{s:I, s:s, s:o, s:o, s:f, s:i, s:o, s:I, s:s}", "rank", (json_int_t)l->rank,
+		"full_name", who.erased ? ERASED_NAME : who.full_name, "unit_code",
+		who.unit_code[0] ? json_string(who.unit_code) : json_null(), "unit_name",
+		who.unit_name[0] ? json_string(who.unit_name) : json_null(), "score", l->score,
+		"correct_count", l->correct_count, "prediction",
+		l->has_prediction ? json_integer(l->prediction) : json_null(), "duration_ms",
+		(json_int_t)l->duration_ms, "submitted_at", submitted);
 	if (unit_rank)
 		json_object_set_new(j, "unit_rank", json_integer(unit_rank));
 	return j;
@@ -109,8 +109,8 @@ int api_contest_leaderboard(struct req *r, struct resp *out)
 	if (round && !*round)
 		round = NULL;
 	if (round && !quiz_has_round(&quiz, round)) {
-		resp_error(out, 400, "bad_request", "Query 'round': the contest has no round '%.64s'.",
-			   round);
+		resp_error(out, 400, "bad_request",
+			   "Query 'round': the contest has no round '%.64s'.", round);
 		goto out;
 	}
 	const char *unit_code = http_query(r, "unit");
@@ -123,8 +123,8 @@ int api_contest_leaderboard(struct req *r, struct resp *out)
 			goto out;
 		}
 		if (rc == 0) {
-			resp_error(out, 400, "bad_request", "Query 'unit': no unit with code '%.64s'.",
-				   unit_code);
+			resp_error(out, 400, "bad_request",
+				   "Query 'unit': no unit with code '%.64s'.", unit_code);
 			goto out;
 		}
 	}
@@ -160,9 +160,9 @@ int api_contest_leaderboard(struct req *r, struct resp *out)
 		member = xcalloc(nlines + 1, sizeof *member);
 		for (size_t i = 0; i < nlines; i++) {
 			ranks[i] = lines[i].rank;
-			member[i] = lines[i].unit_id &&
-				    bsearch(&lines[i].unit_id, unit_ids, nunit_ids, sizeof *unit_ids,
-					    cmp_id);
+			member[i] =
+				lines[i].unit_id && bsearch(&lines[i].unit_id, unit_ids, nunit_ids,
+							    sizeof *unit_ids, cmp_id);
 		}
 		total = contest_rank_within(ranks, member, nlines, unit_ranks);
 	}
@@ -183,8 +183,8 @@ int api_contest_leaderboard(struct req *r, struct resp *out)
 		json_array_append_new(list, j);
 	}
 	resp_json(out, 200,
-		  json_pack("{s:O, s:I, s:b}", "entries", list, "total", (json_int_t)total, "frozen",
-			    frozen));
+		  json_pack("{s:O, s:I, s:b}", "entries", list, "total", (json_int_t)total,
+			    "frozen", frozen));
 out:
 	json_decref(list);
 	free(member);
@@ -214,8 +214,8 @@ json_t *api_question_stats_json(struct db *db, int64_t quiz_id, const char *unit
 	obs = nscores ? xcalloc(nscores, sizeof *obs) : NULL;
 	for (size_t i = 0; i < nscores; i++) {
 		/* Each question scores 0..1 in an attempt (quiz_score_answer). */
-		obs[i] = (struct itemstats_obs){scores[i].attempt_id, scores[i].question_id,
-						scores[i].score, 1.0};
+		obs[i] = (struct itemstats_obs){ scores[i].attempt_id, scores[i].question_id,
+						 scores[i].score, 1.0 };
 	}
 	nres = itemstats_compute(obs, nscores, &res);
 	questions = json_array();
@@ -225,12 +225,13 @@ json_t *api_question_stats_json(struct db *db, int64_t quiz_id, const char *unit
 			goto out;
 		json_array_append_new(
 			questions,
-			json_pack("{s:I, s:s, s:I, s:o, s:o}", "question_id",
-				  (json_int_t)res[i].question_id, "code", code, "attempts",
-				  (json_int_t)res[i].attempts, "facility_index",
-				  index_json(res[i].facility_defined, res[i].facility),
-				  "discrimination_index",
-				  index_json(res[i].discrimination_defined, res[i].discrimination)));
+			json_pack(
+				"{s:I, s:s, s:I, s:o, s:o}", "question_id",
+				(json_int_t)res[i].question_id, "code", code, "attempts",
+				(json_int_t)res[i].attempts, "facility_index",
+				index_json(res[i].facility_defined, res[i].facility),
+				"discrimination_index",
+				index_json(res[i].discrimination_defined, res[i].discrimination)));
 	}
 	ret = json_pack("{s:O}", "questions", questions);
 out:

@@ -100,11 +100,13 @@ static int attempt_response(struct req *r, struct resp *out, int status, int64_t
 	if (rc <= 0 || a.user_id != r->user.id)
 		return rc < 0 ? status_error(out, QUIZ_INTERNAL, db_errmsg(r->db))
 			      : status_error(out, QUIZ_NOT_FOUND, NULL);
-	const struct db_quiz *q = quiz_qcache_quiz(quiz_service_qcache(s), r->db, a.quiz_id, &found);
+	const struct db_quiz *q =
+		quiz_qcache_quiz(quiz_service_qcache(s), r->db, a.quiz_id, &found);
 	if (!q)
 		return status_error(out, QUIZ_INTERNAL, db_errmsg(r->db));
 	return attempt_text_response(
-		r, out, status, quiz_attempt_text(r->db, quiz_service_qcache(s), q, &a, clock_now_ms()));
+		r, out, status,
+		quiz_attempt_text(r->db, quiz_service_qcache(s), q, &a, clock_now_ms()));
 }
 
 /* A write waiting in the group commit for a suspended request. */
@@ -128,8 +130,8 @@ static void pending_free(struct pending *p)
 /* Suspends r and queues p->w (taking p); resume answers once it is
  * committed and then calls pending_done. While the service is stopping,
  * answers 503 at once instead. */
-static int queue_write(struct req *r, struct resp *out, struct quiz_service *s,
-		       struct pending *p, int (*resume)(struct req *r, struct resp *out))
+static int queue_write(struct req *r, struct resp *out, struct quiz_service *s, struct pending *p,
+		       int (*resume)(struct req *r, struct resp *out))
 {
 	if (!quiz_service_enter(s)) {
 		pending_free(p);
@@ -241,14 +243,14 @@ static int resume_start(struct req *r, struct resp *out)
 	struct pending *p = r->resume_ctx;
 	struct quiz_service *s = quiz_service_of(r->app);
 	int found;
-	const struct db_quiz *q =
-		p->w.status == QUIZ_OK
-			? quiz_qcache_quiz(quiz_service_qcache(s), r->db, p->w.attempt.quiz_id, &found)
-			: NULL;
+	const struct db_quiz *q = p->w.status == QUIZ_OK
+					  ? quiz_qcache_quiz(quiz_service_qcache(s), r->db,
+							     p->w.attempt.quiz_id, &found)
+					  : NULL;
 	if (q)
-		attempt_text_response(r, out, p->w.created ? 201 : 200,
-				      quiz_started_text(r->db, quiz_service_qcache(s), q, &p->w,
-							clock_now_ms()));
+		attempt_text_response(
+			r, out, p->w.created ? 201 : 200,
+			quiz_started_text(r->db, quiz_service_qcache(s), q, &p->w, clock_now_ms()));
 	else if (p->w.status == QUIZ_OK)
 		status_error(out, QUIZ_INTERNAL, db_errmsg(r->db));
 	else
@@ -343,8 +345,9 @@ int api_attempt_submit(struct req *r, struct resp *out)
 		if (!body)
 			return 0;
 		json_t *pr = json_object_get(body, "prediction");
-		if (!json_is_object(body) || (pr && !json_is_null(pr) &&
-					      (!json_is_integer(pr) || json_integer_value(pr) < 0))) {
+		if (!json_is_object(body) ||
+		    (pr && !json_is_null(pr) &&
+		     (!json_is_integer(pr) || json_integer_value(pr) < 0))) {
 			json_decref(body);
 			return resp_error(out, 400, "bad_request",
 					  "Field 'prediction' must be a non-negative integer.");
@@ -394,14 +397,15 @@ int api_answer_save(struct req *r, struct resp *out)
 	if (!http_param_id(r, 0, &attempt_id))
 		return status_error(out, QUIZ_NOT_FOUND, NULL);
 	if (!http_param_id(r, 1, &question_id))
-		return resp_error(out, 400, "bad_request", "The question id must be a positive integer.");
+		return resp_error(out, 400, "bad_request",
+				  "The question id must be a positive integer.");
 	json_t *body = http_body_json(r, out);
 	if (!body)
 		return 0;
 	struct pending *p = xcalloc(1, sizeof *p);
-	enum quiz_status st =
-		quiz_answer_prepare(r->db, quiz_service_qcache(s), r->user.id, attempt_id,
-				    question_id, body, clock_now_ms(), quiz_service_grace_ms(s), &p->w);
+	enum quiz_status st = quiz_answer_prepare(r->db, quiz_service_qcache(s), r->user.id,
+						  attempt_id, question_id, body, clock_now_ms(),
+						  quiz_service_grace_ms(s), &p->w);
 	json_decref(body);
 	if (st != QUIZ_OK) {
 		status_error(out, st, p->w.message);

@@ -50,7 +50,8 @@ static bool query_from_request(struct req *r, struct resp *out, struct report_qu
 	q->year = clock_vn_year(clock_now_ms());
 	if (year) {
 		if (!parse_int(year, 2000, 2100, &v)) {
-			resp_error(out, 400, "bad_request", "'year' must be a year from 2000 to 2100.");
+			resp_error(out, 400, "bad_request",
+				   "'year' must be a year from 2000 to 2100.");
 			return false;
 		}
 		q->year = (int)v;
@@ -59,8 +60,8 @@ static bool query_from_request(struct req *r, struct resp *out, struct report_qu
 	const char *depth = with_depth ? http_query(r, "depth") : NULL;
 	if (depth) {
 		if (!parse_int(depth, 0, REPORT_MAX_DEPTH, &v)) {
-			resp_error(out, 400, "bad_request", "'depth' must be an integer from 0 to %d.",
-				   REPORT_MAX_DEPTH);
+			resp_error(out, 400, "bad_request",
+				   "'depth' must be an integer from 0 to %d.", REPORT_MAX_DEPTH);
 			return false;
 		}
 		q->depth = (int)v;
@@ -127,18 +128,19 @@ static int send_table(struct resp *out, const struct export_table *t, const char
 		char *csv = export_csv(t, &len);
 		resp_raw(out, 200, CT_CSV, csv, len);
 		free(csv);
-		snprintf(disposition, sizeof disposition, "attachment; filename=\"%s-%d.csv\"", name,
-			 year);
+		snprintf(disposition, sizeof disposition, "attachment; filename=\"%s-%d.csv\"",
+			 name, year);
 	} else {
 		char *xlsx = export_xlsx(t, &len, err, sizeof err);
 		if (!xlsx) {
 			fprintf(stderr, "report: %s\n", err);
-			return resp_error(out, 500, "internal", "The spreadsheet could not be written.");
+			return resp_error(out, 500, "internal",
+					  "The spreadsheet could not be written.");
 		}
 		resp_raw(out, 200, CT_XLSX, xlsx, len);
 		free(xlsx);
-		snprintf(disposition, sizeof disposition, "attachment; filename=\"%s-%d.xlsx\"", name,
-			 year);
+		snprintf(disposition, sizeof disposition, "attachment; filename=\"%s-%d.xlsx\"",
+			 name, year);
 	}
 	resp_header(out, "Content-Disposition", disposition);
 	return 0;
@@ -155,16 +157,17 @@ json_t *api_participation_json(const struct report_table *t)
 	for (size_t i = 0; i < t->n; i++) {
 		const struct report_row *w = &t->rows[i];
 		json_array_append_new(
-			rows, json_pack("{s:s,s:s,s:s,s:I,s:s,s:I,s:I,s:o,s:I,s:o,s:I}", "unit_code",
-					w->unit_code, "unit_name", w->unit_name, "audience", w->audience,
-					"headcount", (json_int_t)w->headcount, "headcount_source",
-					w->headcount_source, "registered", (json_int_t)w->registered,
-					"participants", (json_int_t)w->participants,
-					"participation_percent",
-					percent_json(w->has_percent, w->participation_percent),
-					"passed", (json_int_t)w->passed, "passed_percent",
-					percent_json(w->has_percent, w->passed_percent), "attempts",
-					(json_int_t)w->attempts));
+			rows,
+			json_pack("{s:s,s:s,s:s,s:I,s:s,s:I,s:I,s:o,s:I,s:o,s:I}", "unit_code",
+				  w->unit_code, "unit_name", w->unit_name, "audience", w->audience,
+				  "headcount", (json_int_t)w->headcount, "headcount_source",
+				  w->headcount_source, "registered", (json_int_t)w->registered,
+				  "participants", (json_int_t)w->participants,
+				  "participation_percent",
+				  percent_json(w->has_percent, w->participation_percent), "passed",
+				  (json_int_t)w->passed, "passed_percent",
+				  percent_json(w->has_percent, w->passed_percent), "attempts",
+				  (json_int_t)w->attempts));
 	}
 	return json_pack("{s:i,s:o}", "year", t->year, "rows", rows);
 }
@@ -181,16 +184,18 @@ json_t *api_plan_report_json(const struct report_plan *p)
 				  t->target.audience, "unit_kind",
 				  t->target.unit_kind[0] ? json_string(t->target.unit_kind)
 							 : json_null(),
-				  "topic", t->target.topic[0] ? json_string(t->target.topic) : json_null(),
-				  "comparator", t->target.comparator, "threshold", t->target.threshold,
-				  "actual_percent", percent_json(t->has_actual, t->actual_percent),
-				  "numerator", (json_int_t)t->numerator, "denominator",
+				  "topic",
+				  t->target.topic[0] ? json_string(t->target.topic) : json_null(),
+				  "comparator", t->target.comparator, "threshold",
+				  t->target.threshold, "actual_percent",
+				  percent_json(t->has_actual, t->actual_percent), "numerator",
+				  (json_int_t)t->numerator, "denominator",
 				  (json_int_t)t->denominator, "met", t->met, "gap_percent",
 				  t->gap_percent));
 	}
-	json_t *unit = p->unit_code[0] ? json_pack("{s:s,s:s}", "code", p->unit_code, "name",
-						   p->unit_name)
-				       : json_null();
+	json_t *unit = p->unit_code[0]
+			       ? json_pack("{s:s,s:s}", "code", p->unit_code, "name", p->unit_name)
+			       : json_null();
 	return json_pack("{s:{s:s,s:s},s:i,s:s,s:o,s:o}", "plan", "code", p->plan.code, "title",
 			 p->plan.title, "year", p->year, "deadline", p->deadline, "unit", unit,
 			 "targets", targets);
@@ -249,14 +254,15 @@ json_t *api_missing_json(const struct report_missing *m)
 			json_array_append_new(missing,
 					      json_pack("{s:I,s:s,s:s,s:s}", "quiz_id",
 							(json_int_t)p->missing[k].id, "code",
-							p->missing[k].code, "title", p->missing[k].title,
-							"closes_at", closes));
+							p->missing[k].code, "title",
+							p->missing[k].title, "closes_at", closes));
 		}
-		json_array_append_new(
-			people, json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:o}", "user_id",
-					  (json_int_t)p->user_id, "username", p->username, "full_name",
-					  p->full_name, "unit_code", p->unit_code, "unit_name",
-					  p->unit_name, "audience", p->audience, "missing", missing));
+		json_array_append_new(people,
+				      json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:o}", "user_id",
+						(json_int_t)p->user_id, "username", p->username,
+						"full_name", p->full_name, "unit_code",
+						p->unit_code, "unit_name", p->unit_name, "audience",
+						p->audience, "missing", missing));
 	}
 	return json_pack("{s:i,s:s,s:i,s:s,s:i,s:o}", "year", m->year, "unit_deadline",
 			 m->unit_deadline, "unit_days_left", m->unit_days_left,
@@ -302,7 +308,7 @@ int api_report_yearly(struct req *r, struct resp *out)
 	if (!util_valid_code(plan))
 		return resp_error(out, 404, "not_found", "Unknown plan.");
 	struct report_plan *p = xmalloc(sizeof *p);
-	struct report_table t = {0};
+	struct report_table t = { 0 };
 	char err[512];
 	int rc = report_plan(r->db, plan, &q, p, err, sizeof err);
 	if (!rc) {
@@ -342,7 +348,7 @@ static void on_plan(void *ctx, const char *code, const char *definition, bool bu
 
 int api_admin_plans(struct req *r, struct resp *out)
 {
-	struct plans_ctx c = {json_array()};
+	struct plans_ctx c = { json_array() };
 	if (plan_install_builtins(r->db) || db_plan_each(r->db, on_plan, &c)) {
 		json_decref(c.list);
 		fprintf(stderr, "plans: %s\n", db_errmsg(r->db));
@@ -355,7 +361,8 @@ int api_admin_plan_put(struct req *r, struct resp *out)
 {
 	const char *code = r->params[0];
 	if (!util_valid_code(code))
-		return resp_error(out, 400, "bad_request", "The plan code must match [A-Za-z0-9_.-]{1,64}.");
+		return resp_error(out, 400, "bad_request",
+				  "The plan code must match [A-Za-z0-9_.-]{1,64}.");
 	json_t *body = http_body_json(r, out);
 	if (!body)
 		return 0;
@@ -366,8 +373,8 @@ int api_admin_plan_put(struct req *r, struct resp *out)
 		json_object_set_new(body, "code", json_string(code));
 	else if (json_is_object(body) &&
 		 (!json_is_string(given) || strcmp(json_string_value(given), code) != 0)) {
-		resp_error(out, 400, "bad_request", "Field 'code' must equal the code in the path (%s).",
-			   code);
+		resp_error(out, 400, "bad_request",
+			   "Field 'code' must equal the code in the path (%s).", code);
 		goto out;
 	}
 	if (plan_from_json(body, p, err, sizeof err)) {
@@ -458,13 +465,14 @@ static void on_person_attempt(void *ctx, const struct db_person_attempt *a)
 {
 	json_array_append_new(
 		(json_t *)ctx,
-		json_pack("{s:I,s:I,s:s,s:s,s:s,s:o,s:o,s:s,s:s,s:o,s:o,s:b}", "id", (json_int_t)a->id,
-			  "quiz_id", (json_int_t)a->quiz_id, "quiz_code", a->quiz_code, "quiz_title",
-			  a->quiz_title, "state", a->state, "started_at", time_or_null(a->started_at),
-			  "finished_at", time_or_null(a->finished_at), "unit_code", a->unit_code,
-			  "audience", a->audience, "score",
-			  a->has_score ? json_real(a->score) : json_null(), "max_score",
-			  a->has_score ? json_real(a->max_score) : json_null(), "passed", a->passed));
+		json_pack("{s:I,s:I,s:s,s:s,s:s,s:o,s:o,s:s,s:s,s:o,s:o,s:b}", "id",
+			  (json_int_t)a->id, "quiz_id", (json_int_t)a->quiz_id, "quiz_code",
+			  a->quiz_code, "quiz_title", a->quiz_title, "state", a->state,
+			  "started_at", time_or_null(a->started_at), "finished_at",
+			  time_or_null(a->finished_at), "unit_code", a->unit_code, "audience",
+			  a->audience, "score", a->has_score ? json_real(a->score) : json_null(),
+			  "max_score", a->has_score ? json_real(a->max_score) : json_null(),
+			  "passed", a->passed));
 }
 
 static void on_person_answer(void *ctx, int64_t attempt_id, int64_t question_id,
@@ -473,18 +481,18 @@ static void on_person_answer(void *ctx, int64_t attempt_id, int64_t question_id,
 	json_error_t jerr;
 	json_t *ch = choices ? json_loads(choices, 0, &jerr) : NULL;
 	json_array_append_new((json_t *)ctx,
-			      json_pack("{s:I,s:I,s:o,s:o,s:o}", "attempt_id", (json_int_t)attempt_id,
-					"question_id", (json_int_t)question_id, "choices",
-					ch ? ch : json_null(), "text",
-					text ? json_string(text) : json_null(), "saved_at",
+			      json_pack("{s:I,s:I,s:o,s:o,s:o}", "attempt_id",
+					(json_int_t)attempt_id, "question_id",
+					(json_int_t)question_id, "choices", ch ? ch : json_null(),
+					"text", text ? json_string(text) : json_null(), "saved_at",
 					time_or_null(saved_at)));
 }
 
 static void on_person_cert(void *ctx, const char *code, int64_t attempt_id, int64_t issued_at)
 {
-	json_array_append_new((json_t *)ctx,
-			      json_pack("{s:s,s:I,s:o}", "code", code, "attempt_id",
-					(json_int_t)attempt_id, "issued_at", time_or_null(issued_at)));
+	json_array_append_new((json_t *)ctx, json_pack("{s:s,s:I,s:o}", "code", code, "attempt_id",
+						       (json_int_t)attempt_id, "issued_at",
+						       time_or_null(issued_at)));
 }
 
 int api_admin_user_export(struct req *r, struct resp *out)
@@ -511,21 +519,22 @@ int api_admin_user_export(struct req *r, struct resp *out)
 		return resp_error(out, 500, "internal", "The person's data could not be read.");
 	}
 	db_commit(r->db);
-	json_t *user = json_pack(
-		"{s:I,s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:o}", "id", (json_int_t)u.id, "username",
-		u.username, "full_name", u.full_name, "role", u.role, "unit_code",
-		u.unit_code[0] ? json_string(u.unit_code) : json_null(), "audience",
-		u.audience[0] ? json_string(u.audience) : json_null(), "birth_year",
-		u.birth_year ? json_integer(u.birth_year) : json_null(), "phone",
-		u.phone[0] ? json_string(u.phone) : json_null(), "created_at",
-		time_or_null(created_at), "erased_at", time_or_null(erased_at));
+	json_t *user =
+		json_pack("{s:I,s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:o}", "id", (json_int_t)u.id,
+			  "username", u.username, "full_name", u.full_name, "role", u.role,
+			  "unit_code", u.unit_code[0] ? json_string(u.unit_code) : json_null(),
+			  "audience", u.audience[0] ? json_string(u.audience) : json_null(),
+			  "birth_year", u.birth_year ? json_integer(u.birth_year) : json_null(),
+			  "phone", u.phone[0] ? json_string(u.phone) : json_null(), "created_at",
+			  time_or_null(created_at), "erased_at", time_or_null(erased_at));
 	char now[32];
 	clock_format(clock_now_ms(), now);
 	return resp_json(out, 200,
 			 json_pack("{s:s,s:s,s:o,s:{s:I},s:o,s:o,s:o}", "legal_basis",
-				   "Nghị định 13/2023/NĐ-CP về bảo vệ dữ liệu cá nhân", "exported_at",
-				   now, "user", user, "sessions", "active", (json_int_t)sessions,
-				   "attempts", attempts, "answers", answers, "certificates", certs));
+				   "Nghị định 13/2023/NĐ-CP về bảo vệ dữ liệu cá nhân",
+				   "exported_at", now, "user", user, "sessions", "active",
+				   (json_int_t)sessions, "attempts", attempts, "answers", answers,
+				   "certificates", certs));
 }
 
 int api_admin_user_erase(struct req *r, struct resp *out)

@@ -14,19 +14,19 @@ struct http_server;
 struct app_config {
 	const char *db_path;
 	const char *web_dir;
-	const char *data_dir;          /* keys outside the database (certificate signing) */
+	const char *data_dir; /* keys outside the database (certificate signing) */
 	const char *register_audiences; /* comma list of audiences open to self-registration */
 	bool secure_cookies;
-	int64_t attempt_grace_ms;      /* saves accepted this long past the deadline (<= 2000) */
-	int64_t sweep_interval_ms;     /* how often expired attempts are finalised */
+	int64_t attempt_grace_ms; /* saves accepted this long past the deadline (<= 2000) */
+	int64_t sweep_interval_ms; /* how often expired attempts are finalised */
 };
 
 struct app {
 	struct app_config cfg;
 	struct auth *auth;
 	struct http_server *http;
-	void *quiz;                    /* quiz service state (group commit, sweeper); see quiz.h */
-	void *report;                  /* report service state; see report.h */
+	void *quiz; /* quiz service state (group commit, sweeper); see quiz.h */
+	void *report; /* report service state; see report.h */
 };
 
 /* Opens a connection to the app's database (per worker thread); NULL on error

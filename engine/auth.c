@@ -44,14 +44,15 @@ struct auth {
 /* The most common passwords (from public breach lists) and the ones people
  * here pick first; compared case-insensitively. */
 static const char *const common_passwords[] = {
-	"123456", "123456789", "12345678", "password", "qwerty123", "qwerty", "1234567890",
-	"111111", "1234567", "123123", "abc123", "password1", "iloveyou", "000000",
-	"admin123", "admin", "matkhau", "matkhau123", "vietnam", "vietnam123", "anhyeuem",
-	"iloveyou123", "12345678910", "88888888", "66666666", "123456aA@", "Abc@123",
-	"abc@1234", "P@ssw0rd", "passw0rd", "welcome", "welcome1", "letmein", "hanoi123",
-	"saigon123", "qwertyuiop", "1q2w3e4r", "1qaz2wsx", "zaq12wsx", "asdfghjkl",
-	"changeme", "trustno1", "football", "monkey", "dragon", "superman", "baseball",
-	"sunshine", "princess", "hello123", "abcd1234", "a123456", "123qwe", "admin@123",
+	"123456",     "123456789",  "12345678", "password",    "qwerty123",   "qwerty",
+	"1234567890", "111111",     "1234567",  "123123",      "abc123",      "password1",
+	"iloveyou",   "000000",     "admin123", "admin",       "matkhau",     "matkhau123",
+	"vietnam",    "vietnam123", "anhyeuem", "iloveyou123", "12345678910", "88888888",
+	"66666666",   "123456aA@",  "Abc@123",  "abc@1234",    "P@ssw0rd",    "passw0rd",
+	"welcome",    "welcome1",   "letmein",  "hanoi123",    "saigon123",   "qwertyuiop",
+	"1q2w3e4r",   "1qaz2wsx",   "zaq12wsx", "asdfghjkl",   "changeme",    "trustno1",
+	"football",   "monkey",     "dragon",   "superman",    "baseball",    "sunshine",
+	"princess",   "hello123",   "abcd1234", "a123456",     "123qwe",      "admin@123",
 	NULL,
 };
 
@@ -117,7 +118,8 @@ static void *worker(void *arg)
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 		run_job(a, j);
 		clock_gettime(CLOCK_MONOTONIC, &t1);
-		double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+		double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
+			    (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
 		void (*done)(void *) = j->done;
 		void *ctx = j->ctx;
 		/* The waiter may free the result as soon as done() runs. */
@@ -321,20 +323,23 @@ bool auth_password_acceptable(const struct auth *a, const char *password, const 
 		return false;
 	}
 	if (utf8_chars(password) < min) {
-		snprintf(msg, msglen,
-			 "Mật khẩu cần ít nhất %zu ký tự. (Password needs at least %zu characters.)",
-			 min, min);
+		snprintf(
+			msg, msglen,
+			"Mật khẩu cần ít nhất %zu ký tự. (Password needs at least %zu characters.)",
+			min, min);
 		return false;
 	}
 	if (username && strcasecmp(password, username) == 0) {
 		snprintf(msg, msglen,
-			 "Mật khẩu không được trùng tên đăng nhập. (Password must differ from the username.)");
+			 "Mật khẩu không được trùng tên đăng nhập. (Password must differ from the "
+			 "username.)");
 		return false;
 	}
 	for (const char *const *c = common_passwords; *c; c++) {
 		if (strcasecmp(password, *c) == 0) {
 			snprintf(msg, msglen,
-				 "Mật khẩu này quá phổ biến, dễ bị đoán. (This password is too common.)");
+				 "Mật khẩu này quá phổ biến, dễ bị đoán. (This password is too "
+				 "common.)");
 			return false;
 		}
 	}

@@ -11,15 +11,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define AUTH_HASH_MAX 160   /* >= crypto_pwhash_STRBYTES (128) */
-#define AUTH_TOKEN_LEN 43   /* 32 random bytes, base64url without padding */
+#define AUTH_HASH_MAX 160 /* >= crypto_pwhash_STRBYTES (128) */
+#define AUTH_TOKEN_LEN 43 /* 32 random bytes, base64url without padding */
 #define AUTH_PASSWORD_MAX 256
 
 struct auth_config {
 	unsigned long long opslimit; /* Argon2id passes (>= 2) */
-	size_t memlimit;             /* bytes (>= 19 MiB) */
-	int threads;                 /* hashing threads; 0 = number of cores */
-	int queue_max;               /* waiting jobs before refusing; 0 = 64 x threads */
+	size_t memlimit; /* bytes (>= 19 MiB) */
+	int threads; /* hashing threads; 0 = number of cores */
+	int queue_max; /* waiting jobs before refusing; 0 = 64 x threads */
 	int64_t session_ttl_ms;
 	size_t min_password_len;
 };
@@ -38,10 +38,10 @@ const struct auth_config *auth_config(const struct auth *a);
 
 /* The outcome of a verify job. */
 struct auth_verify {
-	bool ok;                  /* the password matched */
-	bool rehashed;            /* new_hash holds a hash with current parameters */
+	bool ok; /* the password matched */
+	bool rehashed; /* new_hash holds a hash with current parameters */
 	char new_hash[AUTH_HASH_MAX];
-	bool failed;              /* internal failure (out of memory) */
+	bool failed; /* internal failure (out of memory) */
 };
 
 /* Queues a verify of password against stored_hash (NULL: verify against a

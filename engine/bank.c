@@ -17,11 +17,21 @@
 #include "util.h"
 
 const char *const bank_topics[] = {
-	"passwords",	     "phishing_fraud",	       "malware",
-	"social_networks",   "personal_data",	       "wifi_public_networks",
-	"mobile_smart_devices", "misinformation",      "law_policy",
-	"incident_response", "leader_responsibility", "domestic_products",
-	"egov_online_services", "professional_ethics", "infosec_careers",
+	"passwords",
+	"phishing_fraud",
+	"malware",
+	"social_networks",
+	"personal_data",
+	"wifi_public_networks",
+	"mobile_smart_devices",
+	"misinformation",
+	"law_policy",
+	"incident_response",
+	"leader_responsibility",
+	"domestic_products",
+	"egov_online_services",
+	"professional_ethics",
+	"infosec_careers",
 	NULL,
 };
 
@@ -211,7 +221,8 @@ static size_t member_offset(const struct source *s, size_t obj, const char *key,
 		p = skip_ws(s, kend);
 		if (p < s->len && s->text[p] == ':')
 			p = skip_ws(s, p + 1);
-		bool match = kend - kstart == klen + 2 && memcmp(s->text + kstart + 1, key, klen) == 0;
+		bool match =
+			kend - kstart == klen + 2 && memcmp(s->text + kstart + 1, key, klen) == 0;
 		if (match) {
 			if (value)
 				*value = p;
@@ -268,8 +279,8 @@ struct checker {
 	const char *filename;
 	const int *line_of_question;
 	struct source src;
-	size_t root;          /* offset of the root object */
-	size_t *qoff;         /* offsets of the questions, when text is known */
+	size_t root; /* offset of the root object */
+	size_t *qoff; /* offsets of the questions, when text is known */
 	size_t nqoff;
 	struct bank_result *res;
 };
@@ -392,7 +403,8 @@ static void check_unknown(struct checker *c, json_t *obj, const char *const *kno
 {
 	const char *key;
 	json_t *v;
-	json_object_foreach(obj, key, v) {
+	json_object_foreach(obj, key, v)
+	{
 		bool ok = false;
 		for (size_t i = 0; known[i]; i++)
 			ok = ok || strcmp(key, known[i]) == 0;
@@ -402,13 +414,13 @@ static void check_unknown(struct checker *c, json_t *obj, const char *const *kno
 	}
 }
 
-static const char *const ROOT_FIELDS[] = {"code", "title", "language", "audiences", "questions",
-					  NULL};
-static const char *const QUESTION_FIELDS[] = {"code",	 "type",	"topics",
-					      "difficulty", "stem",	"options",
-					      "explanation", "reference", "ignore_diacritics",
-					      NULL};
-static const char *const OPTION_FIELDS[] = {"text", "correct", "weight", NULL};
+static const char *const ROOT_FIELDS[] = { "code",      "title",     "language",
+					   "audiences", "questions", NULL };
+static const char *const QUESTION_FIELDS[] = { "code",        "type",      "topics",
+					       "difficulty",  "stem",      "options",
+					       "explanation", "reference", "ignore_diacritics",
+					       NULL };
+static const char *const OPTION_FIELDS[] = { "text", "correct", "weight", NULL };
 
 static void check_options(struct checker *c, json_t *q, long qi, const char *qcode,
 			  const char *type)
@@ -430,11 +442,12 @@ static void check_options(struct checker *c, json_t *q, long qi, const char *qco
 		min = 1, max = 10;
 	if (n < min || n > max) {
 		if (min == max)
-			report(c, qi, qcode, "options", -1, "a %s question needs exactly %zu options, found %zu",
-			       type, min, n);
+			report(c, qi, qcode, "options", -1,
+			       "a %s question needs exactly %zu options, found %zu", type, min, n);
 		else
-			report(c, qi, qcode, "options", -1, "a %s question needs %zu to %zu options, found %zu",
-			       type, min, max, n);
+			report(c, qi, qcode, "options", -1,
+			       "a %s question needs %zu to %zu options, found %zu", type, min, max,
+			       n);
 	}
 	bool multiple = !strcmp(type, "multiple");
 	size_t flags = 0, weights = 0, n_true = 0, n_false = 0;
@@ -468,7 +481,8 @@ static void check_options(struct checker *c, json_t *q, long qi, const char *qco
 			shape_ok = false;
 		} else if (corr) {
 			if (!json_is_boolean(corr)) {
-				report(c, qi, qcode, "options", (long)i, "correct must be true or false");
+				report(c, qi, qcode, "options", (long)i,
+				       "correct must be true or false");
 				shape_ok = false;
 			} else {
 				flags++;
@@ -494,7 +508,8 @@ static void check_options(struct checker *c, json_t *q, long qi, const char *qco
 			}
 		} else {
 			report(c, qi, qcode, "options", (long)i,
-			       multiple ? "an option needs correct or weight" : "an option needs correct");
+			       multiple ? "an option needs correct or weight"
+					: "an option needs correct");
 			shape_ok = false;
 		}
 	}
@@ -513,7 +528,8 @@ static void check_options(struct checker *c, json_t *q, long qi, const char *qco
 	} else if (multiple) {
 		if (flags && weights)
 			report(c, qi, qcode, "options", -1,
-			       "use correct flags on every option or weights on every option, not both");
+			       "use correct flags on every option or weights on every option, not "
+			       "both");
 		else if (flags && n_true == 0)
 			report(c, qi, qcode, "options", -1, "at least one option must be correct");
 		else if (weights && fabs(positive - 1.0) > 1e-6)
@@ -542,12 +558,12 @@ static void check_question(struct checker *c, json_t *q, long qi)
 	json_t *jtype = json_object_get(q, "type");
 	if (!jtype)
 		report(c, qi, code, NULL, -1, "type is required");
-	else if (!json_is_string(jtype) ||
-		 (strcmp(json_string_value(jtype), "single") &&
-		  strcmp(json_string_value(jtype), "multiple") &&
-		  strcmp(json_string_value(jtype), "true_false") &&
-		  strcmp(json_string_value(jtype), "short")))
-		report(c, qi, code, "type", -1, "type must be single, multiple, true_false or short");
+	else if (!json_is_string(jtype) || (strcmp(json_string_value(jtype), "single") &&
+					    strcmp(json_string_value(jtype), "multiple") &&
+					    strcmp(json_string_value(jtype), "true_false") &&
+					    strcmp(json_string_value(jtype), "short")))
+		report(c, qi, code, "type", -1,
+		       "type must be single, multiple, true_false or short");
 	else
 		type = json_string_value(jtype);
 
@@ -555,7 +571,8 @@ static void check_question(struct checker *c, json_t *q, long qi)
 	if (!topics)
 		report(c, qi, code, NULL, -1, "topics is required");
 	else if (!json_is_array(topics) || json_array_size(topics) == 0)
-		report(c, qi, code, "topics", -1, "topics must be a non-empty array of topic codes");
+		report(c, qi, code, "topics", -1,
+		       "topics must be a non-empty array of topic codes");
 	else {
 		for (size_t i = 0; i < json_array_size(topics); i++) {
 			json_t *t = json_array_get(topics, i);
@@ -566,8 +583,8 @@ static void check_question(struct checker *c, json_t *q, long qi)
 			}
 			for (size_t j = 0; j < i; j++)
 				if (json_equal(t, json_array_get(topics, j)))
-					report(c, qi, code, "topics", (long)i, "topic %s is repeated",
-					       json_string_value(t));
+					report(c, qi, code, "topics", (long)i,
+					       "topic %s is repeated", json_string_value(t));
 		}
 	}
 
@@ -609,9 +626,9 @@ static int by_code(const void *a, const void *b)
 bool bank_validate(json_t *bank, const char *filename, const int *line_of_question,
 		   const char *text, size_t text_len, struct bank_result *res)
 {
-	struct checker c = {.filename = filename ? filename : "bank",
-			    .line_of_question = line_of_question,
-			    .res = res};
+	struct checker c = { .filename = filename ? filename : "bank",
+			     .line_of_question = line_of_question,
+			     .res = res };
 	size_t before = res->errors.n;
 	source_init(&c.src, text, text_len);
 	c.root = skip_ws(&c.src, 0);
@@ -631,8 +648,8 @@ bool bank_validate(json_t *bank, const char *filename, const int *line_of_questi
 	json_t *lang = json_object_get(bank, "language");
 	if (!lang)
 		report(&c, -1, NULL, NULL, -1, "language is required");
-	else if (!json_is_string(lang) || (strcmp(json_string_value(lang), "vi") &&
-					   strcmp(json_string_value(lang), "en")))
+	else if (!json_is_string(lang) ||
+		 (strcmp(json_string_value(lang), "vi") && strcmp(json_string_value(lang), "en")))
 		report(&c, -1, NULL, "language", -1, "language must be vi or en");
 	json_t *aud = json_object_get(bank, "audiences");
 	if (!aud)
@@ -649,7 +666,8 @@ bool bank_validate(json_t *bank, const char *filename, const int *line_of_questi
 				for (size_t j = 0; j < i; j++)
 					if (json_equal(a, json_array_get(aud, j)))
 						report(&c, -1, NULL, "audiences", (long)i,
-						       "audience %s is repeated", json_string_value(a));
+						       "audience %s is repeated",
+						       json_string_value(a));
 		}
 	json_t *qs = json_object_get(bank, "questions");
 	if (!qs) {
@@ -677,14 +695,15 @@ bool bank_validate(json_t *bank, const char *filename, const int *line_of_questi
 	for (size_t i = 0; i < n; i++) {
 		json_t *jc = json_object_get(json_array_get(qs, i), "code");
 		if (json_is_string(jc))
-			codes[ncodes++] = (struct code_index){json_string_value(jc), i};
+			codes[ncodes++] = (struct code_index){ json_string_value(jc), i };
 	}
 	qsort(codes, ncodes, sizeof *codes, by_code);
 	for (size_t i = 1; i < ncodes; i++)
 		if (!strcmp(codes[i].code, codes[i - 1].code))
 			report(&c, (long)codes[i].index, codes[i].code, "code", -1,
 			       "the code is already used by question #%zu (line %d)",
-			       codes[i - 1].index + 1, locate(&c, (long)codes[i - 1].index, NULL, -1));
+			       codes[i - 1].index + 1,
+			       locate(&c, (long)codes[i - 1].index, NULL, -1));
 	free(codes);
 out:
 	free(c.qoff);
@@ -793,7 +812,8 @@ static int store_bank(struct db *db, json_t *bank, struct bank_result *res)
 		int64_t old_id = 0;
 		int old_version = 0;
 		unsigned char old_hash[DB_QUESTION_HASH_LEN];
-		int found = db_question_current(db, bank_id, q.code, &old_id, &old_version, old_hash);
+		int found =
+			db_question_current(db, bank_id, q.code, &old_id, &old_version, old_hash);
 		int rc = found < 0 ? -1 : 0;
 		if (found == 1 && memcmp(old_hash, q.hash, DB_QUESTION_HASH_LEN) == 0) {
 			kept[i] = old_id;
@@ -851,8 +871,8 @@ static int import(struct db *db, json_t *bank, const char *filename, const int *
 	return store_bank(db, bank, res);
 }
 
-int bank_import_json(struct db *db, json_t *bank, const char *filename,
-		     const int *line_of_question, struct bank_result *res)
+int bank_import_json(struct db *db, json_t *bank, const char *filename, const int *line_of_question,
+		     struct bank_result *res)
 {
 	return import(db, bank, filename, line_of_question, NULL, 0, res);
 }
@@ -906,10 +926,9 @@ static json_t *question_json(const struct db_question *q)
 	return jq;
 }
 
-json_t *bank_export_json(struct db *db, const char *code, bool *not_found, char *err,
-			 size_t errlen)
+json_t *bank_export_json(struct db *db, const char *code, bool *not_found, char *err, size_t errlen)
 {
-	struct db_bank b = {0};
+	struct db_bank b = { 0 };
 	int64_t *ids = NULL;
 	size_t n = 0;
 	json_t *out = NULL, *qs = NULL;

@@ -48,15 +48,15 @@ struct bank_notes {
 };
 
 struct bank_result {
-	char code[DB_CODE_MAX];     /* the bank's code, once known */
-	int question_count;         /* questions in the bank after import */
-	int inserted;               /* new questions */
-	int updated;                /* changed questions (new versions) */
-	int unchanged;              /* questions that kept their ids */
-	int retired;                /* questions no longer in the file */
-	struct bank_notes errors;  /* why nothing was imported */
+	char code[DB_CODE_MAX]; /* the bank's code, once known */
+	int question_count; /* questions in the bank after import */
+	int inserted; /* new questions */
+	int updated; /* changed questions (new versions) */
+	int unchanged; /* questions that kept their ids */
+	int retired; /* questions no longer in the file */
+	struct bank_notes errors; /* why nothing was imported */
 	struct bank_notes skipped; /* what a converter left out (still imported) */
-	char internal[256];         /* storage failure message, when -1 */
+	char internal[256]; /* storage failure message, when -1 */
 };
 void bank_result_init(struct bank_result *res);
 void bank_result_cleanup(struct bank_result *res);
@@ -82,8 +82,8 @@ bool bank_validate(json_t *bank, const char *filename, const int *line_of_questi
  * must not hold one). Returns 0 (imported; counts in res), BANK_INVALID
  * (errors in res->errors, nothing imported) or -1 (storage failure, message
  * in res->internal). The bank is borrowed. */
-int bank_import_json(struct db *db, json_t *bank, const char *filename,
-		     const int *line_of_question, struct bank_result *res);
+int bank_import_json(struct db *db, json_t *bank, const char *filename, const int *line_of_question,
+		     struct bank_result *res);
 /* Parses text (len bytes, need not be NUL-terminated) as a native JSON bank
  * and imports it as bank_import_json does, with lines found in the text. A
  * syntax error is reported with its line. Same returns. */

@@ -23,10 +23,10 @@ int bank_format_from_name(const char *name, enum bank_format *out)
 	static const struct {
 		const char *name;
 		enum bank_format format;
-	} names[] = {{"json", BANK_FORMAT_JSON},
-		     {"gift", BANK_FORMAT_GIFT},
-		     {"moodle-xml", BANK_FORMAT_MOODLE_XML},
-		     {"aiken", BANK_FORMAT_AIKEN}};
+	} names[] = { { "json", BANK_FORMAT_JSON },
+		      { "gift", BANK_FORMAT_GIFT },
+		      { "moodle-xml", BANK_FORMAT_MOODLE_XML },
+		      { "aiken", BANK_FORMAT_AIKEN } };
 	for (size_t i = 0; name && i < sizeof names / sizeof names[0]; i++) {
 		if (strcmp(name, names[i].name) == 0) {
 			*out = names[i].format;
@@ -79,8 +79,8 @@ void bank_conversion_cleanup(struct bank_conversion *c)
 
 /* Native fields a question may carry in GIFT comments. */
 struct meta {
-	json_t *topics;  /* array, or NULL */
-	int difficulty;  /* 0 when not given */
+	json_t *topics; /* array, or NULL */
+	int difficulty; /* 0 when not given */
 	char *reference; /* or NULL */
 	bool ignore_diacritics;
 };
@@ -96,11 +96,11 @@ static void meta_clear(struct meta *m)
  * language are known. */
 struct pending {
 	int line;
-	char *code;        /* from a title or name, or NULL */
+	char *code; /* from a title or name, or NULL */
 	char type[16];
 	char *stem;
-	json_t *options;   /* NULL for true_false until finished */
-	bool tf_true;      /* true_false: the statement is true */
+	json_t *options; /* NULL for true_false until finished */
+	bool tf_true; /* true_false: the statement is true */
 	char *explanation; /* or NULL */
 	struct meta meta;
 };
@@ -215,9 +215,11 @@ static char *explanation_default(const json_t *options, const char *language)
 	bool first = true;
 	sb_init(&sb);
 	sb_puts(&sb, strcmp(language, "en") == 0 ? "Correct answer: " : "Đáp án đúng: ");
-	json_array_foreach(options, i, opt) {
+	json_array_foreach(options, i, opt)
+	{
 		json_t *w = json_object_get(opt, "weight");
-		bool right = w ? json_number_value(w) > 0 : json_is_true(json_object_get(opt, "correct"));
+		bool right = w ? json_number_value(w) > 0
+			       : json_is_true(json_object_get(opt, "correct"));
 		if (!right)
 			continue;
 		if (!first)
@@ -249,7 +251,8 @@ static void nfc_json(json_t *j)
 	json_t *v;
 	size_t i;
 	if (json_is_object(j)) {
-		json_object_foreach(j, key, v) {
+		json_object_foreach(j, key, v)
+		{
 			if (json_is_string(v)) {
 				char *t = nfc(json_string_value(v));
 				json_string_set(v, t);
@@ -259,7 +262,8 @@ static void nfc_json(json_t *j)
 			}
 		}
 	} else if (json_is_array(j)) {
-		json_array_foreach(j, i, v) {
+		json_array_foreach(j, i, v)
+		{
 			if (json_is_string(v)) {
 				char *t = nfc(json_string_value(v));
 				json_string_set(v, t);
@@ -313,12 +317,14 @@ static int conv_finish(struct conv *c)
 	for (size_t i = 0; i < c->nqs; i++) {
 		if (!c->qs[i].meta.topics && !(o->topic && *o->topic)) {
 			snprintf(out->message, sizeof out->message,
-				 "topic is required: the file does not give the topic of its questions");
+				 "topic is required: the file does not give the topic of its "
+				 "questions");
 			goto out;
 		}
 	}
 	if (!c->nqs) {
-		snprintf(out->message, sizeof out->message, "the file holds no importable question");
+		snprintf(out->message, sizeof out->message,
+			 "the file holds no importable question");
 		goto out;
 	}
 
@@ -343,7 +349,8 @@ static int conv_finish(struct conv *c)
 		}
 		if (strcmp(p->type, "true_false") == 0 && !p->options) {
 			p->options = json_array();
-			json_array_append_new(p->options, option_flag(true_text(language), p->tf_true));
+			json_array_append_new(p->options,
+					      option_flag(true_text(language), p->tf_true));
 			json_array_append_new(p->options,
 					      option_flag(false_text(language), !p->tf_true));
 		}
@@ -351,11 +358,13 @@ static int conv_finish(struct conv *c)
 			free(p->explanation);
 			p->explanation = explanation_default(p->options, language);
 		}
-		json_t *topics = p->meta.topics ? json_incref(p->meta.topics) : json_pack("[s]", o->topic);
-		json_t *q = json_pack("{s:s, s:s, s:o, s:i, s:s, s:O, s:s}", "code", qcode, "type",
-				      p->type, "topics", topics, "difficulty",
-				      p->meta.difficulty ? p->meta.difficulty : difficulty, "stem",
-				      p->stem, "options", p->options, "explanation", p->explanation);
+		json_t *topics =
+			p->meta.topics ? json_incref(p->meta.topics) : json_pack("[s]", o->topic);
+		json_t *q =
+			json_pack("{s:s, s:s, s:o, s:i, s:s, s:O, s:s}", "code", qcode, "type",
+				  p->type, "topics", topics, "difficulty",
+				  p->meta.difficulty ? p->meta.difficulty : difficulty, "stem",
+				  p->stem, "options", p->options, "explanation", p->explanation);
 		if (p->meta.reference)
 			json_object_set_new(q, "reference", json_string(p->meta.reference));
 		if (p->meta.ignore_diacritics)
@@ -453,7 +462,7 @@ static size_t gift_next_marker(const char *s, size_t from, size_t to)
 struct gift_block {
 	struct strbuf text;
 	size_t *offsets; /* offsets[i]: where line i of the block starts in text */
-	int *lines;      /* its 1-based line in the file */
+	int *lines; /* its 1-based line in the file */
 	size_t n, cap;
 };
 
@@ -481,11 +490,11 @@ static void block_add_line(struct gift_block *b, const char *s, size_t n, int li
 
 /* One answer of a choice or short-answer block. */
 struct gift_answer {
-	char marker;     /* '=' or '~' */
+	char marker; /* '=' or '~' */
 	bool has_weight;
-	double weight;   /* fraction, -1..1 */
+	double weight; /* fraction, -1..1 */
 	char *text;
-	char *feedback;  /* or NULL */
+	char *feedback; /* or NULL */
 };
 
 static void gift_answers_free(struct gift_answer *as, size_t n)
@@ -514,7 +523,7 @@ static long gift_parse_answers(struct conv *c, const struct gift_block *b, size_
 				  "an answer must start with = (right) or ~ (wrong)");
 			goto fail;
 		}
-		struct gift_answer ans = {0};
+		struct gift_answer ans = { 0 };
 		ans.marker = a[i++];
 		size_t end = gift_next_marker(a, i, n);
 		size_t p = i;
@@ -534,7 +543,8 @@ static long gift_parse_answers(struct conv *c, const struct gift_block *b, size_
 			double w = strtod(num, &stop);
 			if (*stop || !isfinite(w) || w < -100 || w > 100) {
 				issue_add(&c->out->errors, line,
-					  "the weight %%%s%% is not a percentage from -100 to 100", num);
+					  "the weight %%%s%% is not a percentage from -100 to 100",
+					  num);
 				goto fail;
 			}
 			ans.has_weight = true;
@@ -572,7 +582,7 @@ static bool gift_true_false(const char *a, size_t n, bool *value, size_t *rest)
 	static const struct {
 		const char *word;
 		bool value;
-	} words[] = {{"TRUE", true}, {"FALSE", false}, {"T", true}, {"F", false}};
+	} words[] = { { "TRUE", true }, { "FALSE", false }, { "T", true }, { "F", false } };
 	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
 		size_t wl = strlen(words[i].word);
 		if (n < wl || strncasecmp(a, words[i].word, wl) != 0)
@@ -614,7 +624,7 @@ static void gift_question(struct conv *c, const struct gift_block *b, struct met
 	}
 	bool html = false;
 	if (pos < n && s[pos] == '[') {
-		static const char *const tags[] = {"[html]", "[moodle]", "[plain]", "[markdown]"};
+		static const char *const tags[] = { "[html]", "[moodle]", "[plain]", "[markdown]" };
 		for (size_t i = 0; i < sizeof tags / sizeof tags[0]; i++) {
 			size_t tl = strlen(tags[i]);
 			if (n - pos >= tl && strncasecmp(s + pos, tags[i], tl) == 0) {
@@ -696,7 +706,8 @@ static void gift_question(struct conv *c, const struct gift_block *b, struct met
 			const char *fb = s + a + tf_rest + 1;
 			size_t fl = a_end - a - tf_rest - 1;
 			long second = gift_find(fb, 0, fl, "#");
-			p->explanation = second >= 0 ? gift_unescape(fb + second + 1, fl - (size_t)second - 1)
+			p->explanation = second >= 0 ? gift_unescape(fb + second + 1,
+								     fl - (size_t)second - 1)
 						     : gift_unescape(fb, fl);
 		}
 		p->meta = *meta;
@@ -714,7 +725,8 @@ static void gift_question(struct conv *c, const struct gift_block *b, struct met
 	for (long i = 0; i < nas; i++) {
 		if (as[i].marker == '=') {
 			right++;
-			partial_right += as[i].has_weight && fabs(as[i].weight - 1) > WEIGHT_EPSILON;
+			partial_right +=
+				as[i].has_weight && fabs(as[i].weight - 1) > WEIGHT_EPSILON;
 		} else {
 			wrong++;
 			weighted_wrong += as[i].has_weight && fabs(as[i].weight) > WEIGHT_EPSILON;
@@ -743,7 +755,8 @@ static void gift_question(struct conv *c, const struct gift_block *b, struct met
 		type = right == 1 ? "single" : "multiple";
 		options = json_array();
 		for (long i = 0; i < nas; i++)
-			json_array_append_new(options, option_flag(as[i].text, as[i].marker == '='));
+			json_array_append_new(options,
+					      option_flag(as[i].text, as[i].marker == '='));
 	} else {
 		/* Only ~ answers: several may be right, by weight. */
 		char **texts = xcalloc((size_t)nas, sizeof *texts);
@@ -755,10 +768,11 @@ static void gift_question(struct conv *c, const struct gift_block *b, struct met
 			positive += weights[i] > 0 ? weights[i] : 0;
 		}
 		if (fabs(positive - 1) > 0.01) {
-			issue_add(&c->out->errors, line,
-				  "the positive weights add up to %g%%, not 100%% (or mark the right "
-				  "answer with =)",
-				  positive * 100);
+			issue_add(
+				&c->out->errors, line,
+				"the positive weights add up to %g%%, not 100%% (or mark the right "
+				"answer with =)",
+				positive * 100);
 			free(texts);
 			free(weights);
 			free(stem);
@@ -851,8 +865,8 @@ static void gift_flush(struct conv *c, struct gift_block *b, struct meta *meta)
 
 static void gift_parse(struct conv *c, const char *text, size_t len)
 {
-	struct gift_block block = {0};
-	struct meta meta = {0};
+	struct gift_block block = { 0 };
+	struct meta meta = { 0 };
 	size_t pos = 0;
 	int line = 0;
 	sb_init(&block.text);
@@ -910,8 +924,8 @@ static char aiken_option_letter(const char *s, size_t n, size_t *text_at)
 struct aiken_state {
 	struct strbuf stem;
 	json_t *options;
-	int q_line;     /* 0 between questions */
-	bool skipping;  /* after an error, until the next ANSWER: line */
+	int q_line; /* 0 between questions */
+	bool skipping; /* after an error, until the next ANSWER: line */
 };
 
 static void aiken_reset(struct aiken_state *st, bool skipping)
@@ -944,7 +958,8 @@ static void aiken_line(struct conv *c, struct aiken_state *st, const char *s, si
 			issue_add(&c->out->errors, line,
 				  "ANSWER: comes before a question with at least two options");
 		} else if (n - k != 1 || s[k] < 'A' || (size_t)(s[k] - 'A') >= nopt) {
-			issue_add(&c->out->errors, line, "ANSWER: must name one of the options A to %c",
+			issue_add(&c->out->errors, line,
+				  "ANSWER: must name one of the options A to %c",
 				  'A' + (int)nopt - 1);
 		} else {
 			json_t *right = json_array_get(st->options, (size_t)(s[k] - 'A'));
@@ -994,7 +1009,7 @@ static void aiken_line(struct conv *c, struct aiken_state *st, const char *s, si
 
 static void aiken_parse(struct conv *c, const char *text, size_t len)
 {
-	struct aiken_state st = {0};
+	struct aiken_state st = { 0 };
 	size_t pos = 0;
 	int line = 0;
 	sb_init(&st.stem);
@@ -1039,8 +1054,8 @@ static char *html_to_text(const char *html)
 	static const struct {
 		const char *entity;
 		const char *text;
-	} entities[] = {{"&amp;", "&"}, {"&lt;", "<"},  {"&gt;", ">"},
-			{"&quot;", "\""}, {"&#39;", "'"}, {"&nbsp;", " "}};
+	} entities[] = { { "&amp;", "&" },   { "&lt;", "<" },  { "&gt;", ">" },
+			 { "&quot;", "\"" }, { "&#39;", "'" }, { "&nbsp;", " " } };
 	struct strbuf sb;
 	sb_init(&sb);
 	for (const char *p = html; *p;) {
@@ -1059,8 +1074,8 @@ static char *html_to_text(const char *html)
 			char *end = NULL;
 			bool hex = p[2] == 'x' || p[2] == 'X';
 			unsigned long cp = strtoul(p + (hex ? 3 : 2), &end, hex ? 16 : 10);
-			if (end && *end == ';' && end > p + (hex ? 3 : 2) && cp > 0 && cp <= 0x10FFFF &&
-			    !(cp >= 0xD800 && cp <= 0xDFFF)) {
+			if (end && *end == ';' && end > p + (hex ? 3 : 2) && cp > 0 &&
+			    cp <= 0x10FFFF && !(cp >= 0xD800 && cp <= 0xDFFF)) {
 				char u[4];
 				size_t n;
 				if (cp < 0x80) {
@@ -1202,7 +1217,8 @@ static void xml_question(struct conv *c, xmlNode *q)
 
 	if (strcmp(type, "category") == 0)
 		goto out;
-	if (strcmp(type, "multichoice") && strcmp(type, "truefalse") && strcmp(type, "shortanswer")) {
+	if (strcmp(type, "multichoice") && strcmp(type, "truefalse") &&
+	    strcmp(type, "shortanswer")) {
 		issue_add(&c->out->skipped, line, "question type \"%s\" is not supported", type);
 		goto out;
 	}
@@ -1227,7 +1243,8 @@ static void xml_question(struct conv *c, xmlNode *q)
 		for (long i = 0; i < nas; i++)
 			if (as[i].fraction > 1 - WEIGHT_EPSILON)
 				right = i;
-		if (right < 0 || (strcasecmp(as[right].text, "true") && strcasecmp(as[right].text, "false"))) {
+		if (right < 0 ||
+		    (strcasecmp(as[right].text, "true") && strcasecmp(as[right].text, "false"))) {
 			issue_add(&c->out->errors, line,
 				  "a truefalse question needs an answer \"true\" or \"false\" with "
 				  "fraction 100");
@@ -1255,9 +1272,10 @@ static void xml_question(struct conv *c, xmlNode *q)
 			for (long i = 0; i < nas; i++) {
 				bool full = fabs(as[i].fraction - 1) < WEIGHT_EPSILON;
 				if (!full && fabs(as[i].fraction) > WEIGHT_EPSILON) {
-					issue_add(&c->out->skipped, line,
-						  "partial credit in a single-answer question is not "
-						  "supported");
+					issue_add(
+						&c->out->skipped, line,
+						"partial credit in a single-answer question is not "
+						"supported");
 					goto out;
 				}
 				right += full;
@@ -1326,7 +1344,7 @@ static void xml_on_error(void *ctx, xmlErrorPtr e)
 
 static void xml_parse(struct conv *c, const char *text, size_t len)
 {
-	struct xml_first_error first = {0};
+	struct xml_first_error first = { 0 };
 	xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
 	xmlDocPtr doc = NULL;
 	if (!ctxt) {
@@ -1355,7 +1373,8 @@ static void xml_parse(struct conv *c, const char *text, size_t len)
 		int line = 1;
 		for (const char *p = text; at && p < at; p++)
 			line += *p == '\n';
-		issue_add(&c->out->errors, line, "a <!DOCTYPE> is not accepted in a Moodle XML bank");
+		issue_add(&c->out->errors, line,
+			  "a <!DOCTYPE> is not accepted in a Moodle XML bank");
 		goto out;
 	}
 	xmlNode *root = xmlDocGetRootElement(doc);
@@ -1385,7 +1404,7 @@ out:
 int bank_convert(enum bank_format format, const char *text, size_t len,
 		 const struct bank_convert_options *opts, struct bank_conversion *out)
 {
-	struct conv c = {0};
+	struct conv c = { 0 };
 	int ret = -1;
 	memset(out, 0, sizeof *out);
 	c.opts = opts;
@@ -1426,7 +1445,7 @@ static void gift_escape(struct strbuf *sb, const char *s)
 {
 	for (; *s; s++) {
 		if (strchr("~=#{}:\\", *s)) {
-			char esc[2] = {'\\', *s};
+			char esc[2] = { '\\', *s };
 			sb_append(sb, esc, 2);
 		} else if (*s == '\n') {
 			sb_puts(sb, "\\n");
@@ -1468,7 +1487,8 @@ static int gift_export_question(struct strbuf *sb, const json_t *q, size_t index
 {
 	const char *code = json_str(q, "code"), *type = json_str(q, "type");
 	const char *stem = json_str(q, "stem"), *explanation = json_str(q, "explanation");
-	const json_t *options = json_object_get(q, "options"), *topics = json_object_get(q, "topics");
+	const json_t *options = json_object_get(q, "options"),
+		     *topics = json_object_get(q, "topics");
 	size_t i, n = json_array_size(options);
 	json_t *opt, *topic;
 	if (!code || !util_valid_code(code) || !type || !stem || !json_is_array(options) || !n) {
@@ -1479,8 +1499,10 @@ static int gift_export_question(struct strbuf *sb, const json_t *q, size_t index
 	if (json_array_size(topics)) {
 		struct strbuf list;
 		sb_init(&list);
-		json_array_foreach(topics, i, topic) {
-			sb_printf(&list, "%s%s", i ? ", " : "", json_string_value(topic) ? json_string_value(topic) : "");
+		json_array_foreach(topics, i, topic)
+		{
+			sb_printf(&list, "%s%s", i ? ", " : "",
+				  json_string_value(topic) ? json_string_value(topic) : "");
 		}
 		gift_comment(sb, "topics", list.data);
 		sb_cleanup(&list);
@@ -1499,23 +1521,27 @@ static int gift_export_question(struct strbuf *sb, const json_t *q, size_t index
 		/* The statement is true when the option reading "true" is correct;
 		 * without such a text, the first option stands for "true". */
 		const json_t *yes = json_array_get(options, 0);
-		json_array_foreach(options, i, opt) {
+		json_array_foreach(options, i, opt)
+		{
 			const char *t = json_str(opt, "text");
-			if (t && (strcmp(t, true_text(language)) == 0 || strcasecmp(t, "true") == 0))
+			if (t &&
+			    (strcmp(t, true_text(language)) == 0 || strcasecmp(t, "true") == 0))
 				yes = opt;
 		}
 		sb_puts(sb, json_is_true(json_object_get(yes, "correct")) ? "TRUE" : "FALSE");
 	} else if (strcmp(type, "short") == 0) {
-		json_array_foreach(options, i, opt) {
+		json_array_foreach(options, i, opt)
+		{
 			sb_puts(sb, i ? " =" : "=");
 			gift_escape(sb, json_str(opt, "text") ? json_str(opt, "text") : "");
 		}
 	} else if (strcmp(type, "single") == 0 || strcmp(type, "multiple") == 0) {
 		bool multiple = strcmp(type, "multiple") == 0;
 		size_t k = 0;
+		json_array_foreach(options, i, opt) k +=
+			json_is_true(json_object_get(opt, "correct"));
 		json_array_foreach(options, i, opt)
-			k += json_is_true(json_object_get(opt, "correct"));
-		json_array_foreach(options, i, opt) {
+		{
 			json_t *w = json_object_get(opt, "weight");
 			bool right = json_is_true(json_object_get(opt, "correct"));
 			sb_puts(sb, "\n");
@@ -1523,8 +1549,9 @@ static int gift_export_question(struct strbuf *sb, const json_t *q, size_t index
 				sb_puts(sb, right ? "=" : "~");
 			} else {
 				/* Moodle reads only ~%w% answers as "several may be right". */
-				double weight = w ? json_number_value(w)
-						  : k ? (right ? 1.0 : -1.0) / (double)k : 0;
+				double weight = w   ? json_number_value(w)
+						: k ? (right ? 1.0 : -1.0) / (double)k
+						    : 0;
 				sb_puts(sb, "~");
 				gift_weight(sb, weight);
 			}
@@ -1566,12 +1593,14 @@ char *bank_export_gift(const json_t *bank, char *err, size_t errlen)
 		struct strbuf list;
 		sb_init(&list);
 		json_array_foreach(audiences, i, a)
-			sb_printf(&list, "%s%s", i ? ", " : "", json_string_value(a) ? json_string_value(a) : "");
+			sb_printf(&list, "%s%s", i ? ", " : "",
+				  json_string_value(a) ? json_string_value(a) : "");
 		gift_comment(&sb, "audiences", list.data);
 		sb_cleanup(&list);
 	}
 	sb_puts(&sb, "\n");
-	json_array_foreach(questions, i, q) {
+	json_array_foreach(questions, i, q)
+	{
 		if (gift_export_question(&sb, q, i, language, err, errlen) < 0) {
 			sb_cleanup(&sb);
 			return NULL;

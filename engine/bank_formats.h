@@ -39,12 +39,12 @@ enum bank_format { BANK_FORMAT_JSON, BANK_FORMAT_GIFT, BANK_FORMAT_MOODLE_XML, B
 int bank_format_from_name(const char *name, enum bank_format *out);
 
 struct bank_convert_options {
-	const char *code;      /* bank code; NULL: from the file (GIFT "// @bank:") */
-	const char *title;     /* NULL: from the file, else the code */
-	const char *language;  /* NULL: from the file, else "vi" */
+	const char *code; /* bank code; NULL: from the file (GIFT "// @bank:") */
+	const char *title; /* NULL: from the file, else the code */
+	const char *language; /* NULL: from the file, else "vi" */
 	const char *audiences; /* comma-separated codes; NULL: from the file */
-	const char *topic;     /* topic of questions that name none; NULL: none given */
-	int difficulty;        /* 1..3 for questions that name none; 0: 2 */
+	const char *topic; /* topic of questions that name none; NULL: none given */
+	int difficulty; /* 1..3 for questions that name none; 0: 2 */
 };
 
 /* A problem at a line of the source. */
@@ -60,12 +60,12 @@ struct bank_issues {
 };
 
 struct bank_conversion {
-	json_t *bank;              /* the native bank (owned), NULL on failure */
-	int *lines;                /* lines[i]: source line of questions[i] (owned) */
+	json_t *bank; /* the native bank (owned), NULL on failure */
+	int *lines; /* lines[i]: source line of questions[i] (owned) */
 	size_t nquestions;
 	struct bank_issues errors; /* syntax errors: nothing may be imported */
 	struct bank_issues skipped; /* unsupported kinds, left out of bank */
-	char message[256];         /* why, when the failure is not in a line */
+	char message[256]; /* why, when the failure is not in a line */
 };
 
 /* Converts text[0..len) of a foreign format (not BANK_FORMAT_JSON) into out

@@ -36,7 +36,8 @@ static int load_key(const char *path, unsigned char sk[crypto_sign_SECRETKEYBYTE
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
-		snprintf(err, errlen, "cannot open the certificate key %s: %s", path, strerror(errno));
+		snprintf(err, errlen, "cannot open the certificate key %s: %s", path,
+			 strerror(errno));
 		return -1;
 	}
 	ssize_t n = read(fd, sk, crypto_sign_SECRETKEYBYTES);
@@ -77,7 +78,8 @@ int cert_key_ensure(const char *data_dir, const char *db_path, bool *created, ch
 		return 0;
 	}
 	if (errno != EEXIST) {
-		snprintf(err, errlen, "cannot create the certificate key %s: %s", path, strerror(errno));
+		snprintf(err, errlen, "cannot create the certificate key %s: %s", path,
+			 strerror(errno));
 		return -1;
 	}
 	int rc = load_key(path, sk, err, errlen);
@@ -99,7 +101,7 @@ static char *canonical_text(const struct cert *c)
 /* Reads the canonical text back into c; false when it is not one. */
 static bool parse_canonical(const char *text, struct cert *c)
 {
-	static const char *const keys[] = {"attempt:", "name:", "quiz:", "date:", "score:"};
+	static const char *const keys[] = { "attempt:", "name:", "quiz:", "date:", "score:" };
 	const char *p = text;
 	size_t tag = strlen(CANONICAL_TAG);
 	if (strncmp(p, CANONICAL_TAG "\n", tag + 1) != 0)
@@ -158,8 +160,9 @@ int cert_issue(struct db *db, const char *key_path, int64_t attempt_id, int64_t 
 		return CERT_NOT_ELIGIBLE;
 	}
 	if (!a.mandatory) {
-		snprintf(err, errlen, "quiz %s is not a mandatory test; certificates are issued for "
-				      "mandatory tests only",
+		snprintf(err, errlen,
+			 "quiz %s is not a mandatory test; certificates are issued for "
+			 "mandatory tests only",
 			 a.quiz_code);
 		return CERT_NOT_ELIGIBLE;
 	}
@@ -195,8 +198,8 @@ int cert_issue(struct db *db, const char *key_path, int64_t attempt_id, int64_t 
 	return 0;
 }
 
-int cert_verify(struct db *db, const char *key_path, const char *code, struct cert *out,
-		char *err, size_t errlen)
+int cert_verify(struct db *db, const char *key_path, const char *code, struct cert *out, char *err,
+		size_t errlen)
 {
 	unsigned char sig[crypto_sign_BYTES];
 	size_t siglen = 0;

@@ -37,14 +37,14 @@ struct cert {
 	int64_t attempt_id;
 	char full_name[256];
 	char quiz_title[512];
-	char date[11];   /* YYYY-MM-DD, in Vietnam */
-	char score[64];  /* "17.5/20" */
+	char date[11]; /* YYYY-MM-DD, in Vietnam */
+	char score[64]; /* "17.5/20" */
 	char code[CERT_CODE_LEN + 1];
 	int64_t issued_at;
 };
 
 /* Outcomes besides 0 and -1. */
-#define CERT_NOT_FOUND 1    /* no such attempt, or not the owner's */
+#define CERT_NOT_FOUND 1 /* no such attempt, or not the owner's */
 #define CERT_NOT_ELIGIBLE 2 /* not finished, not passed or not mandatory */
 
 /* Issues (or re-issues: the code is deterministic) the certificate of an
@@ -54,8 +54,8 @@ int cert_issue(struct db *db, const char *key_path, int64_t attempt_id, int64_t 
 	       struct cert *out, char *err, size_t errlen);
 /* Checks a code. Returns 1 when it verifies (out filled), 0 when unknown
  * or forged, -1 on error. */
-int cert_verify(struct db *db, const char *key_path, const char *code, struct cert *out,
-		char *err, size_t errlen);
+int cert_verify(struct db *db, const char *key_path, const char *code, struct cert *out, char *err,
+		size_t errlen);
 /* The printable page (Vietnamese): a new string (caller frees). verify_path
  * is shown as where to check the code (e.g. "/api/v1/certificates/"). */
 char *cert_html(const struct cert *c, const char *verify_path);

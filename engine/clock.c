@@ -67,7 +67,8 @@ void clock_format(int64_t ms, char *buf)
 	civil_from_days(days, &y, &mo, &d);
 	int hh = (int)(rem / 3600), mi = (int)(rem % 3600 / 60), ss = (int)(rem % 60);
 	if (frac)
-		snprintf(buf, 32, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", y, mo, d, hh, mi, ss, frac);
+		snprintf(buf, 32, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", y, mo, d, hh, mi, ss,
+			 frac);
 	else
 		snprintf(buf, 32, "%04d-%02d-%02dT%02d:%02d:%02dZ", y, mo, d, hh, mi, ss);
 }

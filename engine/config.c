@@ -20,30 +20,44 @@ struct option_def {
 #define AUTH(f) 2, offsetof(struct auth_config, f)
 
 static const struct option_def options[] = {
-	{"--db", "QUIZD_DB", K_STR, APP(db_path), "database file (created and migrated when needed)"},
-	{"--listen", "QUIZD_LISTEN", K_STR, HTTP(listen), "IPv4:PORT to listen on (127.0.0.1:8080)"},
-	{"--web", "QUIZD_WEB", K_STR, HTTP(web_dir), "directory of the web pages to serve"},
-	{"--threads", "QUIZD_THREADS", K_INT, HTTP(threads), "HTTP worker threads (cores)"},
-	{"--max-connections", "QUIZD_MAX_CONNECTIONS", K_INT, HTTP(connection_limit), "connection limit (4096)"},
-	{"--connection-timeout", "QUIZD_CONNECTION_TIMEOUT", K_INT, HTTP(connection_timeout_s), "idle connection timeout, s (30)"},
-	{"--no-access-log", "QUIZD_NO_ACCESS_LOG", K_BOOL, HTTP(access_log), "do not log each request"},
-	{"--secure-cookies", "QUIZD_SECURE_COOKIES", K_BOOL, APP(secure_cookies), "mark cookies Secure (behind TLS)"},
-	{"--data-dir", "QUIZD_DATA_DIR", K_STR, APP(data_dir), "directory for keys kept outside the database"},
-	{"--register-audiences", "QUIZD_REGISTER_AUDIENCES", K_STR, APP(register_audiences), "audiences open to self-registration (comma list)"},
-	{"--grace-ms", "QUIZD_GRACE_MS", K_INT, APP(attempt_grace_ms), "answer saves accepted past the deadline, ms (2000 max)"},
-	{"--sweep-interval", "QUIZD_SWEEP_INTERVAL", K_SECONDS_MS, APP(sweep_interval_ms), "seconds between sweeps of expired attempts (10)"},
-	{"--session-ttl", "QUIZD_SESSION_TTL", K_SECONDS_MS, AUTH(session_ttl_ms), "session lifetime, s (43200)"},
-	{"--argon-mem", "QUIZD_ARGON_MEM_MIB", K_SIZE_MIB, AUTH(memlimit), "Argon2id memory, MiB (19)"},
-	{"--argon-ops", "QUIZD_ARGON_OPS", K_INT, AUTH(opslimit), "Argon2id passes (2)"},
-	{"--hash-threads", "QUIZD_HASH_THREADS", K_INT, AUTH(threads), "password hashing threads (cores)"},
-	{"--hash-queue", "QUIZD_HASH_QUEUE", K_INT, AUTH(queue_max), "logins waiting for a hash before 429 (1024)"},
+	{ "--db", "QUIZD_DB", K_STR, APP(db_path),
+	  "database file (created and migrated when needed)" },
+	{ "--listen", "QUIZD_LISTEN", K_STR, HTTP(listen),
+	  "IPv4:PORT to listen on (127.0.0.1:8080)" },
+	{ "--web", "QUIZD_WEB", K_STR, HTTP(web_dir), "directory of the web pages to serve" },
+	{ "--threads", "QUIZD_THREADS", K_INT, HTTP(threads), "HTTP worker threads (cores)" },
+	{ "--max-connections", "QUIZD_MAX_CONNECTIONS", K_INT, HTTP(connection_limit),
+	  "connection limit (4096)" },
+	{ "--connection-timeout", "QUIZD_CONNECTION_TIMEOUT", K_INT, HTTP(connection_timeout_s),
+	  "idle connection timeout, s (30)" },
+	{ "--no-access-log", "QUIZD_NO_ACCESS_LOG", K_BOOL, HTTP(access_log),
+	  "do not log each request" },
+	{ "--secure-cookies", "QUIZD_SECURE_COOKIES", K_BOOL, APP(secure_cookies),
+	  "mark cookies Secure (behind TLS)" },
+	{ "--data-dir", "QUIZD_DATA_DIR", K_STR, APP(data_dir),
+	  "directory for keys kept outside the database" },
+	{ "--register-audiences", "QUIZD_REGISTER_AUDIENCES", K_STR, APP(register_audiences),
+	  "audiences open to self-registration (comma list)" },
+	{ "--grace-ms", "QUIZD_GRACE_MS", K_INT, APP(attempt_grace_ms),
+	  "answer saves accepted past the deadline, ms (2000 max)" },
+	{ "--sweep-interval", "QUIZD_SWEEP_INTERVAL", K_SECONDS_MS, APP(sweep_interval_ms),
+	  "seconds between sweeps of expired attempts (10)" },
+	{ "--session-ttl", "QUIZD_SESSION_TTL", K_SECONDS_MS, AUTH(session_ttl_ms),
+	  "session lifetime, s (43200)" },
+	{ "--argon-mem", "QUIZD_ARGON_MEM_MIB", K_SIZE_MIB, AUTH(memlimit),
+	  "Argon2id memory, MiB (19)" },
+	{ "--argon-ops", "QUIZD_ARGON_OPS", K_INT, AUTH(opslimit), "Argon2id passes (2)" },
+	{ "--hash-threads", "QUIZD_HASH_THREADS", K_INT, AUTH(threads),
+	  "password hashing threads (cores)" },
+	{ "--hash-queue", "QUIZD_HASH_QUEUE", K_INT, AUTH(queue_max),
+	  "logins waiting for a hash before 429 (1024)" },
 };
 
 static void *field(struct config *cfg, const struct option_def *o)
 {
-	char *base = o->offset_base == 0 ? (char *)&cfg->app
-		   : o->offset_base == 1 ? (char *)&cfg->http
-					 : (char *)&cfg->auth;
+	char *base = o->offset_base == 0   ? (char *)&cfg->app
+		     : o->offset_base == 1 ? (char *)&cfg->http
+					   : (char *)&cfg->auth;
 	return base + o->offset;
 }
 
@@ -65,15 +79,17 @@ static int set_value(struct config *cfg, const struct option_def *o, const char 
 		*(const char **)f = v;
 		break;
 	case K_BOOL:
-		*(bool *)f = !(strcmp(v, "0") == 0 || strcmp(v, "false") == 0 || strcmp(v, "no") == 0);
+		*(bool *)f =
+			!(strcmp(v, "0") == 0 || strcmp(v, "false") == 0 || strcmp(v, "no") == 0);
 		if (strcmp(o->flag, "--no-access-log") == 0)
 			*(bool *)f = !*(bool *)f;
 		break;
 	case K_INT:
 		if (o->offset_base == 2 && o->offset == offsetof(struct auth_config, opslimit))
 			*(unsigned long long *)f = (unsigned long long)n;
-		else if (o->offset_base == 1 && (o->offset == offsetof(struct http_config, connection_limit) ||
-						 o->offset == offsetof(struct http_config, connection_timeout_s)))
+		else if (o->offset_base == 1 &&
+			 (o->offset == offsetof(struct http_config, connection_limit) ||
+			  o->offset == offsetof(struct http_config, connection_timeout_s)))
 			*(unsigned *)f = (unsigned)n;
 		else if (o->offset_base == 0)
 			*(int64_t *)f = n;

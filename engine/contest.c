@@ -92,7 +92,7 @@ size_t contest_leaderboard(const struct contest_attempt *attempts, size_t n,
 	struct contest_entry *all = NULL;
 	size_t kept = 0, count = 0;
 	int64_t full = 0;
-	struct sort_ctx sort = {attempts};
+	struct sort_ctx sort = { attempts };
 	*out = NULL;
 	if (n)
 		all = xcalloc(n, sizeof *all);
@@ -117,9 +117,10 @@ size_t contest_leaderboard(const struct contest_attempt *attempts, size_t n,
 	for (size_t start = 0, end; start < kept; start = end) {
 		int64_t who = attempts[all[start].attempt_index].participant_id;
 		bool any_full = false;
-		for (end = start; end < kept && attempts[all[end].attempt_index].participant_id == who;
-		     end++)
-			any_full = any_full || contest_is_full_score(&attempts[all[end].attempt_index]);
+		for (end = start;
+		     end < kept && attempts[all[end].attempt_index].participant_id == who; end++)
+			any_full = any_full ||
+				   contest_is_full_score(&attempts[all[end].attempt_index]);
 		full += any_full;
 	}
 	if (rules->use_prediction) {
@@ -153,8 +154,7 @@ out:
 	return count;
 }
 
-size_t contest_rank_within(const int64_t *ranks, const bool *member, size_t n,
-			   int64_t *unit_ranks)
+size_t contest_rank_within(const int64_t *ranks, const bool *member, size_t n, int64_t *unit_ranks)
 {
 	size_t members = 0;
 	int64_t prev_rank = 0, prev_unit_rank = 0;

@@ -30,24 +30,24 @@ struct contest_attempt {
 	int correct_count;
 	bool has_prediction;
 	int64_t prediction;
-	int64_t started_at;     /* ms since the epoch */
+	int64_t started_at; /* ms since the epoch */
 	int64_t deadline;
-	int64_t finished_at;    /* submission time; ignored when expired */
-	int64_t duration_ms;    /* as recorded; ignored when expired */
+	int64_t finished_at; /* submission time; ignored when expired */
+	int64_t duration_ms; /* as recorded; ignored when expired */
 };
 
 /* One leaderboard line: a participant's best attempt. */
 struct contest_entry {
-	size_t attempt_index;   /* into the array given to contest_leaderboard */
-	int64_t rank;           /* 1-based overall rank, shared by equal entries */
-	int64_t duration_ms;    /* effective (see above) */
-	int64_t submitted_at;   /* effective (see above) */
+	size_t attempt_index; /* into the array given to contest_leaderboard */
+	int64_t rank; /* 1-based overall rank, shared by equal entries */
+	int64_t duration_ms; /* effective (see above) */
+	int64_t submitted_at; /* effective (see above) */
 	int64_t prediction_distance; /* |prediction - F|, or -1 when none/unused */
 };
 
 struct contest_rules {
-	bool use_prediction;    /* the contest asks a prediction question */
-	bool has_cutoff;        /* frozen: ignore attempts submitted at/after cutoff */
+	bool use_prediction; /* the contest asks a prediction question */
+	bool has_cutoff; /* frozen: ignore attempts submitted at/after cutoff */
 	int64_t cutoff_ms;
 };
 
@@ -80,7 +80,6 @@ int contest_entry_compare(const struct contest_attempt *attempts, const struct c
  * unit_ranks[i] receives the rank of entry i among the entries with
  * member[i] set (shared by equal entries, "1, 1, 3"), 0 for the others.
  * Returns the number of members. */
-size_t contest_rank_within(const int64_t *ranks, const bool *member, size_t n,
-			   int64_t *unit_ranks);
+size_t contest_rank_within(const int64_t *ranks, const bool *member, size_t n, int64_t *unit_ranks);
 
 #endif

@@ -94,7 +94,7 @@ static struct contest_board *board_build(struct db *db, const struct contest_boa
 		a->finished_at = rows[i].finished_at;
 		a->duration_ms = rows[i].duration_ms;
 	}
-	struct contest_rules rules = {k->use_prediction, k->has_cutoff, k->cutoff_ms};
+	struct contest_rules rules = { k->use_prediction, k->has_cutoff, k->cutoff_ms };
 	size_t n = contest_leaderboard(attempts, nrows, &rules, &entries, NULL);
 	struct contest_board *b = xcalloc(1, sizeof *b);
 	atomic_init(&b->refs, 1);
@@ -192,7 +192,8 @@ static size_t cache_keep(struct contest_board *b, const struct contest_board_key
 			if (!cache[i])
 				continue;
 			used++;
-			if (slot == CONTEST_BOARD_SLOTS || cache[i]->last_used < cache[slot]->last_used)
+			if (slot == CONTEST_BOARD_SLOTS ||
+			    cache[i]->last_used < cache[slot]->last_used)
 				slot = i;
 		}
 		if (used < CONTEST_BOARD_SLOTS && total + b->n <= CONTEST_BOARD_MAX_LINES)

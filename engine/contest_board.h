@@ -28,15 +28,15 @@ struct db;
 
 /* One participant's line, best first. */
 struct contest_board_line {
-	int64_t attempt_id;    /* the best attempt */
-	int64_t unit_id;       /* the unit it was made in; 0 when none */
-	int64_t rank;          /* shared by equal lines */
+	int64_t attempt_id; /* the best attempt */
+	int64_t unit_id; /* the unit it was made in; 0 when none */
+	int64_t rank; /* shared by equal lines */
 	double score;
 	int correct_count;
 	bool has_prediction;
 	int64_t prediction;
-	int64_t duration_ms;   /* effective (expired: deadline - start) */
-	int64_t submitted_at;  /* effective (expired: the deadline) */
+	int64_t duration_ms; /* effective (expired: deadline - start) */
+	int64_t submitted_at; /* effective (expired: the deadline) */
 };
 
 struct contest_board;
@@ -46,7 +46,7 @@ struct contest_board_key {
 	int64_t quiz_id;
 	const char *round;
 	bool use_prediction;
-	bool has_cutoff;       /* frozen: only attempts submitted before cutoff_ms */
+	bool has_cutoff; /* frozen: only attempts submitted before cutoff_ms */
 	int64_t cutoff_ms;
 };
 

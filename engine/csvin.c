@@ -17,7 +17,7 @@ struct builder {
 	size_t cap;
 	char **fields;
 	size_t nfields, fcap;
-	int next_line;    /* where the next record starts */
+	int next_line; /* where the next record starts */
 	bool bad_utf8;
 	int bad_line;
 };
@@ -63,7 +63,7 @@ static void on_record(int c, void *ctx)
 struct csv_table *csv_table_parse(const char *data, size_t len, char *err, size_t errlen)
 {
 	struct csv_parser p;
-	struct builder b = {0};
+	struct builder b = { 0 };
 	b.t = xcalloc(1, sizeof *b.t);
 	b.next_line = 1;
 	if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {

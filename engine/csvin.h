@@ -6,8 +6,8 @@
 #include <stddef.h>
 
 struct csv_record {
-	int line;        /* physical line of the record's start */
-	char **fields;   /* NUL-terminated UTF-8 strings */
+	int line; /* physical line of the record's start */
+	char **fields; /* NUL-terminated UTF-8 strings */
 	size_t nfields;
 };
 

@@ -17,19 +17,18 @@ struct migration {
 
 /* Append only: a released version's SQL never changes. */
 static const struct migration migrations[] = {
-	{"accounts and units", db_sql_accounts},
-	{"banks, quizzes and attempts", db_sql_quizzes},
-	{"plans, certificates and reports", db_sql_reports},
-	{"contest leaderboard versions", db_sql_contests},
+	{ "accounts and units", db_sql_accounts },
+	{ "banks, quizzes and attempts", db_sql_quizzes },
+	{ "plans, certificates and reports", db_sql_reports },
+	{ "contest leaderboard versions", db_sql_contests },
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
-static const char SQL_PRAGMAS[] =
-	"PRAGMA journal_mode=WAL;"
-	"PRAGMA synchronous=FULL;"
-	"PRAGMA foreign_keys=ON;"
-	"PRAGMA temp_store=MEMORY;"
-	"PRAGMA cache_size=-16000;";
+static const char SQL_PRAGMAS[] = "PRAGMA journal_mode=WAL;"
+				  "PRAGMA synchronous=FULL;"
+				  "PRAGMA foreign_keys=ON;"
+				  "PRAGMA temp_store=MEMORY;"
+				  "PRAGMA cache_size=-16000;";
 
 static void set_err(struct db *db, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void set_err(struct db *db, const char *fmt, ...)
@@ -107,8 +106,8 @@ sqlite3_stmt *db_stmt(struct db *db, const char *sql)
 		}
 		if (!db->cache[i].sql) {
 			sqlite3_stmt *st = NULL;
-			if (sqlite3_prepare_v3(db->sql, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) !=
-			    SQLITE_OK) {
+			if (sqlite3_prepare_v3(db->sql, sql, -1, SQLITE_PREPARE_PERSISTENT, &st,
+					       NULL) != SQLITE_OK) {
 				db_fail(db, "prepare");
 				return NULL;
 			}
@@ -192,7 +191,8 @@ int db_schema_version(struct db *db)
 	sqlite3_stmt *st = db_stmt(db, SQL_USER_VERSION);
 	if (!st)
 		return -1;
-	int v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : db_fail(db, "user_version");
+	int v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0)
+					       : db_fail(db, "user_version");
 	sqlite3_reset(st);
 	return v;
 }
@@ -228,7 +228,8 @@ int db_backup(struct db *db, const char *dest)
 	sqlite3 *out = NULL;
 	int ret = -1;
 	if (sqlite3_open(dest, &out) != SQLITE_OK) {
-		set_err(db, "cannot open %s: %s", dest, out ? sqlite3_errmsg(out) : "out of memory");
+		set_err(db, "cannot open %s: %s", dest,
+			out ? sqlite3_errmsg(out) : "out of memory");
 		goto out;
 	}
 	sqlite3_backup *b = sqlite3_backup_init(out, "main", db->sql, "main");

@@ -89,8 +89,8 @@ static const char SQL_USER_INSERT[] =
 	" phone, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
 static const char SQL_USER_SET_PASSWORD[] = "UPDATE users SET pw_hash = ?2 WHERE id = ?1";
 
-static const char SQL_SESSION_INSERT[] =
-	"INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)";
+static const char SQL_SESSION_INSERT[] = "INSERT INTO sessions (token_hash, user_id, created_at, "
+					 "expires_at) VALUES (?1, ?2, ?3, ?4)";
 static const char SQL_SESSION_USER[] =
 	"SELECT s.id, s.username, s.full_name, s.role, s.unit_id, u.code, u.path, s.audience,"
 	" s.birth_year, s.phone, ''"
@@ -101,8 +101,7 @@ static const char SQL_SESSION_DELETE_USER[] =
 	"DELETE FROM sessions WHERE user_id = ?1 AND token_hash IS NOT ?2";
 static const char SQL_SESSION_PURGE[] = "DELETE FROM sessions WHERE expires_at <= ?1";
 
-static const char SQL_THROTTLE_GET[] =
-	"SELECT locked_until FROM login_throttle WHERE key = ?1";
+static const char SQL_THROTTLE_GET[] = "SELECT locked_until FROM login_throttle WHERE key = ?1";
 static const char SQL_THROTTLE_FAIL[] =
 	"INSERT INTO login_throttle (key, failures, window_start, locked_until)"
 	" VALUES (?1, 1, ?2, 0)"
@@ -177,8 +176,9 @@ int db_unit_upsert(struct db *db, const char *code, const char *name, const char
 	if (parent_id) {
 		int rc = db_unit_by_id(db, parent_id, &parent);
 		if (rc <= 0)
-			return rc < 0 ? -1 : (snprintf(db->err, sizeof db->err, "parent unit not found"),
-					      DB_CONFLICT);
+			return rc < 0 ? -1
+				      : (snprintf(db->err, sizeof db->err, "parent unit not found"),
+					 DB_CONFLICT);
 		util_strlcpy(parent_path, parent.path, sizeof parent_path);
 	}
 	int found = db_unit_by_code(db, code, &existing);
@@ -240,8 +240,8 @@ int db_unit_upsert(struct db *db, const char *code, const char *name, const char
 	return db_exec_stmt(db, st, "move unit subtree");
 }
 
-int db_headcount_set(struct db *db, int64_t unit_id, int year, const char *audience,
-		     int64_t count, int64_t by_user, int64_t now_ms)
+int db_headcount_set(struct db *db, int64_t unit_id, int year, const char *audience, int64_t count,
+		     int64_t by_user, int64_t now_ms)
 {
 	sqlite3_stmt *st = db_stmt(db, SQL_HEADCOUNT_SET);
 	if (!st)

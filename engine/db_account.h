@@ -46,8 +46,8 @@ int db_unit_upsert(struct db *db, const char *code, const char *name, const char
 		   const char *level, int64_t parent_id, bool *created);
 /* True when unit `path` lies inside (or is) the subtree at `ancestor_path`. */
 bool db_unit_path_within(const char *path, const char *ancestor_path);
-int db_headcount_set(struct db *db, int64_t unit_id, int year, const char *audience,
-		     int64_t count, int64_t by_user, int64_t now_ms);
+int db_headcount_set(struct db *db, int64_t unit_id, int year, const char *audience, int64_t count,
+		     int64_t by_user, int64_t now_ms);
 /* Number of units (for demo seeding checks). */
 int64_t db_unit_count(struct db *db);
 

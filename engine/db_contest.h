@@ -13,8 +13,8 @@
 /* One completed (submitted or expired) attempt of a contest. */
 struct db_contest_attempt {
 	int64_t attempt_id;
-	int64_t user_id;       /* 0 when the attempt has no person */
-	int64_t unit_id;       /* the unit it was made in; 0 when none */
+	int64_t user_id; /* 0 when the attempt has no person */
+	int64_t unit_id; /* the unit it was made in; 0 when none */
 	bool expired;
 	double score;
 	double max_score;
@@ -24,7 +24,7 @@ struct db_contest_attempt {
 	int64_t started_at;
 	int64_t deadline;
 	int64_t finished_at;
-	int64_t duration_ms;   /* -1 when not recorded */
+	int64_t duration_ms; /* -1 when not recorded */
 };
 
 /* The completed attempts of quiz_id, of round round_code only when it is

@@ -7,9 +7,8 @@
 #include "db_priv.h"
 #include "util.h"
 
-static const char SQL_BANK[] =
-	"INSERT INTO banks (code, title, language, audiences, updated_at)"
-	" VALUES (?1, ?1, 'vi', json_array(?2), 0)";
+static const char SQL_BANK[] = "INSERT INTO banks (code, title, language, audiences, updated_at)"
+			       " VALUES (?1, ?1, 'vi', json_array(?2), 0)";
 static const char SQL_QUESTION[] =
 	"INSERT INTO questions (bank_id, code, version, current, type, difficulty, stem,"
 	" explanation, content_hash) VALUES (?1, ?2, 1, 1, 'single', 1, ?2, '', x'00')";

@@ -18,8 +18,7 @@
 int64_t db_fixture_bank(struct db *db, const char *code, const char *audience);
 /* A question of bank_id tagged with topics (comma-separated, may be "").
  * Returns its id, or -1. */
-int64_t db_fixture_question(struct db *db, int64_t bank_id, const char *code,
-			    const char *topics);
+int64_t db_fixture_question(struct db *db, int64_t bank_id, const char *code, const char *topics);
 /* A quiz for audiences (comma-separated), open [opens_at, closes_at),
  * scope_unit_id 0 for every unit. Returns its id, or -1. */
 int64_t db_fixture_quiz(struct db *db, const char *code, const char *title, bool mandatory,
@@ -32,11 +31,11 @@ int64_t db_fixture_person(struct db *db, const char *username, const char *full_
 struct db_fixture_attempt {
 	int64_t quiz_id, user_id, unit_id; /* user_id/unit_id 0: NULL */
 	const char *audience;
-	const char *state;                 /* "submitted", "expired" or "in_progress" */
+	const char *state; /* "submitted", "expired" or "in_progress" */
 	int64_t started_at, finished_at;
 	double score, max_score;
 	bool passed;
-	const int64_t *question_ids;       /* the drawn questions */
+	const int64_t *question_ids; /* the drawn questions */
 	size_t nquestions;
 };
 /* Inserts an attempt with its questions and, unless in progress, finalises

@@ -18,7 +18,7 @@ const char db_sql_quizzes[] =
 	"  code TEXT NOT NULL UNIQUE,"
 	"  title TEXT NOT NULL,"
 	"  language TEXT NOT NULL,"
-	"  audiences TEXT NOT NULL,"          /* JSON array of audience codes */
+	"  audiences TEXT NOT NULL," /* JSON array of audience codes */
 	"  updated_at INTEGER NOT NULL);"
 	"CREATE TABLE questions ("
 	"  id INTEGER PRIMARY KEY,"
@@ -45,8 +45,8 @@ const char db_sql_quizzes[] =
 	"  question_id INTEGER NOT NULL REFERENCES questions(id),"
 	"  position INTEGER NOT NULL,"
 	"  text TEXT NOT NULL,"
-	"  weight REAL NOT NULL,"              /* the score weight: 1 correct, 0 wrong, or the multiple weight */
-	"  correct INTEGER);"                  /* the bank's flag (0/1), NULL when it gave a weight */
+	"  weight REAL NOT NULL," /* the score weight: 1 correct, 0 wrong, or the multiple weight */
+	"  correct INTEGER);" /* the bank's flag (0/1), NULL when it gave a weight */
 	"CREATE INDEX options_question ON options(question_id, position);"
 	"CREATE INDEX questions_code ON questions(bank_id, code, current);"
 	"CREATE TABLE quizzes ("
@@ -66,7 +66,7 @@ const char db_sql_quizzes[] =
 	"  review TEXT NOT NULL CHECK (review IN ('after_submit','after_close','never')),"
 	"  prediction_question TEXT,"
 	"  freeze_at INTEGER,"
-	"  definition TEXT NOT NULL,"          /* the JSON as posted, for export */
+	"  definition TEXT NOT NULL," /* the JSON as posted, for export */
 	"  created_at INTEGER NOT NULL);"
 	"CREATE TABLE quiz_audiences ("
 	"  quiz_id INTEGER NOT NULL REFERENCES quizzes(id),"
@@ -99,7 +99,7 @@ const char db_sql_quizzes[] =
 	"  state TEXT NOT NULL CHECK (state IN ('in_progress','submitted','expired')),"
 	"  started_at INTEGER NOT NULL,"
 	"  deadline INTEGER NOT NULL,"
-	"  finished_at INTEGER,"               /* submission time, or the deadline when expired */
+	"  finished_at INTEGER," /* submission time, or the deadline when expired */
 	"  score REAL,"
 	"  max_score REAL,"
 	"  correct_count INTEGER,"
@@ -108,22 +108,22 @@ const char db_sql_quizzes[] =
 	"  duration_ms INTEGER,"
 	"  prediction INTEGER);"
 	"CREATE INDEX attempts_user ON attempts(user_id, quiz_id);"
-	"CREATE INDEX attempts_quiz ON attempts(quiz_id, state);"   /* leaderboards, item stats */
+	"CREATE INDEX attempts_quiz ON attempts(quiz_id, state);" /* leaderboards, item stats */
 	"CREATE INDEX attempts_open ON attempts(state, deadline);"
 	"CREATE INDEX attempts_report ON attempts(finished_at, unit_id, audience);"
 	"CREATE TABLE attempt_questions ("
 	"  attempt_id INTEGER NOT NULL REFERENCES attempts(id),"
 	"  position INTEGER NOT NULL,"
 	"  question_id INTEGER NOT NULL REFERENCES questions(id),"
-	"  option_order TEXT NOT NULL,"        /* JSON array of option ids, as shown */
+	"  option_order TEXT NOT NULL," /* JSON array of option ids, as shown */
 	"  PRIMARY KEY (attempt_id, position)) WITHOUT ROWID;"
 	"CREATE TABLE answers ("
 	"  attempt_id INTEGER NOT NULL REFERENCES attempts(id),"
 	"  question_id INTEGER NOT NULL REFERENCES questions(id),"
-	"  choices TEXT,"                      /* JSON array of option ids */
+	"  choices TEXT," /* JSON array of option ids */
 	"  text TEXT,"
 	"  saved_at INTEGER NOT NULL,"
-	"  score REAL,"                        /* set when the attempt is finalised */
+	"  score REAL," /* set when the attempt is finalised */
 	"  PRIMARY KEY (attempt_id, question_id)) WITHOUT ROWID;";
 
 /* ---- helpers ------------------------------------------------------------ */
@@ -195,8 +195,7 @@ static int step_row(struct db *db, sqlite3_stmt *st, const char *what)
 }
 
 /* Collects the first column of every row as int64 into a new array. */
-static int collect_ids(struct db *db, sqlite3_stmt *st, const char *what, int64_t **ids,
-		       size_t *n)
+static int collect_ids(struct db *db, sqlite3_stmt *st, const char *what, int64_t **ids, size_t *n)
 {
 	size_t cap = 64, len = 0;
 	int64_t *v = xmalloc(cap * sizeof *v);
@@ -221,7 +220,8 @@ static int collect_ids(struct db *db, sqlite3_stmt *st, const char *what, int64_
 /* ---- banks and questions ------------------------------------------------ */
 
 static const char SQL_BANK_UPSERT[] =
-	"INSERT INTO banks (code, title, language, audiences, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)"
+	"INSERT INTO banks (code, title, language, audiences, updated_at) VALUES (?1, ?2, ?3, ?4, "
+	"?5)"
 	" ON CONFLICT (code) DO UPDATE SET title = excluded.title, language = excluded.language,"
 	" audiences = excluded.audiences,"
 	" updated_at = max(excluded.updated_at, banks.updated_at + 1) RETURNING id";
@@ -233,26 +233,27 @@ static const char SQL_QUESTION_CURRENT[] =
 	" WHERE bank_id = ?1 AND code = ?2 AND current = 1 ORDER BY version DESC LIMIT 1";
 static const char SQL_QUESTION_MAX_VERSION[] =
 	"SELECT coalesce(max(version), 0) FROM questions WHERE bank_id = ?1 AND code = ?2";
-static const char SQL_QUESTION_INSERT[] =
-	"INSERT INTO questions (bank_id, code, version, current, type, difficulty, stem, explanation,"
-	" reference, ignore_diacritics, content_hash) VALUES (?1, ?2, ?3, 1, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+static const char SQL_QUESTION_INSERT[] = "INSERT INTO questions (bank_id, code, version, current, "
+					  "type, difficulty, stem, explanation,"
+					  " reference, ignore_diacritics, content_hash) VALUES "
+					  "(?1, ?2, ?3, 1, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
 static const char SQL_TOPIC_INSERT[] =
 	"INSERT OR IGNORE INTO question_topics (question_id, topic) VALUES (?1, ?2)";
-static const char SQL_OPTION_INSERT[] =
-	"INSERT INTO options (question_id, position, text, weight, correct) VALUES (?1, ?2, ?3, ?4, ?5)";
+static const char SQL_OPTION_INSERT[] = "INSERT INTO options (question_id, position, text, weight, "
+					"correct) VALUES (?1, ?2, ?3, ?4, ?5)";
 static const char SQL_QUESTION_SET_CURRENT[] = "UPDATE questions SET current = ?2 WHERE id = ?1";
 static const char SQL_BANK_CURRENT_IDS[] =
 	"SELECT id FROM questions WHERE bank_id = ?1 AND current = 1 ORDER BY id";
 static const char SQL_QUESTION_GET[] =
-	"SELECT id, bank_id, code, version, current, type, difficulty, stem, explanation, reference,"
+	"SELECT id, bank_id, code, version, current, type, difficulty, stem, explanation, "
+	"reference,"
 	" ignore_diacritics, content_hash FROM questions WHERE id = ?1";
 static const char SQL_QUESTION_TOPICS[] =
 	"SELECT topic FROM question_topics WHERE question_id = ?1 ORDER BY topic";
 static const char SQL_QUESTION_OPTIONS[] =
 	"SELECT id, text, weight, correct FROM options WHERE question_id = ?1 ORDER BY position";
-static const char SQL_POOL_ANY[] =
-	"SELECT id FROM questions WHERE bank_id = ?1 AND current = 1"
-	" AND (?2 = 0 OR difficulty = ?2) ORDER BY id";
+static const char SQL_POOL_ANY[] = "SELECT id FROM questions WHERE bank_id = ?1 AND current = 1"
+				   " AND (?2 = 0 OR difficulty = ?2) ORDER BY id";
 static const char SQL_POOL_TOPIC[] =
 	"SELECT q.id FROM question_topics t JOIN questions q ON q.id = t.question_id"
 	" WHERE t.topic = ?3 AND q.bank_id = ?1 AND q.current = 1"
@@ -333,8 +334,8 @@ int db_bank_by_code(struct db *db, const char *code, struct db_bank *out)
 	return rc;
 }
 
-int db_question_current(struct db *db, int64_t bank_id, const char *code, int64_t *id,
-			int *version, unsigned char *hash)
+int db_question_current(struct db *db, int64_t bank_id, const char *code, int64_t *id, int *version,
+			unsigned char *hash)
 {
 	sqlite3_stmt *st = db_stmt(db, SQL_QUESTION_CURRENT);
 	if (!st)
@@ -460,7 +461,8 @@ int db_question_get(struct db *db, int64_t id, struct db_question *out)
 	int len = sqlite3_column_bytes(st, 11);
 	const void *blob = sqlite3_column_blob(st, 11);
 	if (blob)
-		memcpy(out->hash, blob, len < DB_QUESTION_HASH_LEN ? (size_t)len : DB_QUESTION_HASH_LEN);
+		memcpy(out->hash, blob,
+		       len < DB_QUESTION_HASH_LEN ? (size_t)len : DB_QUESTION_HASH_LEN);
 	sqlite3_reset(st);
 
 	st = db_stmt(db, SQL_QUESTION_TOPICS);
@@ -486,7 +488,8 @@ int db_question_get(struct db *db, int64_t id, struct db_question *out)
 		o->id = sqlite3_column_int64(st, 0);
 		o->text = col_dup(st, 1);
 		o->weight = sqlite3_column_double(st, 2);
-		o->correct = sqlite3_column_type(st, 3) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 3);
+		o->correct =
+			sqlite3_column_type(st, 3) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 3);
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
@@ -516,7 +519,8 @@ int db_question_pool(struct db *db, int64_t bank_id, const char *topic, int diff
 /* ---- quizzes ------------------------------------------------------------ */
 
 static const char SQL_QUIZ_INSERT[] =
-	"INSERT INTO quizzes (code, title, kind, mandatory, unit_scope_id, time_limit_s, max_attempts,"
+	"INSERT INTO quizzes (code, title, kind, mandatory, unit_scope_id, time_limit_s, "
+	"max_attempts,"
 	" pass_percent, opens_at, closes_at, shuffle_questions, shuffle_options, review,"
 	" prediction_question, freeze_at, definition, created_at)"
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)";
@@ -658,7 +662,8 @@ int db_quiz_get(struct db *db, int64_t id, struct db_quiz *out)
 		goto fail;
 	sqlite3_bind_int64(st, 1, id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		out->audiences = xrealloc(out->audiences, (out->naudiences + 1) * sizeof *out->audiences);
+		out->audiences =
+			xrealloc(out->audiences, (out->naudiences + 1) * sizeof *out->audiences);
 		util_strlcpy(out->audiences[out->naudiences++], db_col_text(st, 0),
 			     sizeof out->audiences[0]);
 	}
@@ -738,9 +743,9 @@ int db_quiz_ids(struct db *db, int64_t **ids, size_t *n)
 
 /* ---- attempts and answers ---------------------------------------------- */
 
-#define ATTEMPT_COLS                                                                           \
-	"id, quiz_id, user_id, unit_id, audience, round_code, seed, state, started_at, deadline," \
-	" finished_at, score, max_score, correct_count, question_count, passed, duration_ms,"    \
+#define ATTEMPT_COLS                                                                               \
+	"id, quiz_id, user_id, unit_id, audience, round_code, seed, state, started_at, deadline,"  \
+	" finished_at, score, max_score, correct_count, question_count, passed, duration_ms,"      \
 	" prediction"
 
 static const char SQL_ATTEMPT_GET[] = "SELECT " ATTEMPT_COLS " FROM attempts WHERE id = ?1";
@@ -799,17 +804,20 @@ static void answer_sql_init(void)
 	for (int k = 1; k <= ANSWER_ROWS_MAX; k++) {
 		struct strbuf sb;
 		sb_init(&sb);
-		sb_puts(&sb, "INSERT INTO answers (attempt_id, question_id, choices, text, saved_at)"
-			     " SELECT v.column1, v.column2, v.column3, v.column4, v.column5 FROM (VALUES ");
+		sb_puts(&sb,
+			"INSERT INTO answers (attempt_id, question_id, choices, text, saved_at)"
+			" SELECT v.column1, v.column2, v.column3, v.column4, v.column5 FROM "
+			"(VALUES ");
 		for (int j = 0; j < k; j++) {
 			int b = 2 + 5 * j;
-			sb_printf(&sb, "%s(?%d, ?%d, ?%d, ?%d, ?%d)", j ? ", " : "", b, b + 1, b + 2,
-				  b + 3, b + 4);
+			sb_printf(&sb, "%s(?%d, ?%d, ?%d, ?%d, ?%d)", j ? ", " : "", b, b + 1,
+				  b + 2, b + 3, b + 4);
 		}
 		sb_puts(&sb, ") AS v WHERE EXISTS (SELECT 1 FROM attempts a WHERE a.id = v.column1"
 			     " AND a.state = 'in_progress' AND a.deadline + ?1 >= v.column5)"
 			     " ON CONFLICT (attempt_id, question_id) DO UPDATE SET"
-			     " choices = excluded.choices, text = excluded.text, saved_at = excluded.saved_at");
+			     " choices = excluded.choices, text = excluded.text, saved_at = "
+			     "excluded.saved_at");
 		answer_sql[k] = sb_steal(&sb);
 	}
 }
@@ -918,8 +926,7 @@ int db_attempt_get(struct db *db, int64_t id, struct db_attempt *out)
 	return attempt_lookup(db, st, out);
 }
 
-int db_attempt_in_progress(struct db *db, int64_t quiz_id, int64_t user_id,
-			   struct db_attempt *out)
+int db_attempt_in_progress(struct db *db, int64_t quiz_id, int64_t user_id, struct db_attempt *out)
 {
 	sqlite3_stmt *st = db_stmt(db, SQL_ATTEMPT_IN_PROGRESS);
 	if (!st)

@@ -32,8 +32,8 @@ void db_bank_cleanup(struct db_bank *b);
 struct db_option {
 	int64_t id;
 	char *text;
-	double weight;    /* the score weight: 1/0 for flags, the weight for multiple */
-	int correct;      /* 1 or 0 when the bank gave a flag, -1 when it gave a weight */
+	double weight; /* the score weight: 1/0 for flags, the weight for multiple */
+	int correct; /* 1 or 0 when the bank gave a flag, -1 when it gave a weight */
 };
 
 struct db_question {
@@ -46,7 +46,7 @@ struct db_question {
 	int difficulty;
 	char *stem;
 	char *explanation;
-	char *reference;  /* NULL when none */
+	char *reference; /* NULL when none */
 	bool ignore_diacritics;
 	unsigned char hash[DB_QUESTION_HASH_LEN];
 	char **topics;
@@ -80,8 +80,8 @@ int db_bank_by_code(struct db *db, const char *code, struct db_bank *out);
 int db_bank_generation(struct db *db, int64_t bank_id, int64_t *generation);
 /* The current version of question code in a bank: sets *id, *version and
  * hash (DB_QUESTION_HASH_LEN bytes). Returns 1, 0 when none, -1. */
-int db_question_current(struct db *db, int64_t bank_id, const char *code, int64_t *id,
-			int *version, unsigned char *hash);
+int db_question_current(struct db *db, int64_t bank_id, const char *code, int64_t *id, int *version,
+			unsigned char *hash);
 /* The highest version ever stored for code (0 when none), current or not. */
 int db_question_max_version(struct db *db, int64_t bank_id, const char *code, int *version);
 /* Inserts q (id, option ids ignored) as a current question with its topics
@@ -101,8 +101,8 @@ int db_question_pool(struct db *db, int64_t bank_id, const char *topic, int diff
 struct db_quiz_draw {
 	int64_t bank_id;
 	char bank_code[DB_CODE_MAX];
-	char topic[40];   /* "" when any */
-	int difficulty;   /* 0 when any */
+	char topic[40]; /* "" when any */
+	int difficulty; /* 0 when any */
 	int count;
 };
 
@@ -118,20 +118,20 @@ struct db_quiz {
 	char *title;
 	char kind[16];
 	bool mandatory;
-	int64_t unit_scope_id;            /* 0: every unit */
+	int64_t unit_scope_id; /* 0: every unit */
 	char unit_scope_code[DB_CODE_MAX];
 	char unit_scope_path[512];
 	int64_t time_limit_s;
-	int max_attempts;                 /* 0: unlimited */
+	int max_attempts; /* 0: unlimited */
 	double pass_percent;
 	int64_t opens_at;
 	int64_t closes_at;
 	bool shuffle_questions;
 	bool shuffle_options;
 	char review[16];
-	char *prediction_question;        /* NULL when none */
-	int64_t freeze_at;                /* 0 when none */
-	char *definition;                 /* the JSON text as posted */
+	char *prediction_question; /* NULL when none */
+	int64_t freeze_at; /* 0 when none */
+	char *definition; /* the JSON text as posted */
 	int64_t created_at;
 	char (*audiences)[32];
 	size_t naudiences;
@@ -161,7 +161,7 @@ struct db_attempt {
 	char audience[32];
 	char round_code[DB_CODE_MAX];
 	uint64_t seed;
-	char state[16];   /* in_progress, submitted, expired */
+	char state[16]; /* in_progress, submitted, expired */
 	int64_t started_at;
 	int64_t deadline;
 	int64_t finished_at; /* 0 while in progress */
@@ -183,16 +183,15 @@ void db_attempt_questions_free(struct db_attempt_question *qs, size_t n);
 
 struct db_answer {
 	int64_t question_id;
-	char *choices;    /* JSON array text, or NULL */
-	char *text;       /* or NULL */
+	char *choices; /* JSON array text, or NULL */
+	char *text; /* or NULL */
 	int64_t saved_at;
 };
 void db_answers_free(struct db_answer *as, size_t n);
 
 int db_attempt_get(struct db *db, int64_t id, struct db_attempt *out);
 /* The user's attempt in progress for a quiz (the newest). 1, 0, -1. */
-int db_attempt_in_progress(struct db *db, int64_t quiz_id, int64_t user_id,
-			   struct db_attempt *out);
+int db_attempt_in_progress(struct db *db, int64_t quiz_id, int64_t user_id, struct db_attempt *out);
 /* Attempts the user has for a quiz, of any state. */
 int db_attempt_count(struct db *db, int64_t quiz_id, int64_t user_id, int *count);
 /* The user's best finished attempt for a quiz (highest score): 1, 0, -1. */
@@ -217,7 +216,7 @@ struct db_answer_write {
 	int64_t attempt_id;
 	int64_t question_id;
 	const char *choices; /* or NULL */
-	const char *text;    /* or NULL */
+	const char *text; /* or NULL */
 	int64_t saved_at;
 };
 int db_answers_save(struct db *db, const struct db_answer_write *rows, size_t n, int64_t grace_ms,

@@ -11,6 +11,8 @@
 
 /* The Asia/Ho_Chi_Minh (UTC+7, no daylight saving) year of a ms timestamp;
  * clock_vn_year() computes the same in C and the tests hold both to it. */
+/* The schema is built from SQL macros that clang-format cannot lay out. */
+/* clang-format off */
 #define VN_YEAR(ms) "CAST(strftime('%Y', ((" ms ") + 25200000) / 1000, 'unixepoch') AS INTEGER)"
 #define DONE(a) "(" a ".state IN ('submitted','expired') AND " a ".finished_at IS NOT NULL)"
 #define PASSED(a) "(COALESCE(" a ".passed, 0) <> 0)"
@@ -201,6 +203,8 @@ const char db_sql_reports[] =
 	" JOIN question_topics qt ON qt.question_id = aq.question_id WHERE " DONE("a")
 	" GROUP BY 1, 2, 3, 4, 5, 6;";
 
+/* clang-format on */
+
 static const char SQL_PLAN_INSTALL[] =
 	"INSERT INTO plans (code, title, definition, builtin, updated_at)"
 	" VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (code) DO NOTHING";
@@ -211,9 +215,8 @@ static const char SQL_PLAN_PUT[] =
 static const char SQL_PLAN_GET[] = "SELECT definition, builtin FROM plans WHERE code = ?1";
 static const char SQL_PLAN_EACH[] = "SELECT code, definition, builtin FROM plans ORDER BY code";
 
-static const char SQL_UNITS[] =
-	"SELECT id, code, name, kind, level, parent_id, '', path FROM units"
-	" ORDER BY length(path) - length(replace(path, '/', '')), code";
+static const char SQL_UNITS[] = "SELECT id, code, name, kind, level, parent_id, '', path FROM units"
+				" ORDER BY length(path) - length(replace(path, '/', '')), code";
 static const char SQL_HEADCOUNTS[] =
 	"SELECT unit_id, audience, count FROM headcounts WHERE year = ?1";
 static const char SQL_ROSTER[] =
@@ -221,9 +224,8 @@ static const char SQL_ROSTER[] =
 static const char SQL_UNIT_FIGURES[] =
 	"SELECT unit_id, audience, participants, passed, attempts FROM report_unit"
 	" WHERE year = ?1 AND participants > 0";
-static const char SQL_UNIT_QUIZ[] =
-	"SELECT unit_id, quiz_id, participants FROM report_unit_quiz"
-	" WHERE year = ?1 AND audience = ?2 AND participants > 0";
+static const char SQL_UNIT_QUIZ[] = "SELECT unit_id, quiz_id, participants FROM report_unit_quiz"
+				    " WHERE year = ?1 AND audience = ?2 AND participants > 0";
 static const char SQL_UNIT_TOPIC[] =
 	"SELECT unit_id, quiz_id, participants FROM report_unit_topic"
 	" WHERE year = ?1 AND topic = ?3 AND audience = ?2 AND participants > 0";
@@ -253,8 +255,7 @@ static const char SQL_REF_COUNT[] =
 static const char SQL_REF_GROUP[] =
 	"SELECT unit_id, audience, count(*) FROM attempts"
 	" WHERE finished_at >= ?1 AND finished_at < ?2 GROUP BY unit_id, audience";
-static const char SQL_REF_SUMMARY[] =
-	"SELECT sum(participants) FROM report_unit WHERE year = ?3";
+static const char SQL_REF_SUMMARY[] = "SELECT sum(participants) FROM report_unit WHERE year = ?3";
 
 static const char SQL_MANDATORY[] =
 	"SELECT q.id, q.code, q.title, a.audience, COALESCE(s.path, ''), q.opens_at, q.closes_at"
@@ -393,7 +394,7 @@ int db_plan_each(struct db *db,
 	sqlite3_stmt *st = db_stmt(db, SQL_PLAN_EACH);
 	if (!st)
 		return -1;
-	struct plan_each_ctx c = {fn, ctx};
+	struct plan_each_ctx c = { fn, ctx };
 	return each_row(db, st, plan_row, &c, "list plans");
 }
 
@@ -423,7 +424,7 @@ int db_report_units(struct db *db, void (*fn)(void *ctx, const struct db_unit *u
 	sqlite3_stmt *st = db_stmt(db, SQL_UNITS);
 	if (!st)
 		return -1;
-	struct unit_each_ctx c = {fn, ctx};
+	struct unit_each_ctx c = { fn, ctx };
 	return each_row(db, st, unit_row, &c, "list units");
 }
 
@@ -439,14 +440,15 @@ static void count_row(sqlite3_stmt *st, void *ctx)
 }
 
 int db_report_headcounts(struct db *db, int year,
-			 void (*fn)(void *ctx, int64_t unit_id, const char *audience, int64_t count),
+			 void (*fn)(void *ctx, int64_t unit_id, const char *audience,
+				    int64_t count),
 			 void *ctx)
 {
 	sqlite3_stmt *st = db_stmt(db, SQL_HEADCOUNTS);
 	if (!st)
 		return -1;
 	sqlite3_bind_int(st, 1, year);
-	struct count_each_ctx c = {fn, ctx};
+	struct count_each_ctx c = { fn, ctx };
 	return each_row(db, st, count_row, &c, "list headcounts");
 }
 
@@ -457,7 +459,7 @@ int db_report_roster(struct db *db,
 	sqlite3_stmt *st = db_stmt(db, SQL_ROSTER);
 	if (!st)
 		return -1;
-	struct count_each_ctx c = {fn, ctx};
+	struct count_each_ctx c = { fn, ctx };
 	return each_row(db, st, count_row, &c, "count roster");
 }
 
@@ -502,7 +504,7 @@ int db_report_unit_figures(struct db *db, int year,
 	if (!st)
 		return -1;
 	sqlite3_bind_int(st, 1, year);
-	struct figures_ctx c = {fn, ctx};
+	struct figures_ctx c = { fn, ctx };
 	return each_row(db, st, figures_row, &c, "read unit figures");
 }
 
@@ -530,7 +532,7 @@ int db_report_unit_quiz(struct db *db, int year, const char *audience, const cha
 	sqlite3_bind_text(st, 2, audience, -1, SQLITE_STATIC);
 	if (topic)
 		sqlite3_bind_text(st, 3, topic, -1, SQLITE_STATIC);
-	struct unit_quiz_ctx c = {fn, ctx};
+	struct unit_quiz_ctx c = { fn, ctx };
 	return each_row(db, st, unit_quiz_row, &c, "read unit quiz figures");
 }
 
@@ -546,7 +548,7 @@ static int reach_query(struct db *db, const char *sql, int year, const char *aud
 		sqlite3_bind_text(st, 2, audience, -1, SQLITE_STATIC);
 	if (topic)
 		sqlite3_bind_text(st, 3, topic, -1, SQLITE_STATIC);
-	struct reach_each_ctx c = {fn, ctx};
+	struct reach_each_ctx c = { fn, ctx };
 	return each_row(db, st, reach_row, &c, "read participation rows");
 }
 
@@ -613,7 +615,7 @@ int db_report_mandatory_quizzes(struct db *db, int64_t from_ms, int64_t to_ms,
 		return -1;
 	sqlite3_bind_int64(st, 1, from_ms);
 	sqlite3_bind_int64(st, 2, to_ms);
-	struct mandatory_each_ctx c = {fn, ctx};
+	struct mandatory_each_ctx c = { fn, ctx };
 	return each_row(db, st, mandatory_row, &c, "list mandatory quizzes");
 }
 
@@ -645,7 +647,7 @@ int db_report_roster_people(struct db *db, const char *path,
 	if (!st)
 		return -1;
 	sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
-	struct roster_each_ctx c = {fn, ctx};
+	struct roster_each_ctx c = { fn, ctx };
 	return each_row(db, st, roster_person_row, &c, "list roster");
 }
 
@@ -661,13 +663,14 @@ static void pair_row(sqlite3_stmt *st, void *ctx)
 }
 
 int db_report_completed_mandatory(struct db *db, const char *path,
-				  void (*fn)(void *ctx, int64_t user_id, int64_t quiz_id), void *ctx)
+				  void (*fn)(void *ctx, int64_t user_id, int64_t quiz_id),
+				  void *ctx)
 {
 	sqlite3_stmt *st = db_stmt(db, SQL_COMPLETED_MANDATORY);
 	if (!st)
 		return -1;
 	sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
-	struct pair_each_ctx c = {fn, ctx};
+	struct pair_each_ctx c = { fn, ctx };
 	return each_row(db, st, pair_row, &c, "list completed mandatory quizzes");
 }
 
@@ -797,7 +800,7 @@ int db_person_attempts(struct db *db, int64_t user_id,
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, user_id);
-	struct person_attempt_ctx c = {fn, ctx};
+	struct person_attempt_ctx c = { fn, ctx };
 	return each_row(db, st, person_attempt_row, &c, "list person attempts");
 }
 
@@ -824,7 +827,7 @@ int db_person_answers(struct db *db, int64_t user_id,
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, user_id);
-	struct answer_ctx c = {fn, ctx};
+	struct answer_ctx c = { fn, ctx };
 	return each_row(db, st, answer_row, &c, "list person answers");
 }
 
@@ -863,7 +866,7 @@ int db_person_certificates(struct db *db, int64_t user_id,
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, user_id);
-	struct cert_list_ctx c = {fn, ctx};
+	struct cert_list_ctx c = { fn, ctx };
 	return each_row(db, st, cert_list_row, &c, "list person certificates");
 }
 

@@ -37,7 +37,8 @@ int db_plan_each(struct db *db,
 int db_report_units(struct db *db, void (*fn)(void *ctx, const struct db_unit *u), void *ctx);
 /* The declared headcounts of a year. */
 int db_report_headcounts(struct db *db, int year,
-			 void (*fn)(void *ctx, int64_t unit_id, const char *audience, int64_t count),
+			 void (*fn)(void *ctx, int64_t unit_id, const char *audience,
+				    int64_t count),
 			 void *ctx);
 /* Live participant accounts per unit and audience (the roster, kept by
  * triggers on users). */
@@ -99,7 +100,8 @@ struct db_mandatory_quiz {
 	int64_t opens_at, closes_at;
 };
 int db_report_mandatory_quizzes(struct db *db, int64_t from_ms, int64_t to_ms,
-				void (*fn)(void *ctx, const struct db_mandatory_quiz *q), void *ctx);
+				void (*fn)(void *ctx, const struct db_mandatory_quiz *q),
+				void *ctx);
 /* Live participant accounts inside the subtree at path, ordered by unit
  * path then full name. */
 struct db_roster_person {
@@ -111,7 +113,8 @@ int db_report_roster_people(struct db *db, const char *path,
 /* (user_id, quiz_id) pairs of completed attempts by people in the subtree at
  * path, of mandatory quizzes. */
 int db_report_completed_mandatory(struct db *db, const char *path,
-				  void (*fn)(void *ctx, int64_t user_id, int64_t quiz_id), void *ctx);
+				  void (*fn)(void *ctx, int64_t user_id, int64_t quiz_id),
+				  void *ctx);
 
 /* Certificates. */
 struct db_cert_attempt {

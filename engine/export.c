@@ -45,7 +45,7 @@ struct export_cell export_text_copy(struct export_table *t, const char *s)
 	char *copy = xstrdup(s);
 	t->owned = xrealloc(t->owned, (t->nowned + 1) * sizeof *t->owned);
 	t->owned[t->nowned++] = copy;
-	return (struct export_cell){EXPORT_TEXT, copy, 0};
+	return (struct export_cell){ EXPORT_TEXT, copy, 0 };
 }
 
 static void csv_text(struct strbuf *sb, const char *s)
@@ -155,7 +155,8 @@ char *export_xlsx(const struct export_table *t, size_t *len, char *err, size_t e
 			lxw_row_t row = (lxw_row_t)(r + 1);
 			lxw_col_t col = (lxw_col_t)c;
 			if (cell->kind == EXPORT_TEXT)
-				worksheet_write_string(ws, row, col, cell->text ? cell->text : "", NULL);
+				worksheet_write_string(ws, row, col, cell->text ? cell->text : "",
+						       NULL);
 			else if (cell->kind == EXPORT_INT)
 				worksheet_write_number(ws, row, col, cell->number, NULL);
 			else if (cell->kind == EXPORT_DECIMAL)
@@ -181,14 +182,14 @@ bool export_valid_lang(const char *lang)
 }
 
 static const char *const participation_vi[] = {
-	"Mã đơn vị",	    "Tên đơn vị",     "Đối tượng",	     "Số lượng", "Nguồn số lượng",
-	"Đã đăng ký",	    "Số người tham gia", "Tỷ lệ tham gia (%)", "Số người đạt",
-	"Tỷ lệ đạt (%)",     "Số lượt làm bài",
+	"Mã đơn vị",      "Tên đơn vị",    "Đối tượng",         "Số lượng",
+	"Nguồn số lượng", "Đã đăng ký",    "Số người tham gia", "Tỷ lệ tham gia (%)",
+	"Số người đạt",   "Tỷ lệ đạt (%)", "Số lượt làm bài",
 };
 static const char *const participation_en[] = {
-	"Unit code",	   "Unit name",	   "Audience",		      "Headcount",
-	"Headcount source", "Registered",   "Participants",	      "Participation (%)",
-	"Passed",	   "Passed (%)",   "Attempts",
+	"Unit code",        "Unit name",  "Audience",     "Headcount",
+	"Headcount source", "Registered", "Participants", "Participation (%)",
+	"Passed",           "Passed (%)", "Attempts",
 };
 #define PARTICIPATION_COLS (sizeof participation_vi / sizeof participation_vi[0])
 
@@ -196,14 +197,14 @@ static const char *const participation_en[] = {
 static const char *audience_vi(const char *code)
 {
 	static const char *const names[][2] = {
-		{"pupil", "Học sinh THCS, THPT"},
-		{"university_student", "Sinh viên"},
-		{"civil_servant", "Cán bộ, công chức, viên chức, người lao động"},
-		{"agency_head", "Người đứng đầu cơ quan, tổ chức nhà nước"},
-		{"journalist", "Phóng viên CNTT, lãnh đạo cơ quan báo chí"},
-		{"telecom_it_staff", "Cán bộ, nhân viên doanh nghiệp viễn thông, CNTT"},
-		{"finance_staff", "Cán bộ, nhân viên ngân hàng, bảo hiểm, tổ chức tín dụng"},
-		{"public", "Người sử dụng Internet"},
+		{ "pupil", "Học sinh THCS, THPT" },
+		{ "university_student", "Sinh viên" },
+		{ "civil_servant", "Cán bộ, công chức, viên chức, người lao động" },
+		{ "agency_head", "Người đứng đầu cơ quan, tổ chức nhà nước" },
+		{ "journalist", "Phóng viên CNTT, lãnh đạo cơ quan báo chí" },
+		{ "telecom_it_staff", "Cán bộ, nhân viên doanh nghiệp viễn thông, CNTT" },
+		{ "finance_staff", "Cán bộ, nhân viên ngân hàng, bảo hiểm, tổ chức tín dụng" },
+		{ "public", "Người sử dụng Internet" },
 	};
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 		if (strcmp(names[i][0], code) == 0)
@@ -220,8 +221,7 @@ static const char *source_vi(const char *source)
 	return "Kết hợp (một phần khai báo)";
 }
 
-void export_participation(const struct report_table *rt, const char *lang,
-			  struct export_table *out)
+void export_participation(const struct report_table *rt, const char *lang, struct export_table *out)
 {
 	bool vi = !lang || strcmp(lang, "en") != 0;
 	export_table_init(out, vi ? "Tham gia" : "Participation",
@@ -231,32 +231,52 @@ void export_participation(const struct report_table *rt, const char *lang,
 		struct export_cell *c = export_row(out);
 		c[0] = export_text_copy(out, r->unit_code);
 		c[1] = export_text_copy(out, r->unit_name);
-		c[2] = (struct export_cell){EXPORT_TEXT, vi ? audience_vi(r->audience) : r->audience, 0};
+		c[2] = (struct export_cell){ EXPORT_TEXT,
+					     vi ? audience_vi(r->audience) : r->audience, 0 };
 		if (c[2].text == r->audience)
 			c[2] = export_text_copy(out, r->audience);
-		c[3] = (struct export_cell){EXPORT_INT, NULL, (double)r->headcount};
-		c[4] = (struct export_cell){EXPORT_TEXT,
-					    vi ? source_vi(r->headcount_source) : r->headcount_source,
-					    0};
-		c[5] = (struct export_cell){EXPORT_INT, NULL, (double)r->registered};
-		c[6] = (struct export_cell){EXPORT_INT, NULL, (double)r->participants};
+		c[3] = (struct export_cell){ EXPORT_INT, NULL, (double)r->headcount };
+		c[4] = (struct export_cell){
+			EXPORT_TEXT, vi ? source_vi(r->headcount_source) : r->headcount_source, 0
+		};
+		c[5] = (struct export_cell){ EXPORT_INT, NULL, (double)r->registered };
+		c[6] = (struct export_cell){ EXPORT_INT, NULL, (double)r->participants };
 		if (r->has_percent)
-			c[7] = (struct export_cell){EXPORT_DECIMAL, NULL, r->participation_percent};
-		c[8] = (struct export_cell){EXPORT_INT, NULL, (double)r->passed};
+			c[7] = (struct export_cell){ EXPORT_DECIMAL, NULL,
+						     r->participation_percent };
+		c[8] = (struct export_cell){ EXPORT_INT, NULL, (double)r->passed };
 		if (r->has_percent)
-			c[9] = (struct export_cell){EXPORT_DECIMAL, NULL, r->passed_percent};
-		c[10] = (struct export_cell){EXPORT_INT, NULL, (double)r->attempts};
+			c[9] = (struct export_cell){ EXPORT_DECIMAL, NULL, r->passed_percent };
+		c[10] = (struct export_cell){ EXPORT_INT, NULL, (double)r->attempts };
 	}
 }
 
 static const char *const missing_vi[] = {
-	"Tên đăng nhập", "Họ và tên", "Mã đơn vị", "Tên đơn vị", "Đối tượng", "Mã bài kiểm tra",
-	"Bài kiểm tra", "Hạn đóng", "Hạn báo cáo của đơn vị", "Số ngày còn lại (đơn vị)",
-	"Hạn báo cáo của Sở", "Số ngày còn lại (Sở)",
+	"Tên đăng nhập",
+	"Họ và tên",
+	"Mã đơn vị",
+	"Tên đơn vị",
+	"Đối tượng",
+	"Mã bài kiểm tra",
+	"Bài kiểm tra",
+	"Hạn đóng",
+	"Hạn báo cáo của đơn vị",
+	"Số ngày còn lại (đơn vị)",
+	"Hạn báo cáo của Sở",
+	"Số ngày còn lại (Sở)",
 };
 static const char *const missing_en[] = {
-	"Username", "Full name", "Unit code", "Unit name", "Audience", "Quiz code", "Quiz",
-	"Closes at", "Unit deadline", "Days left (unit)", "Department deadline",
+	"Username",
+	"Full name",
+	"Unit code",
+	"Unit name",
+	"Audience",
+	"Quiz code",
+	"Quiz",
+	"Closes at",
+	"Unit deadline",
+	"Days left (unit)",
+	"Department deadline",
 	"Days left (department)",
 };
 #define MISSING_COLS (sizeof missing_vi / sizeof missing_vi[0])
@@ -281,9 +301,9 @@ void export_missing(const struct report_missing *m, const char *lang, struct exp
 			c[6] = export_text_copy(out, p->missing[k].title);
 			c[7] = export_text_copy(out, closes);
 			c[8] = export_text_copy(out, m->unit_deadline);
-			c[9] = (struct export_cell){EXPORT_INT, NULL, m->unit_days_left};
+			c[9] = (struct export_cell){ EXPORT_INT, NULL, m->unit_days_left };
 			c[10] = export_text_copy(out, m->department_deadline);
-			c[11] = (struct export_cell){EXPORT_INT, NULL, m->department_days_left};
+			c[11] = (struct export_cell){ EXPORT_INT, NULL, m->department_days_left };
 		}
 	}
 }
@@ -291,16 +311,16 @@ void export_missing(const struct report_missing *m, const char *lang, struct exp
 static const char *kind_vi(const char *kind)
 {
 	static const char *const names[][2] = {
-		{"province", "tỉnh, thành phố"},
-		{"department", "sở, ban, ngành"},
-		{"district", "huyện, thị xã, thành phố"},
-		{"commune", "xã, phường, thị trấn"},
-		{"school", "trường trung học cơ sở và trung học phổ thông"},
-		{"university", "trường đại học, cao đẳng"},
-		{"agency", "cơ quan nhà nước"},
-		{"press", "cơ quan báo chí"},
-		{"enterprise_telecom_it", "doanh nghiệp viễn thông, công nghệ thông tin"},
-		{"finance_body", "ngân hàng, tổ chức bảo hiểm, tổ chức tín dụng nhà nước"},
+		{ "province", "tỉnh, thành phố" },
+		{ "department", "sở, ban, ngành" },
+		{ "district", "huyện, thị xã, thành phố" },
+		{ "commune", "xã, phường, thị trấn" },
+		{ "school", "trường trung học cơ sở và trung học phổ thông" },
+		{ "university", "trường đại học, cao đẳng" },
+		{ "agency", "cơ quan nhà nước" },
+		{ "press", "cơ quan báo chí" },
+		{ "enterprise_telecom_it", "doanh nghiệp viễn thông, công nghệ thông tin" },
+		{ "finance_body", "ngân hàng, tổ chức bảo hiểm, tổ chức tín dụng nhà nước" },
 	};
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 		if (strcmp(names[i][0], kind) == 0)
@@ -311,14 +331,14 @@ static const char *kind_vi(const char *kind)
 static const char *topic_vi(const char *topic)
 {
 	static const char *const names[][2] = {
-		{"misinformation", "đọc tin, tư duy phản biện, phân biệt thông tin sai lệch"},
-		{"domestic_products", "sản phẩm, dịch vụ an toàn thông tin trong nước"},
-		{"passwords", "mật khẩu"},
-		{"phishing_fraud", "lừa đảo trực tuyến"},
-		{"malware", "mã độc"},
-		{"social_networks", "mạng xã hội"},
-		{"personal_data", "dữ liệu cá nhân"},
-		{"law_policy", "pháp luật, chính sách về an toàn thông tin"},
+		{ "misinformation", "đọc tin, tư duy phản biện, phân biệt thông tin sai lệch" },
+		{ "domestic_products", "sản phẩm, dịch vụ an toàn thông tin trong nước" },
+		{ "passwords", "mật khẩu" },
+		{ "phishing_fraud", "lừa đảo trực tuyến" },
+		{ "malware", "mã độc" },
+		{ "social_networks", "mạng xã hội" },
+		{ "personal_data", "dữ liệu cá nhân" },
+		{ "law_policy", "pháp luật, chính sách về an toàn thông tin" },
 	};
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 		if (strcmp(names[i][0], topic) == 0)
@@ -368,20 +388,21 @@ char *export_yearly_html(const struct report_plan *p, const struct report_table 
 	clock_format(now + CLOCK_VN_OFFSET_MS, today);
 	int y = 0, m = 0, d = 0;
 	sscanf(today, "%d-%d-%d", &y, &m, &d);
-	sb_puts(&sb, "<!doctype html>\n<html lang=\"vi\"><head><meta charset=\"utf-8\"><title>Báo cáo "
-		     "kết quả năm ");
-	sb_printf(&sb, "%d", p->year);
 	sb_puts(&sb,
-		"</title><style>"
-		"body{font-family:'Times New Roman',serif;font-size:13pt;max-width:21cm;margin:1cm auto;"
-		"line-height:1.4}"
-		".head{display:flex;justify-content:space-between;text-align:center}"
-		".head div{width:48%}h1{text-align:center;font-size:14pt;margin:1em 0 0}"
-		".sub{text-align:center;font-weight:bold;margin:0 0 1em}"
-		"h2{font-size:13pt}table{border-collapse:collapse;width:100%;font-size:11pt}"
-		"th,td{border:1px solid #000;padding:2px 4px}td.n{text-align:right}"
-		".met{font-weight:bold}.date{font-style:italic;text-align:right}"
-		"@media print{body{margin:0}}</style></head><body>\n");
+		"<!doctype html>\n<html lang=\"vi\"><head><meta charset=\"utf-8\"><title>Báo cáo "
+		"kết quả năm ");
+	sb_printf(&sb, "%d", p->year);
+	sb_puts(&sb, "</title><style>"
+		     "body{font-family:'Times New "
+		     "Roman',serif;font-size:13pt;max-width:21cm;margin:1cm auto;"
+		     "line-height:1.4}"
+		     ".head{display:flex;justify-content:space-between;text-align:center}"
+		     ".head div{width:48%}h1{text-align:center;font-size:14pt;margin:1em 0 0}"
+		     ".sub{text-align:center;font-weight:bold;margin:0 0 1em}"
+		     "h2{font-size:13pt}table{border-collapse:collapse;width:100%;font-size:11pt}"
+		     "th,td{border:1px solid #000;padding:2px 4px}td.n{text-align:right}"
+		     ".met{font-weight:bold}.date{font-style:italic;text-align:right}"
+		     "@media print{body{margin:0}}</style></head><body>\n");
 	sb_puts(&sb, "<div class=\"head\"><div><strong>");
 	html_text(&sb, p->unit_code[0] ? p->unit_name : "ỦY BAN NHÂN DÂN");
 	sb_puts(&sb, "</strong></div><div><strong>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</strong><br>"
@@ -390,8 +411,9 @@ char *export_yearly_html(const struct report_plan *p, const struct report_table 
 	sb_puts(&sb, "<h1>BÁO CÁO</h1><p class=\"sub\">Kết quả triển khai ");
 	html_text(&sb, p->plan.title);
 	sb_printf(&sb, " năm %d</p>\n", p->year);
-	sb_printf(&sb, "<p>Hạn báo cáo: %.2s/%.2s/%.4s. Số liệu được tổng hợp tự động từ kết quả "
-		       "làm bài trên hệ thống, tính theo năm %d (giờ Việt Nam).</p>\n",
+	sb_printf(&sb,
+		  "<p>Hạn báo cáo: %.2s/%.2s/%.4s. Số liệu được tổng hợp tự động từ kết quả "
+		  "làm bài trên hệ thống, tính theo năm %d (giờ Việt Nam).</p>\n",
 		  p->deadline + 8, p->deadline + 5, p->deadline, p->year);
 	sb_puts(&sb, "<h2>I. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU</h2>\n");
 	int met = 0;
@@ -453,15 +475,18 @@ char *export_yearly_html(const struct report_plan *p, const struct report_table 
 		html_text(&sb, r->unit_name);
 		sb_puts(&sb, "</td><td>");
 		html_text(&sb, audience_vi(r->audience));
-		sb_printf(&sb, "</td><td class=\"n\">%lld%s</td><td class=\"n\">%lld</td><td class=\"n\">",
-			  (long long)r->headcount,
-			  strcmp(r->headcount_source, "declared") == 0 ? ""
-			  : strcmp(r->headcount_source, "roster") == 0 ? "*"
-								       : "**",
-			  (long long)r->participants);
+		sb_printf(
+			&sb,
+			"</td><td class=\"n\">%lld%s</td><td class=\"n\">%lld</td><td class=\"n\">",
+			(long long)r->headcount,
+			strcmp(r->headcount_source, "declared") == 0 ? ""
+			: strcmp(r->headcount_source, "roster") == 0 ? "*"
+								     : "**",
+			(long long)r->participants);
 		if (r->has_percent)
 			vi_decimal(&sb, r->participation_percent);
-		sb_printf(&sb, "</td><td class=\"n\">%lld</td><td class=\"n\">", (long long)r->passed);
+		sb_printf(&sb, "</td><td class=\"n\">%lld</td><td class=\"n\">",
+			  (long long)r->passed);
 		if (r->has_percent)
 			vi_decimal(&sb, r->passed_percent);
 		sb_printf(&sb, "</td><td class=\"n\">%lld</td></tr>\n", (long long)r->attempts);

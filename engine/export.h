@@ -14,7 +14,7 @@ enum export_cell_kind { EXPORT_EMPTY = 0, EXPORT_TEXT, EXPORT_INT, EXPORT_DECIMA
 struct export_cell {
 	enum export_cell_kind kind;
 	const char *text; /* EXPORT_TEXT; borrowed */
-	double number;    /* EXPORT_INT (whole) or EXPORT_DECIMAL (one decimal) */
+	double number; /* EXPORT_INT (whole) or EXPORT_DECIMAL (one decimal) */
 };
 
 /* A table: ncols headers and nrows x ncols cells, row by row. Embedded:

@@ -24,7 +24,8 @@
 #include "util.h"
 
 #define N_BUCKETS 14
-static const double bucket_ms[N_BUCKETS] = {0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000};
+static const double bucket_ms[N_BUCKETS] = { 0.5, 1,   2.5, 5,    10,   25,   50,
+					     100, 250, 500, 1000, 2500, 5000, 10000 };
 
 struct route_metrics {
 	uint64_t by_class[6]; /* 1xx..5xx at index 1..5 */
@@ -101,8 +102,7 @@ int resp_error(struct resp *out, int status, const char *code, const char *fmt, 
 			 json_pack("{s:{s:s,s:s}}", "error", "code", code, "message", msg));
 }
 
-int resp_raw(struct resp *out, int status, const char *content_type, const char *body,
-	     size_t len)
+int resp_raw(struct resp *out, int status, const char *content_type, const char *body, size_t len)
 {
 	resp_clear_body(out);
 	out->status = status;
@@ -317,10 +317,15 @@ static const char *mime_of(const char *path)
 	if (!dot)
 		return "application/octet-stream";
 	static const char *const types[][2] = {
-		{".html", "text/html; charset=utf-8"}, {".css", "text/css; charset=utf-8"},
-		{".js", "text/javascript; charset=utf-8"}, {".json", "application/json"},
-		{".svg", "image/svg+xml"}, {".png", "image/png"}, {".ico", "image/x-icon"},
-		{".txt", "text/plain; charset=utf-8"}, {".webmanifest", "application/manifest+json"},
+		{ ".html", "text/html; charset=utf-8" },
+		{ ".css", "text/css; charset=utf-8" },
+		{ ".js", "text/javascript; charset=utf-8" },
+		{ ".json", "application/json" },
+		{ ".svg", "image/svg+xml" },
+		{ ".png", "image/png" },
+		{ ".ico", "image/x-icon" },
+		{ ".txt", "text/plain; charset=utf-8" },
+		{ ".webmanifest", "application/manifest+json" },
 	};
 	for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
 		if (strcasecmp(dot, types[i][0]) == 0)
@@ -388,8 +393,7 @@ static void metrics_record(struct http_server *srv, ssize_t idx, int status, dou
 			__atomic_fetch_add(&m->buckets[b], 1, __ATOMIC_RELAXED);
 }
 
-static const char *metric_route_name(const struct http_server *s, size_t i, char *buf,
-				     size_t len)
+static const char *metric_route_name(const struct http_server *s, size_t i, char *buf, size_t len)
 {
 	if (i < s->nroutes)
 		snprintf(buf, len, "%s %s", s->routes[i].method, s->routes[i].pattern);
@@ -409,7 +413,9 @@ void http_metrics_write(const struct http_server *s, struct strbuf *sb)
 		for (int c = 1; c <= 5; c++) {
 			uint64_t v = __atomic_load_n(&m->by_class[c], __ATOMIC_RELAXED);
 			if (v)
-				sb_printf(sb, "quiz_http_requests_total{route=\"%s\",code=\"%dxx\"} %llu\n",
+				sb_printf(sb,
+					  "quiz_http_requests_total{route=\"%s\",code=\"%dxx\"} "
+					  "%llu\n",
 					  name, c, (unsigned long long)v);
 		}
 	}
@@ -423,10 +429,14 @@ void http_metrics_write(const struct http_server *s, struct strbuf *sb)
 		metric_route_name(s, i, name, sizeof name);
 		for (int b = 0; b < N_BUCKETS; b++)
 			sb_printf(sb,
-				  "quiz_http_request_duration_seconds_bucket{route=\"%s\",le=\"%g\"} %llu\n",
+				  "quiz_http_request_duration_seconds_bucket{route=\"%s\",le=\"%"
+				  "g\"} %llu\n",
 				  name, bucket_ms[b] / 1000.0,
-				  (unsigned long long)__atomic_load_n(&m->buckets[b], __ATOMIC_RELAXED));
-		sb_printf(sb, "quiz_http_request_duration_seconds_bucket{route=\"%s\",le=\"+Inf\"} %llu\n",
+				  (unsigned long long)__atomic_load_n(&m->buckets[b],
+								      __ATOMIC_RELAXED));
+		sb_printf(sb,
+			  "quiz_http_request_duration_seconds_bucket{route=\"%s\",le=\"+Inf\"} "
+			  "%llu\n",
 			  name, (unsigned long long)count);
 		sb_printf(sb, "quiz_http_request_duration_seconds_sum{route=\"%s\"} %.6f\n", name,
 			  (double)__atomic_load_n(&m->sum_us, __ATOMIC_RELAXED) / 1e6);
@@ -470,8 +480,8 @@ static void access_log(struct conn_state *cs, int status, size_t bytes, double m
 	clock_format(clock_now_ms(), ts);
 	long us = (long)(ms * 1000);
 	int n = snprintf(line, sizeof line, "%s %s %s %s %d %zu %ld.%03ldms user=%lld\n", ts,
-			 cs->req.client_addr, cs->req.method, cs->req.path, status, bytes, us / 1000,
-			 us % 1000, cs->req.authed ? (long long)cs->req.user.id : 0LL);
+			 cs->req.client_addr, cs->req.method, cs->req.path, status, bytes,
+			 us / 1000, us % 1000, cs->req.authed ? (long long)cs->req.user.id : 0LL);
 	if (n <= 0)
 		return;
 	if ((size_t)n >= sizeof line) {
@@ -509,8 +519,8 @@ static void client_addr(struct MHD_Connection *c, char *buf, size_t len)
 		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, buf,
 			  (socklen_t)len);
 	else if (sa->sa_family == AF_INET6)
-		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, buf,
-			  (socklen_t)len);
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+			  buf, (socklen_t)len);
 }
 
 static enum MHD_Result queue(struct conn_state *cs, struct MHD_Connection *c, struct resp *out,
@@ -529,11 +539,13 @@ static enum MHD_Result queue(struct conn_state *cs, struct MHD_Connection *c, st
 	} else if (out->json) {
 		text = json_dumps(out->json, JSON_COMPACT);
 		len = text ? strlen(text) : 0;
-		r = MHD_create_response_from_buffer(len, text ? text : (char *)(uintptr_t)"",
-						    text ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+		r = MHD_create_response_from_buffer(len, text ? text : (char *)(uintptr_t) "",
+						    text ? MHD_RESPMEM_MUST_FREE
+							 : MHD_RESPMEM_PERSISTENT);
 		out->content_type = "application/json; charset=utf-8";
 	} else {
-		r = MHD_create_response_from_buffer(0, (char *)(uintptr_t)"", MHD_RESPMEM_PERSISTENT);
+		r = MHD_create_response_from_buffer(0, (char *)(uintptr_t) "",
+						    MHD_RESPMEM_PERSISTENT);
 	}
 	if (!r)
 		return MHD_NO;
@@ -576,11 +588,13 @@ static void dispatch(struct conn_state *cs, struct resp *out)
 	}
 	if (rt->role != ROLE_PUBLIC) {
 		if (!r->authed) {
-			resp_error(out, 401, "unauthorized", "Đăng nhập để tiếp tục. (Login required.)");
+			resp_error(out, 401, "unauthorized",
+				   "Đăng nhập để tiếp tục. (Login required.)");
 			return;
 		}
 		if (http_role_of(r->user.role) < rt->role) {
-			resp_error(out, 403, "forbidden", "Tài khoản không có quyền này. (Not allowed.)");
+			resp_error(out, 403, "forbidden",
+				   "Tài khoản không có quyền này. (Not allowed.)");
 			return;
 		}
 	}
@@ -614,7 +628,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		client_addr(c, cs->req.client_addr, sizeof cs->req.client_addr);
 		find_route(cs, method, url);
 		cs->body_limit = cs->route && (cs->route->flags & ROUTE_UPLOAD) ? HTTP_BODY_UPLOAD
-										 : HTTP_BODY_DEFAULT;
+										: HTTP_BODY_DEFAULT;
 		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 							     MHD_HTTP_HEADER_CONTENT_LENGTH);
 		if (cl && strtoull(cl, NULL, 10) > cs->body_limit)
@@ -631,7 +645,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		return MHD_YES;
 	}
 
-	struct resp out = {0};
+	struct resp out = { 0 };
 	int fd = -1;
 	size_t fd_size = 0;
 	struct req *r = &cs->req;
@@ -646,7 +660,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	}
 	r->body = cs->body.data ? cs->body.data : "";
 	r->body_len = cs->body.len;
-	const char *ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+	const char *ct =
+		MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
 	r->content_type = ct ? ct : "";
 	r->db = thread_db(srv);
 
@@ -663,7 +678,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 			return MHD_YES;
 		}
 	} else if (!cs->method_mismatch && (!strcmp(method, "GET") || !strcmp(method, "HEAD")) &&
-		   strncmp(url, "/api/", 5) != 0 && serve_static(srv, c, url, &out, &fd, &fd_size)) {
+		   strncmp(url, "/api/", 5) != 0 &&
+		   serve_static(srv, c, url, &out, &fd, &fd_size)) {
 		cs->route_index = (ssize_t)srv->nroutes;
 	} else if (cs->method_mismatch) {
 		resp_error(&out, 405, "method_not_allowed", "Method %s not allowed on %s.", method,
@@ -751,25 +767,25 @@ struct http_server *http_start(const struct http_config *cfg, const struct route
 	srv->daemon = MHD_start_daemon(
 		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
 			MHD_USE_TURBO,
-		0, NULL, NULL, on_request, srv,
-		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
-		MHD_OPTION_CONNECTION_LIMIT, cfg->connection_limit ? cfg->connection_limit : 4096u,
-		MHD_OPTION_CONNECTION_TIMEOUT, cfg->connection_timeout_s ? cfg->connection_timeout_s : 30u,
+		0, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads, MHD_OPTION_CONNECTION_LIMIT,
+		cfg->connection_limit ? cfg->connection_limit : 4096u,
+		MHD_OPTION_CONNECTION_TIMEOUT,
+		cfg->connection_timeout_s ? cfg->connection_timeout_s : 30u,
 		MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
 		/* libmicrohttpd zeroes a connection's pool between keep-alive
 		 * requests; bodies are copied out as they arrive, so the pool only
 		 * holds headers and 16 KiB is plenty (the default 32 KiB doubles
 		 * the zeroing). */
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)16384,
-		MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
-		MHD_OPTION_END);
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)16384, MHD_OPTION_NOTIFY_COMPLETED,
+		on_completed, srv, MHD_OPTION_END);
 	if (!srv->daemon) {
 		snprintf(err, errlen, "cannot listen on %s: %s", cfg->listen, strerror(errno));
 		http_stop(srv);
 		return NULL;
 	}
-	const union MHD_DaemonInfo *di = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
+	const union MHD_DaemonInfo *di =
+		MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
 	srv->port = di ? di->port : ntohs(sa.sin_port);
 	return srv;
 }

@@ -29,45 +29,45 @@ enum role http_role_of(const char *role);
 
 struct req {
 	struct app *app;
-	struct db *db;           /* this worker thread's connection */
+	struct db *db; /* this worker thread's connection */
 	const char *method;
 	const char *path;
 	char *params[HTTP_MAX_PARAMS]; /* decoded {name} segments, in order */
 	int nparams;
-	const char *body;        /* NUL-terminated; "" when none */
+	const char *body; /* NUL-terminated; "" when none */
 	size_t body_len;
 	const char *content_type; /* "" when none */
 	char client_addr[64];
 	bool authed;
 	bool via_cookie;
-	struct db_user user;     /* valid when authed (pw_hash empty) */
-	char token[64];          /* the session token when authed */
+	struct db_user user; /* valid when authed (pw_hash empty) */
+	char token[64]; /* the session token when authed */
 	/* Set by a handler that suspends (see http_suspend). */
 	int (*resume)(struct req *r, struct resp *out);
 	void *resume_ctx;
-	void *conn_;             /* private to http.c */
+	void *conn_; /* private to http.c */
 };
 
 struct resp {
 	int status;
-	json_t *json;            /* owned; serialised when body is NULL */
-	char *body;              /* owned raw body, or NULL */
+	json_t *json; /* owned; serialised when body is NULL */
+	char *body; /* owned raw body, or NULL */
 	size_t body_len;
 	const char *content_type;
-	char *headers[8][2];     /* owned name/value pairs */
+	char *headers[8][2]; /* owned name/value pairs */
 	int nheaders;
 };
 
 typedef int (*http_handler)(struct req *r, struct resp *out);
 
 /* Route flags */
-#define ROUTE_UPLOAD 1u   /* bodies up to 16 MiB (banks, CSV) */
+#define ROUTE_UPLOAD 1u /* bodies up to 16 MiB (banks, CSV) */
 
 struct route {
 	const char *method;
-	const char *pattern;     /* "/api/v1/attempts/{id}/answers/{question_id}" */
+	const char *pattern; /* "/api/v1/attempts/{id}/answers/{question_id}" */
 	http_handler handler;
-	enum role role;          /* least role needed; ROLE_PUBLIC: no login */
+	enum role role; /* least role needed; ROLE_PUBLIC: no login */
 	unsigned flags;
 };
 
@@ -78,8 +78,7 @@ int resp_json(struct resp *out, int status, json_t *body);
 int resp_error(struct resp *out, int status, const char *code, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 /* A raw body (copied) with a content type. Returns 0. */
-int resp_raw(struct resp *out, int status, const char *content_type, const char *body,
-	     size_t len);
+int resp_raw(struct resp *out, int status, const char *content_type, const char *body, size_t len);
 /* Adds a header (copied). */
 void resp_header(struct resp *out, const char *name, const char *value);
 
@@ -101,13 +100,13 @@ void http_suspend(struct req *r, int (*resume)(struct req *r, struct resp *out),
 void http_wake(struct req *r);
 
 struct http_config {
-	const char *listen;      /* "127.0.0.1:8080" */
-	int threads;             /* worker threads; 0 = cores */
+	const char *listen; /* "127.0.0.1:8080" */
+	int threads; /* worker threads; 0 = cores */
 	unsigned connection_limit;
 	unsigned connection_timeout_s;
-	const char *web_dir;     /* static files, or NULL */
+	const char *web_dir; /* static files, or NULL */
 	bool access_log;
-	bool secure_cookies;     /* Secure flag on cookies (behind TLS) */
+	bool secure_cookies; /* Secure flag on cookies (behind TLS) */
 };
 
 struct http_server;

@@ -62,8 +62,7 @@ static void question_stats(const struct row *rows, size_t n, struct itemstats_re
 	}
 }
 
-size_t itemstats_compute(const struct itemstats_obs *obs, size_t n,
-			 struct itemstats_result **out)
+size_t itemstats_compute(const struct itemstats_obs *obs, size_t n, struct itemstats_result **out)
 {
 	struct row *rows = NULL;
 	struct itemstats_result *results = NULL;

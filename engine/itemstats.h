@@ -37,7 +37,6 @@ struct itemstats_result {
  * number of questions and a new array in *out sorted by question_id
  * (caller frees; NULL when n is 0). An attempt must not list a question
  * twice. */
-size_t itemstats_compute(const struct itemstats_obs *obs, size_t n,
-			 struct itemstats_result **out);
+size_t itemstats_compute(const struct itemstats_obs *obs, size_t n, struct itemstats_result **out);
 
 #endif

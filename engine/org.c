@@ -13,16 +13,19 @@
 #include "util.h"
 
 const char *const org_audiences[] = {
-	"pupil", "university_student", "civil_servant", "agency_head", "journalist",
-	"telecom_it_staff", "finance_staff", "public", NULL,
+	"pupil",      "university_student", "civil_servant", "agency_head",
+	"journalist", "telecom_it_staff",   "finance_staff", "public",
+	NULL,
 };
 
 const char *const org_unit_kinds[] = {
-	"province", "department", "district", "commune", "school", "university", "agency",
-	"press", "enterprise_telecom_it", "finance_body", NULL,
+	"province",     "department", "district",
+	"commune",      "school",     "university",
+	"agency",       "press",      "enterprise_telecom_it",
+	"finance_body", NULL,
 };
 
-static const char *const school_levels[] = {"thcs", "thpt", "thcs_thpt", NULL};
+static const char *const school_levels[] = { "thcs", "thpt", "thcs_thpt", NULL };
 
 static bool in_list(const char *const *list, const char *s)
 {
@@ -133,7 +136,8 @@ static bool unit_row_ok(json_t *row, int line, struct org_errors *errors)
 {
 	size_t before = errors->n;
 	if (!json_is_object(row)) {
-		org_errors_add(errors, line, "expected an object with code, name, kind, parent_code");
+		org_errors_add(errors, line,
+			       "expected an object with code, name, kind, parent_code");
 		return false;
 	}
 	const char *code = row_str(row, "code"), *name = row_str(row, "name");
@@ -145,9 +149,11 @@ static bool unit_row_ok(json_t *row, int line, struct org_errors *errors)
 	if (is_blank(name) || !util_valid_utf8(name, 200))
 		org_errors_add(errors, line, "name is required (UTF-8, at most 200 bytes)");
 	if (!org_valid_unit_kind(kind))
-		org_errors_add(errors, line, "kind %s%s%s is not one of province, department, district, "
+		org_errors_add(errors, line,
+			       "kind %s%s%s is not one of province, department, district, "
 			       "commune, school, university, agency, press, enterprise_telecom_it, "
-			       "finance_body", kind ? "'" : "", kind ? kind : "missing", kind ? "'" : "");
+			       "finance_body",
+			       kind ? "'" : "", kind ? kind : "missing", kind ? "'" : "");
 	if (!is_blank(level) && !org_valid_school_level(level))
 		org_errors_add(errors, line, "level must be thcs, thpt or thcs_thpt");
 	if (pv && !json_is_null(pv) && !json_is_string(pv))
@@ -159,8 +165,8 @@ static bool unit_row_ok(json_t *row, int line, struct org_errors *errors)
 	return errors->n == before;
 }
 
-int org_import_units(struct db *db, json_t *rows, const struct org_actor *actor,
-		     int *created, int *updated, struct org_errors *errors)
+int org_import_units(struct db *db, json_t *rows, const struct org_actor *actor, int *created,
+		     int *updated, struct org_errors *errors)
 {
 	*created = *updated = 0;
 	if (!json_is_array(rows)) {
@@ -171,7 +177,8 @@ int org_import_units(struct db *db, json_t *rows, const struct org_actor *actor,
 	bool *done = xcalloc(n ? n : 1, sizeof *done);
 	int ret = -1;
 	for (size_t i = 0; i < n; i++)
-		if (!unit_row_ok(json_array_get(rows, i), row_line(json_array_get(rows, i), i), errors))
+		if (!unit_row_ok(json_array_get(rows, i), row_line(json_array_get(rows, i), i),
+				 errors))
 			done[i] = true;
 	if (errors->n) {
 		ret = 1;
@@ -189,7 +196,8 @@ int org_import_units(struct db *db, json_t *rows, const struct org_actor *actor,
 				continue;
 			json_t *row = json_array_get(rows, i);
 			int line = row_line(row, i);
-			const char *code = row_str(row, "code"), *parent = row_str(row, "parent_code");
+			const char *code = row_str(row, "code"),
+				   *parent = row_str(row, "parent_code");
 			struct db_unit pu, existing;
 			int64_t parent_id = 0;
 			if (!is_blank(parent)) {
@@ -207,21 +215,30 @@ int org_import_units(struct db *db, json_t *rows, const struct org_actor *actor,
 			if (found < 0)
 				goto rollback;
 			if (actor->scope_path) {
-				bool parent_in = parent_id && db_unit_path_within(pu.path, actor->scope_path);
-				bool unit_in = !found || db_unit_path_within(existing.path, actor->scope_path);
-				bool is_own_root = found && strcmp(existing.path, actor->scope_path) == 0;
+				bool parent_in = parent_id &&
+						 db_unit_path_within(pu.path, actor->scope_path);
+				bool unit_in = !found || db_unit_path_within(existing.path,
+									     actor->scope_path);
+				bool is_own_root =
+					found && strcmp(existing.path, actor->scope_path) == 0;
 				if (is_own_root && existing.parent_id != parent_id) {
-					org_errors_add(errors, line, "unit %s is your own unit: it cannot be moved", code);
+					org_errors_add(
+						errors, line,
+						"unit %s is your own unit: it cannot be moved",
+						code);
 					continue;
 				}
 				if (!unit_in || (!is_own_root && !parent_in)) {
-					org_errors_add(errors, line, "unit %s is outside your part of the tree", code);
+					org_errors_add(errors, line,
+						       "unit %s is outside your part of the tree",
+						       code);
 					continue;
 				}
 			}
 			bool was_created;
-			int rc = db_unit_upsert(db, code, row_str(row, "name"), row_str(row, "kind"),
-						row_str(row, "level"), parent_id, &was_created);
+			int rc =
+				db_unit_upsert(db, code, row_str(row, "name"), row_str(row, "kind"),
+					       row_str(row, "level"), parent_id, &was_created);
 			if (rc < 0)
 				goto rollback;
 			if (rc == DB_CONFLICT) {
@@ -237,7 +254,8 @@ int org_import_units(struct db *db, json_t *rows, const struct org_actor *actor,
 	for (size_t i = 0; i < n; i++) {
 		if (!done[i]) {
 			json_t *row = json_array_get(rows, i);
-			org_errors_add(errors, row_line(row, i), "parent_code %s is not a known unit",
+			org_errors_add(errors, row_line(row, i),
+				       "parent_code %s is not a known unit",
 				       row_str(row, "parent_code"));
 		}
 	}
@@ -263,9 +281,8 @@ static bool valid_role(const char *role)
 			!strcmp(role, "admin"));
 }
 
-int org_import_users(struct db *db, struct auth *auth, json_t *rows,
-		     const struct org_actor *actor, int *created, json_t **passwords,
-		     struct org_errors *errors)
+int org_import_users(struct db *db, struct auth *auth, json_t *rows, const struct org_actor *actor,
+		     int *created, json_t **passwords, struct org_errors *errors)
 {
 	*created = 0;
 	*passwords = json_array();
@@ -275,27 +292,33 @@ int org_import_users(struct db *db, struct auth *auth, json_t *rows,
 	}
 	size_t i;
 	json_t *row;
-	json_array_foreach(rows, i, row) {
+	json_array_foreach(rows, i, row)
+	{
 		int line = row_line(row, i);
 		if (!json_is_object(row)) {
 			org_errors_add(errors, line, "expected an object");
 			continue;
 		}
-		const char *username = row_str(row, "username"), *password = row_str(row, "password");
-		const char *full_name = row_str(row, "full_name"), *unit_code = row_str(row, "unit_code");
+		const char *username = row_str(row, "username"),
+			   *password = row_str(row, "password");
+		const char *full_name = row_str(row, "full_name"),
+			   *unit_code = row_str(row, "unit_code");
 		const char *audience = row_str(row, "audience"), *role = row_str(row, "role");
 		if (is_blank(role))
 			role = "participant";
 		if (!util_valid_code(username)) {
-			org_errors_add(errors, line, "username must be 1-64 characters of A-Z a-z 0-9 _ . -");
+			org_errors_add(errors, line,
+				       "username must be 1-64 characters of A-Z a-z 0-9 _ . -");
 			continue;
 		}
 		if (is_blank(full_name) || !util_valid_utf8(full_name, 200)) {
-			org_errors_add(errors, line, "full_name is required (UTF-8, at most 200 bytes)");
+			org_errors_add(errors, line,
+				       "full_name is required (UTF-8, at most 200 bytes)");
 			continue;
 		}
 		if (!valid_role(role)) {
-			org_errors_add(errors, line, "role must be participant, unit_admin or admin");
+			org_errors_add(errors, line,
+				       "role must be participant, unit_admin or admin");
 			continue;
 		}
 		if (!is_blank(audience) && !org_valid_audience(audience)) {
@@ -306,13 +329,14 @@ int org_import_users(struct db *db, struct auth *auth, json_t *rows,
 			org_errors_add(errors, line, "a participant needs an audience");
 			continue;
 		}
-		struct db_unit unit = {0};
+		struct db_unit unit = { 0 };
 		if (!is_blank(unit_code)) {
 			int rc = db_unit_by_code(db, unit_code, &unit);
 			if (rc < 0)
 				return -1;
 			if (!rc) {
-				org_errors_add(errors, line, "unit_code %s is not a known unit", unit_code);
+				org_errors_add(errors, line, "unit_code %s is not a known unit",
+					       unit_code);
 				continue;
 			}
 		} else if (strcmp(role, "admin") != 0) {
@@ -321,11 +345,13 @@ int org_import_users(struct db *db, struct auth *auth, json_t *rows,
 		}
 		if (actor->scope_path) {
 			if (!strcmp(role, "admin")) {
-				org_errors_add(errors, line, "a unit administrator cannot create admins");
+				org_errors_add(errors, line,
+					       "a unit administrator cannot create admins");
 				continue;
 			}
 			if (!unit.id || !db_unit_path_within(unit.path, actor->scope_path)) {
-				org_errors_add(errors, line, "unit %s is outside your part of the tree",
+				org_errors_add(errors, line,
+					       "unit %s is outside your part of the tree",
 					       unit_code ? unit_code : "");
 				continue;
 			}
@@ -340,10 +366,11 @@ int org_import_users(struct db *db, struct auth *auth, json_t *rows,
 			continue;
 		}
 		if (auth_hash_password(auth, password, hash)) {
-			org_errors_add(errors, line, "the server is busy hashing passwords; retry this row");
+			org_errors_add(errors, line,
+				       "the server is busy hashing passwords; retry this row");
 			continue;
 		}
-		struct db_user u = {0};
+		struct db_user u = { 0 };
 		util_strlcpy(u.username, username, sizeof u.username);
 		util_strlcpy(u.full_name, full_name, sizeof u.full_name);
 		util_strlcpy(u.role, role, sizeof u.role);
@@ -358,8 +385,9 @@ int org_import_users(struct db *db, struct auth *auth, json_t *rows,
 		}
 		(*created)++;
 		if (was_generated)
-			json_array_append_new(*passwords, json_pack("{s:s,s:s}", "username", username,
-								    "password", generated));
+			json_array_append_new(*passwords,
+					      json_pack("{s:s,s:s}", "username", username,
+							"password", generated));
 	}
 	return 0;
 }
@@ -373,7 +401,8 @@ int org_set_headcounts(struct db *db, int64_t unit_id, json_t *rows, int64_t by_
 	}
 	size_t i;
 	json_t *row;
-	json_array_foreach(rows, i, row) {
+	json_array_foreach(rows, i, row)
+	{
 		int line = (int)i + 1;
 		json_t *year = json_object_get(row, "year"), *count = json_object_get(row, "count");
 		const char *aud = json_is_object(row) ? row_str(row, "audience") : NULL;
@@ -391,10 +420,12 @@ int org_set_headcounts(struct db *db, int64_t unit_id, json_t *rows, int64_t by_
 	if (db_begin_write(db))
 		return -1;
 	int64_t now = clock_now_ms();
-	json_array_foreach(rows, i, row) {
-		if (db_headcount_set(db, unit_id, (int)json_integer_value(json_object_get(row, "year")),
-				     row_str(row, "audience"),
-				     json_integer_value(json_object_get(row, "count")), by_user, now)) {
+	json_array_foreach(rows, i, row)
+	{
+		if (db_headcount_set(
+			    db, unit_id, (int)json_integer_value(json_object_get(row, "year")),
+			    row_str(row, "audience"),
+			    json_integer_value(json_object_get(row, "count")), by_user, now)) {
 			db_rollback(db);
 			return -1;
 		}

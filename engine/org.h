@@ -53,16 +53,15 @@ json_t *org_csv_to_rows(const char *data, size_t len, struct org_errors *errors)
  * nothing: when any row is wrong, nothing is written and errors list every
  * problem. Parents may come after their children in the file. Returns 0
  * (counts set), 1 when errors were found, -1 on a storage error. */
-int org_import_units(struct db *db, json_t *rows, const struct org_actor *actor,
-		     int *created, int *updated, struct org_errors *errors);
+int org_import_units(struct db *db, json_t *rows, const struct org_actor *actor, int *created,
+		     int *updated, struct org_errors *errors);
 
 /* Users: rows of {"username","password"?,"full_name","unit_code","audience",
  * "role"}. Each good row is created even when others fail; rows without a
  * password get a generated one, listed in *passwords as
  * [{"username","password"}] (new reference). Returns 0 or -1 (storage). */
-int org_import_users(struct db *db, struct auth *auth, json_t *rows,
-		     const struct org_actor *actor, int *created, json_t **passwords,
-		     struct org_errors *errors);
+int org_import_users(struct db *db, struct auth *auth, json_t *rows, const struct org_actor *actor,
+		     int *created, json_t **passwords, struct org_errors *errors);
 
 /* Headcounts of one unit: [{"year","audience","count"}], all or nothing.
  * Returns 0, 1 with errors, -1 on storage error. */

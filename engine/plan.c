@@ -11,8 +11,10 @@
 #include "org.h"
 #include "util.h"
 
-#define T(id, metric, aud, kind, topic, cmp, thr, src) \
-	{id, metric, aud, kind, topic, cmp, thr, src}
+#define T(id, metric, aud, kind, topic, cmp, thr, src)                                             \
+	{                                                                                          \
+		id, metric, aud, kind, topic, cmp, thr, src                                        \
+	}
 
 /* plan-targets.md, "Targets of Decision 1907 as adopted by the provinces". */
 static const struct plan builtin_plans[] = {
@@ -176,7 +178,7 @@ static int get_percent(json_t *obj, const char *name, double *out, bool required
 
 static bool valid_mmdd(const char *s, int *month, int *day)
 {
-	static const int days_in[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	static const int days_in[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
 	if (strlen(s) != 5 || s[2] != '-')
 		return false;
 	for (int i = 0; i < 5; i++)
@@ -187,8 +189,7 @@ static bool valid_mmdd(const char *s, int *month, int *day)
 	return *month >= 1 && *month <= 12 && *day >= 1 && *day <= days_in[*month - 1];
 }
 
-static int target_from_json(json_t *t, int index, struct plan_target *out, char *err,
-			    size_t errlen)
+static int target_from_json(json_t *t, int index, struct plan_target *out, char *err, size_t errlen)
 {
 	char where[48];
 	snprintf(where, sizeof where, "targets[%d]: ", index);
@@ -223,8 +224,8 @@ static int target_from_json(json_t *t, int index, struct plan_target *out, char 
 	}
 	if (strcmp(out->metric, "units") == 0) {
 		if (!out->unit_kind[0] || !org_valid_unit_kind(out->unit_kind)) {
-			snprintf(err, errlen, "%s'unit_kind' must be a unit kind for a units target",
-				 where);
+			snprintf(err, errlen,
+				 "%s'unit_kind' must be a unit kind for a units target", where);
 			return -1;
 		}
 	} else if (out->unit_kind[0]) {
@@ -267,7 +268,8 @@ int plan_from_json(json_t *obj, struct plan *out, char *err, size_t errlen)
 	json_t *deadlines = json_object_get(obj, "deadlines");
 	if (deadlines && !json_is_null(deadlines)) {
 		if (!json_is_array(deadlines) || json_array_size(deadlines) > PLAN_MAX_DEADLINES) {
-			snprintf(err, errlen, "'deadlines' must be an array of at most %d \"MM-DD\"",
+			snprintf(err, errlen,
+				 "'deadlines' must be an array of at most %d \"MM-DD\"",
 				 PLAN_MAX_DEADLINES);
 			return -1;
 		}
@@ -282,8 +284,9 @@ int plan_from_json(json_t *obj, struct plan *out, char *err, size_t errlen)
 			}
 			/* Kept in calendar order so the next deadline is the first ahead. */
 			int at = out->ndeadlines;
-			while (at > 0 && (out->deadline_month[at - 1] * 100 + out->deadline_day[at - 1] >
-					  m * 100 + day)) {
+			while (at > 0 &&
+			       (out->deadline_month[at - 1] * 100 + out->deadline_day[at - 1] >
+				m * 100 + day)) {
 				out->deadline_month[at] = out->deadline_month[at - 1];
 				out->deadline_day[at] = out->deadline_day[at - 1];
 				at--;
@@ -311,7 +314,8 @@ int plan_from_json(json_t *obj, struct plan *out, char *err, size_t errlen)
 			return -1;
 		for (int k = 0; k < out->ntargets; k++) {
 			if (strcmp(out->targets[k].id, pt->id) == 0) {
-				snprintf(err, errlen, "targets[%zu]: 'id' %s is used twice", i, pt->id);
+				snprintf(err, errlen, "targets[%zu]: 'id' %s is used twice", i,
+					 pt->id);
 				return -1;
 			}
 		}
@@ -335,9 +339,10 @@ json_t *plan_to_json(const struct plan *p)
 			targets,
 			json_pack("{s:s,s:s,s:s,s:o,s:o,s:s,s:f,s:s}", "id", t->id, "metric",
 				  t->metric, "audience", t->audience, "unit_kind",
-				  t->unit_kind[0] ? json_string(t->unit_kind) : json_null(), "topic",
-				  t->topic[0] ? json_string(t->topic) : json_null(), "comparator",
-				  t->comparator, "threshold", t->threshold, "source", t->source));
+				  t->unit_kind[0] ? json_string(t->unit_kind) : json_null(),
+				  "topic", t->topic[0] ? json_string(t->topic) : json_null(),
+				  "comparator", t->comparator, "threshold", t->threshold, "source",
+				  t->source));
 	}
 	return json_pack("{s:s,s:s,s:o,s:f,s:o}", "code", p->code, "title", p->title, "deadlines",
 			 deadlines, "unit_min_participation", p->unit_min_participation, "targets",
@@ -349,8 +354,9 @@ static int store(struct db *db, const struct plan *p, bool builtin_install)
 	json_t *j = plan_to_json(p);
 	char *text = json_dumps(j, JSON_COMPACT);
 	json_decref(j);
-	int rc = builtin_install ? db_plan_install(db, p->code, p->title, text, true, clock_now_ms())
-				 : db_plan_put(db, p->code, p->title, text, clock_now_ms());
+	int rc = builtin_install
+			 ? db_plan_install(db, p->code, p->title, text, true, clock_now_ms())
+			 : db_plan_put(db, p->code, p->title, text, clock_now_ms());
 	free(text);
 	return rc;
 }
@@ -402,8 +408,9 @@ void plan_deadline(const struct plan *p, int year, int64_t now_ms, char *buf)
 		day = p->deadline_day[p->ndeadlines - 1];
 		for (int i = 0; i < p->ndeadlines; i++) {
 			/* A deadline day lasts until its end, in Vietnam. */
-			int64_t end = clock_vn_date_ms(year, p->deadline_month[i], p->deadline_day[i]) +
-				      86400000LL;
+			int64_t end =
+				clock_vn_date_ms(year, p->deadline_month[i], p->deadline_day[i]) +
+				86400000LL;
 			if (end > now_ms) {
 				month = p->deadline_month[i];
 				day = p->deadline_day[i];

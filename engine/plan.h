@@ -16,12 +16,12 @@ struct db;
 
 struct plan_target {
 	char id[65];
-	char metric[8];     /* "persons" or "units" */
+	char metric[8]; /* "persons" or "units" */
 	char audience[32];
 	char unit_kind[32]; /* units only; "" otherwise */
-	char topic[65];     /* "" for none */
+	char topic[65]; /* "" for none */
 	char comparator[3]; /* ">=" or ">" */
-	double threshold;   /* percent */
+	double threshold; /* percent */
 	char source[256];
 };
 

@@ -22,7 +22,8 @@
 
 #define EPS 1e-9
 
-static void set_msg(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void set_msg(char *buf, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 static void set_msg(char *buf, size_t len, const char *fmt, ...)
 {
 	va_list ap;
@@ -40,10 +41,25 @@ static int cmp_i64(const void *a, const void *b)
 /* ---- definitions -------------------------------------------------------- */
 
 static const char *const DEF_FIELDS[] = {
-	"code",	       "title",		  "kind",	      "mandatory",  "audiences",
-	"unit_scope",  "draw",		  "time_limit_s",     "max_attempts", "pass_percent",
-	"opens_at",    "closes_at",	  "shuffle_questions", "shuffle_options", "review",
-	"prediction_question", "rounds", "freeze_at",	      NULL,
+	"code",
+	"title",
+	"kind",
+	"mandatory",
+	"audiences",
+	"unit_scope",
+	"draw",
+	"time_limit_s",
+	"max_attempts",
+	"pass_percent",
+	"opens_at",
+	"closes_at",
+	"shuffle_questions",
+	"shuffle_options",
+	"review",
+	"prediction_question",
+	"rounds",
+	"freeze_at",
+	NULL,
 };
 
 static bool known_field(const char *key, const char *const *known)
@@ -104,7 +120,8 @@ static bool parse_definition(struct db *db, json_t *def, struct db_quiz *q, bool
 		set_msg(err, errlen, "A quiz definition must be a JSON object.");
 		return false;
 	}
-	json_object_foreach(def, key, v) {
+	json_object_foreach(def, key, v)
+	{
 		if (!known_field(key, DEF_FIELDS)) {
 			set_msg(err, errlen, "Unknown field '%.64s'.", key);
 			return false;
@@ -119,7 +136,8 @@ static bool parse_definition(struct db *db, json_t *def, struct db_quiz *q, bool
 	v = json_object_get(def, "title");
 	if (!json_is_string(v) || !json_string_length(v) || json_string_length(v) > 256 ||
 	    strlen(json_string_value(v)) != json_string_length(v)) {
-		set_msg(err, errlen, "Field 'title' must be a non-empty string of at most 256 bytes.");
+		set_msg(err, errlen,
+			"Field 'title' must be a non-empty string of at most 256 bytes.");
 		return false;
 	}
 	q->title = xstrdup(json_string_value(v));
@@ -135,15 +153,16 @@ static bool parse_definition(struct db *db, json_t *def, struct db_quiz *q, bool
 
 	v = json_object_get(def, "audiences");
 	if (!json_is_array(v) || !json_array_size(v) || json_array_size(v) > 16) {
-		set_msg(err, errlen, "Field 'audiences' must be a non-empty array of audience codes.");
+		set_msg(err, errlen,
+			"Field 'audiences' must be a non-empty array of audience codes.");
 		return false;
 	}
 	q->audiences = xcalloc(json_array_size(v), sizeof *q->audiences);
 	for (size_t i = 0; i < json_array_size(v); i++) {
 		json_t *a = json_array_get(v, i);
 		if (!json_is_string(a) || !org_valid_audience(json_string_value(a))) {
-			set_msg(err, errlen, "Field 'audiences': element %zu is not an audience code.",
-				i + 1);
+			set_msg(err, errlen,
+				"Field 'audiences': element %zu is not an audience code.", i + 1);
 			return false;
 		}
 		util_strlcpy(q->audiences[q->naudiences++], json_string_value(a),
@@ -218,7 +237,8 @@ static bool parse_definition(struct db *db, json_t *def, struct db_quiz *q, bool
 		if (!def_time(def, "freeze_at", &q->freeze_at, err, errlen))
 			return false;
 		if (q->freeze_at < q->opens_at || q->freeze_at > q->closes_at) {
-			set_msg(err, errlen, "Field 'freeze_at' must lie between opens_at and closes_at.");
+			set_msg(err, errlen,
+				"Field 'freeze_at' must lie between opens_at and closes_at.");
 			return false;
 		}
 	}
@@ -226,7 +246,8 @@ static bool parse_definition(struct db *db, json_t *def, struct db_quiz *q, bool
 	v = json_object_get(def, "rounds");
 	if (v && !json_is_null(v)) {
 		if (!json_is_array(v) || !json_array_size(v) || json_array_size(v) > 50) {
-			set_msg(err, errlen, "Field 'rounds' must be a non-empty array (at most 50).");
+			set_msg(err, errlen,
+				"Field 'rounds' must be a non-empty array (at most 50).");
 			return false;
 		}
 		q->rounds = xcalloc(json_array_size(v), sizeof *q->rounds);
@@ -237,7 +258,8 @@ static bool parse_definition(struct db *db, json_t *def, struct db_quiz *q, bool
 			if (!json_is_object(r) || !json_is_string(c) ||
 			    !util_valid_code(json_string_value(c)) || json_object_size(r) != 3) {
 				set_msg(err, errlen,
-					"Field 'rounds': element %zu must be {\"code\",\"opens_at\",\"closes_at\"} "
+					"Field 'rounds': element %zu must be "
+					"{\"code\",\"opens_at\",\"closes_at\"} "
 					"with a code of [A-Za-z0-9_.-]{1,64}.",
 					i + 1);
 				return false;
@@ -249,7 +271,8 @@ static bool parse_definition(struct db *db, json_t *def, struct db_quiz *q, bool
 						? json_string_value(json_object_get(r, "opens_at"))
 						: "",
 					&rd->opens_at)) {
-				set_msg(err, errlen, "Field '%s' must be an RFC 3339 timestamp.", field);
+				set_msg(err, errlen, "Field '%s' must be an RFC 3339 timestamp.",
+					field);
 				return false;
 			}
 			snprintf(field, sizeof field, "rounds[%zu].closes_at", i + 1);
@@ -257,13 +280,15 @@ static bool parse_definition(struct db *db, json_t *def, struct db_quiz *q, bool
 						? json_string_value(json_object_get(r, "closes_at"))
 						: "",
 					&rd->closes_at)) {
-				set_msg(err, errlen, "Field '%s' must be an RFC 3339 timestamp.", field);
+				set_msg(err, errlen, "Field '%s' must be an RFC 3339 timestamp.",
+					field);
 				return false;
 			}
 			if (rd->closes_at <= rd->opens_at || rd->opens_at < q->opens_at ||
 			    rd->closes_at > q->closes_at) {
 				set_msg(err, errlen,
-					"Field 'rounds': round %s must close after it opens and lie inside "
+					"Field 'rounds': round %s must close after it opens and "
+					"lie inside "
 					"the quiz's opens_at..closes_at.",
 					rd->code);
 				return false;
@@ -276,7 +301,8 @@ static bool parse_definition(struct db *db, json_t *def, struct db_quiz *q, bool
 					return false;
 				}
 				if (rd->opens_at < o->closes_at && o->opens_at < rd->closes_at) {
-					set_msg(err, errlen, "Field 'rounds': rounds %s and %s overlap.",
+					set_msg(err, errlen,
+						"Field 'rounds': rounds %s and %s overlap.",
 						o->code, rd->code);
 					return false;
 				}
@@ -292,7 +318,8 @@ static bool parse_definition(struct db *db, json_t *def, struct db_quiz *q, bool
 
 	v = json_object_get(def, "draw");
 	if (!json_is_array(v) || !json_array_size(v) || json_array_size(v) > 50) {
-		set_msg(err, errlen, "Field 'draw' must be a non-empty array of draw rules (at most 50).");
+		set_msg(err, errlen,
+			"Field 'draw' must be a non-empty array of draw rules (at most 50).");
 		return false;
 	}
 	q->draws = xcalloc(json_array_size(v), sizeof *q->draws);
@@ -305,17 +332,20 @@ static bool parse_definition(struct db *db, json_t *def, struct db_quiz *q, bool
 			return false;
 		}
 		json_t *member;
-		json_object_foreach(r, key, member) {
-			if (strcmp(key, "bank") && strcmp(key, "topic") && strcmp(key, "difficulty") &&
-			    strcmp(key, "count")) {
-				set_msg(err, errlen, "Field 'draw': rule %zu has an unknown field '%.64s'.",
+		json_object_foreach(r, key, member)
+		{
+			if (strcmp(key, "bank") && strcmp(key, "topic") &&
+			    strcmp(key, "difficulty") && strcmp(key, "count")) {
+				set_msg(err, errlen,
+					"Field 'draw': rule %zu has an unknown field '%.64s'.",
 					i + 1, key);
 				return false;
 			}
 		}
 		json_t *b = json_object_get(r, "bank");
 		if (!json_is_string(b) || !util_valid_code(json_string_value(b))) {
-			set_msg(err, errlen, "Field 'draw': rule %zu needs 'bank', a bank code.", i + 1);
+			set_msg(err, errlen, "Field 'draw': rule %zu needs 'bank', a bank code.",
+				i + 1);
 			return false;
 		}
 		struct db_bank bank;
@@ -326,7 +356,8 @@ static bool parse_definition(struct db *db, json_t *def, struct db_quiz *q, bool
 			return false;
 		}
 		if (rc == 0) {
-			set_msg(err, errlen, "Field 'draw': rule %zu names bank %.64s, which does not exist.",
+			set_msg(err, errlen,
+				"Field 'draw': rule %zu names bank %.64s, which does not exist.",
 				i + 1, json_string_value(b));
 			return false;
 		}
@@ -336,7 +367,8 @@ static bool parse_definition(struct db *db, json_t *def, struct db_quiz *q, bool
 		json_t *t = json_object_get(r, "topic");
 		if (t && !json_is_null(t)) {
 			if (!json_is_string(t) || !bank_valid_topic(json_string_value(t))) {
-				set_msg(err, errlen, "Field 'draw': rule %zu has an unknown topic.", i + 1);
+				set_msg(err, errlen, "Field 'draw': rule %zu has an unknown topic.",
+					i + 1);
 				return false;
 			}
 			util_strlcpy(d->topic, json_string_value(t), sizeof d->topic);
@@ -345,7 +377,8 @@ static bool parse_definition(struct db *db, json_t *def, struct db_quiz *q, bool
 		if (df && !json_is_null(df)) {
 			if (!json_is_integer(df) || json_integer_value(df) < 1 ||
 			    json_integer_value(df) > 3) {
-				set_msg(err, errlen, "Field 'draw': rule %zu: difficulty must be 1, 2 or 3.",
+				set_msg(err, errlen,
+					"Field 'draw': rule %zu: difficulty must be 1, 2 or 3.",
 					i + 1);
 				return false;
 			}
@@ -354,7 +387,8 @@ static bool parse_definition(struct db *db, json_t *def, struct db_quiz *q, bool
 		json_t *c = json_object_get(r, "count");
 		if (!json_is_integer(c) || json_integer_value(c) < 1 ||
 		    json_integer_value(c) > QUIZ_QUESTIONS_MAX) {
-			set_msg(err, errlen, "Field 'draw': rule %zu: count must be an integer from 1 to %d.",
+			set_msg(err, errlen,
+				"Field 'draw': rule %zu: count must be an integer from 1 to %d.",
 				i + 1, QUIZ_QUESTIONS_MAX);
 			return false;
 		}
@@ -362,8 +396,8 @@ static bool parse_definition(struct db *db, json_t *def, struct db_quiz *q, bool
 		total += d->count;
 	}
 	if (total > QUIZ_QUESTIONS_MAX) {
-		set_msg(err, errlen, "Field 'draw': the rules draw %d questions; at most %d.", total,
-			QUIZ_QUESTIONS_MAX);
+		set_msg(err, errlen, "Field 'draw': the rules draw %d questions; at most %d.",
+			total, QUIZ_QUESTIONS_MAX);
 		return false;
 	}
 	return true;
@@ -402,7 +436,8 @@ static int check_draws(struct db *db, const struct db_quiz *q, char *err, size_t
 	sb_init(&sb);
 	for (size_t i = 0; i < q->ndraws; i++) {
 		const struct db_quiz_draw *d = &q->draws[i];
-		if (db_question_pool(db, d->bank_id, d->topic, d->difficulty, &pools[i], &sizes[i])) {
+		if (db_question_pool(db, d->bank_id, d->topic, d->difficulty, &pools[i],
+				     &sizes[i])) {
 			ret = -1;
 			set_msg(err, errlen, "%s", db_errmsg(db));
 			goto out;
@@ -418,7 +453,8 @@ static int check_draws(struct db *db, const struct db_quiz *q, char *err, size_t
 		for (size_t k = 0; k < rank; k++) {
 			size_t j = order[k];
 			size_t inter = intersection_size(pools[i], sizes[i], pools[j], sizes[j]);
-			taken += inter < (size_t)q->draws[j].count ? inter : (size_t)q->draws[j].count;
+			taken += inter < (size_t)q->draws[j].count ? inter
+								   : (size_t)q->draws[j].count;
 		}
 		size_t avail = sizes[i] > taken ? sizes[i] - taken : 0;
 		if (avail >= (size_t)d->count)
@@ -448,8 +484,7 @@ out:
 	return ret;
 }
 
-enum quiz_status quiz_create(struct db *db, json_t *def, int64_t *quiz_id, char *err,
-			     size_t errlen)
+enum quiz_status quiz_create(struct db *db, json_t *def, int64_t *quiz_id, char *err, size_t errlen)
 {
 	struct db_quiz q;
 	memset(&q, 0, sizeof q);
@@ -514,20 +549,22 @@ json_t *quiz_definition_json(const struct db_quiz *q)
 	for (size_t i = 0; i < q->ndraws; i++) {
 		const struct db_quiz_draw *d = &q->draws[i];
 		json_array_append_new(
-			draws, json_pack("{s:s,s:o,s:o,s:i}", "bank", d->bank_code, "topic",
-					 d->topic[0] ? json_string(d->topic) : json_null(), "difficulty",
-					 d->difficulty ? json_integer(d->difficulty) : json_null(),
-					 "count", d->count));
+			draws,
+			json_pack("{s:s,s:o,s:o,s:i}", "bank", d->bank_code, "topic",
+				  d->topic[0] ? json_string(d->topic) : json_null(), "difficulty",
+				  d->difficulty ? json_integer(d->difficulty) : json_null(),
+				  "count", d->count));
 	}
 	json_t *rounds = json_array();
 	for (size_t i = 0; i < q->nrounds; i++)
-		json_array_append_new(rounds, json_pack("{s:s,s:o,s:o}", "code", q->rounds[i].code,
-							"opens_at", time_json(q->rounds[i].opens_at),
-							"closes_at", time_json(q->rounds[i].closes_at)));
+		json_array_append_new(rounds,
+				      json_pack("{s:s,s:o,s:o}", "code", q->rounds[i].code,
+						"opens_at", time_json(q->rounds[i].opens_at),
+						"closes_at", time_json(q->rounds[i].closes_at)));
 	return json_pack("{s:I,s:s,s:s,s:s,s:b,s:o,s:o,s:o,s:i,s:I,s:i,s:f,s:o,s:o,s:b,s:b,s:s,"
 			 "s:o,s:o,s:o}",
-			 "id", (json_int_t)q->id, "code", q->code, "title", q->title, "kind", q->kind,
-			 "mandatory", q->mandatory, "audiences", aud, "unit_scope",
+			 "id", (json_int_t)q->id, "code", q->code, "title", q->title, "kind",
+			 q->kind, "mandatory", q->mandatory, "audiences", aud, "unit_scope",
 			 q->unit_scope_id ? json_string(q->unit_scope_code) : json_null(), "draw",
 			 draws, "question_count", quiz_question_count(q), "time_limit_s",
 			 (json_int_t)q->time_limit_s, "max_attempts", q->max_attempts,
@@ -536,8 +573,8 @@ json_t *quiz_definition_json(const struct db_quiz *q)
 			 q->shuffle_questions, "shuffle_options", q->shuffle_options, "review",
 			 q->review, "prediction_question",
 			 q->prediction_question ? json_string(q->prediction_question) : json_null(),
-			 "freeze_at", q->freeze_at ? time_json(q->freeze_at) : json_null(), "rounds",
-			 rounds);
+			 "freeze_at", q->freeze_at ? time_json(q->freeze_at) : json_null(),
+			 "rounds", rounds);
 }
 
 /* ---- who, when ---------------------------------------------------------- */
@@ -760,7 +797,8 @@ double quiz_score_answer(const struct db_question *q, const int64_t *choices, si
 		char *given = quiz_normalise_answer(text, q->ignore_diacritics);
 		double score = 0;
 		for (size_t i = 0; given && *given && i < q->noptions && score == 0; i++) {
-			char *accepted = quiz_normalise_answer(q->options[i].text, q->ignore_diacritics);
+			char *accepted =
+				quiz_normalise_answer(q->options[i].text, q->ignore_diacritics);
 			if (accepted && !strcmp(given, accepted))
 				score = 1;
 			free(accepted);
@@ -848,7 +886,7 @@ static void idmap_put(struct idmap *m, int64_t id, void *val)
 struct cached_question {
 	struct db_question q; /* first: quiz_qcache_get hands out &q */
 	char *head;
-	char **options;       /* parallel to q.options; NULL for short */
+	char **options; /* parallel to q.options; NULL for short */
 };
 
 static char *json_text(json_t *j)
@@ -871,8 +909,9 @@ static void render_question(struct cached_question *cq)
 		return;
 	cq->options = xcalloc(q->noptions, sizeof *cq->options);
 	for (size_t i = 0; i < q->noptions; i++)
-		cq->options[i] = json_text(json_pack("{s:I,s:s}", "id", (json_int_t)q->options[i].id,
-						     "text", q->options[i].text));
+		cq->options[i] =
+			json_text(json_pack("{s:I,s:s}", "id", (json_int_t)q->options[i].id, "text",
+					    q->options[i].text));
 }
 
 static void cached_question_free(struct cached_question *cq)
@@ -906,8 +945,8 @@ struct pool_entry {
 struct quiz_qcache {
 	pthread_rwlock_t lock;
 	struct idmap questions; /* id -> struct cached_question */
-	struct idmap quizzes;   /* id -> struct db_quiz */
-	struct idmap attempts;  /* id -> struct attempt_facts */
+	struct idmap quizzes; /* id -> struct db_quiz */
+	struct idmap attempts; /* id -> struct attempt_facts */
 	struct pool_entry *pools;
 	size_t npools;
 };
@@ -970,8 +1009,7 @@ const struct db_question *quiz_qcache_get(struct quiz_qcache *c, struct db *db, 
 	return &q->q;
 }
 
-const struct db_quiz *quiz_qcache_quiz(struct quiz_qcache *c, struct db *db, int64_t id,
-				       int *found)
+const struct db_quiz *quiz_qcache_quiz(struct quiz_qcache *c, struct db *db, int64_t id, int *found)
 {
 	pthread_rwlock_rdlock(&c->lock);
 	struct db_quiz *q = idmap_find(&c->quizzes, id);
@@ -1198,8 +1236,9 @@ enum quiz_status quiz_start_prepare(struct db *db, struct quiz_qcache *qc, const
 	const struct db_quiz_round *round = quiz_round_at(q, now_ms);
 	if (!round) {
 		set_msg(w->message, sizeof w->message, "The quiz is %s.",
-			now_ms < q->opens_at ? "not open yet" : now_ms >= q->closes_at ? "closed"
-											: "between rounds");
+			now_ms < q->opens_at     ? "not open yet"
+			: now_ms >= q->closes_at ? "closed"
+						 : "between rounds");
 		return w->status = QUIZ_NOT_OPEN;
 	}
 	struct db_attempt *a = &w->attempt;
@@ -1304,11 +1343,11 @@ enum quiz_status quiz_answer_prepare(struct db *db, struct quiz_qcache *qc, int6
 		return w->status = QUIZ_INVALID;
 	}
 	if (!strcmp(q->type, "short")) {
-		if (!json_is_string(text) ||
-		    json_string_length(text) > QUIZ_ANSWER_TEXT_MAX ||
+		if (!json_is_string(text) || json_string_length(text) > QUIZ_ANSWER_TEXT_MAX ||
 		    strlen(json_string_value(text)) != json_string_length(text)) {
 			set_msg(w->message, sizeof w->message,
-				"Field 'text' must be a string of at most %d bytes (this question takes "
+				"Field 'text' must be a string of at most %d bytes (this question "
+				"takes "
 				"a typed answer).",
 				QUIZ_ANSWER_TEXT_MAX);
 			return w->status = QUIZ_INVALID;
@@ -1318,7 +1357,8 @@ enum quiz_status quiz_answer_prepare(struct db *db, struct quiz_qcache *qc, int6
 	}
 	if (!json_is_array(choices)) {
 		set_msg(w->message, sizeof w->message,
-			"Field 'choices' must be an array of option ids (this question takes choices).");
+			"Field 'choices' must be an array of option ids (this question takes "
+			"choices).");
 		return w->status = QUIZ_INVALID;
 	}
 	size_t n = json_array_size(choices);
@@ -1334,15 +1374,16 @@ enum quiz_status quiz_answer_prepare(struct db *db, struct quiz_qcache *qc, int6
 		json_t *c = json_array_get(choices, i);
 		if (!json_is_integer(c) || !find_option(q, json_integer_value(c))) {
 			set_msg(w->message, sizeof w->message,
-				"Field 'choices': element %zu is not an option of question %lld.", i + 1,
-				(long long)question_id);
+				"Field 'choices': element %zu is not an option of question %lld.",
+				i + 1, (long long)question_id);
 			return w->status = QUIZ_INVALID;
 		}
 		ids[i] = json_integer_value(c);
 		for (size_t j = 0; j < i; j++)
 			if (ids[j] == ids[i]) {
 				set_msg(w->message, sizeof w->message,
-					"Field 'choices': option %lld is repeated.", (long long)ids[i]);
+					"Field 'choices': option %lld is repeated.",
+					(long long)ids[i]);
 				return w->status = QUIZ_INVALID;
 			}
 	}
@@ -1354,9 +1395,8 @@ internal:
 	return w->status = QUIZ_INTERNAL;
 }
 
-void quiz_finish_prepare(int64_t attempt_id, bool submit, bool has_prediction,
-			 int64_t prediction, int64_t now_ms, int64_t grace_ms,
-			 struct quiz_write *w)
+void quiz_finish_prepare(int64_t attempt_id, bool submit, bool has_prediction, int64_t prediction,
+			 int64_t now_ms, int64_t grace_ms, struct quiz_write *w)
 {
 	memset(w, 0, sizeof *w);
 	w->kind = QUIZ_WRITE_FINISH;
@@ -1510,10 +1550,10 @@ static int apply_answer(struct db *db, struct quiz_write *w)
  * sets each write's status. */
 static int answers_flush(struct db *db, struct quiz_write **g, size_t k)
 {
-	struct db_answer_write rows[ANSWER_GROUP] = {{0}};
+	struct db_answer_write rows[ANSWER_GROUP] = { { 0 } };
 	for (size_t i = 0; i < k; i++)
-		rows[i] = (struct db_answer_write){g[i]->attempt_id, g[i]->question_id, g[i]->choices,
-						   g[i]->text, g[i]->now_ms};
+		rows[i] = (struct db_answer_write){ g[i]->attempt_id, g[i]->question_id,
+						    g[i]->choices, g[i]->text, g[i]->now_ms };
 	size_t saved = 0;
 	if (db_answers_save(db, rows, k, g[0]->grace_ms, &saved))
 		return -1;
@@ -1525,7 +1565,8 @@ static int answers_flush(struct db *db, struct quiz_write **g, size_t k)
 			struct db_attempt a;
 			if (db_attempt_get(db, g[i]->attempt_id, &a) < 0)
 				return -1;
-			if (strcmp(a.state, "in_progress") || a.deadline + g[i]->grace_ms < g[i]->now_ms)
+			if (strcmp(a.state, "in_progress") ||
+			    a.deadline + g[i]->grace_ms < g[i]->now_ms)
 				g[i]->status = !strcmp(a.state, "submitted") ? QUIZ_ATTEMPT_CLOSED
 									     : QUIZ_TIME_OVER;
 		}
@@ -1664,8 +1705,8 @@ static char *attempt_text(struct db *db, struct quiz_qcache *qc, const struct db
 	sb_printf(&sb,
 		  "{\"id\":%lld,\"quiz_id\":%lld,\"state\":\"%s\",\"round_code\":\"%s\","
 		  "\"started_at\":\"%s\",\"deadline\":\"%s\",\"remaining_ms\":%lld,\"questions\":[",
-		  (long long)a->id, (long long)a->quiz_id, a->state, a->round_code, started, deadline,
-		  (long long)remaining);
+		  (long long)a->id, (long long)a->quiz_id, a->state, a->round_code, started,
+		  deadline, (long long)remaining);
 	if (review_open)
 		review = json_array();
 	for (size_t i = 0; i < nq; i++) {
@@ -1710,11 +1751,11 @@ static char *attempt_text(struct db *db, struct quiz_qcache *qc, const struct db
 	sb_puts(&sb, "},\"result\":");
 	if (finished) {
 		double percent = a->max_score > 0 ? a->score * 100.0 / a->max_score : 0;
-		json_t *result = json_pack("{s:f,s:f,s:f,s:i,s:i,s:b,s:I}", "score",
-					   round_to(a->score, 0.01), "max_score", a->max_score,
-					   "percent", round_to(percent, 0.1), "correct_count",
-					   a->correct_count, "question_count", a->question_count,
-					   "passed", a->passed, "duration_ms", (json_int_t)a->duration_ms);
+		json_t *result = json_pack(
+			"{s:f,s:f,s:f,s:i,s:i,s:b,s:I}", "score", round_to(a->score, 0.01),
+			"max_score", a->max_score, "percent", round_to(percent, 0.1),
+			"correct_count", a->correct_count, "question_count", a->question_count,
+			"passed", a->passed, "duration_ms", (json_int_t)a->duration_ms);
 		if (a->has_prediction)
 			json_object_set_new(result, "prediction", json_integer(a->prediction));
 		char *t = json_text(result);
@@ -1780,7 +1821,7 @@ json_t *quiz_attempt_json(struct db *db, struct quiz_qcache *qc, const struct db
 }
 
 json_t *quiz_list_json(struct db *db, struct quiz_qcache *qc, const struct quiz_participant *p,
-			int64_t now_ms)
+		       int64_t now_ms)
 {
 	int64_t *ids = NULL;
 	size_t n = 0;
@@ -1808,23 +1849,23 @@ json_t *quiz_list_json(struct db *db, struct quiz_qcache *qc, const struct quiz_
 		}
 		json_t *jbest = json_null();
 		if (has_best)
-			jbest = json_pack("{s:f,s:f,s:f}", "score", round_to(best.score, 0.01),
-					  "max_score", best.max_score, "percent",
-					  round_to(best.max_score > 0 ? best.score * 100 / best.max_score
-								      : 0,
-						   0.1));
+			jbest = json_pack(
+				"{s:f,s:f,s:f}", "score", round_to(best.score, 0.01), "max_score",
+				best.max_score, "percent",
+				round_to(best.max_score > 0 ? best.score * 100 / best.max_score : 0,
+					 0.1));
 		json_array_append_new(
-			arr, json_pack("{s:I,s:s,s:s,s:s,s:b,s:I,s:i,s:o,s:o,s:i,s:i,s:s,s:o,s:o}",
-				       "id", (json_int_t)q->id, "code", q->code, "title", q->title,
-				       "kind", q->kind, "mandatory", q->mandatory, "time_limit_s",
-				       (json_int_t)q->time_limit_s, "question_count",
-				       quiz_question_count(q), "opens_at", time_json(q->opens_at),
-				       "closes_at", time_json(q->closes_at), "max_attempts",
-				       q->max_attempts, "attempts_used", used, "state",
-				       quiz_time_state(q, now_ms), "best", jbest,
-				       "attempt_in_progress",
-				       has_cur && now_ms <= cur.deadline ? json_integer(cur.id)
-									 : json_null()));
+			arr,
+			json_pack("{s:I,s:s,s:s,s:s,s:b,s:I,s:i,s:o,s:o,s:i,s:i,s:s,s:o,s:o}", "id",
+				  (json_int_t)q->id, "code", q->code, "title", q->title, "kind",
+				  q->kind, "mandatory", q->mandatory, "time_limit_s",
+				  (json_int_t)q->time_limit_s, "question_count",
+				  quiz_question_count(q), "opens_at", time_json(q->opens_at),
+				  "closes_at", time_json(q->closes_at), "max_attempts",
+				  q->max_attempts, "attempts_used", used, "state",
+				  quiz_time_state(q, now_ms), "best", jbest, "attempt_in_progress",
+				  has_cur && now_ms <= cur.deadline ? json_integer(cur.id)
+								    : json_null()));
 	}
 	free(ids);
 	if (failed) {

@@ -24,15 +24,15 @@ struct db;
 /* Outcomes of the quiz operations (mapped to HTTP statuses by handlers). */
 enum quiz_status {
 	QUIZ_OK = 0,
-	QUIZ_INVALID,          /* bad input (message given) */
-	QUIZ_CONFLICT,         /* a code is taken */
-	QUIZ_NOT_FOUND,        /* no such quiz/attempt, or not the caller's */
-	QUIZ_FORBIDDEN,        /* outside the quiz's audiences or unit scope */
-	QUIZ_NOT_OPEN,         /* outside the window or any round */
+	QUIZ_INVALID, /* bad input (message given) */
+	QUIZ_CONFLICT, /* a code is taken */
+	QUIZ_NOT_FOUND, /* no such quiz/attempt, or not the caller's */
+	QUIZ_FORBIDDEN, /* outside the quiz's audiences or unit scope */
+	QUIZ_NOT_OPEN, /* outside the window or any round */
 	QUIZ_NO_ATTEMPTS_LEFT,
-	QUIZ_TIME_OVER,        /* past deadline + grace, or finalised as expired */
-	QUIZ_ATTEMPT_CLOSED,   /* already submitted */
-	QUIZ_INTERNAL,         /* storage failure */
+	QUIZ_TIME_OVER, /* past deadline + grace, or finalised as expired */
+	QUIZ_ATTEMPT_CLOSED, /* already submitted */
+	QUIZ_INTERNAL, /* storage failure */
 };
 
 /* Largest grace the engine accepts for saves past the deadline. */
@@ -60,9 +60,9 @@ int quiz_question_count(const struct db_quiz *q);
 
 struct quiz_participant {
 	int64_t user_id;
-	int64_t unit_id;       /* 0: none */
+	int64_t unit_id; /* 0: none */
 	const char *unit_path; /* "/1/4/" or "" */
-	const char *audience;  /* "" when none */
+	const char *audience; /* "" when none */
 };
 
 /* True when p is in one of q's audiences and inside its unit scope. */
@@ -139,19 +139,19 @@ enum quiz_write_kind { QUIZ_WRITE_START, QUIZ_WRITE_ANSWER, QUIZ_WRITE_FINISH, Q
  * Owns its heap members; clean with quiz_write_cleanup. */
 struct quiz_write {
 	enum quiz_write_kind kind;
-	int64_t now_ms;        /* when the request arrived */
+	int64_t now_ms; /* when the request arrived */
 	int64_t grace_ms;
 	/* START: the attempt to insert (with its draw) unless one is in progress */
 	struct db_attempt attempt;
 	struct db_attempt_question *questions;
 	size_t nquestions;
-	int max_attempts;      /* 0: unlimited */
+	int max_attempts; /* 0: unlimited */
 	double pass_percent;
 	/* ANSWER */
-	int64_t attempt_id;    /* also FINISH */
+	int64_t attempt_id; /* also FINISH */
 	int64_t question_id;
-	char *choices;         /* JSON array text, or NULL */
-	char *text;            /* or NULL */
+	char *choices; /* JSON array text, or NULL */
+	char *text; /* or NULL */
 	/* FINISH: submit (else only expire when due) and the prediction */
 	bool submit;
 	bool has_prediction;
@@ -161,7 +161,7 @@ struct quiz_write {
 	size_t swept;
 	/* results */
 	enum quiz_status status;
-	bool created;          /* START: a new attempt (else resumed) */
+	bool created; /* START: a new attempt (else resumed) */
 	char message[256];
 	/* used by quiz_service */
 	struct quiz_write *next;
@@ -187,9 +187,8 @@ enum quiz_status quiz_answer_prepare(struct db *db, struct quiz_qcache *qc, int6
 				     int64_t attempt_id, int64_t question_id, json_t *body,
 				     int64_t now_ms, int64_t grace_ms, struct quiz_write *w);
 /* Prepares a FINISH (submit when submit is set, else expire when due). */
-void quiz_finish_prepare(int64_t attempt_id, bool submit, bool has_prediction,
-			 int64_t prediction, int64_t now_ms, int64_t grace_ms,
-			 struct quiz_write *w);
+void quiz_finish_prepare(int64_t attempt_id, bool submit, bool has_prediction, int64_t prediction,
+			 int64_t now_ms, int64_t grace_ms, struct quiz_write *w);
 /* Prepares a SWEEP of at most limit attempts due at now. */
 void quiz_sweep_prepare(int64_t now_ms, int64_t grace_ms, size_t limit, struct quiz_write *w);
 
@@ -222,6 +221,6 @@ char *quiz_started_text(struct db *db, struct quiz_qcache *qc, const struct db_q
 			const struct quiz_write *w, int64_t now_ms);
 /* {"quizzes":[...]} of api.md for participant p at now. NULL on error. */
 json_t *quiz_list_json(struct db *db, struct quiz_qcache *qc, const struct quiz_participant *p,
-			int64_t now_ms);
+		       int64_t now_ms);
 
 #endif

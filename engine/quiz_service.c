@@ -20,21 +20,21 @@
 
 struct quiz_service {
 	struct app *app;
-	struct db *db;           /* the committer's connection */
-	struct db *sweep_db;     /* the sweeper's, for WAL checkpoints */
+	struct db *db; /* the committer's connection */
+	struct db *sweep_db; /* the sweeper's, for WAL checkpoints */
 	struct quiz_qcache *qcache;
 	int64_t grace_ms;
 	int64_t sweep_interval_ms;
 
 	pthread_mutex_t mu;
-	pthread_cond_t work;     /* the queue is not empty, or stopping */
-	pthread_cond_t idle;     /* for quiz_service_run waiters */
+	pthread_cond_t work; /* the queue is not empty, or stopping */
+	pthread_cond_t idle; /* for quiz_service_run waiters */
 	pthread_cond_t sweep_wake;
 	struct quiz_write *head, *tail;
 	bool stopping;
 	bool committer_started, sweeper_started;
-	int closing;             /* atomic: quiescing, refuse new writes */
-	long inflight;           /* atomic: suspended requests not yet answered */
+	int closing; /* atomic: quiescing, refuse new writes */
+	long inflight; /* atomic: suspended requests not yet answered */
 	pthread_t committer, sweeper;
 	struct quiz_service_stats stats;
 };
@@ -73,7 +73,7 @@ void quiz_service_quiesce(struct app *app)
 		return;
 	__atomic_store_n(&s->closing, 1, __ATOMIC_SEQ_CST);
 	for (int i = 0; i < 2000 && __atomic_load_n(&s->inflight, __ATOMIC_SEQ_CST) > 0; i++) {
-		struct timespec ts = {0, 5 * 1000 * 1000};
+		struct timespec ts = { 0, 5 * 1000 * 1000 };
 		nanosleep(&ts, NULL);
 	}
 }
@@ -115,7 +115,7 @@ static void waiter_done(void *ctx)
 
 void quiz_service_run(struct quiz_service *s, struct quiz_write *w)
 {
-	struct waiter wt = {s, false};
+	struct waiter wt = { s, false };
 	quiz_service_submit(s, w, waiter_done, &wt);
 	pthread_mutex_lock(&s->mu);
 	while (!wt.done)
@@ -210,7 +210,8 @@ static void *committer_main(void *arg)
 			fprintf(stderr, "quizd: group commit: %s\n", db_errmsg(s->db));
 		size_t swept = 0;
 		for (struct quiz_write *w = batch; ok && w;) {
-			if (w->kind == QUIZ_WRITE_ANSWER && w->next && w->next->kind == QUIZ_WRITE_ANSWER) {
+			if (w->kind == QUIZ_WRITE_ANSWER && w->next &&
+			    w->next->kind == QUIZ_WRITE_ANSWER) {
 				w = apply_answers(s, w);
 				continue;
 			}
@@ -233,7 +234,8 @@ static void *committer_main(void *arg)
 			next = w->next;
 			if (!ok) {
 				w->status = QUIZ_INTERNAL;
-				snprintf(w->message, sizeof w->message, "The write could not be committed.");
+				snprintf(w->message, sizeof w->message,
+					 "The write could not be committed.");
 			}
 			w->done(w->done_ctx);
 		}

@@ -18,7 +18,7 @@ int main(int argc, char **argv)
 {
 	struct config cfg;
 	char err[512];
-	struct app app = {0};
+	struct app app = { 0 };
 	struct db *db = NULL;
 	int status = 1;
 
@@ -56,7 +56,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "quizd: %s\n", err);
 		goto out;
 	}
-	app.http = http_start(&cfg.http, api_routes, api_nroutes, &app, app_open_db, err, sizeof err);
+	app.http =
+		http_start(&cfg.http, api_routes, api_nroutes, &app, app_open_db, err, sizeof err);
 	if (!app.http) {
 		fprintf(stderr, "quizd: %s\n", err);
 		goto out;

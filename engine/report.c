@@ -310,8 +310,7 @@ static void person_rows_cleanup(struct person_rows *pr)
 }
 
 /* Takes off what the sums counted more than once for one person. */
-static void correct_matrix(struct year_data *d, int64_t *matrix, int a, const int *units,
-			   size_t n)
+static void correct_matrix(struct year_data *d, int64_t *matrix, int a, const int *units, size_t n)
 {
 	if (n < 2)
 		return;
@@ -347,7 +346,7 @@ static struct year_data *year_load(struct db *db, int year, char *err, size_t er
 	root->parent = -1;
 	root->first_child = root->next_sibling = root->last_child = -1;
 	util_strlcpy(root->path, "/", sizeof root->path);
-	struct person_rows pr = {.d = d, .flush = flush_person_figures};
+	struct person_rows pr = { .d = d, .flush = flush_person_figures };
 	if (db_begin_read(db))
 		goto fail;
 	if (db_report_units(db, on_unit, d))
@@ -386,8 +385,7 @@ fail:
 
 /* Resolves the report's unit: the named one (checked against the scope),
  * the scope's unit, or the virtual root. Returns an index or -(status). */
-static int resolve_unit(struct year_data *d, const struct report_query *q, char *err,
-			size_t errlen)
+static int resolve_unit(struct year_data *d, const struct report_query *q, char *err, size_t errlen)
 {
 	const char *code = q->unit_code;
 	if (!code && q->scope_path) {
@@ -401,8 +399,10 @@ static int resolve_unit(struct year_data *d, const struct report_query *q, char 
 		return ROOT;
 	for (int i = 1; i < d->nunits; i++) {
 		if (strcmp(d->units[i].code, code) == 0) {
-			if (q->scope_path && !db_unit_path_within(d->units[i].path, q->scope_path)) {
-				snprintf(err, errlen, "unit %s is outside your unit's subtree", code);
+			if (q->scope_path &&
+			    !db_unit_path_within(d->units[i].path, q->scope_path)) {
+				snprintf(err, errlen, "unit %s is outside your unit's subtree",
+					 code);
 				return -REPORT_FORBIDDEN;
 			}
 			return i;
@@ -427,8 +427,8 @@ static void add_rows(struct year_data *d, int u, int level, int aud_filter,
 		if (aud_filter >= 0 && a != aud_filter)
 			continue;
 		size_t i = cell(u, a);
-		if (aud_filter < 0 && !d->headcount[i] && !d->registered[i] && !d->participants[i] &&
-		    !d->attempts[i])
+		if (aud_filter < 0 && !d->headcount[i] && !d->registered[i] &&
+		    !d->participants[i] && !d->attempts[i])
 			continue;
 		if (t->n == *cap) {
 			*cap = *cap ? *cap * 2 : 64;
@@ -522,7 +522,7 @@ static struct uq_entry *uq_get(struct uq_map *m, int unit, int64_t quiz_id)
 {
 	if ((m->n + 1) * 2 > m->cap) {
 		size_t cap = m->cap ? m->cap * 2 : 1024;
-		struct uq_map bigger = {xcalloc(cap, sizeof(struct uq_entry)), cap, 0};
+		struct uq_map bigger = { xcalloc(cap, sizeof(struct uq_entry)), cap, 0 };
 		for (size_t i = 0; i < bigger.cap; i++)
 			bigger.e[i].unit = -1;
 		for (size_t i = 0; i < m->cap; i++) {
@@ -626,14 +626,14 @@ static int measure_target(struct db *db, struct year_data *d, const struct plan 
 			out->numerator = d->participants[cell(root, a)];
 			return 0;
 		}
-		struct topic_people tp = {.d = d, .root = root};
+		struct topic_people tp = { .d = d, .root = root };
 		if (db_report_topic_people(db, d->year, t->audience, topic, on_topic_person, &tp))
 			return -1;
 		out->numerator = tp.count;
 		return 0;
 	}
-	struct units_ctx c = {.d = d, .kind = t->unit_kind};
-	struct person_rows pr = {.d = d, .flush = flush_person_quiz, .ctx = &c};
+	struct units_ctx c = { .d = d, .kind = t->unit_kind };
+	struct person_rows pr = { .d = d, .flush = flush_person_quiz, .ctx = &c };
 	int ret = -1;
 	if (db_report_unit_quiz(db, d->year, t->audience, topic, on_unit_quiz, &c) ||
 	    db_report_multi(db, d->year, t->audience, topic, on_person_row, &pr))
@@ -721,7 +721,8 @@ int report_plan(struct db *db, const char *plan_code, const struct report_query 
 		double rhs = t->target.threshold * (double)t->denominator;
 		t->met = t->has_actual &&
 			 (strcmp(t->target.comparator, ">") == 0 ? lhs > rhs : lhs >= rhs);
-		t->gap_percent = t->met ? 0 : round((t->target.threshold - t->actual_percent) * 10) / 10;
+		t->gap_percent =
+			t->met ? 0 : round((t->target.threshold - t->actual_percent) * 10) / 10;
 		if (t->gap_percent < 0)
 			t->gap_percent = 0;
 	}
@@ -800,8 +801,7 @@ static int cmp_done(const void *x, const void *y, void *ctx)
 	return c->done_quiz[i] < c->done_quiz[j] ? -1 : c->done_quiz[i] > c->done_quiz[j];
 }
 
-static bool has_done(const struct missing_ctx *c, const size_t *order, int64_t user,
-		     int64_t quiz)
+static bool has_done(const struct missing_ctx *c, const size_t *order, int64_t user, int64_t quiz)
 {
 	size_t lo = 0, hi = c->ndone;
 	while (lo < hi) {
@@ -833,7 +833,8 @@ static void on_person(void *ctx, const struct db_roster_person *p)
 			continue;
 		if (has_done(c, pp->order, p->id, c->quizzes[i].id))
 			continue;
-		person.missing = xrealloc(person.missing, (person.nmissing + 1) * sizeof *person.missing);
+		person.missing =
+			xrealloc(person.missing, (person.nmissing + 1) * sizeof *person.missing);
 		person.missing[person.nmissing++] = c->quizzes[i];
 	}
 	if (!person.nmissing)
@@ -890,7 +891,7 @@ int report_missing_people(struct db *db, const struct report_query *q, int64_t q
 		}
 		util_strlcpy(path, code ? u.path : q->scope_path, sizeof path);
 	}
-	struct missing_ctx c = {0};
+	struct missing_ctx c = { 0 };
 	c.only_quiz = quiz_id;
 	c.out = out;
 	size_t *order = NULL;
@@ -908,8 +909,8 @@ int report_missing_people(struct db *db, const struct report_query *q, int64_t q
 		goto fail;
 	if (quiz_id && c.nq == 0) {
 		db_rollback(db);
-		snprintf(err, errlen, "quiz %lld is not a mandatory quiz open in %d", (long long)quiz_id,
-			 q->year);
+		snprintf(err, errlen, "quiz %lld is not a mandatory quiz open in %d",
+			 (long long)quiz_id, q->year);
 		ret = REPORT_NOT_FOUND;
 		goto out;
 	}
@@ -919,7 +920,7 @@ int report_missing_people(struct db *db, const struct report_query *q, int64_t q
 	for (size_t i = 0; i < c.ndone; i++)
 		order[i] = i;
 	qsort_r(order, c.ndone, sizeof *order, cmp_done, &c);
-	struct person_pass pp = {&c, order};
+	struct person_pass pp = { &c, order };
 	if (db_report_roster_people(db, path, on_person, &pp))
 		goto fail;
 	db_commit(db);

@@ -28,10 +28,10 @@ struct db;
 
 struct report_query {
 	int year;
-	const char *unit_code;  /* NULL: the scope's unit, or (admin) every root */
+	const char *unit_code; /* NULL: the scope's unit, or (admin) every root */
 	const char *scope_path; /* NULL: anywhere (admin); else a unit_admin's subtree */
-	const char *audience;   /* NULL: every audience with figures */
-	int depth;              /* 0: the unit alone; 1: and its children; ... */
+	const char *audience; /* NULL: every audience with figures */
+	int depth; /* 0: the unit alone; 1: and its children; ... */
 };
 
 struct report_row {
@@ -105,7 +105,7 @@ struct report_missing_person {
 struct report_missing {
 	int year;
 	char unit_deadline[11], department_deadline[11]; /* 30 Nov and 15 Dec of year */
-	int unit_days_left, department_days_left;         /* negative once past */
+	int unit_days_left, department_days_left; /* negative once past */
 	size_t n;
 	struct report_missing_person *people;
 };

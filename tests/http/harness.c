@@ -30,7 +30,7 @@ static const char *prog(const char *env, const char *def)
 static int free_port(void)
 {
 	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	struct sockaddr_in sa = {0};
+	struct sockaddr_in sa = { 0 };
 	socklen_t len = sizeof sa;
 	sa.sin_family = AF_INET;
 	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -112,8 +112,13 @@ int server_start(struct server *s, const char *const extra[])
 	snprintf(s->base, sizeof s->base, "http://127.0.0.1:%d", s->port);
 	char listen[64];
 	snprintf(listen, sizeof listen, "127.0.0.1:%d", s->port);
-	const char *argv[64] = {prog("QUIZD", "build/quizd"), "--db", s->db, "--listen", listen,
-				"--data-dir", s->dir};
+	const char *argv[64] = { prog("QUIZD", "build/quizd"),
+				 "--db",
+				 s->db,
+				 "--listen",
+				 listen,
+				 "--data-dir",
+				 s->dir };
 	int n = 7;
 	for (int i = 0; extra && extra[i] && n < 63; i++)
 		argv[n++] = extra[i];
@@ -239,13 +244,14 @@ int http_call(struct server *s, const char *method, const char *path, const char
 		hl = curl_slist_append(hl, auth);
 	}
 	if (body) {
-		snprintf(ct, sizeof ct, "Content-Type: %s", content_type ? content_type : "application/json");
+		snprintf(ct, sizeof ct, "Content-Type: %s",
+			 content_type ? content_type : "application/json");
 		hl = curl_slist_append(hl, ct);
 	}
 	hl = curl_slist_append(hl, "Expect:");
 	for (int i = 0; headers && headers[i]; i++)
 		hl = curl_slist_append(hl, headers[i]);
-	struct buf b = {0}, h = {0};
+	struct buf b = { 0 }, h = { 0 };
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hl);
@@ -325,7 +331,8 @@ char *test_login(struct server *s, const char *username, const char *password, c
 	json_decref(b);
 	struct http_res res;
 	char *token = NULL;
-	if (http_send(s, "POST", "/api/v1/auth/login", NULL, body, &res) == 0 && res.status == 200) {
+	if (http_send(s, "POST", "/api/v1/auth/login", NULL, body, &res) == 0 &&
+	    res.status == 200) {
 		token = strdup(json_string_value(json_object_get(res.json, "token")));
 		if (csrf)
 			*csrf = strdup(json_string_value(json_object_get(res.json, "csrf_token")));
@@ -341,14 +348,15 @@ void test_add_user(struct server *s, const char *username, const char *password,
 {
 	int rc;
 	if (unit && audience)
-		rc = run_quizadm(s, NULL, "user", "add", "--username", username, "--password", password,
-				 "--role", role, "--unit", unit, "--audience", audience, NULL);
+		rc = run_quizadm(s, NULL, "user", "add", "--username", username, "--password",
+				 password, "--role", role, "--unit", unit, "--audience", audience,
+				 NULL);
 	else if (unit)
-		rc = run_quizadm(s, NULL, "user", "add", "--username", username, "--password", password,
-				 "--role", role, "--unit", unit, NULL);
+		rc = run_quizadm(s, NULL, "user", "add", "--username", username, "--password",
+				 password, "--role", role, "--unit", unit, NULL);
 	else
-		rc = run_quizadm(s, NULL, "user", "add", "--username", username, "--password", password,
-				 "--role", role, NULL);
+		rc = run_quizadm(s, NULL, "user", "add", "--username", username, "--password",
+				 password, "--role", role, NULL);
 	assert_int_equal(rc, 0);
 }
 

@@ -12,10 +12,10 @@
 struct server {
 	pid_t pid;
 	int port;
-	char dir[256];  /* temporary directory, removed by server_stop */
+	char dir[256]; /* temporary directory, removed by server_stop */
 	char db[320];
-	char log[320];  /* quizd's standard error */
-	char base[64];  /* "http://127.0.0.1:PORT" */
+	char log[320]; /* quizd's standard error */
+	char base[64]; /* "http://127.0.0.1:PORT" */
 };
 
 /* Creates a temporary directory and database (migrated by quizadm init).
@@ -41,8 +41,8 @@ struct http_res {
 	long status;
 	char *body;
 	size_t len;
-	json_t *json;   /* parsed body, or NULL */
-	char *headers;  /* raw response headers */
+	json_t *json; /* parsed body, or NULL */
+	char *headers; /* raw response headers */
 };
 
 /* One request. token: Bearer token or NULL. body may be NULL. headers: extra

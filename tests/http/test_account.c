@@ -15,18 +15,17 @@
 
 static struct server srv;
 
-static const char UNITS_CSV[] =
-	"code,name,kind,parent_code\n"
-	"P,Tỉnh Thử,province,\n"
-	"D1,Huyện Một,district,P\n"
-	"D2,Huyện Hai,district,P\n"
-	"S1,Trường THCS Số Một,school,D1\n"
-	"S2,Trường THPT Số Hai,school,D2\n";
+static const char UNITS_CSV[] = "code,name,kind,parent_code\n"
+				"P,Tỉnh Thử,province,\n"
+				"D1,Huyện Một,district,P\n"
+				"D2,Huyện Hai,district,P\n"
+				"S1,Trường THCS Số Một,school,D1\n"
+				"S2,Trường THPT Số Hai,school,D2\n";
 
 static int setup(void **state)
 {
 	(void)state;
-	const char *const extra[] = {"--session-ttl", "3", NULL};
+	const char *const extra[] = { "--session-ttl", "3", NULL };
 	if (server_up(&srv, extra))
 		return -1;
 	test_add_units_csv(&srv, UNITS_CSV);
@@ -47,7 +46,9 @@ static void login_returns_token_csrf_and_user(void **state)
 	(void)state;
 	struct http_res res;
 	assert_int_equal(http_send(&srv, "POST", "/api/v1/auth/login", NULL,
-				   "{\"username\":\"pupil1\",\"password\":\"Pupil-Password-1\"}", &res), 0);
+				   "{\"username\":\"pupil1\",\"password\":\"Pupil-Password-1\"}",
+				   &res),
+			 0);
 	assert_int_equal(res.status, 200);
 	assert_true(json_is_string(json_object_get(res.json, "token")));
 	assert_true(json_is_string(json_object_get(res.json, "csrf_token")));
@@ -69,9 +70,11 @@ static void unknown_user_and_wrong_password_get_the_same_answer(void **state)
 	(void)state;
 	struct http_res a, b;
 	assert_int_equal(http_send(&srv, "POST", "/api/v1/auth/login", NULL,
-				   "{\"username\":\"nobody\",\"password\":\"Whatever-123\"}", &a), 0);
+				   "{\"username\":\"nobody\",\"password\":\"Whatever-123\"}", &a),
+			 0);
 	assert_int_equal(http_send(&srv, "POST", "/api/v1/auth/login", NULL,
-				   "{\"username\":\"d1admin\",\"password\":\"Whatever-123\"}", &b), 0);
+				   "{\"username\":\"d1admin\",\"password\":\"Whatever-123\"}", &b),
+			 0);
 	assert_int_equal(a.status, 401);
 	assert_int_equal(b.status, 401);
 	assert_string_equal(a.body, b.body);
@@ -82,11 +85,14 @@ static void unknown_user_and_wrong_password_get_the_same_answer(void **state)
 static void malformed_json_and_wrong_types_are_bad_request(void **state)
 {
 	(void)state;
-	const char *bodies[] = {"{\"username\":", "[1,2]", "{\"username\":5,\"password\":\"x\"}",
-				"{\"username\":\"a\"}", "not json", NULL};
+	const char *bodies[] = {
+		"{\"username\":",       "[1,2]",    "{\"username\":5,\"password\":\"x\"}",
+		"{\"username\":\"a\"}", "not json", NULL
+	};
 	for (int i = 0; bodies[i]; i++) {
 		struct http_res res;
-		assert_int_equal(http_send(&srv, "POST", "/api/v1/auth/login", NULL, bodies[i], &res), 0);
+		assert_int_equal(
+			http_send(&srv, "POST", "/api/v1/auth/login", NULL, bodies[i], &res), 0);
 		assert_int_equal(res.status, 400);
 		assert_string_equal(http_error_code(&res), "bad_request");
 		http_res_free(&res);
@@ -134,14 +140,17 @@ static void me_needs_a_token_and_returns_the_user(void **state)
 	assert_int_equal(res.status, 401);
 	assert_string_equal(http_error_code(&res), "unauthorized");
 	http_res_free(&res);
-	assert_int_equal(http_get(&srv, "/api/v1/me", "bogus-token-bogus-token-bogus-token-bogus-t", &res), 0);
+	assert_int_equal(
+		http_get(&srv, "/api/v1/me", "bogus-token-bogus-token-bogus-token-bogus-t", &res),
+		0);
 	assert_int_equal(res.status, 401);
 	http_res_free(&res);
 	char *token = test_login(&srv, "pupil1", "Pupil-Password-1", NULL);
 	assert_int_equal(http_get(&srv, "/api/v1/me", token, &res), 0);
 	assert_int_equal(res.status, 200);
-	assert_string_equal(json_string_value(json_object_get(json_object_get(res.json, "user"), "username")),
-			    "pupil1");
+	assert_string_equal(
+		json_string_value(json_object_get(json_object_get(res.json, "user"), "username")),
+		"pupil1");
 	http_res_free(&res);
 	free(token);
 }
@@ -184,24 +193,28 @@ static void cookie_writes_need_the_csrf_header(void **state)
 	char cookie[128], good[128], bad[128];
 	snprintf(cookie, sizeof cookie, "Cookie: sid=%s", token);
 	snprintf(good, sizeof good, "X-CSRF-Token: %s", csrf);
-	snprintf(bad, sizeof bad, "X-CSRF-Token: %s", "wrong-wrong-wrong-wrong-wrong-wrong-wrong-w");
+	snprintf(bad, sizeof bad, "X-CSRF-Token: %s",
+		 "wrong-wrong-wrong-wrong-wrong-wrong-wrong-w");
 	struct http_res res;
 	/* A read by cookie needs no header. */
-	const char *const read_h[] = {cookie, NULL};
+	const char *const read_h[] = { cookie, NULL };
 	assert_int_equal(http_call(&srv, "GET", "/api/v1/me", NULL, NULL, NULL, read_h, &res), 0);
 	assert_int_equal(res.status, 200);
 	http_res_free(&res);
 	/* A write by cookie without the header, or with a wrong one, is refused. */
-	assert_int_equal(http_call(&srv, "POST", "/api/v1/auth/logout", NULL, NULL, NULL, read_h, &res), 0);
+	assert_int_equal(
+		http_call(&srv, "POST", "/api/v1/auth/logout", NULL, NULL, NULL, read_h, &res), 0);
 	assert_int_equal(res.status, 403);
 	assert_string_equal(http_error_code(&res), "forbidden");
 	http_res_free(&res);
-	const char *const bad_h[] = {cookie, bad, NULL};
-	assert_int_equal(http_call(&srv, "POST", "/api/v1/auth/logout", NULL, NULL, NULL, bad_h, &res), 0);
+	const char *const bad_h[] = { cookie, bad, NULL };
+	assert_int_equal(
+		http_call(&srv, "POST", "/api/v1/auth/logout", NULL, NULL, NULL, bad_h, &res), 0);
 	assert_int_equal(res.status, 403);
 	http_res_free(&res);
-	const char *const good_h[] = {cookie, good, NULL};
-	assert_int_equal(http_call(&srv, "POST", "/api/v1/auth/logout", NULL, NULL, NULL, good_h, &res), 0);
+	const char *const good_h[] = { cookie, good, NULL };
+	assert_int_equal(
+		http_call(&srv, "POST", "/api/v1/auth/logout", NULL, NULL, NULL, good_h, &res), 0);
 	assert_int_equal(res.status, 204);
 	http_res_free(&res);
 	free(token);
@@ -215,8 +228,10 @@ static void repeated_failures_are_throttled_with_retry_after(void **state)
 	struct http_res res;
 	long last = 0;
 	for (int i = 0; i < 6; i++) {
-		assert_int_equal(http_send(&srv, "POST", "/api/v1/auth/login", NULL,
-					   "{\"username\":\"victim\",\"password\":\"guess-guess-1\"}", &res), 0);
+		assert_int_equal(
+			http_send(&srv, "POST", "/api/v1/auth/login", NULL,
+				  "{\"username\":\"victim\",\"password\":\"guess-guess-1\"}", &res),
+			0);
 		last = res.status;
 		if (i < 5)
 			assert_int_equal(res.status, 401);
@@ -233,7 +248,9 @@ static void repeated_failures_are_throttled_with_retry_after(void **state)
 	}
 	/* Even the right password waits until the lock ends. */
 	assert_int_equal(http_send(&srv, "POST", "/api/v1/auth/login", NULL,
-				   "{\"username\":\"victim\",\"password\":\"Victim-Password-1\"}", &res), 0);
+				   "{\"username\":\"victim\",\"password\":\"Victim-Password-1\"}",
+				   &res),
+			 0);
 	assert_int_equal(res.status, 429);
 	http_res_free(&res);
 }
@@ -245,30 +262,39 @@ static void register_creates_participant_and_refuses_taken_and_weak(void **state
 	assert_int_equal(http_send(&srv, "POST", "/api/v1/auth/register", NULL,
 				   "{\"username\":\"newpupil\",\"password\":\"Hoa-Sen-Trang-9\","
 				   "\"full_name\":\"Nguyễn Văn Tý\",\"birth_year\":2011,"
-				   "\"unit_code\":\"S1\",\"audience\":\"pupil\"}", &res), 0);
+				   "\"unit_code\":\"S1\",\"audience\":\"pupil\"}",
+				   &res),
+			 0);
 	assert_int_equal(res.status, 201);
-	assert_string_equal(json_string_value(json_object_get(json_object_get(res.json, "user"), "full_name")),
-			    "Nguyễn Văn Tý");
+	assert_string_equal(
+		json_string_value(json_object_get(json_object_get(res.json, "user"), "full_name")),
+		"Nguyễn Văn Tý");
 	http_res_free(&res);
 	assert_int_equal(http_send(&srv, "POST", "/api/v1/auth/register", NULL,
 				   "{\"username\":\"newpupil\",\"password\":\"Hoa-Sen-Trang-9\","
-				   "\"full_name\":\"X\",\"birth_year\":2011,\"unit_code\":\"S1\",\"audience\":\"pupil\"}",
-				   &res), 0);
+				   "\"full_name\":\"X\",\"birth_year\":2011,\"unit_code\":\"S1\","
+				   "\"audience\":\"pupil\"}",
+				   &res),
+			 0);
 	assert_int_equal(res.status, 409);
 	assert_string_equal(http_error_code(&res), "username_taken");
 	http_res_free(&res);
 	assert_int_equal(http_send(&srv, "POST", "/api/v1/auth/register", NULL,
 				   "{\"username\":\"weakling\",\"password\":\"123456\","
-				   "\"full_name\":\"X\",\"birth_year\":2011,\"unit_code\":\"S1\",\"audience\":\"pupil\"}",
-				   &res), 0);
+				   "\"full_name\":\"X\",\"birth_year\":2011,\"unit_code\":\"S1\","
+				   "\"audience\":\"pupil\"}",
+				   &res),
+			 0);
 	assert_int_equal(res.status, 400);
 	assert_string_equal(http_error_code(&res), "weak_password");
 	http_res_free(&res);
 	/* Civil servants are rostered, not self-registered. */
 	assert_int_equal(http_send(&srv, "POST", "/api/v1/auth/register", NULL,
 				   "{\"username\":\"cs1\",\"password\":\"Hoa-Sen-Trang-9\","
-				   "\"full_name\":\"X\",\"birth_year\":1980,\"unit_code\":\"D1\",\"audience\":\"civil_servant\"}",
-				   &res), 0);
+				   "\"full_name\":\"X\",\"birth_year\":1980,\"unit_code\":\"D1\","
+				   "\"audience\":\"civil_servant\"}",
+				   &res),
+			 0);
 	assert_int_equal(res.status, 403);
 	http_res_free(&res);
 	char *token = test_login(&srv, "newpupil", "Hoa-Sen-Trang-9", NULL);
@@ -283,18 +309,27 @@ static void password_change_checks_old_and_policy(void **state)
 	char *token = test_login(&srv, "changer", "Changer-Password-1", NULL);
 	char *other = test_login(&srv, "changer", "Changer-Password-1", NULL);
 	struct http_res res;
-	assert_int_equal(http_send(&srv, "POST", "/api/v1/me/password", token,
-				   "{\"old_password\":\"nope-nope-1\",\"new_password\":\"Another-Pass-22\"}", &res), 0);
+	assert_int_equal(
+		http_send(&srv, "POST", "/api/v1/me/password", token,
+			  "{\"old_password\":\"nope-nope-1\",\"new_password\":\"Another-Pass-22\"}",
+			  &res),
+		0);
 	assert_int_equal(res.status, 400);
 	assert_string_equal(http_error_code(&res), "wrong_password");
 	http_res_free(&res);
-	assert_int_equal(http_send(&srv, "POST", "/api/v1/me/password", token,
-				   "{\"old_password\":\"Changer-Password-1\",\"new_password\":\"password\"}", &res), 0);
+	assert_int_equal(
+		http_send(&srv, "POST", "/api/v1/me/password", token,
+			  "{\"old_password\":\"Changer-Password-1\",\"new_password\":\"password\"}",
+			  &res),
+		0);
 	assert_int_equal(res.status, 400);
 	assert_string_equal(http_error_code(&res), "weak_password");
 	http_res_free(&res);
 	assert_int_equal(http_send(&srv, "POST", "/api/v1/me/password", token,
-				   "{\"old_password\":\"Changer-Password-1\",\"new_password\":\"Another-Pass-22\"}", &res), 0);
+				   "{\"old_password\":\"Changer-Password-1\",\"new_password\":"
+				   "\"Another-Pass-22\"}",
+				   &res),
+			 0);
 	assert_int_equal(res.status, 204);
 	http_res_free(&res);
 	/* The other session ends; this one goes on; the new password works. */
@@ -318,19 +353,24 @@ static void unit_admin_acts_only_inside_its_subtree(void **state)
 	assert_non_null(token);
 	struct http_res res;
 	assert_int_equal(http_send(&srv, "PUT", "/api/v1/admin/units/S1/headcounts", token,
-				   "[{\"year\":2026,\"audience\":\"pupil\",\"count\":450}]", &res), 0);
+				   "[{\"year\":2026,\"audience\":\"pupil\",\"count\":450}]", &res),
+			 0);
 	assert_int_equal(res.status, 204);
 	http_res_free(&res);
 	assert_int_equal(http_send(&srv, "PUT", "/api/v1/admin/units/S2/headcounts", token,
-				   "[{\"year\":2026,\"audience\":\"pupil\",\"count\":450}]", &res), 0);
+				   "[{\"year\":2026,\"audience\":\"pupil\",\"count\":450}]", &res),
+			 0);
 	assert_int_equal(res.status, 403);
 	assert_string_equal(http_error_code(&res), "forbidden");
 	http_res_free(&res);
-	assert_int_equal(http_send(&srv, "POST", "/api/v1/admin/users", token,
-				   "[{\"username\":\"outside1\",\"full_name\":\"A\",\"unit_code\":\"S2\","
-				   "\"audience\":\"pupil\",\"role\":\"participant\"},"
-				   "{\"username\":\"inside1\",\"full_name\":\"B\",\"unit_code\":\"S1\","
-				   "\"audience\":\"pupil\",\"role\":\"participant\"}]", &res), 0);
+	assert_int_equal(
+		http_send(&srv, "POST", "/api/v1/admin/users", token,
+			  "[{\"username\":\"outside1\",\"full_name\":\"A\",\"unit_code\":\"S2\","
+			  "\"audience\":\"pupil\",\"role\":\"participant\"},"
+			  "{\"username\":\"inside1\",\"full_name\":\"B\",\"unit_code\":\"S1\","
+			  "\"audience\":\"pupil\",\"role\":\"participant\"}]",
+			  &res),
+		0);
 	assert_int_equal(res.status, 200);
 	assert_int_equal(json_integer_value(json_object_get(res.json, "created")), 1);
 	json_t *errors = json_object_get(res.json, "errors");
@@ -339,11 +379,17 @@ static void unit_admin_acts_only_inside_its_subtree(void **state)
 	http_res_free(&res);
 	/* A unit under another district cannot be created. */
 	assert_int_equal(http_send(&srv, "POST", "/api/v1/admin/units", token,
-				   "[{\"code\":\"S9\",\"name\":\"X\",\"kind\":\"school\",\"parent_code\":\"D2\"}]", &res), 0);
+				   "[{\"code\":\"S9\",\"name\":\"X\",\"kind\":\"school\",\"parent_"
+				   "code\":\"D2\"}]",
+				   &res),
+			 0);
 	assert_int_equal(res.status, 400);
 	http_res_free(&res);
 	assert_int_equal(http_send(&srv, "POST", "/api/v1/admin/units", token,
-				   "[{\"code\":\"S3\",\"name\":\"Trường Mới\",\"kind\":\"school\",\"parent_code\":\"D1\"}]", &res), 0);
+				   "[{\"code\":\"S3\",\"name\":\"Trường "
+				   "Mới\",\"kind\":\"school\",\"parent_code\":\"D1\"}]",
+				   &res),
+			 0);
 	assert_int_equal(res.status, 200);
 	assert_int_equal(json_integer_value(json_object_get(res.json, "created")), 1);
 	http_res_free(&res);
@@ -366,7 +412,9 @@ static void users_csv_import_keeps_vietnamese_names_and_reports_lines(void **sta
 			  "hs.bad,Trần Bá,NOUNIT,pupil,participant\r\n"
 			  "hs.tran,Trần Quốc Toản,S2,pupil,participant\r\n";
 	struct http_res res;
-	assert_int_equal(http_call(&srv, "POST", "/api/v1/admin/users", token, csv, "text/csv", NULL, &res), 0);
+	assert_int_equal(
+		http_call(&srv, "POST", "/api/v1/admin/users", token, csv, "text/csv", NULL, &res),
+		0);
 	assert_int_equal(res.status, 200);
 	assert_int_equal(json_integer_value(json_object_get(res.json, "created")), 2);
 	json_t *errors = json_object_get(res.json, "errors");
@@ -374,14 +422,16 @@ static void users_csv_import_keeps_vietnamese_names_and_reports_lines(void **sta
 	assert_int_equal(json_integer_value(json_object_get(json_array_get(errors, 0), "line")), 4);
 	json_t *pw = json_object_get(res.json, "passwords");
 	assert_int_equal(json_array_size(pw), 2);
-	const char *generated = json_string_value(json_object_get(json_array_get(pw, 0), "password"));
+	const char *generated =
+		json_string_value(json_object_get(json_array_get(pw, 0), "password"));
 	assert_true(strlen(generated) >= 12);
 	char *t2 = test_login(&srv, "hs.nguyen", generated, NULL);
 	assert_non_null(t2);
 	http_res_free(&res);
 	assert_int_equal(http_get(&srv, "/api/v1/me", t2, &res), 0);
-	assert_string_equal(json_string_value(json_object_get(json_object_get(res.json, "user"), "full_name")),
-			    "Nguyễn Thị Ánh, lớp 8A");
+	assert_string_equal(
+		json_string_value(json_object_get(json_object_get(res.json, "user"), "full_name")),
+		"Nguyễn Thị Ánh, lớp 8A");
 	http_res_free(&res);
 	free(t2);
 	free(token);
@@ -396,7 +446,9 @@ static void units_import_is_all_or_nothing_with_line_numbers(void **state)
 			  "X2,Đơn vị X2,spaceship,P\n"
 			  "X3,Đơn vị X3,agency,MISSING\n";
 	struct http_res res;
-	assert_int_equal(http_call(&srv, "POST", "/api/v1/admin/units", token, csv, "text/csv", NULL, &res), 0);
+	assert_int_equal(
+		http_call(&srv, "POST", "/api/v1/admin/units", token, csv, "text/csv", NULL, &res),
+		0);
 	assert_int_equal(res.status, 400);
 	json_t *errors = json_object_get(res.json, "errors");
 	assert_true(json_array_size(errors) >= 1);
@@ -404,22 +456,32 @@ static void units_import_is_all_or_nothing_with_line_numbers(void **state)
 	http_res_free(&res);
 	/* X1 was not created: importing it as a parent of a new unit fails. */
 	assert_int_equal(http_send(&srv, "PUT", "/api/v1/admin/units/X1/headcounts", token,
-				   "[{\"year\":2026,\"audience\":\"civil_servant\",\"count\":3}]", &res), 0);
+				   "[{\"year\":2026,\"audience\":\"civil_servant\",\"count\":3}]",
+				   &res),
+			 0);
 	assert_int_equal(res.status, 404);
 	http_res_free(&res);
 	/* Children before parents are fine. */
 	assert_int_equal(http_send(&srv, "POST", "/api/v1/admin/units", token,
-				   "[{\"code\":\"C2\",\"name\":\"Con\",\"kind\":\"commune\",\"parent_code\":\"C1\"},"
-				   "{\"code\":\"C1\",\"name\":\"Cha\",\"kind\":\"district\",\"parent_code\":\"P\"}]", &res), 0);
+				   "[{\"code\":\"C2\",\"name\":\"Con\",\"kind\":\"commune\","
+				   "\"parent_code\":\"C1\"},"
+				   "{\"code\":\"C1\",\"name\":\"Cha\",\"kind\":\"district\","
+				   "\"parent_code\":\"P\"}]",
+				   &res),
+			 0);
 	assert_int_equal(res.status, 200);
 	assert_int_equal(json_integer_value(json_object_get(res.json, "created")), 2);
 	http_res_free(&res);
 	/* A bad headcount names the element. */
 	assert_int_equal(http_send(&srv, "PUT", "/api/v1/admin/units/C1/headcounts", token,
 				   "[{\"year\":2026,\"audience\":\"pupil\",\"count\":3},"
-				   "{\"year\":\"2026\",\"audience\":\"pupil\",\"count\":-1}]", &res), 0);
+				   "{\"year\":\"2026\",\"audience\":\"pupil\",\"count\":-1}]",
+				   &res),
+			 0);
 	assert_int_equal(res.status, 400);
-	assert_int_equal(json_integer_value(json_object_get(json_array_get(json_object_get(res.json, "errors"), 0), "line")), 2);
+	assert_int_equal(json_integer_value(json_object_get(
+				 json_array_get(json_object_get(res.json, "errors"), 0), "line")),
+			 2);
 	http_res_free(&res);
 	free(token);
 }
@@ -432,7 +494,10 @@ static void no_password_or_token_is_stored_in_clear(void **state)
 	server_stop(&srv, false);
 	char cmd[1024];
 	/* Search the database and its WAL for the secrets' bytes. */
-	snprintf(cmd, sizeof cmd, "cat '%s' '%s-wal' 2>/dev/null | grep -a -c -e '%s' -e 'Pupil-Password-1' -e 'Root-Password-1' >/dev/null", srv.db, srv.db, token);
+	snprintf(cmd, sizeof cmd,
+		 "cat '%s' '%s-wal' 2>/dev/null | grep -a -c -e '%s' -e 'Pupil-Password-1' -e "
+		 "'Root-Password-1' >/dev/null",
+		 srv.db, srv.db, token);
 	assert_int_not_equal(system(cmd), 0);
 	assert_int_equal(server_start(&srv, NULL), 0);
 	free(token);
@@ -448,7 +513,8 @@ static void healthz_and_metrics_answer(void **state)
 	http_res_free(&res);
 	assert_int_equal(http_get(&srv, "/metrics", NULL, &res), 0);
 	assert_int_equal(res.status, 200);
-	assert_non_null(strstr(res.body, "quiz_http_requests_total{route=\"GET /healthz\",code=\"2xx\"}"));
+	assert_non_null(
+		strstr(res.body, "quiz_http_requests_total{route=\"GET /healthz\",code=\"2xx\"}"));
 	assert_non_null(strstr(res.body, "quiz_http_request_duration_seconds_bucket"));
 	assert_non_null(strstr(res.body, "quiz_logins_total"));
 	assert_non_null(strstr(res.body, "quiz_active_attempts 0"));

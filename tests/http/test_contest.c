@@ -23,7 +23,7 @@
 
 static struct server srv;
 static char *admin_token, *unit_admin_token;
-static char *tokens[6];      /* p1..p5 (index 1..5) */
+static char *tokens[6]; /* p1..p5 (index 1..5) */
 static int64_t user_ids[6];
 static int64_t contest_id, frozen_id, plain_quiz_id;
 static int64_t p5_started; /* p5's expired attempt in round r1 */
@@ -60,10 +60,12 @@ static int64_t create_quiz(const char *code, const char *kind, const char *extra
 		 "\"audiences\":[\"pupil\"],\"unit_scope\":\"P\","
 		 "\"draw\":[{\"bank\":\"cb\",\"count\":3}],\"time_limit_s\":600,"
 		 "\"max_attempts\":3,\"pass_percent\":60,\"opens_at\":\"%s\",\"closes_at\":\"%s\","
-		 "\"shuffle_questions\":false,\"shuffle_options\":false,\"review\":\"after_close\"%s}",
+		 "\"shuffle_questions\":false,\"shuffle_options\":false,\"review\":\"after_close\"%"
+		 "s}",
 		 code, code, kind, opens, closes, extra);
 	struct http_res res;
-	assert_int_equal(http_send(&srv, "POST", "/api/v1/admin/quizzes", admin_token, body, &res), 0);
+	assert_int_equal(http_send(&srv, "POST", "/api/v1/admin/quizzes", admin_token, body, &res),
+			 0);
 	if (res.status != 201)
 		print_error("create quiz: %s\n", res.body);
 	assert_int_equal(res.status, 201);
@@ -88,14 +90,16 @@ static void take_attempt(int who, const bool right[3], long prediction)
 	int64_t attempt_id = json_integer_value(json_object_get(attempt, "id"));
 	size_t i, k;
 	json_t *q, *opt;
-	json_array_foreach(json_object_get(attempt, "questions"), i, q) {
+	json_array_foreach(json_object_get(attempt, "questions"), i, q)
+	{
 		const char *stem = json_string_value(json_object_get(q, "stem"));
 		const char *digit = strpbrk(stem, "123");
 		assert_non_null(digit);
 		int n = *digit - '1';
 		assert_true(n >= 0 && n < 3);
 		json_int_t chosen = 0;
-		json_array_foreach(json_object_get(q, "options"), k, opt) {
+		json_array_foreach(json_object_get(q, "options"), k, opt)
+		{
 			const char *t = json_string_value(json_object_get(opt, "text"));
 			bool is_right = strncmp(t, "Đúng", strlen("Đúng")) == 0;
 			if (is_right == right[n] && !chosen)
@@ -103,7 +107,8 @@ static void take_attempt(int who, const bool right[3], long prediction)
 		}
 		assert_true(chosen > 0);
 		snprintf(path, sizeof path, "/api/v1/attempts/%lld/answers/%lld",
-			 (long long)attempt_id, (long long)json_integer_value(json_object_get(q, "id")));
+			 (long long)attempt_id,
+			 (long long)json_integer_value(json_object_get(q, "id")));
 		snprintf(body, sizeof body, "{\"choices\":[%lld]}", (long long)chosen);
 		assert_int_equal(http_send(&srv, "PUT", path, tokens[who], body, &res), 0);
 		assert_int_equal(res.status, 200);
@@ -155,7 +160,8 @@ static void store_attempt(struct db *db, int64_t quiz_id, int who, const char *u
 	assert_int_equal(db_begin_write(db), 0);
 	assert_int_equal(db_attempt_insert(db, &a, qs, 3), 0);
 	for (size_t i = 0; i < 3; i++) {
-		assert_int_equal(db_answer_save(db, a.id, ids[i], "[1]", NULL, started_at + 1000, 0), 1);
+		assert_int_equal(
+			db_answer_save(db, a.id, ids[i], "[1]", NULL, started_at + 1000, 0), 1);
 		assert_int_equal(db_answer_set_score(db, a.id, ids[i], score_each), 0);
 	}
 	strcpy(a.state, state);
@@ -176,9 +182,9 @@ static void store_attempt(struct db *db, int64_t quiz_id, int who, const char *u
 static int setup(void **state)
 {
 	(void)state;
-	static const char *const units[6] = {NULL, "S1", "D2", "D1", "D2", "S1"};
-	static const char *const names[6] = {NULL, "Nguyễn Văn Một", "Trần Thị Hai", "Lê Văn Ba",
-					     "Phạm Thị Bốn", "Hoàng Văn Năm"};
+	static const char *const units[6] = { NULL, "S1", "D2", "D1", "D2", "S1" };
+	static const char *const names[6] = { NULL,        "Nguyễn Văn Một", "Trần Thị Hai",
+					      "Lê Văn Ba", "Phạm Thị Bốn",   "Hoàng Văn Năm" };
 	char err[256], username[16];
 	if (server_up(&srv, NULL))
 		return -1;
@@ -190,14 +196,15 @@ static int setup(void **state)
 	for (int i = 1; i <= 5; i++) {
 		snprintf(username, sizeof username, "p%d", i);
 		assert_int_equal(run_quizadm(&srv, NULL, "user", "add", "--username", username,
-					     "--password", "Pupil-Password-1", "--role", "participant",
-					     "--full-name", names[i], "--unit", units[i], "--audience",
-					     "pupil", NULL),
+					     "--password", "Pupil-Password-1", "--role",
+					     "participant", "--full-name", names[i], "--unit",
+					     units[i], "--audience", "pupil", NULL),
 				 0);
 		tokens[i] = test_login(&srv, username, "Pupil-Password-1", NULL);
 		struct http_res res;
 		assert_int_equal(http_get(&srv, "/api/v1/me", tokens[i], &res), 0);
-		user_ids[i] = json_integer_value(json_object_get(json_object_get(res.json, "user"), "id"));
+		user_ids[i] = json_integer_value(
+			json_object_get(json_object_get(res.json, "user"), "id"));
 		http_res_free(&res);
 	}
 
@@ -230,10 +237,10 @@ static int setup(void **state)
 	plain_quiz_id = create_quiz("quiz-plain", "quiz", "");
 
 	/* Round r2 through the API. F (full scores) will be 3 with p5 below. */
-	take_attempt(1, (const bool[3]){true, true, true}, 2);   /* distance 1 */
-	take_attempt(2, (const bool[3]){true, true, true}, 5);   /* distance 2 */
-	take_attempt(3, (const bool[3]){true, true, false}, 3);
-	take_attempt(4, (const bool[3]){true, false, false}, -1);
+	take_attempt(1, (const bool[3]){ true, true, true }, 2); /* distance 1 */
+	take_attempt(2, (const bool[3]){ true, true, true }, 5); /* distance 2 */
+	take_attempt(3, (const bool[3]){ true, true, false }, 3);
+	take_attempt(4, (const bool[3]){ true, false, false }, -1);
 
 	/* Round r1 in storage: p5 ran out of time with everything right. */
 	struct db *db = db_open(srv.db, err, sizeof err);
@@ -241,8 +248,8 @@ static int setup(void **state)
 	/* Finalised by the sweeper 45 s after its deadline: neither that time nor
 	 * the recorded duration may count. */
 	p5_started = now - 2 * HOUR_MS - 30 * 60 * 1000;
-	store_attempt(db, contest_id, 5, "S1", "r1", "expired", p5_started,
-		      p5_started + 645 * 1000, 1.0, -1);
+	store_attempt(db, contest_id, 5, "S1", "r1", "expired", p5_started, p5_started + 645 * 1000,
+		      1.0, -1);
 	/* The frozen contest: p1 full score before the freeze, p2 after it. */
 	store_attempt(db, frozen_id, 1, "S1", "main", "submitted", now - 2 * HOUR_MS,
 		      now - 2 * HOUR_MS + 60000, 1.0, -1);
@@ -300,11 +307,11 @@ static void leaderboard_orders_by_score_then_prediction_distance(void **state)
 	json_t *b = leaderboard(contest_id, "", tokens[3], 200);
 	assert_int_equal(json_integer_value(json_object_get(b, "total")), 4 + 1);
 	assert_false(json_is_true(json_object_get(b, "frozen")));
-	assert_string_equal(entry_name(b, 0), "Nguyễn Văn Một");   /* 3, |2-3| = 1 */
-	assert_string_equal(entry_name(b, 1), "Trần Thị Hai");     /* 3, |5-3| = 2 */
-	assert_string_equal(entry_name(b, 2), "Hoàng Văn Năm");    /* 3, no prediction */
-	assert_string_equal(entry_name(b, 3), "Lê Văn Ba");        /* 2 */
-	assert_string_equal(entry_name(b, 4), "(đã xoá)");         /* 1, erased */
+	assert_string_equal(entry_name(b, 0), "Nguyễn Văn Một"); /* 3, |2-3| = 1 */
+	assert_string_equal(entry_name(b, 1), "Trần Thị Hai"); /* 3, |5-3| = 2 */
+	assert_string_equal(entry_name(b, 2), "Hoàng Văn Năm"); /* 3, no prediction */
+	assert_string_equal(entry_name(b, 3), "Lê Văn Ba"); /* 2 */
+	assert_string_equal(entry_name(b, 4), "(đã xoá)"); /* 1, erased */
 	for (size_t i = 0; i < 5; i++)
 		assert_int_equal(entry_int(b, i, "rank"), (json_int_t)i + 1);
 	assert_float_equal(json_number_value(json_object_get(entry(b, 3), "score")), 2, 1e-9);
@@ -325,9 +332,10 @@ static void leaderboard_expired_attempt_counts_until_its_deadline(void **state)
 	assert_string_equal(entry_name(b, 0), "Hoàng Văn Năm");
 	assert_int_equal(entry_int(b, 0, "duration_ms"), 600 * 1000);
 	int64_t submitted = 0;
-	assert_int_equal(clock_parse(json_string_value(json_object_get(entry(b, 0), "submitted_at")),
-				     &submitted),
-			 0);
+	assert_int_equal(
+		clock_parse(json_string_value(json_object_get(entry(b, 0), "submitted_at")),
+			    &submitted),
+		0);
 	/* The submission time is the deadline (start + 600 s), at second precision. */
 	assert_true(submitted / 1000 == (p5_started + 600 * 1000) / 1000);
 	json_decref(b);
@@ -344,8 +352,9 @@ static void leaderboard_round_filter_recounts_full_scores(void **state)
 	assert_string_equal(entry_name(b, 2), "Lê Văn Ba");
 	json_decref(b);
 	b = leaderboard(contest_id, "?round=r9", tokens[2], 400);
-	assert_non_null(strstr(json_string_value(json_object_get(json_object_get(b, "error"), "message")),
-			       "round"));
+	assert_non_null(
+		strstr(json_string_value(json_object_get(json_object_get(b, "error"), "message")),
+		       "round"));
 	json_decref(b);
 }
 
@@ -384,19 +393,21 @@ static void leaderboard_pages_with_limit_and_offset(void **state)
 static void leaderboard_entries_carry_no_answers(void **state)
 {
 	(void)state;
-	static const char *const allowed[] = {"rank",  "full_name",     "unit_code",
-					      "unit_name", "score",   "correct_count",
-					      "prediction", "duration_ms", "submitted_at",
-					      "unit_rank"};
+	static const char *const allowed[] = { "rank",       "full_name",   "unit_code",
+					       "unit_name",  "score",       "correct_count",
+					       "prediction", "duration_ms", "submitted_at",
+					       "unit_rank" };
 	json_t *b = leaderboard(contest_id, "?unit=P", tokens[3], 200);
 	size_t i;
 	json_t *e;
 	const char *key;
 	json_t *v;
 	assert_int_equal(json_object_size(b), 3);
-	json_array_foreach(json_object_get(b, "entries"), i, e) {
+	json_array_foreach(json_object_get(b, "entries"), i, e)
+	{
 		assert_int_equal(json_object_size(e), 10);
-		json_object_foreach(e, key, v) {
+		json_object_foreach(e, key, v)
+		{
 			bool known = false;
 			for (size_t k = 0; k < sizeof allowed / sizeof allowed[0]; k++)
 				known = known || strcmp(key, allowed[k]) == 0;
@@ -443,9 +454,9 @@ static json_t *question_stat(json_t *report, const char *code)
 {
 	size_t i;
 	json_t *q;
-	json_array_foreach(json_object_get(report, "questions"), i, q)
-		if (strcmp(json_string_value(json_object_get(q, "code")), code) == 0)
-			return q;
+	json_array_foreach(json_object_get(report, "questions"), i,
+			   q) if (strcmp(json_string_value(json_object_get(q, "code")), code) ==
+				  0) return q;
 	return NULL;
 }
 
@@ -476,17 +487,19 @@ static void question_report_gives_facility_and_discrimination(void **state)
 	/* The D1 administrator sees the attempts made under D1: p1, p3, p5. */
 	assert_int_equal(http_get(&srv, path, unit_admin_token, &res), 0);
 	assert_int_equal(res.status, 200);
-	assert_int_equal(json_integer_value(json_object_get(question_stat(res.json, "cb-q1"),
-							    "attempts")),
-			 3);
+	assert_int_equal(
+		json_integer_value(json_object_get(question_stat(res.json, "cb-q1"), "attempts")),
+		3);
 	http_res_free(&res);
 	assert_int_equal(http_get(&srv, path, tokens[1], &res), 0);
 	assert_int_equal(res.status, 403);
 	http_res_free(&res);
-	assert_int_equal(http_get(&srv, "/api/v1/reports/questions?quiz=999999", admin_token, &res), 0);
+	assert_int_equal(http_get(&srv, "/api/v1/reports/questions?quiz=999999", admin_token, &res),
+			 0);
 	assert_int_equal(res.status, 404);
 	http_res_free(&res);
-	assert_int_equal(http_get(&srv, "/api/v1/reports/questions?quiz=abc", admin_token, &res), 0);
+	assert_int_equal(http_get(&srv, "/api/v1/reports/questions?quiz=abc", admin_token, &res),
+			 0);
 	assert_int_equal(res.status, 400);
 	http_res_free(&res);
 }
@@ -499,7 +512,8 @@ static void quizadm_reports_question_statistics_as_csv(void **state)
 	assert_int_equal(run_quizadm(&srv, &out, "report", "questions", "--quiz", id, "--format",
 				     "csv", NULL),
 			 0);
-	assert_non_null(strstr(out, "question_id,code,attempts,facility_index,discrimination_index\n"));
+	assert_non_null(
+		strstr(out, "question_id,code,attempts,facility_index,discrimination_index\n"));
 	assert_non_null(strstr(out, ",cb-q3,5,0.6000,0.6124\n"));
 	assert_non_null(strstr(out, ",cb-q1,5,1.0000,\n"));
 	free(out);
@@ -512,8 +526,8 @@ static void quizadm_reports_question_statistics_as_csv(void **state)
 	assert_int_equal(json_array_size(json_object_get(j, "questions")), 3);
 	json_decref(j);
 	free(out);
-	assert_int_not_equal(run_quizadm(&srv, NULL, "report", "questions", "--quiz", "999999", NULL),
-			     0);
+	assert_int_not_equal(
+		run_quizadm(&srv, NULL, "report", "questions", "--quiz", "999999", NULL), 0);
 }
 
 static void bank_upload_in_gift_reports_skipped_and_errors_with_lines(void **state)
@@ -528,7 +542,8 @@ static void bank_upload_in_gift_reports_skipped_and_errors_with_lines(void **sta
 	assert_int_equal(res.status, 200);
 	json_t *skipped = json_object_get(res.json, "skipped");
 	assert_int_equal(json_array_size(skipped), 1);
-	assert_int_equal(json_integer_value(json_object_get(json_array_get(skipped, 0), "line")), 5);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(skipped, 0), "line")),
+			 5);
 	assert_int_equal(json_integer_value(json_object_get(json_object_get(res.json, "bank"),
 							    "question_count")),
 			 3);
@@ -555,9 +570,9 @@ static void bank_upload_in_gift_reports_skipped_and_errors_with_lines(void **sta
 				   NULL, &res),
 			 0);
 	assert_int_equal(res.status, 400);
-	assert_non_null(strstr(json_string_value(json_object_get(json_object_get(res.json, "error"),
-								 "message")),
-			       "topic"));
+	assert_non_null(strstr(
+		json_string_value(json_object_get(json_object_get(res.json, "error"), "message")),
+		"topic"));
 	http_res_free(&res);
 }
 
@@ -565,7 +580,8 @@ static void quizadm_exports_a_bank_as_gift_that_imports_back(void **state)
 {
 	(void)state;
 	char *out = NULL;
-	assert_int_equal(run_quizadm(&srv, &out, "bank", "export", "cb", "--format", "gift", NULL), 0);
+	assert_int_equal(run_quizadm(&srv, &out, "bank", "export", "cb", "--format", "gift", NULL),
+			 0);
 	assert_non_null(strstr(out, "// @bank: cb\n"));
 	assert_non_null(strstr(out, "::cb-q2:: Câu 2? {\n=Đúng 2\n~Sai 2a\n~Sai 2b\n####"));
 	free(out);
@@ -578,7 +594,7 @@ static void leaderboard_follows_a_new_attempt_at_once(void **state)
 	json_decref(leaderboard(contest_id, "", tokens[1], 200));
 	/* p3 gets everything right and predicts 4: F becomes 4, so p3 (exact)
 	 * overtakes p2 (|5-4| = 1) and p1 (|2-4| = 2). */
-	take_attempt(3, (const bool[3]){true, true, true}, 4);
+	take_attempt(3, (const bool[3]){ true, true, true }, 4);
 	json_t *b = leaderboard(contest_id, "", tokens[1], 200);
 	assert_int_equal(json_integer_value(json_object_get(b, "total")), 5);
 	assert_string_equal(entry_name(b, 0), "Lê Văn Ba");

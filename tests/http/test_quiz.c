@@ -60,7 +60,7 @@ static char *pupil_token(int i)
 static int setup(void **state)
 {
 	(void)state;
-	const char *const extra[] = {"--grace-ms", "500", "--sweep-interval", "1", NULL};
+	const char *const extra[] = { "--grace-ms", "500", "--sweep-interval", "1", NULL };
 	if (server_up(&srv, extra)) {
 		fprintf(stderr, "cannot start quizd (log %s)\n", srv.log);
 		return -1;
@@ -109,14 +109,15 @@ static int teardown(void **state)
 static int64_t create_quiz(const char *code, const char *extra)
 {
 	json_error_t e;
-	json_t *def = json_pack(
-		"{s:s,s:s,s:s,s:[s],s:s,s:[{s:s,s:i},{s:s,s:s,s:i}],s:i,s:i,s:i,s:s,s:s,s:b,s:b,s:s}",
-		"code", code, "title", "Kiểm tra kiến thức an toàn thông tin", "kind", "quiz",
-		"audiences", "pupil", "unit_scope", "D1", "draw", "bank", "vi-pupil", "count", 20,
-		"bank", "vi-pupil", "topic", "passwords", "count", 5, "time_limit_s", 1800,
-		"max_attempts", 3, "pass_percent", 60, "opens_at", "2025-01-01T00:00:00Z",
-		"closes_at", "2035-01-01T00:00:00Z", "shuffle_questions", 1, "shuffle_options", 1,
-		"review", "after_submit");
+	json_t *def =
+		json_pack("{s:s,s:s,s:s,s:[s],s:s,s:[{s:s,s:i},{s:s,s:s,s:i}],s:i,s:i,s:i,s:s,s:s,"
+			  "s:b,s:b,s:s}",
+			  "code", code, "title", "Kiểm tra kiến thức an toàn thông tin", "kind",
+			  "quiz", "audiences", "pupil", "unit_scope", "D1", "draw", "bank",
+			  "vi-pupil", "count", 20, "bank", "vi-pupil", "topic", "passwords",
+			  "count", 5, "time_limit_s", 1800, "max_attempts", 3, "pass_percent", 60,
+			  "opens_at", "2025-01-01T00:00:00Z", "closes_at", "2035-01-01T00:00:00Z",
+			  "shuffle_questions", 1, "shuffle_options", 1, "review", "after_submit");
 	if (extra) {
 		json_t *x = json_loads(extra, 0, &e);
 		assert_non_null(x);
@@ -126,7 +127,8 @@ static int64_t create_quiz(const char *code, const char *extra)
 	char *body = json_dumps(def, 0);
 	json_decref(def);
 	struct http_res res;
-	assert_int_equal(http_send(&srv, "POST", "/api/v1/admin/quizzes", admin_token, body, &res), 0);
+	assert_int_equal(http_send(&srv, "POST", "/api/v1/admin/quizzes", admin_token, body, &res),
+			 0);
 	free(body);
 	if (res.status != 201)
 		fprintf(stderr, "create quiz: %s\n", res.body);
@@ -171,9 +173,10 @@ static long save_answer_raw(const char *token, int64_t attempt, json_t *question
 	if (!strcmp(json_string_value(json_object_get(question, "type")), "short"))
 		snprintf(body, sizeof body, "{\"text\":\"câu trả lời %d\"}", pick);
 	else
-		snprintf(body, sizeof body, "{\"choices\":[%lld]}",
-			 (long long)json_integer_value(json_object_get(
-				 json_array_get(opts, (size_t)pick % json_array_size(opts)), "id")));
+		snprintf(
+			body, sizeof body, "{\"choices\":[%lld]}",
+			(long long)json_integer_value(json_object_get(
+				json_array_get(opts, (size_t)pick % json_array_size(opts)), "id")));
 	struct http_res res;
 	if (http_send(&srv, "PUT", path, token, body, &res))
 		return -1;
@@ -213,13 +216,14 @@ static int64_t jid(json_t *o)
 /* Walks j and counts keys that would reveal answers. */
 static int revealing_keys(json_t *j)
 {
-	static const char *const keys[] = {"correct", "weight", "explanation", "correct_choices",
-					   "accepted_answers", NULL};
+	static const char *const keys[] = { "correct",         "weight",           "explanation",
+					    "correct_choices", "accepted_answers", NULL };
 	int n = 0;
 	const char *key;
 	json_t *v;
 	if (json_is_object(j)) {
-		json_object_foreach(j, key, v) {
+		json_object_foreach(j, key, v)
+		{
 			for (size_t i = 0; keys[i]; i++)
 				n += !strcmp(key, keys[i]);
 			n += revealing_keys(v);
@@ -234,19 +238,21 @@ static int revealing_keys(json_t *j)
 static void bank_upload_with_errors_names_lines_and_imports_nothing(void **state)
 {
 	(void)state;
-	const char bank[] = "{\n"
-			    "  \"code\": \"broken\", \"title\": \"B\", \"language\": \"vi\",\n"
-			    "  \"audiences\": [\"pupil\"],\n"
-			    "  \"questions\": [\n"
-			    "    {\"code\": \"b1\", \"type\": \"single\", \"topics\": [\"passwords\"],\n"
-			    "     \"difficulty\": 1, \"stem\": \"S\", \"explanation\": \"E\",\n"
-			    "     \"options\": [{\"text\": \"a\", \"correct\": false},\n"
-			    "                 {\"text\": \"b\", \"correct\": false},\n"
-			    "                 {\"text\": \"c\", \"correct\": false}]},\n"
-			    "    {\"code\": \"b2\", \"type\": \"essay\", \"topics\": [\"passwords\"],\n"
-			    "     \"difficulty\": 1, \"stem\": \"S\", \"explanation\": \"E\", \"options\": []}\n"
-			    "  ]\n"
-			    "}\n";
+	const char bank[] =
+		"{\n"
+		"  \"code\": \"broken\", \"title\": \"B\", \"language\": \"vi\",\n"
+		"  \"audiences\": [\"pupil\"],\n"
+		"  \"questions\": [\n"
+		"    {\"code\": \"b1\", \"type\": \"single\", \"topics\": [\"passwords\"],\n"
+		"     \"difficulty\": 1, \"stem\": \"S\", \"explanation\": \"E\",\n"
+		"     \"options\": [{\"text\": \"a\", \"correct\": false},\n"
+		"                 {\"text\": \"b\", \"correct\": false},\n"
+		"                 {\"text\": \"c\", \"correct\": false}]},\n"
+		"    {\"code\": \"b2\", \"type\": \"essay\", \"topics\": [\"passwords\"],\n"
+		"     \"difficulty\": 1, \"stem\": \"S\", \"explanation\": \"E\", \"options\": "
+		"[]}\n"
+		"  ]\n"
+		"}\n";
 	struct http_res res;
 	assert_int_equal(http_call(&srv, "POST", "/api/v1/admin/banks?format=json", admin_token,
 				   bank, "application/json", NULL, &res),
@@ -256,9 +262,11 @@ static void bank_upload_with_errors_names_lines_and_imports_nothing(void **state
 	json_t *errors = json_object_get(res.json, "errors");
 	assert_int_equal(json_array_size(errors), 2);
 	assert_int_equal(json_integer_value(json_object_get(json_array_get(errors, 0), "line")), 7);
-	assert_non_null(strstr(json_string_value(json_object_get(json_array_get(errors, 0), "message")),
-			       "question b1"));
-	assert_int_equal(json_integer_value(json_object_get(json_array_get(errors, 1), "line")), 10);
+	assert_non_null(
+		strstr(json_string_value(json_object_get(json_array_get(errors, 0), "message")),
+		       "question b1"));
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(errors, 1), "line")),
+			 10);
 	http_res_free(&res);
 	/* A participant may not upload. */
 	char *tok = pupil_token(0);
@@ -269,17 +277,20 @@ static void bank_upload_with_errors_names_lines_and_imports_nothing(void **state
 	http_res_free(&res);
 	free(tok);
 	/* A definition that cannot be filled is refused with the shortfall. */
-	assert_int_equal(http_send(&srv, "POST", "/api/v1/admin/quizzes", admin_token,
-				   "{\"code\":\"toomany\",\"title\":\"T\",\"kind\":\"quiz\",\"audiences\":[\"pupil\"],"
-				   "\"unit_scope\":null,\"draw\":[{\"bank\":\"vi-pupil\",\"topic\":\"passwords\","
-				   "\"difficulty\":3,\"count\":60}],\"time_limit_s\":600,\"max_attempts\":1,"
-				   "\"pass_percent\":50,\"opens_at\":\"2025-01-01T00:00:00Z\","
-				   "\"closes_at\":\"2035-01-01T00:00:00Z\",\"review\":\"never\"}",
-				   &res),
-			 0);
+	assert_int_equal(
+		http_send(&srv, "POST", "/api/v1/admin/quizzes", admin_token,
+			  "{\"code\":\"toomany\",\"title\":\"T\",\"kind\":\"quiz\",\"audiences\":["
+			  "\"pupil\"],"
+			  "\"unit_scope\":null,\"draw\":[{\"bank\":\"vi-pupil\",\"topic\":"
+			  "\"passwords\","
+			  "\"difficulty\":3,\"count\":60}],\"time_limit_s\":600,\"max_attempts\":1,"
+			  "\"pass_percent\":50,\"opens_at\":\"2025-01-01T00:00:00Z\","
+			  "\"closes_at\":\"2035-01-01T00:00:00Z\",\"review\":\"never\"}",
+			  &res),
+		0);
 	assert_int_equal(res.status, 400);
-	const char *msg = json_string_value(
-		json_object_get(json_object_get(res.json, "error"), "message"));
+	const char *msg =
+		json_string_value(json_object_get(json_object_get(res.json, "error"), "message"));
 	assert_non_null(strstr(msg, "Draw rule 1"));
 	assert_non_null(strstr(msg, "more needed"));
 	http_res_free(&res);
@@ -317,7 +328,8 @@ static void quiz_taken_from_start_to_result(void **state)
 	assert_int_equal(json_array_size(qs), 25);
 	assert_int_equal(revealing_keys(a), 0);
 	for (size_t i = 0; i < json_array_size(qs); i++) {
-		assert_int_equal(save_answer(tok, jid(a), json_array_get(qs, i), (int)i, &res), 200);
+		assert_int_equal(save_answer(tok, jid(a), json_array_get(qs, i), (int)i, &res),
+				 200);
 		assert_true(json_is_true(json_object_get(res.json, "saved")));
 		assert_true(json_integer_value(json_object_get(res.json, "remaining_ms")) > 0);
 		http_res_free(&res);
@@ -359,7 +371,8 @@ static void quiz_taken_from_start_to_result(void **state)
 			assert_int_equal(json_integer_value(json_object_get(json_array_get(list, i),
 									    "attempts_used")),
 					 1);
-			assert_false(json_is_null(json_object_get(json_array_get(list, i), "best")));
+			assert_false(
+				json_is_null(json_object_get(json_array_get(list, i), "best")));
 		}
 	http_res_free(&res);
 	/* Outside the unit scope or the audiences: 403. */
@@ -382,7 +395,8 @@ static void attempt_resumes_after_reload_with_answers_intact(void **state)
 	assert_int_equal(start_attempt(quiz, tok, &a), 201);
 	json_t *qs = json_object_get(a, "questions");
 	for (int i = 0; i < 5; i++)
-		assert_int_equal(save_answer(tok, jid(a), json_array_get(qs, (size_t)i), 1, NULL), 200);
+		assert_int_equal(save_answer(tok, jid(a), json_array_get(qs, (size_t)i), 1, NULL),
+				 200);
 	/* A reload: the page starts again and gets the same attempt back. */
 	assert_int_equal(start_attempt(quiz, tok, &b), 200);
 	assert_int_equal(jid(b), jid(a));
@@ -396,11 +410,14 @@ static void attempt_resumes_after_reload_with_answers_intact(void **state)
 		json_t *ans = json_object_get(answers, key);
 		assert_non_null(ans);
 		if (strcmp(json_string_value(json_object_get(q, "type")), "short"))
-			assert_int_equal(json_integer_value(json_array_get(json_object_get(ans, "choices"), 0)),
+			assert_int_equal(json_integer_value(json_array_get(
+						 json_object_get(ans, "choices"), 0)),
 					 jid(json_array_get(json_object_get(q, "options"),
-							    1 % json_array_size(json_object_get(q, "options")))));
+							    1 % json_array_size(json_object_get(
+									q, "options")))));
 		else
-			assert_string_equal(json_string_value(json_object_get(ans, "text")), "câu trả lời 1");
+			assert_string_equal(json_string_value(json_object_get(ans, "text")),
+					    "câu trả lời 1");
 	}
 	assert_int_equal(revealing_keys(b), 0);
 	long status;
@@ -520,7 +537,7 @@ static void concurrent_submits_give_one_result(void **state)
 	struct submitter subs[20];
 	pthread_t th[20];
 	for (int i = 0; i < 20; i++) {
-		subs[i] = (struct submitter){tok, jid(a), 0, NULL, &barrier};
+		subs[i] = (struct submitter){ tok, jid(a), 0, NULL, &barrier };
 		pthread_create(&th[i], NULL, submit_thread, &subs[i]);
 	}
 	for (int i = 0; i < 20; i++)
@@ -573,7 +590,8 @@ static void *start_thread(void *arg)
 			s->other++;
 		if (a && (st == 200 || st == 201)) {
 			char path[64];
-			snprintf(path, sizeof path, "/api/v1/attempts/%lld/submit", (long long)jid(a));
+			snprintf(path, sizeof path, "/api/v1/attempts/%lld/submit",
+				 (long long)jid(a));
 			struct http_res res;
 			if (http_send(&srv, "POST", path, s->token, NULL, &res) == 0)
 				http_res_free(&res);
@@ -594,7 +612,7 @@ static void attempts_limit_holds_under_concurrent_starts(void **state)
 	struct starter st[N];
 	pthread_t th[N];
 	for (int i = 0; i < N; i++) {
-		st[i] = (struct starter){.token = tok, .quiz = quiz, .barrier = &barrier};
+		st[i] = (struct starter){ .token = tok, .quiz = quiz, .barrier = &barrier };
 		pthread_create(&th[i], NULL, start_thread, &st[i]);
 	}
 	int created = 0, refused = 0, other = 0;
@@ -655,11 +673,13 @@ static void *save_thread(void *arg)
 				a->attempt = jid(s->attempts[k]);
 				a->question = jid(q);
 				if (!strcmp(json_string_value(json_object_get(q, "type")), "short"))
-					snprintf(a->value, sizeof a->value, "t:câu trả lời %d", (int)i);
+					snprintf(a->value, sizeof a->value, "t:câu trả lời %d",
+						 (int)i);
 				else {
 					json_t *opts = json_object_get(q, "options");
 					snprintf(a->value, sizeof a->value, "c:%lld",
-						 (long long)jid(json_array_get(opts, i % json_array_size(opts))));
+						 (long long)jid(json_array_get(
+							 opts, i % json_array_size(opts))));
 				}
 			}
 		}
@@ -683,8 +703,9 @@ static void acknowledged_answers_survive_sigkill_and_restart(void **state)
 		savers[t].token = pupil_token(8 + t);
 		savers[t].stop = &stop;
 		for (int k = 0; k < KILL_QUIZZES; k++)
-			assert_int_equal(start_attempt(quizzes[k], savers[t].token, &savers[t].attempts[k]),
-					 201);
+			assert_int_equal(
+				start_attempt(quizzes[k], savers[t].token, &savers[t].attempts[k]),
+				201);
 	}
 	pthread_t th[KILL_THREADS];
 	for (int t = 0; t < KILL_THREADS; t++)
@@ -694,13 +715,14 @@ static void acknowledged_answers_survive_sigkill_and_restart(void **state)
 	stop = true;
 	for (int t = 0; t < KILL_THREADS; t++)
 		pthread_join(th[t], NULL);
-	const char *const extra[] = {"--grace-ms", "500", "--sweep-interval", "1", NULL};
+	const char *const extra[] = { "--grace-ms", "500", "--sweep-interval", "1", NULL };
 	assert_int_equal(server_start(&srv, extra), 0);
 	size_t total = 0;
 	for (int t = 0; t < KILL_THREADS; t++) {
 		for (int k = 0; k < KILL_QUIZZES; k++) {
 			long status;
-			json_t *a = get_attempt(savers[t].token, jid(savers[t].attempts[k]), &status);
+			json_t *a =
+				get_attempt(savers[t].token, jid(savers[t].attempts[k]), &status);
 			assert_int_equal(status, 200);
 			json_t *answers = json_object_get(a, "answers");
 			for (size_t i = 0; i < savers[t].nacked; i++) {
@@ -716,8 +738,8 @@ static void acknowledged_answers_survive_sigkill_and_restart(void **state)
 						 json_string_value(json_object_get(ans, "text")));
 				else
 					snprintf(value, sizeof value, "c:%lld",
-						 (long long)json_integer_value(
-							 json_array_get(json_object_get(ans, "choices"), 0)));
+						 (long long)json_integer_value(json_array_get(
+							 json_object_get(ans, "choices"), 0)));
 				assert_string_equal(value, ack->value);
 				total++;
 			}
@@ -748,8 +770,9 @@ static void quizd_stops_cleanly_under_load(void **state)
 		savers[t].token = pupil_token(8 + t);
 		savers[t].stop = &stop;
 		for (int k = 0; k < KILL_QUIZZES; k++) {
-			assert_int_equal(start_attempt(quiz, savers[t].token, &savers[t].attempts[k]),
-					 k ? 200 : 201);
+			assert_int_equal(
+				start_attempt(quiz, savers[t].token, &savers[t].attempts[k]),
+				k ? 200 : 201);
 		}
 	}
 	pthread_t th[KILL_THREADS];
@@ -760,7 +783,7 @@ static void quizd_stops_cleanly_under_load(void **state)
 	stop = true;
 	for (int t = 0; t < KILL_THREADS; t++)
 		pthread_join(th[t], NULL);
-	const char *const extra[] = {"--grace-ms", "500", "--sweep-interval", "1", NULL};
+	const char *const extra[] = { "--grace-ms", "500", "--sweep-interval", "1", NULL };
 	assert_int_equal(server_start(&srv, extra), 0);
 	for (int t = 0; t < KILL_THREADS; t++) {
 		for (int k = 0; k < KILL_QUIZZES; k++)

@@ -53,19 +53,27 @@ static void seed_attempts(void)
 	assert_int_equal(db_begin_write(db), 0);
 	int64_t bank = db_fixture_bank(db, "hs", "pupil");
 	int64_t q1 = db_fixture_question(db, bank, "hs-1", "misinformation");
-	int64_t opens = clock_vn_year_start_ms(this_year), closes = clock_vn_year_start_ms(this_year + 1);
-	int64_t mandatory = db_fixture_quiz(db, "kt-hs", "Kiểm tra an toàn thông tin học sinh", true,
-					    "pupil", 0, opens, closes);
-	int64_t optional = db_fixture_quiz(db, "thi-hs", "Cuộc thi Rung chuông vàng", false, "pupil",
-					   0, opens, closes);
+	int64_t opens = clock_vn_year_start_ms(this_year),
+		closes = clock_vn_year_start_ms(this_year + 1);
+	int64_t mandatory = db_fixture_quiz(db, "kt-hs", "Kiểm tra an toàn thông tin học sinh",
+					    true, "pupil", 0, opens, closes);
+	int64_t optional = db_fixture_quiz(db, "thi-hs", "Cuộc thi Rung chuông vàng", false,
+					   "pupil", 0, opens, closes);
 	mandatory_quiz = mandatory;
 	optional_quiz = optional;
 	int64_t now = clock_now_ms();
-	struct db_fixture_attempt a = {.quiz_id = mandatory, .user_id = pupil_id,
-				       .unit_id = s1.id, .audience = "pupil", .state = "submitted",
-				       .started_at = now - 60000, .finished_at = now - 1000,
-				       .score = 9, .max_score = 10, .passed = false,
-				       .question_ids = &q1, .nquestions = 1};
+	struct db_fixture_attempt a = { .quiz_id = mandatory,
+					.user_id = pupil_id,
+					.unit_id = s1.id,
+					.audience = "pupil",
+					.state = "submitted",
+					.started_at = now - 60000,
+					.finished_at = now - 1000,
+					.score = 9,
+					.max_score = 10,
+					.passed = false,
+					.question_ids = &q1,
+					.nquestions = 1 };
 	failed_mandatory = db_fixture_attempt(db, &a);
 	a.passed = true;
 	a.score = 10;
@@ -101,7 +109,8 @@ static int setup(void **state)
 	struct http_res res;
 	char path[128], body[128];
 	snprintf(path, sizeof path, "/api/v1/admin/units/S1/headcounts");
-	snprintf(body, sizeof body, "[{\"year\":%d,\"audience\":\"pupil\",\"count\":4}]", this_year);
+	snprintf(body, sizeof body, "[{\"year\":%d,\"audience\":\"pupil\",\"count\":4}]",
+		 this_year);
 	if (http_send(&srv, "PUT", path, admin_token, body, &res) || res.status != 204)
 		return -1;
 	http_res_free(&res);
@@ -163,15 +172,13 @@ static void participation_json_has_the_contract_shape_and_figures(void **state)
 	assert_string_equal(json_string_value(json_object_get(p, "headcount_source")), "mixed");
 	assert_int_equal(json_integer_value(json_object_get(p, "headcount")), 5);
 	http_res_free(&res);
-	assert_int_equal(http_get(&srv, "/api/v1/reports/participation?year=20x6", admin_token,
-				  &res),
-			 0);
+	assert_int_equal(
+		http_get(&srv, "/api/v1/reports/participation?year=20x6", admin_token, &res), 0);
 	assert_int_equal(res.status, 400);
 	assert_string_equal(http_error_code(&res), "bad_request");
 	http_res_free(&res);
-	assert_int_equal(http_get(&srv, "/api/v1/reports/participation?unit=NOPE", admin_token,
-				  &res),
-			 0);
+	assert_int_equal(
+		http_get(&srv, "/api/v1/reports/participation?unit=NOPE", admin_token, &res), 0);
 	assert_int_equal(res.status, 404);
 	http_res_free(&res);
 }
@@ -180,20 +187,20 @@ static void unit_admin_is_kept_inside_its_subtree(void **state)
 {
 	(void)state;
 	struct http_res res;
-	assert_int_equal(http_get(&srv, "/api/v1/reports/participation?unit=D2", d1_token, &res), 0);
+	assert_int_equal(http_get(&srv, "/api/v1/reports/participation?unit=D2", d1_token, &res),
+			 0);
 	assert_int_equal(res.status, 403);
 	assert_string_equal(http_error_code(&res), "forbidden");
 	http_res_free(&res);
 	assert_int_equal(http_get(&srv, "/api/v1/reports/participation", d1_token, &res), 0);
 	assert_int_equal(res.status, 200);
 	json_t *rows = json_object_get(res.json, "rows");
-	assert_string_equal(json_string_value(json_object_get(json_array_get(rows, 0), "unit_code")),
-			    "D1");
+	assert_string_equal(
+		json_string_value(json_object_get(json_array_get(rows, 0), "unit_code")), "D1");
 	assert_null(find_row(rows, "S2", "pupil"));
 	http_res_free(&res);
-	assert_int_equal(http_get(&srv, "/api/v1/reports/plans/hau-giang-1907?unit=P", d1_token,
-				  &res),
-			 0);
+	assert_int_equal(
+		http_get(&srv, "/api/v1/reports/plans/hau-giang-1907?unit=P", d1_token, &res), 0);
 	assert_int_equal(res.status, 403);
 	http_res_free(&res);
 	assert_int_equal(http_get(&srv, "/api/v1/reports/participation", pupil_token, &res), 0);
@@ -221,9 +228,8 @@ static void csv_has_bom_and_vietnamese_or_english_headers(void **state)
 			 0);
 	assert_true(strncmp(res.body + 3, "Unit code,Unit name,Audience,Headcount", 38) == 0);
 	http_res_free(&res);
-	assert_int_equal(http_get(&srv, "/api/v1/reports/participation?format=pdf", admin_token,
-				  &res),
-			 0);
+	assert_int_equal(
+		http_get(&srv, "/api/v1/reports/participation?format=pdf", admin_token, &res), 0);
 	assert_int_equal(res.status, 400);
 	http_res_free(&res);
 }
@@ -347,12 +353,13 @@ static void plan_report_has_the_contract_shape(void **state)
 	bool saw_schools = false;
 	json_array_foreach(targets, i, t)
 	{
-		const char *keys[] = {"id", "metric", "audience", "topic", "comparator", "threshold",
-				      "actual_percent", "numerator", "denominator", "met",
-				      "gap_percent"};
+		const char *keys[] = { "id",          "metric",    "audience",       "topic",
+				       "comparator",  "threshold", "actual_percent", "numerator",
+				       "denominator", "met",       "gap_percent" };
 		for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
 			assert_non_null(json_object_get(t, keys[k]));
-		if (!strcmp(json_string_value(json_object_get(t, "id")), "schools_risk_programme")) {
+		if (!strcmp(json_string_value(json_object_get(t, "id")),
+			    "schools_risk_programme")) {
 			saw_schools = true;
 			/* S1 ran one (1 of 4 declared pupils < 50%); S2 did not: 0 of 2. */
 			assert_int_equal(json_integer_value(json_object_get(t, "denominator")), 2);
@@ -363,7 +370,8 @@ static void plan_report_has_the_contract_shape(void **state)
 	}
 	assert_true(saw_schools);
 	http_res_free(&res);
-	assert_int_equal(http_get(&srv, "/api/v1/reports/plans/no-such-plan", admin_token, &res), 0);
+	assert_int_equal(http_get(&srv, "/api/v1/reports/plans/no-such-plan", admin_token, &res),
+			 0);
 	assert_int_equal(res.status, 404);
 	http_res_free(&res);
 }
@@ -381,32 +389,32 @@ static void admin_lists_and_edits_plans(void **state)
 			   "\"unit_min_participation\":60,\"targets\":[{\"id\":\"pupils\","
 			   "\"metric\":\"persons\",\"audience\":\"pupil\",\"comparator\":\">=\","
 			   "\"threshold\":20,\"source\":\"tự đặt\"}]}";
-	assert_int_equal(http_send(&srv, "PUT", "/api/v1/admin/plans/huyen-ct", admin_token, plan,
-				   &res),
-			 0);
+	assert_int_equal(
+		http_send(&srv, "PUT", "/api/v1/admin/plans/huyen-ct", admin_token, plan, &res), 0);
 	assert_int_equal(res.status, 200);
 	json_t *p = json_object_get(res.json, "plan");
 	assert_string_equal(json_string_value(json_object_get(p, "code")), "huyen-ct");
 	assert_true(json_real_value(json_object_get(p, "unit_min_participation")) == 60.0);
 	http_res_free(&res);
 	/* Measured: 1 of S1's 4 declared pupils took part = 25% >= 20%. */
-	assert_int_equal(http_get(&srv, "/api/v1/reports/plans/huyen-ct?unit=S1", admin_token, &res),
-			 0);
+	assert_int_equal(
+		http_get(&srv, "/api/v1/reports/plans/huyen-ct?unit=S1", admin_token, &res), 0);
 	json_t *t = json_array_get(json_object_get(res.json, "targets"), 0);
 	assert_true(json_real_value(json_object_get(t, "actual_percent")) == 25.0);
 	assert_true(json_is_true(json_object_get(t, "met")));
 	assert_true(json_real_value(json_object_get(t, "gap_percent")) == 0.0);
 	http_res_free(&res);
-	assert_int_equal(http_send(&srv, "PUT", "/api/v1/admin/plans/huyen-ct", admin_token,
-				   "{\"title\":\"x\",\"targets\":[{\"id\":\"a\",\"metric\":\"units\","
-				   "\"audience\":\"pupil\",\"threshold\":50}]}",
-				   &res),
-			 0);
+	assert_int_equal(
+		http_send(&srv, "PUT", "/api/v1/admin/plans/huyen-ct", admin_token,
+			  "{\"title\":\"x\",\"targets\":[{\"id\":\"a\",\"metric\":\"units\","
+			  "\"audience\":\"pupil\",\"threshold\":50}]}",
+			  &res),
+		0);
 	assert_int_equal(res.status, 400);
 	assert_non_null(strstr(res.body, "unit_kind"));
 	http_res_free(&res);
-	assert_int_equal(http_send(&srv, "PUT", "/api/v1/admin/plans/huyen-ct", d1_token, plan, &res),
-			 0);
+	assert_int_equal(
+		http_send(&srv, "PUT", "/api/v1/admin/plans/huyen-ct", d1_token, plan, &res), 0);
 	assert_int_equal(res.status, 403);
 	http_res_free(&res);
 }
@@ -422,10 +430,9 @@ static void chasing_lists_who_has_not_completed_the_mandatory_test(void **state)
 	assert_int_equal(json_array_size(people), 2);
 	json_t *first = json_array_get(people, 0);
 	assert_string_equal(json_string_value(json_object_get(first, "username")), "pupil2");
-	assert_string_equal(
-		json_string_value(json_object_get(json_array_get(json_object_get(first, "missing"), 0),
-						  "code")),
-		"kt-hs");
+	assert_string_equal(json_string_value(json_object_get(
+				    json_array_get(json_object_get(first, "missing"), 0), "code")),
+			    "kt-hs");
 	assert_true(json_is_integer(json_object_get(res.json, "unit_days_left")));
 	assert_int_equal(json_integer_value(json_object_get(res.json, "department_days_left")) -
 				 json_integer_value(json_object_get(res.json, "unit_days_left")),
@@ -462,7 +469,8 @@ static void certificate_is_signed_and_checkable_without_login(void **state)
 	(void)state;
 	struct http_res res;
 	char path[160];
-	snprintf(path, sizeof path, "/api/v1/attempts/%lld/certificate", (long long)passed_mandatory);
+	snprintf(path, sizeof path, "/api/v1/attempts/%lld/certificate",
+		 (long long)passed_mandatory);
 	assert_int_equal(http_get(&srv, path, pupil_token, &res), 0);
 	assert_int_equal(res.status, 200);
 	assert_non_null(strstr(res.body, "GIẤY CHỨNG NHẬN"));
@@ -490,15 +498,18 @@ static void certificate_is_signed_and_checkable_without_login(void **state)
 	http_res_free(&res);
 	free(code);
 	/* Someone else's attempt, a failed one, a non-mandatory quiz. */
-	snprintf(path, sizeof path, "/api/v1/attempts/%lld/certificate", (long long)passed_mandatory);
+	snprintf(path, sizeof path, "/api/v1/attempts/%lld/certificate",
+		 (long long)passed_mandatory);
 	assert_int_equal(http_get(&srv, path, pupil2_token, &res), 0);
 	assert_int_equal(res.status, 404);
 	http_res_free(&res);
-	snprintf(path, sizeof path, "/api/v1/attempts/%lld/certificate", (long long)failed_mandatory);
+	snprintf(path, sizeof path, "/api/v1/attempts/%lld/certificate",
+		 (long long)failed_mandatory);
 	assert_int_equal(http_get(&srv, path, pupil_token, &res), 0);
 	assert_int_equal(res.status, 409);
 	http_res_free(&res);
-	snprintf(path, sizeof path, "/api/v1/attempts/%lld/certificate", (long long)passed_optional);
+	snprintf(path, sizeof path, "/api/v1/attempts/%lld/certificate",
+		 (long long)passed_optional);
 	assert_int_equal(http_get(&srv, path, pupil_token, &res), 0);
 	assert_int_equal(res.status, 409);
 	http_res_free(&res);
@@ -570,9 +581,9 @@ static void personal_data_is_exported_then_erased_but_counted(void **state)
 	assert_int_equal(json_integer_value(json_object_get(row, "participants")), 1);
 	assert_int_equal(json_integer_value(json_object_get(row, "attempts")), 3);
 	http_res_free(&res);
-	assert_int_equal(http_send(&srv, "DELETE", "/api/v1/admin/users/999999", admin_token, NULL,
-				   &res),
-			 0);
+	assert_int_equal(
+		http_send(&srv, "DELETE", "/api/v1/admin/users/999999", admin_token, NULL, &res),
+		0);
 	assert_int_equal(res.status, 404);
 	http_res_free(&res);
 }
@@ -583,8 +594,8 @@ static void quizadm_report_writes_csv_json_and_xlsx(void **state)
 	char year[8];
 	snprintf(year, sizeof year, "%d", this_year);
 	char *out = NULL;
-	assert_int_equal(run_quizadm(&srv, &out, "report", "participation", "--year", year, "--unit",
-				     "P", "--format", "csv", NULL),
+	assert_int_equal(run_quizadm(&srv, &out, "report", "participation", "--year", year,
+				     "--unit", "P", "--format", "csv", NULL),
 			 0);
 	assert_memory_equal(out, "\xEF\xBB\xBF", 3);
 	assert_non_null(strstr(out, "Tỉnh Hậu Giang"));
@@ -606,22 +617,21 @@ static void quizadm_report_writes_csv_json_and_xlsx(void **state)
 	char cmd[600];
 	snprintf(cmd, sizeof cmd, "unzip -tq %s >/dev/null", xlsx);
 	assert_int_equal(system(cmd), 0);
-	assert_int_equal(run_quizadm(&srv, &out, "report", "plan", "ha-noi-1907", "--year", year,
-				     NULL),
-			 0);
+	assert_int_equal(
+		run_quizadm(&srv, &out, "report", "plan", "ha-noi-1907", "--year", year, NULL), 0);
 	j = json_loads(out, 0, &jerr);
 	assert_non_null(j);
 	assert_int_equal(json_array_size(json_object_get(j, "targets")), 9);
 	json_decref(j);
 	free(out);
-	assert_int_not_equal(run_quizadm(&srv, NULL, "report", "participation", "--year", "1999",
-					 NULL),
-			     0);
+	assert_int_not_equal(
+		run_quizadm(&srv, NULL, "report", "participation", "--year", "1999", NULL), 0);
 	assert_int_equal(run_quizadm(&srv, &out, "user", "export", "pupil2", NULL), 0);
 	j = json_loads(out, 0, &jerr);
 	assert_non_null(j);
 	assert_string_equal(
-		json_string_value(json_object_get(json_object_get(j, "user"), "username")), "pupil2");
+		json_string_value(json_object_get(json_object_get(j, "user"), "username")),
+		"pupil2");
 	json_decref(j);
 	free(out);
 	assert_int_not_equal(run_quizadm(&srv, NULL, "user", "export", "nobody-here", NULL), 0);
@@ -632,7 +642,6 @@ static void quizadm_report_writes_csv_json_and_xlsx(void **state)
 	assert_non_null(strstr(out, "pupil2"));
 	free(out);
 }
-
 
 static char *read_text(const char *path)
 {
@@ -699,16 +708,16 @@ static void a_submitted_attempt_shows_in_the_reports_at_once(void **state)
 	http_res_free(&res);
 	/* S2's one pupil took a quiz covering misinformation: 1 of 1 school
 	 * under S2 counts for the critical-thinking target. */
-	assert_int_equal(http_get(&srv, "/api/v1/reports/plans/ha-noi-1907?unit=S2", admin_token,
-				  &res),
-			 0);
+	assert_int_equal(
+		http_get(&srv, "/api/v1/reports/plans/ha-noi-1907?unit=S2", admin_token, &res), 0);
 	json_t *targets = json_object_get(res.json, "targets");
 	size_t i;
 	json_t *t;
 	bool seen = false;
 	json_array_foreach(targets, i, t)
 	{
-		if (strcmp(json_string_value(json_object_get(t, "id")), "schools_critical_thinking"))
+		if (strcmp(json_string_value(json_object_get(t, "id")),
+			   "schools_critical_thinking"))
 			continue;
 		seen = true;
 		assert_int_equal(json_integer_value(json_object_get(t, "numerator")), 1);

@@ -17,7 +17,7 @@ static struct server srv;
 static int setup(void **state)
 {
 	(void)state;
-	const char *const extra[] = {"--web", "web", NULL};
+	const char *const extra[] = { "--web", "web", NULL };
 	return server_up(&srv, extra);
 }
 
@@ -42,12 +42,12 @@ static void index_is_served_with_an_etag_and_revalidates_to_304(void **state)
 	http_res_free(&res);
 	char inm[128];
 	snprintf(inm, sizeof inm, "If-None-Match: %s", etag);
-	const char *const h[] = {inm, NULL};
+	const char *const h[] = { inm, NULL };
 	assert_int_equal(http_call(&srv, "GET", "/index.html", NULL, NULL, NULL, h, &res), 0);
 	assert_int_equal(res.status, 304);
 	assert_int_equal(res.len, 0);
 	http_res_free(&res);
-	const char *const stale[] = {"If-None-Match: \"0-0-0\"", NULL};
+	const char *const stale[] = { "If-None-Match: \"0-0-0\"", NULL };
 	assert_int_equal(http_call(&srv, "GET", "/index.html", NULL, NULL, NULL, stale, &res), 0);
 	assert_int_equal(res.status, 200);
 	http_res_free(&res);
@@ -71,8 +71,8 @@ static void modules_have_the_javascript_type(void **state)
 static void nothing_outside_the_web_directory_is_served(void **state)
 {
 	(void)state;
-	const char *paths[] = {"/../Makefile", "/js/../../Makefile", "/%2e%2e/Makefile",
-			       "/no-such-page.html", NULL};
+	const char *paths[] = { "/../Makefile", "/js/../../Makefile", "/%2e%2e/Makefile",
+				"/no-such-page.html", NULL };
 	for (int i = 0; paths[i]; i++) {
 		struct http_res res;
 		assert_int_equal(http_get(&srv, paths[i], NULL, &res), 0);

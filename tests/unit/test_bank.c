@@ -55,23 +55,26 @@ static int teardown(void **state)
 }
 
 static const char GOOD[] =
-	"{\n"                                                                     /* 1 */
-	"  \"code\": \"t-bank\", \"title\": \"Test\", \"language\": \"vi\",\n"    /* 2 */
-	"  \"audiences\": [\"pupil\"],\n"                                          /* 3 */
-	"  \"questions\": [\n"                                                    /* 4 */
-	"    {\"code\": \"q1\", \"type\": \"single\", \"topics\": [\"passwords\"], \"difficulty\": 1,\n"
-	"     \"stem\": \"Mật khẩu nào mạnh nhất?\",\n"                           /* 6 */
-	"     \"options\": [{\"text\": \"123456\", \"correct\": false},\n"         /* 7 */
-	"                 {\"text\": \"Tr@ng-Vang-2024\", \"correct\": true},\n"   /* 8 */
-	"                 {\"text\": \"matkhau\", \"correct\": false}],\n"         /* 9 */
+	"{\n" /* 1 */
+	"  \"code\": \"t-bank\", \"title\": \"Test\", \"language\": \"vi\",\n" /* 2 */
+	"  \"audiences\": [\"pupil\"],\n" /* 3 */
+	"  \"questions\": [\n" /* 4 */
+	"    {\"code\": \"q1\", \"type\": \"single\", \"topics\": [\"passwords\"], \"difficulty\": "
+	"1,\n"
+	"     \"stem\": \"Mật khẩu nào mạnh nhất?\",\n" /* 6 */
+	"     \"options\": [{\"text\": \"123456\", \"correct\": false},\n" /* 7 */
+	"                 {\"text\": \"Tr@ng-Vang-2024\", \"correct\": true},\n" /* 8 */
+	"                 {\"text\": \"matkhau\", \"correct\": false}],\n" /* 9 */
 	"     \"explanation\": \"Dài và đa dạng.\", \"reference\": \"Cẩm nang\"},\n" /* 10 */
-	"    {\"code\": \"q2\", \"type\": \"multiple\", \"topics\": [\"phishing_fraud\"], \"difficulty\": 2,\n"
+	"    {\"code\": \"q2\", \"type\": \"multiple\", \"topics\": [\"phishing_fraud\"], "
+	"\"difficulty\": 2,\n"
 	"     \"stem\": \"Dấu hiệu lừa đảo?\",\n"
 	"     \"options\": [{\"text\": \"Giục chuyển tiền\", \"weight\": 0.5},\n"
 	"                 {\"text\": \"Đường link lạ\", \"weight\": 0.5},\n"
 	"                 {\"text\": \"Gọi từ số quen\", \"weight\": -1}],\n"
 	"     \"explanation\": \"Hai dấu hiệu đầu.\"},\n"
-	"    {\"code\": \"q3\", \"type\": \"short\", \"topics\": [\"malware\"], \"difficulty\": 3,\n"
+	"    {\"code\": \"q3\", \"type\": \"short\", \"topics\": [\"malware\"], \"difficulty\": "
+	"3,\n"
 	"     \"stem\": \"Phần mềm đòi tiền chuộc gọi là gì?\", \"ignore_diacritics\": true,\n"
 	"     \"options\": [{\"text\": \"mã độc tống tiền\", \"correct\": true},\n"
 	"                 {\"text\": \"ransomware\", \"correct\": true}],\n"
@@ -82,28 +85,33 @@ static const char GOOD[] =
 /* Each error is on a known line: the test asserts every one is reported
  * with that line and a message naming the question. */
 static const char BAD[] =
-	"{\n"                                                                         /* 1 */
-	"  \"code\": \"bad\", \"title\": \"Bad\", \"language\": \"vi\",\n"             /* 2 */
-	"  \"audiences\": [\"pupil\"],\n"                                              /* 3 */
-	"  \"questions\": [\n"                                                        /* 4 */
-	"    {\"code\": \"b1\", \"type\": \"single\", \"topics\": [\"passwords\"],\n"  /* 5 */
-	"     \"difficulty\": 7,\n"                                                   /* 6 */
-	"     \"stem\": \"S\",\n"                                                      /* 7 */
-	"     \"options\": [{\"text\": \"a\", \"correct\": true},\n"                   /* 8 */
-	"                 {\"text\": \"b\", \"correct\": true},\n"                     /* 9 */
-	"                 {\"text\": \"c\", \"correct\": false}],\n"                   /* 10 */
-	"     \"explanation\": \"E\"},\n"                                              /* 11 */
-	"    {\"code\": \"b2\", \"type\": \"true_false\", \"topics\": [\"malware\"], \"difficulty\": 1,\n" /* 12 */
-	"     \"stem\": \"S\", \"explanation\": \"E\",\n"                             /* 13 */
-	"     \"options\": [{\"text\": \"Đúng\", \"correct\": true}]},\n"              /* 14 */
-	"    {\"code\": \"b3\", \"type\": \"multiple\", \"topics\": [\"no_such_topic\"], \"difficulty\": 2,\n" /* 15 */
-	"     \"stem\": \"S\", \"explanation\": \"E\",\n"                             /* 16 */
-	"     \"options\": [{\"text\": \"a\", \"weight\": 0.5}, {\"text\": \"b\", \"weight\": 0.2},\n" /* 17 */
-	"                 {\"text\": \"c\", \"weight\": -1}]},\n"                      /* 18 */
-	"    {\"code\": \"b1\", \"type\": \"single\", \"topics\": [\"passwords\"], \"difficulty\": 1,\n" /* 19 */
-	"     \"stem\": \"S\", \"explanation\": \"E\",\n"                             /* 20 */
-	"     \"options\": [{\"text\": \"a\", \"correct\": true}, {\"text\": \"b\", \"correct\": false},\n" /* 21 */
-	"                 {\"text\": \"c\", \"correct\": false, \"weight\": 1}]}\n"    /* 22 */
+	"{\n" /* 1 */
+	"  \"code\": \"bad\", \"title\": \"Bad\", \"language\": \"vi\",\n" /* 2 */
+	"  \"audiences\": [\"pupil\"],\n" /* 3 */
+	"  \"questions\": [\n" /* 4 */
+	"    {\"code\": \"b1\", \"type\": \"single\", \"topics\": [\"passwords\"],\n" /* 5 */
+	"     \"difficulty\": 7,\n" /* 6 */
+	"     \"stem\": \"S\",\n" /* 7 */
+	"     \"options\": [{\"text\": \"a\", \"correct\": true},\n" /* 8 */
+	"                 {\"text\": \"b\", \"correct\": true},\n" /* 9 */
+	"                 {\"text\": \"c\", \"correct\": false}],\n" /* 10 */
+	"     \"explanation\": \"E\"},\n" /* 11 */
+	"    {\"code\": \"b2\", \"type\": \"true_false\", \"topics\": [\"malware\"], "
+	"\"difficulty\": 1,\n" /* 12 */
+	"     \"stem\": \"S\", \"explanation\": \"E\",\n" /* 13 */
+	"     \"options\": [{\"text\": \"Đúng\", \"correct\": true}]},\n" /* 14 */
+	"    {\"code\": \"b3\", \"type\": \"multiple\", \"topics\": [\"no_such_topic\"], "
+	"\"difficulty\": 2,\n" /* 15 */
+	"     \"stem\": \"S\", \"explanation\": \"E\",\n" /* 16 */
+	"     \"options\": [{\"text\": \"a\", \"weight\": 0.5}, {\"text\": \"b\", \"weight\": "
+	"0.2},\n" /* 17 */
+	"                 {\"text\": \"c\", \"weight\": -1}]},\n" /* 18 */
+	"    {\"code\": \"b1\", \"type\": \"single\", \"topics\": [\"passwords\"], \"difficulty\": "
+	"1,\n" /* 19 */
+	"     \"stem\": \"S\", \"explanation\": \"E\",\n" /* 20 */
+	"     \"options\": [{\"text\": \"a\", \"correct\": true}, {\"text\": \"b\", \"correct\": "
+	"false},\n" /* 21 */
+	"                 {\"text\": \"c\", \"correct\": false, \"weight\": 1}]}\n" /* 22 */
 	"  ]\n"
 	"}\n";
 
@@ -118,7 +126,8 @@ static char *replace(const char *text, const char *from, const char *to)
 static bool has_error(const struct bank_result *res, int line, const char *needle)
 {
 	for (size_t i = 0; i < res->errors.n; i++)
-		if (res->errors.items[i].line == line && strstr(res->errors.items[i].message, needle))
+		if (res->errors.items[i].line == line &&
+		    strstr(res->errors.items[i].message, needle))
 			return true;
 	return false;
 }
@@ -126,7 +135,8 @@ static bool has_error(const struct bank_result *res, int line, const char *needl
 static void dump_errors(const struct bank_result *res)
 {
 	for (size_t i = 0; i < res->errors.n; i++)
-		fprintf(stderr, "  %d: %s\n", res->errors.items[i].line, res->errors.items[i].message);
+		fprintf(stderr, "  %d: %s\n", res->errors.items[i].line,
+			res->errors.items[i].message);
 }
 
 static void bank_loader_reports_every_error_with_its_line(void **state)
@@ -139,10 +149,13 @@ static void bank_loader_reports_every_error_with_its_line(void **state)
 	assert_int_equal(rc, BANK_INVALID);
 	assert_true(has_error(&res, 6, "bad.json:6: question b1: difficulty"));
 	assert_true(has_error(&res, 8, "question b1: options: exactly one option must be correct"));
-	assert_true(has_error(&res, 14, "question b2: options: a true_false question needs exactly 2"));
+	assert_true(
+		has_error(&res, 14, "question b2: options: a true_false question needs exactly 2"));
 	assert_true(has_error(&res, 15, "question b3: topics[1]: unknown topic"));
-	assert_true(has_error(&res, 17, "question b3: options: the positive weights must sum to 1"));
-	assert_true(has_error(&res, 19, "question b1: code: the code is already used by question #1"));
+	assert_true(
+		has_error(&res, 17, "question b3: options: the positive weights must sum to 1"));
+	assert_true(
+		has_error(&res, 19, "question b1: code: the code is already used by question #1"));
 	assert_true(has_error(&res, 22, "question b1: options[3]: give either correct or weight"));
 	assert_int_equal(res.errors.n, 7);
 	struct db_bank b;
@@ -171,7 +184,8 @@ static void bank_loader_refuses_text_not_in_nfc(void **state)
 	char *fixed = replace(GOOD, "Mật khẩu", "Ma\xcc\xa3t khẩu"); /* a + U+0323 */
 	struct bank_result res;
 	bank_result_init(&res);
-	assert_int_equal(bank_import_text(f->db, fixed, strlen(fixed), "n.json", &res), BANK_INVALID);
+	assert_int_equal(bank_import_text(f->db, fixed, strlen(fixed), "n.json", &res),
+			 BANK_INVALID);
 	assert_true(has_error(&res, 6, "question q1: stem: stem is not in Unicode NFC form"));
 	bank_result_cleanup(&res);
 	free(text);
@@ -275,7 +289,7 @@ static void bank_import_json_names_lines_given_by_a_converter(void **state)
 	/* Break the second question: a converter says it came from line 40. */
 	json_t *q2 = json_array_get(json_object_get(bank, "questions"), 1);
 	json_object_set_new(q2, "difficulty", json_integer(9));
-	int lines[3] = {10, 40, 70};
+	int lines[3] = { 10, 40, 70 };
 	struct bank_result res;
 	bank_result_init(&res);
 	bank_result_skip(&res, 5, "x.gift:5: essay questions are not supported");
@@ -314,16 +328,19 @@ static void bank_shipped_banks_import_cleanly(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(bank_loader_reports_every_error_with_its_line, setup,
-						teardown),
+		cmocka_unit_test_setup_teardown(bank_loader_reports_every_error_with_its_line,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(bank_loader_reports_syntax_error_with_line, setup,
 						teardown),
-		cmocka_unit_test_setup_teardown(bank_loader_refuses_text_not_in_nfc, setup, teardown),
-		cmocka_unit_test_setup_teardown(
-			bank_reimport_versions_changed_questions_and_keeps_the_rest, setup, teardown),
-		cmocka_unit_test_setup_teardown(bank_export_imports_back_unchanged, setup, teardown),
-		cmocka_unit_test_setup_teardown(bank_import_json_names_lines_given_by_a_converter, setup,
+		cmocka_unit_test_setup_teardown(bank_loader_refuses_text_not_in_nfc, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(
+			bank_reimport_versions_changed_questions_and_keeps_the_rest, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(bank_export_imports_back_unchanged, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(bank_import_json_names_lines_given_by_a_converter,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(bank_shipped_banks_import_cleanly, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

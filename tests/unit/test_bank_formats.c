@@ -15,8 +15,9 @@
 #include "db.h"
 #include "db_quiz.h"
 
-static const struct bank_convert_options opts = {
-	.code = "imp", .audiences = "pupil, civil_servant", .topic = "phishing_fraud"};
+static const struct bank_convert_options opts = { .code = "imp",
+						  .audiences = "pupil, civil_servant",
+						  .topic = "phishing_fraud" };
 
 static int convert(enum bank_format f, const char *text, const struct bank_convert_options *o,
 		   struct bank_conversion *out)
@@ -48,32 +49,33 @@ static void assert_option(json_t *opt, const char *text, bool correct)
 }
 
 static const char gift_sample[] =
-	"// A comment line, ignored.\n"                                       /* 1 */
-	"$CATEGORY: $course$/ATTT\n"                                          /* 2 */
-	"\n"                                                                  /* 3 */
-	"::pw-001:: Mật khẩu nào mạnh nhất? {\n"                              /* 4 */
-	"  ~12345678#Quá ngắn\n"                                              /* 5 */
-	"  =Tr@ng-Vang-Bay-Cao-2024#Dài và đa dạng\n"                         /* 6 */
-	"  ~matkhau\n"                                                        /* 7 */
-	"}\n"                                                                 /* 8 */
-	"\n"                                                                  /* 9 */
-	"Chọn các dấu hiệu lừa đảo: {\n"                                      /* 10 */
-	"  ~%50%Yêu cầu chuyển tiền gấp\n"                                    /* 11 */
-	"  ~%50%Đường link lạ\n"                                              /* 12 */
-	"  ~%-50%Email từ địa chỉ quen\n"                                     /* 13 */
-	"  ####Kẻ gian tạo áp lực thời gian.\n"                               /* 14 */
-	"}\n"                                                                 /* 15 */
-	"\n"                                                                  /* 16 */
-	"::Câu đúng sai:: Ngân hàng không bao giờ hỏi mã OTP qua điện thoại. {T#Sai rồi#Chính xác}\n" /* 17 */
-	"\n"                                                                  /* 18 */
-	"Viết tắt của \\{mạng riêng ảo\\} là gì? {=VPN =mạng riêng ảo}\n"     /* 19 */
-	"\n"                                                                  /* 20 */
-	"Trình bày quy trình ứng cứu sự cố. {}\n"                             /* 21 */
-	"\n"                                                                  /* 22 */
-	"Ghép: {=a -> 1 =b -> 2}\n"                                           /* 23 */
-	"\n"                                                                  /* 24 */
-	"Năm ban hành Luật An ninh mạng? {#2018}\n"                           /* 25 */
-	"\n"                                                                  /* 26 */
+	"// A comment line, ignored.\n" /* 1 */
+	"$CATEGORY: $course$/ATTT\n" /* 2 */
+	"\n" /* 3 */
+	"::pw-001:: Mật khẩu nào mạnh nhất? {\n" /* 4 */
+	"  ~12345678#Quá ngắn\n" /* 5 */
+	"  =Tr@ng-Vang-Bay-Cao-2024#Dài và đa dạng\n" /* 6 */
+	"  ~matkhau\n" /* 7 */
+	"}\n" /* 8 */
+	"\n" /* 9 */
+	"Chọn các dấu hiệu lừa đảo: {\n" /* 10 */
+	"  ~%50%Yêu cầu chuyển tiền gấp\n" /* 11 */
+	"  ~%50%Đường link lạ\n" /* 12 */
+	"  ~%-50%Email từ địa chỉ quen\n" /* 13 */
+	"  ####Kẻ gian tạo áp lực thời gian.\n" /* 14 */
+	"}\n" /* 15 */
+	"\n" /* 16 */
+	"::Câu đúng sai:: Ngân hàng không bao giờ hỏi mã OTP qua điện thoại. {T#Sai rồi#Chính "
+	"xác}\n" /* 17 */
+	"\n" /* 18 */
+	"Viết tắt của \\{mạng riêng ảo\\} là gì? {=VPN =mạng riêng ảo}\n" /* 19 */
+	"\n" /* 20 */
+	"Trình bày quy trình ứng cứu sự cố. {}\n" /* 21 */
+	"\n" /* 22 */
+	"Ghép: {=a -> 1 =b -> 2}\n" /* 23 */
+	"\n" /* 24 */
+	"Năm ban hành Luật An ninh mạng? {#2018}\n" /* 25 */
+	"\n" /* 26 */
 	"Tỉ lệ 1\\:1 và dấu \\= \\~ \\# được giữ nguyên {=Đúng\\=vậy ~Không ~Chưa rõ}\n"; /* 27 */
 
 static void gift_imports_each_supported_kind_with_its_line(void **state)
@@ -97,8 +99,9 @@ static void gift_imports_each_supported_kind_with_its_line(void **state)
 	assert_option(qopt(&c, 0, 0), "12345678", false);
 	assert_option(qopt(&c, 0, 1), "Tr@ng-Vang-Bay-Cao-2024", true);
 	assert_string_equal(qstr(&c, 0, "explanation"), "Dài và đa dạng");
-	assert_string_equal(json_string_value(json_array_get(json_object_get(question(&c, 0), "topics"), 0)),
-			    "phishing_fraud");
+	assert_string_equal(
+		json_string_value(json_array_get(json_object_get(question(&c, 0), "topics"), 0)),
+		"phishing_fraud");
 	assert_int_equal(json_integer_value(json_object_get(question(&c, 0), "difficulty")), 2);
 
 	/* Weights of +-1/k read back as correct flags; general feedback. */
@@ -229,10 +232,11 @@ static void moodle_xml_in_latin1_is_read_as_declared(void **state)
 {
 	(void)state;
 	struct bank_conversion c;
-	const char *text = "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<quiz>\n"
-			   "<question type=\"shortanswer\"><questiontext><text>Caf\xe9?</text>"
-			   "</questiontext><answer fraction=\"100\"><text>x</text></answer></question>\n"
-			   "</quiz>\n";
+	const char *text =
+		"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<quiz>\n"
+		"<question type=\"shortanswer\"><questiontext><text>Caf\xe9?</text>"
+		"</questiontext><answer fraction=\"100\"><text>x</text></answer></question>\n"
+		"</quiz>\n";
 	assert_int_equal(convert(BANK_FORMAT_MOODLE_XML, text, &opts, &c), 0);
 	assert_string_equal(qstr(&c, 0, "stem"), "Café?");
 	bank_conversion_cleanup(&c);
@@ -278,15 +282,15 @@ static void gift_generated_codes_step_past_titled_ones(void **state)
 }
 
 static const char aiken_sample[] = "Đâu là dấu hiệu của thư lừa đảo?\n" /* 1 */
-				   "A. Lời chào đúng tên\n"             /* 2 */
+				   "A. Lời chào đúng tên\n" /* 2 */
 				   "B. Yêu cầu nhập mật khẩu qua đường link\n" /* 3 */
-				   "C) Chữ ký đầy đủ\n"                /* 4 */
-				   "ANSWER: B\n"                        /* 5 */
-				   "\n"                                 /* 6 */
-				   "Mã OTP nên được\n"                  /* 7 */
-				   "A. Giữ bí mật\n"                    /* 8 */
-				   "B. Gửi cho nhân viên ngân hàng\n"   /* 9 */
-				   "ANSWER: A\n";                       /* 10 */
+				   "C) Chữ ký đầy đủ\n" /* 4 */
+				   "ANSWER: B\n" /* 5 */
+				   "\n" /* 6 */
+				   "Mã OTP nên được\n" /* 7 */
+				   "A. Giữ bí mật\n" /* 8 */
+				   "B. Gửi cho nhân viên ngân hàng\n" /* 9 */
+				   "ANSWER: A\n"; /* 10 */
 
 static void aiken_imports_single_choice_questions(void **state)
 {
@@ -332,38 +336,39 @@ static void aiken_options_out_of_order_and_missing_answer_are_errors(void **stat
 }
 
 static const char xml_sample[] =
-	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"                      /* 1 */
-	"<quiz>\n"                                                          /* 2 */
+	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" /* 1 */
+	"<quiz>\n" /* 2 */
 	"  <question type=\"category\"><category><text>ATTT</text></category></question>\n" /* 3 */
-	"  <question type=\"multichoice\">\n"                               /* 4 */
-	"    <name><text>xml-001</text></name>\n"                           /* 5 */
-	"    <questiontext format=\"html\"><text><![CDATA[<p>Mật khẩu <b>mạnh</b> &amp; dài&#8230; &#x1F512;?</p>]]></text></questiontext>\n"
-	"    <generalfeedback><text>Vì dài.</text></generalfeedback>\n"     /* 7 */
-	"    <single>true</single>\n"                                       /* 8 */
-	"    <answer fraction=\"0\"><text>123456</text></answer>\n"         /* 9 */
+	"  <question type=\"multichoice\">\n" /* 4 */
+	"    <name><text>xml-001</text></name>\n" /* 5 */
+	"    <questiontext format=\"html\"><text><![CDATA[<p>Mật khẩu <b>mạnh</b> &amp; dài&#8230; "
+	"&#x1F512;?</p>]]></text></questiontext>\n"
+	"    <generalfeedback><text>Vì dài.</text></generalfeedback>\n" /* 7 */
+	"    <single>true</single>\n" /* 8 */
+	"    <answer fraction=\"0\"><text>123456</text></answer>\n" /* 9 */
 	"    <answer fraction=\"100\"><text>Tr@ng-Vang-2024</text></answer>\n"
-	"    <answer fraction=\"0\"><text>abc</text></answer>\n"            /* 11 */
-	"  </question>\n"                                                   /* 12 */
-	"  <question type=\"multichoice\">\n"                               /* 13 */
-	"    <name><text>Câu 2</text></name>\n"                             /* 14 */
-	"    <questiontext><text>Chọn hai</text></questiontext>\n"          /* 15 */
-	"    <single>false</single>\n"                                      /* 16 */
-	"    <answer fraction=\"50\"><text>a</text></answer>\n"             /* 17 */
-	"    <answer fraction=\"50\"><text>b</text></answer>\n"             /* 18 */
-	"    <answer fraction=\"0\"><text>c</text></answer>\n"              /* 19 */
-	"  </question>\n"                                                   /* 20 */
-	"  <question type=\"truefalse\">\n"                                 /* 21 */
-	"    <questiontext><text>OTP là bí mật.</text></questiontext>\n"    /* 22 */
-	"    <answer fraction=\"100\"><text>true</text></answer>\n"         /* 23 */
-	"    <answer fraction=\"0\"><text>false</text></answer>\n"          /* 24 */
-	"  </question>\n"                                                   /* 25 */
-	"  <question type=\"essay\">\n"                                     /* 26 */
-	"    <questiontext><text>Viết</text></questiontext>\n"              /* 27 */
-	"  </question>\n"                                                   /* 28 */
-	"  <question type=\"shortanswer\">\n"                               /* 29 */
-	"    <questiontext><text>Viết tắt?</text></questiontext>\n"         /* 30 */
-	"    <answer fraction=\"100\"><text>VPN</text></answer>\n"          /* 31 */
-	"  </question>\n"                                                   /* 32 */
+	"    <answer fraction=\"0\"><text>abc</text></answer>\n" /* 11 */
+	"  </question>\n" /* 12 */
+	"  <question type=\"multichoice\">\n" /* 13 */
+	"    <name><text>Câu 2</text></name>\n" /* 14 */
+	"    <questiontext><text>Chọn hai</text></questiontext>\n" /* 15 */
+	"    <single>false</single>\n" /* 16 */
+	"    <answer fraction=\"50\"><text>a</text></answer>\n" /* 17 */
+	"    <answer fraction=\"50\"><text>b</text></answer>\n" /* 18 */
+	"    <answer fraction=\"0\"><text>c</text></answer>\n" /* 19 */
+	"  </question>\n" /* 20 */
+	"  <question type=\"truefalse\">\n" /* 21 */
+	"    <questiontext><text>OTP là bí mật.</text></questiontext>\n" /* 22 */
+	"    <answer fraction=\"100\"><text>true</text></answer>\n" /* 23 */
+	"    <answer fraction=\"0\"><text>false</text></answer>\n" /* 24 */
+	"  </question>\n" /* 25 */
+	"  <question type=\"essay\">\n" /* 26 */
+	"    <questiontext><text>Viết</text></questiontext>\n" /* 27 */
+	"  </question>\n" /* 28 */
+	"  <question type=\"shortanswer\">\n" /* 29 */
+	"    <questiontext><text>Viết tắt?</text></questiontext>\n" /* 30 */
+	"    <answer fraction=\"100\"><text>VPN</text></answer>\n" /* 31 */
+	"  </question>\n" /* 32 */
 	"</quiz>\n";
 
 static void moodle_xml_imports_supported_types_with_lines(void **state)
@@ -419,7 +424,8 @@ static void moodle_xml_with_doctype_is_refused(void **state)
 	struct bank_conversion c;
 	const char *text = "<?xml version=\"1.0\"?>\n<!DOCTYPE quiz [<!ENTITY a \"aaaa\">]>\n"
 			   "<quiz><question type=\"shortanswer\"><questiontext><text>&a;</text>"
-			   "</questiontext><answer fraction=\"100\"><text>x</text></answer></question></quiz>\n";
+			   "</questiontext><answer "
+			   "fraction=\"100\"><text>x</text></answer></question></quiz>\n";
 	assert_int_equal(convert(BANK_FORMAT_MOODLE_XML, text, &opts, &c), -1);
 	assert_int_equal(c.errors.n, 1);
 	assert_non_null(strstr(c.errors.items[0].message, "DOCTYPE"));
@@ -445,7 +451,8 @@ static const char native_bank[] =
 	" \"language\": \"vi\", \"audiences\": [\"pupil\", \"public\"], \"questions\": ["
 	"{\"code\": \"rt-001\", \"type\": \"single\", \"topics\": [\"passwords\"],"
 	" \"difficulty\": 1, \"stem\": \"Dòng 1\\nDòng 2: a=b, {x} ~y #z \\\\ w\","
-	" \"options\": [{\"text\": \"a:b\", \"correct\": false}, {\"text\": \"c=d\", \"correct\": true},"
+	" \"options\": [{\"text\": \"a:b\", \"correct\": false}, {\"text\": \"c=d\", \"correct\": "
+	"true},"
 	" {\"text\": \"e\", \"correct\": false}],"
 	" \"explanation\": \"Vì #1.\", \"reference\": \"Luật An ninh mạng 2018, Điều 8\"},"
 	"{\"code\": \"rt-002\", \"type\": \"multiple\", \"topics\": [\"malware\", \"passwords\"],"
@@ -460,15 +467,18 @@ static const char native_bank[] =
 	" \"explanation\": \"y\"},"
 	"{\"code\": \"rt-004\", \"type\": \"true_false\", \"topics\": [\"misinformation\"],"
 	" \"difficulty\": 2, \"stem\": \"Tin giả lan nhanh.\","
-	" \"options\": [{\"text\": \"Đúng\", \"correct\": true}, {\"text\": \"Sai\", \"correct\": false}],"
+	" \"options\": [{\"text\": \"Đúng\", \"correct\": true}, {\"text\": \"Sai\", \"correct\": "
+	"false}],"
 	" \"explanation\": \"z\"},"
 	"{\"code\": \"rt-005\", \"type\": \"true_false\", \"topics\": [\"misinformation\"],"
 	" \"difficulty\": 2, \"stem\": \"Mọi tin trên mạng đều đúng.\","
-	" \"options\": [{\"text\": \"Đúng\", \"correct\": false}, {\"text\": \"Sai\", \"correct\": true}],"
+	" \"options\": [{\"text\": \"Đúng\", \"correct\": false}, {\"text\": \"Sai\", \"correct\": "
+	"true}],"
 	" \"explanation\": \"w\"},"
 	"{\"code\": \"rt-006\", \"type\": \"short\", \"topics\": [\"wifi_public_networks\"],"
 	" \"difficulty\": 2, \"stem\": \"Viết tắt?\", \"ignore_diacritics\": true,"
-	" \"options\": [{\"text\": \"VPN\", \"correct\": true}, {\"text\": \"mạng riêng ảo\", \"correct\": true}],"
+	" \"options\": [{\"text\": \"VPN\", \"correct\": true}, {\"text\": \"mạng riêng ảo\", "
+	"\"correct\": true}],"
 	" \"explanation\": \"v\"}]}";
 
 static void gift_round_trip_native_to_gift_to_native_is_equal(void **state)
@@ -481,7 +491,7 @@ static void gift_round_trip_native_to_gift_to_native_is_equal(void **state)
 	char *gift = bank_export_gift(bank, err, sizeof err);
 	assert_non_null(gift);
 	/* Everything comes from the file: no options needed. */
-	struct bank_convert_options none = {0};
+	struct bank_convert_options none = { 0 };
 	struct bank_conversion c;
 	int rc = convert(BANK_FORMAT_GIFT, gift, &none, &c);
 	if (rc != 0 || !json_equal(bank, c.bank)) {
@@ -505,7 +515,8 @@ static void gift_export_escapes_special_characters(void **state)
 	char err[200];
 	char *gift = bank_export_gift(bank, err, sizeof err);
 	assert_non_null(gift);
-	assert_non_null(strstr(gift, "::rt-001:: Dòng 1\\nDòng 2\\: a\\=b, \\{x\\} \\~y \\#z \\\\ w {"));
+	assert_non_null(
+		strstr(gift, "::rt-001:: Dòng 1\\nDòng 2\\: a\\=b, \\{x\\} \\~y \\#z \\\\ w {"));
 	assert_non_null(strstr(gift, "\n=c\\=d\n"));
 	assert_non_null(strstr(gift, "~%75%a"));
 	assert_non_null(strstr(gift, "~%-100%c"));
@@ -520,8 +531,9 @@ static void gift_export_escapes_special_characters(void **state)
 static void gift_export_refuses_unknown_type(void **state)
 {
 	(void)state;
-	json_t *bank = json_pack("{s:s, s:[{s:s, s:s, s:s, s:[{s:s}]}]}", "code", "b", "questions",
-				 "code", "q1", "type", "essay", "stem", "s", "options", "text", "x");
+	json_t *bank =
+		json_pack("{s:s, s:[{s:s, s:s, s:s, s:[{s:s}]}]}", "code", "b", "questions", "code",
+			  "q1", "type", "essay", "stem", "s", "options", "text", "x");
 	char err[200] = "";
 	assert_null(bank_export_gift(bank, err, sizeof err));
 	assert_non_null(strstr(err, "essay"));
@@ -580,8 +592,8 @@ static void import_gift_stores_bank_and_keeps_skipped(void **state)
 	struct bank_result res;
 	char msg[256] = "";
 	bank_result_init(&res);
-	int rc = bank_import_foreign(f->db, BANK_FORMAT_GIFT, gift_sample, strlen(gift_sample), &opts,
-				     "sample.gift", &res, msg, sizeof msg);
+	int rc = bank_import_foreign(f->db, BANK_FORMAT_GIFT, gift_sample, strlen(gift_sample),
+				     &opts, "sample.gift", &res, msg, sizeof msg);
 	if (rc)
 		print_error("%s\n", res.errors.n ? res.errors.items[0].message : msg);
 	assert_int_equal(rc, 0);
@@ -598,7 +610,7 @@ static void import_gift_stores_bank_and_keeps_skipped(void **state)
 	assert_non_null(stored);
 	char *gift = bank_export_gift(stored, err, sizeof err);
 	assert_non_null(gift);
-	struct bank_convert_options none = {0};
+	struct bank_convert_options none = { 0 };
 	bank_result_init(&res);
 	assert_int_equal(bank_import_foreign(f->db, BANK_FORMAT_GIFT, gift, strlen(gift), &none,
 					     "export.gift", &res, msg, sizeof msg),
@@ -631,8 +643,8 @@ static void import_loader_errors_name_lines_of_the_foreign_file(void **state)
 
 	/* A syntax error of the converter comes back the same way. */
 	bank_result_init(&res);
-	assert_int_equal(bank_import_foreign(f->db, BANK_FORMAT_AIKEN, "Q\nA. x\nB. y\nANSWER: Z\n", 22,
-					     &opts, "q.txt", &res, msg, sizeof msg),
+	assert_int_equal(bank_import_foreign(f->db, BANK_FORMAT_AIKEN, "Q\nA. x\nB. y\nANSWER: Z\n",
+					     22, &opts, "q.txt", &res, msg, sizeof msg),
 			 BANK_INVALID);
 	assert_int_equal(res.errors.items[0].line, 4);
 	assert_non_null(strstr(res.errors.items[0].message, "q.txt:4: "));
@@ -642,8 +654,8 @@ static void import_loader_errors_name_lines_of_the_foreign_file(void **state)
 	struct bank_convert_options o = opts;
 	o.topic = NULL;
 	bank_result_init(&res);
-	assert_int_equal(bank_import_foreign(f->db, BANK_FORMAT_AIKEN, "Q\nA. x\nB. y\nANSWER: A\n", 22,
-					     &o, "q.txt", &res, msg, sizeof msg),
+	assert_int_equal(bank_import_foreign(f->db, BANK_FORMAT_AIKEN, "Q\nA. x\nB. y\nANSWER: A\n",
+					     22, &o, "q.txt", &res, msg, sizeof msg),
 			 BANK_FORMATS_BAD_OPTION);
 	assert_non_null(strstr(msg, "topic"));
 	bank_result_cleanup(&res);

@@ -30,8 +30,14 @@ static void malformed_timestamps_are_refused(void **state)
 {
 	(void)state;
 	int64_t ms;
-	const char *bad[] = {"", "2025-11-30", "2025-13-01T00:00:00Z", "2025-11-30T08:00:00",
-			     "2025-11-30T08:00:00Zjunk", "30/11/2025", "2025-11-30T25:00:00Z", NULL};
+	const char *bad[] = { "",
+			      "2025-11-30",
+			      "2025-13-01T00:00:00Z",
+			      "2025-11-30T08:00:00",
+			      "2025-11-30T08:00:00Zjunk",
+			      "30/11/2025",
+			      "2025-11-30T25:00:00Z",
+			      NULL };
 	for (int i = 0; bad[i]; i++)
 		assert_int_equal(clock_parse(bad[i], &ms), -1);
 }

@@ -15,7 +15,7 @@
 static struct contest_attempt submitted(int64_t person, double score, int64_t duration_ms,
 					int64_t submitted_min)
 {
-	struct contest_attempt a = {0};
+	struct contest_attempt a = { 0 };
 	a.participant_id = person;
 	a.score = score;
 	a.max_score = 10;
@@ -34,8 +34,8 @@ static struct contest_attempt predicted(struct contest_attempt a, int64_t predic
 	return a;
 }
 
-static const struct contest_rules plain_rules = {false, false, 0};
-static const struct contest_rules prediction_rules = {true, false, 0};
+static const struct contest_rules plain_rules = { false, false, 0 };
+static const struct contest_rules prediction_rules = { true, false, 0 };
 
 /* The participant of entry i. */
 static int64_t who(const struct contest_attempt *attempts, const struct contest_entry *e, size_t i)
@@ -46,8 +46,8 @@ static int64_t who(const struct contest_attempt *attempts, const struct contest_
 static void contest_higher_score_ranks_first(void **state)
 {
 	(void)state;
-	struct contest_attempt a[] = {submitted(1, 6, MIN_MS, 10), submitted(2, 9, 5 * MIN_MS, 20),
-				      submitted(3, 7.5, MIN_MS, 5)};
+	struct contest_attempt a[] = { submitted(1, 6, MIN_MS, 10), submitted(2, 9, 5 * MIN_MS, 20),
+				       submitted(3, 7.5, MIN_MS, 5) };
 	struct contest_entry *e = NULL;
 	size_t n = contest_leaderboard(a, 3, &plain_rules, &e, NULL);
 	assert_int_equal(n, 3);
@@ -63,7 +63,8 @@ static void contest_higher_score_ranks_first(void **state)
 static void contest_equal_score_shorter_duration_ranks_first(void **state)
 {
 	(void)state;
-	struct contest_attempt a[] = {submitted(1, 8, 9 * MIN_MS, 10), submitted(2, 8, 4 * MIN_MS, 30)};
+	struct contest_attempt a[] = { submitted(1, 8, 9 * MIN_MS, 10),
+				       submitted(2, 8, 4 * MIN_MS, 30) };
 	struct contest_entry *e = NULL;
 	size_t n = contest_leaderboard(a, 2, &plain_rules, &e, NULL);
 	assert_int_equal(n, 2);
@@ -75,7 +76,8 @@ static void contest_equal_score_shorter_duration_ranks_first(void **state)
 static void contest_equal_score_and_duration_earlier_submission_ranks_first(void **state)
 {
 	(void)state;
-	struct contest_attempt a[] = {submitted(1, 8, 4 * MIN_MS, 50), submitted(2, 8, 4 * MIN_MS, 20)};
+	struct contest_attempt a[] = { submitted(1, 8, 4 * MIN_MS, 50),
+				       submitted(2, 8, 4 * MIN_MS, 20) };
 	struct contest_entry *e = NULL;
 	contest_leaderboard(a, 2, &plain_rules, &e, NULL);
 	assert_int_equal(who(a, e, 0), 2);
@@ -87,8 +89,10 @@ static void contest_equal_score_and_duration_earlier_submission_ranks_first(void
 static void contest_equal_entries_share_rank_and_next_rank_skips(void **state)
 {
 	(void)state;
-	struct contest_attempt a[] = {submitted(1, 8, 4 * MIN_MS, 20), submitted(2, 8, 4 * MIN_MS, 20),
-				      submitted(3, 5, 4 * MIN_MS, 20), submitted(4, 9, MIN_MS, 1)};
+	struct contest_attempt a[] = { submitted(1, 8, 4 * MIN_MS, 20),
+				       submitted(2, 8, 4 * MIN_MS, 20),
+				       submitted(3, 5, 4 * MIN_MS, 20),
+				       submitted(4, 9, MIN_MS, 1) };
 	struct contest_entry *e = NULL;
 	size_t n = contest_leaderboard(a, 4, &plain_rules, &e, NULL);
 	assert_int_equal(n, 4);
@@ -104,8 +108,9 @@ static void contest_equal_entries_share_rank_and_next_rank_skips(void **state)
 static void contest_best_attempt_of_each_participant_counts_once(void **state)
 {
 	(void)state;
-	struct contest_attempt a[] = {submitted(1, 5, MIN_MS, 10), submitted(1, 9, 8 * MIN_MS, 20),
-				      submitted(1, 9, 3 * MIN_MS, 30), submitted(2, 7, MIN_MS, 5)};
+	struct contest_attempt a[] = { submitted(1, 5, MIN_MS, 10), submitted(1, 9, 8 * MIN_MS, 20),
+				       submitted(1, 9, 3 * MIN_MS, 30),
+				       submitted(2, 7, MIN_MS, 5) };
 	struct contest_entry *e = NULL;
 	size_t n = contest_leaderboard(a, 4, &plain_rules, &e, NULL);
 	assert_int_equal(n, 2);
@@ -130,7 +135,7 @@ static void contest_expired_attempt_counts_deadline_minus_start(void **state)
 	assert_int_equal(contest_effective_submitted_at(&exp), exp.deadline);
 
 	/* Same score, 14 minutes submitted beats the expired 15 minutes. */
-	struct contest_attempt a[] = {exp, submitted(2, 8, 14 * MIN_MS, 100)};
+	struct contest_attempt a[] = { exp, submitted(2, 8, 14 * MIN_MS, 100) };
 	struct contest_entry *e = NULL;
 	contest_leaderboard(a, 2, &plain_rules, &e, NULL);
 	assert_int_equal(who(a, e, 0), 2);
@@ -148,8 +153,7 @@ static void contest_prediction_closer_to_full_score_count_ranks_first(void **sta
 		predicted(submitted(1, 10, 9 * MIN_MS, 10), 7), /* distance 4 */
 		predicted(submitted(2, 10, 8 * MIN_MS, 10), 2), /* distance 1 */
 		predicted(submitted(5, 10, 7 * MIN_MS, 10), 3), /* distance 0 */
-		predicted(submitted(3, 6, MIN_MS, 10), 3),
-		submitted(4, 6, 5 * MIN_MS, 10),
+		predicted(submitted(3, 6, MIN_MS, 10), 3),      submitted(4, 6, 5 * MIN_MS, 10),
 	};
 	struct contest_entry *e = NULL;
 	int64_t full = -1;
@@ -171,8 +175,8 @@ static void contest_no_prediction_ranks_after_any_prediction(void **state)
 {
 	(void)state;
 	/* F = 0; a wild guess of 1000 still beats no guess at all. */
-	struct contest_attempt a[] = {submitted(1, 7, MIN_MS, 1),
-				      predicted(submitted(2, 7, 14 * MIN_MS, 90), 1000)};
+	struct contest_attempt a[] = { submitted(1, 7, MIN_MS, 1),
+				       predicted(submitted(2, 7, 14 * MIN_MS, 90), 1000) };
 	struct contest_entry *e = NULL;
 	contest_leaderboard(a, 2, &prediction_rules, &e, NULL);
 	assert_int_equal(who(a, e, 0), 2);
@@ -184,8 +188,8 @@ static void contest_no_prediction_ranks_after_any_prediction(void **state)
 static void contest_prediction_ignored_when_contest_asks_none(void **state)
 {
 	(void)state;
-	struct contest_attempt a[] = {predicted(submitted(1, 7, 9 * MIN_MS, 1), 0),
-				      submitted(2, 7, 2 * MIN_MS, 90)};
+	struct contest_attempt a[] = { predicted(submitted(1, 7, 9 * MIN_MS, 1), 0),
+				       submitted(2, 7, 2 * MIN_MS, 90) };
 	struct contest_entry *e = NULL;
 	contest_leaderboard(a, 2, &plain_rules, &e, NULL);
 	assert_int_equal(who(a, e, 0), 2);
@@ -198,9 +202,9 @@ static void contest_prediction_picks_best_among_equal_scores_of_one_person(void 
 	(void)state;
 	/* F = 1 (person 9). Person 1's two 5s: the one predicting 1 is best,
 	 * although the other is faster. */
-	struct contest_attempt a[] = {predicted(submitted(1, 5, MIN_MS, 1), 8),
-				      predicted(submitted(1, 5, 9 * MIN_MS, 20), 1),
-				      predicted(submitted(9, 10, 9 * MIN_MS, 20), 4)};
+	struct contest_attempt a[] = { predicted(submitted(1, 5, MIN_MS, 1), 8),
+				       predicted(submitted(1, 5, 9 * MIN_MS, 20), 1),
+				       predicted(submitted(9, 10, 9 * MIN_MS, 20), 4) };
 	struct contest_entry *e = NULL;
 	size_t n = contest_leaderboard(a, 3, &prediction_rules, &e, NULL);
 	assert_int_equal(n, 2);
@@ -213,8 +217,8 @@ static void contest_prediction_picks_best_among_equal_scores_of_one_person(void 
 static void contest_full_score_count_counts_people_not_attempts(void **state)
 {
 	(void)state;
-	struct contest_attempt a[] = {submitted(1, 10, MIN_MS, 1), submitted(1, 10, 2 * MIN_MS, 2),
-				      submitted(2, 4, MIN_MS, 3), submitted(2, 10, MIN_MS, 4)};
+	struct contest_attempt a[] = { submitted(1, 10, MIN_MS, 1), submitted(1, 10, 2 * MIN_MS, 2),
+				       submitted(2, 4, MIN_MS, 3), submitted(2, 10, MIN_MS, 4) };
 	struct contest_entry *e = NULL;
 	int64_t full = 0;
 	contest_leaderboard(a, 4, &prediction_rules, &e, &full);
@@ -225,9 +229,9 @@ static void contest_full_score_count_counts_people_not_attempts(void **state)
 static void contest_cutoff_hides_attempts_submitted_after_freeze(void **state)
 {
 	(void)state;
-	struct contest_attempt a[] = {submitted(1, 5, MIN_MS, 10), submitted(1, 10, MIN_MS, 40),
-				      submitted(2, 7, MIN_MS, 50)};
-	struct contest_rules frozen = {false, true, 30 * MIN_MS};
+	struct contest_attempt a[] = { submitted(1, 5, MIN_MS, 10), submitted(1, 10, MIN_MS, 40),
+				       submitted(2, 7, MIN_MS, 50) };
+	struct contest_rules frozen = { false, true, 30 * MIN_MS };
 	struct contest_entry *e = NULL;
 	size_t n = contest_leaderboard(a, 3, &frozen, &e, NULL);
 	assert_int_equal(n, 1);
@@ -254,9 +258,9 @@ static void contest_empty_input_gives_no_entries(void **state)
 static void contest_unit_rank_ranks_members_among_themselves(void **state)
 {
 	(void)state;
-	struct contest_attempt a[] = {submitted(2, 10, MIN_MS, 1), submitted(1, 9, MIN_MS, 1),
-				      submitted(3, 9, MIN_MS, 1),  submitted(4, 8, MIN_MS, 1),
-				      submitted(5, 7, MIN_MS, 1)};
+	struct contest_attempt a[] = { submitted(2, 10, MIN_MS, 1), submitted(1, 9, MIN_MS, 1),
+				       submitted(3, 9, MIN_MS, 1), submitted(4, 8, MIN_MS, 1),
+				       submitted(5, 7, MIN_MS, 1) };
 	struct contest_entry *e = NULL;
 	size_t n = contest_leaderboard(a, 5, &plain_rules, &e, NULL);
 	assert_int_equal(n, 5);
@@ -284,8 +288,8 @@ static void contest_unit_rank_of_tie_split_by_non_member_stays_shared(void **sta
 {
 	(void)state;
 	/* Overall 1, 2, 2, 2, 5: members at positions 0, 1 and 3. */
-	const int64_t ranks[] = {1, 2, 2, 2, 5};
-	const bool member[] = {true, true, false, true, true};
+	const int64_t ranks[] = { 1, 2, 2, 2, 5 };
+	const bool member[] = { true, true, false, true, true };
 	int64_t unit_ranks[5];
 	assert_int_equal(contest_rank_within(ranks, member, 5, unit_ranks), 4);
 	assert_int_equal(unit_ranks[0], 1);

@@ -4,8 +4,8 @@
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
-#include <stddef.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,8 +67,7 @@ static int teardown(void **state)
 	return 0;
 }
 
-static int64_t attempt(struct fixture *f, int who, const char *state, double score,
-		       int64_t started)
+static int64_t attempt(struct fixture *f, int who, const char *state, double score, int64_t started)
 {
 	struct db_fixture_attempt a = {
 		.quiz_id = f->quiz,
@@ -92,7 +91,7 @@ static void board_is_reused_while_storage_is_unchanged(void **state)
 	struct fixture *f = *state;
 	attempt(f, 0, "submitted", 5, T0);
 	attempt(f, 1, "submitted", 7, T0);
-	struct contest_board_key key = {.quiz_id = f->quiz};
+	struct contest_board_key key = { .quiz_id = f->quiz };
 	struct contest_board *a = contest_board_get(f->db, &key);
 	struct contest_board *b = contest_board_get(f->db, &key);
 	assert_non_null(a);
@@ -115,7 +114,7 @@ static void board_is_ranked_again_after_an_attempt_completes(void **state)
 {
 	struct fixture *f = *state;
 	attempt(f, 0, "submitted", 5, T0);
-	struct contest_board_key key = {.quiz_id = f->quiz};
+	struct contest_board_key key = { .quiz_id = f->quiz };
 	struct contest_board *a = contest_board_get(f->db, &key);
 	int64_t before = 0, after = 0;
 	assert_int_equal(db_contest_version(f->db, f->quiz, &before), 0);
@@ -140,10 +139,11 @@ static void board_keys_are_kept_apart(void **state)
 	struct fixture *f = *state;
 	attempt(f, 0, "submitted", 5, T0);
 	attempt(f, 1, "submitted", 6, T0 + 3600000);
-	struct contest_board_key live = {.quiz_id = f->quiz};
-	struct contest_board_key frozen = {.quiz_id = f->quiz, .has_cutoff = true,
-					   .cutoff_ms = T0 + 1800000};
-	struct contest_board_key round = {.quiz_id = f->quiz, .round = "r9"};
+	struct contest_board_key live = { .quiz_id = f->quiz };
+	struct contest_board_key frozen = { .quiz_id = f->quiz,
+					    .has_cutoff = true,
+					    .cutoff_ms = T0 + 1800000 };
+	struct contest_board_key round = { .quiz_id = f->quiz, .round = "r9" };
 	struct contest_board *a = contest_board_get(f->db, &live);
 	struct contest_board *b = contest_board_get(f->db, &frozen);
 	struct contest_board *c = contest_board_get(f->db, &round);
@@ -166,16 +166,18 @@ static void board_slots_are_bounded_least_recent_first(void **state)
 	struct contest_board *first = NULL, *kept = NULL;
 	/* CONTEST_BOARD_SLOTS + 1 cut-offs: the first board is pushed out. */
 	for (int i = 0; i <= CONTEST_BOARD_SLOTS; i++) {
-		struct contest_board_key k = {.quiz_id = f->quiz, .has_cutoff = true,
-					      .cutoff_ms = T0 + 1000000 + i};
+		struct contest_board_key k = { .quiz_id = f->quiz,
+					       .has_cutoff = true,
+					       .cutoff_ms = T0 + 1000000 + i };
 		struct contest_board *b = contest_board_get(f->db, &k);
 		if (i == 0)
 			first = b;
 		else
 			contest_board_release(b);
 	}
-	struct contest_board_key k0 = {.quiz_id = f->quiz, .has_cutoff = true,
-				       .cutoff_ms = T0 + 1000000};
+	struct contest_board_key k0 = { .quiz_id = f->quiz,
+					.has_cutoff = true,
+					.cutoff_ms = T0 + 1000000 };
 	kept = contest_board_get(f->db, &k0);
 	assert_ptr_not_equal(first, kept);
 	contest_board_release(first);
@@ -194,7 +196,7 @@ static void *race(void *arg)
 	struct racer *r = arg;
 	char err[256];
 	struct db *db = db_open(r->path, err, sizeof err);
-	struct contest_board_key key = {.quiz_id = r->quiz};
+	struct contest_board_key key = { .quiz_id = r->quiz };
 	pthread_barrier_wait(r->start);
 	r->got = db ? contest_board_get(db, &key) : NULL;
 	db_close(db);
@@ -215,7 +217,7 @@ static void board_is_ranked_once_for_concurrent_requests(void **state)
 	struct racer racers[THREADS];
 	pthread_barrier_init(&start, NULL, THREADS);
 	for (int i = 0; i < THREADS; i++) {
-		racers[i] = (struct racer){f->path, f->quiz, &start, NULL};
+		racers[i] = (struct racer){ f->path, f->quiz, &start, NULL };
 		assert_int_equal(pthread_create(&threads[i], NULL, race, &racers[i]), 0);
 	}
 	for (int i = 0; i < THREADS; i++)
@@ -246,7 +248,7 @@ static void *read_loop(void *arg)
 	struct reader *r = arg;
 	char err[256];
 	struct db *db = db_open(r->path, err, sizeof err);
-	struct contest_board_key key = {.quiz_id = r->quiz};
+	struct contest_board_key key = { .quiz_id = r->quiz };
 	while (db && !atomic_load(r->stop)) {
 		int64_t completed = 0;
 		/* Every attempt here is a new person's, completed once: the
@@ -275,19 +277,26 @@ static void board_holds_every_attempt_completed_before_the_request(void **state)
 	pthread_t threads[READERS];
 	struct reader readers[READERS];
 	for (int i = 0; i < READERS; i++) {
-		readers[i] = (struct reader){f->path, f->quiz, &stop, 0, 0};
+		readers[i] = (struct reader){ f->path, f->quiz, &stop, 0, 0 };
 		assert_int_equal(pthread_create(&threads[i], NULL, read_loop, &readers[i]), 0);
 	}
 	for (int i = 0; i < WRITES; i++) {
 		char name[32];
 		snprintf(name, sizeof name, "w%d", i);
-		int64_t person = db_fixture_person(f->db, name, "Người", "participant", 0, "public");
+		int64_t person =
+			db_fixture_person(f->db, name, "Người", "participant", 0, "public");
 		assert_true(person > 0);
 		struct db_fixture_attempt a = {
-			.quiz_id = f->quiz, .user_id = person, .audience = "public",
-			.state = "submitted", .started_at = T0, .finished_at = T0 + 1000 + i,
-			.score = (double)(i % 11), .max_score = 10,
-			.question_ids = &f->question, .nquestions = 1,
+			.quiz_id = f->quiz,
+			.user_id = person,
+			.audience = "public",
+			.state = "submitted",
+			.started_at = T0,
+			.finished_at = T0 + 1000 + i,
+			.score = (double)(i % 11),
+			.max_score = 10,
+			.question_ids = &f->question,
+			.nquestions = 1,
 		};
 		assert_true(db_fixture_attempt(f->db, &a) > 0);
 	}
@@ -313,8 +322,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(board_is_ranked_once_for_concurrent_requests, setup,
 						teardown),
-		cmocka_unit_test_setup_teardown(board_holds_every_attempt_completed_before_the_request,
-						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			board_holds_every_attempt_completed_before_the_request, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -12,7 +12,8 @@
 static void records_keep_their_physical_lines(void **state)
 {
 	(void)state;
-	const char csv[] = "\xEF\xBB\xBF" "code,name\r\n"
+	const char csv[] = "\xEF\xBB\xBF"
+			   "code,name\r\n"
 			   "A,\"Trường THCS Lê Lợi, Huế\"\r\n"
 			   "\r\n"
 			   "B,\"hai\ndòng\"\n"

@@ -18,7 +18,9 @@
  *   3        1   0   0    1
  *   4        0   1   0.5  1.5
  *   5        0   0   0    0                                              */
-static const double grid[5][3] = {{1, 1, 1}, {1, 1, 0.5}, {1, 0, 0}, {0, 1, 0.5}, {0, 0, 0}};
+static const double grid[5][3] = {
+	{ 1, 1, 1 }, { 1, 1, 0.5 }, { 1, 0, 0 }, { 0, 1, 0.5 }, { 0, 0, 0 }
+};
 
 static size_t grid_obs(struct itemstats_obs *obs)
 {
@@ -26,7 +28,7 @@ static size_t grid_obs(struct itemstats_obs *obs)
 	/* Listed question-major and attempts in reverse, so the code must group. */
 	for (int q = 2; q >= 0; q--)
 		for (int a = 4; a >= 0; a--)
-			obs[n++] = (struct itemstats_obs){100 + a, 10 + q, grid[a][q], 1};
+			obs[n++] = (struct itemstats_obs){ 100 + a, 10 + q, grid[a][q], 1 };
 	return n;
 }
 
@@ -70,8 +72,9 @@ static void itemstats_item_answered_by_weak_attempts_discriminates_negatively(vo
 	(void)state;
 	/* q1 right only where q2 and q3 are wrong: x = 1 1 0 0, rest = 0 0 2 2. */
 	struct itemstats_obs obs[] = {
-		{1, 1, 1, 1}, {1, 2, 0, 1}, {1, 3, 0, 1}, {2, 1, 1, 1}, {2, 2, 0, 1}, {2, 3, 0, 1},
-		{3, 1, 0, 1}, {3, 2, 1, 1}, {3, 3, 1, 1}, {4, 1, 0, 1}, {4, 2, 1, 1}, {4, 3, 1, 1},
+		{ 1, 1, 1, 1 }, { 1, 2, 0, 1 }, { 1, 3, 0, 1 }, { 2, 1, 1, 1 },
+		{ 2, 2, 0, 1 }, { 2, 3, 0, 1 }, { 3, 1, 0, 1 }, { 3, 2, 1, 1 },
+		{ 3, 3, 1, 1 }, { 4, 1, 0, 1 }, { 4, 2, 1, 1 }, { 4, 3, 1, 1 },
 	};
 	struct itemstats_result *r = NULL;
 	size_t n = itemstats_compute(obs, 12, &r);
@@ -85,7 +88,7 @@ static void itemstats_facility_scales_by_item_max(void **state)
 {
 	(void)state;
 	/* An item worth 2: scores 2, 1, 0.5 -> fractions 1, .5, .25 -> mean 1.75/3. */
-	struct itemstats_obs obs[] = {{1, 7, 2, 2}, {2, 7, 1, 2}, {3, 7, 0.5, 2}};
+	struct itemstats_obs obs[] = { { 1, 7, 2, 2 }, { 2, 7, 1, 2 }, { 3, 7, 0.5, 2 } };
 	struct itemstats_result *r = NULL;
 	assert_int_equal(itemstats_compute(obs, 3, &r), 1);
 	assert_float_equal(r[0].facility, 1.75 / 3, 1e-12);
@@ -97,8 +100,8 @@ static void itemstats_discrimination_undefined_without_variance(void **state)
 	(void)state;
 	/* q1 right in every attempt: the item has no variance. q2: the rest of
 	 * the test (q1 = 1 everywhere) has none. */
-	struct itemstats_obs obs[] = {{1, 1, 1, 1}, {1, 2, 1, 1}, {2, 1, 1, 1},
-				      {2, 2, 0, 1}, {3, 1, 1, 1}, {3, 2, 0, 1}};
+	struct itemstats_obs obs[] = { { 1, 1, 1, 1 }, { 1, 2, 1, 1 }, { 2, 1, 1, 1 },
+				       { 2, 2, 0, 1 }, { 3, 1, 1, 1 }, { 3, 2, 0, 1 } };
 	struct itemstats_result *r = NULL;
 	assert_int_equal(itemstats_compute(obs, 6, &r), 2);
 	assert_false(r[0].discrimination_defined);
@@ -111,7 +114,7 @@ static void itemstats_discrimination_undefined_without_variance(void **state)
 static void itemstats_single_attempt_has_no_discrimination(void **state)
 {
 	(void)state;
-	struct itemstats_obs obs[] = {{1, 1, 1, 1}, {1, 2, 0, 1}};
+	struct itemstats_obs obs[] = { { 1, 1, 1, 1 }, { 1, 2, 0, 1 } };
 	struct itemstats_result *r = NULL;
 	assert_int_equal(itemstats_compute(obs, 2, &r), 2);
 	assert_int_equal(r[0].attempts, 1);

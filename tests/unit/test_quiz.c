@@ -51,26 +51,33 @@ static char *make_bank(void)
 {
 	struct strbuf sb;
 	sb_init(&sb);
-	sb_puts(&sb, "{\"code\":\"tb\",\"title\":\"T\",\"language\":\"vi\",\"audiences\":[\"pupil\"],"
-		     "\"questions\":[");
+	sb_puts(&sb,
+		"{\"code\":\"tb\",\"title\":\"T\",\"language\":\"vi\",\"audiences\":[\"pupil\"],"
+		"\"questions\":[");
 	for (int i = 0; i < 40; i++) {
 		const char *topic = i % 2 ? "malware" : "passwords";
 		int diff = i % 3 + 1;
-		sb_printf(&sb, "%s{\"code\":\"q%02d\",\"topics\":[\"%s\"],\"difficulty\":%d,"
-			       "\"stem\":\"Câu hỏi %d\",\"explanation\":\"Giải thích %d\",",
+		sb_printf(&sb,
+			  "%s{\"code\":\"q%02d\",\"topics\":[\"%s\"],\"difficulty\":%d,"
+			  "\"stem\":\"Câu hỏi %d\",\"explanation\":\"Giải thích %d\",",
 			  i ? "," : "", i, topic, diff, i, i);
 		switch (i % 4) {
 		case 0:
-			sb_puts(&sb, "\"type\":\"single\",\"options\":[{\"text\":\"đúng\",\"correct\":true},"
-				     "{\"text\":\"sai 1\",\"correct\":false},{\"text\":\"sai 2\",\"correct\":false}]}");
+			sb_puts(&sb, "\"type\":\"single\",\"options\":[{\"text\":\"đúng\","
+				     "\"correct\":true},"
+				     "{\"text\":\"sai 1\",\"correct\":false},{\"text\":\"sai "
+				     "2\",\"correct\":false}]}");
 			break;
 		case 1:
-			sb_puts(&sb, "\"type\":\"multiple\",\"options\":[{\"text\":\"a\",\"correct\":true},"
-				     "{\"text\":\"b\",\"correct\":true},{\"text\":\"c\",\"correct\":false},"
+			sb_puts(&sb, "\"type\":\"multiple\",\"options\":[{\"text\":\"a\","
+				     "\"correct\":true},"
+				     "{\"text\":\"b\",\"correct\":true},{\"text\":\"c\","
+				     "\"correct\":false},"
 				     "{\"text\":\"d\",\"correct\":false}]}");
 			break;
 		case 2:
-			sb_puts(&sb, "\"type\":\"true_false\",\"options\":[{\"text\":\"Đúng\",\"correct\":false},"
+			sb_puts(&sb, "\"type\":\"true_false\",\"options\":[{\"text\":\"Đúng\","
+				     "\"correct\":false},"
 				     "{\"text\":\"Sai\",\"correct\":true}]}");
 			break;
 		default:
@@ -108,8 +115,10 @@ static int setup(void **state)
 	f->unit_out = u.id;
 	util_strlcpy(f->path_out, u.path, sizeof f->path_out);
 	f->pupil = db_fixture_person(f->db, "p1", "Em A", "participant", f->unit_in, "pupil");
-	f->pupil_outside = db_fixture_person(f->db, "p2", "Em B", "participant", f->unit_out, "pupil");
-	f->civil = db_fixture_person(f->db, "c1", "Chị C", "participant", f->unit_in, "civil_servant");
+	f->pupil_outside =
+		db_fixture_person(f->db, "p2", "Em B", "participant", f->unit_out, "pupil");
+	f->civil =
+		db_fixture_person(f->db, "c1", "Chị C", "participant", f->unit_in, "civil_servant");
 	assert_true(f->pupil > 0 && f->pupil_outside > 0 && f->civil > 0);
 	char *bank = make_bank();
 	struct bank_result res;
@@ -141,8 +150,8 @@ static int teardown(void **state)
 
 /* Creates a quiz from a definition with the given extra members
  * (a JSON object text merged over the defaults). Returns its id. */
-static int64_t create_quiz(struct fixture *f, const char *extra, enum quiz_status want,
-			   char *err, size_t errlen)
+static int64_t create_quiz(struct fixture *f, const char *extra, enum quiz_status want, char *err,
+			   size_t errlen)
 {
 	json_error_t e;
 	json_t *def = json_loads(
@@ -162,7 +171,8 @@ static int64_t create_quiz(struct fixture *f, const char *extra, enum quiz_statu
 	}
 	char buf[1024];
 	int64_t id = 0;
-	enum quiz_status st = quiz_create(f->db, def, &id, err ? err : buf, err ? errlen : sizeof buf);
+	enum quiz_status st =
+		quiz_create(f->db, def, &id, err ? err : buf, err ? errlen : sizeof buf);
 	json_decref(def);
 	assert_int_equal(st, want);
 	return id;
@@ -175,7 +185,7 @@ static void load_quiz(struct fixture *f, int64_t id, struct db_quiz *q)
 
 static struct quiz_participant who(struct fixture *f, int64_t user)
 {
-	struct quiz_participant p = {.user_id = user};
+	struct quiz_participant p = { .user_id = user };
 	if (user == f->pupil_outside) {
 		p.unit_id = f->unit_out;
 		p.unit_path = f->path_out;
@@ -231,7 +241,7 @@ static void quiz_draw_is_reproducible_from_the_seed(void **state)
 		broad[i] = 1000 + i;
 	for (int i = 0; i < 6; i++)
 		narrow[i] = 1000 + i * 10; /* inside the broad pool */
-	struct quiz_pool pools[2] = {{broad, 100, 20}, {narrow, 6, 6}};
+	struct quiz_pool pools[2] = { { broad, 100, 20 }, { narrow, 6, 6 } };
 	int64_t a[26], b[26], c[26];
 	assert_int_equal(quiz_draw(42, pools, 2, true, a), 26);
 	assert_int_equal(quiz_draw(42, pools, 2, true, b), 26);
@@ -251,7 +261,7 @@ static void quiz_draw_is_reproducible_from_the_seed(void **state)
 	assert_int_equal(quiz_draw(7, pools, 2, false, a), 26);
 	for (int i = 20; i < 26; i++)
 		assert_true(a[i] % 10 == 0 && a[i] <= 1050);
-	struct quiz_pool shortp[1] = {{narrow, 6, 7}};
+	struct quiz_pool shortp[1] = { { narrow, 6, 7 } };
 	assert_int_equal(quiz_draw(1, shortp, 1, true, a), -1);
 }
 
@@ -274,7 +284,7 @@ static struct db_question make_question(const char *type, const double *weights,
 static void quiz_option_order_is_a_reproducible_permutation(void **state)
 {
 	(void)state;
-	double w[5] = {1, 0, 0, 0, 0};
+	double w[5] = { 1, 0, 0, 0, 0 };
 	struct db_question q = make_question("single", w, 5);
 	int64_t a[5], b[5];
 	assert_int_equal(quiz_option_order(99, &q, true, a), 5);
@@ -302,10 +312,10 @@ static void quiz_multiple_score_is_the_sum_of_chosen_weights_clipped(void **stat
 {
 	(void)state;
 	/* correct flags on 2 of 4: +1/2 each, wrong -1/2 each */
-	double flags[4] = {0.5, 0.5, -0.5, -0.5};
+	double flags[4] = { 0.5, 0.5, -0.5, -0.5 };
 	struct db_question q = make_question("multiple", flags, 4);
-	int64_t both[2] = {500, 501}, one[1] = {500}, mixed[2] = {500, 502}, wrong[2] = {502, 503},
-		all[4] = {500, 501, 502, 503};
+	int64_t both[2] = { 500, 501 }, one[1] = { 500 }, mixed[2] = { 500, 502 },
+		wrong[2] = { 502, 503 }, all[4] = { 500, 501, 502, 503 };
 	assert_true(quiz_score_answer(&q, both, 2, NULL) == 1.0);
 	assert_true(quiz_score_answer(&q, one, 1, NULL) == 0.5);
 	assert_true(quiz_score_answer(&q, mixed, 2, NULL) == 0.0);
@@ -314,12 +324,12 @@ static void quiz_multiple_score_is_the_sum_of_chosen_weights_clipped(void **stat
 	assert_true(quiz_score_answer(&q, NULL, 0, NULL) == 0.0);
 	db_question_cleanup(&q);
 	/* explicit weights whose positives sum to 1; a sum above 1 is clipped */
-	double weights[3] = {0.7, 0.3, 1};
+	double weights[3] = { 0.7, 0.3, 1 };
 	q = make_question("multiple", weights, 3);
-	int64_t two[2] = {500, 501}, over[2] = {500, 502};
+	int64_t two[2] = { 500, 501 }, over[2] = { 500, 502 };
 	assert_true(quiz_score_answer(&q, two, 2, NULL) == 1.0);
 	assert_true(quiz_score_answer(&q, over, 2, NULL) == 1.0);
-	int64_t first[1] = {500};
+	int64_t first[1] = { 500 };
 	assert_true(quiz_score_answer(&q, first, 1, NULL) > 0.69 &&
 		    quiz_score_answer(&q, first, 1, NULL) < 0.71);
 	db_question_cleanup(&q);
@@ -328,9 +338,9 @@ static void quiz_multiple_score_is_the_sum_of_chosen_weights_clipped(void **stat
 static void quiz_single_scores_one_only_for_the_correct_option(void **state)
 {
 	(void)state;
-	double w[3] = {0, 1, 0};
+	double w[3] = { 0, 1, 0 };
 	struct db_question q = make_question("single", w, 3);
-	int64_t right[1] = {501}, wrong[1] = {500}, two[2] = {500, 501};
+	int64_t right[1] = { 501 }, wrong[1] = { 500 }, two[2] = { 500, 501 };
 	assert_true(quiz_score_answer(&q, right, 1, NULL) == 1.0);
 	assert_true(quiz_score_answer(&q, wrong, 1, NULL) == 0.0);
 	assert_true(quiz_score_answer(&q, two, 2, NULL) == 0.0);
@@ -347,7 +357,9 @@ static void quiz_short_answers_match_after_normalising(void **state)
 	assert_string_equal(s, "ma doc tong tien");
 	free(s);
 	/* NFD input folds to the same text as NFC input. */
-	char *nfd = quiz_normalise_answer("Ma\xcc\x83 \xc4\x91o\xcc\xa3\xcc\x82" "c", false);
+	char *nfd = quiz_normalise_answer("Ma\xcc\x83 \xc4\x91o\xcc\xa3\xcc\x82"
+					  "c",
+					  false);
 	char *nfc = quiz_normalise_answer("Mã độc", false);
 	assert_non_null(nfd);
 	assert_string_equal(nfd, nfc);
@@ -378,15 +390,17 @@ static void quiz_definition_with_unfillable_draw_is_refused_with_the_shortfall(v
 	struct fixture *f = *state;
 	char err[1024];
 	/* passwords & difficulty 3: questions 2, 8, 14, 20, 26, 32, 38 -> 7 */
-	create_quiz(f,
-		    "{\"draw\":[{\"bank\":\"tb\",\"topic\":\"passwords\",\"difficulty\":3,\"count\":9},"
-		    "{\"bank\":\"tb\",\"count\":35}]}",
-		    QUIZ_INVALID, err, sizeof err);
+	create_quiz(
+		f,
+		"{\"draw\":[{\"bank\":\"tb\",\"topic\":\"passwords\",\"difficulty\":3,\"count\":9},"
+		"{\"bank\":\"tb\",\"count\":35}]}",
+		QUIZ_INVALID, err, sizeof err);
 	assert_non_null(strstr(err, "Draw rule 1 (bank tb, topic passwords, difficulty 3) needs 9 "
 				    "questions but only 7 are available: 2 more needed"));
 	assert_non_null(strstr(err, "Draw rule 2 (bank tb) needs 35 questions but only 33 are "
 				    "available: 2 more needed"));
-	create_quiz(f, "{\"draw\":[{\"bank\":\"nope\",\"count\":1}]}", QUIZ_INVALID, err, sizeof err);
+	create_quiz(f, "{\"draw\":[{\"bank\":\"nope\",\"count\":1}]}", QUIZ_INVALID, err,
+		    sizeof err);
 	assert_non_null(strstr(err, "bank nope"));
 	create_quiz(f, "{\"review\":\"sometimes\"}", QUIZ_INVALID, err, sizeof err);
 	assert_non_null(strstr(err, "'review'"));
@@ -403,7 +417,8 @@ static void quiz_definition_with_unfillable_draw_is_refused_with_the_shortfall(v
 	load_quiz(f, id, &q);
 	json_t *j = quiz_definition_json(&q);
 	assert_int_equal(json_integer_value(json_object_get(j, "question_count")), 25);
-	assert_true(json_is_true(json_object_get(j, "mandatory"))); /* a quiz defaults to mandatory */
+	assert_true(
+		json_is_true(json_object_get(j, "mandatory"))); /* a quiz defaults to mandatory */
 	assert_string_equal(json_string_value(json_object_get(j, "unit_scope")), "ROOT");
 	assert_int_equal(json_array_size(json_object_get(j, "rounds")), 1);
 	json_decref(j);
@@ -486,7 +501,8 @@ static void quiz_sweeper_finalises_an_abandoned_attempt(void **state)
 	int64_t attempt = w.attempt.id, deadline = w.attempt.deadline;
 	/* Answer the first two questions right, then walk away. */
 	for (int i = 0; i < 2; i++) {
-		const struct db_question *q = quiz_qcache_get(f->qc, f->db, w.questions[i].question_id);
+		const struct db_question *q =
+			quiz_qcache_get(f->qc, f->db, w.questions[i].question_id);
 		char body[128] = "{\"text\":\"ma doc\"}";
 		if (strcmp(q->type, "short")) {
 			struct strbuf sb;
@@ -495,7 +511,8 @@ static void quiz_sweeper_finalises_an_abandoned_attempt(void **state)
 			int k = 0;
 			for (size_t o = 0; o < q->noptions; o++)
 				if (q->options[o].weight > 0)
-					sb_printf(&sb, "%s%lld", k++ ? "," : "", (long long)q->options[o].id);
+					sb_printf(&sb, "%s%lld", k++ ? "," : "",
+						  (long long)q->options[o].id);
 			sb_puts(&sb, "]}");
 			util_strlcpy(body, sb.data, sizeof body);
 			sb_cleanup(&sb);
@@ -564,12 +581,13 @@ static void quiz_attempts_limit_and_resume(void **state)
 static void quiz_attempt_belongs_to_the_round_open_at_start(void **state)
 {
 	struct fixture *f = *state;
-	int64_t id = create_quiz(
-		f,
-		"{\"kind\":\"contest\",\"max_attempts\":0,\"rounds\":["
-		"{\"code\":\"r1\",\"opens_at\":\"2025-12-01T00:00:00Z\",\"closes_at\":\"2025-12-31T00:00:00Z\"},"
-		"{\"code\":\"r2\",\"opens_at\":\"2026-01-01T00:00:00Z\",\"closes_at\":\"2026-01-15T00:00:00Z\"}]}",
-		QUIZ_OK, NULL, 0);
+	int64_t id = create_quiz(f,
+				 "{\"kind\":\"contest\",\"max_attempts\":0,\"rounds\":["
+				 "{\"code\":\"r1\",\"opens_at\":\"2025-12-01T00:00:00Z\",\"closes_"
+				 "at\":\"2025-12-31T00:00:00Z\"},"
+				 "{\"code\":\"r2\",\"opens_at\":\"2026-01-01T00:00:00Z\",\"closes_"
+				 "at\":\"2026-01-15T00:00:00Z\"}]}",
+				 QUIZ_OK, NULL, 0);
 	struct quiz_write w;
 	fake_now = T0 + 3600 * 1000; /* in r2 */
 	assert_int_equal(start(f, id, f->pupil, &w), QUIZ_OK);
@@ -583,21 +601,24 @@ static void quiz_attempt_belongs_to_the_round_open_at_start(void **state)
 	assert_int_equal(start(f, id, f->pupil_outside, &w), QUIZ_FORBIDDEN);
 	char err[256];
 	create_quiz(f,
-		    "{\"code\":\"bad-rounds\",\"rounds\":[{\"code\":\"a\",\"opens_at\":\"2025-12-01T00:00:00Z\","
-		    "\"closes_at\":\"2025-12-20T00:00:00Z\"},{\"code\":\"b\",\"opens_at\":\"2025-12-10T00:00:00Z\","
+		    "{\"code\":\"bad-rounds\",\"rounds\":[{\"code\":\"a\",\"opens_at\":\"2025-12-"
+		    "01T00:00:00Z\","
+		    "\"closes_at\":\"2025-12-20T00:00:00Z\"},{\"code\":\"b\",\"opens_at\":\"2025-"
+		    "12-10T00:00:00Z\","
 		    "\"closes_at\":\"2025-12-25T00:00:00Z\"}]}",
 		    QUIZ_INVALID, err, sizeof err);
 	assert_non_null(strstr(err, "overlap"));
-	int64_t id2 = create_quiz(
-		f,
-		"{\"code\":\"gap\",\"rounds\":[{\"code\":\"r1\",\"opens_at\":\"2025-12-01T00:00:00Z\","
-		"\"closes_at\":\"2025-12-31T00:00:00Z\"}]}",
-		QUIZ_OK, NULL, 0);
+	int64_t id2 = create_quiz(f,
+				  "{\"code\":\"gap\",\"rounds\":[{\"code\":\"r1\",\"opens_at\":"
+				  "\"2025-12-01T00:00:00Z\","
+				  "\"closes_at\":\"2025-12-31T00:00:00Z\"}]}",
+				  QUIZ_OK, NULL, 0);
 	fake_now = T0; /* after r1, inside the quiz's window */
 	struct db_quiz q;
 	load_quiz(f, id2, &q);
 	struct quiz_participant p = who(f, f->pupil);
-	assert_int_equal(quiz_start_prepare(f->db, f->qc, &q, &p, fake_now, GRACE, &w), QUIZ_NOT_OPEN);
+	assert_int_equal(quiz_start_prepare(f->db, f->qc, &q, &p, fake_now, GRACE, &w),
+			 QUIZ_NOT_OPEN);
 	db_quiz_cleanup(&q);
 	quiz_write_cleanup(&w);
 }
@@ -614,8 +635,9 @@ static void prepare_choice(struct fixture *f, int64_t user, int64_t attempt, int
 			 (long long)q->options[option % q->noptions].id);
 	json_error_t e;
 	json_t *j = json_loads(body, 0, &e);
-	assert_int_equal(quiz_answer_prepare(f->db, f->qc, user, attempt, qid, j, fake_now, GRACE, w),
-			 QUIZ_OK);
+	assert_int_equal(
+		quiz_answer_prepare(f->db, f->qc, user, attempt, qid, j, fake_now, GRACE, w),
+		QUIZ_OK);
 	json_decref(j);
 }
 
@@ -626,7 +648,7 @@ static void quiz_grouped_answer_saves_keep_order_and_refuse_per_attempt(void **s
 	struct quiz_write a, b;
 	assert_int_equal(start(f, id, f->pupil, &a), QUIZ_OK);
 	assert_int_equal(start(f, id, f->pupil_outside, &b), QUIZ_FORBIDDEN); /* outside scope */
-	assert_int_equal(start(f, id, f->civil, &b), QUIZ_FORBIDDEN);        /* other audience */
+	assert_int_equal(start(f, id, f->civil, &b), QUIZ_FORBIDDEN); /* other audience */
 	int64_t id2 = create_quiz(f, "{\"code\":\"other\"}", QUIZ_OK, NULL, 0);
 	assert_int_equal(start(f, id2, f->pupil, &b), QUIZ_OK);
 	int64_t qa = a.questions[0].question_id, qa2 = a.questions[1].question_id;
@@ -643,7 +665,7 @@ static void quiz_grouped_answer_saves_keep_order_and_refuse_per_attempt(void **s
 	prepare_choice(f, f->pupil, a.attempt.id, qa, 2, &w[3]); /* supersedes w[0] */
 	prepare_choice(f, f->pupil, a.attempt.id, qa2, 0, &w[4]);
 	w[4].now_ms = a.attempt.deadline + GRACE + 1; /* arrived too late */
-	struct quiz_write *ws[5] = {&w[0], &w[1], &w[2], &w[3], &w[4]};
+	struct quiz_write *ws[5] = { &w[0], &w[1], &w[2], &w[3], &w[4] };
 	assert_int_equal(db_begin_write(f->db), 0);
 	assert_int_equal(quiz_answers_apply(f->db, ws, 5), 0);
 	assert_int_equal(db_commit(f->db), 0);
@@ -659,7 +681,8 @@ static void quiz_grouped_answer_saves_keep_order_and_refuse_per_attempt(void **s
 	for (size_t i = 0; i < na; i++) {
 		const char *want = as[i].question_id == qa ? w[3].choices : w[2].choices;
 		if (as[i].text)
-			assert_string_equal(as[i].text, as[i].question_id == qa ? w[3].text : w[2].text);
+			assert_string_equal(as[i].text,
+					    as[i].question_id == qa ? w[3].text : w[2].text);
 		else
 			assert_string_equal(as[i].choices, want);
 	}
@@ -675,9 +698,10 @@ static void quiz_grouped_answer_saves_keep_order_and_refuse_per_attempt(void **s
 
 /* ---- no answer data before review --------------------------------------- */
 
-static const char *const FORBIDDEN_KEYS[] = {"correct",	   "weight",	       "explanation",
-					     "correct_choices", "accepted_answers", "reference",
-					     "score_weight", NULL};
+static const char *const FORBIDDEN_KEYS[] = { "correct",          "weight",
+					      "explanation",      "correct_choices",
+					      "accepted_answers", "reference",
+					      "score_weight",     NULL };
 
 /* Walks j and fails on any key that reveals answers. */
 static int count_revealing_keys(json_t *j)
@@ -686,7 +710,8 @@ static int count_revealing_keys(json_t *j)
 	if (json_is_object(j)) {
 		const char *key;
 		json_t *v;
-		json_object_foreach(j, key, v) {
+		json_object_foreach(j, key, v)
+		{
 			for (size_t i = 0; FORBIDDEN_KEYS[i]; i++)
 				if (!strcmp(key, FORBIDDEN_KEYS[i]))
 					found++;
@@ -719,12 +744,14 @@ static void quiz_participant_views_carry_no_answer_data_before_review(void **sta
 	assert_int_equal(start(f, id, f->pupil, &w), QUIZ_OK);
 	int64_t attempt = w.attempt.id;
 	for (size_t i = 0; i < w.nquestions; i++) {
-		const struct db_question *q = quiz_qcache_get(f->qc, f->db, w.questions[i].question_id);
+		const struct db_question *q =
+			quiz_qcache_get(f->qc, f->db, w.questions[i].question_id);
 		char body[64];
 		if (!strcmp(q->type, "short"))
 			snprintf(body, sizeof body, "{\"text\":\"Mã độc\"}");
 		else
-			snprintf(body, sizeof body, "{\"choices\":[%lld]}", (long long)q->options[1].id);
+			snprintf(body, sizeof body, "{\"choices\":[%lld]}",
+				 (long long)q->options[1].id);
 		assert_int_equal(save(f, f->pupil, attempt, q->id, body), QUIZ_OK);
 	}
 	quiz_write_cleanup(&w);

@@ -39,8 +39,8 @@ struct fixture {
 	size_t nq[THREADS];
 };
 
-static const char BANK_HEAD[] =
-	"{\"code\":\"sb\",\"title\":\"S\",\"language\":\"vi\",\"audiences\":[\"pupil\"],\"questions\":[";
+static const char BANK_HEAD[] = "{\"code\":\"sb\",\"title\":\"S\",\"language\":\"vi\","
+				"\"audiences\":[\"pupil\"],\"questions\":[";
 
 static int setup(void **state)
 {
@@ -58,8 +58,10 @@ static int setup(void **state)
 	sb_puts(&sb, BANK_HEAD);
 	for (int i = 0; i < 30; i++)
 		sb_printf(&sb,
-			  "%s{\"code\":\"s%d\",\"type\":\"single\",\"topics\":[\"malware\"],\"difficulty\":1,"
-			  "\"stem\":\"Câu %d\",\"explanation\":\"Vì %d\",\"options\":[{\"text\":\"a\","
+			  "%s{\"code\":\"s%d\",\"type\":\"single\",\"topics\":[\"malware\"],"
+			  "\"difficulty\":1,"
+			  "\"stem\":\"Câu %d\",\"explanation\":\"Vì "
+			  "%d\",\"options\":[{\"text\":\"a\","
 			  "\"correct\":true},{\"text\":\"b\",\"correct\":false},{\"text\":\"c\","
 			  "\"correct\":false}]}",
 			  i ? "," : "", i, i, i);
@@ -72,7 +74,8 @@ static int setup(void **state)
 	json_error_t e;
 	json_t *def = json_loads(
 		"{\"code\":\"q\",\"title\":\"Q\",\"kind\":\"quiz\",\"audiences\":[\"pupil\"],"
-		"\"draw\":[{\"bank\":\"sb\",\"count\":25}],\"time_limit_s\":3600,\"max_attempts\":1,"
+		"\"draw\":[{\"bank\":\"sb\",\"count\":25}],\"time_limit_s\":3600,\"max_attempts\":"
+		"1,"
 		"\"pass_percent\":50,\"opens_at\":\"2020-01-01T00:00:00Z\","
 		"\"closes_at\":\"2090-01-01T00:00:00Z\",\"review\":\"after_submit\"}",
 		0, &e);
@@ -88,13 +91,17 @@ static int setup(void **state)
 		char name[16];
 		snprintf(name, sizeof name, "u%d", t);
 		f->users[t] = db_fixture_person(f->db, name, name, "participant", 0, "pupil");
-		struct quiz_participant p = {.user_id = f->users[t], .unit_path = "", .audience = "pupil"};
+		struct quiz_participant p = { .user_id = f->users[t],
+					      .unit_path = "",
+					      .audience = "pupil" };
 		struct quiz_write w;
-		assert_int_equal(quiz_start_prepare(f->db, qc, q, &p, clock_now_ms(), 2000, &w), QUIZ_OK);
+		assert_int_equal(quiz_start_prepare(f->db, qc, q, &p, clock_now_ms(), 2000, &w),
+				 QUIZ_OK);
 		assert_int_equal(quiz_write_run(f->db, qc, &w), 0);
 		f->attempts[t] = w.attempt.id;
 		quiz_write_cleanup(&w);
-		assert_int_equal(db_attempt_questions(f->db, f->attempts[t], &f->qs[t], &f->nq[t]), 0);
+		assert_int_equal(db_attempt_questions(f->db, f->attempts[t], &f->qs[t], &f->nq[t]),
+				 0);
 	}
 	quiz_qcache_free(qc);
 	f->app.cfg.db_path = f->path;
@@ -140,16 +147,16 @@ static void *saver(void *arg)
 	char err[256];
 	struct db *db = db_open(f->path, err, sizeof err);
 	for (size_t i = 0; i < f->nq[wk->t] && i < PER_THREAD; i++) {
-		const struct db_question *q = quiz_qcache_get(quiz_service_qcache(s), db,
-							      f->qs[wk->t][i].question_id);
+		const struct db_question *q =
+			quiz_qcache_get(quiz_service_qcache(s), db, f->qs[wk->t][i].question_id);
 		char body[64];
 		snprintf(body, sizeof body, "{\"choices\":[%lld]}", (long long)q->options[0].id);
 		json_error_t e;
 		json_t *j = json_loads(body, 0, &e);
 		struct quiz_write w;
-		enum quiz_status st = quiz_answer_prepare(db, quiz_service_qcache(s), wk->user,
-							  f->attempts[wk->t], q->id, j, clock_now_ms(),
-							  2000, &w);
+		enum quiz_status st =
+			quiz_answer_prepare(db, quiz_service_qcache(s), wk->user,
+					    f->attempts[wk->t], q->id, j, clock_now_ms(), 2000, &w);
 		json_decref(j);
 		if (st == QUIZ_OK)
 			quiz_service_run(s, &w);
@@ -174,7 +181,7 @@ static void group_commit_applies_every_write_and_shares_transactions(void **stat
 	struct worker wk[THREADS];
 	pthread_t th[THREADS];
 	for (int t = 0; t < THREADS; t++) {
-		wk[t] = (struct worker){f, t, 0, 0, f->users[t]};
+		wk[t] = (struct worker){ f, t, 0, 0, f->users[t] };
 		pthread_create(&th[t], NULL, saver, &wk[t]);
 	}
 	int ok = 0;
@@ -242,9 +249,10 @@ static void refused_write_leaves_the_others_applied(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(group_commit_applies_every_write_and_shares_transactions,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(refused_write_leaves_the_others_applied, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			group_commit_applies_every_write_and_shares_transactions, setup, teardown),
+		cmocka_unit_test_setup_teardown(refused_write_leaves_the_others_applied, setup,
+						teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

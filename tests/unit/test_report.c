@@ -34,16 +34,16 @@ struct tunit {
 
 /* The tree the tests seed: a province with districts, schools, agencies. */
 static const struct tunit tree[NUNITS] = {
-	{"HG", "Tỉnh Hậu Giang", "province", "", -1},
-	{"VT", "Thành phố Vị Thanh", "district", "", 0},
-	{"CT", "Huyện Châu Thành", "district", "", 0},
-	{"S-NT", "Trường THCS Nguyễn Trãi", "school", "thcs", 1},
-	{"S-VT", "Trường THPT chuyên Vị Thanh", "school", "thpt", 1},
-	{"SO-TTTT", "Sở Thông tin và Truyền thông", "department", "", 0},
-	{"AG-VP", "Văn phòng Ủy ban nhân dân tỉnh", "agency", "", 5},
-	{"S-CT", "Trường THCS và THPT Châu Thành", "school", "thcs_thpt", 2},
-	{"XA-DP", "Xã Đông Phước", "commune", "", 2},
-	{"AG-CT", "Ủy ban nhân dân huyện Châu Thành", "agency", "", 2},
+	{ "HG", "Tỉnh Hậu Giang", "province", "", -1 },
+	{ "VT", "Thành phố Vị Thanh", "district", "", 0 },
+	{ "CT", "Huyện Châu Thành", "district", "", 0 },
+	{ "S-NT", "Trường THCS Nguyễn Trãi", "school", "thcs", 1 },
+	{ "S-VT", "Trường THPT chuyên Vị Thanh", "school", "thpt", 1 },
+	{ "SO-TTTT", "Sở Thông tin và Truyền thông", "department", "", 0 },
+	{ "AG-VP", "Văn phòng Ủy ban nhân dân tỉnh", "agency", "", 5 },
+	{ "S-CT", "Trường THCS và THPT Châu Thành", "school", "thcs_thpt", 2 },
+	{ "XA-DP", "Xã Đông Phước", "commune", "", 2 },
+	{ "AG-CT", "Ủy ban nhân dân huyện Châu Thành", "agency", "", 2 },
 };
 
 struct tperson {
@@ -73,8 +73,8 @@ struct world {
 	int64_t declared[2][NUNITS][8]; /* -1: none; for YEAR and YEAR + 1 */
 };
 
-static const char *const quiz_audience[4] = {"pupil", "pupil", "civil_servant", "public"};
-static const char *const auds[] = {"pupil", "civil_servant", "public"};
+static const char *const quiz_audience[4] = { "pupil", "pupil", "civil_servant", "public" };
+static const char *const auds[] = { "pupil", "civil_servant", "public" };
 
 static bool is_ancestor(int anc, int u)
 {
@@ -157,20 +157,20 @@ static int setup(void **state)
 	w->q_dom = db_fixture_question(w->db, bank, "dom", "domestic_products");
 	w->q_pw = db_fixture_question(w->db, bank, "pw", "passwords");
 	int64_t open = clock_vn_year_start_ms(2025), close = clock_vn_year_start_ms(2028);
-	w->quiz_id[0] = db_fixture_quiz(w->db, "q-hs", "Kiểm tra học sinh", true, "pupil", 0, open,
-				      close);
+	w->quiz_id[0] =
+		db_fixture_quiz(w->db, "q-hs", "Kiểm tra học sinh", true, "pupil", 0, open, close);
 	w->quiz_id[1] = db_fixture_quiz(w->db, "q-hs2", "Cuộc thi học sinh", false, "pupil", 0,
-				      open, close);
+					open, close);
 	w->quiz_id[2] = db_fixture_quiz(w->db, "q-cb", "Kiểm tra cán bộ", true, "civil_servant", 0,
-				      open, close);
-	w->quiz_id[3] = db_fixture_quiz(w->db, "q-dan", "Người dân", false, "public", 0, open,
-				      close);
+					open, close);
+	w->quiz_id[3] =
+		db_fixture_quiz(w->db, "q-dan", "Người dân", false, "public", 0, open, close);
 	/* People: pupils in schools, staff in agencies/department/commune,
 	 * the public in communes and districts. */
 	struct rng_seeded rng;
 	rng_seeded_init(&rng, 20261130);
 	for (int u = 1; u < NUNITS; u++) {
-		const char *aud = strcmp(tree[u].kind, "school") == 0   ? "pupil"
+		const char *aud = strcmp(tree[u].kind, "school") == 0     ? "pupil"
 				  : strcmp(tree[u].kind, "district") == 0 ? "public"
 									  : "civil_servant";
 		int n = 8 + (int)rng_seeded_below(&rng, 20);
@@ -186,7 +186,7 @@ static int setup(void **state)
 			int64_t id = db_fixture_person(w->db, username, name, "participant",
 						       w->unit_id[u], a);
 			assert_true(id > 0);
-			w->people[w->npeople++] = (struct tperson){id, u, a};
+			w->people[w->npeople++] = (struct tperson){ id, u, a };
 		}
 	}
 	int64_t y0 = clock_vn_year_start_ms(YEAR);
@@ -194,7 +194,7 @@ static int setup(void **state)
 		int n = (int)rng_seeded_below(&rng, 5);
 		for (int k = 0; k < n; k++) {
 			const char *a = w->people[p].audience;
-			int quiz = strcmp(a, "pupil") == 0	   ? (int)rng_seeded_below(&rng, 2)
+			int quiz = strcmp(a, "pupil") == 0 ? (int)rng_seeded_below(&rng, 2)
 				   : strcmp(a, "civil_servant") == 0 ? 2
 								     : 3;
 			uint64_t r = rng_seeded_below(&rng, 10);
@@ -216,10 +216,11 @@ static int setup(void **state)
 	/* Declarations: a school for its pupils, a district for its staff. */
 	assert_int_equal(db_headcount_set(w->db, w->unit_id[3], YEAR, "pupil", 40, 0, 0), 0);
 	w->declared[0][3][0] = 40;
-	assert_int_equal(db_headcount_set(w->db, w->unit_id[2], YEAR, "civil_servant", 30, 0, 0), 0);
-	w->declared[0][2][1] = 30;
-	assert_int_equal(db_headcount_set(w->db, w->unit_id[2], YEAR + 1, "civil_servant", 99, 0, 0),
+	assert_int_equal(db_headcount_set(w->db, w->unit_id[2], YEAR, "civil_servant", 30, 0, 0),
 			 0);
+	w->declared[0][2][1] = 30;
+	assert_int_equal(
+		db_headcount_set(w->db, w->unit_id[2], YEAR + 1, "civil_servant", 99, 0, 0), 0);
 	w->declared[1][2][1] = 99;
 	assert_int_equal(db_commit(w->db), 0);
 	*state = w;
@@ -250,7 +251,7 @@ static int64_t expect_registered(const struct world *w, int u, const char *a)
 }
 
 static int64_t expect_headcount(const struct world *w, int year, int u, const char *a,
-			       bool *any_declared)
+				bool *any_declared)
 {
 	int s = aud_slot(a);
 	int64_t declared = year == YEAR || year == YEAR + 1 ? w->declared[year - YEAR][u][s] : -1;
@@ -276,10 +277,10 @@ struct expect {
 	int64_t participants, passed, attempts;
 };
 
-static struct expect expect_reach(const struct world *w, int u, const char *a, int year,
-				  int quiz, bool need_mis)
+static struct expect expect_reach(const struct world *w, int u, const char *a, int year, int quiz,
+				  bool need_mis)
 {
-	struct expect e = {0};
+	struct expect e = { 0 };
 	static bool part[MAXP], pass[MAXP];
 	memset(part, 0, sizeof part);
 	memset(pass, 0, sizeof pass);
@@ -301,8 +302,7 @@ static struct expect expect_reach(const struct world *w, int u, const char *a, i
 	return e;
 }
 
-static void check_rows_against_ledger(const struct world *w, const struct report_table *t,
-				      int year)
+static void check_rows_against_ledger(const struct world *w, const struct report_table *t, int year)
 {
 	size_t seen = 0;
 	for (int u = 0; u < NUNITS; u++) {
@@ -342,7 +342,7 @@ static void check_rows_against_ledger(const struct world *w, const struct report
 static void participation_matches_ledger_for_every_unit_and_audience(void **state)
 {
 	struct world *w = *state;
-	struct report_query q = {.year = YEAR, .unit_code = "HG", .depth = REPORT_MAX_DEPTH};
+	struct report_query q = { .year = YEAR, .unit_code = "HG", .depth = REPORT_MAX_DEPTH };
 	struct report_table t;
 	char err[256];
 	assert_int_equal(report_participation(w->db, &q, &t, err, sizeof err), 0);
@@ -371,7 +371,7 @@ static void person_with_many_attempts_counts_once(void **state)
 {
 	struct world *w = *state;
 	int p = person_in(w, 3, 0); /* a pupil of S-NT */
-	struct report_query q = {.year = 2030, .unit_code = "S-NT", .audience = "pupil"};
+	struct report_query q = { .year = 2030, .unit_code = "S-NT", .audience = "pupil" };
 	int64_t t0 = clock_vn_year_start_ms(2030) + 86400000LL;
 	assert_int_equal(db_begin_write(w->db), 0);
 	add_attempt(w, p, 3, 0, "submitted", false, false, t0);
@@ -403,7 +403,7 @@ static void year_boundary_follows_vietnam_time(void **state)
 	add_attempt(w, person_in(w, 3, 0), 3, 0, "submitted", true, false, late);
 	add_attempt(w, person_in(w, 3, 1), 3, 0, "submitted", true, false, early);
 	assert_int_equal(db_commit(w->db), 0);
-	struct report_query q = {.year = 2032, .unit_code = "S-NT", .audience = "pupil"};
+	struct report_query q = { .year = 2032, .unit_code = "S-NT", .audience = "pupil" };
 	struct report_table t;
 	char err[256];
 	assert_int_equal(report_participation(w->db, &q, &t, err, sizeof err), 0);
@@ -425,7 +425,7 @@ static void year_boundary_follows_vietnam_time(void **state)
 	int64_t head = db_fixture_person(w->db, "hieu-truong", "Hiệu trưởng Trần Thị Bích",
 					 "participant", w->unit_id[3], "agency_head");
 	assert_true(head > 0);
-	w->people[w->npeople++] = (struct tperson){head, 3, "agency_head"};
+	w->people[w->npeople++] = (struct tperson){ head, 3, "agency_head" };
 	add_attempt(w, w->npeople - 1, 3, 2, "submitted", true, false, new_year);
 	assert_int_equal(db_commit(w->db), 0);
 	q.audience = "agency_head";
@@ -445,7 +445,7 @@ static void unit_admin_sees_only_its_subtree(void **state)
 	struct world *w = *state;
 	struct db_unit vt;
 	assert_int_equal(db_unit_by_code(w->db, "VT", &vt), 1);
-	struct report_query q = {.year = YEAR, .scope_path = vt.path, .depth = 1};
+	struct report_query q = { .year = YEAR, .scope_path = vt.path, .depth = 1 };
 	struct report_table t;
 	char err[256];
 	assert_int_equal(report_participation(w->db, &q, &t, err, sizeof err), 0);
@@ -473,7 +473,9 @@ static void unit_admin_sees_only_its_subtree(void **state)
 static void depth_limits_the_rows(void **state)
 {
 	struct world *w = *state;
-	struct report_query q = {.year = YEAR, .unit_code = "HG", .audience = "pupil", .depth = 0};
+	struct report_query q = {
+		.year = YEAR, .unit_code = "HG", .audience = "pupil", .depth = 0
+	};
 	struct report_table t;
 	char err[256];
 	assert_int_equal(report_participation(w->db, &q, &t, err, sizeof err), 0);
@@ -510,7 +512,8 @@ static void expect_units(const struct world *w, int root, const char *kind, cons
 			if (strcmp(quiz_audience[quiz], a) != 0)
 				continue;
 			struct expect e = expect_reach(w, u, a, YEAR, quiz, need_mis);
-			if (e.participants > 0 && (double)e.participants * 100 >= min_part * (double)hc) {
+			if (e.participants > 0 &&
+			    (double)e.participants * 100 >= min_part * (double)hc) {
 				(*num)++;
 				break;
 			}
@@ -530,17 +533,17 @@ static const struct report_target *find_target(const struct report_plan *p, cons
 static void plan_targets_match_ledger(void **state)
 {
 	struct world *w = *state;
-	struct report_query q = {.year = YEAR, .unit_code = "HG"};
+	struct report_query q = { .year = YEAR, .unit_code = "HG" };
 	struct report_plan p;
 	char err[256];
 	assert_int_equal(report_plan(w->db, "hau-giang-1907", &q, &p, err, sizeof err), 0);
 	assert_int_equal(p.year, YEAR);
 	assert_int_equal(p.ntargets, 10);
-	const char *ids[] = {"schools_risk_programme", "schools_critical_thinking",
-			     "agencies_run_programme", "domestic_products_known"};
-	const char *kinds[] = {"school", "school", "agency", "agency"};
-	const char *as[] = {"pupil", "pupil", "civil_servant", "civil_servant"};
-	bool mis[] = {false, true, false, true};
+	const char *ids[] = { "schools_risk_programme", "schools_critical_thinking",
+			      "agencies_run_programme", "domestic_products_known" };
+	const char *kinds[] = { "school", "school", "agency", "agency" };
+	const char *as[] = { "pupil", "pupil", "civil_servant", "civil_servant" };
+	bool mis[] = { false, true, false, true };
 	for (int i = 0; i < 4; i++) {
 		int64_t num, den;
 		/* domestic_products: the test draws q_dom together with q_mis. */
@@ -590,7 +593,8 @@ static void comparator_strict_and_not(void **state)
 		"\"targets\":["
 		"{\"id\":\"gt\",\"metric\":\"persons\",\"audience\":\"pupil\",\"comparator\":\">\","
 		"\"threshold\":50},"
-		"{\"id\":\"ge\",\"metric\":\"persons\",\"audience\":\"pupil\",\"comparator\":\">=\","
+		"{\"id\":\"ge\",\"metric\":\"persons\",\"audience\":\"pupil\",\"comparator\":\">="
+		"\","
 		"\"threshold\":50},"
 		"{\"id\":\"topic\",\"metric\":\"persons\",\"audience\":\"pupil\","
 		"\"topic\":\"misinformation\",\"threshold\":60}]}",
@@ -601,7 +605,7 @@ static void comparator_strict_and_not(void **state)
 	assert_int_equal(plan.deadline_month[0], 11); /* sorted */
 	assert_int_equal(plan_save(w->db, &plan), 0);
 	assert_int_equal(db_commit(w->db), 0);
-	struct report_query q = {.year = 2033, .unit_code = "S-NT"};
+	struct report_query q = { .year = 2033, .unit_code = "S-NT" };
 	struct report_plan r;
 	assert_int_equal(report_plan(w->db, "t-cmp", &q, &r, err, sizeof err), 0);
 	assert_int_equal(r.targets[0].numerator, 20);
@@ -673,7 +677,7 @@ static void builtin_plans_install_once_and_keep_edits(void **state)
 static void erased_person_stays_in_statistics(void **state)
 {
 	struct world *w = *state;
-	struct report_query q = {.year = YEAR, .unit_code = "HG", .depth = REPORT_MAX_DEPTH};
+	struct report_query q = { .year = YEAR, .unit_code = "HG", .depth = REPORT_MAX_DEPTH };
 	struct report_table before, after;
 	char err[256];
 	assert_int_equal(report_participation(w->db, &q, &before, err, sizeof err), 0);
@@ -710,7 +714,7 @@ static void erased_person_stays_in_statistics(void **state)
 static void chasing_lists_people_without_a_mandatory_attempt(void **state)
 {
 	struct world *w = *state;
-	struct report_query q = {.year = YEAR, .unit_code = "VT"};
+	struct report_query q = { .year = YEAR, .unit_code = "VT" };
 	struct report_missing m;
 	char err[256];
 	assert_int_equal(report_missing_people(w->db, &q, 0, &m, err, sizeof err), 0);
@@ -744,17 +748,19 @@ static void chasing_lists_people_without_a_mandatory_attempt(void **state)
 	assert_int_equal(db_unit_by_code(w->db, "VT", &vt), 1);
 	q.scope_path = vt.path;
 	q.unit_code = "CT";
-	assert_int_equal(report_missing_people(w->db, &q, 0, &m, err, sizeof err), REPORT_FORBIDDEN);
+	assert_int_equal(report_missing_people(w->db, &q, 0, &m, err, sizeof err),
+			 REPORT_FORBIDDEN);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(participation_matches_ledger_for_every_unit_and_audience,
-						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			participation_matches_ledger_for_every_unit_and_audience, setup, teardown),
 		cmocka_unit_test_setup_teardown(person_with_many_attempts_counts_once, setup,
 						teardown),
-		cmocka_unit_test_setup_teardown(year_boundary_follows_vietnam_time, setup, teardown),
+		cmocka_unit_test_setup_teardown(year_boundary_follows_vietnam_time, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(unit_admin_sees_only_its_subtree, setup, teardown),
 		cmocka_unit_test_setup_teardown(depth_limits_the_rows, setup, teardown),
 		cmocka_unit_test_setup_teardown(plan_targets_match_ledger, setup, teardown),
