@@ -194,6 +194,7 @@ int api_logout(struct req *r, struct resp *out)
 	auth_token_hash(r->token, hash);
 	if (db_session_delete(r->db, hash))
 		return -1;
+	http_sessions_changed();
 	resp_json(out, 204, NULL);
 	char cookie[128];
 	snprintf(cookie, sizeof cookie, "sid=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0%s",
@@ -204,7 +205,23 @@ int api_logout(struct req *r, struct resp *out)
 
 int api_me(struct req *r, struct resp *out)
 {
-	return resp_json(out, 200, json_pack("{s:o}", "user", api_user_json(&r->user)));
+	/* Clients poll this: the body is rendered once per session cache entry. */
+	if (r->render && r->render->len)
+		return resp_raw(out, 200, "application/json; charset=utf-8", r->render->body,
+				r->render->len);
+	json_t *body = json_pack("{s:o}", "user", api_user_json(&r->user));
+	char *text = json_dumps(body, JSON_COMPACT);
+	json_decref(body);
+	if (!text)
+		return -1;
+	size_t len = strlen(text);
+	if (r->render && len < sizeof r->render->body) {
+		memcpy(r->render->body, text, len);
+		r->render->len = len;
+	}
+	resp_raw(out, 200, "application/json; charset=utf-8", text, len);
+	free(text);
+	return 0;
 }
 
 int api_change_password(struct req *r, struct resp *out)
@@ -253,6 +270,7 @@ int api_change_password(struct req *r, struct resp *out)
 		ret = -1;
 		goto out;
 	}
+	http_sessions_changed();
 	resp_json(out, 204, NULL);
 out:
 	json_decref(body);

@@ -553,5 +553,6 @@ int api_admin_user_erase(struct req *r, struct resp *out)
 		fprintf(stderr, "erase user: %s\n", db_errmsg(r->db));
 		return resp_error(out, 500, "internal", "The person could not be erased.");
 	}
+	http_sessions_changed();
 	return resp_json(out, 204, NULL);
 }

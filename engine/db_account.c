@@ -93,7 +93,7 @@ static const char SQL_SESSION_INSERT[] = "INSERT INTO sessions (token_hash, user
 					 "expires_at) VALUES (?1, ?2, ?3, ?4)";
 static const char SQL_SESSION_USER[] =
 	"SELECT s.id, s.username, s.full_name, s.role, s.unit_id, u.code, u.path, s.audience,"
-	" s.birth_year, s.phone, ''"
+	" s.birth_year, s.phone, '', x.expires_at"
 	" FROM sessions x JOIN users s ON s.id = x.user_id LEFT JOIN units u ON u.id = s.unit_id"
 	" WHERE x.token_hash = ?1 AND x.expires_at > ?2 AND s.erased_at IS NULL";
 static const char SQL_SESSION_DELETE[] = "DELETE FROM sessions WHERE token_hash = ?1";
@@ -368,14 +368,27 @@ int db_session_create(struct db *db, const unsigned char token_hash[32], int64_t
 }
 
 int db_session_user(struct db *db, const unsigned char token_hash[32], int64_t now_ms,
-		    struct db_user *out)
+		    struct db_user *out, int64_t *expires_ms)
 {
 	sqlite3_stmt *st = db_stmt(db, SQL_SESSION_USER);
 	if (!st)
 		return -1;
 	sqlite3_bind_blob(st, 1, token_hash, 32, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, now_ms);
-	return user_lookup(db, st, out);
+	int rc = sqlite3_step(st);
+	int ret;
+	if (rc == SQLITE_ROW) {
+		user_from_row(st, out);
+		if (expires_ms)
+			*expires_ms = sqlite3_column_int64(st, 11);
+		ret = 1;
+	} else if (rc == SQLITE_DONE) {
+		ret = 0;
+	} else {
+		ret = db_fail(db, "session lookup");
+	}
+	sqlite3_reset(st);
+	return ret;
 }
 
 int db_session_delete(struct db *db, const unsigned char token_hash[32])

@@ -62,9 +62,10 @@ int db_user_set_password(struct db *db, int64_t user_id, const char *pw_hash);
 /* Sessions: only the hash of a token is stored. */
 int db_session_create(struct db *db, const unsigned char token_hash[32], int64_t user_id,
 		      int64_t now_ms, int64_t expires_ms);
-/* Finds the live session's user (expired sessions are not found). */
+/* Finds the live session's user (expired sessions are not found) and,
+ * when expires_ms is not NULL, the session's expiry. */
 int db_session_user(struct db *db, const unsigned char token_hash[32], int64_t now_ms,
-		    struct db_user *out);
+		    struct db_user *out, int64_t *expires_ms);
 int db_session_delete(struct db *db, const unsigned char token_hash[32]);
 /* Deletes every session of a user but the one given (may be NULL). */
 int db_session_delete_user(struct db *db, int64_t user_id, const unsigned char keep_hash[32]);

@@ -42,10 +42,19 @@ struct req {
 	bool via_cookie;
 	struct db_user user; /* valid when authed (pw_hash empty) */
 	char token[64]; /* the session token when authed */
+	/* A place to keep a rendering of the authenticated user that lives as
+	 * long as the session's cache entry (see http_sessions_changed): a
+	 * handler may fill it once and reuse it; NULL when there is none. */
+	struct http_session_render *render;
 	/* Set by a handler that suspends (see http_suspend). */
 	int (*resume)(struct req *r, struct resp *out);
 	void *resume_ctx;
 	void *conn_; /* private to http.c */
+};
+
+struct http_session_render {
+	char body[1000];
+	size_t len; /* 0: empty */
 };
 
 struct resp {
@@ -108,6 +117,13 @@ struct http_config {
 	bool access_log;
 	bool secure_cookies; /* Secure flag on cookies (behind TLS) */
 };
+
+/* Tells every worker of this process that sessions were revoked (logout,
+ * password change, erasure), so none serves them from its short-lived
+ * session cache. Other instances see a revocation within
+ * HTTP_SESSION_CACHE_MS. */
+#define HTTP_SESSION_CACHE_MS 1000
+void http_sessions_changed(void);
 
 struct http_server;
 

@@ -169,6 +169,34 @@ static void logout_revokes_the_token(void **state)
 	free(token);
 }
 
+static void revocation_reaches_every_worker_at_once(void **state)
+{
+	(void)state;
+	char *token = test_login(&srv, "pupil1", "Pupil-Password-1", NULL);
+	char *other = test_login(&srv, "pupil1", "Pupil-Password-1", NULL);
+	struct http_res res;
+	/* Warm the session caches of every worker thread (new connection each). */
+	for (int i = 0; i < 8; i++) {
+		assert_int_equal(http_get(&srv, "/api/v1/me", token, &res), 0);
+		assert_int_equal(res.status, 200);
+		http_res_free(&res);
+	}
+	assert_int_equal(http_send(&srv, "POST", "/api/v1/auth/logout", token, NULL, &res), 0);
+	assert_int_equal(res.status, 204);
+	http_res_free(&res);
+	for (int i = 0; i < 8; i++) {
+		assert_int_equal(http_get(&srv, "/api/v1/me", token, &res), 0);
+		assert_int_equal(res.status, 401);
+		http_res_free(&res);
+		/* The other session of the same person goes on. */
+		assert_int_equal(http_get(&srv, "/api/v1/me", other, &res), 0);
+		assert_int_equal(res.status, 200);
+		http_res_free(&res);
+	}
+	free(token);
+	free(other);
+}
+
 static void expired_token_is_rejected(void **state)
 {
 	(void)state;
@@ -532,6 +560,7 @@ int main(void)
 		cmocka_unit_test(unknown_routes_are_404_with_or_without_login),
 		cmocka_unit_test(me_needs_a_token_and_returns_the_user),
 		cmocka_unit_test(logout_revokes_the_token),
+		cmocka_unit_test(revocation_reaches_every_worker_at_once),
 		cmocka_unit_test(expired_token_is_rejected),
 		cmocka_unit_test(cookie_writes_need_the_csrf_header),
 		cmocka_unit_test(repeated_failures_are_throttled_with_retry_after),
