@@ -270,7 +270,7 @@ int64_t db_unit_count(struct db *db)
 	return n;
 }
 
-static void user_from_row(sqlite3_stmt *st, struct db_user *out)
+void db_user_from_row(sqlite3_stmt *st, struct db_user *out)
 {
 	memset(out, 0, sizeof *out);
 	out->id = sqlite3_column_int64(st, 0);
@@ -291,7 +291,7 @@ static int user_lookup(struct db *db, sqlite3_stmt *st, struct db_user *out)
 	int rc = sqlite3_step(st);
 	int ret;
 	if (rc == SQLITE_ROW) {
-		user_from_row(st, out);
+		db_user_from_row(st, out);
 		ret = 1;
 	} else if (rc == SQLITE_DONE) {
 		ret = 0;
@@ -378,7 +378,7 @@ int db_session_user(struct db *db, const unsigned char token_hash[32], int64_t n
 	int rc = sqlite3_step(st);
 	int ret;
 	if (rc == SQLITE_ROW) {
-		user_from_row(st, out);
+		db_user_from_row(st, out);
 		if (expires_ms)
 			*expires_ms = sqlite3_column_int64(st, 11);
 		ret = 1;

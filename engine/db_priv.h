@@ -33,6 +33,12 @@ const char *db_col_text(sqlite3_stmt *st, int col);
 /* Binds text, or NULL when s is NULL or empty. */
 int db_bind_text_or_null(sqlite3_stmt *st, int idx, const char *s);
 
+/* Fills a user from the first 11 columns of a row laid out as
+ * id, username, full_name, role, unit_id, unit code, unit path, audience,
+ * birth_year, phone, pw_hash (see db_account.c). */
+struct db_user;
+void db_user_from_row(sqlite3_stmt *st, struct db_user *out);
+
 /* Migrations, in order; version N is migrations[N-1]. Each part of the
  * storage module defines its own SQL text. */
 extern const char db_sql_accounts[];

@@ -746,17 +746,7 @@ int db_person_get(struct db *db, int64_t user_id, struct db_user *out, int64_t *
 	sqlite3_bind_int64(st, 1, user_id);
 	int rc = sqlite3_step(st), ret;
 	if (rc == SQLITE_ROW) {
-		memset(out, 0, sizeof *out);
-		out->id = sqlite3_column_int64(st, 0);
-		util_strlcpy(out->username, db_col_text(st, 1), sizeof out->username);
-		util_strlcpy(out->full_name, db_col_text(st, 2), sizeof out->full_name);
-		util_strlcpy(out->role, db_col_text(st, 3), sizeof out->role);
-		out->unit_id = sqlite3_column_int64(st, 4);
-		util_strlcpy(out->unit_code, db_col_text(st, 5), sizeof out->unit_code);
-		util_strlcpy(out->unit_path, db_col_text(st, 6), sizeof out->unit_path);
-		util_strlcpy(out->audience, db_col_text(st, 7), sizeof out->audience);
-		out->birth_year = sqlite3_column_int(st, 8);
-		util_strlcpy(out->phone, db_col_text(st, 9), sizeof out->phone);
+		db_user_from_row(st, out);
 		*created_at = sqlite3_column_int64(st, 11);
 		*erased_at = sqlite3_column_int64(st, 12);
 		ret = 1;
