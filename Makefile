@@ -77,6 +77,7 @@ $(BUILD)/bench/%: bench/%.c $(BUILD)/libquiz.a
 # The demo: a database with a demo province and the shipped banks, made once.
 run: deps all
 	@test -f $(DB) || ./$(BUILD)/quizadm --db $(DB) demo --banks question-banks/vi
+	@echo "Open http://$(LISTEN)/ — admin / QuanTri-Demo-2026, pupil hs.an / ThiSinh-Demo-2026 (Ctrl-C stops)"
 	./$(BUILD)/quizd --db $(DB) --listen $(LISTEN) --web web
 
 test: test-deps all unit-tests http-tests check-banks bank-checker-tests openapi-check compose-check web-tests
