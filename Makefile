@@ -2,7 +2,7 @@
 # and `make test` first install what is missing (scripts/install-deps.sh).
 
 CC ?= cc
-PKGS := libmicrohttpd sqlite3 libsodium jansson libcurl libxml-2.0 xlsxwriter
+PKGS := libmicrohttpd sqlite3 libsodium jansson libcurl libxml-2.0 xlsxwriter zlib
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wpointer-arith -Wcast-qual -Wwrite-strings -Wvla -Wformat=2 -fno-common
 CFLAGS ?= -O2 -g

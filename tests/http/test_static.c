@@ -68,6 +68,35 @@ static void modules_have_the_javascript_type(void **state)
 	http_res_free(&res);
 }
 
+static void pages_go_out_gzipped_to_clients_that_take_it(void **state)
+{
+	(void)state;
+	struct http_res plain, zipped, refused;
+	const char *const gz[] = { "Accept-Encoding: gzip, deflate", NULL };
+	const char *const no[] = { "Accept-Encoding: gzip;q=0, identity", NULL };
+	assert_int_equal(http_get(&srv, "/js/api.js", NULL, &plain), 0);
+	assert_int_equal(http_call(&srv, "GET", "/js/api.js", NULL, NULL, NULL, gz, &zipped), 0);
+	assert_int_equal(http_call(&srv, "GET", "/js/api.js", NULL, NULL, NULL, no, &refused), 0);
+	assert_int_equal(zipped.status, 200);
+	char *enc = http_res_header(&zipped, "Content-Encoding");
+	assert_string_equal(enc, "gzip");
+	free(enc);
+	assert_true(zipped.len < plain.len);
+	assert_int_equal((unsigned char)zipped.body[0], 0x1f);
+	assert_int_equal((unsigned char)zipped.body[1], 0x8b);
+	/* The compressed copy is another representation: its own ETag. */
+	char *e1 = http_res_header(&plain, "ETag"), *e2 = http_res_header(&zipped, "ETag");
+	assert_string_not_equal(e1, e2);
+	assert_null(http_res_header(&plain, "Content-Encoding"));
+	assert_null(http_res_header(&refused, "Content-Encoding"));
+	assert_int_equal(refused.len, plain.len);
+	free(e1);
+	free(e2);
+	http_res_free(&plain);
+	http_res_free(&zipped);
+	http_res_free(&refused);
+}
+
 static void nothing_outside_the_web_directory_is_served(void **state)
 {
 	(void)state;
@@ -98,6 +127,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(index_is_served_with_an_etag_and_revalidates_to_304),
 		cmocka_unit_test(modules_have_the_javascript_type),
+		cmocka_unit_test(pages_go_out_gzipped_to_clients_that_take_it),
 		cmocka_unit_test(nothing_outside_the_web_directory_is_served),
 		cmocka_unit_test(api_answers_are_never_cached),
 	};
