@@ -226,43 +226,52 @@ int auth_verify_async(struct auth *a, const char *stored_hash, const char *passw
 	return submit(a, j);
 }
 
+/* Waits for a number of jobs: each done() counts one down. */
 struct waiter {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
-	bool done;
+	size_t pending;
 };
 
 static void waiter_done(void *ctx)
 {
 	struct waiter *w = ctx;
 	pthread_mutex_lock(&w->lock);
-	w->done = true;
-	pthread_cond_signal(&w->cond);
+	if (--w->pending == 0)
+		pthread_cond_signal(&w->cond);
+	pthread_mutex_unlock(&w->lock);
+}
+
+/* Forgets jobs that were never queued (their done() will not come). */
+static void waiter_cancel(struct waiter *w, size_t n)
+{
+	pthread_mutex_lock(&w->lock);
+	w->pending -= n;
 	pthread_mutex_unlock(&w->lock);
 }
 
 static void waiter_wait(struct waiter *w)
 {
 	pthread_mutex_lock(&w->lock);
-	while (!w->done)
+	while (w->pending)
 		pthread_cond_wait(&w->cond, &w->lock);
 	pthread_mutex_unlock(&w->lock);
 	pthread_mutex_destroy(&w->lock);
 	pthread_cond_destroy(&w->cond);
 }
 
-static void waiter_init(struct waiter *w)
+static void waiter_init(struct waiter *w, size_t pending)
 {
 	pthread_mutex_init(&w->lock, NULL);
 	pthread_cond_init(&w->cond, NULL);
-	w->done = false;
+	w->pending = pending;
 }
 
 int auth_verify_wait(struct auth *a, const char *stored_hash, const char *password,
 		     struct auth_verify *out)
 {
 	struct waiter w;
-	waiter_init(&w);
+	waiter_init(&w, 1);
 	if (auth_verify_async(a, stored_hash, password, out, waiter_done, &w)) {
 		pthread_mutex_destroy(&w.lock);
 		pthread_cond_destroy(&w.cond);
@@ -274,24 +283,38 @@ int auth_verify_wait(struct auth *a, const char *stored_hash, const char *passwo
 
 int auth_hash_password(struct auth *a, const char *password, char *out)
 {
-	struct waiter w;
-	waiter_init(&w);
-	struct job *j = xcalloc(1, sizeof *j);
-	j->kind = JOB_HASH;
-	j->password = xstrdup(password);
-	j->hash_out = out;
-	j->hash_rc = -1;
-	j->done = waiter_done;
-	j->ctx = &w;
-	/* hash_rc lives in the job, which the worker frees: carry it out via out. */
-	out[0] = '\0';
-	if (submit(a, j)) {
-		pthread_mutex_destroy(&w.lock);
-		pthread_cond_destroy(&w.cond);
-		return -1;
+	return auth_hash_passwords(a, &password, 1, (char(*)[AUTH_HASH_MAX])out);
+}
+
+int auth_hash_passwords(struct auth *a, const char *const *passwords, size_t n,
+			char (*out)[AUTH_HASH_MAX])
+{
+	/* In windows of a few jobs per thread, so a roster of thousands never
+	 * fills the queue that logins wait in. */
+	size_t window = (size_t)a->nthreads * 4;
+	for (size_t start = 0; start < n; start += window) {
+		size_t k = n - start < window ? n - start : window, queued = 0;
+		struct waiter w;
+		waiter_init(&w, k);
+		for (size_t i = start; i < start + k; i++) {
+			struct job *j = xcalloc(1, sizeof *j);
+			j->kind = JOB_HASH;
+			j->password = xstrdup(passwords[i]);
+			j->hash_out = out[i];
+			j->done = waiter_done;
+			j->ctx = &w;
+			/* The worker frees the job: the result travels in out[i]. */
+			out[i][0] = '\0';
+			if (submit(a, j) == 0)
+				queued++;
+		}
+		waiter_cancel(&w, k - queued);
+		waiter_wait(&w);
 	}
-	waiter_wait(&w);
-	return out[0] ? 0 : -1;
+	for (size_t i = 0; i < n; i++)
+		if (!out[i][0])
+			return -1;
+	return 0;
 }
 
 int auth_retry_after_s(const struct auth *a)

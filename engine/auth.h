@@ -59,6 +59,11 @@ int auth_verify_wait(struct auth *a, const char *stored_hash, const char *passwo
 /* Hashes a password on the pool, waiting. Returns 0, or -1 (queue full or
  * out of memory). out holds at least AUTH_HASH_MAX bytes. */
 int auth_hash_password(struct auth *a, const char *password, char *out);
+/* Hashes n passwords on the pool at once (all threads busy), waiting.
+ * out[i] receives the hash of passwords[i]. Returns 0, or -1 when any could
+ * not be hashed (queue full or out of memory; those out[i] are ""). */
+int auth_hash_passwords(struct auth *a, const char *const *passwords, size_t n,
+			char (*out)[AUTH_HASH_MAX]);
 /* An estimate of the seconds until a queued job would start, for Retry-After. */
 int auth_retry_after_s(const struct auth *a);
 

@@ -1,6 +1,7 @@
 /* org.c - importing the org tree, people and headcounts. */
 #include "org.h"
 
+#include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -281,6 +282,74 @@ static bool valid_role(const char *role)
 			!strcmp(role, "admin"));
 }
 
+struct pending_user {
+	int line;
+	struct db_user u;
+	char password[AUTH_PASSWORD_MAX + 1];
+	bool generated;
+};
+
+static int compare_error_lines(const void *a, const void *b)
+{
+	const struct org_error *x = a, *y = b;
+	return (x->line > y->line) - (x->line < y->line);
+}
+
+/* Hashes the pending users' passwords together, then creates the accounts
+ * in one transaction; a taken username is that row's error. Returns 0 or
+ * -1 (storage; nothing created). */
+static int insert_pending(struct db *db, struct auth *auth, struct pending_user *pending, size_t n,
+			  int *created, json_t *passwords, struct org_errors *errors)
+{
+	if (!n)
+		return 0;
+	const char **pw = xcalloc(n, sizeof *pw);
+	char(*hashes)[AUTH_HASH_MAX] = xcalloc(n, sizeof *hashes);
+	int ret = -1;
+	for (size_t k = 0; k < n; k++)
+		pw[k] = pending[k].password;
+	auth_hash_passwords(auth, pw, n, hashes);
+	if (db_begin_write(db))
+		goto out;
+	int64_t now = clock_now_ms();
+	for (size_t k = 0; k < n; k++) {
+		struct pending_user *p = &pending[k];
+		if (!hashes[k][0]) {
+			org_errors_add(errors, p->line,
+				       "the server is busy hashing passwords; retry this row");
+			continue;
+		}
+		int rc = db_user_create(db, &p->u, hashes[k], now);
+		if (rc < 0) {
+			db_rollback(db);
+			goto out;
+		}
+		if (rc == DB_CONFLICT) {
+			org_errors_add(errors, p->line, "username %s is taken", p->u.username);
+			continue;
+		}
+		(*created)++;
+		if (p->generated)
+			json_array_append_new(passwords,
+					      json_pack("{s:s,s:s}", "username", p->u.username,
+							"password", p->password));
+	}
+	if (db_commit(db)) {
+		db_rollback(db);
+		goto out;
+	}
+	ret = 0;
+out:
+	if (ret) {
+		*created = 0;
+		json_array_clear(passwords);
+	}
+	sodium_memzero(hashes, n * sizeof *hashes);
+	free(hashes);
+	free(pw);
+	return ret;
+}
+
 int org_import_users(struct db *db, struct auth *auth, json_t *rows, const struct org_actor *actor,
 		     int *created, json_t **passwords, struct org_errors *errors)
 {
@@ -290,6 +359,11 @@ int org_import_users(struct db *db, struct auth *auth, json_t *rows, const struc
 		org_errors_add(errors, 1, "expected a JSON array of users");
 		return 0;
 	}
+	/* Rows are checked first, then every password is hashed at once on the
+	 * pool (all cores), then the accounts are written in one transaction. */
+	size_t npending = 0;
+	struct pending_user *pending = xcalloc(json_array_size(rows) + 1, sizeof *pending);
+	int ret = -1;
 	size_t i;
 	json_t *row;
 	json_array_foreach(rows, i, row)
@@ -333,7 +407,7 @@ int org_import_users(struct db *db, struct auth *auth, json_t *rows, const struc
 		if (!is_blank(unit_code)) {
 			int rc = db_unit_by_code(db, unit_code, &unit);
 			if (rc < 0)
-				return -1;
+				goto out;
 			if (!rc) {
 				org_errors_add(errors, line, "unit_code %s is not a known unit",
 					       unit_code);
@@ -356,40 +430,33 @@ int org_import_users(struct db *db, struct auth *auth, json_t *rows, const struc
 				continue;
 			}
 		}
-		char generated[32], msg[256], hash[AUTH_HASH_MAX];
-		bool was_generated = is_blank(password);
-		if (was_generated) {
-			auth_generate_password(generated);
-			password = generated;
+		char msg[256];
+		struct pending_user *pu = &pending[npending];
+		memset(pu, 0, sizeof *pu);
+		pu->line = line;
+		pu->generated = is_blank(password);
+		if (pu->generated) {
+			auth_generate_password(pu->password);
 		} else if (!auth_password_acceptable(auth, password, username, msg, sizeof msg)) {
 			org_errors_add(errors, line, "weak password: %s", msg);
 			continue;
+		} else {
+			util_strlcpy(pu->password, password, sizeof pu->password);
 		}
-		if (auth_hash_password(auth, password, hash)) {
-			org_errors_add(errors, line,
-				       "the server is busy hashing passwords; retry this row");
-			continue;
-		}
-		struct db_user u = { 0 };
-		util_strlcpy(u.username, username, sizeof u.username);
-		util_strlcpy(u.full_name, full_name, sizeof u.full_name);
-		util_strlcpy(u.role, role, sizeof u.role);
-		util_strlcpy(u.audience, audience ? audience : "", sizeof u.audience);
-		u.unit_id = unit.id;
-		int rc = db_user_create(db, &u, hash, clock_now_ms());
-		if (rc < 0)
-			return -1;
-		if (rc == DB_CONFLICT) {
-			org_errors_add(errors, line, "username %s is taken", username);
-			continue;
-		}
-		(*created)++;
-		if (was_generated)
-			json_array_append_new(*passwords,
-					      json_pack("{s:s,s:s}", "username", username,
-							"password", generated));
+		util_strlcpy(pu->u.username, username, sizeof pu->u.username);
+		util_strlcpy(pu->u.full_name, full_name, sizeof pu->u.full_name);
+		util_strlcpy(pu->u.role, role, sizeof pu->u.role);
+		util_strlcpy(pu->u.audience, audience ? audience : "", sizeof pu->u.audience);
+		pu->u.unit_id = unit.id;
+		npending++;
 	}
-	return 0;
+	ret = insert_pending(db, auth, pending, npending, created, *passwords, errors);
+out:
+	for (size_t k = 0; k < npending; k++)
+		sodium_memzero(pending[k].password, sizeof pending[k].password);
+	free(pending);
+	qsort(errors->items, errors->n, sizeof *errors->items, compare_error_lines);
+	return ret;
 }
 
 int org_set_headcounts(struct db *db, int64_t unit_id, json_t *rows, int64_t by_user,
