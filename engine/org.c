@@ -455,7 +455,8 @@ out:
 	for (size_t k = 0; k < npending; k++)
 		sodium_memzero(pending[k].password, sizeof pending[k].password);
 	free(pending);
-	qsort(errors->items, errors->n, sizeof *errors->items, compare_error_lines);
+	if (errors->n > 1)
+		qsort(errors->items, errors->n, sizeof *errors->items, compare_error_lines);
 	return ret;
 }
 
