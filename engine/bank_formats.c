@@ -867,20 +867,13 @@ static void gift_parse(struct conv *c, const char *text, size_t len)
 {
 	struct gift_block block = { 0 };
 	struct meta meta = { 0 };
-	size_t pos = 0;
-	int line = 0;
+	struct util_lines lines;
+	const char *s;
+	size_t n;
 	sb_init(&block.text);
-	if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
-		pos = 3;
-	while (pos < len) {
-		const char *nl = memchr(text + pos, '\n', len - pos);
-		size_t end = nl ? (size_t)(nl - text) : len;
-		const char *s = text + pos;
-		size_t n = end - pos;
-		line++;
-		pos = nl ? end + 1 : len;
-		if (n && s[n - 1] == '\r')
-			n--;
+	util_lines_init(&lines, text, len);
+	while (util_lines_next(&lines, &s, &n)) {
+		int line = lines.line;
 		size_t lead = 0;
 		while (lead < n && isspace((unsigned char)s[lead]))
 			lead++;
@@ -1010,18 +1003,13 @@ static void aiken_line(struct conv *c, struct aiken_state *st, const char *s, si
 static void aiken_parse(struct conv *c, const char *text, size_t len)
 {
 	struct aiken_state st = { 0 };
-	size_t pos = 0;
-	int line = 0;
+	struct util_lines lines;
+	const char *s;
+	size_t n;
 	sb_init(&st.stem);
-	if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
-		pos = 3;
-	while (pos < len) {
-		const char *nl = memchr(text + pos, '\n', len - pos);
-		size_t end = nl ? (size_t)(nl - text) : len;
-		const char *s = text + pos;
-		size_t n = end - pos;
-		line++;
-		pos = nl ? end + 1 : len;
+	util_lines_init(&lines, text, len);
+	while (util_lines_next(&lines, &s, &n)) {
+		int line = lines.line;
 		while (n && isspace((unsigned char)s[n - 1]))
 			n--;
 		while (n && isspace((unsigned char)*s)) {

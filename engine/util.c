@@ -165,6 +165,30 @@ bool util_valid_utf8(const char *s, size_t max_bytes)
 	return true;
 }
 
+void util_lines_init(struct util_lines *it, const char *text, size_t len)
+{
+	it->text = text;
+	it->len = len;
+	it->pos = len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+	it->line = 0;
+}
+
+bool util_lines_next(struct util_lines *it, const char **s, size_t *n)
+{
+	if (it->pos >= it->len)
+		return false;
+	const char *start = it->text + it->pos;
+	const char *nl = memchr(start, '\n', it->len - it->pos);
+	size_t end = nl ? (size_t)(nl - it->text) : it->len;
+	*s = start;
+	*n = end - it->pos;
+	if (*n && start[*n - 1] == '\r')
+		(*n)--;
+	it->pos = nl ? end + 1 : it->len;
+	it->line++;
+	return true;
+}
+
 void util_strlcpy(char *dst, const char *src, size_t dst_size)
 {
 	if (!dst_size)

@@ -34,6 +34,18 @@ char *sb_steal(struct strbuf *sb);
 bool util_valid_code(const char *s);
 /* True when s is valid UTF-8 without NUL bytes of at most max_bytes bytes. */
 bool util_valid_utf8(const char *s, size_t max_bytes);
+/* Walks a text line by line: a UTF-8 BOM at the start is skipped, and each
+ * line comes without its "\n" or "\r\n"; line counts from 1. */
+struct util_lines {
+	const char *text;
+	size_t len;
+	size_t pos;
+	int line;
+};
+void util_lines_init(struct util_lines *it, const char *text, size_t len);
+/* The next line in *s (not NUL-terminated) and *n; false at the end. */
+bool util_lines_next(struct util_lines *it, const char **s, size_t *n);
+
 /* Copies at most dst_size-1 bytes of src into dst, always terminating. */
 void util_strlcpy(char *dst, const char *src, size_t dst_size);
 
