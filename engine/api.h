@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "http.h"
+#include "outcome.h"
 
 /* routes.c */
 extern const struct route api_routes[];
@@ -25,6 +26,10 @@ const char *api_string_field(json_t *obj, const char *name, size_t max_bytes, bo
 			     struct resp *out);
 /* True when the request body is CSV (by Content-Type). */
 bool api_body_is_csv(const struct req *r);
+/* Answers a failed domain call: the status and code of o from the one table
+ * (outcome.h), with p's message (or a generic one when p is NULL or empty).
+ * Returns 0. */
+int api_fail(struct resp *out, enum outcome o, const struct problem *p);
 
 /* api_service.c */
 int api_healthz(struct req *r, struct resp *out);

@@ -48,3 +48,9 @@ bool api_body_is_csv(const struct req *r)
 {
 	return strncasecmp(r->content_type, "text/csv", 8) == 0;
 }
+
+int api_fail(struct resp *out, enum outcome o, const struct problem *p)
+{
+	const char *msg = p && p->message[0] ? p->message : "The request could not be completed.";
+	return resp_error(out, outcome_http_status(o), outcome_code(o), "%s", msg);
+}
