@@ -25,6 +25,8 @@ ADMIN_SRC := $(wildcard admin/*.c)
 ADMIN_OBJ := $(ADMIN_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+UNIT_HELPER_SRC := $(filter-out $(UNIT_SRC),$(wildcard tests/unit/*.c))
+UNIT_HELPER_OBJ := $(UNIT_HELPER_SRC:%.c=$(BUILD)/%.o)
 HTTP_SRC := $(wildcard tests/http/test_*.c)
 HTTP_BIN := $(HTTP_SRC:tests/http/%.c=$(BUILD)/tests/http_%)
 HARNESS_OBJ := $(BUILD)/tests/http/harness.o
@@ -34,7 +36,7 @@ BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 DB ?= demo.db
 LISTEN ?= 127.0.0.1:8080
 
-.SECONDARY: $(HARNESS_OBJ)
+.SECONDARY: $(HARNESS_OBJ) $(UNIT_HELPER_OBJ)
 
 .PHONY: all deps test-deps run test unit-tests http-tests devtest bench check-banks \
 	check-format format web-tests compose-check openapi-check clean
@@ -62,9 +64,9 @@ $(BUILD)/quizd: $(BUILD)/engine/quizd.o $(BUILD)/libquiz.a
 $(BUILD)/quizadm: $(ADMIN_OBJ) $(BUILD)/libquiz.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libquiz.a $(wildcard tests/unit/*.h)
+$(BUILD)/tests/%: tests/unit/%.c $(UNIT_HELPER_OBJ) $(BUILD)/libquiz.a $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libquiz.a $(LIBS) $(LDFLAGS) -lcmocka
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Itests/unit -o $@ $< $(UNIT_HELPER_OBJ) $(BUILD)/libquiz.a $(LIBS) $(LDFLAGS) -lcmocka
 
 $(BUILD)/tests/http_%: tests/http/%.c $(HARNESS_OBJ) $(BUILD)/libquiz.a tests/http/harness.h
 	@mkdir -p $(dir $@)

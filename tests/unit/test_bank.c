@@ -18,24 +18,19 @@
 #include "bank.h"
 #include "db.h"
 #include "db_quiz.h"
+#include "testdb.h"
 #include "util.h"
 
 struct fixture {
-	char path[64];
+	struct testdb tdb;
 	struct db *db;
 };
 
 static int setup(void **state)
 {
 	struct fixture *f = xcalloc(1, sizeof *f);
-	snprintf(f->path, sizeof f->path, "/tmp/test_bank_XXXXXX");
-	int fd = mkstemp(f->path);
-	assert_true(fd >= 0);
-	close(fd);
-	char err[256];
-	f->db = db_open(f->path, err, sizeof err);
+	f->db = testdb_open(&f->tdb, "test_bank");
 	assert_non_null(f->db);
-	assert_int_equal(db_migrate(f->db), 0);
 	*state = f;
 	return 0;
 }
@@ -43,13 +38,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	db_close(f->db);
-	char p[96];
-	unlink(f->path);
-	snprintf(p, sizeof p, "%s-wal", f->path);
-	unlink(p);
-	snprintf(p, sizeof p, "%s-shm", f->path);
-	unlink(p);
+	testdb_remove(&f->tdb, f->db);
 	free(f);
 	return 0;
 }

@@ -14,6 +14,7 @@
 #include "bank_formats.h"
 #include "db.h"
 #include "db_quiz.h"
+#include "testdb.h"
 
 static const struct bank_convert_options opts = { .code = "imp",
 						  .audiences = "pupil, civil_servant",
@@ -553,21 +554,15 @@ static void format_names_map_to_formats(void **state)
 
 /* A fresh database built by the real migrations. */
 struct fixture {
-	char path[64];
+	struct testdb tdb;
 	struct db *db;
 };
 
 static int db_setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof *f);
-	char err[256];
-	snprintf(f->path, sizeof f->path, "/tmp/test_bank_formats_XXXXXX");
-	int fd = mkstemp(f->path);
-	assert_true(fd >= 0);
-	close(fd);
-	f->db = db_open(f->path, err, sizeof err);
+	f->db = testdb_open(&f->tdb, "test_bank_formats");
 	assert_non_null(f->db);
-	assert_int_equal(db_migrate(f->db), 0);
 	*state = f;
 	return 0;
 }
@@ -575,13 +570,7 @@ static int db_setup(void **state)
 static int db_teardown(void **state)
 {
 	struct fixture *f = *state;
-	char p[96];
-	db_close(f->db);
-	unlink(f->path);
-	snprintf(p, sizeof p, "%s-wal", f->path);
-	unlink(p);
-	snprintf(p, sizeof p, "%s-shm", f->path);
-	unlink(p);
+	testdb_remove(&f->tdb, f->db);
 	free(f);
 	return 0;
 }

@@ -18,11 +18,12 @@
 #include "db.h"
 #include "db_contest.h"
 #include "db_fixture.h"
+#include "testdb.h"
 
 #define T0 1700000000000LL
 
 struct fixture {
-	char path[64];
+	struct testdb tdb;
 	struct db *db;
 	int64_t quiz, question, people[4];
 };
@@ -30,14 +31,8 @@ struct fixture {
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof *f);
-	char err[256];
-	snprintf(f->path, sizeof f->path, "/tmp/test_contest_board_XXXXXX");
-	int fd = mkstemp(f->path);
-	assert_true(fd >= 0);
-	close(fd);
-	f->db = db_open(f->path, err, sizeof err);
+	f->db = testdb_open(&f->tdb, "test_contest_board");
 	assert_non_null(f->db);
-	assert_int_equal(db_migrate(f->db), 0);
 	int64_t bank = db_fixture_bank(f->db, "b", "public");
 	f->question = db_fixture_question(f->db, bank, "b-1", "");
 	f->quiz = db_fixture_quiz(f->db, "c", "Contest", false, "public", 0, T0, T0 + 86400000);
@@ -55,14 +50,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	char p[96];
 	contest_board_flush();
-	db_close(f->db);
-	unlink(f->path);
-	snprintf(p, sizeof p, "%s-wal", f->path);
-	unlink(p);
-	snprintf(p, sizeof p, "%s-shm", f->path);
-	unlink(p);
+	testdb_remove(&f->tdb, f->db);
 	free(f);
 	return 0;
 }
@@ -217,7 +206,7 @@ static void board_is_ranked_once_for_concurrent_requests(void **state)
 	struct racer racers[THREADS];
 	pthread_barrier_init(&start, NULL, THREADS);
 	for (int i = 0; i < THREADS; i++) {
-		racers[i] = (struct racer){ f->path, f->quiz, &start, NULL };
+		racers[i] = (struct racer){ f->tdb.path, f->quiz, &start, NULL };
 		assert_int_equal(pthread_create(&threads[i], NULL, race, &racers[i]), 0);
 	}
 	for (int i = 0; i < THREADS; i++)
@@ -277,7 +266,7 @@ static void board_holds_every_attempt_completed_before_the_request(void **state)
 	pthread_t threads[READERS];
 	struct reader readers[READERS];
 	for (int i = 0; i < READERS; i++) {
-		readers[i] = (struct reader){ f->path, f->quiz, &stop, 0, 0 };
+		readers[i] = (struct reader){ f->tdb.path, f->quiz, &stop, 0, 0 };
 		assert_int_equal(pthread_create(&threads[i], NULL, read_loop, &readers[i]), 0);
 	}
 	for (int i = 0; i < WRITES; i++) {

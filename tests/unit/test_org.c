@@ -14,9 +14,10 @@
 #include "db.h"
 #include "db_account.h"
 #include "org.h"
+#include "testdb.h"
 
 struct fixture {
-	char path[64];
+	struct testdb tdb;
 	struct db *db;
 	struct auth *auth;
 };
@@ -24,14 +25,8 @@ struct fixture {
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof *f);
-	snprintf(f->path, sizeof f->path, "/tmp/test_org.XXXXXX");
-	int fd = mkstemp(f->path);
-	if (fd < 0)
-		return -1;
-	close(fd);
-	char err[256];
-	f->db = db_open(f->path, err, sizeof err);
-	if (!f->db || db_migrate(f->db))
+	f->db = testdb_open(&f->tdb, "test_org");
+	if (!f->db)
 		return -1;
 	struct auth_config cfg;
 	auth_config_defaults(&cfg);
@@ -61,14 +56,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	db_close(f->db);
+	testdb_remove(&f->tdb, f->db);
 	auth_free(f->auth);
-	char wal[80];
-	unlink(f->path);
-	snprintf(wal, sizeof wal, "%s-wal", f->path);
-	unlink(wal);
-	snprintf(wal, sizeof wal, "%s-shm", f->path);
-	unlink(wal);
 	free(f);
 	return 0;
 }

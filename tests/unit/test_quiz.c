@@ -24,6 +24,7 @@
 #include "db_fixture.h"
 #include "db_quiz.h"
 #include "quiz.h"
+#include "testdb.h"
 #include "util.h"
 
 #define GRACE 2000
@@ -37,7 +38,7 @@ static int64_t fake_clock(void *ctx)
 }
 
 struct fixture {
-	char path[64];
+	struct testdb tdb;
 	struct db *db;
 	struct quiz_qcache *qc;
 	int64_t unit_root, unit_in, unit_out;
@@ -92,14 +93,8 @@ static char *make_bank(void)
 static int setup(void **state)
 {
 	struct fixture *f = xcalloc(1, sizeof *f);
-	snprintf(f->path, sizeof f->path, "/tmp/test_quiz_XXXXXX");
-	int fd = mkstemp(f->path);
-	assert_true(fd >= 0);
-	close(fd);
-	char err[256];
-	f->db = db_open(f->path, err, sizeof err);
+	f->db = testdb_open(&f->tdb, "test_quiz");
 	assert_non_null(f->db);
-	assert_int_equal(db_migrate(f->db), 0);
 	f->qc = quiz_qcache_new();
 	bool created;
 	struct db_unit u;
@@ -137,13 +132,7 @@ static int teardown(void **state)
 	struct fixture *f = *state;
 	clock_set_source(NULL, NULL);
 	quiz_qcache_free(f->qc);
-	db_close(f->db);
-	char p[96];
-	unlink(f->path);
-	snprintf(p, sizeof p, "%s-wal", f->path);
-	unlink(p);
-	snprintf(p, sizeof p, "%s-shm", f->path);
-	unlink(p);
+	testdb_remove(&f->tdb, f->db);
 	free(f);
 	return 0;
 }

@@ -24,13 +24,14 @@
 #include "db_quiz.h"
 #include "quiz.h"
 #include "quiz_service.h"
+#include "testdb.h"
 #include "util.h"
 
 #define THREADS 8
 #define PER_THREAD 25
 
 struct fixture {
-	char path[64];
+	struct testdb tdb;
 	struct db *db;
 	struct app app;
 	int64_t users[THREADS];
@@ -45,14 +46,9 @@ static const char BANK_HEAD[] = "{\"code\":\"sb\",\"title\":\"S\",\"language\":\
 static int setup(void **state)
 {
 	struct fixture *f = xcalloc(1, sizeof *f);
-	snprintf(f->path, sizeof f->path, "/tmp/test_qsvc_XXXXXX");
-	int fd = mkstemp(f->path);
-	assert_true(fd >= 0);
-	close(fd);
 	char err[256];
-	f->db = db_open(f->path, err, sizeof err);
+	f->db = testdb_open(&f->tdb, "test_qsvc");
 	assert_non_null(f->db);
-	assert_int_equal(db_migrate(f->db), 0);
 	struct strbuf sb;
 	sb_init(&sb);
 	sb_puts(&sb, BANK_HEAD);
@@ -104,7 +100,7 @@ static int setup(void **state)
 				 0);
 	}
 	quiz_qcache_free(qc);
-	f->app.cfg.db_path = f->path;
+	f->app.cfg.db_path = f->tdb.path;
 	f->app.cfg.attempt_grace_ms = 2000;
 	f->app.cfg.sweep_interval_ms = 60000;
 	assert_int_equal(quiz_service_start(&f->app, err, sizeof err), 0);
@@ -118,13 +114,7 @@ static int teardown(void **state)
 	quiz_service_stop(&f->app);
 	for (int t = 0; t < THREADS; t++)
 		db_attempt_questions_free(f->qs[t], f->nq[t]);
-	db_close(f->db);
-	char p[96];
-	unlink(f->path);
-	snprintf(p, sizeof p, "%s-wal", f->path);
-	unlink(p);
-	snprintf(p, sizeof p, "%s-shm", f->path);
-	unlink(p);
+	testdb_remove(&f->tdb, f->db);
 	free(f);
 	return 0;
 }
@@ -145,7 +135,7 @@ static void *saver(void *arg)
 	struct fixture *f = wk->f;
 	struct quiz_service *s = quiz_service_of(&f->app);
 	char err[256];
-	struct db *db = db_open(f->path, err, sizeof err);
+	struct db *db = db_open(f->tdb.path, err, sizeof err);
 	for (size_t i = 0; i < f->nq[wk->t] && i < PER_THREAD; i++) {
 		const struct db_question *q =
 			quiz_qcache_get(quiz_service_qcache(s), db, f->qs[wk->t][i].question_id);

@@ -21,6 +21,7 @@
 #include "plan.h"
 #include "report.h"
 #include "rng.h"
+#include "testdb.h"
 
 #define NUNITS 10
 #define MAXP 400
@@ -61,7 +62,7 @@ struct tattempt {
 };
 
 struct world {
-	char path[64];
+	struct testdb tdb;
 	struct db *db;
 	int64_t unit_id[NUNITS];
 	int64_t quiz_id[4];
@@ -132,12 +133,8 @@ static int64_t add_attempt(struct world *w, int person, int unit, int quiz, cons
 static int setup(void **state)
 {
 	struct world *w = calloc(1, sizeof *w);
-	snprintf(w->path, sizeof w->path, "/tmp/test_report_%d.db", (int)getpid());
-	unlink(w->path);
-	char err[256];
-	w->db = db_open(w->path, err, sizeof err);
+	w->db = testdb_open(&w->tdb, "test_report");
 	assert_non_null(w->db);
-	assert_int_equal(db_migrate(w->db), 0);
 	assert_int_equal(db_begin_write(w->db), 0);
 	for (int i = 0; i < NUNITS; i++) {
 		bool created;
@@ -230,13 +227,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct world *w = *state;
-	db_close(w->db);
-	unlink(w->path);
-	char side[80];
-	snprintf(side, sizeof side, "%s-wal", w->path);
-	unlink(side);
-	snprintf(side, sizeof side, "%s-shm", w->path);
-	unlink(side);
+	testdb_remove(&w->tdb, w->db);
 	free(w);
 	return 0;
 }
