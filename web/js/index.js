@@ -7,10 +7,23 @@ import { el, $, fill, notice, clearNotice, showError, header, busy } from './ui.
 
 const params = new URLSearchParams(location.search);
 
-function safeNext() {
-  const next = params.get('next');
-  // Only a path on this site: never an absolute or protocol-relative URL.
-  return next && /^\/[^/\\]/.test(next) ? next : null;
+/**
+ * Where to go after login: only a page of this site. The value is parsed as
+ * a URL against this page, exactly as the browser would follow it (which
+ * drops tabs and newlines and reads backslashes as slashes), and kept only
+ * when the result is on this origin; the path, query and fragment of that
+ * parsed URL are returned, never the raw text.
+ */
+export function safeNext(value = params.get('next')) {
+  if (!value || !value.startsWith('/')) return null;
+  let url;
+  try {
+    url = new URL(value, location.href);
+  } catch {
+    return null;
+  }
+  if (url.origin !== location.origin) return null;
+  return url.pathname + url.search + url.hash;
 }
 
 function showLogin() {
