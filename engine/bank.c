@@ -420,7 +420,7 @@ static const char *const QUESTION_FIELDS[] = { "code",        "type",      "topi
 					       "difficulty",  "stem",      "options",
 					       "explanation", "reference", "ignore_diacritics",
 					       NULL };
-static const char *const OPTION_FIELDS[] = { "text", "correct", "weight", NULL };
+static const char *const OPTION_FIELDS[] = { "text", "correct", "weight", "feedback", NULL };
 
 static void check_options(struct checker *c, json_t *q, long qi, const char *qcode,
 			  const char *type)
@@ -465,6 +465,8 @@ static void check_options(struct checker *c, json_t *q, long qi, const char *qco
 					      "options", (long)i);
 		if (!json_object_get(o, "text"))
 			report(c, qi, qcode, "options", (long)i, "text is required");
+		check_text(c, o, "feedback", BANK_FEEDBACK_MAX, false, qi, qcode, "options",
+			   (long)i);
 		if (text) {
 			for (size_t j = 0; j < i; j++) {
 				json_t *t = json_object_get(json_array_get(opts, j), "text");
@@ -749,6 +751,8 @@ static void question_from_json(json_t *jq, int64_t bank_id, struct db_question *
 		json_t *o = json_array_get(opts, i);
 		struct db_option *opt = &q->options[i];
 		opt->text = xstrdup(json_string_value(json_object_get(o, "text")));
+		json_t *fb = json_object_get(o, "feedback");
+		opt->feedback = fb ? xstrdup(json_string_value(fb)) : NULL;
 		json_t *corr = json_object_get(o, "correct");
 		if (corr) {
 			opt->correct = json_is_true(corr) ? 1 : 0;
@@ -772,10 +776,15 @@ static void question_from_json(json_t *jq, int64_t bank_id, struct db_question *
 				  q->explanation, "reference", q->reference, "ignore_diacritics",
 				  q->ignore_diacritics, "topics", sorted, "options");
 	json_t *copts = json_object_get(canon, "options");
-	for (size_t i = 0; i < q->noptions; i++)
-		json_array_append_new(copts, json_pack("{s:s,s:f,s:i}", "text", q->options[i].text,
-						       "weight", q->options[i].weight, "correct",
-						       q->options[i].correct));
+	for (size_t i = 0; i < q->noptions; i++) {
+		/* Feedback joins the hash only when given, so the hashes of
+		 * questions stored before it existed stay the same. */
+		json_t *co = json_pack("{s:s,s:f,s:i}", "text", q->options[i].text, "weight",
+				       q->options[i].weight, "correct", q->options[i].correct);
+		if (q->options[i].feedback)
+			json_object_set_new(co, "feedback", json_string(q->options[i].feedback));
+		json_array_append_new(copts, co);
+	}
 	char *text = json_dumps(canon, JSON_COMPACT | JSON_SORT_KEYS);
 	crypto_generichash(q->hash, DB_QUESTION_HASH_LEN, (const unsigned char *)text, strlen(text),
 			   NULL, 0);
@@ -914,6 +923,8 @@ static json_t *question_json(const struct db_question *q)
 			json_object_set_new(jo, "correct", json_boolean(o->correct));
 		else
 			json_object_set_new(jo, "weight", json_real(o->weight));
+		if (o->feedback)
+			json_object_set_new(jo, "feedback", json_string(o->feedback));
 		json_array_append_new(opts, jo);
 	}
 	json_t *jq = json_pack("{s:s,s:s,s:o,s:i,s:s,s:o,s:s}", "code", q->code, "type", q->type,

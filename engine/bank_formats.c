@@ -101,6 +101,8 @@ struct pending {
 	char *stem;
 	json_t *options; /* NULL for true_false until finished */
 	bool tf_true; /* true_false: the statement is true */
+	char *tf_feedback_true; /* true_false: feedback of the option "true", or NULL */
+	char *tf_feedback_false; /* ... and of the option "false" */
 	char *explanation; /* or NULL */
 	struct meta meta;
 };
@@ -134,6 +136,8 @@ static void conv_cleanup(struct conv *c)
 		free(c->qs[i].stem);
 		json_decref(c->qs[i].options);
 		free(c->qs[i].explanation);
+		free(c->qs[i].tf_feedback_true);
+		free(c->qs[i].tf_feedback_false);
 		meta_clear(&c->qs[i].meta);
 	}
 	free(c->qs);
@@ -148,10 +152,21 @@ static json_t *option_flag(const char *text, bool correct)
 	return json_pack("{s:s, s:b}", "text", text, "correct", correct);
 }
 
+/* Adds the feedback of an option when there is one (NULL or empty: none).
+ * Returns opt. */
+static json_t *option_feedback(json_t *opt, const char *feedback)
+{
+	if (feedback && *feedback)
+		json_object_set_new(opt, "feedback", json_string(feedback));
+	return opt;
+}
+
 /* Options of a `multiple` question from weights: correct flags when the
  * weights are exactly what flags mean (+1/k for the k positive, -1/k for
- * the others), explicit weights otherwise. texts/weights have n items. */
-static json_t *options_from_weights(char **texts, const double *weights, size_t n)
+ * the others), explicit weights otherwise. texts/weights/feedbacks have n
+ * items (feedbacks may be NULL, and any of its items). */
+static json_t *options_from_weights(char **texts, const double *weights, char **feedbacks,
+				    size_t n)
 {
 	size_t k = 0;
 	bool flags = true;
@@ -163,11 +178,10 @@ static json_t *options_from_weights(char **texts, const double *weights, size_t 
 		flags = flags && fabs(weights[i] - expect) < WEIGHT_EPSILON;
 	}
 	for (size_t i = 0; i < n; i++) {
-		if (flags)
-			json_array_append_new(options, option_flag(texts[i], weights[i] > 0));
-		else
-			json_array_append_new(options, json_pack("{s:s, s:f}", "text", texts[i],
-								 "weight", weights[i]));
+		json_t *opt = flags ? option_flag(texts[i], weights[i] > 0)
+				    : json_pack("{s:s, s:f}", "text", texts[i], "weight", weights[i]);
+		json_array_append_new(options,
+				      option_feedback(opt, feedbacks ? feedbacks[i] : NULL));
 	}
 	return options;
 }
@@ -350,9 +364,13 @@ static int conv_finish(struct conv *c)
 		if (strcmp(p->type, "true_false") == 0 && !p->options) {
 			p->options = json_array();
 			json_array_append_new(p->options,
-					      option_flag(true_text(language), p->tf_true));
+					      option_feedback(option_flag(true_text(language),
+									  p->tf_true),
+							      p->tf_feedback_true));
 			json_array_append_new(p->options,
-					      option_flag(false_text(language), !p->tf_true));
+					      option_feedback(option_flag(false_text(language),
+									  !p->tf_true),
+							      p->tf_feedback_false));
 		}
 		if (!p->explanation || !*p->explanation) {
 			free(p->explanation);
@@ -699,16 +717,21 @@ static void gift_question(struct conv *c, const struct gift_block *b, struct met
 		p->stem = stem;
 		p->tf_true = tf_value;
 		p->code = title && util_valid_code(title) ? xstrdup(title) : NULL;
-		if (general && *general) {
+		if (general && *general)
 			p->explanation = xstrdup(general);
-		} else if (tf_rest < a_end - a) {
-			/* {T#shown when wrong#shown when right}: prefer the second. */
+		if (tf_rest < a_end - a) {
+			/* {T#shown to who answers wrong#shown to who answers right}:
+			 * the first belongs to the wrong option, the second to the
+			 * right one. */
 			const char *fb = s + a + tf_rest + 1;
 			size_t fl = a_end - a - tf_rest - 1;
 			long second = gift_find(fb, 0, fl, "#");
-			p->explanation = second >= 0 ? gift_unescape(fb + second + 1,
+			char *wrong_fb = gift_unescape(fb, second >= 0 ? (size_t)second : fl);
+			char *right_fb = second >= 0 ? gift_unescape(fb + second + 1,
 								     fl - (size_t)second - 1)
-						     : gift_unescape(fb, fl);
+						     : NULL;
+			p->tf_feedback_true = tf_value ? right_fb : wrong_fb;
+			p->tf_feedback_false = tf_value ? wrong_fb : right_fb;
 		}
 		p->meta = *meta;
 		memset(meta, 0, sizeof *meta);
@@ -743,7 +766,8 @@ static void gift_question(struct conv *c, const struct gift_block *b, struct met
 		type = "short";
 		options = json_array();
 		for (long i = 0; i < nas; i++)
-			json_array_append_new(options, option_flag(as[i].text, true));
+			json_array_append_new(options, option_feedback(option_flag(as[i].text, true),
+								       as[i].feedback));
 	} else if (right) {
 		if (partial_right || weighted_wrong) {
 			issue_add(&c->out->skipped, line,
@@ -755,15 +779,18 @@ static void gift_question(struct conv *c, const struct gift_block *b, struct met
 		type = right == 1 ? "single" : "multiple";
 		options = json_array();
 		for (long i = 0; i < nas; i++)
-			json_array_append_new(options,
-					      option_flag(as[i].text, as[i].marker == '='));
+			json_array_append_new(
+				options, option_feedback(option_flag(as[i].text, as[i].marker == '='),
+							 as[i].feedback));
 	} else {
 		/* Only ~ answers: several may be right, by weight. */
 		char **texts = xcalloc((size_t)nas, sizeof *texts);
+		char **feedbacks = xcalloc((size_t)nas, sizeof *feedbacks);
 		double *weights = xcalloc((size_t)nas, sizeof *weights);
 		double positive = 0;
 		for (long i = 0; i < nas; i++) {
 			texts[i] = as[i].text;
+			feedbacks[i] = as[i].feedback;
 			weights[i] = as[i].has_weight ? as[i].weight : 0;
 			positive += weights[i] > 0 ? weights[i] : 0;
 		}
@@ -774,27 +801,23 @@ static void gift_question(struct conv *c, const struct gift_block *b, struct met
 				"answer with =)",
 				positive * 100);
 			free(texts);
+			free(feedbacks);
 			free(weights);
 			free(stem);
 			goto out;
 		}
 		type = "multiple";
-		options = options_from_weights(texts, weights, (size_t)nas);
+		options = options_from_weights(texts, weights, feedbacks, (size_t)nas);
 		free(texts);
+		free(feedbacks);
 		free(weights);
 	}
 	struct pending *p = conv_add(c, line, type);
 	p->stem = stem;
 	p->options = options;
 	p->code = title && util_valid_code(title) ? xstrdup(title) : NULL;
-	if (general && *general) {
+	if (general && *general)
 		p->explanation = xstrdup(general);
-	} else {
-		for (long i = 0; i < nas && !p->explanation; i++)
-			if (as[i].feedback && *as[i].feedback &&
-			    (as[i].marker == '=' || (as[i].has_weight && as[i].weight > 0)))
-				p->explanation = xstrdup(as[i].feedback);
-	}
 	p->meta = *meta;
 	memset(meta, 0, sizeof *meta);
 out:
@@ -1284,7 +1307,7 @@ static void xml_question(struct conv *c, xmlNode *q)
 				texts[i] = as[i].text;
 				weights[i] = as[i].fraction;
 			}
-			options = options_from_weights(texts, weights, (size_t)nas);
+			options = options_from_weights(texts, weights, NULL, (size_t)nas);
 			free(texts);
 			free(weights);
 			native = "multiple";
@@ -1470,6 +1493,16 @@ static const char *json_str(const json_t *obj, const char *key)
 	return json_string_value(json_object_get(obj, key));
 }
 
+/* "#feedback" after an answer, when the option has feedback. */
+static void gift_answer_feedback(struct strbuf *sb, const json_t *opt)
+{
+	const char *fb = json_str(opt, "feedback");
+	if (fb && *fb) {
+		sb_puts(sb, "#");
+		gift_escape(sb, fb);
+	}
+}
+
 static int gift_export_question(struct strbuf *sb, const json_t *q, size_t index,
 				const char *language, char *err, size_t errlen)
 {
@@ -1516,12 +1549,33 @@ static int gift_export_question(struct strbuf *sb, const json_t *q, size_t index
 			    (strcmp(t, true_text(language)) == 0 || strcasecmp(t, "true") == 0))
 				yes = opt;
 		}
-		sb_puts(sb, json_is_true(json_object_get(yes, "correct")) ? "TRUE" : "FALSE");
+		bool statement = json_is_true(json_object_get(yes, "correct"));
+		const json_t *right = NULL, *wrong = NULL;
+		json_array_foreach(options, i, opt)
+		{
+			if (json_is_true(json_object_get(opt, "correct")))
+				right = opt;
+			else
+				wrong = opt;
+		}
+		sb_puts(sb, statement ? "TRUE" : "FALSE");
+		/* {TRUE#to who answers wrong#to who answers right} */
+		const char *wrong_fb = json_str(wrong, "feedback"),
+			   *right_fb = json_str(right, "feedback");
+		if ((wrong_fb && *wrong_fb) || (right_fb && *right_fb)) {
+			sb_puts(sb, "#");
+			gift_escape(sb, wrong_fb ? wrong_fb : "");
+			if (right_fb && *right_fb) {
+				sb_puts(sb, "#");
+				gift_escape(sb, right_fb);
+			}
+		}
 	} else if (strcmp(type, "short") == 0) {
 		json_array_foreach(options, i, opt)
 		{
 			sb_puts(sb, i ? " =" : "=");
 			gift_escape(sb, json_str(opt, "text") ? json_str(opt, "text") : "");
+			gift_answer_feedback(sb, opt);
 		}
 	} else if (strcmp(type, "single") == 0 || strcmp(type, "multiple") == 0) {
 		bool multiple = strcmp(type, "multiple") == 0;
@@ -1544,6 +1598,7 @@ static int gift_export_question(struct strbuf *sb, const json_t *q, size_t index
 				gift_weight(sb, weight);
 			}
 			gift_escape(sb, json_str(opt, "text") ? json_str(opt, "text") : "");
+			gift_answer_feedback(sb, opt);
 		}
 		sb_puts(sb, "\n");
 	} else {

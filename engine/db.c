@@ -21,6 +21,7 @@ static const struct migration migrations[] = {
 	{ "banks, quizzes and attempts", db_sql_quizzes },
 	{ "plans, certificates and reports", db_sql_reports },
 	{ "contest leaderboard versions", db_sql_contests },
+	{ "per-option feedback", db_sql_option_feedback },
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

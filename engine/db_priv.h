@@ -45,5 +45,6 @@ extern const char db_sql_accounts[];
 extern const char db_sql_quizzes[];
 extern const char db_sql_reports[];
 extern const char db_sql_contests[];
+extern const char db_sql_option_feedback[];
 
 #endif

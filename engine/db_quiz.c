@@ -9,6 +9,10 @@
 #include "db_priv.h"
 #include "util.h"
 
+/* Migration 5: a sentence per option saying why that choice is right or
+ * wrong (NULL when the bank gives none). */
+const char db_sql_option_feedback[] = "ALTER TABLE options ADD COLUMN feedback TEXT;";
+
 /* Questions are never edited in place: re-importing a bank with a changed
  * question inserts a new version and marks the old one not current, so an
  * attempt keeps pointing at the exact text it was drawn with. */
@@ -240,7 +244,7 @@ static const char SQL_QUESTION_INSERT[] = "INSERT INTO questions (bank_id, code,
 static const char SQL_TOPIC_INSERT[] =
 	"INSERT OR IGNORE INTO question_topics (question_id, topic) VALUES (?1, ?2)";
 static const char SQL_OPTION_INSERT[] = "INSERT INTO options (question_id, position, text, weight, "
-					"correct) VALUES (?1, ?2, ?3, ?4, ?5)";
+					"correct, feedback) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 static const char SQL_QUESTION_SET_CURRENT[] = "UPDATE questions SET current = ?2 WHERE id = ?1";
 static const char SQL_BANK_CURRENT_IDS[] =
 	"SELECT id FROM questions WHERE bank_id = ?1 AND current = 1 ORDER BY id";
@@ -251,7 +255,8 @@ static const char SQL_QUESTION_GET[] =
 static const char SQL_QUESTION_TOPICS[] =
 	"SELECT topic FROM question_topics WHERE question_id = ?1 ORDER BY topic";
 static const char SQL_QUESTION_OPTIONS[] =
-	"SELECT id, text, weight, correct FROM options WHERE question_id = ?1 ORDER BY position";
+	"SELECT id, text, weight, correct, feedback FROM options WHERE question_id = ?1"
+	" ORDER BY position";
 static const char SQL_POOL_ANY[] = "SELECT id FROM questions WHERE bank_id = ?1 AND current = 1"
 				   " AND (?2 = 0 OR difficulty = ?2) ORDER BY id";
 static const char SQL_POOL_TOPIC[] =
@@ -278,8 +283,10 @@ void db_question_cleanup(struct db_question *q)
 	for (size_t i = 0; i < q->ntopics; i++)
 		free(q->topics[i]);
 	free(q->topics);
-	for (size_t i = 0; i < q->noptions; i++)
+	for (size_t i = 0; i < q->noptions; i++) {
 		free(q->options[i].text);
+		free(q->options[i].feedback);
+	}
 	free(q->options);
 	memset(q, 0, sizeof *q);
 }
@@ -409,6 +416,7 @@ int db_question_insert(struct db *db, struct db_question *q)
 		sqlite3_bind_double(st, 4, q->options[i].weight);
 		if (q->options[i].correct >= 0)
 			sqlite3_bind_int(st, 5, q->options[i].correct);
+		db_bind_text_or_null(st, 6, q->options[i].feedback);
 		if ((rc = db_exec_stmt(db, st, "insert option")))
 			return rc;
 		q->options[i].id = sqlite3_last_insert_rowid(db->sql);
@@ -490,6 +498,7 @@ int db_question_get(struct db *db, int64_t id, struct db_question *out)
 		o->weight = sqlite3_column_double(st, 2);
 		o->correct =
 			sqlite3_column_type(st, 3) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 3);
+		o->feedback = col_dup_or_null(st, 4);
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {

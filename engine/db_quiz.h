@@ -34,6 +34,7 @@ struct db_option {
 	char *text;
 	double weight; /* the score weight: 1/0 for flags, the weight for multiple */
 	int correct; /* 1 or 0 when the bank gave a flag, -1 when it gave a weight */
+	char *feedback; /* why this choice is right or wrong; NULL when none */
 };
 
 struct db_question {
@@ -90,7 +91,8 @@ int db_question_insert(struct db *db, struct db_question *q);
 int db_question_set_current(struct db *db, int64_t id, bool current);
 /* The ids of the bank's current questions (new array in *ids, caller frees). */
 int db_bank_current_ids(struct db *db, int64_t bank_id, int64_t **ids, size_t *n);
-/* Loads a question with topics and options. Returns 1, 0, -1. */
+/* Loads a question (any version) by id with its topics and its options in
+ * bank order, each with its weight, flag and feedback. Returns 1, 0, -1. */
 int db_question_get(struct db *db, int64_t id, struct db_question *out);
 /* Current question ids of a bank matching the optional filters (topic NULL,
  * difficulty 0: any), in id order. New array in *ids (caller frees). */

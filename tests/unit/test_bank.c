@@ -291,6 +291,85 @@ static void bank_import_json_names_lines_given_by_a_converter(void **state)
 	json_decref(bank);
 }
 
+/* Per-option feedback: validated with its line, stored, readable by
+ * question id, exported, and part of the content (a change is a version). */
+static void bank_option_feedback_is_stored_exported_and_versioned(void **state)
+{
+	struct fixture *f = *state;
+	struct bank_result res;
+	char *text = replace(GOOD, "{\"text\": \"Tr@ng-Vang-2024\", \"correct\": true}",
+			     "{\"text\": \"Tr@ng-Vang-2024\", \"correct\": true,"
+			     " \"feedback\": \"Dài, nhiều loại ký tự.\"}");
+	bank_result_init(&res);
+	int rc = bank_import_text(f->db, text, strlen(text), "fb.json", &res);
+	dump_errors(&res);
+	assert_int_equal(rc, 0);
+	bank_result_cleanup(&res);
+	int64_t q1 = current_id(f->db, "q1");
+	struct db_question q;
+	assert_int_equal(db_question_get(f->db, q1, &q), 1);
+	assert_null(q.options[0].feedback);
+	assert_non_null(q.options[1].feedback);
+	assert_string_equal(q.options[1].feedback, "Dài, nhiều loại ký tự.");
+	db_question_cleanup(&q);
+
+	char err[256];
+	json_t *bank = bank_export_json(f->db, "t-bank", NULL, err, sizeof err);
+	assert_non_null(bank);
+	json_t *opts = json_object_get(json_array_get(json_object_get(bank, "questions"), 0),
+				       "options");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(opts, 1), "feedback")),
+			    "Dài, nhiều loại ký tự.");
+	assert_null(json_object_get(json_array_get(opts, 0), "feedback"));
+	json_decref(bank);
+
+	/* Only the feedback changes: q1 becomes version 2, the rest stay. */
+	char *changed = replace(text, "Dài, nhiều loại ký tự.", "Đủ dài và đa dạng.");
+	bank_result_init(&res);
+	assert_int_equal(bank_import_text(f->db, changed, strlen(changed), "fb.json", &res), 0);
+	assert_int_equal(res.updated, 1);
+	assert_int_equal(res.unchanged, 2);
+	bank_result_cleanup(&res);
+	assert_true(current_id(f->db, "q1") != q1);
+	/* Dropping it is a change too. */
+	bank_result_init(&res);
+	assert_int_equal(bank_import_text(f->db, GOOD, strlen(GOOD), "fb.json", &res), 0);
+	assert_int_equal(res.updated, 1);
+	bank_result_cleanup(&res);
+	free(changed);
+	free(text);
+}
+
+static void bank_bad_option_feedback_is_an_error_at_its_line(void **state)
+{
+	struct fixture *f = *state;
+	struct bank_result res;
+	/* Line 7: not a string; line 9: blank; line 8: too long. */
+	char *long_fb = xcalloc(BANK_FEEDBACK_MAX + 2, 1);
+	memset(long_fb, 'x', BANK_FEEDBACK_MAX + 1);
+	char *a = replace(GOOD, "{\"text\": \"123456\", \"correct\": false}",
+			  "{\"text\": \"123456\", \"correct\": false, \"feedback\": 3}");
+	char *with = xasprintf("{\"text\": \"Tr@ng-Vang-2024\", \"correct\": true, "
+			       "\"feedback\": \"%s\"}",
+			       long_fb);
+	char *b = replace(a, "{\"text\": \"Tr@ng-Vang-2024\", \"correct\": true}", with);
+	char *c = replace(b, "{\"text\": \"matkhau\", \"correct\": false}",
+			  "{\"text\": \"matkhau\", \"correct\": false, \"feedback\": \" \"}");
+	bank_result_init(&res);
+	assert_int_equal(bank_import_text(f->db, c, strlen(c), "fb.json", &res), BANK_INVALID);
+	dump_errors(&res);
+	assert_int_equal(res.errors.n, 3);
+	assert_true(has_error(&res, 7, "question q1: options[1]: feedback must be a string"));
+	assert_true(has_error(&res, 8, "options[2]: feedback is longer than 1000 bytes"));
+	assert_true(has_error(&res, 9, "options[3]: feedback must not be empty"));
+	bank_result_cleanup(&res);
+	free(long_fb);
+	free(a);
+	free(with);
+	free(b);
+	free(c);
+}
+
 static void bank_shipped_banks_import_cleanly(void **state)
 {
 	struct fixture *f = *state;
@@ -329,6 +408,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(bank_export_imports_back_unchanged, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(bank_import_json_names_lines_given_by_a_converter,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(bank_option_feedback_is_stored_exported_and_versioned,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(bank_bad_option_feedback_is_an_error_at_its_line,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(bank_shipped_banks_import_cleanly, setup, teardown),
 	};

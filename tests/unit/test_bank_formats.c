@@ -92,14 +92,19 @@ static void gift_imports_each_supported_kind_with_its_line(void **state)
 	assert_int_equal(json_array_size(aud), 2);
 	assert_string_equal(json_string_value(json_array_get(aud, 1)), "civil_servant");
 
-	/* Single choice, coded by its title, explanation from the right feedback. */
+	/* Single choice, coded by its title; each #feedback goes to its option. */
 	assert_int_equal(c.lines[0], 4);
 	assert_string_equal(qstr(&c, 0, "code"), "pw-001");
 	assert_string_equal(qstr(&c, 0, "type"), "single");
 	assert_string_equal(qstr(&c, 0, "stem"), "Mật khẩu nào mạnh nhất?");
 	assert_option(qopt(&c, 0, 0), "12345678", false);
 	assert_option(qopt(&c, 0, 1), "Tr@ng-Vang-Bay-Cao-2024", true);
-	assert_string_equal(qstr(&c, 0, "explanation"), "Dài và đa dạng");
+	assert_string_equal(qstr(&c, 0, "explanation"), "Đáp án đúng: Tr@ng-Vang-Bay-Cao-2024.");
+	assert_string_equal(json_string_value(json_object_get(qopt(&c, 0, 0), "feedback")),
+			    "Quá ngắn");
+	assert_string_equal(json_string_value(json_object_get(qopt(&c, 0, 1), "feedback")),
+			    "Dài và đa dạng");
+	assert_null(json_object_get(qopt(&c, 0, 2), "feedback"));
 	assert_string_equal(
 		json_string_value(json_array_get(json_object_get(question(&c, 0), "topics"), 0)),
 		"phishing_fraud");
@@ -119,7 +124,12 @@ static void gift_imports_each_supported_kind_with_its_line(void **state)
 	assert_string_equal(qstr(&c, 2, "code"), "imp-002");
 	assert_option(qopt(&c, 2, 0), "Đúng", true);
 	assert_option(qopt(&c, 2, 1), "Sai", false);
-	assert_string_equal(qstr(&c, 2, "explanation"), "Chính xác");
+	/* {T#to who answers wrong#to who answers right}. */
+	assert_string_equal(qstr(&c, 2, "explanation"), "Đáp án đúng: Đúng.");
+	assert_string_equal(json_string_value(json_object_get(qopt(&c, 2, 0), "feedback")),
+			    "Chính xác");
+	assert_string_equal(json_string_value(json_object_get(qopt(&c, 2, 1), "feedback")),
+			    "Sai rồi");
 
 	/* Short answer with escaped braces; explanation generated. */
 	assert_int_equal(c.lines[3], 19);
@@ -452,8 +462,8 @@ static const char native_bank[] =
 	" \"language\": \"vi\", \"audiences\": [\"pupil\", \"public\"], \"questions\": ["
 	"{\"code\": \"rt-001\", \"type\": \"single\", \"topics\": [\"passwords\"],"
 	" \"difficulty\": 1, \"stem\": \"Dòng 1\\nDòng 2: a=b, {x} ~y #z \\\\ w\","
-	" \"options\": [{\"text\": \"a:b\", \"correct\": false}, {\"text\": \"c=d\", \"correct\": "
-	"true},"
+	" \"options\": [{\"text\": \"a:b\", \"correct\": false, \"feedback\": \"Sai: a\\\\b #{}~=\"},"
+	" {\"text\": \"c=d\", \"correct\": true, \"feedback\": \"Đúng vì c=d.\"},"
 	" {\"text\": \"e\", \"correct\": false}],"
 	" \"explanation\": \"Vì #1.\", \"reference\": \"Luật An ninh mạng 2018, Điều 8\"},"
 	"{\"code\": \"rt-002\", \"type\": \"multiple\", \"topics\": [\"malware\", \"passwords\"],"
@@ -463,23 +473,24 @@ static const char native_bank[] =
 	" \"explanation\": \"x\"},"
 	"{\"code\": \"rt-003\", \"type\": \"multiple\", \"topics\": [\"malware\"],"
 	" \"difficulty\": 2, \"stem\": \"Trọng số\","
-	" \"options\": [{\"text\": \"a\", \"weight\": 0.75}, {\"text\": \"b\", \"weight\": 0.25},"
+	" \"options\": [{\"text\": \"a\", \"weight\": 0.75, \"feedback\": \"Gần đủ.\"},"
+	" {\"text\": \"b\", \"weight\": 0.25},"
 	" {\"text\": \"c\", \"weight\": -1.0}],"
 	" \"explanation\": \"y\"},"
 	"{\"code\": \"rt-004\", \"type\": \"true_false\", \"topics\": [\"misinformation\"],"
 	" \"difficulty\": 2, \"stem\": \"Tin giả lan nhanh.\","
 	" \"options\": [{\"text\": \"Đúng\", \"correct\": true}, {\"text\": \"Sai\", \"correct\": "
-	"false}],"
+	"false, \"feedback\": \"Tin giả lan nhanh hơn tin thật.\"}],"
 	" \"explanation\": \"z\"},"
 	"{\"code\": \"rt-005\", \"type\": \"true_false\", \"topics\": [\"misinformation\"],"
 	" \"difficulty\": 2, \"stem\": \"Mọi tin trên mạng đều đúng.\","
-	" \"options\": [{\"text\": \"Đúng\", \"correct\": false}, {\"text\": \"Sai\", \"correct\": "
-	"true}],"
+	" \"options\": [{\"text\": \"Đúng\", \"correct\": false, \"feedback\": \"Không phải.\"},"
+	" {\"text\": \"Sai\", \"correct\": true, \"feedback\": \"Phải kiểm chứng.\"}],"
 	" \"explanation\": \"w\"},"
 	"{\"code\": \"rt-006\", \"type\": \"short\", \"topics\": [\"wifi_public_networks\"],"
 	" \"difficulty\": 2, \"stem\": \"Viết tắt?\", \"ignore_diacritics\": true,"
-	" \"options\": [{\"text\": \"VPN\", \"correct\": true}, {\"text\": \"mạng riêng ảo\", "
-	"\"correct\": true}],"
+	" \"options\": [{\"text\": \"VPN\", \"correct\": true, \"feedback\": \"Virtual private network.\"},"
+	" {\"text\": \"mạng riêng ảo\", \"correct\": true}],"
 	" \"explanation\": \"v\"}]}";
 
 static void gift_round_trip_native_to_gift_to_native_is_equal(void **state)
@@ -518,13 +529,13 @@ static void gift_export_escapes_special_characters(void **state)
 	assert_non_null(gift);
 	assert_non_null(
 		strstr(gift, "::rt-001:: Dòng 1\\nDòng 2\\: a\\=b, \\{x\\} \\~y \\#z \\\\ w {"));
-	assert_non_null(strstr(gift, "\n=c\\=d\n"));
 	assert_non_null(strstr(gift, "~%75%a"));
 	assert_non_null(strstr(gift, "~%-100%c"));
 	assert_non_null(strstr(gift, "~%33.33333%a"));
-	assert_non_null(strstr(gift, "{TRUE####z}"));
-	assert_non_null(strstr(gift, "{FALSE####w}"));
-	assert_non_null(strstr(gift, "{=VPN =mạng riêng ảo####v}"));
+	assert_non_null(strstr(gift, "\n~a\\:b#Sai\\: a\\\\b \\#\\{\\}\\~\\=\n=c\\=d#Đúng vì c\\=d.\n"));
+	assert_non_null(strstr(gift, "{TRUE#Tin giả lan nhanh hơn tin thật.####z}"));
+	assert_non_null(strstr(gift, "{FALSE#Không phải.#Phải kiểm chứng.####w}"));
+	assert_non_null(strstr(gift, "{=VPN#Virtual private network. =mạng riêng ảo####v}"));
 	free(gift);
 	json_decref(bank);
 }
