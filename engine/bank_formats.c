@@ -165,8 +165,7 @@ static json_t *option_feedback(json_t *opt, const char *feedback)
  * weights are exactly what flags mean (+1/k for the k positive, -1/k for
  * the others), explicit weights otherwise. texts/weights/feedbacks have n
  * items (feedbacks may be NULL, and any of its items). */
-static json_t *options_from_weights(char **texts, const double *weights, char **feedbacks,
-				    size_t n)
+static json_t *options_from_weights(char **texts, const double *weights, char **feedbacks, size_t n)
 {
 	size_t k = 0;
 	bool flags = true;
@@ -178,8 +177,9 @@ static json_t *options_from_weights(char **texts, const double *weights, char **
 		flags = flags && fabs(weights[i] - expect) < WEIGHT_EPSILON;
 	}
 	for (size_t i = 0; i < n; i++) {
-		json_t *opt = flags ? option_flag(texts[i], weights[i] > 0)
-				    : json_pack("{s:s, s:f}", "text", texts[i], "weight", weights[i]);
+		json_t *opt =
+			flags ? option_flag(texts[i], weights[i] > 0)
+			      : json_pack("{s:s, s:f}", "text", texts[i], "weight", weights[i]);
 		json_array_append_new(options,
 				      option_feedback(opt, feedbacks ? feedbacks[i] : NULL));
 	}
@@ -363,14 +363,14 @@ static int conv_finish(struct conv *c)
 		}
 		if (strcmp(p->type, "true_false") == 0 && !p->options) {
 			p->options = json_array();
-			json_array_append_new(p->options,
-					      option_feedback(option_flag(true_text(language),
-									  p->tf_true),
-							      p->tf_feedback_true));
-			json_array_append_new(p->options,
-					      option_feedback(option_flag(false_text(language),
-									  !p->tf_true),
-							      p->tf_feedback_false));
+			json_array_append_new(
+				p->options,
+				option_feedback(option_flag(true_text(language), p->tf_true),
+						p->tf_feedback_true));
+			json_array_append_new(
+				p->options,
+				option_feedback(option_flag(false_text(language), !p->tf_true),
+						p->tf_feedback_false));
 		}
 		if (!p->explanation || !*p->explanation) {
 			free(p->explanation);
@@ -766,8 +766,9 @@ static void gift_question(struct conv *c, const struct gift_block *b, struct met
 		type = "short";
 		options = json_array();
 		for (long i = 0; i < nas; i++)
-			json_array_append_new(options, option_feedback(option_flag(as[i].text, true),
-								       as[i].feedback));
+			json_array_append_new(
+				options,
+				option_feedback(option_flag(as[i].text, true), as[i].feedback));
 	} else if (right) {
 		if (partial_right || weighted_wrong) {
 			issue_add(&c->out->skipped, line,
@@ -780,8 +781,9 @@ static void gift_question(struct conv *c, const struct gift_block *b, struct met
 		options = json_array();
 		for (long i = 0; i < nas; i++)
 			json_array_append_new(
-				options, option_feedback(option_flag(as[i].text, as[i].marker == '='),
-							 as[i].feedback));
+				options,
+				option_feedback(option_flag(as[i].text, as[i].marker == '='),
+						as[i].feedback));
 	} else {
 		/* Only ~ answers: several may be right, by weight. */
 		char **texts = xcalloc((size_t)nas, sizeof *texts);

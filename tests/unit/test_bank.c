@@ -316,8 +316,8 @@ static void bank_option_feedback_is_stored_exported_and_versioned(void **state)
 	char err[256];
 	json_t *bank = bank_export_json(f->db, "t-bank", NULL, err, sizeof err);
 	assert_non_null(bank);
-	json_t *opts = json_object_get(json_array_get(json_object_get(bank, "questions"), 0),
-				       "options");
+	json_t *opts =
+		json_object_get(json_array_get(json_object_get(bank, "questions"), 0), "options");
 	assert_string_equal(json_string_value(json_object_get(json_array_get(opts, 1), "feedback")),
 			    "Dài, nhiều loại ký tự.");
 	assert_null(json_object_get(json_array_get(opts, 0), "feedback"));
@@ -409,8 +409,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(bank_import_json_names_lines_given_by_a_converter,
 						setup, teardown),
-		cmocka_unit_test_setup_teardown(bank_option_feedback_is_stored_exported_and_versioned,
-						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			bank_option_feedback_is_stored_exported_and_versioned, setup, teardown),
 		cmocka_unit_test_setup_teardown(bank_bad_option_feedback_is_an_error_at_its_line,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(bank_shipped_banks_import_cleanly, setup, teardown),

@@ -462,7 +462,8 @@ static const char native_bank[] =
 	" \"language\": \"vi\", \"audiences\": [\"pupil\", \"public\"], \"questions\": ["
 	"{\"code\": \"rt-001\", \"type\": \"single\", \"topics\": [\"passwords\"],"
 	" \"difficulty\": 1, \"stem\": \"Dòng 1\\nDòng 2: a=b, {x} ~y #z \\\\ w\","
-	" \"options\": [{\"text\": \"a:b\", \"correct\": false, \"feedback\": \"Sai: a\\\\b #{}~=\"},"
+	" \"options\": [{\"text\": \"a:b\", \"correct\": false, \"feedback\": \"Sai: a\\\\b "
+	"#{}~=\"},"
 	" {\"text\": \"c=d\", \"correct\": true, \"feedback\": \"Đúng vì c=d.\"},"
 	" {\"text\": \"e\", \"correct\": false}],"
 	" \"explanation\": \"Vì #1.\", \"reference\": \"Luật An ninh mạng 2018, Điều 8\"},"
@@ -489,7 +490,8 @@ static const char native_bank[] =
 	" \"explanation\": \"w\"},"
 	"{\"code\": \"rt-006\", \"type\": \"short\", \"topics\": [\"wifi_public_networks\"],"
 	" \"difficulty\": 2, \"stem\": \"Viết tắt?\", \"ignore_diacritics\": true,"
-	" \"options\": [{\"text\": \"VPN\", \"correct\": true, \"feedback\": \"Virtual private network.\"},"
+	" \"options\": [{\"text\": \"VPN\", \"correct\": true, \"feedback\": \"Virtual private "
+	"network.\"},"
 	" {\"text\": \"mạng riêng ảo\", \"correct\": true}],"
 	" \"explanation\": \"v\"}]}";
 
@@ -532,7 +534,8 @@ static void gift_export_escapes_special_characters(void **state)
 	assert_non_null(strstr(gift, "~%75%a"));
 	assert_non_null(strstr(gift, "~%-100%c"));
 	assert_non_null(strstr(gift, "~%33.33333%a"));
-	assert_non_null(strstr(gift, "\n~a\\:b#Sai\\: a\\\\b \\#\\{\\}\\~\\=\n=c\\=d#Đúng vì c\\=d.\n"));
+	assert_non_null(
+		strstr(gift, "\n~a\\:b#Sai\\: a\\\\b \\#\\{\\}\\~\\=\n=c\\=d#Đúng vì c\\=d.\n"));
 	assert_non_null(strstr(gift, "{TRUE#Tin giả lan nhanh hơn tin thật.####z}"));
 	assert_non_null(strstr(gift, "{FALSE#Không phải.#Phải kiểm chứng.####w}"));
 	assert_non_null(strstr(gift, "{=VPN#Virtual private network. =mạng riêng ảo####v}"));
