@@ -2,23 +2,39 @@
 # and `make test` first install what is missing (scripts/install-deps.sh).
 
 CC ?= cc
-PKGS := libmicrohttpd sqlite3 libsodium jansson libcurl libxml-2.0 xlsxwriter zlib
+# CFLAGS and LDFLAGS are the caller's (optimisation, debug, extra warnings):
+# `make CFLAGS=-O0` changes them, and the project's own flags below are added
+# after them whatever the command line says, so the language standard, the
+# warning set (CONVENTIONS.md section 9), -Werror and the include path can
+# neither be dropped nor turned off by a later -Wno-... or -std=...
+CFLAGS ?= -O2 -g
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wpointer-arith -Wcast-qual -Wwrite-strings -Wvla -Wformat=2 -fno-common
-CFLAGS ?= -O2 -g
-CFLAGS += -std=c11 -D_GNU_SOURCE $(WARN) -Iengine -pthread
+override QUIZ_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) -Iengine -pthread -MMD -MP
+override QUIZ_LDFLAGS := -pthread
 ifdef SANITIZE
-CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
-LDFLAGS += -fsanitize=$(SANITIZE)
+override QUIZ_CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+override QUIZ_LDFLAGS += -fsanitize=$(SANITIZE)
 BUILD ?= build/san
 endif
 BUILD ?= build
-PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-LIBS = $(PKG_LIBS) -lcsv -lunistring -lm -pthread
+# The engine's libraries; libcurl only for the HTTP tests and benchmarks
+# that act as clients (quizd and quizadm do not link it).
+PKGS := libmicrohttpd sqlite3 libsodium jansson libxml-2.0 xlsxwriter zlib
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CURL_CFLAGS := $(shell pkg-config --cflags libcurl 2>/dev/null)
+CURL_LIBS := $(shell pkg-config --libs libcurl 2>/dev/null)
+LIBS = $(PKG_LIBS) -lcsv -lunistring -lm
+COMPILE = $(CC) $(CPPFLAGS) $(CFLAGS) $(QUIZ_CFLAGS) $(PKG_CFLAGS)
+LINK = $(CC) $(CFLAGS) $(LDFLAGS) $(QUIZ_LDFLAGS)
 PYTHON ?= /usr/bin/python3
 FORMAT_SRC = $(wildcard engine/*.[ch] admin/*.[ch] tests/unit/*.[ch] tests/http/*.[ch] bench/*.c)
 
+# Every .c file is picked up by its folder: engine/ (quizd.c is the
+# server's main), admin/ (quizadm), tests/unit/test_*.c and
+# tests/http/test_*.c (one runner each; the folder's other .c files are
+# helpers linked into each runner), bench/*.c (one program each).
 ENGINE_SRC := $(filter-out engine/quizd.c,$(wildcard engine/*.c))
 ENGINE_OBJ := $(ENGINE_SRC:%.c=$(BUILD)/%.o)
 ADMIN_SRC := $(wildcard admin/*.c)
@@ -29,14 +45,18 @@ UNIT_HELPER_SRC := $(filter-out $(UNIT_SRC),$(wildcard tests/unit/*.c))
 UNIT_HELPER_OBJ := $(UNIT_HELPER_SRC:%.c=$(BUILD)/%.o)
 HTTP_SRC := $(wildcard tests/http/test_*.c)
 HTTP_BIN := $(HTTP_SRC:tests/http/%.c=$(BUILD)/tests/http_%)
-HARNESS_OBJ := $(BUILD)/tests/http/harness.o
+HTTP_HELPER_SRC := $(filter-out $(HTTP_SRC),$(wildcard tests/http/*.c))
+HTTP_HELPER_OBJ := $(HTTP_HELPER_SRC:%.c=$(BUILD)/%.o)
 BENCH_SRC := $(wildcard bench/*.c)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
+ALL_OBJ := $(ENGINE_OBJ) $(BUILD)/engine/quizd.o $(ADMIN_OBJ) \
+	$(UNIT_SRC:%.c=$(BUILD)/%.o) $(UNIT_HELPER_OBJ) \
+	$(HTTP_SRC:%.c=$(BUILD)/%.o) $(HTTP_HELPER_OBJ) $(BENCH_SRC:%.c=$(BUILD)/%.o)
 
 DB ?= demo.db
 LISTEN ?= 127.0.0.1:8080
 
-.SECONDARY: $(HARNESS_OBJ) $(UNIT_HELPER_OBJ)
+.SECONDARY: $(ALL_OBJ)
 
 .PHONY: all deps test-deps run test unit-tests http-tests devtest bench check-banks \
 	check-format format web-tests compose-check openapi-check clean
@@ -49,32 +69,39 @@ deps:
 test-deps:
 	@./scripts/install-deps.sh --test
 
-$(BUILD)/%.o: %.c $(wildcard engine/*.h) $(wildcard admin/*.h)
+# Each object depends on the headers it includes, as the compiler found
+# them (-MMD -MP writes $(BUILD)/.../x.d beside x.o); an object without its
+# .d (built before, or the .d removed) is rebuilt once to make it.
+$(BUILD)/%.o: %.c $(BUILD)/%.d
 	@mkdir -p $(dir $@)
 	@echo "  CC $<"
-	@$(CC) $(CFLAGS) $(PKG_CFLAGS) -c $< -o $@
+	@$(COMPILE) -c $< -o $@
+
+# The clients among the tests and benchmarks see libcurl's headers.
+$(BUILD)/tests/http/%.o $(BUILD)/bench/%.o: COMPILE += $(CURL_CFLAGS)
+
+DEP_FILES := $(ALL_OBJ:.o=.d)
+$(DEP_FILES):
+-include $(wildcard $(DEP_FILES))
 
 $(BUILD)/libquiz.a: $(ENGINE_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
 $(BUILD)/quizd: $(BUILD)/engine/quizd.o $(BUILD)/libquiz.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+	$(LINK) -o $@ $^ $(LIBS)
 
 $(BUILD)/quizadm: $(ADMIN_OBJ) $(BUILD)/libquiz.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+	$(LINK) -o $@ $^ $(LIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(UNIT_HELPER_OBJ) $(BUILD)/libquiz.a $(wildcard tests/unit/*.h)
-	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Itests/unit -o $@ $< $(UNIT_HELPER_OBJ) $(BUILD)/libquiz.a $(LIBS) $(LDFLAGS) -lcmocka
+$(UNIT_BIN): $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(UNIT_HELPER_OBJ) $(BUILD)/libquiz.a
+	$(LINK) -o $@ $^ $(LIBS) -lcmocka
 
-$(BUILD)/tests/http_%: tests/http/%.c $(HARNESS_OBJ) $(BUILD)/libquiz.a tests/http/harness.h
-	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Itests/http -o $@ $< $(HARNESS_OBJ) $(BUILD)/libquiz.a $(LIBS) $(LDFLAGS) -lcmocka
+$(HTTP_BIN): $(BUILD)/tests/http_%: $(BUILD)/tests/http/%.o $(HTTP_HELPER_OBJ) $(BUILD)/libquiz.a
+	$(LINK) -o $@ $^ $(LIBS) $(CURL_LIBS) -lcmocka
 
-$(BUILD)/bench/%: bench/%.c $(BUILD)/libquiz.a
-	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -o $@ $< $(BUILD)/libquiz.a $(LIBS) $(LDFLAGS)
+$(BENCH_BIN): $(BUILD)/bench/%: $(BUILD)/bench/%.o $(BUILD)/libquiz.a
+	$(LINK) -o $@ $^ $(LIBS) $(CURL_LIBS)
 
 # The demo: a database with a demo province and the shipped banks, made once.
 run: deps all
