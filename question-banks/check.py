@@ -67,6 +67,34 @@ OPTION_COUNTS = {"single": (3, 5), "multiple": (3, 5),
 TRUE_FALSE_TEXTS = {"vi": ("Đúng", "Sai"), "en": ("True", "False")}
 WEIGHT_TOLERANCE = 0.001
 NEAR_DUPLICATE_RATIO = 0.9
+
+# The 2027 rules (issue 12), switched on by --strict-2027. The bank sizes can
+# be set in audience-topics.json's "strict_2027" object; the fairness bounds
+# are fixed here.
+STRICT_MIN_QUESTIONS = 120
+STRICT_MIN_PER_TOPIC = 8
+STRICT_NEAR_DUPLICATE_RATIO = 0.85
+MAX_LONGEST_RIGHT_SHARE = 0.30     # single: right option strictly the longest
+MAX_ABSOLUTE_WORD_GAP = 0.05       # W - R, shares of wrong and right options
+MAX_MULTIPLE_COUNT_SHARE = 0.60    # multiple: one count of right options
+MAX_FEEDBACK_LENGTH = 300
+MIN_FEEDBACK_WORDS = 4
+CHOOSE_ALL = re.compile(r"(?i:chọn\s+tất\s+cả)")
+ABSOLUTE_WORDS = re.compile(
+    r"(?i:(?<!\w)(?:luôn(?:\s+luôn)?|không\s+bao\s+giờ|chỉ\s+cần|tuyệt\s+đối|"
+    r"hoàn\s+toàn|chắc\s+chắn)(?!\w)|(?<![\w.,])100\s?%)")
+# Form of address. "em" as a word, but not as third person: "trẻ em", "các
+# em (học sinh)", "anh em", "chị em", "con em", "em bé", "em gái" ...
+ADULT_ADDRESS_EM = re.compile(
+    r"(?i:(?<!\w)(?<!trẻ )(?<!các )(?<!những )(?<!anh )(?<!chị )(?<!con )"
+    r"(?<!cháu )(?<!mấy )(?<!hai )(?<!ba )(?<!người )"
+    r"em(?!\w)(?!\s+(?:bé|gái|trai|út|nhỏ|ruột|họ)(?!\w)))")
+# A pupil is "em": adult forms of address do not belong in the pupil bank.
+PUPIL_ADULT_ADDRESS = re.compile(
+    r"(?i:(?<!\w)(?:anh\s*/\s*chị|anh\s+chị|quý\s+vị)(?!\w)"
+    r"|(?<!\w)(?<!các )(?<!những )(?<!người )(?<!một )(?<!mấy )"
+    r"bạn\s+(?:nên|hãy|cần|phải)(?!\w))")
+ADDRESS_FORMS = ("em", "adult")
 DOCS_BEGIN = "<!-- coverage:begin -->"
 DOCS_END = "<!-- coverage:end -->"
 
@@ -107,6 +135,12 @@ class Config:
     min_questions: int
     min_per_topic: int
     quiz_size: int
+    strict: bool = False
+    near_duplicate_ratio: float = NEAR_DUPLICATE_RATIO
+
+    def address(self, rel):
+        """The form of address of the bank at rel: "em" or "adult"."""
+        return self.banks.get(rel, {}).get("address", "adult")
 
 
 @dataclasses.dataclass
@@ -210,18 +244,29 @@ def load_json_file(path):
         raise ConfigError(f"{path}: {e}") from None
 
 
-def load_config(root):
+def load_config(root, strict=False):
+    """Read audience-topics.json. With strict (--strict-2027) the bank sizes
+    come from its "strict_2027" object (default 120 questions, 8 per topic)
+    and the near-duplicate ratio is 0.85."""
     path = os.path.join(root, "audience-topics.json")
     raw = load_json_file(path)
     try:
+        sizes = raw.get("strict_2027", {}) if strict else raw
         config = Config(
             topics=list(raw["topics"]),
             audience_topics={a: list(t) for a, t in raw["audiences"].items()},
             banks=dict(raw["banks"]),
-            min_questions=int(raw.get("min_questions_per_bank", DEFAULT_MIN_QUESTIONS)),
-            min_per_topic=int(raw.get("min_per_topic", DEFAULT_MIN_PER_TOPIC)),
+            min_questions=int(sizes.get("min_questions_per_bank",
+                                        STRICT_MIN_QUESTIONS if strict else DEFAULT_MIN_QUESTIONS)),
+            min_per_topic=int(sizes.get("min_per_topic",
+                                        STRICT_MIN_PER_TOPIC if strict else DEFAULT_MIN_PER_TOPIC)),
             quiz_size=int(raw.get("quiz_size", DEFAULT_QUIZ_SIZE)),
+            strict=strict,
+            near_duplicate_ratio=STRICT_NEAR_DUPLICATE_RATIO if strict else NEAR_DUPLICATE_RATIO,
         )
+        for rel, bank in config.banks.items():
+            if bank.get("address", "adult") not in ADDRESS_FORMS:
+                raise ValueError(f"bank {rel}: address must be one of {ADDRESS_FORMS}")
     except (KeyError, TypeError, ValueError, AttributeError) as e:
         raise ConfigError(f"{path}: malformed ({e!r})") from None
     return config
@@ -375,14 +420,19 @@ def json_path_text(path):
 # ---------------------------------------------------------------------------
 # Rules for one question
 
-def check_question(question, language, prefix, config):
+def check_question(question, language, prefix, config, address="adult"):
     """Return the findings of every per-question rule."""
-    return (check_topics(question, config)
-            + check_options(question, language)
-            + check_explanation(question)
-            + check_nfc(question_texts(question))
-            + check_position_references(question)
-            + check_code_prefix(question, prefix))
+    findings = (check_topics(question, config)
+                + check_options(question, language)
+                + check_explanation(question)
+                + check_nfc(question_texts(question))
+                + check_position_references(question)
+                + check_code_prefix(question, prefix))
+    if config.strict:
+        findings += (check_feedback(question)
+                     + check_multiple_fairness(question)
+                     + check_address(question, address))
+    return findings
 
 
 def check_topics(question, config):
@@ -508,11 +558,20 @@ def question_texts(question):
     for field in ("stem", "explanation", "reference"):
         if isinstance(question.get(field), str):
             texts.append(((field,), field, question[field]))
-    options = question.get("options")
-    for n, option in enumerate(options if isinstance(options, list) else []):
-        if isinstance(option, dict) and isinstance(option.get("text"), str):
+    for n, option in question_options(question):
+        if isinstance(option.get("text"), str):
             texts.append((("options", n, "text"), f"option {n + 1}", option["text"]))
+        if isinstance(option.get("feedback"), str):
+            texts.append((("options", n, "feedback"), f"feedback of option {n + 1}",
+                          option["feedback"]))
     return texts
+
+
+def question_options(question):
+    """(index, option) of every option that is an object."""
+    options = question.get("options")
+    return [(n, o) for n, o in enumerate(options if isinstance(options, list) else [])
+            if isinstance(o, dict)]
 
 
 def check_nfc(texts):
@@ -524,10 +583,10 @@ def check_nfc(texts):
 def check_position_references(question):
     findings = []
     for path, label, text in question_texts(question):
-        if path[0] == "options":
+        if path[0] == "options" and path[-1] == "text":
             match = POSITION_REFERENCE.search(text)
             what = "refers to other options by position"
-        elif path[0] == "explanation":
+        elif path[0] == "explanation" or path[-1] == "feedback":
             match = LETTER_REFERENCE.search(text)
             what = "refers to an option by its letter"
         else:
@@ -536,6 +595,201 @@ def check_position_references(question):
             findings.append(Finding(f"{label} {what} ({match.group(0)!r}); options are "
                                     "shuffled, so write it out in full", path))
     return findings
+
+
+# ---------------------------------------------------------------------------
+# The 2027 rules for one question (--strict-2027)
+
+FEEDBACK_POSITION = re.compile(
+    r"(?i:\b(?:đáp án|phương án|lựa chọn|câu trả lời|ý)\s+(?:ở\s+)?"
+    r"(?:trên|dưới|đầu tiên|cuối cùng|thứ\s+(?:nhất|hai|ba|tư|năm)|còn lại|kia)(?!\w))")
+
+
+def check_feedback(question):
+    """Every option carries one short sentence of feedback that teaches."""
+    findings = []
+    for n, option in question_options(question):
+        feedback = option.get("feedback")
+        path = ("options", n)
+        if feedback is None:
+            path += ("text",) if "text" in option else ()
+            findings.append(Finding(f"option {n + 1} has no feedback: say in one sentence "
+                                    "why this choice is right or wrong", path))
+            continue
+        if not isinstance(feedback, str) or not feedback.strip():
+            findings.append(Finding(f"feedback of option {n + 1} is empty",
+                                    path + ("feedback",)))
+            continue
+        path += ("feedback",)
+        if len(feedback) > MAX_FEEDBACK_LENGTH:
+            findings.append(Finding(f"feedback of option {n + 1} has {len(feedback)} "
+                                    f"characters, at most {MAX_FEEDBACK_LENGTH}", path))
+        if len(feedback.split()) < MIN_FEEDBACK_WORDS:
+            findings.append(Finding(f"feedback of option {n + 1} ({feedback!r}) does not "
+                                    "teach: say why the choice is right or wrong", path))
+        match = FEEDBACK_POSITION.search(feedback)
+        if match:
+            findings.append(Finding(f"feedback of option {n + 1} refers to an option by "
+                                    f"position ({match.group(0)!r}); options are shuffled",
+                                    path))
+    return findings
+
+
+def right_options(question):
+    """Indexes of the right options: correct, or a positive weight."""
+    return [n for n, o in question_options(question)
+            if o.get("correct") is True
+            or (is_number(o.get("weight")) and o["weight"] > 0)]
+
+
+def check_multiple_fairness(question):
+    """multiple: one to all-but-one right options, and the instruction to
+    choose all that apply."""
+    if question.get("type") != "multiple":
+        return []
+    findings = []
+    total, right = len(question_options(question)), len(right_options(question))
+    if right == total and total:
+        findings.append(Finding(f"all {total} options are right; a multiple question needs "
+                                "at least one wrong option", ("options",)))
+    stem = question.get("stem")
+    if isinstance(stem, str) and not CHOOSE_ALL.search(stem):
+        findings.append(Finding("a multiple stem must tell the reader to choose all that "
+                                "apply (\"Chọn tất cả các đáp án đúng.\")", ("stem",)))
+    return findings
+
+
+def check_address(question, address):
+    """The pupil bank speaks to "em"; adult banks never do."""
+    pattern, what = ((PUPIL_ADULT_ADDRESS, "the pupil bank addresses the reader as \"em\"")
+                     if address == "em" else
+                     (ADULT_ADDRESS_EM, "an adult bank addresses the reader as \"bạn\" "
+                                        "or \"anh/chị\", never \"em\""))
+    findings = []
+    for path, label, text in question_texts(question):
+        if path[0] == "reference":
+            continue
+        match = pattern.search(text)
+        if match:
+            findings.append(Finding(f"{label}: {what} (found {match.group(0)!r})", path))
+    return findings
+
+
+# ---------------------------------------------------------------------------
+# The 2027 rules for one bank: fair items
+
+@dataclasses.dataclass
+class Fairness:
+    """The figures of the fair-item rules for one bank."""
+    singles: int = 0
+    longest: list = dataclasses.field(default_factory=list)   # question indexes
+    wrong: int = 0
+    wrong_absolute: list = dataclasses.field(default_factory=list)  # (index, option)
+    right: int = 0
+    right_absolute: int = 0
+    right_counts: collections.Counter = dataclasses.field(default_factory=collections.Counter)
+    first_multiple: int = None
+
+    @property
+    def longest_share(self):
+        return len(self.longest) / self.singles if self.singles else 0.0
+
+    @property
+    def w(self):
+        return len(self.wrong_absolute) / self.wrong if self.wrong else 0.0
+
+    @property
+    def r(self):
+        return self.right_absolute / self.right if self.right else 0.0
+
+    def top_count(self):
+        """(count of right options, its share) of the commonest count."""
+        total = sum(self.right_counts.values())
+        if not total:
+            return None, 0.0
+        count, times = max(sorted(self.right_counts.items()), key=lambda kv: kv[1])
+        return count, times / total
+
+
+def option_length(option):
+    text = option.get("text")
+    return len(unicodedata.normalize("NFC", text.strip())) if isinstance(text, str) else 0
+
+
+def bank_fairness(bank):
+    fairness = Fairness()
+    for index, question in bank.questions:
+        qtype = question.get("type")
+        options = question_options(question)
+        right = set(right_options(question))
+        if qtype == "single" and len(right) == 1:
+            fairness.singles += 1
+            (r,) = right
+            lengths = {n: option_length(o) for n, o in options}
+            if all(lengths[r] > length for n, length in lengths.items() if n != r):
+                fairness.longest.append(index)
+        if qtype in ("single", "multiple", "true_false"):
+            for n, option in options:
+                text = option.get("text") if isinstance(option.get("text"), str) else ""
+                absolute = bool(ABSOLUTE_WORDS.search(text))
+                if n in right:
+                    fairness.right += 1
+                    fairness.right_absolute += absolute
+                else:
+                    fairness.wrong += 1
+                    if absolute:
+                        fairness.wrong_absolute.append((index, n))
+        if qtype == "multiple":
+            fairness.right_counts[len(right)] += 1
+            if fairness.first_multiple is None:
+                fairness.first_multiple = index
+    return fairness
+
+
+def codes_text(bank, indexes, limit=12):
+    labels = [question_label(bank.data["questions"][i], i) for i in indexes]
+    more = f" and {len(labels) - limit} more" if len(labels) > limit else ""
+    return ", ".join(labels[:limit]) + more
+
+
+def check_fairness(bank):
+    """Bank-level fair-item findings, each at the line of its first offender."""
+    return [dataclasses.replace(finding, path=("questions", index) + finding.path)
+            for index, finding in fairness_findings(bank)]
+
+
+def fairness_findings(bank):
+    """(index of the first offending question, Finding relative to it)."""
+    fairness = bank_fairness(bank)
+    findings = []
+    if fairness.longest_share > MAX_LONGEST_RIGHT_SHARE:
+        findings.append((fairness.longest[0], Finding(
+            f"the right option is strictly the longest in {len(fairness.longest)} of "
+            f"{fairness.singles} single questions ({fairness.longest_share:.0%}), at most "
+            f"{MAX_LONGEST_RIGHT_SHARE:.0%} allowed: {codes_text(bank, fairness.longest)}",
+            ("options",))))
+    gap = fairness.w - fairness.r
+    if gap > MAX_ABSOLUTE_WORD_GAP:
+        index, n = fairness.wrong_absolute[0]
+        findings.append((index, Finding(
+            f"absolute words sit in wrong options: W {fairness.w:.3f} (in "
+            f"{len(fairness.wrong_absolute)} of {fairness.wrong} wrong options) - R "
+            f"{fairness.r:.3f} (in {fairness.right_absolute} of {fairness.right} right "
+            f"options) = {gap:.3f} > {MAX_ABSOLUTE_WORD_GAP}; wrong options with them: "
+            f"{codes_text(bank, sorted({i for i, _ in fairness.wrong_absolute}))}",
+            ("options", n, "text"))))
+    count, share = fairness.top_count()
+    if share > MAX_MULTIPLE_COUNT_SHARE:
+        findings.append((fairness.first_multiple, Finding(
+            f"{share:.0%} of the multiple questions have exactly {count} right option(s), "
+            f"at most {MAX_MULTIPLE_COUNT_SHARE:.0%} may share one count "
+            f"(counts: {right_counts_text(fairness)})", ("options",))))
+    return findings
+
+
+def right_counts_text(fairness):
+    return ", ".join(f"{count} right: {times}"
+                     for count, times in sorted(fairness.right_counts.items())) or "none"
 
 
 def check_code_prefix(question, prefix):
@@ -560,8 +814,11 @@ def check_bank(bank, validator, config):
         rule_findings[None] += check_bank_header(bank, config)
         prefix = config.banks.get(bank.rel, {}).get("prefix")
         for index, question in bank.questions:
-            rule_findings[index] += check_question(question, bank.language, prefix, config)
+            rule_findings[index] += check_question(question, bank.language, prefix, config,
+                                                   config.address(bank.rel))
         rule_findings[None] += check_coverage(bank, config)
+        if config.strict:
+            rule_findings[None] += check_fairness(bank)
 
     problems = []
     for index, finding in schema_findings(validator, bank.data):
@@ -693,7 +950,7 @@ def near_duplicate_pairs(stems, threshold=NEAR_DUPLICATE_RATIO):
                 yield min(a, b), max(a, b), ratio
 
 
-def check_stems(banks):
+def check_stems(banks, threshold=NEAR_DUPLICATE_RATIO):
     """Exact and near duplicates among the stems of all banks; each is reported
     at the later question."""
     entries = [(bank, index, normalise_stem(question["stem"]))
@@ -714,7 +971,7 @@ def check_stems(banks):
                                                  ("stem",)), index))
         else:
             first[key] = entry
-    for i, j, ratio in near_duplicate_pairs([e[2] for e in entries]):
+    for i, j, ratio in near_duplicate_pairs([e[2] for e in entries], threshold):
         bank, index, _ = entries[j]
         problems.append(bank.problem(Finding(
             f"stem is a near-duplicate (similarity {ratio:.2f}) of {where(entries[i])}",
@@ -761,6 +1018,17 @@ def print_bank_table(bank, config, out):
     print("  difficulty   " + "   ".join(f"{d}: {difficulties[d]}" for d in DIFFICULTIES),
           file=out)
     print("  type         " + "   ".join(f"{t}: {types[t]}" for t in TYPES), file=out)
+    fairness = bank_fairness(bank)
+    print(f"  longest right option (single)   {len(fairness.longest)}/{fairness.singles} "
+          f"= {fairness.longest_share:.1%}  (at most {MAX_LONGEST_RIGHT_SHARE:.0%})", file=out)
+    print(f"  absolute words                  W {fairness.w:.3f} "
+          f"({len(fairness.wrong_absolute)}/{fairness.wrong} wrong)   R {fairness.r:.3f} "
+          f"({fairness.right_absolute}/{fairness.right} right)   W-R "
+          f"{fairness.w - fairness.r:+.3f}  (at most {MAX_ABSOLUTE_WORD_GAP})", file=out)
+    count, share = fairness.top_count()
+    top = f"; commonest {share:.0%}" if count is not None else ""
+    print(f"  right options in multiple       {right_counts_text(fairness)}{top}  "
+          f"(at most {MAX_MULTIPLE_COUNT_SHARE:.0%} for one count)", file=out)
 
 
 def coverage_markdown(banks, config):
@@ -841,6 +1109,10 @@ def parse_args(argv):
                              "(default: the folder of this script)")
     parser.add_argument("--docs", metavar="PATH",
                         help="Markdown file whose coverage section to rewrite when all is well")
+    parser.add_argument("--strict-2027", action="store_true",
+                        help="also enforce the 2027 rules: feedback on every option, the "
+                             "audience's form of address, fair items, 120 questions per bank, "
+                             "8 per fitting topic, near-duplicate stems at 0.85")
     parser.add_argument("files", nargs="*", metavar="FILES",
                         help="bank files to check (default: every bank audience-topics.json lists)")
     return parser.parse_args(argv)
@@ -860,7 +1132,7 @@ def bank_files(args, config):
 
 def run(args, out=sys.stdout):
     try:
-        config = load_config(args.root)
+        config = load_config(args.root, args.strict_2027)
         schema = load_json_file(os.path.join(args.root, "schema.json"))
         validator = make_validator(schema)
     except (ConfigError, jsonschema.exceptions.SchemaError) as e:
@@ -877,7 +1149,7 @@ def run(args, out=sys.stdout):
             banks.append(bank)
             problems += check_bank(bank, validator, config)
     problems += check_unique_codes(banks)
-    problems += check_stems(banks)
+    problems += check_stems(banks, config.near_duplicate_ratio)
 
     file_order = {file: n for n, (file, _) in enumerate(files)}
     problems.sort(key=lambda p: (file_order.get(p.file, -1), p.line))
@@ -899,8 +1171,9 @@ def run(args, out=sys.stdout):
                       file=out)
 
     questions = sum(len(bank.questions) for bank in banks)
-    print(f"\ncheck-banks: {len(banks)} banks, {questions} questions, {len(problems)} errors",
-          file=out)
+    rules = " (2027 rules)" if config.strict else ""
+    print(f"\ncheck-banks{rules}: {len(banks)} banks, {questions} questions, "
+          f"{len(problems)} errors", file=out)
     return 1 if problems else 0
 
 
