@@ -109,7 +109,7 @@ run: deps all
 	@echo "Open http://$(LISTEN)/ — admin / QuanTri-Demo-2026, pupil hs.an / ThiSinh-Demo-2026 (Ctrl-C stops)"
 	./$(BUILD)/quizd --db $(DB) --listen $(LISTEN) --web web
 
-test: test-deps all unit-tests http-tests check-banks bank-checker-tests openapi-check compose-check web-tests
+test: test-deps all unit-tests http-tests fuzz-replay check-banks bank-checker-tests openapi-check compose-check web-tests
 	@echo "make test: all suites passed"
 
 unit-tests: $(UNIT_BIN)
@@ -134,7 +134,7 @@ web-tests: all
 	@if [ -f tests/web/package.json ]; then ./tests/web/run.sh; fi
 
 devtest:
-	$(MAKE) SANITIZE=address,undefined unit-tests http-tests
+	$(MAKE) SANITIZE=address,undefined unit-tests http-tests fuzz-replay
 
 bench: deps all $(BENCH_BIN)
 	@./bench/run.sh $(BUILD)
@@ -144,6 +144,8 @@ check-format:
 
 format:
 	clang-format -i $(FORMAT_SRC)
+
+include tests/fuzz/fuzz.mk
 
 clean:
 	rm -rf build

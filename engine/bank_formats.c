@@ -1424,8 +1424,7 @@ int bank_convert(enum bank_format format, const char *text, size_t len,
 	c.out = out;
 	/* libxml2 reads the encoding an XML file declares; the others must be
 	 * UTF-8. */
-	if (format != BANK_FORMAT_MOODLE_XML &&
-	    (memchr(text, '\0', len) || !util_valid_utf8(text, len))) {
+	if (format != BANK_FORMAT_MOODLE_XML && !util_valid_utf8_len(text, len)) {
 		issue_add(&out->errors, 1, "the file is not UTF-8 text");
 		goto out;
 	}

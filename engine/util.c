@@ -138,31 +138,39 @@ bool util_valid_code(const char *s)
 	return n > 0;
 }
 
-bool util_valid_utf8(const char *s, size_t max_bytes)
+bool util_valid_utf8_len(const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t n = 0;
-	while (p[n]) {
+	while (n < len) {
 		unsigned char c = p[n];
-		size_t len;
+		size_t seq;
+		if (c == 0)
+			return false;
 		if (c < 0x80)
-			len = 1;
+			seq = 1;
 		else if ((c & 0xE0) == 0xC0 && c >= 0xC2)
-			len = 2;
+			seq = 2;
 		else if ((c & 0xF0) == 0xE0)
-			len = 3;
+			seq = 3;
 		else if ((c & 0xF8) == 0xF0 && c <= 0xF4)
-			len = 4;
+			seq = 4;
 		else
 			return false;
-		for (size_t i = 1; i < len; i++)
+		if (seq > len - n)
+			return false; /* a sequence cut by the end of the text */
+		for (size_t i = 1; i < seq; i++)
 			if ((p[n + i] & 0xC0) != 0x80)
 				return false;
-		n += len;
-		if (n > max_bytes)
-			return false;
+		n += seq;
 	}
 	return true;
+}
+
+bool util_valid_utf8(const char *s, size_t max_bytes)
+{
+	size_t n = strnlen(s, max_bytes + 1);
+	return n <= max_bytes && util_valid_utf8_len(s, n);
 }
 
 void util_lines_init(struct util_lines *it, const char *text, size_t len)

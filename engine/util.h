@@ -33,6 +33,9 @@ char *sb_steal(struct strbuf *sb);
 /* True when s is a human-chosen key: [A-Za-z0-9_.-]{1,64}. */
 bool util_valid_code(const char *s);
 /* True when s is valid UTF-8 without NUL bytes of at most max_bytes bytes. */
+/* True when s[0..len) is well-formed UTF-8 with no NUL byte; reads no byte
+ * past len (s need not be NUL-terminated). */
+bool util_valid_utf8_len(const char *s, size_t len);
 bool util_valid_utf8(const char *s, size_t max_bytes);
 /* Walks a text line by line: a UTF-8 BOM at the start is skipped, and each
  * line comes without its "\n" or "\r\n"; line counts from 1. */

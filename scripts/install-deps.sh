@@ -10,8 +10,12 @@ sqlite3 wrk python3 python3-jsonschema python3-yaml docker-compose curl ca-certi
 # Browser tests (playwright-core drives Debian's chromium) and the CSV check in LibreOffice.
 PKGS_TEST="chromium nodejs npm libreoffice-calc-nogui"
 
+# libFuzzer targets (make fuzz): Debian's clang and its fuzzer runtime.
+PKGS_FUZZ="clang libclang-rt-14-dev"
+
 want="$PKGS"
 [ "${1:-}" = "--test" ] && want="$PKGS $PKGS_TEST"
+[ "${1:-}" = "--fuzz" ] && want="$PKGS $PKGS_FUZZ"
 
 missing=""
 for p in $want; do
