@@ -25,7 +25,7 @@ fuzz-build:
 	@for t in $(FUZZ_TARGETS); do \
 		echo "  FUZZ $$t"; \
 		clang -g -O1 -std=c11 -D_GNU_SOURCE -Iengine $(PKG_CFLAGS) -fsanitize=fuzzer,address,undefined \
-			-o $(FUZZ_BUILD)/bin/fuzz_$$t tests/fuzz/fuzz_$$t.c $(FUZZ_BUILD)/libquiz.a $(LIBS) || exit 1; \
+			-o $(FUZZ_BUILD)/bin/fuzz_$$t tests/fuzz/fuzz_$$t.c $(FUZZ_BUILD)/libquiz.a $(LIBS) -pthread || exit 1; \
 	done
 
 fuzz: fuzz-build
@@ -43,7 +43,7 @@ FUZZ_REPLAY := $(FUZZ_TARGETS:%=$(BUILD)/fuzz-replay/fuzz_%)
 
 $(BUILD)/fuzz-replay/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/driver.c $(BUILD)/libquiz.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Itests/fuzz -o $@ $< tests/fuzz/driver.c $(BUILD)/libquiz.a $(LIBS) $(LDFLAGS)
+	$(COMPILE) -Itests/fuzz -o $@ $< tests/fuzz/driver.c $(BUILD)/libquiz.a $(LIBS) $(LDFLAGS) $(QUIZ_LDFLAGS)
 
 fuzz-replay: $(FUZZ_REPLAY)
 	@for t in $(FUZZ_TARGETS); do \
