@@ -35,16 +35,27 @@ int api_fail(struct resp *out, enum outcome o, const struct problem *p);
 int api_healthz(struct req *r, struct resp *out);
 int api_metrics(struct req *r, struct resp *out);
 
-/* api_account.c */
+/* api_auth.c: POST /api/v1/auth/login, /auth/logout, /auth/register */
 int api_login(struct req *r, struct resp *out);
 int api_logout(struct req *r, struct resp *out);
 int api_register(struct req *r, struct resp *out);
+/* The answer of a failed account operation (account.h): api_fail, plus
+ * Retry-After for OUTCOME_RATE_LIMITED. Returns 0. */
+struct account_op;
+struct account_result;
+int api_account_fail(struct resp *out, enum outcome o, const struct problem *p,
+		     const struct account_result *res);
+/* Suspends r while op hashes on the pool; resume(r, out) finishes it
+ * (r->resume_ctx is op). */
+void api_account_suspend(struct req *r, struct account_op *op,
+			 int (*resume)(struct req *r, struct resp *out));
+
+/* api_me.c: GET /api/v1/me, POST /api/v1/me/password */
 int api_me(struct req *r, struct resp *out);
 int api_change_password(struct req *r, struct resp *out);
-/* Appends the login counters to a Prometheus exposition. */
-void api_account_metrics(struct strbuf *sb);
 
-/* api_admin.c */
+/* api_admin_org.c: POST /api/v1/admin/units, PUT
+ * /api/v1/admin/units/{code}/headcounts, POST /api/v1/admin/users */
 int api_admin_units(struct req *r, struct resp *out);
 int api_admin_headcounts(struct req *r, struct resp *out);
 int api_admin_users(struct req *r, struct resp *out);
@@ -67,6 +78,11 @@ int api_report_questions(struct req *r, struct resp *out);
  * NULL on a storage error. */
 json_t *api_question_stats_json(struct db *db, int64_t quiz_id, const char *unit_path);
 
+/* api_privacy.c: GET /api/v1/admin/users/{id}/export, DELETE
+ * /api/v1/admin/users/{id} */
+int api_admin_user_export(struct req *r, struct resp *out);
+int api_admin_user_erase(struct req *r, struct resp *out);
+
 /* api_report.c */
 int api_report_participation(struct req *r, struct resp *out);
 int api_report_plan(struct req *r, struct resp *out);
@@ -76,8 +92,6 @@ int api_admin_plans(struct req *r, struct resp *out);
 int api_admin_plan_put(struct req *r, struct resp *out);
 int api_certificate(struct req *r, struct resp *out);
 int api_certificate_check(struct req *r, struct resp *out);
-int api_admin_user_export(struct req *r, struct resp *out);
-int api_admin_user_erase(struct req *r, struct resp *out);
 /* The JSON of api.md for a participation table, a plan report and the
  * people to chase (shared with quizadm). New references. */
 struct report_table;

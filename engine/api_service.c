@@ -1,4 +1,5 @@
 /* api_service.c - health and metrics. */
+#include "account.h"
 #include "api.h"
 #include "app.h"
 #include "clock.h"
@@ -21,7 +22,7 @@ int api_metrics(struct req *r, struct resp *out)
 	struct strbuf sb;
 	sb_init(&sb);
 	http_metrics_write(r->app->http, &sb);
-	api_account_metrics(&sb);
+	account_metrics_write(r->db, &sb);
 	int64_t now = clock_now_ms();
 	int64_t active = db_metrics_active_attempts(r->db, now);
 	int64_t sessions = db_metrics_live_sessions(r->db, now);

@@ -18,6 +18,7 @@ struct job {
 	enum job_kind kind;
 	char *stored_hash; /* NULL: dummy */
 	char *password;
+	char *new_password; /* JOB_VERIFY: hashed into verify_out->new_hash when ok */
 	struct auth_verify *verify_out;
 	char *hash_out;
 	int hash_rc;
@@ -71,6 +72,8 @@ static void run_job(struct auth *a, struct job *j)
 	if (j->kind == JOB_HASH) {
 		j->hash_rc = crypto_pwhash_str(j->hash_out, j->password, strlen(j->password),
 					       a->cfg.opslimit, a->cfg.memlimit);
+		if (j->hash_rc != 0)
+			j->hash_out[0] = '\0';
 		return;
 	}
 	struct auth_verify *v = j->verify_out;
@@ -78,6 +81,14 @@ static void run_job(struct auth *a, struct job *j)
 	const char *hash = j->stored_hash ? j->stored_hash : a->dummy_hash;
 	bool ok = crypto_pwhash_str_verify(hash, j->password, strlen(j->password)) == 0;
 	v->ok = ok && j->stored_hash != NULL;
+	if (v->ok && j->new_password) {
+		if (crypto_pwhash_str(v->new_hash, j->new_password, strlen(j->new_password),
+				      a->cfg.opslimit, a->cfg.memlimit) == 0)
+			v->rehashed = true;
+		else
+			v->failed = true;
+		return;
+	}
 	if (v->ok && crypto_pwhash_str_needs_rehash(hash, a->cfg.opslimit, a->cfg.memlimit) != 0) {
 		if (crypto_pwhash_str(v->new_hash, j->password, strlen(j->password),
 				      a->cfg.opslimit, a->cfg.memlimit) == 0)
@@ -92,6 +103,10 @@ static void job_free(struct job *j)
 	if (j->password) {
 		sodium_memzero(j->password, strlen(j->password));
 		free(j->password);
+	}
+	if (j->new_password) {
+		sodium_memzero(j->new_password, strlen(j->new_password));
+		free(j->new_password);
 	}
 	free(j->stored_hash);
 	free(j);
@@ -223,6 +238,34 @@ int auth_verify_async(struct auth *a, const char *stored_hash, const char *passw
 	j->verify_out = out;
 	j->done = done;
 	j->ctx = ctx;
+	return submit(a, j);
+}
+
+int auth_change_async(struct auth *a, const char *stored_hash, const char *password,
+		      const char *new_password, struct auth_verify *out, void (*done)(void *ctx),
+		      void *ctx)
+{
+	struct job *j = xcalloc(1, sizeof *j);
+	j->kind = JOB_VERIFY;
+	j->stored_hash = stored_hash && *stored_hash ? xstrdup(stored_hash) : NULL;
+	j->password = xstrdup(password);
+	j->new_password = xstrdup(new_password);
+	j->verify_out = out;
+	j->done = done;
+	j->ctx = ctx;
+	return submit(a, j);
+}
+
+int auth_hash_async(struct auth *a, const char *password, char *out, void (*done)(void *ctx),
+		    void *ctx)
+{
+	struct job *j = xcalloc(1, sizeof *j);
+	j->kind = JOB_HASH;
+	j->password = xstrdup(password);
+	j->hash_out = out;
+	j->done = done;
+	j->ctx = ctx;
+	out[0] = '\0';
 	return submit(a, j);
 }
 

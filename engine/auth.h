@@ -56,6 +56,19 @@ int auth_verify_async(struct auth *a, const char *stored_hash, const char *passw
  * (queue full). */
 int auth_verify_wait(struct auth *a, const char *stored_hash, const char *password,
 		     struct auth_verify *out);
+/* Queues a password change: verifies password against stored_hash and,
+ * when it matches, hashes new_password with the current parameters into
+ * out->new_hash (out->rehashed set; out->failed when hashing failed).
+ * done(ctx) is called on a pool thread when *out is filled. The strings are
+ * copied. Returns 0, or -1 when the queue is full (done is never called). */
+int auth_change_async(struct auth *a, const char *stored_hash, const char *password,
+		      const char *new_password, struct auth_verify *out, void (*done)(void *ctx),
+		      void *ctx);
+/* Queues the hashing of a password into out (AUTH_HASH_MAX bytes; "" when
+ * hashing failed); done(ctx) is called on a pool thread when it is filled.
+ * Returns 0, or -1 when the queue is full (done is never called). */
+int auth_hash_async(struct auth *a, const char *password, char *out, void (*done)(void *ctx),
+		    void *ctx);
 /* Hashes a password on the pool, waiting. Returns 0, or -1 (queue full or
  * out of memory). out holds at least AUTH_HASH_MAX bytes. */
 int auth_hash_password(struct auth *a, const char *password, char *out);

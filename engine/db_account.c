@@ -100,6 +100,9 @@ static const char SQL_SESSION_DELETE[] = "DELETE FROM sessions WHERE token_hash 
 static const char SQL_SESSION_DELETE_USER[] =
 	"DELETE FROM sessions WHERE user_id = ?1 AND token_hash IS NOT ?2";
 static const char SQL_SESSION_PURGE[] = "DELETE FROM sessions WHERE expires_at <= ?1";
+static const char SQL_SESSION_ANY_EXPIRED[] =
+	"SELECT EXISTS (SELECT 1 FROM sessions WHERE expires_at <= ?1)";
+static const char SQL_SESSION_COUNT[] = "SELECT count(*) FROM sessions";
 
 static const char SQL_THROTTLE_GET[] = "SELECT locked_until FROM login_throttle WHERE key = ?1";
 static const char SQL_THROTTLE_FAIL[] =
@@ -112,6 +115,13 @@ static const char SQL_THROTTLE_FAIL[] =
 static const char SQL_THROTTLE_LOCK[] =
 	"UPDATE login_throttle SET locked_until = ?2 WHERE key = ?1";
 static const char SQL_THROTTLE_CLEAR[] = "DELETE FROM login_throttle WHERE key = ?1";
+/* A row is over when its window has passed and it holds no lock. */
+static const char SQL_THROTTLE_PURGE[] = "DELETE FROM login_throttle"
+					 " WHERE window_start + ?2 <= ?1 AND locked_until <= ?1";
+static const char SQL_THROTTLE_ANY_OVER[] =
+	"SELECT EXISTS (SELECT 1 FROM login_throttle"
+	" WHERE window_start + ?2 <= ?1 AND locked_until <= ?1)";
+static const char SQL_THROTTLE_COUNT[] = "SELECT count(*) FROM login_throttle";
 
 static void unit_from_row(sqlite3_stmt *st, struct db_unit *out)
 {
@@ -411,15 +421,55 @@ int db_session_delete_user(struct db *db, int64_t user_id, const unsigned char k
 	return db_exec_stmt(db, st, "delete user sessions");
 }
 
-int64_t db_session_purge(struct db *db, int64_t now_ms)
+/* The single integer a query of two bound integers returns, or -1. */
+static int64_t scalar2(struct db *db, const char *sql, int64_t a, int64_t b, const char *what)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_SESSION_PURGE);
+	sqlite3_stmt *st = db_stmt(db, sql);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, a);
+	sqlite3_bind_int64(st, 2, b);
+	int64_t v =
+		sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : db_fail(db, what);
+	sqlite3_reset(st);
+	return v;
+}
+
+/* Runs a purge only when a read finds something to delete: a DELETE takes
+ * the write lock even when it matches nothing. Returns the count or -1. */
+static int64_t purge(struct db *db, const char *probe, const char *del, int64_t now_ms,
+		     int64_t window_ms, const char *what)
+{
+	int64_t any = scalar2(db, probe, now_ms, window_ms, what);
+	if (any <= 0)
+		return any;
+	sqlite3_stmt *st = db_stmt(db, del);
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, now_ms);
-	if (db_exec_stmt(db, st, "purge sessions"))
+	if (del == SQL_THROTTLE_PURGE)
+		sqlite3_bind_int64(st, 2, window_ms);
+	if (db_exec_stmt(db, st, what))
 		return -1;
 	return sqlite3_changes64(db->sql);
+}
+
+int64_t db_session_purge(struct db *db, int64_t now_ms)
+{
+	return purge(db, SQL_SESSION_ANY_EXPIRED, SQL_SESSION_PURGE, now_ms, 0, "purge sessions");
+}
+
+int64_t db_throttle_purge(struct db *db, int64_t now_ms, int64_t window_ms)
+{
+	return purge(db, SQL_THROTTLE_ANY_OVER, SQL_THROTTLE_PURGE, now_ms, window_ms,
+		     "purge login throttling");
+}
+
+int db_account_stored(struct db *db, int64_t *sessions, int64_t *throttles)
+{
+	*sessions = scalar2(db, SQL_SESSION_COUNT, 0, 0, "count sessions");
+	*throttles = scalar2(db, SQL_THROTTLE_COUNT, 0, 0, "count login throttling");
+	return *sessions < 0 || *throttles < 0 ? -1 : 0;
 }
 
 int64_t db_throttle_locked_until(struct db *db, const char *key, int64_t now_ms)

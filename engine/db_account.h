@@ -69,7 +69,8 @@ int db_session_user(struct db *db, const unsigned char token_hash[32], int64_t n
 int db_session_delete(struct db *db, const unsigned char token_hash[32]);
 /* Deletes every session of a user but the one given (may be NULL). */
 int db_session_delete_user(struct db *db, int64_t user_id, const unsigned char keep_hash[32]);
-/* Deletes expired sessions; returns the count or -1. */
+/* Deletes expired sessions; returns the count or -1. Takes the write lock
+ * only when there is something to delete. */
 int64_t db_session_purge(struct db *db, int64_t now_ms);
 
 /* Login throttling, shared by every instance through the database.
@@ -80,5 +81,12 @@ int64_t db_throttle_locked_until(struct db *db, const char *key, int64_t now_ms)
 int64_t db_throttle_fail(struct db *db, const char *key, int64_t now_ms, int64_t window_ms,
 			 int limit, int64_t lock_ms);
 int db_throttle_clear(struct db *db, const char *key);
+/* Deletes the rows whose window (window_ms from its first failure) has
+ * passed and whose lock has ended; returns the count or -1. Takes the write
+ * lock only when there is something to delete. */
+int64_t db_throttle_purge(struct db *db, int64_t now_ms, int64_t window_ms);
+/* The rows held: sessions (live or not) and login-throttling rows. Returns
+ * 0 or -1. */
+int db_account_stored(struct db *db, int64_t *sessions, int64_t *throttles);
 
 #endif

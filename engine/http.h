@@ -43,7 +43,7 @@ struct req {
 	struct db_user user; /* valid when authed (pw_hash empty) */
 	char token[64]; /* the session token when authed */
 	/* A place to keep a rendering of the authenticated user that lives as
-	 * long as the session's cache entry (see http_sessions_changed): a
+	 * long as the session's cache entry (see HTTP_SESSION_CACHE_MS): a
 	 * handler may fill it once and reuse it; NULL when there is none. */
 	struct http_session_render *render;
 	/* Set by a handler that suspends (see http_suspend). */
@@ -118,12 +118,10 @@ struct http_config {
 	bool secure_cookies; /* Secure flag on cookies (behind TLS) */
 };
 
-/* Tells every worker of this process that sessions were revoked (logout,
- * password change, erasure), so none serves them from its short-lived
- * session cache. Other instances see a revocation within
- * HTTP_SESSION_CACHE_MS. */
+/* How long a worker thread may serve a session from its cache without
+ * asking storage. Revocations in this process (account_revocations) reach
+ * every worker at once; other instances see one within this time. */
 #define HTTP_SESSION_CACHE_MS 1000
-void http_sessions_changed(void);
 
 struct http_server;
 

@@ -11,6 +11,7 @@
 #include "clock.h"
 #include "csvin.h"
 #include "db.h"
+#include "outcome.h"
 #include "util.h"
 
 const char *const org_audiences[] = {
@@ -282,6 +283,62 @@ static bool valid_role(const char *role)
 			!strcmp(role, "admin"));
 }
 
+int org_person_check(struct db *db, const struct org_person *p, struct db_unit *unit, char *msg,
+		     size_t msglen)
+{
+	const char *role = is_blank(p->role) ? "participant" : p->role;
+	memset(unit, 0, sizeof *unit);
+	if (!util_valid_code(p->username)) {
+		snprintf(msg, msglen, "username must be 1-64 characters of A-Z a-z 0-9 _ . -");
+		return 0;
+	}
+	if (is_blank(p->full_name) || !util_valid_utf8(p->full_name, 200)) {
+		snprintf(msg, msglen, "full_name is required (UTF-8, at most 200 bytes)");
+		return 0;
+	}
+	if (!valid_role(role)) {
+		snprintf(msg, msglen, "role must be participant, unit_admin or admin");
+		return 0;
+	}
+	if (!is_blank(p->audience) && !org_valid_audience(p->audience)) {
+		snprintf(msg, msglen, "unknown audience '%s'", p->audience);
+		return 0;
+	}
+	if (!strcmp(role, "participant") && is_blank(p->audience)) {
+		snprintf(msg, msglen, "a participant needs an audience");
+		return 0;
+	}
+	int year_now = clock_vn_year(clock_now_ms());
+	if (p->birth_year && (p->birth_year < 1900 || p->birth_year > year_now)) {
+		snprintf(msg, msglen, "birth_year must be an integer from 1900 to %d", year_now);
+		return 0;
+	}
+	if (!is_blank(p->phone)) {
+		bool ok = strlen(p->phone) <= 20;
+		for (const char *c = p->phone; ok && *c; c++)
+			ok = (*c >= '0' && *c <= '9') || *c == '+' || *c == ' ';
+		if (!ok) {
+			snprintf(msg, msglen,
+				 "phone may hold only digits, + and spaces (at most 20)");
+			return 0;
+		}
+	}
+	if (is_blank(p->unit_code)) {
+		if (strcmp(role, "admin") == 0)
+			return 1;
+		snprintf(msg, msglen, "unit_code is required");
+		return 0;
+	}
+	int rc = db_unit_by_code(db, p->unit_code, unit);
+	if (rc < 0)
+		return -1;
+	if (!rc) {
+		snprintf(msg, msglen, "unit_code %s is not a known unit", p->unit_code);
+		return 0;
+	}
+	return 1;
+}
+
 struct pending_user {
 	int line;
 	struct db_user u;
@@ -373,50 +430,26 @@ int org_import_users(struct db *db, struct auth *auth, json_t *rows, const struc
 			org_errors_add(errors, line, "expected an object");
 			continue;
 		}
-		const char *username = row_str(row, "username"),
-			   *password = row_str(row, "password");
-		const char *full_name = row_str(row, "full_name"),
-			   *unit_code = row_str(row, "unit_code");
-		const char *audience = row_str(row, "audience"), *role = row_str(row, "role");
-		if (is_blank(role))
-			role = "participant";
-		if (!util_valid_code(username)) {
-			org_errors_add(errors, line,
-				       "username must be 1-64 characters of A-Z a-z 0-9 _ . -");
+		const char *password = row_str(row, "password");
+		struct org_person person = {
+			.username = row_str(row, "username"),
+			.full_name = row_str(row, "full_name"),
+			.role = row_str(row, "role"),
+			.audience = row_str(row, "audience"),
+			.unit_code = row_str(row, "unit_code"),
+		};
+		struct db_unit unit;
+		char msg[256];
+		int rc = org_person_check(db, &person, &unit, msg, sizeof msg);
+		if (rc < 0)
+			goto out;
+		if (rc == 0) {
+			org_errors_add(errors, line, "%s", msg);
 			continue;
 		}
-		if (is_blank(full_name) || !util_valid_utf8(full_name, 200)) {
-			org_errors_add(errors, line,
-				       "full_name is required (UTF-8, at most 200 bytes)");
-			continue;
-		}
-		if (!valid_role(role)) {
-			org_errors_add(errors, line,
-				       "role must be participant, unit_admin or admin");
-			continue;
-		}
-		if (!is_blank(audience) && !org_valid_audience(audience)) {
-			org_errors_add(errors, line, "unknown audience '%s'", audience);
-			continue;
-		}
-		if (!strcmp(role, "participant") && is_blank(audience)) {
-			org_errors_add(errors, line, "a participant needs an audience");
-			continue;
-		}
-		struct db_unit unit = { 0 };
-		if (!is_blank(unit_code)) {
-			int rc = db_unit_by_code(db, unit_code, &unit);
-			if (rc < 0)
-				goto out;
-			if (!rc) {
-				org_errors_add(errors, line, "unit_code %s is not a known unit",
-					       unit_code);
-				continue;
-			}
-		} else if (strcmp(role, "admin") != 0) {
-			org_errors_add(errors, line, "unit_code is required");
-			continue;
-		}
+		const char *username = person.username, *full_name = person.full_name;
+		const char *audience = person.audience, *unit_code = person.unit_code;
+		const char *role = is_blank(person.role) ? "participant" : person.role;
 		if (actor->scope_path) {
 			if (!strcmp(role, "admin")) {
 				org_errors_add(errors, line,
@@ -430,7 +463,6 @@ int org_import_users(struct db *db, struct auth *auth, json_t *rows, const struc
 				continue;
 			}
 		}
-		char msg[256];
 		struct pending_user *pu = &pending[npending];
 		memset(pu, 0, sizeof *pu);
 		pu->line = line;
@@ -499,4 +531,77 @@ int org_set_headcounts(struct db *db, int64_t unit_id, json_t *rows, int64_t by_
 		}
 	}
 	return db_commit(db) ? -1 : 0;
+}
+
+/* ---- uploads by the API: the same imports, with an outcome ---------------- */
+
+/* A unit_admin without a unit may act nowhere. */
+static enum outcome actor_check(const struct org_actor *actor, struct problem *p)
+{
+	if (actor->scope_path && !actor->scope_path[0])
+		return problem_set(p, OUTCOME_FORBIDDEN, "Your account has no unit.");
+	return OUTCOME_OK;
+}
+
+/* The outcome of an import's 0/1/-1. */
+static enum outcome import_outcome(struct db *db, int rc, const struct org_errors *errors,
+				   const char *what, struct problem *p)
+{
+	if (rc < 0)
+		return problem_set(p, OUTCOME_INTERNAL, "The %s could not be written: %s", what,
+				   db_errmsg(db));
+	if (rc > 0)
+		return problem_set(p, OUTCOME_INVALID,
+				   "%zu problem(s) in the %s; first at line %d: %s", errors->n,
+				   what, errors->items[0].line, errors->items[0].message);
+	return OUTCOME_OK;
+}
+
+enum outcome org_units_upload(struct db *db, json_t *rows, const struct org_actor *actor,
+			      int *created, int *updated, struct org_errors *errors,
+			      struct problem *p)
+{
+	*created = *updated = 0;
+	enum outcome o = actor_check(actor, p);
+	if (o != OUTCOME_OK)
+		return o;
+	int rc = org_import_units(db, rows, actor, created, updated, errors);
+	return import_outcome(db, rc, errors, "units", p);
+}
+
+enum outcome org_users_upload(struct db *db, struct auth *auth, json_t *rows,
+			      const struct org_actor *actor, int *created, json_t **passwords,
+			      struct org_errors *errors, struct problem *p)
+{
+	*created = 0;
+	*passwords = NULL;
+	enum outcome o = actor_check(actor, p);
+	if (o != OUTCOME_OK)
+		return o;
+	if (org_import_users(db, auth, rows, actor, created, passwords, errors)) {
+		json_decref(*passwords);
+		*passwords = NULL;
+		return problem_set(p, OUTCOME_INTERNAL, "The users could not be written: %s",
+				   db_errmsg(db));
+	}
+	return OUTCOME_OK;
+}
+
+enum outcome org_headcounts_upload(struct db *db, const struct org_actor *actor,
+				   const char *unit_code, json_t *rows, struct org_errors *errors,
+				   struct problem *p)
+{
+	struct db_unit unit;
+	int rc = db_unit_by_code(db, unit_code, &unit);
+	if (rc < 0)
+		return problem_set(p, OUTCOME_INTERNAL, "The unit could not be read: %s",
+				   db_errmsg(db));
+	if (!rc)
+		return problem_set(p, OUTCOME_NOT_FOUND, "No unit with code %s.", unit_code);
+	if (actor->scope_path &&
+	    (!actor->scope_path[0] || !db_unit_path_within(unit.path, actor->scope_path)))
+		return problem_set(p, OUTCOME_FORBIDDEN,
+				   "Unit %s is outside your part of the tree.", unit.code);
+	rc = org_set_headcounts(db, unit.id, rows, actor->user_id, errors);
+	return import_outcome(db, rc, errors, "headcounts", p);
 }

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "db_account.h"
+#include "outcome.h"
 
 struct auth;
 struct db;
@@ -56,6 +57,21 @@ json_t *org_csv_to_rows(const char *data, size_t len, struct org_errors *errors)
 int org_import_units(struct db *db, json_t *rows, const struct org_actor *actor, int *created,
 		     int *updated, struct org_errors *errors);
 
+/* A person as a roster row or a self-registration gives them; NULL or ""
+ * for what is absent. */
+struct org_person {
+	const char *username, *full_name, *role, *audience, *unit_code, *phone;
+	int birth_year; /* 0 when not given */
+};
+/* The one validation of a person, shared by registration and roster
+ * imports: username, full name, role (absent: participant), audience (a
+ * participant needs one), birth year and phone when given, and the unit
+ * (required but for admins), which is looked up. Returns 1 (valid; *unit
+ * filled, id 0 when none), 0 (invalid; msg says why, naming the field), or
+ * -1 on a storage error. */
+int org_person_check(struct db *db, const struct org_person *p, struct db_unit *unit, char *msg,
+		     size_t msglen);
+
 /* Users: rows of {"username","password"?,"full_name","unit_code","audience",
  * "role"}. Each good row is created even when others fail; rows without a
  * password get a generated one, listed in *passwords as
@@ -67,5 +83,22 @@ int org_import_users(struct db *db, struct auth *auth, json_t *rows, const struc
  * Returns 0, 1 with errors, -1 on storage error. */
 int org_set_headcounts(struct db *db, int64_t unit_id, json_t *rows, int64_t by_user,
 		       struct org_errors *errors);
+
+/* The same three imports as the API asks for them, with an outcome:
+ * OUTCOME_FORBIDDEN for a unit_admin without a unit (or, for headcounts, a
+ * unit outside their subtree), OUTCOME_NOT_FOUND for an unknown unit,
+ * OUTCOME_INVALID when the rows have errors (listed in errors; nothing
+ * written), OUTCOME_INTERNAL on a storage error. Users: good rows are
+ * created even when others fail (their errors listed, OUTCOME_OK), and
+ * *passwords is a new reference on OUTCOME_OK. */
+enum outcome org_units_upload(struct db *db, json_t *rows, const struct org_actor *actor,
+			      int *created, int *updated, struct org_errors *errors,
+			      struct problem *p);
+enum outcome org_users_upload(struct db *db, struct auth *auth, json_t *rows,
+			      const struct org_actor *actor, int *created, json_t **passwords,
+			      struct org_errors *errors, struct problem *p);
+enum outcome org_headcounts_upload(struct db *db, const struct org_actor *actor,
+				   const char *unit_code, json_t *rows, struct org_errors *errors,
+				   struct problem *p);
 
 #endif

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "account.h"
 #include "app.h"
 #include "clock.h"
 #include "db.h"
@@ -272,6 +273,9 @@ static void *sweeper_main(void *arg)
 		if (now < next_sweep)
 			continue;
 		next_sweep = now + s->sweep_interval_ms;
+		struct problem p;
+		if (account_purge(s->sweep_db, now, NULL, NULL, &p) != OUTCOME_OK)
+			fprintf(stderr, "quizd: %s\n", p.message);
 		/* Sweep in bounded steps so answers queued meanwhile are not held
 		 * up behind thousands of finalisations. */
 		for (;;) {

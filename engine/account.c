@@ -1,0 +1,462 @@
+/* account.c - logins, registrations, password changes, sessions and their
+ * purge (see account.h). */
+#include "account.h"
+
+#include <pthread.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "clock.h"
+#include "db.h"
+#include "org.h"
+#include "util.h"
+
+/* Throttling of failed logins: per account and per client address. */
+#define THROTTLE_WINDOW_MS (15LL * 60 * 1000)
+#define THROTTLE_USER_LIMIT 5
+#define THROTTLE_ADDR_LIMIT 50
+#define THROTTLE_LOCK_MS (60LL * 1000)
+
+static uint64_t revocations;
+static uint64_t logins_ok, logins_failed, logins_throttled;
+
+uint64_t account_revocations(void)
+{
+	return __atomic_load_n(&revocations, __ATOMIC_ACQUIRE);
+}
+
+void account_sessions_revoked(void)
+{
+	__atomic_add_fetch(&revocations, 1, __ATOMIC_ACQ_REL);
+}
+
+static void count(uint64_t *counter)
+{
+	__atomic_fetch_add(counter, 1, __ATOMIC_RELAXED);
+}
+
+/* ---- sessions ------------------------------------------------------------ */
+
+int account_session_find(struct db *db, const char *token, int64_t now_ms, struct db_user *user,
+			 int64_t *expires_ms)
+{
+	if (!token || strlen(token) != AUTH_TOKEN_LEN)
+		return 0;
+	unsigned char hash[32];
+	auth_token_hash(token, hash);
+	return db_session_user(db, hash, now_ms, user, expires_ms);
+}
+
+enum outcome account_session_end(struct db *db, const char *token, struct problem *p)
+{
+	unsigned char hash[32];
+	auth_token_hash(token, hash);
+	if (db_session_delete(db, hash))
+		return problem_set(p, OUTCOME_INTERNAL, "The session could not be ended: %s",
+				   db_errmsg(db));
+	account_sessions_revoked();
+	return OUTCOME_OK;
+}
+
+/* ---- operations ---------------------------------------------------------- */
+
+enum op_kind { OP_LOGIN, OP_REGISTER, OP_PASSWORD };
+
+struct account_op {
+	enum op_kind kind;
+	struct auth *auth;
+	int64_t session_ttl_ms;
+	struct db_user user; /* login: the account found; register: the new one;
+			      * password: the person, with the hash checked */
+	bool found; /* login: the username exists */
+	char user_key[96], addr_key[96]; /* login: throttling keys */
+	char password[AUTH_PASSWORD_MAX + 1];
+	char new_password[AUTH_PASSWORD_MAX + 1]; /* password change */
+	char keep_token[AUTH_TOKEN_LEN + 1]; /* password change: the session that stays */
+	bool weak; /* password change: the new password fails the policy */
+	char weak_msg[256];
+	struct auth_verify verify; /* login, password change */
+	char hash[AUTH_HASH_MAX]; /* register */
+	bool busy; /* the pool's queue was full: nothing was hashed */
+};
+
+static struct account_op *op_new(struct app *app, enum op_kind kind)
+{
+	struct account_op *op = xcalloc(1, sizeof *op);
+	op->kind = kind;
+	op->auth = app->auth;
+	op->session_ttl_ms = auth_config(app->auth)->session_ttl_ms;
+	return op;
+}
+
+static void op_free(struct account_op *op)
+{
+	if (!op)
+		return;
+	sodium_memzero(op, sizeof *op);
+	free(op);
+}
+
+static int retry_after_s(int64_t until, int64_t now)
+{
+	int64_t s = (until - now + 999) / 1000;
+	return s < 1 ? 1 : (int)s;
+}
+
+/* ---- login ----------------------------------------------------------------- */
+
+enum outcome account_login_begin(struct app *app, struct db *db, const char *username,
+				 const char *password, const char *client_addr,
+				 struct account_op **op_out, struct account_result *res,
+				 struct problem *p)
+{
+	struct account_op *op = op_new(app, OP_LOGIN);
+	enum outcome o = OUTCOME_OK;
+	memset(res, 0, sizeof *res);
+	char lower[DB_CODE_MAX];
+	size_t i = 0;
+	for (; username[i] && i < sizeof lower - 1; i++)
+		lower[i] = (char)((username[i] >= 'A' && username[i] <= 'Z') ? username[i] + 32
+									     : username[i]);
+	lower[i] = '\0';
+	snprintf(op->user_key, sizeof op->user_key, "u:%s", lower);
+	snprintf(op->addr_key, sizeof op->addr_key, "a:%s", client_addr);
+	int64_t now = clock_now_ms();
+	int64_t until_user = db_throttle_locked_until(db, op->user_key, now);
+	int64_t until_addr = db_throttle_locked_until(db, op->addr_key, now);
+	if (until_user < 0 || until_addr < 0) {
+		o = problem_set(p, OUTCOME_INTERNAL, "Login throttling could not be read: %s",
+				db_errmsg(db));
+		goto out;
+	}
+	if (until_user || until_addr) {
+		count(&logins_throttled);
+		res->retry_after_s =
+			retry_after_s(until_user > until_addr ? until_user : until_addr, now);
+		o = problem_set(p, OUTCOME_RATE_LIMITED,
+				"Đăng nhập sai quá nhiều lần. (Too many failed logins.) Thử lại "
+				"sau %d giây. (Retry in %d s.)",
+				res->retry_after_s, res->retry_after_s);
+		goto out;
+	}
+	int rc = db_user_by_username(db, username, &op->user);
+	if (rc < 0) {
+		o = problem_set(p, OUTCOME_INTERNAL, "The account could not be read: %s",
+				db_errmsg(db));
+		goto out;
+	}
+	op->found = rc == 1;
+	util_strlcpy(op->password, password, sizeof op->password);
+	*op_out = op;
+	op = NULL;
+out:
+	op_free(op);
+	return o;
+}
+
+static enum outcome login_finish(struct account_op *op, struct db *db, struct account_result *res,
+				 struct problem *p)
+{
+	int64_t now = clock_now_ms();
+	if (!op->found || !op->verify.ok) {
+		count(&logins_failed);
+		if (db_throttle_fail(db, op->user_key, now, THROTTLE_WINDOW_MS, THROTTLE_USER_LIMIT,
+				     THROTTLE_LOCK_MS) < 0 ||
+		    db_throttle_fail(db, op->addr_key, now, THROTTLE_WINDOW_MS, THROTTLE_ADDR_LIMIT,
+				     THROTTLE_LOCK_MS) < 0)
+			return problem_set(p, OUTCOME_INTERNAL,
+					   "Login throttling could not be written: %s",
+					   db_errmsg(db));
+		return problem_set(
+			p, OUTCOME_UNAUTHORIZED,
+			"Sai tên đăng nhập hoặc mật khẩu. (Wrong username or password.)");
+	}
+	if (op->verify.rehashed && db_user_set_password(db, op->user.id, op->verify.new_hash))
+		return problem_set(p, OUTCOME_INTERNAL, "The password could not be rehashed: %s",
+				   db_errmsg(db));
+	unsigned char hash[32];
+	if (db_throttle_clear(db, op->user_key))
+		return problem_set(p, OUTCOME_INTERNAL, "Login throttling could not be cleared: %s",
+				   db_errmsg(db));
+	auth_token_new(res->token, hash);
+	res->expires_ms = now + op->session_ttl_ms;
+	if (db_session_create(db, hash, op->user.id, now, res->expires_ms))
+		return problem_set(p, OUTCOME_INTERNAL, "The session could not be created: %s",
+				   db_errmsg(db));
+	auth_csrf_token(res->token, res->csrf);
+	res->user = op->user;
+	res->user.pw_hash[0] = '\0';
+	count(&logins_ok);
+	return OUTCOME_OK;
+}
+
+/* ---- registration ---------------------------------------------------------- */
+
+enum outcome account_register_begin(struct app *app, struct db *db,
+				    const struct account_registration *reg,
+				    struct account_op **op_out, struct problem *p)
+{
+	struct org_person person = {
+		.username = reg->username,
+		.full_name = reg->full_name,
+		.role = "participant",
+		.audience = reg->audience,
+		.unit_code = reg->unit_code,
+		.phone = reg->phone,
+		.birth_year = reg->birth_year,
+	};
+	struct db_unit unit;
+	char msg[256];
+	int rc = org_person_check(db, &person, &unit, msg, sizeof msg);
+	if (rc < 0)
+		return problem_set(p, OUTCOME_INTERNAL, "The unit could not be read: %s",
+				   db_errmsg(db));
+	if (rc == 0)
+		return problem_set(p, OUTCOME_INVALID, "%s.", msg);
+	if (!reg->birth_year)
+		return problem_set(p, OUTCOME_INVALID,
+				   "birth_year must be an integer from 1900 to %d.",
+				   clock_vn_year(clock_now_ms()));
+	if (!app_registration_open(app, reg->audience))
+		return problem_set(p, OUTCOME_FORBIDDEN,
+				   "Tự đăng ký không mở cho đối tượng này. (Self-registration is "
+				   "closed for %s.)",
+				   reg->audience);
+	if (!auth_password_acceptable(app->auth, reg->password, reg->username, msg, sizeof msg))
+		return problem_set(p, OUTCOME_WEAK_PASSWORD, "%s", msg);
+	struct db_user existing;
+	rc = db_user_by_username(db, reg->username, &existing);
+	if (rc < 0)
+		return problem_set(p, OUTCOME_INTERNAL, "The account could not be read: %s",
+				   db_errmsg(db));
+	if (rc == 1)
+		return problem_set(p, OUTCOME_USERNAME_TAKEN,
+				   "Tên đăng nhập đã có người dùng. (Username taken.)");
+	struct account_op *op = op_new(app, OP_REGISTER);
+	struct db_user *u = &op->user;
+	util_strlcpy(u->username, reg->username, sizeof u->username);
+	util_strlcpy(u->full_name, reg->full_name, sizeof u->full_name);
+	util_strlcpy(u->role, "participant", sizeof u->role);
+	util_strlcpy(u->audience, reg->audience, sizeof u->audience);
+	util_strlcpy(u->phone, reg->phone ? reg->phone : "", sizeof u->phone);
+	util_strlcpy(u->unit_code, unit.code, sizeof u->unit_code);
+	util_strlcpy(u->unit_path, unit.path, sizeof u->unit_path);
+	u->unit_id = unit.id;
+	u->birth_year = reg->birth_year;
+	util_strlcpy(op->password, reg->password, sizeof op->password);
+	*op_out = op;
+	return OUTCOME_OK;
+}
+
+static enum outcome register_finish(struct account_op *op, struct db *db,
+				    struct account_result *res, struct problem *p)
+{
+	if (!op->hash[0])
+		return problem_set(p, OUTCOME_INTERNAL, "The password could not be hashed.");
+	int rc = db_user_create(db, &op->user, op->hash, clock_now_ms());
+	if (rc < 0)
+		return problem_set(p, OUTCOME_INTERNAL, "The account could not be created: %s",
+				   db_errmsg(db));
+	if (rc == DB_CONFLICT)
+		return problem_set(p, OUTCOME_USERNAME_TAKEN,
+				   "Tên đăng nhập đã có người dùng. (Username taken.)");
+	res->user = op->user;
+	return OUTCOME_OK;
+}
+
+/* ---- password change ------------------------------------------------------- */
+
+enum outcome account_password_begin(struct app *app, struct db *db, int64_t user_id,
+				    const char *token, const char *old_password,
+				    const char *new_password, struct account_op **op_out,
+				    struct problem *p)
+{
+	struct account_op *op = op_new(app, OP_PASSWORD);
+	int rc = db_user_by_id(db, user_id, &op->user);
+	if (rc != 1) {
+		op_free(op);
+		return rc < 0 ? problem_set(p, OUTCOME_INTERNAL,
+					    "The account could not be read: %s", db_errmsg(db))
+			      : problem_set(p, OUTCOME_NOT_FOUND, "The account is gone.");
+	}
+	/* The policy is checked now, but told only after the old password:
+	 * a wrong old password is the first thing to fix. */
+	op->weak = !auth_password_acceptable(app->auth, new_password, op->user.username,
+					     op->weak_msg, sizeof op->weak_msg);
+	util_strlcpy(op->password, old_password, sizeof op->password);
+	util_strlcpy(op->new_password, new_password, sizeof op->new_password);
+	util_strlcpy(op->keep_token, token ? token : "", sizeof op->keep_token);
+	*op_out = op;
+	return OUTCOME_OK;
+}
+
+static enum outcome password_finish(struct account_op *op, struct db *db, struct problem *p)
+{
+	if (!op->verify.ok)
+		return problem_set(
+			p, OUTCOME_WRONG_PASSWORD,
+			"Mật khẩu hiện tại không đúng. (The current password is wrong.)");
+	if (op->weak)
+		return problem_set(p, OUTCOME_WEAK_PASSWORD, "%s", op->weak_msg);
+	if (!op->verify.rehashed)
+		return problem_set(p, OUTCOME_INTERNAL, "The new password could not be hashed.");
+	unsigned char keep[32];
+	auth_token_hash(op->keep_token, keep);
+	struct db_user now;
+	enum outcome o = OUTCOME_OK;
+	if (db_begin_write(db))
+		return problem_set(p, OUTCOME_INTERNAL, "%s", db_errmsg(db));
+	/* The old password was checked against the hash read before hashing;
+	 * a change that landed meanwhile must not be overwritten unseen. */
+	int rc = db_user_by_id(db, op->user.id, &now);
+	if (rc != 1) {
+		o = rc < 0 ? problem_set(p, OUTCOME_INTERNAL, "%s", db_errmsg(db))
+			   : problem_set(p, OUTCOME_NOT_FOUND, "The account is gone.");
+		goto rollback;
+	}
+	if (strcmp(now.pw_hash, op->user.pw_hash) != 0) {
+		o = problem_set(p, OUTCOME_CONFLICT,
+				"Mật khẩu vừa được đổi ở nơi khác. (The password was changed "
+				"meanwhile; try again.)");
+		goto rollback;
+	}
+	/* Other sessions end: whoever knew the old password is logged out. */
+	if (db_user_set_password(db, op->user.id, op->verify.new_hash) ||
+	    db_session_delete_user(db, op->user.id, keep) || db_commit(db)) {
+		o = problem_set(p, OUTCOME_INTERNAL, "The password could not be changed: %s",
+				db_errmsg(db));
+		goto rollback;
+	}
+	account_sessions_revoked();
+	return OUTCOME_OK;
+rollback:
+	db_rollback(db);
+	return o;
+}
+
+/* ---- running ---------------------------------------------------------------- */
+
+void account_op_run(struct account_op *op, void (*done)(void *ctx), void *ctx)
+{
+	int rc = -1;
+	switch (op->kind) {
+	case OP_LOGIN:
+		rc = auth_verify_async(op->auth, op->found ? op->user.pw_hash : NULL, op->password,
+				       &op->verify, done, ctx);
+		break;
+	case OP_REGISTER:
+		rc = auth_hash_async(op->auth, op->password, op->hash, done, ctx);
+		break;
+	case OP_PASSWORD:
+		/* A weak new password is not worth hashing. */
+		rc = op->weak ? auth_verify_async(op->auth, op->user.pw_hash, op->password,
+						  &op->verify, done, ctx)
+			      : auth_change_async(op->auth, op->user.pw_hash, op->password,
+						  op->new_password, &op->verify, done, ctx);
+		break;
+	}
+	if (rc != 0) {
+		op->busy = true;
+		done(ctx);
+	}
+}
+
+enum outcome account_op_finish(struct account_op *op, struct db *db, struct account_result *res,
+			       struct problem *p)
+{
+	enum outcome o;
+	memset(res, 0, sizeof *res);
+	if (op->busy) {
+		if (op->kind == OP_LOGIN)
+			count(&logins_throttled);
+		res->retry_after_s = auth_retry_after_s(op->auth);
+		o = problem_set(p, OUTCOME_RATE_LIMITED,
+				"Máy chủ đang bận, thử lại sau %d giây. (Server busy; retry in %d "
+				"s.)",
+				res->retry_after_s, res->retry_after_s);
+	} else if (op->kind != OP_REGISTER && op->verify.failed) {
+		o = problem_set(p, OUTCOME_INTERNAL, "Password check failed.");
+	} else if (op->kind == OP_LOGIN) {
+		o = login_finish(op, db, res, p);
+	} else if (op->kind == OP_REGISTER) {
+		o = register_finish(op, db, res, p);
+	} else {
+		o = password_finish(op, db, p);
+	}
+	op_free(op);
+	return o;
+}
+
+struct op_waiter {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	bool done;
+};
+
+static void op_waiter_done(void *ctx)
+{
+	struct op_waiter *w = ctx;
+	pthread_mutex_lock(&w->lock);
+	w->done = true;
+	pthread_cond_signal(&w->cond);
+	pthread_mutex_unlock(&w->lock);
+}
+
+enum outcome account_op_complete(struct account_op *op, struct db *db, struct account_result *res,
+				 struct problem *p)
+{
+	struct op_waiter w = { .done = false };
+	pthread_mutex_init(&w.lock, NULL);
+	pthread_cond_init(&w.cond, NULL);
+	account_op_run(op, op_waiter_done, &w);
+	pthread_mutex_lock(&w.lock);
+	while (!w.done)
+		pthread_cond_wait(&w.cond, &w.lock);
+	pthread_mutex_unlock(&w.lock);
+	pthread_mutex_destroy(&w.lock);
+	pthread_cond_destroy(&w.cond);
+	return account_op_finish(op, db, res, p);
+}
+
+/* ---- housekeeping ------------------------------------------------------ */
+
+enum outcome account_purge(struct db *db, int64_t now_ms, int64_t *sessions, int64_t *throttles,
+			   struct problem *p)
+{
+	int64_t s = db_session_purge(db, now_ms);
+	int64_t t = s < 0 ? -1 : db_throttle_purge(db, now_ms, THROTTLE_WINDOW_MS);
+	if (s < 0 || t < 0)
+		return problem_set(p, OUTCOME_INTERNAL, "purge of sessions and throttling: %s",
+				   db_errmsg(db));
+	if (sessions)
+		*sessions = s;
+	if (throttles)
+		*throttles = t;
+	return OUTCOME_OK;
+}
+
+void account_metrics_write(struct db *db, struct strbuf *sb)
+{
+	sb_printf(sb,
+		  "# HELP quiz_logins_total Login attempts by outcome.\n"
+		  "# TYPE quiz_logins_total counter\n"
+		  "quiz_logins_total{outcome=\"ok\"} %llu\n"
+		  "quiz_logins_total{outcome=\"failed\"} %llu\n"
+		  "quiz_logins_total{outcome=\"throttled\"} %llu\n",
+		  (unsigned long long)__atomic_load_n(&logins_ok, __ATOMIC_RELAXED),
+		  (unsigned long long)__atomic_load_n(&logins_failed, __ATOMIC_RELAXED),
+		  (unsigned long long)__atomic_load_n(&logins_throttled, __ATOMIC_RELAXED));
+	int64_t sessions, throttles;
+	if (db && db_account_stored(db, &sessions, &throttles) == 0)
+		sb_printf(sb,
+			  "# HELP quiz_stored_sessions Session rows held, live or expired but "
+			  "not yet purged.\n"
+			  "# TYPE quiz_stored_sessions gauge\nquiz_stored_sessions %lld\n"
+			  "# HELP quiz_stored_login_throttles Login-throttling rows held.\n"
+			  "# TYPE quiz_stored_login_throttles gauge\n"
+			  "quiz_stored_login_throttles %lld\n",
+			  (long long)sessions, (long long)throttles);
+}

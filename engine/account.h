@@ -1,0 +1,121 @@
+/* account.h - accounts and sessions: the rules of logging in (with
+ * throttling of failures), registering, changing a password, finding and
+ * ending sessions, and purging what has expired. Testable without HTTP.
+ *
+ * Login, registration and password change need Argon2id, which takes tens
+ * of milliseconds, so each runs in three steps: account_*_begin() checks
+ * what is cheap on the caller's connection and returns an operation;
+ * account_op_run() hashes on the pool and calls back from a pool thread
+ * (the HTTP layer suspends the connection meanwhile); account_op_finish()
+ * writes, on the caller's connection, and says how it ended. */
+#ifndef QUIZ_ACCOUNT_H
+#define QUIZ_ACCOUNT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "auth.h"
+#include "db_account.h"
+#include "outcome.h"
+
+struct app;
+struct db;
+struct strbuf;
+
+/* ---- sessions ------------------------------------------------------------ */
+
+/* The user of the live session of token (Bearer header or cookie): 1 with
+ * *user (pw_hash empty) and *expires_ms filled, 0 when the token is not a
+ * live session (malformed, unknown, expired, or its person erased), -1 on
+ * a storage error (message in db_errmsg). One read by primary key. */
+int account_session_find(struct db *db, const char *token, int64_t now_ms, struct db_user *user,
+			 int64_t *expires_ms);
+/* Ends the session of token. OUTCOME_OK or OUTCOME_INTERNAL. */
+enum outcome account_session_end(struct db *db, const char *token, struct problem *p);
+/* A counter that moves each time this process ends sessions other than by
+ * expiry (logout, password change, erasure), so caches of sessions
+ * (http_session.c) drop what they hold. */
+uint64_t account_revocations(void);
+/* Moves that counter; for modules that delete sessions themselves. */
+void account_sessions_revoked(void);
+
+/* ---- slow operations -------------------------------------------------- */
+
+/* What a finished operation produced. */
+struct account_result {
+	struct db_user user; /* login: the account; register: the new one */
+	char token[AUTH_TOKEN_LEN + 1]; /* login: the new session's token */
+	char csrf[AUTH_TOKEN_LEN + 1]; /* login: its CSRF token */
+	int64_t expires_ms; /* login: when the session ends */
+	int retry_after_s; /* OUTCOME_RATE_LIMITED: seconds to wait (>= 1) */
+};
+
+struct account_op;
+
+/* Login: refuses at once (OUTCOME_RATE_LIMITED, res->retry_after_s) while
+ * the account or the client address is locked after repeated failures
+ * (5 per account, 50 per address within 15 minutes; the lock doubles with
+ * each failure past the limit). Otherwise returns OUTCOME_OK and a new
+ * operation in *op. Finishing it gives OUTCOME_UNAUTHORIZED for an unknown
+ * user or a wrong password alike (both cost one Argon2id and count as a
+ * failure), or OUTCOME_OK with a new session in res. */
+enum outcome account_login_begin(struct app *app, struct db *db, const char *username,
+				 const char *password, const char *client_addr,
+				 struct account_op **op, struct account_result *res,
+				 struct problem *p);
+
+/* A self-registration as the registration form gives it. */
+struct account_registration {
+	const char *username, *password, *full_name, *unit_code, *audience;
+	const char *phone; /* NULL or "" when not given */
+	int birth_year; /* 0 when absent or not an integer */
+};
+/* Registration of a participant: the person passes org_person_check (the
+ * roster's rules) and needs a birth year; self-registration must be open
+ * for the audience (OUTCOME_FORBIDDEN); the password passes the policy
+ * (OUTCOME_WEAK_PASSWORD); the username must be free
+ * (OUTCOME_USERNAME_TAKEN, checked again when the account is written). On
+ * OUTCOME_OK, *op is a new operation; finishing it creates the account
+ * (res->user). */
+enum outcome account_register_begin(struct app *app, struct db *db,
+				    const struct account_registration *reg, struct account_op **op,
+				    struct problem *p);
+
+/* Password change of user_id, whose session (token) stays while every
+ * other session of the person ends. On OUTCOME_OK, *op is a new operation;
+ * finishing it gives OUTCOME_WRONG_PASSWORD when old_password is wrong,
+ * OUTCOME_WEAK_PASSWORD when the new one fails the policy, OUTCOME_CONFLICT
+ * when the password changed meanwhile, or OUTCOME_OK: the new hash and the
+ * end of the other sessions are written in one transaction. */
+enum outcome account_password_begin(struct app *app, struct db *db, int64_t user_id,
+				    const char *token, const char *old_password,
+				    const char *new_password, struct account_op **op,
+				    struct problem *p);
+
+/* Hashes on the pool; done(ctx) is called exactly once, from a pool thread,
+ * or at once on this thread when the pool's queue is full (finishing then
+ * gives OUTCOME_RATE_LIMITED). */
+void account_op_run(struct account_op *op, void (*done)(void *ctx), void *ctx);
+/* After done: writes what the operation decided on db (the caller's
+ * connection) and frees op. Returns the outcome, with res filled on
+ * OUTCOME_OK (and retry_after_s on OUTCOME_RATE_LIMITED). */
+enum outcome account_op_finish(struct account_op *op, struct db *db, struct account_result *res,
+			       struct problem *p);
+/* account_op_run, waiting on this thread, then account_op_finish (for
+ * callers that may block: quizadm, tests). */
+enum outcome account_op_complete(struct account_op *op, struct db *db, struct account_result *res,
+				 struct problem *p);
+
+/* ---- housekeeping ------------------------------------------------------ */
+
+/* Deletes the sessions expired at now_ms and the login-throttling rows
+ * whose window has passed and whose lock has ended. The counts deleted go
+ * into *sessions and *throttles (may be NULL). Run by quizd's sweeper. */
+enum outcome account_purge(struct db *db, int64_t now_ms, int64_t *sessions, int64_t *throttles,
+			   struct problem *p);
+
+/* Appends the login counters and the rows held (sessions, throttling) to a
+ * Prometheus exposition; db is read for the rows. */
+void account_metrics_write(struct db *db, struct strbuf *sb);
+
+#endif

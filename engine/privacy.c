@@ -1,0 +1,144 @@
+/* privacy.c - the personal-data export and erasure (see privacy.h). */
+#include "privacy.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+
+#include "account.h"
+#include "clock.h"
+#include "db.h"
+#include "db_account.h"
+#include "db_report.h"
+
+static json_t *time_or_null(int64_t ms)
+{
+	char buf[32];
+	if (!ms)
+		return json_null();
+	clock_format(ms, buf);
+	return json_string(buf);
+}
+
+static json_t *text_or_null(const char *s)
+{
+	return s && *s ? json_string(s) : json_null();
+}
+
+enum outcome privacy_find(struct db *db, const char *who, int64_t *user_id, struct problem *p)
+{
+	struct db_user u;
+	int found = db_user_by_username(db, who, &u);
+	if (found == 1) {
+		*user_id = u.id;
+		return OUTCOME_OK;
+	}
+	char *end = NULL;
+	long long v = found == 0 && *who ? strtoll(who, &end, 10) : 0;
+	if (found == 0 && end && !*end && v > 0) {
+		int64_t created, erased;
+		found = db_person_get(db, v, &u, &created, &erased);
+		if (found == 1) {
+			*user_id = v;
+			return OUTCOME_OK;
+		}
+	}
+	if (found < 0)
+		return problem_set(p, OUTCOME_INTERNAL, "%s", db_errmsg(db));
+	return problem_set(p, OUTCOME_NOT_FOUND, "No user %s.", who);
+}
+
+static void on_attempt(void *ctx, const struct db_person_attempt *a)
+{
+	json_array_append_new(
+		(json_t *)ctx,
+		json_pack("{s:I,s:I,s:s,s:s,s:s,s:o,s:o,s:s,s:s,s:o,s:o,s:b}", "id",
+			  (json_int_t)a->id, "quiz_id", (json_int_t)a->quiz_id, "quiz_code",
+			  a->quiz_code, "quiz_title", a->quiz_title, "state", a->state,
+			  "started_at", time_or_null(a->started_at), "finished_at",
+			  time_or_null(a->finished_at), "unit_code", a->unit_code, "audience",
+			  a->audience, "score", a->has_score ? json_real(a->score) : json_null(),
+			  "max_score", a->has_score ? json_real(a->max_score) : json_null(),
+			  "passed", a->passed));
+}
+
+static void on_answer(void *ctx, int64_t attempt_id, int64_t question_id, const char *choices,
+		      const char *text, int64_t saved_at)
+{
+	json_error_t jerr;
+	json_t *ch = choices ? json_loads(choices, 0, &jerr) : NULL;
+	json_array_append_new(
+		(json_t *)ctx,
+		json_pack("{s:I,s:I,s:o,s:o,s:o}", "attempt_id", (json_int_t)attempt_id,
+			  "question_id", (json_int_t)question_id, "choices", ch ? ch : json_null(),
+			  "text", text_or_null(text), "saved_at", time_or_null(saved_at)));
+}
+
+static void on_certificate(void *ctx, const char *code, int64_t attempt_id, int64_t issued_at)
+{
+	json_array_append_new((json_t *)ctx, json_pack("{s:s,s:I,s:o}", "code", code, "attempt_id",
+						       (json_int_t)attempt_id, "issued_at",
+						       time_or_null(issued_at)));
+}
+
+enum outcome privacy_export(struct db *db, int64_t user_id, json_t **view, struct problem *p)
+{
+	struct db_user u;
+	int64_t created_at = 0, erased_at = 0, sessions = 0;
+	json_t *attempts = json_array(), *answers = json_array(), *certs = json_array();
+	enum outcome o = OUTCOME_OK;
+	*view = NULL;
+	if (db_begin_read(db)) {
+		o = problem_set(p, OUTCOME_INTERNAL, "%s", db_errmsg(db));
+		goto out;
+	}
+	/* One read transaction: the person, their attempts and answers as
+	 * they stood at one instant. */
+	int found = db_person_get(db, user_id, &u, &created_at, &erased_at);
+	if (found == 0) {
+		o = problem_set(p, OUTCOME_NOT_FOUND, "User not found.");
+		goto out;
+	}
+	if (found < 0 || db_person_attempts(db, user_id, on_attempt, attempts) ||
+	    db_person_answers(db, user_id, on_answer, answers) ||
+	    db_person_certificates(db, user_id, on_certificate, certs) ||
+	    db_person_session_count(db, user_id, &sessions)) {
+		o = problem_set(p, OUTCOME_INTERNAL, "The person's data could not be read: %s",
+				db_errmsg(db));
+		goto out;
+	}
+	json_t *user = json_pack("{s:I,s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:o}", "id",
+				 (json_int_t)u.id, "username", u.username, "full_name", u.full_name,
+				 "role", u.role, "unit_code", text_or_null(u.unit_code), "audience",
+				 text_or_null(u.audience), "birth_year",
+				 u.birth_year ? json_integer(u.birth_year) : json_null(), "phone",
+				 text_or_null(u.phone), "created_at", time_or_null(created_at),
+				 "erased_at", time_or_null(erased_at));
+	char now[32];
+	clock_format(clock_now_ms(), now);
+	*view = json_pack("{s:s,s:s,s:o,s:{s:I},s:O,s:O,s:O}", "legal_basis",
+			  "Nghị định 13/2023/NĐ-CP về bảo vệ dữ liệu cá nhân", "exported_at", now,
+			  "user", user, "sessions", "active", (json_int_t)sessions, "attempts",
+			  attempts, "answers", answers, "certificates", certs);
+out:
+	db_rollback(db);
+	json_decref(attempts);
+	json_decref(answers);
+	json_decref(certs);
+	return o;
+}
+
+enum outcome privacy_erase(struct db *db, int64_t user_id, int64_t actor_id, struct problem *p)
+{
+	if (actor_id && user_id == actor_id)
+		return problem_set(p, OUTCOME_INVALID, "You cannot erase your own account.");
+	struct db_user u;
+	int64_t created_at, erased_at;
+	int found = db_person_get(db, user_id, &u, &created_at, &erased_at);
+	if (found == 0)
+		return problem_set(p, OUTCOME_NOT_FOUND, "User not found.");
+	if (found < 0 || db_person_erase(db, user_id, clock_now_ms()))
+		return problem_set(p, OUTCOME_INTERNAL, "The person could not be erased: %s",
+				   db_errmsg(db));
+	account_sessions_revoked();
+	return OUTCOME_OK;
+}

@@ -1,0 +1,34 @@
+/* privacy.h - personal data (Decree 13/2023/NĐ-CP): the one export of
+ * everything held about a person and the one erasure, used by the API
+ * (api_privacy.c) and quizadm alike. */
+#ifndef QUIZ_PRIVACY_H
+#define QUIZ_PRIVACY_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "outcome.h"
+
+struct db;
+
+/* The person named by username, or else by a numeric id (erased persons
+ * are found by id). OUTCOME_OK with *user_id, OUTCOME_NOT_FOUND, or
+ * OUTCOME_INTERNAL. */
+enum outcome privacy_find(struct db *db, const char *who, int64_t *user_id, struct problem *p);
+
+/* Everything held about user_id, read in one read transaction:
+ * {"legal_basis","exported_at","user":{"id","username","full_name","role",
+ * "unit_code","audience","birth_year","phone","created_at","erased_at"},
+ * "sessions":{"active"},"attempts":[...],"answers":[...],
+ * "certificates":[...]}. OUTCOME_OK with *view a new reference,
+ * OUTCOME_NOT_FOUND, or OUTCOME_INTERNAL. */
+enum outcome privacy_export(struct db *db, int64_t user_id, json_t **view, struct problem *p);
+
+/* Erases user_id in one transaction (see db_person_erase: identity wiped,
+ * sessions, certificates and throttling deleted, attempts kept anonymised)
+ * and tells session caches. actor_id (0: none, as in quizadm) may not
+ * erase itself (OUTCOME_INVALID). OUTCOME_NOT_FOUND for an unknown id;
+ * erasing an erased person again is OUTCOME_OK. */
+enum outcome privacy_erase(struct db *db, int64_t user_id, int64_t actor_id, struct problem *p);
+
+#endif
