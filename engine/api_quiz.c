@@ -14,6 +14,7 @@
 #include "bank.h"
 #include "bank_formats.h"
 #include "clock.h"
+#include "db_attempt.h"
 #include "db_quiz.h"
 #include "quiz.h"
 #include "quiz_service.h"

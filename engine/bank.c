@@ -12,7 +12,7 @@
 
 #include "clock.h"
 #include "db.h"
-#include "db_quiz.h"
+#include "db_bank.h"
 #include "org.h"
 #include "util.h"
 

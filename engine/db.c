@@ -148,6 +148,48 @@ int db_bind_text_or_null(sqlite3_stmt *st, int idx, const char *s)
 	return sqlite3_bind_text(st, idx, s, -1, SQLITE_TRANSIENT);
 }
 
+char *db_col_dup(sqlite3_stmt *st, int col)
+{
+	return xstrdup(db_col_text(st, col));
+}
+
+char *db_col_dup_or_null(sqlite3_stmt *st, int col)
+{
+	return sqlite3_column_type(st, col) == SQLITE_NULL ? NULL : db_col_dup(st, col);
+}
+
+int db_step_row(struct db *db, sqlite3_stmt *st, const char *what)
+{
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	return db_fail(db, what);
+}
+
+int db_collect_ids(struct db *db, sqlite3_stmt *st, const char *what, int64_t **ids, size_t *n)
+{
+	size_t cap = 64, len = 0;
+	int64_t *v = xmalloc(cap * sizeof *v);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (len == cap) {
+			cap *= 2;
+			v = xrealloc(v, cap * sizeof *v);
+		}
+		v[len++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		free(v);
+		return db_fail(db, what);
+	}
+	*ids = v;
+	*n = len;
+	return 0;
+}
+
 static int exec_simple(struct db *db, const char *sql)
 {
 	char *msg = NULL;
@@ -178,6 +220,51 @@ void db_rollback(struct db *db)
 {
 	if (!sqlite3_get_autocommit(db->sql))
 		sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
+}
+
+static const char SQL_SAVEPOINT[] = "SAVEPOINT quiz_job";
+static const char SQL_RELEASE[] = "RELEASE quiz_job";
+static const char SQL_ROLLBACK_TO[] = "ROLLBACK TO quiz_job";
+
+static int exec_cached(struct db *db, const char *sql, const char *what)
+{
+	sqlite3_stmt *st = db_stmt(db, sql);
+	if (!st)
+		return -1;
+	return db_exec_stmt(db, st, what) ? -1 : 0;
+}
+
+int db_savepoint(struct db *db)
+{
+	return exec_cached(db, SQL_SAVEPOINT, "savepoint");
+}
+
+int db_savepoint_release(struct db *db)
+{
+	return exec_cached(db, SQL_RELEASE, "release savepoint");
+}
+
+int db_savepoint_rollback(struct db *db)
+{
+	if (exec_cached(db, SQL_ROLLBACK_TO, "rollback to savepoint"))
+		return -1;
+	return db_savepoint_release(db);
+}
+
+int db_wal_autocheckpoint(struct db *db, int pages)
+{
+	if (sqlite3_wal_autocheckpoint(db->sql, pages) != SQLITE_OK)
+		return db_fail(db, "wal_autocheckpoint");
+	return 0;
+}
+
+int db_wal_checkpoint(struct db *db, int *wal_pages, int *checkpointed)
+{
+	int rc = sqlite3_wal_checkpoint_v2(db->sql, NULL, SQLITE_CHECKPOINT_PASSIVE, wal_pages,
+					   checkpointed);
+	if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+		return db_fail(db, "wal checkpoint");
+	return 0;
 }
 
 int db_schema_version_latest(void)

@@ -7,7 +7,9 @@
  * run inside db_begin_write()/db_commit().
  *
  * The functions of each part of the domain live in their own header:
- * db_account.h (units, users, sessions), and the others beside it. */
+ * db_account.h (units, users, sessions), db_bank.h (banks, questions),
+ * db_quiz.h (quiz definitions), db_attempt.h (attempts, answers), and the
+ * others beside it. */
 #ifndef QUIZ_DB_H
 #define QUIZ_DB_H
 
@@ -43,6 +45,20 @@ int db_begin_read(struct db *db);
 int db_commit(struct db *db);
 /* Rolls back if a transaction is open; never fails. */
 void db_rollback(struct db *db);
+
+/* Savepoints nest inside a db_begin_write() transaction. Each returns 0/-1;
+ * db_savepoint_rollback also releases the savepoint. */
+int db_savepoint(struct db *db);
+int db_savepoint_release(struct db *db);
+int db_savepoint_rollback(struct db *db);
+
+/* WAL checkpoints, so the group committer need not run them itself:
+ * db_wal_autocheckpoint sets this connection's automatic checkpoint
+ * threshold (0: never); db_wal_checkpoint runs a PASSIVE checkpoint (never
+ * blocks writers) and reports the WAL's size and what was copied (either
+ * pointer may be NULL). Both 0 or -1. */
+int db_wal_autocheckpoint(struct db *db, int pages);
+int db_wal_checkpoint(struct db *db, int *wal_pages, int *checkpointed);
 
 /* Copies the whole database into dest with SQLite's online backup API,
  * consistent while other connections write. Returns 0 or -1. */

@@ -33,6 +33,17 @@ const char *db_col_text(sqlite3_stmt *st, int col);
 /* Binds text, or NULL when s is NULL or empty. */
 int db_bind_text_or_null(sqlite3_stmt *st, int idx, const char *s);
 
+/* Heap copy of a column's text ("" for NULL; caller frees). */
+char *db_col_dup(sqlite3_stmt *st, int col);
+/* Heap copy of a column's text, or NULL when the column is NULL. */
+char *db_col_dup_or_null(sqlite3_stmt *st, int col);
+/* Steps a statement expected to return at most one row: 1 row (read its
+ * columns, then reset), 0 none, -1 error. Does not reset. */
+int db_step_row(struct db *db, sqlite3_stmt *st, const char *what);
+/* Collects the first column of every row as int64 into a new array (caller
+ * frees *ids) and resets the statement. 0 or -1. */
+int db_collect_ids(struct db *db, sqlite3_stmt *st, const char *what, int64_t **ids, size_t *n);
+
 /* Fills a user from the first 11 columns of a row laid out as
  * id, username, full_name, role, unit_id, unit code, unit path, audience,
  * birth_year, phone, pw_hash (see db_account.c). */

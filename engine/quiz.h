@@ -17,6 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "db_attempt.h"
+#include "db_bank.h"
 #include "db_quiz.h"
 
 struct db;

@@ -13,7 +13,6 @@
 #include "app.h"
 #include "clock.h"
 #include "db.h"
-#include "db_quiz.h"
 #include "quiz.h"
 #include "util.h"
 

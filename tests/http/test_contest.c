@@ -15,6 +15,8 @@
 #include "clock.h"
 #include "db.h"
 #include "db_account.h"
+#include "db_attempt.h"
+#include "db_bank.h"
 #include "db_quiz.h"
 #include "db_report.h"
 #include "harness.h"

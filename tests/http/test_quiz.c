@@ -19,7 +19,7 @@
 #include <cmocka.h>
 
 #include "db.h"
-#include "db_quiz.h"
+#include "db_attempt.h"
 #include "harness.h"
 
 static struct server srv;

@@ -17,7 +17,7 @@
 
 #include "bank.h"
 #include "db.h"
-#include "db_quiz.h"
+#include "db_bank.h"
 #include "testdb.h"
 #include "util.h"
 

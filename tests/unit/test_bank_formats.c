@@ -13,7 +13,7 @@
 #include "bank.h"
 #include "bank_formats.h"
 #include "db.h"
-#include "db_quiz.h"
+#include "db_bank.h"
 #include "testdb.h"
 
 static const struct bank_convert_options opts = { .code = "imp",

@@ -21,6 +21,8 @@
 #include "clock.h"
 #include "db.h"
 #include "db_account.h"
+#include "db_attempt.h"
+#include "db_bank.h"
 #include "db_fixture.h"
 #include "db_quiz.h"
 #include "quiz.h"

@@ -1,0 +1,385 @@
+/* db_attempt.c - SQL for attempts, their drawn questions and answers. */
+#include "db_attempt.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db_priv.h"
+#include "util.h"
+
+#define ATTEMPT_COLS                                                                               \
+	"id, quiz_id, user_id, unit_id, audience, round_code, seed, state, started_at, deadline,"  \
+	" finished_at, score, max_score, correct_count, question_count, passed, duration_ms,"      \
+	" prediction"
+
+static const char SQL_ATTEMPT_GET[] = "SELECT " ATTEMPT_COLS " FROM attempts WHERE id = ?1";
+static const char SQL_ATTEMPT_IN_PROGRESS[] =
+	"SELECT " ATTEMPT_COLS " FROM attempts"
+	" WHERE user_id = ?2 AND quiz_id = ?1 AND state = 'in_progress' ORDER BY id DESC LIMIT 1";
+static const char SQL_ATTEMPT_COUNT[] =
+	"SELECT count(*) FROM attempts WHERE user_id = ?2 AND quiz_id = ?1";
+static const char SQL_ATTEMPT_BEST[] =
+	"SELECT " ATTEMPT_COLS " FROM attempts"
+	" WHERE user_id = ?2 AND quiz_id = ?1 AND state <> 'in_progress'"
+	" ORDER BY score DESC, duration_ms ASC, id ASC LIMIT 1";
+static const char SQL_ATTEMPT_INSERT[] =
+	"INSERT INTO attempts (quiz_id, user_id, unit_id, audience, round_code, seed, state,"
+	" started_at, deadline, question_count, max_score)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'in_progress', ?7, ?8, ?9, ?10)";
+/* INSERTs of 1..DRAW_ROWS_MAX attempt_questions rows (?1 the attempt, then
+ * position, question, option order per row), built once per process; the
+ * statement cache keys them by these stable pointers. */
+#define DRAW_ROWS_MAX 32
+static char *draw_sql[DRAW_ROWS_MAX + 1];
+static pthread_once_t draw_sql_once = PTHREAD_ONCE_INIT;
+
+static void draw_sql_init(void)
+{
+	for (int k = 1; k <= DRAW_ROWS_MAX; k++) {
+		struct strbuf sb;
+		sb_init(&sb);
+		sb_puts(&sb, "INSERT INTO attempt_questions (attempt_id, position, question_id,"
+			     " option_order) VALUES ");
+		for (int j = 0; j < k; j++)
+			sb_printf(&sb, "%s(?1, ?%d, ?%d, ?%d)", j ? ", " : "", 2 + 3 * j, 3 + 3 * j,
+				  4 + 3 * j);
+		draw_sql[k] = sb_steal(&sb);
+	}
+}
+static const char SQL_ATTEMPT_QUESTIONS[] =
+	"SELECT question_id, option_order FROM attempt_questions WHERE attempt_id = ?1"
+	" ORDER BY position";
+static const char SQL_ANSWER_SAVE[] =
+	"INSERT INTO answers (attempt_id, question_id, choices, text, saved_at)"
+	" SELECT ?1, ?2, ?3, ?4, ?5 WHERE EXISTS (SELECT 1 FROM attempts WHERE id = ?1"
+	"  AND state = 'in_progress' AND deadline + ?6 >= ?5)"
+	" ON CONFLICT (attempt_id, question_id) DO UPDATE SET choices = excluded.choices,"
+	" text = excluded.text, saved_at = excluded.saved_at";
+/* INSERTs of 1..ANSWER_ROWS_MAX answers (?1 the grace, then attempt,
+ * question, choices, text, saved_at per row), each row kept only while its
+ * attempt is in progress and saved_at <= deadline + grace; built once per
+ * process like the draw INSERTs. */
+#define ANSWER_ROWS_MAX 32
+static char *answer_sql[ANSWER_ROWS_MAX + 1];
+static pthread_once_t answer_sql_once = PTHREAD_ONCE_INIT;
+
+static void answer_sql_init(void)
+{
+	for (int k = 1; k <= ANSWER_ROWS_MAX; k++) {
+		struct strbuf sb;
+		sb_init(&sb);
+		sb_puts(&sb,
+			"INSERT INTO answers (attempt_id, question_id, choices, text, saved_at)"
+			" SELECT v.column1, v.column2, v.column3, v.column4, v.column5 FROM "
+			"(VALUES ");
+		for (int j = 0; j < k; j++) {
+			int b = 2 + 5 * j;
+			sb_printf(&sb, "%s(?%d, ?%d, ?%d, ?%d, ?%d)", j ? ", " : "", b, b + 1,
+				  b + 2, b + 3, b + 4);
+		}
+		sb_puts(&sb, ") AS v WHERE EXISTS (SELECT 1 FROM attempts a WHERE a.id = v.column1"
+			     " AND a.state = 'in_progress' AND a.deadline + ?1 >= v.column5)"
+			     " ON CONFLICT (attempt_id, question_id) DO UPDATE SET"
+			     " choices = excluded.choices, text = excluded.text, saved_at = "
+			     "excluded.saved_at");
+		answer_sql[k] = sb_steal(&sb);
+	}
+}
+
+int db_answers_save(struct db *db, const struct db_answer_write *rows, size_t n, int64_t grace_ms,
+		    size_t *saved)
+{
+	*saved = 0;
+	pthread_once(&answer_sql_once, answer_sql_init);
+	for (size_t i = 0; i < n;) {
+		size_t k = n - i < ANSWER_ROWS_MAX ? n - i : ANSWER_ROWS_MAX;
+		sqlite3_stmt *st = db_stmt(db, answer_sql[k]);
+		if (!st)
+			return -1;
+		sqlite3_bind_int64(st, 1, grace_ms);
+		for (size_t j = 0; j < k; j++) {
+			const struct db_answer_write *r = &rows[i + j];
+			int b = 2 + 5 * (int)j;
+			sqlite3_bind_int64(st, b, r->attempt_id);
+			sqlite3_bind_int64(st, b + 1, r->question_id);
+			if (r->choices)
+				sqlite3_bind_text(st, b + 2, r->choices, -1, SQLITE_STATIC);
+			if (r->text)
+				sqlite3_bind_text(st, b + 3, r->text, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(st, b + 4, r->saved_at);
+		}
+		if (db_exec_stmt(db, st, "save answers"))
+			return -1;
+		*saved += (size_t)sqlite3_changes(db->sql);
+		i += k;
+	}
+	return 0;
+}
+
+static const char SQL_ANSWERS[] =
+	"SELECT question_id, choices, text, saved_at FROM answers WHERE attempt_id = ?1";
+static const char SQL_ANSWER_SET_SCORE[] =
+	"UPDATE answers SET score = ?3 WHERE attempt_id = ?1 AND question_id = ?2";
+static const char SQL_ATTEMPT_FINISH[] =
+	"UPDATE attempts SET state = ?2, finished_at = ?3, score = ?4, max_score = ?5,"
+	" correct_count = ?6, passed = ?7, duration_ms = ?8, prediction = ?9"
+	" WHERE id = ?1 AND state = 'in_progress'";
+static const char SQL_ATTEMPTS_DUE[] =
+	"SELECT id FROM attempts WHERE state = 'in_progress' AND deadline < ?1"
+	" ORDER BY deadline LIMIT ?2";
+
+void db_attempt_questions_free(struct db_attempt_question *qs, size_t n)
+{
+	if (!qs)
+		return;
+	for (size_t i = 0; i < n; i++)
+		free(qs[i].option_order);
+	free(qs);
+}
+
+void db_answers_free(struct db_answer *as, size_t n)
+{
+	if (!as)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		free(as[i].choices);
+		free(as[i].text);
+	}
+	free(as);
+}
+
+static void attempt_from_row(sqlite3_stmt *st, struct db_attempt *a)
+{
+	memset(a, 0, sizeof *a);
+	a->id = sqlite3_column_int64(st, 0);
+	a->quiz_id = sqlite3_column_int64(st, 1);
+	a->user_id = sqlite3_column_int64(st, 2);
+	a->unit_id = sqlite3_column_int64(st, 3);
+	util_strlcpy(a->audience, db_col_text(st, 4), sizeof a->audience);
+	util_strlcpy(a->round_code, db_col_text(st, 5), sizeof a->round_code);
+	a->seed = (uint64_t)sqlite3_column_int64(st, 6);
+	util_strlcpy(a->state, db_col_text(st, 7), sizeof a->state);
+	a->started_at = sqlite3_column_int64(st, 8);
+	a->deadline = sqlite3_column_int64(st, 9);
+	a->finished_at = sqlite3_column_int64(st, 10);
+	a->score = sqlite3_column_double(st, 11);
+	a->max_score = sqlite3_column_double(st, 12);
+	a->correct_count = sqlite3_column_int(st, 13);
+	a->question_count = sqlite3_column_int(st, 14);
+	a->passed = sqlite3_column_int(st, 15) != 0;
+	a->duration_ms = sqlite3_column_int64(st, 16);
+	a->has_prediction = sqlite3_column_type(st, 17) != SQLITE_NULL;
+	a->prediction = sqlite3_column_int64(st, 17);
+}
+
+static int attempt_lookup(struct db *db, sqlite3_stmt *st, struct db_attempt *out)
+{
+	int rc = db_step_row(db, st, "load attempt");
+	if (rc == 1)
+		attempt_from_row(st, out);
+	sqlite3_reset(st);
+	return rc;
+}
+
+int db_attempt_get(struct db *db, int64_t id, struct db_attempt *out)
+{
+	sqlite3_stmt *st = db_stmt(db, SQL_ATTEMPT_GET);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	return attempt_lookup(db, st, out);
+}
+
+int db_attempt_in_progress(struct db *db, int64_t quiz_id, int64_t user_id, struct db_attempt *out)
+{
+	sqlite3_stmt *st = db_stmt(db, SQL_ATTEMPT_IN_PROGRESS);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, quiz_id);
+	sqlite3_bind_int64(st, 2, user_id);
+	return attempt_lookup(db, st, out);
+}
+
+int db_attempt_best(struct db *db, int64_t quiz_id, int64_t user_id, struct db_attempt *out)
+{
+	sqlite3_stmt *st = db_stmt(db, SQL_ATTEMPT_BEST);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, quiz_id);
+	sqlite3_bind_int64(st, 2, user_id);
+	return attempt_lookup(db, st, out);
+}
+
+int db_attempt_count(struct db *db, int64_t quiz_id, int64_t user_id, int *count)
+{
+	sqlite3_stmt *st = db_stmt(db, SQL_ATTEMPT_COUNT);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, quiz_id);
+	sqlite3_bind_int64(st, 2, user_id);
+	int rc = db_step_row(db, st, "count attempts");
+	if (rc == 1)
+		*count = sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	return rc == 1 ? 0 : -1;
+}
+
+int db_attempt_insert(struct db *db, struct db_attempt *a, const struct db_attempt_question *qs,
+		      size_t n)
+{
+	sqlite3_stmt *st = db_stmt(db, SQL_ATTEMPT_INSERT);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, a->quiz_id);
+	sqlite3_bind_int64(st, 2, a->user_id);
+	if (a->unit_id)
+		sqlite3_bind_int64(st, 3, a->unit_id);
+	db_bind_text_or_null(st, 4, a->audience);
+	sqlite3_bind_text(st, 5, a->round_code[0] ? a->round_code : "main", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 6, (int64_t)a->seed);
+	sqlite3_bind_int64(st, 7, a->started_at);
+	sqlite3_bind_int64(st, 8, a->deadline);
+	sqlite3_bind_int(st, 9, (int)n);
+	sqlite3_bind_double(st, 10, (double)n);
+	int rc = db_exec_stmt(db, st, "insert attempt");
+	if (rc)
+		return rc;
+	a->id = sqlite3_last_insert_rowid(db->sql);
+	util_strlcpy(a->state, "in_progress", sizeof a->state);
+	a->question_count = (int)n;
+	a->max_score = (double)n;
+	/* The draw goes in with multi-row INSERTs: one statement (and one
+	 * statement journal) for up to DRAW_ROWS_MAX rows instead of one each. */
+	pthread_once(&draw_sql_once, draw_sql_init);
+	for (size_t i = 0; i < n;) {
+		size_t k = n - i < DRAW_ROWS_MAX ? n - i : DRAW_ROWS_MAX;
+		if (!(st = db_stmt(db, draw_sql[k])))
+			return -1;
+		sqlite3_bind_int64(st, 1, a->id);
+		for (size_t j = 0; j < k; j++) {
+			int base = 2 + 3 * (int)j;
+			sqlite3_bind_int(st, base, (int)(i + j));
+			sqlite3_bind_int64(st, base + 1, qs[i + j].question_id);
+			sqlite3_bind_text(st, base + 2, qs[i + j].option_order, -1, SQLITE_STATIC);
+		}
+		if ((rc = db_exec_stmt(db, st, "insert attempt questions")))
+			return rc;
+		i += k;
+	}
+	return 0;
+}
+
+int db_attempt_questions(struct db *db, int64_t attempt_id, struct db_attempt_question **out,
+			 size_t *n)
+{
+	sqlite3_stmt *st = db_stmt(db, SQL_ATTEMPT_QUESTIONS);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, attempt_id);
+	struct db_attempt_question *v = NULL;
+	size_t len = 0;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		v = xrealloc(v, (len + 1) * sizeof *v);
+		v[len].question_id = sqlite3_column_int64(st, 0);
+		v[len].option_order = db_col_dup(st, 1);
+		len++;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		db_attempt_questions_free(v, len);
+		return db_fail(db, "load attempt questions");
+	}
+	*out = v;
+	*n = len;
+	return 0;
+}
+
+int db_answer_save(struct db *db, int64_t attempt_id, int64_t question_id, const char *choices,
+		   const char *text, int64_t saved_at, int64_t grace_ms)
+{
+	sqlite3_stmt *st = db_stmt(db, SQL_ANSWER_SAVE);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, attempt_id);
+	sqlite3_bind_int64(st, 2, question_id);
+	if (choices)
+		sqlite3_bind_text(st, 3, choices, -1, SQLITE_STATIC);
+	if (text)
+		sqlite3_bind_text(st, 4, text, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, saved_at);
+	sqlite3_bind_int64(st, 6, grace_ms);
+	int rc = db_exec_stmt(db, st, "save answer");
+	if (rc)
+		return -1;
+	return sqlite3_changes(db->sql) > 0 ? 1 : 0;
+}
+
+int db_answers(struct db *db, int64_t attempt_id, struct db_answer **out, size_t *n)
+{
+	sqlite3_stmt *st = db_stmt(db, SQL_ANSWERS);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, attempt_id);
+	struct db_answer *v = NULL;
+	size_t len = 0;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		v = xrealloc(v, (len + 1) * sizeof *v);
+		v[len].question_id = sqlite3_column_int64(st, 0);
+		v[len].choices = db_col_dup_or_null(st, 1);
+		v[len].text = db_col_dup_or_null(st, 2);
+		v[len].saved_at = sqlite3_column_int64(st, 3);
+		len++;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		db_answers_free(v, len);
+		return db_fail(db, "load answers");
+	}
+	*out = v;
+	*n = len;
+	return 0;
+}
+
+int db_answer_set_score(struct db *db, int64_t attempt_id, int64_t question_id, double score)
+{
+	sqlite3_stmt *st = db_stmt(db, SQL_ANSWER_SET_SCORE);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, attempt_id);
+	sqlite3_bind_int64(st, 2, question_id);
+	sqlite3_bind_double(st, 3, score);
+	return db_exec_stmt(db, st, "score answer");
+}
+
+int db_attempt_finish(struct db *db, const struct db_attempt *a)
+{
+	sqlite3_stmt *st = db_stmt(db, SQL_ATTEMPT_FINISH);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, a->id);
+	sqlite3_bind_text(st, 2, a->state, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, a->finished_at);
+	sqlite3_bind_double(st, 4, a->score);
+	sqlite3_bind_double(st, 5, a->max_score);
+	sqlite3_bind_int(st, 6, a->correct_count);
+	sqlite3_bind_int(st, 7, a->passed ? 1 : 0);
+	sqlite3_bind_int64(st, 8, a->duration_ms);
+	if (a->has_prediction)
+		sqlite3_bind_int64(st, 9, a->prediction);
+	if (db_exec_stmt(db, st, "finish attempt"))
+		return -1;
+	return sqlite3_changes(db->sql) > 0 ? 1 : 0;
+}
+
+int db_attempts_due(struct db *db, int64_t before_ms, size_t limit, int64_t **ids, size_t *n)
+{
+	sqlite3_stmt *st = db_stmt(db, SQL_ATTEMPTS_DUE);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, before_ms);
+	sqlite3_bind_int64(st, 2, (int64_t)limit);
+	return db_collect_ids(db, st, "due attempts", ids, n);
+}

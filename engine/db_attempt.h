@@ -1,0 +1,94 @@
+/* db_attempt.h - storage of attempts, the questions drawn for them and the
+ * answers saved. See db.h for the return conventions: 0 ok / -1 error,
+ * lookups 1 found / 0 not found / -1 error. Pointers in the structs below
+ * are heap copies freed by the matching _free function. */
+#ifndef QUIZ_DB_ATTEMPT_H
+#define QUIZ_DB_ATTEMPT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "db.h"
+#include "db_account.h"
+
+struct db_attempt {
+	int64_t id;
+	int64_t quiz_id;
+	int64_t user_id;
+	int64_t unit_id;
+	char audience[32];
+	char round_code[DB_CODE_MAX];
+	uint64_t seed;
+	char state[16]; /* in_progress, submitted, expired */
+	int64_t started_at;
+	int64_t deadline;
+	int64_t finished_at; /* 0 while in progress */
+	double score;
+	double max_score;
+	int correct_count;
+	int question_count;
+	bool passed;
+	int64_t duration_ms;
+	bool has_prediction;
+	int64_t prediction;
+};
+
+struct db_attempt_question {
+	int64_t question_id;
+	char *option_order; /* JSON array text of option ids, as shown */
+};
+void db_attempt_questions_free(struct db_attempt_question *qs, size_t n);
+
+struct db_answer {
+	int64_t question_id;
+	char *choices; /* JSON array text, or NULL */
+	char *text; /* or NULL */
+	int64_t saved_at;
+};
+void db_answers_free(struct db_answer *as, size_t n);
+
+int db_attempt_get(struct db *db, int64_t id, struct db_attempt *out);
+/* The user's attempt in progress for a quiz (the newest). 1, 0, -1. */
+int db_attempt_in_progress(struct db *db, int64_t quiz_id, int64_t user_id, struct db_attempt *out);
+/* Attempts the user has for a quiz, of any state. */
+int db_attempt_count(struct db *db, int64_t quiz_id, int64_t user_id, int *count);
+/* The user's best finished attempt for a quiz (highest score): 1, 0, -1. */
+int db_attempt_best(struct db *db, int64_t quiz_id, int64_t user_id, struct db_attempt *out);
+/* Inserts a in progress with its drawn questions (positions 0..n-1); sets a->id. */
+int db_attempt_insert(struct db *db, struct db_attempt *a, const struct db_attempt_question *qs,
+		      size_t n);
+/* The drawn questions in the order shown (new array, caller frees with
+ * db_attempt_questions_free). */
+int db_attempt_questions(struct db *db, int64_t attempt_id, struct db_attempt_question **out,
+			 size_t *n);
+/* Saves an answer (replacing an earlier one) only while the attempt is in
+ * progress and saved_at <= deadline + grace_ms. Returns 1 saved, 0 refused
+ * (attempt finished or too late), -1. */
+int db_answer_save(struct db *db, int64_t attempt_id, int64_t question_id, const char *choices,
+		   const char *text, int64_t saved_at, int64_t grace_ms);
+/* Saves several answers with as few statements as possible, each under
+ * the same rule as db_answer_save. rows must not repeat an (attempt,
+ * question) pair. *saved receives how many were saved (rows refused are
+ * the others). Returns 0 or -1. */
+struct db_answer_write {
+	int64_t attempt_id;
+	int64_t question_id;
+	const char *choices; /* or NULL */
+	const char *text; /* or NULL */
+	int64_t saved_at;
+};
+int db_answers_save(struct db *db, const struct db_answer_write *rows, size_t n, int64_t grace_ms,
+		    size_t *saved);
+/* Every saved answer (new array, caller frees with db_answers_free). */
+int db_answers(struct db *db, int64_t attempt_id, struct db_answer **out, size_t *n);
+int db_answer_set_score(struct db *db, int64_t attempt_id, int64_t question_id, double score);
+/* Writes the final state and result of a (state, finished_at, score,
+ * max_score, correct_count, passed, duration_ms, prediction) if it is still
+ * in progress. Returns 1 when written, 0 when it was already finished, -1. */
+int db_attempt_finish(struct db *db, const struct db_attempt *a);
+/* Ids of attempts in progress whose deadline is before `before_ms`, oldest
+ * deadline first, at most limit (new array, caller frees). */
+int db_attempts_due(struct db *db, int64_t before_ms, size_t limit, int64_t **ids, size_t *n);
+
+#endif
