@@ -6,10 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api.h"
 #include "cli.h"
-#include "db.h"
-#include "db_quiz.h"
+#include "itemstats_view.h"
 
 /* A CSV cell of an index: the number, or empty when undefined. */
 static void csv_index(FILE *f, const json_t *v)
@@ -22,11 +20,9 @@ int cmd_report_questions(struct cli *cli, int argc, char **argv)
 {
 	const char *quiz_arg = cli_opt(argc, argv, "--quiz", NULL);
 	const char *format = cli_opt(argc, argv, "--format", "csv");
-	struct db_quiz quiz;
+	struct problem p;
 	char *end = NULL;
 	json_t *report = NULL;
-	int status = 1;
-	memset(&quiz, 0, sizeof quiz);
 	if (!quiz_arg)
 		return cli_fail("report questions needs --quiz ID");
 	errno = 0;
@@ -35,16 +31,8 @@ int cmd_report_questions(struct cli *cli, int argc, char **argv)
 		return cli_fail("--quiz must be a quiz id (a positive integer)");
 	if (strcmp(format, "csv") && strcmp(format, "json"))
 		return cli_fail("--format must be csv or json");
-	int rc = db_quiz_get(cli->db, id, &quiz);
-	if (rc <= 0) {
-		cli_fail("%s", rc < 0 ? db_errmsg(cli->db) : "no quiz with that id");
-		goto out;
-	}
-	report = api_question_stats_json(cli->db, quiz.id, NULL);
-	if (!report) {
-		cli_fail("%s", db_errmsg(cli->db));
-		goto out;
-	}
+	if (itemstats_quiz_view(cli->db, id, true, NULL, &report, &p) != OUTCOME_OK)
+		return cli_fail("%s", p.message);
 	if (!strcmp(format, "json")) {
 		char *text = json_dumps(report, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		fputs(text, stdout);
@@ -68,9 +56,6 @@ int cmd_report_questions(struct cli *cli, int argc, char **argv)
 			fputc('\n', stdout);
 		}
 	}
-	status = fflush(stdout) ? cli_fail("cannot write the report") : 0;
-out:
 	json_decref(report);
-	db_quiz_cleanup(&quiz);
-	return status;
+	return fflush(stdout) ? cli_fail("cannot write the report") : 0;
 }

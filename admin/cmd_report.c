@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api.h"
 #include "cli.h"
 #include "clock.h"
 #include "db.h"
@@ -12,6 +11,7 @@
 #include "db_report.h"
 #include "export.h"
 #include "report.h"
+#include "report_view.h"
 #include "util.h"
 
 /* Whole number in [min, max] from an option; false when malformed. */
@@ -27,35 +27,26 @@ static bool opt_int(const char *s, long long min, long long max, long long *out)
 	return true;
 }
 
+/* Fills q from --year, --depth, --unit and --audience (the domain checks
+ * them); 1 after a message when a number is malformed. */
 static int query_from_options(int argc, char **argv, struct report_query *q)
 {
+	long long year = 0, depth = 1;
+	const char *year_arg = cli_opt(argc, argv, "--year", NULL);
+	const char *depth_arg = cli_opt(argc, argv, "--depth", NULL);
 	memset(q, 0, sizeof *q);
-	long long v;
-	const char *year = cli_opt(argc, argv, "--year", NULL);
-	q->year = clock_vn_year(clock_now_ms());
-	if (year) {
-		if (!opt_int(year, 2000, 2100, &v))
-			return cli_fail("--year must be a year from 2000 to 2100");
-		q->year = (int)v;
-	}
-	q->depth = 1;
-	const char *depth = cli_opt(argc, argv, "--depth", NULL);
-	if (depth) {
-		if (!opt_int(depth, 0, REPORT_MAX_DEPTH, &v))
-			return cli_fail("--depth must be from 0 to %d", REPORT_MAX_DEPTH);
-		q->depth = (int)v;
-	}
+	if (year_arg && !opt_int(year_arg, 2000, 2100, &year))
+		return cli_fail("--year must be a year from 2000 to 2100");
+	if (depth_arg && !opt_int(depth_arg, 0, REPORT_MAX_DEPTH, &depth))
+		return cli_fail("--depth must be from 0 to %d", REPORT_MAX_DEPTH);
+	q->year = (int)year;
+	q->depth = (int)depth;
 	q->unit_code = cli_opt(argc, argv, "--unit", NULL);
 	q->audience = cli_opt(argc, argv, "--audience", NULL);
 	return 0;
 }
 
-static int report_fail(int rc, const char *err)
-{
-	(void)rc;
-	return cli_fail("%s", err);
-}
-
+/* Prints a view as indented JSON, and takes the reference. */
 static int print_json(json_t *j)
 {
 	char *text = json_dumps(j, JSON_INDENT(2));
@@ -67,65 +58,55 @@ static int print_json(json_t *j)
 	return 0;
 }
 
-/* Writes a table as CSV (stdout or --out) or XLSX (--out, or stdout when it
- * is not a terminal). */
-static int write_table(const struct export_table *t, const char *format, const char *out_path)
+/* Writes data to --out, or standard output; frees it. */
+static int write_file(char *data, size_t len, const char *out_path)
 {
-	size_t len = 0;
-	char err[256];
-	char *data = strcmp(format, "csv") == 0 ? export_csv(t, &len)
-						: export_xlsx(t, &len, err, sizeof err);
-	if (!data)
-		return cli_fail("%s", err);
-	FILE *f = stdout;
-	if (out_path) {
-		f = fopen(out_path, "wb");
-		if (!f) {
-			free(data);
-			return cli_fail("cannot write %s", out_path);
-		}
+	FILE *f = out_path ? fopen(out_path, "wb") : stdout;
+	if (!f) {
+		free(data);
+		return cli_fail("cannot write %s", out_path);
 	}
 	bool ok = fwrite(data, 1, len, f) == len;
-	if (out_path)
-		ok = fclose(f) == 0 && ok;
-	else
-		ok = fflush(f) == 0 && ok;
+	ok = (out_path ? fclose(f) : fflush(f)) == 0 && ok;
 	free(data);
 	return ok ? 0 : cli_fail("cannot write the report");
 }
 
-static int check_format(const char *format, const char *lang)
+/* The report's output options: --format, --lang, --out. */
+struct output {
+	const char *format, *lang, *path;
+};
+
+static int output_from_options(int argc, char **argv, struct output *o)
 {
-	if (strcmp(format, "json") && strcmp(format, "csv") && strcmp(format, "xlsx"))
-		return cli_fail("--format must be json, csv or xlsx");
-	if (!export_valid_lang(lang))
-		return cli_fail("--lang must be vi or en");
+	struct problem p;
+	o->format = cli_opt(argc, argv, "--format", "json");
+	o->lang = cli_opt(argc, argv, "--lang", "vi");
+	o->path = cli_opt(argc, argv, "--out", NULL);
+	if (export_check_format(o->format, o->lang, &p) != OUTCOME_OK)
+		return cli_fail("%s", p.message);
 	return 0;
 }
 
 int cmd_report_participation(struct cli *cli, int argc, char **argv)
 {
 	struct report_query q;
-	if (query_from_options(argc, argv, &q))
-		return 1;
-	const char *format = cli_opt(argc, argv, "--format", "json");
-	const char *lang = cli_opt(argc, argv, "--lang", "vi");
-	const char *out_path = cli_opt(argc, argv, "--out", NULL);
-	if (check_format(format, lang))
-		return 1;
 	struct report_table t;
-	char err[512];
-	int rc = report_participation(cli->db, &q, &t, err, sizeof err);
-	if (rc)
-		return report_fail(rc, err);
-	if (strcmp(format, "json") == 0) {
-		rc = print_json(api_participation_json(&t));
-	} else {
-		struct export_table et;
-		export_participation(&t, lang, &et);
-		rc = write_table(&et, format, out_path);
-		export_table_cleanup(&et);
-	}
+	struct output o;
+	struct problem p;
+	char *data = NULL;
+	size_t len = 0;
+	if (query_from_options(argc, argv, &q) || output_from_options(argc, argv, &o))
+		return 1;
+	if (report_participation(cli->db, &q, &t, &p) != OUTCOME_OK)
+		return cli_fail("%s", p.message);
+	int rc;
+	if (strcmp(o.format, "json") == 0)
+		rc = print_json(report_participation_json(&t));
+	else if (export_participation_file(&t, o.format, o.lang, &data, &len, &p) == OUTCOME_OK)
+		rc = write_file(data, len, o.path);
+	else
+		rc = cli_fail("%s", p.message);
 	report_table_cleanup(&t);
 	return rc;
 }
@@ -133,61 +114,49 @@ int cmd_report_participation(struct cli *cli, int argc, char **argv)
 int cmd_report_plan(struct cli *cli, int argc, char **argv)
 {
 	const char *code = cli_arg(argc, argv, 1);
+	struct report_query q;
+	struct problem p;
 	if (!code)
 		return cli_fail("usage: report plan CODE --year Y [--unit CODE]");
-	struct report_query q;
 	if (query_from_options(argc, argv, &q))
 		return 1;
-	struct report_plan *p = xmalloc(sizeof *p);
-	char err[512];
-	int rc = report_plan(cli->db, code, &q, p, err, sizeof err);
-	if (rc)
-		rc = report_fail(rc, err);
-	else if (cli_flag(argc, argv, "--html")) {
-		struct report_table t;
-		q.depth = 1;
-		rc = report_participation(cli->db, &q, &t, err, sizeof err);
-		if (rc) {
-			rc = report_fail(rc, err);
-		} else {
-			char *html = export_yearly_html(p, &t);
-			fputs(html, stdout);
-			free(html);
-			report_table_cleanup(&t);
-		}
-	} else {
-		rc = print_json(api_plan_report_json(p));
+	if (cli_flag(argc, argv, "--html")) {
+		char *html = NULL;
+		if (report_yearly_page(cli->db, code, &q, &html, &p) != OUTCOME_OK)
+			return cli_fail("%s", p.message);
+		return write_file(html, strlen(html), NULL);
 	}
-	free(p);
+	struct report_plan *plan = xmalloc(sizeof *plan);
+	int rc = report_plan(cli->db, code, &q, plan, &p) == OUTCOME_OK
+			 ? print_json(report_plan_json(plan))
+			 : cli_fail("%s", p.message);
+	free(plan);
 	return rc;
 }
 
 int cmd_report_missing(struct cli *cli, int argc, char **argv)
 {
 	struct report_query q;
-	if (query_from_options(argc, argv, &q))
-		return 1;
-	const char *format = cli_opt(argc, argv, "--format", "json");
-	const char *lang = cli_opt(argc, argv, "--lang", "vi");
-	if (check_format(format, lang))
-		return 1;
+	struct report_missing m;
+	struct output o;
+	struct problem p;
+	char *data = NULL;
+	size_t len = 0;
 	long long quiz = 0;
 	const char *quiz_arg = cli_opt(argc, argv, "--quiz", NULL);
+	if (query_from_options(argc, argv, &q) || output_from_options(argc, argv, &o))
+		return 1;
 	if (quiz_arg && !opt_int(quiz_arg, 1, INT64_MAX / 2, &quiz))
 		return cli_fail("--quiz must be a quiz id");
-	struct report_missing m;
-	char err[512];
-	int rc = report_missing_people(cli->db, &q, quiz, &m, err, sizeof err);
-	if (rc)
-		return report_fail(rc, err);
-	if (strcmp(format, "json") == 0) {
-		rc = print_json(api_missing_json(&m));
-	} else {
-		struct export_table et;
-		export_missing(&m, lang, &et);
-		rc = write_table(&et, format, cli_opt(argc, argv, "--out", NULL));
-		export_table_cleanup(&et);
-	}
+	if (report_missing_people(cli->db, &q, quiz, &m, &p) != OUTCOME_OK)
+		return cli_fail("%s", p.message);
+	int rc;
+	if (strcmp(o.format, "json") == 0)
+		rc = print_json(report_missing_json(&m));
+	else if (export_missing_file(&m, o.format, o.lang, &data, &len, &p) == OUTCOME_OK)
+		rc = write_file(data, len, o.path);
+	else
+		rc = cli_fail("%s", p.message);
 	report_missing_cleanup(&m);
 	return rc;
 }

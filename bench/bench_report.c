@@ -270,6 +270,7 @@ int main(int argc, char **argv)
 {
 	const char *build = argc > 1 ? argv[1] : "build";
 	char dir[512], path[600], marker[620], err[256];
+	struct problem pb;
 	snprintf(dir, sizeof dir, "%s/bench-out", build);
 	mkdir(dir, 0755);
 	snprintf(path, sizeof path, "%s/report-province.db", dir);
@@ -312,8 +313,8 @@ int main(int argc, char **argv)
 		double t = now_s();
 		struct report_query q = { .year = YEAR, .unit_code = "HG", .depth = 1 };
 		struct report_table table;
-		if (report_participation(db, &q, &table, err, sizeof err)) {
-			fprintf(stderr, "bench_report: participation: %s\n", err);
+		if (report_participation(db, &q, &table, &pb) != OUTCOME_OK) {
+			fprintf(stderr, "bench_report: participation: %s\n", pb.message);
 			return 1;
 		}
 		t_part[run] = (now_s() - t) * 1000;
@@ -328,8 +329,8 @@ int main(int argc, char **argv)
 		double t = now_s();
 		struct report_query q = { .year = YEAR, .unit_code = "HG" };
 		struct report_plan *plan = malloc(sizeof *plan);
-		if (!plan || report_plan(db, "hau-giang-1907", &q, plan, err, sizeof err)) {
-			fprintf(stderr, "bench_report: plan: %s\n", err);
+		if (!plan || report_plan(db, "hau-giang-1907", &q, plan, &pb) != OUTCOME_OK) {
+			fprintf(stderr, "bench_report: plan: %s\n", pb.message);
 			return 1;
 		}
 		t_plan[run] = (now_s() - t) * 1000;

@@ -30,6 +30,9 @@ bool api_body_is_csv(const struct req *r);
  * (outcome.h), with p's message (or a generic one when p is NULL or empty).
  * Returns 0. */
 int api_fail(struct resp *out, enum outcome o, const struct problem *p);
+/* The integer query argument name into *value, left alone when absent or
+ * empty. Returns OUTCOME_OK, or OUTCOME_INVALID naming it. */
+enum outcome api_query_int(struct req *r, const char *name, long long *value, struct problem *p);
 
 /* api_service.c */
 int api_healthz(struct req *r, struct resp *out);
@@ -69,36 +72,29 @@ int api_attempt_get(struct req *r, struct resp *out);
 int api_answer_save(struct req *r, struct resp *out);
 int api_attempt_submit(struct req *r, struct resp *out);
 
-/* api_contest.c */
+/* api_contests.c: GET /api/v1/contests/{id}/leaderboard */
 int api_contest_leaderboard(struct req *r, struct resp *out);
-int api_report_questions(struct req *r, struct resp *out);
-/* {"questions":[{"question_id","code","attempts","facility_index",
- * "discrimination_index"}]} of quiz_id's completed attempts (only those made
- * under unit_path unless it is NULL). Shared with quizadm. New reference, or
- * NULL on a storage error. */
-json_t *api_question_stats_json(struct db *db, int64_t quiz_id, const char *unit_path);
 
 /* api_privacy.c: GET /api/v1/admin/users/{id}/export, DELETE
  * /api/v1/admin/users/{id} */
 int api_admin_user_export(struct req *r, struct resp *out);
 int api_admin_user_erase(struct req *r, struct resp *out);
 
-/* api_report.c */
+/* api_reports.c: GET /api/v1/reports/participation, /reports/plans/{plan_code},
+ * /reports/missing, /reports/yearly, /reports/questions */
 int api_report_participation(struct req *r, struct resp *out);
 int api_report_plan(struct req *r, struct resp *out);
 int api_report_missing(struct req *r, struct resp *out);
 int api_report_yearly(struct req *r, struct resp *out);
+int api_report_questions(struct req *r, struct resp *out);
+
+/* api_plans.c: GET /api/v1/admin/plans, PUT /api/v1/admin/plans/{code} */
 int api_admin_plans(struct req *r, struct resp *out);
 int api_admin_plan_put(struct req *r, struct resp *out);
+
+/* api_certificates.c: GET /api/v1/attempts/{id}/certificate,
+ * GET /api/v1/certificates/{code} */
 int api_certificate(struct req *r, struct resp *out);
 int api_certificate_check(struct req *r, struct resp *out);
-/* The JSON of api.md for a participation table, a plan report and the
- * people to chase (shared with quizadm). New references. */
-struct report_table;
-struct report_plan;
-struct report_missing;
-json_t *api_participation_json(const struct report_table *t);
-json_t *api_plan_report_json(const struct report_plan *p);
-json_t *api_missing_json(const struct report_missing *m);
 
 #endif

@@ -1,4 +1,6 @@
 /* api_common.c - helpers shared by the handlers. */
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -53,4 +55,18 @@ int api_fail(struct resp *out, enum outcome o, const struct problem *p)
 {
 	const char *msg = p && p->message[0] ? p->message : "The request could not be completed.";
 	return resp_error(out, outcome_http_status(o), outcome_code(o), "%s", msg);
+}
+
+enum outcome api_query_int(struct req *r, const char *name, long long *value, struct problem *p)
+{
+	const char *s = http_query(r, name);
+	char *end = NULL;
+	if (!s || !*s)
+		return OUTCOME_OK;
+	errno = 0;
+	long long v = strtoll(s, &end, 10);
+	if (errno || *end || end == s)
+		return problem_set(p, OUTCOME_INVALID, "Query '%s' must be an integer.", name);
+	*value = v;
+	return OUTCOME_OK;
 }

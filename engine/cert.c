@@ -13,6 +13,7 @@
 #include "clock.h"
 #include "db.h"
 #include "db_report.h"
+#include "html.h"
 #include "util.h"
 
 #define CANONICAL_TAG "quiz-certificate/1"
@@ -141,31 +142,60 @@ static bool parse_canonical(const char *text, struct cert *c)
 	return *p == '\0';
 }
 
-int cert_issue(struct db *db, const char *key_path, int64_t attempt_id, int64_t owner_id,
-	       struct cert *out, char *err, size_t errlen)
+/* Logs a failure once and fills p with a message fit to show. */
+static enum outcome internal(const char *what, const char *why, struct problem *p)
+{
+	fprintf(stderr, "certificate: %s\n", why);
+	return problem_set(p, OUTCOME_INTERNAL, "The certificate could not be %s.", what);
+}
+
+/* Why an attempt earns no certificate, or OUTCOME_OK. */
+static enum outcome check_eligible(const struct db_cert_attempt *a, struct problem *p)
+{
+	if (strcmp(a->state, "in_progress") == 0 || !a->passed)
+		return problem_set(p, OUTCOME_NO_CERTIFICATE,
+				   "Attempt %lld is not a passed, finished attempt.",
+				   (long long)a->attempt_id);
+	if (!a->mandatory)
+		return problem_set(p, OUTCOME_NO_CERTIFICATE,
+				   "Quiz %s is not a mandatory test; certificates are issued for "
+				   "mandatory tests only.",
+				   a->quiz_code);
+	/* Newlines would break the canonical layout; names never hold them. */
+	if (strchr(a->full_name, '\n') || strchr(a->quiz_title, '\n'))
+		return problem_set(p, OUTCOME_NO_CERTIFICATE,
+				   "A name or title holds a line break.");
+	return OUTCOME_OK;
+}
+
+/* Signs c's canonical text with the key at key_path into c->code; the
+ * text is returned (caller frees), NULL with a message in err. */
+static char *sign(const char *key_path, struct cert *c, char *err, size_t errlen)
+{
+	unsigned char sk[crypto_sign_SECRETKEYBYTES], sig[crypto_sign_BYTES];
+	if (load_key(key_path, sk, err, errlen))
+		return NULL;
+	char *text = canonical_text(c);
+	crypto_sign_detached(sig, NULL, (const unsigned char *)text, strlen(text), sk);
+	sodium_memzero(sk, sizeof sk);
+	sodium_bin2base64(c->code, sizeof c->code, sig, sizeof sig,
+			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	return text;
+}
+
+enum outcome cert_issue(struct db *db, const char *data_dir, const char *db_path,
+			int64_t attempt_id, int64_t owner_id, struct cert *out, struct problem *p)
 {
 	struct db_cert_attempt a;
+	char key_path[1024], err[512];
 	int found = db_cert_attempt(db, attempt_id, &a);
-	if (found < 0) {
-		snprintf(err, errlen, "%s", db_errmsg(db));
-		return -1;
-	}
-	if (!found || a.user_id != owner_id) {
-		snprintf(err, errlen, "attempt %lld not found", (long long)attempt_id);
-		return CERT_NOT_FOUND;
-	}
-	if (strcmp(a.state, "in_progress") == 0 || !a.passed) {
-		snprintf(err, errlen, "attempt %lld is not a passed, finished attempt",
-			 (long long)attempt_id);
-		return CERT_NOT_ELIGIBLE;
-	}
-	if (!a.mandatory) {
-		snprintf(err, errlen,
-			 "quiz %s is not a mandatory test; certificates are issued for "
-			 "mandatory tests only",
-			 a.quiz_code);
-		return CERT_NOT_ELIGIBLE;
-	}
+	if (found < 0)
+		return internal("issued", db_errmsg(db), p);
+	if (!found || a.user_id != owner_id)
+		return problem_set(p, OUTCOME_NOT_FOUND, "Attempt not found.");
+	enum outcome o = check_eligible(&a, p);
+	if (o != OUTCOME_OK)
+		return o;
 	memset(out, 0, sizeof *out);
 	out->attempt_id = a.attempt_id;
 	util_strlcpy(out->full_name, a.full_name, sizeof out->full_name);
@@ -175,100 +205,81 @@ int cert_issue(struct db *db, const char *key_path, int64_t attempt_id, int64_t 
 	clock_format(vn, stamp);
 	snprintf(out->date, sizeof out->date, "%.10s", stamp);
 	score_text(a.score, a.max_score, out->score, sizeof out->score);
-	/* Newlines would break the canonical layout; names never hold them. */
-	if (strchr(out->full_name, '\n') || strchr(out->quiz_title, '\n')) {
-		snprintf(err, errlen, "a name or title holds a line break");
-		return CERT_NOT_ELIGIBLE;
-	}
-	unsigned char sk[crypto_sign_SECRETKEYBYTES], sig[crypto_sign_BYTES];
-	if (load_key(key_path, sk, err, errlen))
-		return -1;
-	char *text = canonical_text(out);
-	crypto_sign_detached(sig, NULL, (const unsigned char *)text, strlen(text), sk);
-	sodium_memzero(sk, sizeof sk);
-	sodium_bin2base64(out->code, sizeof out->code, sig, sizeof sig,
-			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	cert_key_path(data_dir, db_path, key_path, sizeof key_path);
+	if (cert_key_ensure(data_dir, db_path, NULL, err, sizeof err))
+		return internal("issued", err, p);
+	char *text = sign(key_path, out, err, sizeof err);
+	if (!text)
+		return internal("issued", err, p);
 	out->issued_at = clock_now_ms();
 	int rc = db_cert_store(db, out->code, out->attempt_id, owner_id, text, out->issued_at);
 	free(text);
-	if (rc) {
-		snprintf(err, errlen, "%s", db_errmsg(db));
-		return -1;
-	}
-	return 0;
+	return rc ? internal("issued", db_errmsg(db), p) : OUTCOME_OK;
 }
 
-int cert_verify(struct db *db, const char *key_path, const char *code, struct cert *out, char *err,
-		size_t errlen)
+enum outcome cert_verify(struct db *db, const char *data_dir, const char *db_path, const char *code,
+			 struct cert *out, struct problem *p)
 {
 	unsigned char sig[crypto_sign_BYTES];
 	size_t siglen = 0;
+	char key_path[1024], err[512];
+	enum outcome o = problem_set(p, OUTCOME_NOT_FOUND, "No certificate has this code.");
 	if (strlen(code) != CERT_CODE_LEN ||
 	    sodium_base642bin(sig, sizeof sig, code, strlen(code), NULL, &siglen, NULL,
 			      sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
 	    siglen != sizeof sig)
-		return 0;
+		return o;
 	int64_t attempt_id = 0, issued_at = 0;
 	char *text = NULL;
 	int found = db_cert_by_code(db, code, &attempt_id, &text, &issued_at);
-	if (found < 0) {
-		snprintf(err, errlen, "%s", db_errmsg(db));
-		return -1;
-	}
+	if (found < 0)
+		return internal("checked", db_errmsg(db), p);
 	if (!found)
-		return 0;
+		return o;
 	unsigned char sk[crypto_sign_SECRETKEYBYTES], pk[crypto_sign_PUBLICKEYBYTES];
-	int ret = -1;
-	if (load_key(key_path, sk, err, errlen))
+	cert_key_path(data_dir, db_path, key_path, sizeof key_path);
+	if (load_key(key_path, sk, err, sizeof err)) {
+		o = internal("checked", err, p);
 		goto out;
+	}
 	crypto_sign_ed25519_sk_to_pk(pk, sk);
 	sodium_memzero(sk, sizeof sk);
-	ret = 0;
 	memset(out, 0, sizeof *out);
 	if (crypto_sign_verify_detached(sig, (const unsigned char *)text, strlen(text), pk) != 0 ||
 	    !parse_canonical(text, out) || out->attempt_id != attempt_id)
 		goto out;
 	util_strlcpy(out->code, code, sizeof out->code);
 	out->issued_at = issued_at;
-	ret = 1;
+	o = OUTCOME_OK;
 out:
 	free(text);
-	return ret;
+	return o;
 }
 
-char *cert_html_escape(const char *s)
+json_t *cert_json(const struct cert *c)
+{
+	char issued[32];
+	clock_format(c->issued_at, issued);
+	return json_pack("{s:{s:b,s:s,s:I,s:s,s:s,s:s,s:s,s:s}}", "certificate", "valid", 1, "code",
+			 c->code, "attempt_id", (json_int_t)c->attempt_id, "full_name",
+			 c->full_name, "quiz_title", c->quiz_title, "date", c->date, "score",
+			 c->score, "issued_at", issued);
+}
+
+/* s escaped for HTML: a new string (caller frees). */
+static char *escaped(const char *s)
 {
 	struct strbuf sb;
 	sb_init(&sb);
-	for (const char *p = s; *p; p++) {
-		switch (*p) {
-		case '&':
-			sb_puts(&sb, "&amp;");
-			break;
-		case '<':
-			sb_puts(&sb, "&lt;");
-			break;
-		case '>':
-			sb_puts(&sb, "&gt;");
-			break;
-		case '"':
-			sb_puts(&sb, "&quot;");
-			break;
-		case '\'':
-			sb_puts(&sb, "&#39;");
-			break;
-		default:
-			sb_append(&sb, p, 1);
-		}
-	}
+	html_append(&sb, s);
 	return sb_steal(&sb);
 }
 
 char *cert_html(const struct cert *c, const char *verify_path)
 {
-	char *name = cert_html_escape(c->full_name);
-	char *title = cert_html_escape(c->quiz_title);
-	char *score = cert_html_escape(c->score);
+	char *name = escaped(c->full_name);
+	char *title = escaped(c->quiz_title);
+	char *score = escaped(c->score);
 	int y = 0, m = 0, d = 0;
 	sscanf(c->date, "%d-%d-%d", &y, &m, &d);
 	char *page = xasprintf(

@@ -14,9 +14,12 @@
 #ifndef QUIZ_CERT_H
 #define QUIZ_CERT_H
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "outcome.h"
 
 struct db;
 
@@ -43,24 +46,23 @@ struct cert {
 	int64_t issued_at;
 };
 
-/* Outcomes besides 0 and -1. */
-#define CERT_NOT_FOUND 1 /* no such attempt, or not the owner's */
-#define CERT_NOT_ELIGIBLE 2 /* not finished, not passed or not mandatory */
-
 /* Issues (or re-issues: the code is deterministic) the certificate of an
- * attempt owned by owner_id. Returns 0, CERT_NOT_FOUND, CERT_NOT_ELIGIBLE
- * (err says why) or -1. */
-int cert_issue(struct db *db, const char *key_path, int64_t attempt_id, int64_t owner_id,
-	       struct cert *out, char *err, size_t errlen);
-/* Checks a code. Returns 1 when it verifies (out filled), 0 when unknown
- * or forged, -1 on error. */
-int cert_verify(struct db *db, const char *key_path, const char *code, struct cert *out, char *err,
-		size_t errlen);
+ * attempt owned by owner_id, signed with the key file of data_dir/db_path
+ * (made when missing, as cert_key_ensure). Returns OUTCOME_OK (out filled),
+ * OUTCOME_NOT_FOUND (no such attempt, or not the owner's),
+ * OUTCOME_NO_CERTIFICATE (not finished, not passed or not mandatory; p says
+ * why) or OUTCOME_INTERNAL (logged). */
+enum outcome cert_issue(struct db *db, const char *data_dir, const char *db_path,
+			int64_t attempt_id, int64_t owner_id, struct cert *out, struct problem *p);
+/* Checks a code. Returns OUTCOME_OK when it verifies (out filled),
+ * OUTCOME_NOT_FOUND when unknown or forged, OUTCOME_INTERNAL (logged). */
+enum outcome cert_verify(struct db *db, const char *data_dir, const char *db_path, const char *code,
+			 struct cert *out, struct problem *p);
+/* {"certificate":{"valid","code","attempt_id","full_name","quiz_title",
+ * "date","score","issued_at"}} of api.md: a new reference. */
+json_t *cert_json(const struct cert *c);
 /* The printable page (Vietnamese): a new string (caller frees). verify_path
  * is shown as where to check the code (e.g. "/api/v1/certificates/"). */
 char *cert_html(const struct cert *c, const char *verify_path);
-
-/* Escapes text for HTML into sb-like output: a new string (caller frees). */
-char *cert_html_escape(const char *s);
 
 #endif

@@ -19,7 +19,8 @@ int64_t contest_effective_submitted_at(const struct contest_attempt *a)
 	return a->expired ? a->deadline : a->finished_at;
 }
 
-bool contest_is_full_score(const struct contest_attempt *a)
+/* True when the attempt scored the maximum (and the maximum is positive). */
+static bool contest_is_full_score(const struct contest_attempt *a)
 {
 	return a->max_score > 0 && a->score >= a->max_score - CONTEST_SCORE_EPSILON;
 }
@@ -29,8 +30,9 @@ static int cmp_i64(int64_t x, int64_t y)
 	return x < y ? -1 : x > y;
 }
 
-int contest_entry_compare(const struct contest_attempt *attempts, const struct contest_entry *x,
-			  const struct contest_entry *y)
+/* < 0 when x ranks before y, 0 when they share a rank. */
+static int contest_entry_compare(const struct contest_attempt *attempts,
+				 const struct contest_entry *x, const struct contest_entry *y)
 {
 	const struct contest_attempt *ax = &attempts[x->attempt_index];
 	const struct contest_attempt *ay = &attempts[y->attempt_index];

@@ -58,8 +58,6 @@ int64_t contest_effective_duration_ms(const struct contest_attempt *a);
 /* The submission time an attempt counts with: its deadline when expired,
  * otherwise finished_at. */
 int64_t contest_effective_submitted_at(const struct contest_attempt *a);
-/* True when the attempt scored the maximum (and the maximum is positive). */
-bool contest_is_full_score(const struct contest_attempt *a);
 
 /* Builds the ranked leaderboard of attempts[0..n): one entry per
  * participant (their best attempt by the order above), sorted best first,
@@ -69,11 +67,6 @@ bool contest_is_full_score(const struct contest_attempt *a);
 size_t contest_leaderboard(const struct contest_attempt *attempts, size_t n,
 			   const struct contest_rules *rules, struct contest_entry **out,
 			   int64_t *full_score_count);
-
-/* Compares two entries of one leaderboard: < 0 when x ranks before y, 0
- * when they share a rank. attempts is the array the entries index. */
-int contest_entry_compare(const struct contest_attempt *attempts, const struct contest_entry *x,
-			  const struct contest_entry *y);
 
 /* Ranks a subset of a ranked leaderboard among itself: ranks[0..n) are
  * the overall ranks in leaderboard order (equal ranks: equal entries);

@@ -19,6 +19,8 @@ static const char SQL_QUIZ[] =
 	" max_attempts, pass_percent, opens_at, closes_at, shuffle_questions, shuffle_options,"
 	" review, definition, created_at)"
 	" VALUES (?1, ?2, 'quiz', ?3, ?4, 900, 3, 80, ?5, ?6, 1, 1, 'after_submit', '{}', ?5)";
+static const char SQL_CONTEST[] =
+	"UPDATE quizzes SET kind = 'contest', freeze_at = nullif(?2, 0) WHERE id = ?1";
 static const char SQL_QUIZ_AUDIENCE[] =
 	"INSERT OR IGNORE INTO quiz_audiences (quiz_id, audience) VALUES (?1, ?2)";
 static const char SQL_PERSON[] =
@@ -106,6 +108,16 @@ int64_t db_fixture_quiz(struct db *db, const char *code, const char *title, bool
 	if (id < 0 || each_item(db, SQL_QUIZ_AUDIENCE, id, audiences))
 		return -1;
 	return id;
+}
+
+int db_fixture_contest(struct db *db, int64_t quiz_id, int64_t freeze_at)
+{
+	sqlite3_stmt *st = db_stmt(db, SQL_CONTEST);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, quiz_id);
+	sqlite3_bind_int64(st, 2, freeze_at);
+	return db_exec_stmt(db, st, "make contest") ? -1 : 0;
 }
 
 int64_t db_fixture_person(struct db *db, const char *username, const char *full_name,

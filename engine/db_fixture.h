@@ -24,6 +24,8 @@ int64_t db_fixture_question(struct db *db, int64_t bank_id, const char *code, co
 int64_t db_fixture_quiz(struct db *db, const char *code, const char *title, bool mandatory,
 			const char *audiences, int64_t scope_unit_id, int64_t opens_at,
 			int64_t closes_at);
+/* Makes quiz_id a contest, frozen at freeze_at (0: never). Returns 0 or -1. */
+int db_fixture_contest(struct db *db, int64_t quiz_id, int64_t freeze_at);
 /* A person (password unusable); unit_id 0 for none. Returns the id, or -1. */
 int64_t db_fixture_person(struct db *db, const char *username, const char *full_name,
 			  const char *role, int64_t unit_id, const char *audience);

@@ -8,10 +8,30 @@
 #include <xlsxwriter.h>
 
 #include "clock.h"
+#include "html.h"
 #include "util.h"
 
-void export_table_init(struct export_table *t, const char *sheet, const char *const *headers,
-		       size_t ncols)
+enum export_cell_kind { EXPORT_EMPTY = 0, EXPORT_TEXT, EXPORT_INT, EXPORT_DECIMAL };
+
+struct export_cell {
+	enum export_cell_kind kind;
+	const char *text; /* EXPORT_TEXT; borrowed */
+	double number; /* EXPORT_INT (whole) or EXPORT_DECIMAL (one decimal) */
+};
+
+/* A table: ncols headers and nrows x ncols cells, row by row. It owns the
+ * cells array and the strings added with export_text_copy. */
+struct export_table {
+	const char *sheet; /* worksheet name (XLSX) */
+	size_t ncols, nrows, cap;
+	const char *const *headers;
+	struct export_cell *cells;
+	char **owned;
+	size_t nowned;
+};
+
+static void export_table_init(struct export_table *t, const char *sheet, const char *const *headers,
+			      size_t ncols)
 {
 	memset(t, 0, sizeof *t);
 	t->sheet = sheet;
@@ -19,7 +39,7 @@ void export_table_init(struct export_table *t, const char *sheet, const char *co
 	t->ncols = ncols;
 }
 
-void export_table_cleanup(struct export_table *t)
+static void export_table_cleanup(struct export_table *t)
 {
 	for (size_t i = 0; i < t->nowned; i++)
 		free(t->owned[i]);
@@ -28,7 +48,7 @@ void export_table_cleanup(struct export_table *t)
 	memset(t, 0, sizeof *t);
 }
 
-struct export_cell *export_row(struct export_table *t)
+static struct export_cell *export_row(struct export_table *t)
 {
 	if (t->nrows == t->cap) {
 		t->cap = t->cap ? t->cap * 2 : 64;
@@ -40,7 +60,7 @@ struct export_cell *export_row(struct export_table *t)
 	return row;
 }
 
-struct export_cell export_text_copy(struct export_table *t, const char *s)
+static struct export_cell export_text_copy(struct export_table *t, const char *s)
 {
 	char *copy = xstrdup(s);
 	t->owned = xrealloc(t->owned, (t->nowned + 1) * sizeof *t->owned);
@@ -66,7 +86,7 @@ static void csv_text(struct strbuf *sb, const char *s)
 	sb_puts(sb, "\"");
 }
 
-char *export_csv(const struct export_table *t, size_t *len)
+static char *export_csv(const struct export_table *t, size_t *len)
 {
 	struct strbuf sb;
 	sb_init(&sb);
@@ -123,7 +143,7 @@ static char *read_file(const char *path, size_t *len)
 	return sb_steal(&sb);
 }
 
-char *export_xlsx(const struct export_table *t, size_t *len, char *err, size_t errlen)
+static char *export_xlsx(const struct export_table *t, size_t *len, char *err, size_t errlen)
 {
 	/* libxlsxwriter 1.1.4 writes files only: build it in a private temp
 	 * file and read it back. */
@@ -176,10 +196,39 @@ out:
 	return data;
 }
 
-bool export_valid_lang(const char *lang)
+enum outcome export_check_format(const char *format, const char *lang, struct problem *p)
 {
-	return strcmp(lang, "vi") == 0 || strcmp(lang, "en") == 0;
+	if (strcmp(format, "json") && strcmp(format, "csv") && strcmp(format, "xlsx"))
+		return problem_set(p, OUTCOME_INVALID, "'format' must be json, csv or xlsx.");
+	if (strcmp(lang, "vi") && strcmp(lang, "en"))
+		return problem_set(p, OUTCOME_INVALID, "'lang' must be vi or en.");
+	return OUTCOME_OK;
 }
+
+/* The table as a file of format "csv" or "xlsx", then cleaned up. */
+static enum outcome table_file(struct export_table *t, const char *format, char **data, size_t *len,
+			       struct problem *p)
+{
+	char err[256];
+	*data = strcmp(format, "csv") == 0 ? export_csv(t, len)
+					   : export_xlsx(t, len, err, sizeof err);
+	export_table_cleanup(t);
+	if (*data)
+		return OUTCOME_OK;
+	fprintf(stderr, "export: %s\n", err);
+	return problem_set(p, OUTCOME_INTERNAL, "The spreadsheet could not be written.");
+}
+
+/* The Vietnamese name of a code in a table of {code, name} pairs, or the
+ * code itself. */
+static const char *name_vi(const char *const (*names)[2], size_t n, const char *code)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(names[i][0], code) == 0)
+			return names[i][1];
+	return code;
+}
+#define NAME_VI(names, code) name_vi(names, sizeof names / sizeof names[0], code)
 
 static const char *const participation_vi[] = {
 	"Mã đơn vị",      "Tên đơn vị",    "Đối tượng",         "Số lượng",
@@ -206,10 +255,7 @@ static const char *audience_vi(const char *code)
 		{ "finance_staff", "Cán bộ, nhân viên ngân hàng, bảo hiểm, tổ chức tín dụng" },
 		{ "public", "Người sử dụng Internet" },
 	};
-	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-		if (strcmp(names[i][0], code) == 0)
-			return names[i][1];
-	return code;
+	return NAME_VI(names, code);
 }
 
 static const char *source_vi(const char *source)
@@ -221,8 +267,11 @@ static const char *source_vi(const char *source)
 	return "Kết hợp (một phần khai báo)";
 }
 
-void export_participation(const struct report_table *rt, const char *lang, struct export_table *out)
+enum outcome export_participation_file(const struct report_table *rt, const char *format,
+				       const char *lang, char **data, size_t *len,
+				       struct problem *p)
 {
+	struct export_table table, *out = &table;
 	bool vi = !lang || strcmp(lang, "en") != 0;
 	export_table_init(out, vi ? "Tham gia" : "Participation",
 			  vi ? participation_vi : participation_en, PARTICIPATION_COLS);
@@ -249,6 +298,7 @@ void export_participation(const struct report_table *rt, const char *lang, struc
 			c[9] = (struct export_cell){ EXPORT_DECIMAL, NULL, r->passed_percent };
 		c[10] = (struct export_cell){ EXPORT_INT, NULL, (double)r->attempts };
 	}
+	return table_file(out, format, data, len, p);
 }
 
 static const char *const missing_vi[] = {
@@ -281,8 +331,11 @@ static const char *const missing_en[] = {
 };
 #define MISSING_COLS (sizeof missing_vi / sizeof missing_vi[0])
 
-void export_missing(const struct report_missing *m, const char *lang, struct export_table *out)
+enum outcome export_missing_file(const struct report_missing *m, const char *format,
+				 const char *lang, char **data, size_t *len,
+				 struct problem *problem)
 {
+	struct export_table table, *out = &table;
 	bool vi = !lang || strcmp(lang, "en") != 0;
 	export_table_init(out, vi ? "Chưa hoàn thành" : "Missing", vi ? missing_vi : missing_en,
 			  MISSING_COLS);
@@ -306,6 +359,7 @@ void export_missing(const struct report_missing *m, const char *lang, struct exp
 			c[11] = (struct export_cell){ EXPORT_INT, NULL, m->department_days_left };
 		}
 	}
+	return table_file(out, format, data, len, problem);
 }
 
 static const char *kind_vi(const char *kind)
@@ -322,10 +376,7 @@ static const char *kind_vi(const char *kind)
 		{ "enterprise_telecom_it", "doanh nghiệp viễn thông, công nghệ thông tin" },
 		{ "finance_body", "ngân hàng, tổ chức bảo hiểm, tổ chức tín dụng nhà nước" },
 	};
-	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-		if (strcmp(names[i][0], kind) == 0)
-			return names[i][1];
-	return kind;
+	return NAME_VI(names, kind);
 }
 
 static const char *topic_vi(const char *topic)
@@ -340,32 +391,7 @@ static const char *topic_vi(const char *topic)
 		{ "personal_data", "dữ liệu cá nhân" },
 		{ "law_policy", "pháp luật, chính sách về an toàn thông tin" },
 	};
-	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-		if (strcmp(names[i][0], topic) == 0)
-			return names[i][1];
-	return topic;
-}
-
-static void html_text(struct strbuf *sb, const char *s)
-{
-	for (const char *p = s; *p; p++) {
-		switch (*p) {
-		case '&':
-			sb_puts(sb, "&amp;");
-			break;
-		case '<':
-			sb_puts(sb, "&lt;");
-			break;
-		case '>':
-			sb_puts(sb, "&gt;");
-			break;
-		case '"':
-			sb_puts(sb, "&quot;");
-			break;
-		default:
-			sb_append(sb, p, 1);
-		}
-	}
+	return NAME_VI(names, topic);
 }
 
 /* "75,0" - Vietnamese decimal comma. */
@@ -404,12 +430,12 @@ char *export_yearly_html(const struct report_plan *p, const struct report_table 
 		     ".met{font-weight:bold}.date{font-style:italic;text-align:right}"
 		     "@media print{body{margin:0}}</style></head><body>\n");
 	sb_puts(&sb, "<div class=\"head\"><div><strong>");
-	html_text(&sb, p->unit_code[0] ? p->unit_name : "ỦY BAN NHÂN DÂN");
+	html_append(&sb, p->unit_code[0] ? p->unit_name : "ỦY BAN NHÂN DÂN");
 	sb_puts(&sb, "</strong></div><div><strong>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</strong><br>"
 		     "<strong>Độc lập – Tự do – Hạnh phúc</strong></div></div>\n");
 	sb_printf(&sb, "<p class=\"date\">ngày %d tháng %d năm %d</p>\n", d, m, y);
 	sb_puts(&sb, "<h1>BÁO CÁO</h1><p class=\"sub\">Kết quả triển khai ");
-	html_text(&sb, p->plan.title);
+	html_append(&sb, p->plan.title);
 	sb_printf(&sb, " năm %d</p>\n", p->year);
 	sb_printf(&sb,
 		  "<p>Hạn báo cáo: %.2s/%.2s/%.4s. Số liệu được tổng hợp tự động từ kết quả "
@@ -423,17 +449,17 @@ char *export_yearly_html(const struct report_plan *p, const struct report_table 
 		sb_printf(&sb, "<h3>%d. ", i + 1);
 		if (strcmp(t->target.metric, "units") == 0) {
 			sb_puts(&sb, "Tỷ lệ ");
-			html_text(&sb, kind_vi(t->target.unit_kind));
+			html_append(&sb, kind_vi(t->target.unit_kind));
 			sb_puts(&sb, " có chương trình tuyên truyền, kiểm tra cho ");
-			html_text(&sb, audience_vi(t->target.audience));
+			html_append(&sb, audience_vi(t->target.audience));
 		} else {
 			sb_puts(&sb, "Tỷ lệ ");
-			html_text(&sb, audience_vi(t->target.audience));
+			html_append(&sb, audience_vi(t->target.audience));
 			sb_puts(&sb, " được tuyên truyền, kiểm tra");
 		}
 		if (t->target.topic[0]) {
 			sb_puts(&sb, " về ");
-			html_text(&sb, topic_vi(t->target.topic));
+			html_append(&sb, topic_vi(t->target.topic));
 		}
 		sb_puts(&sb, "</h3>\n<ul><li>Chỉ tiêu: ");
 		sb_puts(&sb, strcmp(t->target.comparator, ">") == 0 ? "trên " : "đạt ");
@@ -458,7 +484,7 @@ char *export_yearly_html(const struct report_plan *p, const struct report_table 
 		sb_puts(&sb, "</li>");
 		if (t->target.source[0]) {
 			sb_puts(&sb, "<li>Căn cứ: ");
-			html_text(&sb, t->target.source);
+			html_append(&sb, t->target.source);
 			sb_puts(&sb, ".</li>");
 		}
 		sb_puts(&sb, "</ul>\n");
@@ -472,9 +498,9 @@ char *export_yearly_html(const struct report_plan *p, const struct report_table 
 		sb_printf(&sb, "<tr><td class=\"n\">%zu</td><td>", i + 1);
 		if (r->level)
 			sb_puts(&sb, "&nbsp;&nbsp;– ");
-		html_text(&sb, r->unit_name);
+		html_append(&sb, r->unit_name);
 		sb_puts(&sb, "</td><td>");
-		html_text(&sb, audience_vi(r->audience));
+		html_append(&sb, audience_vi(r->audience));
 		sb_printf(
 			&sb,
 			"</td><td class=\"n\">%lld%s</td><td class=\"n\">%lld</td><td class=\"n\">",

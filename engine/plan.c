@@ -420,3 +420,66 @@ void plan_deadline(const struct plan *p, int year, int64_t now_ms, char *buf)
 	}
 	snprintf(buf, 11, "%04d-%02d-%02d", year, month, day);
 }
+
+/* Logs a storage failure once and fills p with a message fit to show. */
+static enum outcome internal(struct db *db, const char *what, struct problem *p)
+{
+	fprintf(stderr, "plans: %s\n", db_errmsg(db));
+	return problem_set(p, OUTCOME_INTERNAL, "The plans could not be %s.", what);
+}
+
+struct plans_ctx {
+	json_t *list;
+};
+
+static void on_plan(void *ctx, const char *code, const char *definition, bool builtin)
+{
+	struct plans_ctx *c = ctx;
+	json_error_t jerr;
+	json_t *j = json_loads(definition, 0, &jerr);
+	if (!j) {
+		fprintf(stderr, "plans: stored plan %s unreadable\n", code);
+		return;
+	}
+	json_object_set_new(j, "builtin", json_boolean(builtin));
+	json_array_append_new(c->list, j);
+}
+
+enum outcome plan_list_json(struct db *db, json_t **out, struct problem *p)
+{
+	struct plans_ctx c = { json_array() };
+	*out = NULL;
+	if (plan_install_builtins(db) || db_plan_each(db, on_plan, &c)) {
+		json_decref(c.list);
+		return internal(db, "read", p);
+	}
+	*out = json_pack("{s:o}", "plans", c.list);
+	return OUTCOME_OK;
+}
+
+enum outcome plan_put_json(struct db *db, const char *code, json_t *body, json_t **out,
+			   struct problem *p)
+{
+	char err[512];
+	*out = NULL;
+	if (!util_valid_code(code))
+		return problem_set(p, OUTCOME_INVALID,
+				   "The plan code must match [A-Za-z0-9_.-]{1,64}.");
+	json_t *given = json_object_get(body, "code");
+	if (json_is_object(body) && !given)
+		json_object_set_new(body, "code", json_string(code));
+	else if (json_is_object(body) &&
+		 (!json_is_string(given) || strcmp(json_string_value(given), code) != 0))
+		return problem_set(p, OUTCOME_INVALID,
+				   "Field 'code' must equal the code in the path (%s).", code);
+	struct plan *plan = xmalloc(sizeof *plan);
+	enum outcome o = OUTCOME_OK;
+	if (plan_from_json(body, plan, err, sizeof err))
+		o = problem_set(p, OUTCOME_INVALID, "%s.", err);
+	else if (plan_install_builtins(db) || plan_save(db, plan))
+		o = internal(db, "saved", p);
+	else
+		*out = json_pack("{s:o}", "plan", plan_to_json(plan));
+	free(plan);
+	return o;
+}

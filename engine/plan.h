@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "outcome.h"
+
 struct db;
 
 #define PLAN_MAX_DEADLINES 12
@@ -54,6 +56,17 @@ const struct plan *plan_builtin(size_t i);
 int plan_load(struct db *db, const char *code, struct plan *out, bool *builtin);
 /* Stores (creates or replaces) a plan. Returns 0 or -1. */
 int plan_save(struct db *db, const struct plan *p);
+
+/* {"plans":[...]}: every stored plan as api.md shows it, with "builtin",
+ * after installing the built-in templates when needed. Returns OUTCOME_OK
+ * with a new reference in *out, or OUTCOME_INTERNAL (logged). */
+enum outcome plan_list_json(struct db *db, json_t **out, struct problem *p);
+/* Creates or replaces plan `code` from body (a plan object whose "code" is
+ * absent or equal to code). Returns OUTCOME_OK with {"plan":...} (a new
+ * reference) in *out, OUTCOME_INVALID naming the field, or
+ * OUTCOME_INTERNAL (logged). */
+enum outcome plan_put_json(struct db *db, const char *code, json_t *body, json_t **out,
+			   struct problem *p);
 
 /* The plan's reporting deadline for a report of `year` as seen at now_ms:
  * the first deadline of that year not yet past (in Asia/Ho_Chi_Minh days),

@@ -8,6 +8,7 @@
  * to the root meet. So a person counts once per unit subtree however many
  * attempts, quizzes or units they have. */
 #include "report.h"
+#include "report_priv.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -21,40 +22,6 @@
 #include "org.h"
 #include "util.h"
 
-#define MAX_AUD 32
-#define ROOT 0 /* index of the virtual root above every real root */
-
-struct unit {
-	int64_t id, parent_id;
-	int parent; /* index; -1 for the virtual root */
-	int first_child, next_sibling, last_child;
-	char code[65];
-	char name[256];
-	char kind[32];
-	char path[512];
-};
-
-struct year_data {
-	int year;
-	int nunits, cap_units;
-	struct unit *units;
-	/* id -> index, open addressing */
-	int64_t *map_ids;
-	int *map_idx;
-	size_t map_cap;
-	int naud;
-	char aud[MAX_AUD][32];
-	/* [unit * MAX_AUD + aud]: subtree figures once rolled up */
-	int64_t *declared; /* -1 when none */
-	int64_t *roster_direct, *registered, *headcount, *participants, *passed, *attempts;
-	const char **source;
-	bool *declared_in_subtree;
-	/* scratch for the corrections */
-	int *hits;
-	int *touched;
-	size_t ntouched, cap_touched;
-};
-
 double report_percent(int64_t part, int64_t whole)
 {
 	if (whole <= 0)
@@ -62,16 +29,10 @@ double report_percent(int64_t part, int64_t whole)
 	return round((double)part * 1000.0 / (double)whole) / 10.0;
 }
 
-static size_t mix(int64_t id)
-{
-	uint64_t x = (uint64_t)id * 0x9E3779B97F4A7C15ULL;
-	return (size_t)(x ^ (x >> 29));
-}
-
 static void map_put(struct year_data *d, int64_t id, int idx)
 {
 	size_t mask = d->map_cap - 1;
-	for (size_t i = mix(id) & mask;; i = (i + 1) & mask) {
+	for (size_t i = report_mix(id) & mask;; i = (i + 1) & mask) {
 		if (d->map_idx[i] < 0) {
 			d->map_ids[i] = id;
 			d->map_idx[i] = idx;
@@ -80,10 +41,10 @@ static void map_put(struct year_data *d, int64_t id, int idx)
 	}
 }
 
-static int map_get(const struct year_data *d, int64_t id)
+int report_map_get(const struct year_data *d, int64_t id)
 {
 	size_t mask = d->map_cap - 1;
-	for (size_t i = mix(id) & mask;; i = (i + 1) & mask) {
+	for (size_t i = report_mix(id) & mask;; i = (i + 1) & mask) {
 		if (d->map_idx[i] < 0)
 			return -1;
 		if (d->map_ids[i] == id)
@@ -91,7 +52,7 @@ static int map_get(const struct year_data *d, int64_t id)
 	}
 }
 
-static int aud_index(struct year_data *d, const char *audience)
+int report_aud_index(struct year_data *d, const char *audience)
 {
 	for (int i = 0; i < d->naud; i++)
 		if (strcmp(d->aud[i], audience) == 0)
@@ -102,12 +63,7 @@ static int aud_index(struct year_data *d, const char *audience)
 	return d->naud++;
 }
 
-static size_t cell(int u, int a)
-{
-	return (size_t)u * MAX_AUD + (size_t)a;
-}
-
-static void year_data_free(struct year_data *d)
+void report_year_free(struct year_data *d)
 {
 	if (!d)
 		return;
@@ -162,7 +118,7 @@ static void link_units(struct year_data *d)
 	for (int i = 1; i < d->nunits; i++) {
 		struct unit *x = &d->units[i];
 		if (x->parent_id > 0) {
-			int p = map_get(d, x->parent_id);
+			int p = report_map_get(d, x->parent_id);
 			x->parent = p > 0 ? p : ROOT;
 		}
 		struct unit *p = &d->units[x->parent];
@@ -179,29 +135,29 @@ static void link_units(struct year_data *d)
 static void on_headcount(void *ctx, int64_t unit_id, const char *audience, int64_t count)
 {
 	struct year_data *d = ctx;
-	int u = map_get(d, unit_id), a = aud_index(d, audience);
+	int u = report_map_get(d, unit_id), a = report_aud_index(d, audience);
 	if (u > 0 && a >= 0)
-		d->declared[cell(u, a)] = count;
+		d->declared[report_cell(u, a)] = count;
 }
 
 static void on_roster(void *ctx, int64_t unit_id, const char *audience, int64_t count)
 {
 	struct year_data *d = ctx;
-	int u = map_get(d, unit_id), a = aud_index(d, audience);
+	int u = report_map_get(d, unit_id), a = report_aud_index(d, audience);
 	if (u > 0 && a >= 0)
-		d->roster_direct[cell(u, a)] += count;
+		d->roster_direct[report_cell(u, a)] += count;
 }
 
 static void on_figures(void *ctx, int64_t unit_id, const char *audience, int64_t participants,
 		       int64_t passed, int64_t attempts)
 {
 	struct year_data *d = ctx;
-	int u = map_get(d, unit_id), a = aud_index(d, audience);
+	int u = report_map_get(d, unit_id), a = report_aud_index(d, audience);
 	if (u <= 0 || a < 0)
 		return;
-	d->participants[cell(u, a)] += participants;
-	d->passed[cell(u, a)] += passed;
-	d->attempts[cell(u, a)] += attempts;
+	d->participants[report_cell(u, a)] += participants;
+	d->passed[report_cell(u, a)] += passed;
+	d->attempts[report_cell(u, a)] += attempts;
 }
 
 /* Children first: headcounts (a declaration replaces the subtree's sum),
@@ -212,7 +168,7 @@ static void roll_up(struct year_data *d)
 	for (int u = d->nunits - 1; u >= 0; u--) {
 		int p = d->units[u].parent;
 		for (int a = 0; a < d->naud; a++) {
-			size_t i = cell(u, a);
+			size_t i = report_cell(u, a);
 			d->registered[i] += d->roster_direct[i];
 			bool below = d->declared_in_subtree[i];
 			if (d->declared[i] >= 0) {
@@ -224,7 +180,7 @@ static void roll_up(struct year_data *d)
 			}
 			if (p < 0)
 				continue;
-			size_t pi = cell(p, a);
+			size_t pi = report_cell(p, a);
 			child_sum[pi] += d->headcount[i];
 			d->registered[pi] += d->registered[i];
 			d->declared_in_subtree[pi] |= below || d->declared[i] >= 0;
@@ -236,10 +192,7 @@ static void roll_up(struct year_data *d)
 	free(child_sum);
 }
 
-/* Counts, for one person's units, how many of them lie under each unit on
- * their paths to the root: d->hits[x] for every x in d->touched (the caller
- * resets them to 0). */
-static void hit_paths(struct year_data *d, const int *units, size_t n)
+void report_hit_paths(struct year_data *d, const int *units, size_t n)
 {
 	d->ntouched = 0;
 	for (size_t k = 0; k < n; k++) {
@@ -256,19 +209,6 @@ static void hit_paths(struct year_data *d, const int *units, size_t n)
 	}
 }
 
-/* A person's rows, gathered while reading the multi-unit people. */
-struct person_rows {
-	struct year_data *d;
-	char audience[32];
-	int64_t user_key, quiz_id;
-	bool open;
-	int *units, *passed_units;
-	size_t n, npassed, cap;
-	/* what to do with a finished person */
-	void (*flush)(struct person_rows *pr);
-	void *ctx;
-};
-
 static void person_rows_add(struct person_rows *pr, int unit, bool passed)
 {
 	if (pr->n == pr->cap) {
@@ -281,7 +221,7 @@ static void person_rows_add(struct person_rows *pr, int unit, bool passed)
 		pr->passed_units[pr->npassed++] = unit;
 }
 
-static void on_person_row(void *ctx, const struct db_reach *row)
+void report_on_person_row(void *ctx, const struct db_reach *row)
 {
 	struct person_rows *pr = ctx;
 	if (pr->open && (row->user_key != pr->user_key || row->quiz_id != pr->quiz_id ||
@@ -296,12 +236,12 @@ static void on_person_row(void *ctx, const struct db_reach *row)
 		pr->n = pr->npassed = 0;
 		pr->open = true;
 	}
-	int u = row->unit_id > 0 ? map_get(pr->d, row->unit_id) : -1;
+	int u = row->unit_id > 0 ? report_map_get(pr->d, row->unit_id) : -1;
 	if (u > 0)
 		person_rows_add(pr, u, row->passed_attempts > 0);
 }
 
-static void person_rows_cleanup(struct person_rows *pr)
+void report_person_rows_cleanup(struct person_rows *pr)
 {
 	if (pr->open)
 		pr->flush(pr);
@@ -314,11 +254,11 @@ static void correct_matrix(struct year_data *d, int64_t *matrix, int a, const in
 {
 	if (n < 2)
 		return;
-	hit_paths(d, units, n);
+	report_hit_paths(d, units, n);
 	for (size_t k = 0; k < d->ntouched; k++) {
 		int x = d->touched[k];
 		if (d->hits[x] > 1)
-			matrix[cell(x, a)] -= d->hits[x] - 1;
+			matrix[report_cell(x, a)] -= d->hits[x] - 1;
 		d->hits[x] = 0;
 	}
 }
@@ -326,19 +266,25 @@ static void correct_matrix(struct year_data *d, int64_t *matrix, int a, const in
 static void flush_person_figures(struct person_rows *pr)
 {
 	struct year_data *d = pr->d;
-	int a = aud_index(d, pr->audience);
+	int a = report_aud_index(d, pr->audience);
 	if (a < 0)
 		return;
 	correct_matrix(d, d->participants, a, pr->units, pr->n);
 	correct_matrix(d, d->passed, a, pr->passed_units, pr->npassed);
 }
 
-static struct year_data *year_load(struct db *db, int year, char *err, size_t errlen)
+enum outcome report_internal(struct db *db, struct problem *p)
+{
+	fprintf(stderr, "report: %s\n", db_errmsg(db));
+	return problem_set(p, OUTCOME_INTERNAL, "The report could not be computed.");
+}
+
+struct year_data *report_year_load(struct db *db, int year, struct problem *p)
 {
 	struct year_data *d = xcalloc(1, sizeof *d);
 	d->year = year;
 	for (int i = 0; org_audiences[i]; i++)
-		aud_index(d, org_audiences[i]);
+		report_aud_index(d, org_audiences[i]);
 	d->cap_units = 64;
 	d->units = xcalloc((size_t)d->cap_units, sizeof *d->units);
 	d->nunits = 1;
@@ -369,47 +315,46 @@ static struct year_data *year_load(struct db *db, int year, char *err, size_t er
 	    db_report_unit_figures(db, year, on_figures, d))
 		goto fail;
 	roll_up(d);
-	if (db_report_multi(db, year, NULL, NULL, on_person_row, &pr))
+	if (db_report_multi(db, year, NULL, NULL, report_on_person_row, &pr))
 		goto fail;
-	person_rows_cleanup(&pr);
+	report_person_rows_cleanup(&pr);
 	db_commit(db);
 	return d;
 fail:
-	snprintf(err, errlen, "%s", db_errmsg(db));
+	report_internal(db, p);
 	db_rollback(db);
 	free(pr.units);
 	free(pr.passed_units);
-	year_data_free(d);
+	report_year_free(d);
 	return NULL;
 }
 
-/* Resolves the report's unit: the named one (checked against the scope),
- * the scope's unit, or the virtual root. Returns an index or -(status). */
-static int resolve_unit(struct year_data *d, const struct report_query *q, char *err, size_t errlen)
+enum outcome report_resolve_unit(const struct year_data *d, const struct report_query *q,
+				 int *index, struct problem *p)
 {
-	const char *code = q->unit_code;
+	const char *code = q->unit_code && *q->unit_code ? q->unit_code : NULL;
+	*index = ROOT;
 	if (!code && q->scope_path) {
-		for (int i = 1; i < d->nunits; i++)
-			if (strcmp(d->units[i].path, q->scope_path) == 0)
-				return i;
-		snprintf(err, errlen, "your unit no longer exists");
-		return -REPORT_FORBIDDEN;
+		for (int i = 1; i < d->nunits; i++) {
+			if (strcmp(d->units[i].path, q->scope_path) == 0) {
+				*index = i;
+				return OUTCOME_OK;
+			}
+		}
+		return problem_set(p, OUTCOME_FORBIDDEN, "Your unit no longer exists.");
 	}
 	if (!code)
-		return ROOT;
+		return OUTCOME_OK;
 	for (int i = 1; i < d->nunits; i++) {
-		if (strcmp(d->units[i].code, code) == 0) {
-			if (q->scope_path &&
-			    !db_unit_path_within(d->units[i].path, q->scope_path)) {
-				snprintf(err, errlen, "unit %s is outside your unit's subtree",
-					 code);
-				return -REPORT_FORBIDDEN;
-			}
-			return i;
-		}
+		if (strcmp(d->units[i].code, code) != 0)
+			continue;
+		if (q->scope_path && !db_unit_path_within(d->units[i].path, q->scope_path))
+			return problem_set(p, OUTCOME_FORBIDDEN,
+					   "Unit %s is outside your unit's subtree.", code);
+		*index = i;
+		return OUTCOME_OK;
 	}
-	snprintf(err, errlen, "unknown unit %s", code);
-	return -REPORT_NOT_FOUND;
+	return problem_set(p, OUTCOME_NOT_FOUND, "Unknown unit %s.", code);
 }
 
 void report_table_cleanup(struct report_table *t)
@@ -426,7 +371,7 @@ static void add_rows(struct year_data *d, int u, int level, int aud_filter,
 	for (int a = 0; a < d->naud; a++) {
 		if (aud_filter >= 0 && a != aud_filter)
 			continue;
-		size_t i = cell(u, a);
+		size_t i = report_cell(u, a);
 		if (aud_filter < 0 && !d->headcount[i] && !d->registered[i] &&
 		    !d->participants[i] && !d->attempts[i])
 			continue;
@@ -457,40 +402,40 @@ static void add_rows(struct year_data *d, int u, int level, int aud_filter,
 		add_rows(d, c, level + 1, aud_filter, q, t, cap);
 }
 
-static int check_query(const struct report_query *q, char *err, size_t errlen)
+enum outcome report_check_query(const struct report_query *q, int *year, struct problem *p)
 {
-	if (q->year < 2000 || q->year > 2100) {
-		snprintf(err, errlen, "'year' must be a year from 2000 to 2100");
-		return REPORT_BAD_REQUEST;
-	}
-	if (q->depth < 0 || q->depth > REPORT_MAX_DEPTH) {
-		snprintf(err, errlen, "'depth' must be an integer from 0 to %d", REPORT_MAX_DEPTH);
-		return REPORT_BAD_REQUEST;
-	}
-	if (q->audience && !org_valid_audience(q->audience)) {
-		snprintf(err, errlen, "'audience' %s is not a known audience", q->audience);
-		return REPORT_BAD_REQUEST;
-	}
-	return 0;
+	*year = q->year ? q->year : clock_vn_year(clock_now_ms());
+	if (*year < 2000 || *year > 2100)
+		return problem_set(p, OUTCOME_INVALID, "'year' must be a year from 2000 to 2100.");
+	if (q->depth < 0 || q->depth > REPORT_MAX_DEPTH)
+		return problem_set(p, OUTCOME_INVALID, "'depth' must be an integer from 0 to %d.",
+				   REPORT_MAX_DEPTH);
+	if (q->unit_code && *q->unit_code && !util_valid_code(q->unit_code))
+		return problem_set(p, OUTCOME_INVALID, "'unit' must be a unit code.");
+	if (q->audience && *q->audience && !org_valid_audience(q->audience))
+		return problem_set(p, OUTCOME_INVALID, "'audience' %s is not a known audience.",
+				   q->audience);
+	return OUTCOME_OK;
 }
 
-int report_participation(struct db *db, const struct report_query *q, struct report_table *out,
-			 char *err, size_t errlen)
+enum outcome report_participation(struct db *db, const struct report_query *q,
+				  struct report_table *out, struct problem *p)
 {
-	int rc = check_query(q, err, errlen);
-	if (rc)
-		return rc;
-	struct year_data *d = year_load(db, q->year, err, errlen);
-	if (!d)
-		return -1;
+	int year, u;
 	memset(out, 0, sizeof *out);
-	out->year = q->year;
-	int u = resolve_unit(d, q, err, errlen);
-	if (u < 0) {
-		year_data_free(d);
-		return -u;
+	enum outcome o = report_check_query(q, &year, p);
+	if (o != OUTCOME_OK)
+		return o;
+	struct year_data *d = report_year_load(db, year, p);
+	if (!d)
+		return OUTCOME_INTERNAL;
+	out->year = year;
+	o = report_resolve_unit(d, q, &u, p);
+	if (o != OUTCOME_OK) {
+		report_year_free(d);
+		return o;
 	}
-	int aud = q->audience ? aud_index(d, q->audience) : -1;
+	int aud = q->audience && *q->audience ? report_aud_index(d, q->audience) : -1;
 	size_t cap = 0;
 	if (u == ROOT) {
 		for (int c = d->units[ROOT].first_child; c >= 0; c = d->units[c].next_sibling)
@@ -498,444 +443,17 @@ int report_participation(struct db *db, const struct report_query *q, struct rep
 	} else {
 		add_rows(d, u, 0, aud, q, out, &cap);
 	}
-	year_data_free(d);
-	return 0;
+	report_year_free(d);
+	return OUTCOME_OK;
 }
 
-/* A count per (unit, quiz): open addressing. */
-struct uq_entry {
-	int64_t quiz_id;
-	int64_t count;
-	int32_t unit;
-};
-struct uq_map {
-	struct uq_entry *e;
-	size_t cap, n;
-};
-
-static size_t uq_hash(int unit, int64_t quiz_id)
+enum outcome report_check_unit_query(const struct report_query *q, struct report_query *unit_q,
+				     int *year, struct problem *p)
 {
-	return mix(quiz_id * 1000003 + unit);
-}
-
-static struct uq_entry *uq_get(struct uq_map *m, int unit, int64_t quiz_id)
-{
-	if ((m->n + 1) * 2 > m->cap) {
-		size_t cap = m->cap ? m->cap * 2 : 1024;
-		struct uq_map bigger = { xcalloc(cap, sizeof(struct uq_entry)), cap, 0 };
-		for (size_t i = 0; i < bigger.cap; i++)
-			bigger.e[i].unit = -1;
-		for (size_t i = 0; i < m->cap; i++) {
-			if (m->e[i].unit < 0)
-				continue;
-			struct uq_entry *dst = uq_get(&bigger, m->e[i].unit, m->e[i].quiz_id);
-			dst->count = m->e[i].count;
-		}
-		free(m->e);
-		*m = bigger;
-	}
-	size_t mask = m->cap - 1;
-	for (size_t i = uq_hash(unit, quiz_id) & mask;; i = (i + 1) & mask) {
-		if (m->e[i].unit < 0) {
-			m->e[i].unit = unit;
-			m->e[i].quiz_id = quiz_id;
-			m->e[i].count = 0;
-			m->n++;
-			return &m->e[i];
-		}
-		if (m->e[i].unit == unit && m->e[i].quiz_id == quiz_id)
-			return &m->e[i];
-	}
-}
-
-static bool within(const struct year_data *d, int u, int root)
-{
-	for (int x = u; x >= 0; x = d->units[x].parent)
-		if (x == root)
-			return true;
-	return false;
-}
-
-/* Units metric: per unit of the kind and quiz, the distinct participants
- * of its subtree. */
-struct units_ctx {
-	struct year_data *d;
-	const char *kind;
-	struct uq_map map;
-};
-
-static void on_unit_quiz(void *ctx, int64_t unit_id, int64_t quiz_id, int64_t participants)
-{
-	struct units_ctx *c = ctx;
-	int u = map_get(c->d, unit_id);
-	if (u <= 0)
-		return;
-	for (int x = u; x > ROOT; x = c->d->units[x].parent)
-		if (strcmp(c->d->units[x].kind, c->kind) == 0)
-			uq_get(&c->map, x, quiz_id)->count += participants;
-}
-
-static void flush_person_quiz(struct person_rows *pr)
-{
-	struct units_ctx *c = pr->ctx;
-	struct year_data *d = c->d;
-	if (pr->n < 2)
-		return;
-	hit_paths(d, pr->units, pr->n);
-	for (size_t k = 0; k < d->ntouched; k++) {
-		int x = d->touched[k];
-		if (d->hits[x] > 1 && x > ROOT && strcmp(d->units[x].kind, c->kind) == 0)
-			uq_get(&c->map, x, pr->quiz_id)->count -= d->hits[x] - 1;
-		d->hits[x] = 0;
-	}
-}
-
-/* Persons with a topic: distinct people under root whose attempts covered it. */
-struct topic_people {
-	struct year_data *d;
-	int root;
-	int64_t last_counted;
-	bool any;
-	int64_t count;
-};
-
-static void on_topic_person(void *ctx, const struct db_reach *row)
-{
-	struct topic_people *t = ctx;
-	if (t->any && t->last_counted == row->user_key)
-		return;
-	int u = row->unit_id > 0 ? map_get(t->d, row->unit_id) : -1;
-	if (u > 0 && within(t->d, u, t->root)) {
-		t->count++;
-		t->last_counted = row->user_key;
-		t->any = true;
-	}
-}
-
-static int measure_target(struct db *db, struct year_data *d, const struct plan *p, int root,
-			  struct report_target *out)
-{
-	const struct plan_target *t = &out->target;
-	const char *topic = t->topic[0] ? t->topic : NULL;
-	int a = aud_index(d, t->audience);
-	if (a < 0)
-		return 0;
-	if (strcmp(t->metric, "persons") == 0) {
-		out->denominator = d->headcount[cell(root, a)];
-		if (!topic) {
-			out->numerator = d->participants[cell(root, a)];
-			return 0;
-		}
-		struct topic_people tp = { .d = d, .root = root };
-		if (db_report_topic_people(db, d->year, t->audience, topic, on_topic_person, &tp))
-			return -1;
-		out->numerator = tp.count;
-		return 0;
-	}
-	struct units_ctx c = { .d = d, .kind = t->unit_kind };
-	struct person_rows pr = { .d = d, .flush = flush_person_quiz, .ctx = &c };
-	int ret = -1;
-	if (db_report_unit_quiz(db, d->year, t->audience, topic, on_unit_quiz, &c) ||
-	    db_report_multi(db, d->year, t->audience, topic, on_person_row, &pr))
-		goto out;
-	person_rows_cleanup(&pr);
-	pr.units = pr.passed_units = NULL;
-	bool *ran = xcalloc((size_t)d->nunits, sizeof *ran);
-	for (size_t i = 0; i < c.map.cap; i++) {
-		const struct uq_entry *e = &c.map.e[i];
-		if (e->unit < 0 || e->count <= 0)
-			continue;
-		int64_t hc = d->headcount[cell(e->unit, a)];
-		if ((double)e->count * 100.0 >= p->unit_min_participation * (double)hc)
-			ran[e->unit] = true;
-	}
-	for (int u = 1; u < d->nunits; u++) {
-		if (strcmp(d->units[u].kind, t->unit_kind) != 0 || !within(d, u, root))
-			continue;
-		out->denominator++;
-		if (ran[u])
-			out->numerator++;
-	}
-	free(ran);
-	ret = 0;
-out:
-	free(pr.units);
-	free(pr.passed_units);
-	free(c.map.e);
-	return ret;
-}
-
-int report_plan(struct db *db, const char *plan_code, const struct report_query *q,
-		struct report_plan *out, char *err, size_t errlen)
-{
-	struct report_query pq = *q;
-	pq.depth = 0;
-	pq.audience = NULL;
-	int rc = check_query(&pq, err, errlen);
-	if (rc)
-		return rc;
-	memset(out, 0, sizeof *out);
-	bool builtin = false;
-	rc = plan_load(db, plan_code, &out->plan, &builtin);
-	if (rc == 0) {
-		if (plan_install_builtins(db)) {
-			snprintf(err, errlen, "%s", db_errmsg(db));
-			return -1;
-		}
-		rc = plan_load(db, plan_code, &out->plan, &builtin);
-	}
-	if (rc < 0) {
-		snprintf(err, errlen, "cannot read plan %s: %s", plan_code, db_errmsg(db));
-		return -1;
-	}
-	if (rc == 0) {
-		snprintf(err, errlen, "unknown plan %s", plan_code);
-		return REPORT_NOT_FOUND;
-	}
-	struct year_data *d = year_load(db, q->year, err, errlen);
-	if (!d)
-		return -1;
-	int root = resolve_unit(d, &pq, err, errlen);
-	if (root < 0) {
-		year_data_free(d);
-		return -root;
-	}
-	out->year = q->year;
-	util_strlcpy(out->unit_code, d->units[root].code, sizeof out->unit_code);
-	util_strlcpy(out->unit_name, d->units[root].name, sizeof out->unit_name);
-	plan_deadline(&out->plan, q->year, clock_now_ms(), out->deadline);
-	int ret = 0;
-	if (db_begin_read(db))
-		ret = -1;
-	for (int i = 0; !ret && i < out->plan.ntargets; i++) {
-		struct report_target *t = &out->targets[i];
-		t->target = out->plan.targets[i];
-		if (measure_target(db, d, &out->plan, root, t)) {
-			ret = -1;
-			break;
-		}
-		t->has_actual = t->denominator > 0;
-		t->actual_percent = report_percent(t->numerator, t->denominator);
-		/* Compared exactly, not on the rounded figure. */
-		double lhs = (double)t->numerator * 100.0;
-		double rhs = t->target.threshold * (double)t->denominator;
-		t->met = t->has_actual &&
-			 (strcmp(t->target.comparator, ">") == 0 ? lhs > rhs : lhs >= rhs);
-		t->gap_percent =
-			t->met ? 0 : round((t->target.threshold - t->actual_percent) * 10) / 10;
-		if (t->gap_percent < 0)
-			t->gap_percent = 0;
-	}
-	if (ret) {
-		snprintf(err, errlen, "%s", db_errmsg(db));
-		db_rollback(db);
-	} else {
-		db_commit(db);
-	}
-	out->ntargets = ret ? 0 : out->plan.ntargets;
-	year_data_free(d);
-	return ret;
-}
-
-void report_missing_cleanup(struct report_missing *m)
-{
-	for (size_t i = 0; i < m->n; i++)
-		free(m->people[i].missing);
-	free(m->people);
-	m->people = NULL;
-	m->n = 0;
-}
-
-struct missing_ctx {
-	struct report_missing_quiz *quizzes;
-	char (*quiz_aud)[32];
-	char (*quiz_scope)[512];
-	size_t nq, capq;
-	int64_t only_quiz;
-	int64_t *done_user, *done_quiz;
-	size_t ndone, capdone;
-	struct report_missing *out;
-	size_t cap_people;
-};
-
-static void on_mandatory(void *ctx, const struct db_mandatory_quiz *q)
-{
-	struct missing_ctx *c = ctx;
-	if (c->only_quiz && q->id != c->only_quiz)
-		return;
-	if (c->nq == c->capq) {
-		c->capq = c->capq ? c->capq * 2 : 16;
-		c->quizzes = xrealloc(c->quizzes, c->capq * sizeof *c->quizzes);
-		c->quiz_aud = xrealloc(c->quiz_aud, c->capq * sizeof *c->quiz_aud);
-		c->quiz_scope = xrealloc(c->quiz_scope, c->capq * sizeof *c->quiz_scope);
-	}
-	struct report_missing_quiz *m = &c->quizzes[c->nq];
-	m->id = q->id;
-	util_strlcpy(m->code, q->code, sizeof m->code);
-	util_strlcpy(m->title, q->title, sizeof m->title);
-	m->closes_at = q->closes_at;
-	util_strlcpy(c->quiz_aud[c->nq], q->audience, sizeof c->quiz_aud[0]);
-	util_strlcpy(c->quiz_scope[c->nq], q->scope_path, sizeof c->quiz_scope[0]);
-	c->nq++;
-}
-
-static void on_done(void *ctx, int64_t user_id, int64_t quiz_id)
-{
-	struct missing_ctx *c = ctx;
-	if (c->ndone == c->capdone) {
-		c->capdone = c->capdone ? c->capdone * 2 : 256;
-		c->done_user = xrealloc(c->done_user, c->capdone * sizeof *c->done_user);
-		c->done_quiz = xrealloc(c->done_quiz, c->capdone * sizeof *c->done_quiz);
-	}
-	c->done_user[c->ndone] = user_id;
-	c->done_quiz[c->ndone] = quiz_id;
-	c->ndone++;
-}
-
-static int cmp_done(const void *x, const void *y, void *ctx)
-{
-	size_t i = *(const size_t *)x, j = *(const size_t *)y;
-	const struct missing_ctx *c = ctx;
-	if (c->done_user[i] != c->done_user[j])
-		return c->done_user[i] < c->done_user[j] ? -1 : 1;
-	return c->done_quiz[i] < c->done_quiz[j] ? -1 : c->done_quiz[i] > c->done_quiz[j];
-}
-
-static bool has_done(const struct missing_ctx *c, const size_t *order, int64_t user, int64_t quiz)
-{
-	size_t lo = 0, hi = c->ndone;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		size_t k = order[mid];
-		if (c->done_user[k] < user || (c->done_user[k] == user && c->done_quiz[k] < quiz))
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < c->ndone && c->done_user[order[lo]] == user && c->done_quiz[order[lo]] == quiz;
-}
-
-struct person_pass {
-	struct missing_ctx *c;
-	const size_t *order;
-};
-
-static void on_person(void *ctx, const struct db_roster_person *p)
-{
-	struct person_pass *pp = ctx;
-	struct missing_ctx *c = pp->c;
-	struct report_missing_person person;
-	memset(&person, 0, sizeof person);
-	for (size_t i = 0; i < c->nq; i++) {
-		if (strcmp(c->quiz_aud[i], p->audience) != 0)
-			continue;
-		if (c->quiz_scope[i][0] && !db_unit_path_within(p->unit_path, c->quiz_scope[i]))
-			continue;
-		if (has_done(c, pp->order, p->id, c->quizzes[i].id))
-			continue;
-		person.missing =
-			xrealloc(person.missing, (person.nmissing + 1) * sizeof *person.missing);
-		person.missing[person.nmissing++] = c->quizzes[i];
-	}
-	if (!person.nmissing)
-		return;
-	person.user_id = p->id;
-	util_strlcpy(person.username, p->username, sizeof person.username);
-	util_strlcpy(person.full_name, p->full_name, sizeof person.full_name);
-	util_strlcpy(person.unit_code, p->unit_code, sizeof person.unit_code);
-	util_strlcpy(person.unit_name, p->unit_name, sizeof person.unit_name);
-	util_strlcpy(person.audience, p->audience, sizeof person.audience);
-	struct report_missing *out = c->out;
-	if (out->n == c->cap_people) {
-		c->cap_people = c->cap_people ? c->cap_people * 2 : 64;
-		out->people = xrealloc(out->people, c->cap_people * sizeof *out->people);
-	}
-	out->people[out->n++] = person;
-}
-
-static int days_until(int year, int month, int day, int64_t now_ms)
-{
-	int64_t today = (now_ms + CLOCK_VN_OFFSET_MS) / 86400000LL;
-	if (now_ms + CLOCK_VN_OFFSET_MS < 0)
-		today--;
-	int64_t target = (clock_vn_date_ms(year, month, day) + CLOCK_VN_OFFSET_MS) / 86400000LL;
-	return (int)(target - today);
-}
-
-int report_missing_people(struct db *db, const struct report_query *q, int64_t quiz_id,
-			  struct report_missing *out, char *err, size_t errlen)
-{
-	struct report_query pq = *q;
-	pq.depth = 0;
-	pq.audience = NULL;
-	int rc = check_query(&pq, err, errlen);
-	if (rc)
-		return rc;
-	memset(out, 0, sizeof *out);
-	char path[512] = "/";
-	if (q->unit_code || q->scope_path) {
-		struct db_unit u;
-		const char *code = q->unit_code;
-		int found = code ? db_unit_by_code(db, code, &u) : 1;
-		if (found < 0) {
-			snprintf(err, errlen, "%s", db_errmsg(db));
-			return -1;
-		}
-		if (!found) {
-			snprintf(err, errlen, "unknown unit %s", code);
-			return REPORT_NOT_FOUND;
-		}
-		if (code && q->scope_path && !db_unit_path_within(u.path, q->scope_path)) {
-			snprintf(err, errlen, "unit %s is outside your unit's subtree", code);
-			return REPORT_FORBIDDEN;
-		}
-		util_strlcpy(path, code ? u.path : q->scope_path, sizeof path);
-	}
-	struct missing_ctx c = { 0 };
-	c.only_quiz = quiz_id;
-	c.out = out;
-	size_t *order = NULL;
-	int ret = -1;
-	out->year = q->year;
-	int64_t now = clock_now_ms();
-	snprintf(out->unit_deadline, sizeof out->unit_deadline, "%04d-11-30", q->year);
-	snprintf(out->department_deadline, sizeof out->department_deadline, "%04d-12-15", q->year);
-	out->unit_days_left = days_until(q->year, 11, 30, now);
-	out->department_days_left = days_until(q->year, 12, 15, now);
-	if (db_begin_read(db))
-		goto fail;
-	if (db_report_mandatory_quizzes(db, clock_vn_year_start_ms(q->year),
-					clock_vn_year_start_ms(q->year + 1), on_mandatory, &c))
-		goto fail;
-	if (quiz_id && c.nq == 0) {
-		db_rollback(db);
-		snprintf(err, errlen, "quiz %lld is not a mandatory quiz open in %d",
-			 (long long)quiz_id, q->year);
-		ret = REPORT_NOT_FOUND;
-		goto out;
-	}
-	if (db_report_completed_mandatory(db, path, on_done, &c))
-		goto fail;
-	order = xmalloc((c.ndone + 1) * sizeof *order);
-	for (size_t i = 0; i < c.ndone; i++)
-		order[i] = i;
-	qsort_r(order, c.ndone, sizeof *order, cmp_done, &c);
-	struct person_pass pp = { &c, order };
-	if (db_report_roster_people(db, path, on_person, &pp))
-		goto fail;
-	db_commit(db);
-	ret = 0;
-	goto out;
-fail:
-	snprintf(err, errlen, "%s", db_errmsg(db));
-	db_rollback(db);
-	report_missing_cleanup(out);
-out:
-	free(order);
-	free(c.quizzes);
-	free(c.quiz_aud);
-	free(c.quiz_scope);
-	free(c.done_user);
-	free(c.done_quiz);
-	return ret;
+	*unit_q = *q;
+	unit_q->depth = 0;
+	unit_q->audience = NULL;
+	if (unit_q->unit_code && !*unit_q->unit_code)
+		unit_q->unit_code = NULL;
+	return report_check_query(unit_q, year, p);
 }

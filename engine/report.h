@@ -15,22 +15,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "outcome.h"
 #include "plan.h"
 
 struct db;
 
-/* Outcomes besides 0 (ok) and -1 (storage error, message in err). */
-#define REPORT_BAD_REQUEST 1 /* err names the field */
-#define REPORT_NOT_FOUND 2
-#define REPORT_FORBIDDEN 3
-
 #define REPORT_MAX_DEPTH 32
 
 struct report_query {
-	int year;
-	const char *unit_code; /* NULL: the scope's unit, or (admin) every root */
+	int year; /* 0: this year (Asia/Ho_Chi_Minh) */
+	const char *unit_code; /* NULL or "": the scope's unit, or (admin) every root */
 	const char *scope_path; /* NULL: anywhere (admin); else a unit_admin's subtree */
-	const char *audience; /* NULL: every audience with figures */
+	const char *audience; /* NULL or "": every audience with figures */
 	int depth; /* 0: the unit alone; 1: and its children; ... */
 };
 
@@ -55,11 +51,12 @@ struct report_table {
 void report_table_cleanup(struct report_table *t);
 
 /* The participation rows of api.md, parents before children (children by
- * code), audiences in plan-targets.md order. Returns 0, -1, or
- * REPORT_NOT_FOUND (unknown unit) / REPORT_FORBIDDEN (outside the scope) /
- * REPORT_BAD_REQUEST, with a message in err. out is filled on 0 only. */
-int report_participation(struct db *db, const struct report_query *q, struct report_table *out,
-			 char *err, size_t errlen);
+ * code), audiences in plan-targets.md order. Returns OUTCOME_OK (out
+ * filled; clean it up), or OUTCOME_INVALID (a field of q),
+ * OUTCOME_NOT_FOUND (unknown unit), OUTCOME_FORBIDDEN (outside the scope),
+ * OUTCOME_INTERNAL (logged), with a message in p. */
+enum outcome report_participation(struct db *db, const struct report_query *q,
+				  struct report_table *out, struct problem *p);
 
 struct report_target {
 	struct plan_target target;
@@ -80,10 +77,10 @@ struct report_plan {
 };
 
 /* The plan report for q->year over the unit of q (depth and audience are
- * ignored). Installs the built-in plans first when needed. Returns 0, -1,
- * REPORT_NOT_FOUND (unknown plan or unit) or REPORT_FORBIDDEN. */
-int report_plan(struct db *db, const char *plan_code, const struct report_query *q,
-		struct report_plan *out, char *err, size_t errlen);
+ * ignored). Installs the built-in plans first when needed. Returns as
+ * report_participation (OUTCOME_NOT_FOUND also for an unknown plan). */
+enum outcome report_plan(struct db *db, const char *plan_code, const struct report_query *q,
+			 struct report_plan *out, struct problem *p);
 
 /* Chasing. */
 struct report_missing_quiz {
@@ -113,9 +110,11 @@ void report_missing_cleanup(struct report_missing *m);
 /* The rostered participants of the unit's subtree who have not completed a
  * mandatory quiz meant for them (their audience, inside the quiz's unit
  * scope, window meeting the year), or only quiz_id when not 0. Days are
- * counted in Asia/Ho_Chi_Minh dates from now. Returns as report_participation. */
-int report_missing_people(struct db *db, const struct report_query *q, int64_t quiz_id,
-			  struct report_missing *out, char *err, size_t errlen);
+ * counted in Asia/Ho_Chi_Minh dates from now. Returns as report_participation
+ * (OUTCOME_NOT_FOUND also when quiz_id is not a mandatory quiz of the year);
+ * out is filled on OUTCOME_OK only. */
+enum outcome report_missing_people(struct db *db, const struct report_query *q, int64_t quiz_id,
+				   struct report_missing *out, struct problem *p);
 
 /* Percent with one decimal: part / whole x 100 rounded half away from 0. */
 double report_percent(int64_t part, int64_t whole);

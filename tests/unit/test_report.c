@@ -28,6 +28,9 @@
 #define MAXA 2000
 #define YEAR 2026
 
+/* What a refused report call said. */
+static struct problem pb;
+
 struct tunit {
 	const char *code, *name, *kind, *level;
 	int parent;
@@ -335,15 +338,14 @@ static void participation_matches_ledger_for_every_unit_and_audience(void **stat
 	struct world *w = *state;
 	struct report_query q = { .year = YEAR, .unit_code = "HG", .depth = REPORT_MAX_DEPTH };
 	struct report_table t;
-	char err[256];
-	assert_int_equal(report_participation(w->db, &q, &t, err, sizeof err), 0);
+	assert_int_equal(report_participation(w->db, &q, &t, &pb), 0);
 	assert_int_equal(t.year, YEAR);
 	check_rows_against_ledger(w, &t, YEAR);
 	/* Parents come before their children. */
 	assert_string_equal(t.rows[0].unit_code, "HG");
 	report_table_cleanup(&t);
 	q.year = YEAR + 1;
-	assert_int_equal(report_participation(w->db, &q, &t, err, sizeof err), 0);
+	assert_int_equal(report_participation(w->db, &q, &t, &pb), 0);
 	check_rows_against_ledger(w, &t, YEAR + 1);
 	report_table_cleanup(&t);
 }
@@ -371,8 +373,7 @@ static void person_with_many_attempts_counts_once(void **state)
 	add_attempt(w, p, 3, 1, "in_progress", false, false, t0 + 3000);
 	assert_int_equal(db_commit(w->db), 0);
 	struct report_table t;
-	char err[256];
-	assert_int_equal(report_participation(w->db, &q, &t, err, sizeof err), 0);
+	assert_int_equal(report_participation(w->db, &q, &t, &pb), 0);
 	assert_int_equal(t.n, 1);
 	assert_int_equal(t.rows[0].participants, 1);
 	assert_int_equal(t.rows[0].passed, 1);
@@ -396,12 +397,11 @@ static void year_boundary_follows_vietnam_time(void **state)
 	assert_int_equal(db_commit(w->db), 0);
 	struct report_query q = { .year = 2032, .unit_code = "S-NT", .audience = "pupil" };
 	struct report_table t;
-	char err[256];
-	assert_int_equal(report_participation(w->db, &q, &t, err, sizeof err), 0);
+	assert_int_equal(report_participation(w->db, &q, &t, &pb), 0);
 	assert_int_equal(t.rows[0].participants, 1);
 	report_table_cleanup(&t);
 	q.year = 2031;
-	assert_int_equal(report_participation(w->db, &q, &t, err, sizeof err), 0);
+	assert_int_equal(report_participation(w->db, &q, &t, &pb), 0);
 	assert_int_equal(t.rows[0].participants, 1);
 	assert_int_equal(t.rows[0].attempts, 1);
 	report_table_cleanup(&t);
@@ -421,11 +421,11 @@ static void year_boundary_follows_vietnam_time(void **state)
 	assert_int_equal(db_commit(w->db), 0);
 	q.audience = "agency_head";
 	q.year = 2026;
-	assert_int_equal(report_participation(w->db, &q, &t, err, sizeof err), 0);
+	assert_int_equal(report_participation(w->db, &q, &t, &pb), 0);
 	assert_int_equal(t.rows[0].participants, 1);
 	report_table_cleanup(&t);
 	q.year = 2025;
-	assert_int_equal(report_participation(w->db, &q, &t, err, sizeof err), 0);
+	assert_int_equal(report_participation(w->db, &q, &t, &pb), 0);
 	assert_int_equal(t.rows[0].participants, 0);
 	assert_int_equal(t.rows[0].attempts, 0);
 	report_table_cleanup(&t);
@@ -438,8 +438,7 @@ static void unit_admin_sees_only_its_subtree(void **state)
 	assert_int_equal(db_unit_by_code(w->db, "VT", &vt), 1);
 	struct report_query q = { .year = YEAR, .scope_path = vt.path, .depth = 1 };
 	struct report_table t;
-	char err[256];
-	assert_int_equal(report_participation(w->db, &q, &t, err, sizeof err), 0);
+	assert_int_equal(report_participation(w->db, &q, &t, &pb), 0);
 	for (size_t i = 0; i < t.n; i++)
 		assert_true(strcmp(t.rows[i].unit_code, "VT") == 0 ||
 			    strcmp(t.rows[i].unit_code, "S-NT") == 0 ||
@@ -447,18 +446,17 @@ static void unit_admin_sees_only_its_subtree(void **state)
 	assert_string_equal(t.rows[0].unit_code, "VT");
 	report_table_cleanup(&t);
 	q.unit_code = "S-NT";
-	assert_int_equal(report_participation(w->db, &q, &t, err, sizeof err), 0);
+	assert_int_equal(report_participation(w->db, &q, &t, &pb), 0);
 	report_table_cleanup(&t);
 	q.unit_code = "CT";
-	assert_int_equal(report_participation(w->db, &q, &t, err, sizeof err), REPORT_FORBIDDEN);
+	assert_int_equal(report_participation(w->db, &q, &t, &pb), OUTCOME_FORBIDDEN);
 	q.unit_code = "HG";
-	assert_int_equal(report_participation(w->db, &q, &t, err, sizeof err), REPORT_FORBIDDEN);
+	assert_int_equal(report_participation(w->db, &q, &t, &pb), OUTCOME_FORBIDDEN);
 	q.unit_code = "NOPE";
-	assert_int_equal(report_participation(w->db, &q, &t, err, sizeof err), REPORT_NOT_FOUND);
+	assert_int_equal(report_participation(w->db, &q, &t, &pb), OUTCOME_NOT_FOUND);
 	struct report_plan pr;
 	q.unit_code = "CT";
-	assert_int_equal(report_plan(w->db, "hau-giang-1907", &q, &pr, err, sizeof err),
-			 REPORT_FORBIDDEN);
+	assert_int_equal(report_plan(w->db, "hau-giang-1907", &q, &pr, &pb), OUTCOME_FORBIDDEN);
 }
 
 static void depth_limits_the_rows(void **state)
@@ -468,22 +466,21 @@ static void depth_limits_the_rows(void **state)
 		.year = YEAR, .unit_code = "HG", .audience = "pupil", .depth = 0
 	};
 	struct report_table t;
-	char err[256];
-	assert_int_equal(report_participation(w->db, &q, &t, err, sizeof err), 0);
+	assert_int_equal(report_participation(w->db, &q, &t, &pb), 0);
 	assert_int_equal(t.n, 1);
 	report_table_cleanup(&t);
 	q.depth = 1;
-	assert_int_equal(report_participation(w->db, &q, &t, err, sizeof err), 0);
+	assert_int_equal(report_participation(w->db, &q, &t, &pb), 0);
 	assert_int_equal(t.n, 4); /* HG, its 3 children, in code order */
 	assert_string_equal(t.rows[1].unit_code, "CT");
 	assert_string_equal(t.rows[2].unit_code, "SO-TTTT");
 	assert_string_equal(t.rows[3].unit_code, "VT");
 	report_table_cleanup(&t);
 	q.depth = -1;
-	assert_int_equal(report_participation(w->db, &q, &t, err, sizeof err), REPORT_BAD_REQUEST);
+	assert_int_equal(report_participation(w->db, &q, &t, &pb), OUTCOME_INVALID);
 	q.depth = 1;
 	q.audience = "aliens";
-	assert_int_equal(report_participation(w->db, &q, &t, err, sizeof err), REPORT_BAD_REQUEST);
+	assert_int_equal(report_participation(w->db, &q, &t, &pb), OUTCOME_INVALID);
 }
 
 /* Units of a kind inside root that ran a programme: some quiz whose distinct
@@ -526,8 +523,7 @@ static void plan_targets_match_ledger(void **state)
 	struct world *w = *state;
 	struct report_query q = { .year = YEAR, .unit_code = "HG" };
 	struct report_plan p;
-	char err[256];
-	assert_int_equal(report_plan(w->db, "hau-giang-1907", &q, &p, err, sizeof err), 0);
+	assert_int_equal(report_plan(w->db, "hau-giang-1907", &q, &p, &pb), 0);
 	assert_int_equal(p.year, YEAR);
 	assert_int_equal(p.ntargets, 10);
 	const char *ids[] = { "schools_risk_programme", "schools_critical_thinking",
@@ -598,7 +594,7 @@ static void comparator_strict_and_not(void **state)
 	assert_int_equal(db_commit(w->db), 0);
 	struct report_query q = { .year = 2033, .unit_code = "S-NT" };
 	struct report_plan r;
-	assert_int_equal(report_plan(w->db, "t-cmp", &q, &r, err, sizeof err), 0);
+	assert_int_equal(report_plan(w->db, "t-cmp", &q, &r, &pb), 0);
 	assert_int_equal(r.targets[0].numerator, 20);
 	assert_int_equal(r.targets[0].denominator, 40);
 	assert_true(r.targets[0].actual_percent == 50.0);
@@ -670,8 +666,7 @@ static void erased_person_stays_in_statistics(void **state)
 	struct world *w = *state;
 	struct report_query q = { .year = YEAR, .unit_code = "HG", .depth = REPORT_MAX_DEPTH };
 	struct report_table before, after;
-	char err[256];
-	assert_int_equal(report_participation(w->db, &q, &before, err, sizeof err), 0);
+	assert_int_equal(report_participation(w->db, &q, &before, &pb), 0);
 	/* Erase someone with completed attempts this year. */
 	int victim = -1;
 	for (int i = 0; i < w->nattempts && victim < 0; i++)
@@ -691,7 +686,7 @@ static void erased_person_stays_in_statistics(void **state)
 	assert_int_equal(erased, 12345);
 	assert_string_equal(u.full_name, "");
 	assert_int_equal(db_user_by_id(w->db, w->people[victim].id, &u), 0);
-	assert_int_equal(report_participation(w->db, &q, &after, err, sizeof err), 0);
+	assert_int_equal(report_participation(w->db, &q, &after, &pb), 0);
 	assert_int_equal(before.n, after.n);
 	for (size_t i = 0; i < before.n; i++) {
 		assert_int_equal(before.rows[i].participants, after.rows[i].participants);
@@ -707,8 +702,7 @@ static void chasing_lists_people_without_a_mandatory_attempt(void **state)
 	struct world *w = *state;
 	struct report_query q = { .year = YEAR, .unit_code = "VT" };
 	struct report_missing m;
-	char err[256];
-	assert_int_equal(report_missing_people(w->db, &q, 0, &m, err, sizeof err), 0);
+	assert_int_equal(report_missing_people(w->db, &q, 0, &m, &pb), 0);
 	/* Expected: pupils of VT's subtree with no completed attempt of q-hs
 	 * (mandatory, quiz 0) at all. */
 	size_t expected = 0;
@@ -739,8 +733,7 @@ static void chasing_lists_people_without_a_mandatory_attempt(void **state)
 	assert_int_equal(db_unit_by_code(w->db, "VT", &vt), 1);
 	q.scope_path = vt.path;
 	q.unit_code = "CT";
-	assert_int_equal(report_missing_people(w->db, &q, 0, &m, err, sizeof err),
-			 REPORT_FORBIDDEN);
+	assert_int_equal(report_missing_people(w->db, &q, 0, &m, &pb), OUTCOME_FORBIDDEN);
 }
 
 int main(void)

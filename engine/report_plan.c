@@ -1,0 +1,256 @@
+/* report_plan.c - the plan report: each target of a plan measured over a
+ * unit's subtree in a year. Persons targets divide distinct participants
+ * (covering the topic, when the target names one) by the headcount; units
+ * targets count the units of a kind whose subtree's participants in some
+ * quiz (or topic) reached the plan's unit_min_participation of their
+ * headcount. People who moved are counted once, as in report.c. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "db.h"
+#include "db_report.h"
+#include "plan.h"
+#include "report.h"
+#include "report_priv.h"
+#include "util.h"
+
+/* A count per (unit, quiz): open addressing. */
+struct uq_entry {
+	int64_t quiz_id;
+	int64_t count;
+	int32_t unit;
+};
+struct uq_map {
+	struct uq_entry *e;
+	size_t cap, n;
+};
+
+static size_t uq_hash(int unit, int64_t quiz_id)
+{
+	return report_mix(quiz_id * 1000003 + unit);
+}
+
+static struct uq_entry *uq_get(struct uq_map *m, int unit, int64_t quiz_id)
+{
+	if ((m->n + 1) * 2 > m->cap) {
+		size_t cap = m->cap ? m->cap * 2 : 1024;
+		struct uq_map bigger = { xcalloc(cap, sizeof(struct uq_entry)), cap, 0 };
+		for (size_t i = 0; i < bigger.cap; i++)
+			bigger.e[i].unit = -1;
+		for (size_t i = 0; i < m->cap; i++) {
+			if (m->e[i].unit < 0)
+				continue;
+			struct uq_entry *dst = uq_get(&bigger, m->e[i].unit, m->e[i].quiz_id);
+			dst->count = m->e[i].count;
+		}
+		free(m->e);
+		*m = bigger;
+	}
+	size_t mask = m->cap - 1;
+	for (size_t i = uq_hash(unit, quiz_id) & mask;; i = (i + 1) & mask) {
+		if (m->e[i].unit < 0) {
+			m->e[i].unit = unit;
+			m->e[i].quiz_id = quiz_id;
+			m->e[i].count = 0;
+			m->n++;
+			return &m->e[i];
+		}
+		if (m->e[i].unit == unit && m->e[i].quiz_id == quiz_id)
+			return &m->e[i];
+	}
+}
+
+static bool within(const struct year_data *d, int u, int root)
+{
+	for (int x = u; x >= 0; x = d->units[x].parent)
+		if (x == root)
+			return true;
+	return false;
+}
+
+/* Units metric: per unit of the kind and quiz, the distinct participants
+ * of its subtree. */
+struct units_ctx {
+	struct year_data *d;
+	const char *kind;
+	struct uq_map map;
+};
+
+static void on_unit_quiz(void *ctx, int64_t unit_id, int64_t quiz_id, int64_t participants)
+{
+	struct units_ctx *c = ctx;
+	int u = report_map_get(c->d, unit_id);
+	if (u <= 0)
+		return;
+	for (int x = u; x > ROOT; x = c->d->units[x].parent)
+		if (strcmp(c->d->units[x].kind, c->kind) == 0)
+			uq_get(&c->map, x, quiz_id)->count += participants;
+}
+
+static void flush_person_quiz(struct person_rows *pr)
+{
+	struct units_ctx *c = pr->ctx;
+	struct year_data *d = c->d;
+	if (pr->n < 2)
+		return;
+	report_hit_paths(d, pr->units, pr->n);
+	for (size_t k = 0; k < d->ntouched; k++) {
+		int x = d->touched[k];
+		if (d->hits[x] > 1 && x > ROOT && strcmp(d->units[x].kind, c->kind) == 0)
+			uq_get(&c->map, x, pr->quiz_id)->count -= d->hits[x] - 1;
+		d->hits[x] = 0;
+	}
+}
+
+/* Persons with a topic: distinct people under root whose attempts covered it. */
+struct topic_people {
+	struct year_data *d;
+	int root;
+	int64_t last_counted;
+	bool any;
+	int64_t count;
+};
+
+static void on_topic_person(void *ctx, const struct db_reach *row)
+{
+	struct topic_people *t = ctx;
+	if (t->any && t->last_counted == row->user_key)
+		return;
+	int u = row->unit_id > 0 ? report_map_get(t->d, row->unit_id) : -1;
+	if (u > 0 && within(t->d, u, t->root)) {
+		t->count++;
+		t->last_counted = row->user_key;
+		t->any = true;
+	}
+}
+
+static int measure_target(struct db *db, struct year_data *d, const struct plan *p, int root,
+			  struct report_target *out)
+{
+	const struct plan_target *t = &out->target;
+	const char *topic = t->topic[0] ? t->topic : NULL;
+	int a = report_aud_index(d, t->audience);
+	if (a < 0)
+		return 0;
+	if (strcmp(t->metric, "persons") == 0) {
+		out->denominator = d->headcount[report_cell(root, a)];
+		if (!topic) {
+			out->numerator = d->participants[report_cell(root, a)];
+			return 0;
+		}
+		struct topic_people tp = { .d = d, .root = root };
+		if (db_report_topic_people(db, d->year, t->audience, topic, on_topic_person, &tp))
+			return -1;
+		out->numerator = tp.count;
+		return 0;
+	}
+	struct units_ctx c = { .d = d, .kind = t->unit_kind };
+	struct person_rows pr = { .d = d, .flush = flush_person_quiz, .ctx = &c };
+	int ret = -1;
+	if (db_report_unit_quiz(db, d->year, t->audience, topic, on_unit_quiz, &c) ||
+	    db_report_multi(db, d->year, t->audience, topic, report_on_person_row, &pr))
+		goto out;
+	report_person_rows_cleanup(&pr);
+	pr.units = pr.passed_units = NULL;
+	bool *ran = xcalloc((size_t)d->nunits, sizeof *ran);
+	for (size_t i = 0; i < c.map.cap; i++) {
+		const struct uq_entry *e = &c.map.e[i];
+		if (e->unit < 0 || e->count <= 0)
+			continue;
+		int64_t hc = d->headcount[report_cell(e->unit, a)];
+		if ((double)e->count * 100.0 >= p->unit_min_participation * (double)hc)
+			ran[e->unit] = true;
+	}
+	for (int u = 1; u < d->nunits; u++) {
+		if (strcmp(d->units[u].kind, t->unit_kind) != 0 || !within(d, u, root))
+			continue;
+		out->denominator++;
+		if (ran[u])
+			out->numerator++;
+	}
+	free(ran);
+	ret = 0;
+out:
+	free(pr.units);
+	free(pr.passed_units);
+	free(c.map.e);
+	return ret;
+}
+
+/* The outcome of a measured target against its threshold. */
+static void judge_target(struct report_target *t)
+{
+	t->has_actual = t->denominator > 0;
+	t->actual_percent = report_percent(t->numerator, t->denominator);
+	/* Compared exactly, not on the rounded figure. */
+	double lhs = (double)t->numerator * 100.0;
+	double rhs = t->target.threshold * (double)t->denominator;
+	t->met = t->has_actual && (strcmp(t->target.comparator, ">") == 0 ? lhs > rhs : lhs >= rhs);
+	t->gap_percent = t->met ? 0 : round((t->target.threshold - t->actual_percent) * 10) / 10;
+	if (t->gap_percent < 0)
+		t->gap_percent = 0;
+}
+
+/* Loads a plan, installing the built-in templates first when it is not
+ * stored yet. */
+static enum outcome load_plan(struct db *db, const char *plan_code, struct plan *plan,
+			      struct problem *p)
+{
+	bool builtin = false;
+	if (!util_valid_code(plan_code))
+		return problem_set(p, OUTCOME_NOT_FOUND, "Unknown plan.");
+	int rc = plan_load(db, plan_code, plan, &builtin);
+	if (rc == 0) {
+		if (plan_install_builtins(db))
+			return report_internal(db, p);
+		rc = plan_load(db, plan_code, plan, &builtin);
+	}
+	if (rc < 0)
+		return report_internal(db, p);
+	if (rc == 0)
+		return problem_set(p, OUTCOME_NOT_FOUND, "Unknown plan %s.", plan_code);
+	return OUTCOME_OK;
+}
+
+enum outcome report_plan(struct db *db, const char *plan_code, const struct report_query *q,
+			 struct report_plan *out, struct problem *p)
+{
+	struct report_query pq;
+	int year, root;
+	memset(out, 0, sizeof *out);
+	enum outcome o = report_check_unit_query(q, &pq, &year, p);
+	if (o == OUTCOME_OK)
+		o = load_plan(db, plan_code, &out->plan, p);
+	if (o != OUTCOME_OK)
+		return o;
+	struct year_data *d = report_year_load(db, year, p);
+	if (!d)
+		return OUTCOME_INTERNAL;
+	o = report_resolve_unit(d, &pq, &root, p);
+	if (o != OUTCOME_OK) {
+		report_year_free(d);
+		return o;
+	}
+	out->year = year;
+	util_strlcpy(out->unit_code, d->units[root].code, sizeof out->unit_code);
+	util_strlcpy(out->unit_name, d->units[root].name, sizeof out->unit_name);
+	plan_deadline(&out->plan, year, clock_now_ms(), out->deadline);
+	bool failed = db_begin_read(db) != 0;
+	for (int i = 0; !failed && i < out->plan.ntargets; i++) {
+		struct report_target *t = &out->targets[i];
+		t->target = out->plan.targets[i];
+		failed = measure_target(db, d, &out->plan, root, t) != 0;
+		judge_target(t);
+	}
+	if (failed) {
+		o = report_internal(db, p);
+		db_rollback(db);
+	} else {
+		db_commit(db);
+	}
+	out->ntargets = failed ? 0 : out->plan.ntargets;
+	report_year_free(d);
+	return o;
+}

@@ -1,0 +1,324 @@
+/* test_contest_view.c - the rules a leaderboard request applies, reached
+ * without HTTP on a real database built by the real migrations: the freeze
+ * (participants see the board as it stood at freeze_at, admins the live
+ * one), the unit subtree filter with ranks inside it, paging, and refusals
+ * of what the query names wrongly. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "clock.h"
+#include "contest_board.h"
+#include "contest_view.h"
+#include "db.h"
+#include "db_account.h"
+#include "db_fixture.h"
+
+#define T0 1700000000000LL
+#define MINUTE 60000LL
+#define FREEZE (T0 + 30 * MINUTE)
+#define NPEOPLE 5
+
+/* The tree: province P with districts A (and its school A1) and B. */
+static const struct {
+	const char *code, *kind;
+	int parent;
+} units[] = {
+	{ "P", "province", -1 },
+	{ "A", "district", 0 },
+	{ "A1", "school", 1 },
+	{ "B", "district", 0 },
+};
+#define NUNITS (sizeof units / sizeof units[0])
+
+/* Person i's unit and score; person 4 submits after the freeze. */
+static const struct {
+	int unit;
+	double score;
+	int64_t finished_at;
+} people[NPEOPLE] = {
+	{ 2, 9, T0 + 10 * MINUTE }, /* A1 */
+	{ 3, 8, T0 + 11 * MINUTE }, /* B */
+	{ 1, 8, T0 + 11 * MINUTE }, /* A: ties with person 1 */
+	{ 2, 5, T0 + 12 * MINUTE }, /* A1 */
+	{ 3, 10, T0 + 40 * MINUTE }, /* B, after the freeze */
+};
+
+struct fixture {
+	char path[64];
+	struct db *db;
+	int64_t contest, quiz, question, unit_id[NUNITS];
+};
+
+static int64_t fixed_now;
+
+static int64_t fixed_clock(void *ctx)
+{
+	(void)ctx;
+	return fixed_now;
+}
+
+static void seed_units(struct fixture *f)
+{
+	for (size_t i = 0; i < NUNITS; i++) {
+		bool created;
+		struct db_unit u;
+		int64_t parent = units[i].parent >= 0 ? f->unit_id[units[i].parent] : 0;
+		assert_int_equal(db_unit_upsert(f->db, units[i].code, units[i].code, units[i].kind,
+						"", parent, &created),
+				 0);
+		assert_int_equal(db_unit_by_code(f->db, units[i].code, &u), 1);
+		f->unit_id[i] = u.id;
+	}
+}
+
+static void seed_attempts(struct fixture *f)
+{
+	for (int i = 0; i < NPEOPLE; i++) {
+		char name[16];
+		snprintf(name, sizeof name, "p%d", i);
+		int64_t unit = f->unit_id[people[i].unit];
+		int64_t who = db_fixture_person(f->db, name, name, "participant", unit, "public");
+		assert_true(who > 0);
+		/* Every attempt lasts 5 minutes: equal scores tie on every key. */
+		struct db_fixture_attempt a = {
+			.quiz_id = f->contest,
+			.user_id = who,
+			.unit_id = unit,
+			.audience = "public",
+			.state = "submitted",
+			.started_at = people[i].finished_at - 5 * MINUTE,
+			.finished_at = people[i].finished_at,
+			.score = people[i].score,
+			.max_score = 10,
+			.question_ids = &f->question,
+			.nquestions = 1,
+		};
+		assert_true(db_fixture_attempt(f->db, &a) > 0);
+	}
+}
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof *f);
+	char err[256];
+	snprintf(f->path, sizeof f->path, "/tmp/test_contest_view_XXXXXX");
+	int fd = mkstemp(f->path);
+	assert_true(fd >= 0);
+	close(fd);
+	f->db = db_open(f->path, err, sizeof err);
+	assert_non_null(f->db);
+	assert_int_equal(db_migrate(f->db), 0);
+	seed_units(f);
+	int64_t bank = db_fixture_bank(f->db, "b", "public");
+	f->question = db_fixture_question(f->db, bank, "b-1", "");
+	f->contest = db_fixture_quiz(f->db, "c", "Contest", false, "public", 0, T0, T0 + 3600000);
+	f->quiz = db_fixture_quiz(f->db, "q", "Quiz", false, "public", 0, T0, T0 + 3600000);
+	assert_int_equal(db_fixture_contest(f->db, f->contest, FREEZE), 0);
+	seed_attempts(f);
+	contest_board_flush();
+	fixed_now = T0 + 50 * MINUTE;
+	clock_set_source(fixed_clock, NULL);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	char p[96];
+	clock_set_source(NULL, NULL);
+	contest_board_flush();
+	db_close(f->db);
+	unlink(f->path);
+	snprintf(p, sizeof p, "%s-wal", f->path);
+	unlink(p);
+	snprintf(p, sizeof p, "%s-shm", f->path);
+	unlink(p);
+	free(f);
+	return 0;
+}
+
+/* The board of q, asserted to be answered. */
+static json_t *board(struct fixture *f, struct contest_view_query q)
+{
+	struct problem p = { "" };
+	json_t *out = NULL;
+	q.quiz_id = q.quiz_id ? q.quiz_id : f->contest;
+	q.limit = q.limit ? q.limit : CONTEST_PAGE_LIMIT_DEFAULT;
+	enum outcome o = contest_leaderboard_view(f->db, &q, &out, &p);
+	if (o != OUTCOME_OK)
+		fail_msg("leaderboard refused: %s", p.message);
+	assert_non_null(out);
+	return out;
+}
+
+static json_t *entry(json_t *b, size_t i)
+{
+	json_t *e = json_array_get(json_object_get(b, "entries"), i);
+	assert_non_null(e);
+	return e;
+}
+
+static long long field(json_t *b, size_t i, const char *name)
+{
+	json_t *v = json_object_get(entry(b, i), name);
+	assert_true(json_is_integer(v));
+	return (long long)json_integer_value(v);
+}
+
+static const char *name_of(json_t *b, size_t i)
+{
+	return json_string_value(json_object_get(entry(b, i), "full_name"));
+}
+
+static size_t count(json_t *b)
+{
+	return json_array_size(json_object_get(b, "entries"));
+}
+
+static void leaderboard_is_frozen_for_participants_but_not_admins(void **state)
+{
+	struct fixture *f = *state;
+	json_t *b = board(f, (struct contest_view_query){ .admin = false });
+	assert_true(json_is_true(json_object_get(b, "frozen")));
+	assert_int_equal(json_integer_value(json_object_get(b, "total")), 4);
+	assert_string_equal(name_of(b, 0), "p0"); /* p4's 10 came after the freeze */
+	json_decref(b);
+
+	b = board(f, (struct contest_view_query){ .admin = true });
+	assert_true(json_is_false(json_object_get(b, "frozen")));
+	assert_int_equal(json_integer_value(json_object_get(b, "total")), 5);
+	assert_string_equal(name_of(b, 0), "p4");
+	json_decref(b);
+}
+
+static void leaderboard_is_live_for_everyone_before_the_freeze(void **state)
+{
+	struct fixture *f = *state;
+	fixed_now = FREEZE - 1;
+	json_t *b = board(f, (struct contest_view_query){ .admin = false });
+	assert_true(json_is_false(json_object_get(b, "frozen")));
+	assert_int_equal(json_integer_value(json_object_get(b, "total")), 5);
+	json_decref(b);
+}
+
+static void unit_filter_keeps_the_subtree_with_ranks_inside_it(void **state)
+{
+	struct fixture *f = *state;
+	/* District A and its school: p0 (9, A1), p2 (8, A), p3 (5, A1). */
+	json_t *b = board(f, (struct contest_view_query){ .unit_code = "A", .admin = true });
+	assert_int_equal(json_integer_value(json_object_get(b, "total")), 3);
+	assert_int_equal(count(b), 3);
+	assert_string_equal(name_of(b, 0), "p0");
+	assert_int_equal(field(b, 0, "rank"), 2);
+	assert_int_equal(field(b, 0, "unit_rank"), 1);
+	assert_string_equal(name_of(b, 1), "p2");
+	assert_int_equal(field(b, 1, "rank"), 3); /* shares 3rd with p1 overall */
+	assert_int_equal(field(b, 1, "unit_rank"), 2);
+	assert_string_equal(name_of(b, 2), "p3");
+	assert_int_equal(field(b, 2, "rank"), 5);
+	assert_int_equal(field(b, 2, "unit_rank"), 3);
+	json_decref(b);
+
+	/* The whole board has no unit_rank. */
+	b = board(f, (struct contest_view_query){ .admin = true });
+	assert_null(json_object_get(entry(b, 0), "unit_rank"));
+	/* Equal entries share a rank: p1 and p2 both third. */
+	assert_int_equal(field(b, 2, "rank"), 3);
+	assert_int_equal(field(b, 3, "rank"), 3);
+	json_decref(b);
+
+	/* A leaf unit holds only its own. */
+	b = board(f, (struct contest_view_query){ .unit_code = "B", .admin = false });
+	assert_int_equal(json_integer_value(json_object_get(b, "total")), 1);
+	assert_string_equal(name_of(b, 0), "p1");
+	assert_int_equal(field(b, 0, "unit_rank"), 1);
+	json_decref(b);
+}
+
+static void paging_takes_limit_lines_from_offset(void **state)
+{
+	struct fixture *f = *state;
+	json_t *b = board(f, (struct contest_view_query){ .admin = true, .limit = 2, .offset = 1 });
+	assert_int_equal(json_integer_value(json_object_get(b, "total")), 5);
+	assert_int_equal(count(b), 2);
+	assert_string_equal(name_of(b, 0), "p0");
+	assert_int_equal(field(b, 0, "rank"), 2);
+	json_decref(b);
+
+	/* Paging counts the unit's lines, not the whole board's. */
+	b = board(f, (struct contest_view_query){
+			     .unit_code = "A", .admin = true, .limit = 5, .offset = 2 });
+	assert_int_equal(count(b), 1);
+	assert_string_equal(name_of(b, 0), "p3");
+	json_decref(b);
+
+	/* Past the end: an empty page, the total still told. */
+	b = board(f, (struct contest_view_query){ .admin = true, .offset = 9 });
+	assert_int_equal(count(b), 0);
+	assert_int_equal(json_integer_value(json_object_get(b, "total")), 5);
+	json_decref(b);
+}
+
+static enum outcome refused(struct fixture *f, struct contest_view_query q, const char *word)
+{
+	struct problem p = { "" };
+	json_t *out = NULL;
+	q.quiz_id = q.quiz_id ? q.quiz_id : f->contest;
+	enum outcome o = contest_leaderboard_view(f->db, &q, &out, &p);
+	assert_null(out);
+	assert_non_null(strstr(p.message, word));
+	return o;
+}
+
+static void wrong_queries_are_refused_naming_what_is_wrong(void **state)
+{
+	struct fixture *f = *state;
+	assert_int_equal(refused(f, (struct contest_view_query){ .limit = 0 }, "limit"),
+			 OUTCOME_INVALID);
+	assert_int_equal(refused(f,
+				 (struct contest_view_query){ .limit = CONTEST_PAGE_LIMIT_MAX + 1 },
+				 "limit"),
+			 OUTCOME_INVALID);
+	assert_int_equal(
+		refused(f, (struct contest_view_query){ .limit = 1, .offset = -1 }, "offset"),
+		OUTCOME_INVALID);
+	assert_int_equal(
+		refused(f, (struct contest_view_query){ .limit = 1, .round = "r9" }, "round"),
+		OUTCOME_INVALID);
+	assert_int_equal(
+		refused(f, (struct contest_view_query){ .limit = 1, .unit_code = "ZZ" }, "unit"),
+		OUTCOME_INVALID);
+	/* A quiz that is not a contest, and no quiz at all: not found. */
+	assert_int_equal(refused(f, (struct contest_view_query){ .quiz_id = f->quiz, .limit = 1 },
+				 "contest"),
+			 OUTCOME_NOT_FOUND);
+	assert_int_equal(
+		refused(f, (struct contest_view_query){ .quiz_id = 999, .limit = 1 }, "contest"),
+		OUTCOME_NOT_FOUND);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(
+			leaderboard_is_frozen_for_participants_but_not_admins, setup, teardown),
+		cmocka_unit_test_setup_teardown(leaderboard_is_live_for_everyone_before_the_freeze,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(unit_filter_keeps_the_subtree_with_ranks_inside_it,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(paging_takes_limit_lines_from_offset, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(wrong_queries_are_refused_naming_what_is_wrong,
+						setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
