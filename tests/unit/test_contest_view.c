@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -20,6 +19,7 @@
 #include "db.h"
 #include "db_account.h"
 #include "db_fixture.h"
+#include "testdb.h"
 
 #define T0 1700000000000LL
 #define MINUTE 60000LL
@@ -52,7 +52,7 @@ static const struct {
 };
 
 struct fixture {
-	char path[64];
+	struct testdb tdb;
 	struct db *db;
 	int64_t contest, quiz, question, unit_id[NUNITS];
 };
@@ -108,14 +108,8 @@ static void seed_attempts(struct fixture *f)
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof *f);
-	char err[256];
-	snprintf(f->path, sizeof f->path, "/tmp/test_contest_view_XXXXXX");
-	int fd = mkstemp(f->path);
-	assert_true(fd >= 0);
-	close(fd);
-	f->db = db_open(f->path, err, sizeof err);
+	f->db = testdb_open(&f->tdb, "test_contest_view");
 	assert_non_null(f->db);
-	assert_int_equal(db_migrate(f->db), 0);
 	seed_units(f);
 	int64_t bank = db_fixture_bank(f->db, "b", "public");
 	f->question = db_fixture_question(f->db, bank, "b-1", "");
@@ -133,15 +127,9 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	char p[96];
 	clock_set_source(NULL, NULL);
 	contest_board_flush();
-	db_close(f->db);
-	unlink(f->path);
-	snprintf(p, sizeof p, "%s-wal", f->path);
-	unlink(p);
-	snprintf(p, sizeof p, "%s-shm", f->path);
-	unlink(p);
+	testdb_remove(&f->tdb, f->db);
 	free(f);
 	return 0;
 }
