@@ -59,7 +59,7 @@ LISTEN ?= 127.0.0.1:8080
 .SECONDARY: $(ALL_OBJ)
 
 .PHONY: all deps test-deps run test unit-tests http-tests devtest bench check-banks \
-	check-format format web-tests compose-check openapi-check clean
+	check-format format web-tests compose-check openapi-check layering-check layering-tests clean
 
 all: $(BUILD)/quizd $(BUILD)/quizadm
 
@@ -109,14 +109,24 @@ run: deps all
 	@echo "Open http://$(LISTEN)/ — admin / QuanTri-Demo-2026, pupil hs.an / ThiSinh-Demo-2026 (Ctrl-C stops)"
 	./$(BUILD)/quizd --db $(DB) --listen $(LISTEN) --web web
 
-test: test-deps all unit-tests http-tests fuzz-replay check-banks bank-checker-tests openapi-check compose-check web-tests
+test: test-deps all unit-tests http-tests layering-tests fuzz-replay check-banks bank-checker-tests openapi-check compose-check web-tests
 	@echo "make test: all suites passed"
 
-unit-tests: $(UNIT_BIN)
+unit-tests: layering-check $(UNIT_BIN)
 	@./tests/run-suites.sh unit $(UNIT_BIN)
 
 http-tests: $(HTTP_BIN) $(BUILD)/quizd $(BUILD)/quizadm
 	@QUIZD=$(BUILD)/quizd QUIZADM=$(BUILD)/quizadm ./tests/run-suites.sh http $(HTTP_BIN)
+
+# The layering rules (tests/layering/check.py: includes, calls across
+# layers, exports without callers, function and file sizes) against the list
+# of known violations, which can only shrink; and a test of the check itself
+# with planted violations.
+layering-check:
+	@$(PYTHON) tests/layering/check.py .
+
+layering-tests:
+	@$(PYTHON) -m unittest discover -s tests/layering
 
 check-banks:
 	@$(PYTHON) question-banks/check.py --docs docs/question-banks.md
