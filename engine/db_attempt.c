@@ -50,12 +50,6 @@ static void draw_sql_init(void)
 static const char SQL_ATTEMPT_QUESTIONS[] =
 	"SELECT question_id, option_order FROM attempt_questions WHERE attempt_id = ?1"
 	" ORDER BY position";
-static const char SQL_ANSWER_SAVE[] =
-	"INSERT INTO answers (attempt_id, question_id, choices, text, saved_at)"
-	" SELECT ?1, ?2, ?3, ?4, ?5 WHERE EXISTS (SELECT 1 FROM attempts WHERE id = ?1"
-	"  AND state = 'in_progress' AND deadline + ?6 >= ?5)"
-	" ON CONFLICT (attempt_id, question_id) DO UPDATE SET choices = excluded.choices,"
-	" text = excluded.text, saved_at = excluded.saved_at";
 /* INSERTs of 1..ANSWER_ROWS_MAX answers (?1 the grace, then attempt,
  * question, choices, text, saved_at per row), each row kept only while its
  * attempt is in progress and saved_at <= deadline + grace; built once per
@@ -294,26 +288,6 @@ int db_attempt_questions(struct db *db, int64_t attempt_id, struct db_attempt_qu
 	*out = v;
 	*n = len;
 	return 0;
-}
-
-int db_answer_save(struct db *db, int64_t attempt_id, int64_t question_id, const char *choices,
-		   const char *text, int64_t saved_at, int64_t grace_ms)
-{
-	sqlite3_stmt *st = db_stmt(db, SQL_ANSWER_SAVE);
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, attempt_id);
-	sqlite3_bind_int64(st, 2, question_id);
-	if (choices)
-		sqlite3_bind_text(st, 3, choices, -1, SQLITE_STATIC);
-	if (text)
-		sqlite3_bind_text(st, 4, text, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 5, saved_at);
-	sqlite3_bind_int64(st, 6, grace_ms);
-	int rc = db_exec_stmt(db, st, "save answer");
-	if (rc)
-		return -1;
-	return sqlite3_changes(db->sql) > 0 ? 1 : 0;
 }
 
 int db_answers(struct db *db, int64_t attempt_id, struct db_answer **out, size_t *n)

@@ -62,15 +62,12 @@ int db_attempt_insert(struct db *db, struct db_attempt *a, const struct db_attem
  * db_attempt_questions_free). */
 int db_attempt_questions(struct db *db, int64_t attempt_id, struct db_attempt_question **out,
 			 size_t *n);
-/* Saves an answer (replacing an earlier one) only while the attempt is in
- * progress and saved_at <= deadline + grace_ms. Returns 1 saved, 0 refused
- * (attempt finished or too late), -1. */
-int db_answer_save(struct db *db, int64_t attempt_id, int64_t question_id, const char *choices,
-		   const char *text, int64_t saved_at, int64_t grace_ms);
-/* Saves several answers with as few statements as possible, each under
- * the same rule as db_answer_save. rows must not repeat an (attempt,
- * question) pair. *saved receives how many were saved (rows refused are
- * the others). Returns 0 or -1. */
+/* Saves answers (each replacing an earlier one for its attempt and
+ * question), with one statement per ANSWER_ROWS_MAX (32) rows. The one rule
+ * of an answer save: a row is kept only while its attempt is in progress
+ * and saved_at <= deadline + grace_ms; other rows are refused. rows must
+ * not repeat an (attempt, question) pair. *saved receives how many were
+ * saved (rows refused are the others). Returns 0 or -1. */
 struct db_answer_write {
 	int64_t attempt_id;
 	int64_t question_id;

@@ -1041,7 +1041,7 @@ const struct db_quiz *quiz_qcache_quiz(struct quiz_qcache *c, struct db *db, int
 
 /* What never changes about an attempt: whose it is, its deadline, its
  * questions. Its state does change, so it is not here: the writing
- * transaction checks it (db_answer_save). */
+ * transaction checks it (db_answers_save). */
 struct attempt_facts {
 	int64_t user_id;
 	int64_t deadline;
@@ -1284,7 +1284,14 @@ enum quiz_status quiz_start_prepare(struct db *db, struct quiz_qcache *qc, const
 			w->status = QUIZ_INTERNAL;
 			goto out;
 		}
-		int64_t order[16];
+		if (qq->noptions > QUIZ_OPTIONS_MAX) {
+			set_msg(w->message, sizeof w->message,
+				"Question %lld has %zu options; an attempt shows at most %d.",
+				(long long)drawn[i], qq->noptions, QUIZ_OPTIONS_MAX);
+			w->status = QUIZ_INTERNAL;
+			goto out;
+		}
+		int64_t order[QUIZ_OPTIONS_MAX];
 		size_t no = quiz_option_order(a->seed, qq, q->shuffle_options, order);
 		w->questions[i].question_id = drawn[i];
 		w->questions[i].option_order = ids_json_text(order, no);
@@ -1369,7 +1376,14 @@ enum quiz_status quiz_answer_prepare(struct db *db, struct quiz_qcache *qc, int6
 			max == 1 ? "" : "s");
 		return w->status = QUIZ_INVALID;
 	}
-	int64_t ids[16];
+	/* The bound that keeps ids safe is checked here, next to it, whatever
+	 * the stored question holds. */
+	int64_t ids[QUIZ_OPTIONS_MAX];
+	if (n > QUIZ_OPTIONS_MAX) {
+		set_msg(w->message, sizeof w->message,
+			"Field 'choices': at most %d choices are accepted.", QUIZ_OPTIONS_MAX);
+		return w->status = QUIZ_INVALID;
+	}
 	for (size_t i = 0; i < n; i++) {
 		json_t *c = json_array_get(choices, i);
 		if (!json_is_integer(c) || !find_option(q, json_integer_value(c))) {
@@ -1520,34 +1534,13 @@ static int apply_start(struct db *db, struct quiz_qcache *qc, struct quiz_write 
 	return 0;
 }
 
-/* Why a save was refused: the attempt's state now (inside the writing
- * transaction) decides between attempt_closed and time_over. */
-static int refusal(struct db *db, struct quiz_write *w)
-{
-	struct db_attempt a;
-	if (db_attempt_get(db, w->attempt_id, &a) < 0)
-		return -1;
-	w->status = !strcmp(a.state, "submitted") ? QUIZ_ATTEMPT_CLOSED : QUIZ_TIME_OVER;
-	return 0;
-}
-
-static int apply_answer(struct db *db, struct quiz_write *w)
-{
-	int rc = db_answer_save(db, w->attempt_id, w->question_id, w->choices, w->text, w->now_ms,
-				w->grace_ms);
-	if (rc < 0)
-		return -1;
-	if (rc == 1) {
-		w->status = QUIZ_OK;
-		return 0;
-	}
-	return refusal(db, w);
-}
-
+/* Saves per statement; db_answers_save splits larger groups itself. */
 #define ANSWER_GROUP 32
 
 /* Writes one group (no (attempt, question) twice) with one statement and
- * sets each write's status. */
+ * sets each write's status: saved, or refused by the storage rule, in which
+ * case the attempt's state now (inside the writing transaction) decides
+ * between attempt_closed and time_over. */
 static int answers_flush(struct db *db, struct quiz_write **g, size_t k)
 {
 	struct db_answer_write rows[ANSWER_GROUP] = { { 0 } };
@@ -1560,7 +1553,7 @@ static int answers_flush(struct db *db, struct quiz_write **g, size_t k)
 	for (size_t i = 0; i < k; i++) {
 		g[i]->status = QUIZ_OK;
 		/* All saved is the common case; otherwise each attempt says which
-		 * rows its rule refused (the rule of db_answer_save). */
+		 * rows the rule of db_answers_save refused. */
 		if (saved < k) {
 			struct db_attempt a;
 			if (db_attempt_get(db, g[i]->attempt_id, &a) < 0)
@@ -1621,7 +1614,8 @@ int quiz_write_apply(struct db *db, struct quiz_qcache *qc, struct quiz_write *w
 	case QUIZ_WRITE_START:
 		return apply_start(db, qc, w);
 	case QUIZ_WRITE_ANSWER:
-		return apply_answer(db, w);
+		/* One save is a group of one: the same rule, the same statement. */
+		return quiz_answers_apply(db, &w, 1);
 	case QUIZ_WRITE_FINISH:
 		if (finalise(db, qc, w->attempt_id, w->submit, w->has_prediction, w->prediction,
 			     w->now_ms, w->grace_ms, &changed))

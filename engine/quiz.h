@@ -41,6 +41,10 @@ enum quiz_status {
 #define QUIZ_GRACE_MAX_MS 2000
 #define QUIZ_QUESTIONS_MAX 200
 #define QUIZ_ANSWER_TEXT_MAX 1000
+/* The most options of a question an attempt can show and an answer can
+ * choose (the bank formats stop at 10; storage has no limit, so starting an
+ * attempt and saving an answer check it, as a clear error). */
+#define QUIZ_OPTIONS_MAX 16
 
 /* ---- definitions -------------------------------------------------------- */
 

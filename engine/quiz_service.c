@@ -130,13 +130,11 @@ void quiz_service_stats(struct quiz_service *s, struct quiz_service_stats *out)
 	pthread_mutex_unlock(&s->mu);
 }
 
-/* Writes that run several statements get a savepoint, so that one failing
- * write does not undo the others of its batch; a single INSERT (an answer)
- * is atomic by itself. */
+/* A start, a finish or a sweep runs several statements, so it gets a
+ * savepoint: one failing write does not undo the others of its batch. */
 static void apply_one(struct quiz_service *s, struct quiz_write *w)
 {
-	bool multi = w->kind != QUIZ_WRITE_ANSWER;
-	if (multi && db_savepoint(s->db)) {
+	if (db_savepoint(s->db)) {
 		w->status = QUIZ_INTERNAL;
 		return;
 	}
@@ -144,18 +142,19 @@ static void apply_one(struct quiz_service *s, struct quiz_write *w)
 		w->status = QUIZ_INTERNAL;
 		snprintf(w->message, sizeof w->message, "%s", db_errmsg(s->db));
 		fprintf(stderr, "quizd: quiz write failed: %s\n", db_errmsg(s->db));
-		if (multi)
-			db_savepoint_rollback(s->db);
+		db_savepoint_rollback(s->db);
 		return;
 	}
-	if (multi && db_savepoint_release(s->db))
+	if (db_savepoint_release(s->db))
 		w->status = QUIZ_INTERNAL;
 }
 
-/* Applies the run of consecutive answer saves starting at w together (a
- * few multi-row statements instead of one each, under a savepoint so a
- * failure leaves the rest of the batch alone); returns the write after the
- * run. */
+/* Applies the run of consecutive answer saves starting at w together (one
+ * multi-row statement per group instead of one each); returns the write
+ * after the run. This is the only way a save is applied: a lone save is a
+ * run of one. A run of several gets a savepoint, so a failure leaves the
+ * rest of the batch alone; a run of one is one statement, atomic by
+ * itself, and needs none. */
 static struct quiz_write *apply_answers(struct quiz_service *s, struct quiz_write *w)
 {
 	struct quiz_write *run[QUIZ_SERVICE_BATCH];
@@ -165,16 +164,18 @@ static struct quiz_write *apply_answers(struct quiz_service *s, struct quiz_writ
 		run[n++] = end;
 		end = end->next;
 	}
-	if (db_savepoint(s->db) || quiz_answers_apply(s->db, run, n)) {
+	bool multi = n > 1;
+	if ((multi && db_savepoint(s->db)) || quiz_answers_apply(s->db, run, n)) {
 		fprintf(stderr, "quizd: answer saves failed: %s\n", db_errmsg(s->db));
-		db_savepoint_rollback(s->db);
+		if (multi)
+			db_savepoint_rollback(s->db);
 		for (size_t i = 0; i < n; i++) {
 			run[i]->status = QUIZ_INTERNAL;
 			snprintf(run[i]->message, sizeof run[i]->message, "%s", db_errmsg(s->db));
 		}
 		return end;
 	}
-	if (db_savepoint_release(s->db))
+	if (multi && db_savepoint_release(s->db))
 		for (size_t i = 0; i < n; i++)
 			run[i]->status = QUIZ_INTERNAL;
 	return end;
@@ -210,8 +211,7 @@ static void *committer_main(void *arg)
 			fprintf(stderr, "quizd: group commit: %s\n", db_errmsg(s->db));
 		size_t swept = 0;
 		for (struct quiz_write *w = batch; ok && w;) {
-			if (w->kind == QUIZ_WRITE_ANSWER && w->next &&
-			    w->next->kind == QUIZ_WRITE_ANSWER) {
+			if (w->kind == QUIZ_WRITE_ANSWER) {
 				w = apply_answers(s, w);
 				continue;
 			}

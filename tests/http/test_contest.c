@@ -162,8 +162,10 @@ static void store_attempt(struct db *db, int64_t quiz_id, int who, const char *u
 	assert_int_equal(db_begin_write(db), 0);
 	assert_int_equal(db_attempt_insert(db, &a, qs, 3), 0);
 	for (size_t i = 0; i < 3; i++) {
-		assert_int_equal(
-			db_answer_save(db, a.id, ids[i], "[1]", NULL, started_at + 1000, 0), 1);
+		struct db_answer_write row = { a.id, ids[i], "[1]", NULL, started_at + 1000 };
+		size_t saved = 0;
+		assert_int_equal(db_answers_save(db, &row, 1, 0, &saved), 0);
+		assert_int_equal(saved, 1);
 		assert_int_equal(db_answer_set_score(db, a.id, ids[i], score_each), 0);
 	}
 	strcpy(a.state, state);

@@ -687,6 +687,74 @@ static void quiz_grouped_answer_saves_keep_order_and_refuse_per_attempt(void **s
 	quiz_write_cleanup(&b);
 }
 
+/* A stored question may have more options than an attempt can show or an
+ * answer can choose (the bank formats stop at 10, storage does not): both
+ * bounds are clear errors, never an overflow. */
+static void quiz_options_past_the_bound_are_refused_clearly(void **state)
+{
+	struct fixture *f = *state;
+	int64_t bank_id = 0;
+	assert_int_equal(db_bank_upsert(f->db, "wide", "Rộng", "vi", "[\"pupil\"]", T0, &bank_id),
+			 0);
+	enum { NOPT = QUIZ_OPTIONS_MAX + 4 };
+	struct db_option opts[NOPT];
+	char texts[NOPT][8];
+	for (int i = 0; i < NOPT; i++) {
+		snprintf(texts[i], sizeof texts[i], "o%d", i);
+		opts[i] = (struct db_option){ .text = texts[i], .weight = 0.05, .correct = -1 };
+	}
+	char stem[] = "Chọn", explanation[] = "Vì";
+	struct db_question q = { .bank_id = bank_id,
+				 .version = 1,
+				 .difficulty = 1,
+				 .stem = stem,
+				 .explanation = explanation,
+				 .options = opts,
+				 .noptions = NOPT };
+	strcpy(q.code, "w1");
+	strcpy(q.type, "multiple");
+	assert_int_equal(db_question_insert(f->db, &q), 0);
+	int64_t id =
+		create_quiz(f, "{\"code\":\"wide\",\"draw\":[{\"bank\":\"wide\",\"count\":1}]}",
+			    QUIZ_OK, NULL, 0);
+	/* Starting refuses to show it. */
+	struct db_quiz quiz;
+	load_quiz(f, id, &quiz);
+	struct quiz_participant p = who(f, f->pupil);
+	struct quiz_write w;
+	assert_int_equal(quiz_start_prepare(f->db, f->qc, &quiz, &p, fake_now, GRACE, &w),
+			 QUIZ_INTERNAL);
+	assert_non_null(strstr(w.message, "an attempt shows at most 16"));
+	quiz_write_cleanup(&w);
+	db_quiz_cleanup(&quiz);
+	/* An attempt that holds it anyway (written by hand) takes at most the
+	 * bound's choices in one answer. */
+	char order[] = "[]";
+	struct db_attempt_question aq = { q.id, order };
+	struct db_attempt a = { .quiz_id = id,
+				.user_id = f->pupil,
+				.seed = 1,
+				.started_at = fake_now,
+				.deadline = fake_now + 60000 };
+	assert_int_equal(db_attempt_insert(f->db, &a, &aq, 1), 0);
+	for (int n = QUIZ_OPTIONS_MAX; n <= QUIZ_OPTIONS_MAX + 1; n++) {
+		json_t *choices = json_array();
+		for (int i = 0; i < n; i++)
+			json_array_append_new(choices, json_integer(opts[i].id));
+		json_t *body = json_pack("{s:o}", "choices", choices);
+		enum quiz_status st = quiz_answer_prepare(f->db, f->qc, f->pupil, a.id, q.id, body,
+							  fake_now, GRACE, &w);
+		json_decref(body);
+		if (n == QUIZ_OPTIONS_MAX) {
+			assert_int_equal(st, QUIZ_OK);
+		} else {
+			assert_int_equal(st, QUIZ_INVALID);
+			assert_non_null(strstr(w.message, "at most 16 choices"));
+		}
+		quiz_write_cleanup(&w);
+	}
+}
+
 /* ---- no answer data before review --------------------------------------- */
 
 static const char *const FORBIDDEN_KEYS[] = { "correct",          "weight",
@@ -827,6 +895,7 @@ int main(void)
 		T(quiz_attempts_limit_and_resume),
 		T(quiz_attempt_belongs_to_the_round_open_at_start),
 		T(quiz_grouped_answer_saves_keep_order_and_refuse_per_attempt),
+		T(quiz_options_past_the_bound_are_refused_clearly),
 		T(quiz_participant_views_carry_no_answer_data_before_review),
 		T(quiz_review_never_stays_hidden),
 	};
