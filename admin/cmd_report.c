@@ -1,15 +1,10 @@
-/* cmd_report.c - quizadm report participation|plan|missing, and the
- * personal-data commands user export|erase (Decree 13/2023/NĐ-CP). */
+/* cmd_report.c - quizadm report participation|plan|missing: the same views
+ * the API answers (report_view.h), on standard output or into a file. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
-#include "clock.h"
-#include "db.h"
-#include "db_account.h"
-#include "db_report.h"
-#include "export.h"
 #include "report.h"
 #include "report_view.h"
 #include "util.h"
@@ -72,43 +67,24 @@ static int write_file(char *data, size_t len, const char *out_path)
 	return ok ? 0 : cli_fail("cannot write the report");
 }
 
-/* The report's output options: --format, --lang, --out. */
-struct output {
-	const char *format, *lang, *path;
-};
-
-static int output_from_options(int argc, char **argv, struct output *o)
+/* Prints a table report: its JSON, or its file to --out (or standard
+ * output). */
+static int print_output(struct report_output *o, const char *out_path)
 {
-	struct problem p;
-	o->format = cli_opt(argc, argv, "--format", "json");
-	o->lang = cli_opt(argc, argv, "--lang", "vi");
-	o->path = cli_opt(argc, argv, "--out", NULL);
-	if (export_check_format(o->format, o->lang, &p) != OUTCOME_OK)
-		return cli_fail("%s", p.message);
-	return 0;
+	return o->json ? print_json(o->json) : write_file(o->file, o->len, out_path);
 }
 
 int cmd_report_participation(struct cli *cli, int argc, char **argv)
 {
 	struct report_query q;
-	struct report_table t;
-	struct output o;
+	struct report_output o;
 	struct problem p;
-	char *data = NULL;
-	size_t len = 0;
-	if (query_from_options(argc, argv, &q) || output_from_options(argc, argv, &o))
+	if (query_from_options(argc, argv, &q))
 		return 1;
-	if (report_participation(cli->db, &q, &t, &p) != OUTCOME_OK)
+	if (report_participation_output(cli->db, &q, cli_opt(argc, argv, "--format", "json"),
+					cli_opt(argc, argv, "--lang", "vi"), &o, &p) != OUTCOME_OK)
 		return cli_fail("%s", p.message);
-	int rc;
-	if (strcmp(o.format, "json") == 0)
-		rc = print_json(report_participation_json(&t));
-	else if (export_participation_file(&t, o.format, o.lang, &data, &len, &p) == OUTCOME_OK)
-		rc = write_file(data, len, o.path);
-	else
-		rc = cli_fail("%s", p.message);
-	report_table_cleanup(&t);
-	return rc;
+	return print_output(&o, cli_opt(argc, argv, "--out", NULL));
 }
 
 int cmd_report_plan(struct cli *cli, int argc, char **argv)
@@ -137,26 +113,16 @@ int cmd_report_plan(struct cli *cli, int argc, char **argv)
 int cmd_report_missing(struct cli *cli, int argc, char **argv)
 {
 	struct report_query q;
-	struct report_missing m;
-	struct output o;
+	struct report_output o;
 	struct problem p;
-	char *data = NULL;
-	size_t len = 0;
 	long long quiz = 0;
 	const char *quiz_arg = cli_opt(argc, argv, "--quiz", NULL);
-	if (query_from_options(argc, argv, &q) || output_from_options(argc, argv, &o))
+	if (query_from_options(argc, argv, &q))
 		return 1;
 	if (quiz_arg && !opt_int(quiz_arg, 1, INT64_MAX / 2, &quiz))
 		return cli_fail("--quiz must be a quiz id");
-	if (report_missing_people(cli->db, &q, quiz, &m, &p) != OUTCOME_OK)
+	if (report_missing_output(cli->db, &q, quiz, cli_opt(argc, argv, "--format", "json"),
+				  cli_opt(argc, argv, "--lang", "vi"), &o, &p) != OUTCOME_OK)
 		return cli_fail("%s", p.message);
-	int rc;
-	if (strcmp(o.format, "json") == 0)
-		rc = print_json(report_missing_json(&m));
-	else if (export_missing_file(&m, o.format, o.lang, &data, &len, &p) == OUTCOME_OK)
-		rc = write_file(data, len, o.path);
-	else
-		rc = cli_fail("%s", p.message);
-	report_missing_cleanup(&m);
-	return rc;
+	return print_output(&o, cli_opt(argc, argv, "--out", NULL));
 }

@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "api.h"
-#include "export.h"
 #include "itemstats_view.h"
 #include "report.h"
 #include "report_view.h"
@@ -51,8 +50,7 @@ static enum outcome query_from_request(struct req *r, struct report_query *q, st
 }
 
 /* format= (json by default) and lang= (vi by default). */
-static enum outcome format_from_request(struct req *r, const char **format, const char **lang,
-					struct problem *p)
+static void format_from_request(struct req *r, const char **format, const char **lang)
 {
 	*format = http_query(r, "format");
 	if (!*format || !**format)
@@ -60,18 +58,19 @@ static enum outcome format_from_request(struct req *r, const char **format, cons
 	*lang = http_query(r, "lang");
 	if (!*lang || !**lang)
 		*lang = "vi";
-	return export_check_format(*format, *lang, p);
 }
 
-/* Answers a spreadsheet file, named name-year.format. */
-static int send_file(struct resp *out, const char *format, char *data, size_t len, const char *name,
-		     int year)
+/* Answers a table report: its JSON, or its file named name-year.format. */
+static int send_output(struct resp *out, struct report_output *o, const char *format,
+		       const char *name)
 {
 	char disposition[128];
-	resp_raw(out, 200, strcmp(format, "csv") == 0 ? CT_CSV : CT_XLSX, data, len);
-	free(data);
-	snprintf(disposition, sizeof disposition, "attachment; filename=\"%s-%d.%s\"", name, year,
-		 format);
+	if (o->json)
+		return resp_json(out, 200, o->json);
+	resp_raw(out, 200, strcmp(format, "csv") == 0 ? CT_CSV : CT_XLSX, o->file, o->len);
+	free(o->file);
+	snprintf(disposition, sizeof disposition, "attachment; filename=\"%s-%d.%s\"", name,
+		 o->year, format);
 	resp_header(out, "Content-Disposition", disposition);
 	return 0;
 }
@@ -79,26 +78,16 @@ static int send_file(struct resp *out, const char *format, char *data, size_t le
 int api_report_participation(struct req *r, struct resp *out)
 {
 	struct report_query q;
-	struct report_table t;
+	struct report_output answer;
 	struct problem p;
 	const char *format, *lang;
-	char *data = NULL;
-	size_t len = 0;
+	format_from_request(r, &format, &lang);
 	enum outcome o = query_from_request(r, &q, &p);
 	if (o == OUTCOME_OK)
-		o = format_from_request(r, &format, &lang, &p);
-	if (o == OUTCOME_OK)
-		o = report_participation(r->db, &q, &t, &p);
+		o = report_participation_output(r->db, &q, format, lang, &answer, &p);
 	if (o != OUTCOME_OK)
 		return api_fail(out, o, &p);
-	if (strcmp(format, "json") == 0)
-		resp_json(out, 200, report_participation_json(&t));
-	else if ((o = export_participation_file(&t, format, lang, &data, &len, &p)) == OUTCOME_OK)
-		send_file(out, format, data, len, "participation", t.year);
-	else
-		api_fail(out, o, &p);
-	report_table_cleanup(&t);
-	return 0;
+	return send_output(out, &answer, format, "participation");
 }
 
 int api_report_plan(struct req *r, struct resp *out)
@@ -120,29 +109,19 @@ int api_report_plan(struct req *r, struct resp *out)
 int api_report_missing(struct req *r, struct resp *out)
 {
 	struct report_query q;
-	struct report_missing m;
+	struct report_output answer;
 	struct problem p;
 	const char *format, *lang;
 	long long quiz = 0;
-	char *data = NULL;
-	size_t len = 0;
+	format_from_request(r, &format, &lang);
 	enum outcome o = query_from_request(r, &q, &p);
-	if (o == OUTCOME_OK)
-		o = format_from_request(r, &format, &lang, &p);
 	if (o == OUTCOME_OK)
 		o = api_query_int(r, "quiz", &quiz, &p);
 	if (o == OUTCOME_OK)
-		o = report_missing_people(r->db, &q, quiz, &m, &p);
+		o = report_missing_output(r->db, &q, quiz, format, lang, &answer, &p);
 	if (o != OUTCOME_OK)
 		return api_fail(out, o, &p);
-	if (strcmp(format, "json") == 0)
-		resp_json(out, 200, report_missing_json(&m));
-	else if ((o = export_missing_file(&m, format, lang, &data, &len, &p)) == OUTCOME_OK)
-		send_file(out, format, data, len, "missing", m.year);
-	else
-		api_fail(out, o, &p);
-	report_missing_cleanup(&m);
-	return 0;
+	return send_output(out, &answer, format, "missing");
 }
 
 int api_report_yearly(struct req *r, struct resp *out)

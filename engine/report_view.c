@@ -3,6 +3,7 @@
 #include "report_view.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "clock.h"
 #include "export.h"
@@ -13,7 +14,7 @@ static json_t *percent_json(bool has, double v)
 	return has ? json_real(v) : json_null();
 }
 
-json_t *report_participation_json(const struct report_table *t)
+static json_t *participation_json(const struct report_table *t)
 {
 	json_t *rows = json_array();
 	for (size_t i = 0; i < t->n; i++) {
@@ -77,7 +78,7 @@ static json_t *missing_quizzes_json(const struct report_missing_person *p)
 	return missing;
 }
 
-json_t *report_missing_json(const struct report_missing *m)
+static json_t *missing_json(const struct report_missing *m)
 {
 	json_t *people = json_array();
 	for (size_t i = 0; i < m->n; i++) {
@@ -111,5 +112,45 @@ enum outcome report_yearly_page(struct db *db, const char *plan_code, const stru
 		*html = export_yearly_html(plan, &units);
 	report_table_cleanup(&units);
 	free(plan);
+	return o;
+}
+
+enum outcome report_participation_output(struct db *db, const struct report_query *q,
+					 const char *format, const char *lang,
+					 struct report_output *out, struct problem *p)
+{
+	struct report_table t;
+	memset(out, 0, sizeof *out);
+	enum outcome o = export_check_format(format, lang, p);
+	if (o == OUTCOME_OK)
+		o = report_participation(db, q, &t, p);
+	if (o != OUTCOME_OK)
+		return o;
+	out->year = t.year;
+	if (strcmp(format, "json") == 0)
+		out->json = participation_json(&t);
+	else
+		o = export_participation_file(&t, format, lang, &out->file, &out->len, p);
+	report_table_cleanup(&t);
+	return o;
+}
+
+enum outcome report_missing_output(struct db *db, const struct report_query *q, int64_t quiz_id,
+				   const char *format, const char *lang, struct report_output *out,
+				   struct problem *p)
+{
+	struct report_missing m;
+	memset(out, 0, sizeof *out);
+	enum outcome o = export_check_format(format, lang, p);
+	if (o == OUTCOME_OK)
+		o = report_missing_people(db, q, quiz_id, &m, p);
+	if (o != OUTCOME_OK)
+		return o;
+	out->year = m.year;
+	if (strcmp(format, "json") == 0)
+		out->json = missing_json(&m);
+	else
+		o = export_missing_file(&m, format, lang, &out->file, &out->len, p);
+	report_missing_cleanup(&m);
 	return o;
 }
