@@ -12,7 +12,7 @@
 
 #include "clock.h"
 #include "db.h"
-#include "db_report.h"
+#include "db_cert.h"
 #include "html.h"
 #include "util.h"
 

@@ -33,6 +33,15 @@ const char *db_col_text(sqlite3_stmt *st, int col);
 /* Binds text, or NULL when s is NULL or empty. */
 int db_bind_text_or_null(sqlite3_stmt *st, int idx, const char *s);
 
+/* A caller's row callback, of the type its db_*.h declares, carried as a
+ * plain function pointer and called back through a cast to that type. */
+typedef void (*db_row_fn)(void);
+/* Runs a statement that yields rows: row(st, fn, ctx) reads each row's
+ * columns and calls fn with them. Resets the statement. 0 or -1. */
+int db_each_row(struct db *db, sqlite3_stmt *st,
+		void (*row)(sqlite3_stmt *st, db_row_fn fn, void *ctx), db_row_fn fn, void *ctx,
+		const char *what);
+
 /* Heap copy of a column's text ("" for NULL; caller frees). */
 char *db_col_dup(sqlite3_stmt *st, int col);
 /* Heap copy of a column's text, or NULL when the column is NULL. */

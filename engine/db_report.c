@@ -1,5 +1,7 @@
-/* db_report.c - SQL for plans, certificates, the participation summary the
- * reports read, and erasure of personal data. */
+/* db_report.c - migration 3 (plans, certificates and the participation
+ * summary kept by triggers) and the reads the reports make of it. Plans,
+ * certificates and personal data have their own files (db_plan.c,
+ * db_cert.c, db_person.c). */
 #include "db_report.h"
 
 #include <stdio.h>
@@ -205,16 +207,6 @@ const char db_sql_reports[] =
 
 /* clang-format on */
 
-static const char SQL_PLAN_INSTALL[] =
-	"INSERT INTO plans (code, title, definition, builtin, updated_at)"
-	" VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (code) DO NOTHING";
-static const char SQL_PLAN_PUT[] =
-	"INSERT INTO plans (code, title, definition, builtin, updated_at)"
-	" VALUES (?1, ?2, ?3, 0, ?4) ON CONFLICT (code) DO UPDATE SET title = excluded.title,"
-	" definition = excluded.definition, builtin = 0, updated_at = excluded.updated_at";
-static const char SQL_PLAN_GET[] = "SELECT definition, builtin FROM plans WHERE code = ?1";
-static const char SQL_PLAN_EACH[] = "SELECT code, definition, builtin FROM plans ORDER BY code";
-
 static const char SQL_UNITS[] = "SELECT id, code, name, kind, level, parent_id, '', path FROM units"
 				" ORDER BY length(path) - length(replace(path, '/', '')), code";
 static const char SQL_HEADCOUNTS[] =
@@ -275,137 +267,8 @@ static const char SQL_COMPLETED_MANDATORY[] =
 	" JOIN users s ON s.id = a.user_id JOIN units u ON u.id = s.unit_id"
 	" WHERE a.state IN ('submitted','expired') AND substr(u.path, 1, length(?1)) = ?1";
 
-static const char SQL_CERT_ATTEMPT[] =
-	"SELECT a.id, COALESCE(a.user_id, 0), a.state, COALESCE(a.passed, 0), q.mandatory,"
-	" COALESCE(a.finished_at, 0), COALESCE(a.score, 0), COALESCE(a.max_score, 0),"
-	" COALESCE(s.full_name, ''), q.code, q.title"
-	" FROM attempts a JOIN quizzes q ON q.id = a.quiz_id"
-	" LEFT JOIN users s ON s.id = a.user_id AND s.erased_at IS NULL WHERE a.id = ?1";
-static const char SQL_CERT_STORE[] =
-	"INSERT INTO certificates (code, attempt_id, user_id, canonical, issued_at)"
-	" VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING";
-static const char SQL_CERT_BY_CODE[] =
-	"SELECT attempt_id, canonical, issued_at FROM certificates WHERE code = ?1";
-
-static const char SQL_PERSON_GET[] =
-	"SELECT s.id, s.username, s.full_name, s.role, s.unit_id, u.code, u.path, s.audience,"
-	" s.birth_year, s.phone, '', s.created_at, COALESCE(s.erased_at, 0)"
-	" FROM users s LEFT JOIN units u ON u.id = s.unit_id WHERE s.id = ?1";
-static const char SQL_PERSON_ATTEMPTS[] =
-	"SELECT a.id, a.quiz_id, a.started_at, COALESCE(a.finished_at, 0), q.code, q.title,"
-	" a.state, COALESCE(u.code, ''), COALESCE(a.audience, ''), a.score, a.max_score,"
-	" COALESCE(a.passed, 0)"
-	" FROM attempts a JOIN quizzes q ON q.id = a.quiz_id LEFT JOIN units u ON u.id = a.unit_id"
-	" WHERE a.user_id = ?1 ORDER BY a.started_at, a.id";
-static const char SQL_PERSON_ANSWERS[] =
-	"SELECT n.attempt_id, n.question_id, n.choices, n.text, n.saved_at"
-	" FROM answers n JOIN attempts a ON a.id = n.attempt_id"
-	" WHERE a.user_id = ?1 ORDER BY n.attempt_id, n.question_id";
-static const char SQL_PERSON_SESSIONS[] = "SELECT count(*) FROM sessions WHERE user_id = ?1";
-static const char SQL_PERSON_CERTS[] =
-	"SELECT code, attempt_id, issued_at FROM certificates WHERE user_id = ?1"
-	" ORDER BY issued_at, attempt_id";
-/* Login throttling keys name the account as "u:" + its ASCII-lowercased
- * username (api_account.c); that row goes too. */
-static const char SQL_ERASE_THROTTLE[] =
-	"DELETE FROM login_throttle WHERE key = 'u:' || lower((SELECT username FROM users"
-	" WHERE id = ?1 AND erased_at IS NULL))";
-static const char SQL_ERASE_USER[] =
-	"UPDATE users SET username = 'erased-' || id, full_name = '', phone = NULL,"
-	" birth_year = NULL, pw_hash = '!', erased_at = ?2 WHERE id = ?1 AND erased_at IS NULL";
-static const char SQL_ERASE_SESSIONS[] = "DELETE FROM sessions WHERE user_id = ?1";
-static const char SQL_ERASE_CERTS[] = "DELETE FROM certificates WHERE user_id = ?1";
-static const char SQL_ERASE_ANSWER_TEXT[] =
-	"UPDATE answers SET text = NULL WHERE text IS NOT NULL"
-	" AND attempt_id IN (SELECT id FROM attempts WHERE user_id = ?1)";
-
-/* Runs a statement that yields rows, calling row(st, ctx) for each. */
-static int each_row(struct db *db, sqlite3_stmt *st, void (*row)(sqlite3_stmt *st, void *ctx),
-		    void *ctx, const char *what)
+static void unit_row(sqlite3_stmt *st, db_row_fn fn, void *ctx)
 {
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		row(st, ctx);
-	int ret = rc == SQLITE_DONE ? 0 : db_fail(db, what);
-	sqlite3_reset(st);
-	return ret;
-}
-
-int db_plan_install(struct db *db, const char *code, const char *title, const char *definition,
-		    bool builtin, int64_t now_ms)
-{
-	sqlite3_stmt *st = db_stmt(db, SQL_PLAN_INSTALL);
-	if (!st)
-		return -1;
-	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, title, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, definition, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 4, builtin ? 1 : 0);
-	sqlite3_bind_int64(st, 5, now_ms);
-	return db_exec_stmt(db, st, "install plan") ? -1 : 0;
-}
-
-int db_plan_put(struct db *db, const char *code, const char *title, const char *definition,
-		int64_t now_ms)
-{
-	sqlite3_stmt *st = db_stmt(db, SQL_PLAN_PUT);
-	if (!st)
-		return -1;
-	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, title, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, definition, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, now_ms);
-	return db_exec_stmt(db, st, "put plan") ? -1 : 0;
-}
-
-int db_plan_get(struct db *db, const char *code, char **definition, bool *builtin)
-{
-	sqlite3_stmt *st = db_stmt(db, SQL_PLAN_GET);
-	if (!st)
-		return -1;
-	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(st), ret;
-	if (rc == SQLITE_ROW) {
-		*definition = xstrdup(db_col_text(st, 0));
-		*builtin = sqlite3_column_int(st, 1) != 0;
-		ret = 1;
-	} else {
-		ret = rc == SQLITE_DONE ? 0 : db_fail(db, "get plan");
-	}
-	sqlite3_reset(st);
-	return ret;
-}
-
-struct plan_each_ctx {
-	void (*fn)(void *ctx, const char *code, const char *definition, bool builtin);
-	void *ctx;
-};
-
-static void plan_row(sqlite3_stmt *st, void *ctx)
-{
-	struct plan_each_ctx *c = ctx;
-	c->fn(c->ctx, db_col_text(st, 0), db_col_text(st, 1), sqlite3_column_int(st, 2) != 0);
-}
-
-int db_plan_each(struct db *db,
-		 void (*fn)(void *ctx, const char *code, const char *definition, bool builtin),
-		 void *ctx)
-{
-	sqlite3_stmt *st = db_stmt(db, SQL_PLAN_EACH);
-	if (!st)
-		return -1;
-	struct plan_each_ctx c = { fn, ctx };
-	return each_row(db, st, plan_row, &c, "list plans");
-}
-
-struct unit_each_ctx {
-	void (*fn)(void *ctx, const struct db_unit *u);
-	void *ctx;
-};
-
-static void unit_row(sqlite3_stmt *st, void *ctx)
-{
-	struct unit_each_ctx *c = ctx;
 	struct db_unit u;
 	memset(&u, 0, sizeof u);
 	u.id = sqlite3_column_int64(st, 0);
@@ -416,61 +279,42 @@ static void unit_row(sqlite3_stmt *st, void *ctx)
 	u.parent_id = sqlite3_column_int64(st, 5);
 	util_strlcpy(u.parent_code, db_col_text(st, 6), sizeof u.parent_code);
 	util_strlcpy(u.path, db_col_text(st, 7), sizeof u.path);
-	c->fn(c->ctx, &u);
+	((db_unit_fn *)fn)(ctx, &u);
 }
 
-int db_report_units(struct db *db, void (*fn)(void *ctx, const struct db_unit *u), void *ctx)
+int db_report_units(struct db *db, db_unit_fn *fn, void *ctx)
 {
 	sqlite3_stmt *st = db_stmt(db, SQL_UNITS);
 	if (!st)
 		return -1;
-	struct unit_each_ctx c = { fn, ctx };
-	return each_row(db, st, unit_row, &c, "list units");
+	return db_each_row(db, st, unit_row, (db_row_fn)fn, ctx, "list units");
 }
 
-struct count_each_ctx {
-	void (*fn)(void *ctx, int64_t unit_id, const char *audience, int64_t count);
-	void *ctx;
-};
-
-static void count_row(sqlite3_stmt *st, void *ctx)
+static void count_row(sqlite3_stmt *st, db_row_fn fn, void *ctx)
 {
-	struct count_each_ctx *c = ctx;
-	c->fn(c->ctx, sqlite3_column_int64(st, 0), db_col_text(st, 1), sqlite3_column_int64(st, 2));
+	((db_count_fn *)fn)(ctx, sqlite3_column_int64(st, 0), db_col_text(st, 1),
+			    sqlite3_column_int64(st, 2));
 }
 
-int db_report_headcounts(struct db *db, int year,
-			 void (*fn)(void *ctx, int64_t unit_id, const char *audience,
-				    int64_t count),
-			 void *ctx)
+int db_report_headcounts(struct db *db, int year, db_count_fn *fn, void *ctx)
 {
 	sqlite3_stmt *st = db_stmt(db, SQL_HEADCOUNTS);
 	if (!st)
 		return -1;
 	sqlite3_bind_int(st, 1, year);
-	struct count_each_ctx c = { fn, ctx };
-	return each_row(db, st, count_row, &c, "list headcounts");
+	return db_each_row(db, st, count_row, (db_row_fn)fn, ctx, "list headcounts");
 }
 
-int db_report_roster(struct db *db,
-		     void (*fn)(void *ctx, int64_t unit_id, const char *audience, int64_t count),
-		     void *ctx)
+int db_report_roster(struct db *db, db_count_fn *fn, void *ctx)
 {
 	sqlite3_stmt *st = db_stmt(db, SQL_ROSTER);
 	if (!st)
 		return -1;
-	struct count_each_ctx c = { fn, ctx };
-	return each_row(db, st, count_row, &c, "count roster");
+	return db_each_row(db, st, count_row, (db_row_fn)fn, ctx, "count roster");
 }
 
-struct reach_each_ctx {
-	void (*fn)(void *ctx, const struct db_reach *row);
-	void *ctx;
-};
-
-static void reach_row(sqlite3_stmt *st, void *ctx)
+static void reach_row(sqlite3_stmt *st, db_row_fn fn, void *ctx)
 {
-	struct reach_each_ctx *c = ctx;
 	struct db_reach r = {
 		.audience = db_col_text(st, 0),
 		.user_key = sqlite3_column_int64(st, 1),
@@ -479,51 +323,33 @@ static void reach_row(sqlite3_stmt *st, void *ctx)
 		.attempts = sqlite3_column_int64(st, 4),
 		.passed_attempts = sqlite3_column_int64(st, 5),
 	};
-	c->fn(c->ctx, &r);
+	((db_reach_fn *)fn)(ctx, &r);
 }
 
-struct figures_ctx {
-	void (*fn)(void *ctx, int64_t unit_id, const char *audience, int64_t participants,
-		   int64_t passed, int64_t attempts);
-	void *ctx;
-};
-
-static void figures_row(sqlite3_stmt *st, void *ctx)
+static void figures_row(sqlite3_stmt *st, db_row_fn fn, void *ctx)
 {
-	struct figures_ctx *c = ctx;
-	c->fn(c->ctx, sqlite3_column_int64(st, 0), db_col_text(st, 1), sqlite3_column_int64(st, 2),
-	      sqlite3_column_int64(st, 3), sqlite3_column_int64(st, 4));
+	((db_figures_fn *)fn)(ctx, sqlite3_column_int64(st, 0), db_col_text(st, 1),
+			      sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3),
+			      sqlite3_column_int64(st, 4));
 }
 
-int db_report_unit_figures(struct db *db, int year,
-			   void (*fn)(void *ctx, int64_t unit_id, const char *audience,
-				      int64_t participants, int64_t passed, int64_t attempts),
-			   void *ctx)
+int db_report_unit_figures(struct db *db, int year, db_figures_fn *fn, void *ctx)
 {
 	sqlite3_stmt *st = db_stmt(db, SQL_UNIT_FIGURES);
 	if (!st)
 		return -1;
 	sqlite3_bind_int(st, 1, year);
-	struct figures_ctx c = { fn, ctx };
-	return each_row(db, st, figures_row, &c, "read unit figures");
+	return db_each_row(db, st, figures_row, (db_row_fn)fn, ctx, "read unit figures");
 }
 
-struct unit_quiz_ctx {
-	void (*fn)(void *ctx, int64_t unit_id, int64_t quiz_id, int64_t participants);
-	void *ctx;
-};
-
-static void unit_quiz_row(sqlite3_stmt *st, void *ctx)
+static void unit_quiz_row(sqlite3_stmt *st, db_row_fn fn, void *ctx)
 {
-	struct unit_quiz_ctx *c = ctx;
-	c->fn(c->ctx, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
-	      sqlite3_column_int64(st, 2));
+	((db_unit_quiz_fn *)fn)(ctx, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
+				sqlite3_column_int64(st, 2));
 }
 
 int db_report_unit_quiz(struct db *db, int year, const char *audience, const char *topic,
-			void (*fn)(void *ctx, int64_t unit_id, int64_t quiz_id,
-				   int64_t participants),
-			void *ctx)
+			db_unit_quiz_fn *fn, void *ctx)
 {
 	sqlite3_stmt *st = db_stmt(db, topic ? SQL_UNIT_TOPIC : SQL_UNIT_QUIZ);
 	if (!st)
@@ -532,13 +358,11 @@ int db_report_unit_quiz(struct db *db, int year, const char *audience, const cha
 	sqlite3_bind_text(st, 2, audience, -1, SQLITE_STATIC);
 	if (topic)
 		sqlite3_bind_text(st, 3, topic, -1, SQLITE_STATIC);
-	struct unit_quiz_ctx c = { fn, ctx };
-	return each_row(db, st, unit_quiz_row, &c, "read unit quiz figures");
+	return db_each_row(db, st, unit_quiz_row, (db_row_fn)fn, ctx, "read unit quiz figures");
 }
 
 static int reach_query(struct db *db, const char *sql, int year, const char *audience,
-		       const char *topic, void (*fn)(void *ctx, const struct db_reach *row),
-		       void *ctx)
+		       const char *topic, db_reach_fn *fn, void *ctx)
 {
 	sqlite3_stmt *st = db_stmt(db, sql);
 	if (!st)
@@ -548,19 +372,18 @@ static int reach_query(struct db *db, const char *sql, int year, const char *aud
 		sqlite3_bind_text(st, 2, audience, -1, SQLITE_STATIC);
 	if (topic)
 		sqlite3_bind_text(st, 3, topic, -1, SQLITE_STATIC);
-	struct reach_each_ctx c = { fn, ctx };
-	return each_row(db, st, reach_row, &c, "read participation rows");
+	return db_each_row(db, st, reach_row, (db_row_fn)fn, ctx, "read participation rows");
 }
 
 int db_report_multi(struct db *db, int year, const char *audience, const char *topic,
-		    void (*fn)(void *ctx, const struct db_reach *row), void *ctx)
+		    db_reach_fn *fn, void *ctx)
 {
 	const char *sql = !audience ? SQL_MULTI_PERSON : topic ? SQL_MULTI_TOPIC : SQL_MULTI_REACH;
 	return reach_query(db, sql, year, audience, topic, fn, ctx);
 }
 
 int db_report_topic_people(struct db *db, int year, const char *audience, const char *topic,
-			   void (*fn)(void *ctx, const struct db_reach *row), void *ctx)
+			   db_reach_fn *fn, void *ctx)
 {
 	return reach_query(db, SQL_TOPIC_PEOPLE, year, audience, topic, fn, ctx);
 }
@@ -587,14 +410,8 @@ int db_report_reference_aggregate(struct db *db, int which, int64_t from_ms, int
 	return ret;
 }
 
-struct mandatory_each_ctx {
-	void (*fn)(void *ctx, const struct db_mandatory_quiz *q);
-	void *ctx;
-};
-
-static void mandatory_row(sqlite3_stmt *st, void *ctx)
+static void mandatory_row(sqlite3_stmt *st, db_row_fn fn, void *ctx)
 {
-	struct mandatory_each_ctx *c = ctx;
 	struct db_mandatory_quiz q = {
 		.id = sqlite3_column_int64(st, 0),
 		.code = db_col_text(st, 1),
@@ -604,29 +421,22 @@ static void mandatory_row(sqlite3_stmt *st, void *ctx)
 		.opens_at = sqlite3_column_int64(st, 5),
 		.closes_at = sqlite3_column_int64(st, 6),
 	};
-	c->fn(c->ctx, &q);
+	((db_mandatory_fn *)fn)(ctx, &q);
 }
 
-int db_report_mandatory_quizzes(struct db *db, int64_t from_ms, int64_t to_ms,
-				void (*fn)(void *ctx, const struct db_mandatory_quiz *q), void *ctx)
+int db_report_mandatory_quizzes(struct db *db, int64_t from_ms, int64_t to_ms, db_mandatory_fn *fn,
+				void *ctx)
 {
 	sqlite3_stmt *st = db_stmt(db, SQL_MANDATORY);
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, from_ms);
 	sqlite3_bind_int64(st, 2, to_ms);
-	struct mandatory_each_ctx c = { fn, ctx };
-	return each_row(db, st, mandatory_row, &c, "list mandatory quizzes");
+	return db_each_row(db, st, mandatory_row, (db_row_fn)fn, ctx, "list mandatory quizzes");
 }
 
-struct roster_each_ctx {
-	void (*fn)(void *ctx, const struct db_roster_person *p);
-	void *ctx;
-};
-
-static void roster_person_row(sqlite3_stmt *st, void *ctx)
+static void roster_person_row(sqlite3_stmt *st, db_row_fn fn, void *ctx)
 {
-	struct roster_each_ctx *c = ctx;
 	struct db_roster_person p = {
 		.id = sqlite3_column_int64(st, 0),
 		.unit_id = sqlite3_column_int64(st, 1),
@@ -637,253 +447,29 @@ static void roster_person_row(sqlite3_stmt *st, void *ctx)
 		.unit_name = db_col_text(st, 6),
 		.unit_path = db_col_text(st, 7),
 	};
-	c->fn(c->ctx, &p);
+	((db_roster_person_fn *)fn)(ctx, &p);
 }
 
-int db_report_roster_people(struct db *db, const char *path,
-			    void (*fn)(void *ctx, const struct db_roster_person *p), void *ctx)
+int db_report_roster_people(struct db *db, const char *path, db_roster_person_fn *fn, void *ctx)
 {
 	sqlite3_stmt *st = db_stmt(db, SQL_ROSTER_PEOPLE);
 	if (!st)
 		return -1;
 	sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
-	struct roster_each_ctx c = { fn, ctx };
-	return each_row(db, st, roster_person_row, &c, "list roster");
+	return db_each_row(db, st, roster_person_row, (db_row_fn)fn, ctx, "list roster");
 }
 
-struct pair_each_ctx {
-	void (*fn)(void *ctx, int64_t a, int64_t b);
-	void *ctx;
-};
-
-static void pair_row(sqlite3_stmt *st, void *ctx)
+static void pair_row(sqlite3_stmt *st, db_row_fn fn, void *ctx)
 {
-	struct pair_each_ctx *c = ctx;
-	c->fn(c->ctx, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1));
+	((db_pair_fn *)fn)(ctx, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1));
 }
 
-int db_report_completed_mandatory(struct db *db, const char *path,
-				  void (*fn)(void *ctx, int64_t user_id, int64_t quiz_id),
-				  void *ctx)
+int db_report_completed_mandatory(struct db *db, const char *path, db_pair_fn *fn, void *ctx)
 {
 	sqlite3_stmt *st = db_stmt(db, SQL_COMPLETED_MANDATORY);
 	if (!st)
 		return -1;
 	sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
-	struct pair_each_ctx c = { fn, ctx };
-	return each_row(db, st, pair_row, &c, "list completed mandatory quizzes");
-}
-
-int db_cert_attempt(struct db *db, int64_t attempt_id, struct db_cert_attempt *out)
-{
-	sqlite3_stmt *st = db_stmt(db, SQL_CERT_ATTEMPT);
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, attempt_id);
-	int rc = sqlite3_step(st), ret;
-	if (rc == SQLITE_ROW) {
-		memset(out, 0, sizeof *out);
-		out->attempt_id = sqlite3_column_int64(st, 0);
-		out->user_id = sqlite3_column_int64(st, 1);
-		util_strlcpy(out->state, db_col_text(st, 2), sizeof out->state);
-		out->passed = sqlite3_column_int(st, 3) != 0;
-		out->mandatory = sqlite3_column_int(st, 4) != 0;
-		out->finished_at = sqlite3_column_int64(st, 5);
-		out->score = sqlite3_column_double(st, 6);
-		out->max_score = sqlite3_column_double(st, 7);
-		util_strlcpy(out->full_name, db_col_text(st, 8), sizeof out->full_name);
-		util_strlcpy(out->quiz_code, db_col_text(st, 9), sizeof out->quiz_code);
-		util_strlcpy(out->quiz_title, db_col_text(st, 10), sizeof out->quiz_title);
-		ret = 1;
-	} else {
-		ret = rc == SQLITE_DONE ? 0 : db_fail(db, "certificate attempt");
-	}
-	sqlite3_reset(st);
-	return ret;
-}
-
-int db_cert_store(struct db *db, const char *code, int64_t attempt_id, int64_t user_id,
-		  const char *canonical, int64_t now_ms)
-{
-	sqlite3_stmt *st = db_stmt(db, SQL_CERT_STORE);
-	if (!st)
-		return -1;
-	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, attempt_id);
-	if (user_id)
-		sqlite3_bind_int64(st, 3, user_id);
-	sqlite3_bind_text(st, 4, canonical, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 5, now_ms);
-	return db_exec_stmt(db, st, "store certificate") ? -1 : 0;
-}
-
-int db_cert_by_code(struct db *db, const char *code, int64_t *attempt_id, char **canonical,
-		    int64_t *issued_at)
-{
-	sqlite3_stmt *st = db_stmt(db, SQL_CERT_BY_CODE);
-	if (!st)
-		return -1;
-	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(st), ret;
-	if (rc == SQLITE_ROW) {
-		*attempt_id = sqlite3_column_int64(st, 0);
-		*canonical = xstrdup(db_col_text(st, 1));
-		*issued_at = sqlite3_column_int64(st, 2);
-		ret = 1;
-	} else {
-		ret = rc == SQLITE_DONE ? 0 : db_fail(db, "find certificate");
-	}
-	sqlite3_reset(st);
-	return ret;
-}
-
-int db_person_get(struct db *db, int64_t user_id, struct db_user *out, int64_t *created_at,
-		  int64_t *erased_at)
-{
-	sqlite3_stmt *st = db_stmt(db, SQL_PERSON_GET);
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, user_id);
-	int rc = sqlite3_step(st), ret;
-	if (rc == SQLITE_ROW) {
-		db_user_from_row(st, out);
-		*created_at = sqlite3_column_int64(st, 11);
-		*erased_at = sqlite3_column_int64(st, 12);
-		ret = 1;
-	} else {
-		ret = rc == SQLITE_DONE ? 0 : db_fail(db, "find person");
-	}
-	sqlite3_reset(st);
-	return ret;
-}
-
-struct person_attempt_ctx {
-	void (*fn)(void *ctx, const struct db_person_attempt *a);
-	void *ctx;
-};
-
-static void person_attempt_row(sqlite3_stmt *st, void *ctx)
-{
-	struct person_attempt_ctx *c = ctx;
-	struct db_person_attempt a = {
-		.id = sqlite3_column_int64(st, 0),
-		.quiz_id = sqlite3_column_int64(st, 1),
-		.started_at = sqlite3_column_int64(st, 2),
-		.finished_at = sqlite3_column_int64(st, 3),
-		.quiz_code = db_col_text(st, 4),
-		.quiz_title = db_col_text(st, 5),
-		.state = db_col_text(st, 6),
-		.unit_code = db_col_text(st, 7),
-		.audience = db_col_text(st, 8),
-		.has_score = sqlite3_column_type(st, 9) != SQLITE_NULL,
-		.score = sqlite3_column_double(st, 9),
-		.max_score = sqlite3_column_double(st, 10),
-		.passed = sqlite3_column_int(st, 11) != 0,
-	};
-	c->fn(c->ctx, &a);
-}
-
-int db_person_attempts(struct db *db, int64_t user_id,
-		       void (*fn)(void *ctx, const struct db_person_attempt *a), void *ctx)
-{
-	sqlite3_stmt *st = db_stmt(db, SQL_PERSON_ATTEMPTS);
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, user_id);
-	struct person_attempt_ctx c = { fn, ctx };
-	return each_row(db, st, person_attempt_row, &c, "list person attempts");
-}
-
-struct answer_ctx {
-	void (*fn)(void *ctx, int64_t attempt_id, int64_t question_id, const char *choices,
-		   const char *text, int64_t saved_at);
-	void *ctx;
-};
-
-static void answer_row(sqlite3_stmt *st, void *ctx)
-{
-	struct answer_ctx *c = ctx;
-	c->fn(c->ctx, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
-	      (const char *)sqlite3_column_text(st, 2), (const char *)sqlite3_column_text(st, 3),
-	      sqlite3_column_int64(st, 4));
-}
-
-int db_person_answers(struct db *db, int64_t user_id,
-		      void (*fn)(void *ctx, int64_t attempt_id, int64_t question_id,
-				 const char *choices, const char *text, int64_t saved_at),
-		      void *ctx)
-{
-	sqlite3_stmt *st = db_stmt(db, SQL_PERSON_ANSWERS);
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, user_id);
-	struct answer_ctx c = { fn, ctx };
-	return each_row(db, st, answer_row, &c, "list person answers");
-}
-
-int db_person_session_count(struct db *db, int64_t user_id, int64_t *count)
-{
-	sqlite3_stmt *st = db_stmt(db, SQL_PERSON_SESSIONS);
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, user_id);
-	int ret = 0;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		*count = sqlite3_column_int64(st, 0);
-	else
-		ret = db_fail(db, "count sessions");
-	sqlite3_reset(st);
-	return ret;
-}
-
-struct cert_list_ctx {
-	void (*fn)(void *ctx, const char *code, int64_t attempt_id, int64_t issued_at);
-	void *ctx;
-};
-
-static void cert_list_row(sqlite3_stmt *st, void *ctx)
-{
-	struct cert_list_ctx *c = ctx;
-	c->fn(c->ctx, db_col_text(st, 0), sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2));
-}
-
-int db_person_certificates(struct db *db, int64_t user_id,
-			   void (*fn)(void *ctx, const char *code, int64_t attempt_id,
-				      int64_t issued_at),
-			   void *ctx)
-{
-	sqlite3_stmt *st = db_stmt(db, SQL_PERSON_CERTS);
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, user_id);
-	struct cert_list_ctx c = { fn, ctx };
-	return each_row(db, st, cert_list_row, &c, "list person certificates");
-}
-
-static int exec_user_stmt(struct db *db, const char *sql, int64_t user_id, int64_t now_ms,
-			  const char *what)
-{
-	sqlite3_stmt *st = db_stmt(db, sql);
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, user_id);
-	if (sqlite3_bind_parameter_count(st) >= 2)
-		sqlite3_bind_int64(st, 2, now_ms);
-	return db_exec_stmt(db, st, what) ? -1 : 0;
-}
-
-int db_person_erase(struct db *db, int64_t user_id, int64_t now_ms)
-{
-	if (db_begin_write(db))
-		return -1;
-	if (exec_user_stmt(db, SQL_ERASE_THROTTLE, user_id, now_ms, "erase login throttling") ||
-	    exec_user_stmt(db, SQL_ERASE_USER, user_id, now_ms, "erase person") ||
-	    exec_user_stmt(db, SQL_ERASE_SESSIONS, user_id, now_ms, "erase sessions") ||
-	    exec_user_stmt(db, SQL_ERASE_CERTS, user_id, now_ms, "erase certificates") ||
-	    exec_user_stmt(db, SQL_ERASE_ANSWER_TEXT, user_id, now_ms, "erase answer text"))
-		goto fail;
-	return db_commit(db);
-fail:
-	db_rollback(db);
-	return -1;
+	return db_each_row(db, st, pair_row, (db_row_fn)fn, ctx,
+			   "list completed mandatory quizzes");
 }

@@ -1,6 +1,6 @@
-/* db_report.h - storage of plans and certificates, the participation
- * summary the reports read, and erasure of a person's data. See db.h for
- * the return conventions.
+/* db_report.h - the participation summary the reports read (storage of
+ * plans, certificates and personal data: db_plan.h, db_cert.h,
+ * db_person.h). See db.h for the return conventions.
  *
  * The reports never scan `attempts`: triggers of migration 3 keep per-person
  * rows (per unit, quiz and topic) and from them per-unit counters in step
@@ -17,48 +17,28 @@
 #include "db.h"
 #include "db_account.h"
 
-/* Plans: the JSON definition of api.md is stored as text (storage does not
- * parse it). */
-/* Inserts the plan unless its code exists. Returns 0 or -1. */
-int db_plan_install(struct db *db, const char *code, const char *title, const char *definition,
-		    bool builtin, int64_t now_ms);
-/* Creates or replaces the plan `code`. Returns 0 or -1. */
-int db_plan_put(struct db *db, const char *code, const char *title, const char *definition,
-		int64_t now_ms);
-/* Looks a plan up; *definition is a new string (caller frees). */
-int db_plan_get(struct db *db, const char *code, char **definition, bool *builtin);
-/* Calls fn for every plan in code order. Returns 0 or -1. */
-int db_plan_each(struct db *db,
-		 void (*fn)(void *ctx, const char *code, const char *definition, bool builtin),
-		 void *ctx);
-
 /* Every unit, parents before children (ordered by depth, then code);
  * parent_code is left empty. */
-int db_report_units(struct db *db, void (*fn)(void *ctx, const struct db_unit *u), void *ctx);
+typedef void db_unit_fn(void *ctx, const struct db_unit *u);
+int db_report_units(struct db *db, db_unit_fn *fn, void *ctx);
 /* The declared headcounts of a year. */
-int db_report_headcounts(struct db *db, int year,
-			 void (*fn)(void *ctx, int64_t unit_id, const char *audience,
-				    int64_t count),
-			 void *ctx);
+typedef void db_count_fn(void *ctx, int64_t unit_id, const char *audience, int64_t count);
+int db_report_headcounts(struct db *db, int year, db_count_fn *fn, void *ctx);
 /* Live participant accounts per unit and audience (the roster, kept by
  * triggers on users). */
-int db_report_roster(struct db *db,
-		     void (*fn)(void *ctx, int64_t unit_id, const char *audience, int64_t count),
-		     void *ctx);
+int db_report_roster(struct db *db, db_count_fn *fn, void *ctx);
 
 /* A year's figures of the people attached directly to each unit (not its
  * subtree): distinct participants, those who passed, completed attempts. */
-int db_report_unit_figures(struct db *db, int year,
-			   void (*fn)(void *ctx, int64_t unit_id, const char *audience,
-				      int64_t participants, int64_t passed, int64_t attempts),
-			   void *ctx);
+typedef void db_figures_fn(void *ctx, int64_t unit_id, const char *audience, int64_t participants,
+			   int64_t passed, int64_t attempts);
+int db_report_unit_figures(struct db *db, int year, db_figures_fn *fn, void *ctx);
 /* Per unit (directly attached) and quiz, the distinct participants of an
  * audience in a year; with topic, only those whose drawn questions covered
  * it. */
+typedef void db_unit_quiz_fn(void *ctx, int64_t unit_id, int64_t quiz_id, int64_t participants);
 int db_report_unit_quiz(struct db *db, int year, const char *audience, const char *topic,
-			void (*fn)(void *ctx, int64_t unit_id, int64_t quiz_id,
-				   int64_t participants),
-			void *ctx);
+			db_unit_quiz_fn *fn, void *ctx);
 
 /* A person's row: completed and passed attempts of one person in a year
  * while attached to one unit (and of one quiz). user_key is the person's
@@ -76,12 +56,13 @@ struct db_reach {
  * year (they moved): with audience NULL, one row per person and unit
  * (ordered by audience, person); else that audience's rows per quiz (and
  * covering topic, when not NULL), ordered by person and quiz. */
+typedef void db_reach_fn(void *ctx, const struct db_reach *row);
 int db_report_multi(struct db *db, int year, const char *audience, const char *topic,
-		    void (*fn)(void *ctx, const struct db_reach *row), void *ctx);
+		    db_reach_fn *fn, void *ctx);
 /* Every person of audience whose attempts covered topic in the year, per
  * unit and quiz, ordered by person. */
 int db_report_topic_people(struct db *db, int year, const char *audience, const char *topic,
-			   void (*fn)(void *ctx, const struct db_reach *row), void *ctx);
+			   db_reach_fn *fn, void *ctx);
 
 /* Reference aggregates for the report benchmark, each one SQL statement
  * over the completed-or-not attempts finished in [from_ms, to_ms):
@@ -99,8 +80,8 @@ struct db_mandatory_quiz {
 	const char *code, *title, *audience, *scope_path;
 	int64_t opens_at, closes_at;
 };
-int db_report_mandatory_quizzes(struct db *db, int64_t from_ms, int64_t to_ms,
-				void (*fn)(void *ctx, const struct db_mandatory_quiz *q),
+typedef void db_mandatory_fn(void *ctx, const struct db_mandatory_quiz *q);
+int db_report_mandatory_quizzes(struct db *db, int64_t from_ms, int64_t to_ms, db_mandatory_fn *fn,
 				void *ctx);
 /* Live participant accounts inside the subtree at path, ordered by unit
  * path then full name. */
@@ -108,65 +89,11 @@ struct db_roster_person {
 	int64_t id, unit_id;
 	const char *username, *full_name, *audience, *unit_code, *unit_name, *unit_path;
 };
-int db_report_roster_people(struct db *db, const char *path,
-			    void (*fn)(void *ctx, const struct db_roster_person *p), void *ctx);
+typedef void db_roster_person_fn(void *ctx, const struct db_roster_person *p);
+int db_report_roster_people(struct db *db, const char *path, db_roster_person_fn *fn, void *ctx);
 /* (user_id, quiz_id) pairs of completed attempts by people in the subtree at
  * path, of mandatory quizzes. */
-int db_report_completed_mandatory(struct db *db, const char *path,
-				  void (*fn)(void *ctx, int64_t user_id, int64_t quiz_id),
-				  void *ctx);
-
-/* Certificates. */
-struct db_cert_attempt {
-	int64_t attempt_id, user_id;
-	char state[16];
-	bool passed, mandatory;
-	int64_t finished_at;
-	double score, max_score;
-	char full_name[DB_NAME_MAX];
-	char quiz_code[DB_CODE_MAX];
-	char quiz_title[512];
-};
-/* The facts a certificate states about an attempt (any owner). */
-int db_cert_attempt(struct db *db, int64_t attempt_id, struct db_cert_attempt *out);
-/* Records an issued certificate; issuing again the same code is a no-op.
- * Returns 0 or -1. */
-int db_cert_store(struct db *db, const char *code, int64_t attempt_id, int64_t user_id,
-		  const char *canonical, int64_t now_ms);
-/* Finds a certificate by code; *canonical is a new string (caller frees). */
-int db_cert_by_code(struct db *db, const char *code, int64_t *attempt_id, char **canonical,
-		    int64_t *issued_at);
-
-/* Personal data. */
-/* The stored person, erased or not (1 found, 0 not). created_at and
- * erased_at (0 when not erased) are set. */
-int db_person_get(struct db *db, int64_t user_id, struct db_user *out, int64_t *created_at,
-		  int64_t *erased_at);
-/* The person's attempts, oldest first. */
-struct db_person_attempt {
-	int64_t id, quiz_id, started_at, finished_at; /* finished_at 0 when not */
-	const char *quiz_code, *quiz_title, *state, *unit_code, *audience;
-	double score, max_score;
-	bool has_score, passed;
-};
-int db_person_attempts(struct db *db, int64_t user_id,
-		       void (*fn)(void *ctx, const struct db_person_attempt *a), void *ctx);
-/* Every answer the person saved. */
-int db_person_answers(struct db *db, int64_t user_id,
-		      void (*fn)(void *ctx, int64_t attempt_id, int64_t question_id,
-				 const char *choices, const char *text, int64_t saved_at),
-		      void *ctx);
-/* Sessions (count only) and certificates held for the person. */
-int db_person_session_count(struct db *db, int64_t user_id, int64_t *count);
-int db_person_certificates(struct db *db, int64_t user_id,
-			   void (*fn)(void *ctx, const char *code, int64_t attempt_id,
-				      int64_t issued_at),
-			   void *ctx);
-/* Erases a person in one transaction: name, username, phone, birth year
- * and password hash wiped, erased_at set, sessions, certificates and the
- * account's login-throttling row deleted, free-text answers wiped. The attempts keep pointing at the
- * erased row, so they stay in the statistics. Returns 0, or -1; 0 also
- * when already erased. */
-int db_person_erase(struct db *db, int64_t user_id, int64_t now_ms);
+typedef void db_pair_fn(void *ctx, int64_t user_id, int64_t quiz_id);
+int db_report_completed_mandatory(struct db *db, const char *path, db_pair_fn *fn, void *ctx);
 
 #endif

@@ -7,7 +7,7 @@
 
 #include "clock.h"
 #include "db.h"
-#include "db_report.h"
+#include "db_plan.h"
 #include "org.h"
 #include "util.h"
 

@@ -8,7 +8,7 @@
 #include "clock.h"
 #include "db.h"
 #include "db_account.h"
-#include "db_report.h"
+#include "db_person.h"
 
 static json_t *time_or_null(int64_t ms)
 {

@@ -18,7 +18,7 @@
 #include "db_attempt.h"
 #include "db_bank.h"
 #include "db_quiz.h"
-#include "db_report.h"
+#include "db_person.h"
 #include "harness.h"
 
 #define HOUR_MS (3600LL * 1000)

@@ -17,6 +17,7 @@
 #include "db.h"
 #include "db_account.h"
 #include "db_fixture.h"
+#include "db_person.h"
 #include "db_report.h"
 #include "plan.h"
 #include "report.h"
