@@ -17,8 +17,8 @@
 #include "db_account.h"
 #include "db_attempt.h"
 #include "db_bank.h"
-#include "db_quiz.h"
 #include "db_person.h"
+#include "db_quiz.h"
 #include "harness.h"
 
 #define HOUR_MS (3600LL * 1000)
