@@ -7,7 +7,11 @@
 
 #include "db.h"
 
-#define DB_STMT_CACHE 256 /* static SQL texts of every db_*.c, with room to grow */
+/* Slots of the statement cache, one per distinct SQL text. The texts of
+ * every engine/db*.c must fill at most half of it (checked by
+ * tests/unit/test_db_stmt_cache.c); a full cache makes db_stmt fail with a
+ * message, it never overflows. */
+#define DB_STMT_CACHE 512
 
 struct db {
 	sqlite3 *sql;
