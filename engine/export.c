@@ -405,104 +405,114 @@ static void vi_decimal(struct strbuf *sb, double v)
 	sb_puts(sb, buf);
 }
 
-char *export_yearly_html(const struct report_plan *p, const struct report_table *units)
+/* The page's head, the letterhead and the report's title. */
+static void yearly_heading(struct strbuf *sb, const struct report_plan *p)
 {
-	struct strbuf sb;
-	sb_init(&sb);
 	int64_t now = clock_now_ms();
 	char today[32];
 	clock_format(now + CLOCK_VN_OFFSET_MS, today);
 	int y = 0, m = 0, d = 0;
 	sscanf(today, "%d-%d-%d", &y, &m, &d);
-	sb_puts(&sb,
+	sb_puts(sb,
 		"<!doctype html>\n<html lang=\"vi\"><head><meta charset=\"utf-8\"><title>Báo cáo "
 		"kết quả năm ");
-	sb_printf(&sb, "%d", p->year);
-	sb_puts(&sb, "</title><style>"
-		     "body{font-family:'Times New "
-		     "Roman',serif;font-size:13pt;max-width:21cm;margin:1cm auto;"
-		     "line-height:1.4}"
-		     ".head{display:flex;justify-content:space-between;text-align:center}"
-		     ".head div{width:48%}h1{text-align:center;font-size:14pt;margin:1em 0 0}"
-		     ".sub{text-align:center;font-weight:bold;margin:0 0 1em}"
-		     "h2{font-size:13pt}table{border-collapse:collapse;width:100%;font-size:11pt}"
-		     "th,td{border:1px solid #000;padding:2px 4px}td.n{text-align:right}"
-		     ".met{font-weight:bold}.date{font-style:italic;text-align:right}"
-		     "@media print{body{margin:0}}</style></head><body>\n");
-	sb_puts(&sb, "<div class=\"head\"><div><strong>");
-	html_append(&sb, p->unit_code[0] ? p->unit_name : "ỦY BAN NHÂN DÂN");
-	sb_puts(&sb, "</strong></div><div><strong>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</strong><br>"
-		     "<strong>Độc lập – Tự do – Hạnh phúc</strong></div></div>\n");
-	sb_printf(&sb, "<p class=\"date\">ngày %d tháng %d năm %d</p>\n", d, m, y);
-	sb_puts(&sb, "<h1>BÁO CÁO</h1><p class=\"sub\">Kết quả triển khai ");
-	html_append(&sb, p->plan.title);
-	sb_printf(&sb, " năm %d</p>\n", p->year);
-	sb_printf(&sb,
+	sb_printf(sb, "%d", p->year);
+	sb_puts(sb, "</title><style>"
+		    "body{font-family:'Times New "
+		    "Roman',serif;font-size:13pt;max-width:21cm;margin:1cm auto;"
+		    "line-height:1.4}"
+		    ".head{display:flex;justify-content:space-between;text-align:center}"
+		    ".head div{width:48%}h1{text-align:center;font-size:14pt;margin:1em 0 0}"
+		    ".sub{text-align:center;font-weight:bold;margin:0 0 1em}"
+		    "h2{font-size:13pt}table{border-collapse:collapse;width:100%;font-size:11pt}"
+		    "th,td{border:1px solid #000;padding:2px 4px}td.n{text-align:right}"
+		    ".met{font-weight:bold}.date{font-style:italic;text-align:right}"
+		    "@media print{body{margin:0}}</style></head><body>\n");
+	sb_puts(sb, "<div class=\"head\"><div><strong>");
+	html_append(sb, p->unit_code[0] ? p->unit_name : "ỦY BAN NHÂN DÂN");
+	sb_puts(sb, "</strong></div><div><strong>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</strong><br>"
+		    "<strong>Độc lập – Tự do – Hạnh phúc</strong></div></div>\n");
+	sb_printf(sb, "<p class=\"date\">ngày %d tháng %d năm %d</p>\n", d, m, y);
+	sb_puts(sb, "<h1>BÁO CÁO</h1><p class=\"sub\">Kết quả triển khai ");
+	html_append(sb, p->plan.title);
+	sb_printf(sb, " năm %d</p>\n", p->year);
+	sb_printf(sb,
 		  "<p>Hạn báo cáo: %.2s/%.2s/%.4s. Số liệu được tổng hợp tự động từ kết quả "
 		  "làm bài trên hệ thống, tính theo năm %d (giờ Việt Nam).</p>\n",
 		  p->deadline + 8, p->deadline + 5, p->deadline, p->year);
-	sb_puts(&sb, "<h2>I. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU</h2>\n");
+}
+
+/* Part I: each target with its figures; returns how many were met. */
+static int yearly_targets(struct strbuf *sb, const struct report_plan *p)
+{
+	sb_puts(sb, "<h2>I. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU</h2>\n");
 	int met = 0;
 	for (int i = 0; i < p->ntargets; i++) {
 		const struct report_target *t = &p->targets[i];
 		met += t->met;
-		sb_printf(&sb, "<h3>%d. ", i + 1);
+		sb_printf(sb, "<h3>%d. ", i + 1);
 		if (strcmp(t->target.metric, "units") == 0) {
-			sb_puts(&sb, "Tỷ lệ ");
-			html_append(&sb, kind_vi(t->target.unit_kind));
-			sb_puts(&sb, " có chương trình tuyên truyền, kiểm tra cho ");
-			html_append(&sb, audience_vi(t->target.audience));
+			sb_puts(sb, "Tỷ lệ ");
+			html_append(sb, kind_vi(t->target.unit_kind));
+			sb_puts(sb, " có chương trình tuyên truyền, kiểm tra cho ");
+			html_append(sb, audience_vi(t->target.audience));
 		} else {
-			sb_puts(&sb, "Tỷ lệ ");
-			html_append(&sb, audience_vi(t->target.audience));
-			sb_puts(&sb, " được tuyên truyền, kiểm tra");
+			sb_puts(sb, "Tỷ lệ ");
+			html_append(sb, audience_vi(t->target.audience));
+			sb_puts(sb, " được tuyên truyền, kiểm tra");
 		}
 		if (t->target.topic[0]) {
-			sb_puts(&sb, " về ");
-			html_append(&sb, topic_vi(t->target.topic));
+			sb_puts(sb, " về ");
+			html_append(sb, topic_vi(t->target.topic));
 		}
-		sb_puts(&sb, "</h3>\n<ul><li>Chỉ tiêu: ");
-		sb_puts(&sb, strcmp(t->target.comparator, ">") == 0 ? "trên " : "đạt ");
-		vi_decimal(&sb, t->target.threshold);
-		sb_puts(&sb, "%.</li><li>Kết quả: ");
+		sb_puts(sb, "</h3>\n<ul><li>Chỉ tiêu: ");
+		sb_puts(sb, strcmp(t->target.comparator, ">") == 0 ? "trên " : "đạt ");
+		vi_decimal(sb, t->target.threshold);
+		sb_puts(sb, "%.</li><li>Kết quả: ");
 		if (t->has_actual) {
-			vi_decimal(&sb, t->actual_percent);
-			sb_printf(&sb, "%% (%lld/%lld %s).", (long long)t->numerator,
+			vi_decimal(sb, t->actual_percent);
+			sb_printf(sb, "%% (%lld/%lld %s).", (long long)t->numerator,
 				  (long long)t->denominator,
 				  strcmp(t->target.metric, "units") == 0 ? "đơn vị" : "người");
 		} else {
-			sb_puts(&sb, "chưa có số liệu (không có đối tượng).");
+			sb_puts(sb, "chưa có số liệu (không có đối tượng).");
 		}
-		sb_puts(&sb, "</li><li>Đánh giá: ");
+		sb_puts(sb, "</li><li>Đánh giá: ");
 		if (t->met) {
-			sb_puts(&sb, "<span class=\"met\">Đạt</span>.");
+			sb_puts(sb, "<span class=\"met\">Đạt</span>.");
 		} else {
-			sb_puts(&sb, "<span class=\"met\">Chưa đạt</span>, còn thiếu ");
-			vi_decimal(&sb, t->gap_percent);
-			sb_puts(&sb, "%.");
+			sb_puts(sb, "<span class=\"met\">Chưa đạt</span>, còn thiếu ");
+			vi_decimal(sb, t->gap_percent);
+			sb_puts(sb, "%.");
 		}
-		sb_puts(&sb, "</li>");
+		sb_puts(sb, "</li>");
 		if (t->target.source[0]) {
-			sb_puts(&sb, "<li>Căn cứ: ");
-			html_append(&sb, t->target.source);
-			sb_puts(&sb, ".</li>");
+			sb_puts(sb, "<li>Căn cứ: ");
+			html_append(sb, t->target.source);
+			sb_puts(sb, ".</li>");
 		}
-		sb_puts(&sb, "</ul>\n");
+		sb_puts(sb, "</ul>\n");
 	}
-	sb_puts(&sb, "<h2>II. KẾT QUẢ THAM GIA THEO ĐƠN VỊ</h2>\n<table><tr><th>STT</th>"
-		     "<th>Đơn vị</th><th>Đối tượng</th><th>Số lượng</th><th>Số người tham gia</th>"
-		     "<th>Tỷ lệ (%)</th><th>Số người đạt</th><th>Tỷ lệ đạt (%)</th>"
-		     "<th>Lượt làm bài</th></tr>\n");
+	return met;
+}
+
+/* Part II: the participation of the unit and its children. */
+static void yearly_units(struct strbuf *sb, const struct report_table *units)
+{
+	sb_puts(sb, "<h2>II. KẾT QUẢ THAM GIA THEO ĐƠN VỊ</h2>\n<table><tr><th>STT</th>"
+		    "<th>Đơn vị</th><th>Đối tượng</th><th>Số lượng</th><th>Số người tham gia</th>"
+		    "<th>Tỷ lệ (%)</th><th>Số người đạt</th><th>Tỷ lệ đạt (%)</th>"
+		    "<th>Lượt làm bài</th></tr>\n");
 	for (size_t i = 0; i < units->n; i++) {
 		const struct report_row *r = &units->rows[i];
-		sb_printf(&sb, "<tr><td class=\"n\">%zu</td><td>", i + 1);
+		sb_printf(sb, "<tr><td class=\"n\">%zu</td><td>", i + 1);
 		if (r->level)
-			sb_puts(&sb, "&nbsp;&nbsp;– ");
-		html_append(&sb, r->unit_name);
-		sb_puts(&sb, "</td><td>");
-		html_append(&sb, audience_vi(r->audience));
+			sb_puts(sb, "&nbsp;&nbsp;– ");
+		html_append(sb, r->unit_name);
+		sb_puts(sb, "</td><td>");
+		html_append(sb, audience_vi(r->audience));
 		sb_printf(
-			&sb,
+			sb,
 			"</td><td class=\"n\">%lld%s</td><td class=\"n\">%lld</td><td class=\"n\">",
 			(long long)r->headcount,
 			strcmp(r->headcount_source, "declared") == 0 ? ""
@@ -510,16 +520,25 @@ char *export_yearly_html(const struct report_plan *p, const struct report_table 
 								     : "**",
 			(long long)r->participants);
 		if (r->has_percent)
-			vi_decimal(&sb, r->participation_percent);
-		sb_printf(&sb, "</td><td class=\"n\">%lld</td><td class=\"n\">",
+			vi_decimal(sb, r->participation_percent);
+		sb_printf(sb, "</td><td class=\"n\">%lld</td><td class=\"n\">",
 			  (long long)r->passed);
 		if (r->has_percent)
-			vi_decimal(&sb, r->passed_percent);
-		sb_printf(&sb, "</td><td class=\"n\">%lld</td></tr>\n", (long long)r->attempts);
+			vi_decimal(sb, r->passed_percent);
+		sb_printf(sb, "</td><td class=\"n\">%lld</td></tr>\n", (long long)r->attempts);
 	}
-	sb_puts(&sb, "</table>\n<p><em>(*) Đơn vị chưa khai báo số lượng: lấy theo số tài khoản "
-		     "trên hệ thống. (**) Một phần đơn vị trực thuộc đã khai báo, phần còn lại lấy "
-		     "theo số tài khoản.</em></p>\n");
+	sb_puts(sb, "</table>\n<p><em>(*) Đơn vị chưa khai báo số lượng: lấy theo số tài khoản "
+		    "trên hệ thống. (**) Một phần đơn vị trực thuộc đã khai báo, phần còn lại lấy "
+		    "theo số tài khoản.</em></p>\n");
+}
+
+char *export_yearly_html(const struct report_plan *p, const struct report_table *units)
+{
+	struct strbuf sb;
+	sb_init(&sb);
+	yearly_heading(&sb, p);
+	int met = yearly_targets(&sb, p);
+	yearly_units(&sb, units);
 	sb_printf(&sb, "<h2>III. ĐÁNH GIÁ CHUNG</h2>\n<p>Năm %d đạt %d/%d chỉ tiêu của kế hoạch.",
 		  p->year, met, p->ntargets);
 	if (met < p->ntargets)

@@ -402,7 +402,8 @@ static void add_rows(struct year_data *d, int u, int level, int aud_filter,
 		add_rows(d, c, level + 1, aud_filter, q, t, cap);
 }
 
-enum outcome report_check_query(const struct report_query *q, int *year, struct problem *p)
+/* Checks the query; *year receives its year (this year when 0). */
+static enum outcome report_check_query(const struct report_query *q, int *year, struct problem *p)
 {
 	*year = q->year ? q->year : clock_vn_year(clock_now_ms());
 	if (*year < 2000 || *year > 2100)

@@ -92,10 +92,9 @@ void report_person_rows_cleanup(struct person_rows *pr);
 struct year_data *report_year_load(struct db *db, int year, struct problem *p);
 void report_year_free(struct year_data *d);
 
-/* Checks the query; *year receives its year (this year when 0). */
-enum outcome report_check_query(const struct report_query *q, int *year, struct problem *p);
-/* The same for a report of one unit (plans, chasing): *unit_q receives q
- * without depth and audience, and with "" as no unit. */
+/* Checks a query about one unit (plans, chasing): *unit_q receives q
+ * without depth and audience, and with "" as no unit; *year its year (this
+ * year when 0). */
 enum outcome report_check_unit_query(const struct report_query *q, struct report_query *unit_q,
 				     int *year, struct problem *p);
 /* The report's unit: the named one (checked against the scope), the
