@@ -21,10 +21,12 @@ BUILD ?= build
 # The engine's libraries; libcurl only for the HTTP tests and benchmarks
 # that act as clients (quizd and quizadm do not link it).
 PKGS := libmicrohttpd sqlite3 libsodium jansson libxml-2.0 xlsxwriter zlib
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-CURL_CFLAGS := $(shell pkg-config --cflags libcurl 2>/dev/null)
-CURL_LIBS := $(shell pkg-config --libs libcurl 2>/dev/null)
+# Deferred (=), not immediate: on a fresh machine `make test` installs
+# pkg-config and the libraries after this file is read.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CURL_CFLAGS = $(shell pkg-config --cflags libcurl 2>/dev/null)
+CURL_LIBS = $(shell pkg-config --libs libcurl 2>/dev/null)
 LIBS = $(PKG_LIBS) -lcsv -lunistring -lm
 COMPILE = $(CC) $(CPPFLAGS) $(CFLAGS) $(QUIZ_CFLAGS) $(PKG_CFLAGS)
 LINK = $(CC) $(CFLAGS) $(LDFLAGS) $(QUIZ_LDFLAGS)
@@ -154,9 +156,11 @@ bench: deps all $(BENCH_BIN)
 	@./bench/run.sh $(BUILD)
 
 check-format:
+	@./scripts/install-deps.sh --format
 	@clang-format --dry-run --Werror $(FORMAT_SRC) && echo "format: clean"
 
 format:
+	@./scripts/install-deps.sh --format
 	clang-format -i $(FORMAT_SRC)
 
 include tests/fuzz/fuzz.mk

@@ -7,8 +7,10 @@ PKGS="build-essential pkg-config libmicrohttpd-dev libsqlite3-dev libsodium-dev 
 libcmocka-dev libcsv-dev libxlsxwriter-dev libxml2-dev libcurl4-openssl-dev libunistring-dev
 zlib1g-dev
 sqlite3 wrk python3 python3-jsonschema python3-yaml docker-compose curl ca-certificates procps unzip"
-# Browser tests (playwright-core drives Debian's chromium) and the CSV check in LibreOffice.
-PKGS_TEST="chromium nodejs npm libreoffice-calc-nogui"
+# Browser tests (playwright-core drives Debian's chromium) and the CSV check in LibreOffice;
+# the OpenAPI validator (npm); the format check (make check-format, run by CI).
+PKGS_FORMAT="clang-format"
+PKGS_TEST="chromium nodejs npm libreoffice-calc-nogui $PKGS_FORMAT"
 
 # libFuzzer targets (make fuzz): Debian's clang and its fuzzer runtime.
 PKGS_FUZZ="clang libclang-rt-14-dev"
@@ -16,6 +18,7 @@ PKGS_FUZZ="clang libclang-rt-14-dev"
 want="$PKGS"
 [ "${1:-}" = "--test" ] && want="$PKGS $PKGS_TEST"
 [ "${1:-}" = "--fuzz" ] && want="$PKGS $PKGS_FUZZ"
+[ "${1:-}" = "--format" ] && want="$PKGS_FORMAT"
 
 missing=""
 for p in $want; do
