@@ -24,8 +24,8 @@ int db_cert_attempt(struct db *db, int64_t attempt_id, struct db_cert_attempt *o
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, attempt_id);
-	int rc = sqlite3_step(st), ret;
-	if (rc == SQLITE_ROW) {
+	int ret = db_step_row(db, st, "certificate attempt");
+	if (ret == 1) {
 		memset(out, 0, sizeof *out);
 		out->attempt_id = sqlite3_column_int64(st, 0);
 		out->user_id = sqlite3_column_int64(st, 1);
@@ -38,9 +38,6 @@ int db_cert_attempt(struct db *db, int64_t attempt_id, struct db_cert_attempt *o
 		util_strlcpy(out->full_name, db_col_text(st, 8), sizeof out->full_name);
 		util_strlcpy(out->quiz_code, db_col_text(st, 9), sizeof out->quiz_code);
 		util_strlcpy(out->quiz_title, db_col_text(st, 10), sizeof out->quiz_title);
-		ret = 1;
-	} else {
-		ret = rc == SQLITE_DONE ? 0 : db_fail(db, "certificate attempt");
 	}
 	sqlite3_reset(st);
 	return ret;
@@ -68,14 +65,11 @@ int db_cert_by_code(struct db *db, const char *code, int64_t *attempt_id, char *
 	if (!st)
 		return -1;
 	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(st), ret;
-	if (rc == SQLITE_ROW) {
+	int ret = db_step_row(db, st, "find certificate");
+	if (ret == 1) {
 		*attempt_id = sqlite3_column_int64(st, 0);
 		*canonical = xstrdup(db_col_text(st, 1));
 		*issued_at = sqlite3_column_int64(st, 2);
-		ret = 1;
-	} else {
-		ret = rc == SQLITE_DONE ? 0 : db_fail(db, "find certificate");
 	}
 	sqlite3_reset(st);
 	return ret;

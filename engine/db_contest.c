@@ -58,12 +58,29 @@ static const char SQL_ITEM_SCORES[] =
 	" AND (?2 IS NULL OR (un.path IS NOT NULL AND substr(un.path, 1, length(?2)) = ?2))";
 static const char SQL_QUESTION_CODE[] = "SELECT code FROM questions WHERE id = ?1";
 
+static void contest_attempt_row(sqlite3_stmt *st, void *row)
+{
+	struct db_contest_attempt *r = row;
+	memset(r, 0, sizeof *r);
+	r->attempt_id = sqlite3_column_int64(st, 0);
+	r->user_id = sqlite3_column_int64(st, 1);
+	r->expired = sqlite3_column_int(st, 2) != 0;
+	r->score = sqlite3_column_double(st, 3);
+	r->max_score = sqlite3_column_double(st, 4);
+	r->correct_count = sqlite3_column_int(st, 5);
+	r->has_prediction = sqlite3_column_type(st, 6) != SQLITE_NULL;
+	r->prediction = sqlite3_column_int64(st, 6);
+	r->started_at = sqlite3_column_int64(st, 7);
+	r->deadline = sqlite3_column_int64(st, 8);
+	r->finished_at = sqlite3_column_int64(st, 9);
+	r->duration_ms =
+		sqlite3_column_type(st, 10) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 10);
+	r->unit_id = sqlite3_column_int64(st, 11);
+}
+
 int db_contest_attempts(struct db *db, int64_t quiz_id, const char *round_code,
 			struct db_contest_attempt **out, size_t *n)
 {
-	struct db_contest_attempt *rows = NULL;
-	size_t count = 0, cap = 0;
-	int rc;
 	*out = NULL;
 	*n = 0;
 	sqlite3_stmt *st = db_stmt(db, SQL_CONTEST_ATTEMPTS);
@@ -71,120 +88,63 @@ int db_contest_attempts(struct db *db, int64_t quiz_id, const char *round_code,
 		return -1;
 	sqlite3_bind_int64(st, 1, quiz_id);
 	db_bind_text_or_null(st, 2, round_code);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (count == cap) {
-			cap = cap ? cap * 2 : 256;
-			rows = xrealloc(rows, cap * sizeof *rows);
-		}
-		struct db_contest_attempt *r = &rows[count++];
-		memset(r, 0, sizeof *r);
-		r->attempt_id = sqlite3_column_int64(st, 0);
-		r->user_id = sqlite3_column_int64(st, 1);
-		r->expired = sqlite3_column_int(st, 2) != 0;
-		r->score = sqlite3_column_double(st, 3);
-		r->max_score = sqlite3_column_double(st, 4);
-		r->correct_count = sqlite3_column_int(st, 5);
-		r->has_prediction = sqlite3_column_type(st, 6) != SQLITE_NULL;
-		r->prediction = sqlite3_column_int64(st, 6);
-		r->started_at = sqlite3_column_int64(st, 7);
-		r->deadline = sqlite3_column_int64(st, 8);
-		r->finished_at = sqlite3_column_int64(st, 9);
-		r->duration_ms = sqlite3_column_type(st, 10) == SQLITE_NULL
-					 ? -1
-					 : sqlite3_column_int64(st, 10);
-		r->unit_id = sqlite3_column_int64(st, 11);
-	}
-	if (rc != SQLITE_DONE) {
-		db_fail(db, "contest attempts");
-		sqlite3_reset(st);
-		free(rows);
-		return -1;
-	}
-	sqlite3_reset(st);
-	*out = rows;
-	*n = count;
-	return 0;
+	return db_collect_rows(db, st, sizeof **out, contest_attempt_row, (void **)out, n,
+			       "contest attempts");
 }
 
 int db_contest_version(struct db *db, int64_t quiz_id, int64_t *version)
 {
 	sqlite3_stmt *st = db_stmt(db, SQL_CONTEST_VERSION);
-	int ret = 0;
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, quiz_id);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*version = sqlite3_column_int64(st, 0);
-	else if (rc == SQLITE_DONE)
-		*version = 0;
-	else
-		ret = db_fail(db, "contest version");
+	int ret = db_step_row(db, st, "contest version");
+	*version = ret == 1 ? sqlite3_column_int64(st, 0) : 0;
 	sqlite3_reset(st);
-	return ret;
+	return ret < 0 ? -1 : 0;
 }
 
 int db_units_within(struct db *db, const char *unit_path, int64_t **ids, size_t *n)
 {
-	int64_t *out = NULL;
-	size_t count = 0, cap = 0;
-	int rc;
 	*ids = NULL;
 	*n = 0;
 	sqlite3_stmt *st = db_stmt(db, SQL_UNITS_WITHIN);
 	if (!st)
 		return -1;
 	sqlite3_bind_text(st, 1, unit_path, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (count == cap) {
-			cap = cap ? cap * 2 : 64;
-			out = xrealloc(out, cap * sizeof *out);
-		}
-		out[count++] = sqlite3_column_int64(st, 0);
-	}
-	if (rc != SQLITE_DONE) {
-		db_fail(db, "units within");
-		sqlite3_reset(st);
-		free(out);
-		return -1;
-	}
-	sqlite3_reset(st);
-	*ids = out;
-	*n = count;
-	return 0;
+	return db_collect_ids(db, st, "units within", ids, n);
 }
 
 int db_contest_person(struct db *db, int64_t attempt_id, struct db_contest_person *out)
 {
 	sqlite3_stmt *st = db_stmt(db, SQL_CONTEST_PERSON);
-	int ret;
 	if (!st)
 		return -1;
 	memset(out, 0, sizeof *out);
 	sqlite3_bind_int64(st, 1, attempt_id);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
+	int ret = db_step_row(db, st, "contest person");
+	if (ret == 1) {
 		out->erased = sqlite3_column_int(st, 0) != 0;
 		if (!out->erased)
 			util_strlcpy(out->full_name, db_col_text(st, 1), sizeof out->full_name);
 		util_strlcpy(out->unit_code, db_col_text(st, 2), sizeof out->unit_code);
 		util_strlcpy(out->unit_name, db_col_text(st, 3), sizeof out->unit_name);
-		ret = 1;
-	} else if (rc == SQLITE_DONE) {
-		ret = 0;
-	} else {
-		ret = db_fail(db, "contest person");
 	}
 	sqlite3_reset(st);
 	return ret;
 }
 
+static void item_score_row(sqlite3_stmt *st, void *row)
+{
+	struct db_item_score *r = row;
+	r->attempt_id = sqlite3_column_int64(st, 0);
+	r->question_id = sqlite3_column_int64(st, 1);
+	r->score = sqlite3_column_double(st, 2);
+}
+
 int db_item_scores(struct db *db, int64_t quiz_id, const char *unit_path,
 		   struct db_item_score **out, size_t *n)
 {
-	struct db_item_score *rows = NULL;
-	size_t count = 0, cap = 0;
-	int rc;
 	*out = NULL;
 	*n = 0;
 	sqlite3_stmt *st = db_stmt(db, SQL_ITEM_SCORES);
@@ -192,44 +152,19 @@ int db_item_scores(struct db *db, int64_t quiz_id, const char *unit_path,
 		return -1;
 	sqlite3_bind_int64(st, 1, quiz_id);
 	db_bind_text_or_null(st, 2, unit_path);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (count == cap) {
-			cap = cap ? cap * 2 : 1024;
-			rows = xrealloc(rows, cap * sizeof *rows);
-		}
-		rows[count].attempt_id = sqlite3_column_int64(st, 0);
-		rows[count].question_id = sqlite3_column_int64(st, 1);
-		rows[count].score = sqlite3_column_double(st, 2);
-		count++;
-	}
-	if (rc != SQLITE_DONE) {
-		db_fail(db, "item scores");
-		sqlite3_reset(st);
-		free(rows);
-		return -1;
-	}
-	sqlite3_reset(st);
-	*out = rows;
-	*n = count;
-	return 0;
+	return db_collect_rows(db, st, sizeof **out, item_score_row, (void **)out, n,
+			       "item scores");
 }
 
 int db_question_code(struct db *db, int64_t question_id, char *code)
 {
 	sqlite3_stmt *st = db_stmt(db, SQL_QUESTION_CODE);
-	int ret;
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, question_id);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
+	int ret = db_step_row(db, st, "question code");
+	if (ret == 1)
 		util_strlcpy(code, db_col_text(st, 0), DB_CODE_MAX);
-		ret = 1;
-	} else if (rc == SQLITE_DONE) {
-		ret = 0;
-	} else {
-		ret = db_fail(db, "question code");
-	}
 	sqlite3_reset(st);
 	return ret;
 }

@@ -43,14 +43,11 @@ int db_person_get(struct db *db, int64_t user_id, struct db_user *out, int64_t *
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, user_id);
-	int rc = sqlite3_step(st), ret;
-	if (rc == SQLITE_ROW) {
+	int ret = db_step_row(db, st, "find person");
+	if (ret == 1) {
 		db_user_from_row(st, out);
 		*created_at = sqlite3_column_int64(st, 11);
 		*erased_at = sqlite3_column_int64(st, 12);
-		ret = 1;
-	} else {
-		ret = rc == SQLITE_DONE ? 0 : db_fail(db, "find person");
 	}
 	sqlite3_reset(st);
 	return ret;

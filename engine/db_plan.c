@@ -49,13 +49,10 @@ int db_plan_get(struct db *db, const char *code, char **definition, bool *builti
 	if (!st)
 		return -1;
 	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(st), ret;
-	if (rc == SQLITE_ROW) {
+	int ret = db_step_row(db, st, "get plan");
+	if (ret == 1) {
 		*definition = xstrdup(db_col_text(st, 0));
 		*builtin = sqlite3_column_int(st, 1) != 0;
-		ret = 1;
-	} else {
-		ret = rc == SQLITE_DONE ? 0 : db_fail(db, "get plan");
 	}
 	sqlite3_reset(st);
 	return ret;

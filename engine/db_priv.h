@@ -46,6 +46,13 @@ int db_each_row(struct db *db, sqlite3_stmt *st,
 		void (*row)(sqlite3_stmt *st, db_row_fn fn, void *ctx), db_row_fn fn, void *ctx,
 		const char *what);
 
+/* Collects every row into a new array (caller frees *rows) of elements of
+ * size bytes, each filled by read(st, element); the count in *n. Resets the
+ * statement. 0, or -1 with *rows NULL. */
+int db_collect_rows(struct db *db, sqlite3_stmt *st, size_t size,
+		    void (*read)(sqlite3_stmt *st, void *row), void **rows, size_t *n,
+		    const char *what);
+
 /* Heap copy of a column's text ("" for NULL; caller frees). */
 char *db_col_dup(sqlite3_stmt *st, int col);
 /* Heap copy of a column's text, or NULL when the column is NULL. */

@@ -16,6 +16,23 @@
 		id, metric, aud, kind, topic, cmp, thr, src                                        \
 	}
 
+/* The targets of Decision 1907 that provinces adopted unchanged; each plan
+ * names its own source. */
+#define AGENCIES_RUN(src)                                                                          \
+	T("agencies_run_programme", "units", "civil_servant", "agency", "", ">=", 100, src)
+#define SCHOOLS_RISK(src) T("schools_risk_programme", "units", "pupil", "school", "", ">", 80, src)
+#define INTERNET_USERS(src) T("internet_users_reached", "persons", "public", "", "", ">", 80, src)
+#define STUDENTS(src) T("students_reached", "persons", "university_student", "", "", ">=", 100, src)
+#define TELECOM_IT(src)                                                                            \
+	T("telecom_it_enterprises", "units", "telecom_it_staff", "enterprise_telecom_it", "",      \
+	  ">=", 100, src)
+#define JOURNALISTS(src) T("journalists_reached", "persons", "journalist", "", "", ">", 90, src)
+#define AGENCY_HEADS(src)                                                                          \
+	T("agency_heads_reached", "persons", "agency_head", "", "", ">=", 100, src)
+#define DOMESTIC_PRODUCTS(src)                                                                     \
+	T("domestic_products_known", "units", "civil_servant", "agency", "domestic_products",      \
+	  ">=", 80, src)
+
 /* plan-targets.md, "Targets of Decision 1907 as adopted by the provinces". */
 static const struct plan builtin_plans[] = {
 	{
@@ -29,26 +46,18 @@ static const struct plan builtin_plans[] = {
 		.unit_min_participation = 50,
 		.ntargets = 10,
 		.targets = {
-			T("agencies_run_programme", "units", "civil_servant", "agency", "", ">=", 100,
-			  "000 (Hậu Giang), mục tiêu cụ thể"),
+			AGENCIES_RUN("000 (Hậu Giang), mục tiêu cụ thể"),
 			T("finance_bodies_run_programme", "units", "finance_staff", "finance_body", "",
 			  ">=", 100, "000 (Hậu Giang), mục tiêu cụ thể"),
-			T("schools_risk_programme", "units", "pupil", "school", "", ">", 80,
-			  "000 (Hậu Giang), mục tiêu cụ thể"),
-			T("schools_critical_thinking", "units", "pupil", "school", "misinformation", ">",
-			  70, "000 (Hậu Giang), mục tiêu cụ thể"),
-			T("internet_users_reached", "persons", "public", "", "", ">", 80,
-			  "000 (Hậu Giang), mục tiêu cụ thể"),
-			T("students_reached", "persons", "university_student", "", "", ">=", 100,
-			  "000 (Hậu Giang), mục tiêu cụ thể"),
-			T("telecom_it_enterprises", "units", "telecom_it_staff", "enterprise_telecom_it",
-			  "", ">=", 100, "000 (Hậu Giang), mục tiêu cụ thể"),
-			T("journalists_reached", "persons", "journalist", "", "", ">", 90,
-			  "000 (Hậu Giang), mục tiêu cụ thể"),
-			T("agency_heads_reached", "persons", "agency_head", "", "", ">=", 100,
-			  "000 (Hậu Giang), mục tiêu cụ thể"),
-			T("domestic_products_known", "units", "civil_servant", "agency",
-			  "domestic_products", ">=", 80, "000 (Hậu Giang), mục tiêu cụ thể"),
+			SCHOOLS_RISK("000 (Hậu Giang), mục tiêu cụ thể"),
+			T("schools_critical_thinking", "units", "pupil", "school", "misinformation",
+			  ">", 70, "000 (Hậu Giang), mục tiêu cụ thể"),
+			INTERNET_USERS("000 (Hậu Giang), mục tiêu cụ thể"),
+			STUDENTS("000 (Hậu Giang), mục tiêu cụ thể"),
+			TELECOM_IT("000 (Hậu Giang), mục tiêu cụ thể"),
+			JOURNALISTS("000 (Hậu Giang), mục tiêu cụ thể"),
+			AGENCY_HEADS("000 (Hậu Giang), mục tiêu cụ thể"),
+			DOMESTIC_PRODUCTS("000 (Hậu Giang), mục tiêu cụ thể"),
 		},
 	},
 	{
@@ -63,24 +72,16 @@ static const struct plan builtin_plans[] = {
 		.unit_min_participation = 50,
 		.ntargets = 9,
 		.targets = {
-			T("agencies_run_programme", "units", "civil_servant", "agency", "", ">=", 100,
-			  "003 (Hà Nội), mục tiêu cụ thể"),
-			T("schools_risk_programme", "units", "pupil", "school", "", ">", 80,
-			  "003 (Hà Nội), mục tiêu cụ thể"),
+			AGENCIES_RUN("003 (Hà Nội), mục tiêu cụ thể"),
+			SCHOOLS_RISK("003 (Hà Nội), mục tiêu cụ thể"),
 			T("schools_critical_thinking", "units", "pupil", "school", "misinformation",
 			  ">=", 50, "003 (Hà Nội), mục tiêu cụ thể"),
-			T("internet_users_reached", "persons", "public", "", "", ">", 80,
-			  "003 (Hà Nội), mục tiêu cụ thể"),
-			T("students_reached", "persons", "university_student", "", "", ">=", 100,
-			  "003 (Hà Nội), mục tiêu cụ thể"),
-			T("telecom_it_enterprises", "units", "telecom_it_staff", "enterprise_telecom_it",
-			  "", ">=", 100, "003 (Hà Nội), mục tiêu cụ thể"),
-			T("journalists_reached", "persons", "journalist", "", "", ">", 90,
-			  "003 (Hà Nội), mục tiêu cụ thể"),
-			T("agency_heads_reached", "persons", "agency_head", "", "", ">=", 100,
-			  "003 (Hà Nội), mục tiêu cụ thể"),
-			T("domestic_products_known", "units", "civil_servant", "agency",
-			  "domestic_products", ">=", 80, "003 (Hà Nội), mục tiêu cụ thể"),
+			INTERNET_USERS("003 (Hà Nội), mục tiêu cụ thể"),
+			STUDENTS("003 (Hà Nội), mục tiêu cụ thể"),
+			TELECOM_IT("003 (Hà Nội), mục tiêu cụ thể"),
+			JOURNALISTS("003 (Hà Nội), mục tiêu cụ thể"),
+			AGENCY_HEADS("003 (Hà Nội), mục tiêu cụ thể"),
+			DOMESTIC_PRODUCTS("003 (Hà Nội), mục tiêu cụ thể"),
 		},
 	},
 	{
@@ -95,24 +96,17 @@ static const struct plan builtin_plans[] = {
 		.targets = {
 			T("civil_servants_reached", "persons", "civil_servant", "", "", ">=", 100,
 			  "004 (Bình Thuận), mục d"),
-			T("schools_risk_programme", "units", "pupil", "school", "", ">", 80,
-			  "004 (Bình Thuận), mục e"),
+			SCHOOLS_RISK("004 (Bình Thuận), mục e"),
 			T("schools_critical_thinking", "units", "pupil", "school", "misinformation",
 			  ">=", 50, "004 (Bình Thuận), mục e"),
-			T("internet_users_reached", "persons", "public", "", "", ">", 80,
-			  "004 (Bình Thuận), mục g"),
-			T("students_reached", "persons", "university_student", "", "", ">=", 100,
-			  "004 (Bình Thuận), mục g"),
-			T("pupils_reached", "persons", "pupil", "", "", ">=", 100,
-			  "004 (Bình Thuận), mục g"),
-			T("telecom_it_staff_reached", "persons", "telecom_it_staff", "", "", ">=", 100,
-			  "004 (Bình Thuận), mục đ"),
-			T("journalists_reached", "persons", "journalist", "", "", ">", 90,
-			  "004 (Bình Thuận), mục h"),
-			T("agency_heads_reached", "persons", "agency_head", "", "", ">=", 100,
-			  "004 (Bình Thuận), mục c"),
-			T("domestic_products_known", "units", "civil_servant", "agency",
-			  "domestic_products", ">=", 80, "004 (Bình Thuận), trong mục g"),
+			INTERNET_USERS("004 (Bình Thuận), mục g"),
+			STUDENTS("004 (Bình Thuận), mục g"),
+			T("pupils_reached", "persons", "pupil", "", "", ">=", 100, "004 (Bình Thuận), mục g"),
+			T("telecom_it_staff_reached", "persons", "telecom_it_staff", "", "",
+			  ">=", 100, "004 (Bình Thuận), mục đ"),
+			JOURNALISTS("004 (Bình Thuận), mục h"),
+			AGENCY_HEADS("004 (Bình Thuận), mục c"),
+			DOMESTIC_PRODUCTS("004 (Bình Thuận), trong mục g"),
 		},
 	},
 };
