@@ -4,6 +4,7 @@
 #ifndef QUIZ_CLI_H
 #define QUIZ_CLI_H
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -30,6 +31,9 @@ const char *cli_arg(int argc, char **argv, int skip);
 /* Reads a whole file ("-" for standard input); NULL with a message printed.
  * Caller frees. */
 char *cli_read_file(const char *path, size_t *len);
+/* Prints j as indented JSON on standard output and drops the reference;
+ * returns the exit code (1 after a message when it cannot be written). */
+int cli_print_json(json_t *j);
 /* Prints "quizadm: <message>" to standard error; returns 1 (the exit code). */
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -33,28 +33,23 @@ int cmd_report_questions(struct cli *cli, int argc, char **argv)
 		return cli_fail("--format must be csv or json");
 	if (itemstats_quiz_view(cli->db, id, true, NULL, &report, &p) != OUTCOME_OK)
 		return cli_fail("%s", p.message);
-	if (!strcmp(format, "json")) {
-		char *text = json_dumps(report, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-		fputs(text, stdout);
+	if (!strcmp(format, "json"))
+		return cli_print_json(report);
+	size_t i;
+	json_t *q;
+	fputs("\xEF\xBB\xBFquestion_id,code,attempts,facility_index,discrimination_index\n",
+	      stdout);
+	json_array_foreach(json_object_get(report, "questions"), i, q)
+	{
+		/* Codes are [A-Za-z0-9_.-]: no quoting needed. */
+		printf("%lld,%s,%lld,",
+		       (long long)json_integer_value(json_object_get(q, "question_id")),
+		       json_string_value(json_object_get(q, "code")),
+		       (long long)json_integer_value(json_object_get(q, "attempts")));
+		csv_index(stdout, json_object_get(q, "facility_index"));
+		fputc(',', stdout);
+		csv_index(stdout, json_object_get(q, "discrimination_index"));
 		fputc('\n', stdout);
-		free(text);
-	} else {
-		size_t i;
-		json_t *q;
-		fputs("\xEF\xBB\xBFquestion_id,code,attempts,facility_index,discrimination_index\n",
-		      stdout);
-		json_array_foreach(json_object_get(report, "questions"), i, q)
-		{
-			/* Codes are [A-Za-z0-9_.-]: no quoting needed. */
-			printf("%lld,%s,%lld,",
-			       (long long)json_integer_value(json_object_get(q, "question_id")),
-			       json_string_value(json_object_get(q, "code")),
-			       (long long)json_integer_value(json_object_get(q, "attempts")));
-			csv_index(stdout, json_object_get(q, "facility_index"));
-			fputc(',', stdout);
-			csv_index(stdout, json_object_get(q, "discrimination_index"));
-			fputc('\n', stdout);
-		}
 	}
 	json_decref(report);
 	return fflush(stdout) ? cli_fail("cannot write the report") : 0;

@@ -27,13 +27,7 @@ int cmd_user_export(struct cli *cli, int argc, char **argv)
 	json_t *view = NULL;
 	if (privacy_export(cli->db, id, &view, &p) != OUTCOME_OK)
 		return cli_fail("%s", p.message);
-	char *text = json_dumps(view, JSON_INDENT(2));
-	json_decref(view);
-	if (!text)
-		return cli_fail("out of memory");
-	puts(text);
-	free(text);
-	return 0;
+	return cli_print_json(view);
 }
 
 int cmd_user_erase(struct cli *cli, int argc, char **argv)

@@ -41,18 +41,6 @@ static int query_from_options(int argc, char **argv, struct report_query *q)
 	return 0;
 }
 
-/* Prints a view as indented JSON, and takes the reference. */
-static int print_json(json_t *j)
-{
-	char *text = json_dumps(j, JSON_INDENT(2));
-	json_decref(j);
-	if (!text)
-		return cli_fail("cannot write JSON");
-	puts(text);
-	free(text);
-	return 0;
-}
-
 /* Writes data to --out, or standard output; frees it. */
 static int write_file(char *data, size_t len, const char *out_path)
 {
@@ -71,7 +59,7 @@ static int write_file(char *data, size_t len, const char *out_path)
  * output). */
 static int print_output(struct report_output *o, const char *out_path)
 {
-	return o->json ? print_json(o->json) : write_file(o->file, o->len, out_path);
+	return o->json ? cli_print_json(o->json) : write_file(o->file, o->len, out_path);
 }
 
 int cmd_report_participation(struct cli *cli, int argc, char **argv)
@@ -104,7 +92,7 @@ int cmd_report_plan(struct cli *cli, int argc, char **argv)
 	}
 	struct report_plan *plan = xmalloc(sizeof *plan);
 	int rc = report_plan(cli->db, code, &q, plan, &p) == OUTCOME_OK
-			 ? print_json(report_plan_json(plan))
+			 ? cli_print_json(report_plan_json(plan))
 			 : cli_fail("%s", p.message);
 	free(plan);
 	return rc;

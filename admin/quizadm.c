@@ -63,6 +63,17 @@ int cli_fail(const char *fmt, ...)
 	return 1;
 }
 
+int cli_print_json(json_t *j)
+{
+	char *text = json_dumps(j, JSON_INDENT(2));
+	json_decref(j);
+	if (!text)
+		return cli_fail("cannot write JSON");
+	int failed = puts(text) < 0 || fflush(stdout) != 0;
+	free(text);
+	return failed ? cli_fail("cannot write the output") : 0;
+}
+
 struct auth *cli_auth(struct cli *cli)
 {
 	if (!cli->auth) {

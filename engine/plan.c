@@ -123,51 +123,47 @@ const struct plan *plan_builtin(size_t i)
 }
 
 /* Copies a string member into dst; absent is "" unless required. */
-static int get_str(json_t *obj, const char *name, char *dst, size_t dstlen, bool required,
-		   const char *where, char *err, size_t errlen)
+static enum outcome get_str(json_t *obj, const char *name, char *dst, size_t dstlen, bool required,
+			    const char *where, struct problem *p)
 {
 	json_t *v = json_object_get(obj, name);
 	dst[0] = '\0';
 	if (!v || json_is_null(v)) {
 		if (required) {
-			snprintf(err, errlen, "%s'%s' is required", where, name);
-			return -1;
+			return problem_set(p, OUTCOME_INVALID, "%s'%s' is required.", where, name);
 		}
-		return 0;
+		return OUTCOME_OK;
 	}
 	if (!json_is_string(v)) {
-		snprintf(err, errlen, "%s'%s' must be a string", where, name);
-		return -1;
+		return problem_set(p, OUTCOME_INVALID, "%s'%s' must be a string.", where, name);
 	}
 	const char *s = json_string_value(v);
 	if (strlen(s) >= dstlen || !util_valid_utf8(s, dstlen - 1)) {
-		snprintf(err, errlen, "%s'%s' is longer than %zu bytes or not UTF-8", where, name,
-			 dstlen - 1);
-		return -1;
+		return problem_set(p, OUTCOME_INVALID,
+				   "%s'%s' is longer than %zu bytes or not UTF-8.", where, name,
+				   dstlen - 1);
 	}
 	util_strlcpy(dst, s, dstlen);
-	return 0;
+	return OUTCOME_OK;
 }
 
-static int get_percent(json_t *obj, const char *name, double *out, bool required, double dflt,
-		       const char *where, char *err, size_t errlen)
+static enum outcome get_percent(json_t *obj, const char *name, double *out, bool required,
+				double dflt, const char *where, struct problem *p)
 {
 	json_t *v = json_object_get(obj, name);
 	if (!v || json_is_null(v)) {
 		if (required) {
-			snprintf(err, errlen, "%s'%s' is required", where, name);
-			return -1;
+			return problem_set(p, OUTCOME_INVALID, "%s'%s' is required.", where, name);
 		}
 		*out = dflt;
-		return 0;
+		return OUTCOME_OK;
 	}
 	if (!json_is_number(v) || json_number_value(v) < 0 || json_number_value(v) > 100) {
-		snprintf(err, errlen, "%s'%s' must be a number from 0 to 100 (percent)", where,
-			 name);
-		return -1;
+		return problem_set(p, OUTCOME_INVALID,
+				   "%s'%s' must be a number from 0 to 100 (percent).", where, name);
 	}
 	*out = json_number_value(v);
-	return 0;
+	return OUTCOME_OK;
 }
 
 static bool valid_mmdd(const char *s, int *month, int *day)
@@ -183,89 +179,82 @@ static bool valid_mmdd(const char *s, int *month, int *day)
 	return *month >= 1 && *month <= 12 && *day >= 1 && *day <= days_in[*month - 1];
 }
 
-static int target_from_json(json_t *t, int index, struct plan_target *out, char *err, size_t errlen)
+static enum outcome target_from_json(json_t *t, int index, struct plan_target *out,
+				     struct problem *p)
 {
 	char where[48];
 	snprintf(where, sizeof where, "targets[%d]: ", index);
 	memset(out, 0, sizeof *out);
 	if (!json_is_object(t)) {
-		snprintf(err, errlen, "%smust be an object", where);
-		return -1;
+		return problem_set(p, OUTCOME_INVALID, "%smust be an object.", where);
 	}
-	if (get_str(t, "id", out->id, sizeof out->id, true, where, err, errlen) ||
-	    get_str(t, "metric", out->metric, sizeof out->metric, true, where, err, errlen) ||
-	    get_str(t, "audience", out->audience, sizeof out->audience, true, where, err, errlen) ||
-	    get_str(t, "unit_kind", out->unit_kind, sizeof out->unit_kind, false, where, err,
-		    errlen) ||
-	    get_str(t, "topic", out->topic, sizeof out->topic, false, where, err, errlen) ||
-	    get_str(t, "comparator", out->comparator, sizeof out->comparator, false, where, err,
-		    errlen) ||
-	    get_str(t, "source", out->source, sizeof out->source, false, where, err, errlen) ||
-	    get_percent(t, "threshold", &out->threshold, true, 0, where, err, errlen))
-		return -1;
+	if (get_str(t, "id", out->id, sizeof out->id, true, where, p) ||
+	    get_str(t, "metric", out->metric, sizeof out->metric, true, where, p) ||
+	    get_str(t, "audience", out->audience, sizeof out->audience, true, where, p) ||
+	    get_str(t, "unit_kind", out->unit_kind, sizeof out->unit_kind, false, where, p) ||
+	    get_str(t, "topic", out->topic, sizeof out->topic, false, where, p) ||
+	    get_str(t, "comparator", out->comparator, sizeof out->comparator, false, where, p) ||
+	    get_str(t, "source", out->source, sizeof out->source, false, where, p) ||
+	    get_percent(t, "threshold", &out->threshold, true, 0, where, p))
+		return OUTCOME_INVALID;
 	if (!util_valid_code(out->id)) {
-		snprintf(err, errlen, "%s'id' must match [A-Za-z0-9_.-]{1,64}", where);
-		return -1;
+		return problem_set(p, OUTCOME_INVALID, "%s'id' must match [A-Za-z0-9_.-]{1,64}.",
+				   where);
 	}
 	if (strcmp(out->metric, "persons") != 0 && strcmp(out->metric, "units") != 0) {
-		snprintf(err, errlen, "%s'metric' must be \"persons\" or \"units\"", where);
-		return -1;
+		return problem_set(p, OUTCOME_INVALID,
+				   "%s'metric' must be \"persons\" or \"units\".", where);
 	}
 	if (!org_valid_audience(out->audience)) {
-		snprintf(err, errlen, "%s'audience' %s is not a known audience", where,
-			 out->audience);
-		return -1;
+		return problem_set(p, OUTCOME_INVALID, "%s'audience' %s is not a known audience.",
+				   where, out->audience);
 	}
 	if (strcmp(out->metric, "units") == 0) {
 		if (!out->unit_kind[0] || !org_valid_unit_kind(out->unit_kind)) {
-			snprintf(err, errlen,
-				 "%s'unit_kind' must be a unit kind for a units target", where);
-			return -1;
+			return problem_set(p, OUTCOME_INVALID,
+					   "%s'unit_kind' must be a unit kind for a units target.",
+					   where);
 		}
 	} else if (out->unit_kind[0]) {
-		snprintf(err, errlen, "%s'unit_kind' applies to units targets only", where);
-		return -1;
+		return problem_set(p, OUTCOME_INVALID,
+				   "%s'unit_kind' applies to units targets only.", where);
 	}
 	if (out->topic[0] && !util_valid_code(out->topic)) {
-		snprintf(err, errlen, "%s'topic' must match [A-Za-z0-9_.-]{1,64}", where);
-		return -1;
+		return problem_set(p, OUTCOME_INVALID, "%s'topic' must match [A-Za-z0-9_.-]{1,64}.",
+				   where);
 	}
 	if (!out->comparator[0])
 		util_strlcpy(out->comparator, ">=", sizeof out->comparator);
 	if (strcmp(out->comparator, ">=") != 0 && strcmp(out->comparator, ">") != 0) {
-		snprintf(err, errlen, "%s'comparator' must be \">=\" or \">\"", where);
-		return -1;
+		return problem_set(p, OUTCOME_INVALID, "%s'comparator' must be \">=\" or \">\".",
+				   where);
 	}
-	return 0;
+	return OUTCOME_OK;
 }
 
-int plan_from_json(json_t *obj, struct plan *out, char *err, size_t errlen)
+enum outcome plan_from_json(json_t *obj, struct plan *out, struct problem *p)
 {
 	memset(out, 0, sizeof *out);
 	if (!json_is_object(obj)) {
-		snprintf(err, errlen, "the plan must be a JSON object");
-		return -1;
+		return problem_set(p, OUTCOME_INVALID, "the plan must be a JSON object.");
 	}
-	if (get_str(obj, "code", out->code, sizeof out->code, true, "", err, errlen) ||
-	    get_str(obj, "title", out->title, sizeof out->title, true, "", err, errlen) ||
+	if (get_str(obj, "code", out->code, sizeof out->code, true, "", p) ||
+	    get_str(obj, "title", out->title, sizeof out->title, true, "", p) ||
 	    get_percent(obj, "unit_min_participation", &out->unit_min_participation, false, 50, "",
-			err, errlen))
-		return -1;
+			p))
+		return OUTCOME_INVALID;
 	if (!util_valid_code(out->code)) {
-		snprintf(err, errlen, "'code' must match [A-Za-z0-9_.-]{1,64}");
-		return -1;
+		return problem_set(p, OUTCOME_INVALID, "'code' must match [A-Za-z0-9_.-]{1,64}.");
 	}
 	if (!out->title[0]) {
-		snprintf(err, errlen, "'title' must not be empty");
-		return -1;
+		return problem_set(p, OUTCOME_INVALID, "'title' must not be empty.");
 	}
 	json_t *deadlines = json_object_get(obj, "deadlines");
 	if (deadlines && !json_is_null(deadlines)) {
 		if (!json_is_array(deadlines) || json_array_size(deadlines) > PLAN_MAX_DEADLINES) {
-			snprintf(err, errlen,
-				 "'deadlines' must be an array of at most %d \"MM-DD\"",
-				 PLAN_MAX_DEADLINES);
-			return -1;
+			return problem_set(p, OUTCOME_INVALID,
+					   "'deadlines' must be an array of at most %d \"MM-DD\".",
+					   PLAN_MAX_DEADLINES);
 		}
 		size_t i;
 		json_t *d;
@@ -273,8 +262,8 @@ int plan_from_json(json_t *obj, struct plan *out, char *err, size_t errlen)
 		{
 			int m, day;
 			if (!json_is_string(d) || !valid_mmdd(json_string_value(d), &m, &day)) {
-				snprintf(err, errlen, "deadlines[%zu] must be a date \"MM-DD\"", i);
-				return -1;
+				return problem_set(p, OUTCOME_INVALID,
+						   "deadlines[%zu] must be a date \"MM-DD\".", i);
 			}
 			/* Kept in calendar order so the next deadline is the first ahead. */
 			int at = out->ndeadlines;
@@ -292,30 +281,30 @@ int plan_from_json(json_t *obj, struct plan *out, char *err, size_t errlen)
 	}
 	json_t *targets = json_object_get(obj, "targets");
 	if (!json_is_array(targets)) {
-		snprintf(err, errlen, "'targets' is required and must be an array");
-		return -1;
+		return problem_set(p, OUTCOME_INVALID,
+				   "'targets' is required and must be an array.");
 	}
 	if (json_array_size(targets) > PLAN_MAX_TARGETS) {
-		snprintf(err, errlen, "'targets' holds at most %d targets", PLAN_MAX_TARGETS);
-		return -1;
+		return problem_set(p, OUTCOME_INVALID, "'targets' holds at most %d targets.",
+				   PLAN_MAX_TARGETS);
 	}
 	size_t i;
 	json_t *t;
 	json_array_foreach(targets, i, t)
 	{
 		struct plan_target *pt = &out->targets[out->ntargets];
-		if (target_from_json(t, (int)i, pt, err, errlen))
-			return -1;
+		if (target_from_json(t, (int)i, pt, p))
+			return OUTCOME_INVALID;
 		for (int k = 0; k < out->ntargets; k++) {
 			if (strcmp(out->targets[k].id, pt->id) == 0) {
-				snprintf(err, errlen, "targets[%zu]: 'id' %s is used twice", i,
-					 pt->id);
-				return -1;
+				return problem_set(p, OUTCOME_INVALID,
+						   "targets[%zu]: 'id' %s is used twice.", i,
+						   pt->id);
 			}
 		}
 		out->ntargets++;
 	}
-	return 0;
+	return OUTCOME_OK;
 }
 
 json_t *plan_to_json(const struct plan *p)
@@ -382,9 +371,9 @@ int plan_load(struct db *db, const char *code, struct plan *out, bool *builtin)
 		return rc;
 	json_error_t jerr;
 	json_t *j = json_loads(text, 0, &jerr);
-	char err[256];
+	struct problem p;
 	int ret = 1;
-	if (!j || plan_from_json(j, out, err, sizeof err)) {
+	if (!j || plan_from_json(j, out, &p) != OUTCOME_OK) {
 		/* Only plan_save writes this column, so this is our own bug. */
 		fprintf(stderr, "plan %s: stored definition unreadable\n", code);
 		ret = -1;
@@ -454,7 +443,6 @@ enum outcome plan_list_json(struct db *db, json_t **out, struct problem *p)
 enum outcome plan_put_json(struct db *db, const char *code, json_t *body, json_t **out,
 			   struct problem *p)
 {
-	char err[512];
 	*out = NULL;
 	if (!util_valid_code(code))
 		return problem_set(p, OUTCOME_INVALID,
@@ -468,8 +456,8 @@ enum outcome plan_put_json(struct db *db, const char *code, json_t *body, json_t
 				   "Field 'code' must equal the code in the path (%s).", code);
 	struct plan *plan = xmalloc(sizeof *plan);
 	enum outcome o = OUTCOME_OK;
-	if (plan_from_json(body, plan, err, sizeof err))
-		o = problem_set(p, OUTCOME_INVALID, "%s.", err);
+	if (plan_from_json(body, plan, p) != OUTCOME_OK)
+		o = OUTCOME_INVALID;
 	else if (plan_install_builtins(db) || plan_save(db, plan))
 		o = internal(db, "saved", p);
 	else

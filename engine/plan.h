@@ -38,10 +38,10 @@ struct plan {
 	struct plan_target targets[PLAN_MAX_TARGETS];
 };
 
-/* Parses and validates a plan definition. Returns 0, or -1 with a message
- * naming the field in err. Unknown audiences, unit kinds and metrics are
- * refused; a units target needs a unit_kind. */
-int plan_from_json(json_t *obj, struct plan *out, char *err, size_t errlen);
+/* Parses and validates a plan definition. Returns OUTCOME_OK, or
+ * OUTCOME_INVALID with a message naming the field in p. Unknown audiences,
+ * unit kinds and metrics are refused; a units target needs a unit_kind. */
+enum outcome plan_from_json(json_t *obj, struct plan *out, struct problem *p);
 /* The api.md plan object: new reference. */
 json_t *plan_to_json(const struct plan *p);
 

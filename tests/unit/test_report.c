@@ -574,7 +574,6 @@ static void comparator_strict_and_not(void **state)
 	}
 	assert_int_equal(taken, 20);
 	struct plan plan;
-	char err[256];
 	json_error_t jerr;
 	json_t *j = json_loads(
 		"{\"code\":\"t-cmp\",\"title\":\"Thử\",\"deadlines\":[\"12-15\",\"11-30\"],"
@@ -588,7 +587,7 @@ static void comparator_strict_and_not(void **state)
 		"\"topic\":\"misinformation\",\"threshold\":60}]}",
 		0, &jerr);
 	assert_non_null(j);
-	assert_int_equal(plan_from_json(j, &plan, err, sizeof err), 0);
+	assert_int_equal(plan_from_json(j, &plan, &pb), OUTCOME_OK);
 	json_decref(j);
 	assert_int_equal(plan.deadline_month[0], 11); /* sorted */
 	assert_int_equal(plan_save(w->db, &plan), 0);
@@ -629,17 +628,16 @@ static void plan_json_is_validated(void **state)
 		json_t *j = json_loads(bad[i], 0, &jerr);
 		assert_non_null(j);
 		struct plan p;
-		char err[256] = "";
-		assert_int_equal(plan_from_json(j, &p, err, sizeof err), -1);
-		assert_true(err[0] != '\0');
+		pb.message[0] = '\0';
+		assert_int_equal(plan_from_json(j, &p, &pb), OUTCOME_INVALID);
+		assert_true(pb.message[0] != '\0');
 		json_decref(j);
 	}
 	/* The built-in templates survive their own JSON round trip. */
 	for (size_t i = 0; i < plan_builtin_count(); i++) {
 		json_t *j = plan_to_json(plan_builtin(i));
 		struct plan p;
-		char err[256];
-		assert_int_equal(plan_from_json(j, &p, err, sizeof err), 0);
+		assert_int_equal(plan_from_json(j, &p, &pb), OUTCOME_OK);
 		assert_int_equal(p.ntargets, plan_builtin(i)->ntargets);
 		json_decref(j);
 	}
