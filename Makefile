@@ -61,7 +61,7 @@ LISTEN ?= 127.0.0.1:8080
 .SECONDARY: $(ALL_OBJ)
 
 .PHONY: all deps test-deps run test unit-tests http-tests devtest bench check-banks \
-	check-format format web-tests compose-check openapi-check layering-check layering-tests clean
+	check-format format web-tests compose-check openapi-check layering-check layering-tests build-checks clean
 
 all: $(BUILD)/quizd $(BUILD)/quizadm
 
@@ -111,7 +111,7 @@ run: deps all
 	@echo "Open http://$(LISTEN)/ — admin / QuanTri-Demo-2026, pupil hs.an / ThiSinh-Demo-2026 (Ctrl-C stops)"
 	./$(BUILD)/quizd --db $(DB) --listen $(LISTEN) --web web
 
-test: test-deps all unit-tests http-tests layering-tests fuzz-replay check-banks bank-checker-tests openapi-check compose-check web-tests
+test: test-deps all build-checks unit-tests http-tests layering-tests fuzz-replay check-banks bank-checker-tests openapi-check compose-check web-tests
 	@echo "make test: all suites passed"
 
 unit-tests: layering-check $(UNIT_BIN)
@@ -129,6 +129,11 @@ layering-check:
 
 layering-tests:
 	@$(PYTHON) -m unittest discover -s tests/layering
+
+# The build's own promises, with make -n (flags a CFLAGS cannot strip,
+# generated header dependencies, no libcurl in quizd and quizadm).
+build-checks: all
+	@./tests/build/check.sh
 
 check-banks:
 	@$(PYTHON) question-banks/check.py --docs docs/question-banks.md
