@@ -188,17 +188,18 @@ static int seed_banks(struct cli *cli, const char *dir)
 		char *text = cli_read_file(names[i], &len);
 		struct bank_result res;
 		bank_result_init(&res);
-		int rc = text ? bank_import_text(cli->db, text, len, names[i], &res) : -1;
-		if (rc == 0) {
+		enum outcome rc = text ? bank_import_text(cli->db, text, len, names[i], &res)
+				       : OUTCOME_INTERNAL;
+		if (rc == OUTCOME_OK) {
 			printf("bank %s: %d questions\n", res.code, res.question_count);
 			imported++;
-		} else if (rc == BANK_INVALID) {
+		} else if (res.errors.n) {
 			for (size_t k = 0; k < res.errors.n; k++)
 				fprintf(stderr, "%s\n", res.errors.items[k].message);
 			cli_fail("demo: %s has errors; fix them (make check-banks)", names[i]);
 			imported = -1;
 		} else if (text) {
-			cli_fail("demo: %s: %s", names[i], res.internal);
+			cli_fail("demo: %s: %s", names[i], res.problem.message);
 			imported = -1;
 		}
 		bank_result_cleanup(&res);

@@ -34,8 +34,7 @@ int cmd_bank_import(struct cli *cli, int argc, char **argv)
 		return 1;
 	struct bank_result res;
 	bank_result_init(&res);
-	char msg[256] = "";
-	int rc;
+	enum outcome rc;
 	if (f == BANK_FORMAT_JSON) {
 		rc = bank_import_text(cli->db, text, len, path, &res);
 	} else {
@@ -48,22 +47,20 @@ int cmd_bank_import(struct cli *cli, int argc, char **argv)
 			.topic = cli_opt(argc, argv, "--topic", NULL),
 			.difficulty = d ? atoi(d) : 0,
 		};
-		rc = bank_import_foreign(cli->db, f, text, len, &opts, path, &res, msg, sizeof msg);
+		rc = bank_import_foreign(cli->db, f, text, len, &opts, path, &res);
 	}
 	int status = 1;
-	if (rc == 0) {
+	if (rc == OUTCOME_OK) {
 		print_notes(&res.skipped);
 		printf("bank %s: %d questions (%d new, %d changed, %d unchanged, %d retired)%s\n",
 		       res.code, res.question_count, res.inserted, res.updated, res.unchanged,
 		       res.retired, res.skipped.n ? "; some skipped, see above" : "");
 		status = 0;
-	} else if (rc == BANK_INVALID) {
+	} else if (res.errors.n) {
 		print_notes(&res.errors);
 		cli_fail("%s: %zu error(s); nothing imported", path, res.errors.n);
-	} else if (rc == BANK_FORMATS_BAD_OPTION) {
-		cli_fail("%s", msg);
 	} else {
-		cli_fail("%s", res.internal);
+		cli_fail("%s", res.problem.message);
 	}
 	bank_result_cleanup(&res);
 	free(text);
@@ -76,20 +73,19 @@ int cmd_bank_export(struct cli *cli, int argc, char **argv)
 	if (!code)
 		return cli_fail("bank export needs a CODE");
 	const char *format = cli_opt(argc, argv, "--format", "json");
-	if (strcmp(format, "json") && strcmp(format, "gift"))
-		return cli_fail("--format must be json or gift");
+	enum bank_format f;
+	if (bank_format_from_name(format, &f) || f == BANK_FORMAT_AIKEN)
+		return cli_fail("--format must be json, gift or moodle-xml");
 	char err[512];
 	json_t *bank = bank_export_json(cli->db, code, NULL, err, sizeof err);
 	if (!bank)
 		return cli_fail("%s", err);
-	char *text = !strcmp(format, "json")
-			     ? json_dumps(bank, JSON_INDENT(2) | JSON_PRESERVE_ORDER)
-			     : bank_export_gift(bank, err, sizeof err);
+	char *text = bank_export_text(bank, f, err, sizeof err);
 	json_decref(bank);
 	if (!text)
 		return cli_fail("%s", err);
 	fputs(text, stdout);
-	if (!strcmp(format, "json"))
+	if (f == BANK_FORMAT_JSON)
 		fputc('\n', stdout);
 	free(text);
 	return fflush(stdout) ? cli_fail("cannot write the export") : 0;

@@ -28,7 +28,7 @@ static const struct command commands[] = {
 	{ "bank", "import", cmd_bank_import,
 	  "bank import FILE [--format json|gift|moodle-xml|aiken] [--code C] [--audiences A,B] "
 	  "[--topic T] [--difficulty 1-3]" },
-	{ "bank", "export", cmd_bank_export, "bank export CODE --format json|gift" },
+	{ "bank", "export", cmd_bank_export, "bank export CODE --format json|gift|moodle-xml" },
 	{ "quiz", "create", cmd_quiz_create, "quiz create FILE.json" },
 	{ "report", "questions", cmd_report_questions,
 	  "report questions --quiz ID [--format csv|json]   (item statistics)" },

@@ -160,8 +160,7 @@ int api_admin_banks(struct req *r, struct resp *out)
 	const char *format = http_query(r, "format");
 	struct bank_result res;
 	bank_result_init(&res);
-	int rc;
-	char msg[256] = "";
+	enum outcome rc;
 	if (!format || !strcmp(format, "json")) {
 		rc = bank_import_text(r->db, r->body, r->body_len, "upload", &res);
 	} else {
@@ -180,25 +179,21 @@ int api_admin_banks(struct req *r, struct resp *out)
 			.topic = http_query(r, "topic"),
 			.difficulty = d ? atoi(d) : 0,
 		};
-		rc = bank_import_foreign(r->db, f, r->body, r->body_len, &opts, "upload", &res, msg,
-					 sizeof msg);
+		rc = bank_import_foreign(r->db, f, r->body, r->body_len, &opts, "upload", &res);
 	}
-	if (rc == 0) {
+	if (rc == OUTCOME_OK) {
 		resp_json(out, 200,
 			  json_pack("{s:{s:s,s:i,s:i,s:i,s:i,s:i},s:o}", "bank", "code", res.code,
 				    "question_count", res.question_count, "inserted", res.inserted,
 				    "updated", res.updated, "unchanged", res.unchanged, "retired",
 				    res.retired, "skipped", bank_notes_json(&res.skipped)));
-	} else if (rc == BANK_INVALID) {
-		resp_json(out, 400,
-			  json_pack("{s:{s:s,s:s+},s:o}", "error", "code", "bad_request", "message",
-				    res.errors.n ? res.errors.items[0].message : "invalid bank",
-				    res.errors.n > 1 ? " (and more; see errors)" : "", "errors",
+	} else if (res.errors.n) {
+		resp_json(out, outcome_http_status(rc),
+			  json_pack("{s:{s:s,s:s},s:o}", "error", "code", outcome_code(rc),
+				    "message", res.problem.message, "errors",
 				    bank_notes_json(&res.errors)));
-	} else if (rc == BANK_FORMATS_BAD_OPTION) {
-		resp_error(out, 400, "bad_request", "%s", msg);
 	} else {
-		status_error(out, QUIZ_INTERNAL, res.internal);
+		api_fail(out, rc, &res.problem);
 	}
 out:
 	bank_result_cleanup(&res);

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <uninorm.h>
 
+#include "bank_source.h"
 #include "clock.h"
 #include "db.h"
 #include "db_bank.h"
@@ -50,7 +51,7 @@ void bank_result_init(struct bank_result *res)
 	memset(res, 0, sizeof *res);
 }
 
-static void issues_cleanup(struct bank_notes *l)
+void bank_notes_cleanup(struct bank_notes *l)
 {
 	for (size_t i = 0; i < l->n; i++)
 		free(l->items[i].message);
@@ -62,35 +63,40 @@ void bank_result_cleanup(struct bank_result *res)
 {
 	if (!res)
 		return;
-	issues_cleanup(&res->errors);
-	issues_cleanup(&res->skipped);
+	bank_notes_cleanup(&res->errors);
+	bank_notes_cleanup(&res->skipped);
 }
 
-static void issues_add(struct bank_notes *l, int line, char *message)
+void bank_notes_vadd(struct bank_notes *l, int line, const char *prefix, const char *fmt,
+		     va_list ap)
 {
+	char *m = NULL;
+	if (vasprintf(&m, fmt, ap) < 0)
+		m = NULL;
 	if (l->n == l->cap) {
 		l->cap = l->cap ? l->cap * 2 : 16;
 		l->items = xrealloc(l->items, l->cap * sizeof *l->items);
 	}
 	l->items[l->n].line = line;
-	l->items[l->n].message = message;
+	l->items[l->n].message = xasprintf("%s%s", prefix ? prefix : "", m ? m : "?");
 	l->n++;
+	free(m);
+}
+
+void bank_notes_add(struct bank_notes *l, int line, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	bank_notes_vadd(l, line, NULL, fmt, ap);
+	va_end(ap);
 }
 
 void bank_result_skip(struct bank_result *res, int line, const char *fmt, ...)
 {
-	struct strbuf sb;
-	sb_init(&sb);
 	va_list ap;
 	va_start(ap, fmt);
-	char *m = NULL;
-	if (vasprintf(&m, fmt, ap) < 0)
-		m = NULL;
+	bank_notes_vadd(&res->skipped, line, NULL, fmt, ap);
 	va_end(ap);
-	sb_puts(&sb, m ? m : "?");
-	free(m);
-	issues_add(&res->skipped, line, sb_steal(&sb));
-	sb_cleanup(&sb);
 }
 
 json_t *bank_notes_json(const struct bank_notes *issues)
@@ -102,183 +108,12 @@ json_t *bank_notes_json(const struct bank_notes *issues)
 	return a;
 }
 
-/* ---- locating values in the source text --------------------------------- */
-
-/* The text is valid JSON (jansson parsed it first), so a small scanner that
- * skips strings and balanced brackets is enough to find where each member
- * and element starts; jansson still does all the parsing. */
-
-struct source {
-	const char *text;
-	size_t len;
-	size_t *line_starts; /* offsets of the first byte of each line */
-	size_t nlines;
-};
-
-static void source_init(struct source *s, const char *text, size_t len)
-{
-	memset(s, 0, sizeof *s);
-	s->text = text;
-	s->len = text ? len : 0;
-	if (!text)
-		return;
-	size_t cap = 256;
-	s->line_starts = xmalloc(cap * sizeof *s->line_starts);
-	s->line_starts[s->nlines++] = 0;
-	for (size_t i = 0; i < len; i++) {
-		if (text[i] != '\n')
-			continue;
-		if (s->nlines == cap) {
-			cap *= 2;
-			s->line_starts = xrealloc(s->line_starts, cap * sizeof *s->line_starts);
-		}
-		s->line_starts[s->nlines++] = i + 1;
-	}
-}
-
-static void source_cleanup(struct source *s)
-{
-	free(s->line_starts);
-	memset(s, 0, sizeof *s);
-}
-
-/* The 1-based line of a byte offset. */
-static int source_line(const struct source *s, size_t off)
-{
-	size_t lo = 0, hi = s->nlines;
-	while (hi - lo > 1) {
-		size_t mid = (lo + hi) / 2;
-		if (s->line_starts[mid] <= off)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	return (int)lo + 1;
-}
-
-static size_t skip_ws(const struct source *s, size_t p)
-{
-	while (p < s->len && (s->text[p] == ' ' || s->text[p] == '\t' || s->text[p] == '\n' ||
-			      s->text[p] == '\r'))
-		p++;
-	return p;
-}
-
-/* p at '"': returns the offset just past the closing quote. */
-static size_t skip_string(const struct source *s, size_t p)
-{
-	for (p++; p < s->len; p++) {
-		if (s->text[p] == '\\')
-			p++;
-		else if (s->text[p] == '"')
-			return p + 1;
-	}
-	return s->len;
-}
-
-/* p at the start of a value: returns the offset just past it. */
-static size_t skip_value(const struct source *s, size_t p)
-{
-	if (p >= s->len)
-		return s->len;
-	char c = s->text[p];
-	if (c == '"')
-		return skip_string(s, p);
-	if (c == '{' || c == '[') {
-		int depth = 0;
-		while (p < s->len) {
-			c = s->text[p];
-			if (c == '"') {
-				p = skip_string(s, p);
-				continue;
-			}
-			if (c == '{' || c == '[')
-				depth++;
-			else if (c == '}' || c == ']') {
-				if (--depth == 0)
-					return p + 1;
-			}
-			p++;
-		}
-		return s->len;
-	}
-	while (p < s->len && !strchr(",]} \t\r\n", s->text[p]))
-		p++;
-	return p;
-}
-
-/* In the object starting at obj (its '{'), the offset of member key's name
- * (its opening quote), or (size_t)-1. *value receives the value's offset. */
-static size_t member_offset(const struct source *s, size_t obj, const char *key, size_t *value)
-{
-	if (!s->text || obj >= s->len || s->text[obj] != '{')
-		return (size_t)-1;
-	size_t klen = strlen(key);
-	size_t p = skip_ws(s, obj + 1);
-	while (p < s->len && s->text[p] == '"') {
-		size_t kstart = p;
-		size_t kend = skip_string(s, p);
-		p = skip_ws(s, kend);
-		if (p < s->len && s->text[p] == ':')
-			p = skip_ws(s, p + 1);
-		bool match =
-			kend - kstart == klen + 2 && memcmp(s->text + kstart + 1, key, klen) == 0;
-		if (match) {
-			if (value)
-				*value = p;
-			return kstart;
-		}
-		p = skip_ws(s, skip_value(s, p));
-		if (p < s->len && s->text[p] == ',')
-			p = skip_ws(s, p + 1);
-	}
-	return (size_t)-1;
-}
-
-/* The offset of element index of the array starting at arr, or (size_t)-1. */
-static size_t element_offset(const struct source *s, size_t arr, size_t index)
-{
-	if (!s->text || arr >= s->len || s->text[arr] != '[')
-		return (size_t)-1;
-	size_t p = skip_ws(s, arr + 1);
-	for (size_t i = 0; p < s->len && s->text[p] != ']'; i++) {
-		if (i == index)
-			return p;
-		p = skip_ws(s, skip_value(s, p));
-		if (p < s->len && s->text[p] == ',')
-			p = skip_ws(s, p + 1);
-	}
-	return (size_t)-1;
-}
-
-/* Offsets of every element of an array (new array of *n offsets). */
-static size_t *element_offsets(const struct source *s, size_t arr, size_t *n)
-{
-	*n = 0;
-	if (!s->text || arr >= s->len || s->text[arr] != '[')
-		return NULL;
-	size_t cap = 64;
-	size_t *v = xmalloc(cap * sizeof *v);
-	size_t p = skip_ws(s, arr + 1);
-	while (p < s->len && s->text[p] != ']') {
-		if (*n == cap) {
-			cap *= 2;
-			v = xrealloc(v, cap * sizeof *v);
-		}
-		v[(*n)++] = p;
-		p = skip_ws(s, skip_value(s, p));
-		if (p < s->len && s->text[p] == ',')
-			p = skip_ws(s, p + 1);
-	}
-	return v;
-}
-
 /* ---- validation --------------------------------------------------------- */
 
 struct checker {
 	const char *filename;
 	const int *line_of_question;
-	struct source src;
+	struct bank_source src;
 	size_t root; /* offset of the root object */
 	size_t *qoff; /* offsets of the questions, when text is known */
 	size_t nqoff;
@@ -300,17 +135,17 @@ static int locate(const struct checker *c, long q, const char *member, long elem
 	size_t at = obj;
 	if (member) {
 		size_t value = 0;
-		size_t key = member_offset(&c->src, obj, member, &value);
+		size_t key = bank_source_member(&c->src, obj, member, &value);
 		if (key != (size_t)-1) {
 			at = key;
 			if (element >= 0) {
-				size_t e = element_offset(&c->src, value, (size_t)element);
+				size_t e = bank_source_element(&c->src, value, (size_t)element);
 				if (e != (size_t)-1)
 					at = e;
 			}
 		}
 	}
-	return source_line(&c->src, at);
+	return bank_source_line(&c->src, at);
 }
 
 static void report(struct checker *c, long q, const char *qcode, const char *member, long element,
@@ -336,13 +171,8 @@ static void report(struct checker *c, long q, const char *qcode, const char *mem
 	}
 	va_list ap;
 	va_start(ap, fmt);
-	char *m = NULL;
-	if (vasprintf(&m, fmt, ap) < 0)
-		m = NULL;
+	bank_notes_vadd(&c->res->errors, line, sb.data, fmt, ap);
 	va_end(ap);
-	sb_puts(&sb, m ? m : "?");
-	free(m);
-	issues_add(&c->res->errors, line, sb_steal(&sb));
 	sb_cleanup(&sb);
 }
 
@@ -422,6 +252,112 @@ static const char *const QUESTION_FIELDS[] = { "code",        "type",      "topi
 					       NULL };
 static const char *const OPTION_FIELDS[] = { "text", "correct", "weight", "feedback", NULL };
 
+/* What the options of a question add up to, for the rules on the whole. */
+struct option_tally {
+	size_t flags, weights, n_true, n_false, n_full;
+	double positive; /* the sum of the positive weights of a multiple */
+	bool shape_ok; /* every option has a well-formed flag or weight */
+};
+
+/* An option's correct flag or weight (option i of question qi). */
+static void check_option_score(struct checker *c, json_t *o, long qi, const char *qcode, long i,
+			       const char *type, struct option_tally *t)
+{
+	bool multiple = !strcmp(type, "multiple"), shrt = !strcmp(type, "short");
+	json_t *corr = json_object_get(o, "correct");
+	json_t *w = json_object_get(o, "weight");
+	const char *problem = NULL;
+	if (corr && w) {
+		problem = "give either correct or weight, not both";
+	} else if (corr) {
+		if (!json_is_boolean(corr))
+			problem = "correct must be true or false";
+		else {
+			t->flags++;
+			t->n_true += json_is_true(corr);
+			t->n_false += !json_is_true(corr);
+		}
+	} else if (w && shrt) {
+		/* A short answer's weight is the credit it gives. */
+		if (!json_is_number(w) || json_number_value(w) <= 0 || json_number_value(w) > 1)
+			problem =
+				"the weight of an accepted answer is its credit: a number above 0 "
+				"and at most 1";
+		else
+			t->n_full += json_number_value(w) > 1 - 1e-9;
+	} else if (w) {
+		if (!multiple)
+			problem = "weight is allowed only in multiple and short questions; use "
+				  "correct";
+		else if (!json_is_number(w) || json_number_value(w) < -1 ||
+			 json_number_value(w) > 1)
+			problem = "weight must be a number from -1 to 1";
+		else {
+			t->weights++;
+			if (json_number_value(w) > 0)
+				t->positive += json_number_value(w);
+		}
+	} else {
+		problem =
+			multiple ? "an option needs correct or weight" : "an option needs correct";
+	}
+	if (problem) {
+		report(c, qi, qcode, "options", i, "%s", problem);
+		t->shape_ok = false;
+	}
+}
+
+/* The rules on a question's options taken together. */
+static void check_option_totals(struct checker *c, long qi, const char *qcode, const char *type,
+				const struct option_tally *t)
+{
+	if (!strcmp(type, "single") || !strcmp(type, "true_false")) {
+		if (t->n_true != 1)
+			report(c, qi, qcode, "options", -1,
+			       "exactly one option must be correct, found %zu", t->n_true);
+	} else if (!strcmp(type, "short")) {
+		if (t->n_false)
+			report(c, qi, qcode, "options", -1,
+			       "every option of a short question is an accepted answer and must be "
+			       "\"correct\": true or give partial credit by a weight (%zu are "
+			       "false)",
+			       t->n_false);
+		else if (t->n_true + t->n_full == 0)
+			report(c, qi, qcode, "options", -1,
+			       "at least one accepted answer must give full credit (\"correct\": "
+			       "true)");
+	} else if (!strcmp(type, "multiple")) {
+		if (t->flags && t->weights)
+			report(c, qi, qcode, "options", -1,
+			       "use correct flags on every option or weights on every option, not "
+			       "both");
+		else if (t->flags && t->n_true == 0)
+			report(c, qi, qcode, "options", -1, "at least one option must be correct");
+		else if (t->weights && fabs(t->positive - 1.0) > 1e-6)
+			report(c, qi, qcode, "options", -1,
+			       "the positive weights must sum to 1 (they sum to %g)", t->positive);
+	}
+}
+
+/* An option's fields and texts (option i of the array opts). */
+static void check_option_texts(struct checker *c, json_t *opts, size_t i, long qi,
+			       const char *qcode)
+{
+	json_t *o = json_array_get(opts, i);
+	check_unknown(c, o, OPTION_FIELDS, qi, qcode, "options", (long)i);
+	const char *text =
+		check_text(c, o, "text", BANK_OPTION_MAX, false, qi, qcode, "options", (long)i);
+	if (!json_object_get(o, "text"))
+		report(c, qi, qcode, "options", (long)i, "text is required");
+	check_text(c, o, "feedback", BANK_FEEDBACK_MAX, false, qi, qcode, "options", (long)i);
+	for (size_t j = 0; text && j < i; j++) {
+		json_t *t = json_object_get(json_array_get(opts, j), "text");
+		if (json_is_string(t) && !strcmp(json_string_value(t), text))
+			report(c, qi, qcode, "options", (long)i, "the same text as option %zu",
+			       j + 1);
+	}
+}
+
 static void check_options(struct checker *c, json_t *q, long qi, const char *qcode,
 			  const char *type)
 {
@@ -449,95 +385,19 @@ static void check_options(struct checker *c, json_t *q, long qi, const char *qco
 			       "a %s question needs %zu to %zu options, found %zu", type, min, max,
 			       n);
 	}
-	bool multiple = !strcmp(type, "multiple");
-	size_t flags = 0, weights = 0, n_true = 0, n_false = 0;
-	double positive = 0;
-	bool shape_ok = true;
+	struct option_tally tally = { .shape_ok = true };
 	for (size_t i = 0; i < n; i++) {
 		json_t *o = json_array_get(opts, i);
 		if (!json_is_object(o)) {
 			report(c, qi, qcode, "options", (long)i, "an option must be an object");
-			shape_ok = false;
+			tally.shape_ok = false;
 			continue;
 		}
-		check_unknown(c, o, OPTION_FIELDS, qi, qcode, "options", (long)i);
-		const char *text = check_text(c, o, "text", BANK_OPTION_MAX, false, qi, qcode,
-					      "options", (long)i);
-		if (!json_object_get(o, "text"))
-			report(c, qi, qcode, "options", (long)i, "text is required");
-		check_text(c, o, "feedback", BANK_FEEDBACK_MAX, false, qi, qcode, "options",
-			   (long)i);
-		if (text) {
-			for (size_t j = 0; j < i; j++) {
-				json_t *t = json_object_get(json_array_get(opts, j), "text");
-				if (json_is_string(t) && !strcmp(json_string_value(t), text))
-					report(c, qi, qcode, "options", (long)i,
-					       "the same text as option %zu", j + 1);
-			}
-		}
-		json_t *corr = json_object_get(o, "correct");
-		json_t *w = json_object_get(o, "weight");
-		if (corr && w) {
-			report(c, qi, qcode, "options", (long)i,
-			       "give either correct or weight, not both");
-			shape_ok = false;
-		} else if (corr) {
-			if (!json_is_boolean(corr)) {
-				report(c, qi, qcode, "options", (long)i,
-				       "correct must be true or false");
-				shape_ok = false;
-			} else {
-				flags++;
-				if (json_is_true(corr))
-					n_true++;
-				else
-					n_false++;
-			}
-		} else if (w) {
-			if (!multiple) {
-				report(c, qi, qcode, "options", (long)i,
-				       "weight is allowed only in multiple questions; use correct");
-				shape_ok = false;
-			} else if (!json_is_number(w) || json_number_value(w) < -1 ||
-				   json_number_value(w) > 1) {
-				report(c, qi, qcode, "options", (long)i,
-				       "weight must be a number from -1 to 1");
-				shape_ok = false;
-			} else {
-				weights++;
-				if (json_number_value(w) > 0)
-					positive += json_number_value(w);
-			}
-		} else {
-			report(c, qi, qcode, "options", (long)i,
-			       multiple ? "an option needs correct or weight"
-					: "an option needs correct");
-			shape_ok = false;
-		}
+		check_option_texts(c, opts, i, qi, qcode);
+		check_option_score(c, o, qi, qcode, (long)i, type, &tally);
 	}
-	if (!shape_ok)
-		return;
-	if (!strcmp(type, "single") || !strcmp(type, "true_false")) {
-		if (n_true != 1)
-			report(c, qi, qcode, "options", -1,
-			       "exactly one option must be correct, found %zu", n_true);
-	} else if (!strcmp(type, "short")) {
-		if (n_false)
-			report(c, qi, qcode, "options", -1,
-			       "every option of a short question is an accepted answer and must be "
-			       "\"correct\": true (%zu are not)",
-			       n_false);
-	} else if (multiple) {
-		if (flags && weights)
-			report(c, qi, qcode, "options", -1,
-			       "use correct flags on every option or weights on every option, not "
-			       "both");
-		else if (flags && n_true == 0)
-			report(c, qi, qcode, "options", -1, "at least one option must be correct");
-		else if (weights && fabs(positive - 1.0) > 1e-6)
-			report(c, qi, qcode, "options", -1,
-			       "the positive weights must sum to 1 (they sum to %g)", positive);
-	}
+	if (tally.shape_ok)
+		check_option_totals(c, qi, qcode, type, &tally);
 }
 
 static void check_question(struct checker *c, json_t *q, long qi)
@@ -632,8 +492,8 @@ bool bank_validate(json_t *bank, const char *filename, const int *line_of_questi
 			     .line_of_question = line_of_question,
 			     .res = res };
 	size_t before = res->errors.n;
-	source_init(&c.src, text, text_len);
-	c.root = skip_ws(&c.src, 0);
+	bank_source_init(&c.src, text, text_len);
+	c.root = bank_source_skip_ws(&c.src, 0);
 	if (!json_is_object(bank)) {
 		report(&c, -1, NULL, NULL, -1, "a bank must be a JSON object");
 		goto out;
@@ -686,8 +546,8 @@ bool bank_validate(json_t *bank, const char *filename, const int *line_of_questi
 		goto out;
 	}
 	size_t qval = 0;
-	if (c.src.text && member_offset(&c.src, c.root, "questions", &qval) != (size_t)-1)
-		c.qoff = element_offsets(&c.src, qval, &c.nqoff);
+	if (c.src.text && bank_source_member(&c.src, c.root, "questions", &qval) != (size_t)-1)
+		c.qoff = bank_source_elements(&c.src, qval, &c.nqoff);
 	size_t n = json_array_size(qs);
 	for (size_t i = 0; i < n; i++)
 		check_question(&c, json_array_get(qs, i), (long)i);
@@ -709,7 +569,7 @@ bool bank_validate(json_t *bank, const char *filename, const int *line_of_questi
 	free(codes);
 out:
 	free(c.qoff);
-	source_cleanup(&c.src);
+	bank_source_cleanup(&c.src);
 	return res->errors.n == before;
 }
 
@@ -798,9 +658,9 @@ static int cmp_i64(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static int store_bank(struct db *db, json_t *bank, struct bank_result *res)
+static enum outcome store_bank(struct db *db, json_t *bank, struct bank_result *res)
 {
-	int ret = -1;
+	enum outcome ret = OUTCOME_INTERNAL;
 	int64_t bank_id = 0;
 	int64_t *kept = NULL, *current = NULL;
 	size_t ncurrent = 0;
@@ -859,10 +719,10 @@ static int store_bank(struct db *db, json_t *bank, struct bank_result *res)
 	if (db_commit(db))
 		goto fail;
 	res->question_count = (int)n;
-	ret = 0;
+	ret = OUTCOME_OK;
 	goto out;
 fail:
-	snprintf(res->internal, sizeof res->internal, "storing bank: %s", db_errmsg(db));
+	problem_set(&res->problem, OUTCOME_INTERNAL, "storing bank: %s", db_errmsg(db));
 	db_rollback(db);
 	res->inserted = res->updated = res->unchanged = res->retired = 0;
 out:
@@ -872,22 +732,29 @@ out:
 	return ret;
 }
 
-static int import(struct db *db, json_t *bank, const char *filename, const int *lines,
-		  const char *text, size_t len, struct bank_result *res)
+enum outcome bank_result_invalid(struct bank_result *res)
+{
+	return problem_set(&res->problem, OUTCOME_INVALID, "%s%s",
+			   res->errors.n ? res->errors.items[0].message : "invalid bank",
+			   res->errors.n > 1 ? " (and more; see errors)" : "");
+}
+
+static enum outcome import(struct db *db, json_t *bank, const char *filename, const int *lines,
+			   const char *text, size_t len, struct bank_result *res)
 {
 	if (!bank_validate(bank, filename, lines, text, len, res))
-		return BANK_INVALID;
+		return bank_result_invalid(res);
 	return store_bank(db, bank, res);
 }
 
-int bank_import_json(struct db *db, json_t *bank, const char *filename, const int *line_of_question,
-		     struct bank_result *res)
+enum outcome bank_import_json(struct db *db, json_t *bank, const char *filename,
+			      const int *line_of_question, struct bank_result *res)
 {
 	return import(db, bank, filename, line_of_question, NULL, 0, res);
 }
 
-int bank_import_text(struct db *db, const char *text, size_t len, const char *filename,
-		     struct bank_result *res)
+enum outcome bank_import_text(struct db *db, const char *text, size_t len, const char *filename,
+			      struct bank_result *res)
 {
 	json_error_t e;
 	const char *name = filename ? filename : "bank";
@@ -898,12 +765,12 @@ int bank_import_text(struct db *db, const char *text, size_t len, const char *fi
 	}
 	json_t *bank = json_loadb(text, len, JSON_REJECT_DUPLICATES, &e);
 	if (!bank) {
-		issues_add(&res->errors, e.line > 0 ? e.line : 0,
-			   xasprintf("%s:%d: column %d: malformed JSON: %s", name, e.line, e.column,
-				     e.text));
-		return BANK_INVALID;
+		bank_notes_add(&res->errors, e.line > 0 ? e.line : 0,
+			       "%s:%d: column %d: malformed JSON: %s", name, e.line, e.column,
+			       e.text);
+		return bank_result_invalid(res);
 	}
-	int rc = import(db, bank, name, NULL, text, len, res);
+	enum outcome rc = import(db, bank, name, NULL, text, len, res);
 	json_decref(bank);
 	return rc;
 }

@@ -17,10 +17,12 @@
 #define QUIZ_BANK_H
 
 #include <jansson.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 
 #include "db_account.h"
+#include "outcome.h"
 
 struct db;
 
@@ -33,9 +35,6 @@ struct db;
 #define BANK_REFERENCE_MAX 1000
 #define BANK_QUESTIONS_MAX 20000
 
-/* Returned by the import functions when the bank has errors. */
-#define BANK_INVALID 1
-
 /* One problem: the 1-based line (0 when unknown) and the message, which
  * starts with "FILE:LINE: question CODE: " where those are known. */
 struct bank_note {
@@ -47,6 +46,12 @@ struct bank_notes {
 	struct bank_note *items;
 	size_t n, cap;
 };
+/* Appends a note: prefix (may be NULL) then the printf-style message. */
+void bank_notes_add(struct bank_notes *l, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void bank_notes_vadd(struct bank_notes *l, int line, const char *prefix, const char *fmt,
+		     va_list ap) __attribute__((format(printf, 4, 0)));
+void bank_notes_cleanup(struct bank_notes *l);
 
 struct bank_result {
 	char code[DB_CODE_MAX]; /* the bank's code, once known */
@@ -57,10 +62,15 @@ struct bank_result {
 	int retired; /* questions no longer in the file */
 	struct bank_notes errors; /* why nothing was imported */
 	struct bank_notes skipped; /* what a converter left out (still imported) */
-	char internal[256]; /* storage failure message, when -1 */
+	/* Why, when an import is not OUTCOME_OK: the first error (the rest in
+	 * errors), the missing option, or the storage failure. */
+	struct problem problem;
 };
 void bank_result_init(struct bank_result *res);
 void bank_result_cleanup(struct bank_result *res);
+/* Sets res->problem to the first error of res->errors (noting that there
+ * are more) and returns OUTCOME_INVALID. */
+enum outcome bank_result_invalid(struct bank_result *res);
 /* Adds to res->skipped (for converters). */
 void bank_result_skip(struct bank_result *res, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -80,16 +90,17 @@ bool bank_validate(json_t *bank, const char *filename, const int *line_of_questi
 		   const char *text, size_t text_len, struct bank_result *res);
 
 /* Validates and, when valid, stores the bank in one transaction (the caller
- * must not hold one). Returns 0 (imported; counts in res), BANK_INVALID
- * (errors in res->errors, nothing imported) or -1 (storage failure, message
- * in res->internal). The bank is borrowed. */
-int bank_import_json(struct db *db, json_t *bank, const char *filename, const int *line_of_question,
-		     struct bank_result *res);
+ * must not hold one). Returns OUTCOME_OK (imported; counts in res),
+ * OUTCOME_INVALID (every error in res->errors, nothing imported) or
+ * OUTCOME_INTERNAL (storage failure); res->problem says why when not OK.
+ * The bank is borrowed. */
+enum outcome bank_import_json(struct db *db, json_t *bank, const char *filename,
+			      const int *line_of_question, struct bank_result *res);
 /* Parses text (len bytes, need not be NUL-terminated) as a native JSON bank
  * and imports it as bank_import_json does, with lines found in the text. A
  * syntax error is reported with its line. Same returns. */
-int bank_import_text(struct db *db, const char *text, size_t len, const char *filename,
-		     struct bank_result *res);
+enum outcome bank_import_text(struct db *db, const char *text, size_t len, const char *filename,
+			      struct bank_result *res);
 
 /* The stored bank with its current questions in the native format: a new
  * reference, or NULL with a message in err (unknown code or storage error;

@@ -33,6 +33,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "bank.h"
+#include "outcome.h"
+
 enum bank_format { BANK_FORMAT_JSON, BANK_FORMAT_GIFT, BANK_FORMAT_MOODLE_XML, BANK_FORMAT_AIKEN };
 
 /* "json", "gift", "moodle-xml", "aiken". Returns 0, or -1 for another name. */
@@ -47,24 +50,12 @@ struct bank_convert_options {
 	int difficulty; /* 1..3 for questions that name none; 0: 2 */
 };
 
-/* A problem at a line of the source. */
-struct bank_issue {
-	int line;
-	char message[240];
-};
-
-struct bank_issues {
-	struct bank_issue *items;
-	size_t n;
-	size_t cap;
-};
-
 struct bank_conversion {
 	json_t *bank; /* the native bank (owned), NULL on failure */
 	int *lines; /* lines[i]: source line of questions[i] (owned) */
 	size_t nquestions;
-	struct bank_issues errors; /* syntax errors: nothing may be imported */
-	struct bank_issues skipped; /* unsupported kinds, left out of bank */
+	struct bank_notes errors; /* syntax errors: nothing may be imported */
+	struct bank_notes skipped; /* unsupported kinds, left out of bank */
 	char message[256]; /* why, when the failure is not in a line */
 };
 
@@ -78,26 +69,28 @@ int bank_convert(enum bank_format format, const char *text, size_t len,
 void bank_conversion_cleanup(struct bank_conversion *c);
 
 struct db;
-struct bank_result;
-
-/* Returned by bank_import_foreign when an option is missing or invalid. */
-#define BANK_FORMATS_BAD_OPTION 2
 
 /* Converts text[0..len) and imports the bank through bank.h's loader, whose
  * messages then name the lines of the foreign file. Conversion errors go to
  * res->errors and skipped questions to res->skipped (res initialised by the
- * caller with bank_result_init). Returns as bank_import_json does: 0
- * imported, BANK_INVALID (res->errors; nothing imported), -1 (storage,
- * res->internal); or BANK_FORMATS_BAD_OPTION with msg naming the missing or
- * invalid option (code, audiences, topic, difficulty). filename names the
- * source in messages. */
-int bank_import_foreign(struct db *db, enum bank_format format, const char *text, size_t len,
-			const struct bank_convert_options *opts, const char *filename,
-			struct bank_result *res, char *msg, size_t msglen);
+ * caller with bank_result_init). Returns as bank_import_json does:
+ * OUTCOME_OK, OUTCOME_INVALID (nothing imported: the errors with their
+ * lines in res->errors, or, when res->errors is empty, a missing or invalid
+ * option - code, audiences, topic, difficulty - named in res->problem) or
+ * OUTCOME_INTERNAL (storage, res->problem). filename names the source in
+ * messages. */
+enum outcome bank_import_foreign(struct db *db, enum bank_format format, const char *text,
+				 size_t len, const struct bank_convert_options *opts,
+				 const char *filename, struct bank_result *res);
 
 /* The GIFT text of a native bank (new string, caller frees), or NULL with
  * a message in err when the bank is not shaped as the native format says
  * (a question without options, an unknown type ...). */
 char *bank_export_gift(const json_t *bank, char *err, size_t errlen);
+/* The Moodle XML text of a native bank, the same way. */
+char *bank_export_moodle_xml(const json_t *bank, char *err, size_t errlen);
+/* The text of a native bank in format (any of the four; JSON indented).
+ * New string, or NULL with a message in err. */
+char *bank_export_text(const json_t *bank, enum bank_format format, char *err, size_t errlen);
 
 #endif

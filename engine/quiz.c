@@ -796,11 +796,13 @@ double quiz_score_answer(const struct db_question *q, const int64_t *choices, si
 			return 0;
 		char *given = quiz_normalise_answer(text, q->ignore_diacritics);
 		double score = 0;
-		for (size_t i = 0; given && *given && i < q->noptions && score == 0; i++) {
+		/* An accepted answer scores its weight: 1, or the partial credit
+		 * a bank gave it. */
+		for (size_t i = 0; given && *given && i < q->noptions; i++) {
 			char *accepted =
 				quiz_normalise_answer(q->options[i].text, q->ignore_diacritics);
-			if (accepted && !strcmp(given, accepted))
-				score = 1;
+			if (accepted && !strcmp(given, accepted) && q->options[i].weight > score)
+				score = q->options[i].weight;
 			free(accepted);
 		}
 		free(given);

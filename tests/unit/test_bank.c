@@ -135,7 +135,7 @@ static void bank_loader_reports_every_error_with_its_line(void **state)
 	bank_result_init(&res);
 	int rc = bank_import_text(f->db, BAD, strlen(BAD), "bad.json", &res);
 	dump_errors(&res);
-	assert_int_equal(rc, BANK_INVALID);
+	assert_int_equal(rc, OUTCOME_INVALID);
 	assert_true(has_error(&res, 6, "bad.json:6: question b1: difficulty"));
 	assert_true(has_error(&res, 8, "question b1: options: exactly one option must be correct"));
 	assert_true(
@@ -158,7 +158,8 @@ static void bank_loader_reports_syntax_error_with_line(void **state)
 	const char text[] = "{\n  \"code\": \"x\",\n  \"title\": oops\n}\n";
 	struct bank_result res;
 	bank_result_init(&res);
-	assert_int_equal(bank_import_text(f->db, text, strlen(text), "s.json", &res), BANK_INVALID);
+	assert_int_equal(bank_import_text(f->db, text, strlen(text), "s.json", &res),
+			 OUTCOME_INVALID);
 	assert_int_equal(res.errors.n, 1);
 	assert_int_equal(res.errors.items[0].line, 3);
 	assert_non_null(strstr(res.errors.items[0].message, "s.json:3"));
@@ -174,7 +175,7 @@ static void bank_loader_refuses_text_not_in_nfc(void **state)
 	struct bank_result res;
 	bank_result_init(&res);
 	assert_int_equal(bank_import_text(f->db, fixed, strlen(fixed), "n.json", &res),
-			 BANK_INVALID);
+			 OUTCOME_INVALID);
 	assert_true(has_error(&res, 6, "question q1: stem: stem is not in Unicode NFC form"));
 	bank_result_cleanup(&res);
 	free(text);
@@ -282,7 +283,7 @@ static void bank_import_json_names_lines_given_by_a_converter(void **state)
 	struct bank_result res;
 	bank_result_init(&res);
 	bank_result_skip(&res, 5, "x.gift:5: essay questions are not supported");
-	assert_int_equal(bank_import_json(f->db, bank, "x.gift", lines, &res), BANK_INVALID);
+	assert_int_equal(bank_import_json(f->db, bank, "x.gift", lines, &res), OUTCOME_INVALID);
 	assert_int_equal(res.errors.n, 1);
 	assert_int_equal(res.errors.items[0].line, 40);
 	assert_non_null(strstr(res.errors.items[0].message, "x.gift:40: question q2: difficulty"));
@@ -356,7 +357,7 @@ static void bank_bad_option_feedback_is_an_error_at_its_line(void **state)
 	char *c = replace(b, "{\"text\": \"matkhau\", \"correct\": false}",
 			  "{\"text\": \"matkhau\", \"correct\": false, \"feedback\": \" \"}");
 	bank_result_init(&res);
-	assert_int_equal(bank_import_text(f->db, c, strlen(c), "fb.json", &res), BANK_INVALID);
+	assert_int_equal(bank_import_text(f->db, c, strlen(c), "fb.json", &res), OUTCOME_INVALID);
 	dump_errors(&res);
 	assert_int_equal(res.errors.n, 3);
 	assert_true(has_error(&res, 7, "question q1: options[1]: feedback must be a string"));

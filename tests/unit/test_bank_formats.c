@@ -1,5 +1,6 @@
 /* test_bank_formats.c - GIFT, Aiken and Moodle XML into native bank JSON,
  * syntax errors naming their lines, skipped kinds, and the GIFT round trip. */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -466,7 +467,7 @@ static const char native_bank[] =
 	"#{}~=\"},"
 	" {\"text\": \"c=d\", \"correct\": true, \"feedback\": \"Đúng vì c=d.\"},"
 	" {\"text\": \"e\", \"correct\": false}],"
-	" \"explanation\": \"Vì #1.\", \"reference\": \"Luật An ninh mạng 2018, Điều 8\"},"
+	" \"explanation\": \"Vì #1.\", \"reference\": \"Luật An ninh mạng -- Điều 8 \\\\ <&> -\"},"
 	"{\"code\": \"rt-002\", \"type\": \"multiple\", \"topics\": [\"malware\", \"passwords\"],"
 	" \"difficulty\": 3, \"stem\": \"Chọn\","
 	" \"options\": [{\"text\": \"a\", \"correct\": true}, {\"text\": \"b\", \"correct\": true},"
@@ -492,7 +493,8 @@ static const char native_bank[] =
 	" \"difficulty\": 2, \"stem\": \"Viết tắt?\", \"ignore_diacritics\": true,"
 	" \"options\": [{\"text\": \"VPN\", \"correct\": true, \"feedback\": \"Virtual private "
 	"network.\"},"
-	" {\"text\": \"mạng riêng ảo\", \"correct\": true}],"
+	" {\"text\": \"mạng riêng ảo\", \"correct\": true},"
+	" {\"text\": \"mạng riêng\", \"weight\": 0.5, \"feedback\": \"Gần đúng.\"}],"
 	" \"explanation\": \"v\"}]}";
 
 static void gift_round_trip_native_to_gift_to_native_is_equal(void **state)
@@ -538,8 +540,305 @@ static void gift_export_escapes_special_characters(void **state)
 		strstr(gift, "\n~a\\:b#Sai\\: a\\\\b \\#\\{\\}\\~\\=\n=c\\=d#Đúng vì c\\=d.\n"));
 	assert_non_null(strstr(gift, "{TRUE#Tin giả lan nhanh hơn tin thật.####z}"));
 	assert_non_null(strstr(gift, "{FALSE#Không phải.#Phải kiểm chứng.####w}"));
-	assert_non_null(strstr(gift, "{=VPN#Virtual private network. =mạng riêng ảo####v}"));
+	assert_non_null(strstr(
+		gift,
+		"{=VPN#Virtual private network. =mạng riêng ảo =%50%mạng riêng#Gần đúng.####v}"));
 	free(gift);
+	json_decref(bank);
+}
+
+/* ---- GIFT, rule by rule, as Moodle's GIFT documentation writes it ------- */
+
+static const char *ostr(json_t *opt, const char *key)
+{
+	return json_string_value(json_object_get(opt, key));
+}
+
+static const char gift_doc[] =
+	"// Rules of Moodle's GIFT documentation, one question each.\n" /* 1 */
+	"$CATEGORY: $course$/top/An toàn thông tin/passwords\n" /* 2 */
+	"\n" /* 3 */
+	"::mc:: Mật khẩu nào mạnh nhất? {~123456#Bị dò ra ngay. =Tr@ng-Vang-2024#Dài và đa "
+	"dạng. ~matkhau#Có trong từ điển.}\n" /* 4 */
+	"\n" /* 5 */
+	"::weights:: Dấu hiệu lừa đảo? {\n" /* 6 */
+	"  ~%50%Giục chuyển tiền#Đúng: tạo áp lực.\n" /* 7 */
+	"  ~%50%Đường link lạ\n" /* 8 */
+	"  ~%-50%Gọi từ số quen#Sai: số quen vẫn có thể bị giả.\n" /* 9 */
+	"  ####Kẻ gian tạo áp lực thời gian.\n" /* 10 */
+	"}\n" /* 11 */
+	"\n" /* 12 */
+	"$CATEGORY: $course$/top/An toàn thông tin/phishing_fraud\n" /* 13 */
+	"::tf1:: Ngân hàng không hỏi mã OTP qua điện thoại. {T}\n" /* 14 */
+	"\n" /* 15 */
+	"::tf2:: Mật khẩu nên giống nhau ở mọi trang. {FALSE#Sai rồi: một trang lộ là lộ hết."
+	"#Đúng: mỗi trang một mật khẩu.}\n" /* 16 */
+	"\n" /* 17 */
+	"::short:: Mạng riêng ảo viết tắt là gì? {=VPN#Chính xác. =%50%mạng riêng#Gần "
+	"đúng.}\n" /* 18 */
+	"\n" /* 19 */
+	"$CATEGORY: $course$/top/Khác\n" /* 20 */
+	"::markers:: [html]<p>Chọn <b>một</b> đáp án</p> {=[plain]Đáp án đúng#[html]<i>Vì</i> "
+	"vậy ~[markdown]Sai *rõ*#[plain]Không}\n" /* 21 */
+	"\n" /* 22 */
+	"::match:: Ghép nối. {=Mã độc -> malware =Lừa đảo -> phishing =Mạng riêng -> VPN}\n" /* 23 */
+	"\n" /* 24 */
+	"::num:: Luật An ninh mạng mới có hiệu lực năm nào? {#2026:0}\n" /* 25 */
+	"\n" /* 26 */
+	"::esc:: Ký tự \\~ \\= \\# \\{ \\} \\: giữ nguyên {=a\\:b#c\\=d ~e ~f}\n"; /* 27 */
+
+static void gift_doc_rules_import_with_feedback_markers_and_categories(void **state)
+{
+	(void)state;
+	struct bank_convert_options o = { .code = "doc",
+					  .audiences = "public",
+					  .topic = "malware" };
+	struct bank_conversion c;
+	int rc = convert(BANK_FORMAT_GIFT, gift_doc, &o, &c);
+	if (rc)
+		print_error("%s %s\n", c.message, c.errors.n ? c.errors.items[0].message : "");
+	assert_int_equal(rc, 0);
+	assert_int_equal(c.nquestions, 7);
+	/* ~ and = with #feedback per answer; the category names the topic. */
+	assert_int_equal(c.lines[0], 4);
+	assert_string_equal(qstr(&c, 0, "type"), "single");
+	assert_string_equal(ostr(qopt(&c, 0, 0), "feedback"), "Bị dò ra ngay.");
+	assert_string_equal(ostr(qopt(&c, 0, 1), "feedback"), "Dài và đa dạng.");
+	assert_string_equal(ostr(qopt(&c, 0, 2), "feedback"), "Có trong từ điển.");
+	json_t *topics = json_object_get(question(&c, 0), "topics");
+	assert_string_equal(json_string_value(json_array_get(topics, 0)), "passwords");
+	/* ~%50% weights read as flags; feedback on weighted answers; ####. */
+	assert_int_equal(c.lines[1], 6);
+	assert_string_equal(qstr(&c, 1, "type"), "multiple");
+	assert_option(qopt(&c, 1, 0), "Giục chuyển tiền", true);
+	assert_string_equal(ostr(qopt(&c, 1, 0), "feedback"), "Đúng: tạo áp lực.");
+	assert_null(json_object_get(qopt(&c, 1, 1), "feedback"));
+	assert_string_equal(ostr(qopt(&c, 1, 2), "feedback"), "Sai: số quen vẫn có thể bị giả.");
+	assert_string_equal(qstr(&c, 1, "explanation"), "Kẻ gian tạo áp lực thời gian.");
+	/* {T}; the second category names another topic. */
+	assert_string_equal(qstr(&c, 2, "type"), "true_false");
+	assert_option(qopt(&c, 2, 0), "Đúng", true);
+	topics = json_object_get(question(&c, 2), "topics");
+	assert_string_equal(json_string_value(json_array_get(topics, 0)), "phishing_fraud");
+	/* {FALSE#wrong#right}: the statement is false, so "Đúng" is the wrong
+	 * choice and takes the first feedback. */
+	assert_option(qopt(&c, 3, 0), "Đúng", false);
+	assert_string_equal(ostr(qopt(&c, 3, 0), "feedback"), "Sai rồi: một trang lộ là lộ hết.");
+	assert_string_equal(ostr(qopt(&c, 3, 1), "feedback"), "Đúng: mỗi trang một mật khẩu.");
+	/* Short answer with partial credit. */
+	assert_int_equal(c.lines[4], 18);
+	assert_string_equal(qstr(&c, 4, "type"), "short");
+	assert_option(qopt(&c, 4, 0), "VPN", true);
+	assert_string_equal(ostr(qopt(&c, 4, 0), "feedback"), "Chính xác.");
+	json_t *partial = qopt(&c, 4, 1);
+	assert_string_equal(ostr(partial, "text"), "mạng riêng");
+	assert_true(fabs(json_number_value(json_object_get(partial, "weight")) - 0.5) < 1e-9);
+	assert_null(json_object_get(partial, "correct"));
+	assert_string_equal(ostr(partial, "feedback"), "Gần đúng.");
+	/* A category whose last part is no topic: the option's topic. Markers
+	 * on the stem, the answers and the feedback; no literal marker stays. */
+	topics = json_object_get(question(&c, 5), "topics");
+	assert_string_equal(json_string_value(json_array_get(topics, 0)), "malware");
+	assert_string_equal(qstr(&c, 5, "stem"), "Chọn một đáp án");
+	assert_option(qopt(&c, 5, 0), "Đáp án đúng", true);
+	assert_string_equal(ostr(qopt(&c, 5, 0), "feedback"), "Vì vậy");
+	assert_option(qopt(&c, 5, 1), "Sai *rõ*", false);
+	assert_string_equal(ostr(qopt(&c, 5, 1), "feedback"), "Không");
+	/* Escapes, in the text and the feedback of an answer. */
+	assert_string_equal(qstr(&c, 6, "stem"), "Ký tự ~ = # { } : giữ nguyên");
+	assert_option(qopt(&c, 6, 0), "a:b", true);
+	assert_string_equal(ostr(qopt(&c, 6, 0), "feedback"), "c=d");
+	/* Matching and numerical: left out, each with its line and reason. */
+	assert_int_equal(c.skipped.n, 2);
+	assert_int_equal(c.skipped.items[0].line, 23);
+	assert_non_null(strstr(c.skipped.items[0].message, "no matching type"));
+	assert_int_equal(c.skipped.items[1].line, 25);
+	assert_non_null(strstr(c.skipped.items[1].message, "no numerical type"));
+	bank_conversion_cleanup(&c);
+}
+
+static void gift_category_topic_makes_the_topic_option_unneeded(void **state)
+{
+	(void)state;
+	struct bank_convert_options o = { .code = "cat", .audiences = "public" };
+	struct bank_conversion c;
+	const char *text = "$CATEGORY: tom/malware\n\nQ? {=a ~b ~c}\n";
+	assert_int_equal(convert(BANK_FORMAT_GIFT, text, &o, &c), 0);
+	json_t *topics = json_object_get(question(&c, 0), "topics");
+	assert_string_equal(json_string_value(json_array_get(topics, 0)), "malware");
+	bank_conversion_cleanup(&c);
+	/* Without it, the topic is required. */
+	assert_int_equal(
+		convert(BANK_FORMAT_GIFT, "$CATEGORY: tom/khac\n\nQ? {=a ~b ~c}\n", &o, &c), -1);
+	assert_non_null(strstr(c.message, "topic is required"));
+	bank_conversion_cleanup(&c);
+}
+
+static void gift_short_answer_errors_and_zero_credit_name_their_lines(void **state)
+{
+	(void)state;
+	struct bank_conversion c;
+	/* Line 3: no answer gives full credit. */
+	const char *text = "::a:: A? {=x}\n\n::b:: B? {=%50%x =%25%y}\n";
+	assert_int_equal(convert(BANK_FORMAT_GIFT, text, &opts, &c), -1);
+	assert_int_equal(c.errors.n, 1);
+	assert_int_equal(c.errors.items[0].line, 3);
+	assert_non_null(strstr(c.errors.items[0].message, "full credit"));
+	bank_conversion_cleanup(&c);
+	/* A 0% answer (a wrong answer with feedback) is left out, noted at its
+	 * own line. */
+	text = "::a:: A? {\n=x\n=%0%y#Sai\n}\n";
+	assert_int_equal(convert(BANK_FORMAT_GIFT, text, &opts, &c), 0);
+	assert_int_equal(json_array_size(json_object_get(question(&c, 0), "options")), 1);
+	assert_int_equal(c.skipped.n, 1);
+	assert_int_equal(c.skipped.items[0].line, 3);
+	bank_conversion_cleanup(&c);
+}
+
+/* ---- Moodle XML, rule by rule ------------------------------------------- */
+
+static const char moodle_doc[] =
+	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" /* 1 */
+	"<quiz>\n" /* 2 */
+	"  <question type=\"category\">\n" /* 3 */
+	"    <category><text>$course$/top/ATTT/phishing_fraud</text></category>\n" /* 4 */
+	"  </question>\n" /* 5 */
+	"  <question type=\"multichoice\">\n" /* 6 */
+	"    <name><text>x-mc</text></name>\n" /* 7 */
+	"    <questiontext format=\"html\"><text><![CDATA[<p>Email <b>lạ</b>?</p>]]></text>"
+	"</questiontext>\n" /* 8 */
+	"    <generalfeedback format=\"html\"><text>&lt;p&gt;Kiểm tra người gửi.&lt;/p&gt;"
+	"</text></generalfeedback>\n" /* 9 */
+	"    <single>true</single>\n" /* 10 */
+	"    <answer fraction=\"100\" format=\"html\"><text>&lt;b&gt;Xoá&lt;/b&gt;</text>\n" /* 11 */
+	"      <feedback format=\"html\"><text>&lt;p&gt;Đúng vậy.&lt;/p&gt;</text></feedback>"
+	"</answer>\n" /* 12 */
+	"    <answer fraction=\"0\"><text>Mở link</text><feedback><text>Nguy hiểm.</text>"
+	"</feedback></answer>\n" /* 13 */
+	"    <answer fraction=\"0\"><text>Trả lời</text></answer>\n" /* 14 */
+	"  </question>\n" /* 15 */
+	"  <question type=\"truefalse\">\n" /* 16 */
+	"    <questiontext><text>OTP có thể cho người khác.</text></questiontext>\n" /* 17 */
+	"    <answer fraction=\"0\"><text>true</text><feedback><text>Không bao giờ.</text>"
+	"</feedback></answer>\n" /* 18 */
+	"    <answer fraction=\"100\"><text>false</text><feedback><text>Chính xác.</text>"
+	"</feedback></answer>\n" /* 19 */
+	"  </question>\n" /* 20 */
+	"  <question type=\"shortanswer\">\n" /* 21 */
+	"    <questiontext><text>Viết tắt?</text></questiontext>\n" /* 22 */
+	"    <answer fraction=\"100\"><text>VPN</text></answer>\n" /* 23 */
+	"    <answer fraction=\"50\"><text>mạng riêng</text><feedback><text>Gần đúng.</text>"
+	"</feedback></answer>\n" /* 24 */
+	"  </question>\n" /* 25 */
+	"  <question type=\"matching\">\n" /* 26 */
+	"    <questiontext><text>Ghép</text></questiontext>\n" /* 27 */
+	"  </question>\n" /* 28 */
+	"  <question type=\"numerical\">\n" /* 29 */
+	"    <questiontext><text>Năm?</text></questiontext>\n" /* 30 */
+	"  </question>\n" /* 31 */
+	"  <question type=\"multichoice\">\n" /* 32 */
+	"    <questiontext><text>Chọn các dấu hiệu</text></questiontext>\n" /* 33 */
+	"    <single>false</single>\n" /* 34 */
+	"    <answer fraction=\"50\"><text>a</text><feedback><text>fa</text></feedback></answer>\n"
+	"    <answer fraction=\"50\"><text>b</text></answer>\n" /* 36 */
+	"    <answer fraction=\"-50\"><text>c</text></answer>\n" /* 37 */
+	"  </question>\n" /* 38 */
+	"</quiz>\n";
+
+static void moodle_xml_doc_rules_import_with_feedback_and_categories(void **state)
+{
+	(void)state;
+	struct bank_convert_options o = { .code = "mx", .audiences = "public" };
+	struct bank_conversion c;
+	int rc = convert(BANK_FORMAT_MOODLE_XML, moodle_doc, &o, &c);
+	if (rc)
+		print_error("%s %s\n", c.message, c.errors.n ? c.errors.items[0].message : "");
+	assert_int_equal(rc, 0);
+	assert_int_equal(c.nquestions, 4);
+	/* multichoice single; HTML on the stem, an answer and its feedback. */
+	assert_int_equal(c.lines[0], 6);
+	assert_string_equal(qstr(&c, 0, "code"), "x-mc");
+	assert_string_equal(qstr(&c, 0, "stem"), "Email lạ?");
+	assert_string_equal(qstr(&c, 0, "explanation"), "Kiểm tra người gửi.");
+	assert_option(qopt(&c, 0, 0), "Xoá", true);
+	assert_string_equal(ostr(qopt(&c, 0, 0), "feedback"), "Đúng vậy.");
+	assert_string_equal(ostr(qopt(&c, 0, 1), "feedback"), "Nguy hiểm.");
+	assert_null(json_object_get(qopt(&c, 0, 2), "feedback"));
+	json_t *topics = json_object_get(question(&c, 0), "topics");
+	assert_string_equal(json_string_value(json_array_get(topics, 0)), "phishing_fraud");
+	/* truefalse: each answer's feedback to the option it names. */
+	assert_int_equal(c.lines[1], 16);
+	assert_option(qopt(&c, 1, 0), "Đúng", false);
+	assert_string_equal(ostr(qopt(&c, 1, 0), "feedback"), "Không bao giờ.");
+	assert_string_equal(ostr(qopt(&c, 1, 1), "feedback"), "Chính xác.");
+	/* shortanswer with a 50% answer. */
+	assert_int_equal(c.lines[2], 21);
+	json_t *partial = qopt(&c, 2, 1);
+	assert_true(fabs(json_number_value(json_object_get(partial, "weight")) - 0.5) < 1e-9);
+	assert_string_equal(ostr(partial, "feedback"), "Gần đúng.");
+	/* multichoice with several right answers. */
+	assert_int_equal(c.lines[3], 32);
+	assert_string_equal(qstr(&c, 3, "type"), "multiple");
+	assert_option(qopt(&c, 3, 0), "a", true);
+	assert_string_equal(ostr(qopt(&c, 3, 0), "feedback"), "fa");
+	/* matching and numerical: left out with their lines and reasons. */
+	assert_int_equal(c.skipped.n, 2);
+	assert_int_equal(c.skipped.items[0].line, 26);
+	assert_non_null(strstr(c.skipped.items[0].message, "no matching type"));
+	assert_int_equal(c.skipped.items[1].line, 29);
+	assert_non_null(strstr(c.skipped.items[1].message, "no numerical type"));
+	bank_conversion_cleanup(&c);
+}
+
+static void moodle_xml_answer_errors_name_their_lines(void **state)
+{
+	(void)state;
+	struct bank_conversion c;
+	const char *text = "<quiz>\n<question type=\"multichoice\">\n"
+			   "<questiontext><text>x</text></questiontext>\n"
+			   "<answer fraction=\"100\"><text>a</text></answer>\n"
+			   "<answer fraction=\"abc\"><text>b</text></answer>\n"
+			   "</question>\n</quiz>\n";
+	assert_int_equal(convert(BANK_FORMAT_MOODLE_XML, text, &opts, &c), -1);
+	assert_int_equal(c.errors.items[0].line, 5);
+	assert_non_null(strstr(c.errors.items[0].message, "fraction"));
+	bank_conversion_cleanup(&c);
+	text = "<quiz>\n<question type=\"shortanswer\">\n"
+	       "<questiontext><text>x</text></questiontext>\n"
+	       "<answer fraction=\"50\"><text>a</text></answer>\n"
+	       "</question>\n</quiz>\n";
+	assert_int_equal(convert(BANK_FORMAT_MOODLE_XML, text, &opts, &c), -1);
+	assert_int_equal(c.errors.items[0].line, 2);
+	assert_non_null(strstr(c.errors.items[0].message, "full credit"));
+	bank_conversion_cleanup(&c);
+}
+
+/* native -> Moodle XML -> native: equal, with every field. */
+static void moodle_xml_round_trip_native_to_xml_to_native_is_equal(void **state)
+{
+	(void)state;
+	json_error_t je;
+	json_t *bank = json_loads(native_bank, 0, &je);
+	assert_non_null(bank);
+	char err[200] = "";
+	char *xml = bank_export_moodle_xml(bank, err, sizeof err);
+	assert_non_null(xml);
+	struct bank_convert_options none = { 0 };
+	struct bank_conversion c;
+	int rc = convert(BANK_FORMAT_MOODLE_XML, xml, &none, &c);
+	if (rc != 0 || !json_equal(bank, c.bank)) {
+		char *got = c.bank ? json_dumps(c.bank, JSON_INDENT(1)) : NULL;
+		print_error("XML:\n%s\nmessage: %s\ngot: %s\n", xml, c.message, got ? got : "-");
+		free(got);
+	}
+	assert_int_equal(rc, 0);
+	assert_true(json_equal(bank, c.bank));
+	assert_int_equal(c.skipped.n, 0);
+	assert_non_null(strstr(xml, "<question type=\"truefalse\">"));
+	assert_non_null(strstr(xml, "<single>false</single>"));
+	assert_non_null(strstr(xml, "<answer fraction=\"75\" format=\"plain_text\">"));
+	bank_conversion_cleanup(&c);
+	free(xml);
 	json_decref(bank);
 }
 
@@ -593,12 +892,11 @@ static void import_gift_stores_bank_and_keeps_skipped(void **state)
 {
 	struct fixture *f = *state;
 	struct bank_result res;
-	char msg[256] = "";
 	bank_result_init(&res);
 	int rc = bank_import_foreign(f->db, BANK_FORMAT_GIFT, gift_sample, strlen(gift_sample),
-				     &opts, "sample.gift", &res, msg, sizeof msg);
+				     &opts, "sample.gift", &res);
 	if (rc)
-		print_error("%s\n", res.errors.n ? res.errors.items[0].message : msg);
+		print_error("%s\n", res.problem.message);
 	assert_int_equal(rc, 0);
 	assert_string_equal(res.code, "imp");
 	assert_int_equal(res.question_count, 5);
@@ -616,7 +914,7 @@ static void import_gift_stores_bank_and_keeps_skipped(void **state)
 	struct bank_convert_options none = { 0 };
 	bank_result_init(&res);
 	assert_int_equal(bank_import_foreign(f->db, BANK_FORMAT_GIFT, gift, strlen(gift), &none,
-					     "export.gift", &res, msg, sizeof msg),
+					     "export.gift", &res),
 			 0);
 	assert_int_equal(res.unchanged, 5);
 	assert_int_equal(res.inserted + res.updated, 0);
@@ -629,14 +927,13 @@ static void import_loader_errors_name_lines_of_the_foreign_file(void **state)
 {
 	struct fixture *f = *state;
 	struct bank_result res;
-	char msg[256] = "";
 	/* Line 4: a single-choice question with two options breaks the native
 	 * rule of 3 to 5. */
 	const char *text = "::ok-1:: A? {=x ~y ~z}\n\n\n::bad-1:: B? {=x ~y}\n";
 	bank_result_init(&res);
 	assert_int_equal(bank_import_foreign(f->db, BANK_FORMAT_GIFT, text, strlen(text), &opts,
-					     "two.gift", &res, msg, sizeof msg),
-			 BANK_INVALID);
+					     "two.gift", &res),
+			 OUTCOME_INVALID);
 	assert_true(res.errors.n >= 1);
 	assert_int_equal(res.errors.items[0].line, 4);
 	bank_result_cleanup(&res);
@@ -647,8 +944,8 @@ static void import_loader_errors_name_lines_of_the_foreign_file(void **state)
 	/* A syntax error of the converter comes back the same way. */
 	bank_result_init(&res);
 	assert_int_equal(bank_import_foreign(f->db, BANK_FORMAT_AIKEN, "Q\nA. x\nB. y\nANSWER: Z\n",
-					     22, &opts, "q.txt", &res, msg, sizeof msg),
-			 BANK_INVALID);
+					     22, &opts, "q.txt", &res),
+			 OUTCOME_INVALID);
 	assert_int_equal(res.errors.items[0].line, 4);
 	assert_non_null(strstr(res.errors.items[0].message, "q.txt:4: "));
 	bank_result_cleanup(&res);
@@ -658,9 +955,10 @@ static void import_loader_errors_name_lines_of_the_foreign_file(void **state)
 	o.topic = NULL;
 	bank_result_init(&res);
 	assert_int_equal(bank_import_foreign(f->db, BANK_FORMAT_AIKEN, "Q\nA. x\nB. y\nANSWER: A\n",
-					     22, &o, "q.txt", &res, msg, sizeof msg),
-			 BANK_FORMATS_BAD_OPTION);
-	assert_non_null(strstr(msg, "topic"));
+					     22, &o, "q.txt", &res),
+			 OUTCOME_INVALID);
+	assert_int_equal(res.errors.n, 0);
+	assert_non_null(strstr(res.problem.message, "topic"));
 	bank_result_cleanup(&res);
 }
 
@@ -688,6 +986,12 @@ int main(void)
 		cmocka_unit_test(moodle_xml_single_without_right_answer_names_its_line),
 		cmocka_unit_test(gift_round_trip_native_to_gift_to_native_is_equal),
 		cmocka_unit_test(gift_export_escapes_special_characters),
+		cmocka_unit_test(gift_doc_rules_import_with_feedback_markers_and_categories),
+		cmocka_unit_test(gift_category_topic_makes_the_topic_option_unneeded),
+		cmocka_unit_test(gift_short_answer_errors_and_zero_credit_name_their_lines),
+		cmocka_unit_test(moodle_xml_doc_rules_import_with_feedback_and_categories),
+		cmocka_unit_test(moodle_xml_answer_errors_name_their_lines),
+		cmocka_unit_test(moodle_xml_round_trip_native_to_xml_to_native_is_equal),
 		cmocka_unit_test(gift_export_refuses_unknown_type),
 		cmocka_unit_test(format_names_map_to_formats),
 		cmocka_unit_test_setup_teardown(import_gift_stores_bank_and_keeps_skipped, db_setup,

@@ -374,6 +374,24 @@ static void quiz_short_answers_match_after_normalising(void **state)
 	db_question_cleanup(&q);
 }
 
+static void quiz_short_answer_scores_the_credit_of_the_answer_it_matches(void **state)
+{
+	(void)state;
+	/* GIFT {=VPN =%50%mạng riêng} and a duplicate with less credit. */
+	double w[3] = { 1, 0.5, 0.25 };
+	struct db_question q = make_question("short", w, 3);
+	free(q.options[0].text);
+	free(q.options[1].text);
+	free(q.options[2].text);
+	q.options[0].text = xstrdup("VPN");
+	q.options[1].text = xstrdup("mạng riêng");
+	q.options[2].text = xstrdup("Mạng  riêng");
+	assert_true(quiz_score_answer(&q, NULL, 0, "vpn") == 1.0);
+	assert_true(quiz_score_answer(&q, NULL, 0, "mạng riêng") == 0.5);
+	assert_true(quiz_score_answer(&q, NULL, 0, "mạng") == 0.0);
+	db_question_cleanup(&q);
+}
+
 /* ---- definitions -------------------------------------------------------- */
 
 static void quiz_definition_with_unfillable_draw_is_refused_with_the_shortfall(void **state)
@@ -888,6 +906,7 @@ int main(void)
 		cmocka_unit_test(quiz_multiple_score_is_the_sum_of_chosen_weights_clipped),
 		cmocka_unit_test(quiz_single_scores_one_only_for_the_correct_option),
 		cmocka_unit_test(quiz_short_answers_match_after_normalising),
+		cmocka_unit_test(quiz_short_answer_scores_the_credit_of_the_answer_it_matches),
 		T(quiz_definition_with_unfillable_draw_is_refused_with_the_shortfall),
 		T(quiz_deadline_is_capped_by_closes_at),
 		T(quiz_answer_after_deadline_plus_grace_is_rejected),
