@@ -17,7 +17,9 @@
 #include "db_account.h"
 #include "db_fixture.h"
 #include "org.h"
-#include "quiz.h"
+#include "quiz_cache.h"
+#include "quiz_def.h"
+#include "quiz_write.h"
 #include "rng.h"
 #include "util.h"
 
@@ -236,13 +238,13 @@ static int64_t demo_quiz_ids[N_DEMO_QUIZZES + 1];
 
 static int create_quiz(struct cli *cli, json_t *def, int64_t *out_id)
 {
-	char err[512];
+	struct problem err;
 	int64_t id = 0;
-	enum quiz_status st = quiz_create(cli->db, def, &id, err, sizeof err);
+	enum outcome st = quiz_create(cli->db, def, &id, &err);
 	int ret = 0;
 	const char *code = json_string_value(json_object_get(def, "code"));
-	if (st != QUIZ_OK)
-		ret = cli_fail("demo quiz %s: %s", code, err) ? -1 : -1;
+	if (st != OUTCOME_OK)
+		ret = cli_fail("demo quiz %s: %s", code, err.message) ? -1 : -1;
 	else
 		printf("quiz %s (id %lld)\n", code, (long long)id);
 	*out_id = id;
@@ -361,10 +363,10 @@ static int demo_attempt(struct db *db, struct quiz_qcache *qc, const struct db_q
 {
 	struct quiz_write w = { 0 };
 	int ret = 0;
-	if (quiz_start_prepare(db, qc, q, p, start, QUIZ_GRACE_MAX_MS, &w) != QUIZ_OK)
+	if (quiz_start_prepare(db, qc, q, p, start, QUIZ_GRACE_MAX_MS, &w) != OUTCOME_OK)
 		goto out; /* not open to this person then: nothing to take */
-	if (quiz_write_apply(db, qc, &w) || w.status != QUIZ_OK) {
-		ret = w.status == QUIZ_OK || w.status == QUIZ_INTERNAL ? -1 : 0;
+	if (quiz_write_apply(db, qc, &w) || w.status != OUTCOME_OK) {
+		ret = w.status == OUTCOME_OK || w.status == OUTCOME_INTERNAL ? -1 : 0;
 		goto out;
 	}
 	int64_t attempt_id = w.attempt.id, t = start;
@@ -384,7 +386,7 @@ static int demo_attempt(struct db *db, struct quiz_qcache *qc, const struct db_q
 		json_t *body = demo_answer(qq, skill, r);
 		struct quiz_write aw = { 0 };
 		if (quiz_answer_prepare(db, qc, p->user_id, attempt_id, ids[i], body, t,
-					QUIZ_GRACE_MAX_MS, &aw) == QUIZ_OK &&
+					QUIZ_GRACE_MAX_MS, &aw) == OUTCOME_OK &&
 		    quiz_write_apply(db, qc, &aw))
 			ret = -1;
 		quiz_write_cleanup(&aw);

@@ -9,8 +9,7 @@
 #include "bank_formats.h"
 #include "cli.h"
 #include "db.h"
-#include "db_quiz.h"
-#include "quiz.h"
+#include "quiz_def.h"
 #include "util.h"
 
 static void print_notes(const struct bank_notes *notes)
@@ -105,20 +104,18 @@ int cmd_quiz_create(struct cli *cli, int argc, char **argv)
 	free(text);
 	if (!def)
 		return cli_fail("%s:%d: malformed JSON: %s", path, e.line, e.text);
-	char err[1024] = "";
+	struct problem p;
 	int64_t id = 0;
-	enum quiz_status st = quiz_create(cli->db, def, &id, err, sizeof err);
+	json_t *j = NULL;
+	enum outcome o = quiz_create(cli->db, def, &id, &p);
 	json_decref(def);
-	if (st != QUIZ_OK)
-		return cli_fail("%s: %s", path, err);
-	struct db_quiz q;
-	if (db_quiz_get(cli->db, id, &q) != 1)
-		return cli_fail("%s", db_errmsg(cli->db));
-	json_t *j = quiz_definition_json(&q);
+	if (o != OUTCOME_OK)
+		return cli_fail("%s: %s", path, p.message);
+	if (quiz_definition_get(cli->db, id, &j, &p) != OUTCOME_OK)
+		return cli_fail("%s", p.message);
 	char *out = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	printf("%s\n", out ? out : "");
 	free(out);
 	json_decref(j);
-	db_quiz_cleanup(&q);
 	return 0;
 }

@@ -43,7 +43,7 @@
 #include "clock.h"
 #include "db.h"
 #include "db_account.h"
-#include "quiz.h"
+#include "quiz_def.h"
 #include "util.h"
 
 #define NQUIZZES 40
@@ -605,11 +605,11 @@ static int make_db(const char *path, int nusers)
 			"max_attempts", 3, "pass_percent", 50, "opens_at", "2025-01-01T00:00:00Z",
 			"closes_at", "2035-01-01T00:00:00Z", "shuffle_questions", 1,
 			"shuffle_options", 1, "review", "after_submit");
-		char msg[512];
-		enum quiz_status st = quiz_create(db, def, &quiz_ids[k], msg, sizeof msg);
+		struct problem msg;
+		enum outcome st = quiz_create(db, def, &quiz_ids[k], &msg);
 		json_decref(def);
-		if (st != QUIZ_OK) {
-			fprintf(stderr, "bench_quiz: quiz: %s\n", msg);
+		if (st != OUTCOME_OK) {
+			fprintf(stderr, "bench_quiz: quiz: %s\n", msg.message);
 			goto fail;
 		}
 	}

@@ -63,10 +63,25 @@ int api_admin_units(struct req *r, struct resp *out);
 int api_admin_headcounts(struct req *r, struct resp *out);
 int api_admin_users(struct req *r, struct resp *out);
 
-/* api_quiz.c */
+/* api_banks.c: POST /api/v1/admin/banks */
 int api_admin_banks(struct req *r, struct resp *out);
+
+/* api_quizzes.c: POST /api/v1/admin/quizzes, GET /api/v1/quizzes */
 int api_admin_quizzes(struct req *r, struct resp *out);
 int api_quizzes(struct req *r, struct resp *out);
+/* Shared by the quiz handlers (api_quizzes.c): the running quiz service,
+ * or NULL after answering 503; the caller as a quiz participant; and
+ * api_fail that logs an OUTCOME_INTERNAL's message once and shows none of
+ * it. */
+struct quiz_service;
+struct quiz_participant;
+struct quiz_service *api_quiz_service(struct req *r, struct resp *out);
+void api_quiz_participant(const struct req *r, struct quiz_participant *p);
+int api_quiz_fail(struct resp *out, enum outcome o, const struct problem *p);
+
+/* api_attempts.c: POST /api/v1/quizzes/{id}/attempts, GET
+ * /api/v1/attempts/{id}, PUT /api/v1/attempts/{id}/answers/{question_id},
+ * POST /api/v1/attempts/{id}/submit */
 int api_attempt_start(struct req *r, struct resp *out);
 int api_attempt_get(struct req *r, struct resp *out);
 int api_answer_save(struct req *r, struct resp *out);

@@ -25,7 +25,7 @@ struct app {
 	struct app_config cfg;
 	struct auth *auth;
 	struct http_server *http;
-	void *quiz; /* quiz service state (group commit, sweeper); see quiz.h */
+	void *quiz; /* quiz service state (group commit, sweeper); see quiz_service.h */
 	void *report; /* report service state; see report.h */
 };
 

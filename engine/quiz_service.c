@@ -13,7 +13,8 @@
 #include "app.h"
 #include "clock.h"
 #include "db.h"
-#include "quiz.h"
+#include "quiz_cache.h"
+#include "quiz_write.h"
 #include "util.h"
 
 #define SWEEP_LIMIT 200
@@ -135,18 +136,18 @@ void quiz_service_stats(struct quiz_service *s, struct quiz_service_stats *out)
 static void apply_one(struct quiz_service *s, struct quiz_write *w)
 {
 	if (db_savepoint(s->db)) {
-		w->status = QUIZ_INTERNAL;
+		w->status = OUTCOME_INTERNAL;
 		return;
 	}
 	if (quiz_write_apply(s->db, s->qcache, w)) {
-		w->status = QUIZ_INTERNAL;
-		snprintf(w->message, sizeof w->message, "%s", db_errmsg(s->db));
+		w->status = OUTCOME_INTERNAL;
+		problem_set(&w->problem, OUTCOME_INTERNAL, "%s", db_errmsg(s->db));
 		fprintf(stderr, "quizd: quiz write failed: %s\n", db_errmsg(s->db));
 		db_savepoint_rollback(s->db);
 		return;
 	}
 	if (db_savepoint_release(s->db))
-		w->status = QUIZ_INTERNAL;
+		w->status = OUTCOME_INTERNAL;
 }
 
 /* Applies the run of consecutive answer saves starting at w together (one
@@ -170,14 +171,14 @@ static struct quiz_write *apply_answers(struct quiz_service *s, struct quiz_writ
 		if (multi)
 			db_savepoint_rollback(s->db);
 		for (size_t i = 0; i < n; i++) {
-			run[i]->status = QUIZ_INTERNAL;
-			snprintf(run[i]->message, sizeof run[i]->message, "%s", db_errmsg(s->db));
+			run[i]->status = OUTCOME_INTERNAL;
+			problem_set(&run[i]->problem, OUTCOME_INTERNAL, "%s", db_errmsg(s->db));
 		}
 		return end;
 	}
 	if (multi && db_savepoint_release(s->db))
 		for (size_t i = 0; i < n; i++)
-			run[i]->status = QUIZ_INTERNAL;
+			run[i]->status = OUTCOME_INTERNAL;
 	return end;
 }
 
@@ -233,9 +234,9 @@ static void *committer_main(void *arg)
 		for (struct quiz_write *w = batch, *next; w; w = next) {
 			next = w->next;
 			if (!ok) {
-				w->status = QUIZ_INTERNAL;
-				snprintf(w->message, sizeof w->message,
-					 "The write could not be committed.");
+				w->status = OUTCOME_INTERNAL;
+				problem_set(&w->problem, OUTCOME_INTERNAL,
+					    "The write could not be committed.");
 			}
 			w->done(w->done_ctx);
 		}
@@ -281,7 +282,7 @@ static void *sweeper_main(void *arg)
 			struct quiz_write w;
 			quiz_sweep_prepare(clock_now_ms(), s->grace_ms, SWEEP_LIMIT, &w);
 			quiz_service_run(s, &w);
-			if (w.status != QUIZ_OK || w.swept < SWEEP_LIMIT)
+			if (w.status != OUTCOME_OK || w.swept < SWEEP_LIMIT)
 				break;
 		}
 	}

@@ -25,7 +25,11 @@
 #include "db_bank.h"
 #include "db_fixture.h"
 #include "db_quiz.h"
-#include "quiz.h"
+#include "quiz_cache.h"
+#include "quiz_def.h"
+#include "quiz_rules.h"
+#include "quiz_view.h"
+#include "quiz_write.h"
 #include "testdb.h"
 #include "util.h"
 
@@ -141,7 +145,7 @@ static int teardown(void **state)
 
 /* Creates a quiz from a definition with the given extra members
  * (a JSON object text merged over the defaults). Returns its id. */
-static int64_t create_quiz(struct fixture *f, const char *extra, enum quiz_status want, char *err,
+static int64_t create_quiz(struct fixture *f, const char *extra, enum outcome want, char *err,
 			   size_t errlen)
 {
 	json_error_t e;
@@ -160,10 +164,11 @@ static int64_t create_quiz(struct fixture *f, const char *extra, enum quiz_statu
 		json_object_update(def, x);
 		json_decref(x);
 	}
-	char buf[1024];
+	struct problem pr;
 	int64_t id = 0;
-	enum quiz_status st =
-		quiz_create(f->db, def, &id, err ? err : buf, err ? errlen : sizeof buf);
+	enum outcome st = quiz_create(f->db, def, &id, &pr);
+	if (err)
+		util_strlcpy(err, pr.message, errlen);
 	json_decref(def);
 	assert_int_equal(st, want);
 	return id;
@@ -190,31 +195,30 @@ static struct quiz_participant who(struct fixture *f, int64_t user)
 }
 
 /* Starts an attempt at fake_now through prepare + apply; returns the write. */
-static enum quiz_status start(struct fixture *f, int64_t quiz_id, int64_t user,
-			      struct quiz_write *w)
+static enum outcome start(struct fixture *f, int64_t quiz_id, int64_t user, struct quiz_write *w)
 {
 	struct db_quiz q;
 	load_quiz(f, quiz_id, &q);
 	struct quiz_participant p = who(f, user);
-	enum quiz_status st = quiz_start_prepare(f->db, f->qc, &q, &p, fake_now, GRACE, w);
+	enum outcome st = quiz_start_prepare(f->db, f->qc, &q, &p, fake_now, GRACE, w);
 	db_quiz_cleanup(&q);
-	if (st != QUIZ_OK)
+	if (st != OUTCOME_OK)
 		return st;
 	assert_int_equal(quiz_write_run(f->db, f->qc, w), 0);
 	return w->status;
 }
 
-static enum quiz_status save(struct fixture *f, int64_t user, int64_t attempt, int64_t question,
-			     const char *body_text)
+static enum outcome save(struct fixture *f, int64_t user, int64_t attempt, int64_t question,
+			 const char *body_text)
 {
 	json_error_t e;
 	json_t *body = json_loads(body_text, 0, &e);
 	assert_non_null(body);
 	struct quiz_write w;
-	enum quiz_status st = quiz_answer_prepare(f->db, f->qc, user, attempt, question, body,
-						  fake_now, GRACE, &w);
+	enum outcome st = quiz_answer_prepare(f->db, f->qc, user, attempt, question, body, fake_now,
+					      GRACE, &w);
 	json_decref(body);
-	if (st == QUIZ_OK) {
+	if (st == OUTCOME_OK) {
 		assert_int_equal(quiz_write_run(f->db, f->qc, &w), 0);
 		st = w.status;
 	}
@@ -403,25 +407,26 @@ static void quiz_definition_with_unfillable_draw_is_refused_with_the_shortfall(v
 		f,
 		"{\"draw\":[{\"bank\":\"tb\",\"topic\":\"passwords\",\"difficulty\":3,\"count\":9},"
 		"{\"bank\":\"tb\",\"count\":35}]}",
-		QUIZ_INVALID, err, sizeof err);
+		OUTCOME_INVALID, err, sizeof err);
 	assert_non_null(strstr(err, "Draw rule 1 (bank tb, topic passwords, difficulty 3) needs 9 "
 				    "questions but only 7 are available: 2 more needed"));
 	assert_non_null(strstr(err, "Draw rule 2 (bank tb) needs 35 questions but only 33 are "
 				    "available: 2 more needed"));
-	create_quiz(f, "{\"draw\":[{\"bank\":\"nope\",\"count\":1}]}", QUIZ_INVALID, err,
+	create_quiz(f, "{\"draw\":[{\"bank\":\"nope\",\"count\":1}]}", OUTCOME_INVALID, err,
 		    sizeof err);
 	assert_non_null(strstr(err, "bank nope"));
-	create_quiz(f, "{\"review\":\"sometimes\"}", QUIZ_INVALID, err, sizeof err);
+	create_quiz(f, "{\"review\":\"sometimes\"}", OUTCOME_INVALID, err, sizeof err);
 	assert_non_null(strstr(err, "'review'"));
-	create_quiz(f, "{\"closes_at\":\"2025-01-01T00:00:00Z\"}", QUIZ_INVALID, err, sizeof err);
+	create_quiz(f, "{\"closes_at\":\"2025-01-01T00:00:00Z\"}", OUTCOME_INVALID, err,
+		    sizeof err);
 	assert_non_null(strstr(err, "'closes_at'"));
-	create_quiz(f, "{\"colour\":\"red\"}", QUIZ_INVALID, err, sizeof err);
+	create_quiz(f, "{\"colour\":\"red\"}", OUTCOME_INVALID, err, sizeof err);
 	assert_non_null(strstr(err, "colour"));
-	create_quiz(f, "{\"unit_scope\":\"NOWHERE\"}", QUIZ_INVALID, err, sizeof err);
+	create_quiz(f, "{\"unit_scope\":\"NOWHERE\"}", OUTCOME_INVALID, err, sizeof err);
 	assert_non_null(strstr(err, "unit_scope"));
 
-	int64_t id = create_quiz(f, NULL, QUIZ_OK, NULL, 0);
-	create_quiz(f, NULL, QUIZ_CONFLICT, err, sizeof err);
+	int64_t id = create_quiz(f, NULL, OUTCOME_OK, NULL, 0);
+	create_quiz(f, NULL, OUTCOME_CONFLICT, err, sizeof err);
 	struct db_quiz q;
 	load_quiz(f, id, &q);
 	json_t *j = quiz_definition_json(&q);
@@ -432,7 +437,7 @@ static void quiz_definition_with_unfillable_draw_is_refused_with_the_shortfall(v
 	assert_int_equal(json_array_size(json_object_get(j, "rounds")), 1);
 	json_decref(j);
 	db_quiz_cleanup(&q);
-	id = create_quiz(f, "{\"code\":\"ct\",\"kind\":\"contest\"}", QUIZ_OK, NULL, 0);
+	id = create_quiz(f, "{\"code\":\"ct\",\"kind\":\"contest\"}", OUTCOME_OK, NULL, 0);
 	load_quiz(f, id, &q);
 	assert_false(q.mandatory); /* a contest defaults to not mandatory */
 	db_quiz_cleanup(&q);
@@ -443,32 +448,32 @@ static void quiz_definition_with_unfillable_draw_is_refused_with_the_shortfall(v
 static void quiz_deadline_is_capped_by_closes_at(void **state)
 {
 	struct fixture *f = *state;
-	int64_t id = create_quiz(f, NULL, QUIZ_OK, NULL, 0);
+	int64_t id = create_quiz(f, NULL, OUTCOME_OK, NULL, 0);
 	struct quiz_write w;
-	assert_int_equal(start(f, id, f->pupil, &w), QUIZ_OK);
+	assert_int_equal(start(f, id, f->pupil, &w), OUTCOME_OK);
 	assert_int_equal(w.attempt.deadline, T0 + 900 * 1000);
 	quiz_write_cleanup(&w);
 	/* 5 minutes before closing, a 15-minute attempt ends at the close. */
 	int64_t closes = 1769904000000LL; /* 2026-02-01T00:00:00Z */
 	fake_now = closes - 5 * 60 * 1000;
-	assert_int_equal(start(f, id, f->civil, &w), QUIZ_FORBIDDEN);
-	int64_t id2 = create_quiz(f, "{\"code\":\"qz2\"}", QUIZ_OK, NULL, 0);
-	assert_int_equal(start(f, id2, f->pupil, &w), QUIZ_OK);
+	assert_int_equal(start(f, id, f->civil, &w), OUTCOME_FORBIDDEN);
+	int64_t id2 = create_quiz(f, "{\"code\":\"qz2\"}", OUTCOME_OK, NULL, 0);
+	assert_int_equal(start(f, id2, f->pupil, &w), OUTCOME_OK);
 	assert_int_equal(w.attempt.deadline, closes);
 	quiz_write_cleanup(&w);
 	fake_now = closes;
-	assert_int_equal(start(f, id2, f->pupil_outside, &w), QUIZ_FORBIDDEN);
-	int64_t id3 = create_quiz(f, "{\"code\":\"qz3\",\"unit_scope\":null}", QUIZ_OK, NULL, 0);
-	assert_int_equal(start(f, id3, f->pupil_outside, &w), QUIZ_NOT_OPEN);
+	assert_int_equal(start(f, id2, f->pupil_outside, &w), OUTCOME_FORBIDDEN);
+	int64_t id3 = create_quiz(f, "{\"code\":\"qz3\",\"unit_scope\":null}", OUTCOME_OK, NULL, 0);
+	assert_int_equal(start(f, id3, f->pupil_outside, &w), OUTCOME_QUIZ_NOT_OPEN);
 	quiz_write_cleanup(&w);
 }
 
 static void quiz_answer_after_deadline_plus_grace_is_rejected(void **state)
 {
 	struct fixture *f = *state;
-	int64_t id = create_quiz(f, "{\"time_limit_s\":60}", QUIZ_OK, NULL, 0);
+	int64_t id = create_quiz(f, "{\"time_limit_s\":60}", OUTCOME_OK, NULL, 0);
 	struct quiz_write w;
-	assert_int_equal(start(f, id, f->pupil, &w), QUIZ_OK);
+	assert_int_equal(start(f, id, f->pupil, &w), OUTCOME_OK);
 	int64_t attempt = w.attempt.id, deadline = w.attempt.deadline;
 	int64_t qid = w.questions[0].question_id;
 	quiz_write_cleanup(&w);
@@ -479,9 +484,9 @@ static void quiz_answer_after_deadline_plus_grace_is_rejected(void **state)
 	else
 		snprintf(body, sizeof body, "{\"choices\":[%lld]}", (long long)q->options[0].id);
 	fake_now = deadline + GRACE; /* the last accepted instant */
-	assert_int_equal(save(f, f->pupil, attempt, qid, body), QUIZ_OK);
+	assert_int_equal(save(f, f->pupil, attempt, qid, body), OUTCOME_OK);
 	fake_now = deadline + GRACE + 1;
-	assert_int_equal(save(f, f->pupil, attempt, qid, body), QUIZ_TIME_OVER);
+	assert_int_equal(save(f, f->pupil, attempt, qid, body), OUTCOME_TIME_OVER);
 	/* The storage rule holds on its own: a write prepared in time but
 	 * applied with a later arrival time is refused too. */
 	struct quiz_write late;
@@ -490,23 +495,23 @@ static void quiz_answer_after_deadline_plus_grace_is_rejected(void **state)
 	fake_now = deadline;
 	assert_int_equal(quiz_answer_prepare(f->db, f->qc, f->pupil, attempt, qid, jb, fake_now,
 					     GRACE, &late),
-			 QUIZ_OK);
+			 OUTCOME_OK);
 	late.now_ms = deadline + GRACE + 5;
 	assert_int_equal(quiz_write_run(f->db, f->qc, &late), 0);
-	assert_int_equal(late.status, QUIZ_TIME_OVER);
+	assert_int_equal(late.status, OUTCOME_TIME_OVER);
 	quiz_write_cleanup(&late);
 	json_decref(jb);
 	/* Someone else's attempt does not exist for them. */
 	fake_now = deadline;
-	assert_int_equal(save(f, f->civil, attempt, qid, body), QUIZ_NOT_FOUND);
+	assert_int_equal(save(f, f->civil, attempt, qid, body), OUTCOME_NOT_FOUND);
 }
 
 static void quiz_sweeper_finalises_an_abandoned_attempt(void **state)
 {
 	struct fixture *f = *state;
-	int64_t id = create_quiz(f, "{\"time_limit_s\":60}", QUIZ_OK, NULL, 0);
+	int64_t id = create_quiz(f, "{\"time_limit_s\":60}", OUTCOME_OK, NULL, 0);
 	struct quiz_write w;
-	assert_int_equal(start(f, id, f->pupil, &w), QUIZ_OK);
+	assert_int_equal(start(f, id, f->pupil, &w), OUTCOME_OK);
 	int64_t attempt = w.attempt.id, deadline = w.attempt.deadline;
 	/* Answer the first two questions right, then walk away. */
 	for (int i = 0; i < 2; i++) {
@@ -526,7 +531,7 @@ static void quiz_sweeper_finalises_an_abandoned_attempt(void **state)
 			util_strlcpy(body, sb.data, sizeof body);
 			sb_cleanup(&sb);
 		}
-		assert_int_equal(save(f, f->pupil, attempt, q->id, body), QUIZ_OK);
+		assert_int_equal(save(f, f->pupil, attempt, q->id, body), OUTCOME_OK);
 	}
 	quiz_write_cleanup(&w);
 
@@ -555,7 +560,7 @@ static void quiz_sweeper_finalises_an_abandoned_attempt(void **state)
 	assert_int_equal(db_attempt_get(f->db, attempt, &a), 1);
 	assert_string_equal(a.state, "expired");
 	/* And it counts as completed: with max_attempts 2, one more start. */
-	assert_int_equal(start(f, id, f->pupil, &w), QUIZ_OK);
+	assert_int_equal(start(f, id, f->pupil, &w), OUTCOME_OK);
 	assert_true(w.created);
 	quiz_write_cleanup(&w);
 }
@@ -563,12 +568,12 @@ static void quiz_sweeper_finalises_an_abandoned_attempt(void **state)
 static void quiz_attempts_limit_and_resume(void **state)
 {
 	struct fixture *f = *state;
-	int64_t id = create_quiz(f, "{\"max_attempts\":1}", QUIZ_OK, NULL, 0);
+	int64_t id = create_quiz(f, "{\"max_attempts\":1}", OUTCOME_OK, NULL, 0);
 	struct quiz_write w, again;
-	assert_int_equal(start(f, id, f->pupil, &w), QUIZ_OK);
+	assert_int_equal(start(f, id, f->pupil, &w), OUTCOME_OK);
 	assert_true(w.created);
 	/* A second start resumes the same attempt with the same draw. */
-	assert_int_equal(start(f, id, f->pupil, &again), QUIZ_OK);
+	assert_int_equal(start(f, id, f->pupil, &again), OUTCOME_OK);
 	assert_false(again.created);
 	assert_int_equal(again.attempt.id, w.attempt.id);
 	struct db_attempt_question *qs;
@@ -583,7 +588,7 @@ static void quiz_attempts_limit_and_resume(void **state)
 	assert_int_equal(quiz_write_run(f->db, f->qc, &fin), 0);
 	quiz_write_cleanup(&w);
 	quiz_write_cleanup(&again);
-	assert_int_equal(start(f, id, f->pupil, &w), QUIZ_NO_ATTEMPTS_LEFT);
+	assert_int_equal(start(f, id, f->pupil, &w), OUTCOME_NO_ATTEMPTS_LEFT);
 	quiz_write_cleanup(&w);
 }
 
@@ -596,18 +601,18 @@ static void quiz_attempt_belongs_to_the_round_open_at_start(void **state)
 				 "at\":\"2025-12-31T00:00:00Z\"},"
 				 "{\"code\":\"r2\",\"opens_at\":\"2026-01-01T00:00:00Z\",\"closes_"
 				 "at\":\"2026-01-15T00:00:00Z\"}]}",
-				 QUIZ_OK, NULL, 0);
+				 OUTCOME_OK, NULL, 0);
 	struct quiz_write w;
 	fake_now = T0 + 3600 * 1000; /* in r2 */
-	assert_int_equal(start(f, id, f->pupil, &w), QUIZ_OK);
+	assert_int_equal(start(f, id, f->pupil, &w), OUTCOME_OK);
 	assert_string_equal(w.attempt.round_code, "r2");
 	struct db_attempt a;
 	assert_int_equal(db_attempt_get(f->db, w.attempt.id, &a), 1);
 	assert_string_equal(a.round_code, "r2");
 	quiz_write_cleanup(&w);
 	fake_now = T0 - 12 * 3600 * 1000; /* between r1 and r2 */
-	assert_int_equal(start(f, id, f->civil, &w), QUIZ_FORBIDDEN);
-	assert_int_equal(start(f, id, f->pupil_outside, &w), QUIZ_FORBIDDEN);
+	assert_int_equal(start(f, id, f->civil, &w), OUTCOME_FORBIDDEN);
+	assert_int_equal(start(f, id, f->pupil_outside, &w), OUTCOME_FORBIDDEN);
 	char err[256];
 	create_quiz(f,
 		    "{\"code\":\"bad-rounds\",\"rounds\":[{\"code\":\"a\",\"opens_at\":\"2025-12-"
@@ -615,19 +620,19 @@ static void quiz_attempt_belongs_to_the_round_open_at_start(void **state)
 		    "\"closes_at\":\"2025-12-20T00:00:00Z\"},{\"code\":\"b\",\"opens_at\":\"2025-"
 		    "12-10T00:00:00Z\","
 		    "\"closes_at\":\"2025-12-25T00:00:00Z\"}]}",
-		    QUIZ_INVALID, err, sizeof err);
+		    OUTCOME_INVALID, err, sizeof err);
 	assert_non_null(strstr(err, "overlap"));
 	int64_t id2 = create_quiz(f,
 				  "{\"code\":\"gap\",\"rounds\":[{\"code\":\"r1\",\"opens_at\":"
 				  "\"2025-12-01T00:00:00Z\","
 				  "\"closes_at\":\"2025-12-31T00:00:00Z\"}]}",
-				  QUIZ_OK, NULL, 0);
+				  OUTCOME_OK, NULL, 0);
 	fake_now = T0; /* after r1, inside the quiz's window */
 	struct db_quiz q;
 	load_quiz(f, id2, &q);
 	struct quiz_participant p = who(f, f->pupil);
 	assert_int_equal(quiz_start_prepare(f->db, f->qc, &q, &p, fake_now, GRACE, &w),
-			 QUIZ_NOT_OPEN);
+			 OUTCOME_QUIZ_NOT_OPEN);
 	db_quiz_cleanup(&q);
 	quiz_write_cleanup(&w);
 }
@@ -646,20 +651,20 @@ static void prepare_choice(struct fixture *f, int64_t user, int64_t attempt, int
 	json_t *j = json_loads(body, 0, &e);
 	assert_int_equal(
 		quiz_answer_prepare(f->db, f->qc, user, attempt, qid, j, fake_now, GRACE, w),
-		QUIZ_OK);
+		OUTCOME_OK);
 	json_decref(j);
 }
 
 static void quiz_grouped_answer_saves_keep_order_and_refuse_per_attempt(void **state)
 {
 	struct fixture *f = *state;
-	int64_t id = create_quiz(f, NULL, QUIZ_OK, NULL, 0);
+	int64_t id = create_quiz(f, NULL, OUTCOME_OK, NULL, 0);
 	struct quiz_write a, b;
-	assert_int_equal(start(f, id, f->pupil, &a), QUIZ_OK);
-	assert_int_equal(start(f, id, f->pupil_outside, &b), QUIZ_FORBIDDEN); /* outside scope */
-	assert_int_equal(start(f, id, f->civil, &b), QUIZ_FORBIDDEN); /* other audience */
-	int64_t id2 = create_quiz(f, "{\"code\":\"other\"}", QUIZ_OK, NULL, 0);
-	assert_int_equal(start(f, id2, f->pupil, &b), QUIZ_OK);
+	assert_int_equal(start(f, id, f->pupil, &a), OUTCOME_OK);
+	assert_int_equal(start(f, id, f->pupil_outside, &b), OUTCOME_FORBIDDEN); /* outside scope */
+	assert_int_equal(start(f, id, f->civil, &b), OUTCOME_FORBIDDEN); /* other audience */
+	int64_t id2 = create_quiz(f, "{\"code\":\"other\"}", OUTCOME_OK, NULL, 0);
+	assert_int_equal(start(f, id2, f->pupil, &b), OUTCOME_OK);
 	int64_t qa = a.questions[0].question_id, qa2 = a.questions[1].question_id;
 	int64_t qb = b.questions[0].question_id;
 	/* Attempt b is submitted before the group is applied. */
@@ -678,11 +683,11 @@ static void quiz_grouped_answer_saves_keep_order_and_refuse_per_attempt(void **s
 	assert_int_equal(db_begin_write(f->db), 0);
 	assert_int_equal(quiz_answers_apply(f->db, ws, 5), 0);
 	assert_int_equal(db_commit(f->db), 0);
-	assert_int_equal(w[0].status, QUIZ_OK);
-	assert_int_equal(w[1].status, QUIZ_ATTEMPT_CLOSED);
-	assert_int_equal(w[2].status, QUIZ_OK);
-	assert_int_equal(w[3].status, QUIZ_OK);
-	assert_int_equal(w[4].status, QUIZ_TIME_OVER);
+	assert_int_equal(w[0].status, OUTCOME_OK);
+	assert_int_equal(w[1].status, OUTCOME_ATTEMPT_CLOSED);
+	assert_int_equal(w[2].status, OUTCOME_OK);
+	assert_int_equal(w[3].status, OUTCOME_OK);
+	assert_int_equal(w[4].status, OUTCOME_TIME_OVER);
 	struct db_answer *as = NULL;
 	size_t na = 0;
 	assert_int_equal(db_answers(f->db, a.attempt.id, &as, &na), 0);
@@ -734,15 +739,15 @@ static void quiz_options_past_the_bound_are_refused_clearly(void **state)
 	assert_int_equal(db_question_insert(f->db, &q), 0);
 	int64_t id =
 		create_quiz(f, "{\"code\":\"wide\",\"draw\":[{\"bank\":\"wide\",\"count\":1}]}",
-			    QUIZ_OK, NULL, 0);
+			    OUTCOME_OK, NULL, 0);
 	/* Starting refuses to show it. */
 	struct db_quiz quiz;
 	load_quiz(f, id, &quiz);
 	struct quiz_participant p = who(f, f->pupil);
 	struct quiz_write w;
 	assert_int_equal(quiz_start_prepare(f->db, f->qc, &quiz, &p, fake_now, GRACE, &w),
-			 QUIZ_INTERNAL);
-	assert_non_null(strstr(w.message, "an attempt shows at most 16"));
+			 OUTCOME_INTERNAL);
+	assert_non_null(strstr(w.problem.message, "an attempt shows at most 16"));
 	quiz_write_cleanup(&w);
 	db_quiz_cleanup(&quiz);
 	/* An attempt that holds it anyway (written by hand) takes at most the
@@ -760,14 +765,14 @@ static void quiz_options_past_the_bound_are_refused_clearly(void **state)
 		for (int i = 0; i < n; i++)
 			json_array_append_new(choices, json_integer(opts[i].id));
 		json_t *body = json_pack("{s:o}", "choices", choices);
-		enum quiz_status st = quiz_answer_prepare(f->db, f->qc, f->pupil, a.id, q.id, body,
-							  fake_now, GRACE, &w);
+		enum outcome st = quiz_answer_prepare(f->db, f->qc, f->pupil, a.id, q.id, body,
+						      fake_now, GRACE, &w);
 		json_decref(body);
 		if (n == QUIZ_OPTIONS_MAX) {
-			assert_int_equal(st, QUIZ_OK);
+			assert_int_equal(st, OUTCOME_OK);
 		} else {
-			assert_int_equal(st, QUIZ_INVALID);
-			assert_non_null(strstr(w.message, "at most 16 choices"));
+			assert_int_equal(st, OUTCOME_INVALID);
+			assert_non_null(strstr(w.problem.message, "at most 16 choices"));
 		}
 		quiz_write_cleanup(&w);
 	}
@@ -816,9 +821,9 @@ static json_t *view(struct fixture *f, int64_t quiz_id, int64_t attempt)
 static void quiz_participant_views_carry_no_answer_data_before_review(void **state)
 {
 	struct fixture *f = *state;
-	int64_t id = create_quiz(f, "{\"review\":\"after_close\"}", QUIZ_OK, NULL, 0);
+	int64_t id = create_quiz(f, "{\"review\":\"after_close\"}", OUTCOME_OK, NULL, 0);
 	struct quiz_write w;
-	assert_int_equal(start(f, id, f->pupil, &w), QUIZ_OK);
+	assert_int_equal(start(f, id, f->pupil, &w), OUTCOME_OK);
 	int64_t attempt = w.attempt.id;
 	for (size_t i = 0; i < w.nquestions; i++) {
 		const struct db_question *q =
@@ -829,7 +834,7 @@ static void quiz_participant_views_carry_no_answer_data_before_review(void **sta
 		else
 			snprintf(body, sizeof body, "{\"choices\":[%lld]}",
 				 (long long)q->options[1].id);
-		assert_int_equal(save(f, f->pupil, attempt, q->id, body), QUIZ_OK);
+		assert_int_equal(save(f, f->pupil, attempt, q->id, body), OUTCOME_OK);
 	}
 	quiz_write_cleanup(&w);
 
@@ -852,7 +857,9 @@ static void quiz_participant_views_carry_no_answer_data_before_review(void **sta
 
 	/* The quiz list too. */
 	struct quiz_participant p = who(f, f->pupil);
-	j = quiz_list_json(f->db, f->qc, &p, fake_now);
+	struct problem pr;
+	j = NULL;
+	assert_int_equal(quiz_list_view(f->db, f->qc, &p, fake_now, &j, &pr), OUTCOME_OK);
 	assert_non_null(j);
 	assert_int_equal(count_revealing_keys(j), 0);
 	assert_int_equal(json_array_size(json_object_get(j, "quizzes")), 1);
@@ -883,9 +890,9 @@ static void quiz_participant_views_carry_no_answer_data_before_review(void **sta
 static void quiz_review_never_stays_hidden(void **state)
 {
 	struct fixture *f = *state;
-	int64_t id = create_quiz(f, "{\"review\":\"never\"}", QUIZ_OK, NULL, 0);
+	int64_t id = create_quiz(f, "{\"review\":\"never\"}", OUTCOME_OK, NULL, 0);
 	struct quiz_write w;
-	assert_int_equal(start(f, id, f->pupil, &w), QUIZ_OK);
+	assert_int_equal(start(f, id, f->pupil, &w), OUTCOME_OK);
 	struct quiz_write fin;
 	quiz_finish_prepare(w.attempt.id, true, false, 0, fake_now, GRACE, &fin);
 	assert_int_equal(quiz_write_run(f->db, f->qc, &fin), 0);

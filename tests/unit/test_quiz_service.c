@@ -23,8 +23,10 @@
 #include "db_attempt.h"
 #include "db_bank.h"
 #include "db_fixture.h"
-#include "quiz.h"
+#include "quiz_cache.h"
+#include "quiz_def.h"
 #include "quiz_service.h"
+#include "quiz_write.h"
 #include "testdb.h"
 #include "util.h"
 
@@ -77,7 +79,8 @@ static int setup(void **state)
 		"\"closes_at\":\"2090-01-01T00:00:00Z\",\"review\":\"after_submit\"}",
 		0, &e);
 	int64_t quiz_id;
-	assert_int_equal(quiz_create(f->db, def, &quiz_id, err, sizeof err), QUIZ_OK);
+	struct problem pr;
+	assert_int_equal(quiz_create(f->db, def, &quiz_id, &pr), OUTCOME_OK);
 	json_decref(def);
 	struct quiz_qcache *qc = quiz_qcache_new();
 	const struct db_quiz *q = NULL;
@@ -93,7 +96,7 @@ static int setup(void **state)
 					      .audience = "pupil" };
 		struct quiz_write w;
 		assert_int_equal(quiz_start_prepare(f->db, qc, q, &p, clock_now_ms(), 2000, &w),
-				 QUIZ_OK);
+				 OUTCOME_OK);
 		assert_int_equal(quiz_write_run(f->db, qc, &w), 0);
 		f->attempts[t] = w.attempt.id;
 		quiz_write_cleanup(&w);
@@ -145,13 +148,13 @@ static void *saver(void *arg)
 		json_error_t e;
 		json_t *j = json_loads(body, 0, &e);
 		struct quiz_write w;
-		enum quiz_status st =
+		enum outcome st =
 			quiz_answer_prepare(db, quiz_service_qcache(s), wk->user,
 					    f->attempts[wk->t], q->id, j, clock_now_ms(), 2000, &w);
 		json_decref(j);
-		if (st == QUIZ_OK)
+		if (st == OUTCOME_OK)
 			quiz_service_run(s, &w);
-		if (st == QUIZ_OK && w.status == QUIZ_OK) {
+		if (st == OUTCOME_OK && w.status == OUTCOME_OK) {
 			struct db_answer *as = NULL;
 			size_t na = 0;
 			if (db_answers(db, f->attempts[wk->t], &as, &na) == 0 && na >= i + 1)
@@ -205,7 +208,7 @@ static void refused_write_leaves_the_others_applied(void **state)
 	struct quiz_write fin, late, good;
 	quiz_finish_prepare(f->attempts[0], true, false, 0, clock_now_ms(), 2000, &fin);
 	quiz_service_run(s, &fin);
-	assert_int_equal(fin.status, QUIZ_OK);
+	assert_int_equal(fin.status, OUTCOME_OK);
 	memset(&late, 0, sizeof late);
 	late.kind = QUIZ_WRITE_ANSWER;
 	late.attempt_id = f->attempts[0];
@@ -224,8 +227,8 @@ static void refused_write_leaves_the_others_applied(void **state)
 	for (int i = 0; i < 2000 && __atomic_load_n(&done, __ATOMIC_SEQ_CST) < 2; i++)
 		usleep(1000);
 	assert_int_equal(__atomic_load_n(&done, __ATOMIC_SEQ_CST), 2);
-	assert_int_equal(late.status, QUIZ_ATTEMPT_CLOSED);
-	assert_int_equal(good.status, QUIZ_OK);
+	assert_int_equal(late.status, OUTCOME_ATTEMPT_CLOSED);
+	assert_int_equal(good.status, OUTCOME_OK);
 	struct db_answer *as = NULL;
 	size_t na = 0;
 	assert_int_equal(db_answers(f->db, f->attempts[1], &as, &na), 0);

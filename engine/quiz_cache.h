@@ -1,0 +1,50 @@
+/* quiz_cache.h - the quiz module's process-wide cache. Stored questions
+ * never change (a change is a new id), neither do quiz definitions nor an
+ * attempt's owner, deadline and draw, so they are cached for the life of the
+ * process without invalidation; draw pools are cached per bank generation
+ * (banks.updated_at, which every import moves forward). Questions are kept
+ * with their participant-facing JSON rendered once. Thread-safe. */
+#ifndef QUIZ_QUIZ_CACHE_H
+#define QUIZ_QUIZ_CACHE_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "db_bank.h"
+#include "db_quiz.h"
+
+struct db;
+struct quiz_qcache;
+
+struct quiz_qcache *quiz_qcache_new(void);
+/* Frees the cache and everything it handed out; accepts NULL. */
+void quiz_qcache_free(struct quiz_qcache *c);
+/* The question with this id (borrowed; valid until the cache is freed), or
+ * NULL when not found or on a storage error. */
+const struct db_question *quiz_qcache_get(struct quiz_qcache *c, struct db *db, int64_t id);
+/* The quiz definition with this id (borrowed; valid until the cache is
+ * freed). NULL with *found 0 when there is none, -1 on a storage error. */
+const struct db_quiz *quiz_qcache_quiz(struct quiz_qcache *c, struct db *db, int64_t id,
+				       int *found);
+/* The participant-facing JSON of a question handed out by quiz_qcache_get
+ * (borrowed): its head, {"id","type","stem","options":[ without the
+ * options, and option i as {"id","text"} (NULL for a short question).
+ * Nothing in them reveals the answer. */
+const char *quiz_qcache_head(const struct db_question *q);
+const char *quiz_qcache_option(const struct db_question *q, size_t i);
+/* What never changes about attempt_id, checking question_id against its
+ * draw: 1 with *user, *deadline and *drawn set, 0 when there is no such
+ * attempt, -1 on a storage error. */
+int quiz_qcache_attempt(struct quiz_qcache *c, struct db *db, int64_t attempt_id,
+			int64_t question_id, int64_t *user, int64_t *deadline, bool *drawn);
+/* The current question ids matching draw rule d (new array, caller frees),
+ * from the cache while the bank has not been re-imported. 0 or -1. */
+int quiz_qcache_pool(struct quiz_qcache *c, struct db *db, const struct db_quiz_draw *d,
+		     int64_t **ids, size_t *n);
+
+/* The compact JSON text of any value, taking j: new string. */
+char *quiz_json_text(json_t *j);
+
+#endif
