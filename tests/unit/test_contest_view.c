@@ -19,6 +19,7 @@
 #include "db.h"
 #include "db_account.h"
 #include "db_fixture.h"
+#include "itemstats_view.h"
 #include "testdb.h"
 
 #define T0 1700000000000LL
@@ -294,6 +295,43 @@ static void wrong_queries_are_refused_naming_what_is_wrong(void **state)
 		OUTCOME_NOT_FOUND);
 }
 
+/* The questions of the item statistics, with their attempts counted. */
+static json_t *questions(struct fixture *f, bool admin, const char *unit_path)
+{
+	struct problem p = { "" };
+	json_t *out = NULL;
+	enum outcome o = itemstats_quiz_view(f->db, f->contest, admin, unit_path, &out, &p);
+	if (o != OUTCOME_OK)
+		fail_msg("item statistics refused: %s", p.message);
+	return out;
+}
+
+static void item_statistics_cover_the_viewers_subtree(void **state)
+{
+	struct fixture *f = *state;
+	json_t *all = questions(f, true, NULL);
+	json_t *q = json_array_get(json_object_get(all, "questions"), 0);
+	assert_string_equal(json_string_value(json_object_get(q, "code")), "b-1");
+	assert_int_equal(json_integer_value(json_object_get(q, "attempts")), NPEOPLE);
+	json_decref(all);
+
+	/* A unit administrator of B sees the two attempts made there. */
+	struct db_unit b;
+	assert_int_equal(db_unit_by_code(f->db, "B", &b), 1);
+	json_t *mine = questions(f, false, b.path);
+	q = json_array_get(json_object_get(mine, "questions"), 0);
+	assert_int_equal(json_integer_value(json_object_get(q, "attempts")), 2);
+	json_decref(mine);
+
+	struct problem p = { "" };
+	json_t *out = NULL;
+	assert_int_equal(itemstats_quiz_view(f->db, f->contest, false, "", &out, &p),
+			 OUTCOME_FORBIDDEN);
+	assert_null(out);
+	assert_int_equal(itemstats_quiz_view(f->db, 999, true, NULL, &out, &p), OUTCOME_NOT_FOUND);
+	assert_null(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -307,6 +345,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(wrong_queries_are_refused_naming_what_is_wrong,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(item_statistics_cover_the_viewers_subtree, setup,
+						teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
