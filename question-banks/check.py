@@ -602,7 +602,8 @@ def check_position_references(question):
 
 FEEDBACK_POSITION = re.compile(
     r"(?i:\b(?:đáp án|phương án|lựa chọn|câu trả lời|ý)\s+(?:ở\s+)?"
-    r"(?:trên|dưới|đầu tiên|cuối cùng|thứ\s+(?:nhất|hai|ba|tư|năm)|còn lại|kia)(?!\w))")
+    r"(?:(?:trên|dưới)(?=\s*(?:[.,;:!)]|$|(?:đây|kia|đều|là|cũng|thì|đúng|sai)(?!\w)))"
+    r"|đầu tiên|cuối cùng|thứ\s+(?:nhất|hai|ba|tư|năm)|còn lại|kia)(?!\w))")
 
 
 def check_feedback(question):
