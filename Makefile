@@ -136,7 +136,7 @@ build-checks: all
 	@./tests/build/check.sh
 
 check-banks:
-	@$(PYTHON) question-banks/check.py --docs docs/question-banks.md
+	@$(PYTHON) question-banks/check.py --strict-2027 --docs docs/question-banks.md
 
 bank-checker-tests:
 	@$(PYTHON) -m unittest discover -s tests/banks

@@ -26,7 +26,7 @@ BANKS_DIR = os.path.join(REPO, "question-banks")
 CHECKER = os.path.join(BANKS_DIR, "check.py")
 
 # The rules the shipped banks are held to (as `make check-banks` runs them).
-SHIPPED_RULES = []
+SHIPPED_RULES = ["--strict-2027"]
 
 AUDIENCE_TOPICS = {
     "topics": ["passwords", "phishing_fraud", "malware"],
@@ -583,7 +583,7 @@ class ShippedBanksTest(unittest.TestCase):
                                 env=dict(os.environ, PYTHONIOENCODING="utf-8"),
                                 encoding="utf-8", timeout=600)
         self.assertEqual(result.returncode, 0, result.stdout)
-        self.assertIn(f"check-banks: {len(files)} banks,", result.stdout)
+        self.assertIn(f"check-banks (2027 rules): {len(files)} banks,", result.stdout)
 
 
 if __name__ == "__main__":
