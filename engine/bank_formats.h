@@ -1,31 +1,35 @@
 /* bank_formats.h - converters between foreign question-bank formats and the
  * native bank JSON of docs/question-bank-format.md:
  *
- *   GIFT (Moodle)   import and export
- *   Aiken           import
- *   Moodle XML      import (libxml2)
+ *   GIFT (Moodle)   import and export   bank_gift.c
+ *   Aiken           import              bank_aiken.c
+ *   Moodle XML      import and export   bank_moodle.c (libxml2)
  *
  * An import produces the native bank as a json_t plus, for each question,
  * the 1-based line of the file it came from, so that the bank loader's
  * errors can name lines. The native rules (option counts, topic codes ...)
  * are the loader's to check; a converter reports only what the foreign
  * syntax itself gets wrong (errors, with lines) and the question kinds the
- * engine has no type for (skipped, with lines).
+ * engine has no type for (skipped, with lines and the reason: matching,
+ * numerical, essay ...). Per-answer feedback becomes the option's
+ * feedback; format markers ([html] ... or format="html") are read on
+ * stems, answers and feedback and HTML is reduced to plain text.
  *
  * What a foreign file cannot carry comes from the options: the bank code,
- * audiences, a topic for every question (required: there is no default
- * topic) and a difficulty (default 2). Questions are coded by their GIFT
- * title or Moodle XML name when that is a valid code, otherwise
+ * audiences, a topic for the questions whose category path does not end in
+ * a topic code, and a difficulty (default 2). Questions are coded by their
+ * GIFT title or Moodle XML name when that is a valid code, otherwise
  * "<bankcode>-001", "-002" ... A question without an explanation gets one
  * that names its correct answer.
  *
- * GIFT written by bank_export_gift carries the native fields GIFT has no
- * syntax for in comment lines Moodle ignores ("// @topics: passwords",
- * "// @difficulty: 1", "// @reference: ...", and "// @bank:", "// @title:",
- * "// @language:", "// @audiences:" for the bank), which the importer
- * reads back, so native -> GIFT -> native is lossless. A `multiple`
- * question with correct flags is written as the weights those flags mean
- * (+-1/k); weights of exactly +-1/k are read back as flags. */
+ * Both writers carry the native fields their format has no syntax for in
+ * comments Moodle ignores ("// @topics: passwords" in GIFT,
+ * "<!-- @topics: passwords -->" in Moodle XML; likewise @difficulty,
+ * @reference, @ignore_diacritics per question and @bank, @title,
+ * @language, @audiences for the bank), which the importers read back, so
+ * native -> GIFT -> native and native -> Moodle XML -> native are lossless.
+ * A `multiple` question with correct flags is written as the weights those
+ * flags mean (+-1/k); weights of exactly +-1/k are read back as flags. */
 #ifndef QUIZ_BANK_FORMATS_H
 #define QUIZ_BANK_FORMATS_H
 

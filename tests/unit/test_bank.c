@@ -371,6 +371,49 @@ static void bank_bad_option_feedback_is_an_error_at_its_line(void **state)
 	free(c);
 }
 
+/* A short question may give partial credit by a weight per accepted
+ * answer; the loader stores it as the answer's score weight. */
+static void bank_short_answer_weights_are_credits_checked_with_lines(void **state)
+{
+	struct fixture *f = *state;
+	struct bank_result res;
+	char *text = replace(GOOD, "{\"text\": \"ransomware\", \"correct\": true}",
+			     "{\"text\": \"ransomware\", \"weight\": 0.5}");
+	bank_result_init(&res);
+	int rc = bank_import_text(f->db, text, strlen(text), "w.json", &res);
+	dump_errors(&res);
+	assert_int_equal(rc, OUTCOME_OK);
+	bank_result_cleanup(&res);
+	struct db_question q;
+	assert_int_equal(db_question_get(f->db, current_id(f->db, "q3"), &q), 1);
+	assert_int_equal(q.options[1].correct, -1);
+	assert_true(q.options[1].weight > 0.49 && q.options[1].weight < 0.51);
+	assert_true(q.options[0].weight > 0.99);
+	db_question_cleanup(&q);
+
+	/* Line 20: a credit of 0; line 19 then has no full-credit answer. */
+	char *zero = replace(text, "{\"text\": \"ransomware\", \"weight\": 0.5}",
+			     "{\"text\": \"ransomware\", \"weight\": 0}");
+	bank_result_init(&res);
+	assert_int_equal(bank_import_text(f->db, zero, strlen(zero), "w.json", &res),
+			 OUTCOME_INVALID);
+	assert_true(
+		has_error(&res, 20, "options[2]: the weight of an accepted answer is its credit"));
+	bank_result_cleanup(&res);
+	char *none = replace(text, "{\"text\": \"mã độc tống tiền\", \"correct\": true}",
+			     "{\"text\": \"mã độc tống tiền\", \"weight\": 0.75}");
+	bank_result_init(&res);
+	assert_int_equal(bank_import_text(f->db, none, strlen(none), "w.json", &res),
+			 OUTCOME_INVALID);
+	dump_errors(&res);
+	assert_int_equal(res.errors.n, 1);
+	assert_true(has_error(&res, 19, "at least one accepted answer must give full credit"));
+	bank_result_cleanup(&res);
+	free(none);
+	free(zero);
+	free(text);
+}
+
 static void bank_shipped_banks_import_cleanly(void **state)
 {
 	struct fixture *f = *state;
@@ -414,6 +457,8 @@ int main(void)
 			bank_option_feedback_is_stored_exported_and_versioned, setup, teardown),
 		cmocka_unit_test_setup_teardown(bank_bad_option_feedback_is_an_error_at_its_line,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			bank_short_answer_weights_are_credits_checked_with_lines, setup, teardown),
 		cmocka_unit_test_setup_teardown(bank_shipped_banks_import_cleanly, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,10 +1,12 @@
 /* test_bank_formats.c - GIFT, Aiken and Moodle XML into native bank JSON,
  * syntax errors naming their lines, skipped kinds, and the GIFT round trip. */
+#include <dirent.h>
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -962,6 +964,59 @@ static void import_loader_errors_name_lines_of_the_foreign_file(void **state)
 	bank_result_cleanup(&res);
 }
 
+/* Every shipped bank, as stored, goes through GIFT and through Moodle XML
+ * and comes back equal (options, feedback, weights, topics, references). */
+static void shipped_banks_round_trip_through_gift_and_moodle_xml(void **state)
+{
+	struct fixture *f = *state;
+	DIR *dir = opendir("question-banks/vi");
+	assert_non_null(dir);
+	struct dirent *e;
+	int banks = 0;
+	while ((e = readdir(dir))) {
+		size_t n = strlen(e->d_name);
+		if (n < 6 || strcmp(e->d_name + n - 5, ".json"))
+			continue;
+		char path[300];
+		snprintf(path, sizeof path, "question-banks/vi/%s", e->d_name);
+		json_error_t je;
+		json_t *file = json_load_file(path, 0, &je);
+		assert_non_null(file);
+		char *text = json_dumps(file, 0);
+		struct bank_result res;
+		bank_result_init(&res);
+		assert_int_equal(bank_import_text(f->db, text, strlen(text), path, &res),
+				 OUTCOME_OK);
+		bank_result_cleanup(&res);
+		char err[256];
+		json_t *stored =
+			bank_export_json(f->db, json_string_value(json_object_get(file, "code")),
+					 NULL, err, sizeof err);
+		assert_non_null(stored);
+		static const enum bank_format formats[] = { BANK_FORMAT_GIFT,
+							    BANK_FORMAT_MOODLE_XML };
+		for (size_t k = 0; k < 2; k++) {
+			char *out = bank_export_text(stored, formats[k], err, sizeof err);
+			assert_non_null(out);
+			struct bank_convert_options none = { 0 };
+			struct bank_conversion c;
+			assert_int_equal(convert(formats[k], out, &none, &c), 0);
+			if (!json_equal(stored, c.bank))
+				print_error("%s does not come back equal through format %d\n", path,
+					    (int)formats[k]);
+			assert_true(json_equal(stored, c.bank));
+			bank_conversion_cleanup(&c);
+			free(out);
+		}
+		json_decref(stored);
+		free(text);
+		json_decref(file);
+		banks++;
+	}
+	closedir(dir);
+	assert_true(banks >= 8);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -998,6 +1053,9 @@ int main(void)
 						db_teardown),
 		cmocka_unit_test_setup_teardown(import_loader_errors_name_lines_of_the_foreign_file,
 						db_setup, db_teardown),
+		cmocka_unit_test_setup_teardown(
+			shipped_banks_round_trip_through_gift_and_moodle_xml, db_setup,
+			db_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
