@@ -117,6 +117,10 @@ int api_report_missing(struct req *r, struct resp *out)
 	enum outcome o = query_from_request(r, &q, &p);
 	if (o == OUTCOME_OK)
 		o = api_query_int(r, "quiz", &quiz, &p);
+	/* 0 is "every quiz" to the domain, not an id one may ask for. */
+	const char *given = http_query(r, "quiz");
+	if (given && *given && quiz == 0)
+		quiz = -1;
 	if (o == OUTCOME_OK)
 		o = report_missing_output(r->db, &q, quiz, format, lang, &answer, &p);
 	if (o != OUTCOME_OK)
