@@ -1,4 +1,5 @@
-/* api_service.c - GET /healthz and GET /metrics. */
+/* api_service.c - GET /healthz and GET /metrics (the latter only to the
+ * clients http_metrics_allowed names). */
 #include "account.h"
 #include "api.h"
 #include "app.h"
@@ -16,6 +17,13 @@ int api_healthz(struct req *r, struct resp *out)
 
 int api_metrics(struct req *r, struct resp *out)
 {
+	if (!http_metrics_allowed(r)) {
+		struct problem p;
+		problem_set(&p, OUTCOME_FORBIDDEN,
+			    "Metrics are answered to loopback, --metrics-allow addresses and "
+			    "the --metrics-token bearer only.");
+		return api_fail(out, OUTCOME_FORBIDDEN, &p);
+	}
 	struct strbuf sb;
 	sb_init(&sb);
 	http_metrics_write(r->app->http, &sb);

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum kind { K_STR, K_INT, K_BOOL, K_SIZE_MIB, K_SECONDS_MS };
+enum kind { K_STR, K_INT, K_UINT, K_BOOL, K_SIZE_MIB, K_SECONDS_MS };
 
 struct option_def {
 	const char *flag;
@@ -26,10 +26,24 @@ static const struct option_def options[] = {
 	  "IPv4:PORT to listen on (127.0.0.1:8080)" },
 	{ "--web", "QUIZD_WEB", K_STR, HTTP(web_dir), "directory of the web pages to serve" },
 	{ "--threads", "QUIZD_THREADS", K_INT, HTTP(threads), "HTTP worker threads (cores)" },
-	{ "--max-connections", "QUIZD_MAX_CONNECTIONS", K_INT, HTTP(connection_limit),
+	{ "--max-connections", "QUIZD_MAX_CONNECTIONS", K_UINT, HTTP(connection_limit),
 	  "connection limit (4096)" },
-	{ "--connection-timeout", "QUIZD_CONNECTION_TIMEOUT", K_INT, HTTP(connection_timeout_s),
+	{ "--connection-timeout", "QUIZD_CONNECTION_TIMEOUT", K_UINT, HTTP(connection_timeout_s),
 	  "idle connection timeout, s (30)" },
+	{ "--per-ip-connections", "QUIZD_PER_IP_CONNECTIONS", K_UINT, HTTP(per_ip_connection_limit),
+	  "connections per client address (256)" },
+	{ "--header-timeout", "QUIZD_HEADER_TIMEOUT", K_UINT, HTTP(header_timeout_s),
+	  "time to receive a request's headers, s (10)" },
+	{ "--body-min-rate", "QUIZD_BODY_MIN_RATE_KIB", K_UINT, HTTP(body_min_rate_kib),
+	  "request bodies slower than this after 30 s are cut, KiB/s (8)" },
+	{ "--body-budget-mib", "QUIZD_BODY_BUDGET_MIB", K_SIZE_MIB, HTTP(body_budget),
+	  "request bodies held in memory at once, MiB (RAM/8, 64..1024)" },
+	{ "--trusted-proxy", "QUIZD_TRUSTED_PROXY", K_STR, HTTP(trusted_proxies),
+	  "proxies whose X-Forwarded-For is believed (ADDR[/BITS],...)" },
+	{ "--metrics-allow", "QUIZD_METRICS_ALLOW", K_STR, HTTP(metrics_allow),
+	  "addresses besides loopback that may read /metrics (ADDR[/BITS],...)" },
+	{ "--metrics-token", "QUIZD_METRICS_TOKEN", K_STR, HTTP(metrics_token),
+	  "Bearer token that may read /metrics (at least 16 characters)" },
 	{ "--no-access-log", "QUIZD_NO_ACCESS_LOG", K_BOOL, HTTP(access_log),
 	  "do not log each request" },
 	{ "--secure-cookies", "QUIZD_SECURE_COOKIES", K_BOOL, APP(secure_cookies),
@@ -69,8 +83,9 @@ static int set_value(struct config *cfg, const struct option_def *o, const char 
 	long long n = 0;
 	if (o->kind != K_STR && o->kind != K_BOOL) {
 		n = strtoll(v, &end, 10);
-		if (!*v || *end || n < 0) {
-			snprintf(err, errlen, "%s: '%s' is not a non-negative number", o->flag, v);
+		if (!*v || *end || n < 0 || n > 1000000000) {
+			snprintf(err, errlen, "%s: '%s' is not a number from 0 to 10^9", o->flag,
+				 v);
 			return -1;
 		}
 	}
@@ -87,14 +102,13 @@ static int set_value(struct config *cfg, const struct option_def *o, const char 
 	case K_INT:
 		if (o->offset_base == 2 && o->offset == offsetof(struct auth_config, opslimit))
 			*(unsigned long long *)f = (unsigned long long)n;
-		else if (o->offset_base == 1 &&
-			 (o->offset == offsetof(struct http_config, connection_limit) ||
-			  o->offset == offsetof(struct http_config, connection_timeout_s)))
-			*(unsigned *)f = (unsigned)n;
 		else if (o->offset_base == 0)
 			*(int64_t *)f = n;
 		else
 			*(int *)f = (int)n;
+		break;
+	case K_UINT:
+		*(unsigned *)f = (unsigned)n;
 		break;
 	case K_SIZE_MIB:
 		*(size_t *)f = (size_t)n * 1024 * 1024;
@@ -162,6 +176,10 @@ int config_load(struct config *cfg, int argc, char **argv, char *err, size_t err
 		cfg->app.attempt_grace_ms = 2000;
 	if (cfg->auth.opslimit < 1 || cfg->auth.memlimit < 8192) {
 		snprintf(err, errlen, "Argon2id needs at least 1 pass and 8 KiB");
+		return -1;
+	}
+	if (cfg->http.metrics_token && strlen(cfg->http.metrics_token) < 16) {
+		snprintf(err, errlen, "--metrics-token needs at least 16 characters");
 		return -1;
 	}
 	cfg->app.web_dir = cfg->http.web_dir;

@@ -15,7 +15,15 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "app.h"
+#include "auth.h"
 #include "db.h"
+
+/* The pages hold no inline script or style (tests/web checks them under
+ * this policy); data: images are the QR codes drawn as data URIs. */
+#define HTTP_CSP                                                                                   \
+	"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "          \
+	"frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 
 /* ---- responses ---------------------------------------------------------- */
 
@@ -219,22 +227,6 @@ static struct db *thread_db(struct http_server *srv)
 	return db;
 }
 
-static void client_addr(struct MHD_Connection *c, char *buf, size_t len)
-{
-	const union MHD_ConnectionInfo *ci =
-		MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	buf[0] = '\0';
-	if (!ci || !ci->client_addr)
-		return;
-	const struct sockaddr *sa = ci->client_addr;
-	if (sa->sa_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, buf,
-			  (socklen_t)len);
-	else if (sa->sa_family == AF_INET6)
-		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
-			  buf, (socklen_t)len);
-}
-
 static enum MHD_Result queue(struct conn_state *cs, struct MHD_Connection *c, struct resp *out,
 			     int fd, size_t fd_size)
 {
@@ -270,6 +262,8 @@ static enum MHD_Result queue(struct conn_state *cs, struct MHD_Connection *c, st
 	if (!cache_set)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, "Content-Security-Policy", HTTP_CSP);
+	MHD_add_response_header(r, "Referrer-Policy", "same-origin");
 	for (int i = 0; i < out->nheaders; i++)
 		MHD_add_response_header(r, out->headers[i][0], out->headers[i][1]);
 	enum MHD_Result ret = MHD_queue_response(c, (unsigned)out->status, r);
@@ -283,38 +277,194 @@ static enum MHD_Result queue(struct conn_state *cs, struct MHD_Connection *c, st
 	return ret;
 }
 
-/* Runs auth, role and CSRF checks and the handler; fills out. */
-static void dispatch(struct conn_state *cs, struct resp *out)
+/* The checks every route makes before its handler: the session, the
+ * route's role, and the CSRF header of cookie writes. Returns true when the
+ * request may go on; otherwise out holds the refusal. */
+static bool admit(struct conn_state *cs, struct resp *out)
 {
 	struct req *r = &cs->req;
 	const struct route *rt = cs->route;
 	if (!r->db) {
 		resp_error(out, 503, "unavailable", "The database cannot be opened.");
-		return;
+		return false;
 	}
 	if (http_session_authenticate(cs->srv, r) != 0) {
 		resp_error(out, 500, "internal", "Storage error while checking the session.");
-		return;
+		return false;
 	}
 	if (rt->role != ROLE_PUBLIC) {
 		if (!r->authed) {
 			resp_error(out, 401, "unauthorized",
 				   "Đăng nhập để tiếp tục. (Login required.)");
-			return;
+			return false;
 		}
 		if (http_role_of(r->user.role) < rt->role) {
 			resp_error(out, 403, "forbidden",
 				   "Tài khoản không có quyền này. (Not allowed.)");
-			return;
+			return false;
 		}
 	}
 	if (r->authed && !http_session_csrf_ok(r)) {
 		resp_error(out, 403, "forbidden",
 			   "Thiếu hoặc sai X-CSRF-Token. (Missing or wrong X-CSRF-Token header.)");
-		return;
+		return false;
 	}
-	if (rt->handler(r, out) != 0 && out->status == 0)
+	return true;
+}
+
+/* Runs the checks and the handler; fills out. */
+static void dispatch(struct conn_state *cs, struct resp *out)
+{
+	struct req *r = &cs->req;
+	if (!admit(cs, out))
+		return;
+	if (cs->route->handler(r, out) != 0 && out->status == 0)
 		resp_error(out, 500, "internal", "Internal error.");
+}
+
+/* ---- request bodies ----------------------------------------------------- */
+
+/* Bodies above this size that will be refused are answered at once and the
+ * connection closed without reading them. Smaller ones are read (and
+ * dropped as they come) first: a client that has already sent its whole
+ * body could otherwise lose the answer to the reset a close with unread
+ * data causes. */
+#define HTTP_EARLY_REFUSAL_BYTES (64u * 1024)
+/* A body gets this long before its rate is held to --body-min-rate. */
+#define HTTP_BODY_GRACE_S 30
+
+static double seconds_since(const struct timespec *t0)
+{
+	struct timespec t1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* The declared body length (Content-Length), or the route's limit for a
+ * chunked body; 0 when the request has no body. */
+static size_t expected_body(struct conn_state *cs, struct MHD_Connection *c, bool *declared)
+{
+	const char *cl =
+		MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	*declared = cl != NULL;
+	if (cl) {
+		unsigned long long n = strtoull(cl, NULL, 10);
+		return n > SIZE_MAX / 2 ? SIZE_MAX / 2 : (size_t)n;
+	}
+	if (MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING))
+		return cs->body_limit;
+	return 0;
+}
+
+/* Takes n bytes from the process-wide budget of bodies in memory. */
+static bool budget_take(struct http_server *srv, size_t n)
+{
+	size_t used = __atomic_load_n(&srv->body_budget_used, __ATOMIC_RELAXED);
+	do {
+		if (n > srv->body_budget || used > srv->body_budget - n)
+			return false;
+	} while (!__atomic_compare_exchange_n(&srv->body_budget_used, &used, used + n, true,
+					      __ATOMIC_RELAXED, __ATOMIC_RELAXED));
+	return true;
+}
+
+static void budget_give(struct http_server *srv, size_t n)
+{
+	if (n)
+		__atomic_fetch_sub(&srv->body_budget_used, n, __ATOMIC_RELAXED);
+}
+
+/* Decides from the headers what becomes of a request with a body: too
+ * large (413), refused by the checks (401/403), or over the body budget
+ * (503) are answered without keeping the body; an admitted body reserves
+ * its size in the budget. Returns true when out holds a refusal that must
+ * go at once (the body is not read and the connection closes). */
+static bool judge_body(struct conn_state *cs, struct MHD_Connection *c, struct resp *out)
+{
+	bool declared = false;
+	size_t expected = expected_body(cs, c, &declared);
+	if (!expected)
+		return false;
+	cs->req.db = thread_db(cs->srv);
+	if (!cs->route) {
+		/* Pages, 404 and 405 read no body: a small one is dropped, a
+		 * large one refused. */
+		cs->drop_body = true;
+		if (declared && expected <= HTTP_EARLY_REFUSAL_BYTES)
+			return false;
+		resp_error(out, 413, "too_large", "This request takes no body.");
+	} else if (expected > cs->body_limit) {
+		resp_error(out, 413, "too_large", "Request body larger than %zu bytes.",
+			   cs->body_limit);
+	} else if (!admit(cs, out)) {
+		/* out holds the refusal */
+	} else if (!budget_take(cs->srv, expected)) {
+		resp_error(out, 503, "unavailable",
+			   "Too many request bodies in progress; try again shortly.");
+		resp_header(out, "Retry-After", "5");
+	} else {
+		cs->budget_held = expected;
+		return false;
+	}
+	cs->refused = true;
+	if (declared && expected <= HTTP_EARLY_REFUSAL_BYTES && out->status != 503)
+		return false;
+	resp_header(out, "Connection", "close");
+	return true;
+}
+
+/* Takes one chunk of a body: kept when admitted, dropped when refused.
+ * Returns false when the connection must be cut (the body came too slowly,
+ * or grew past what it declared). */
+static bool take_chunk(struct conn_state *cs, const char *data, size_t n)
+{
+	const struct http_config *cfg = &cs->srv->cfg;
+	double took = seconds_since(&cs->t0);
+	size_t got = cs->body_seen + n;
+	if (took > HTTP_BODY_GRACE_S &&
+	    (double)got < (took - HTTP_BODY_GRACE_S) * cfg->body_min_rate_kib * 1024.0)
+		return false;
+	cs->body_seen = got;
+	if (cs->refused || cs->drop_body)
+		return true;
+	if (got > cs->budget_held)
+		return false;
+	sb_append(&cs->body, data, n);
+	return true;
+}
+
+/* The first call of a request: headers only. Requests without a body
+ * queue nothing here (libmicrohttpd 0.9.75 drops keep-alive when we do);
+ * those with one are judged before a byte of it is read. */
+static enum MHD_Result on_headers(struct http_server *srv, struct MHD_Connection *c,
+				  const char *url, const char *method, void **con_cls)
+{
+	struct conn_state *cs = xcalloc(1, sizeof *cs);
+	cs->srv = srv;
+	clock_gettime(CLOCK_MONOTONIC, &cs->t0);
+	sb_init(&cs->body);
+	cs->req.app = srv->app;
+	cs->req.method = method;
+	cs->req.path = url;
+	cs->req.conn_ = c;
+	*con_cls = cs;
+	http_client_address(srv, c, cs->req.client_addr, sizeof cs->req.client_addr);
+	/* The headers are in: from now on the connection's idle limit. */
+	MHD_set_connection_option(c, MHD_CONNECTION_OPTION_TIMEOUT, srv->cfg.connection_timeout_s);
+	find_route(cs, method, url);
+	cs->body_limit = cs->route && (cs->route->flags & ROUTE_UPLOAD) ? HTTP_BODY_UPLOAD
+									: HTTP_BODY_DEFAULT;
+	struct resp out = { 0 };
+	enum MHD_Result ret = MHD_YES;
+	if (judge_body(cs, c, &out))
+		ret = queue(cs, c, &out, -1, 0);
+	else if (cs->refused) {
+		/* Answered once the small body has been read and dropped. */
+		cs->refusal = out;
+		memset(&out, 0, sizeof out);
+	}
+	resp_cleanup(&out);
+	return ret;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
@@ -324,35 +474,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	(void)version;
 	struct http_server *srv = cls;
 	struct conn_state *cs = *con_cls;
-	if (!cs) {
-		/* First call: headers only. Queue nothing here (see README of the
-		 * issue: libmicrohttpd 0.9.75 drops keep-alive when we do). */
-		cs = xcalloc(1, sizeof *cs);
-		cs->srv = srv;
-		clock_gettime(CLOCK_MONOTONIC, &cs->t0);
-		sb_init(&cs->body);
-		cs->req.app = srv->app;
-		cs->req.method = method;
-		cs->req.path = url;
-		cs->req.conn_ = c;
-		client_addr(c, cs->req.client_addr, sizeof cs->req.client_addr);
-		find_route(cs, method, url);
-		cs->body_limit = cs->route && (cs->route->flags & ROUTE_UPLOAD) ? HTTP_BODY_UPLOAD
-										: HTTP_BODY_DEFAULT;
-		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-							     MHD_HTTP_HEADER_CONTENT_LENGTH);
-		if (cl && strtoull(cl, NULL, 10) > cs->body_limit)
-			cs->too_large = true;
-		*con_cls = cs;
-		return MHD_YES;
-	}
+	if (!cs)
+		return on_headers(srv, c, url, method, con_cls);
 	if (*upload_data_size) {
-		if (!cs->too_large && cs->body.len + *upload_data_size <= cs->body_limit)
-			sb_append(&cs->body, upload_data, *upload_data_size);
-		else
-			cs->too_large = true;
+		size_t n = *upload_data_size;
 		*upload_data_size = 0;
-		return MHD_YES;
+		return take_chunk(cs, upload_data, n) ? MHD_YES : MHD_NO;
 	}
 
 	struct resp out = { 0 };
@@ -375,11 +502,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	r->content_type = ct ? ct : "";
 	r->db = thread_db(srv);
 
-	if (cs->too_large) {
-		resp_error(&out, 413, "too_large", "Request body larger than %zu bytes.",
-			   cs->body_limit);
-		/* The rest of the body was not read: do not reuse the connection. */
-		resp_header(&out, "Connection", "close");
+	if (cs->refused) {
+		out = cs->refusal;
+		memset(&cs->refusal, 0, sizeof cs->refusal);
 	} else if (cs->route) {
 		dispatch(cs, &out);
 		if (r->resume) {
@@ -407,14 +532,18 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 			 enum MHD_RequestTerminationCode toe)
 {
 	(void)cls;
-	(void)c;
 	(void)toe;
 	struct conn_state *cs = *con_cls;
+	struct http_server *srv = cls;
+	/* Until the next request's headers are in, the short limit. */
+	MHD_set_connection_option(c, MHD_CONNECTION_OPTION_TIMEOUT, srv->cfg.header_timeout_s);
 	if (!cs)
 		return;
 	for (int i = 0; i < cs->req.nparams; i++)
 		free(cs->req.params[i]);
 	sb_cleanup(&cs->body);
+	resp_cleanup(&cs->refusal);
+	budget_give(cs->srv, cs->budget_held);
 	free(cs);
 	*con_cls = NULL;
 }
@@ -448,6 +577,44 @@ static int parse_listen(const char *listen, struct sockaddr_in *sa)
 	return 0;
 }
 
+/* Fills the limits left at 0 with their defaults. */
+static void config_defaults(struct http_config *cfg)
+{
+	if (!cfg->connection_limit)
+		cfg->connection_limit = 4096;
+	if (!cfg->connection_timeout_s)
+		cfg->connection_timeout_s = 30;
+	if (!cfg->per_ip_connection_limit)
+		cfg->per_ip_connection_limit = 256;
+	if (!cfg->header_timeout_s)
+		cfg->header_timeout_s = 10;
+	if (cfg->header_timeout_s > cfg->connection_timeout_s)
+		cfg->header_timeout_s = cfg->connection_timeout_s;
+	if (!cfg->body_min_rate_kib)
+		cfg->body_min_rate_kib = 8;
+	if (!cfg->body_budget) {
+		/* An eighth of the machine's memory, within 64 MiB..1 GiB. */
+		long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+		size_t ram = pages > 0 && page > 0 ? (size_t)pages * (size_t)page : 0;
+		size_t b = ram / 8;
+		cfg->body_budget = b < (64u << 20) ? (64u << 20) : b > (1u << 30) ? (1u << 30) : b;
+	}
+}
+
+bool http_metrics_allowed(struct req *r)
+{
+	const struct http_server *srv = r->app->http;
+	if (http_addr_is_loopback(r->client_addr) ||
+	    http_addr_in_list(&srv->metrics_allow, r->client_addr))
+		return true;
+	const char *want = srv->cfg.metrics_token;
+	const char *authz = http_header(r, "Authorization");
+	if (!want || !authz || strncasecmp(authz, "Bearer ", 7) != 0)
+		return false;
+	const char *sent = authz + 7 + strspn(authz + 7, " ");
+	return auth_equal(sent, want);
+}
+
 struct http_server *http_start(const struct http_config *cfg, const struct route *routes,
 			       size_t nroutes, struct app *app,
 			       struct db *(*open_db)(struct app *app), char *err, size_t errlen)
@@ -459,6 +626,15 @@ struct http_server *http_start(const struct http_config *cfg, const struct route
 	}
 	struct http_server *srv = xcalloc(1, sizeof *srv);
 	srv->cfg = *cfg;
+	if (http_addr_list_parse(cfg->trusted_proxies, &srv->trusted_proxies, "--trusted-proxy",
+				 err, errlen) ||
+	    http_addr_list_parse(cfg->metrics_allow, &srv->metrics_allow, "--metrics-allow", err,
+				 errlen)) {
+		free(srv);
+		return NULL;
+	}
+	config_defaults(&srv->cfg);
+	srv->body_budget = srv->cfg.body_budget;
 	srv->routes = routes;
 	srv->nroutes = nroutes;
 	srv->metrics = xcalloc(nroutes + 2, sizeof *srv->metrics);
@@ -476,9 +652,11 @@ struct http_server *http_start(const struct http_config *cfg, const struct route
 			MHD_USE_TURBO,
 		0, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads, MHD_OPTION_CONNECTION_LIMIT,
-		cfg->connection_limit ? cfg->connection_limit : 4096u,
-		MHD_OPTION_CONNECTION_TIMEOUT,
-		cfg->connection_timeout_s ? cfg->connection_timeout_s : 30u,
+		srv->cfg.connection_limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+		srv->cfg.per_ip_connection_limit,
+		/* A new connection has the short limit until its headers are in
+		 * (on_headers raises it to the idle limit). */
+		MHD_OPTION_CONNECTION_TIMEOUT, srv->cfg.header_timeout_s,
 		MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
 		/* libmicrohttpd zeroes a connection's pool between keep-alive
 		 * requests; bodies are copied out as they arrive, so the pool only

@@ -37,7 +37,7 @@ struct req {
 	const char *body; /* NUL-terminated; "" when none */
 	size_t body_len;
 	const char *content_type; /* "" when none */
-	char client_addr[64];
+	char client_addr[64]; /* the real client (see --trusted-proxy) */
 	bool authed;
 	bool via_cookie;
 	struct db_user user; /* valid when authed (pw_hash empty) */
@@ -102,6 +102,11 @@ json_t *http_body_json(struct req *r, struct resp *out);
 /* The path parameter i as a positive integer id; false when it is not one. */
 bool http_param_id(struct req *r, int i, int64_t *id);
 
+/* True when the request may read /metrics: its client address (after the
+ * trusted-proxy rule) is loopback or in --metrics-allow, or it carries
+ * Authorization: Bearer <--metrics-token>. */
+bool http_metrics_allowed(struct req *r);
+
 /* Suspends the request until http_wake(r) is called from any thread; the
  * handler then returns 0 without a response and resume(r, out) runs on the
  * server's thread to answer. Must be called from a handler. */
@@ -113,6 +118,16 @@ struct http_config {
 	int threads; /* worker threads; 0 = cores */
 	unsigned connection_limit;
 	unsigned connection_timeout_s;
+	unsigned per_ip_connection_limit; /* connections per client address; 0: 256 */
+	unsigned header_timeout_s; /* time to receive a request's headers; 0: 10 */
+	unsigned body_min_rate_kib; /* a body must arrive at this rate after its first
+				       30 s, KiB/s; 0: 8 */
+	size_t body_budget; /* bytes of request bodies held in memory at once,
+			       process-wide; 0: an eighth of the machine's memory,
+			       within 64 MiB..1 GiB */
+	const char *trusted_proxies; /* comma list whose X-Forwarded-For is believed */
+	const char *metrics_allow; /* comma list of addresses that may read /metrics */
+	const char *metrics_token; /* Bearer token that may read /metrics, or NULL */
 	const char *web_dir; /* static files, or NULL */
 	bool access_log;
 	bool secure_cookies; /* Secure flag on cookies (behind TLS) */

@@ -22,8 +22,23 @@ struct route_metrics {
 	uint64_t sum_us;
 };
 
+/* A list of addresses and networks from the command line. */
+#define HTTP_ADDR_LIST_MAX 32
+struct http_addr_net {
+	unsigned char addr[16]; /* IPv6, or IPv4 mapped into IPv6 */
+	unsigned bits; /* prefix length over the 16 bytes */
+};
+struct http_addr_list {
+	struct http_addr_net nets[HTTP_ADDR_LIST_MAX];
+	size_t n;
+};
+
 struct http_server {
 	struct MHD_Daemon *daemon;
+	struct http_addr_list trusted_proxies;
+	struct http_addr_list metrics_allow;
+	size_t body_budget; /* bytes of bodies that may be held at once */
+	size_t body_budget_used; /* atomic */
 	struct http_config cfg;
 	const struct route *routes;
 	size_t nroutes;
@@ -55,10 +70,30 @@ struct conn_state {
 	bool method_mismatch;
 	struct strbuf body;
 	size_t body_limit;
-	bool too_large;
+	bool refused; /* refusal holds the answer; the body is dropped */
+	bool drop_body; /* no route: the body is read and dropped */
+	struct resp refusal;
+	size_t budget_held; /* bytes taken from the body budget */
+	size_t body_seen; /* bytes of body received */
 	bool suspended;
 	struct timespec t0;
 };
+
+/* http_addr.c */
+/* Parses "ADDR[/BITS][,ADDR[/BITS]...]" (IPv4 or IPv6) into list; what
+ * names the flag in the message. NULL or "" is the empty list. Returns 0,
+ * or -1 with a message in err. */
+int http_addr_list_parse(const char *text, struct http_addr_list *list, const char *what, char *err,
+			 size_t errlen);
+/* True when the text address addr is in list. */
+bool http_addr_in_list(const struct http_addr_list *list, const char *addr);
+/* True for 127.0.0.0/8, ::1 and IPv4-mapped loopback. */
+bool http_addr_is_loopback(const char *addr);
+/* The real client of the request into buf: the socket's peer, or, when the
+ * peer is a trusted proxy, the right-most X-Forwarded-For address that is
+ * not a trusted proxy. */
+void http_client_address(const struct http_server *srv, struct MHD_Connection *c, char *buf,
+			 size_t len);
 
 /* http_session.c */
 /* Fills r->user when a valid token came (Bearer header or sid cookie);

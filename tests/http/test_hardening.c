@@ -1,0 +1,430 @@
+/* test_hardening.c - what an attacker on the internet tries first, each
+ * reproduced against the real quizd and shown to fail: bodies sent before
+ * authentication, slow connections from one address, lock-outs through a
+ * shared address, registration by strangers, and the response headers every
+ * answer must carry. Client addresses other than 127.0.0.1 are other
+ * loopback addresses (127.0.0.2 ...), which Linux routes to lo. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "harness.h"
+
+/* The server of the running test; the teardown stops it even when the test
+ * failed half-way. */
+static struct server srv;
+static bool srv_running;
+
+static struct server *up(const char *const extra[])
+{
+	assert_int_equal(server_up(&srv, extra), 0);
+	srv_running = true;
+	test_add_units_csv(&srv,
+			   "code,name,kind,parent_code\nT,Tỉnh,province,\nS1,Trường,school,T\n");
+	return &srv;
+}
+
+static int stop_server(void **state)
+{
+	(void)state;
+	if (!srv_running)
+		return 0;
+	srv_running = false;
+	return server_stop(&srv, true);
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* A TCP connection to the server from the loopback address src. */
+static int connect_from(const struct server *s, const char *src)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	if (fd < 0)
+		return -1;
+	struct sockaddr_in local = { .sin_family = AF_INET };
+	inet_pton(AF_INET, src, &local.sin_addr);
+	struct sockaddr_in peer = { .sin_family = AF_INET, .sin_port = htons((uint16_t)s->port) };
+	inet_pton(AF_INET, "127.0.0.1", &peer.sin_addr);
+	if (bind(fd, (struct sockaddr *)&local, sizeof local) ||
+	    connect(fd, (struct sockaddr *)&peer, sizeof peer)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Reads what arrives on fd within timeout_ms (until the peer closes or the
+ * time is up) into buf (NUL-terminated). Returns the bytes read. */
+static size_t read_for(int fd, char *buf, size_t cap, int timeout_ms)
+{
+	size_t len = 0;
+	int64_t end = now_ms() + timeout_ms;
+	while (len + 1 < cap) {
+		int left = (int)(end - now_ms());
+		if (left <= 0)
+			break;
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		if (poll(&p, 1, left) <= 0)
+			break;
+		ssize_t r = recv(fd, buf + len, cap - 1 - len, 0);
+		if (r <= 0)
+			break;
+		len += (size_t)r;
+		/* A complete answer without a body, or with its body, is enough. */
+		char *end_of_head = strstr(buf, "\r\n\r\n");
+		buf[len] = '\0';
+		if (end_of_head) {
+			const char *cl = strcasestr(buf, "\r\nContent-Length:");
+			size_t body = cl ? strtoul(cl + 17, NULL, 10) : 0;
+			if (len >= (size_t)(end_of_head + 4 - buf) + body)
+				break;
+		}
+	}
+	buf[len] = '\0';
+	return len;
+}
+
+/* The status of a raw HTTP answer, or 0. */
+static int raw_status(const char *answer)
+{
+	int status = 0;
+	if (sscanf(answer, "HTTP/1.%*d %d", &status) != 1)
+		return 0;
+	return status;
+}
+
+/* One request from src over its own connection; the answer into buf. */
+static int raw_request(const struct server *s, const char *src, const char *request, char *buf,
+		       size_t cap)
+{
+	int fd = connect_from(s, src);
+	if (fd < 0)
+		return 0;
+	size_t n = strlen(request);
+	if (send(fd, request, n, MSG_NOSIGNAL) != (ssize_t)n) {
+		close(fd);
+		return 0;
+	}
+	read_for(fd, buf, cap, 10000);
+	close(fd);
+	return raw_status(buf);
+}
+
+/* quizd's resident memory in KiB, read from /proc. */
+static long rss_kib(const struct server *s)
+{
+	char path[64], line[256];
+	snprintf(path, sizeof path, "/proc/%d/status", (int)s->pid);
+	FILE *f = fopen(path, "r");
+	long kib = -1;
+	while (f && fgets(line, sizeof line, f))
+		if (sscanf(line, "VmRSS: %ld kB", &kib) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return kib;
+}
+
+static void raise_fd_limit(rlim_t want)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < want) {
+		rl.rlim_cur = want < rl.rlim_max ? want : rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+static const char UPLOAD_HEAD[] = "POST /api/v1/admin/banks?format=json HTTP/1.1\r\nHost: t\r\n"
+				  "Content-Type: application/json\r\n"
+				  "Content-Length: 16777216\r\n\r\n";
+
+/* 1. A request that will be refused is refused before its body is read. */
+static void an_anonymous_upload_is_refused_before_its_body(void **state)
+{
+	(void)state;
+	struct server *s = up(NULL);
+	int fd = connect_from(s, "127.0.0.1");
+	assert_true(fd >= 0);
+	assert_int_equal(send(fd, UPLOAD_HEAD, strlen(UPLOAD_HEAD), MSG_NOSIGNAL),
+			 (ssize_t)strlen(UPLOAD_HEAD));
+	char answer[4096];
+	read_for(fd, answer, sizeof answer, 5000);
+	close(fd);
+	assert_int_equal(raw_status(answer), 401);
+	assert_non_null(strcasestr(answer, "Connection: close"));
+	/* A participant is refused the admin route the same way (403). */
+	test_add_user(s, "pupil1", "Mat-Khau-Dai-2026", "participant", "S1", "pupil");
+	char *token = test_login(s, "pupil1", "Mat-Khau-Dai-2026", NULL);
+	assert_non_null(token);
+	char head[1024];
+	snprintf(head, sizeof head,
+		 "POST /api/v1/admin/banks?format=json HTTP/1.1\r\nHost: t\r\n"
+		 "Authorization: Bearer %s\r\nContent-Type: application/json\r\n"
+		 "Content-Length: 16777216\r\n\r\n",
+		 token);
+	fd = connect_from(s, "127.0.0.1");
+	assert_true(fd >= 0);
+	assert_int_equal(send(fd, head, strlen(head), MSG_NOSIGNAL), (ssize_t)strlen(head));
+	read_for(fd, answer, sizeof answer, 5000);
+	close(fd);
+	assert_int_equal(raw_status(answer), 403);
+	free(token);
+}
+
+/* 1. 80 anonymous connections each trickling a 16 MiB upload: memory flat. */
+static void memory_stays_flat_under_80_slow_anonymous_uploads(void **state)
+{
+	(void)state;
+	struct server *s = up(NULL);
+	raise_fd_limit(512);
+	long before = rss_kib(s);
+	assert_true(before > 0);
+	enum { N = 80 };
+	int fds[N];
+	static char chunk[64 * 1024];
+	memset(chunk, ' ', sizeof chunk);
+	for (int i = 0; i < N; i++) {
+		char src[32];
+		snprintf(src, sizeof src, "127.0.1.%d", 1 + i);
+		fds[i] = connect_from(s, src);
+		assert_true(fds[i] >= 0);
+		send(fds[i], UPLOAD_HEAD, strlen(UPLOAD_HEAD), MSG_NOSIGNAL);
+	}
+	/* Each tries to push 1 MiB of body; a server that reads bodies before
+	 * checking the caller would hold 80 MiB. */
+	for (int round = 0; round < 16; round++)
+		for (int i = 0; i < N; i++) {
+			int fl = fcntl(fds[i], F_GETFL);
+			fcntl(fds[i], F_SETFL, fl | O_NONBLOCK);
+			(void)!send(fds[i], chunk, sizeof chunk, MSG_NOSIGNAL);
+		}
+	usleep(300 * 1000);
+	long after = rss_kib(s);
+	int refused = 0;
+	for (int i = 0; i < N; i++) {
+		char answer[2048];
+		int fl = fcntl(fds[i], F_GETFL);
+		fcntl(fds[i], F_SETFL, fl & ~O_NONBLOCK);
+		read_for(fds[i], answer, sizeof answer, 2000);
+		refused += raw_status(answer) == 401;
+		close(fds[i]);
+	}
+	print_message("quizd RSS %ld KiB before, %ld KiB after 80 slow anonymous uploads\n", before,
+		      after);
+	assert_int_equal(refused, N);
+	assert_true(after - before < 24 * 1024);
+}
+
+/* 2. 1,000 slow connections from one address leave /healthz answering from
+ * another. */
+static void slow_connections_from_one_address_leave_healthz_answering(void **state)
+{
+	(void)state;
+	/* Fewer slots than the attacker opens: without a limit per address the
+	 * attacker would hold every one. */
+	const char *const extra[] = { "--max-connections", "900", NULL };
+	struct server *s = up(extra);
+	raise_fd_limit(4096);
+	enum { N = 1000 };
+	int *fds = calloc(N, sizeof *fds);
+	assert_non_null(fds);
+	int opened = 0;
+	for (int i = 0; i < N; i++) {
+		fds[i] = connect_from(s, "127.0.0.1");
+		if (fds[i] < 0)
+			continue;
+		opened++;
+		/* A request line and one header, and then nothing: slowloris. */
+		(void)!send(fds[i], "GET /healthz HTTP/1.1\r\nX-Slow: 1\r\n", 35, MSG_NOSIGNAL);
+	}
+	assert_true(opened > N / 2);
+	char answer[4096];
+	int64_t t0 = now_ms();
+	int status = raw_request(s, "127.0.0.2",
+				 "GET /healthz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n",
+				 answer, sizeof answer);
+	int64_t took = now_ms() - t0;
+	print_message("/healthz from 127.0.0.2 answered %d in %lld ms with %d slow connections "
+		      "open from 127.0.0.1\n",
+		      status, (long long)took, opened);
+	assert_int_equal(status, 200);
+	assert_true(took < 2000);
+	for (int i = 0; i < N; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	free(fds);
+}
+
+/* The log line of the request for path, from quizd's standard error (the
+ * access log reaches it within a second). */
+static bool log_has(const struct server *s, const char *needle)
+{
+	FILE *f = fopen(s->log, "r");
+	char line[2048];
+	bool found = false;
+	while (f && !found && fgets(line, sizeof line, f))
+		found = strstr(line, needle) != NULL;
+	if (f)
+		fclose(f);
+	return found;
+}
+
+/* 3. The client address is the right-most X-Forwarded-For entry that is
+ * not a trusted proxy, and only a trusted proxy's header is read at all. */
+static void forwarded_for_is_walked_from_the_right_and_only_from_a_proxy(void **state)
+{
+	(void)state;
+	const char *const extra[] = { "--trusted-proxy", "127.0.0.5,192.0.2.0/24", NULL };
+	struct server *s = up(extra);
+	static const char *const cases[][3] = {
+		/* sender, X-Forwarded-For, path; the client is in the log line */
+		{ "127.0.0.5", "10.9.9.9, 198.51.100.4", "/probe-right-most" },
+		{ "127.0.0.5", "198.51.100.5, 192.0.2.7", "/probe-proxy-chain" },
+		{ "127.0.0.6", "198.51.100.6", "/probe-untrusted" },
+		{ "127.0.0.5", "not-an-address", "/probe-garbage" },
+	};
+	static const char *const want[] = {
+		" 198.51.100.4 GET /probe-right-most 404 ",
+		" 198.51.100.5 GET /probe-proxy-chain 404 ",
+		" 127.0.0.6 GET /probe-untrusted 404 ",
+		" 127.0.0.5 GET /probe-garbage 404 ",
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char req[512], answer[4096];
+		snprintf(req, sizeof req,
+			 "GET %s HTTP/1.1\r\nHost: t\r\nX-Forwarded-For: %s\r\n"
+			 "Connection: close\r\n\r\n",
+			 cases[i][2], cases[i][1]);
+		assert_int_equal(raw_request(s, cases[i][0], req, answer, sizeof answer), 404);
+	}
+	/* The access log is written within a second. */
+	usleep(1500 * 1000);
+	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+		if (!log_has(s, want[i]))
+			fail_msg("no log line with '%s'", want[i]);
+}
+
+/* A bad --trusted-proxy is refused at start, with its value named. */
+static void a_bad_trusted_proxy_is_refused_at_start(void **state)
+{
+	(void)state;
+	struct server bad;
+	assert_int_equal(server_prepare(&bad), 0);
+	const char *const extra[] = { "--trusted-proxy", "10.0.0.1,nginx.local", NULL };
+	assert_int_not_equal(server_start(&bad, extra), 0);
+	server_kill(&bad);
+	assert_true(log_has(&bad, "nginx.local"));
+	server_stop(&bad, true);
+}
+
+/* 6. Every page and every answer carries the security headers. */
+static void every_response_carries_the_security_headers(void **state)
+{
+	(void)state;
+	const char *const extra[] = { "--web", "web", NULL };
+	struct server *s = up(extra);
+	static const char *const paths[][2] = {
+		{ "GET", "/" },
+		{ "GET", "/index.html" },
+		{ "GET", "/js/api.js" },
+		{ "GET", "/no-such-page.html" },
+		{ "GET", "/healthz" },
+		{ "GET", "/api/v1/me" },
+		{ "GET", "/api/v1/no-such-route" },
+		{ "DELETE", "/api/v1/me" },
+		{ "POST", "/api/v1/auth/login" },
+	};
+	for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
+		struct http_res res;
+		assert_int_equal(http_call(s, paths[i][0], paths[i][1], NULL, "{",
+					   "application/json", NULL, &res),
+				 0);
+		char *csp = http_res_header(&res, "Content-Security-Policy");
+		char *ref = http_res_header(&res, "Referrer-Policy");
+		char *nosniff = http_res_header(&res, "X-Content-Type-Options");
+		if (!csp || !ref || !nosniff)
+			fail_msg("%s %s (%ld) lacks a security header", paths[i][0], paths[i][1],
+				 res.status);
+		assert_non_null(strstr(csp, "script-src 'self'"));
+		assert_non_null(strstr(csp, "frame-ancestors 'none'"));
+		assert_null(strstr(csp, "unsafe-inline"));
+		assert_string_equal(ref, "same-origin");
+		assert_string_equal(nosniff, "nosniff");
+		free(csp);
+		free(ref);
+		free(nosniff);
+		http_res_free(&res);
+	}
+}
+
+/* 6. /metrics only to loopback clients, configured addresses, or a token. */
+static void metrics_are_not_public(void **state)
+{
+	(void)state;
+	const char *const extra[] = { "--trusted-proxy", "127.0.0.5", "--metrics-token",
+				      "metrics-secret-token-0123456789", NULL };
+	struct server *s = up(extra);
+	char answer[65536];
+	/* A loopback client reads them. */
+	assert_int_equal(
+		raw_request(s, "127.0.0.1",
+			    "GET /metrics HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n", answer,
+			    sizeof answer),
+		200);
+	/* A client on the internet, behind the proxy, does not... */
+	assert_int_equal(
+		raw_request(s, "127.0.0.5",
+			    "GET /metrics HTTP/1.1\r\nHost: t\r\nX-Forwarded-For: 198.51.100.4"
+			    "\r\nConnection: close\r\n\r\n",
+			    answer, sizeof answer),
+		403);
+	/* ...unless it holds the token. */
+	assert_int_equal(
+		raw_request(s, "127.0.0.5",
+			    "GET /metrics HTTP/1.1\r\nHost: t\r\nX-Forwarded-For: 198.51.100.4"
+			    "\r\nAuthorization: Bearer metrics-secret-token-0123456789"
+			    "\r\nConnection: close\r\n\r\n",
+			    answer, sizeof answer),
+		200);
+	assert_non_null(strstr(answer, "# TYPE"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(an_anonymous_upload_is_refused_before_its_body,
+					  stop_server),
+		cmocka_unit_test_teardown(memory_stays_flat_under_80_slow_anonymous_uploads,
+					  stop_server),
+		cmocka_unit_test_teardown(slow_connections_from_one_address_leave_healthz_answering,
+					  stop_server),
+		cmocka_unit_test_teardown(
+			forwarded_for_is_walked_from_the_right_and_only_from_a_proxy, stop_server),
+		cmocka_unit_test(a_bad_trusted_proxy_is_refused_at_start),
+		cmocka_unit_test_teardown(every_response_carries_the_security_headers, stop_server),
+		cmocka_unit_test_teardown(metrics_are_not_public, stop_server),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
