@@ -528,6 +528,14 @@ static void quizadm_reports_question_statistics_as_csv(void **state)
 	json_t *j = json_loads(out, 0, NULL);
 	assert_non_null(j);
 	assert_int_equal(json_array_size(json_object_get(j, "questions")), 3);
+	/* The same view as the API's (itemstats_view). */
+	struct http_res res;
+	char path[96];
+	snprintf(path, sizeof path, "/api/v1/reports/questions?quiz=%s", id);
+	assert_int_equal(http_get(&srv, path, admin_token, &res), 0);
+	assert_int_equal(res.status, 200);
+	assert_true(json_equal(res.json, j));
+	http_res_free(&res);
 	json_decref(j);
 	free(out);
 	assert_int_not_equal(

@@ -728,6 +728,42 @@ static void a_submitted_attempt_shows_in_the_reports_at_once(void **state)
 	http_res_free(&res);
 }
 
+/* The API's JSON at path and quizadm's for the same question are equal. */
+static void same_answer(const char *path, const char *const *args)
+{
+	struct http_res res;
+	char *out = NULL;
+	json_error_t jerr;
+	assert_int_equal(http_get(&srv, path, admin_token, &res), 0);
+	assert_int_equal(res.status, 200);
+	assert_int_equal(run_quizadm(&srv, &out, args[0], args[1], args[2], args[3], args[4],
+				     args[5], args[6], args[7], NULL),
+			 0);
+	json_t *cli = json_loads(out, 0, &jerr);
+	assert_non_null(cli);
+	if (!json_equal(res.json, cli))
+		fail_msg("%s and quizadm %s %s differ", path, args[0], args[1]);
+	json_decref(cli);
+	free(out);
+	http_res_free(&res);
+}
+
+static void api_and_quizadm_answer_the_same_reports(void **state)
+{
+	(void)state;
+	char year[8], path[160];
+	snprintf(year, sizeof year, "%d", this_year);
+	snprintf(path, sizeof path, "/api/v1/reports/participation?year=%s&unit=P&depth=2", year);
+	same_answer(path, (const char *const[]){ "report", "participation", "--year", year,
+						 "--unit", "P", "--depth", "2" });
+	snprintf(path, sizeof path, "/api/v1/reports/plans/hau-giang-1907?year=%s&unit=P", year);
+	same_answer(path, (const char *const[]){ "report", "plan", "hau-giang-1907", "--year", year,
+						 "--unit", "P", NULL });
+	snprintf(path, sizeof path, "/api/v1/reports/missing?year=%s&unit=P", year);
+	same_answer(path, (const char *const[]){ "report", "missing", "--year", year, "--unit", "P",
+						 NULL, NULL });
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -741,6 +777,7 @@ int main(void)
 		cmocka_unit_test(certificate_is_signed_and_checkable_without_login),
 		cmocka_unit_test(yearly_report_page_is_vietnamese_html),
 		cmocka_unit_test(quizadm_report_writes_csv_json_and_xlsx),
+		cmocka_unit_test(api_and_quizadm_answer_the_same_reports),
 		cmocka_unit_test(personal_data_is_exported_then_erased_but_counted),
 		cmocka_unit_test(a_submitted_attempt_shows_in_the_reports_at_once),
 	};
