@@ -4,6 +4,7 @@
  * before it queues one. */
 #include "quiz_write.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,14 +27,21 @@ void quiz_write_cleanup(struct quiz_write *w)
 	w->choices = w->text = NULL;
 }
 
+/* A write of kind arriving at now_ms, with nothing else set. */
+static void write_init(struct quiz_write *w, enum quiz_write_kind kind, int64_t now_ms,
+		       int64_t grace_ms)
+{
+	memset(w, 0, sizeof *w);
+	w->kind = kind;
+	w->now_ms = now_ms;
+	w->grace_ms = grace_ms;
+}
+
 enum outcome quiz_start_prepare(struct db *db, struct quiz_qcache *qc, const struct db_quiz *q,
 				const struct quiz_participant *p, int64_t now_ms, int64_t grace_ms,
 				struct quiz_write *w)
 {
-	memset(w, 0, sizeof *w);
-	w->kind = QUIZ_WRITE_START;
-	w->now_ms = now_ms;
-	w->grace_ms = grace_ms;
+	write_init(w, QUIZ_WRITE_START, now_ms, grace_ms);
 	if (!quiz_visible_to(q, p))
 		return w->status = quiz_refusal(&w->problem, OUTCOME_FORBIDDEN, NULL);
 	const struct db_quiz_round *round = quiz_round_at(q, now_ms);
@@ -116,10 +124,7 @@ enum outcome quiz_answer_prepare(struct db *db, struct quiz_qcache *qc, int64_t 
 				 int64_t attempt_id, int64_t question_id, json_t *body,
 				 int64_t now_ms, int64_t grace_ms, struct quiz_write *w)
 {
-	memset(w, 0, sizeof *w);
-	w->kind = QUIZ_WRITE_ANSWER;
-	w->now_ms = now_ms;
-	w->grace_ms = grace_ms;
+	write_init(w, QUIZ_WRITE_ANSWER, now_ms, grace_ms);
 	w->attempt_id = attempt_id;
 	w->question_id = question_id;
 	bool drawn = false;
@@ -216,22 +221,16 @@ internal:
 void quiz_finish_prepare(int64_t attempt_id, bool submit, bool has_prediction, int64_t prediction,
 			 int64_t now_ms, int64_t grace_ms, struct quiz_write *w)
 {
-	memset(w, 0, sizeof *w);
-	w->kind = QUIZ_WRITE_FINISH;
+	write_init(w, QUIZ_WRITE_FINISH, now_ms, grace_ms);
 	w->attempt_id = attempt_id;
 	w->submit = submit;
 	w->has_prediction = has_prediction;
 	w->prediction = prediction;
-	w->now_ms = now_ms;
-	w->grace_ms = grace_ms;
 }
 
 void quiz_sweep_prepare(int64_t now_ms, int64_t grace_ms, size_t limit, struct quiz_write *w)
 {
-	memset(w, 0, sizeof *w);
-	w->kind = QUIZ_WRITE_SWEEP;
-	w->now_ms = now_ms;
-	w->grace_ms = grace_ms;
+	write_init(w, QUIZ_WRITE_SWEEP, now_ms, grace_ms);
 	w->limit = limit;
 }
 
@@ -347,6 +346,8 @@ static int apply_start(struct db *db, struct quiz_qcache *qc, struct quiz_write 
  * between attempt_closed and time_over. */
 static int answers_flush(struct db *db, struct quiz_write **g, size_t k)
 {
+	/* quiz_answers_apply flushes before a group outgrows the array. */
+	assert(k >= 1 && k <= ANSWER_GROUP);
 	struct db_answer_write rows[ANSWER_GROUP] = { { 0 } };
 	for (size_t i = 0; i < k; i++)
 		rows[i] = (struct db_answer_write){ g[i]->attempt_id, g[i]->question_id,

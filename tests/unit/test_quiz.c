@@ -778,6 +778,68 @@ static void quiz_options_past_the_bound_are_refused_clearly(void **state)
 	}
 }
 
+/* What a request decides before it queues a write, without HTTP: resume
+ * from a read, prepare a start, refuse someone else's attempt or a bad
+ * prediction, expire an attempt read past its deadline. */
+static void quiz_requests_decide_between_a_read_and_a_write(void **state)
+{
+	struct fixture *f = *state;
+	int64_t id = create_quiz(f, "{\"time_limit_s\":60}", OUTCOME_OK, NULL, 0);
+	struct quiz_participant p = who(f, f->pupil);
+	struct quiz_write w;
+	char *text = NULL;
+	assert_int_equal(quiz_start_begin(f->db, f->qc, 999999, &p, fake_now, GRACE, &w, &text),
+			 OUTCOME_NOT_FOUND);
+	assert_string_equal(w.problem.message, "No such quiz.");
+	assert_int_equal(quiz_start_begin(f->db, f->qc, id, &p, fake_now, GRACE, &w, &text),
+			 OUTCOME_OK);
+	assert_null(text);
+	assert_int_equal(w.kind, QUIZ_WRITE_START);
+	assert_int_equal(quiz_write_run(f->db, f->qc, &w), 0);
+	assert_true(w.created);
+	int64_t attempt = w.attempt.id, deadline = w.attempt.deadline;
+	quiz_write_cleanup(&w);
+	/* A second start resumes from a read: no write to queue. */
+	assert_int_equal(quiz_start_begin(f->db, f->qc, id, &p, fake_now, GRACE, &w, &text),
+			 OUTCOME_OK);
+	assert_non_null(text);
+	assert_non_null(strstr(text, "\"state\":\"in_progress\""));
+	free(text);
+	/* Someone else's attempt does not exist for them. */
+	assert_int_equal(
+		quiz_attempt_open(f->db, f->qc, f->civil, attempt, fake_now, GRACE, &w, &text),
+		OUTCOME_NOT_FOUND);
+	assert_non_null(strstr(w.problem.message, "No such attempt"));
+	json_error_t e;
+	json_t *bad = json_loads("{\"prediction\":-1}", 0, &e);
+	assert_int_equal(
+		quiz_submit_begin(f->db, f->qc, f->pupil, attempt, bad, fake_now, GRACE, &w, &text),
+		OUTCOME_INVALID);
+	assert_non_null(strstr(w.problem.message, "prediction"));
+	json_decref(bad);
+	/* Read past deadline + grace: the domain prepares the expiry. */
+	fake_now = deadline + GRACE + 1;
+	assert_int_equal(
+		quiz_attempt_open(f->db, f->qc, f->pupil, attempt, fake_now, GRACE, &w, &text),
+		OUTCOME_OK);
+	assert_null(text);
+	assert_int_equal(w.kind, QUIZ_WRITE_FINISH);
+	assert_false(w.submit);
+	assert_int_equal(quiz_write_run(f->db, f->qc, &w), 0);
+	assert_int_equal(
+		quiz_attempt_open(f->db, f->qc, f->pupil, attempt, fake_now, GRACE, &w, &text),
+		OUTCOME_OK);
+	assert_non_null(text);
+	assert_non_null(strstr(text, "\"state\":\"expired\""));
+	free(text);
+	/* Submitting a finished attempt answers it as it is. */
+	assert_int_equal(quiz_submit_begin(f->db, f->qc, f->pupil, attempt, NULL, fake_now, GRACE,
+					   &w, &text),
+			 OUTCOME_OK);
+	assert_non_null(text);
+	free(text);
+}
+
 /* ---- no answer data before review --------------------------------------- */
 
 static const char *const FORBIDDEN_KEYS[] = { "correct",          "weight",
@@ -922,6 +984,7 @@ int main(void)
 		T(quiz_attempt_belongs_to_the_round_open_at_start),
 		T(quiz_grouped_answer_saves_keep_order_and_refuse_per_attempt),
 		T(quiz_options_past_the_bound_are_refused_clearly),
+		T(quiz_requests_decide_between_a_read_and_a_write),
 		T(quiz_participant_views_carry_no_answer_data_before_review),
 		T(quiz_review_never_stays_hidden),
 	};
