@@ -19,6 +19,7 @@ struct app_config {
 	bool secure_cookies;
 	int64_t attempt_grace_ms; /* saves accepted this long past the deadline (<= 2000) */
 	int64_t sweep_interval_ms; /* how often expired attempts are finalised */
+	const char *test_clock_file; /* tests only: see clock_use_offset_file */
 };
 
 struct app {

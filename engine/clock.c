@@ -24,6 +24,36 @@ void clock_set_source(int64_t (*now_ms)(void *ctx), void *ctx)
 	clock_ctx = ctx;
 }
 
+static char offset_path[512];
+static int64_t offset_ms, offset_read_at; /* atomics; offset_read_at: monotonic ms */
+
+static int64_t offset_file_clock(void *ctx)
+{
+	(void)ctx;
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	int64_t mono = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	if (mono - __atomic_load_n(&offset_read_at, __ATOMIC_RELAXED) >= 50) {
+		__atomic_store_n(&offset_read_at, mono, __ATOMIC_RELAXED);
+		FILE *f = fopen(offset_path, "r");
+		long long v;
+		if (f && fscanf(f, "%lld", &v) == 1)
+			__atomic_store_n(&offset_ms, (int64_t)v, __ATOMIC_RELAXED);
+		if (f)
+			fclose(f);
+	}
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 +
+	       __atomic_load_n(&offset_ms, __ATOMIC_RELAXED);
+}
+
+void clock_use_offset_file(const char *path)
+{
+	snprintf(offset_path, sizeof offset_path, "%s", path);
+	__atomic_store_n(&offset_read_at, INT64_MIN / 2, __ATOMIC_RELAXED);
+	clock_set_source(offset_file_clock, NULL);
+}
+
 /* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar
  * (Howard Hinnant's days_from_civil), so no timezone state is touched. */
 static int64_t days_from_civil(int64_t y, int m, int d)

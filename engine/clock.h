@@ -11,6 +11,12 @@ int64_t clock_now_ms(void);
 /* Installs a source of time (NULL restores the real clock). Tests only. */
 void clock_set_source(int64_t (*now_ms)(void *ctx), void *ctx);
 
+/* TESTS ONLY (quizd --test-clock-file): the real clock shifted by the
+ * number of milliseconds written in the file at path, re-read at most every
+ * 50 ms, so an HTTP test can move quizd's time forward while it runs (an
+ * absent or unreadable file keeps the last offset). Never in service. */
+void clock_use_offset_file(const char *path);
+
 /* Writes "YYYY-MM-DDTHH:MM:SSZ" (or with ".mmmZ" when ms is not whole) into
  * buf (at least 32 bytes). */
 void clock_format(int64_t ms, char *buf);

@@ -58,6 +58,8 @@ static const struct option_def options[] = {
 	  "seconds between sweeps of expired attempts (10)" },
 	{ "--session-ttl", "QUIZD_SESSION_TTL", K_SECONDS_MS, AUTH(session_ttl_ms),
 	  "session lifetime, s (43200)" },
+	{ "--test-clock-file", "QUIZD_TEST_CLOCK_FILE", K_STR, APP(test_clock_file),
+	  "TESTS ONLY: shift the clock by the ms written in this file" },
 	{ "--argon-mem", "QUIZD_ARGON_MEM_MIB", K_SIZE_MIB, AUTH(memlimit),
 	  "Argon2id memory, MiB (19)" },
 	{ "--argon-ops", "QUIZD_ARGON_OPS", K_INT, AUTH(opslimit), "Argon2id passes (2)" },

@@ -9,6 +9,7 @@
 #include "app.h"
 #include "auth.h"
 #include "cert.h"
+#include "clock.h"
 #include "config.h"
 #include "db.h"
 #include "http.h"
@@ -26,6 +27,11 @@ int main(int argc, char **argv)
 	if (rc)
 		goto usage;
 	app.cfg = cfg.app;
+	if (app.cfg.test_clock_file) {
+		clock_use_offset_file(app.cfg.test_clock_file);
+		fprintf(stderr, "quizd: TEST CLOCK: time shifted by the ms in %s\n",
+			app.cfg.test_clock_file);
+	}
 
 	/* Block the stop signals in every thread; main waits for them below. */
 	sigset_t stop;

@@ -1,5 +1,6 @@
 /* test_account.c - accounts, sessions, CSRF, throttling, limits and the
  * org/user administration, against the real quizd over HTTP. */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -550,6 +552,239 @@ static void healthz_and_metrics_answer(void **state)
 	http_res_free(&res);
 }
 
+/* A gauge of /metrics, or -1 when absent. */
+static long long metric(struct server *s, const char *name)
+{
+	struct http_res res;
+	long long v = -1;
+	if (http_get(s, "/metrics", NULL, &res) != 0)
+		return -1;
+	char key[128];
+	snprintf(key, sizeof key, "\n%s ", name);
+	const char *at = res.body ? strstr(res.body, key) : NULL;
+	if (at)
+		v = atoll(at + strlen(key));
+	http_res_free(&res);
+	return v;
+}
+
+static void set_clock_offset(const char *path, long long offset_ms)
+{
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "%lld\n", offset_ms);
+	fclose(f);
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* A server of its own whose clock the test moves (--test-clock-file),
+ * sweeping every second, with sessions of an hour. */
+static struct server clock_srv;
+static char clock_file[400];
+
+static int setup_clock_server(void **state)
+{
+	(void)state;
+	if (server_prepare(&clock_srv))
+		return -1;
+	snprintf(clock_file, sizeof clock_file, "%s/clock-offset", clock_srv.dir);
+	set_clock_offset(clock_file, 0);
+	const char *const extra[] = { "--test-clock-file",
+				      clock_file,
+				      "--sweep-interval",
+				      "1",
+				      "--session-ttl",
+				      "3600",
+				      NULL };
+	return server_start(&clock_srv, extra);
+}
+
+static int teardown_own_server(void **state)
+{
+	(void)state;
+	struct server *s = *state;
+	return server_stop(s, true);
+}
+
+static void expired_sessions_and_throttle_rows_are_purged_by_the_sweeper(void **state)
+{
+	struct server *s = &clock_srv;
+	*state = s;
+	test_add_units_csv(s, UNITS_CSV);
+	test_add_user(s, "p1", "Pupil-Password-1", "participant", "S1", "pupil");
+	char *t1 = test_login(s, "p1", "Pupil-Password-1", NULL);
+	char *t2 = test_login(s, "p1", "Pupil-Password-1", NULL);
+	assert_non_null(t1);
+	assert_non_null(t2);
+	struct http_res res;
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(
+			http_send(s, "POST", "/api/v1/auth/login", NULL,
+				  "{\"username\":\"ghost\",\"password\":\"guess-guess-1\"}", &res),
+			0);
+		assert_int_equal(res.status, 401);
+		http_res_free(&res);
+	}
+	/* Two sessions; throttling rows for "ghost" and for the address. */
+	assert_int_equal(metric(s, "quiz_stored_sessions"), 2);
+	assert_int_equal(metric(s, "quiz_stored_login_throttles"), 2);
+	/* Sweeps run meanwhile, but nothing is over: nothing goes. */
+	usleep(2500 * 1000);
+	assert_int_equal(metric(s, "quiz_stored_sessions"), 2);
+	assert_int_equal(metric(s, "quiz_stored_login_throttles"), 2);
+	/* Two hours later (sessions of 1 h, throttling windows of 15 min) the
+	 * sweeper deletes them all. */
+	set_clock_offset(clock_file, 2LL * 3600 * 1000);
+	long long sessions = -1, throttles = -1;
+	for (int i = 0; i < 100; i++) {
+		sessions = metric(s, "quiz_stored_sessions");
+		throttles = metric(s, "quiz_stored_login_throttles");
+		if (sessions == 0 && throttles == 0)
+			break;
+		usleep(100 * 1000);
+	}
+	assert_int_equal(sessions, 0);
+	assert_int_equal(throttles, 0);
+	assert_int_equal(http_get(s, "/api/v1/me", t1, &res), 0);
+	assert_int_equal(res.status, 401);
+	http_res_free(&res);
+	free(t1);
+	free(t2);
+}
+
+#define BURST 20
+
+struct change_job {
+	struct server *s;
+	const char *token;
+	char body[160];
+	long status;
+};
+
+static void *run_change(void *arg)
+{
+	struct change_job *j = arg;
+	struct http_res res;
+	if (http_send(j->s, "POST", "/api/v1/me/password", j->token, j->body, &res) == 0) {
+		j->status = res.status;
+		http_res_free(&res);
+	}
+	return NULL;
+}
+
+struct probe {
+	struct server *s;
+	int stop; /* atomic */
+	int count;
+	int failed;
+	double worst_ms;
+};
+
+static void *run_probe(void *arg)
+{
+	struct probe *p = arg;
+	while (!__atomic_load_n(&p->stop, __ATOMIC_ACQUIRE)) {
+		struct http_res res;
+		double t0 = now_ms();
+		int rc = http_get(p->s, "/healthz", NULL, &res);
+		double ms = now_ms() - t0;
+		if (rc != 0 || res.status != 200)
+			p->failed++;
+		if (rc == 0)
+			http_res_free(&res);
+		if (ms > p->worst_ms)
+			p->worst_ms = ms;
+		p->count++;
+		usleep(5 * 1000);
+	}
+	return NULL;
+}
+
+/* Two HTTP workers and one hashing thread: were a password change to hash
+ * on a worker, a burst would hold both workers for many Argon2id times and
+ * /healthz would wait behind it. */
+static struct server burst_srv;
+
+static int setup_burst_server(void **state)
+{
+	(void)state;
+	const char *const extra[] = { "--threads", "2", "--hash-threads", "1", NULL };
+	return server_up(&burst_srv, extra);
+}
+
+static void password_changes_hash_off_the_workers(void **state)
+{
+	struct server *s = &burst_srv;
+	*state = s;
+	test_add_units_csv(s, UNITS_CSV);
+	char path[400];
+	snprintf(path, sizeof path, "%.255s/burst.csv", s->dir);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("username,password,full_name,unit_code,audience\n", f);
+	for (int i = 0; i <= BURST; i++)
+		fprintf(f, "b%02d,Burst-Password-%02d,Người %d,S1,pupil\n", i, i, i);
+	fclose(f);
+	assert_int_equal(run_quizadm(s, NULL, "users", "import", path, NULL), 0);
+	char *tokens[BURST + 1];
+	for (int i = 0; i <= BURST; i++) {
+		char user[16], pw[32];
+		snprintf(user, sizeof user, "b%02d", i);
+		snprintf(pw, sizeof pw, "Burst-Password-%02d", i);
+		tokens[i] = test_login(s, user, pw, NULL);
+		assert_non_null(tokens[i]);
+	}
+	/* One change alone: the cost of its two Argon2id runs here, now. */
+	struct http_res res;
+	double t0 = now_ms();
+	assert_int_equal(http_send(s, "POST", "/api/v1/me/password", tokens[BURST],
+				   "{\"old_password\":\"Burst-Password-20\","
+				   "\"new_password\":\"Changed-Pass-20\"}",
+				   &res),
+			 0);
+	double one_ms = now_ms() - t0;
+	assert_int_equal(res.status, 204);
+	http_res_free(&res);
+
+	struct probe probe = { .s = s };
+	pthread_t probe_thread, threads[BURST];
+	struct change_job jobs[BURST];
+	assert_int_equal(pthread_create(&probe_thread, NULL, run_probe, &probe), 0);
+	t0 = now_ms();
+	for (int i = 0; i < BURST; i++) {
+		jobs[i] = (struct change_job){ .s = s, .token = tokens[i] };
+		snprintf(jobs[i].body, sizeof jobs[i].body,
+			 "{\"old_password\":\"Burst-Password-%02d\","
+			 "\"new_password\":\"Changed-Pass-%02d\"}",
+			 i, i);
+		assert_int_equal(pthread_create(&threads[i], NULL, run_change, &jobs[i]), 0);
+	}
+	for (int i = 0; i < BURST; i++)
+		pthread_join(threads[i], NULL);
+	double burst_ms = now_ms() - t0;
+	__atomic_store_n(&probe.stop, 1, __ATOMIC_RELEASE);
+	pthread_join(probe_thread, NULL);
+	for (int i = 0; i < BURST; i++)
+		assert_int_equal(jobs[i].status, 204);
+	print_message("one change %.0f ms; %d changes %.0f ms; %d /healthz, worst %.1f ms\n",
+		      one_ms, BURST, burst_ms, probe.count, probe.worst_ms);
+	/* The burst queued on the single hashing thread... */
+	assert_true(burst_ms > 4 * one_ms);
+	assert_true(probe.count >= 5);
+	assert_int_equal(probe.failed, 0);
+	/* ...while every /healthz was answered far sooner than the burst's
+	 * hashing, which a blocked worker would have made it wait for. */
+	assert_true(probe.worst_ms < BURST * one_ms / 8);
+	for (int i = 0; i <= BURST; i++)
+		free(tokens[i]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -571,6 +806,11 @@ int main(void)
 		cmocka_unit_test(units_import_is_all_or_nothing_with_line_numbers),
 		cmocka_unit_test(no_password_or_token_is_stored_in_clear),
 		cmocka_unit_test(healthz_and_metrics_answer),
+		cmocka_unit_test_setup_teardown(
+			expired_sessions_and_throttle_rows_are_purged_by_the_sweeper,
+			setup_clock_server, teardown_own_server),
+		cmocka_unit_test_setup_teardown(password_changes_hash_off_the_workers,
+						setup_burst_server, teardown_own_server),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

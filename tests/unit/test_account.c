@@ -1,0 +1,380 @@
+/* test_account.c - the account module without HTTP: sessions, login
+ * throttling, registration, password change (one transaction) and the
+ * purge of expired sessions and throttling rows, on a real migrated
+ * database with an injected clock. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "account.h"
+#include "app.h"
+#include "auth.h"
+#include "clock.h"
+#include "db.h"
+#include "db_account.h"
+#include "org.h"
+#include "testdb.h"
+
+#define T0 1767225600000LL /* 2026-01-01T00:00:00Z */
+#define MINUTE (60LL * 1000)
+
+static int64_t fake_now;
+
+static int64_t fake_clock(void *ctx)
+{
+	(void)ctx;
+	return fake_now;
+}
+
+struct fixture {
+	struct testdb t;
+	struct db *db;
+	struct app app;
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof *f);
+	f->db = testdb_open(&f->t, "test_account");
+	if (!f->db)
+		return -1;
+	struct auth_config cfg;
+	auth_config_defaults(&cfg);
+	cfg.memlimit = 8192 * 1024;
+	cfg.opslimit = 1;
+	cfg.threads = 2;
+	f->app.auth = auth_new(&cfg);
+	f->app.cfg.db_path = f->t.path;
+	f->app.cfg.register_audiences = "pupil,public";
+	fake_now = T0;
+	clock_set_source(fake_clock, NULL);
+	json_t *units = json_loads("[{\"code\":\"P\",\"name\":\"Tỉnh\",\"kind\":\"province\"},"
+				   "{\"code\":\"S1\",\"name\":\"Trường 1\",\"kind\":\"school\","
+				   "\"parent_code\":\"P\"}]",
+				   0, NULL);
+	json_t *users = json_loads("[{\"username\":\"an\",\"password\":\"Hoa-Sen-Trang-9\",\"full_"
+				   "name\":\"Nguyễn An\","
+				   "\"unit_code\":\"S1\",\"audience\":\"pupil\"}]",
+				   0, NULL);
+	struct org_actor admin = { 0 };
+	struct org_errors errors = { 0 };
+	json_t *passwords = NULL;
+	int created, updated;
+	int rc = org_import_units(f->db, units, &admin, &created, &updated, &errors) ||
+		 org_import_users(f->db, f->app.auth, users, &admin, &created, &passwords,
+				  &errors) ||
+		 created != 1;
+	json_decref(units);
+	json_decref(users);
+	json_decref(passwords);
+	org_errors_cleanup(&errors);
+	*state = f;
+	return rc || !f->app.auth ? -1 : 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	clock_set_source(NULL, NULL);
+	auth_free(f->app.auth);
+	testdb_remove(&f->t, f->db);
+	free(f);
+	return 0;
+}
+
+static enum outcome login(struct fixture *f, const char *username, const char *password,
+			  struct account_result *res)
+{
+	struct account_op *op = NULL;
+	struct problem p;
+	enum outcome o =
+		account_login_begin(&f->app, f->db, username, password, "10.0.0.1", &op, res, &p);
+	if (o != OUTCOME_OK)
+		return o;
+	return account_op_complete(op, f->db, res, &p);
+}
+
+static enum outcome change(struct fixture *f, const char *token, const char *old_pw,
+			   const char *new_pw)
+{
+	struct account_op *op = NULL;
+	struct account_result res;
+	struct problem p;
+	struct db_user u;
+	assert_int_equal(db_user_by_username(f->db, "an", &u), 1);
+	enum outcome o =
+		account_password_begin(&f->app, f->db, u.id, token, old_pw, new_pw, &op, &p);
+	if (o != OUTCOME_OK)
+		return o;
+	return account_op_complete(op, f->db, &res, &p);
+}
+
+static void login_makes_a_session_that_session_find_sees_until_expiry(void **state)
+{
+	struct fixture *f = *state;
+	struct account_result res;
+	assert_int_equal(login(f, "an", "Hoa-Sen-Trang-9", &res), OUTCOME_OK);
+	assert_string_equal(res.user.username, "an");
+	assert_string_equal(res.user.pw_hash, "");
+	struct db_user u;
+	int64_t expires = 0;
+	assert_int_equal(account_session_find(f->db, res.token, fake_now, &u, &expires), 1);
+	assert_string_equal(u.unit_code, "S1");
+	assert_true(expires > fake_now);
+	assert_int_equal(account_session_find(f->db, res.token, expires, &u, NULL), 0);
+	assert_int_equal(account_session_find(f->db, "short", fake_now, &u, NULL), 0);
+	/* Ending it moves the revocation counter that session caches watch. */
+	uint64_t before = account_revocations();
+	struct problem p;
+	assert_int_equal(account_session_end(f->db, res.token, &p), OUTCOME_OK);
+	assert_true(account_revocations() > before);
+	assert_int_equal(account_session_find(f->db, res.token, fake_now, &u, NULL), 0);
+}
+
+static void five_failed_logins_lock_the_account_even_for_the_right_password(void **state)
+{
+	struct fixture *f = *state;
+	struct account_result res;
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(login(f, "AN", "wrong-password-1", &res), OUTCOME_UNAUTHORIZED);
+	assert_int_equal(login(f, "an", "Hoa-Sen-Trang-9", &res), OUTCOME_RATE_LIMITED);
+	assert_true(res.retry_after_s >= 1 && res.retry_after_s <= 60);
+	/* The lock ends after its minute; a success clears the account's row. */
+	fake_now += 61 * 1000;
+	assert_int_equal(login(f, "an", "Hoa-Sen-Trang-9", &res), OUTCOME_OK);
+	int64_t sessions, throttles;
+	assert_int_equal(db_account_stored(f->db, &sessions, &throttles), 0);
+	assert_int_equal(throttles, 1); /* the address's row stays */
+	/* An unknown user costs a hash and counts as a failure too. */
+	assert_int_equal(login(f, "nobody", "whatever-1234", &res), OUTCOME_UNAUTHORIZED);
+}
+
+static void purge_deletes_expired_sessions_and_spent_throttle_rows_only(void **state)
+{
+	struct fixture *f = *state;
+	struct account_result res;
+	/* A session ending at T0 + 1 h, one at T0 + 13 h. */
+	int64_t ttl = auth_config(f->app.auth)->session_ttl_ms;
+	fake_now = T0 + 60 * MINUTE - ttl;
+	assert_int_equal(login(f, "an", "Hoa-Sen-Trang-9", &res), OUTCOME_OK);
+	fake_now = T0 + 60 * MINUTE;
+	assert_int_equal(login(f, "an", "Hoa-Sen-Trang-9", &res), OUTCOME_OK);
+	/* Throttling rows: one from T0 + 1 h (window until + 1 h 15 min)... */
+	assert_int_equal(login(f, "ghost1", "wrong-password-1", &res), OUTCOME_UNAUTHORIZED);
+	/* ...and one locked at T0 + 1 h 10 min for a minute, then failing on. */
+	fake_now = T0 + 70 * MINUTE;
+	for (int i = 0; i < 7; i++)
+		db_throttle_fail(f->db, "u:ghost2", fake_now, 15 * MINUTE, 5, 60 * MINUTE);
+	int64_t sessions, throttles, purged_s = -1, purged_t = -1;
+	assert_int_equal(db_account_stored(f->db, &sessions, &throttles), 0);
+	assert_int_equal(sessions, 2);
+	assert_int_equal(throttles, 3); /* u:ghost1, a:10.0.0.1, u:ghost2 */
+	struct problem p;
+	/* Nothing is over yet at T0 + 59 min. */
+	assert_int_equal(account_purge(f->db, T0 + 59 * MINUTE, &purged_s, &purged_t, &p),
+			 OUTCOME_OK);
+	assert_int_equal(purged_s, 0);
+	assert_int_equal(purged_t, 0);
+	/* At T0 + 1 h 20 min: the first session and the rows of the first
+	 * window go; ghost2's row is locked (4 h) and stays. */
+	assert_int_equal(account_purge(f->db, T0 + 80 * MINUTE, &purged_s, &purged_t, &p),
+			 OUTCOME_OK);
+	assert_int_equal(purged_s, 1);
+	assert_int_equal(purged_t, 2);
+	assert_int_equal(db_account_stored(f->db, &sessions, &throttles), 0);
+	assert_int_equal(sessions, 1);
+	assert_int_equal(throttles, 1);
+	assert_true(db_throttle_locked_until(f->db, "u:ghost2", T0 + 80 * MINUTE) > 0);
+	/* A day later everything is gone. */
+	assert_int_equal(account_purge(f->db, T0 + 24 * 60 * MINUTE, &purged_s, &purged_t, &p),
+			 OUTCOME_OK);
+	assert_int_equal(purged_s, 1);
+	assert_int_equal(purged_t, 1);
+	assert_int_equal(db_account_stored(f->db, &sessions, &throttles), 0);
+	assert_int_equal(sessions + throttles, 0);
+}
+
+static void password_change_checks_old_first_then_policy_and_ends_other_sessions(void **state)
+{
+	struct fixture *f = *state;
+	struct account_result mine, other;
+	assert_int_equal(login(f, "an", "Hoa-Sen-Trang-9", &mine), OUTCOME_OK);
+	assert_int_equal(login(f, "an", "Hoa-Sen-Trang-9", &other), OUTCOME_OK);
+	assert_int_equal(change(f, mine.token, "wrong-password-1", "password"),
+			 OUTCOME_WRONG_PASSWORD);
+	assert_int_equal(change(f, mine.token, "Hoa-Sen-Trang-9", "password"),
+			 OUTCOME_WEAK_PASSWORD);
+	assert_int_equal(change(f, mine.token, "Hoa-Sen-Trang-9", "Sen-Hong-Do-77"), OUTCOME_OK);
+	struct db_user u;
+	assert_int_equal(account_session_find(f->db, mine.token, fake_now, &u, NULL), 1);
+	assert_int_equal(account_session_find(f->db, other.token, fake_now, &u, NULL), 0);
+	struct account_result res;
+	assert_int_equal(login(f, "an", "Hoa-Sen-Trang-9", &res), OUTCOME_UNAUTHORIZED);
+	assert_int_equal(login(f, "an", "Sen-Hong-Do-77", &res), OUTCOME_OK);
+}
+
+static void password_change_that_raced_another_writes_nothing(void **state)
+{
+	struct fixture *f = *state;
+	struct account_result mine, other;
+	assert_int_equal(login(f, "an", "Hoa-Sen-Trang-9", &mine), OUTCOME_OK);
+	assert_int_equal(login(f, "an", "Hoa-Sen-Trang-9", &other), OUTCOME_OK);
+	struct db_user u;
+	assert_int_equal(db_user_by_username(f->db, "an", &u), 1);
+	struct account_op *op = NULL;
+	struct problem p;
+	assert_int_equal(account_password_begin(&f->app, f->db, u.id, mine.token, "Hoa-Sen-Trang-9",
+						"Sen-Hong-Do-77", &op, &p),
+			 OUTCOME_OK);
+	/* Another change lands while this one hashes. */
+	char hash[AUTH_HASH_MAX];
+	assert_int_equal(auth_hash_password(f->app.auth, "Third-Pass-333", hash), 0);
+	assert_int_equal(db_user_set_password(f->db, u.id, hash), 0);
+	struct account_result res;
+	assert_int_equal(account_op_complete(op, f->db, &res, &p), OUTCOME_CONFLICT);
+	/* Nothing of the refused change: the other session lives, the
+	 * password is the one written meanwhile. */
+	assert_int_equal(account_session_find(f->db, other.token, fake_now, &u, NULL), 1);
+	assert_int_equal(login(f, "an", "Third-Pass-333", &res), OUTCOME_OK);
+}
+
+static void password_change_failing_midway_rolls_back_the_new_hash(void **state)
+{
+	struct fixture *f = *state;
+	struct account_result mine, other;
+	assert_int_equal(login(f, "an", "Hoa-Sen-Trang-9", &mine), OUTCOME_OK);
+	assert_int_equal(login(f, "an", "Hoa-Sen-Trang-9", &other), OUTCOME_OK);
+	/* Ending the other sessions fails after the hash was written. */
+	char cmd[512];
+	snprintf(cmd, sizeof cmd,
+		 "sqlite3 %s \"CREATE TRIGGER no_logout BEFORE DELETE ON sessions BEGIN "
+		 "SELECT RAISE(ABORT, 'refused by test'); END;\"",
+		 f->t.path);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(change(f, mine.token, "Hoa-Sen-Trang-9", "Sen-Hong-Do-77"),
+			 OUTCOME_INTERNAL);
+	snprintf(cmd, sizeof cmd, "sqlite3 %s \"DROP TRIGGER no_logout;\"", f->t.path);
+	assert_int_equal(system(cmd), 0);
+	struct account_result res;
+	assert_int_equal(login(f, "an", "Sen-Hong-Do-77", &res), OUTCOME_UNAUTHORIZED);
+	assert_int_equal(login(f, "an", "Hoa-Sen-Trang-9", &res), OUTCOME_OK);
+	struct db_user u;
+	assert_int_equal(account_session_find(f->db, other.token, fake_now, &u, NULL), 1);
+}
+
+static enum outcome reg(struct fixture *f, const char *json, struct account_result *res,
+			struct problem *p)
+{
+	json_t *j = json_loads(json, 0, NULL);
+	assert_non_null(j);
+	struct account_registration r = {
+		.username = json_string_value(json_object_get(j, "username")),
+		.password = json_string_value(json_object_get(j, "password")),
+		.full_name = json_string_value(json_object_get(j, "full_name")),
+		.unit_code = json_string_value(json_object_get(j, "unit_code")),
+		.audience = json_string_value(json_object_get(j, "audience")),
+		.phone = json_string_value(json_object_get(j, "phone")),
+		.birth_year = (int)json_integer_value(json_object_get(j, "birth_year")),
+	};
+	struct account_op *op = NULL;
+	enum outcome o = account_register_begin(&f->app, f->db, &r, &op, p);
+	if (o == OUTCOME_OK)
+		o = account_op_complete(op, f->db, res, p);
+	json_decref(j);
+	return o;
+}
+
+static void registration_applies_the_roster_rules_and_its_own(void **state)
+{
+	struct fixture *f = *state;
+	struct account_result res;
+	struct problem p;
+	assert_int_equal(reg(f,
+			     "{\"username\":\"binh\",\"password\":\"Hoa-Sen-Trang-9\","
+			     "\"full_name\":\"Trần Bình\",\"unit_code\":\"S1\",\"audience\":"
+			     "\"pupil\",\"birth_year\":2011,\"phone\":\"+84 912\"}",
+			     &res, &p),
+			 OUTCOME_OK);
+	assert_true(res.user.id > 0);
+	assert_string_equal(res.user.unit_code, "S1");
+	/* The roster import's words, not a second wording. */
+	assert_int_equal(reg(f,
+			     "{\"username\":\"bad name\",\"password\":\"Hoa-Sen-Trang-9\","
+			     "\"full_name\":\"X\",\"unit_code\":\"S1\",\"audience\":\"pupil\","
+			     "\"birth_year\":2011}",
+			     &res, &p),
+			 OUTCOME_INVALID);
+	struct org_person person = {
+		.username = "bad name", .full_name = "X", .audience = "pupil", .unit_code = "S1"
+	};
+	struct db_unit unit;
+	char msg[256];
+	assert_int_equal(org_person_check(f->db, &person, &unit, msg, sizeof msg), 0);
+	assert_non_null(strstr(p.message, msg));
+	assert_int_equal(reg(f,
+			     "{\"username\":\"c1\",\"password\":\"Hoa-Sen-Trang-9\","
+			     "\"full_name\":\"X\",\"unit_code\":\"S9\",\"audience\":\"pupil\","
+			     "\"birth_year\":2011}",
+			     &res, &p),
+			 OUTCOME_INVALID);
+	assert_non_null(strstr(p.message, "unit_code S9 is not a known unit"));
+	assert_int_equal(reg(f,
+			     "{\"username\":\"c2\",\"password\":\"Hoa-Sen-Trang-9\","
+			     "\"full_name\":\"X\",\"unit_code\":\"S1\",\"audience\":\"pupil\"}",
+			     &res, &p),
+			 OUTCOME_INVALID);
+	assert_non_null(strstr(p.message, "birth_year"));
+	assert_int_equal(reg(f,
+			     "{\"username\":\"c3\",\"password\":\"Hoa-Sen-Trang-9\","
+			     "\"full_name\":\"X\",\"unit_code\":\"S1\",\"audience\":"
+			     "\"civil_servant\",\"birth_year\":1980}",
+			     &res, &p),
+			 OUTCOME_FORBIDDEN);
+	assert_int_equal(reg(f,
+			     "{\"username\":\"c4\",\"password\":\"password\",\"full_name\":\"X\","
+			     "\"unit_code\":\"S1\",\"audience\":\"pupil\",\"birth_year\":2011}",
+			     &res, &p),
+			 OUTCOME_WEAK_PASSWORD);
+	assert_int_equal(reg(f,
+			     "{\"username\":\"BINH\",\"password\":\"Hoa-Sen-Trang-9\","
+			     "\"full_name\":\"X\",\"unit_code\":\"S1\",\"audience\":\"pupil\","
+			     "\"birth_year\":2011}",
+			     &res, &p),
+			 OUTCOME_USERNAME_TAKEN);
+	assert_int_equal(reg(f,
+			     "{\"username\":\"c5\",\"password\":\"Hoa-Sen-Trang-9\","
+			     "\"full_name\":\"X\",\"unit_code\":\"S1\",\"audience\":\"pupil\","
+			     "\"birth_year\":2011,\"phone\":\"09x\"}",
+			     &res, &p),
+			 OUTCOME_INVALID);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(
+			login_makes_a_session_that_session_find_sees_until_expiry, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			five_failed_logins_lock_the_account_even_for_the_right_password, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(
+			purge_deletes_expired_sessions_and_spent_throttle_rows_only, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(
+			password_change_checks_old_first_then_policy_and_ends_other_sessions, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(password_change_that_raced_another_writes_nothing,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			password_change_failing_midway_rolls_back_the_new_hash, setup, teardown),
+		cmocka_unit_test_setup_teardown(registration_applies_the_roster_rules_and_its_own,
+						setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
