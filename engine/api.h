@@ -17,9 +17,6 @@ extern const size_t api_nroutes;
 /* Shared helpers (api_common.c). */
 /* {"id","username","full_name","role","unit_code","audience"}: new reference. */
 json_t *api_user_json(const struct db_user *u);
-/* True when the caller may act on a unit with this path: admins anywhere,
- * unit_admins inside their own subtree. */
-bool api_can_manage_unit(const struct req *r, const char *unit_path);
 /* The string field name of obj, or NULL after filling out with a 400 naming
  * the field. max_bytes bounds its UTF-8 length; required: absent is an error. */
 const char *api_string_field(json_t *obj, const char *name, size_t max_bytes, bool required,

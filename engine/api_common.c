@@ -15,15 +15,6 @@ json_t *api_user_json(const struct db_user *u)
 			 u->audience[0] ? json_string(u->audience) : json_null());
 }
 
-bool api_can_manage_unit(const struct req *r, const char *unit_path)
-{
-	if (http_role_of(r->user.role) == ROLE_ADMIN)
-		return true;
-	if (http_role_of(r->user.role) != ROLE_UNIT_ADMIN || !r->user.unit_path[0])
-		return false;
-	return db_unit_path_within(unit_path, r->user.unit_path);
-}
-
 const char *api_string_field(json_t *obj, const char *name, size_t max_bytes, bool required,
 			     struct resp *out)
 {
