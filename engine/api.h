@@ -39,16 +39,16 @@ int api_metrics(struct req *r, struct resp *out);
 int api_login(struct req *r, struct resp *out);
 int api_logout(struct req *r, struct resp *out);
 int api_register(struct req *r, struct resp *out);
-/* The answer of a failed account operation (account.h): api_fail, plus
- * Retry-After for OUTCOME_RATE_LIMITED. Returns 0. */
 struct account_op;
 struct account_result;
-int api_account_fail(struct resp *out, enum outcome o, const struct problem *p,
-		     const struct account_result *res);
-/* Suspends r while op hashes on the pool; resume(r, out) finishes it
- * (r->resume_ctx is op). */
+/* Suspends r while op (account.h) hashes on the pool; resume(r, out) then
+ * runs on the server's thread and calls api_account_resumed. */
 void api_account_suspend(struct req *r, struct account_op *op,
 			 int (*resume)(struct req *r, struct resp *out));
+/* Finishes the operation r was suspended for: true with res filled, or
+ * false after answering its failure (api_fail, plus Retry-After for
+ * OUTCOME_RATE_LIMITED). */
+bool api_account_resumed(struct req *r, struct resp *out, struct account_result *res);
 
 /* api_me.c: GET /api/v1/me, POST /api/v1/me/password */
 int api_me(struct req *r, struct resp *out);

@@ -9,8 +9,10 @@
 #include "app.h"
 #include "clock.h"
 
-int api_account_fail(struct resp *out, enum outcome o, const struct problem *p,
-		     const struct account_result *res)
+/* The answer of a failed account operation: api_fail, plus Retry-After
+ * for OUTCOME_RATE_LIMITED. */
+static int account_fail(struct resp *out, enum outcome o, const struct problem *p,
+			const struct account_result *res)
 {
 	api_fail(out, o, p);
 	if (o == OUTCOME_RATE_LIMITED) {
@@ -24,6 +26,17 @@ int api_account_fail(struct resp *out, enum outcome o, const struct problem *p,
 static void wake(void *ctx)
 {
 	http_wake(ctx);
+}
+
+bool api_account_resumed(struct req *r, struct resp *out, struct account_result *res)
+{
+	struct problem p = { { 0 } };
+	enum outcome o = account_op_finish(r->resume_ctx, r->db, res, &p);
+	r->resume_ctx = NULL;
+	if (o == OUTCOME_OK)
+		return true;
+	account_fail(out, o, &p, res);
+	return false;
 }
 
 void api_account_suspend(struct req *r, struct account_op *op,
@@ -45,11 +58,8 @@ static void session_cookie(struct req *r, struct resp *out, const char *token, i
 static int login_resume(struct req *r, struct resp *out)
 {
 	struct account_result res;
-	struct problem p = { { 0 } };
-	enum outcome o = account_op_finish(r->resume_ctx, r->db, &res, &p);
-	r->resume_ctx = NULL;
-	if (o != OUTCOME_OK)
-		return api_account_fail(out, o, &p, &res);
+	if (!api_account_resumed(r, out, &res))
+		return 0;
 	char expires[32];
 	clock_format(res.expires_ms, expires);
 	resp_json(out, 200,
@@ -76,7 +86,7 @@ int api_login(struct req *r, struct resp *out)
 		if (o == OUTCOME_OK)
 			api_account_suspend(r, op, login_resume);
 		else
-			api_account_fail(out, o, &p, &res);
+			account_fail(out, o, &p, &res);
 	}
 	json_decref(body);
 	return 0;
@@ -99,11 +109,8 @@ int api_logout(struct req *r, struct resp *out)
 static int register_resume(struct req *r, struct resp *out)
 {
 	struct account_result res;
-	struct problem p = { { 0 } };
-	enum outcome o = account_op_finish(r->resume_ctx, r->db, &res, &p);
-	r->resume_ctx = NULL;
-	if (o != OUTCOME_OK)
-		return api_account_fail(out, o, &p, &res);
+	if (!api_account_resumed(r, out, &res))
+		return 0;
 	return resp_json(out, 201, json_pack("{s:o}", "user", api_user_json(&res.user)));
 }
 
@@ -140,7 +147,7 @@ int api_register(struct req *r, struct resp *out)
 	if (o == OUTCOME_OK)
 		api_account_suspend(r, op, register_resume);
 	else
-		api_account_fail(out, o, &p, &res);
+		account_fail(out, o, &p, &res);
 out:
 	json_decref(body);
 	return 0;

@@ -31,11 +31,8 @@ int api_me(struct req *r, struct resp *out)
 static int password_resume(struct req *r, struct resp *out)
 {
 	struct account_result res;
-	struct problem p = { { 0 } };
-	enum outcome o = account_op_finish(r->resume_ctx, r->db, &res, &p);
-	r->resume_ctx = NULL;
-	if (o != OUTCOME_OK)
-		return api_account_fail(out, o, &p, &res);
+	if (!api_account_resumed(r, out, &res))
+		return 0;
 	return resp_json(out, 204, NULL);
 }
 
