@@ -162,7 +162,7 @@ int db_unit_by_code(struct db *db, const char *code, struct db_unit *out)
 	return unit_lookup(db, SQL_UNIT_BY_CODE, st, out);
 }
 
-int db_unit_by_id(struct db *db, int64_t id, struct db_unit *out)
+static int db_unit_by_id(struct db *db, int64_t id, struct db_unit *out)
 {
 	sqlite3_stmt *st = db_stmt(db, SQL_UNIT_BY_ID);
 	if (!st)

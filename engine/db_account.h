@@ -38,7 +38,6 @@ struct db_user {
 
 /* Units */
 int db_unit_by_code(struct db *db, const char *code, struct db_unit *out);
-int db_unit_by_id(struct db *db, int64_t id, struct db_unit *out);
 /* Creates or updates a unit by code. parent_id 0 makes it a root. Moving a
  * unit moves its subtree; making a unit its own descendant is refused
  * (returns DB_CONFLICT with a message). *created is set to true on insert. */

@@ -103,7 +103,7 @@ const char *http_query(struct req *r, const char *name)
 	return MHD_lookup_connection_value(r->conn_, MHD_GET_ARGUMENT_KIND, name);
 }
 
-const char *http_header(struct req *r, const char *name)
+static const char *http_header(struct req *r, const char *name)
 {
 	return MHD_lookup_connection_value(r->conn_, MHD_HEADER_KIND, name);
 }

@@ -49,7 +49,7 @@ bool org_valid_unit_kind(const char *kind)
 	return in_list(org_unit_kinds, kind);
 }
 
-bool org_valid_school_level(const char *level)
+static bool valid_school_level(const char *level)
 {
 	return in_list(school_levels, level);
 }
@@ -156,7 +156,7 @@ static bool unit_row_ok(json_t *row, int line, struct org_errors *errors)
 			       "commune, school, university, agency, press, enterprise_telecom_it, "
 			       "finance_body",
 			       kind ? "'" : "", kind ? kind : "missing", kind ? "'" : "");
-	if (!is_blank(level) && !org_valid_school_level(level))
+	if (!is_blank(level) && !valid_school_level(level))
 		org_errors_add(errors, line, "level must be thcs, thpt or thcs_thpt");
 	if (pv && !json_is_null(pv) && !json_is_string(pv))
 		org_errors_add(errors, line, "parent_code must be a string or null");
@@ -492,8 +492,10 @@ out:
 	return ret;
 }
 
-int org_set_headcounts(struct db *db, int64_t unit_id, json_t *rows, int64_t by_user,
-		       struct org_errors *errors)
+/* Headcounts of one unit, all or nothing: 0, 1 with errors, -1 on a
+ * storage error. */
+static int set_headcounts(struct db *db, int64_t unit_id, json_t *rows, int64_t by_user,
+			  struct org_errors *errors)
 {
 	if (!json_is_array(rows)) {
 		org_errors_add(errors, 1, "expected a JSON array of {year, audience, count}");
@@ -602,6 +604,6 @@ enum outcome org_headcounts_upload(struct db *db, const struct org_actor *actor,
 	    (!actor->scope_path[0] || !db_unit_path_within(unit.path, actor->scope_path)))
 		return problem_set(p, OUTCOME_FORBIDDEN,
 				   "Unit %s is outside your part of the tree.", unit.code);
-	rc = org_set_headcounts(db, unit.id, rows, actor->user_id, errors);
+	rc = set_headcounts(db, unit.id, rows, actor->user_id, errors);
 	return import_outcome(db, rc, errors, "headcounts", p);
 }

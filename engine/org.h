@@ -20,7 +20,6 @@ extern const char *const org_audiences[];
 extern const char *const org_unit_kinds[];
 bool org_valid_audience(const char *code);
 bool org_valid_unit_kind(const char *kind);
-bool org_valid_school_level(const char *level);
 
 /* Who is acting: an admin (scope_path NULL: everywhere) or a unit_admin
  * (scope_path: the path of their unit; they act only inside it). */
@@ -79,18 +78,14 @@ int org_person_check(struct db *db, const struct org_person *p, struct db_unit *
 int org_import_users(struct db *db, struct auth *auth, json_t *rows, const struct org_actor *actor,
 		     int *created, json_t **passwords, struct org_errors *errors);
 
-/* Headcounts of one unit: [{"year","audience","count"}], all or nothing.
- * Returns 0, 1 with errors, -1 on storage error. */
-int org_set_headcounts(struct db *db, int64_t unit_id, json_t *rows, int64_t by_user,
-		       struct org_errors *errors);
-
 /* The same three imports as the API asks for them, with an outcome:
  * OUTCOME_FORBIDDEN for a unit_admin without a unit (or, for headcounts, a
  * unit outside their subtree), OUTCOME_NOT_FOUND for an unknown unit,
  * OUTCOME_INVALID when the rows have errors (listed in errors; nothing
  * written), OUTCOME_INTERNAL on a storage error. Users: good rows are
  * created even when others fail (their errors listed, OUTCOME_OK), and
- * *passwords is a new reference on OUTCOME_OK. */
+ * *passwords is a new reference on OUTCOME_OK. Headcounts: rows of
+ * [{"year","audience","count"}] for the unit unit_code, all or nothing. */
 enum outcome org_units_upload(struct db *db, json_t *rows, const struct org_actor *actor,
 			      int *created, int *updated, struct org_errors *errors,
 			      struct problem *p);
