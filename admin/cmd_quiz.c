@@ -76,9 +76,10 @@ int cmd_bank_export(struct cli *cli, int argc, char **argv)
 	if (bank_format_from_name(format, &f) || f == BANK_FORMAT_AIKEN)
 		return cli_fail("--format must be json, gift or moodle-xml");
 	char err[512];
-	json_t *bank = bank_export_json(cli->db, code, NULL, err, sizeof err);
-	if (!bank)
-		return cli_fail("%s", err);
+	struct problem problem;
+	json_t *bank = NULL;
+	if (bank_export_json(cli->db, code, &bank, &problem) != OUTCOME_OK)
+		return cli_fail("%s", problem.message);
 	char *text = bank_export_text(bank, f, err, sizeof err);
 	json_decref(bank);
 	if (!text)

@@ -804,19 +804,17 @@ static json_t *question_json(const struct db_question *q)
 	return jq;
 }
 
-json_t *bank_export_json(struct db *db, const char *code, bool *not_found, char *err, size_t errlen)
+enum outcome bank_export_json(struct db *db, const char *code, json_t **out, struct problem *p)
 {
 	struct db_bank b = { 0 };
 	int64_t *ids = NULL;
 	size_t n = 0;
-	json_t *out = NULL, *qs = NULL;
-	if (not_found)
-		*not_found = false;
+	json_t *qs = NULL;
+	enum outcome ret = OUTCOME_OK;
+	*out = NULL;
 	int rc = db_bank_by_code(db, code, &b);
 	if (rc == 0) {
-		snprintf(err, errlen, "no bank with code %s", code);
-		if (not_found)
-			*not_found = true;
+		ret = problem_set(p, OUTCOME_NOT_FOUND, "no bank with code %s", code);
 		goto out;
 	}
 	if (rc < 0 || db_begin_read(db))
@@ -838,15 +836,15 @@ json_t *bank_export_json(struct db *db, const char *code, bool *not_found, char 
 	db_rollback(db);
 	json_error_t e;
 	json_t *aud = json_loads(b.audiences_json, 0, &e);
-	out = json_pack("{s:s,s:s,s:s,s:o,s:o}", "code", b.code, "title", b.title, "language",
-			b.language, "audiences", aud ? aud : json_array(), "questions", qs);
+	*out = json_pack("{s:s,s:s,s:s,s:o,s:o}", "code", b.code, "title", b.title, "language",
+			 b.language, "audiences", aud ? aud : json_array(), "questions", qs);
 	qs = NULL;
 	goto out;
 fail:
-	snprintf(err, errlen, "reading bank %s: %s", code, db_errmsg(db));
+	ret = problem_set(p, OUTCOME_INTERNAL, "reading bank %s: %s", code, db_errmsg(db));
 out:
 	json_decref(qs);
 	free(ids);
 	db_bank_cleanup(&b);
-	return out;
+	return ret;
 }

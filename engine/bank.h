@@ -102,10 +102,10 @@ enum outcome bank_import_json(struct db *db, json_t *bank, const char *filename,
 enum outcome bank_import_text(struct db *db, const char *text, size_t len, const char *filename,
 			      struct bank_result *res);
 
-/* The stored bank with its current questions in the native format: a new
- * reference, or NULL with a message in err (unknown code or storage error;
- * *not_found tells which, may be NULL). */
-json_t *bank_export_json(struct db *db, const char *code, bool *not_found, char *err,
-			 size_t errlen);
+/* The stored bank with its current questions in the native format, read in
+ * one transaction: OUTCOME_OK with a new reference in *out, or
+ * OUTCOME_NOT_FOUND (no bank with that code) or OUTCOME_INTERNAL (storage),
+ * the reason in p (may be NULL), *out NULL. */
+enum outcome bank_export_json(struct db *db, const char *code, json_t **out, struct problem *p);
 
 #endif

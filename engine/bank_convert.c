@@ -278,8 +278,9 @@ void bank_put_percent(struct strbuf *sb, double fraction)
 	sb_puts(sb, num);
 }
 
-/* "Đáp án đúng: A; B." from the correct options. New string. */
-static char *explanation_default(const json_t *options, const char *language)
+/* "Đáp án đúng: A; B." from the correct options (of a short question, the
+ * answers with full credit). New string. */
+static char *explanation_default(const json_t *options, const char *type, const char *language)
 {
 	struct strbuf sb;
 	size_t i;
@@ -290,7 +291,8 @@ static char *explanation_default(const json_t *options, const char *language)
 	json_array_foreach(options, i, opt)
 	{
 		json_t *w = json_object_get(opt, "weight");
-		bool right = w ? json_number_value(w) > 0
+		double least = strcmp(type, "short") == 0 ? 1 - BANK_WEIGHT_EPSILON : 0;
+		bool right = w ? json_number_value(w) > least
 			       : json_is_true(json_object_get(opt, "correct"));
 		if (!right)
 			continue;
@@ -390,7 +392,7 @@ static json_t *pending_json(struct bank_pending *p, const char *qcode, const str
 	}
 	if (!p->explanation || !*p->explanation) {
 		free(p->explanation);
-		p->explanation = explanation_default(p->options, v->language);
+		p->explanation = explanation_default(p->options, p->type, v->language);
 	}
 	json_t *topics = p->meta.topics      ? json_incref(p->meta.topics)
 			 : p->category_topic ? json_pack("[s]", p->category_topic)

@@ -251,8 +251,8 @@ static void bank_export_imports_back_unchanged(void **state)
 	bank_result_init(&res);
 	assert_int_equal(bank_import_text(f->db, GOOD, strlen(GOOD), "good.json", &res), 0);
 	bank_result_cleanup(&res);
-	char err[256];
-	json_t *bank = bank_export_json(f->db, "t-bank", NULL, err, sizeof err);
+	json_t *bank = NULL;
+	assert_int_equal(bank_export_json(f->db, "t-bank", &bank, NULL), OUTCOME_OK);
 	assert_non_null(bank);
 	assert_int_equal(json_array_size(json_object_get(bank, "questions")), 3);
 	json_t *q3 = json_array_get(json_object_get(bank, "questions"), 2);
@@ -265,9 +265,10 @@ static void bank_export_imports_back_unchanged(void **state)
 	bank_result_cleanup(&res);
 	free(text);
 	json_decref(bank);
-	bool not_found = false;
-	assert_null(bank_export_json(f->db, "nope", &not_found, err, sizeof err));
-	assert_true(not_found);
+	struct problem problem;
+	assert_int_equal(bank_export_json(f->db, "nope", &bank, &problem), OUTCOME_NOT_FOUND);
+	assert_null(bank);
+	assert_non_null(strstr(problem.message, "nope"));
 }
 
 static void bank_import_json_names_lines_given_by_a_converter(void **state)
@@ -314,8 +315,8 @@ static void bank_option_feedback_is_stored_exported_and_versioned(void **state)
 	assert_string_equal(q.options[1].feedback, "Dài, nhiều loại ký tự.");
 	db_question_cleanup(&q);
 
-	char err[256];
-	json_t *bank = bank_export_json(f->db, "t-bank", NULL, err, sizeof err);
+	json_t *bank = NULL;
+	assert_int_equal(bank_export_json(f->db, "t-bank", &bank, NULL), OUTCOME_OK);
 	assert_non_null(bank);
 	json_t *opts =
 		json_object_get(json_array_get(json_object_get(bank, "questions"), 0), "options");

@@ -637,6 +637,7 @@ static void gift_doc_rules_import_with_feedback_markers_and_categories(void **st
 	assert_true(fabs(json_number_value(json_object_get(partial, "weight")) - 0.5) < 1e-9);
 	assert_null(json_object_get(partial, "correct"));
 	assert_string_equal(ostr(partial, "feedback"), "Gần đúng.");
+	assert_string_equal(qstr(&c, 4, "explanation"), "Đáp án đúng: VPN.");
 	/* A category whose last part is no topic: the option's topic. Markers
 	 * on the stem, the answers and the feedback; no literal marker stays. */
 	topics = json_object_get(question(&c, 5), "topics");
@@ -909,7 +910,8 @@ static void import_gift_stores_bank_and_keeps_skipped(void **state)
 
 	/* Exported back as GIFT, the stored bank imports unchanged. */
 	char err[256];
-	json_t *stored = bank_export_json(f->db, "imp", NULL, err, sizeof err);
+	json_t *stored = NULL;
+	assert_int_equal(bank_export_json(f->db, "imp", &stored, NULL), OUTCOME_OK);
 	assert_non_null(stored);
 	char *gift = bank_export_gift(stored, err, sizeof err);
 	assert_non_null(gift);
@@ -989,9 +991,9 @@ static void shipped_banks_round_trip_through_gift_and_moodle_xml(void **state)
 				 OUTCOME_OK);
 		bank_result_cleanup(&res);
 		char err[256];
-		json_t *stored =
-			bank_export_json(f->db, json_string_value(json_object_get(file, "code")),
-					 NULL, err, sizeof err);
+		json_t *stored = NULL;
+		bank_export_json(f->db, json_string_value(json_object_get(file, "code")), &stored,
+				 NULL);
 		assert_non_null(stored);
 		static const enum bank_format formats[] = { BANK_FORMAT_GIFT,
 							    BANK_FORMAT_MOODLE_XML };
