@@ -35,7 +35,7 @@ static const struct option_def options[] = {
 	{ "--header-timeout", "QUIZD_HEADER_TIMEOUT", K_UINT, HTTP(header_timeout_s),
 	  "time to receive a request's headers, s (10)" },
 	{ "--body-min-rate", "QUIZD_BODY_MIN_RATE_KIB", K_UINT, HTTP(body_min_rate_kib),
-	  "request bodies slower than this after 30 s are cut, KiB/s (8)" },
+	  "bodies slower than this past the idle timeout are cut, KiB/s (8)" },
 	{ "--body-budget-mib", "QUIZD_BODY_BUDGET_MIB", K_SIZE_MIB, HTTP(body_budget),
 	  "request bodies held in memory at once, MiB (RAM/8, 64..1024)" },
 	{ "--trusted-proxy", "QUIZD_TRUSTED_PROXY", K_STR, HTTP(trusted_proxies),

@@ -330,8 +330,6 @@ static void dispatch(struct conn_state *cs, struct resp *out)
  * body could otherwise lose the answer to the reset a close with unread
  * data causes. */
 #define HTTP_EARLY_REFUSAL_BYTES (64u * 1024)
-/* A body gets this long before its rate is held to --body-min-rate. */
-#define HTTP_BODY_GRACE_S 30
 
 static double seconds_since(const struct timespec *t0)
 {
@@ -402,6 +400,7 @@ static bool judge_body(struct conn_state *cs, struct MHD_Connection *c, struct r
 		resp_error(out, 503, "unavailable",
 			   "Too many request bodies in progress; try again shortly.");
 		resp_header(out, "Retry-After", "5");
+		__atomic_fetch_add(&cs->srv->body_budget_refused, 1, __ATOMIC_RELAXED);
 	} else {
 		cs->budget_held = expected;
 		return false;
@@ -419,10 +418,11 @@ static bool judge_body(struct conn_state *cs, struct MHD_Connection *c, struct r
 static bool take_chunk(struct conn_state *cs, const char *data, size_t n)
 {
 	const struct http_config *cfg = &cs->srv->cfg;
-	double took = seconds_since(&cs->t0);
+	/* A body gets the idle limit's time before its rate is held to
+	 * --body-min-rate. */
+	double took = seconds_since(&cs->t0), grace = cfg->connection_timeout_s;
 	size_t got = cs->body_seen + n;
-	if (took > HTTP_BODY_GRACE_S &&
-	    (double)got < (took - HTTP_BODY_GRACE_S) * cfg->body_min_rate_kib * 1024.0)
+	if (took > grace && (double)got < (took - grace) * cfg->body_min_rate_kib * 1024.0)
 		return false;
 	cs->body_seen = got;
 	if (cs->refused || cs->drop_body)
@@ -450,6 +450,7 @@ static enum MHD_Result on_headers(struct http_server *srv, struct MHD_Connection
 	*con_cls = cs;
 	http_client_address(srv, c, cs->req.client_addr, sizeof cs->req.client_addr);
 	/* The headers are in: from now on the connection's idle limit. */
+	http_guard_headers_in(c);
 	MHD_set_connection_option(c, MHD_CONNECTION_OPTION_TIMEOUT, srv->cfg.connection_timeout_s);
 	find_route(cs, method, url);
 	cs->body_limit = cs->route && (cs->route->flags & ROUTE_UPLOAD) ? HTTP_BODY_UPLOAD
@@ -536,6 +537,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	struct conn_state *cs = *con_cls;
 	struct http_server *srv = cls;
 	/* Until the next request's headers are in, the short limit. */
+	http_guard_request_done(c);
 	MHD_set_connection_option(c, MHD_CONNECTION_OPTION_TIMEOUT, srv->cfg.header_timeout_s);
 	if (!cs)
 		return;
@@ -644,6 +646,11 @@ struct http_server *http_start(const struct http_config *cfg, const struct route
 	pthread_key_create(&srv->db_key, close_thread_db);
 	pthread_key_create(&srv->session_cache_key, free);
 	http_log_start(srv);
+	if (http_guard_start(srv)) {
+		snprintf(err, errlen, "cannot start the header deadline thread");
+		http_stop(srv);
+		return NULL;
+	}
 	int threads = cfg->threads > 0 ? cfg->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
 	if (threads < 1)
 		threads = 1;
@@ -663,7 +670,8 @@ struct http_server *http_start(const struct http_config *cfg, const struct route
 		 * holds headers and 16 KiB is plenty (the default 32 KiB doubles
 		 * the zeroing). */
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)16384, MHD_OPTION_NOTIFY_COMPLETED,
-		on_completed, srv, MHD_OPTION_END);
+		on_completed, srv, MHD_OPTION_NOTIFY_CONNECTION, http_guard_notify, srv,
+		MHD_OPTION_END);
 	if (!srv->daemon) {
 		snprintf(err, errlen, "cannot listen on %s: %s", cfg->listen, strerror(errno));
 		http_stop(srv);
@@ -686,6 +694,7 @@ void http_stop(struct http_server *s)
 		return;
 	if (s->daemon)
 		MHD_stop_daemon(s->daemon);
+	http_guard_stop(s);
 	http_log_stop(s);
 	pthread_key_delete(s->db_key);
 	pthread_key_delete(s->session_cache_key);

@@ -37,6 +37,18 @@ static const char *metric_route_name(const struct http_server *s, size_t i, char
 void http_metrics_write(const struct http_server *s, struct strbuf *sb)
 {
 	char name[256];
+	sb_printf(sb,
+		  "# HELP quiz_http_body_budget_bytes Request bodies held in memory, and the "
+		  "budget.\n# TYPE quiz_http_body_budget_bytes gauge\n"
+		  "quiz_http_body_budget_bytes{state=\"used\"} %zu\n"
+		  "quiz_http_body_budget_bytes{state=\"limit\"} %zu\n"
+		  "# HELP quiz_http_edge_refusals_total Requests refused at the edge.\n"
+		  "# TYPE quiz_http_edge_refusals_total counter\n"
+		  "quiz_http_edge_refusals_total{reason=\"body_budget\"} %llu\n"
+		  "quiz_http_edge_refusals_total{reason=\"header_deadline\"} %llu\n",
+		  __atomic_load_n(&s->body_budget_used, __ATOMIC_RELAXED), s->body_budget,
+		  (unsigned long long)__atomic_load_n(&s->body_budget_refused, __ATOMIC_RELAXED),
+		  (unsigned long long)__atomic_load_n(&s->guard_closed, __ATOMIC_RELAXED));
 	sb_puts(sb, "# HELP quiz_http_requests_total HTTP requests by route and status class.\n"
 		    "# TYPE quiz_http_requests_total counter\n");
 	for (size_t i = 0; i < s->nroutes + 2; i++) {

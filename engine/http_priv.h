@@ -39,6 +39,15 @@ struct http_server {
 	struct http_addr_list metrics_allow;
 	size_t body_budget; /* bytes of bodies that may be held at once */
 	size_t body_budget_used; /* atomic */
+	uint64_t body_budget_refused; /* atomic: 503s for want of budget */
+	/* The header deadline (http_guard.c): open connections, and the thread
+	 * that closes those whose headers are late. */
+	pthread_mutex_t guard_lock;
+	pthread_cond_t guard_wake;
+	pthread_t guard_thread;
+	struct http_tracked *guard_list;
+	uint64_t guard_closed; /* atomic: connections closed for late headers */
+	bool guard_inited, guard_started, guard_stopping;
 	struct http_config cfg;
 	const struct route *routes;
 	size_t nroutes;
@@ -94,6 +103,20 @@ bool http_addr_is_loopback(const char *addr);
  * not a trusted proxy. */
 void http_client_address(const struct http_server *srv, struct MHD_Connection *c, char *buf,
 			 size_t len);
+
+/* http_guard.c */
+/* libmicrohttpd's connection notification: tracks each open connection. */
+void http_guard_notify(void *cls, struct MHD_Connection *c, void **socket_context,
+		       enum MHD_ConnectionNotificationCode toe);
+/* A request's headers are all in / its answer is done (the wait for the
+ * next request's headers begins). */
+void http_guard_headers_in(struct MHD_Connection *c);
+void http_guard_request_done(struct MHD_Connection *c);
+/* Starts / stops the thread that closes connections with late headers.
+ * Start returns -1 when the thread cannot start; stop accepts a server
+ * whose guard never started. */
+int http_guard_start(struct http_server *srv);
+void http_guard_stop(struct http_server *srv);
 
 /* http_session.c */
 /* Fills r->user when a valid token came (Bearer header or sid cookie);

@@ -237,6 +237,106 @@ static void memory_stays_flat_under_80_slow_anonymous_uploads(void **state)
 	assert_true(after - before < 24 * 1024);
 }
 
+/* 1. Past the process-wide budget of bodies in memory: 503 with
+ * Retry-After at once; the budget comes back when a body is done. */
+static void bodies_past_the_budget_get_503_with_retry_after(void **state)
+{
+	(void)state;
+	const char *const extra[] = { "--body-budget-mib", "1", NULL };
+	struct server *s = up(extra);
+	test_add_user(s, "quantri", "Mat-Khau-Dai-2026", "admin", "T", NULL);
+	char *token = test_login(s, "quantri", "Mat-Khau-Dai-2026", NULL);
+	assert_non_null(token);
+	char head[1024], answer[4096];
+	snprintf(head, sizeof head,
+		 "POST /api/v1/admin/banks?format=json HTTP/1.1\r\nHost: t\r\n"
+		 "Authorization: Bearer %s\r\nContent-Type: application/json\r\n"
+		 "Content-Length: 2097152\r\n\r\n",
+		 token);
+	for (int round = 0; round < 2; round++) {
+		int fd = connect_from(s, "127.0.0.1");
+		assert_true(fd >= 0);
+		assert_int_equal(send(fd, head, strlen(head), MSG_NOSIGNAL), (ssize_t)strlen(head));
+		read_for(fd, answer, sizeof answer, 5000);
+		close(fd);
+		assert_int_equal(raw_status(answer), 503);
+		assert_non_null(strcasestr(answer, "\r\nRetry-After: "));
+		assert_non_null(strcasestr(answer, "Connection: close"));
+		assert_non_null(strstr(answer, "\"unavailable\""));
+		/* A body within the budget is read (and judged by its handler). */
+		struct http_res res;
+		assert_int_equal(http_send(s, "POST", "/api/v1/admin/quizzes", token, "{}", &res),
+				 0);
+		assert_int_equal(res.status, 400);
+		http_res_free(&res);
+	}
+	free(token);
+}
+
+/* 1. A body that keeps trickling below --body-min-rate is cut once it has
+ * had the idle limit's time. */
+static void a_body_below_the_minimum_rate_is_cut(void **state)
+{
+	(void)state;
+	const char *const extra[] = { "--connection-timeout", "2", "--body-min-rate", "64", NULL };
+	struct server *s = up(extra);
+	int fd = connect_from(s, "127.0.0.1");
+	assert_true(fd >= 0);
+	const char head[] = "POST /api/v1/auth/login HTTP/1.1\r\nHost: t\r\n"
+			    "Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n";
+	assert_int_equal(send(fd, head, strlen(head), MSG_NOSIGNAL), (ssize_t)strlen(head));
+	int64_t t0 = now_ms();
+	bool cut = false;
+	/* One byte every 300 ms: never idle for 2 s, far below 64 KiB/s. */
+	for (int i = 0; i < 40 && !cut; i++) {
+		if (send(fd, " ", 1, MSG_NOSIGNAL) != 1)
+			cut = true;
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		if (poll(&p, 1, 300) > 0) {
+			char b[512];
+			cut = recv(fd, b, sizeof b, 0) <= 0;
+		}
+	}
+	int64_t took = now_ms() - t0;
+	close(fd);
+	print_message("a body of 1 byte per 300 ms was cut after %lld ms\n", (long long)took);
+	assert_true(cut);
+	assert_true(took >= 2000);
+}
+
+/* 2. Headers trickled one line at a time are cut at --header-timeout, even
+ * though the connection is never idle. */
+static void headers_trickled_slowly_are_cut_at_the_deadline(void **state)
+{
+	(void)state;
+	const char *const extra[] = { "--header-timeout", "2", NULL };
+	struct server *s = up(extra);
+	int fd = connect_from(s, "127.0.0.1");
+	assert_true(fd >= 0);
+	int64_t t0 = now_ms();
+	assert_int_equal(send(fd, "GET /healthz HTTP/1.1\r\n", 23, MSG_NOSIGNAL), 23);
+	bool cut = false;
+	for (int i = 0; i < 30 && !cut; i++) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		if (poll(&p, 1, 300) > 0) {
+			char b[512];
+			cut = recv(fd, b, sizeof b, 0) <= 0;
+		}
+		if (!cut && send(fd, "X-Slow: 1\r\n", 11, MSG_NOSIGNAL) != 11)
+			cut = true;
+	}
+	int64_t took = now_ms() - t0;
+	close(fd);
+	print_message("headers of one line per 300 ms were cut after %lld ms\n", (long long)took);
+	assert_true(cut);
+	assert_true(took >= 2000 && took < 5000);
+	/* A prompt client is served as before. */
+	struct http_res res;
+	assert_int_equal(http_get(s, "/healthz", NULL, &res), 0);
+	assert_int_equal(res.status, 200);
+	http_res_free(&res);
+}
+
 /* 2. 1,000 slow connections from one address leave /healthz answering from
  * another. */
 static void slow_connections_from_one_address_leave_healthz_answering(void **state)
@@ -417,6 +517,11 @@ int main(void)
 		cmocka_unit_test_teardown(an_anonymous_upload_is_refused_before_its_body,
 					  stop_server),
 		cmocka_unit_test_teardown(memory_stays_flat_under_80_slow_anonymous_uploads,
+					  stop_server),
+		cmocka_unit_test_teardown(bodies_past_the_budget_get_503_with_retry_after,
+					  stop_server),
+		cmocka_unit_test_teardown(a_body_below_the_minimum_rate_is_cut, stop_server),
+		cmocka_unit_test_teardown(headers_trickled_slowly_are_cut_at_the_deadline,
 					  stop_server),
 		cmocka_unit_test_teardown(slow_connections_from_one_address_leave_healthz_answering,
 					  stop_server),
