@@ -2,7 +2,7 @@
  * purge (see account.h). */
 #include "account.h"
 
-#include <pthread.h>
+#include <semaphore.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -390,34 +390,20 @@ enum outcome account_op_finish(struct account_op *op, struct db *db, struct acco
 	return o;
 }
 
-struct op_waiter {
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	bool done;
-};
-
-static void op_waiter_done(void *ctx)
+static void post(void *ctx)
 {
-	struct op_waiter *w = ctx;
-	pthread_mutex_lock(&w->lock);
-	w->done = true;
-	pthread_cond_signal(&w->cond);
-	pthread_mutex_unlock(&w->lock);
+	sem_post(ctx);
 }
 
 enum outcome account_op_complete(struct account_op *op, struct db *db, struct account_result *res,
 				 struct problem *p)
 {
-	struct op_waiter w = { .done = false };
-	pthread_mutex_init(&w.lock, NULL);
-	pthread_cond_init(&w.cond, NULL);
-	account_op_run(op, op_waiter_done, &w);
-	pthread_mutex_lock(&w.lock);
-	while (!w.done)
-		pthread_cond_wait(&w.cond, &w.lock);
-	pthread_mutex_unlock(&w.lock);
-	pthread_mutex_destroy(&w.lock);
-	pthread_cond_destroy(&w.cond);
+	sem_t done;
+	sem_init(&done, 0, 0);
+	account_op_run(op, post, &done);
+	while (sem_wait(&done) != 0)
+		continue; /* interrupted by a signal: wait on */
+	sem_destroy(&done);
 	return account_op_finish(op, db, res, p);
 }
 

@@ -1,6 +1,7 @@
-/* api.h - the HTTP handlers, one per route of routes.c. Each validates its
- * input, calls the domain and storage modules, and builds the JSON of
- * api.md. Role checks already ran (see http.h). */
+/* api.h - the HTTP handlers, one per route of routes.c, in sections named
+ * after the file that holds them. Each reads its input, calls the domain,
+ * and answers its outcome (api_fail) or the JSON of api.md. Role checks
+ * already ran (see http.h). */
 #ifndef QUIZ_API_H
 #define QUIZ_API_H
 
