@@ -14,11 +14,15 @@
 #include "org.h"
 #include "util.h"
 
-/* Throttling of failed logins: per account and per client address. */
+/* Throttling of wrong secrets (see account.h and docs/operations.md): per
+ * account at one client address, per client address, and a much higher
+ * ceiling per account against slow guessing from many addresses. */
 #define THROTTLE_WINDOW_MS (15LL * 60 * 1000)
-#define THROTTLE_USER_LIMIT 5
+#define THROTTLE_PAIR_LIMIT 5
 #define THROTTLE_ADDR_LIMIT 50
+#define THROTTLE_USER_LIMIT 100
 #define THROTTLE_LOCK_MS (60LL * 1000)
+#define THROTTLE_USER_LOCK_MS (15LL * 60 * 1000)
 
 static uint64_t revocations;
 static uint64_t logins_ok, logins_failed, logins_throttled;
@@ -61,6 +65,84 @@ enum outcome account_session_end(struct db *db, const char *token, struct proble
 	return OUTCOME_OK;
 }
 
+static int retry_after_s(int64_t until, int64_t now)
+{
+	int64_t s = (until - now + 999) / 1000;
+	return s < 1 ? 1 : (int)s;
+}
+
+/* ---- throttling ------------------------------------------------------------ */
+
+struct throttle_keys {
+	char pair[DB_CODE_MAX + 80], user[DB_CODE_MAX + 8], addr[80];
+};
+
+/* The rows of who (ASCII-lowercased) and client_addr: "ua:" who "|" addr,
+ * "u:" who, "a:" addr. db_person.c deletes the first two on erasure. */
+static void throttle_keys(struct throttle_keys *k, const char *who, const char *client_addr)
+{
+	char lower[DB_CODE_MAX];
+	size_t i = 0;
+	for (; who[i] && i < sizeof lower - 1; i++)
+		lower[i] = (char)((who[i] >= 'A' && who[i] <= 'Z') ? who[i] + 32 : who[i]);
+	lower[i] = '\0';
+	const char *addr = client_addr && *client_addr ? client_addr : "-";
+	snprintf(k->pair, sizeof k->pair, "ua:%s|%s", lower, addr);
+	snprintf(k->user, sizeof k->user, "u:%s", lower);
+	snprintf(k->addr, sizeof k->addr, "a:%s", addr);
+}
+
+enum outcome account_throttle_check(struct db *db, const char *who, const char *client_addr,
+				    int64_t now_ms, int *retry_after, struct problem *p)
+{
+	struct throttle_keys k;
+	throttle_keys(&k, who, client_addr);
+	const char *keys[] = { k.pair, k.addr, k.user };
+	int64_t until = 0;
+	for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
+		int64_t t = db_throttle_locked_until(db, keys[i], now_ms);
+		if (t < 0)
+			return problem_set(p, OUTCOME_INTERNAL, "Throttling could not be read: %s",
+					   db_errmsg(db));
+		if (t > until)
+			until = t;
+	}
+	if (!until)
+		return OUTCOME_OK;
+	*retry_after = retry_after_s(until, now_ms);
+	return problem_set(p, OUTCOME_RATE_LIMITED,
+			   "Nhập sai quá nhiều lần. Vui lòng thử lại sau %d giây. (Too many "
+			   "wrong attempts; retry in %d s.)",
+			   *retry_after, *retry_after);
+}
+
+enum outcome account_throttle_fail(struct db *db, const char *who, const char *client_addr,
+				   int64_t now_ms, struct problem *p)
+{
+	struct throttle_keys k;
+	throttle_keys(&k, who, client_addr);
+	if (db_throttle_fail(db, k.pair, now_ms, THROTTLE_WINDOW_MS, THROTTLE_PAIR_LIMIT,
+			     THROTTLE_LOCK_MS) < 0 ||
+	    db_throttle_fail(db, k.addr, now_ms, THROTTLE_WINDOW_MS, THROTTLE_ADDR_LIMIT,
+			     THROTTLE_LOCK_MS) < 0 ||
+	    db_throttle_fail(db, k.user, now_ms, THROTTLE_WINDOW_MS, THROTTLE_USER_LIMIT,
+			     THROTTLE_USER_LOCK_MS) < 0)
+		return problem_set(p, OUTCOME_INTERNAL, "Throttling could not be written: %s",
+				   db_errmsg(db));
+	return OUTCOME_OK;
+}
+
+enum outcome account_throttle_passed(struct db *db, const char *who, const char *client_addr,
+				     struct problem *p)
+{
+	struct throttle_keys k;
+	throttle_keys(&k, who, client_addr);
+	if (db_throttle_clear(db, k.pair))
+		return problem_set(p, OUTCOME_INTERNAL, "Throttling could not be cleared: %s",
+				   db_errmsg(db));
+	return OUTCOME_OK;
+}
+
 /* ---- operations ---------------------------------------------------------- */
 
 enum op_kind { OP_LOGIN, OP_REGISTER, OP_PASSWORD };
@@ -72,7 +154,8 @@ struct account_op {
 	struct db_user user; /* login: the account found; register: the new one;
 			      * password: the person, with the hash checked */
 	bool found; /* login: the username exists */
-	char user_key[96], addr_key[96]; /* login: throttling keys */
+	char who[DB_CODE_MAX]; /* login, password change: the name typed */
+	char client_addr[80]; /* login, password change: where from */
 	char password[AUTH_PASSWORD_MAX + 1];
 	char new_password[AUTH_PASSWORD_MAX + 1]; /* password change */
 	char keep_token[AUTH_TOKEN_LEN + 1]; /* password change: the session that stays */
@@ -100,12 +183,6 @@ static void op_free(struct account_op *op)
 	free(op);
 }
 
-static int retry_after_s(int64_t until, int64_t now)
-{
-	int64_t s = (until - now + 999) / 1000;
-	return s < 1 ? 1 : (int)s;
-}
-
 /* ---- login ----------------------------------------------------------------- */
 
 enum outcome account_login_begin(struct app *app, struct db *db, const char *username,
@@ -116,32 +193,14 @@ enum outcome account_login_begin(struct app *app, struct db *db, const char *use
 	struct account_op *op = op_new(app, OP_LOGIN);
 	enum outcome o = OUTCOME_OK;
 	memset(res, 0, sizeof *res);
-	char lower[DB_CODE_MAX];
-	size_t i = 0;
-	for (; username[i] && i < sizeof lower - 1; i++)
-		lower[i] = (char)((username[i] >= 'A' && username[i] <= 'Z') ? username[i] + 32
-									     : username[i]);
-	lower[i] = '\0';
-	snprintf(op->user_key, sizeof op->user_key, "u:%s", lower);
-	snprintf(op->addr_key, sizeof op->addr_key, "a:%s", client_addr);
-	int64_t now = clock_now_ms();
-	int64_t until_user = db_throttle_locked_until(db, op->user_key, now);
-	int64_t until_addr = db_throttle_locked_until(db, op->addr_key, now);
-	if (until_user < 0 || until_addr < 0) {
-		o = problem_set(p, OUTCOME_INTERNAL, "Login throttling could not be read: %s",
-				db_errmsg(db));
-		goto out;
-	}
-	if (until_user || until_addr) {
+	util_strlcpy(op->who, username, sizeof op->who);
+	util_strlcpy(op->client_addr, client_addr ? client_addr : "", sizeof op->client_addr);
+	o = account_throttle_check(db, username, client_addr, clock_now_ms(), &res->retry_after_s,
+				   p);
+	if (o == OUTCOME_RATE_LIMITED)
 		count(&logins_throttled);
-		res->retry_after_s =
-			retry_after_s(until_user > until_addr ? until_user : until_addr, now);
-		o = problem_set(p, OUTCOME_RATE_LIMITED,
-				"Đăng nhập sai quá nhiều lần. (Too many failed logins.) Thử lại "
-				"sau %d giây. (Retry in %d s.)",
-				res->retry_after_s, res->retry_after_s);
+	if (o != OUTCOME_OK)
 		goto out;
-	}
 	int rc = db_user_by_username(db, username, &op->user);
 	if (rc < 0) {
 		o = problem_set(p, OUTCOME_INTERNAL, "The account could not be read: %s",
@@ -163,13 +222,9 @@ static enum outcome login_finish(struct account_op *op, struct db *db, struct ac
 	int64_t now = clock_now_ms();
 	if (!op->found || !op->verify.ok) {
 		count(&logins_failed);
-		if (db_throttle_fail(db, op->user_key, now, THROTTLE_WINDOW_MS, THROTTLE_USER_LIMIT,
-				     THROTTLE_LOCK_MS) < 0 ||
-		    db_throttle_fail(db, op->addr_key, now, THROTTLE_WINDOW_MS, THROTTLE_ADDR_LIMIT,
-				     THROTTLE_LOCK_MS) < 0)
-			return problem_set(p, OUTCOME_INTERNAL,
-					   "Login throttling could not be written: %s",
-					   db_errmsg(db));
+		enum outcome o = account_throttle_fail(db, op->who, op->client_addr, now, p);
+		if (o != OUTCOME_OK)
+			return o;
 		return problem_set(
 			p, OUTCOME_UNAUTHORIZED,
 			"Sai tên đăng nhập hoặc mật khẩu. (Wrong username or password.)");
@@ -178,9 +233,9 @@ static enum outcome login_finish(struct account_op *op, struct db *db, struct ac
 		return problem_set(p, OUTCOME_INTERNAL, "The password could not be rehashed: %s",
 				   db_errmsg(db));
 	unsigned char hash[32];
-	if (db_throttle_clear(db, op->user_key))
-		return problem_set(p, OUTCOME_INTERNAL, "Login throttling could not be cleared: %s",
-				   db_errmsg(db));
+	enum outcome o = account_throttle_passed(db, op->who, op->client_addr, p);
+	if (o != OUTCOME_OK)
+		return o;
 	auth_token_new(res->token, hash);
 	res->expires_ms = now + op->session_ttl_ms;
 	if (db_session_create(db, hash, op->user.id, now, res->expires_ms))
@@ -269,18 +324,30 @@ static enum outcome register_finish(struct account_op *op, struct db *db,
 
 /* ---- password change ------------------------------------------------------- */
 
-enum outcome account_password_begin(struct app *app, struct db *db, int64_t user_id,
-				    const char *token, const char *old_password,
-				    const char *new_password, struct account_op **op_out,
+enum outcome account_password_begin(struct app *app, struct db *db,
+				    const struct account_password_change *chg,
+				    struct account_op **op_out, struct account_result *res,
 				    struct problem *p)
 {
+	const char *old_password = chg->old_password, *new_password = chg->new_password;
+	memset(res, 0, sizeof *res);
 	struct account_op *op = op_new(app, OP_PASSWORD);
-	int rc = db_user_by_id(db, user_id, &op->user);
+	int rc = db_user_by_id(db, chg->user_id, &op->user);
 	if (rc != 1) {
 		op_free(op);
 		return rc < 0 ? problem_set(p, OUTCOME_INTERNAL,
 					    "The account could not be read: %s", db_errmsg(db))
 			      : problem_set(p, OUTCOME_NOT_FOUND, "The account is gone.");
+	}
+	/* Wrong old passwords are guesses like wrong logins. */
+	util_strlcpy(op->who, op->user.username, sizeof op->who);
+	util_strlcpy(op->client_addr, chg->client_addr ? chg->client_addr : "",
+		     sizeof op->client_addr);
+	enum outcome o = account_throttle_check(db, op->who, op->client_addr, clock_now_ms(),
+						&res->retry_after_s, p);
+	if (o != OUTCOME_OK) {
+		op_free(op);
+		return o;
 	}
 	/* The policy is checked now, but told only after the old password:
 	 * a wrong old password is the first thing to fix. */
@@ -288,17 +355,22 @@ enum outcome account_password_begin(struct app *app, struct db *db, int64_t user
 					     op->weak_msg, sizeof op->weak_msg);
 	util_strlcpy(op->password, old_password, sizeof op->password);
 	util_strlcpy(op->new_password, new_password, sizeof op->new_password);
-	util_strlcpy(op->keep_token, token ? token : "", sizeof op->keep_token);
+	util_strlcpy(op->keep_token, chg->token ? chg->token : "", sizeof op->keep_token);
 	*op_out = op;
 	return OUTCOME_OK;
 }
 
 static enum outcome password_finish(struct account_op *op, struct db *db, struct problem *p)
 {
-	if (!op->verify.ok)
+	if (!op->verify.ok) {
+		enum outcome o =
+			account_throttle_fail(db, op->who, op->client_addr, clock_now_ms(), p);
+		if (o != OUTCOME_OK)
+			return o;
 		return problem_set(
 			p, OUTCOME_WRONG_PASSWORD,
 			"Mật khẩu hiện tại không đúng. (The current password is wrong.)");
+	}
 	if (op->weak)
 		return problem_set(p, OUTCOME_WEAK_PASSWORD, "%s", op->weak_msg);
 	if (!op->verify.rehashed)

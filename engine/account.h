@@ -39,6 +39,33 @@ uint64_t account_revocations(void);
 /* Moves that counter; for modules that delete sessions themselves. */
 void account_sessions_revoked(void);
 
+/* ---- throttling of wrong secrets ---------------------------------------- */
+
+/* Wrong secrets typed for a name (a username; any other secret a person
+ * types, e.g. a login-card code, under its own name) are counted in three
+ * rows shared by every instance through the database: the name at the
+ * client address (5 failures in 15 minutes, then a lock of a minute), the
+ * client address (50 in 15 minutes, same lock) and the name from anywhere
+ * (100 in 15 minutes, then 15 minutes); each failure past a limit doubles
+ * its lock, up to 64 times. So a correct secret from an address that has
+ * not failed still passes while the name is guessed elsewhere.
+ * The names are compared ASCII-case-insensitively; client_addr may be NULL
+ * or "" (one shared "-" address). */
+
+/* OUTCOME_OK when nothing is locked at now_ms; OUTCOME_RATE_LIMITED with
+ * the seconds to wait in *retry_after_s (>= 1) and a Vietnamese message;
+ * OUTCOME_INTERNAL on a storage error. */
+enum outcome account_throttle_check(struct db *db, const char *who, const char *client_addr,
+				    int64_t now_ms, int *retry_after_s, struct problem *p);
+/* Counts one wrong secret for who at client_addr. OUTCOME_OK or
+ * OUTCOME_INTERNAL. */
+enum outcome account_throttle_fail(struct db *db, const char *who, const char *client_addr,
+				   int64_t now_ms, struct problem *p);
+/* A right secret: forgets the failures of who at client_addr (the address's
+ * and the name's own rows stay until their window passes). */
+enum outcome account_throttle_passed(struct db *db, const char *who, const char *client_addr,
+				     struct problem *p);
+
 /* ---- slow operations -------------------------------------------------- */
 
 /* What a finished operation produced. */
@@ -53,9 +80,7 @@ struct account_result {
 struct account_op;
 
 /* Login: refuses at once (OUTCOME_RATE_LIMITED, res->retry_after_s) while
- * the account or the client address is locked after repeated failures
- * (5 per account, 50 per address within 15 minutes; the lock doubles with
- * each failure past the limit). Otherwise returns OUTCOME_OK and a new
+ * account_throttle_check refuses the username at the client address. Otherwise returns OUTCOME_OK and a new
  * operation in *op. Finishing it gives OUTCOME_UNAUTHORIZED for an unknown
  * user or a wrong password alike (both cost one Argon2id and count as a
  * failure), or OUTCOME_OK with a new session in res. */
@@ -81,15 +106,26 @@ enum outcome account_register_begin(struct app *app, struct db *db,
 				    const struct account_registration *reg, struct account_op **op,
 				    struct problem *p);
 
+/* A password change as the request gives it. */
+struct account_password_change {
+	int64_t user_id;
+	const char *token; /* the session that stays */
+	const char *old_password, *new_password;
+	const char *client_addr; /* for throttling wrong old passwords */
+};
 /* Password change of user_id, whose session (token) stays while every
- * other session of the person ends. On OUTCOME_OK, *op is a new operation;
+ * other session of the person ends. Refused at once (OUTCOME_RATE_LIMITED,
+ * res->retry_after_s) while wrong secrets for the person or from the
+ * client address are throttled (account_throttle_check); a wrong old
+ * password counts as a failure (account_throttle_fail). On OUTCOME_OK, *op
+ * is a new operation;
  * finishing it gives OUTCOME_WRONG_PASSWORD when old_password is wrong,
  * OUTCOME_WEAK_PASSWORD when the new one fails the policy, OUTCOME_CONFLICT
  * when the password changed meanwhile, or OUTCOME_OK: the new hash and the
  * end of the other sessions are written in one transaction. */
-enum outcome account_password_begin(struct app *app, struct db *db, int64_t user_id,
-				    const char *token, const char *old_password,
-				    const char *new_password, struct account_op **op,
+enum outcome account_password_begin(struct app *app, struct db *db,
+				    const struct account_password_change *chg,
+				    struct account_op **op, struct account_result *res,
 				    struct problem *p);
 
 /* Hashes on the pool; done(ctx) is called exactly once, from a pool thread,

@@ -50,6 +50,10 @@ void api_account_suspend(struct req *r, struct account_op *op,
  * false after answering its failure (api_fail, plus Retry-After for
  * OUTCOME_RATE_LIMITED). */
 bool api_account_resumed(struct req *r, struct resp *out, struct account_result *res);
+/* Answers a refused account operation: api_fail, plus Retry-After (from
+ * res->retry_after_s) for OUTCOME_RATE_LIMITED. Returns 0. */
+int api_account_fail(struct resp *out, enum outcome o, const struct problem *p,
+		     const struct account_result *res);
 
 /* api_me.c: GET /api/v1/me, POST /api/v1/me/password */
 int api_me(struct req *r, struct resp *out);

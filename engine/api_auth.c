@@ -9,10 +9,8 @@
 #include "app.h"
 #include "clock.h"
 
-/* The answer of a failed account operation: api_fail, plus Retry-After
- * for OUTCOME_RATE_LIMITED. */
-static int account_fail(struct resp *out, enum outcome o, const struct problem *p,
-			const struct account_result *res)
+int api_account_fail(struct resp *out, enum outcome o, const struct problem *p,
+		     const struct account_result *res)
 {
 	api_fail(out, o, p);
 	if (o == OUTCOME_RATE_LIMITED) {
@@ -35,7 +33,7 @@ bool api_account_resumed(struct req *r, struct resp *out, struct account_result 
 	r->resume_ctx = NULL;
 	if (o == OUTCOME_OK)
 		return true;
-	account_fail(out, o, &p, res);
+	api_account_fail(out, o, &p, res);
 	return false;
 }
 
@@ -86,7 +84,7 @@ int api_login(struct req *r, struct resp *out)
 		if (o == OUTCOME_OK)
 			api_account_suspend(r, op, login_resume);
 		else
-			account_fail(out, o, &p, &res);
+			api_account_fail(out, o, &p, &res);
 	}
 	json_decref(body);
 	return 0;
@@ -147,7 +145,7 @@ int api_register(struct req *r, struct resp *out)
 	if (o == OUTCOME_OK)
 		api_account_suspend(r, op, register_resume);
 	else
-		account_fail(out, o, &p, &res);
+		api_account_fail(out, o, &p, &res);
 out:
 	json_decref(body);
 	return 0;

@@ -47,13 +47,20 @@ int api_change_password(struct req *r, struct resp *out)
 		       : NULL;
 	if (new_pw) {
 		struct account_op *op = NULL;
+		struct account_result res;
 		struct problem p = { { 0 } };
-		enum outcome o = account_password_begin(r->app, r->db, r->user.id, r->token, old_pw,
-							new_pw, &op, &p);
+		struct account_password_change chg = {
+			.user_id = r->user.id,
+			.token = r->token,
+			.old_password = old_pw,
+			.new_password = new_pw,
+			.client_addr = r->client_addr,
+		};
+		enum outcome o = account_password_begin(r->app, r->db, &chg, &op, &res, &p);
 		if (o == OUTCOME_OK)
 			api_account_suspend(r, op, password_resume);
 		else
-			api_fail(out, o, &p);
+			api_account_fail(out, o, &p, &res);
 	}
 	json_decref(body);
 	return 0;

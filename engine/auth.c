@@ -40,6 +40,7 @@ struct auth {
 	int nthreads;
 	/* Moving average of one hash's duration, for Retry-After. */
 	double avg_hash_ms;
+	uint64_t verifications; /* Argon2id verifications run (atomic) */
 };
 
 /* The most common passwords (from public breach lists) and the ones people
@@ -67,6 +68,8 @@ void auth_config_defaults(struct auth_config *cfg)
 	cfg->min_password_len = 8;
 }
 
+static const char argon2id_prefix[] = crypto_pwhash_argon2id_STRPREFIX;
+
 static void run_job(struct auth *a, struct job *j)
 {
 	if (j->kind == JOB_HASH) {
@@ -80,6 +83,8 @@ static void run_job(struct auth *a, struct job *j)
 	memset(v, 0, sizeof *v);
 	const char *hash = j->stored_hash ? j->stored_hash : a->dummy_hash;
 	bool ok = crypto_pwhash_str_verify(hash, j->password, strlen(j->password)) == 0;
+	if (strncmp(hash, argon2id_prefix, sizeof argon2id_prefix - 1) == 0)
+		__atomic_fetch_add(&a->verifications, 1, __ATOMIC_RELAXED);
 	v->ok = ok && j->stored_hash != NULL;
 	if (v->ok && j->new_password) {
 		if (crypto_pwhash_str(v->new_hash, j->new_password, strlen(j->new_password),
@@ -228,12 +233,27 @@ static int submit(struct auth *a, struct job *j)
 	return 0;
 }
 
+/* A copy of stored_hash when it is an Argon2id hash, else NULL: accounts
+ * without a usable password (erased, "!", empty) are verified against the
+ * dummy hash, so their refusal takes as long as anyone's. */
+static char *usable_hash(const char *stored_hash)
+{
+	if (!stored_hash || strncmp(stored_hash, argon2id_prefix, sizeof argon2id_prefix - 1) != 0)
+		return NULL;
+	return xstrdup(stored_hash);
+}
+
+uint64_t auth_verifications(const struct auth *a)
+{
+	return __atomic_load_n(&a->verifications, __ATOMIC_RELAXED);
+}
+
 int auth_verify_async(struct auth *a, const char *stored_hash, const char *password,
 		      struct auth_verify *out, void (*done)(void *ctx), void *ctx)
 {
 	struct job *j = xcalloc(1, sizeof *j);
 	j->kind = JOB_VERIFY;
-	j->stored_hash = stored_hash && *stored_hash ? xstrdup(stored_hash) : NULL;
+	j->stored_hash = usable_hash(stored_hash);
 	j->password = xstrdup(password);
 	j->verify_out = out;
 	j->done = done;
@@ -247,7 +267,7 @@ int auth_change_async(struct auth *a, const char *stored_hash, const char *passw
 {
 	struct job *j = xcalloc(1, sizeof *j);
 	j->kind = JOB_VERIFY;
-	j->stored_hash = stored_hash && *stored_hash ? xstrdup(stored_hash) : NULL;
+	j->stored_hash = usable_hash(stored_hash);
 	j->password = xstrdup(password);
 	j->new_password = xstrdup(new_password);
 	j->verify_out = out;

@@ -44,8 +44,10 @@ struct auth_verify {
 	bool failed; /* internal failure (out of memory) */
 };
 
-/* Queues a verify of password against stored_hash (NULL: verify against a
- * dummy hash, so an unknown user costs the same as a wrong password). On
+/* Queues a verify of password against stored_hash (NULL, or anything but
+ * an Argon2id hash: verify against a dummy hash, so an unknown user or an
+ * account without a usable password costs the same as a wrong password,
+ * and never matches). On
  * success, and when the stored parameters are weaker than configured, the
  * job also computes new_hash. done(ctx) is called on a pool thread when
  * *out is filled. The strings are copied. Returns 0, or -1 when the queue is
@@ -77,6 +79,9 @@ int auth_hash_password(struct auth *a, const char *password, char *out);
  * not be hashed (queue full or out of memory; those out[i] are ""). */
 int auth_hash_passwords(struct auth *a, const char *const *passwords, size_t n,
 			char (*out)[AUTH_HASH_MAX]);
+/* How many Argon2id verifications the pool has run (dummy ones included),
+ * for /metrics and for tests that a refusal cost a verification. */
+uint64_t auth_verifications(const struct auth *a);
 /* An estimate of the seconds until a queued job would start, for Retry-After. */
 int auth_retry_after_s(const struct auth *a);
 

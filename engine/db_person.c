@@ -23,10 +23,13 @@ static const char SQL_PERSON_CERTS[] =
 	"SELECT code, attempt_id, issued_at FROM certificates WHERE user_id = ?1"
 	" ORDER BY issued_at, attempt_id";
 /* Login throttling keys name the account as "u:" + its ASCII-lowercased
- * username (api_account.c); that row goes too. */
+ * username, and the account at an address as "ua:" + that name + "|" +
+ * the address (account.c); those rows go too. */
 static const char SQL_ERASE_THROTTLE[] =
-	"DELETE FROM login_throttle WHERE key = 'u:' || lower((SELECT username FROM users"
-	" WHERE id = ?1 AND erased_at IS NULL))";
+	"WITH erased (n) AS (SELECT lower(username) FROM users WHERE id = ?1 AND erased_at IS NULL)"
+	" DELETE FROM login_throttle WHERE key IN (SELECT 'u:' || n FROM erased)"
+	" OR substr(key, 1, length((SELECT n FROM erased)) + 4)"
+	" = (SELECT 'ua:' || n || '|' FROM erased)";
 static const char SQL_ERASE_USER[] =
 	"UPDATE users SET username = 'erased-' || id, full_name = '', phone = NULL,"
 	" birth_year = NULL, pw_hash = '!', erased_at = ?2 WHERE id = ?1 AND erased_at IS NULL";

@@ -68,10 +68,21 @@ static struct export_cell export_text_copy(struct export_table *t, const char *s
 	return (struct export_cell){ EXPORT_TEXT, copy, 0 };
 }
 
+static bool formula_start(char c)
+{
+	return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r';
+}
+
+/* One text cell: quoted when it holds a separator of either kind, a
+ * quote, a tab or a line break; prefixed with an apostrophe when it starts
+ * like a formula. A spreadsheet whose list separator is ';' (Vietnamese
+ * locales) ignores the comma quoting and starts a cell after every ';', so
+ * an apostrophe also goes after a ';' followed by a formula character or a
+ * quote: "1;=cmd" is written "1;'=cmd". */
 static void csv_text(struct strbuf *sb, const char *s)
 {
-	bool formula = s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@';
-	bool quote = formula || strpbrk(s, ",\"\r\n") != NULL;
+	bool formula = formula_start(s[0]);
+	bool quote = formula || strpbrk(s, ",;\"\t\r\n") != NULL;
 	if (!quote) {
 		sb_puts(sb, s);
 		return;
@@ -80,6 +91,8 @@ static void csv_text(struct strbuf *sb, const char *s)
 	for (const char *p = s; *p; p++) {
 		if (*p == '"')
 			sb_append(sb, "\"\"", 2);
+		else if (*p == ';' && (formula_start(p[1]) || p[1] == '"'))
+			sb_append(sb, ";'", 2);
 		else
 			sb_append(sb, p, 1);
 	}

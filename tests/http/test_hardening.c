@@ -132,6 +132,24 @@ static int raw_request(const struct server *s, const char *src, const char *requ
 	return raw_status(buf);
 }
 
+/* A login as the page sends it, from the loopback address src, with an
+ * X-Forwarded-For header when forwarded_for is not NULL. Returns the status. */
+static int login_from(const struct server *s, const char *src, const char *forwarded_for,
+		      const char *username, const char *password)
+{
+	char body[256], req[1024], answer[8192];
+	snprintf(body, sizeof body, "{\"username\":\"%s\",\"password\":\"%s\"}", username,
+		 password);
+	char xff[128] = "";
+	if (forwarded_for)
+		snprintf(xff, sizeof xff, "X-Forwarded-For: %s\r\n", forwarded_for);
+	snprintf(req, sizeof req,
+		 "POST /api/v1/auth/login HTTP/1.1\r\nHost: t\r\n%sContent-Type: "
+		 "application/json\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n%s",
+		 xff, strlen(body), body);
+	return raw_request(s, src, req, answer, sizeof answer);
+}
+
 /* quizd's resident memory in KiB, read from /proc. */
 static long rss_kib(const struct server *s)
 {
@@ -511,6 +529,72 @@ static void metrics_are_not_public(void **state)
 	assert_non_null(strstr(answer, "# TYPE"));
 }
 
+/* 3. Guessing an account from one address does not lock its owner out. */
+static void a_correct_login_succeeds_from_a_fresh_address_while_guessed(void **state)
+{
+	(void)state;
+	struct server *s = up(NULL);
+	test_add_user(s, "canbo1", "Mat-Khau-Dai-2026", "participant", "S1", "civil_servant");
+	int refused = 0;
+	for (int i = 0; i < 12; i++) {
+		int st = login_from(s, "127.0.0.3", NULL, "canbo1", "wrong-password-123");
+		refused += st == 401 || st == 429;
+	}
+	assert_int_equal(refused, 12);
+	/* The guessing address is throttled, also for the right password... */
+	assert_int_equal(login_from(s, "127.0.0.3", NULL, "canbo1", "Mat-Khau-Dai-2026"), 429);
+	/* ...but the owner, elsewhere, logs in. */
+	assert_int_equal(login_from(s, "127.0.0.4", NULL, "canbo1", "Mat-Khau-Dai-2026"), 200);
+}
+
+/* 3. Behind a trusted proxy, the client address is X-Forwarded-For's; from
+ * anyone else the header is ignored. */
+static void forwarded_for_is_believed_only_from_a_trusted_proxy(void **state)
+{
+	(void)state;
+	const char *const extra[] = { "--trusted-proxy", "127.0.0.5", NULL };
+	struct server *s = up(extra);
+	test_add_user(s, "canbo2", "Mat-Khau-Dai-2026", "participant", "S1", "civil_servant");
+	for (int i = 0; i < 12; i++)
+		login_from(s, "127.0.0.5", "203.0.113.7", "canbo2", "wrong-password-123");
+	/* The guesser behind the proxy is throttled... */
+	assert_int_equal(login_from(s, "127.0.0.5", "203.0.113.7", "canbo2", "Mat-Khau-Dai-2026"),
+			 429);
+	/* ...another client behind the same proxy is not. */
+	assert_int_equal(login_from(s, "127.0.0.5", "203.0.113.8", "canbo2", "Mat-Khau-Dai-2026"),
+			 200);
+	/* An untrusted sender cannot pick its address with the header. */
+	for (int i = 0; i < 12; i++)
+		login_from(s, "127.0.0.6", "203.0.113.9", "canbo2", "wrong-password-123");
+	assert_int_equal(login_from(s, "127.0.0.6", "203.0.113.10", "canbo2", "Mat-Khau-Dai-2026"),
+			 429);
+}
+
+/* 3. Wrong old passwords on password change are throttled like logins. */
+static void wrong_old_passwords_are_throttled(void **state)
+{
+	(void)state;
+	struct server *s = up(NULL);
+	test_add_user(s, "canbo3", "Mat-Khau-Dai-2026", "participant", "S1", "civil_servant");
+	char *token = test_login(s, "canbo3", "Mat-Khau-Dai-2026", NULL);
+	assert_non_null(token);
+	long last = 0;
+	for (int i = 0; i < 12 && last != 429; i++) {
+		struct http_res res;
+		assert_int_equal(http_send(s, "POST", "/api/v1/me/password", token,
+					   "{\"old_password\":\"not-my-password-1\","
+					   "\"new_password\":\"Mot-Mat-Khau-Moi-2026\"}",
+					   &res),
+				 0);
+		last = res.status;
+		if (last == 429)
+			assert_non_null(strcasestr(res.headers, "Retry-After:"));
+		http_res_free(&res);
+	}
+	assert_int_equal(last, 429);
+	free(token);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -528,6 +612,11 @@ int main(void)
 		cmocka_unit_test_teardown(
 			forwarded_for_is_walked_from_the_right_and_only_from_a_proxy, stop_server),
 		cmocka_unit_test(a_bad_trusted_proxy_is_refused_at_start),
+		cmocka_unit_test_teardown(
+			a_correct_login_succeeds_from_a_fresh_address_while_guessed, stop_server),
+		cmocka_unit_test_teardown(forwarded_for_is_believed_only_from_a_trusted_proxy,
+					  stop_server),
+		cmocka_unit_test_teardown(wrong_old_passwords_are_throttled, stop_server),
 		cmocka_unit_test_teardown(every_response_carries_the_security_headers, stop_server),
 		cmocka_unit_test_teardown(metrics_are_not_public, stop_server),
 	};

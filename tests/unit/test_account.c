@@ -88,13 +88,33 @@ static int teardown(void **state)
 	return 0;
 }
 
-static enum outcome login(struct fixture *f, const char *username, const char *password,
-			  struct account_result *res)
+static enum outcome login_from(struct fixture *f, const char *addr, const char *username,
+			       const char *password, struct account_result *res)
 {
 	struct account_op *op = NULL;
 	struct problem p;
 	enum outcome o =
-		account_login_begin(&f->app, f->db, username, password, "10.0.0.1", &op, res, &p);
+		account_login_begin(&f->app, f->db, username, password, addr, &op, res, &p);
+	if (o != OUTCOME_OK)
+		return o;
+	return account_op_complete(op, f->db, res, &p);
+}
+
+static enum outcome login(struct fixture *f, const char *username, const char *password,
+			  struct account_result *res)
+{
+	return login_from(f, "10.0.0.1", username, password, res);
+}
+
+static enum outcome change_from(struct fixture *f, const char *addr, const char *token,
+				const char *old_pw, const char *new_pw, struct account_result *res)
+{
+	struct account_op *op = NULL;
+	struct problem p;
+	struct db_user u;
+	assert_int_equal(db_user_by_username(f->db, "an", &u), 1);
+	struct account_password_change chg = { u.id, token, old_pw, new_pw, addr };
+	enum outcome o = account_password_begin(&f->app, f->db, &chg, &op, res, &p);
 	if (o != OUTCOME_OK)
 		return o;
 	return account_op_complete(op, f->db, res, &p);
@@ -103,16 +123,8 @@ static enum outcome login(struct fixture *f, const char *username, const char *p
 static enum outcome change(struct fixture *f, const char *token, const char *old_pw,
 			   const char *new_pw)
 {
-	struct account_op *op = NULL;
 	struct account_result res;
-	struct problem p;
-	struct db_user u;
-	assert_int_equal(db_user_by_username(f->db, "an", &u), 1);
-	enum outcome o =
-		account_password_begin(&f->app, f->db, u.id, token, old_pw, new_pw, &op, &p);
-	if (o != OUTCOME_OK)
-		return o;
-	return account_op_complete(op, f->db, &res, &p);
+	return change_from(f, "10.0.0.1", token, old_pw, new_pw, &res);
 }
 
 static void login_makes_a_session_that_session_find_sees_until_expiry(void **state)
@@ -137,7 +149,7 @@ static void login_makes_a_session_that_session_find_sees_until_expiry(void **sta
 	assert_int_equal(account_session_find(f->db, res.token, fake_now, &u, NULL), 0);
 }
 
-static void five_failed_logins_lock_the_account_even_for_the_right_password(void **state)
+static void five_failed_logins_lock_the_account_at_that_address_only(void **state)
 {
 	struct fixture *f = *state;
 	struct account_result res;
@@ -145,14 +157,113 @@ static void five_failed_logins_lock_the_account_even_for_the_right_password(void
 		assert_int_equal(login(f, "AN", "wrong-password-1", &res), OUTCOME_UNAUTHORIZED);
 	assert_int_equal(login(f, "an", "Hoa-Sen-Trang-9", &res), OUTCOME_RATE_LIMITED);
 	assert_true(res.retry_after_s >= 1 && res.retry_after_s <= 60);
-	/* The lock ends after its minute; a success clears the account's row. */
+	/* The owner, from another address, is not locked out. */
+	assert_int_equal(login_from(f, "10.0.0.2", "an", "Hoa-Sen-Trang-9", &res), OUTCOME_OK);
+	/* The lock ends after its minute; a success clears the pair's row. */
 	fake_now += 61 * 1000;
 	assert_int_equal(login(f, "an", "Hoa-Sen-Trang-9", &res), OUTCOME_OK);
 	int64_t sessions, throttles;
 	assert_int_equal(db_account_stored(f->db, &sessions, &throttles), 0);
-	assert_int_equal(throttles, 1); /* the address's row stays */
+	assert_int_equal(throttles, 2); /* the address's and the account's rows stay */
 	/* An unknown user costs a hash and counts as a failure too. */
 	assert_int_equal(login(f, "nobody", "whatever-1234", &res), OUTCOME_UNAUTHORIZED);
+}
+
+static void fifty_failures_from_one_address_lock_that_address_for_everyone(void **state)
+{
+	struct fixture *f = *state;
+	struct problem p;
+	int retry = 0;
+	char who[32];
+	for (int i = 0; i < 50; i++) {
+		snprintf(who, sizeof who, "name%d", i);
+		assert_int_equal(account_throttle_fail(f->db, who, "10.0.0.9", fake_now, &p),
+				 OUTCOME_OK);
+	}
+	assert_int_equal(account_throttle_check(f->db, "an", "10.0.0.9", fake_now, &retry, &p),
+			 OUTCOME_RATE_LIMITED);
+	assert_true(retry >= 1 && retry <= 60);
+	assert_int_equal(account_throttle_check(f->db, "an", "10.0.0.8", fake_now, &retry, &p),
+			 OUTCOME_OK);
+	/* A right secret forgets the name at its address, not the address. */
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(account_throttle_fail(f->db, "an", "10.0.0.8", fake_now, &p),
+				 OUTCOME_OK);
+	assert_int_equal(account_throttle_check(f->db, "an", "10.0.0.8", fake_now, &retry, &p),
+			 OUTCOME_RATE_LIMITED);
+	assert_int_equal(account_throttle_passed(f->db, "AN", "10.0.0.8", &p), OUTCOME_OK);
+	assert_int_equal(account_throttle_check(f->db, "an", "10.0.0.8", fake_now, &retry, &p),
+			 OUTCOME_OK);
+	assert_int_equal(account_throttle_passed(f->db, "an", "10.0.0.9", &p), OUTCOME_OK);
+	assert_int_equal(account_throttle_check(f->db, "an", "10.0.0.9", fake_now, &retry, &p),
+			 OUTCOME_RATE_LIMITED);
+}
+
+static void a_hundred_failures_from_many_addresses_lock_the_account_everywhere(void **state)
+{
+	struct fixture *f = *state;
+	struct problem p;
+	int retry = 0;
+	char addr[32];
+	for (int i = 0; i < 99; i++) {
+		snprintf(addr, sizeof addr, "10.1.%d.%d", i / 200, i % 200);
+		assert_int_equal(account_throttle_fail(f->db, "an", addr, fake_now, &p),
+				 OUTCOME_OK);
+	}
+	/* 99 slow guesses from 99 addresses: the owner still gets in. */
+	assert_int_equal(account_throttle_check(f->db, "AN", "10.0.0.2", fake_now, &retry, &p),
+			 OUTCOME_OK);
+	assert_int_equal(account_throttle_fail(f->db, "an", "10.2.0.1", fake_now, &p), OUTCOME_OK);
+	/* The hundredth locks the account for 15 minutes, wherever from. */
+	assert_int_equal(account_throttle_check(f->db, "an", "10.0.0.2", fake_now, &retry, &p),
+			 OUTCOME_RATE_LIMITED);
+	assert_true(retry > 14 * 60 && retry <= 15 * 60);
+	assert_int_equal(
+		account_throttle_check(f->db, "an", "10.0.0.2", fake_now + 15 * MINUTE, &retry, &p),
+		OUTCOME_OK);
+}
+
+static void a_login_to_an_account_without_a_usable_password_runs_a_verification(void **state)
+{
+	struct fixture *f = *state;
+	struct db_user u;
+	assert_int_equal(db_user_by_username(f->db, "an", &u), 1);
+	/* "!" is what erasure writes; "" and a foreign hash are as unusable. */
+	const char *placeholders[] = { "!", "", "$2y$10$abcdefghijklmnopqrstuv" };
+	struct account_result res;
+	for (size_t i = 0; i < sizeof placeholders / sizeof *placeholders; i++) {
+		assert_int_equal(db_user_set_password(f->db, u.id, placeholders[i]), 0);
+		uint64_t before = auth_verifications(f->app.auth);
+		assert_int_equal(login_from(f, "10.0.3.1", "an", placeholders[i], &res),
+				 OUTCOME_UNAUTHORIZED);
+		assert_int_equal(auth_verifications(f->app.auth), before + 1);
+	}
+	/* An unknown user costs the same verification. */
+	uint64_t before = auth_verifications(f->app.auth);
+	assert_int_equal(login_from(f, "10.0.3.1", "nobody", "whatever-1234", &res),
+			 OUTCOME_UNAUTHORIZED);
+	assert_int_equal(auth_verifications(f->app.auth), before + 1);
+}
+
+static void wrong_old_passwords_are_throttled_like_logins(void **state)
+{
+	struct fixture *f = *state;
+	struct account_result mine, res;
+	assert_int_equal(login(f, "an", "Hoa-Sen-Trang-9", &mine), OUTCOME_OK);
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(change_from(f, "10.0.0.1", mine.token, "wrong-password-1",
+					     "Sen-Hong-Do-77", &res),
+				 OUTCOME_WRONG_PASSWORD);
+	assert_int_equal(
+		change_from(f, "10.0.0.1", mine.token, "Hoa-Sen-Trang-9", "Sen-Hong-Do-77", &res),
+		OUTCOME_RATE_LIMITED);
+	assert_true(res.retry_after_s >= 1 && res.retry_after_s <= 60);
+	/* The same rows as logins: a login from there waits too. */
+	assert_int_equal(login(f, "an", "Hoa-Sen-Trang-9", &res), OUTCOME_RATE_LIMITED);
+	fake_now += 61 * 1000;
+	assert_int_equal(
+		change_from(f, "10.0.0.1", mine.token, "Hoa-Sen-Trang-9", "Sen-Hong-Do-77", &res),
+		OUTCOME_OK);
 }
 
 static void purge_deletes_expired_sessions_and_spent_throttle_rows_only(void **state)
@@ -174,7 +285,7 @@ static void purge_deletes_expired_sessions_and_spent_throttle_rows_only(void **s
 	int64_t sessions, throttles, purged_s = -1, purged_t = -1;
 	assert_int_equal(db_account_stored(f->db, &sessions, &throttles), 0);
 	assert_int_equal(sessions, 2);
-	assert_int_equal(throttles, 3); /* u:ghost1, a:10.0.0.1, u:ghost2 */
+	assert_int_equal(throttles, 4); /* ua:ghost1|10.0.0.1, u:ghost1, a:10.0.0.1, u:ghost2 */
 	struct problem p;
 	/* Nothing is over yet at T0 + 59 min. */
 	assert_int_equal(account_purge(f->db, T0 + 59 * MINUTE, &purged_s, &purged_t, &p),
@@ -186,7 +297,7 @@ static void purge_deletes_expired_sessions_and_spent_throttle_rows_only(void **s
 	assert_int_equal(account_purge(f->db, T0 + 80 * MINUTE, &purged_s, &purged_t, &p),
 			 OUTCOME_OK);
 	assert_int_equal(purged_s, 1);
-	assert_int_equal(purged_t, 2);
+	assert_int_equal(purged_t, 3);
 	assert_int_equal(db_account_stored(f->db, &sessions, &throttles), 0);
 	assert_int_equal(sessions, 1);
 	assert_int_equal(throttles, 1);
@@ -229,9 +340,10 @@ static void password_change_that_raced_another_writes_nothing(void **state)
 	assert_int_equal(db_user_by_username(f->db, "an", &u), 1);
 	struct account_op *op = NULL;
 	struct problem p;
-	assert_int_equal(account_password_begin(&f->app, f->db, u.id, mine.token, "Hoa-Sen-Trang-9",
-						"Sen-Hong-Do-77", &op, &p),
-			 OUTCOME_OK);
+	struct account_result begun;
+	struct account_password_change chg = { u.id, mine.token, "Hoa-Sen-Trang-9",
+					       "Sen-Hong-Do-77", "10.0.0.1" };
+	assert_int_equal(account_password_begin(&f->app, f->db, &chg, &op, &begun, &p), OUTCOME_OK);
 	/* Another change lands while this one hashes. */
 	char hash[AUTH_HASH_MAX];
 	assert_int_equal(auth_hash_password(f->app.auth, "Third-Pass-333", hash), 0);
@@ -361,8 +473,18 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 			login_makes_a_session_that_session_find_sees_until_expiry, setup, teardown),
 		cmocka_unit_test_setup_teardown(
-			five_failed_logins_lock_the_account_even_for_the_right_password, setup,
+			five_failed_logins_lock_the_account_at_that_address_only, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			fifty_failures_from_one_address_lock_that_address_for_everyone, setup,
 			teardown),
+		cmocka_unit_test_setup_teardown(
+			a_hundred_failures_from_many_addresses_lock_the_account_everywhere, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(
+			a_login_to_an_account_without_a_usable_password_runs_a_verification, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(wrong_old_passwords_are_throttled_like_logins,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			purge_deletes_expired_sessions_and_spent_throttle_rows_only, setup,
 			teardown),

@@ -676,9 +676,14 @@ static void erased_person_stays_in_statistics(void **state)
 	char key[80];
 	snprintf(key, sizeof key, "u:p%d", victim);
 	assert_int_equal(db_throttle_fail(w->db, key, 1000, 60000, 2, 1000), 0);
+	/* And at one address (account.c's "ua:" key). */
+	char pair[96];
+	snprintf(pair, sizeof pair, "ua:p%d|10.0.0.1", victim);
+	assert_int_equal(db_throttle_fail(w->db, pair, 1000, 60000, 2, 1000), 0);
 	assert_int_equal(db_person_erase(w->db, w->people[victim].id, 12345), 0);
-	/* The row went with the person: a new failure is the first again. */
+	/* The rows went with the person: a new failure is the first again. */
 	assert_int_equal(db_throttle_fail(w->db, key, 2000, 60000, 2, 1000), 0);
+	assert_int_equal(db_throttle_fail(w->db, pair, 2000, 60000, 2, 1000), 0);
 	struct db_user u;
 	int64_t created, erased;
 	assert_int_equal(db_person_get(w->db, w->people[victim].id, &u, &created, &erased), 1);

@@ -4,6 +4,7 @@
  * and saved through the domain, and the outcomes of a refused request. */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 #include "db.h"
 #include "db_account.h"
 #include "db_fixture.h"
+#include "export.h"
 #include "plan.h"
 #include "report.h"
 #include "report_view.h"
@@ -216,11 +218,135 @@ static void plans_are_listed_and_saved_through_the_domain(void **state)
 	json_decref(list);
 }
 
+/* Texts a spreadsheet would run as formulas, whatever its separator. */
+static const char *const hostile[] = {
+	"=HYPERLINK(\"http://x\")",
+	"+1+1",
+	"-2-2",
+	"@SUM(A1)",
+	"\tcmd",
+	"\rcmd",
+	"1;=cmd",
+	"ok,@x",
+	"Trường;+1",
+};
+#define NHOSTILE (sizeof hostile / sizeof hostile[0])
+/* ...and each as the CSV must write it (inside its quotes). */
+static const char *const written[NHOSTILE] = {
+	"'=HYPERLINK(\"\"http://x\"\")",
+	"'+1+1",
+	"'-2-2",
+	"'@SUM(A1)",
+	"'\tcmd",
+	"'\rcmd",
+	"1;'=cmd",
+	"ok,@x",
+	"Trường;'+1",
+};
+
+/* Reads csv (RFC 4180 quoting) with separator sep, as a spreadsheet of a
+ * locale with that list separator does, and fails on any cell whose value
+ * starts like a formula (a number's minus sign aside). */
+static void assert_no_formula_cell(const char *csv, size_t len, char sep)
+{
+	size_t i = 3; /* the BOM */
+	while (i < len) {
+		char first = '\0';
+		bool quoted = csv[i] == '"', have = false;
+		if (quoted)
+			i++;
+		for (; i < len; i++) {
+			if (quoted && csv[i] == '"') {
+				if (i + 1 < len && csv[i + 1] == '"') {
+					i++;
+				} else {
+					quoted = false;
+					continue;
+				}
+			} else if (!quoted && (csv[i] == sep || csv[i] == '\n')) {
+				break;
+			} else if (!quoted && csv[i] == '\r' && i + 1 < len && csv[i + 1] == '\n') {
+				continue;
+			}
+			if (!have) {
+				first = csv[i];
+				have = true;
+			}
+		}
+		i++;
+		if (first && strchr("=+-@\t\r", first))
+			fail_msg("a cell starts with %#x at byte %zu: %.60s", first, i,
+				 csv + (i > 40 ? i - 40 : 0));
+	}
+}
+
+/* Each hostile text appears after an apostrophe or inside quotes, and no
+ * cell starts like a formula whether read with ',' or ';'. */
+static void assert_neutralised(const char *csv, size_t len)
+{
+	char *text = strndup(csv, len);
+	for (size_t i = 0; i < NHOSTILE; i++) {
+		char want[128];
+		snprintf(want, sizeof want, "\"%s\"", written[i]);
+		assert_non_null(strstr(text, want));
+	}
+	free(text);
+	assert_no_formula_cell(csv, len, ',');
+	assert_no_formula_cell(csv, len, ';');
+}
+
+static void csv_cells_that_would_run_as_formulas_are_neutralised_in_every_report(void **state)
+{
+	(void)state;
+	struct report_row rows[NHOSTILE];
+	memset(rows, 0, sizeof rows);
+	struct report_missing_quiz quizzes[NHOSTILE];
+	struct report_missing_person people[NHOSTILE];
+	memset(quizzes, 0, sizeof quizzes);
+	memset(people, 0, sizeof people);
+	for (size_t i = 0; i < NHOSTILE; i++) {
+		snprintf(rows[i].unit_code, sizeof rows[i].unit_code, "U%zu", i);
+		snprintf(rows[i].unit_name, sizeof rows[i].unit_name, "%s", hostile[i]);
+		snprintf(rows[i].audience, sizeof rows[i].audience, "pupil");
+		rows[i].headcount_source = "roster";
+		rows[i].headcount = 10;
+		snprintf(people[i].username, sizeof people[i].username, "p%zu", i);
+		snprintf(people[i].full_name, sizeof people[i].full_name, "%s", hostile[i]);
+		snprintf(people[i].unit_code, sizeof people[i].unit_code, "U%zu", i);
+		snprintf(people[i].unit_name, sizeof people[i].unit_name, "Trường %zu", i);
+		snprintf(people[i].audience, sizeof people[i].audience, "pupil");
+		snprintf(quizzes[i].code, sizeof quizzes[i].code, "q%zu", i);
+		snprintf(quizzes[i].title, sizeof quizzes[i].title, "%s", hostile[i]);
+		people[i].nmissing = 1;
+		people[i].missing = &quizzes[i];
+	}
+	struct report_table rt = { .year = YEAR, .rows = rows, .n = NHOSTILE };
+	struct report_missing m = { .year = YEAR, .n = NHOSTILE, .people = people };
+	snprintf(m.unit_deadline, sizeof m.unit_deadline, "2026-11-30");
+	snprintf(m.department_deadline, sizeof m.department_deadline, "2026-12-15");
+	const char *langs[] = { "vi", "en" };
+	for (size_t l = 0; l < 2; l++) {
+		char *data = NULL;
+		size_t len = 0;
+		struct problem p = { "" };
+		assert_int_equal(export_participation_file(&rt, "csv", langs[l], &data, &len, &p),
+				 OUTCOME_OK);
+		assert_neutralised(data, len);
+		free(data);
+		assert_int_equal(export_missing_file(&m, "csv", langs[l], &data, &len, &p),
+				 OUTCOME_OK);
+		assert_neutralised(data, len);
+		free(data);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(participation_answers_json_with_the_contract_fields,
 						setup, teardown),
+		cmocka_unit_test(
+			csv_cells_that_would_run_as_formulas_are_neutralised_in_every_report),
 		cmocka_unit_test_setup_teardown(participation_answers_files_in_either_language,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(unknown_format_language_or_unit_is_refused, setup,
