@@ -79,6 +79,11 @@ MAX_ABSOLUTE_WORD_GAP = 0.05       # W - R, shares of wrong and right options
 MAX_MULTIPLE_COUNT_SHARE = 0.60    # multiple: one count of right options
 MAX_FEEDBACK_LENGTH = 300
 MIN_FEEDBACK_WORDS = 4
+# Feedback that only repeats its option ("Đúng: <the option>.") does not say
+# why: similar at this ratio and adding fewer letters than this.
+RESTATE_RATIO = 0.9
+RESTATE_MIN_EXTRA = 15
+FEEDBACK_VERDICT = re.compile(r"(?i)^\s*(?:đúng|sai|chưa đúng|chưa chính xác)\s*[:,.;!–-]\s*")
 CHOOSE_ALL = re.compile(r"(?i:chọn\s+tất\s+cả)")
 ABSOLUTE_WORDS = re.compile(
     r"(?i:(?<!\w)(?:luôn(?:\s+luôn)?|không\s+bao\s+giờ|chỉ\s+cần|tuyệt\s+đối|"
@@ -628,12 +633,27 @@ def check_feedback(question):
         if len(feedback.split()) < MIN_FEEDBACK_WORDS:
             findings.append(Finding(f"feedback of option {n + 1} ({feedback!r}) does not "
                                     "teach: say why the choice is right or wrong", path))
+        if question.get("type") != "short" and restates(option.get("text"), feedback):
+            findings.append(Finding(f"feedback of option {n + 1} only restates the option; "
+                                    "say why the choice is right or wrong", path))
         match = FEEDBACK_POSITION.search(feedback)
         if match:
             findings.append(Finding(f"feedback of option {n + 1} refers to an option by "
                                     f"position ({match.group(0)!r}); options are shuffled",
                                     path))
     return findings
+
+
+def restates(text, feedback):
+    """True when feedback is the option's text again, give or take a verdict
+    word and a few letters."""
+    if not isinstance(text, str):
+        return False
+    option, said = normalise_stem(text), normalise_stem(FEEDBACK_VERDICT.sub("", feedback))
+    if not option:
+        return False
+    ratio = difflib.SequenceMatcher(None, option, said, autojunk=False).ratio()
+    return ratio >= RESTATE_RATIO and len(said) - len(option) < RESTATE_MIN_EXTRA
 
 
 def right_options(question):

@@ -421,6 +421,17 @@ class StrictRulesTest(BankRootCase):
                                  f"feedback of option 2 has {len(long_text)} characters, "
                                  "at most 300")
 
+    def test_feedback_that_restates_the_option(self):
+        bank = strict_bank()
+        bank["questions"][4]["options"][1]["feedback"] = "Đúng: không chuyển, báo cho bố mẹ."
+        self.assert_strict_fails(bank, "Đúng: không chuyển, báo cho bố mẹ.", "question hs-ld-001",
+                                 "feedback of option 2 only restates the option")
+        # saying why, in words of its own, passes
+        bank["questions"][4]["options"][1]["feedback"] = \
+            "Đúng: không chuyển, báo cho bố mẹ vì quà thật không bao giờ bắt nộp phí trước."
+        _, status, output = self.run_strict(bank)
+        self.assertEqual(status, 0, output)
+
     def test_feedback_refers_to_a_position(self):
         bank = strict_bank()
         bank["questions"][9]["options"][0]["feedback"] = "Sai, đáp án B mới bảo vệ em."
