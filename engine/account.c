@@ -11,6 +11,7 @@
 #include "app.h"
 #include "clock.h"
 #include "db.h"
+#include "db_people.h"
 #include "org.h"
 #include "util.h"
 
@@ -220,7 +221,9 @@ static enum outcome login_finish(struct account_op *op, struct db *db, struct ac
 				 struct problem *p)
 {
 	int64_t now = clock_now_ms();
-	if (!op->found || !op->verify.ok) {
+	/* A disabled account is refused as a wrong password is, after the
+	 * same Argon2id, so the answer tells nothing more. */
+	if (!op->found || op->user.disabled || !op->verify.ok) {
 		count(&logins_failed);
 		enum outcome o = account_throttle_fail(db, op->who, op->client_addr, now, p);
 		if (o != OUTCOME_OK)
@@ -238,7 +241,8 @@ static enum outcome login_finish(struct account_op *op, struct db *db, struct ac
 		return o;
 	auth_token_new(res->token, hash);
 	res->expires_ms = now + op->session_ttl_ms;
-	if (db_session_create(db, hash, op->user.id, now, res->expires_ms))
+	if (db_session_create(db, hash, op->user.id, now, res->expires_ms) ||
+	    db_user_logged_in(db, op->user.id, now))
 		return problem_set(p, OUTCOME_INTERNAL, "The session could not be created: %s",
 				   db_errmsg(db));
 	auth_csrf_token(res->token, res->csrf);
@@ -396,8 +400,10 @@ static enum outcome password_finish(struct account_op *op, struct db *db, struct
 		goto rollback;
 	}
 	/* Other sessions end: whoever knew the old password is logged out. */
+	/* A login card stops working once its person sets a password. */
 	if (db_user_set_password(db, op->user.id, op->verify.new_hash) ||
-	    db_session_delete_user(db, op->user.id, keep) || db_commit(db)) {
+	    db_session_delete_user(db, op->user.id, keep) || db_card_delete(db, op->user.id) ||
+	    db_commit(db)) {
 		o = problem_set(p, OUTCOME_INTERNAL, "The password could not be changed: %s",
 				db_errmsg(db));
 		goto rollback;

@@ -65,6 +65,17 @@ int api_admin_units(struct req *r, struct resp *out);
 int api_admin_headcounts(struct req *r, struct resp *out);
 int api_admin_users(struct req *r, struct resp *out);
 
+/* api_admin_people.c: GET /api/v1/admin/units, GET /api/v1/admin/users,
+ * PATCH /api/v1/admin/users/{id}, GET /api/v1/admin/audit */
+int api_admin_units_list(struct req *r, struct resp *out);
+int api_admin_users_list(struct req *r, struct resp *out);
+int api_admin_user_patch(struct req *r, struct resp *out);
+int api_admin_audit(struct req *r, struct resp *out);
+/* Writes the audit-log entry of a write the caller of r has just committed
+ * (for the domain functions that do not take an actor): action, target,
+ * detail (stolen; NULL for {}). A failure is logged, the answer stays. */
+void api_audit(struct req *r, const char *action, const char *target, json_t *detail);
+
 /* api_banks.c: POST /api/v1/admin/banks */
 int api_admin_banks(struct req *r, struct resp *out);
 

@@ -1,6 +1,7 @@
 /* api_banks.c - the handler of question bank uploads (api.md "Question
  * banks"): POST /api/v1/admin/banks, in the native JSON format or, with
  * ?format=, GIFT, Moodle XML or Aiken converted by bank_formats. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,6 +40,12 @@ int api_admin_banks(struct req *r, struct resp *out)
 		rc = bank_import_foreign(r->db, f, r->body, r->body_len, &opts, "upload", &res);
 	}
 	if (rc == OUTCOME_OK) {
+		char target[128];
+		snprintf(target, sizeof target, "bank:%s", res.code);
+		api_audit(r, "bank.import", target,
+			  json_pack("{s:s,s:i,s:i,s:i,s:i}", "format", format ? format : "json",
+				    "inserted", res.inserted, "updated", res.updated, "unchanged",
+				    res.unchanged, "retired", res.retired));
 		resp_json(out, 200,
 			  json_pack("{s:{s:s,s:i,s:i,s:i,s:i,s:i},s:o}", "bank", "code", res.code,
 				    "question_count", res.question_count, "inserted", res.inserted,

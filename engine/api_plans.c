@@ -1,5 +1,7 @@
 /* api_plans.c - GET /admin/plans and PUT /admin/plans/{code}: the plans
  * reports are measured against (plan.h). */
+#include <stdio.h>
+
 #include "api.h"
 #include "plan.h"
 
@@ -21,8 +23,12 @@ int api_admin_plan_put(struct req *r, struct resp *out)
 	if (!body)
 		return 0;
 	enum outcome o = plan_put_json(r->db, r->params[0], body, &answer, &p);
-	json_decref(body);
-	if (o != OUTCOME_OK)
+	if (o != OUTCOME_OK) {
+		json_decref(body);
 		return api_fail(out, o, &p);
+	}
+	char target[128];
+	snprintf(target, sizeof target, "plan:%s", r->params[0]);
+	api_audit(r, "plan.put", target, json_pack("{s:o}", "after", body));
 	return resp_json(out, 200, answer);
 }

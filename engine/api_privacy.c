@@ -1,5 +1,7 @@
 /* api_privacy.c - GET /api/v1/admin/users/{id}/export and DELETE
  * /api/v1/admin/users/{id}: personal data, through privacy.c. */
+#include <stdio.h>
+
 #include "api.h"
 #include "privacy.h"
 
@@ -25,5 +27,8 @@ int api_admin_user_erase(struct req *r, struct resp *out)
 	enum outcome o = privacy_erase(r->db, id, r->user.id, &p);
 	if (o != OUTCOME_OK)
 		return api_fail(out, o, &p);
+	char target[32];
+	snprintf(target, sizeof target, "user:%lld", (long long)id);
+	api_audit(r, "user.erase", target, NULL);
 	return resp_json(out, 204, NULL);
 }

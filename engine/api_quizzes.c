@@ -54,6 +54,9 @@ int api_admin_quizzes(struct req *r, struct resp *out)
 		o = quiz_definition_get(r->db, id, &quiz, &p);
 	if (o != OUTCOME_OK)
 		return api_quiz_fail(out, o, &p);
+	char target[32];
+	snprintf(target, sizeof target, "quiz:%lld", (long long)id);
+	api_audit(r, "quiz.create", target, json_pack("{s:O}", "after", quiz));
 	return resp_json(out, 201, json_pack("{s:o}", "quiz", quiz));
 }
 

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "quiz_rules.h"
 #include "util.h"
 
 struct migration {
@@ -22,6 +23,7 @@ static const struct migration migrations[] = {
 	{ "plans, certificates and reports", db_sql_reports },
 	{ "contest leaderboard versions", db_sql_contests },
 	{ "per-option feedback", db_sql_option_feedback },
+	{ "audit log, people's state and search, login cards", db_sql_people },
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -55,6 +57,23 @@ static void configure_sqlite(void)
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
+/* fold_key(text): the text as people search compares it, folded by the
+ * same function that compares short answers without diacritics (case,
+ * marks, đ -> d); NULL for text that is not UTF-8. The people search index
+ * (migration 6) is kept by triggers that call it, so every connection
+ * registers it. */
+static void sql_fold_key(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	const unsigned char *text = sqlite3_value_text(argv[0]);
+	char *folded = text ? quiz_normalise_answer((const char *)text, true) : NULL;
+	if (!folded) {
+		sqlite3_result_text(ctx, "", 0, SQLITE_STATIC);
+		return;
+	}
+	sqlite3_result_text(ctx, folded, -1, free);
+}
+
 struct db *db_open(const char *path, char *err, size_t errlen)
 {
 	pthread_once(&configure_once, configure_sqlite);
@@ -66,6 +85,13 @@ struct db *db_open(const char *path, char *err, size_t errlen)
 		goto fail;
 	}
 	sqlite3_busy_timeout(db->sql, 10000);
+	if (sqlite3_create_function(db->sql, "fold_key", 1,
+				    SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+				    sql_fold_key, NULL, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "cannot configure database %s: %s", path,
+			 sqlite3_errmsg(db->sql));
+		goto fail;
+	}
 	char *msg = NULL;
 	if (sqlite3_exec(db->sql, SQL_PRAGMAS, NULL, NULL, &msg) != SQLITE_OK) {
 		snprintf(err, errlen, "cannot configure database %s: %s", path, msg ? msg : "?");

@@ -76,12 +76,12 @@ static const char SQL_HEADCOUNT_SET[] =
 
 static const char SQL_USER_BY_USERNAME[] =
 	"SELECT s.id, s.username, s.full_name, s.role, s.unit_id, u.code, u.path, s.audience,"
-	" s.birth_year, s.phone, s.pw_hash"
+	" s.birth_year, s.phone, s.pw_hash, s.disabled_at IS NOT NULL"
 	" FROM users s LEFT JOIN units u ON u.id = s.unit_id"
 	" WHERE s.username = ?1 AND s.erased_at IS NULL";
 static const char SQL_USER_BY_ID[] =
 	"SELECT s.id, s.username, s.full_name, s.role, s.unit_id, u.code, u.path, s.audience,"
-	" s.birth_year, s.phone, s.pw_hash"
+	" s.birth_year, s.phone, s.pw_hash, s.disabled_at IS NOT NULL"
 	" FROM users s LEFT JOIN units u ON u.id = s.unit_id"
 	" WHERE s.id = ?1 AND s.erased_at IS NULL";
 static const char SQL_USER_INSERT[] =
@@ -95,7 +95,8 @@ static const char SQL_SESSION_USER[] =
 	"SELECT s.id, s.username, s.full_name, s.role, s.unit_id, u.code, u.path, s.audience,"
 	" s.birth_year, s.phone, '', x.expires_at"
 	" FROM sessions x JOIN users s ON s.id = x.user_id LEFT JOIN units u ON u.id = s.unit_id"
-	" WHERE x.token_hash = ?1 AND x.expires_at > ?2 AND s.erased_at IS NULL";
+	" WHERE x.token_hash = ?1 AND x.expires_at > ?2 AND s.erased_at IS NULL"
+	" AND s.disabled_at IS NULL";
 static const char SQL_SESSION_DELETE[] = "DELETE FROM sessions WHERE token_hash = ?1";
 static const char SQL_SESSION_DELETE_USER[] =
 	"DELETE FROM sessions WHERE user_id = ?1 AND token_hash IS NOT ?2";
@@ -302,6 +303,7 @@ static int user_lookup(struct db *db, sqlite3_stmt *st, struct db_user *out)
 	int ret;
 	if (rc == SQLITE_ROW) {
 		db_user_from_row(st, out);
+		out->disabled = sqlite3_column_int(st, 11) != 0;
 		ret = 1;
 	} else if (rc == SQLITE_DONE) {
 		ret = 0;

@@ -34,6 +34,7 @@ struct db_user {
 	int birth_year; /* 0 when unknown */
 	char phone[32];
 	char pw_hash[160]; /* crypto_pwhash_str string; filled by lookups */
+	bool disabled; /* by db_user_by_username/_by_id: an administrator disabled it */
 };
 
 /* Units */

@@ -77,5 +77,6 @@ extern const char db_sql_quizzes[];
 extern const char db_sql_reports[];
 extern const char db_sql_contests[];
 extern const char db_sql_option_feedback[];
+extern const char db_sql_people[];
 
 #endif

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit.h"
 #include "auth.h"
 #include "clock.h"
 #include "csvin.h"
@@ -47,6 +48,17 @@ bool org_valid_audience(const char *code)
 bool org_valid_unit_kind(const char *kind)
 {
 	return in_list(org_unit_kinds, kind);
+}
+
+/* One audit-log entry for an import by actor, inside its transaction;
+ * detail is stolen. 0 or -1. */
+static int audit_import(struct db *db, const struct org_actor *actor, const char *action,
+			const char *target, json_t *detail)
+{
+	struct audit_actor who = { actor->user_id, actor->username ? actor->username : "quizadm" };
+	enum outcome o = audit_record(db, &who, action, target, detail, NULL);
+	json_decref(detail);
+	return o == OUTCOME_OK ? 0 : -1;
 }
 
 static bool valid_school_level(const char *level)
@@ -267,6 +279,9 @@ int org_import_units(struct db *db, json_t *rows, const struct org_actor *actor,
 		ret = 1;
 		goto out;
 	}
+	if (audit_import(db, actor, "units.import", "units",
+			 json_pack("{s:i,s:i}", "created", *created, "updated", *updated)))
+		goto rollback;
 	ret = db_commit(db) ? -1 : 0;
 	goto out;
 rollback:
@@ -355,8 +370,9 @@ static int compare_error_lines(const void *a, const void *b)
 /* Hashes the pending users' passwords together, then creates the accounts
  * in one transaction; a taken username is that row's error. Returns 0 or
  * -1 (storage; nothing created). */
-static int insert_pending(struct db *db, struct auth *auth, struct pending_user *pending, size_t n,
-			  int *created, json_t *passwords, struct org_errors *errors)
+static int insert_pending(struct db *db, struct auth *auth, const struct org_actor *actor,
+			  struct pending_user *pending, size_t n, int *created, json_t *passwords,
+			  struct org_errors *errors)
 {
 	if (!n)
 		return 0;
@@ -369,6 +385,7 @@ static int insert_pending(struct db *db, struct auth *auth, struct pending_user 
 	if (db_begin_write(db))
 		goto out;
 	int64_t now = clock_now_ms();
+	json_t *usernames = json_array();
 	for (size_t k = 0; k < n; k++) {
 		struct pending_user *p = &pending[k];
 		if (!hashes[k][0]) {
@@ -378,6 +395,7 @@ static int insert_pending(struct db *db, struct auth *auth, struct pending_user 
 		}
 		int rc = db_user_create(db, &p->u, hashes[k], now);
 		if (rc < 0) {
+			json_decref(usernames);
 			db_rollback(db);
 			goto out;
 		}
@@ -386,12 +404,15 @@ static int insert_pending(struct db *db, struct auth *auth, struct pending_user 
 			continue;
 		}
 		(*created)++;
+		json_array_append_new(usernames, json_string(p->u.username));
 		if (p->generated)
 			json_array_append_new(passwords,
 					      json_pack("{s:s,s:s}", "username", p->u.username,
 							"password", p->password));
 	}
-	if (db_commit(db)) {
+	if (audit_import(db, actor, "users.import", "users",
+			 json_pack("{s:i,s:o}", "created", *created, "usernames", usernames)) ||
+	    db_commit(db)) {
 		db_rollback(db);
 		goto out;
 	}
@@ -482,7 +503,7 @@ int org_import_users(struct db *db, struct auth *auth, json_t *rows, const struc
 		pu->u.unit_id = unit.id;
 		npending++;
 	}
-	ret = insert_pending(db, auth, pending, npending, created, *passwords, errors);
+	ret = insert_pending(db, auth, actor, pending, npending, created, *passwords, errors);
 out:
 	for (size_t k = 0; k < npending; k++)
 		sodium_memzero(pending[k].password, sizeof pending[k].password);
@@ -494,8 +515,8 @@ out:
 
 /* Headcounts of one unit, all or nothing: 0, 1 with errors, -1 on a
  * storage error. */
-static int set_headcounts(struct db *db, int64_t unit_id, json_t *rows, int64_t by_user,
-			  struct org_errors *errors)
+static int set_headcounts(struct db *db, const struct db_unit *unit, json_t *rows,
+			  const struct org_actor *actor, struct org_errors *errors)
 {
 	if (!json_is_array(rows)) {
 		org_errors_add(errors, 1, "expected a JSON array of {year, audience, count}");
@@ -524,15 +545,23 @@ static int set_headcounts(struct db *db, int64_t unit_id, json_t *rows, int64_t 
 	int64_t now = clock_now_ms();
 	json_array_foreach(rows, i, row)
 	{
-		if (db_headcount_set(
-			    db, unit_id, (int)json_integer_value(json_object_get(row, "year")),
-			    row_str(row, "audience"),
-			    json_integer_value(json_object_get(row, "count")), by_user, now)) {
+		if (db_headcount_set(db, unit->id,
+				     (int)json_integer_value(json_object_get(row, "year")),
+				     row_str(row, "audience"),
+				     json_integer_value(json_object_get(row, "count")),
+				     actor->user_id, now)) {
 			db_rollback(db);
 			return -1;
 		}
 	}
-	return db_commit(db) ? -1 : 0;
+	char target[DB_CODE_MAX + 8];
+	snprintf(target, sizeof target, "unit:%s", unit->code);
+	if (audit_import(db, actor, "unit.headcounts", target, json_pack("{s:O}", "after", rows)) ||
+	    db_commit(db)) {
+		db_rollback(db);
+		return -1;
+	}
+	return 0;
 }
 
 /* ---- uploads by the API: the same imports, with an outcome ---------------- */
@@ -604,6 +633,6 @@ enum outcome org_headcounts_upload(struct db *db, const struct org_actor *actor,
 	    (!actor->scope_path[0] || !db_unit_path_within(unit.path, actor->scope_path)))
 		return problem_set(p, OUTCOME_FORBIDDEN,
 				   "Unit %s is outside your part of the tree.", unit.code);
-	rc = set_headcounts(db, unit.id, rows, actor->user_id, errors);
+	rc = set_headcounts(db, &unit, rows, actor, errors);
 	return import_outcome(db, rc, errors, "headcounts", p);
 }

@@ -22,10 +22,12 @@ bool org_valid_audience(const char *code);
 bool org_valid_unit_kind(const char *kind);
 
 /* Who is acting: an admin (scope_path NULL: everywhere) or a unit_admin
- * (scope_path: the path of their unit; they act only inside it). */
+ * (scope_path: the path of their unit; they act only inside it). Every
+ * import writes one audit-log entry (audit.h) in its own transaction. */
 struct org_actor {
 	int64_t user_id;
 	const char *scope_path;
+	const char *username; /* for the audit log; NULL: "quizadm" */
 };
 
 /* One problem in an upload: the 1-based line (CSV) or element index (JSON). */

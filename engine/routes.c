@@ -16,6 +16,10 @@ const struct route api_routes[] = {
 	{ "PUT", "/api/v1/admin/units/{code}/headcounts", api_admin_headcounts, ROLE_UNIT_ADMIN,
 	  0 },
 	{ "POST", "/api/v1/admin/users", api_admin_users, ROLE_UNIT_ADMIN, ROUTE_UPLOAD },
+	{ "GET", "/api/v1/admin/units", api_admin_units_list, ROLE_UNIT_ADMIN, 0 },
+	{ "GET", "/api/v1/admin/users", api_admin_users_list, ROLE_UNIT_ADMIN, 0 },
+	{ "PATCH", "/api/v1/admin/users/{id}", api_admin_user_patch, ROLE_UNIT_ADMIN, 0 },
+	{ "GET", "/api/v1/admin/audit", api_admin_audit, ROLE_ADMIN, 0 },
 
 	{ "POST", "/api/v1/admin/banks", api_admin_banks, ROLE_ADMIN, ROUTE_UPLOAD },
 	{ "POST", "/api/v1/admin/quizzes", api_admin_quizzes, ROLE_ADMIN, 0 },

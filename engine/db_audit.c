@@ -1,0 +1,98 @@
+/* db_audit.c - migration 6 (the audit log, people's state and search key,
+ * login cards) and the SQL of the audit log. */
+#include "db_audit.h"
+
+#include "db_priv.h"
+
+/* users.disabled_at: set while an administrator has disabled the account
+ * (no login, no session). user_search: one row per person (rowid = user
+ * id), the username and full name folded by fold_key() (case, diacritics
+ * and đ, see db.c), indexed by FTS5 and kept by triggers on every write of
+ * users. login_cards: the keyed hash of each person's current login code. */
+const char db_sql_people[] =
+	"CREATE TABLE audit_log ("
+	"  id INTEGER PRIMARY KEY,"
+	"  at INTEGER NOT NULL,"
+	"  user_id INTEGER,"
+	"  username TEXT NOT NULL,"
+	"  action TEXT NOT NULL,"
+	"  target TEXT NOT NULL,"
+	"  detail TEXT NOT NULL DEFAULT '{}');"
+	"ALTER TABLE users ADD COLUMN disabled_at INTEGER;"
+	"ALTER TABLE users ADD COLUMN last_login_at INTEGER;"
+	"CREATE VIRTUAL TABLE user_search USING fts5(key, tokenize = 'unicode61');"
+	"INSERT INTO user_search (rowid, key)"
+	"  SELECT id, fold_key(username || ' ' || full_name) FROM users;"
+	"CREATE TRIGGER users_search_insert AFTER INSERT ON users BEGIN"
+	"  INSERT INTO user_search (rowid, key)"
+	"    VALUES (new.id, fold_key(new.username || ' ' || new.full_name));"
+	" END;"
+	"CREATE TRIGGER users_search_update AFTER UPDATE OF username, full_name ON users BEGIN"
+	"  DELETE FROM user_search WHERE rowid = old.id;"
+	"  INSERT INTO user_search (rowid, key)"
+	"    VALUES (new.id, fold_key(new.username || ' ' || new.full_name));"
+	" END;"
+	"CREATE TRIGGER users_search_delete AFTER DELETE ON users BEGIN"
+	"  DELETE FROM user_search WHERE rowid = old.id;"
+	" END;"
+	"CREATE TABLE login_cards ("
+	"  user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,"
+	"  code_hash BLOB NOT NULL UNIQUE,"
+	"  issued_at INTEGER NOT NULL);";
+
+static const char SQL_AUDIT_INSERT[] =
+	"INSERT INTO audit_log (at, user_id, username, action, target, detail)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+static const char SQL_AUDIT_PAGE[] =
+	"SELECT id, at, username, action, target, detail FROM audit_log"
+	" ORDER BY id DESC LIMIT ?1 OFFSET ?2";
+static const char SQL_AUDIT_COUNT[] = "SELECT count(*) FROM audit_log";
+
+int db_audit_insert(struct db *db, int64_t at_ms, int64_t user_id, const char *username,
+		    const char *action, const char *target, const char *detail)
+{
+	sqlite3_stmt *st = db_stmt(db, SQL_AUDIT_INSERT);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, at_ms);
+	if (user_id)
+		sqlite3_bind_int64(st, 2, user_id);
+	sqlite3_bind_text(st, 3, username, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 4, action, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 5, target, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 6, detail, -1, SQLITE_TRANSIENT);
+	return db_exec_stmt(db, st, "audit insert") ? -1 : 0;
+}
+
+int db_audit_page(struct db *db, int64_t limit, int64_t offset,
+		  void (*fn)(const struct db_audit_entry *e, void *ctx), void *ctx, int64_t *total)
+{
+	sqlite3_stmt *st = db_stmt(db, SQL_AUDIT_COUNT);
+	if (!st || db_step_row(db, st, "audit count") != 1) {
+		if (st)
+			sqlite3_reset(st);
+		return -1;
+	}
+	*total = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	st = db_stmt(db, SQL_AUDIT_PAGE);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, limit);
+	sqlite3_bind_int64(st, 2, offset);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct db_audit_entry e = {
+			.id = sqlite3_column_int64(st, 0),
+			.at_ms = sqlite3_column_int64(st, 1),
+			.username = db_col_text(st, 2),
+			.action = db_col_text(st, 3),
+			.target = db_col_text(st, 4),
+			.detail = db_col_text(st, 5),
+		};
+		fn(&e, ctx);
+	}
+	int ret = rc == SQLITE_DONE ? 0 : db_fail(db, "audit page");
+	sqlite3_reset(st);
+	return ret;
+}

@@ -1,0 +1,175 @@
+/* db_people.c - SQL of the administration's people and units lists, a
+ * person's edits and login cards (tables of migration 6, db_audit.c). */
+#include "db_people.h"
+
+#include <string.h>
+
+#include "db_priv.h"
+#include "util.h"
+
+static const char SQL_UNITS_UNDER[] =
+	"SELECT u.code, u.name, u.kind, p.code, u.path FROM units u"
+	" LEFT JOIN units p ON p.id = u.parent_id"
+	" WHERE ?1 IS NULL OR (u.path >= ?1 AND u.path < ?1 || '~') ORDER BY u.path";
+
+#define PERSON_COLUMNS                                                                             \
+	"s.id, s.username, s.full_name, s.role, s.unit_id, n.code, n.name, n.path, s.audience,"    \
+	" s.disabled_at IS NOT NULL, s.created_at, s.last_login_at"
+/* The filters, ?1 scope path, ?2 audience, ?3 role, ?4 disabled (NULL: any). */
+#define PEOPLE_WHERE                                                                               \
+	" s.erased_at IS NULL"                                                                     \
+	" AND (?1 IS NULL OR s.unit_id IN (SELECT id FROM units"                                   \
+	"      WHERE path >= ?1 AND path < ?1 || '~'))"                                            \
+	" AND (?2 IS NULL OR s.audience = ?2) AND (?3 IS NULL OR s.role = ?3)"                     \
+	" AND (?4 IS NULL OR (s.disabled_at IS NOT NULL) = ?4)"
+
+static const char SQL_PEOPLE_PAGE[] =
+	"SELECT " PERSON_COLUMNS " FROM users s LEFT JOIN units n ON n.id = s.unit_id"
+	" WHERE" PEOPLE_WHERE " ORDER BY s.id LIMIT ?6 OFFSET ?7";
+static const char SQL_PEOPLE_COUNT[] = "SELECT count(*) FROM users s WHERE" PEOPLE_WHERE;
+/* ?5: the FTS5 query; the index yields people by id. */
+static const char SQL_PEOPLE_MATCH_PAGE[] =
+	"SELECT " PERSON_COLUMNS " FROM user_search f JOIN users s ON s.id = f.rowid"
+	" LEFT JOIN units n ON n.id = s.unit_id"
+	" WHERE user_search MATCH ?5 AND" PEOPLE_WHERE " ORDER BY f.rowid LIMIT ?6 OFFSET ?7";
+static const char SQL_PEOPLE_MATCH_COUNT[] =
+	"SELECT count(*) FROM user_search f JOIN users s ON s.id = f.rowid"
+	" WHERE user_search MATCH ?5 AND" PEOPLE_WHERE;
+static const char SQL_PERSON_GET[] =
+	"SELECT " PERSON_COLUMNS " FROM users s LEFT JOIN units n ON n.id = s.unit_id"
+	" WHERE s.id = ?1 AND s.erased_at IS NULL";
+static const char SQL_PERSON_UPDATE[] =
+	"UPDATE users SET full_name = ?2, unit_id = ?3, audience = ?4, role = ?5,"
+	" disabled_at = CASE WHEN ?6 THEN coalesce(disabled_at, ?7) END WHERE id = ?1";
+static const char SQL_USER_LOGGED_IN[] = "UPDATE users SET last_login_at = ?2 WHERE id = ?1";
+
+static const char SQL_CARD_DELETE[] = "DELETE FROM login_cards WHERE user_id = ?1";
+
+int db_units_under(struct db *db, const char *root_path,
+		   void (*fn)(const struct db_unit_row *u, void *ctx), void *ctx)
+{
+	sqlite3_stmt *st = db_stmt(db, SQL_UNITS_UNDER);
+	if (!st)
+		return -1;
+	db_bind_text_or_null(st, 1, root_path);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct db_unit_row u = {
+			.code = db_col_text(st, 0),
+			.name = db_col_text(st, 1),
+			.kind = db_col_text(st, 2),
+			.parent_code = db_col_text(st, 3),
+			.path = db_col_text(st, 4),
+		};
+		fn(&u, ctx);
+	}
+	int ret = rc == SQLITE_DONE ? 0 : db_fail(db, "units");
+	sqlite3_reset(st);
+	return ret;
+}
+
+static void person_from_row(sqlite3_stmt *st, struct db_person *out)
+{
+	memset(out, 0, sizeof *out);
+	out->id = sqlite3_column_int64(st, 0);
+	util_strlcpy(out->username, db_col_text(st, 1), sizeof out->username);
+	util_strlcpy(out->full_name, db_col_text(st, 2), sizeof out->full_name);
+	util_strlcpy(out->role, db_col_text(st, 3), sizeof out->role);
+	out->unit_id = sqlite3_column_int64(st, 4);
+	util_strlcpy(out->unit_code, db_col_text(st, 5), sizeof out->unit_code);
+	util_strlcpy(out->unit_name, db_col_text(st, 6), sizeof out->unit_name);
+	util_strlcpy(out->unit_path, db_col_text(st, 7), sizeof out->unit_path);
+	util_strlcpy(out->audience, db_col_text(st, 8), sizeof out->audience);
+	out->disabled = sqlite3_column_int(st, 9) != 0;
+	out->created_at = sqlite3_column_int64(st, 10);
+	out->last_login_at = sqlite3_column_int64(st, 11);
+}
+
+static void bind_filter(sqlite3_stmt *st, const struct db_people_filter *f)
+{
+	db_bind_text_or_null(st, 1, f->scope_path);
+	db_bind_text_or_null(st, 2, f->audience);
+	db_bind_text_or_null(st, 3, f->role);
+	if (f->disabled >= 0)
+		sqlite3_bind_int(st, 4, f->disabled);
+	if (f->match)
+		sqlite3_bind_text(st, 5, f->match, -1, SQLITE_STATIC);
+}
+
+int db_people_page(struct db *db, const struct db_people_filter *f, int64_t limit, int64_t offset,
+		   void (*fn)(const struct db_person *p, void *ctx), void *ctx, int64_t *total)
+{
+	sqlite3_stmt *st = db_stmt(db, f->match ? SQL_PEOPLE_MATCH_COUNT : SQL_PEOPLE_COUNT);
+	if (!st)
+		return -1;
+	bind_filter(st, f);
+	if (db_step_row(db, st, "people count") != 1) {
+		sqlite3_reset(st);
+		return -1;
+	}
+	*total = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	st = db_stmt(db, f->match ? SQL_PEOPLE_MATCH_PAGE : SQL_PEOPLE_PAGE);
+	if (!st)
+		return -1;
+	bind_filter(st, f);
+	sqlite3_bind_int64(st, 6, limit);
+	sqlite3_bind_int64(st, 7, offset);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct db_person p;
+		person_from_row(st, &p);
+		fn(&p, ctx);
+	}
+	int ret = rc == SQLITE_DONE ? 0 : db_fail(db, "people page");
+	sqlite3_reset(st);
+	return ret;
+}
+
+int db_people_get(struct db *db, int64_t id, struct db_person *out)
+{
+	sqlite3_stmt *st = db_stmt(db, SQL_PERSON_GET);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	int rc = db_step_row(db, st, "person");
+	if (rc == 1)
+		person_from_row(st, out);
+	sqlite3_reset(st);
+	return rc;
+}
+
+int db_people_update(struct db *db, const struct db_person *p, int64_t now_ms)
+{
+	sqlite3_stmt *st = db_stmt(db, SQL_PERSON_UPDATE);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, p->id);
+	sqlite3_bind_text(st, 2, p->full_name, -1, SQLITE_STATIC);
+	if (p->unit_id)
+		sqlite3_bind_int64(st, 3, p->unit_id);
+	db_bind_text_or_null(st, 4, p->audience);
+	sqlite3_bind_text(st, 5, p->role, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 6, p->disabled);
+	sqlite3_bind_int64(st, 7, now_ms);
+	return db_exec_stmt(db, st, "people update") ? -1 : 0;
+}
+
+int db_user_logged_in(struct db *db, int64_t user_id, int64_t now_ms)
+{
+	sqlite3_stmt *st = db_stmt(db, SQL_USER_LOGGED_IN);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, user_id);
+	sqlite3_bind_int64(st, 2, now_ms);
+	return db_exec_stmt(db, st, "last login") ? -1 : 0;
+}
+
+int db_card_delete(struct db *db, int64_t user_id)
+{
+	sqlite3_stmt *st = db_stmt(db, SQL_CARD_DELETE);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, user_id);
+	return db_exec_stmt(db, st, "card delete") ? -1 : 0;
+}

@@ -1,0 +1,109 @@
+/* test_people.c - people search (the folded key and its FTS5 query), the
+ * units tree and the audit log, without HTTP, on a database built by the
+ * real migrations. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "audit.h"
+#include "db_account.h"
+#include "db_fixture.h"
+#include "people.h"
+#include "testdb.h"
+
+static void search_query_folds_case_diacritics_and_d_stroke(void **state)
+{
+	(void)state;
+	char buf[256];
+	assert_int_equal(people_search_query("Nguyễn Văn An", buf, sizeof buf), 1);
+	assert_string_equal(buf, "\"nguyen\" \"van\" \"an\"*");
+	assert_int_equal(people_search_query("ĐẶNG thị DŨNG ", buf, sizeof buf), 1);
+	assert_string_equal(buf, "\"dang\" \"thi\" \"dung\"");
+	/* FTS5 syntax in a search is only punctuation between words. */
+	assert_int_equal(people_search_query("hs.an\" OR *", buf, sizeof buf), 1);
+	assert_string_equal(buf, "\"hs\" \"an\" \"or\"");
+	assert_int_equal(people_search_query("  -- ", buf, sizeof buf), 0);
+	assert_int_equal(people_search_query("\xff\xfe", buf, sizeof buf), -1);
+	assert_int_equal(people_search_query("nguyen van an", buf, 8), -1);
+}
+
+static int64_t count_of(struct db *db, const struct people_actor *actor, const char *q)
+{
+	struct people_query query = { .q = q, .limit = 50 };
+	struct problem p;
+	json_t *out = NULL;
+	assert_int_equal(people_list_json(db, actor, &query, &out, &p), OUTCOME_OK);
+	int64_t total = json_integer_value(json_object_get(out, "total"));
+	json_decref(out);
+	return total;
+}
+
+static void search_finds_people_typed_without_diacritics(void **state)
+{
+	(void)state;
+	struct testdb t;
+	struct db *db = testdb_open(&t, "test_people");
+	assert_non_null(db);
+	int64_t id = db_fixture_person(db, "hs.an", "Nguyễn Văn An", "participant", 0, "pupil");
+	assert_true(id > 0);
+	assert_true(db_fixture_person(db, "hs.dung", "Đặng Thị Dũng", "participant", 0, "pupil") >
+		    0);
+	assert_true(db_fixture_person(db, "gv.binh", "Trần Bình", "participant", 0, "pupil") > 0);
+	struct people_actor admin = { 0 };
+	assert_int_equal(count_of(db, &admin, "nguyen van an"), 1);
+	assert_int_equal(count_of(db, &admin, "NGUYỄN"), 1);
+	assert_int_equal(count_of(db, &admin, "dang dung"), 1);
+	assert_int_equal(count_of(db, &admin, "đặng"), 1);
+	assert_int_equal(count_of(db, &admin, "hs"), 2);
+	assert_int_equal(count_of(db, &admin, "binh tran"), 1);
+	assert_int_equal(count_of(db, &admin, "an "), 1);
+	assert_int_equal(count_of(db, &admin, "nguyen dung"), 0);
+	/* A unit_admin without a unit sees nobody. */
+	struct people_actor lost = { .user_id = 9, .scope_path = "" };
+	struct people_query query = { .q = "an", .limit = 50 };
+	struct problem p;
+	json_t *out = NULL;
+	assert_int_equal(people_list_json(db, &lost, &query, &out, &p), OUTCOME_FORBIDDEN);
+	testdb_remove(&t, db);
+}
+
+static void audit_entries_come_back_newest_first(void **state)
+{
+	(void)state;
+	struct testdb t;
+	struct db *db = testdb_open(&t, "test_people_audit");
+	assert_non_null(db);
+	struct audit_actor who = { 0, "quizadm" };
+	struct problem p;
+	json_t *detail = json_pack("{s:{s:i},s:{s:i}}", "before", "n", 1, "after", "n", 2);
+	assert_int_equal(audit_record(db, &who, "first", "unit:A", NULL, &p), OUTCOME_OK);
+	assert_int_equal(audit_record(db, &who, "second", "unit:B", detail, &p), OUTCOME_OK);
+	json_decref(detail);
+	json_t *out = NULL;
+	assert_int_equal(audit_page_json(db, 1, 0, &out, &p), OUTCOME_OK);
+	assert_int_equal(json_integer_value(json_object_get(out, "total")), 2);
+	json_t *e = json_array_get(json_object_get(out, "entries"), 0);
+	assert_string_equal(json_string_value(json_object_get(e, "action")), "second");
+	assert_int_equal(json_integer_value(json_object_get(
+				 json_object_get(json_object_get(e, "detail"), "after"), "n")),
+			 2);
+	json_decref(out);
+	assert_int_equal(audit_page_json(db, 0, 0, &out, &p), OUTCOME_INVALID);
+	assert_int_equal(audit_page_json(db, 10, -1, &out, &p), OUTCOME_INVALID);
+	testdb_remove(&t, db);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(search_query_folds_case_diacritics_and_d_stroke),
+		cmocka_unit_test(search_finds_people_typed_without_diacritics),
+		cmocka_unit_test(audit_entries_come_back_newest_first),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
