@@ -79,6 +79,15 @@ void api_audit(struct req *r, const char *action, const char *target, json_t *de
 /* api_banks.c: POST /api/v1/admin/banks */
 int api_admin_banks(struct req *r, struct resp *out);
 
+/* api_bank_admin.c: GET /api/v1/admin/banks, GET /api/v1/admin/banks/{code},
+ * PUT and DELETE /api/v1/admin/banks/{code}/questions/{question_code},
+ * GET /api/v1/admin/banks/{code}/export */
+int api_admin_bank_list(struct req *r, struct resp *out);
+int api_admin_bank_get(struct req *r, struct resp *out);
+int api_admin_question_put(struct req *r, struct resp *out);
+int api_admin_question_retire(struct req *r, struct resp *out);
+int api_admin_bank_export(struct req *r, struct resp *out);
+
 /* api_quizzes.c: POST /api/v1/admin/quizzes, GET /api/v1/quizzes */
 int api_admin_quizzes(struct req *r, struct resp *out);
 int api_quizzes(struct req *r, struct resp *out);

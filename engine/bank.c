@@ -582,7 +582,7 @@ static int cmp_str(const void *a, const void *b)
 
 /* Fills q from a valid question object: the stored weights, topics, text,
  * and the hash of its content (what decides whether it changed). */
-static void question_from_json(json_t *jq, int64_t bank_id, struct db_question *q)
+void bank_question_from_json(json_t *jq, int64_t bank_id, struct db_question *q)
 {
 	memset(q, 0, sizeof *q);
 	q->bank_id = bank_id;
@@ -677,7 +677,7 @@ static enum outcome store_bank(struct db *db, json_t *bank, struct bank_result *
 		goto fail;
 	for (size_t i = 0; i < n; i++) {
 		struct db_question q;
-		question_from_json(json_array_get(qs, i), bank_id, &q);
+		bank_question_from_json(json_array_get(qs, i), bank_id, &q);
 		int64_t old_id = 0;
 		int old_version = 0;
 		unsigned char old_hash[DB_QUESTION_HASH_LEN];
@@ -777,7 +777,7 @@ enum outcome bank_import_text(struct db *db, const char *text, size_t len, const
 
 /* ---- export ------------------------------------------------------------- */
 
-static json_t *question_json(const struct db_question *q)
+json_t *bank_question_json(const struct db_question *q)
 {
 	json_t *topics = json_array();
 	for (size_t i = 0; i < q->ntopics; i++)
@@ -830,7 +830,7 @@ enum outcome bank_export_json(struct db *db, const char *code, json_t **out, str
 			db_rollback(db);
 			goto fail;
 		}
-		json_array_append_new(qs, question_json(&q));
+		json_array_append_new(qs, bank_question_json(&q));
 		db_question_cleanup(&q);
 	}
 	db_rollback(db);

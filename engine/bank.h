@@ -20,6 +20,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "db_account.h"
 #include "outcome.h"
@@ -107,5 +108,13 @@ enum outcome bank_import_text(struct db *db, const char *text, size_t len, const
  * OUTCOME_NOT_FOUND (no bank with that code) or OUTCOME_INTERNAL (storage),
  * the reason in p (may be NULL), *out NULL. */
 enum outcome bank_export_json(struct db *db, const char *code, json_t **out, struct problem *p);
+
+struct db_question;
+/* Fills q (cleaned with db_question_cleanup) from a question object that
+ * bank_validate accepted: stored weights, sorted topics, content hash. */
+void bank_question_from_json(json_t *jq, int64_t bank_id, struct db_question *q);
+/* A stored question in the native format (with option feedback): new
+ * reference. */
+json_t *bank_question_json(const struct db_question *q);
 
 #endif

@@ -313,3 +313,73 @@ int db_question_pool(struct db *db, int64_t bank_id, const char *topic, int diff
 		sqlite3_bind_text(st, 3, topic, -1, SQLITE_STATIC);
 	return db_collect_ids(db, st, "question pool", ids, n);
 }
+
+static const char SQL_BANK_LIST[] =
+	"SELECT b.id, b.code, b.title, b.language, b.audiences, b.updated_at,"
+	" (SELECT count(*) FROM questions q WHERE q.bank_id = b.id AND q.current = 1)"
+	" FROM banks b ORDER BY b.code";
+static const char SQL_BANK_TOPIC_COUNTS[] =
+	"SELECT q.bank_id, t.topic, count(*) FROM questions q"
+	" JOIN question_topics t ON t.question_id = q.id WHERE q.current = 1"
+	" GROUP BY q.bank_id, t.topic ORDER BY q.bank_id, t.topic";
+static const char SQL_BANK_LATEST_IDS[] =
+	"SELECT q.id FROM questions q WHERE q.bank_id = ?1 AND q.version ="
+	" (SELECT max(v.version) FROM questions v WHERE v.bank_id = q.bank_id AND v.code = q.code)"
+	" ORDER BY q.code";
+static const char SQL_BANK_TOUCH[] =
+	"UPDATE banks SET updated_at = max(?2, updated_at + 1) WHERE id = ?1";
+
+static void bank_summary_row(sqlite3_stmt *st, void *row)
+{
+	struct db_bank_summary *s = row;
+	memset(s, 0, sizeof *s);
+	s->bank.id = sqlite3_column_int64(st, 0);
+	util_strlcpy(s->bank.code, db_col_text(st, 1), sizeof s->bank.code);
+	s->bank.title = db_col_dup(st, 2);
+	util_strlcpy(s->bank.language, db_col_text(st, 3), sizeof s->bank.language);
+	s->bank.audiences_json = db_col_dup(st, 4);
+	s->bank.updated_at = sqlite3_column_int64(st, 5);
+	s->question_count = sqlite3_column_int(st, 6);
+}
+
+int db_bank_list(struct db *db, struct db_bank_summary **out, size_t *n)
+{
+	sqlite3_stmt *st = db_stmt(db, SQL_BANK_LIST);
+	if (!st)
+		return -1;
+	return db_collect_rows(db, st, sizeof **out, bank_summary_row, (void **)out, n,
+			       "list banks");
+}
+
+static void topic_count_row(sqlite3_stmt *st, db_row_fn fn, void *ctx)
+{
+	((db_topic_count_fn)fn)(ctx, sqlite3_column_int64(st, 0), db_col_text(st, 1),
+				sqlite3_column_int(st, 2));
+}
+
+int db_bank_topic_counts(struct db *db, db_topic_count_fn fn, void *ctx)
+{
+	sqlite3_stmt *st = db_stmt(db, SQL_BANK_TOPIC_COUNTS);
+	if (!st)
+		return -1;
+	return db_each_row(db, st, topic_count_row, (db_row_fn)fn, ctx, "count bank topics");
+}
+
+int db_bank_latest_ids(struct db *db, int64_t bank_id, int64_t **ids, size_t *n)
+{
+	sqlite3_stmt *st = db_stmt(db, SQL_BANK_LATEST_IDS);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, bank_id);
+	return db_collect_ids(db, st, "list bank question versions", ids, n);
+}
+
+int db_bank_touch(struct db *db, int64_t bank_id, int64_t now_ms)
+{
+	sqlite3_stmt *st = db_stmt(db, SQL_BANK_TOUCH);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, bank_id);
+	sqlite3_bind_int64(st, 2, now_ms);
+	return db_exec_stmt(db, st, "touch bank");
+}

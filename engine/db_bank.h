@@ -83,4 +83,23 @@ int db_question_get(struct db *db, int64_t id, struct db_question *out);
 int db_question_pool(struct db *db, int64_t bank_id, const char *topic, int difficulty,
 		     int64_t **ids, size_t *n);
 
+/* Every bank with the count of its current questions, by code. New array
+ * in *out (caller frees each with db_bank_cleanup(&row.bank), then the
+ * array). */
+struct db_bank_summary {
+	struct db_bank bank;
+	int question_count;
+};
+int db_bank_list(struct db *db, struct db_bank_summary **out, size_t *n);
+/* Calls fn once per (bank, topic) with the count of the bank's current
+ * questions on that topic, by bank id then topic. 0 or -1. */
+typedef void (*db_topic_count_fn)(void *ctx, int64_t bank_id, const char *topic, int count);
+int db_bank_topic_counts(struct db *db, db_topic_count_fn fn, void *ctx);
+/* The ids of the latest version of every question code of a bank, current
+ * or retired, by code. New array in *ids (caller frees). */
+int db_bank_latest_ids(struct db *db, int64_t bank_id, int64_t **ids, size_t *n);
+/* Moves the bank's generation forward (strictly), so caches of its draw
+ * pools see a change made without an import. */
+int db_bank_touch(struct db *db, int64_t bank_id, int64_t now_ms);
+
 #endif

@@ -22,6 +22,13 @@ const struct route api_routes[] = {
 	{ "GET", "/api/v1/admin/audit", api_admin_audit, ROLE_ADMIN, 0 },
 
 	{ "POST", "/api/v1/admin/banks", api_admin_banks, ROLE_ADMIN, ROUTE_UPLOAD },
+	{ "GET", "/api/v1/admin/banks", api_admin_bank_list, ROLE_ADMIN, 0 },
+	{ "GET", "/api/v1/admin/banks/{code}", api_admin_bank_get, ROLE_ADMIN, 0 },
+	{ "PUT", "/api/v1/admin/banks/{code}/questions/{question_code}", api_admin_question_put,
+	  ROLE_ADMIN, 0 },
+	{ "DELETE", "/api/v1/admin/banks/{code}/questions/{question_code}",
+	  api_admin_question_retire, ROLE_ADMIN, 0 },
+	{ "GET", "/api/v1/admin/banks/{code}/export", api_admin_bank_export, ROLE_ADMIN, 0 },
 	{ "POST", "/api/v1/admin/quizzes", api_admin_quizzes, ROLE_ADMIN, 0 },
 	{ "GET", "/api/v1/quizzes", api_quizzes, ROLE_PARTICIPANT, 0 },
 	{ "POST", "/api/v1/quizzes/{id}/attempts", api_attempt_start, ROLE_PARTICIPANT, 0 },

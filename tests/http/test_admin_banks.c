@@ -1,0 +1,349 @@
+/* test_admin_banks.c - the administrator's banks (list, browse, edit a
+ * question as a new version, retire, export) against the real quizd, for
+ * every role and with bad input. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "harness.h"
+
+static struct server srv;
+static char *admin_token, *d1_token, *pupil_token;
+
+static const char UNITS_CSV[] = "code,name,kind,parent_code\n"
+				"P,Tỉnh Thử,province,\n"
+				"D1,Huyện Một,district,P\n"
+				"S1,Trường THCS Số Một,school,D1\n";
+
+/* A single-choice question; correct is the index of the right option. */
+static json_t *question(const char *code, const char *topic, int correct)
+{
+	json_t *opts = json_array();
+	static const char *const texts[] = { "Mở liên kết ngay", "Hỏi người lớn trước",
+					     "Gửi mật khẩu cho bạn" };
+	for (int i = 0; i < 3; i++)
+		json_array_append_new(opts, json_pack("{s:s,s:b,s:s}", "text", texts[i], "correct",
+						      i == correct, "feedback",
+						      i == correct ? "Đúng vì an toàn hơn."
+								   : "Sai vì dễ bị lừa."));
+	return json_pack("{s:s,s:s,s:[s],s:i,s:s,s:o,s:s}", "code", code, "type", "single",
+			 "topics", topic, "difficulty", 1, "stem",
+			 "Em nhận được tin nhắn lạ có liên kết. Em nên làm gì?", "options", opts,
+			 "explanation", "Hỏi người lớn giúp em tránh bị lừa đảo.");
+}
+
+static int upload_bank(void)
+{
+	json_t *bank = json_pack(
+		"{s:s,s:s,s:s,s:[s],s:[o,o,o,o]}", "code", "tb", "title", "Ngân hàng thử",
+		"language", "vi", "audiences", "pupil", "questions",
+		question("tb-1", "phishing_fraud", 1), question("tb-2", "phishing_fraud", 1),
+		question("tb-3", "passwords", 1), question("tb-4", "passwords", 1));
+	char *body = json_dumps(bank, 0);
+	json_decref(bank);
+	struct http_res res;
+	int rc = http_call(&srv, "POST", "/api/v1/admin/banks", admin_token, body,
+			   "application/json", NULL, &res);
+	free(body);
+	if (rc || res.status != 200)
+		fprintf(stderr, "bank upload: %ld %s\n", res.status, res.body ? res.body : "");
+	rc = rc || res.status != 200 ? -1 : 0;
+	http_res_free(&res);
+	return rc;
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	if (server_up(&srv, NULL))
+		return -1;
+	test_add_units_csv(&srv, UNITS_CSV);
+	test_add_user(&srv, "root", "Root-Password-1", "admin", NULL, NULL);
+	test_add_user(&srv, "d1admin", "District-One-1", "unit_admin", "D1", NULL);
+	test_add_user(&srv, "pupil1", "Pupil-Password-1", "participant", "S1", "pupil");
+	admin_token = test_login(&srv, "root", "Root-Password-1", NULL);
+	d1_token = test_login(&srv, "d1admin", "District-One-1", NULL);
+	pupil_token = test_login(&srv, "pupil1", "Pupil-Password-1", NULL);
+	if (!admin_token || !d1_token || !pupil_token)
+		return -1;
+	return upload_bank();
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	free(admin_token);
+	free(d1_token);
+	free(pupil_token);
+	return server_stop(&srv, true);
+}
+
+static long status_of(const char *method, const char *path, const char *token, const char *body)
+{
+	struct http_res res;
+	assert_int_equal(http_send(&srv, method, path, token, body, &res), 0);
+	long st = res.status;
+	http_res_free(&res);
+	return st;
+}
+
+static void only_admins_reach_the_bank_routes(void **state)
+{
+	(void)state;
+	char *q = json_dumps(question("tb-1", "phishing_fraud", 1), 0);
+	const struct {
+		const char *method, *path, *body;
+	} routes[] = {
+		{ "GET", "/api/v1/admin/banks", NULL },
+		{ "GET", "/api/v1/admin/banks/tb", NULL },
+		{ "PUT", "/api/v1/admin/banks/tb/questions/tb-1", q },
+		{ "DELETE", "/api/v1/admin/banks/tb/questions/tb-4", NULL },
+		{ "GET", "/api/v1/admin/banks/tb/export?format=gift", NULL },
+	};
+	for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
+		assert_int_equal(status_of(routes[i].method, routes[i].path, NULL, routes[i].body),
+				 401);
+		assert_int_equal(
+			status_of(routes[i].method, routes[i].path, pupil_token, routes[i].body),
+			403);
+		assert_int_equal(
+			status_of(routes[i].method, routes[i].path, d1_token, routes[i].body), 403);
+	}
+	free(q);
+}
+
+static json_t *bank_question(json_t *bank, const char *code)
+{
+	size_t i;
+	json_t *q;
+	json_array_foreach(json_object_get(bank, "questions"), i, q)
+	{
+		if (!strcmp(json_string_value(json_object_get(q, "code")), code))
+			return q;
+	}
+	return NULL;
+}
+
+static void the_list_counts_questions_by_topic(void **state)
+{
+	(void)state;
+	struct http_res res;
+	assert_int_equal(http_get(&srv, "/api/v1/admin/banks", admin_token, &res), 0);
+	assert_int_equal(res.status, 200);
+	json_t *banks = json_object_get(res.json, "banks");
+	assert_int_equal(json_array_size(banks), 1);
+	json_t *b = json_array_get(banks, 0);
+	assert_string_equal(json_string_value(json_object_get(b, "code")), "tb");
+	assert_string_equal(json_string_value(json_object_get(b, "title")), "Ngân hàng thử");
+	assert_string_equal(json_string_value(json_object_get(b, "language")), "vi");
+	assert_string_equal(json_string_value(json_array_get(json_object_get(b, "audiences"), 0)),
+			    "pupil");
+	assert_int_equal(json_integer_value(json_object_get(b, "question_count")), 4);
+	json_t *topics = json_object_get(b, "topics");
+	assert_int_equal(json_object_size(topics), 2);
+	assert_int_equal(json_integer_value(json_object_get(topics, "phishing_fraud")), 2);
+	assert_int_equal(json_integer_value(json_object_get(topics, "passwords")), 2);
+	assert_true(json_is_string(json_object_get(b, "updated_at")));
+	http_res_free(&res);
+}
+
+static void a_bank_shows_each_question_with_its_version(void **state)
+{
+	(void)state;
+	struct http_res res;
+	assert_int_equal(http_get(&srv, "/api/v1/admin/banks/tb", admin_token, &res), 0);
+	assert_int_equal(res.status, 200);
+	json_t *bank = json_object_get(res.json, "bank");
+	assert_string_equal(json_string_value(json_object_get(bank, "code")), "tb");
+	json_t *q = bank_question(bank, "tb-2");
+	assert_non_null(q);
+	assert_true(json_integer_value(json_object_get(q, "id")) > 0);
+	assert_int_equal(json_integer_value(json_object_get(q, "version")), 1);
+	assert_true(json_is_false(json_object_get(q, "retired")));
+	json_t *o1 = json_array_get(json_object_get(q, "options"), 1);
+	assert_true(json_is_true(json_object_get(o1, "correct")));
+	assert_string_equal(json_string_value(json_object_get(o1, "feedback")),
+			    "Đúng vì an toàn hơn.");
+	http_res_free(&res);
+	assert_int_equal(http_get(&srv, "/api/v1/admin/banks/nope", admin_token, &res), 0);
+	assert_int_equal(res.status, 404);
+	assert_string_equal(http_error_code(&res), "not_found");
+	http_res_free(&res);
+}
+
+static int64_t put_question(const char *path, json_t *q, long want, struct http_res *res)
+{
+	char *body = json_dumps(q, 0);
+	json_decref(q);
+	assert_int_equal(http_send(&srv, "PUT", path, admin_token, body, res), 0);
+	free(body);
+	if (res->status != want)
+		fprintf(stderr, "PUT %s: %ld %s\n", path, res->status, res->body);
+	assert_int_equal(res->status, want);
+	return json_integer_value(json_object_get(json_object_get(res->json, "question"), "id"));
+}
+
+static void an_edit_is_a_new_version_and_an_unchanged_one_is_not(void **state)
+{
+	(void)state;
+	struct http_res res;
+	const char *path = "/api/v1/admin/banks/tb/questions/tb-2";
+	int64_t first = put_question(path, question("tb-2", "phishing_fraud", 1), 200, &res);
+	assert_int_equal(json_integer_value(
+				 json_object_get(json_object_get(res.json, "question"), "version")),
+			 1);
+	http_res_free(&res);
+	int64_t second = put_question(path, question("tb-2", "phishing_fraud", 2), 200, &res);
+	json_t *q = json_object_get(res.json, "question");
+	assert_int_equal(json_integer_value(json_object_get(q, "version")), 2);
+	assert_true(second != first);
+	assert_true(json_is_true(
+		json_object_get(json_array_get(json_object_get(q, "options"), 2), "correct")));
+	http_res_free(&res);
+	/* Without a code in the body, the path's code is taken. */
+	json_t *nocode = question("tb-5", "passwords", 0);
+	json_object_del(nocode, "code");
+	put_question("/api/v1/admin/banks/tb/questions/tb-5", nocode, 200, &res);
+	q = json_object_get(res.json, "question");
+	assert_string_equal(json_string_value(json_object_get(q, "code")), "tb-5");
+	assert_int_equal(json_integer_value(json_object_get(q, "version")), 1);
+	http_res_free(&res);
+	assert_int_equal(http_get(&srv, "/api/v1/admin/banks/tb", admin_token, &res), 0);
+	q = bank_question(json_object_get(res.json, "bank"), "tb-2");
+	assert_int_equal(json_integer_value(json_object_get(q, "id")), second);
+	assert_int_equal(json_integer_value(json_object_get(q, "version")), 2);
+	http_res_free(&res);
+}
+
+static void a_bad_question_is_refused_naming_the_field(void **state)
+{
+	(void)state;
+	struct http_res res;
+	const char *path = "/api/v1/admin/banks/tb/questions/tb-1";
+	json_t *q = question("tb-1", "phishing_fraud", 1);
+	json_object_set_new(q, "difficulty", json_integer(7));
+	put_question(path, q, 400, &res);
+	assert_string_equal(http_error_code(&res), "bad_request");
+	assert_non_null(strstr(
+		json_string_value(json_object_get(json_object_get(res.json, "error"), "message")),
+		"difficulty"));
+	http_res_free(&res);
+	q = question("tb-1", "no-such-topic", 1);
+	put_question(path, q, 400, &res);
+	assert_non_null(strstr(res.body, "topics"));
+	http_res_free(&res);
+	put_question(path, question("tb-9", "phishing_fraud", 1), 400, &res);
+	assert_non_null(strstr(res.body, "code"));
+	http_res_free(&res);
+	put_question("/api/v1/admin/banks/nope/questions/tb-1",
+		     question("tb-1", "phishing_fraud", 1), 404, &res);
+	http_res_free(&res);
+	assert_int_equal(status_of("PUT", path, admin_token, "[1,2"), 400);
+	assert_int_equal(status_of("PUT", path, admin_token, "[1,2]"), 400);
+}
+
+static void a_retired_question_is_kept_but_counted_no_more(void **state)
+{
+	(void)state;
+	struct http_res res;
+	assert_int_equal(
+		status_of("DELETE", "/api/v1/admin/banks/tb/questions/tb-3", admin_token, NULL),
+		204);
+	assert_int_equal(
+		status_of("DELETE", "/api/v1/admin/banks/tb/questions/tb-3", admin_token, NULL),
+		404);
+	assert_int_equal(
+		status_of("DELETE", "/api/v1/admin/banks/tb/questions/nope", admin_token, NULL),
+		404);
+	assert_int_equal(
+		status_of("DELETE", "/api/v1/admin/banks/nope/questions/tb-3", admin_token, NULL),
+		404);
+	assert_int_equal(http_get(&srv, "/api/v1/admin/banks/tb", admin_token, &res), 0);
+	json_t *q = bank_question(json_object_get(res.json, "bank"), "tb-3");
+	assert_non_null(q);
+	assert_true(json_is_true(json_object_get(q, "retired")));
+	http_res_free(&res);
+	assert_int_equal(http_get(&srv, "/api/v1/admin/banks", admin_token, &res), 0);
+	json_t *b = json_array_get(json_object_get(res.json, "banks"), 0);
+	int64_t count = json_integer_value(json_object_get(b, "question_count"));
+	int64_t passwords =
+		json_integer_value(json_object_get(json_object_get(b, "topics"), "passwords"));
+	http_res_free(&res);
+	/* The export carries current questions only. */
+	assert_int_equal(
+		http_get(&srv, "/api/v1/admin/banks/tb/export?format=json", admin_token, &res), 0);
+	assert_int_equal(res.status, 200);
+	json_t *qs = json_object_get(res.json, "questions");
+	assert_int_equal((int64_t)json_array_size(qs), count);
+	assert_null(bank_question(res.json, "tb-3"));
+	http_res_free(&res);
+	/* Put back, it is current again, as a new version. */
+	put_question("/api/v1/admin/banks/tb/questions/tb-3", question("tb-3", "passwords", 1), 200,
+		     &res);
+	assert_int_equal(json_integer_value(
+				 json_object_get(json_object_get(res.json, "question"), "version")),
+			 2);
+	http_res_free(&res);
+	assert_int_equal(http_get(&srv, "/api/v1/admin/banks", admin_token, &res), 0);
+	b = json_array_get(json_object_get(res.json, "banks"), 0);
+	assert_int_equal(json_integer_value(json_object_get(b, "question_count")), count + 1);
+	assert_int_equal(
+		json_integer_value(json_object_get(json_object_get(b, "topics"), "passwords")),
+		passwords + 1);
+	http_res_free(&res);
+}
+
+static void a_bank_exports_in_each_format(void **state)
+{
+	(void)state;
+	struct http_res res;
+	assert_int_equal(
+		http_get(&srv, "/api/v1/admin/banks/tb/export?format=gift", admin_token, &res), 0);
+	assert_int_equal(res.status, 200);
+	char *type = http_res_header(&res, "Content-Type");
+	assert_non_null(type);
+	assert_non_null(strstr(type, "text/plain"));
+	free(type);
+	assert_non_null(strstr(res.body, "::tb-1::"));
+	http_res_free(&res);
+	assert_int_equal(http_get(&srv, "/api/v1/admin/banks/tb/export?format=moodle-xml",
+				  admin_token, &res),
+			 0);
+	assert_int_equal(res.status, 200);
+	assert_non_null(strstr(res.body, "<quiz>"));
+	assert_non_null(strstr(res.body, "tb-1"));
+	http_res_free(&res);
+	assert_int_equal(http_get(&srv, "/api/v1/admin/banks/tb/export", admin_token, &res), 0);
+	assert_int_equal(res.status, 200);
+	assert_string_equal(json_string_value(json_object_get(res.json, "code")), "tb");
+	http_res_free(&res);
+	assert_int_equal(
+		status_of("GET", "/api/v1/admin/banks/tb/export?format=aiken", admin_token, NULL),
+		400);
+	assert_int_equal(
+		status_of("GET", "/api/v1/admin/banks/tb/export?format=docx", admin_token, NULL),
+		400);
+	assert_int_equal(
+		status_of("GET", "/api/v1/admin/banks/nope/export?format=gift", admin_token, NULL),
+		404);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(only_admins_reach_the_bank_routes),
+		cmocka_unit_test(the_list_counts_questions_by_topic),
+		cmocka_unit_test(a_bank_shows_each_question_with_its_version),
+		cmocka_unit_test(an_edit_is_a_new_version_and_an_unchanged_one_is_not),
+		cmocka_unit_test(a_bad_question_is_refused_naming_the_field),
+		cmocka_unit_test(a_retired_question_is_kept_but_counted_no_more),
+		cmocka_unit_test(a_bank_exports_in_each_format),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
