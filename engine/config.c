@@ -1,6 +1,7 @@
 /* config.c - flags and environment for quizd. */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -122,7 +123,8 @@ static int set_value(struct config *cfg, const struct option_def *o, const char 
 	return 0;
 }
 
-void config_usage(FILE *f)
+/* Prints the flags and variables to f. */
+static void config_usage(FILE *f)
 {
 	fputs("usage: quizd --db PATH --listen ADDR:PORT [--web DIR] [--threads N] [options]\n", f);
 	for (size_t i = 0; i < sizeof options / sizeof options[0]; i++)

@@ -18,8 +18,5 @@ struct config {
  * asked (usage printed), or -1 with a one-line message in err. The strings
  * in cfg point into argv or the environment. */
 int config_load(struct config *cfg, int argc, char **argv, char *err, size_t errlen);
-/* Prints the flags and variables to f. */
-#include <stdio.h>
-void config_usage(FILE *f);
 
 #endif
