@@ -87,6 +87,8 @@ int api_admin_bank_get(struct req *r, struct resp *out);
 int api_admin_question_put(struct req *r, struct resp *out);
 int api_admin_question_retire(struct req *r, struct resp *out);
 int api_admin_bank_export(struct req *r, struct resp *out);
+/* POST /api/v1/admin/banks/{code}/questions/{question_code}/rescore */
+int api_admin_question_rescore(struct req *r, struct resp *out);
 
 /* api_quizzes.c: POST /api/v1/admin/quizzes, GET /api/v1/quizzes */
 int api_admin_quizzes(struct req *r, struct resp *out);

@@ -7,6 +7,7 @@
 
 #include "api.h"
 #include "bank_admin.h"
+#include "rescore.h"
 
 int api_admin_bank_list(struct req *r, struct resp *out)
 {
@@ -65,4 +66,16 @@ int api_admin_bank_export(struct req *r, struct resp *out)
 	resp_raw(out, 200, type, text, len);
 	free(text);
 	return 0;
+}
+
+int api_admin_question_rescore(struct req *r, struct resp *out)
+{
+	struct problem p;
+	struct rescore_result res;
+	enum outcome rc = rescore_question(r->db, r->params[0], r->params[1], &res, &p);
+	if (rc != OUTCOME_OK)
+		return api_fail(out, rc, &p);
+	return resp_json(out, 200,
+			 json_pack("{s:i,s:i,s:i}", "attempts", res.attempts, "changed",
+				   res.changed, "passed_changed", res.passed_changed));
 }

@@ -357,3 +357,65 @@ int db_attempts_due(struct db *db, int64_t before_ms, size_t limit, int64_t **id
 	sqlite3_bind_int64(st, 2, (int64_t)limit);
 	return db_collect_ids(db, st, "due attempts", ids, n);
 }
+
+static const char SQL_RESCORE_DRAWS[] =
+	"SELECT a.id, a.quiz_id, aq.question_id, a.score, a.correct_count, a.passed,"
+	" s.choices, s.text, s.score, a.max_score FROM questions q"
+	" JOIN attempt_questions aq ON aq.question_id = q.id"
+	" JOIN attempts a ON a.id = aq.attempt_id"
+	" LEFT JOIN answers s ON s.attempt_id = a.id AND s.question_id = aq.question_id"
+	" WHERE q.bank_id = ?1 AND q.code = ?2 AND a.state IN ('submitted', 'expired')"
+	" ORDER BY a.id";
+static const char SQL_ATTEMPT_RESCORE[] =
+	"UPDATE attempts SET score = ?2, correct_count = ?3, passed = ?4 WHERE id = ?1";
+
+static void rescore_draw_row(sqlite3_stmt *st, void *row)
+{
+	struct db_rescore_draw *d = row;
+	memset(d, 0, sizeof *d);
+	d->attempt_id = sqlite3_column_int64(st, 0);
+	d->quiz_id = sqlite3_column_int64(st, 1);
+	d->question_id = sqlite3_column_int64(st, 2);
+	d->score = sqlite3_column_double(st, 3);
+	d->correct_count = sqlite3_column_int(st, 4);
+	d->passed = sqlite3_column_int(st, 5) != 0;
+	d->choices = db_col_dup_or_null(st, 6);
+	d->text = db_col_dup_or_null(st, 7);
+	d->answer_score = sqlite3_column_double(st, 8);
+	d->max_score = sqlite3_column_double(st, 9);
+}
+
+void db_rescore_draws_free(struct db_rescore_draw *d, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(d[i].choices);
+		free(d[i].text);
+	}
+	free(d);
+}
+
+int db_rescore_draws(struct db *db, int64_t bank_id, const char *code, struct db_rescore_draw **out,
+		     size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	sqlite3_stmt *st = db_stmt(db, SQL_RESCORE_DRAWS);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, bank_id);
+	sqlite3_bind_text(st, 2, code, -1, SQLITE_STATIC);
+	return db_collect_rows(db, st, sizeof **out, rescore_draw_row, (void **)out, n,
+			       "attempts that drew a question");
+}
+
+int db_attempt_rescore(struct db *db, int64_t id, double score, int correct_count, bool passed)
+{
+	sqlite3_stmt *st = db_stmt(db, SQL_ATTEMPT_RESCORE);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_double(st, 2, score);
+	sqlite3_bind_int(st, 3, correct_count);
+	sqlite3_bind_int(st, 4, passed ? 1 : 0);
+	return db_exec_stmt(db, st, "rescore attempt");
+}

@@ -88,4 +88,28 @@ int db_attempt_finish(struct db *db, const struct db_attempt *a);
  * deadline first, at most limit (new array, caller frees). */
 int db_attempts_due(struct db *db, int64_t before_ms, size_t limit, int64_t **ids, size_t *n);
 
+/* One finished attempt that drew some version of a question, with its
+ * result and its answer to that question (choices and text NULL, answer
+ * score 0 when it gave none). */
+struct db_rescore_draw {
+	int64_t attempt_id;
+	int64_t quiz_id;
+	int64_t question_id; /* the version drawn */
+	double score;
+	double max_score;
+	int correct_count;
+	bool passed;
+	char *choices;
+	char *text;
+	double answer_score;
+};
+void db_rescore_draws_free(struct db_rescore_draw *d, size_t n);
+/* Every submitted or expired attempt that drew any version of question code
+ * in a bank, by attempt id (new array in *out). 0 or -1. */
+int db_rescore_draws(struct db *db, int64_t bank_id, const char *code, struct db_rescore_draw **out,
+		     size_t *n);
+/* Writes a finished attempt's new result (reports and leaderboards follow
+ * through their triggers). */
+int db_attempt_rescore(struct db *db, int64_t id, double score, int correct_count, bool passed);
+
 #endif

@@ -29,6 +29,8 @@ const struct route api_routes[] = {
 	{ "DELETE", "/api/v1/admin/banks/{code}/questions/{question_code}",
 	  api_admin_question_retire, ROLE_ADMIN, 0 },
 	{ "GET", "/api/v1/admin/banks/{code}/export", api_admin_bank_export, ROLE_ADMIN, 0 },
+	{ "POST", "/api/v1/admin/banks/{code}/questions/{question_code}/rescore",
+	  api_admin_question_rescore, ROLE_ADMIN, 0 },
 	{ "POST", "/api/v1/admin/quizzes", api_admin_quizzes, ROLE_ADMIN, 0 },
 	{ "GET", "/api/v1/quizzes", api_quizzes, ROLE_PARTICIPANT, 0 },
 	{ "POST", "/api/v1/quizzes/{id}/attempts", api_attempt_start, ROLE_PARTICIPANT, 0 },

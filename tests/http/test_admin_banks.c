@@ -11,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "clock.h"
 #include "harness.h"
 
 static struct server srv;
@@ -38,13 +39,16 @@ static json_t *question(const char *code, const char *topic, int correct)
 			 "explanation", "Hỏi người lớn giúp em tránh bị lừa đảo.");
 }
 
-static int upload_bank(void)
+static int upload_bank(const char *code)
 {
-	json_t *bank = json_pack(
-		"{s:s,s:s,s:s,s:[s],s:[o,o,o,o]}", "code", "tb", "title", "Ngân hàng thử",
-		"language", "vi", "audiences", "pupil", "questions",
-		question("tb-1", "phishing_fraud", 1), question("tb-2", "phishing_fraud", 1),
-		question("tb-3", "passwords", 1), question("tb-4", "passwords", 1));
+	char c[4][16];
+	for (int i = 0; i < 4; i++)
+		snprintf(c[i], sizeof c[i], "%s-%d", code, i + 1);
+	json_t *bank =
+		json_pack("{s:s,s:s,s:s,s:[s],s:[o,o,o,o]}", "code", code, "title", "Ngân hàng thử",
+			  "language", "vi", "audiences", "pupil", "questions",
+			  question(c[0], "phishing_fraud", 1), question(c[1], "phishing_fraud", 1),
+			  question(c[2], "passwords", 1), question(c[3], "passwords", 1));
 	char *body = json_dumps(bank, 0);
 	json_decref(bank);
 	struct http_res res;
@@ -72,7 +76,7 @@ static int setup(void **state)
 	pupil_token = test_login(&srv, "pupil1", "Pupil-Password-1", NULL);
 	if (!admin_token || !d1_token || !pupil_token)
 		return -1;
-	return upload_bank();
+	return upload_bank("tb");
 }
 
 static int teardown(void **state)
@@ -97,6 +101,7 @@ static void only_admins_reach_the_bank_routes(void **state)
 {
 	(void)state;
 	char *q = json_dumps(question("tb-1", "phishing_fraud", 1), 0);
+	/* the rescore route, with the others */
 	const struct {
 		const char *method, *path, *body;
 	} routes[] = {
@@ -105,6 +110,7 @@ static void only_admins_reach_the_bank_routes(void **state)
 		{ "PUT", "/api/v1/admin/banks/tb/questions/tb-1", q },
 		{ "DELETE", "/api/v1/admin/banks/tb/questions/tb-4", NULL },
 		{ "GET", "/api/v1/admin/banks/tb/export?format=gift", NULL },
+		{ "POST", "/api/v1/admin/banks/tb/questions/tb-1/rescore", NULL },
 	};
 	for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
 		assert_int_equal(status_of(routes[i].method, routes[i].path, NULL, routes[i].body),
@@ -137,7 +143,6 @@ static void the_list_counts_questions_by_topic(void **state)
 	assert_int_equal(http_get(&srv, "/api/v1/admin/banks", admin_token, &res), 0);
 	assert_int_equal(res.status, 200);
 	json_t *banks = json_object_get(res.json, "banks");
-	assert_int_equal(json_array_size(banks), 1);
 	json_t *b = json_array_get(banks, 0);
 	assert_string_equal(json_string_value(json_object_get(b, "code")), "tb");
 	assert_string_equal(json_string_value(json_object_get(b, "title")), "Ngân hàng thử");
@@ -334,6 +339,184 @@ static void a_bank_exports_in_each_format(void **state)
 		404);
 }
 
+/* ---- rescore ------------------------------------------------------------ */
+
+static int64_t rk_quiz;
+
+static int64_t create_rk_quiz(void)
+{
+	const char *def =
+		"{\"code\":\"kt-rk\",\"title\":\"Kiểm tra sửa đáp án\",\"kind\":\"quiz\","
+		"\"mandatory\":true,\"audiences\":[\"pupil\"],\"unit_scope\":\"P\","
+		"\"draw\":[{\"bank\":\"rk\",\"count\":2,\"topic\":\"phishing_fraud\"}],"
+		"\"time_limit_s\":600,\"max_attempts\":3,\"pass_percent\":100,"
+		"\"opens_at\":\"2025-01-01T00:00:00Z\",\"closes_at\":\"2035-01-01T00:00:00Z\","
+		"\"shuffle_questions\":false,\"shuffle_options\":false,\"review\":\"after_"
+		"submit\"}";
+	struct http_res res;
+	assert_int_equal(http_send(&srv, "POST", "/api/v1/admin/quizzes", admin_token, def, &res),
+			 0);
+	if (res.status != 201)
+		fprintf(stderr, "create quiz: %s\n", res.body);
+	assert_int_equal(res.status, 201);
+	int64_t id = json_integer_value(json_object_get(json_object_get(res.json, "quiz"), "id"));
+	http_res_free(&res);
+	return id;
+}
+
+/* The code of the stored question with this id, from the admin's bank. */
+static const char *code_of(json_t *bank, int64_t id)
+{
+	size_t i;
+	json_t *q;
+	json_array_foreach(json_object_get(bank, "questions"), i, q)
+	{
+		if (json_integer_value(json_object_get(q, "id")) == id)
+			return json_string_value(json_object_get(q, "code"));
+	}
+	return "";
+}
+
+/* pupil1 takes kt-rk choosing option 2 (wrong under the first key) for
+ * rk-1 and option 1 (right) for rk-2; returns the attempt id. */
+static int64_t take_rk_quiz(void)
+{
+	struct http_res res, bank;
+	char path[160];
+	assert_int_equal(http_get(&srv, "/api/v1/admin/banks/rk", admin_token, &bank), 0);
+	snprintf(path, sizeof path, "/api/v1/quizzes/%lld/attempts", (long long)rk_quiz);
+	assert_int_equal(http_send(&srv, "POST", path, pupil_token, NULL, &res), 0);
+	assert_int_equal(res.status, 201);
+	json_t *a = json_object_get(res.json, "attempt");
+	int64_t attempt = json_integer_value(json_object_get(a, "id"));
+	size_t i;
+	json_t *q;
+	json_array_foreach(json_object_get(a, "questions"), i, q)
+	{
+		int64_t qid = json_integer_value(json_object_get(q, "id"));
+		const char *code = code_of(json_object_get(bank.json, "bank"), qid);
+		int pick = !strcmp(code, "rk-1") ? 2 : 1;
+		json_t *opt = json_array_get(json_object_get(q, "options"), (size_t)pick);
+		char body[64], apath[160];
+		snprintf(body, sizeof body, "{\"choices\":[%lld]}",
+			 (long long)json_integer_value(json_object_get(opt, "id")));
+		snprintf(apath, sizeof apath, "/api/v1/attempts/%lld/answers/%lld",
+			 (long long)attempt, (long long)qid);
+		assert_int_equal(status_of("PUT", apath, pupil_token, body), 200);
+	}
+	http_res_free(&res);
+	http_res_free(&bank);
+	snprintf(path, sizeof path, "/api/v1/attempts/%lld/submit", (long long)attempt);
+	assert_int_equal(http_send(&srv, "POST", path, pupil_token, "{}", &res), 0);
+	assert_int_equal(res.status, 200);
+	json_t *result = json_object_get(json_object_get(res.json, "attempt"), "result");
+	assert_true(json_number_value(json_object_get(result, "score")) == 1.0);
+	assert_true(json_is_false(json_object_get(result, "passed")));
+	http_res_free(&res);
+	return attempt;
+}
+
+/* The passed count of the participation report for S1 and pupils. */
+static int64_t report_passed(void)
+{
+	char path[160];
+	snprintf(path, sizeof path, "/api/v1/reports/participation?year=%d&unit=S1&depth=0",
+		 clock_vn_year(clock_now_ms()));
+	struct http_res res;
+	assert_int_equal(http_get(&srv, path, admin_token, &res), 0);
+	assert_int_equal(res.status, 200);
+	int64_t passed = -1;
+	size_t i;
+	json_t *row;
+	json_array_foreach(json_object_get(res.json, "rows"), i, row)
+	{
+		if (!strcmp(json_string_value(json_object_get(row, "unit_code")), "S1") &&
+		    !strcmp(json_string_value(json_object_get(row, "audience")), "pupil"))
+			passed = json_integer_value(json_object_get(row, "passed"));
+	}
+	http_res_free(&res);
+	return passed;
+}
+
+static void rescore(const char *qcode, long want, struct http_res *res)
+{
+	char path[160];
+	snprintf(path, sizeof path, "/api/v1/admin/banks/rk/questions/%s/rescore", qcode);
+	assert_int_equal(http_send(&srv, "POST", path, admin_token, NULL, res), 0);
+	if (res->status != want)
+		fprintf(stderr, "rescore %s: %ld %s\n", qcode, res->status, res->body);
+	assert_int_equal(res->status, want);
+}
+
+static void a_fixed_key_rescores_results_and_reports(void **state)
+{
+	(void)state;
+	assert_int_equal(upload_bank("rk"), 0);
+	rk_quiz = create_rk_quiz();
+	int64_t attempt = take_rk_quiz();
+	/* One person of S1 finished with 1 of 2 right at a 100% pass mark. */
+	assert_int_equal(report_passed(), 0);
+	struct http_res res;
+	rescore("rk-1", 200, &res);
+	assert_int_equal(json_integer_value(json_object_get(res.json, "attempts")), 1);
+	assert_int_equal(json_integer_value(json_object_get(res.json, "changed")), 0);
+	http_res_free(&res);
+	/* The key was wrong: option 2 is the right one. */
+	put_question("/api/v1/admin/banks/rk/questions/rk-1", question("rk-1", "phishing_fraud", 2),
+		     200, &res);
+	http_res_free(&res);
+	rescore("rk-1", 200, &res);
+	assert_int_equal(json_integer_value(json_object_get(res.json, "attempts")), 1);
+	assert_int_equal(json_integer_value(json_object_get(res.json, "changed")), 1);
+	assert_int_equal(json_integer_value(json_object_get(res.json, "passed_changed")), 1);
+	http_res_free(&res);
+	char path[160];
+	snprintf(path, sizeof path, "/api/v1/attempts/%lld", (long long)attempt);
+	assert_int_equal(http_get(&srv, path, pupil_token, &res), 0);
+	json_t *result = json_object_get(json_object_get(res.json, "attempt"), "result");
+	assert_true(json_number_value(json_object_get(result, "score")) == 2.0);
+	assert_int_equal(json_integer_value(json_object_get(result, "correct_count")), 2);
+	assert_true(json_is_true(json_object_get(result, "passed")));
+	http_res_free(&res);
+	/* The report follows: now one person of S1 passed. */
+	assert_int_equal(report_passed(), 1);
+	/* Again: the same key changes nothing. */
+	rescore("rk-1", 200, &res);
+	assert_int_equal(json_integer_value(json_object_get(res.json, "attempts")), 1);
+	assert_int_equal(json_integer_value(json_object_get(res.json, "changed")), 0);
+	assert_int_equal(json_integer_value(json_object_get(res.json, "passed_changed")), 0);
+	http_res_free(&res);
+	/* Back to the first key: back to failed. */
+	put_question("/api/v1/admin/banks/rk/questions/rk-1", question("rk-1", "phishing_fraud", 1),
+		     200, &res);
+	http_res_free(&res);
+	rescore("rk-1", 200, &res);
+	assert_int_equal(json_integer_value(json_object_get(res.json, "passed_changed")), 1);
+	http_res_free(&res);
+	assert_int_equal(report_passed(), 0);
+}
+
+static void a_rescore_refuses_what_does_not_line_up(void **state)
+{
+	(void)state;
+	struct http_res res;
+	rescore("nope", 404, &res);
+	http_res_free(&res);
+	assert_int_equal(status_of("POST", "/api/v1/admin/banks/nope/questions/rk-1/rescore",
+				   admin_token, NULL),
+			 404);
+	/* A fourth option: the drawn version's options no longer line up. */
+	json_t *q = question("rk-2", "phishing_fraud", 1);
+	json_array_append_new(json_object_get(q, "options"),
+			      json_pack("{s:s,s:b}", "text", "Xoá tin nhắn", "correct", 0));
+	put_question("/api/v1/admin/banks/rk/questions/rk-2", q, 200, &res);
+	http_res_free(&res);
+	rescore("rk-2", 409, &res);
+	assert_non_null(strstr(res.body, "options"));
+	http_res_free(&res);
+	assert_int_equal(report_passed(), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -344,6 +527,8 @@ int main(void)
 		cmocka_unit_test(a_bad_question_is_refused_naming_the_field),
 		cmocka_unit_test(a_retired_question_is_kept_but_counted_no_more),
 		cmocka_unit_test(a_bank_exports_in_each_format),
+		cmocka_unit_test(a_fixed_key_rescores_results_and_reports),
+		cmocka_unit_test(a_rescore_refuses_what_does_not_line_up),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
