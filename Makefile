@@ -20,7 +20,7 @@ endif
 BUILD ?= build
 # The engine's libraries; libcurl only for the HTTP tests and benchmarks
 # that act as clients (quizd and quizadm do not link it).
-PKGS := libmicrohttpd sqlite3 libsodium jansson libxml-2.0 xlsxwriter zlib
+PKGS := libmicrohttpd sqlite3 libsodium jansson libxml-2.0 xlsxwriter zlib libqrencode
 # Deferred (=), not immediate: on a fresh machine `make test` installs
 # pkg-config and the libraries after this file is read.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)

@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "app.h"
+#include "audit.h"
+#include "cards.h"
 #include "clock.h"
 #include "db.h"
 #include "db_people.h"
@@ -146,7 +148,7 @@ enum outcome account_throttle_passed(struct db *db, const char *who, const char 
 
 /* ---- operations ---------------------------------------------------------- */
 
-enum op_kind { OP_LOGIN, OP_REGISTER, OP_PASSWORD };
+enum op_kind { OP_LOGIN, OP_REGISTER, OP_PASSWORD, OP_RESET };
 
 struct account_op {
 	enum op_kind kind;
@@ -163,7 +165,9 @@ struct account_op {
 	bool weak; /* password change: the new password fails the policy */
 	char weak_msg[256];
 	struct auth_verify verify; /* login, password change */
-	char hash[AUTH_HASH_MAX]; /* register */
+	char hash[AUTH_HASH_MAX]; /* register, reset */
+	int64_t actor_id; /* reset: the administrator */
+	char actor_name[DB_CODE_MAX];
 	bool busy; /* the pool's queue was full: nothing was hashed */
 };
 
@@ -185,6 +189,24 @@ static void op_free(struct account_op *op)
 }
 
 /* ---- login ----------------------------------------------------------------- */
+
+/* A new session of user (a login that passed), into res. */
+static enum outcome open_session(struct db *db, const struct db_user *user, int64_t ttl_ms,
+				 int64_t now, struct account_result *res, struct problem *p)
+{
+	unsigned char hash[32];
+	auth_token_new(res->token, hash);
+	res->expires_ms = now + ttl_ms;
+	if (db_session_create(db, hash, user->id, now, res->expires_ms) ||
+	    db_user_logged_in(db, user->id, now))
+		return problem_set(p, OUTCOME_INTERNAL, "The session could not be created: %s",
+				   db_errmsg(db));
+	auth_csrf_token(res->token, res->csrf);
+	res->user = *user;
+	res->user.pw_hash[0] = '\0';
+	count(&logins_ok);
+	return OUTCOME_OK;
+}
 
 enum outcome account_login_begin(struct app *app, struct db *db, const char *username,
 				 const char *password, const char *client_addr,
@@ -235,21 +257,10 @@ static enum outcome login_finish(struct account_op *op, struct db *db, struct ac
 	if (op->verify.rehashed && db_user_set_password(db, op->user.id, op->verify.new_hash))
 		return problem_set(p, OUTCOME_INTERNAL, "The password could not be rehashed: %s",
 				   db_errmsg(db));
-	unsigned char hash[32];
 	enum outcome o = account_throttle_passed(db, op->who, op->client_addr, p);
 	if (o != OUTCOME_OK)
 		return o;
-	auth_token_new(res->token, hash);
-	res->expires_ms = now + op->session_ttl_ms;
-	if (db_session_create(db, hash, op->user.id, now, res->expires_ms) ||
-	    db_user_logged_in(db, op->user.id, now))
-		return problem_set(p, OUTCOME_INTERNAL, "The session could not be created: %s",
-				   db_errmsg(db));
-	auth_csrf_token(res->token, res->csrf);
-	res->user = op->user;
-	res->user.pw_hash[0] = '\0';
-	count(&logins_ok);
-	return OUTCOME_OK;
+	return open_session(db, &op->user, op->session_ttl_ms, now, res, p);
 }
 
 /* ---- registration ---------------------------------------------------------- */
@@ -415,6 +426,104 @@ rollback:
 	return o;
 }
 
+/* ---- login cards ----------------------------------------------------------- */
+
+enum outcome account_card_login(struct app *app, struct db *db, const char *code,
+				const char *client_addr, struct account_result *res,
+				struct problem *p)
+{
+	memset(res, 0, sizeof *res);
+	char canonical[CARDS_CODE_CHARS + 1], who[DB_CODE_MAX];
+	bool wellformed = cards_code_canonical(code, canonical) == 0;
+	/* Each code its own name, so wrong codes lock an address, never
+	 * everyone's cards. */
+	snprintf(who, sizeof who, "card:%s", wellformed ? canonical : "?");
+	int64_t now = clock_now_ms();
+	enum outcome o = account_throttle_check(db, who, client_addr, now, &res->retry_after_s, p);
+	if (o == OUTCOME_RATE_LIMITED)
+		count(&logins_throttled);
+	if (o != OUTCOME_OK)
+		return o;
+	struct db_user user;
+	int rc = 0;
+	if (wellformed) {
+		struct cards_keyring keys = { app->cfg.data_dir, app->cfg.db_path };
+		unsigned char hash[32];
+		o = cards_code_hash(&keys, canonical, hash, p);
+		if (o != OUTCOME_OK)
+			return o;
+		rc = db_card_user(db, hash, &user);
+		if (rc < 0)
+			return problem_set(p, OUTCOME_INTERNAL, "The card could not be read: %s",
+					   db_errmsg(db));
+	}
+	if (rc == 0) {
+		count(&logins_failed);
+		o = account_throttle_fail(db, who, client_addr, now, p);
+		if (o != OUTCOME_OK)
+			return o;
+		return problem_set(p, OUTCOME_UNAUTHORIZED,
+				   "Mã đăng nhập không đúng hoặc đã hết hiệu lực. (Unknown or void "
+				   "login code.)");
+	}
+	o = account_throttle_passed(db, who, client_addr, p);
+	if (o != OUTCOME_OK)
+		return o;
+	return open_session(db, &user, auth_config(app->auth)->session_ttl_ms, now, res, p);
+}
+
+/* ---- password reset by an administrator ------------------------------------ */
+
+struct account_op *account_reset_begin(struct app *app, int64_t user_id,
+				       const struct audit_actor *actor)
+{
+	struct account_op *op = op_new(app, OP_RESET);
+	op->user.id = user_id;
+	op->actor_id = actor->user_id;
+	util_strlcpy(op->actor_name, actor->username ? actor->username : "", sizeof op->actor_name);
+	auth_generate_password(op->new_password);
+	return op;
+}
+
+static enum outcome reset_finish(struct account_op *op, struct db *db, struct account_result *res,
+				 struct problem *p)
+{
+	if (!op->hash[0])
+		return problem_set(p, OUTCOME_INTERNAL, "The new password could not be hashed.");
+	if (db_begin_write(db))
+		return problem_set(p, OUTCOME_INTERNAL, "%s", db_errmsg(db));
+	struct db_user now;
+	enum outcome o = OUTCOME_OK;
+	int rc = db_user_by_id(db, op->user.id, &now);
+	if (rc != 1) {
+		o = rc < 0 ? problem_set(p, OUTCOME_INTERNAL, "%s", db_errmsg(db))
+			   : problem_set(p, OUTCOME_NOT_FOUND, "User not found.");
+		goto rollback;
+	}
+	char target[32];
+	snprintf(target, sizeof target, "user:%lld", (long long)op->user.id);
+	struct audit_actor who = { op->actor_id, op->actor_name };
+	if (db_user_set_password(db, op->user.id, op->hash) ||
+	    db_session_delete_user(db, op->user.id, NULL)) {
+		o = problem_set(p, OUTCOME_INTERNAL, "The password could not be set: %s",
+				db_errmsg(db));
+		goto rollback;
+	}
+	o = audit_record(db, &who, "user.password_reset", target, NULL, p);
+	if (o != OUTCOME_OK)
+		goto rollback;
+	if (db_commit(db)) {
+		o = problem_set(p, OUTCOME_INTERNAL, "%s", db_errmsg(db));
+		goto rollback;
+	}
+	account_sessions_revoked();
+	util_strlcpy(res->password, op->new_password, sizeof res->password);
+	return OUTCOME_OK;
+rollback:
+	db_rollback(db);
+	return o;
+}
+
 /* ---- running ---------------------------------------------------------------- */
 
 void account_op_run(struct account_op *op, void (*done)(void *ctx), void *ctx)
@@ -427,6 +536,9 @@ void account_op_run(struct account_op *op, void (*done)(void *ctx), void *ctx)
 		break;
 	case OP_REGISTER:
 		rc = auth_hash_async(op->auth, op->password, op->hash, done, ctx);
+		break;
+	case OP_RESET:
+		rc = auth_hash_async(op->auth, op->new_password, op->hash, done, ctx);
 		break;
 	case OP_PASSWORD:
 		/* A weak new password is not worth hashing. */
@@ -455,6 +567,8 @@ enum outcome account_op_finish(struct account_op *op, struct db *db, struct acco
 				"Máy chủ đang bận, thử lại sau %d giây. (Server busy; retry in %d "
 				"s.)",
 				res->retry_after_s, res->retry_after_s);
+	} else if (op->kind == OP_RESET) {
+		o = reset_finish(op, db, res, p);
 	} else if (op->kind != OP_REGISTER && op->verify.failed) {
 		o = problem_set(p, OUTCOME_INTERNAL, "Password check failed.");
 	} else if (op->kind == OP_LOGIN) {

@@ -75,6 +75,7 @@ struct account_result {
 	char csrf[AUTH_TOKEN_LEN + 1]; /* login: its CSRF token */
 	int64_t expires_ms; /* login: when the session ends */
 	int retry_after_s; /* OUTCOME_RATE_LIMITED: seconds to wait (>= 1) */
+	char password[AUTH_PASSWORD_MAX + 1]; /* reset: the new password, shown once */
 };
 
 struct account_op;
@@ -127,6 +128,25 @@ enum outcome account_password_begin(struct app *app, struct db *db,
 				    const struct account_password_change *chg,
 				    struct account_op **op, struct account_result *res,
 				    struct problem *p);
+
+/* Password reset of user_id by an administrator (actor; the caller checked
+ * they may act on the person): a generated password. Finishing it writes
+ * the new hash, ends every session of the person and writes the audit entry
+ * in one transaction, with the password in res->password; OUTCOME_NOT_FOUND
+ * when the person is gone meanwhile. */
+struct audit_actor;
+struct account_op *account_reset_begin(struct app *app, int64_t user_id,
+				       const struct audit_actor *actor);
+
+/* Login by the code of a login card (cards.h), typed or read from the QR
+ * image: refused at once (OUTCOME_RATE_LIMITED) while throttled as logins
+ * are (account_throttle_check; a wrong code counts as a failure);
+ * OUTCOME_UNAUTHORIZED for a malformed, unknown or void code or a disabled
+ * person; OUTCOME_OK with a new session in res, as a login. Needs no
+ * hashing pool: the keyed BLAKE2b of a code takes microseconds. */
+enum outcome account_card_login(struct app *app, struct db *db, const char *code,
+				const char *client_addr, struct account_result *res,
+				struct problem *p);
 
 /* Hashes on the pool; done(ctx) is called exactly once, from a pool thread,
  * or at once on this thread when the pool's queue is full (finishing then

@@ -40,6 +40,8 @@ int api_metrics(struct req *r, struct resp *out);
 int api_login(struct req *r, struct resp *out);
 int api_logout(struct req *r, struct resp *out);
 int api_register(struct req *r, struct resp *out);
+/* POST /api/v1/auth/card (api_auth.c) */
+int api_card_login(struct req *r, struct resp *out);
 struct account_op;
 struct account_result;
 /* Suspends r while op (account.h) hashes on the pool; resume(r, out) then
@@ -71,6 +73,9 @@ int api_admin_units_list(struct req *r, struct resp *out);
 int api_admin_users_list(struct req *r, struct resp *out);
 int api_admin_user_patch(struct req *r, struct resp *out);
 int api_admin_audit(struct req *r, struct resp *out);
+/* POST /api/v1/admin/users/{id}/password, POST /api/v1/admin/units/{code}/cards */
+int api_admin_user_password(struct req *r, struct resp *out);
+int api_admin_cards(struct req *r, struct resp *out);
 /* Writes the audit-log entry of a write the caller of r has just committed
  * (for the domain functions that do not take an actor): action, target,
  * detail (stolen; NULL for {}). A failure is logged, the answer stays. */

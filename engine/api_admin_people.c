@@ -4,8 +4,15 @@
  * request, calls people.c or audit.c, and answers. */
 #include <stdio.h>
 
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "account.h"
 #include "api.h"
+#include "app.h"
 #include "audit.h"
+#include "cards.h"
 #include "people.h"
 
 static void actor_of(const struct req *r, struct people_actor *actor)
@@ -74,6 +81,50 @@ int api_admin_user_patch(struct req *r, struct resp *out)
 	if (o != OUTCOME_OK)
 		return api_fail(out, o, &p);
 	return resp_json(out, 200, answer);
+}
+
+static int password_resume(struct req *r, struct resp *out)
+{
+	struct account_result res;
+	if (!api_account_resumed(r, out, &res))
+		return 0;
+	resp_json(out, 200, json_pack("{s:s}", "password", res.password));
+	sodium_memzero(res.password, sizeof res.password);
+	return 0;
+}
+
+int api_admin_user_password(struct req *r, struct resp *out)
+{
+	struct people_actor actor;
+	struct problem p = { { 0 } };
+	struct account_op *op = NULL;
+	int64_t id;
+	if (!http_param_id(r, 0, &id))
+		return api_fail(out, problem_set(&p, OUTCOME_NOT_FOUND, "User not found."), &p);
+	actor_of(r, &actor);
+	enum outcome o = people_password_begin(r->app, r->db, &actor, id, &op, &p);
+	if (o != OUTCOME_OK)
+		return api_fail(out, o, &p);
+	api_account_suspend(r, op, password_resume);
+	return 0;
+}
+
+int api_admin_cards(struct req *r, struct resp *out)
+{
+	struct people_actor actor;
+	struct problem p = { { 0 } };
+	struct cards_keyring keys = { r->app->cfg.data_dir, r->app->cfg.db_path };
+	struct cards_site site = { r->app->cfg.public_url, http_host(r),
+				   r->app->cfg.secure_cookies };
+	char *html = NULL;
+	actor_of(r, &actor);
+	enum outcome o = cards_issue(r->db, &keys, &site, &actor, r->params[0],
+				     http_query(r, "audience"), &html, &p);
+	if (o != OUTCOME_OK)
+		return api_fail(out, o, &p);
+	resp_raw(out, 200, "text/html; charset=utf-8", html, strlen(html));
+	free(html);
+	return 0;
 }
 
 int api_admin_audit(struct req *r, struct resp *out)

@@ -53,18 +53,43 @@ static void session_cookie(struct req *r, struct resp *out, const char *token, i
 	resp_header(out, "Set-Cookie", cookie);
 }
 
+/* The answer of a login that passed. */
+static int login_answer(struct req *r, struct resp *out, const struct account_result *res)
+{
+	char expires[32];
+	clock_format(res->expires_ms, expires);
+	resp_json(out, 200,
+		  json_pack("{s:s,s:s,s:s,s:o}", "token", res->token, "csrf_token", res->csrf,
+			    "expires_at", expires, "user", api_user_json(&res->user)));
+	session_cookie(r, out, res->token, auth_config(r->app->auth)->session_ttl_ms / 1000);
+	return 0;
+}
+
+int api_card_login(struct req *r, struct resp *out)
+{
+	json_t *body = http_body_json(r, out);
+	if (!body)
+		return 0;
+	const char *code = api_string_field(body, "code", 64, true, out);
+	if (code) {
+		struct account_result res;
+		struct problem p = { { 0 } };
+		enum outcome o = account_card_login(r->app, r->db, code, r->client_addr, &res, &p);
+		if (o == OUTCOME_OK)
+			login_answer(r, out, &res);
+		else
+			api_account_fail(out, o, &p, &res);
+	}
+	json_decref(body);
+	return 0;
+}
+
 static int login_resume(struct req *r, struct resp *out)
 {
 	struct account_result res;
 	if (!api_account_resumed(r, out, &res))
 		return 0;
-	char expires[32];
-	clock_format(res.expires_ms, expires);
-	resp_json(out, 200,
-		  json_pack("{s:s,s:s,s:s,s:o}", "token", res.token, "csrf_token", res.csrf,
-			    "expires_at", expires, "user", api_user_json(&res.user)));
-	session_cookie(r, out, res.token, auth_config(r->app->auth)->session_ttl_ms / 1000);
-	return 0;
+	return login_answer(r, out, &res);
 }
 
 int api_login(struct req *r, struct resp *out)

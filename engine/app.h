@@ -15,6 +15,7 @@ struct app_config {
 	const char *db_path;
 	const char *web_dir;
 	const char *data_dir; /* keys outside the database (certificate signing) */
+	const char *public_url; /* "https://host" for login-card QR codes, or NULL */
 	const char *register_audiences; /* comma list of audiences open to self-registration */
 	bool secure_cookies;
 	int64_t attempt_grace_ms; /* saves accepted this long past the deadline (<= 2000) */

@@ -51,6 +51,8 @@ static const struct option_def options[] = {
 	  "mark cookies Secure (behind TLS)" },
 	{ "--data-dir", "QUIZD_DATA_DIR", K_STR, APP(data_dir),
 	  "directory for keys kept outside the database" },
+	{ "--public-url", "QUIZD_PUBLIC_URL", K_STR, APP(public_url),
+	  "the site's address for login-card QR codes (default: from the Host header)" },
 	{ "--register-audiences", "QUIZD_REGISTER_AUDIENCES", K_STR, APP(register_audiences),
 	  "audiences open to self-registration (comma list)" },
 	{ "--grace-ms", "QUIZD_GRACE_MS", K_INT, APP(attempt_grace_ms),

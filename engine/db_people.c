@@ -43,6 +43,15 @@ static const char SQL_PERSON_UPDATE[] =
 	" disabled_at = CASE WHEN ?6 THEN coalesce(disabled_at, ?7) END WHERE id = ?1";
 static const char SQL_USER_LOGGED_IN[] = "UPDATE users SET last_login_at = ?2 WHERE id = ?1";
 
+static const char SQL_CARD_SET[] =
+	"INSERT INTO login_cards (user_id, code_hash, issued_at) VALUES (?1, ?2, ?3)"
+	" ON CONFLICT (user_id) DO UPDATE SET code_hash = excluded.code_hash,"
+	" issued_at = excluded.issued_at";
+static const char SQL_CARD_USER[] =
+	"SELECT s.id, s.username, s.full_name, s.role, s.unit_id, u.code, u.path, s.audience,"
+	" s.birth_year, s.phone, ''"
+	" FROM login_cards c JOIN users s ON s.id = c.user_id LEFT JOIN units u ON u.id = s.unit_id"
+	" WHERE c.code_hash = ?1 AND s.erased_at IS NULL AND s.disabled_at IS NULL";
 static const char SQL_CARD_DELETE[] = "DELETE FROM login_cards WHERE user_id = ?1";
 
 int db_units_under(struct db *db, const char *root_path,
@@ -163,6 +172,30 @@ int db_user_logged_in(struct db *db, int64_t user_id, int64_t now_ms)
 	sqlite3_bind_int64(st, 1, user_id);
 	sqlite3_bind_int64(st, 2, now_ms);
 	return db_exec_stmt(db, st, "last login") ? -1 : 0;
+}
+
+int db_card_set(struct db *db, int64_t user_id, const unsigned char hash[32], int64_t now_ms)
+{
+	sqlite3_stmt *st = db_stmt(db, SQL_CARD_SET);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, user_id);
+	sqlite3_bind_blob(st, 2, hash, 32, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, now_ms);
+	return db_exec_stmt(db, st, "card set") ? -1 : 0;
+}
+
+int db_card_user(struct db *db, const unsigned char hash[32], struct db_user *out)
+{
+	sqlite3_stmt *st = db_stmt(db, SQL_CARD_USER);
+	if (!st)
+		return -1;
+	sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
+	int rc = db_step_row(db, st, "card user");
+	if (rc == 1)
+		db_user_from_row(st, out);
+	sqlite3_reset(st);
+	return rc;
 }
 
 int db_card_delete(struct db *db, int64_t user_id)

@@ -56,8 +56,12 @@ int db_people_update(struct db *db, const struct db_person *p, int64_t now_ms);
 /* Records a login of user_id at now_ms. 0 or -1. */
 int db_user_logged_in(struct db *db, int64_t user_id, int64_t now_ms);
 
-/* Login cards: the keyed hash of each person's current code.
- * db_card_delete voids it. 0 or -1. */
+/* Login cards: the keyed hash of each person's current code. db_card_set
+ * replaces the person's code (0 or -1); db_card_user finds the enabled,
+ * not erased person holding a code (1, 0 or -1); db_card_delete voids it
+ * (0 or -1). */
+int db_card_set(struct db *db, int64_t user_id, const unsigned char hash[32], int64_t now_ms);
+int db_card_user(struct db *db, const unsigned char hash[32], struct db_user *out);
 int db_card_delete(struct db *db, int64_t user_id);
 
 #endif

@@ -108,6 +108,11 @@ static const char *http_header(struct req *r, const char *name)
 	return MHD_lookup_connection_value(r->conn_, MHD_HEADER_KIND, name);
 }
 
+const char *http_host(struct req *r)
+{
+	return http_header(r, "Host");
+}
+
 json_t *http_body_json(struct req *r, struct resp *out)
 {
 	json_error_t e;

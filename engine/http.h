@@ -94,6 +94,8 @@ void resp_header(struct resp *out, const char *name, const char *value);
 /* Request helpers. */
 /* A query-string argument, or NULL. Borrowed for the request's life. */
 const char *http_query(struct req *r, const char *name);
+/* The request's Host header (borrowed), or NULL. */
+const char *http_host(struct req *r);
 /* Parses the body as JSON. On failure fills out with 400 bad_request and
  * returns NULL. New reference. */
 json_t *http_body_json(struct req *r, struct resp *out);

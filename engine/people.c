@@ -411,3 +411,18 @@ rollback:
 	db_rollback(db);
 	return o;
 }
+
+enum outcome people_password_begin(struct app *app, struct db *db, const struct people_actor *actor,
+				   int64_t id, struct account_op **op, struct problem *p)
+{
+	struct db_person person;
+	enum outcome o = people_find(db, actor, id, &person, p);
+	if (o != OUTCOME_OK)
+		return o;
+	if (actor->scope_path && !strcmp(person.role, "admin"))
+		return problem_set(p, OUTCOME_FORBIDDEN,
+				   "An administrator's account is not yours to edit.");
+	struct audit_actor who = { actor->user_id, actor->username };
+	*op = account_reset_begin(app, id, &who);
+	return OUTCOME_OK;
+}

@@ -62,4 +62,14 @@ int people_search_query(const char *q, char *buf, size_t size);
 enum outcome people_update(struct db *db, const struct people_actor *actor, int64_t id,
 			   json_t *body, json_t **out, struct problem *p);
 
+/* Password reset of person id by actor: OUTCOME_NOT_FOUND for an unknown
+ * person or, for a unit_admin, one outside its subtree; OUTCOME_FORBIDDEN
+ * for a unit_admin resetting an admin's password; else OUTCOME_OK with the
+ * operation in *op (account.h: finishing it sets and answers the new
+ * password and ends every session of the person). */
+struct app;
+struct account_op;
+enum outcome people_password_begin(struct app *app, struct db *db, const struct people_actor *actor,
+				   int64_t id, struct account_op **op, struct problem *p);
+
 #endif

@@ -9,6 +9,7 @@ const struct route api_routes[] = {
 	{ "POST", "/api/v1/auth/login", api_login, ROLE_PUBLIC, 0 },
 	{ "POST", "/api/v1/auth/logout", api_logout, ROLE_PARTICIPANT, 0 },
 	{ "POST", "/api/v1/auth/register", api_register, ROLE_PUBLIC, 0 },
+	{ "POST", "/api/v1/auth/card", api_card_login, ROLE_PUBLIC, 0 },
 	{ "GET", "/api/v1/me", api_me, ROLE_PARTICIPANT, 0 },
 	{ "POST", "/api/v1/me/password", api_change_password, ROLE_PARTICIPANT, 0 },
 
@@ -20,6 +21,9 @@ const struct route api_routes[] = {
 	{ "GET", "/api/v1/admin/users", api_admin_users_list, ROLE_UNIT_ADMIN, 0 },
 	{ "PATCH", "/api/v1/admin/users/{id}", api_admin_user_patch, ROLE_UNIT_ADMIN, 0 },
 	{ "GET", "/api/v1/admin/audit", api_admin_audit, ROLE_ADMIN, 0 },
+	{ "POST", "/api/v1/admin/users/{id}/password", api_admin_user_password, ROLE_UNIT_ADMIN,
+	  0 },
+	{ "POST", "/api/v1/admin/units/{code}/cards", api_admin_cards, ROLE_UNIT_ADMIN, 0 },
 
 	{ "POST", "/api/v1/admin/banks", api_admin_banks, ROLE_ADMIN, ROUTE_UPLOAD },
 	{ "GET", "/api/v1/admin/banks", api_admin_bank_list, ROLE_ADMIN, 0 },

@@ -3,6 +3,7 @@
  * log, for every role, against the real quizd over HTTP. */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -28,6 +29,8 @@ static const char PEOPLE[] =
 	"An\",\"unit_code\":\"S1\",\"audience\":\"pupil\",\"role\":\"participant\"},"
 	"{\"username\":\"hs.anh\",\"password\":\"Anh-Password-123\",\"full_name\":\"Nguyễn Văn "
 	"Anh\",\"unit_code\":\"S1\",\"audience\":\"pupil\",\"role\":\"participant\"},"
+	"{\"username\":\"hs.cuong\",\"password\":\"Cuong-Password-123\",\"full_name\":\"Lê "
+	"Cường\",\"unit_code\":\"S1\",\"audience\":\"pupil\",\"role\":\"participant\"},"
 	"{\"username\":\"hs.dung\",\"password\":\"Dung-Password-123\",\"full_name\":\"Đặng Thị "
 	"Dũng\",\"unit_code\":\"S2\",\"audience\":\"pupil\",\"role\":\"participant\"}]";
 
@@ -159,9 +162,10 @@ static void users_search_ignores_case_and_vietnamese_diacritics(void **state)
 	search(root_token, "unit=S2", 200, "hs.dung");
 	search(root_token, "role=unit_admin", 200, "d1admin");
 	search(root_token, "audience=pupil&limit=2&offset=1", 200, "hs.an hs.anh");
+	search(root_token, "q=le%20cuong", 200, "hs.cuong");
 	/* A unit_admin sees its subtree only, and names no unit outside it. */
 	search(d1_token, "q=dang", 200, "");
-	search(d1_token, "", 200, "d1admin pupil1 hs.an hs.anh");
+	search(d1_token, "", 200, "d1admin pupil1 hs.an hs.anh hs.cuong");
 	search(d1_token, "unit=D2", 403, NULL);
 	search(pupil_token, "", 403, NULL);
 	search(NULL, "", 401, NULL);
@@ -331,6 +335,176 @@ static void audit_log_lists_admin_writes_newest_first(void **state)
 	http_res_free(&res);
 }
 
+/* The code printed on username's card in a sheet, into code. */
+static bool card_code(const char *html, const char *username, char *code, size_t size)
+{
+	char needle[96];
+	snprintf(needle, sizeof needle, "class=\"user\">%s<", username);
+	const char *at = strstr(html, needle);
+	if (!at || !(at = strstr(at, "class=\"code\">")))
+		return false;
+	at += strlen("class=\"code\">");
+	const char *end = strchr(at, '<');
+	if (!end || (size_t)(end - at) >= size)
+		return false;
+	memcpy(code, at, (size_t)(end - at));
+	code[end - at] = '\0';
+	return true;
+}
+
+/* Issues the cards of unit as token and returns the sheet (caller frees). */
+static char *issue_cards(const char *token, const char *unit)
+{
+	struct http_res res;
+	char path[128];
+	snprintf(path, sizeof path, "/api/v1/admin/units/%s/cards", unit);
+	assert_int_equal(http_call(&srv, "POST", path, token, NULL, NULL, NULL, &res), 0);
+	assert_int_equal(res.status, 200);
+	char *type = http_res_header(&res, "Content-Type");
+	assert_non_null(type);
+	assert_non_null(strstr(type, "text/html"));
+	free(type);
+	char *html = res.body;
+	res.body = NULL;
+	http_res_free(&res);
+	return html;
+}
+
+static long card_login(const char *code, char **token)
+{
+	struct http_res res;
+	char body[128];
+	snprintf(body, sizeof body, "{\"code\":\"%s\"}", code);
+	assert_int_equal(http_send(&srv, "POST", "/api/v1/auth/card", NULL, body, &res), 0);
+	long status = res.status;
+	if (token && status == 200)
+		*token = strdup(json_string_value(json_object_get(res.json, "token")));
+	http_res_free(&res);
+	return status;
+}
+
+static void login_cards_print_codes_that_log_in_until_voided(void **state)
+{
+	(void)state;
+	assert_int_equal(status_of("POST", "/api/v1/admin/units/S1/cards", NULL, NULL), 401);
+	assert_int_equal(status_of("POST", "/api/v1/admin/units/S1/cards", pupil_token, NULL), 403);
+	assert_int_equal(status_of("POST", "/api/v1/admin/units/S2/cards", d1_token, NULL), 403);
+	assert_int_equal(status_of("POST", "/api/v1/admin/units/NOPE/cards", d1_token, NULL), 404);
+	assert_int_equal(
+		status_of("POST", "/api/v1/admin/units/S1/cards?audience=martians", d1_token, NULL),
+		400);
+	char *html = issue_cards(d1_token, "S1");
+	char code[32], again[32];
+	assert_true(card_code(html, "hs.cuong", code, sizeof code));
+	assert_non_null(strstr(html, "<svg"));
+	assert_non_null(strstr(html, "Lê Cường"));
+	assert_non_null(strstr(html, "/css/cards.css"));
+	/* 16 symbols in groups of four, none of 0, O, 1 or I. */
+	assert_int_equal(strlen(code), 19);
+	for (int i = 0; i < 19; i++)
+		assert_true(i % 5 == 4 ? code[i] == '-' : !strchr("0O1I", code[i]));
+	/* Only participants get a card. */
+	assert_null(strstr(html, "class=\"user\">d1admin<"));
+	free(html);
+
+	char *token = NULL;
+	assert_int_equal(card_login(code, &token), 200);
+	struct http_res res;
+	assert_int_equal(http_get(&srv, "/api/v1/me", token, &res), 0);
+	assert_string_equal(
+		json_string_value(json_object_get(json_object_get(res.json, "user"), "username")),
+		"hs.cuong");
+	http_res_free(&res);
+	free(token);
+	/* Typed in lower case, without dashes. */
+	char typed[32];
+	size_t n = 0;
+	for (const char *c = code; *c; c++)
+		if (*c != '-')
+			typed[n++] = (char)((*c >= 'A' && *c <= 'Z') ? *c + 32 : *c);
+	typed[n] = '\0';
+	assert_int_equal(card_login(typed, NULL), 200);
+	assert_int_equal(card_login("AAAA-BBBB-CCCC-DDDD", NULL), 401);
+	assert_int_equal(card_login("not a code", NULL), 401);
+	assert_int_equal(status_of("POST", "/api/v1/auth/card", NULL, "{}"), 400);
+
+	/* New cards void the old code. */
+	html = issue_cards(root_token, "S1");
+	assert_true(card_code(html, "hs.cuong", again, sizeof again));
+	free(html);
+	assert_string_not_equal(code, again);
+	assert_int_equal(card_login(code, NULL), 401);
+	assert_int_equal(card_login(again, NULL), 200);
+
+	/* So does a password the person sets. */
+	char *own = test_login(&srv, "hs.cuong", "Cuong-Password-123", NULL);
+	assert_non_null(own);
+	assert_int_equal(status_of("POST", "/api/v1/me/password", own,
+				   "{\"old_password\":\"Cuong-Password-123\","
+				   "\"new_password\":\"Cuong-Password-456\"}"),
+			 204);
+	free(own);
+	assert_int_equal(card_login(again, NULL), 401);
+
+	/* And disabling the account. */
+	html = issue_cards(root_token, "S1");
+	assert_true(card_code(html, "hs.cuong", code, sizeof code));
+	free(html);
+	char path[64];
+	snprintf(path, sizeof path, "/api/v1/admin/users/%lld", id_of("hs.cuong"));
+	assert_int_equal(status_of("PATCH", path, root_token, "{\"disabled\":true}"), 200);
+	assert_int_equal(card_login(code, NULL), 401);
+	assert_int_equal(status_of("PATCH", path, root_token, "{\"disabled\":false}"), 200);
+	assert_int_equal(card_login(code, NULL), 401);
+
+	assert_int_equal(http_get(&srv, "/api/v1/admin/audit?limit=500", root_token, &res), 0);
+	size_t i;
+	json_t *e;
+	int issued = 0;
+	json_array_foreach(json_object_get(res.json, "entries"), i, e)
+	{
+		if (!strcmp(json_string_value(json_object_get(e, "action")), "cards.issue"))
+			issued++;
+	}
+	assert_int_equal(issued, 3);
+	http_res_free(&res);
+}
+
+static void password_reset_answers_a_new_password_and_ends_sessions(void **state)
+{
+	(void)state;
+	char path[64];
+	struct http_res res;
+	snprintf(path, sizeof path, "/api/v1/admin/users/%lld/password", id_of("hs.dung"));
+	assert_int_equal(status_of("POST", path, NULL, NULL), 401);
+	assert_int_equal(status_of("POST", path, pupil_token, NULL), 403);
+	assert_int_equal(status_of("POST", path, d1_token, NULL), 404);
+	snprintf(path, sizeof path, "/api/v1/admin/users/%lld/password", id_of("root"));
+	assert_int_equal(status_of("POST", path, d1_token, NULL), 404);
+	assert_int_equal(status_of("POST", "/api/v1/admin/users/999999/password", root_token, NULL),
+			 404);
+
+	char *old = test_login(&srv, "hs.cuong", "Cuong-Password-456", NULL);
+	assert_non_null(old);
+	snprintf(path, sizeof path, "/api/v1/admin/users/%lld/password", id_of("hs.cuong"));
+	assert_int_equal(http_call(&srv, "POST", path, d1_token, NULL, NULL, NULL, &res), 0);
+	assert_int_equal(res.status, 200);
+	const char *password = json_string_value(json_object_get(res.json, "password"));
+	assert_non_null(password);
+	assert_true(strlen(password) >= 12);
+	assert_int_equal(status_of("GET", "/api/v1/me", old, NULL), 401);
+	char *fresh = test_login(&srv, "hs.cuong", password, NULL);
+	assert_non_null(fresh);
+	free(fresh);
+	free(old);
+	http_res_free(&res);
+	assert_int_equal(http_get(&srv, "/api/v1/admin/audit?limit=1", root_token, &res), 0);
+	json_t *e = json_array_get(json_object_get(res.json, "entries"), 0);
+	assert_string_equal(json_string_value(json_object_get(e, "action")), "user.password_reset");
+	assert_string_equal(json_string_value(json_object_get(e, "username")), "d1admin");
+	http_res_free(&res);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -340,6 +514,8 @@ int main(void)
 		cmocka_unit_test(unit_admin_edits_only_inside_its_subtree),
 		cmocka_unit_test(disabling_ends_sessions_and_refuses_logins),
 		cmocka_unit_test(audit_log_lists_admin_writes_newest_first),
+		cmocka_unit_test(login_cards_print_codes_that_log_in_until_voided),
+		cmocka_unit_test(password_reset_answers_a_new_password_and_ends_sessions),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -6,14 +6,19 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "audit.h"
+#include "cards.h"
 #include "db_account.h"
 #include "db_fixture.h"
 #include "people.h"
+#include "rng.h"
 #include "testdb.h"
 
 static void search_query_folds_case_diacritics_and_d_stroke(void **state)
@@ -98,12 +103,92 @@ static void audit_entries_come_back_newest_first(void **state)
 	testdb_remove(&t, db);
 }
 
+static void all_ones(void *ctx, void *buf, size_t n)
+{
+	(void)ctx;
+	memset(buf, 0xff, n);
+}
+
+static void all_zeros(void *ctx, void *buf, size_t n)
+{
+	(void)ctx;
+	memset(buf, 0, n);
+}
+
+static void card_codes_are_80_bits_in_four_groups_without_look_alikes(void **state)
+{
+	(void)state;
+	char code[CARDS_CODE_PRINTED + 1], canonical[CARDS_CODE_CHARS + 1];
+	rng_set_source(all_zeros, NULL);
+	cards_code_new(code);
+	assert_string_equal(code, "2222-2222-2222-2222");
+	rng_set_source(all_ones, NULL);
+	cards_code_new(code);
+	assert_string_equal(code, "ZZZZ-ZZZZ-ZZZZ-ZZZZ");
+	rng_set_source(NULL, NULL);
+	cards_code_new(code);
+	assert_int_equal(strlen(code), CARDS_CODE_PRINTED);
+	for (int i = 0; i < CARDS_CODE_PRINTED; i++)
+		assert_true(i % 5 == 4 ? code[i] == '-' : !strchr("0O1I", code[i]));
+	/* Typed in any case, with or without dashes and spaces. */
+	assert_int_equal(cards_code_canonical("k7qf-m2xr 9twd-4hbn", canonical), 0);
+	assert_string_equal(canonical, "K7QFM2XR9TWD4HBN");
+	assert_int_equal(cards_code_canonical("K7QF-M2XR-9TWD-4HB", canonical), -1);
+	assert_int_equal(cards_code_canonical("K7QF-M2XR-9TWD-4HBNN", canonical), -1);
+	assert_int_equal(cards_code_canonical("K7QF-M2XR-9TWD-4HB0", canonical), -1);
+	assert_int_equal(cards_code_canonical("K7QF-M2XR-9TWD-4HBI", canonical), -1);
+}
+
+static void card_hash_is_keyed_by_a_file_beside_the_certificate_key(void **state)
+{
+	(void)state;
+	char a[] = "/tmp/test_cards_a_XXXXXX", b[] = "/tmp/test_cards_b_XXXXXX";
+	assert_non_null(mkdtemp(a));
+	assert_non_null(mkdtemp(b));
+	struct cards_keyring ka = { a, NULL }, kb = { b, NULL };
+	unsigned char h1[32], h2[32], h3[32];
+	struct problem p;
+	assert_int_equal(cards_code_hash(&ka, "K7QFM2XR9TWD4HBN", h1, &p), OUTCOME_OK);
+	assert_int_equal(cards_code_hash(&ka, "K7QFM2XR9TWD4HBN", h2, &p), OUTCOME_OK);
+	assert_memory_equal(h1, h2, 32);
+	assert_int_equal(cards_code_hash(&kb, "K7QFM2XR9TWD4HBN", h3, &p), OUTCOME_OK);
+	assert_memory_not_equal(h1, h3, 32);
+	char path[128];
+	struct stat st;
+	snprintf(path, sizeof path, "%s/%s", a, CARDS_KEY_FILE);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_size, 32);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	unlink(path);
+	rmdir(a);
+	snprintf(path, sizeof path, "%s/%s", b, CARDS_KEY_FILE);
+	unlink(path);
+	rmdir(b);
+	/* An unreadable place is an error, not a hash. */
+	struct cards_keyring none = { "/nonexistent/dir", NULL };
+	assert_int_equal(cards_code_hash(&none, "K7QFM2XR9TWD4HBN", h1, &p), OUTCOME_INTERNAL);
+}
+
+static void qr_image_is_an_inline_svg(void **state)
+{
+	(void)state;
+	char *svg = cards_qr_svg("https://quiz.example.vn/index.html#card=K7QF-M2XR-9TWD-4HBN");
+	assert_non_null(svg);
+	assert_true(strncmp(svg, "<svg ", 5) == 0);
+	assert_non_null(strstr(svg, "<path fill=\"#000\" d=\"M4 4h7v1h-7z"));
+	assert_non_null(strstr(svg, "</svg>"));
+	free(svg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(search_query_folds_case_diacritics_and_d_stroke),
 		cmocka_unit_test(search_finds_people_typed_without_diacritics),
 		cmocka_unit_test(audit_entries_come_back_newest_first),
+		cmocka_unit_test(card_codes_are_80_bits_in_four_groups_without_look_alikes),
+		cmocka_unit_test(card_hash_is_keyed_by_a_file_beside_the_certificate_key),
+		cmocka_unit_test(qr_image_is_an_inline_svg),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

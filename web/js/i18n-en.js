@@ -24,6 +24,7 @@ const en = {
   'login.show_password': 'Show password',
   'login.submit': 'Log in',
   'login.busy': 'Logging in…',
+  'login.card_busy': 'Logging in with your card…',
   'login.no_account': 'No account yet?',
   'login.register': 'Create an account',
   'login.expired': 'Your session has expired. Please log in again.',

@@ -26,6 +26,7 @@ const vi = {
   'login.show_password': 'Hiện mật khẩu',
   'login.submit': 'Đăng nhập',
   'login.busy': 'Đang đăng nhập…',
+  'login.card_busy': 'Đang đăng nhập bằng thẻ…',
   'login.no_account': 'Chưa có tài khoản?',
   'login.register': 'Đăng ký tài khoản',
   'login.expired': 'Phiên làm việc đã hết hạn. Vui lòng đăng nhập lại.',

@@ -146,8 +146,39 @@ async function showQuizzes() {
   }
 }
 
+/**
+ * The login code of a login card, when the page was opened from the card's
+ * QR image (index.html#card=CODE). The fragment never reaches the server's
+ * logs; it is removed from the address bar at once.
+ */
+function cardCode() {
+  const m = /^#card=([A-Za-z0-9-]{16,24})$/.exec(location.hash);
+  if (!m) return null;
+  history.replaceState(null, '', location.pathname + location.search);
+  return m[1];
+}
+
+async function cardLogin(code) {
+  showLogin();
+  const box = $('#login-notice');
+  notice(box, 'info', t('login.card_busy'));
+  try {
+    const login = await api('POST', '/auth/card', { body: { code }, auth: false });
+    saveSession(login);
+    clearNotice(box);
+    header();
+    showQuizzes();
+  } catch (err) {
+    showError(box, err);
+  }
+}
+
 header();
-if (session()) {
+const code = cardCode();
+if (code) {
+  clearSession();
+  cardLogin(code);
+} else if (session()) {
   showQuizzes();
 } else {
   clearSession();
