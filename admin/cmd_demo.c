@@ -454,7 +454,7 @@ static int seed_history(struct cli *cli)
 			people++;
 			if (unit_random(&r) >= ro->take_rate)
 				continue;
-			struct quiz_participant p = { uid, unit.id, unit.path, ro->audience };
+			struct quiz_participant p = { uid, unit.id, unit.path, ro->audience, NULL };
 			double skill = 0.6 + 0.39 * unit_random(&r);
 			int64_t start = from + (int64_t)rng_seeded_below(
 						       &r, (uint64_t)(now - 3600000 - from));

@@ -8,6 +8,7 @@
  * answers on the server's thread. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "api.h"
 #include "app.h"
@@ -191,16 +192,18 @@ int api_attempt_submit(struct req *r, struct resp *out)
 static int resume_answer(struct req *r, struct resp *out)
 {
 	struct pending *p = r->resume_ctx;
-	if (p->w.status == OUTCOME_OK) {
-		int64_t now = clock_now_ms();
-		int64_t remaining = p->w.attempt.deadline > now ? p->w.attempt.deadline - now : 0;
-		char body[64];
-		int n = snprintf(body, sizeof body, "{\"saved\":true,\"remaining_ms\":%lld}",
-				 (long long)remaining);
-		resp_raw(out, 200, "application/json; charset=utf-8", body, (size_t)n);
+	struct problem pr;
+	char *text = NULL;
+	if (p->w.status == OUTCOME_OK &&
+	    quiz_answer_reply(r->db, quiz_service_qcache(quiz_service_of(r->app)), &p->w,
+			      clock_now_ms(), &text, &pr) != OUTCOME_OK) {
+		api_fail(out, OUTCOME_INTERNAL, &pr);
+	} else if (p->w.status == OUTCOME_OK) {
+		resp_raw(out, 200, "application/json; charset=utf-8", text, strlen(text));
 	} else {
 		api_quiz_fail(out, p->w.status, &p->w.problem);
 	}
+	free(text);
 	pending_done(r, p);
 	return 0;
 }

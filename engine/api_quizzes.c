@@ -28,6 +28,7 @@ void api_quiz_participant(const struct req *r, struct quiz_participant *p)
 	p->unit_id = r->user.unit_id;
 	p->unit_path = r->user.unit_path;
 	p->audience = r->user.audience;
+	p->client_addr = r->client_addr;
 }
 
 int api_quiz_fail(struct resp *out, enum outcome o, const struct problem *p)

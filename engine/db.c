@@ -24,6 +24,7 @@ static const struct migration migrations[] = {
 	{ "contest leaderboard versions", db_sql_contests },
 	{ "per-option feedback", db_sql_option_feedback },
 	{ "audit log, people's state and search, login cards", db_sql_people },
+	{ "practice, publication and attempt addresses", db_sql_practice },
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

@@ -11,7 +11,7 @@
 #define ATTEMPT_COLS                                                                               \
 	"id, quiz_id, user_id, unit_id, audience, round_code, seed, state, started_at, deadline,"  \
 	" finished_at, score, max_score, correct_count, question_count, passed, duration_ms,"      \
-	" prediction"
+	" prediction, practice"
 
 static const char SQL_ATTEMPT_GET[] = "SELECT " ATTEMPT_COLS " FROM attempts WHERE id = ?1";
 static const char SQL_ATTEMPT_IN_PROGRESS[] =
@@ -25,8 +25,8 @@ static const char SQL_ATTEMPT_BEST[] =
 	" ORDER BY score DESC, duration_ms ASC, id ASC LIMIT 1";
 static const char SQL_ATTEMPT_INSERT[] =
 	"INSERT INTO attempts (quiz_id, user_id, unit_id, audience, round_code, seed, state,"
-	" started_at, deadline, question_count, max_score)"
-	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'in_progress', ?7, ?8, ?9, ?10)";
+	" started_at, deadline, question_count, max_score, practice, client_addr)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'in_progress', ?7, ?8, ?9, ?10, ?11, ?12)";
 /* INSERTs of 1..DRAW_ROWS_MAX attempt_questions rows (?1 the attempt, then
  * position, question, option order per row), built once per process; the
  * statement cache keys them by these stable pointers. */
@@ -79,6 +79,21 @@ static void answer_sql_init(void)
 			     "excluded.saved_at");
 		answer_sql[k] = sb_steal(&sb);
 	}
+}
+
+static const char SQL_ANSWER_EXISTS[] =
+	"SELECT 1 FROM answers WHERE attempt_id = ?1 AND question_id = ?2";
+
+int db_answer_exists(struct db *db, int64_t attempt_id, int64_t question_id)
+{
+	sqlite3_stmt *st = db_stmt(db, SQL_ANSWER_EXISTS);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, attempt_id);
+	sqlite3_bind_int64(st, 2, question_id);
+	int rc = db_step_row(db, st, "find answer");
+	sqlite3_reset(st);
+	return rc;
 }
 
 int db_answers_save(struct db *db, const struct db_answer_write *rows, size_t n, int64_t grace_ms,
@@ -165,6 +180,7 @@ static void attempt_from_row(sqlite3_stmt *st, struct db_attempt *a)
 	a->duration_ms = sqlite3_column_int64(st, 16);
 	a->has_prediction = sqlite3_column_type(st, 17) != SQLITE_NULL;
 	a->prediction = sqlite3_column_int64(st, 17);
+	a->practice = sqlite3_column_int(st, 18) != 0;
 }
 
 static int attempt_lookup(struct db *db, sqlite3_stmt *st, struct db_attempt *out)
@@ -236,6 +252,8 @@ int db_attempt_insert(struct db *db, struct db_attempt *a, const struct db_attem
 	sqlite3_bind_int64(st, 8, a->deadline);
 	sqlite3_bind_int(st, 9, (int)n);
 	sqlite3_bind_double(st, 10, (double)n);
+	sqlite3_bind_int(st, 11, a->practice ? 1 : 0);
+	db_bind_text_or_null(st, 12, a->client_addr[0] ? a->client_addr : NULL);
 	int rc = db_exec_stmt(db, st, "insert attempt");
 	if (rc)
 		return rc;

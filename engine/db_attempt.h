@@ -32,6 +32,8 @@ struct db_attempt {
 	int64_t duration_ms;
 	bool has_prediction;
 	int64_t prediction;
+	bool practice; /* an attempt of a practice quiz: never ranked or reported */
+	char client_addr[64]; /* recorded at start (integrity checks); "" when unknown */
 };
 
 struct db_attempt_question {
@@ -75,6 +77,8 @@ struct db_answer_write {
 	const char *text; /* or NULL */
 	int64_t saved_at;
 };
+/* 1 when attempt_id holds an answer to question_id, 0 when not, -1. */
+int db_answer_exists(struct db *db, int64_t attempt_id, int64_t question_id);
 int db_answers_save(struct db *db, const struct db_answer_write *rows, size_t n, int64_t grace_ms,
 		    size_t *saved);
 /* Every saved answer (new array, caller frees with db_answers_free). */

@@ -39,7 +39,7 @@ static const char SQL_CONTEST_ATTEMPTS[] =
 	"SELECT a.id, a.user_id, a.state = 'expired', a.score, a.max_score, a.correct_count,"
 	" a.prediction, a.started_at, a.deadline, a.finished_at, a.duration_ms, a.unit_id"
 	" FROM attempts a WHERE a.quiz_id = ?1 AND a.state IN ('submitted', 'expired')"
-	" AND (?2 IS NULL OR a.round_code = ?2)";
+	" AND a.practice = 0 AND (?2 IS NULL OR a.round_code = ?2)";
 static const char SQL_CONTEST_VERSION[] =
 	"SELECT change_count FROM contest_versions WHERE quiz_id = ?1";
 static const char SQL_UNITS_WITHIN[] =
@@ -54,7 +54,7 @@ static const char SQL_ITEM_SCORES[] =
 	" FROM attempts a JOIN attempt_questions aq ON aq.attempt_id = a.id"
 	" LEFT JOIN answers an ON an.attempt_id = aq.attempt_id AND an.question_id = aq.question_id"
 	" LEFT JOIN units un ON un.id = a.unit_id"
-	" WHERE a.quiz_id = ?1 AND a.state IN ('submitted', 'expired')"
+	" WHERE a.quiz_id = ?1 AND a.state IN ('submitted', 'expired') AND a.practice = 0"
 	" AND (?2 IS NULL OR (un.path IS NOT NULL AND substr(un.path, 1, length(?2)) = ?2))";
 static const char SQL_QUESTION_CODE[] = "SELECT code FROM questions WHERE id = ?1";
 

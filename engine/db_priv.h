@@ -78,5 +78,6 @@ extern const char db_sql_reports[];
 extern const char db_sql_contests[];
 extern const char db_sql_option_feedback[];
 extern const char db_sql_people[];
+extern const char db_sql_practice[];
 
 #endif

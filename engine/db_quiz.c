@@ -131,8 +131,8 @@ static const char SQL_QUIZ_INSERT[] =
 	"INSERT INTO quizzes (code, title, kind, mandatory, unit_scope_id, time_limit_s, "
 	"max_attempts,"
 	" pass_percent, opens_at, closes_at, shuffle_questions, shuffle_options, review,"
-	" prediction_question, freeze_at, definition, created_at)"
-	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)";
+	" prediction_question, freeze_at, definition, created_at, mode)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)";
 static const char SQL_QUIZ_AUDIENCE_INSERT[] =
 	"INSERT OR IGNORE INTO quiz_audiences (quiz_id, audience) VALUES (?1, ?2)";
 static const char SQL_QUIZ_DRAW_INSERT[] =
@@ -144,7 +144,7 @@ static const char SQL_QUIZ_GET[] =
 	"SELECT q.id, q.code, q.title, q.kind, q.mandatory, q.unit_scope_id, u.code, u.path,"
 	" q.time_limit_s, q.max_attempts, q.pass_percent, q.opens_at, q.closes_at,"
 	" q.shuffle_questions, q.shuffle_options, q.review, q.prediction_question, q.freeze_at,"
-	" q.definition, q.created_at"
+	" q.definition, q.created_at, q.mode"
 	" FROM quizzes q LEFT JOIN units u ON u.id = q.unit_scope_id WHERE q.id = ?1";
 static const char SQL_QUIZ_IDS[] = "SELECT id FROM quizzes ORDER BY id";
 static const char SQL_QUIZ_AUDIENCES[] =
@@ -193,6 +193,7 @@ int db_quiz_insert(struct db *db, struct db_quiz *q)
 		sqlite3_bind_int64(st, 15, q->freeze_at);
 	sqlite3_bind_text(st, 16, q->definition ? q->definition : "{}", -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 17, q->created_at);
+	sqlite3_bind_text(st, 18, q->practice ? "practice" : "exam", -1, SQLITE_STATIC);
 	int rc = db_exec_stmt(db, st, "insert quiz");
 	if (rc == DB_CONFLICT)
 		snprintf(db->err, sizeof db->err, "a quiz with code %s exists", q->code);
@@ -265,6 +266,7 @@ int db_quiz_get(struct db *db, int64_t id, struct db_quiz *out)
 	out->freeze_at = sqlite3_column_int64(st, 17);
 	out->definition = db_col_dup(st, 18);
 	out->created_at = sqlite3_column_int64(st, 19);
+	out->practice = !strcmp(db_col_text(st, 20), "practice");
 	sqlite3_reset(st);
 
 	if (!(st = db_stmt(db, SQL_QUIZ_AUDIENCES)))

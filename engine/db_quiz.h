@@ -36,7 +36,8 @@ struct db_quiz {
 	int64_t unit_scope_id; /* 0: every unit */
 	char unit_scope_code[DB_CODE_MAX];
 	char unit_scope_path[512];
-	int64_t time_limit_s;
+	bool practice; /* mode "practice": unlimited, never ranked or reported */
+	int64_t time_limit_s; /* 0: none (practice only) */
 	int max_attempts; /* 0: unlimited */
 	double pass_percent;
 	int64_t opens_at;

@@ -30,33 +30,35 @@
 	" ON qt.question_id = aq.question_id WHERE aq.attempt_id = " a ".id"
 /* An attempt's contribution: one attempt (passed or not) to its person's
  * rows for the year, per quiz, and per topic its questions covered. */
-#define ADD(a)                                                                                \
+#define ADD_WHEN(a, DONE_)                                                                                \
 	"INSERT INTO report_person (year, audience, user_key, unit_id, attempts, passed_attempts)" \
-	" SELECT " PERSON_KEY(a) ", 1, " PASSED(a) " WHERE " DONE(a)                            \
+	" SELECT " PERSON_KEY(a) ", 1, " PASSED(a) " WHERE " DONE_(a)                            \
 	" ON CONFLICT (year, audience, user_key, unit_id) DO UPDATE SET"                         \
 	" attempts = attempts + 1, passed_attempts = passed_attempts + excluded.passed_attempts;" \
 	"INSERT INTO report_reach (year, audience, user_key, unit_id, quiz_id, attempts,"        \
 	" passed_attempts) SELECT " PERSON_KEY(a) ", " a ".quiz_id, 1, " PASSED(a)              \
-	" WHERE " DONE(a) " ON CONFLICT (year, audience, user_key, unit_id, quiz_id) DO UPDATE"  \
+	" WHERE " DONE_(a) " ON CONFLICT (year, audience, user_key, unit_id, quiz_id) DO UPDATE"  \
 	" SET attempts = attempts + 1, passed_attempts = passed_attempts + excluded.passed_attempts;" \
 	"INSERT INTO report_reach_topic (year, topic, audience, user_key, unit_id, quiz_id,"     \
 	" attempts) SELECT " VN_YEAR(a ".finished_at") ", t.topic, COALESCE(" a ".audience, ''),"  \
 	" COALESCE(" a ".user_id, -" a ".id), COALESCE(" a ".unit_id, 0), " a ".quiz_id, 1"      \
-	" FROM (" TOPICS_OF(a) ") t WHERE " DONE(a)                                              \
+	" FROM (" TOPICS_OF(a) ") t WHERE " DONE_(a)                                              \
 	" ON CONFLICT (year, topic, audience, user_key, unit_id, quiz_id) DO UPDATE SET"         \
 	" attempts = attempts + 1;"
-#define REMOVE(a)                                                                              \
+#define REMOVE_WHEN(a, DONE_)                                                                              \
 	"UPDATE report_person SET attempts = attempts - 1, passed_attempts = passed_attempts - " \
-	PASSED(a) " WHERE " DONE(a) " AND " PERSON_MATCH(a) ";"                                  \
-	"DELETE FROM report_person WHERE " DONE(a) " AND " PERSON_MATCH(a) " AND attempts <= 0;" \
+	PASSED(a) " WHERE " DONE_(a) " AND " PERSON_MATCH(a) ";"                                  \
+	"DELETE FROM report_person WHERE " DONE_(a) " AND " PERSON_MATCH(a) " AND attempts <= 0;" \
 	"UPDATE report_reach SET attempts = attempts - 1, passed_attempts = passed_attempts - "  \
-	PASSED(a) " WHERE " DONE(a) " AND " PERSON_MATCH(a) " AND quiz_id = " a ".quiz_id;"      \
-	"DELETE FROM report_reach WHERE " DONE(a) " AND " PERSON_MATCH(a) " AND quiz_id = " a     \
+	PASSED(a) " WHERE " DONE_(a) " AND " PERSON_MATCH(a) " AND quiz_id = " a ".quiz_id;"      \
+	"DELETE FROM report_reach WHERE " DONE_(a) " AND " PERSON_MATCH(a) " AND quiz_id = " a     \
 	".quiz_id AND attempts <= 0;"                                                            \
-	"UPDATE report_reach_topic SET attempts = attempts - 1 WHERE " DONE(a) " AND "          \
+	"UPDATE report_reach_topic SET attempts = attempts - 1 WHERE " DONE_(a) " AND "          \
 	PERSON_MATCH(a) " AND quiz_id = " a ".quiz_id AND topic IN (" TOPICS_OF(a) ");"          \
-	"DELETE FROM report_reach_topic WHERE " DONE(a) " AND " PERSON_MATCH(a)                  \
+	"DELETE FROM report_reach_topic WHERE " DONE_(a) " AND " PERSON_MATCH(a)                  \
 	" AND quiz_id = " a ".quiz_id AND topic IN (" TOPICS_OF(a) ") AND attempts <= 0;"
+#define ADD(a) ADD_WHEN(a, DONE)
+#define REMOVE(a) REMOVE_WHEN(a, DONE)
 #define ROSTERED(a)                                                                   \
 	"(" a ".role = 'participant' AND " a ".erased_at IS NULL AND " a ".unit_id IS NOT" \
 	" NULL AND " a ".audience IS NOT NULL)"
@@ -205,6 +207,28 @@ const char db_sql_reports[] =
 	" JOIN question_topics qt ON qt.question_id = aq.question_id WHERE " DONE("a")
 	" GROUP BY 1, 2, 3, 4, 5, 6;";
 
+/* Migration 7: practice, publication, the client address of an attempt.
+ * Practice attempts (attempts.practice, copied from the quiz's mode at
+ * start) never reach the summaries: the three attempt triggers are
+ * replaced by ones that count official attempts only. */
+#define OFFICIAL(a) "(" a ".practice = 0 AND " DONE(a) ")"
+const char db_sql_practice[] =
+	"ALTER TABLE quizzes ADD COLUMN mode TEXT NOT NULL DEFAULT 'exam'"
+	" CHECK (mode IN ('exam','practice'));"
+	"ALTER TABLE quizzes ADD COLUMN published_at INTEGER;"
+	"ALTER TABLE attempts ADD COLUMN practice INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE attempts ADD COLUMN client_addr TEXT;"
+	"DROP TRIGGER report_attempt_insert;"
+	"DROP TRIGGER report_attempt_update;"
+	"DROP TRIGGER report_attempt_delete;"
+	"CREATE TRIGGER report_attempt_insert AFTER INSERT ON attempts WHEN " OFFICIAL("NEW")
+	" BEGIN " ADD_WHEN("NEW", OFFICIAL) " END;"
+	"CREATE TRIGGER report_attempt_update AFTER UPDATE OF state, finished_at, passed, user_id,"
+	" unit_id, audience, quiz_id, practice ON attempts WHEN " OFFICIAL("OLD") " OR "
+	OFFICIAL("NEW") " BEGIN " REMOVE_WHEN("OLD", OFFICIAL) ADD_WHEN("NEW", OFFICIAL) " END;"
+	"CREATE TRIGGER report_attempt_delete BEFORE DELETE ON attempts WHEN " OFFICIAL("OLD")
+	" BEGIN " REMOVE_WHEN("OLD", OFFICIAL) " END;";
+
 /* clang-format on */
 
 static const char SQL_UNITS[] = "SELECT id, code, name, kind, level, parent_id, '', path FROM units"
@@ -243,10 +267,11 @@ static const char SQL_TOPIC_PEOPLE[] =
 	" WHERE year = ?1 AND topic = ?3 AND audience = ?2 ORDER BY user_key";
 
 static const char SQL_REF_COUNT[] =
-	"SELECT count(*) FROM attempts WHERE finished_at >= ?1 AND finished_at < ?2";
-static const char SQL_REF_GROUP[] =
-	"SELECT unit_id, audience, count(*) FROM attempts"
-	" WHERE finished_at >= ?1 AND finished_at < ?2 GROUP BY unit_id, audience";
+	"SELECT count(*) FROM attempts WHERE finished_at >= ?1 AND finished_at < ?2"
+	" AND practice = 0";
+static const char SQL_REF_GROUP[] = "SELECT unit_id, audience, count(*) FROM attempts"
+				    " WHERE finished_at >= ?1 AND finished_at < ?2 AND practice = 0"
+				    " GROUP BY unit_id, audience";
 static const char SQL_REF_SUMMARY[] = "SELECT sum(participants) FROM report_unit WHERE year = ?3";
 
 static const char SQL_MANDATORY[] =
@@ -265,7 +290,8 @@ static const char SQL_COMPLETED_MANDATORY[] =
 	"SELECT DISTINCT a.user_id, a.quiz_id FROM attempts a"
 	" JOIN quizzes q ON q.id = a.quiz_id AND q.mandatory = 1"
 	" JOIN users s ON s.id = a.user_id JOIN units u ON u.id = s.unit_id"
-	" WHERE a.state IN ('submitted','expired') AND substr(u.path, 1, length(?1)) = ?1";
+	" WHERE a.state IN ('submitted','expired') AND a.practice = 0"
+	" AND substr(u.path, 1, length(?1)) = ?1";
 
 static void unit_row(sqlite3_stmt *st, db_row_fn fn, void *ctx)
 {

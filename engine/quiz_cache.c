@@ -240,6 +240,7 @@ const struct db_quiz *quiz_qcache_quiz(struct quiz_qcache *c, struct db *db, int
 struct attempt_facts {
 	int64_t user_id;
 	int64_t deadline;
+	bool practice;
 	size_t n;
 	int64_t qids[]; /* sorted */
 };
@@ -251,13 +252,15 @@ struct attempt_facts {
  * *user, *deadline and *drawn set, 0 when there is no such attempt, -1 on
  * a storage error. */
 int quiz_qcache_attempt(struct quiz_qcache *c, struct db *db, int64_t attempt_id,
-			int64_t question_id, int64_t *user, int64_t *deadline, bool *drawn)
+			int64_t question_id, int64_t *user, int64_t *deadline, bool *drawn,
+			bool *practice)
 {
 	pthread_rwlock_rdlock(&c->lock);
 	struct attempt_facts *f = idmap_find(&c->attempts, attempt_id);
 	if (f) {
 		*user = f->user_id;
 		*deadline = f->deadline;
+		*practice = f->practice;
 		*drawn =
 			bsearch(&question_id, f->qids, f->n, sizeof *f->qids, quiz_cmp_i64) != NULL;
 	}
@@ -275,6 +278,7 @@ int quiz_qcache_attempt(struct quiz_qcache *c, struct db *db, int64_t attempt_id
 	f = xmalloc(sizeof *f + (nq + 1) * sizeof *f->qids);
 	f->user_id = a.user_id;
 	f->deadline = a.deadline;
+	f->practice = a.practice;
 	f->n = nq;
 	for (size_t i = 0; i < nq; i++)
 		f->qids[i] = qs[i].question_id;
@@ -282,6 +286,7 @@ int quiz_qcache_attempt(struct quiz_qcache *c, struct db *db, int64_t attempt_id
 	qsort(f->qids, f->n, sizeof *f->qids, quiz_cmp_i64);
 	*user = f->user_id;
 	*deadline = f->deadline;
+	*practice = f->practice;
 	*drawn = bsearch(&question_id, f->qids, f->n, sizeof *f->qids, quiz_cmp_i64) != NULL;
 	pthread_rwlock_wrlock(&c->lock);
 	if (idmap_find(&c->attempts, attempt_id)) {

@@ -35,10 +35,11 @@ const struct db_quiz *quiz_qcache_quiz(struct quiz_qcache *c, struct db *db, int
 const char *quiz_qcache_head(const struct db_question *q);
 const char *quiz_qcache_option(const struct db_question *q, size_t i);
 /* What never changes about attempt_id, checking question_id against its
- * draw: 1 with *user, *deadline and *drawn set, 0 when there is no such
- * attempt, -1 on a storage error. */
+ * draw: 1 with *user, *deadline, *drawn and *practice set, 0 when there is
+ * no such attempt, -1 on a storage error. */
 int quiz_qcache_attempt(struct quiz_qcache *c, struct db *db, int64_t attempt_id,
-			int64_t question_id, int64_t *user, int64_t *deadline, bool *drawn);
+			int64_t question_id, int64_t *user, int64_t *deadline, bool *drawn,
+			bool *practice);
 /* The current question ids matching draw rule d (new array, caller frees),
  * from the cache while the bank has not been re-imported. 0 or -1. */
 int quiz_qcache_pool(struct quiz_qcache *c, struct db *db, const struct db_quiz_draw *d,

@@ -34,6 +34,7 @@ static const char *const DEF_FIELDS[] = {
 	"prediction_question",
 	"rounds",
 	"freeze_at",
+	"mode",
 	NULL,
 };
 
@@ -154,13 +155,44 @@ static enum outcome parse_who(struct db *db, json_t *def, struct db_quiz *q, str
 	return OUTCOME_OK;
 }
 
-/* time_limit_s, max_attempts, pass_percent, the window, shuffles. */
+/* mode: "exam" (the default) or "practice". */
+static enum outcome parse_mode(json_t *def, struct db_quiz *q, struct problem *p)
+{
+	json_t *v = json_object_get(def, "mode");
+	q->practice = false;
+	if (!v || json_is_null(v))
+		return OUTCOME_OK;
+	const char *m = json_string_value(v);
+	if (!m || (strcmp(m, "exam") && strcmp(m, "practice")))
+		return problem_set(p, OUTCOME_INVALID,
+				   "Field 'mode' must be \"exam\" or \"practice\".");
+	q->practice = !strcmp(m, "practice");
+	return OUTCOME_OK;
+}
+
+/* mode, time_limit_s, max_attempts, pass_percent, the window, shuffles. */
 static enum outcome parse_limits(json_t *def, struct db_quiz *q, struct problem *p)
 {
 	int64_t n;
 	enum outcome o;
-	if ((o = def_int(def, "time_limit_s", 1, 7 * 86400, &q->time_limit_s, p)) ||
-	    (o = def_int(def, "max_attempts", 0, 1000, &n, p)))
+	if ((o = parse_mode(def, q, p)))
+		return o;
+	/* Practice may run without a time limit and is never limited in
+	 * attempts; an exam needs both. */
+	json_t *tl = json_object_get(def, "time_limit_s");
+	if (q->practice && (!tl || json_is_null(tl)))
+		q->time_limit_s = 0;
+	else if ((o = def_int(def, "time_limit_s", 1, 7 * 86400, &q->time_limit_s, p)))
+		return o;
+	json_t *ma = json_object_get(def, "max_attempts");
+	if (q->practice &&
+	    (!ma || json_is_null(ma) || (json_is_integer(ma) && json_integer_value(ma) == 0)))
+		n = 0;
+	else if (q->practice)
+		return problem_set(
+			p, OUTCOME_INVALID,
+			"Field 'max_attempts' must be 0 or absent: practice is unlimited.");
+	else if ((o = def_int(def, "max_attempts", 0, 1000, &n, p)))
 		return o;
 	q->max_attempts = (int)n;
 	json_t *v = json_object_get(def, "pass_percent");
@@ -526,18 +558,19 @@ json_t *quiz_definition_json(const struct db_quiz *q)
 			rounds, json_pack("{s:s,s:o,s:o}", "code", q->rounds[i].code, "opens_at",
 					  quiz_time_json(q->rounds[i].opens_at), "closes_at",
 					  quiz_time_json(q->rounds[i].closes_at)));
-	return json_pack("{s:I,s:s,s:s,s:s,s:b,s:o,s:o,s:o,s:i,s:I,s:i,s:f,s:o,s:o,s:b,s:b,s:s,"
-			 "s:o,s:o,s:o}",
-			 "id", (json_int_t)q->id, "code", q->code, "title", q->title, "kind",
-			 q->kind, "mandatory", q->mandatory, "audiences", aud, "unit_scope",
-			 q->unit_scope_id ? json_string(q->unit_scope_code) : json_null(), "draw",
-			 draws, "question_count", quiz_question_count(q), "time_limit_s",
-			 (json_int_t)q->time_limit_s, "max_attempts", q->max_attempts,
-			 "pass_percent", q->pass_percent, "opens_at", quiz_time_json(q->opens_at),
-			 "closes_at", quiz_time_json(q->closes_at), "shuffle_questions",
-			 q->shuffle_questions, "shuffle_options", q->shuffle_options, "review",
-			 q->review, "prediction_question",
-			 q->prediction_question ? json_string(q->prediction_question) : json_null(),
-			 "freeze_at", q->freeze_at ? quiz_time_json(q->freeze_at) : json_null(),
-			 "rounds", rounds);
+	return json_pack(
+		"{s:I,s:s,s:s,s:s,s:s,s:b,s:o,s:o,s:o,s:i,s:o,s:i,s:f,s:o,s:o,s:b,s:b,"
+		"s:s,s:o,s:o,s:o}",
+		"id", (json_int_t)q->id, "code", q->code, "title", q->title, "kind", q->kind,
+		"mode", q->practice ? "practice" : "exam", "mandatory", q->mandatory, "audiences",
+		aud, "unit_scope", q->unit_scope_id ? json_string(q->unit_scope_code) : json_null(),
+		"draw", draws, "question_count", quiz_question_count(q), "time_limit_s",
+		q->time_limit_s ? json_integer(q->time_limit_s) : json_null(), "max_attempts",
+		q->max_attempts, "pass_percent", q->pass_percent, "opens_at",
+		quiz_time_json(q->opens_at), "closes_at", quiz_time_json(q->closes_at),
+		"shuffle_questions", q->shuffle_questions, "shuffle_options", q->shuffle_options,
+		"review", q->review, "prediction_question",
+		q->prediction_question ? json_string(q->prediction_question) : json_null(),
+		"freeze_at", q->freeze_at ? quiz_time_json(q->freeze_at) : json_null(), "rounds",
+		rounds);
 }

@@ -17,7 +17,7 @@ struct db;
  * draw rule that lacks questions and by how many), OUTCOME_CONFLICT (code
  * taken) or OUTCOME_INTERNAL. Runs its own transaction. */
 enum outcome quiz_create(struct db *db, json_t *def, int64_t *quiz_id, struct problem *p);
-/* {"id","code","title","kind","mandatory","audiences","unit_scope","draw",
+/* {"id","code","title","kind","mode","mandatory","audiences","unit_scope","draw",
  * "question_count","time_limit_s","max_attempts","pass_percent","opens_at",
  * "closes_at","shuffle_questions","shuffle_options","review",
  * "prediction_question","freeze_at","rounds"}: new reference. */

@@ -60,6 +60,8 @@ const struct db_quiz_round *quiz_round_at(const struct db_quiz *q, int64_t now_m
 
 int64_t quiz_deadline(const struct db_quiz *q, int64_t started_ms)
 {
+	if (!q->time_limit_s)
+		return q->closes_at; /* practice without a time limit */
 	int64_t d = started_ms + q->time_limit_s * 1000;
 	return d < q->closes_at ? d : q->closes_at;
 }
@@ -350,6 +352,10 @@ enum outcome quiz_refusal(struct problem *p, enum outcome o, const char *detail)
 		return problem_set(p, o, "Đã hết giờ làm bài. (Time is over.)");
 	case OUTCOME_ATTEMPT_CLOSED:
 		return problem_set(p, o, "Bài làm đã nộp. (The attempt was submitted.)");
+	case OUTCOME_ALREADY_ANSWERED:
+		return problem_set(p, o,
+				   "Câu này đã được trả lời; khi luyện tập mỗi câu chỉ trả lời một "
+				   "lần. (This practice question was already answered.)");
 	default:
 		return problem_set(p, o, "%s", detail ? detail : "");
 	}

@@ -35,6 +35,7 @@ struct quiz_participant {
 	int64_t unit_id; /* 0: none */
 	const char *unit_path; /* "/1/4/" or "" */
 	const char *audience; /* "" when none */
+	const char *client_addr; /* where the request came from; NULL or "" when unknown */
 };
 
 /* True when p is in one of q's audiences and inside its unit scope. */

@@ -19,6 +19,43 @@ static double round_to(double v, double unit)
 	return round(v / unit) * unit;
 }
 
+enum outcome quiz_answer_reply(struct db *db, struct quiz_qcache *qc, const struct quiz_write *w,
+			       int64_t now_ms, char **text, struct problem *p)
+{
+	int64_t remaining = w->attempt.deadline > now_ms ? w->attempt.deadline - now_ms : 0;
+	json_t *body = json_pack("{s:b,s:I}", "saved", 1, "remaining_ms", (json_int_t)remaining);
+	if (w->practice) {
+		const struct db_question *qq = quiz_qcache_get(qc, db, w->question_id);
+		if (!qq) {
+			json_decref(body);
+			return problem_set(p, OUTCOME_INTERNAL, "%s", db_errmsg(db));
+		}
+		size_t nc = 0;
+		int64_t *choices = quiz_ids_parse(w->choices, &nc);
+		double s = quiz_score_answer(qq, choices, nc, w->text);
+		free(choices);
+		json_t *right = json_array();
+		json_t *said = json_object();
+		for (size_t k = 0; k < qq->noptions; k++) {
+			const struct db_option *o = &qq->options[k];
+			char key[24];
+			if (strcmp(qq->type, "short") && o->weight > QUIZ_SCORE_EPS)
+				json_array_append_new(right, json_integer(o->id));
+			snprintf(key, sizeof key, "%lld", (long long)o->id);
+			if (o->feedback && *o->feedback)
+				json_object_set_new(said, key, json_string(o->feedback));
+		}
+		json_object_set_new(body, "feedback",
+				    json_pack("{s:b,s:o,s:s,s:o}", "correct",
+					      s > 1 - QUIZ_SCORE_EPS, "correct_choices", right,
+					      "explanation", qq->explanation ? qq->explanation : "",
+					      "option_feedback", said));
+	}
+	*text = json_dumps(body, JSON_COMPACT);
+	json_decref(body);
+	return OUTCOME_OK;
+}
+
 /* The review of one question: new reference. */
 static json_t *review_entry(const struct db_question *qq, const struct db_answer *ans)
 {
@@ -241,14 +278,16 @@ enum outcome quiz_list_view(struct db *db, struct quiz_qcache *qc, const struct 
 					 0.1));
 		json_array_append_new(
 			arr,
-			json_pack("{s:I,s:s,s:s,s:s,s:b,s:I,s:i,s:o,s:o,s:i,s:i,s:s,s:o,s:o}", "id",
-				  (json_int_t)q->id, "code", q->code, "title", q->title, "kind",
-				  q->kind, "mandatory", q->mandatory, "time_limit_s",
-				  (json_int_t)q->time_limit_s, "question_count",
-				  quiz_question_count(q), "opens_at", quiz_time_json(q->opens_at),
-				  "closes_at", quiz_time_json(q->closes_at), "max_attempts",
-				  q->max_attempts, "attempts_used", used, "state",
-				  quiz_time_state(q, now_ms), "best", jbest, "attempt_in_progress",
+			json_pack("{s:I,s:s,s:s,s:s,s:s,s:b,s:o,s:i,s:o,s:o,s:i,s:i,s:s,s:o,s:o}",
+				  "id", (json_int_t)q->id, "code", q->code, "title", q->title,
+				  "kind", q->kind, "mode", q->practice ? "practice" : "exam",
+				  "mandatory", q->mandatory, "time_limit_s",
+				  q->time_limit_s ? json_integer(q->time_limit_s) : json_null(),
+				  "question_count", quiz_question_count(q), "opens_at",
+				  quiz_time_json(q->opens_at), "closes_at",
+				  quiz_time_json(q->closes_at), "max_attempts", q->max_attempts,
+				  "attempts_used", used, "state", quiz_time_state(q, now_ms),
+				  "best", jbest, "attempt_in_progress",
 				  has_cur && now_ms <= cur.deadline ? json_integer(cur.id)
 								    : json_null()));
 	}

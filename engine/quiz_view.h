@@ -34,6 +34,13 @@ enum outcome quiz_attempt_view(struct db *db, struct quiz_qcache *qc, int64_t us
  * back), else read. OUTCOME_OK with *text, or OUTCOME_INTERNAL (p). */
 enum outcome quiz_started_view(struct db *db, struct quiz_qcache *qc, const struct quiz_write *w,
 			       int64_t now_ms, char **text, struct problem *p);
+/* The answer to an applied ANSWER w (w->status OUTCOME_OK) at now, in
+ * *text (new string): {"saved":true,"remaining_ms"}, and for a practice
+ * attempt also "feedback":{"correct","correct_choices","explanation",
+ * "option_feedback":{"option_id":"text"}} (every option that has its own
+ * feedback). OUTCOME_OK, or OUTCOME_INTERNAL (p). */
+enum outcome quiz_answer_reply(struct db *db, struct quiz_qcache *qc, const struct quiz_write *w,
+			       int64_t now_ms, char **text, struct problem *p);
 /* {"quizzes":[...]} of api.md for participant p at now, in *out (new
  * reference). OUTCOME_OK or OUTCOME_INTERNAL (p). */
 enum outcome quiz_list_view(struct db *db, struct quiz_qcache *qc, const struct quiz_participant *p,

@@ -63,6 +63,8 @@ enum outcome quiz_start_prepare(struct db *db, struct quiz_qcache *qc, const str
 	a->seed = rng_u64() & (uint64_t)INT64_MAX;
 	a->started_at = now_ms;
 	a->deadline = quiz_deadline(q, now_ms);
+	a->practice = q->practice;
+	util_strlcpy(a->client_addr, p->client_addr ? p->client_addr : "", sizeof a->client_addr);
 	w->max_attempts = q->max_attempts;
 	w->pass_percent = q->pass_percent;
 
@@ -132,7 +134,8 @@ enum outcome quiz_answer_prepare(struct db *db, struct quiz_qcache *qc, int64_t 
 	/* Only what never changes is checked here (from the cache); whether the
 	 * attempt is still in progress is checked where it counts, inside the
 	 * writing transaction. */
-	int rc = quiz_qcache_attempt(qc, db, attempt_id, question_id, &owner, &deadline, &drawn);
+	int rc = quiz_qcache_attempt(qc, db, attempt_id, question_id, &owner, &deadline, &drawn,
+				     &w->practice);
 	if (rc < 0)
 		goto internal;
 	if (rc == 0 || owner != user_id)
@@ -349,17 +352,34 @@ static int answers_flush(struct db *db, struct quiz_write **g, size_t k)
 	/* quiz_answers_apply flushes before a group outgrows the array. */
 	assert(k >= 1 && k <= ANSWER_GROUP);
 	struct db_answer_write rows[ANSWER_GROUP] = { { 0 } };
-	for (size_t i = 0; i < k; i++)
-		rows[i] = (struct db_answer_write){ g[i]->attempt_id, g[i]->question_id,
-						    g[i]->choices, g[i]->text, g[i]->now_ms };
+	bool again[ANSWER_GROUP] = { false };
+	size_t nrows = 0;
+	for (size_t i = 0; i < k; i++) {
+		/* Practice takes one answer per question: a second is refused
+		 * here, inside the writing transaction, and left out of the rows. */
+		if (g[i]->practice) {
+			int had = db_answer_exists(db, g[i]->attempt_id, g[i]->question_id);
+			if (had < 0)
+				return -1;
+			again[i] = had == 1;
+		}
+		if (!again[i])
+			rows[nrows++] =
+				(struct db_answer_write){ g[i]->attempt_id, g[i]->question_id,
+							  g[i]->choices, g[i]->text, g[i]->now_ms };
+	}
 	size_t saved = 0;
-	if (db_answers_save(db, rows, k, g[0]->grace_ms, &saved))
+	if (nrows && db_answers_save(db, rows, nrows, g[0]->grace_ms, &saved))
 		return -1;
 	for (size_t i = 0; i < k; i++) {
 		g[i]->status = OUTCOME_OK;
+		if (again[i]) {
+			g[i]->status = quiz_refusal(&g[i]->problem, OUTCOME_ALREADY_ANSWERED, NULL);
+			continue;
+		}
 		/* All saved is the common case; otherwise each attempt says which
 		 * rows the rule of db_answers_save refused. */
-		if (saved < k) {
+		if (saved < nrows) {
 			struct db_attempt a;
 			if (db_attempt_get(db, g[i]->attempt_id, &a) < 0)
 				return -1;

@@ -43,6 +43,7 @@ struct quiz_write {
 	int64_t question_id;
 	char *choices; /* JSON array text, or NULL */
 	char *text; /* or NULL */
+	bool practice; /* a practice attempt: one save per question, answered with feedback */
 	/* FINISH: submit (else only expire when due) and the prediction */
 	bool submit;
 	bool has_prediction;
@@ -93,7 +94,8 @@ int quiz_write_apply(struct db *db, struct quiz_qcache *qc, struct quiz_write *w
 /* Applies n ANSWER writes (in queue order, same grace) inside the caller's
  * write transaction with multi-row statements: the one way a save is
  * applied. Each gets its status (OUTCOME_OK, or refused by the storage rule
- * of db_answers_save: OUTCOME_ATTEMPT_CLOSED, OUTCOME_TIME_OVER). Returns
+ * of db_answers_save: OUTCOME_ATTEMPT_CLOSED, OUTCOME_TIME_OVER; a practice
+ * save of a question already answered: OUTCOME_ALREADY_ANSWERED). Returns
  * 0 or -1 (storage failure). */
 int quiz_answers_apply(struct db *db, struct quiz_write **ws, size_t n);
 /* Applies w in its own transaction. Returns 0 or -1 (w->status
