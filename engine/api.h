@@ -95,6 +95,12 @@ int api_admin_bank_export(struct req *r, struct resp *out);
 /* POST /api/v1/admin/banks/{code}/questions/{question_code}/rescore */
 int api_admin_question_rescore(struct req *r, struct resp *out);
 
+/* api_quiz_admin.c: GET /api/v1/admin/quizzes, GET /api/v1/admin/quizzes/{id},
+ * GET /api/v1/admin/quizzes/{id}/results */
+int api_admin_quiz_list(struct req *r, struct resp *out);
+int api_admin_quiz_get(struct req *r, struct resp *out);
+int api_admin_quiz_results(struct req *r, struct resp *out);
+
 /* api_quizzes.c: POST /api/v1/admin/quizzes, GET /api/v1/quizzes */
 int api_admin_quizzes(struct req *r, struct resp *out);
 int api_quizzes(struct req *r, struct resp *out);

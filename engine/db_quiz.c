@@ -351,3 +351,67 @@ int db_quiz_ids(struct db *db, int64_t **ids, size_t *n)
 		return -1;
 	return db_collect_ids(db, st, "list quizzes", ids, n);
 }
+
+static const char SQL_QUIZ_ATTEMPT_COUNTS[] =
+	"SELECT quiz_id, count(DISTINCT CASE WHEN state <> 'in_progress' THEN user_id END),"
+	" count(*) FROM attempts GROUP BY quiz_id ORDER BY quiz_id";
+/* One row per person with a finished attempt, in the subtree at ?2 (of the
+ * person's unit now); erased people have left. */
+static const char SQL_QUIZ_RESULTS[] =
+	"SELECT u.id, u.username, u.full_name, un.code, u.audience, count(*), max(a.score),"
+	" max(CASE WHEN a.max_score > 0 THEN a.score * 100.0 / a.max_score ELSE 0 END),"
+	" max(coalesce(a.passed, 0)), max(a.finished_at)"
+	" FROM attempts a JOIN users u ON u.id = a.user_id JOIN units un ON un.id = u.unit_id"
+	" WHERE a.quiz_id = ?1 AND a.state IN ('submitted', 'expired') AND u.erased_at IS NULL"
+	" AND substr(un.path, 1, length(?2)) = ?2"
+	" GROUP BY u.id ORDER BY un.path, u.full_name, u.id";
+
+static void attempt_count_row(sqlite3_stmt *st, db_row_fn fn, void *ctx)
+{
+	((db_quiz_count_fn)fn)(ctx, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
+			       sqlite3_column_int64(st, 2));
+}
+
+int db_quiz_attempt_counts(struct db *db, db_quiz_count_fn fn, void *ctx)
+{
+	sqlite3_stmt *st = db_stmt(db, SQL_QUIZ_ATTEMPT_COUNTS);
+	if (!st)
+		return -1;
+	return db_each_row(db, st, attempt_count_row, (db_row_fn)fn, ctx, "count quiz attempts");
+}
+
+static void result_row(sqlite3_stmt *st, void *row)
+{
+	struct db_quiz_result *r = row;
+	memset(r, 0, sizeof *r);
+	r->user_id = sqlite3_column_int64(st, 0);
+	util_strlcpy(r->username, db_col_text(st, 1), sizeof r->username);
+	r->full_name = db_col_dup(st, 2);
+	util_strlcpy(r->unit_code, db_col_text(st, 3), sizeof r->unit_code);
+	util_strlcpy(r->audience, db_col_text(st, 4), sizeof r->audience);
+	r->attempts = sqlite3_column_int(st, 5);
+	r->best_score = sqlite3_column_double(st, 6);
+	r->best_percent = sqlite3_column_double(st, 7);
+	r->passed = sqlite3_column_int(st, 8) != 0;
+	r->last_submitted_at = sqlite3_column_int64(st, 9);
+}
+
+void db_quiz_results_free(struct db_quiz_result *rows, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(rows[i].full_name);
+	free(rows);
+}
+
+int db_quiz_results(struct db *db, int64_t quiz_id, const char *unit_path,
+		    struct db_quiz_result **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	sqlite3_stmt *st = db_stmt(db, SQL_QUIZ_RESULTS);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, quiz_id);
+	sqlite3_bind_text(st, 2, unit_path, -1, SQLITE_STATIC);
+	return db_collect_rows(db, st, sizeof **out, result_row, (void **)out, n, "quiz results");
+}

@@ -68,4 +68,30 @@ int db_quiz_ids(struct db *db, int64_t **ids, size_t *n);
  * db_quiz_cleanup, then the array). */
 int db_quiz_list(struct db *db, struct db_quiz **out, size_t *n);
 
+/* Calls fn once per quiz that has attempts: the people with a finished
+ * attempt and the attempts of any state. 0 or -1. */
+typedef void (*db_quiz_count_fn)(void *ctx, int64_t quiz_id, int64_t participants,
+				 int64_t attempts);
+int db_quiz_attempt_counts(struct db *db, db_quiz_count_fn fn, void *ctx);
+
+/* One person's finished attempts at a quiz (their unit is the one they are
+ * in now). */
+struct db_quiz_result {
+	int64_t user_id;
+	char username[DB_CODE_MAX];
+	char *full_name;
+	char unit_code[DB_CODE_MAX];
+	char audience[32];
+	int attempts;
+	double best_score;
+	double best_percent;
+	bool passed; /* any attempt passed */
+	int64_t last_submitted_at;
+};
+void db_quiz_results_free(struct db_quiz_result *rows, size_t n);
+/* Every person with a finished attempt at quiz_id whose unit lies in the
+ * subtree at unit_path ("/" for all), by unit then name. 0 or -1. */
+int db_quiz_results(struct db *db, int64_t quiz_id, const char *unit_path,
+		    struct db_quiz_result **out, size_t *n);
+
 #endif

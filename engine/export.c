@@ -560,3 +560,41 @@ char *export_yearly_html(const struct report_plan *p, const struct report_table 
 	sb_puts(&sb, "</p>\n</body></html>\n");
 	return sb_steal(&sb);
 }
+
+#define RESULTS_COLS 10
+static const char *const results_vi[] = {
+	"Mã người dùng", "Tên đăng nhập", "Họ và tên",          "Mã đơn vị", "Đối tượng",
+	"Số lượt làm",   "Điểm cao nhất", "Tỷ lệ cao nhất (%)", "Đạt",       "Nộp bài lần cuối",
+};
+static const char *const results_en[] = {
+	"user_id",  "username",   "full_name",    "unit_code", "audience",
+	"attempts", "best_score", "best_percent", "passed",    "last_submitted_at",
+};
+
+enum outcome export_results_file(const struct quiz_results *r, const char *format, const char *lang,
+				 char **data, size_t *len, struct problem *p)
+{
+	struct export_table table, *out = &table;
+	bool vi = !lang || strcmp(lang, "en") != 0;
+	export_table_init(out, vi ? "Kết quả" : "Results", vi ? results_vi : results_en,
+			  RESULTS_COLS);
+	for (size_t i = 0; i < r->n; i++) {
+		const struct db_quiz_result *x = &r->rows[i];
+		struct export_cell *c = export_row(out);
+		char when[32];
+		clock_format(x->last_submitted_at, when);
+		c[0] = (struct export_cell){ EXPORT_INT, NULL, (double)x->user_id };
+		c[1] = export_text_copy(out, x->username);
+		c[2] = export_text_copy(out, x->full_name);
+		c[3] = export_text_copy(out, x->unit_code);
+		c[4] = export_text_copy(out, vi ? audience_vi(x->audience) : x->audience);
+		c[5] = (struct export_cell){ EXPORT_INT, NULL, (double)x->attempts };
+		c[6] = (struct export_cell){ EXPORT_DECIMAL, NULL, x->best_score };
+		c[7] = (struct export_cell){ EXPORT_DECIMAL, NULL, x->best_percent };
+		c[8] = (struct export_cell){
+			EXPORT_TEXT, x->passed ? (vi ? "có" : "yes") : (vi ? "không" : "no"), 0
+		};
+		c[9] = export_text_copy(out, when);
+	}
+	return table_file(out, format, data, len, p);
+}

@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "outcome.h"
+#include "quiz_admin.h"
 #include "report.h"
 
 /* Checks a report request's format ("json", "csv" or "xlsx") and lang
@@ -24,6 +25,10 @@ enum outcome export_participation_file(const struct report_table *rt, const char
 /* The people still to chase, one row per person and quiz; as above. */
 enum outcome export_missing_file(const struct report_missing *m, const char *format,
 				 const char *lang, char **data, size_t *len, struct problem *p);
+
+/* The results of a quiz (the columns of api.md, in order), as above. */
+enum outcome export_results_file(const struct quiz_results *r, const char *format, const char *lang,
+				 char **data, size_t *len, struct problem *p);
 
 /* The yearly report page (Vietnamese, printable) laid out like the plans'
  * own reports: heading, per-target sections with figures, per-unit table.

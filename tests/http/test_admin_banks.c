@@ -20,7 +20,9 @@ static char *admin_token, *d1_token, *pupil_token;
 static const char UNITS_CSV[] = "code,name,kind,parent_code\n"
 				"P,Tỉnh Thử,province,\n"
 				"D1,Huyện Một,district,P\n"
-				"S1,Trường THCS Số Một,school,D1\n";
+				"S1,Trường THCS Số Một,school,D1\n"
+				"D2,Huyện Hai,district,P\n"
+				"S2,Trường THCS Số Hai,school,D2\n";
 
 /* A single-choice question; correct is the index of the right option. */
 static json_t *question(const char *code, const char *topic, int correct)
@@ -379,13 +381,13 @@ static const char *code_of(json_t *bank, int64_t id)
 
 /* pupil1 takes kt-rk choosing option 2 (wrong under the first key) for
  * rk-1 and option 1 (right) for rk-2; returns the attempt id. */
-static int64_t take_rk_quiz(void)
+static int64_t take_rk_quiz(const char *token)
 {
 	struct http_res res, bank;
 	char path[160];
 	assert_int_equal(http_get(&srv, "/api/v1/admin/banks/rk", admin_token, &bank), 0);
 	snprintf(path, sizeof path, "/api/v1/quizzes/%lld/attempts", (long long)rk_quiz);
-	assert_int_equal(http_send(&srv, "POST", path, pupil_token, NULL, &res), 0);
+	assert_int_equal(http_send(&srv, "POST", path, token, NULL, &res), 0);
 	assert_int_equal(res.status, 201);
 	json_t *a = json_object_get(res.json, "attempt");
 	int64_t attempt = json_integer_value(json_object_get(a, "id"));
@@ -402,12 +404,12 @@ static int64_t take_rk_quiz(void)
 			 (long long)json_integer_value(json_object_get(opt, "id")));
 		snprintf(apath, sizeof apath, "/api/v1/attempts/%lld/answers/%lld",
 			 (long long)attempt, (long long)qid);
-		assert_int_equal(status_of("PUT", apath, pupil_token, body), 200);
+		assert_int_equal(status_of("PUT", apath, token, body), 200);
 	}
 	http_res_free(&res);
 	http_res_free(&bank);
 	snprintf(path, sizeof path, "/api/v1/attempts/%lld/submit", (long long)attempt);
-	assert_int_equal(http_send(&srv, "POST", path, pupil_token, "{}", &res), 0);
+	assert_int_equal(http_send(&srv, "POST", path, token, "{}", &res), 0);
 	assert_int_equal(res.status, 200);
 	json_t *result = json_object_get(json_object_get(res.json, "attempt"), "result");
 	assert_true(json_number_value(json_object_get(result, "score")) == 1.0);
@@ -453,7 +455,7 @@ static void a_fixed_key_rescores_results_and_reports(void **state)
 	(void)state;
 	assert_int_equal(upload_bank("rk"), 0);
 	rk_quiz = create_rk_quiz();
-	int64_t attempt = take_rk_quiz();
+	int64_t attempt = take_rk_quiz(pupil_token);
 	/* One person of S1 finished with 1 of 2 right at a 100% pass mark. */
 	assert_int_equal(report_passed(), 0);
 	struct http_res res;
@@ -517,6 +519,201 @@ static void a_rescore_refuses_what_does_not_line_up(void **state)
 	assert_int_equal(report_passed(), 0);
 }
 
+/* ---- quizzes and results ---------------------------------------------- */
+
+/* Two more people take kt-rk: one in S1 whose name a spreadsheet would run,
+ * one in S2, outside d1admin's district. */
+static void more_people_take_the_quiz(void)
+{
+	assert_int_equal(run_quizadm(&srv, NULL, "user", "add", "--username", "evil", "--password",
+				     "Pupil-Password-1", "--role", "participant", "--unit", "S1",
+				     "--audience", "pupil", "--full-name", "=HYPERLINK(\"x\")",
+				     NULL),
+			 0);
+	assert_int_equal(run_quizadm(&srv, NULL, "user", "add", "--username", "pupil2",
+				     "--password", "Pupil-Password-1", "--role", "participant",
+				     "--unit", "S2", "--audience", "pupil", "--full-name", "-2+3",
+				     NULL),
+			 0);
+	char *evil = test_login(&srv, "evil", "Pupil-Password-1", NULL);
+	char *pupil2 = test_login(&srv, "pupil2", "Pupil-Password-1", NULL);
+	assert_non_null(evil);
+	assert_non_null(pupil2);
+	take_rk_quiz(evil);
+	take_rk_quiz(pupil2);
+	free(evil);
+	free(pupil2);
+}
+
+static json_t *quiz_row(json_t *list, const char *code)
+{
+	size_t i;
+	json_t *q;
+	json_array_foreach(json_object_get(list, "quizzes"), i, q)
+	{
+		if (!strcmp(json_string_value(json_object_get(q, "code")), code))
+			return q;
+	}
+	return NULL;
+}
+
+static void admins_list_quizzes_with_their_figures(void **state)
+{
+	(void)state;
+	more_people_take_the_quiz();
+	struct http_res res;
+	assert_int_equal(http_get(&srv, "/api/v1/admin/quizzes", admin_token, &res), 0);
+	assert_int_equal(res.status, 200);
+	assert_int_equal(json_integer_value(json_object_get(res.json, "total")), 1);
+	json_t *q = quiz_row(res.json, "kt-rk");
+	assert_non_null(q);
+	assert_int_equal(json_integer_value(json_object_get(q, "id")), rk_quiz);
+	assert_string_equal(json_string_value(json_object_get(q, "title")), "Kiểm tra sửa đáp án");
+	assert_string_equal(json_string_value(json_object_get(q, "kind")), "quiz");
+	assert_string_equal(json_string_value(json_object_get(q, "mode")), "exam");
+	assert_string_equal(json_string_value(json_object_get(q, "state")), "open");
+	assert_string_equal(json_string_value(json_object_get(q, "opens_at")),
+			    "2025-01-01T00:00:00Z");
+	assert_int_equal(json_integer_value(json_object_get(q, "question_count")), 2);
+	assert_int_equal(json_integer_value(json_object_get(q, "participants")), 3);
+	assert_int_equal(json_integer_value(json_object_get(q, "attempts")), 3);
+	http_res_free(&res);
+	const char *none[] = { "/api/v1/admin/quizzes?kind=contest",
+			       "/api/v1/admin/quizzes?state=closed",
+			       "/api/v1/admin/quizzes?offset=1" };
+	for (size_t i = 0; i < 3; i++) {
+		assert_int_equal(http_get(&srv, none[i], admin_token, &res), 0);
+		assert_int_equal(res.status, 200);
+		assert_null(quiz_row(res.json, "kt-rk"));
+		http_res_free(&res);
+	}
+	assert_int_equal(http_get(&srv, "/api/v1/admin/quizzes?kind=quiz&state=open&limit=1",
+				  admin_token, &res),
+			 0);
+	assert_non_null(quiz_row(res.json, "kt-rk"));
+	http_res_free(&res);
+	const char *bad[] = { "/api/v1/admin/quizzes?kind=exam", "/api/v1/admin/quizzes?state=x",
+			      "/api/v1/admin/quizzes?limit=0", "/api/v1/admin/quizzes?limit=501",
+			      "/api/v1/admin/quizzes?offset=-1" };
+	for (size_t i = 0; i < 5; i++)
+		assert_int_equal(status_of("GET", bad[i], admin_token, NULL), 400);
+	assert_int_equal(status_of("GET", "/api/v1/admin/quizzes", NULL, NULL), 401);
+	assert_int_equal(status_of("GET", "/api/v1/admin/quizzes", pupil_token, NULL), 403);
+	assert_int_equal(status_of("GET", "/api/v1/admin/quizzes", d1_token, NULL), 403);
+}
+
+static void admins_read_a_quiz_definition(void **state)
+{
+	(void)state;
+	char path[96];
+	snprintf(path, sizeof path, "/api/v1/admin/quizzes/%lld", (long long)rk_quiz);
+	struct http_res res;
+	assert_int_equal(http_get(&srv, path, admin_token, &res), 0);
+	assert_int_equal(res.status, 200);
+	json_t *q = json_object_get(res.json, "quiz");
+	assert_int_equal(json_integer_value(json_object_get(q, "id")), rk_quiz);
+	assert_string_equal(json_string_value(json_object_get(q, "code")), "kt-rk");
+	assert_int_equal(json_integer_value(json_object_get(q, "question_count")), 2);
+	assert_true(json_is_true(json_object_get(q, "mandatory")));
+	assert_string_equal(json_string_value(json_object_get(
+				    json_array_get(json_object_get(q, "draw"), 0), "bank")),
+			    "rk");
+	http_res_free(&res);
+	assert_int_equal(status_of("GET", path, NULL, NULL), 401);
+	assert_int_equal(status_of("GET", path, pupil_token, NULL), 403);
+	assert_int_equal(status_of("GET", path, d1_token, NULL), 403);
+	assert_int_equal(status_of("GET", "/api/v1/admin/quizzes/999999", admin_token, NULL), 404);
+	assert_int_equal(status_of("GET", "/api/v1/admin/quizzes/abc", admin_token, NULL), 404);
+}
+
+static json_t *result_of(json_t *body, const char *username)
+{
+	size_t i;
+	json_t *r;
+	json_array_foreach(json_object_get(body, "results"), i, r)
+	{
+		if (!strcmp(json_string_value(json_object_get(r, "username")), username))
+			return r;
+	}
+	return NULL;
+}
+
+static void results_are_one_row_per_person_in_the_callers_subtree(void **state)
+{
+	(void)state;
+	char path[128];
+	struct http_res res;
+	snprintf(path, sizeof path, "/api/v1/admin/quizzes/%lld/results", (long long)rk_quiz);
+	assert_int_equal(http_get(&srv, path, admin_token, &res), 0);
+	assert_int_equal(res.status, 200);
+	assert_int_equal(json_integer_value(json_object_get(res.json, "total")), 3);
+	json_t *r = result_of(res.json, "pupil2");
+	assert_non_null(r);
+	assert_string_equal(json_string_value(json_object_get(r, "full_name")), "-2+3");
+	assert_string_equal(json_string_value(json_object_get(r, "unit_code")), "S2");
+	assert_string_equal(json_string_value(json_object_get(r, "audience")), "pupil");
+	assert_int_equal(json_integer_value(json_object_get(r, "attempts")), 1);
+	assert_true(json_number_value(json_object_get(r, "best_score")) == 1.0);
+	assert_true(json_number_value(json_object_get(r, "best_percent")) == 50.0);
+	assert_true(json_is_false(json_object_get(r, "passed")));
+	assert_true(json_integer_value(json_object_get(r, "user_id")) > 0);
+	assert_true(json_is_string(json_object_get(r, "last_submitted_at")));
+	http_res_free(&res);
+	/* d1admin sees its district only; S2 is outside it. */
+	assert_int_equal(http_get(&srv, path, d1_token, &res), 0);
+	assert_int_equal(res.status, 200);
+	assert_int_equal(json_integer_value(json_object_get(res.json, "total")), 2);
+	assert_non_null(result_of(res.json, "pupil1"));
+	assert_non_null(result_of(res.json, "evil"));
+	assert_null(result_of(res.json, "pupil2"));
+	http_res_free(&res);
+	char upath[160];
+	snprintf(upath, sizeof upath, "%s?unit=S2", path);
+	assert_int_equal(status_of("GET", upath, d1_token, NULL), 403);
+	assert_int_equal(http_get(&srv, upath, admin_token, &res), 0);
+	assert_int_equal(json_integer_value(json_object_get(res.json, "total")), 1);
+	http_res_free(&res);
+	snprintf(upath, sizeof upath, "%s?unit=S1", path);
+	assert_int_equal(http_get(&srv, upath, d1_token, &res), 0);
+	assert_int_equal(json_integer_value(json_object_get(res.json, "total")), 2);
+	http_res_free(&res);
+	snprintf(upath, sizeof upath, "%s?unit=NOPE", path);
+	assert_int_equal(status_of("GET", upath, admin_token, NULL), 404);
+	snprintf(upath, sizeof upath, "%s?format=pdf", path);
+	assert_int_equal(status_of("GET", upath, admin_token, NULL), 400);
+	assert_int_equal(status_of("GET", path, NULL, NULL), 401);
+	assert_int_equal(status_of("GET", path, pupil_token, NULL), 403);
+	assert_int_equal(
+		status_of("GET", "/api/v1/admin/quizzes/999999/results", admin_token, NULL), 404);
+}
+
+static void results_files_have_inert_cells(void **state)
+{
+	(void)state;
+	char path[160];
+	struct http_res res;
+	snprintf(path, sizeof path, "/api/v1/admin/quizzes/%lld/results?format=csv&lang=en",
+		 (long long)rk_quiz);
+	assert_int_equal(http_get(&srv, path, admin_token, &res), 0);
+	assert_int_equal(res.status, 200);
+	assert_memory_equal(res.body, "\xEF\xBB\xBF", 3);
+	assert_non_null(strstr(res.body, "user_id,username,full_name,unit_code,audience,attempts,"
+					 "best_score,best_percent,passed,last_submitted_at"));
+	assert_non_null(strstr(res.body, ",\"'=HYPERLINK("));
+	assert_non_null(strstr(res.body, ",\"'-2+3\","));
+	assert_null(strstr(res.body, ",=HYPERLINK"));
+	assert_null(strstr(res.body, "\"=HYPERLINK"));
+	assert_null(strstr(res.body, ",-2+3"));
+	http_res_free(&res);
+	snprintf(path, sizeof path, "/api/v1/admin/quizzes/%lld/results?format=xlsx&unit=S2",
+		 (long long)rk_quiz);
+	assert_int_equal(http_get(&srv, path, admin_token, &res), 0);
+	assert_int_equal(res.status, 200);
+	assert_true(res.len > 4);
+	assert_memory_equal(res.body, "PK", 2);
+	http_res_free(&res);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -529,6 +726,10 @@ int main(void)
 		cmocka_unit_test(a_bank_exports_in_each_format),
 		cmocka_unit_test(a_fixed_key_rescores_results_and_reports),
 		cmocka_unit_test(a_rescore_refuses_what_does_not_line_up),
+		cmocka_unit_test(admins_list_quizzes_with_their_figures),
+		cmocka_unit_test(admins_read_a_quiz_definition),
+		cmocka_unit_test(results_are_one_row_per_person_in_the_callers_subtree),
+		cmocka_unit_test(results_files_have_inert_cells),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
