@@ -466,10 +466,17 @@ enum outcome account_card_login(struct app *app, struct db *db, const char *code
 				   "Mã đăng nhập không đúng hoặc đã hết hiệu lực. (Unknown or void "
 				   "login code.)");
 	}
+	/* One transaction, so a card login costs one commit. */
+	if (db_begin_write(db))
+		return problem_set(p, OUTCOME_INTERNAL, "%s", db_errmsg(db));
 	o = account_throttle_passed(db, who, client_addr, p);
+	if (o == OUTCOME_OK)
+		o = open_session(db, &user, auth_config(app->auth)->session_ttl_ms, now, res, p);
+	if (o == OUTCOME_OK && db_commit(db))
+		o = problem_set(p, OUTCOME_INTERNAL, "%s", db_errmsg(db));
 	if (o != OUTCOME_OK)
-		return o;
-	return open_session(db, &user, auth_config(app->auth)->session_ttl_ms, now, res, p);
+		db_rollback(db);
+	return o;
 }
 
 /* ---- password reset by an administrator ------------------------------------ */

@@ -47,6 +47,12 @@ struct db_people_filter {
  * number that match. 0 or -1. */
 int db_people_page(struct db *db, const struct db_people_filter *f, int64_t limit, int64_t offset,
 		   void (*fn)(const struct db_person *p, void *ctx), void *ctx, int64_t *total);
+/* The same page with f->match a LIKE pattern over every folded key (e.g.
+ * "%nguyen van an%"): a full scan, the reference bench/bench_people.c
+ * times the index against. */
+int db_people_scan_page(struct db *db, const struct db_people_filter *f, int64_t limit,
+			int64_t offset, void (*fn)(const struct db_person *p, void *ctx), void *ctx,
+			int64_t *total);
 /* The person with this id (not erased): 1, 0 or -1. */
 int db_people_get(struct db *db, int64_t id, struct db_person *out);
 /* Writes full_name, unit_id (0: none), audience ("" : none), role and the
