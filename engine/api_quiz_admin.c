@@ -10,7 +10,9 @@
 #include "clock.h"
 #include "export.h"
 #include "quiz_admin.h"
+#include "quiz_builder.h"
 #include "quiz_def.h"
+#include "rng.h"
 
 #define CT_CSV "text/csv; charset=utf-8"
 #define CT_XLSX "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -82,4 +84,31 @@ int api_admin_quiz_results(struct req *r, struct resp *out)
 		 (long long)id, format);
 	resp_header(out, "Content-Disposition", disposition);
 	return 0;
+}
+
+int api_admin_quiz_check(struct req *r, struct resp *out)
+{
+	json_t *def = http_body_json(r, out);
+	if (!def)
+		return 0;
+	struct problem p;
+	json_t *body = NULL;
+	enum outcome rc = quiz_check_draws(r->db, def, &body, &p);
+	json_decref(def);
+	if (rc != OUTCOME_OK)
+		return api_fail(out, rc, &p);
+	return resp_json(out, 200, body);
+}
+
+int api_admin_quiz_preview(struct req *r, struct resp *out)
+{
+	struct problem p;
+	int64_t id;
+	if (!http_param_id(r, 0, &id))
+		return api_fail(out, problem_set(&p, OUTCOME_NOT_FOUND, "No such quiz."), &p);
+	json_t *body = NULL;
+	enum outcome rc = quiz_preview(r->db, id, rng_u64(), &body, &p);
+	if (rc != OUTCOME_OK)
+		return api_fail(out, rc, &p);
+	return resp_json(out, 200, body);
 }

@@ -362,7 +362,8 @@ static const char SQL_QUIZ_RESULTS[] =
 	" max(CASE WHEN a.max_score > 0 THEN a.score * 100.0 / a.max_score ELSE 0 END),"
 	" max(coalesce(a.passed, 0)), max(a.finished_at)"
 	" FROM attempts a JOIN users u ON u.id = a.user_id JOIN units un ON un.id = u.unit_id"
-	" WHERE a.quiz_id = ?1 AND a.state IN ('submitted', 'expired') AND u.erased_at IS NULL"
+	" WHERE a.quiz_id = ?1 AND a.state IN ('submitted', 'expired') AND a.practice = 0"
+	" AND u.erased_at IS NULL"
 	" AND substr(un.path, 1, length(?2)) = ?2"
 	" GROUP BY u.id ORDER BY un.path, u.full_name, u.id";
 

@@ -12,24 +12,6 @@
 #include "quiz_def.h"
 #include "quiz_rules.h"
 
-static const char *state_of(const struct db_quiz *q, int64_t now_ms)
-{
-	if (now_ms < q->opens_at)
-		return "upcoming";
-	return now_ms < q->closes_at ? "open" : "closed";
-}
-
-/* The definition's mode as posted ("exam" when it names none). */
-static json_t *mode_of(const struct db_quiz *q)
-{
-	json_error_t e;
-	json_t *def = json_loads(q->definition ? q->definition : "{}", 0, &e);
-	const char *mode = json_string_value(json_object_get(def, "mode"));
-	json_t *out = json_string(mode ? mode : "exam");
-	json_decref(def);
-	return out;
-}
-
 struct counts {
 	json_t *rows; /* the listed quizzes, each with "id" */
 };
@@ -65,11 +47,12 @@ static enum outcome check_list_query(const char *kind, const char *state, long l
 
 static json_t *list_row(const struct db_quiz *q, int64_t now_ms)
 {
-	return json_pack("{s:I,s:s,s:s,s:s,s:o,s:s,s:o,s:o,s:i,s:i,s:i}", "id", (json_int_t)q->id,
-			 "code", q->code, "title", q->title, "kind", q->kind, "mode", mode_of(q),
-			 "state", state_of(q, now_ms), "opens_at", quiz_time_json(q->opens_at),
-			 "closes_at", quiz_time_json(q->closes_at), "question_count",
-			 quiz_question_count(q), "participants", 0, "attempts", 0);
+	return json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:o,s:o,s:i,s:i,s:i}", "id", (json_int_t)q->id,
+			 "code", q->code, "title", q->title, "kind", q->kind, "mode",
+			 q->practice ? "practice" : "exam", "state", quiz_time_state(q, now_ms),
+			 "opens_at", quiz_time_json(q->opens_at), "closes_at",
+			 quiz_time_json(q->closes_at), "question_count", quiz_question_count(q),
+			 "participants", 0, "attempts", 0);
 }
 
 enum outcome quiz_admin_list(struct db *db, const char *kind, const char *state, int64_t now_ms,
@@ -92,7 +75,7 @@ enum outcome quiz_admin_list(struct db *db, const char *kind, const char *state,
 	for (size_t i = 0; i < n; i++) {
 		const struct db_quiz *q = &qs[i];
 		if ((kind && strcmp(kind, q->kind)) ||
-		    (state && strcmp(state, state_of(q, now_ms))))
+		    (state && strcmp(state, quiz_time_state(q, now_ms))))
 			continue;
 		if (total >= offset && total < offset + limit)
 			json_array_append_new(c.rows, list_row(q, now_ms));

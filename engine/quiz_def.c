@@ -374,7 +374,7 @@ static enum outcome parse_draw_rule(struct db *db, json_t *r, size_t i, struct d
 }
 
 /* draw: the rules and their total. */
-static enum outcome parse_draws(struct db *db, json_t *def, struct db_quiz *q, struct problem *p)
+enum outcome quiz_parse_draws(struct db *db, json_t *def, struct db_quiz *q, struct problem *p)
 {
 	json_t *v = json_object_get(def, "draw");
 	if (!json_is_array(v) || !json_array_size(v) || json_array_size(v) > 50)
@@ -404,7 +404,7 @@ static enum outcome parse_definition(struct db *db, json_t *def, struct db_quiz 
 	enum outcome o;
 	if ((o = parse_identity(def, q, p)) || (o = parse_who(db, def, q, p)) ||
 	    (o = parse_limits(def, q, p)) || (o = parse_review(def, q, p)) ||
-	    (o = parse_rounds(def, q, p)) || (o = parse_draws(db, def, q, p)))
+	    (o = parse_rounds(def, q, p)) || (o = quiz_parse_draws(db, def, q, p)))
 		return o;
 	return OUTCOME_OK;
 }
@@ -423,50 +423,66 @@ static size_t intersection_size(const int64_t *a, size_t na, const int64_t *b, s
 	return n;
 }
 
-/* Checks that every draw can be filled whatever the rules filled before it
- * take (rules fill smallest pool first, as quiz_draw does): a rule has its
- * pool minus what earlier-filled rules may take from it. Returns OUTCOME_OK
- * when all can, OUTCOME_INVALID with the shortfalls, or OUTCOME_INTERNAL. */
-static enum outcome check_draws(struct db *db, const struct db_quiz *q, struct problem *p)
+enum outcome quiz_draw_availability(struct db *db, const struct db_quiz *q, size_t *matching,
+				    size_t *available, struct problem *p)
 {
 	int64_t **pools = xcalloc(q->ndraws, sizeof *pools);
-	size_t *sizes = xcalloc(q->ndraws, sizeof *sizes);
 	size_t *order = xcalloc(q->ndraws, sizeof *order);
 	enum outcome ret = OUTCOME_OK;
-	struct strbuf sb;
-	sb_init(&sb);
 	for (size_t i = 0; i < q->ndraws; i++) {
 		const struct db_quiz_draw *d = &q->draws[i];
 		if (db_question_pool(db, d->bank_id, d->topic, d->difficulty, &pools[i],
-				     &sizes[i])) {
+				     &matching[i])) {
 			ret = problem_set(p, OUTCOME_INTERNAL, "%s", db_errmsg(db));
 			goto out;
 		}
 	}
-	quiz_fill_order(sizes, q->ndraws, order);
+	quiz_fill_order(matching, q->ndraws, order);
 	for (size_t i = 0; i < q->ndraws; i++) {
-		const struct db_quiz_draw *d = &q->draws[i];
 		size_t rank = 0;
 		while (order[rank] != i)
 			rank++;
 		size_t taken = 0;
 		for (size_t k = 0; k < rank; k++) {
 			size_t j = order[k];
-			size_t inter = intersection_size(pools[i], sizes[i], pools[j], sizes[j]);
+			size_t inter =
+				intersection_size(pools[i], matching[i], pools[j], matching[j]);
 			taken += inter < (size_t)q->draws[j].count ? inter
 								   : (size_t)q->draws[j].count;
 		}
-		size_t avail = sizes[i] > taken ? sizes[i] - taken : 0;
-		if (avail >= (size_t)d->count)
+		available[i] = matching[i] > taken ? matching[i] - taken : 0;
+	}
+out:
+	for (size_t i = 0; i < q->ndraws; i++)
+		free(pools[i]);
+	free(pools);
+	free(order);
+	return ret;
+}
+
+/* Checks that every draw can be filled whatever the rules filled before it
+ * take (quiz_draw_availability). Returns OUTCOME_OK when all can,
+ * OUTCOME_INVALID with the shortfalls, or OUTCOME_INTERNAL. */
+static enum outcome check_draws(struct db *db, const struct db_quiz *q, struct problem *p)
+{
+	size_t *sizes = xcalloc(q->ndraws, sizeof *sizes);
+	size_t *avail = xcalloc(q->ndraws, sizeof *avail);
+	struct strbuf sb;
+	sb_init(&sb);
+	enum outcome ret = quiz_draw_availability(db, q, sizes, avail, p);
+	for (size_t i = 0; ret != OUTCOME_INTERNAL && i < q->ndraws; i++) {
+		const struct db_quiz_draw *d = &q->draws[i];
+		if (avail[i] >= (size_t)d->count)
 			continue;
 		ret = OUTCOME_INVALID;
+		size_t taken = sizes[i] - avail[i];
 		sb_printf(&sb, "%sDraw rule %zu (bank %s", sb.len ? " " : "", i + 1, d->bank_code);
 		if (d->topic[0])
 			sb_printf(&sb, ", topic %s", d->topic);
 		if (d->difficulty)
 			sb_printf(&sb, ", difficulty %d", d->difficulty);
 		sb_printf(&sb, ") needs %d questions but only %zu are available: %zu more needed",
-			  d->count, avail, (size_t)d->count - avail);
+			  d->count, avail[i], (size_t)d->count - avail[i]);
 		if (taken)
 			sb_printf(&sb, " (%zu match, of which other rules may take %zu)", sizes[i],
 				  taken);
@@ -474,12 +490,8 @@ static enum outcome check_draws(struct db *db, const struct db_quiz *q, struct p
 	}
 	if (ret == OUTCOME_INVALID)
 		problem_set(p, ret, "%s", sb.data);
-out:
-	for (size_t i = 0; i < q->ndraws; i++)
-		free(pools[i]);
-	free(pools);
 	free(sizes);
-	free(order);
+	free(avail);
 	sb_cleanup(&sb);
 	return ret;
 }

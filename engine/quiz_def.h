@@ -25,6 +25,16 @@ json_t *quiz_definition_json(const struct db_quiz *q);
 /* The definition of quiz id as quiz_definition_json renders it, in *out
  * (new reference). OUTCOME_OK, OUTCOME_NOT_FOUND or OUTCOME_INTERNAL. */
 enum outcome quiz_definition_get(struct db *db, int64_t id, json_t **out, struct problem *p);
+/* Fills q->draws from def's "draw" (each rule checked: bank, topic,
+ * difficulty, count) and nothing else. OUTCOME_OK, OUTCOME_INVALID naming
+ * the rule, or OUTCOME_INTERNAL. q is cleaned by the caller. */
+enum outcome quiz_parse_draws(struct db *db, json_t *def, struct db_quiz *q, struct problem *p);
+/* For each draw rule i of q: matching[i] current questions match it, of
+ * which available[i] are left whatever the rules filled before it take
+ * (rules fill smallest pool first, as quiz_draw does); a rule is possible
+ * when available[i] >= its count. OUTCOME_OK or OUTCOME_INTERNAL. */
+enum outcome quiz_draw_availability(struct db *db, const struct db_quiz *q, size_t *matching,
+				    size_t *available, struct problem *p);
 /* An RFC 3339 string of a time in ms: new reference. */
 json_t *quiz_time_json(int64_t ms);
 

@@ -714,6 +714,82 @@ static void results_files_have_inert_cells(void **state)
 	http_res_free(&res);
 }
 
+static void the_rule_check_counts_what_each_rule_can_draw(void **state)
+{
+	(void)state;
+	/* tb holds 2 current phishing_fraud and 3 passwords questions by now. */
+	const char *def = "{\"title\":\"nháp\",\"draw\":[{\"bank\":\"tb\",\"topic\":"
+			  "\"phishing_fraud\",\"count\":2},{\"bank\":\"tb\",\"count\":50}]}";
+	struct http_res res;
+	assert_int_equal(
+		http_send(&srv, "POST", "/api/v1/admin/quizzes/check", admin_token, def, &res), 0);
+	assert_int_equal(res.status, 200);
+	json_t *rules = json_object_get(res.json, "rules");
+	assert_int_equal(json_array_size(rules), 2);
+	json_t *a = json_array_get(rules, 0), *b = json_array_get(rules, 1);
+	assert_string_equal(json_string_value(json_object_get(a, "topic")), "phishing_fraud");
+	assert_int_equal(json_integer_value(json_object_get(a, "matching")), 2);
+	assert_int_equal(json_integer_value(json_object_get(a, "available")), 2);
+	assert_true(json_is_true(json_object_get(a, "possible")));
+	assert_true(json_is_null(json_object_get(b, "topic")));
+	assert_int_equal(json_integer_value(json_object_get(b, "matching")), 5);
+	/* the narrow rule fills first and takes its 2 */
+	assert_int_equal(json_integer_value(json_object_get(b, "available")), 3);
+	assert_true(json_is_false(json_object_get(b, "possible")));
+	assert_int_equal(json_integer_value(json_object_get(res.json, "question_count")), 52);
+	assert_true(json_is_false(json_object_get(res.json, "possible")));
+	http_res_free(&res);
+	assert_int_equal(http_send(&srv, "POST", "/api/v1/admin/quizzes/check", admin_token,
+				   "{\"draw\":[{\"bank\":\"nope\",\"count\":1}]}", &res),
+			 0);
+	assert_int_equal(res.status, 400);
+	assert_non_null(strstr(res.body, "nope"));
+	http_res_free(&res);
+	assert_int_equal(status_of("POST", "/api/v1/admin/quizzes/check", admin_token, "{}"), 400);
+	assert_int_equal(status_of("POST", "/api/v1/admin/quizzes/check", admin_token,
+				   "{\"draw\":[{\"bank\":\"tb\",\"count\":0}]}"),
+			 400);
+	assert_int_equal(status_of("POST", "/api/v1/admin/quizzes/check", NULL, def), 401);
+	assert_int_equal(status_of("POST", "/api/v1/admin/quizzes/check", pupil_token, def), 403);
+	assert_int_equal(status_of("POST", "/api/v1/admin/quizzes/check", d1_token, def), 403);
+}
+
+static void a_preview_shows_one_draw_and_stores_nothing(void **state)
+{
+	(void)state;
+	char path[96];
+	snprintf(path, sizeof path, "/api/v1/admin/quizzes/%lld/preview", (long long)rk_quiz);
+	struct http_res res;
+	assert_int_equal(http_send(&srv, "POST", path, admin_token, NULL, &res), 0);
+	assert_int_equal(res.status, 200);
+	json_t *qs = json_object_get(res.json, "questions");
+	assert_int_equal(json_array_size(qs), 2);
+	assert_int_equal(json_integer_value(json_object_get(res.json, "question_count")), 2);
+	size_t i;
+	json_t *q;
+	json_array_foreach(qs, i, q)
+	{
+		const char *code = json_string_value(json_object_get(q, "code"));
+		assert_true(!strcmp(code, "rk-1") || !strcmp(code, "rk-2"));
+		assert_true(json_array_size(json_object_get(q, "options")) >= 3);
+		json_t *o = json_array_get(json_object_get(q, "options"), 0);
+		assert_true(json_integer_value(json_object_get(o, "id")) > 0);
+		assert_true(json_is_string(json_object_get(o, "text")));
+		assert_null(json_object_get(o, "correct"));
+		assert_null(json_object_get(q, "explanation"));
+	}
+	http_res_free(&res);
+	assert_int_equal(http_get(&srv, "/api/v1/admin/quizzes", admin_token, &res), 0);
+	assert_int_equal(
+		json_integer_value(json_object_get(quiz_row(res.json, "kt-rk"), "attempts")), 3);
+	http_res_free(&res);
+	assert_int_equal(
+		status_of("POST", "/api/v1/admin/quizzes/999999/preview", admin_token, NULL), 404);
+	assert_int_equal(status_of("POST", path, NULL, NULL), 401);
+	assert_int_equal(status_of("POST", path, pupil_token, NULL), 403);
+	assert_int_equal(status_of("POST", path, d1_token, NULL), 403);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -730,6 +806,8 @@ int main(void)
 		cmocka_unit_test(admins_read_a_quiz_definition),
 		cmocka_unit_test(results_are_one_row_per_person_in_the_callers_subtree),
 		cmocka_unit_test(results_files_have_inert_cells),
+		cmocka_unit_test(the_rule_check_counts_what_each_rule_can_draw),
+		cmocka_unit_test(a_preview_shows_one_draw_and_stores_nothing),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
