@@ -14,7 +14,7 @@ RUN make build/quizd build/quizadm
 FROM debian:12-slim
 RUN apt-get update && apt-get install -y --no-install-recommends \
       libmicrohttpd12 libsqlite3-0 libsodium23 libjansson4 libcsv3 libxlsxwriter4 \
-      libxml2 libcurl4 libunistring2 zlib1g libqrencode4 curl ca-certificates \
+      libxml2 libcurl4 libunistring2 zlib1g libqrencode4 libjs-chart.js curl ca-certificates \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --home /var/lib/quiz quiz && mkdir -p /var/lib/quiz && chown quiz /var/lib/quiz
 COPY --from=build /src/build/quizd /src/build/quizadm /usr/local/bin/

@@ -26,6 +26,8 @@ static const struct option_def options[] = {
 	{ "--listen", "QUIZD_LISTEN", K_STR, HTTP(listen),
 	  "IPv4:PORT to listen on (127.0.0.1:8080)" },
 	{ "--web", "QUIZD_WEB", K_STR, HTTP(web_dir), "directory of the web pages to serve" },
+	{ "--chartjs", "QUIZD_CHARTJS", K_STR, HTTP(chartjs),
+	  "Chart.js file served as /vendor/chart.js (Debian's libjs-chart.js)" },
 	{ "--threads", "QUIZD_THREADS", K_INT, HTTP(threads), "HTTP worker threads (cores)" },
 	{ "--max-connections", "QUIZD_MAX_CONNECTIONS", K_UINT, HTTP(connection_limit),
 	  "connection limit (4096)" },

@@ -648,6 +648,7 @@ struct http_server *http_start(const struct http_config *cfg, const struct route
 	srv->app = app;
 	srv->open_db = open_db;
 	srv->web_dir = cfg->web_dir ? xstrdup(cfg->web_dir) : NULL;
+	srv->chartjs = xstrdup(cfg->chartjs ? cfg->chartjs : HTTP_CHARTJS_DEFAULT);
 	pthread_key_create(&srv->db_key, close_thread_db);
 	pthread_key_create(&srv->session_cache_key, free);
 	http_log_start(srv);
@@ -705,5 +706,6 @@ void http_stop(struct http_server *s)
 	pthread_key_delete(s->session_cache_key);
 	free(s->metrics);
 	free(s->web_dir);
+	free(s->chartjs);
 	free(s);
 }

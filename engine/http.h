@@ -129,6 +129,8 @@ struct http_config {
 	const char *metrics_allow; /* comma list of addresses that may read /metrics */
 	const char *metrics_token; /* Bearer token that may read /metrics, or NULL */
 	const char *web_dir; /* static files, or NULL */
+	const char *chartjs; /* the file served as /vendor/chart.js with the pages;
+				NULL: HTTP_CHARTJS_DEFAULT */
 	bool access_log;
 	bool secure_cookies; /* Secure flag on cookies (behind TLS) */
 };
@@ -137,6 +139,9 @@ struct http_config {
  * asking storage. Revocations in this process (account_revocations) reach
  * every worker at once; other instances see one within this time. */
 #define HTTP_SESSION_CACHE_MS 1000
+
+/* Where Debian's libjs-chart.js puts Chart.js (its UMD build). */
+#define HTTP_CHARTJS_DEFAULT "/usr/share/javascript/chart.js/chart.min.js"
 
 struct http_server;
 

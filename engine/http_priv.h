@@ -58,6 +58,7 @@ struct http_server {
 	pthread_key_t session_cache_key;
 	unsigned port;
 	char *web_dir;
+	char *chartjs; /* served as /vendor/chart.js */
 	/* Access log lines wait here and go to standard error in one write
 	 * when 32 KiB have gathered, or within a second (the flusher thread),
 	 * so the log costs a copy per request instead of a system call. */

@@ -99,8 +99,14 @@ bool http_static_serve(struct http_server *srv, struct MHD_Connection *c, const 
 		return false;
 	char path[1024];
 	const char *rel = url[1] ? url + 1 : "index.html";
-	snprintf(path, sizeof path, "%s/%s", srv->web_dir, rel);
 	struct stat st;
+	/* The charting library of the administration pages comes from its
+	 * Debian package (--chartjs), not from a copy in web/. */
+	bool vendor = strcmp(url, "/vendor/chart.js") == 0;
+	if (vendor)
+		snprintf(path, sizeof path, "%s", srv->chartjs);
+	else
+		snprintf(path, sizeof path, "%s/%s", srv->web_dir, rel);
 	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
 		size_t n = strlen(path);
 		snprintf(path + n, sizeof path - n, "%sindex.html", path[n - 1] == '/' ? "" : "/");
@@ -112,7 +118,7 @@ bool http_static_serve(struct http_server *srv, struct MHD_Connection *c, const 
 		close(fd);
 		return false;
 	}
-	const char *type = mime_of(path);
+	const char *type = mime_of(vendor ? url : path);
 	bool gzip =
 		st.st_size >= 256 && st.st_size <= (1 << 20) && compressible(type) &&
 		accepts_gzip(MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept-Encoding"));

@@ -1,5 +1,5 @@
 /* test_static.c - the web pages: served from --web with revalidation, and
- * nothing outside that directory. */
+ * nothing outside that directory but the charting library (--chartjs). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,23 +7,35 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "harness.h"
 
 static struct server srv;
+static char chartjs[] = "/tmp/quiz-chartjs-XXXXXX";
+
+#define CHART_TEXT "/* a stand-in for Chart.js */ window.Chart = function () {};\n"
 
 static int setup(void **state)
 {
 	(void)state;
-	const char *const extra[] = { "--web", "web", NULL };
+	int fd = mkstemp(chartjs);
+	if (fd < 0)
+		return -1;
+	ssize_t n = write(fd, CHART_TEXT, strlen(CHART_TEXT));
+	close(fd);
+	if (n != (ssize_t)strlen(CHART_TEXT))
+		return -1;
+	const char *const extra[] = { "--web", "web", "--chartjs", chartjs, NULL };
 	return server_up(&srv, extra);
 }
 
 static int teardown(void **state)
 {
 	(void)state;
+	unlink(chartjs);
 	return server_stop(&srv, true);
 }
 
@@ -111,6 +123,29 @@ static void nothing_outside_the_web_directory_is_served(void **state)
 	}
 }
 
+static void the_charting_library_comes_from_its_configured_path(void **state)
+{
+	(void)state;
+	struct http_res res;
+	assert_int_equal(http_get(&srv, "/vendor/chart.js", NULL, &res), 0);
+	assert_int_equal(res.status, 200);
+	char *ct = http_res_header(&res, "Content-Type");
+	assert_non_null(strstr(ct, "text/javascript"));
+	free(ct);
+	assert_int_equal(res.len, strlen(CHART_TEXT));
+	assert_memory_equal(res.body, CHART_TEXT, res.len);
+	http_res_free(&res);
+	/* Nothing else under /vendor, and a missing file is a plain 404. */
+	assert_int_equal(http_get(&srv, "/vendor/other.js", NULL, &res), 0);
+	assert_int_equal(res.status, 404);
+	http_res_free(&res);
+	unlink(chartjs);
+	assert_int_equal(http_get(&srv, "/vendor/chart.js", NULL, &res), 0);
+	assert_int_equal(res.status, 404);
+	assert_string_equal(http_error_code(&res), "not_found");
+	http_res_free(&res);
+}
+
 static void api_answers_are_never_cached(void **state)
 {
 	(void)state;
@@ -130,6 +165,7 @@ int main(void)
 		cmocka_unit_test(pages_go_out_gzipped_to_clients_that_take_it),
 		cmocka_unit_test(nothing_outside_the_web_directory_is_served),
 		cmocka_unit_test(api_answers_are_never_cached),
+		cmocka_unit_test(the_charting_library_comes_from_its_configured_path),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -85,6 +85,8 @@ test('admin uploads a units CSV and sees how many were created', async () => {
     await page.waitForSelector('#quizzes-view:not([hidden])');
     await page.click('.nav a[href="admin.html"]');
     await page.waitForSelector('#admin-sections:not([hidden])');
+    await page.click('#admin-nav a[href="admin-units.html"]');
+    await page.waitForSelector('#admin-sections:not([hidden])');
     assert.equal(await page.textContent('#units-file-name'), 'Chưa chọn tệp');
     await page.click('#units-upload');
     await page.locator('#units-result', { hasText: 'Hãy chọn một tệp trước.' }).waitFor();
@@ -116,7 +118,7 @@ test('admin uploads users without passwords and gets them once, with a CSV downl
     await page.goto(`${BASE_URL}/`);
     await login(page, DEMO.admin);
     await page.waitForSelector('#quizzes-view:not([hidden])');
-    await page.goto(`${BASE_URL}/admin.html`);
+    await page.goto(`${BASE_URL}/admin-units.html`);
     await page.setInputFiles('#users-file', { name: 'users.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
     await page.click('#users-upload');
     await page.locator('#users-result', { hasText: 'Đã tạo 2 tài khoản.' }).waitFor();
@@ -143,8 +145,15 @@ test('unit admin can open the administration page; a pupil cannot', async () => 
     await page.waitForSelector('#quizzes-view:not([hidden])');
     await page.click('#admin-entry a');
     await page.waitForSelector('#admin-sections:not([hidden])');
-    assert.equal(await page.inputValue('#hc-unit'), 'DEMO-THCS-DP');
+    await page.goto(`${BASE_URL}/admin-reports.html`);
+    await page.waitForSelector('#admin-sections:not([hidden])');
     assert.equal(await page.inputValue('#rep-unit'), 'DEMO-THCS-DP');
+    // The report download links carry format=.
+    assert.match(await page.getAttribute('#rep-csv', 'href'), /format=csv/);
+    assert.match(await page.getAttribute('#rep-xlsx', 'href'), /format=xlsx/);
+    await page.goto(`${BASE_URL}/admin-units.html`);
+    await page.waitForSelector('#admin-sections:not([hidden])');
+    assert.equal(await page.inputValue('#hc-unit'), 'DEMO-THCS-DP');
     // Declaring a headcount for its own unit works.
     await page.fill('#hc-count-1', '431');
     await page.click('#hc-save');
@@ -154,9 +163,6 @@ test('unit admin can open the administration page; a pupil cannot', async () => 
     await assertFits(page, 'the administration page');
     await page.click('#hc-save');
     await page.locator('#hc-result.notice-error', { hasText: 'Dữ liệu gửi lên không hợp lệ.' }).waitFor();
-    // The report download links carry format=.
-    assert.match(await page.getAttribute('#rep-csv', 'href'), /format=csv/);
-    assert.match(await page.getAttribute('#rep-xlsx', 'href'), /format=xlsx/);
   });
   await withPage(async (page) => {
     await page.goto(`${BASE_URL}/`);
@@ -165,8 +171,8 @@ test('unit admin can open the administration page; a pupil cannot', async () => 
     assert.equal(await page.locator('.nav a[href="admin.html"]').count(), 0);
     assert.ok(await page.isHidden('#admin-entry'));
     await page.goto(`${BASE_URL}/admin.html`);
-    await page.locator('#admin-notice', { hasText: 'Trang này dành cho quản trị viên.' }).waitFor();
-    assert.ok(await page.isHidden('#admin-sections'));
+    await page.waitForURL(/index\.html\?denied=1$/);
+    await page.locator('#denied-notice', { hasText: 'Trang này dành cho quản trị viên.' }).waitFor();
   });
 });
 
@@ -273,7 +279,7 @@ test('the participation report shows what the API answers, with CSV and XLSX lin
     await page.goto(`${BASE_URL}/`);
     await login(page, DEMO.admin);
     await page.waitForSelector('#quizzes-view:not([hidden])');
-    await page.goto(`${BASE_URL}/admin.html`);
+    await page.goto(`${BASE_URL}/admin-reports.html`);
     await page.fill('#rep-unit', 'DEMO');
     assert.match(await page.getAttribute('#rep-csv', 'href'), new RegExp(`year=${year}&unit=DEMO&depth=1&format=csv`));
     assert.match(await page.getAttribute('#rep-xlsx', 'href'), /format=xlsx/);

@@ -19,7 +19,7 @@ done
 [ -x "$CHROMIUM" ] || { echo "run.sh: $CHROMIUM is missing; run scripts/install-deps.sh --test" >&2; exit 1; }
 command -v node >/dev/null || { echo "run.sh: node is missing; run scripts/install-deps.sh --test" >&2; exit 1; }
 
-if [ ! -d tests/web/node_modules/playwright-core ]; then
+if [ ! -d tests/web/node_modules/playwright-core ] || [ ! -d tests/web/node_modules/axe-core ]; then
 	echo "run.sh: installing node modules in tests/web" >&2
 	if [ -f tests/web/package-lock.json ]; then
 		(cd tests/web && npm ci --no-audit --no-fund >&2)

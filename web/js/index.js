@@ -129,6 +129,8 @@ async function showQuizzes() {
   $('#hello').textContent = t('quizzes.hello', { name: s.user.full_name || s.user.username });
   setupPasswordChange();
   $('#admin-entry').hidden = !(s.user.role === 'admin' || s.user.role === 'unit_admin');
+  // Sent back from an administration page the role may not open.
+  if (params.get('denied')) notice($('#denied-notice'), 'error', t('admin.not_allowed'));
   const list = $('#quiz-list');
   const box = $('#quizzes-notice');
   clearNotice(box);

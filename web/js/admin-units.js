@@ -1,10 +1,11 @@
-// admin.js - the administration page for admin and unit_admin: upload units
-// and users as CSV (generated passwords shown once, with a CSV download),
-// declare headcounts, and the participation report with CSV/XLSX downloads.
+// admin-units.js - units and people for admin and unit_admin: upload units
+// and users as CSV (generated passwords shown once, with a CSV download) and
+// declare headcounts.
 
-import { api, requireSession, ApiError } from './api.js';
-import { t, lang, formatNumber, AUDIENCES } from './i18n.js';
-import { el, $, fill, notice, clearNotice, showError, header, busy, download, csvField } from './ui.js';
+import { api } from './api.js';
+import { t, AUDIENCES } from './i18n.js';
+import { el, $, notice, clearNotice, showError, busy, download, csvField } from './ui.js';
+import { adminPage } from './admin-shell.js';
 
 function errorTable(errors) {
   return el('div', { class: 'table-wrap' }, el('table', {},
@@ -133,106 +134,6 @@ function setupHeadcounts(user) {
   });
 }
 
-function reportQuery(format) {
-  const q = new URLSearchParams();
-  q.set('year', $('#rep-year').value.trim());
-  const unit = $('#rep-unit').value.trim();
-  if (unit) q.set('unit', unit);
-  const audience = $('#rep-audience').value;
-  if (audience) q.set('audience', audience);
-  q.set('depth', $('#rep-depth').value);
-  q.set('format', format);
-  q.set('lang', lang());
-  return q.toString();
-}
-
-const REPORT_COLUMNS = [
-  ['headcount', 'admin.rep.col.headcount', 0],
-  ['registered', 'admin.rep.col.registered', 0],
-  ['participants', 'admin.rep.col.participants', 0],
-  ['participation_percent', 'admin.rep.col.participation', 1],
-  ['passed', 'admin.rep.col.passed', 0],
-  ['passed_percent', 'admin.rep.col.passed_percent', 1],
-  ['attempts', 'admin.rep.col.attempts', 0],
-];
-
-function reportTable(rows) {
-  return el('table', { id: 'report' },
-    el('thead', {}, el('tr', {},
-      el('th', { text: t('admin.rep.col.unit') }), el('th', { text: t('admin.rep.col.audience') }),
-      REPORT_COLUMNS.map(([, key]) => el('th', { class: 'num', text: t(key) })))),
-    el('tbody', {}, rows.map((r) => el('tr', {},
-      el('td', { class: 'unit-cell', dataset: { label: t('admin.rep.col.unit') } },
-        el('strong', { text: r.unit_name || r.unit_code }), el('br'), el('span', { class: 'muted small', text: r.unit_code })),
-      el('td', { dataset: { label: t('admin.rep.col.audience') }, text: t(`audience.${r.audience}`) }),
-      REPORT_COLUMNS.map(([field, key, digits]) => {
-        const value = el('span', { text: formatNumber(r[field], digits) });
-        if (field === 'headcount' && r.headcount_source) {
-          value.append(el('span', { class: 'muted small block', text: t(`admin.rep.source.${r.headcount_source}`) }));
-        }
-        return el('td', { class: 'num', dataset: { label: t(key) } }, value);
-      })))));
-}
-
-async function reportDownload(format, event) {
-  event.preventDefault();
-  const box = $('#rep-notice');
-  clearNotice(box);
-  try {
-    const res = await api('GET', `/reports/participation?${reportQuery(format)}`, { raw: true, timeoutMs: 60000 });
-    const blob = await res.blob();
-    const disposition = res.headers.get('Content-Disposition') || '';
-    const named = /filename="?([^";]+)"?/.exec(disposition);
-    const unit = $('#rep-unit').value.trim() || 'all';
-    const name = named ? named[1] : `tham-gia-${$('#rep-year').value}-${unit}.${format}`;
-    const url = URL.createObjectURL(blob);
-    const a = el('a', { href: url, download: name });
-    document.body.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10000);
-  } catch (err) {
-    if (err instanceof ApiError) showError(box, err);
-    else notice(box, 'error', t('err.network'));
-  }
-}
-
-function setupReport(user) {
-  $('#rep-year').value = String(new Date().getFullYear());
-  $('#rep-unit').value = user.unit_code || '';
-  $('#rep-audience').replaceWith(audienceSelect('rep-audience', true));
-  const links = () => {
-    // Real links too, so "open in new tab" works with the session cookie.
-    $('#rep-csv').href = `/api/v1/reports/participation?${reportQuery('csv')}`;
-    $('#rep-xlsx').href = `/api/v1/reports/participation?${reportQuery('xlsx')}`;
-  };
-  links();
-  $('#rep-form').addEventListener('input', links);
-  $('#rep-form').addEventListener('change', links);
-  $('#rep-csv').addEventListener('click', (e) => reportDownload('csv', e));
-  $('#rep-xlsx').addEventListener('click', (e) => reportDownload('xlsx', e));
-  $('#rep-form').addEventListener('submit', async (e) => {
-    e.preventDefault();
-    const box = $('#rep-notice');
-    const table = $('#rep-table');
-    clearNotice(box);
-    table.replaceChildren();
-    if (!/^\d{4}$/.test($('#rep-year').value.trim())) {
-      notice(box, 'error', t('err.bad_request'), t('admin.rep.year'));
-      return;
-    }
-    try {
-      const data = await busy($('#rep-show'), t('common.loading'), () =>
-        api('GET', `/reports/participation?${reportQuery('json')}`, { timeoutMs: 60000 }));
-      const rows = (data && data.rows) || [];
-      if (rows.length) fill(table, reportTable(rows));
-      else notice(box, 'info', t('admin.rep.empty'));
-    } catch (err) {
-      showError(box, err);
-    }
-  });
-}
-
 /** Shows the chosen file's name beside the (Vietnamese) pick button. */
 function showFileName(inputId) {
   const input = $(`#${inputId}`);
@@ -243,22 +144,13 @@ function showFileName(inputId) {
 }
 
 function main() {
-  header();
-  const s = requireSession();
-  if (!s) return;
-  const user = s.user;
-  $('#admin-who').textContent = `${user.full_name || user.username}${user.unit_code ? ` · ${user.unit_code}` : ''}`;
-  if (user.role !== 'admin' && user.role !== 'unit_admin') {
-    notice($('#admin-notice'), 'error', t('admin.not_allowed'));
-    return;
-  }
-  $('#admin-sections').hidden = false;
+  const user = adminPage('admin-units.html');
+  if (!user) return;
   showFileName('units-file');
   showFileName('users-file');
   setupUnits();
   setupUsers();
   setupHeadcounts(user);
-  setupReport(user);
 }
 
 main();

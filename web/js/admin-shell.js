@@ -1,0 +1,83 @@
+// admin-shell.js - what every administration page shares: the session and
+// role check (a participant is sent back to the quiz list), the section
+// navigation (each role sees only its sections), and the charting loader.
+
+import { requireSession } from './api.js';
+import { t } from './i18n.js';
+import { el, $, header } from './ui.js';
+
+/** The sections of the administration: [page, catalogue key, roles]. */
+const SECTIONS = [
+  ['admin.html', 'adm.nav.dashboard', ['admin', 'unit_admin']],
+  ['admin-units.html', 'adm.nav.units', ['admin', 'unit_admin']],
+  ['admin-reports.html', 'adm.nav.reports', ['admin', 'unit_admin']],
+];
+
+export function isAdminRole(role) {
+  return role === 'admin' || role === 'unit_admin';
+}
+
+/**
+ * Starts an administration page: fills the header, checks the session and
+ * the role, draws the section navigation with `current` marked, shows the
+ * page's sections and returns the user; returns null when the page is
+ * leaving (no session: the login page; a participant: the quiz list).
+ */
+export function adminPage(current) {
+  header();
+  const s = requireSession();
+  if (!s) return null;
+  const user = s.user;
+  if (!isAdminRole(user.role)) {
+    location.replace('index.html?denied=1');
+    return null;
+  }
+  const who = $('#admin-who');
+  if (who) who.textContent = `${user.full_name || user.username}${user.unit_code ? ` · ${user.unit_code}` : ''}`;
+  const nav = $('#admin-nav');
+  if (nav) {
+    const list = el('ul', {});
+    for (const [page, key, roles] of SECTIONS) {
+      if (!roles.includes(user.role)) continue;
+      list.append(el('li', {}, el('a', {
+        href: page, text: t(key), 'aria-current': page === current ? 'page' : null,
+      })));
+    }
+    nav.setAttribute('aria-label', t('adm.nav.label'));
+    nav.replaceChildren(list);
+  }
+  const sections = $('#admin-sections');
+  if (sections) sections.hidden = false;
+  return user;
+}
+
+let chartPromise = null;
+
+/**
+ * Loads Chart.js, which quizd serves from its Debian package at
+ * /vendor/chart.js (--chartjs PATH); resolves to window.Chart, or rejects
+ * when quizd has no such file.
+ */
+export function loadChart() {
+  if (!chartPromise) {
+    chartPromise = new Promise((resolve, reject) => {
+      if (window.Chart) {
+        resolve(window.Chart);
+        return;
+      }
+      const script = el('script', { src: '/vendor/chart.js' });
+      script.addEventListener('load', () => (window.Chart ? resolve(window.Chart) : reject(new Error('no Chart'))));
+      script.addEventListener('error', () => reject(new Error('missing')));
+      document.head.append(script);
+    });
+  }
+  return chartPromise;
+}
+
+/** Whole days from today (Vietnam's date) to month-day of this year; negative once past. */
+export function daysLeft(month, day, now = new Date()) {
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric', month: '2-digit', day: '2-digit' })
+    .format(now).split('-').map(Number);
+  const today = Date.UTC(parts[0], parts[1] - 1, parts[2]);
+  return { year: parts[0], days: Math.round((Date.UTC(parts[0], month - 1, day) - today) / 86400000) };
+}
