@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "api.h"
+#include "audit.h"
 #include "bank_admin.h"
 #include "rescore.h"
 
@@ -36,8 +37,9 @@ int api_admin_question_put(struct req *r, struct resp *out)
 		return 0;
 	struct problem p;
 	json_t *body = NULL;
-	enum outcome rc =
-		bank_admin_put_question(r->db, r->params[0], r->params[1], question, &body, &p);
+	struct audit_actor who = { r->user.id, r->user.username };
+	enum outcome rc = bank_admin_put_question(r->db, &who, r->params[0], r->params[1], question,
+						  &body, &p);
 	json_decref(question);
 	if (rc != OUTCOME_OK)
 		return api_fail(out, rc, &p);
@@ -47,7 +49,8 @@ int api_admin_question_put(struct req *r, struct resp *out)
 int api_admin_question_retire(struct req *r, struct resp *out)
 {
 	struct problem p;
-	enum outcome rc = bank_admin_retire(r->db, r->params[0], r->params[1], &p);
+	struct audit_actor who = { r->user.id, r->user.username };
+	enum outcome rc = bank_admin_retire(r->db, &who, r->params[0], r->params[1], &p);
 	if (rc != OUTCOME_OK)
 		return api_fail(out, rc, &p);
 	return resp_json(out, 204, NULL);
@@ -72,7 +75,8 @@ int api_admin_question_rescore(struct req *r, struct resp *out)
 {
 	struct problem p;
 	struct rescore_result res;
-	enum outcome rc = rescore_question(r->db, r->params[0], r->params[1], &res, &p);
+	struct audit_actor who = { r->user.id, r->user.username };
+	enum outcome rc = rescore_question(r->db, &who, r->params[0], r->params[1], &res, &p);
 	if (rc != OUTCOME_OK)
 		return api_fail(out, rc, &p);
 	return resp_json(out, 200,

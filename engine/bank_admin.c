@@ -5,6 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <stdio.h>
+
+#include "audit.h"
 #include "bank.h"
 #include "bank_formats.h"
 #include "clock.h"
@@ -160,12 +163,16 @@ static enum outcome check_question(const struct db_bank *b, const char *qcode, j
 }
 
 /* Inside a write transaction: stores q as the new current version unless
- * the current one has the same content; q->id is then the stored one. */
-static int store_version(struct db *db, struct db_question *q)
+ * the current one has the same content; q->id is then the stored one and
+ * *before the replaced version (NULL when there was none or nothing
+ * changed). *written tells whether a version was stored. */
+static int store_version(struct db *db, struct db_question *q, json_t **before, bool *written)
 {
 	int64_t old_id = 0;
 	int old_version = 0, max_version = 0;
 	unsigned char old_hash[DB_QUESTION_HASH_LEN];
+	*before = NULL;
+	*written = false;
 	int found = db_question_current(db, q->bank_id, q->code, &old_id, &old_version, old_hash);
 	if (found < 0)
 		return -1;
@@ -173,21 +180,67 @@ static int store_version(struct db *db, struct db_question *q)
 		q->id = old_id;
 		return 0;
 	}
-	if (found == 1 && db_question_set_current(db, old_id, false))
-		return -1;
+	if (found == 1) {
+		struct db_question old;
+		if (db_question_get(db, old_id, &old) != 1)
+			return -1;
+		*before = versioned_question(&old);
+		db_question_cleanup(&old);
+		if (db_question_set_current(db, old_id, false))
+			return -1;
+	}
 	if (db_question_max_version(db, q->bank_id, q->code, &max_version))
 		return -1;
 	q->version = max_version + 1;
 	if (db_question_insert(db, q))
 		return -1;
+	*written = true;
 	return db_bank_touch(db, q->bank_id, clock_now_ms());
 }
 
-enum outcome bank_admin_put_question(struct db *db, const char *code, const char *qcode,
-				     json_t *question, json_t **out, struct problem *p)
+static void target_of(char *buf, size_t size, const char *code, const char *qcode)
+{
+	snprintf(buf, size, "question:%s/%s", code, qcode);
+}
+
+/* Inside the write: stores q, reads it back into *out and audits a new
+ * version. */
+static enum outcome write_question(struct db *db, const struct audit_actor *who, const char *code,
+				   struct db_question *q, json_t **out, struct problem *p)
+{
+	json_t *before = NULL;
+	bool written = false;
+	struct db_question stored;
+	if (store_version(db, q, &before, &written) || db_question_get(db, q->id, &stored) != 1) {
+		json_decref(before);
+		return storage_failed(db, p, "storing question");
+	}
+	json_t *after = versioned_question(&stored);
+	db_question_cleanup(&stored);
+	enum outcome ret = OUTCOME_OK;
+	if (written) {
+		char target[160];
+		target_of(target, sizeof target, code, q->code);
+		json_t *detail = json_pack("{s:o,s:O}", "before", before ? before : json_null(),
+					   "after", after);
+		ret = audit_record(db, who, "question.update", target, detail, p);
+		json_decref(detail);
+	} else {
+		json_decref(before);
+	}
+	if (ret == OUTCOME_OK)
+		*out = json_pack("{s:o}", "question", after);
+	else
+		json_decref(after);
+	return ret;
+}
+
+enum outcome bank_admin_put_question(struct db *db, const struct audit_actor *who, const char *code,
+				     const char *qcode, json_t *question, json_t **out,
+				     struct problem *p)
 {
 	struct db_bank b = { 0 };
-	struct db_question q = { 0 }, stored = { 0 };
+	struct db_question q = { 0 };
 	*out = NULL;
 	enum outcome ret = find_bank(db, code, &b, p);
 	if (ret == OUTCOME_OK)
@@ -195,25 +248,26 @@ enum outcome bank_admin_put_question(struct db *db, const char *code, const char
 	if (ret != OUTCOME_OK)
 		goto out;
 	bank_question_from_json(question, b.id, &q);
-	if (db_begin_write(db) || store_version(db, &q) || db_commit(db)) {
+	if (db_begin_write(db)) {
 		ret = storage_failed(db, p, "storing question");
+		goto out;
+	}
+	ret = write_question(db, who, code, &q, out, p);
+	if (ret == OUTCOME_OK && db_commit(db))
+		ret = storage_failed(db, p, "storing question");
+	if (ret != OUTCOME_OK) {
 		db_rollback(db);
-		goto out;
+		json_decref(*out);
+		*out = NULL;
 	}
-	if (db_question_get(db, q.id, &stored) != 1) {
-		ret = storage_failed(db, p, "reading question");
-		goto out;
-	}
-	*out = json_pack("{s:o}", "question", versioned_question(&stored));
 out:
 	db_question_cleanup(&q);
-	db_question_cleanup(&stored);
 	db_bank_cleanup(&b);
 	return ret;
 }
 
-enum outcome bank_admin_retire(struct db *db, const char *code, const char *qcode,
-			       struct problem *p)
+enum outcome bank_admin_retire(struct db *db, const struct audit_actor *who, const char *code,
+			       const char *qcode, struct problem *p)
 {
 	struct db_bank b = { 0 };
 	if (db_begin_write(db))
@@ -231,7 +285,19 @@ enum outcome bank_admin_retire(struct db *db, const char *code, const char *qcod
 		goto fail;
 	}
 	if (found < 0 || db_question_set_current(db, id, false) ||
-	    db_bank_touch(db, b.id, clock_now_ms()) || db_commit(db)) {
+	    db_bank_touch(db, b.id, clock_now_ms())) {
+		ret = storage_failed(db, p, "retiring question");
+		goto fail;
+	}
+	char target[160];
+	target_of(target, sizeof target, code, qcode);
+	json_t *detail =
+		json_pack("{s:{s:I,s:i}}", "before", "id", (json_int_t)id, "version", version);
+	ret = audit_record(db, who, "question.retire", target, detail, p);
+	json_decref(detail);
+	if (ret != OUTCOME_OK)
+		goto fail;
+	if (db_commit(db)) {
 		ret = storage_failed(db, p, "retiring question");
 		goto fail;
 	}

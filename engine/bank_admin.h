@@ -16,6 +16,7 @@
 #include "outcome.h"
 
 struct db;
+struct audit_actor;
 
 /* {"banks":[{"code","title","language","audiences","question_count",
  * "topics":{"topic":count},"updated_at"}]}: new reference in *out.
@@ -30,16 +31,20 @@ enum outcome bank_admin_get(struct db *db, const char *code, json_t **out, struc
 /* Stores question (borrowed; its "code", when given, must be qcode) as the
  * new current version of qcode in bank code, or as its first version; an
  * unchanged question keeps its version. {"question":{...,"id","version"}}
- * in *out. OUTCOME_OK, OUTCOME_INVALID (the first broken rule, naming the
- * field), OUTCOME_NOT_FOUND (no such bank) or OUTCOME_INTERNAL. */
-enum outcome bank_admin_put_question(struct db *db, const char *code, const char *qcode,
-				     json_t *question, json_t **out, struct problem *p);
+ * in *out. A new version is written to the audit log as who's
+ * "question.update" (before and after) in the same transaction.
+ * OUTCOME_OK, OUTCOME_INVALID (the first broken rule, naming the field),
+ * OUTCOME_NOT_FOUND (no such bank) or OUTCOME_INTERNAL. */
+enum outcome bank_admin_put_question(struct db *db, const struct audit_actor *who, const char *code,
+				     const char *qcode, json_t *question, json_t **out,
+				     struct problem *p);
 
 /* Retires the current version of qcode: drawn no more; attempts and
- * statistics keep it. OUTCOME_OK, OUTCOME_NOT_FOUND (no such bank, or no
- * current question with that code) or OUTCOME_INTERNAL. */
-enum outcome bank_admin_retire(struct db *db, const char *code, const char *qcode,
-			       struct problem *p);
+ * statistics keep it; who's "question.retire" in the audit log.
+ * OUTCOME_OK, OUTCOME_NOT_FOUND (no such bank, or no current question with
+ * that code) or OUTCOME_INTERNAL. */
+enum outcome bank_admin_retire(struct db *db, const struct audit_actor *who, const char *code,
+			       const char *qcode, struct problem *p);
 
 /* The bank's current questions as a file in format ("json", "gift" or
  * "moodle-xml"; NULL: json): new string in *text (caller frees), its length

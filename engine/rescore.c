@@ -3,9 +3,11 @@
 #include "rescore.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit.h"
 #include "db.h"
 #include "db_attempt.h"
 #include "db_bank.h"
@@ -23,6 +25,7 @@ struct rescore_ctx {
 	int64_t *quiz_ids;
 	double *pass_percent;
 	size_t nquizzes;
+	json_t *changed_ids; /* attempts whose score changed */
 };
 
 static void ctx_cleanup(struct rescore_ctx *c)
@@ -33,6 +36,7 @@ static void ctx_cleanup(struct rescore_ctx *c)
 	free(c->drawn);
 	free(c->quiz_ids);
 	free(c->pass_percent);
+	json_decref(c->changed_ids);
 }
 
 /* The drawn version with this id, loaded once and checked against the key:
@@ -132,6 +136,7 @@ static enum outcome rescore_one(struct rescore_ctx *c, const struct db_rescore_d
 	    db_attempt_rescore(c->db, d->attempt_id, score, correct, passed))
 		return problem_set(p, OUTCOME_INTERNAL, "rescoring: %s", db_errmsg(c->db));
 	res->changed++;
+	json_array_append_new(c->changed_ids, json_integer(d->attempt_id));
 	if (passed != d->passed)
 		res->passed_changed++;
 	return OUTCOME_OK;
@@ -160,10 +165,26 @@ static enum outcome find_key(struct rescore_ctx *c, const char *code, const char
 	return OUTCOME_OK;
 }
 
-enum outcome rescore_question(struct db *db, const char *code, const char *qcode,
-			      struct rescore_result *res, struct problem *p)
+/* The audit entry of a finished rescore, inside its transaction. */
+static enum outcome audit_rescore(struct rescore_ctx *c, const struct audit_actor *who,
+				  const char *code, const char *qcode,
+				  const struct rescore_result *res, struct problem *p)
 {
-	struct rescore_ctx c = { .db = db };
+	char target[160];
+	snprintf(target, sizeof target, "question:%s/%s", code, qcode);
+	json_t *detail = json_pack("{s:I,s:i,s:i,s:i,s:i,s:O}", "key_id", (json_int_t)c->key.id,
+				   "key_version", c->key.version, "attempts", res->attempts,
+				   "changed", res->changed, "passed_changed", res->passed_changed,
+				   "changed_attempts", c->changed_ids);
+	enum outcome ret = audit_record(c->db, who, "question.rescore", target, detail, p);
+	json_decref(detail);
+	return ret;
+}
+
+enum outcome rescore_question(struct db *db, const struct audit_actor *who, const char *code,
+			      const char *qcode, struct rescore_result *res, struct problem *p)
+{
+	struct rescore_ctx c = { .db = db, .changed_ids = json_array() };
 	struct db_rescore_draw *draws = NULL;
 	size_t n = 0;
 	int64_t bank_id = 0;
@@ -175,6 +196,8 @@ enum outcome rescore_question(struct db *db, const char *code, const char *qcode
 		ret = problem_set(p, OUTCOME_INTERNAL, "rescoring: %s", db_errmsg(db));
 	for (size_t i = 0; ret == OUTCOME_OK && i < n; i++)
 		ret = rescore_one(&c, &draws[i], res, p);
+	if (ret == OUTCOME_OK)
+		ret = audit_rescore(&c, who, code, qcode, res, p);
 	if (ret == OUTCOME_OK && db_commit(db))
 		ret = problem_set(p, OUTCOME_INTERNAL, "rescoring: %s", db_errmsg(db));
 	if (ret != OUTCOME_OK) {

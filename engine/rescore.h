@@ -10,6 +10,7 @@
 #include "outcome.h"
 
 struct db;
+struct audit_actor;
 
 struct rescore_result {
 	int attempts; /* finished attempts that drew the question */
@@ -24,8 +25,10 @@ struct rescore_result {
  * answers). OUTCOME_OK with res filled, OUTCOME_NOT_FOUND (no such bank or
  * no current question with that code), OUTCOME_CONFLICT (a drawn version
  * whose options do not line up with the current one; nothing changed) or
- * OUTCOME_INTERNAL. */
-enum outcome rescore_question(struct db *db, const char *code, const char *qcode,
-			      struct rescore_result *res, struct problem *p);
+ * OUTCOME_INTERNAL. The rescore is who's "question.rescore" in the audit
+ * log (the key's version, the counts and the attempts changed), written
+ * in the same transaction. */
+enum outcome rescore_question(struct db *db, const struct audit_actor *who, const char *code,
+			      const char *qcode, struct rescore_result *res, struct problem *p);
 
 #endif

@@ -790,6 +790,60 @@ static void a_preview_shows_one_draw_and_stores_nothing(void **state)
 	assert_int_equal(status_of("POST", path, d1_token, NULL), 403);
 }
 
+/* The newest audit entry with this action and target, or NULL. */
+static json_t *audit_entry(json_t *page, const char *action, const char *target)
+{
+	size_t i;
+	json_t *e;
+	json_array_foreach(json_object_get(page, "entries"), i, e)
+	{
+		if (!strcmp(json_string_value(json_object_get(e, "action")), action) &&
+		    !strcmp(json_string_value(json_object_get(e, "target")), target))
+			return e;
+	}
+	return NULL;
+}
+
+static void every_bank_write_is_in_the_audit_log(void **state)
+{
+	(void)state;
+	struct http_res res;
+	assert_int_equal(http_get(&srv, "/api/v1/admin/audit?limit=500", admin_token, &res), 0);
+	assert_int_equal(res.status, 200);
+	json_t *e = audit_entry(res.json, "question.update", "question:tb/tb-2");
+	assert_non_null(e);
+	assert_string_equal(json_string_value(json_object_get(e, "username")), "root");
+	json_t *detail = json_object_get(e, "detail");
+	assert_int_equal(
+		json_integer_value(json_object_get(json_object_get(detail, "before"), "version")),
+		1);
+	assert_int_equal(
+		json_integer_value(json_object_get(json_object_get(detail, "after"), "version")),
+		2);
+	/* a new code has no before */
+	e = audit_entry(res.json, "question.update", "question:tb/tb-5");
+	assert_non_null(e);
+	assert_true(json_is_null(json_object_get(json_object_get(e, "detail"), "before")));
+	e = audit_entry(res.json, "question.retire", "question:tb/tb-3");
+	assert_non_null(e);
+	assert_int_equal(
+		json_integer_value(json_object_get(
+			json_object_get(json_object_get(e, "detail"), "before"), "version")),
+		1);
+	/* the newest rescore of rk-1 (back to the first key) changed one attempt */
+	e = audit_entry(res.json, "question.rescore", "question:rk/rk-1");
+	assert_non_null(e);
+	detail = json_object_get(e, "detail");
+	assert_int_equal(json_integer_value(json_object_get(detail, "attempts")), 1);
+	assert_int_equal(json_integer_value(json_object_get(detail, "changed")), 1);
+	assert_int_equal(json_integer_value(json_object_get(detail, "passed_changed")), 1);
+	assert_int_equal(json_array_size(json_object_get(detail, "changed_attempts")), 1);
+	assert_int_equal(json_integer_value(json_object_get(detail, "key_version")), 3);
+	/* a refused rescore left nothing */
+	assert_null(audit_entry(res.json, "question.rescore", "question:rk/rk-2"));
+	http_res_free(&res);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -808,6 +862,7 @@ int main(void)
 		cmocka_unit_test(results_files_have_inert_cells),
 		cmocka_unit_test(the_rule_check_counts_what_each_rule_can_draw),
 		cmocka_unit_test(a_preview_shows_one_draw_and_stores_nothing),
+		cmocka_unit_test(every_bank_write_is_in_the_audit_log),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
