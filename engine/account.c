@@ -14,7 +14,9 @@
 #include "clock.h"
 #include "db.h"
 #include "db_people.h"
+#include "db_registration.h"
 #include "org.h"
+#include "registration.h"
 #include "util.h"
 
 /* Throttling of wrong secrets (see account.h and docs/operations.md): per
@@ -26,6 +28,14 @@
 #define THROTTLE_USER_LIMIT 100
 #define THROTTLE_LOCK_MS (60LL * 1000)
 #define THROTTLE_USER_LOCK_MS (15LL * 60 * 1000)
+/* Self-registrations per client address: 20 in 15 minutes (a school's
+ * computer room shares one address), then 15 minutes' wait. */
+#define REGISTER_ADDR_LIMIT 20
+#define REGISTER_LOCK_MS (15LL * 60 * 1000)
+
+#define PHONE_USED_MESSAGE                                                                                                        \
+	"Số điện thoại này đã được dùng để đăng ký cuộc thi này; mỗi số chỉ đăng ký một tài " \
+	"khoản. (This phone number is already registered for this contest.)"
 
 static uint64_t revocations;
 static uint64_t logins_ok, logins_failed, logins_throttled;
@@ -168,6 +178,7 @@ struct account_op {
 	char hash[AUTH_HASH_MAX]; /* register, reset */
 	int64_t actor_id; /* reset: the administrator */
 	char actor_name[DB_CODE_MAX];
+	int64_t contest_id; /* register: the contest the person came for */
 	bool busy; /* the pool's queue was full: nothing was hashed */
 };
 
@@ -265,9 +276,29 @@ static enum outcome login_finish(struct account_op *op, struct db *db, struct ac
 
 /* ---- registration ---------------------------------------------------------- */
 
-enum outcome account_register_begin(struct app *app, struct db *db,
-				    const struct account_registration *reg,
-				    struct account_op **op_out, struct problem *p)
+/* The per-address limit of self-registrations: OUTCOME_RATE_LIMITED with
+ * *retry_after while the address waits. */
+static enum outcome register_rate_check(struct db *db, const char *key, int *retry_after,
+					struct problem *p)
+{
+	int64_t now = clock_now_ms();
+	int64_t until = db_throttle_locked_until(db, key, now);
+	if (until < 0)
+		return problem_set(p, OUTCOME_INTERNAL, "Throttling could not be read: %s",
+				   db_errmsg(db));
+	if (!until)
+		return OUTCOME_OK;
+	*retry_after = retry_after_s(until, now);
+	return problem_set(p, OUTCOME_RATE_LIMITED,
+			   "Có quá nhiều lượt đăng ký từ địa chỉ này. Vui lòng thử lại sau %d "
+			   "giây. (Too many registrations from this address; retry in %d s.)",
+			   *retry_after, *retry_after);
+}
+
+/* The rules a registration passes before its password is hashed. */
+static enum outcome register_check(struct app *app, struct db *db,
+				   const struct account_registration *reg, struct db_unit *unit,
+				   struct problem *p)
 {
 	struct org_person person = {
 		.username = reg->username,
@@ -278,9 +309,8 @@ enum outcome account_register_begin(struct app *app, struct db *db,
 		.phone = reg->phone,
 		.birth_year = reg->birth_year,
 	};
-	struct db_unit unit;
 	char msg[256];
-	int rc = org_person_check(db, &person, &unit, msg, sizeof msg);
+	int rc = org_person_check(db, &person, unit, msg, sizeof msg);
 	if (rc < 0)
 		return problem_set(p, OUTCOME_INTERNAL, "The unit could not be read: %s",
 				   db_errmsg(db));
@@ -288,13 +318,22 @@ enum outcome account_register_begin(struct app *app, struct db *db,
 		return problem_set(p, OUTCOME_INVALID, "%s.", msg);
 	if (!reg->birth_year)
 		return problem_set(p, OUTCOME_INVALID,
-				   "birth_year must be an integer from 1900 to %d.",
-				   clock_vn_year(clock_now_ms()));
-	if (!app_registration_open(app, reg->audience))
-		return problem_set(p, OUTCOME_FORBIDDEN,
-				   "Tự đăng ký không mở cho đối tượng này. (Self-registration is "
-				   "closed for %s.)",
-				   reg->audience);
+				   "Năm sinh phải là số từ 1900 đến %d. (birth_year must be an "
+				   "integer from 1900 to %d.)",
+				   clock_vn_year(clock_now_ms()), clock_vn_year(clock_now_ms()));
+	enum outcome o = registration_allowed(db, reg->contest_id, reg->audience, unit->path, p);
+	if (o != OUTCOME_OK)
+		return o;
+	if (!reg->phone || !reg->phone[0])
+		return problem_set(p, OUTCOME_INVALID,
+				   "Vui lòng nhập số điện thoại. (phone is required to register "
+				   "for a contest.)");
+	rc = db_registration_phone_used(db, reg->contest_id, reg->phone);
+	if (rc < 0)
+		return problem_set(p, OUTCOME_INTERNAL, "The phone could not be checked: %s",
+				   db_errmsg(db));
+	if (rc == 1)
+		return problem_set(p, OUTCOME_CONFLICT, PHONE_USED_MESSAGE);
 	if (!auth_password_acceptable(app->auth, reg->password, reg->username, msg, sizeof msg))
 		return problem_set(p, OUTCOME_WEAK_PASSWORD, "%s", msg);
 	struct db_user existing;
@@ -305,17 +344,41 @@ enum outcome account_register_begin(struct app *app, struct db *db,
 	if (rc == 1)
 		return problem_set(p, OUTCOME_USERNAME_TAKEN,
 				   "Tên đăng nhập đã có người dùng. (Username taken.)");
+	return OUTCOME_OK;
+}
+
+enum outcome account_register_begin(struct app *app, struct db *db,
+				    const struct account_registration *reg,
+				    struct account_op **op_out, struct account_result *res,
+				    struct problem *p)
+{
+	char key[96];
+	snprintf(key, sizeof key, "r:%s",
+		 reg->client_addr && reg->client_addr[0] ? reg->client_addr : "-");
+	memset(res, 0, sizeof *res);
+	enum outcome o = register_rate_check(db, key, &res->retry_after_s, p);
+	struct db_unit unit;
+	if (o == OUTCOME_OK)
+		o = register_check(app, db, reg, &unit, p);
+	if (o != OUTCOME_OK)
+		return o;
+	/* Each registration that reaches the hashing counts for its address. */
+	if (db_throttle_fail(db, key, clock_now_ms(), THROTTLE_WINDOW_MS, REGISTER_ADDR_LIMIT,
+			     REGISTER_LOCK_MS) < 0)
+		return problem_set(p, OUTCOME_INTERNAL, "Throttling could not be written: %s",
+				   db_errmsg(db));
 	struct account_op *op = op_new(app, OP_REGISTER);
 	struct db_user *u = &op->user;
 	util_strlcpy(u->username, reg->username, sizeof u->username);
 	util_strlcpy(u->full_name, reg->full_name, sizeof u->full_name);
 	util_strlcpy(u->role, "participant", sizeof u->role);
 	util_strlcpy(u->audience, reg->audience, sizeof u->audience);
-	util_strlcpy(u->phone, reg->phone ? reg->phone : "", sizeof u->phone);
+	util_strlcpy(u->phone, reg->phone, sizeof u->phone);
 	util_strlcpy(u->unit_code, unit.code, sizeof u->unit_code);
 	util_strlcpy(u->unit_path, unit.path, sizeof u->unit_path);
 	u->unit_id = unit.id;
 	u->birth_year = reg->birth_year;
+	op->contest_id = reg->contest_id;
 	util_strlcpy(op->password, reg->password, sizeof op->password);
 	*op_out = op;
 	return OUTCOME_OK;
@@ -326,13 +389,27 @@ static enum outcome register_finish(struct account_op *op, struct db *db,
 {
 	if (!op->hash[0])
 		return problem_set(p, OUTCOME_INTERNAL, "The password could not be hashed.");
+	/* The account and its mark (the contest, the phone used once for it)
+	 * are written together: a concurrent registration of the same phone
+	 * or username loses here. */
+	if (db_begin_write(db))
+		return problem_set(p, OUTCOME_INTERNAL, "%s", db_errmsg(db));
+	enum outcome o = OUTCOME_OK;
 	int rc = db_user_create(db, &op->user, op->hash, clock_now_ms());
-	if (rc < 0)
-		return problem_set(p, OUTCOME_INTERNAL, "The account could not be created: %s",
-				   db_errmsg(db));
 	if (rc == DB_CONFLICT)
-		return problem_set(p, OUTCOME_USERNAME_TAKEN,
-				   "Tên đăng nhập đã có người dùng. (Username taken.)");
+		o = problem_set(p, OUTCOME_USERNAME_TAKEN,
+				"Tên đăng nhập đã có người dùng. (Username taken.)");
+	if (rc == 0)
+		rc = db_registration_mark(db, op->user.id, op->contest_id);
+	if (o == OUTCOME_OK && rc == DB_CONFLICT)
+		o = problem_set(p, OUTCOME_CONFLICT, PHONE_USED_MESSAGE);
+	if (o == OUTCOME_OK && (rc < 0 || db_commit(db)))
+		o = problem_set(p, OUTCOME_INTERNAL, "The account could not be created: %s",
+				db_errmsg(db));
+	if (o != OUTCOME_OK) {
+		db_rollback(db);
+		return o;
+	}
 	res->user = op->user;
 	return OUTCOME_OK;
 }

@@ -93,19 +93,26 @@ enum outcome account_login_begin(struct app *app, struct db *db, const char *use
 /* A self-registration as the registration form gives it. */
 struct account_registration {
 	const char *username, *password, *full_name, *unit_code, *audience;
-	const char *phone; /* NULL or "" when not given */
+	const char *phone; /* NULL or "" when not given (refused) */
 	int birth_year; /* 0 when absent or not an integer */
+	int64_t contest_id; /* the contest registered for; 0 when absent */
+	const char *client_addr; /* for the per-address limit */
 };
-/* Registration of a participant: the person passes org_person_check (the
- * roster's rules) and needs a birth year; self-registration must be open
- * for the audience (OUTCOME_FORBIDDEN); the password passes the policy
- * (OUTCOME_WEAK_PASSWORD); the username must be free
- * (OUTCOME_USERNAME_TAKEN, checked again when the account is written). On
- * OUTCOME_OK, *op is a new operation; finishing it creates the account
- * (res->user). */
+/* Self-registration of a participant for a contest. Refused at once with
+ * OUTCOME_RATE_LIMITED (res->retry_after_s) while the client address has
+ * made 20 registrations in 15 minutes; then the person passes
+ * org_person_check (the roster's rules) and needs a birth year; a window
+ * must be open for the contest, the audience and the unit
+ * (registration_allowed: OUTCOME_FORBIDDEN); the phone is required
+ * (OUTCOME_INVALID) and used once per contest (OUTCOME_CONFLICT); the
+ * password passes the policy (OUTCOME_WEAK_PASSWORD); the username must be
+ * free (OUTCOME_USERNAME_TAKEN). Every refusal has a Vietnamese message.
+ * On OUTCOME_OK, *op is a new operation; finishing it creates the account,
+ * marked self-registered for the contest and unconfirmed (res->user), with
+ * the phone and username checked again in that transaction. */
 enum outcome account_register_begin(struct app *app, struct db *db,
 				    const struct account_registration *reg, struct account_op **op,
-				    struct problem *p);
+				    struct account_result *res, struct problem *p);
 
 /* A password change as the request gives it. */
 struct account_password_change {

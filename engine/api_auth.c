@@ -163,10 +163,14 @@ int api_register(struct req *r, struct resp *out)
 	json_t *by = json_object_get(body, "birth_year");
 	if (json_is_integer(by) && json_integer_value(by) > 0 && json_integer_value(by) < 100000)
 		reg.birth_year = (int)json_integer_value(by);
+	json_t *contest = json_object_get(body, "contest_id");
+	if (json_is_integer(contest) && json_integer_value(contest) > 0)
+		reg.contest_id = json_integer_value(contest);
+	reg.client_addr = r->client_addr;
 	struct account_op *op = NULL;
 	struct account_result res = { 0 };
 	struct problem p = { { 0 } };
-	enum outcome o = account_register_begin(r->app, r->db, &reg, &op, &p);
+	enum outcome o = account_register_begin(r->app, r->db, &reg, &op, &res, &p);
 	if (o == OUTCOME_OK)
 		api_account_suspend(r, op, register_resume);
 	else

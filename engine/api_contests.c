@@ -21,6 +21,9 @@ int api_contest_leaderboard(struct req *r, struct resp *out)
 		.round = http_query(r, "round"),
 		.unit_code = http_query(r, "unit"),
 		.admin = http_role_of(r->user.role) == ROLE_ADMIN,
+		.unit_admin = http_role_of(r->user.role) == ROLE_UNIT_ADMIN,
+		.viewer_unit_path = r->user.unit_path,
+		.viewer_audience = r->user.audience,
 		.limit = limit,
 		.offset = offset,
 	};

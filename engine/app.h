@@ -16,7 +16,6 @@ struct app_config {
 	const char *web_dir;
 	const char *data_dir; /* keys outside the database (certificate signing) */
 	const char *public_url; /* "https://host" for login-card QR codes, or NULL */
-	const char *register_audiences; /* comma list of audiences open to self-registration */
 	bool secure_cookies;
 	int64_t attempt_grace_ms; /* saves accepted this long past the deadline (<= 2000) */
 	int64_t sweep_interval_ms; /* how often expired attempts are finalised */
@@ -34,7 +33,5 @@ struct app {
 /* Opens a connection to the app's database (per worker thread); NULL on error
  * (logged). */
 struct db *app_open_db(struct app *app);
-/* True when self-registration is open for audience. */
-bool app_registration_open(const struct app *app, const char *audience);
 
 #endif

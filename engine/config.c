@@ -55,8 +55,6 @@ static const struct option_def options[] = {
 	  "directory for keys kept outside the database" },
 	{ "--public-url", "QUIZD_PUBLIC_URL", K_STR, APP(public_url),
 	  "the site's address for login-card QR codes (default: from the Host header)" },
-	{ "--register-audiences", "QUIZD_REGISTER_AUDIENCES", K_STR, APP(register_audiences),
-	  "audiences open to self-registration (comma list)" },
 	{ "--grace-ms", "QUIZD_GRACE_MS", K_INT, APP(attempt_grace_ms),
 	  "answer saves accepted past the deadline, ms (2000 max)" },
 	{ "--sweep-interval", "QUIZD_SWEEP_INTERVAL", K_SECONDS_MS, APP(sweep_interval_ms),
@@ -141,7 +139,6 @@ int config_load(struct config *cfg, int argc, char **argv, char *err, size_t err
 	cfg->http.listen = "127.0.0.1:8080";
 	cfg->http.access_log = true;
 	cfg->app.data_dir = NULL;
-	cfg->app.register_audiences = "pupil,university_student,public";
 	cfg->app.attempt_grace_ms = 2000;
 	cfg->app.sweep_interval_ms = 10000;
 	auth_config_defaults(&cfg->auth);

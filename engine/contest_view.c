@@ -12,6 +12,7 @@
 #include "db.h"
 #include "db_contest.h"
 #include "db_quiz.h"
+#include "quiz_rules.h"
 #include "util.h"
 
 /* Logs a storage failure once and answers a message fit to show. */
@@ -31,6 +32,23 @@ static bool quiz_has_round(const struct db_quiz *q, const char *round)
 		if (strcmp(q->rounds[i].code, round) == 0)
 			return true;
 	return false;
+}
+
+/* Whether q's viewer may see quiz's leaderboard (see contest_view.h). */
+static bool viewer_may_see(const struct db_quiz *quiz, const struct contest_view_query *q)
+{
+	if (q->admin)
+		return true;
+	const char *path = q->viewer_unit_path ? q->viewer_unit_path : "";
+	if (q->unit_admin)
+		return path[0] &&
+		       (!quiz->unit_scope_id || db_unit_path_within(path, quiz->unit_scope_path) ||
+			db_unit_path_within(quiz->unit_scope_path, path));
+	struct quiz_participant who = {
+		.unit_path = path,
+		.audience = q->viewer_audience ? q->viewer_audience : "",
+	};
+	return quiz_visible_to(quiz, &who);
 }
 
 static json_t *line_json(struct db *db, const struct contest_board_line *l, int64_t unit_rank)
@@ -157,6 +175,12 @@ enum outcome contest_leaderboard_view(struct db *db, const struct contest_view_q
 	if (rc == 0 || strcmp(quiz.kind, "contest") != 0) {
 		o = problem_set(p, OUTCOME_NOT_FOUND, "No contest with id %lld.",
 				(long long)q->quiz_id);
+		goto out;
+	}
+	if (!viewer_may_see(&quiz, q)) {
+		o = problem_set(p, OUTCOME_FORBIDDEN,
+				"Bạn không thuộc đối tượng hoặc đơn vị của cuộc thi này. (You are "
+				"outside this contest's audiences or units.)");
 		goto out;
 	}
 	o = check_query(db, q, &quiz, unit_path, sizeof unit_path, p);

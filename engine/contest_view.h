@@ -24,7 +24,13 @@ struct contest_view_query {
 	int64_t quiz_id;
 	const char *round; /* NULL or "": every round */
 	const char *unit_code; /* NULL or "": every participant */
-	bool admin; /* admins see the live board, frozen or not */
+	bool admin; /* admins see every board, live, frozen or not */
+	/* Who else asks: a unit administrator sees a contest whose unit scope
+	 * meets their subtree; a participant one they may take (its audiences
+	 * and unit scope, quiz_visible_to). */
+	bool unit_admin;
+	const char *viewer_unit_path; /* NULL or "": no unit */
+	const char *viewer_audience; /* NULL or "": none */
 	int64_t limit; /* 1..CONTEST_PAGE_LIMIT_MAX */
 	int64_t offset; /* 0..CONTEST_PAGE_OFFSET_MAX */
 };
@@ -36,7 +42,8 @@ struct contest_view_query {
  * board as it stood then. With a unit, only the participants whose best
  * attempt was made in its subtree are listed, each with unit_rank, and
  * total counts them. Returns OUTCOME_OK with a new reference in *out;
- * OUTCOME_NOT_FOUND (no such contest), OUTCOME_INVALID (unknown round or
+ * OUTCOME_NOT_FOUND (no such contest), OUTCOME_FORBIDDEN (the viewer may
+ * not see the contest: names and schools of minors), OUTCOME_INVALID (unknown round or
  * unit, limit or offset out of range) or OUTCOME_INTERNAL, with p filled. */
 enum outcome contest_leaderboard_view(struct db *db, const struct contest_view_query *q,
 				      json_t **out, struct problem *p);

@@ -25,6 +25,8 @@ static const struct migration migrations[] = {
 	{ "per-option feedback", db_sql_option_feedback },
 	{ "audit log, people's state and search, login cards", db_sql_people },
 	{ "practice, publication and attempt addresses", db_sql_practice },
+	{ "self-registration windows and marks", db_sql_registration },
+	{ "reports count self-registered people once confirmed", db_sql_reports_confirmed },
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

@@ -229,6 +229,77 @@ const char db_sql_practice[] =
 	"CREATE TRIGGER report_attempt_delete BEFORE DELETE ON attempts WHEN " OFFICIAL("OLD")
 	" BEGIN " REMOVE_WHEN("OLD", OFFICIAL) " END;";
 
+/* Migration 9: people who registered themselves count in a unit's figures
+ * (its roster and the participation of its reports) only once confirmed
+ * (users.self_registered, users.confirmed_at of migration 8). The attempt
+ * triggers (migration 7's, official attempts only) and the roster triggers
+ * (migration 3's) are made again with that condition. Confirming a person
+ * adds their completed official attempts at once. */
+#define UNCONFIRMED(uid) \
+	"EXISTS (SELECT 1 FROM users cu WHERE cu.id = " uid " AND cu.self_registered = 1" \
+	" AND cu.confirmed_at IS NULL)"
+#define COUNTED(a) "(" OFFICIAL(a) " AND NOT " UNCONFIRMED(a ".user_id") ")"
+#define ROSTERED_CONFIRMED(a)                                                         \
+	"(" a ".role = 'participant' AND " a ".erased_at IS NULL AND " a ".unit_id IS NOT" \
+	" NULL AND " a ".audience IS NOT NULL AND NOT (" a ".self_registered = 1 AND "     \
+	a ".confirmed_at IS NULL))"
+const char db_sql_reports_confirmed[] =
+	"DROP TRIGGER report_attempt_insert;"
+	"DROP TRIGGER report_attempt_update;"
+	"DROP TRIGGER report_attempt_delete;"
+	"DROP TRIGGER report_roster_insert;"
+	"DROP TRIGGER report_roster_update;"
+	"DROP TRIGGER report_roster_delete;"
+	"CREATE TRIGGER report_attempt_insert AFTER INSERT ON attempts WHEN " COUNTED("NEW")
+	" BEGIN " ADD_WHEN("NEW", COUNTED) " END;"
+	"CREATE TRIGGER report_attempt_update AFTER UPDATE OF state, finished_at, passed, user_id,"
+	" unit_id, audience, quiz_id, practice ON attempts WHEN " COUNTED("OLD") " OR "
+	COUNTED("NEW") " BEGIN " REMOVE_WHEN("OLD", COUNTED) ADD_WHEN("NEW", COUNTED) " END;"
+	"CREATE TRIGGER report_attempt_delete BEFORE DELETE ON attempts WHEN " COUNTED("OLD")
+	" BEGIN " REMOVE_WHEN("OLD", COUNTED) " END;"
+	"CREATE TRIGGER report_roster_insert AFTER INSERT ON users WHEN " ROSTERED_CONFIRMED("NEW") " BEGIN"
+	" INSERT INTO report_roster (unit_id, audience, count) VALUES (NEW.unit_id, NEW.audience, 1)"
+	" ON CONFLICT (unit_id, audience) DO UPDATE SET count = count + 1;"
+	" END;"
+	"CREATE TRIGGER report_roster_update AFTER UPDATE OF role, unit_id, audience, erased_at,"
+	" self_registered, confirmed_at ON users WHEN " ROSTERED_CONFIRMED("OLD") " OR " ROSTERED_CONFIRMED("NEW")
+	" BEGIN"
+	" UPDATE report_roster SET count = count - 1 WHERE " ROSTERED_CONFIRMED("OLD")
+	" AND unit_id = OLD.unit_id AND audience = OLD.audience;"
+	" INSERT INTO report_roster (unit_id, audience, count) SELECT NEW.unit_id, NEW.audience, 1"
+	" WHERE " ROSTERED_CONFIRMED("NEW") " ON CONFLICT (unit_id, audience) DO UPDATE SET count = count + 1;"
+	" END;"
+	"CREATE TRIGGER report_roster_delete AFTER DELETE ON users WHEN " ROSTERED_CONFIRMED("OLD") " BEGIN"
+	" UPDATE report_roster SET count = count - 1 WHERE unit_id = OLD.unit_id"
+	" AND audience = OLD.audience;"
+	" END;"
+	/* The person's completed attempts, all at once, as migration 3 filled
+	 * the tables from existing attempts. */
+	"CREATE TRIGGER report_user_confirmed AFTER UPDATE OF confirmed_at ON users"
+	" WHEN NEW.self_registered = 1 AND OLD.confirmed_at IS NULL"
+	" AND NEW.confirmed_at IS NOT NULL BEGIN"
+	" INSERT INTO report_person (year, audience, user_key, unit_id, attempts, passed_attempts)"
+	" SELECT " PERSON_KEY("a") ", count(*), sum(" PASSED("a") ") FROM attempts a"
+	" WHERE a.user_id = NEW.id AND " OFFICIAL("a") " GROUP BY 1, 2, 3, 4"
+	" ON CONFLICT (year, audience, user_key, unit_id) DO UPDATE SET"
+	" attempts = attempts + excluded.attempts,"
+	" passed_attempts = passed_attempts + excluded.passed_attempts;"
+	" INSERT INTO report_reach (year, audience, user_key, unit_id, quiz_id, attempts,"
+	" passed_attempts) SELECT " PERSON_KEY("a") ", a.quiz_id, count(*), sum(" PASSED("a") ")"
+	" FROM attempts a WHERE a.user_id = NEW.id AND " OFFICIAL("a") " GROUP BY 1, 2, 3, 4, 5"
+	" ON CONFLICT (year, audience, user_key, unit_id, quiz_id) DO UPDATE SET"
+	" attempts = attempts + excluded.attempts,"
+	" passed_attempts = passed_attempts + excluded.passed_attempts;"
+	" INSERT INTO report_reach_topic (year, topic, audience, user_key, unit_id, quiz_id,"
+	" attempts) SELECT " VN_YEAR("a.finished_at") ", qt.topic, COALESCE(a.audience, ''),"
+	" COALESCE(a.user_id, -a.id), COALESCE(a.unit_id, 0), a.quiz_id, count(DISTINCT a.id)"
+	" FROM attempts a JOIN attempt_questions aq ON aq.attempt_id = a.id"
+	" JOIN question_topics qt ON qt.question_id = aq.question_id"
+	" WHERE a.user_id = NEW.id AND " OFFICIAL("a") " GROUP BY 1, 2, 3, 4, 5, 6"
+	" ON CONFLICT (year, topic, audience, user_key, unit_id, quiz_id) DO UPDATE SET"
+	" attempts = attempts + excluded.attempts;"
+	" END;";
+
 /* clang-format on */
 
 static const char SQL_UNITS[] = "SELECT id, code, name, kind, level, parent_id, '', path FROM units"
@@ -284,6 +355,7 @@ static const char SQL_ROSTER_PEOPLE[] =
 	"SELECT s.id, s.unit_id, s.username, s.full_name, s.audience, u.code, u.name, u.path"
 	" FROM users s JOIN units u ON u.id = s.unit_id"
 	" WHERE s.role = 'participant' AND s.erased_at IS NULL AND s.audience IS NOT NULL"
+	" AND NOT (s.self_registered = 1 AND s.confirmed_at IS NULL)"
 	" AND substr(u.path, 1, length(?1)) = ?1"
 	" ORDER BY u.path, s.full_name, s.id";
 static const char SQL_COMPLETED_MANDATORY[] =

@@ -188,7 +188,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		abort();
 	app.cfg.db_path = db_path;
 	app.cfg.data_dir = dir;
-	app.cfg.register_audiences = "pupil,university_student,public";
 	app.cfg.attempt_grace_ms = 2000;
 	app.cfg.sweep_interval_ms = 10000;
 	/* The weakest Argon2id libsodium accepts: the fuzzer wants requests,

@@ -285,51 +285,31 @@ static void repeated_failures_are_throttled_with_retry_after(void **state)
 	http_res_free(&res);
 }
 
-static void register_creates_participant_and_refuses_taken_and_weak(void **state)
+/* Registration is closed until an administrator opens a window for a
+ * contest (tests/http/test_registration.c opens them). */
+static void register_is_refused_without_an_open_window(void **state)
 {
 	(void)state;
 	struct http_res res;
 	assert_int_equal(http_send(&srv, "POST", "/api/v1/auth/register", NULL,
 				   "{\"username\":\"newpupil\",\"password\":\"Hoa-Sen-Trang-9\","
 				   "\"full_name\":\"Nguyễn Văn Tý\",\"birth_year\":2011,"
-				   "\"unit_code\":\"S1\",\"audience\":\"pupil\"}",
+				   "\"unit_code\":\"S1\",\"audience\":\"pupil\","
+				   "\"phone\":\"0912345678\",\"contest_id\":1}",
 				   &res),
 			 0);
-	assert_int_equal(res.status, 201);
-	assert_string_equal(
-		json_string_value(json_object_get(json_object_get(res.json, "user"), "full_name")),
-		"Nguyễn Văn Tý");
+	assert_int_equal(res.status, 403);
+	assert_string_equal(http_error_code(&res), "forbidden");
 	http_res_free(&res);
+	/* Bad input is still named first. */
 	assert_int_equal(http_send(&srv, "POST", "/api/v1/auth/register", NULL,
 				   "{\"username\":\"newpupil\",\"password\":\"Hoa-Sen-Trang-9\","
-				   "\"full_name\":\"X\",\"birth_year\":2011,\"unit_code\":\"S1\","
-				   "\"audience\":\"pupil\"}",
-				   &res),
-			 0);
-	assert_int_equal(res.status, 409);
-	assert_string_equal(http_error_code(&res), "username_taken");
-	http_res_free(&res);
-	assert_int_equal(http_send(&srv, "POST", "/api/v1/auth/register", NULL,
-				   "{\"username\":\"weakling\",\"password\":\"123456\","
-				   "\"full_name\":\"X\",\"birth_year\":2011,\"unit_code\":\"S1\","
+				   "\"full_name\":\"X\",\"birth_year\":2011,\"unit_code\":\"S9\","
 				   "\"audience\":\"pupil\"}",
 				   &res),
 			 0);
 	assert_int_equal(res.status, 400);
-	assert_string_equal(http_error_code(&res), "weak_password");
 	http_res_free(&res);
-	/* Civil servants are rostered, not self-registered. */
-	assert_int_equal(http_send(&srv, "POST", "/api/v1/auth/register", NULL,
-				   "{\"username\":\"cs1\",\"password\":\"Hoa-Sen-Trang-9\","
-				   "\"full_name\":\"X\",\"birth_year\":1980,\"unit_code\":\"D1\","
-				   "\"audience\":\"civil_servant\"}",
-				   &res),
-			 0);
-	assert_int_equal(res.status, 403);
-	http_res_free(&res);
-	char *token = test_login(&srv, "newpupil", "Hoa-Sen-Trang-9", NULL);
-	assert_non_null(token);
-	free(token);
 }
 
 static void password_change_checks_old_and_policy(void **state)
@@ -804,7 +784,7 @@ int main(void)
 		cmocka_unit_test(expired_token_is_rejected),
 		cmocka_unit_test(cookie_writes_need_the_csrf_header),
 		cmocka_unit_test(repeated_failures_are_throttled_with_retry_after),
-		cmocka_unit_test(register_creates_participant_and_refuses_taken_and_weak),
+		cmocka_unit_test(register_is_refused_without_an_open_window),
 		cmocka_unit_test(password_change_checks_old_and_policy),
 		cmocka_unit_test(unit_admin_acts_only_inside_its_subtree),
 		cmocka_unit_test(users_csv_import_keeps_vietnamese_names_and_reports_lines),

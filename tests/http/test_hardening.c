@@ -595,6 +595,23 @@ static void wrong_old_passwords_are_throttled(void **state)
 	free(token);
 }
 
+/* 4. Registration is closed until an administrator opens it. */
+static void registration_is_closed_on_a_fresh_database(void **state)
+{
+	(void)state;
+	struct server *s = up(NULL);
+	struct http_res res;
+	assert_int_equal(http_send(s, "POST", "/api/v1/auth/register", NULL,
+				   "{\"username\":\"la.mat\",\"password\":\"Mat-Khau-Dai-2026\","
+				   "\"full_name\":\"Người Lạ\",\"birth_year\":2010,"
+				   "\"unit_code\":\"S1\",\"audience\":\"pupil\"}",
+				   &res),
+			 0);
+	assert_int_equal(res.status, 403);
+	assert_string_equal(http_error_code(&res), "forbidden");
+	http_res_free(&res);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -617,6 +634,7 @@ int main(void)
 		cmocka_unit_test_teardown(forwarded_for_is_believed_only_from_a_trusted_proxy,
 					  stop_server),
 		cmocka_unit_test_teardown(wrong_old_passwords_are_throttled, stop_server),
+		cmocka_unit_test_teardown(registration_is_closed_on_a_fresh_database, stop_server),
 		cmocka_unit_test_teardown(every_response_carries_the_security_headers, stop_server),
 		cmocka_unit_test_teardown(metrics_are_not_public, stop_server),
 	};

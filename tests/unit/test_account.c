@@ -18,7 +18,11 @@
 #include "clock.h"
 #include "db.h"
 #include "db_account.h"
+#include "db_fixture.h"
+#include "db_registration.h"
 #include "org.h"
+#include "registration.h"
+#include "report.h"
 #include "testdb.h"
 
 #define T0 1767225600000LL /* 2026-01-01T00:00:00Z */
@@ -36,6 +40,7 @@ struct fixture {
 	struct testdb t;
 	struct db *db;
 	struct app app;
+	int64_t contest; /* for pupils and the public, not yet open to registration */
 };
 
 static int setup(void **state)
@@ -51,7 +56,6 @@ static int setup(void **state)
 	cfg.threads = 2;
 	f->app.auth = auth_new(&cfg);
 	f->app.cfg.db_path = f->t.path;
-	f->app.cfg.register_audiences = "pupil,public";
 	fake_now = T0;
 	clock_set_source(fake_clock, NULL);
 	json_t *units = json_loads("[{\"code\":\"P\",\"name\":\"Tỉnh\",\"kind\":\"province\"},"
@@ -74,6 +78,9 @@ static int setup(void **state)
 	json_decref(users);
 	json_decref(passwords);
 	org_errors_cleanup(&errors);
+	f->contest = db_fixture_quiz(f->db, "c", "Hội thi", false, "pupil,public", 0, T0,
+				     T0 + 30LL * 24 * 60 * MINUTE);
+	rc = rc || f->contest <= 0 || db_fixture_contest(f->db, f->contest, 0);
 	*state = f;
 	return rc || !f->app.auth ? -1 : 0;
 }
@@ -393,9 +400,11 @@ static enum outcome reg(struct fixture *f, const char *json, struct account_resu
 		.audience = json_string_value(json_object_get(j, "audience")),
 		.phone = json_string_value(json_object_get(j, "phone")),
 		.birth_year = (int)json_integer_value(json_object_get(j, "birth_year")),
+		.contest_id = f->contest,
+		.client_addr = "10.0.0.1",
 	};
 	struct account_op *op = NULL;
-	enum outcome o = account_register_begin(&f->app, f->db, &r, &op, p);
+	enum outcome o = account_register_begin(&f->app, f->db, &r, &op, res, p);
 	if (o == OUTCOME_OK)
 		o = account_op_complete(op, f->db, res, p);
 	json_decref(j);
@@ -407,6 +416,19 @@ static void registration_applies_the_roster_rules_and_its_own(void **state)
 	struct fixture *f = *state;
 	struct account_result res;
 	struct problem p;
+	const char *binh = "{\"username\":\"binh\",\"password\":\"Hoa-Sen-Trang-9\","
+			   "\"full_name\":\"Trần Bình\",\"unit_code\":\"S1\",\"audience\":"
+			   "\"pupil\",\"birth_year\":2011,\"phone\":\"+84 912\"}";
+	/* Closed until an administrator opens it. */
+	assert_int_equal(reg(f, binh, &res, &p), OUTCOME_FORBIDDEN);
+	assert_non_null(strstr(p.message, "chưa mở đăng ký"));
+	struct org_actor admin = { 0 };
+	json_t *body = json_loads("{\"audiences\":[\"pupil\"],\"unit_code\":\"P\"}", 0, NULL);
+	json_t *window = NULL;
+	assert_int_equal(registration_window_open(f->db, &admin, f->contest, body, &window, &p),
+			 OUTCOME_OK);
+	json_decref(window);
+	json_decref(body);
 	assert_int_equal(reg(f,
 			     "{\"username\":\"binh\",\"password\":\"Hoa-Sen-Trang-9\","
 			     "\"full_name\":\"Trần Bình\",\"unit_code\":\"S1\",\"audience\":"
@@ -415,6 +437,28 @@ static void registration_applies_the_roster_rules_and_its_own(void **state)
 			 OUTCOME_OK);
 	assert_true(res.user.id > 0);
 	assert_string_equal(res.user.unit_code, "S1");
+	/* Marked self-registered for the contest, unconfirmed. */
+	struct db_self_registered mark;
+	assert_int_equal(db_registration_person(f->db, res.user.id, &mark), 1);
+	assert_true(mark.self_registered);
+	assert_false(mark.confirmed);
+	assert_int_equal(mark.quiz_id, f->contest);
+	/* One account per phone number and contest. */
+	assert_int_equal(reg(f,
+			     "{\"username\":\"binh2\",\"password\":\"Hoa-Sen-Trang-9\","
+			     "\"full_name\":\"Trần Bình\",\"unit_code\":\"S1\",\"audience\":"
+			     "\"pupil\",\"birth_year\":2011,\"phone\":\"+84 912\"}",
+			     &res, &p),
+			 OUTCOME_CONFLICT);
+	assert_non_null(strstr(p.message, "Số điện thoại"));
+	/* The phone is required. */
+	assert_int_equal(reg(f,
+			     "{\"username\":\"binh3\",\"password\":\"Hoa-Sen-Trang-9\","
+			     "\"full_name\":\"Trần Bình\",\"unit_code\":\"S1\",\"audience\":"
+			     "\"pupil\",\"birth_year\":2011}",
+			     &res, &p),
+			 OUTCOME_INVALID);
+	assert_non_null(strstr(p.message, "phone"));
 	/* The roster import's words, not a second wording. */
 	assert_int_equal(reg(f,
 			     "{\"username\":\"bad name\",\"password\":\"Hoa-Sen-Trang-9\","
@@ -445,18 +489,20 @@ static void registration_applies_the_roster_rules_and_its_own(void **state)
 	assert_int_equal(reg(f,
 			     "{\"username\":\"c3\",\"password\":\"Hoa-Sen-Trang-9\","
 			     "\"full_name\":\"X\",\"unit_code\":\"S1\",\"audience\":"
-			     "\"civil_servant\",\"birth_year\":1980}",
+			     "\"public\",\"birth_year\":1980,\"phone\":\"0913\"}",
 			     &res, &p),
 			 OUTCOME_FORBIDDEN);
+	assert_non_null(strstr(p.message, "đối tượng"));
 	assert_int_equal(reg(f,
 			     "{\"username\":\"c4\",\"password\":\"password\",\"full_name\":\"X\","
-			     "\"unit_code\":\"S1\",\"audience\":\"pupil\",\"birth_year\":2011}",
+			     "\"unit_code\":\"S1\",\"audience\":\"pupil\",\"birth_year\":2011,"
+			     "\"phone\":\"0914\"}",
 			     &res, &p),
 			 OUTCOME_WEAK_PASSWORD);
 	assert_int_equal(reg(f,
 			     "{\"username\":\"BINH\",\"password\":\"Hoa-Sen-Trang-9\","
 			     "\"full_name\":\"X\",\"unit_code\":\"S1\",\"audience\":\"pupil\","
-			     "\"birth_year\":2011}",
+			     "\"birth_year\":2011,\"phone\":\"0915\"}",
 			     &res, &p),
 			 OUTCOME_USERNAME_TAKEN);
 	assert_int_equal(reg(f,
@@ -465,6 +511,174 @@ static void registration_applies_the_roster_rules_and_its_own(void **state)
 			     "\"birth_year\":2011,\"phone\":\"09x\"}",
 			     &res, &p),
 			 OUTCOME_INVALID);
+}
+
+static void registrations_are_limited_per_client_address(void **state)
+{
+	struct fixture *f = *state;
+	struct org_actor admin = { 0 };
+	struct problem p;
+	json_t *body = json_loads("{\"audiences\":[\"pupil\"],\"unit_code\":\"S1\"}", 0, NULL);
+	json_t *window = NULL;
+	assert_int_equal(registration_window_open(f->db, &admin, f->contest, body, &window, &p),
+			 OUTCOME_OK);
+	json_decref(window);
+	json_decref(body);
+	struct account_result res;
+	char json[512];
+	for (int i = 0; i < 21; i++) {
+		snprintf(json, sizeof json,
+			 "{\"username\":\"hs%d\",\"password\":\"Hoa-Sen-Trang-9\","
+			 "\"full_name\":\"Học Sinh\",\"unit_code\":\"S1\",\"audience\":"
+			 "\"pupil\",\"birth_year\":2011,\"phone\":\"09000000%02d\"}",
+			 i, i);
+		enum outcome o = reg(f, json, &res, &p);
+		if (i < 20) {
+			assert_int_equal(o, OUTCOME_OK);
+			continue;
+		}
+		assert_int_equal(o, OUTCOME_RATE_LIMITED);
+		assert_true(res.retry_after_s > 14 * 60 && res.retry_after_s <= 15 * 60);
+	}
+}
+
+/* The school S1's pupils row of the year of T0: registered (the roster) and
+ * participants. */
+static void s1_figures(struct fixture *f, int64_t *registered, int64_t *participants)
+{
+	struct report_query q = { .year = 2026, .unit_code = "S1", .audience = "pupil" };
+	struct report_table t = { 0 };
+	struct problem p;
+	assert_int_equal(report_participation(f->db, &q, &t, &p), OUTCOME_OK);
+	assert_int_equal(t.n, 1);
+	*registered = t.rows[0].registered;
+	*participants = t.rows[0].participants;
+	assert_int_equal(t.rows[0].headcount, t.rows[0].registered); /* no declaration */
+	report_table_cleanup(&t);
+}
+
+static void finished_attempt(struct fixture *f, int64_t user_id)
+{
+	struct db_user u;
+	assert_int_equal(db_user_by_id(f->db, user_id, &u), 1);
+	struct db_fixture_attempt a = {
+		.quiz_id = f->contest,
+		.user_id = user_id,
+		.unit_id = u.unit_id,
+		.audience = "pupil",
+		.state = "submitted",
+		.started_at = T0 + MINUTE,
+		.finished_at = T0 + 10 * MINUTE,
+		.score = 8,
+		.max_score = 10,
+	};
+	assert_true(db_fixture_attempt(f->db, &a) > 0);
+}
+
+static void a_self_registered_person_counts_in_the_unit_only_once_confirmed(void **state)
+{
+	struct fixture *f = *state;
+	struct org_actor admin = { 0 };
+	struct problem p;
+	int64_t registered, participants;
+	struct db_user an;
+	assert_int_equal(db_user_by_username(f->db, "an", &an), 1);
+	finished_attempt(f, an.id);
+	s1_figures(f, &registered, &participants);
+	assert_int_equal(registered, 1);
+	assert_int_equal(participants, 1);
+	json_t *body = json_loads("{\"audiences\":[\"pupil\"],\"unit_code\":\"P\"}", 0, NULL);
+	json_t *out = NULL;
+	assert_int_equal(registration_window_open(f->db, &admin, f->contest, body, &out, &p),
+			 OUTCOME_OK);
+	json_decref(out);
+	json_decref(body);
+	struct account_result res;
+	assert_int_equal(reg(f,
+			     "{\"username\":\"binh\",\"password\":\"Hoa-Sen-Trang-9\","
+			     "\"full_name\":\"Trần Bình\",\"unit_code\":\"S1\",\"audience\":"
+			     "\"pupil\",\"birth_year\":2011,\"phone\":\"0912\"}",
+			     &res, &p),
+			 OUTCOME_OK);
+	int64_t binh = res.user.id;
+	finished_attempt(f, binh);
+	/* Unconfirmed: neither the roster headcount nor participation moves. */
+	s1_figures(f, &registered, &participants);
+	assert_int_equal(registered, 1);
+	assert_int_equal(participants, 1);
+	/* A unit administrator elsewhere cannot confirm; a plain roster person
+	 * needs no confirmation. */
+	struct org_actor elsewhere = { .user_id = 1, .scope_path = "/999/" };
+	assert_int_equal(registration_confirm(f->db, &elsewhere, binh, &out, &p),
+			 OUTCOME_FORBIDDEN);
+	assert_int_equal(registration_confirm(f->db, &admin, an.id, &out, &p), OUTCOME_INVALID);
+	assert_int_equal(registration_confirm(f->db, &admin, 99999, &out, &p), OUTCOME_NOT_FOUND);
+	/* Confirmed: both count, their earlier attempt included. */
+	assert_int_equal(registration_confirm(f->db, &admin, binh, &out, &p), OUTCOME_OK);
+	assert_true(json_is_true(json_object_get(out, "changed")));
+	json_decref(out);
+	s1_figures(f, &registered, &participants);
+	assert_int_equal(registered, 2);
+	assert_int_equal(participants, 2);
+	/* Confirming again changes nothing. */
+	assert_int_equal(registration_confirm(f->db, &admin, binh, &out, &p), OUTCOME_OK);
+	assert_true(json_is_false(json_object_get(out, "changed")));
+	json_decref(out);
+	s1_figures(f, &registered, &participants);
+	assert_int_equal(registered, 2);
+	assert_int_equal(participants, 2);
+}
+
+static void people_are_confirmed_in_bulk_by_ids_or_by_unit(void **state)
+{
+	struct fixture *f = *state;
+	struct org_actor admin = { 0 };
+	struct problem p;
+	json_t *body = json_loads("{\"audiences\":[\"pupil\"],\"unit_code\":\"P\"}", 0, NULL);
+	json_t *out = NULL;
+	assert_int_equal(registration_window_open(f->db, &admin, f->contest, body, &out, &p),
+			 OUTCOME_OK);
+	json_decref(out);
+	json_decref(body);
+	int64_t ids[3];
+	char json[512];
+	struct account_result res;
+	for (int i = 0; i < 3; i++) {
+		snprintf(json, sizeof json,
+			 "{\"username\":\"hs%d\",\"password\":\"Hoa-Sen-Trang-9\","
+			 "\"full_name\":\"Học Sinh\",\"unit_code\":\"S1\",\"audience\":"
+			 "\"pupil\",\"birth_year\":2011,\"phone\":\"090000000%d\"}",
+			 i, i);
+		assert_int_equal(reg(f, json, &res, &p), OUTCOME_OK);
+		ids[i] = res.user.id;
+	}
+	int64_t registered, participants;
+	s1_figures(f, &registered, &participants);
+	assert_int_equal(registered, 1);
+	/* One bad id refuses the whole list. */
+	snprintf(json, sizeof json, "{\"ids\":[%lld,99999]}", (long long)ids[0]);
+	body = json_loads(json, 0, NULL);
+	assert_int_equal(registration_confirm_many(f->db, &admin, body, &out, &p),
+			 OUTCOME_NOT_FOUND);
+	json_decref(body);
+	s1_figures(f, &registered, &participants);
+	assert_int_equal(registered, 1);
+	snprintf(json, sizeof json, "{\"ids\":[%lld]}", (long long)ids[0]);
+	body = json_loads(json, 0, NULL);
+	assert_int_equal(registration_confirm_many(f->db, &admin, body, &out, &p), OUTCOME_OK);
+	assert_int_equal(json_integer_value(json_object_get(out, "confirmed")), 1);
+	json_decref(out);
+	json_decref(body);
+	body = json_loads("{\"unit_code\":\"P\"}", 0, NULL);
+	assert_int_equal(registration_confirm_many(f->db, &admin, body, &out, &p), OUTCOME_OK);
+	assert_int_equal(json_integer_value(json_object_get(out, "confirmed")), 2);
+	json_decref(out);
+	json_decref(body);
+	s1_figures(f, &registered, &participants);
+	assert_int_equal(registered, 4);
+	body = json_loads("{\"ids\":[1],\"unit_code\":\"P\"}", 0, NULL);
+	assert_int_equal(registration_confirm_many(f->db, &admin, body, &out, &p), OUTCOME_INVALID);
+	json_decref(body);
 }
 
 int main(void)
@@ -496,6 +710,13 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 			password_change_failing_midway_rolls_back_the_new_hash, setup, teardown),
 		cmocka_unit_test_setup_teardown(registration_applies_the_roster_rules_and_its_own,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(registrations_are_limited_per_client_address, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(
+			a_self_registered_person_counts_in_the_unit_only_once_confirmed, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(people_are_confirmed_in_bulk_by_ids_or_by_unit,
 						setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -142,6 +142,9 @@ static json_t *board(struct fixture *f, struct contest_view_query q)
 	json_t *out = NULL;
 	q.quiz_id = q.quiz_id ? q.quiz_id : f->contest;
 	q.limit = q.limit ? q.limit : CONTEST_PAGE_LIMIT_DEFAULT;
+	/* A participant of the contest's audience unless the test says. */
+	if (!q.admin && !q.unit_admin && !q.viewer_audience)
+		q.viewer_audience = "public";
 	enum outcome o = contest_leaderboard_view(f->db, &q, &out, &p);
 	if (o != OUTCOME_OK)
 		fail_msg("leaderboard refused: %s", p.message);
@@ -262,6 +265,8 @@ static enum outcome refused(struct fixture *f, struct contest_view_query q, cons
 	struct problem p = { "" };
 	json_t *out = NULL;
 	q.quiz_id = q.quiz_id ? q.quiz_id : f->contest;
+	if (!q.viewer_audience)
+		q.viewer_audience = "public";
 	enum outcome o = contest_leaderboard_view(f->db, &q, &out, &p);
 	assert_null(out);
 	assert_non_null(strstr(p.message, word));
@@ -332,9 +337,52 @@ static void item_statistics_cover_the_viewers_subtree(void **state)
 	assert_null(out);
 }
 
+/* Who may see a contest: its audiences inside its unit scope, unit
+ * administrators whose subtree meets the scope, admins. */
+static void only_those_who_may_see_a_contest_see_its_leaderboard(void **state)
+{
+	struct fixture *f = *state;
+	/* A contest for pupils of district A. */
+	int64_t scoped = db_fixture_quiz(f->db, "cA", "District A", false, "pupil", f->unit_id[1],
+					 T0, T0 + 3600000);
+	assert_int_equal(db_fixture_contest(f->db, scoped, 0), 0);
+	struct db_unit a1, b, p;
+	assert_int_equal(db_unit_by_code(f->db, "A1", &a1), 1);
+	assert_int_equal(db_unit_by_code(f->db, "B", &b), 1);
+	assert_int_equal(db_unit_by_code(f->db, "P", &p), 1);
+	struct {
+		struct contest_view_query q;
+		enum outcome want;
+	} cases[] = {
+		{ { .viewer_audience = "pupil", .viewer_unit_path = a1.path }, OUTCOME_OK },
+		{ { .viewer_audience = "public", .viewer_unit_path = a1.path }, OUTCOME_FORBIDDEN },
+		{ { .viewer_audience = "pupil", .viewer_unit_path = b.path }, OUTCOME_FORBIDDEN },
+		{ { .viewer_audience = "pupil" }, OUTCOME_FORBIDDEN },
+		{ { .unit_admin = true, .viewer_unit_path = a1.path }, OUTCOME_OK },
+		{ { .unit_admin = true, .viewer_unit_path = p.path }, OUTCOME_OK },
+		{ { .unit_admin = true, .viewer_unit_path = b.path }, OUTCOME_FORBIDDEN },
+		{ { .unit_admin = true }, OUTCOME_FORBIDDEN },
+		{ { .admin = true }, OUTCOME_OK },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct problem pr = { "" };
+		json_t *out = NULL;
+		cases[i].q.quiz_id = scoped;
+		cases[i].q.limit = 10;
+		enum outcome o = contest_leaderboard_view(f->db, &cases[i].q, &out, &pr);
+		if (o != cases[i].want)
+			fail_msg("case %zu: outcome %d, want %d (%s)", i, (int)o,
+				 (int)cases[i].want, pr.message);
+		assert_true((out != NULL) == (o == OUTCOME_OK));
+		json_decref(out);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(
+			only_those_who_may_see_a_contest_see_its_leaderboard, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			leaderboard_is_frozen_for_participants_but_not_admins, setup, teardown),
 		cmocka_unit_test_setup_teardown(leaderboard_is_live_for_everyone_before_the_freeze,

@@ -202,59 +202,106 @@ test('the language switch shows English and back, from the second catalogue', as
   });
 });
 
-test('a pupil registers, then logs in; a taken username gets the Vietnamese error', async () => {
-  const username = `web.reg.${Date.now().toString(36)}`;
-  const password = 'Hoc-Sinh-Dang-Ky-2026';
-  await withPage(async (page, _context, problems) => {
-    await page.goto(`${BASE_URL}/`);
-    await page.click('a[href="register.html"]');
-    await page.waitForSelector('#register-form');
-    assert.equal(await page.textContent('h1'), 'Đăng ký tài khoản');
-    assert.equal(await page.inputValue('#audience'), 'pupil');
-    await page.fill('#full_name', 'Đoàn Thị Thu');
-    await page.fill('#birth_year', '2011');
-    await page.fill('#unit_code', 'DEMO-THCS-DP');
-    await page.fill('#username', username);
-    await page.fill('#password', password);
-    const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
-    assert.ok(scrollWidth <= 360, `page is ${scrollWidth}px wide`);
-    await screenshot(page, 'register-360.png');
-    await page.click('#register-submit');
-    await page.locator('#register-notice.notice-ok', { hasText: `Đã tạo tài khoản ${username}.` }).waitFor();
-    assert.ok(await page.isHidden('#register-form'));
-    await page.click('#register-notice a');
-    await login(page, { username, password });
-    await page.locator('#hello', { hasText: 'Xin chào, Đoàn Thị Thu' }).waitFor();
+/** The demo's pupils' contest: its id, as the pupil's quiz list shows it. */
+async function demoContestId() {
+  const pupil = await apiLogin(DEMO.pupil);
+  const list = await apiCall('GET', '/quizzes', { token: pupil.token });
+  const contest = list.body.quizzes.find((q) => q.kind === 'contest');
+  assert.ok(contest, 'the demo has a contest');
+  return contest.id;
+}
 
-    // The new account changes its password, from the list page.
-    await page.click('#password-box summary');
-    await page.fill('#old-password', 'khong-phai-mat-khau');
-    await page.fill('#new-password', 'Mat-Khau-Moi-Cua-Thu-2026');
-    await page.fill('#new-password2', 'Mat-Khau-Moi-Cua-Thu-2026');
-    await page.click('#password-submit');
-    await page.locator('#password-notice.notice-error', { hasText: 'Mật khẩu hiện tại không đúng.' }).waitFor();
-    await page.fill('#old-password', password);
-    await page.fill('#new-password', 'Mat-Khau-Moi-Cua-Thu-2026');
-    await page.fill('#new-password2', 'Mat-Khau-Moi-Cua-Thu-2026');
-    await page.click('#password-submit');
-    await page.locator('#password-notice.notice-ok', { hasText: 'Đã đổi mật khẩu.' }).waitFor();
-    await page.click('#logout');
-    await page.waitForSelector('#login-view:not([hidden])');
-    await login(page, { username, password: 'Mat-Khau-Moi-Cua-Thu-2026' });
-    await page.locator('#hello', { hasText: 'Xin chào, Đoàn Thị Thu' }).waitFor();
-    assert.deepEqual(problems, []);
-  });
+test('registration is closed until an admin opens it; then a pupil registers for the contest and logs in; each refusal has its Vietnamese message', async () => {
+  const stamp = Date.now().toString(36);
+  const username = `web.reg.${stamp}`;
+  const password = 'Hoc-Sinh-Dang-Ky-2026';
+  const phone = `09${String(Date.now()).slice(-8)}`;
+  // Closed on the demo's database: the page says so and shows no form.
   await withPage(async (page) => {
     await page.goto(`${BASE_URL}/register.html`);
-    await page.fill('#full_name', 'Người Khác');
-    await page.fill('#birth_year', '2010');
-    await page.fill('#unit_code', 'DEMO-THCS-DP');
-    await page.fill('#username', username);
-    await page.fill('#password', password);
-    await page.click('#register-submit');
-    await page.locator('#register-notice.notice-error', { hasText: 'Tên đăng nhập đã có người dùng. Hãy chọn tên khác.' }).waitFor();
-    assert.ok(await page.isVisible('#register-form'));
+    await page.waitForSelector('#register-closed:not([hidden])');
+    assert.match(await page.textContent('#register-closed'), /chưa có cuộc thi nào mở đăng ký/);
+    assert.ok(await page.isHidden('#register-form'));
   });
+  const contestId = await demoContestId();
+  const admin = await apiLogin(DEMO.admin);
+  const opened = await apiCall('POST', `/admin/contests/${contestId}/registration`, {
+    token: admin.token, body: { audiences: ['pupil'], unit_code: 'DEMO' },
+  });
+  assert.equal(opened.status, 200);
+  try {
+    await withPage(async (page, _context, problems) => {
+      await page.goto(`${BASE_URL}/`);
+      await page.click('a[href="register.html"]');
+      await page.waitForSelector('#register-form:not([hidden])');
+      assert.equal(await page.textContent('h1'), 'Đăng ký tài khoản');
+      assert.equal(await page.inputValue('#contest'), String(contestId));
+      assert.equal(await page.inputValue('#audience'), 'pupil');
+      await page.fill('#full_name', 'Đoàn Thị Thu');
+      await page.fill('#birth_year', '2011');
+      // The school is searched in the window's units (a datalist of names).
+      const options = await page.$$eval('#unit-list option', (os) => os.map((o) => o.value));
+      const school = options.find((o) => o.endsWith('(DEMO-THCS-DP)'));
+      assert.ok(school, `DEMO-THCS-DP among ${options.length} units`);
+      await page.fill('#unit_search', school);
+      await page.locator('#unit-picked', { hasText: 'DEMO-THCS-DP' }).waitFor();
+      await page.fill('#phone', phone);
+      await page.fill('#username', username);
+      await page.fill('#password', password);
+      const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+      assert.ok(scrollWidth <= 360, `page is ${scrollWidth}px wide`);
+      await screenshot(page, 'register-360.png');
+      await page.click('#register-submit');
+      await page.locator('#register-notice.notice-ok', { hasText: `Đã tạo tài khoản ${username}.` }).waitFor();
+      assert.ok(await page.isHidden('#register-form'));
+      await page.click('#register-notice a');
+      await login(page, { username, password });
+      await page.locator('#hello', { hasText: 'Xin chào, Đoàn Thị Thu' }).waitFor();
+
+      // The new account changes its password, from the list page.
+      await page.click('#password-box summary');
+      await page.fill('#old-password', 'khong-phai-mat-khau');
+      await page.fill('#new-password', 'Mat-Khau-Moi-Cua-Thu-2026');
+      await page.fill('#new-password2', 'Mat-Khau-Moi-Cua-Thu-2026');
+      await page.click('#password-submit');
+      await page.locator('#password-notice.notice-error', { hasText: 'Mật khẩu hiện tại không đúng.' }).waitFor();
+      await page.fill('#old-password', password);
+      await page.fill('#new-password', 'Mat-Khau-Moi-Cua-Thu-2026');
+      await page.fill('#new-password2', 'Mat-Khau-Moi-Cua-Thu-2026');
+      await page.click('#password-submit');
+      await page.locator('#password-notice.notice-ok', { hasText: 'Đã đổi mật khẩu.' }).waitFor();
+      await page.click('#logout');
+      await page.waitForSelector('#login-view:not([hidden])');
+      await login(page, { username, password: 'Mat-Khau-Moi-Cua-Thu-2026' });
+      await page.locator('#hello', { hasText: 'Xin chào, Đoàn Thị Thu' }).waitFor();
+      assert.deepEqual(problems, []);
+    });
+    await withPage(async (page) => {
+      await page.goto(`${BASE_URL}/register.html`);
+      await page.waitForSelector('#register-form:not([hidden])');
+      await page.fill('#full_name', 'Người Khác');
+      await page.fill('#birth_year', '2010');
+      await page.fill('#unit_search', 'DEMO-THCS-DP');
+      await page.fill('#phone', phone);
+      await page.fill('#username', `${username}.b`);
+      await page.fill('#password', password);
+      // The same phone for the same contest.
+      await page.click('#register-submit');
+      await page.locator('#register-notice.notice-error', { hasText: 'Số điện thoại này đã được dùng để đăng ký cuộc thi này' }).waitFor();
+      // A taken username.
+      await page.fill('#phone', `${phone.slice(0, -1)}${(Number(phone.slice(-1)) + 1) % 10}`);
+      await page.fill('#username', username);
+      await page.click('#register-submit');
+      await page.locator('#register-notice.notice-error', { hasText: 'Tên đăng nhập đã có người dùng. Hãy chọn tên khác.' }).waitFor();
+      // A unit outside the list.
+      await page.fill('#unit_search', 'Trường không có');
+      await page.click('#register-submit');
+      await page.locator('#register-notice.notice-error', { hasText: 'Hãy chọn trường hoặc đơn vị trong danh sách gợi ý.' }).waitFor();
+      assert.ok(await page.isVisible('#register-form'));
+    });
+  } finally {
+    await apiCall('DELETE', `/admin/contests/${contestId}/registration`, { token: admin.token });
+  }
 });
 
 test('an expired session goes back to the login page with a notice', async () => {
