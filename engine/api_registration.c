@@ -10,6 +10,7 @@
 static void actor_of(const struct req *r, struct org_actor *actor)
 {
 	actor->user_id = r->user.id;
+	actor->username = r->user.username;
 	actor->scope_path = http_role_of(r->user.role) == ROLE_ADMIN ? NULL : r->user.unit_path;
 }
 

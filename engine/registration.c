@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit.h"
 #include "clock.h"
 #include "db.h"
 #include "db_account.h"
@@ -18,6 +19,21 @@ static enum outcome internal(struct db *db, struct problem *p)
 {
 	fprintf(stderr, "registration: %s\n", db_errmsg(db));
 	return problem_set(p, OUTCOME_INTERNAL, "Self-registration could not be read or written.");
+}
+
+/* Commits a write with its audit-log entry (detail stolen), or rolls it
+ * back: the outcome. Called inside db_begin_write(). */
+static enum outcome commit_audited(struct db *db, const struct org_actor *actor, const char *action,
+				   const char *target, json_t *detail, struct problem *p)
+{
+	struct audit_actor who = { actor->user_id, actor->username ? actor->username : "quizadm" };
+	enum outcome o = audit_record(db, &who, action, target, detail, p);
+	json_decref(detail);
+	if (o == OUTCOME_OK && db_commit(db))
+		o = internal(db, p);
+	if (o != OUTCOME_OK)
+		db_rollback(db);
+	return o;
 }
 
 static json_t *time_or_null(int64_t ms)
@@ -170,11 +186,20 @@ enum outcome registration_window_open(struct db *db, const struct org_actor *act
 		o = parse_unit(db, actor, body, &quiz, &w, p);
 	if (o != OUTCOME_OK)
 		goto out;
-	if (db_registration_put(db, &w) || db_registration_get(db, quiz.id, &w) != 1) {
+	if (db_begin_write(db)) {
 		o = internal(db, p);
 		goto out;
 	}
-	*out = window_json(&w);
+	if (db_registration_put(db, &w) || db_registration_get(db, quiz.id, &w) != 1) {
+		o = internal(db, p);
+		db_rollback(db);
+		goto out;
+	}
+	char target[48];
+	snprintf(target, sizeof target, "contest:%lld", (long long)quiz.id);
+	o = commit_audited(db, actor, "registration.open", target, window_json(&w), p);
+	if (o == OUTCOME_OK)
+		*out = window_json(&w);
 out:
 	db_quiz_cleanup(&quiz);
 	return o;
@@ -220,9 +245,18 @@ enum outcome registration_window_close(struct db *db, const struct org_actor *ac
 {
 	struct db_registration w;
 	enum outcome o = window_for(db, actor, contest_id, &w, p);
-	if (o == OUTCOME_OK && db_registration_delete(db, contest_id) < 0)
+	if (o != OUTCOME_OK)
+		return o;
+	if (db_begin_write(db))
+		return internal(db, p);
+	if (db_registration_delete(db, contest_id) < 0) {
 		o = internal(db, p);
-	return o;
+		db_rollback(db);
+		return o;
+	}
+	char target[48];
+	snprintf(target, sizeof target, "contest:%lld", (long long)contest_id);
+	return commit_audited(db, actor, "registration.close", target, window_json(&w), p);
 }
 
 enum outcome registration_open_list(struct db *db, json_t **out, struct problem *p)
@@ -333,9 +367,20 @@ enum outcome registration_confirm(struct db *db, const struct org_actor *actor, 
 	enum outcome o = confirmable(db, actor, user_id, &person, p);
 	if (o != OUTCOME_OK)
 		return o;
-	int rc = db_registration_confirm(db, user_id, clock_now_ms());
-	if (rc < 0)
+	if (db_begin_write(db))
 		return internal(db, p);
+	int rc = db_registration_confirm(db, user_id, clock_now_ms());
+	if (rc < 0) {
+		o = internal(db, p);
+		db_rollback(db);
+		return o;
+	}
+	char target[48];
+	snprintf(target, sizeof target, "user:%lld", (long long)user_id);
+	o = commit_audited(db, actor, "user.confirm", target,
+			   json_pack("{s:b}", "changed", rc == 1), p);
+	if (o != OUTCOME_OK)
+		return o;
 	*out = json_pack("{s:I, s:b, s:b}", "user_id", (json_int_t)user_id, "confirmed", 1,
 			 "changed", rc == 1);
 	return OUTCOME_OK;
@@ -408,10 +453,14 @@ enum outcome registration_confirm_many(struct db *db, const struct org_actor *ac
 		db_rollback(db);
 		return o;
 	}
-	if (db_commit(db)) {
-		db_rollback(db);
-		return internal(db, p);
-	}
+	json_t *detail =
+		ids ? json_pack("{s:I, s:O}", "confirmed", (json_int_t)n, "ids", ids)
+		    : json_pack("{s:I, s:s}", "confirmed", (json_int_t)n, "unit_code", code);
+	char target[96];
+	snprintf(target, sizeof target, ids ? "users" : "unit:%s", code);
+	o = commit_audited(db, actor, "users.confirm", target, detail, p);
+	if (o != OUTCOME_OK)
+		return o;
 	*out = json_pack("{s:I}", "confirmed", (json_int_t)n);
 	return OUTCOME_OK;
 }

@@ -6,6 +6,7 @@
  * outside a contest's audiences and units. */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -318,6 +319,28 @@ static void registrations_follow_the_window_and_count_once_confirmed(void **stat
 	http_res_free(&res);
 	assert_int_equal(s1_registered(), before + 2);
 	assert_int_equal(window_call("DELETE", contest_id, admin_token, NULL), 204);
+	/* Each of those writes left its audit entry, with who made it. */
+	assert_int_equal(http_get(&srv, "/api/v1/admin/audit?limit=500", admin_token, &res), 0);
+	assert_int_equal(res.status, 200);
+	const char *want[][2] = { { "registration.open", "d1admin" },
+				  { "user.confirm", "d1admin" },
+				  { "users.confirm", "d1admin" },
+				  { "registration.close", "root" } };
+	for (size_t k = 0; k < 4; k++) {
+		bool found = false;
+		size_t i;
+		json_t *e;
+		json_array_foreach(json_object_get(res.json, "entries"), i, e)
+		{
+			found = found || (!strcmp(json_string_value(json_object_get(e, "action")),
+						  want[k][0]) &&
+					  !strcmp(json_string_value(json_object_get(e, "username")),
+						  want[k][1]));
+		}
+		if (!found)
+			fail_msg("no audit entry %s by %s", want[k][0], want[k][1]);
+	}
+	http_res_free(&res);
 }
 
 static long board_status(int64_t id, const char *token)
