@@ -139,6 +139,14 @@ int api_attempt_submit(struct req *r, struct resp *out);
 
 /* api_contests.c: GET /api/v1/contests/{id}/leaderboard */
 int api_contest_leaderboard(struct req *r, struct resp *out);
+/* GET /api/v1/contests/{id}/standings, GET /api/v1/contests/{id}/results,
+ * POST /api/v1/admin/contests/{id}/publish, GET
+ * /api/v1/admin/contests/{id}/winners, GET /api/v1/admin/contests/{id}/integrity */
+int api_contest_standings(struct req *r, struct resp *out);
+int api_contest_results(struct req *r, struct resp *out);
+int api_contest_publish(struct req *r, struct resp *out);
+int api_contest_winners(struct req *r, struct resp *out);
+int api_contest_integrity(struct req *r, struct resp *out);
 
 /* api_privacy.c: GET /api/v1/admin/users/{id}/export, DELETE
  * /api/v1/admin/users/{id} */

@@ -375,6 +375,32 @@ enum outcome export_missing_file(const struct report_missing *m, const char *for
 	return table_file(out, format, data, len, problem);
 }
 
+enum outcome export_json_rows_file(json_t *rows, const char *const *keys,
+				   const char *const *headers, size_t ncols, const char *sheet,
+				   const char *format, char **data, size_t *len, struct problem *p)
+{
+	struct export_table table;
+	export_table_init(&table, sheet, headers, ncols);
+	size_t i;
+	json_t *row;
+	json_array_foreach(rows, i, row)
+	{
+		struct export_cell *c = export_row(&table);
+		for (size_t k = 0; k < ncols; k++) {
+			json_t *v = json_object_get(row, keys[k]);
+			if (json_is_string(v))
+				c[k] = export_text_copy(&table, json_string_value(v));
+			else if (json_is_integer(v))
+				c[k] = (struct export_cell){ EXPORT_INT, NULL,
+							     (double)json_integer_value(v) };
+			else if (json_is_real(v))
+				c[k] = (struct export_cell){ EXPORT_DECIMAL, NULL,
+							     json_real_value(v) };
+		}
+	}
+	return table_file(&table, format, data, len, p);
+}
+
 static const char *kind_vi(const char *kind)
 {
 	static const char *const names[][2] = {

@@ -5,6 +5,7 @@
 #ifndef QUIZ_EXPORT_H
 #define QUIZ_EXPORT_H
 
+#include <jansson.h>
 #include <stddef.h>
 
 #include "outcome.h"
@@ -29,6 +30,13 @@ enum outcome export_missing_file(const struct report_missing *m, const char *for
 /* The results of a quiz (the columns of api.md, in order), as above. */
 enum outcome export_results_file(const struct quiz_results *r, const char *format, const char *lang,
 				 char **data, size_t *len, struct problem *p);
+
+/* Rows (a JSON array of objects, borrowed) as a file of format "csv" or
+ * "xlsx": one column per key, headed by headers[i]; strings as text,
+ * integers and reals as numbers, null and missing members empty. */
+enum outcome export_json_rows_file(json_t *rows, const char *const *keys,
+				   const char *const *headers, size_t ncols, const char *sheet,
+				   const char *format, char **data, size_t *len, struct problem *p);
 
 /* The yearly report page (Vietnamese, printable) laid out like the plans'
  * own reports: heading, per-target sections with figures, per-unit table.

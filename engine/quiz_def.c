@@ -35,6 +35,8 @@ static const char *const DEF_FIELDS[] = {
 	"rounds",
 	"freeze_at",
 	"mode",
+	"standings",
+	"prizes",
 	NULL,
 };
 
@@ -398,13 +400,71 @@ enum outcome quiz_parse_draws(struct db *db, json_t *def, struct db_quiz *q, str
 }
 
 /* Fills q from def, part by part; the first error wins, naming its field. */
+static const char *const PRIZE_TIERS[] = { "1", "2", "3", "consolation", NULL };
+
+/* An object whose members are among PRIZE_TIERS, each a number from 0 to
+ * max (whole when integral): absent or null is fine. */
+static enum outcome check_tiers(json_t *v, const char *name, double max, bool integral,
+				struct problem *p)
+{
+	const char *key;
+	json_t *m;
+	if (!v || json_is_null(v))
+		return OUTCOME_OK;
+	if (!json_is_object(v))
+		return problem_set(p, OUTCOME_INVALID,
+				   "Field '%s' must be an object with members \"1\", \"2\", "
+				   "\"3\", \"consolation\".",
+				   name);
+	json_object_foreach(v, key, m)
+	{
+		bool ok = known_field(key, PRIZE_TIERS) &&
+			  (integral ? json_is_integer(m) : json_is_number(m)) &&
+			  json_number_value(m) >= 0 && json_number_value(m) <= max;
+		if (!ok)
+			return problem_set(p, OUTCOME_INVALID,
+					   "Field '%s.%.16s' must be %s from 0 to %g (members: 1, "
+					   "2, 3, consolation).",
+					   name, key, integral ? "an integer" : "a number", max);
+	}
+	return OUTCOME_OK;
+}
+
+/* standings {participation_weight, prize_points} and prizes (read back
+ * from the stored definition by contest_award.c). */
+static enum outcome parse_awards(json_t *def, struct problem *p)
+{
+	json_t *st = json_object_get(def, "standings");
+	enum outcome o = check_tiers(json_object_get(def, "prizes"), "prizes", 10000, true, p);
+	if (o != OUTCOME_OK || !st || json_is_null(st))
+		return o;
+	const char *key;
+	json_t *m;
+	if (!json_is_object(st))
+		return problem_set(p, OUTCOME_INVALID, "Field 'standings' must be an object.");
+	json_object_foreach(st, key, m)
+	{
+		if (strcmp(key, "participation_weight") && strcmp(key, "prize_points"))
+			return problem_set(p, OUTCOME_INVALID, "Unknown field 'standings.%.32s'.",
+					   key);
+	}
+	json_t *w = json_object_get(st, "participation_weight");
+	if (w && (!json_is_number(w) || json_number_value(w) < 0 || json_number_value(w) > 1000))
+		return problem_set(p, OUTCOME_INVALID,
+				   "Field 'standings.participation_weight' must be a number from "
+				   "0 to 1000.");
+	return check_tiers(json_object_get(st, "prize_points"), "standings.prize_points", 1e6,
+			   false, p);
+}
+
 static enum outcome parse_definition(struct db *db, json_t *def, struct db_quiz *q,
 				     struct problem *p)
 {
 	enum outcome o;
 	if ((o = parse_identity(def, q, p)) || (o = parse_who(db, def, q, p)) ||
 	    (o = parse_limits(def, q, p)) || (o = parse_review(def, q, p)) ||
-	    (o = parse_rounds(def, q, p)) || (o = quiz_parse_draws(db, def, q, p)))
+	    (o = parse_awards(def, p)) || (o = parse_rounds(def, q, p)) ||
+	    (o = quiz_parse_draws(db, def, q, p)))
 		return o;
 	return OUTCOME_OK;
 }

@@ -60,6 +60,11 @@ const struct route api_routes[] = {
 
 	{ "GET", "/api/v1/contests/{id}/leaderboard", api_contest_leaderboard, ROLE_PARTICIPANT,
 	  0 },
+	{ "GET", "/api/v1/contests/{id}/standings", api_contest_standings, ROLE_PARTICIPANT, 0 },
+	{ "GET", "/api/v1/contests/{id}/results", api_contest_results, ROLE_PUBLIC, 0 },
+	{ "POST", "/api/v1/admin/contests/{id}/publish", api_contest_publish, ROLE_ADMIN, 0 },
+	{ "GET", "/api/v1/admin/contests/{id}/winners", api_contest_winners, ROLE_ADMIN, 0 },
+	{ "GET", "/api/v1/admin/contests/{id}/integrity", api_contest_integrity, ROLE_ADMIN, 0 },
 	{ "GET", "/api/v1/reports/questions", api_report_questions, ROLE_UNIT_ADMIN, 0 },
 
 	{ "GET", "/api/v1/reports/participation", api_report_participation, ROLE_UNIT_ADMIN, 0 },
