@@ -454,9 +454,8 @@ static enum MHD_Result on_headers(struct http_server *srv, struct MHD_Connection
 	cs->req.conn_ = c;
 	*con_cls = cs;
 	http_client_address(srv, c, cs->req.client_addr, sizeof cs->req.client_addr);
-	/* The headers are in: from now on the connection's idle limit. */
+	/* The headers are in: the header deadline no longer applies. */
 	http_guard_headers_in(c);
-	MHD_set_connection_option(c, MHD_CONNECTION_OPTION_TIMEOUT, srv->cfg.connection_timeout_s);
 	find_route(cs, method, url);
 	cs->body_limit = cs->route && (cs->route->flags & ROUTE_UPLOAD) ? HTTP_BODY_UPLOAD
 									: HTTP_BODY_DEFAULT;
@@ -540,10 +539,8 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	(void)cls;
 	(void)toe;
 	struct conn_state *cs = *con_cls;
-	struct http_server *srv = cls;
-	/* Until the next request's headers are in, the short limit. */
+	/* Until the next request's headers are in, the header deadline. */
 	http_guard_request_done(c);
-	MHD_set_connection_option(c, MHD_CONNECTION_OPTION_TIMEOUT, srv->cfg.header_timeout_s);
 	if (!cs)
 		return;
 	for (int i = 0; i < cs->req.nparams; i++)
@@ -667,9 +664,8 @@ struct http_server *http_start(const struct http_config *cfg, const struct route
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads, MHD_OPTION_CONNECTION_LIMIT,
 		srv->cfg.connection_limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
 		srv->cfg.per_ip_connection_limit,
-		/* A new connection has the short limit until its headers are in
-		 * (on_headers raises it to the idle limit). */
-		MHD_OPTION_CONNECTION_TIMEOUT, srv->cfg.header_timeout_s,
+		/* The idle limit; the header deadline is http_guard.c's. */
+		MHD_OPTION_CONNECTION_TIMEOUT, srv->cfg.connection_timeout_s,
 		MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
 		/* libmicrohttpd zeroes a connection's pool between keep-alive
 		 * requests; bodies are copied out as they arrive, so the pool only
