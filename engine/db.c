@@ -27,6 +27,7 @@ static const struct migration migrations[] = {
 	{ "practice, publication and attempt addresses", db_sql_practice },
 	{ "self-registration windows and marks", db_sql_registration },
 	{ "reports count self-registered people once confirmed", db_sql_reports_confirmed },
+	{ "erased people out of the search index", db_sql_people_search_erased },
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

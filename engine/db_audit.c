@@ -40,6 +40,20 @@ const char db_sql_people[] =
 	"  code_hash BLOB NOT NULL UNIQUE,"
 	"  issued_at INTEGER NOT NULL);";
 
+/* Migration 10: erased people leave the search index (an empty key), so a
+ * search with no other filter counts its matches in the index alone. */
+const char db_sql_people_search_erased[] =
+	"DROP TRIGGER users_search_update;"
+	"CREATE TRIGGER users_search_update AFTER UPDATE OF username, full_name, erased_at"
+	" ON users BEGIN"
+	"  DELETE FROM user_search WHERE rowid = old.id;"
+	"  INSERT INTO user_search (rowid, key) VALUES (new.id, CASE WHEN new.erased_at IS NULL"
+	"    THEN fold_key(new.username || ' ' || new.full_name) ELSE '' END);"
+	" END;"
+	"DELETE FROM user_search WHERE rowid IN (SELECT id FROM users WHERE erased_at IS NOT NULL);"
+	"INSERT INTO user_search (rowid, key) SELECT id, '' FROM users WHERE erased_at IS NOT "
+	"NULL;";
+
 static const char SQL_AUDIT_INSERT[] =
 	"INSERT INTO audit_log (at, user_id, username, action, target, detail)"
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6)";

@@ -32,6 +32,11 @@ static const char SQL_PEOPLE_MATCH_PAGE[] =
 	"SELECT " PERSON_COLUMNS " FROM user_search f JOIN users s ON s.id = f.rowid"
 	" LEFT JOIN units n ON n.id = s.unit_id"
 	" WHERE user_search MATCH ?5 AND" PEOPLE_WHERE " ORDER BY f.rowid LIMIT ?6 OFFSET ?7";
+/* With no filter but the search, the index counts alone: erased people
+ * have an empty key there (migration 10). */
+static const char SQL_PEOPLE_MATCH_COUNT_ALL[] =
+	"SELECT count(*) FROM user_search WHERE user_search MATCH ?5"
+	" AND ?1 IS NULL AND ?2 IS NULL AND ?3 IS NULL AND ?4 IS NULL";
 static const char SQL_PEOPLE_MATCH_COUNT[] =
 	"SELECT count(*) FROM user_search f JOIN users s ON s.id = f.rowid"
 	" WHERE user_search MATCH ?5 AND" PEOPLE_WHERE;
@@ -148,9 +153,12 @@ static int people_page(struct db *db, const char *count_sql, const char *page_sq
 int db_people_page(struct db *db, const struct db_people_filter *f, int64_t limit, int64_t offset,
 		   void (*fn)(const struct db_person *p, void *ctx), void *ctx, int64_t *total)
 {
-	return people_page(db, f->match ? SQL_PEOPLE_MATCH_COUNT : SQL_PEOPLE_COUNT,
-			   f->match ? SQL_PEOPLE_MATCH_PAGE : SQL_PEOPLE_PAGE, f, limit, offset, fn,
-			   ctx, total);
+	bool filtered = f->scope_path || f->audience || f->role || f->disabled >= 0;
+	const char *count = !f->match  ? SQL_PEOPLE_COUNT
+			    : filtered ? SQL_PEOPLE_MATCH_COUNT
+				       : SQL_PEOPLE_MATCH_COUNT_ALL;
+	return people_page(db, count, f->match ? SQL_PEOPLE_MATCH_PAGE : SQL_PEOPLE_PAGE, f, limit,
+			   offset, fn, ctx, total);
 }
 
 int db_people_scan_page(struct db *db, const struct db_people_filter *f, int64_t limit,

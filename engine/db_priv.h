@@ -78,6 +78,7 @@ extern const char db_sql_reports[];
 extern const char db_sql_contests[];
 extern const char db_sql_option_feedback[];
 extern const char db_sql_people[];
+extern const char db_sql_people_search_erased[];
 extern const char db_sql_practice[];
 extern const char db_sql_registration[];
 extern const char db_sql_reports_confirmed[];

@@ -18,6 +18,7 @@
 #include "db_account.h"
 #include "db_fixture.h"
 #include "people.h"
+#include "privacy.h"
 #include "rng.h"
 #include "testdb.h"
 
@@ -56,8 +57,8 @@ static void search_finds_people_typed_without_diacritics(void **state)
 	assert_non_null(db);
 	int64_t id = db_fixture_person(db, "hs.an", "Nguyễn Văn An", "participant", 0, "pupil");
 	assert_true(id > 0);
-	assert_true(db_fixture_person(db, "hs.dung", "Đặng Thị Dũng", "participant", 0, "pupil") >
-		    0);
+	int64_t dung = db_fixture_person(db, "hs.dung", "Đặng Thị Dũng", "participant", 0, "pupil");
+	assert_true(dung > 0);
 	assert_true(db_fixture_person(db, "gv.binh", "Trần Bình", "participant", 0, "pupil") > 0);
 	struct people_actor admin = { 0 };
 	assert_int_equal(count_of(db, &admin, "nguyen van an"), 1);
@@ -68,6 +69,16 @@ static void search_finds_people_typed_without_diacritics(void **state)
 	assert_int_equal(count_of(db, &admin, "binh tran"), 1);
 	assert_int_equal(count_of(db, &admin, "an "), 1);
 	assert_int_equal(count_of(db, &admin, "nguyen dung"), 0);
+	/* An erased person is found by nothing, not even by "erased". */
+	struct problem ep;
+	assert_int_equal(privacy_erase(db, dung, id, &ep), OUTCOME_OK);
+	assert_int_equal(count_of(db, &admin, "dang"), 0);
+	assert_int_equal(count_of(db, &admin, "erased"), 0);
+	struct people_query pupils = { .q = "hs", .audience = "pupil", .limit = 50 };
+	json_t *list = NULL;
+	assert_int_equal(people_list_json(db, &admin, &pupils, &list, &ep), OUTCOME_OK);
+	assert_int_equal(json_integer_value(json_object_get(list, "total")), 1);
+	json_decref(list);
 	/* A unit_admin without a unit sees nobody. */
 	struct people_actor lost = { .user_id = 9, .scope_path = "" };
 	struct people_query query = { .q = "an", .limit = 50 };
