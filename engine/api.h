@@ -115,6 +115,8 @@ int api_admin_quiz_results(struct req *r, struct resp *out);
 /* POST /api/v1/admin/quizzes/check, POST /api/v1/admin/quizzes/{id}/preview */
 int api_admin_quiz_check(struct req *r, struct resp *out);
 int api_admin_quiz_preview(struct req *r, struct resp *out);
+/* PUT /api/v1/admin/quizzes/{id} */
+int api_admin_quiz_put(struct req *r, struct resp *out);
 
 /* api_quizzes.c: POST /api/v1/admin/quizzes, GET /api/v1/quizzes */
 int api_admin_quizzes(struct req *r, struct resp *out);

@@ -7,11 +7,13 @@
 #include <string.h>
 
 #include "api.h"
+#include "audit.h"
 #include "clock.h"
 #include "export.h"
 #include "quiz_admin.h"
 #include "quiz_builder.h"
 #include "quiz_def.h"
+#include "quiz_edit.h"
 #include "rng.h"
 
 #define CT_CSV "text/csv; charset=utf-8"
@@ -108,6 +110,24 @@ int api_admin_quiz_preview(struct req *r, struct resp *out)
 		return api_fail(out, problem_set(&p, OUTCOME_NOT_FOUND, "No such quiz."), &p);
 	json_t *body = NULL;
 	enum outcome rc = quiz_preview(r->db, id, rng_u64(), &body, &p);
+	if (rc != OUTCOME_OK)
+		return api_fail(out, rc, &p);
+	return resp_json(out, 200, body);
+}
+
+int api_admin_quiz_put(struct req *r, struct resp *out)
+{
+	struct problem p;
+	int64_t id;
+	if (!http_param_id(r, 0, &id))
+		return api_fail(out, problem_set(&p, OUTCOME_NOT_FOUND, "No such quiz."), &p);
+	json_t *def = http_body_json(r, out);
+	if (!def)
+		return 0;
+	struct audit_actor who = { r->user.id, r->user.username };
+	json_t *body = NULL;
+	enum outcome rc = quiz_update(r->db, &who, id, def, clock_now_ms(), &body, &p);
+	json_decref(def);
 	if (rc != OUTCOME_OK)
 		return api_fail(out, rc, &p);
 	return resp_json(out, 200, body);

@@ -28,6 +28,7 @@ static const struct migration migrations[] = {
 	{ "self-registration windows and marks", db_sql_registration },
 	{ "reports count self-registered people once confirmed", db_sql_reports_confirmed },
 	{ "erased people out of the search index", db_sql_people_search_erased },
+	{ "quiz revisions", db_sql_quiz_revision },
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

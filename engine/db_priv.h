@@ -77,6 +77,7 @@ extern const char db_sql_quizzes[];
 extern const char db_sql_reports[];
 extern const char db_sql_contests[];
 extern const char db_sql_option_feedback[];
+extern const char db_sql_quiz_revision[];
 extern const char db_sql_people[];
 extern const char db_sql_people_search_erased[];
 extern const char db_sql_practice[];

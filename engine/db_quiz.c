@@ -144,7 +144,7 @@ static const char SQL_QUIZ_GET[] =
 	"SELECT q.id, q.code, q.title, q.kind, q.mandatory, q.unit_scope_id, u.code, u.path,"
 	" q.time_limit_s, q.max_attempts, q.pass_percent, q.opens_at, q.closes_at,"
 	" q.shuffle_questions, q.shuffle_options, q.review, q.prediction_question, q.freeze_at,"
-	" q.definition, q.created_at, q.mode"
+	" q.definition, q.created_at, q.mode, q.revision"
 	" FROM quizzes q LEFT JOIN units u ON u.id = q.unit_scope_id WHERE q.id = ?1";
 static const char SQL_QUIZ_IDS[] = "SELECT id FROM quizzes ORDER BY id";
 static const char SQL_QUIZ_AUDIENCES[] =
@@ -155,6 +155,8 @@ static const char SQL_QUIZ_DRAWS[] =
 static const char SQL_QUIZ_ROUNDS[] =
 	"SELECT code, opens_at, closes_at FROM quiz_rounds WHERE quiz_id = ?1"
 	" ORDER BY opens_at, code";
+
+static int insert_children(struct db *db, const struct db_quiz *q);
 
 void db_quiz_cleanup(struct db_quiz *q)
 {
@@ -200,6 +202,14 @@ int db_quiz_insert(struct db *db, struct db_quiz *q)
 	if (rc)
 		return rc;
 	q->id = sqlite3_last_insert_rowid(db->sql);
+	return insert_children(db, q);
+}
+
+/* The audiences, draws and rounds of q (its id set). */
+static int insert_children(struct db *db, const struct db_quiz *q)
+{
+	sqlite3_stmt *st;
+	int rc;
 	for (size_t i = 0; i < q->naudiences; i++) {
 		if (!(st = db_stmt(db, SQL_QUIZ_AUDIENCE_INSERT)))
 			return -1;
@@ -267,6 +277,7 @@ int db_quiz_get(struct db *db, int64_t id, struct db_quiz *out)
 	out->definition = db_col_dup(st, 18);
 	out->created_at = sqlite3_column_int64(st, 19);
 	out->practice = !strcmp(db_col_text(st, 20), "practice");
+	out->revision = sqlite3_column_int64(st, 21);
 	sqlite3_reset(st);
 
 	if (!(st = db_stmt(db, SQL_QUIZ_AUDIENCES)))
@@ -415,4 +426,95 @@ int db_quiz_results(struct db *db, int64_t quiz_id, const char *unit_path,
 	sqlite3_bind_int64(st, 1, quiz_id);
 	sqlite3_bind_text(st, 2, unit_path, -1, SQLITE_STATIC);
 	return db_collect_rows(db, st, sizeof **out, result_row, (void **)out, n, "quiz results");
+}
+
+/* Migration 11: a quiz's revision, moved by every edit, so that each
+ * process's cached definition sees the edit. */
+const char db_sql_quiz_revision[] =
+	"ALTER TABLE quizzes ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;";
+
+static const char SQL_QUIZ_REVISION[] = "SELECT revision FROM quizzes WHERE id = ?1";
+static const char SQL_QUIZ_STARTED[] = "SELECT EXISTS (SELECT 1 FROM attempts WHERE quiz_id = ?1)";
+static const char SQL_QUIZ_UPDATE[] =
+	"UPDATE quizzes SET code = ?2, title = ?3, kind = ?4, mandatory = ?5, unit_scope_id = ?6,"
+	" time_limit_s = ?7, max_attempts = ?8, pass_percent = ?9, opens_at = ?10,"
+	" closes_at = ?11, shuffle_questions = ?12, shuffle_options = ?13, review = ?14,"
+	" prediction_question = ?15, freeze_at = ?16, definition = ?17, mode = ?18,"
+	" revision = revision + 1 WHERE id = ?1";
+static const char SQL_QUIZ_AUDIENCES_DELETE[] = "DELETE FROM quiz_audiences WHERE quiz_id = ?1";
+static const char SQL_QUIZ_DRAWS_DELETE[] = "DELETE FROM quiz_draws WHERE quiz_id = ?1";
+static const char SQL_QUIZ_ROUNDS_DELETE[] = "DELETE FROM quiz_rounds WHERE quiz_id = ?1";
+
+int db_quiz_revision(struct db *db, int64_t id, int64_t *revision)
+{
+	sqlite3_stmt *st = db_stmt(db, SQL_QUIZ_REVISION);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	int rc = db_step_row(db, st, "quiz revision");
+	*revision = rc == 1 ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return rc;
+}
+
+int db_quiz_started(struct db *db, int64_t id, bool *started)
+{
+	sqlite3_stmt *st = db_stmt(db, SQL_QUIZ_STARTED);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	int rc = db_step_row(db, st, "quiz started");
+	*started = rc == 1 && sqlite3_column_int(st, 0) != 0;
+	sqlite3_reset(st);
+	return rc < 0 ? -1 : 0;
+}
+
+static int delete_children(struct db *db, int64_t id)
+{
+	const char *const sql[] = { SQL_QUIZ_AUDIENCES_DELETE, SQL_QUIZ_DRAWS_DELETE,
+				    SQL_QUIZ_ROUNDS_DELETE };
+	for (size_t i = 0; i < 3; i++) {
+		sqlite3_stmt *st = db_stmt(db, sql[i]);
+		if (!st)
+			return -1;
+		sqlite3_bind_int64(st, 1, id);
+		if (db_exec_stmt(db, st, "replace quiz parts"))
+			return -1;
+	}
+	return 0;
+}
+
+int db_quiz_update(struct db *db, const struct db_quiz *q)
+{
+	sqlite3_stmt *st = db_stmt(db, SQL_QUIZ_UPDATE);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, q->id);
+	sqlite3_bind_text(st, 2, q->code, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, q->title, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, q->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 5, q->mandatory ? 1 : 0);
+	if (q->unit_scope_id)
+		sqlite3_bind_int64(st, 6, q->unit_scope_id);
+	sqlite3_bind_int64(st, 7, q->time_limit_s);
+	sqlite3_bind_int(st, 8, q->max_attempts);
+	sqlite3_bind_double(st, 9, q->pass_percent);
+	sqlite3_bind_int64(st, 10, q->opens_at);
+	sqlite3_bind_int64(st, 11, q->closes_at);
+	sqlite3_bind_int(st, 12, q->shuffle_questions ? 1 : 0);
+	sqlite3_bind_int(st, 13, q->shuffle_options ? 1 : 0);
+	sqlite3_bind_text(st, 14, q->review, -1, SQLITE_STATIC);
+	db_bind_text_or_null(st, 15, q->prediction_question);
+	if (q->freeze_at)
+		sqlite3_bind_int64(st, 16, q->freeze_at);
+	sqlite3_bind_text(st, 17, q->definition ? q->definition : "{}", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 18, q->practice ? "practice" : "exam", -1, SQLITE_STATIC);
+	int rc = db_exec_stmt(db, st, "update quiz");
+	if (rc == DB_CONFLICT)
+		snprintf(db->err, sizeof db->err, "a quiz with code %s exists", q->code);
+	if (rc)
+		return rc;
+	if (delete_children(db, q->id))
+		return -1;
+	return insert_children(db, q);
 }

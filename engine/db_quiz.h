@@ -49,6 +49,7 @@ struct db_quiz {
 	int64_t freeze_at; /* 0 when none */
 	char *definition; /* the JSON text as posted */
 	int64_t created_at;
+	int64_t revision; /* moved by every edit */
 	char (*audiences)[32];
 	size_t naudiences;
 	struct db_quiz_draw *draws;
@@ -93,5 +94,14 @@ void db_quiz_results_free(struct db_quiz_result *rows, size_t n);
  * subtree at unit_path ("/" for all), by unit then name. 0 or -1. */
 int db_quiz_results(struct db *db, int64_t quiz_id, const char *unit_path,
 		    struct db_quiz_result **out, size_t *n);
+
+/* The quiz's revision (moved by every edit): 1, 0 when there is no such
+ * quiz, -1. */
+int db_quiz_revision(struct db *db, int64_t id, int64_t *revision);
+/* Whether the quiz has any attempt, of any state. 0 or -1. */
+int db_quiz_started(struct db *db, int64_t id, bool *started);
+/* Replaces quiz q->id with q (its audiences, draws and rounds too) and
+ * moves its revision. DB_CONFLICT when the code is taken. */
+int db_quiz_update(struct db *db, const struct db_quiz *q);
 
 #endif

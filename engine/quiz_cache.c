@@ -144,6 +144,8 @@ struct quiz_qcache {
 	struct idmap attempts; /* id -> struct attempt_facts */
 	struct pool_entry *pools;
 	size_t npools;
+	struct db_quiz **replaced; /* definitions an edit replaced */
+	size_t nreplaced;
 };
 
 struct quiz_qcache *quiz_qcache_new(void)
@@ -168,6 +170,11 @@ void quiz_qcache_free(struct quiz_qcache *c)
 	free(c->questions.vals);
 	free(c->quizzes.keys);
 	free(c->quizzes.vals);
+	for (size_t i = 0; i < c->nreplaced; i++) {
+		db_quiz_cleanup(c->replaced[i]);
+		free(c->replaced[i]);
+	}
+	free(c->replaced);
 	for (size_t i = 0; i < c->attempts.cap; i++)
 		free(c->attempts.vals[i]);
 	free(c->attempts.keys);
@@ -204,33 +211,59 @@ const struct db_question *quiz_qcache_get(struct quiz_qcache *c, struct db *db, 
 	return &q->q;
 }
 
+/* Points the map's entry for id at val (id present). */
+static void idmap_set(struct idmap *m, int64_t id, void *val)
+{
+	for (size_t i = slot_of(id, m->cap);; i = (i + 1) & (m->cap - 1))
+		if (m->vals[i] && m->keys[i] == id) {
+			m->vals[i] = val;
+			return;
+		}
+}
+
+/* Puts nq (loaded at its revision) in the cache unless an entry at least as
+ * new is there; a replaced entry is kept until the cache is freed, since
+ * callers may still hold it. Returns the entry to use; under the lock. */
+static struct db_quiz *keep_quiz(struct quiz_qcache *c, struct db_quiz *nq)
+{
+	struct db_quiz *cur = idmap_find(&c->quizzes, nq->id);
+	if (!cur) {
+		idmap_put(&c->quizzes, nq->id, nq);
+		return nq;
+	}
+	if (cur->revision >= nq->revision) {
+		db_quiz_cleanup(nq);
+		free(nq);
+		return cur;
+	}
+	idmap_set(&c->quizzes, nq->id, nq);
+	c->replaced = xrealloc(c->replaced, (c->nreplaced + 1) * sizeof *c->replaced);
+	c->replaced[c->nreplaced++] = cur;
+	return nq;
+}
+
 const struct db_quiz *quiz_qcache_quiz(struct quiz_qcache *c, struct db *db, int64_t id, int *found)
 {
+	int64_t revision = 0;
+	int rc = db_quiz_revision(db, id, &revision);
+	*found = rc;
+	if (rc != 1)
+		return NULL;
 	pthread_rwlock_rdlock(&c->lock);
 	struct db_quiz *q = idmap_find(&c->quizzes, id);
 	pthread_rwlock_unlock(&c->lock);
-	*found = 1;
-	if (q)
+	if (q && q->revision == revision)
 		return q;
 	struct db_quiz *nq = xcalloc(1, sizeof *nq);
-	int rc = db_quiz_get(db, id, nq);
+	rc = db_quiz_get(db, id, nq);
 	if (rc != 1) {
 		free(nq);
 		*found = rc;
 		return NULL;
 	}
 	pthread_rwlock_wrlock(&c->lock);
-	q = idmap_find(&c->quizzes, id);
-	if (!q) {
-		idmap_put(&c->quizzes, id, nq);
-		q = nq;
-		nq = NULL;
-	}
+	q = keep_quiz(c, nq);
 	pthread_rwlock_unlock(&c->lock);
-	if (nq) {
-		db_quiz_cleanup(nq);
-		free(nq);
-	}
 	return q;
 }
 

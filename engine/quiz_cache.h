@@ -1,8 +1,10 @@
 /* quiz_cache.h - the quiz module's process-wide cache. Stored questions
- * never change (a change is a new id), neither do quiz definitions nor an
- * attempt's owner, deadline and draw, so they are cached for the life of the
- * process without invalidation; draw pools are cached per bank generation
- * (banks.updated_at, which every import moves forward). Questions are kept
+ * never change (a change is a new id), neither do an attempt's owner,
+ * deadline and draw, so they are cached for the life of the process
+ * without invalidation; quiz definitions are cached per revision
+ * (quizzes.revision, which every edit moves, checked on each use so that
+ * an edit made through any process is seen); draw pools are cached per
+ * bank generation (banks.updated_at, which every import moves forward). Questions are kept
  * with their participant-facing JSON rendered once. Thread-safe. */
 #ifndef QUIZ_QUIZ_CACHE_H
 #define QUIZ_QUIZ_CACHE_H
@@ -24,8 +26,8 @@ void quiz_qcache_free(struct quiz_qcache *c);
 /* The question with this id (borrowed; valid until the cache is freed), or
  * NULL when not found or on a storage error. */
 const struct db_question *quiz_qcache_get(struct quiz_qcache *c, struct db *db, int64_t id);
-/* The quiz definition with this id (borrowed; valid until the cache is
- * freed). NULL with *found 0 when there is none, -1 on a storage error. */
+/* The quiz definition with this id at its stored revision (borrowed;
+ * valid until the cache is freed, also after an edit replaces it). NULL with *found 0 when there is none, -1 on a storage error. */
 const struct db_quiz *quiz_qcache_quiz(struct quiz_qcache *c, struct db *db, int64_t id,
 				       int *found);
 /* The participant-facing JSON of a question handed out by quiz_qcache_get

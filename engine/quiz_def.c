@@ -556,6 +556,12 @@ static enum outcome check_draws(struct db *db, const struct db_quiz *q, struct p
 	return ret;
 }
 
+enum outcome quiz_definition_parse(struct db *db, json_t *def, struct db_quiz *q, struct problem *p)
+{
+	enum outcome o = parse_definition(db, def, q, p);
+	return o != OUTCOME_OK ? o : check_draws(db, q, p);
+}
+
 enum outcome quiz_create(struct db *db, json_t *def, int64_t *quiz_id, struct problem *p)
 {
 	struct db_quiz q;
@@ -565,7 +571,7 @@ enum outcome quiz_create(struct db *db, json_t *def, int64_t *quiz_id, struct pr
 		o = problem_set(p, OUTCOME_INTERNAL, "%s", db_errmsg(db));
 		goto out;
 	}
-	if ((o = parse_definition(db, def, &q, p)) || (o = check_draws(db, &q, p)))
+	if ((o = quiz_definition_parse(db, def, &q, p)))
 		goto fail;
 	q.definition = json_dumps(def, JSON_COMPACT);
 	q.created_at = clock_now_ms();

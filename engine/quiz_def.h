@@ -25,6 +25,11 @@ json_t *quiz_definition_json(const struct db_quiz *q);
 /* The definition of quiz id as quiz_definition_json renders it, in *out
  * (new reference). OUTCOME_OK, OUTCOME_NOT_FOUND or OUTCOME_INTERNAL. */
 enum outcome quiz_definition_get(struct db *db, int64_t id, json_t **out, struct problem *p);
+/* Fills q (zeroed by the caller, cleaned by it) from def, every field
+ * checked as quiz_create checks it, draw rules against the banks.
+ * OUTCOME_OK, OUTCOME_INVALID or OUTCOME_INTERNAL. */
+enum outcome quiz_definition_parse(struct db *db, json_t *def, struct db_quiz *q,
+				   struct problem *p);
 /* Fills q->draws from def's "draw" (each rule checked: bank, topic,
  * difficulty, count) and nothing else. OUTCOME_OK, OUTCOME_INVALID naming
  * the rule, or OUTCOME_INTERNAL. q is cleaned by the caller. */

@@ -48,6 +48,7 @@ const struct route api_routes[] = {
 	{ "POST", "/api/v1/admin/quizzes", api_admin_quizzes, ROLE_ADMIN, 0 },
 	{ "GET", "/api/v1/admin/quizzes", api_admin_quiz_list, ROLE_ADMIN, 0 },
 	{ "GET", "/api/v1/admin/quizzes/{id}", api_admin_quiz_get, ROLE_ADMIN, 0 },
+	{ "PUT", "/api/v1/admin/quizzes/{id}", api_admin_quiz_put, ROLE_ADMIN, 0 },
 	{ "POST", "/api/v1/admin/quizzes/check", api_admin_quiz_check, ROLE_ADMIN, 0 },
 	{ "POST", "/api/v1/admin/quizzes/{id}/preview", api_admin_quiz_preview, ROLE_ADMIN, 0 },
 	{ "GET", "/api/v1/admin/quizzes/{id}/results", api_admin_quiz_results, ROLE_UNIT_ADMIN, 0 },

@@ -790,6 +790,162 @@ static void a_preview_shows_one_draw_and_stores_nothing(void **state)
 	assert_int_equal(status_of("POST", path, d1_token, NULL), 403);
 }
 
+static json_t *audit_entry(json_t *page, const char *action, const char *target);
+
+/* kt-rk's stored definition with the members of over (a JSON object text)
+ * put over it, sent back with PUT: the answer in res. */
+static void put_quiz(int64_t id, const char *over, long want, struct http_res *res)
+{
+	char path[96];
+	snprintf(path, sizeof path, "/api/v1/admin/quizzes/%lld", (long long)id);
+	struct http_res cur;
+	assert_int_equal(http_get(&srv, path, admin_token, &cur), 0);
+	assert_int_equal(cur.status, 200);
+	json_t *def = json_deep_copy(json_object_get(cur.json, "quiz"));
+	http_res_free(&cur);
+	json_error_t e;
+	json_t *x = json_loads(over, 0, &e);
+	assert_non_null(x);
+	json_object_update(def, x);
+	json_decref(x);
+	char *body = json_dumps(def, 0);
+	json_decref(def);
+	assert_int_equal(http_send(&srv, "PUT", path, admin_token, body, res), 0);
+	free(body);
+	if (res->status != want)
+		fprintf(stderr, "PUT %s: %ld %s\n", path, res->status, res->body);
+	assert_int_equal(res->status, want);
+}
+
+static const char *pupil_quiz_title(int64_t id)
+{
+	static char title[128];
+	struct http_res res;
+	assert_int_equal(http_get(&srv, "/api/v1/quizzes", pupil_token, &res), 0);
+	size_t i;
+	json_t *q;
+	title[0] = '\0';
+	json_array_foreach(json_object_get(res.json, "quizzes"), i, q)
+	{
+		if (json_integer_value(json_object_get(q, "id")) == id)
+			snprintf(title, sizeof title, "%s",
+				 json_string_value(json_object_get(q, "title")));
+	}
+	http_res_free(&res);
+	return title;
+}
+
+static void a_quiz_without_attempts_may_change_anything(void **state)
+{
+	(void)state;
+	const char *def =
+		"{\"code\":\"kt-ed\",\"title\":\"Bài cũ\",\"kind\":\"quiz\","
+		"\"audiences\":[\"pupil\"],\"unit_scope\":\"P\","
+		"\"draw\":[{\"bank\":\"tb\",\"count\":2}],"
+		"\"time_limit_s\":600,\"max_attempts\":1,\"pass_percent\":50,"
+		"\"opens_at\":\"2025-01-01T00:00:00Z\",\"closes_at\":\"2035-01-01T00:00:00Z\","
+		"\"shuffle_questions\":true,\"shuffle_options\":true,\"review\":\"after_submit\"}";
+	struct http_res res;
+	assert_int_equal(http_send(&srv, "POST", "/api/v1/admin/quizzes", admin_token, def, &res),
+			 0);
+	assert_int_equal(res.status, 201);
+	int64_t id = json_integer_value(json_object_get(json_object_get(res.json, "quiz"), "id"));
+	http_res_free(&res);
+	/* The participant's list reads the cached definition: it must follow. */
+	assert_string_equal(pupil_quiz_title(id), "Bài cũ");
+	put_quiz(id,
+		 "{\"title\":\"Bài mới\",\"pass_percent\":80,\"time_limit_s\":900,"
+		 "\"draw\":[{\"bank\":\"tb\",\"topic\":\"passwords\",\"count\":3}]}",
+		 200, &res);
+	json_t *q = json_object_get(res.json, "quiz");
+	assert_int_equal(json_integer_value(json_object_get(q, "id")), id);
+	assert_string_equal(json_string_value(json_object_get(q, "title")), "Bài mới");
+	assert_int_equal(json_integer_value(json_object_get(q, "question_count")), 3);
+	assert_int_equal(json_integer_value(json_object_get(q, "time_limit_s")), 900);
+	http_res_free(&res);
+	assert_string_equal(pupil_quiz_title(id), "Bài mới");
+	/* A new attempt draws under the new rules. */
+	char path[96];
+	snprintf(path, sizeof path, "/api/v1/quizzes/%lld/attempts", (long long)id);
+	assert_int_equal(http_send(&srv, "POST", path, pupil_token, NULL, &res), 0);
+	assert_int_equal(res.status, 201);
+	assert_int_equal(
+		json_array_size(json_object_get(json_object_get(res.json, "attempt"), "questions")),
+		3);
+	http_res_free(&res);
+	/* bad input */
+	put_quiz(id, "{\"title\":\"x\",\"pass_percent\":150}", 400, &res);
+	http_res_free(&res);
+	put_quiz(id, "{\"id\":1234567}", 400, &res);
+	http_res_free(&res);
+	put_quiz(id, "{\"code\":\"kt-rk\"}", 409, &res);
+	http_res_free(&res);
+	snprintf(path, sizeof path, "/api/v1/admin/quizzes/%lld", (long long)id);
+	assert_int_equal(status_of("PUT", path, admin_token, "[]"), 400);
+	assert_int_equal(status_of("PUT", "/api/v1/admin/quizzes/999999", admin_token, def), 404);
+	assert_int_equal(status_of("PUT", path, NULL, def), 401);
+	assert_int_equal(status_of("PUT", path, pupil_token, def), 403);
+	assert_int_equal(status_of("PUT", path, d1_token, def), 403);
+}
+
+static void a_started_quiz_changes_only_what_api_md_allows(void **state)
+{
+	(void)state;
+	struct http_res res;
+	put_quiz(rk_quiz,
+		 "{\"title\":\"Kiểm tra (đã sửa)\",\"closes_at\":\"2036-01-01T00:00:00Z\","
+		 "\"review\":\"after_close\"}",
+		 200, &res);
+	json_t *q = json_object_get(res.json, "quiz");
+	assert_string_equal(json_string_value(json_object_get(q, "title")), "Kiểm tra (đã sửa)");
+	assert_string_equal(json_string_value(json_object_get(q, "closes_at")),
+			    "2036-01-01T00:00:00Z");
+	assert_string_equal(json_string_value(json_object_get(q, "review")), "after_close");
+	/* the implicit round, sent back as GET showed it, follows the window */
+	json_t *main_round = json_array_get(json_object_get(q, "rounds"), 0);
+	assert_string_equal(json_string_value(json_object_get(main_round, "closes_at")),
+			    "2036-01-01T00:00:00Z");
+	http_res_free(&res);
+	assert_string_equal(pupil_quiz_title(rk_quiz), "Kiểm tra (đã sửa)");
+	const char *refused[] = {
+		"{\"pass_percent\":50}",
+		"{\"closes_at\":\"2030-01-01T00:00:00Z\"}",
+		"{\"draw\":[{\"bank\":\"rk\",\"count\":1}]}",
+		"{\"time_limit_s\":60}",
+		"{\"audiences\":[\"pupil\",\"civil_servant\"]}",
+		"{\"opens_at\":\"2025-06-01T00:00:00Z\"}",
+	};
+	const char *field[] = { "pass_percent", "closes_at", "draw",
+				"time_limit_s", "audiences", "opens_at" };
+	for (size_t i = 0; i < 6; i++) {
+		put_quiz(rk_quiz, refused[i], 409, &res);
+		assert_string_equal(http_error_code(&res), "quiz_started");
+		assert_non_null(strstr(res.body, field[i]));
+		http_res_free(&res);
+	}
+	/* nothing of the refused edits was kept */
+	char path[96];
+	snprintf(path, sizeof path, "/api/v1/admin/quizzes/%lld", (long long)rk_quiz);
+	assert_int_equal(http_get(&srv, path, admin_token, &res), 0);
+	q = json_object_get(res.json, "quiz");
+	assert_true(json_number_value(json_object_get(q, "pass_percent")) == 100.0);
+	assert_int_equal(json_integer_value(json_object_get(q, "time_limit_s")), 600);
+	http_res_free(&res);
+	assert_int_equal(http_get(&srv, "/api/v1/admin/audit?limit=500", admin_token, &res), 0);
+	char target[48];
+	snprintf(target, sizeof target, "quiz:%lld", (long long)rk_quiz);
+	json_t *e = audit_entry(res.json, "quiz.update", target);
+	assert_non_null(e);
+	json_t *detail = json_object_get(e, "detail");
+	assert_string_equal(
+		json_string_value(json_object_get(json_object_get(detail, "after"), "review")),
+		"after_close");
+	assert_string_equal(
+		json_string_value(json_object_get(json_object_get(detail, "before"), "review")),
+		"after_submit");
+	http_res_free(&res);
+}
+
 /* The newest audit entry with this action and target, or NULL. */
 static json_t *audit_entry(json_t *page, const char *action, const char *target)
 {
@@ -863,6 +1019,8 @@ int main(void)
 		cmocka_unit_test(the_rule_check_counts_what_each_rule_can_draw),
 		cmocka_unit_test(a_preview_shows_one_draw_and_stores_nothing),
 		cmocka_unit_test(every_bank_write_is_in_the_audit_log),
+		cmocka_unit_test(a_quiz_without_attempts_may_change_anything),
+		cmocka_unit_test(a_started_quiz_changes_only_what_api_md_allows),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
