@@ -172,4 +172,14 @@ int api_admin_plan_put(struct req *r, struct resp *out);
 int api_certificate(struct req *r, struct resp *out);
 int api_certificate_check(struct req *r, struct resp *out);
 
+/* api_live.c: POST /api/v1/live, POST /api/v1/live/join, GET
+ * /api/v1/live/{id}/events, POST /api/v1/live/{id}/next, POST
+ * /api/v1/live/{id}/answers, GET /api/v1/live/{id}/export */
+int api_live_create(struct req *r, struct resp *out);
+int api_live_join(struct req *r, struct resp *out);
+int api_live_events(struct req *r, struct resp *out);
+int api_live_next(struct req *r, struct resp *out);
+int api_live_answer(struct req *r, struct resp *out);
+int api_live_export(struct req *r, struct resp *out);
+
 #endif

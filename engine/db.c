@@ -29,6 +29,7 @@ static const struct migration migrations[] = {
 	{ "reports count self-registered people once confirmed", db_sql_reports_confirmed },
 	{ "erased people out of the search index", db_sql_people_search_erased },
 	{ "quiz revisions", db_sql_quiz_revision },
+	{ "live games", db_sql_live },
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

@@ -83,5 +83,6 @@ extern const char db_sql_people_search_erased[];
 extern const char db_sql_practice[];
 extern const char db_sql_registration[];
 extern const char db_sql_reports_confirmed[];
+extern const char db_sql_live[];
 
 #endif

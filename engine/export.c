@@ -99,6 +99,11 @@ static void csv_text(struct strbuf *sb, const char *s)
 	sb_puts(sb, "\"");
 }
 
+void export_csv_cell(struct strbuf *sb, const char *s)
+{
+	csv_text(sb, s);
+}
+
 static char *export_csv(const struct export_table *t, size_t *len)
 {
 	struct strbuf sb;

@@ -38,6 +38,11 @@ enum outcome export_json_rows_file(json_t *rows, const char *const *keys,
 				   const char *const *headers, size_t ncols, const char *sheet,
 				   const char *format, char **data, size_t *len, struct problem *p);
 
+/* Appends one CSV text cell to sb with the quoting and formula guard of
+ * every CSV this engine writes. */
+struct strbuf;
+void export_csv_cell(struct strbuf *sb, const char *s);
+
 /* The yearly report page (Vietnamese, printable) laid out like the plans'
  * own reports: heading, per-target sections with figures, per-unit table.
  * units holds the participation rows of the report's unit and children.

@@ -77,8 +77,99 @@ void resp_header(struct resp *out, const char *name, const char *value)
 	out->nheaders++;
 }
 
+/* ---- streamed answers --------------------------------------------------- */
+
+struct http_stream {
+	struct MHD_Connection *conn;
+	pthread_mutex_t lock;
+	bool suspended; /* the connection sleeps until a wake */
+	bool pending; /* a wake came while the reader was running */
+	http_stream_read read;
+	void (*done)(void *ctx);
+	void *ctx;
+};
+
+struct http_stream *http_stream_new(struct req *r)
+{
+	struct http_stream *s = xcalloc(1, sizeof *s);
+	s->conn = r->conn_;
+	pthread_mutex_init(&s->lock, NULL);
+	return s;
+}
+
+void http_stream_discard(struct http_stream *s)
+{
+	if (!s)
+		return;
+	if (s->done)
+		s->done(s->ctx);
+	pthread_mutex_destroy(&s->lock);
+	free(s);
+}
+
+int resp_stream(struct resp *out, struct http_stream *s, const char *content_type,
+		http_stream_read read, void (*done)(void *ctx), void *ctx)
+{
+	resp_clear_body(out);
+	http_stream_discard(out->stream);
+	s->read = read;
+	s->done = done;
+	s->ctx = ctx;
+	out->stream = s;
+	out->status = 200;
+	out->content_type = content_type;
+	return 0;
+}
+
+void http_stream_wake(void *ctx)
+{
+	struct http_stream *s = ctx;
+	pthread_mutex_lock(&s->lock);
+	if (s->suspended) {
+		s->suspended = false;
+		MHD_resume_connection(s->conn);
+	} else {
+		s->pending = true;
+	}
+	pthread_mutex_unlock(&s->lock);
+}
+
+/* libmicrohttpd's content reader: with nothing to send, the connection is
+ * suspended from inside the reader (the one place besides the access
+ * handler where libmicrohttpd allows it), so a waiting listener costs no
+ * thread and no polling; a wake resumes it and the reader runs again. */
+static ssize_t stream_reader(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	(void)pos;
+	struct http_stream *s = cls;
+	for (;;) {
+		long n = s->read(s->ctx, buf, max);
+		if (n > 0)
+			return (ssize_t)n;
+		if (n < 0)
+			return MHD_CONTENT_READER_END_OF_STREAM;
+		pthread_mutex_lock(&s->lock);
+		if (s->pending) {
+			s->pending = false;
+			pthread_mutex_unlock(&s->lock);
+			continue;
+		}
+		s->suspended = true;
+		MHD_suspend_connection(s->conn);
+		pthread_mutex_unlock(&s->lock);
+		return 0;
+	}
+}
+
+static void stream_free(void *cls)
+{
+	http_stream_discard(cls);
+}
+
 static void resp_cleanup(struct resp *out)
 {
+	http_stream_discard(out->stream);
+	out->stream = NULL;
 	resp_clear_body(out);
 	for (int i = 0; i < out->nheaders; i++) {
 		free(out->headers[i][0]);
@@ -103,14 +194,14 @@ const char *http_query(struct req *r, const char *name)
 	return MHD_lookup_connection_value(r->conn_, MHD_GET_ARGUMENT_KIND, name);
 }
 
-static const char *http_header(struct req *r, const char *name)
+const char *http_request_header(struct req *r, const char *name)
 {
 	return MHD_lookup_connection_value(r->conn_, MHD_HEADER_KIND, name);
 }
 
 const char *http_host(struct req *r)
 {
-	return http_header(r, "Host");
+	return http_request_header(r, "Host");
 }
 
 json_t *http_body_json(struct req *r, struct resp *out)
@@ -238,7 +329,14 @@ static enum MHD_Result queue(struct conn_state *cs, struct MHD_Connection *c, st
 	struct MHD_Response *r;
 	char *text = NULL;
 	size_t len = 0;
-	if (fd >= 0) {
+	if (out->stream) {
+		r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, stream_reader,
+						      out->stream, stream_free);
+		if (r) {
+			out->stream = NULL;
+			MHD_add_response_header(r, "X-Accel-Buffering", "no");
+		}
+	} else if (fd >= 0) {
 		r = MHD_create_response_from_fd(fd_size, fd);
 		len = fd_size;
 	} else if (out->body) {
@@ -612,7 +710,7 @@ bool http_metrics_allowed(struct req *r)
 	    http_addr_in_list(&srv->metrics_allow, r->client_addr))
 		return true;
 	const char *want = srv->cfg.metrics_token;
-	const char *authz = http_header(r, "Authorization");
+	const char *authz = http_request_header(r, "Authorization");
 	if (!want || !authz || strncasecmp(authz, "Bearer ", 7) != 0)
 		return false;
 	const char *sent = authz + 7 + strspn(authz + 7, " ");

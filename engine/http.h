@@ -57,8 +57,11 @@ struct http_session_render {
 	size_t len; /* 0: empty */
 };
 
+struct http_stream;
+
 struct resp {
 	int status;
+	struct http_stream *stream; /* owned; a streamed body (resp_stream) */
 	json_t *json; /* owned; serialised when body is NULL */
 	char *body; /* owned raw body, or NULL */
 	size_t body_len;
@@ -91,7 +94,29 @@ int resp_raw(struct resp *out, int status, const char *content_type, const char 
 /* Adds a header (copied). */
 void resp_header(struct resp *out, const char *name, const char *value);
 
+/* A streamed body (server-sent events) without a thread per listener:
+ * read(ctx, buf, max) writes up to max bytes and returns how many (> 0), 0
+ * when it has nothing now (the connection then sleeps, suspended, until
+ * http_stream_wake), or -1 to end the stream. done(ctx) runs once, when the
+ * connection ends (or at once when the answer is never sent). */
+typedef long (*http_stream_read)(void *ctx, char *buf, size_t max);
+/* A new stream for r, to be handed to resp_stream; its wake may be given
+ * to the producer before resp_stream is called. Freed by resp_stream's
+ * done. */
+struct http_stream *http_stream_new(struct req *r);
+/* Makes out a 200 streamed answer of content_type read from s. Takes s.
+ * Returns 0. */
+int resp_stream(struct resp *out, struct http_stream *s, const char *content_type,
+		http_stream_read read, void (*done)(void *ctx), void *ctx);
+/* Frees a stream that resp_stream never took; accepts NULL. */
+void http_stream_discard(struct http_stream *s);
+/* Asks the stream's connection to read again; any thread, any time until
+ * done has run. ctx is the struct http_stream. */
+void http_stream_wake(void *ctx);
+
 /* Request helpers. */
+/* A request header, or NULL. Borrowed for the request's life. */
+const char *http_request_header(struct req *r, const char *name);
 /* A query-string argument, or NULL. Borrowed for the request's life. */
 const char *http_query(struct req *r, const char *name);
 /* The request's Host header (borrowed), or NULL. */

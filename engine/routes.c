@@ -78,6 +78,13 @@ const struct route api_routes[] = {
 	{ "GET", "/api/v1/certificates/{code}", api_certificate_check, ROLE_PUBLIC, 0 },
 	{ "GET", "/api/v1/admin/users/{id}/export", api_admin_user_export, ROLE_ADMIN, 0 },
 	{ "DELETE", "/api/v1/admin/users/{id}", api_admin_user_erase, ROLE_ADMIN, 0 },
+
+	{ "POST", "/api/v1/live", api_live_create, ROLE_UNIT_ADMIN, 0 },
+	{ "POST", "/api/v1/live/join", api_live_join, ROLE_PUBLIC, 0 },
+	{ "GET", "/api/v1/live/{id}/events", api_live_events, ROLE_PUBLIC, 0 },
+	{ "POST", "/api/v1/live/{id}/next", api_live_next, ROLE_UNIT_ADMIN, 0 },
+	{ "POST", "/api/v1/live/{id}/answers", api_live_answer, ROLE_PUBLIC, 0 },
+	{ "GET", "/api/v1/live/{id}/export", api_live_export, ROLE_UNIT_ADMIN, 0 },
 };
 
 const size_t api_nroutes = sizeof api_routes / sizeof api_routes[0];

@@ -1,0 +1,594 @@
+/* live.c - the live-game service: the cache of games (loaded from storage
+ * on a miss), the timer thread, listeners and the events they read. */
+#include "live_priv.h"
+
+#include <errno.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "clock.h"
+#include "db_account.h"
+#include "http.h"
+
+pthread_mutex_t live_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static struct {
+	struct live_game *games;
+	struct db *db; /* the timer's connection */
+	pthread_t timer;
+	pthread_cond_t wake;
+	bool started, stopping, quiesced;
+} svc = { .wake = PTHREAD_COND_INITIALIZER };
+
+/* Ended games stay cached this long for late reconnections, then go (a
+ * reconnection after that loads them again). */
+#define LIVE_ENDED_KEEP_MS (5LL * 60 * 1000)
+/* The timer wakes at least this often, so that a test clock moved forward
+ * (quizd --test-clock-file) is noticed; one thread for every game. */
+#define LIVE_TIMER_MAX_SLEEP_MS 1000
+
+void live_token_hash(const char *token, unsigned char hash[32])
+{
+	crypto_generichash(hash, 32, (const unsigned char *)token, strlen(token), NULL, 0);
+}
+
+struct live_player *live_player_by_token(struct live_game *g, const char *token)
+{
+	if (!token || strlen(token) != LIVE_TOKEN_LEN)
+		return NULL;
+	unsigned char hash[32];
+	live_token_hash(token, hash);
+	for (size_t i = 0; i < g->nplayers; i++)
+		if (sodium_memcmp(g->players[i].token_hash, hash, 32) == 0)
+			return &g->players[i];
+	return NULL;
+}
+
+bool live_is_host(const struct live_game *g, const struct db_user *user)
+{
+	return user && (user->id == g->host_user_id || strcmp(user->role, "admin") == 0);
+}
+
+/* ---- events ------------------------------------------------------------- */
+
+static void emit(struct live_listener *l, const char *event, const char *data)
+{
+	if (l->ended)
+		return;
+	sb_printf(&l->out, "event: %s\ndata: %s\n\n", event, data);
+	l->wake(l->wake_ctx);
+}
+
+static void emit_json(struct live_listener *l, const char *event, json_t *data)
+{
+	char *text = json_dumps(data, JSON_COMPACT);
+	emit(l, event, text ? text : "{}");
+	free(text);
+}
+
+static json_t *lobby_json(const struct live_game *g)
+{
+	json_t *names = json_array();
+	for (size_t i = 0; i < g->nplayers; i++)
+		json_array_append_new(names, json_string(g->players[i].nickname));
+	return json_pack("{s:o}", "players", names);
+}
+
+static json_t *question_json(const struct live_game *g, int64_t now_ms)
+{
+	const struct db_live_question *q = &g->questions[g->index];
+	json_t *opts = json_array();
+	for (size_t i = 0; i < q->noptions; i++)
+		json_array_append_new(opts,
+				      json_pack("{s:I,s:s}", "id", (json_int_t)q->options[i].id,
+						"text", q->options[i].text));
+	char ends[32];
+	clock_format(g->ends_at, ends);
+	int64_t left = g->ends_at - now_ms;
+	return json_pack("{s:I,s:I,s:s,s:o,s:s,s:I,s:I}", "index", (json_int_t)g->index, "count",
+			 (json_int_t)g->nquestions, "stem", q->stem, "options", opts, "ends_at",
+			 ends, "remaining_ms", (json_int_t)(left > 0 ? left : 0), "seconds",
+			 (json_int_t)g->seconds);
+}
+
+static json_t *closed_json(const struct live_game *g)
+{
+	const struct db_live_question *q = &g->questions[g->index];
+	json_t *right = json_array(), *dist = json_object();
+	for (size_t i = 0; i < q->noptions; i++) {
+		char key[24];
+		snprintf(key, sizeof key, "%lld", (long long)q->options[i].id);
+		json_object_set_new(dist, key, json_integer(g->distribution[i]));
+		if (q->options[i].correct)
+			json_array_append_new(right, json_integer(q->options[i].id));
+	}
+	return json_pack("{s:I,s:o,s:o}", "index", (json_int_t)g->index, "correct_choices", right,
+			 "distribution", dist);
+}
+
+static int by_score(const void *a, const void *b)
+{
+	const struct live_player *x = *(struct live_player *const *)a;
+	const struct live_player *y = *(struct live_player *const *)b;
+	if (x->score != y->score)
+		return x->score < y->score ? 1 : -1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* Sends every listener the scores (or the end) event: the top LIVE_TOP,
+ * and each player's own rank (ties share the rank of the first). */
+static void broadcast_scores(struct live_game *g, const char *event)
+{
+	struct live_player **order = xcalloc(g->nplayers + 1, sizeof *order);
+	int64_t *rank_of = xcalloc(g->nplayers + 1, sizeof *rank_of);
+	for (size_t i = 0; i < g->nplayers; i++)
+		order[i] = &g->players[i];
+	qsort(order, g->nplayers, sizeof *order, by_score);
+	json_t *top = json_array();
+	for (size_t i = 0; i < g->nplayers; i++) {
+		bool tie = i > 0 && order[i]->score == order[i - 1]->score;
+		rank_of[order[i] - g->players] =
+			tie ? rank_of[order[i - 1] - g->players] : (int64_t)i + 1;
+		if (i < LIVE_TOP)
+			json_array_append_new(top,
+					      json_pack("{s:s,s:I}", "nickname", order[i]->nickname,
+							"score", (json_int_t)order[i]->score));
+	}
+	json_t *shared = json_pack("{s:o}", "top", top);
+	char *shared_text = json_dumps(shared, JSON_COMPACT);
+	for (struct live_listener *l = g->listeners; l; l = l->next) {
+		if (!l->player_id) {
+			emit(l, event, shared_text);
+			continue;
+		}
+		for (size_t i = 0; i < g->nplayers; i++) {
+			if (g->players[i].id != l->player_id)
+				continue;
+			json_t *mine = json_deep_copy(shared);
+			json_object_set_new(mine, "you",
+					    json_pack("{s:I,s:I}", "rank", (json_int_t)rank_of[i],
+						      "score", (json_int_t)g->players[i].score));
+			emit_json(l, event, mine);
+			json_decref(mine);
+		}
+	}
+	free(shared_text);
+	json_decref(shared);
+	free(order);
+	free(rank_of);
+}
+
+void live_broadcast_lobby(struct live_game *g)
+{
+	json_t *j = lobby_json(g);
+	char *text = json_dumps(j, JSON_COMPACT);
+	for (struct live_listener *l = g->listeners; l; l = l->next)
+		emit(l, "lobby", text);
+	free(text);
+	json_decref(j);
+}
+
+void live_broadcast_question(struct live_game *g, int64_t now_ms)
+{
+	json_t *j = question_json(g, now_ms);
+	char *text = json_dumps(j, JSON_COMPACT);
+	for (struct live_listener *l = g->listeners; l; l = l->next)
+		emit(l, "question", text);
+	free(text);
+	json_decref(j);
+}
+
+void live_close_question(struct live_game *g)
+{
+	if (g->state != LIVE_QUESTION || g->closed)
+		return;
+	g->closed = true;
+	json_t *j = closed_json(g);
+	char *text = json_dumps(j, JSON_COMPACT);
+	for (struct live_listener *l = g->listeners; l; l = l->next)
+		emit(l, "closed", text);
+	free(text);
+	json_decref(j);
+	broadcast_scores(g, "scores");
+}
+
+void live_end(struct db *db, struct live_game *g, int64_t now_ms)
+{
+	if (g->state == LIVE_ENDED)
+		return;
+	live_close_question(g);
+	struct db_live_game row = { .id = g->id,
+				    .question_index = g->index,
+				    .question_started_at = g->started_at,
+				    .question_ends_at = g->ends_at,
+				    .ended_at = now_ms };
+	util_strlcpy(row.state, "ended", sizeof row.state);
+	if (db_live_game_update(db, &row))
+		fprintf(stderr, "live: game %lld: %s\n", (long long)g->id, db_errmsg(db));
+	g->state = LIVE_ENDED;
+	g->ended_at = now_ms;
+	broadcast_scores(g, "end");
+	for (struct live_listener *l = g->listeners; l; l = l->next) {
+		l->ended = true;
+		l->wake(l->wake_ctx);
+	}
+}
+
+/* ---- the cache ------------------------------------------------------------ */
+
+static void game_free(struct live_game *g)
+{
+	if (!g)
+		return;
+	for (size_t i = 0; i < g->nquestions; i++)
+		db_live_question_cleanup(&g->questions[i]);
+	free(g->questions);
+	free(g->players);
+	free(g);
+}
+
+/* The questions of a stored comma list, read from storage. 0 or -1. */
+static int load_questions(struct db *db, struct live_game *g, const char *ids)
+{
+	size_t n = 1;
+	for (const char *s = ids; *s; s++)
+		n += *s == ',';
+	g->questions = xcalloc(n, sizeof *g->questions);
+	for (const char *s = ids; *s;) {
+		char *end;
+		long long id = strtoll(s, &end, 10);
+		if (end == s || db_live_question(db, id, &g->questions[g->nquestions]) != 1)
+			return -1;
+		g->nquestions++;
+		s = *end == ',' ? end + 1 : end;
+	}
+	return g->nquestions ? 0 : -1;
+}
+
+/* The players and, for an open question, who answered what. 0 or -1. */
+static int load_players(struct db *db, struct live_game *g)
+{
+	struct db_live_player *rows = NULL;
+	size_t n = 0;
+	if (db_live_players(db, g->id, &rows, &n))
+		return -1;
+	g->players = xcalloc(n + 1, sizeof *g->players);
+	g->players_cap = n + 1;
+	for (size_t i = 0; i < n; i++) {
+		struct live_player *pl = &g->players[g->nplayers++];
+		pl->id = rows[i].id;
+		pl->user_id = rows[i].user_id;
+		pl->score = rows[i].score;
+		pl->answered_index = -1;
+		util_strlcpy(pl->nickname, rows[i].nickname, sizeof pl->nickname);
+		memcpy(pl->token_hash, rows[i].token_hash, 32);
+	}
+	free(rows);
+	if (g->index < 0)
+		return 0;
+	struct db_live_answer *answers = NULL;
+	if (db_live_answers(db, g->id, g->index, &answers, &n))
+		return -1;
+	const struct db_live_question *q = &g->questions[g->index];
+	for (size_t i = 0; i < n; i++) {
+		for (size_t k = 0; k < q->noptions; k++)
+			if (q->options[k].id == answers[i].option_id)
+				g->distribution[k]++;
+		for (size_t k = 0; k < g->nplayers; k++)
+			if (g->players[k].id == answers[i].player_id) {
+				g->players[k].answered_index = g->index;
+				g->players[k].last_points = answers[i].points;
+			}
+		g->nanswered++;
+	}
+	free(answers);
+	return 0;
+}
+
+/* A game from storage: 1 loaded, 0 none, -1 error. */
+static int game_load(struct db *db, int64_t id, struct live_game **out)
+{
+	struct db_live_game row;
+	int rc = db_live_game_get(db, id, &row);
+	if (rc != 1)
+		return rc;
+	struct live_game *g = xcalloc(1, sizeof *g);
+	g->id = row.id;
+	g->host_user_id = row.host_user_id;
+	g->seconds = row.seconds;
+	util_strlcpy(g->pin, row.pin, sizeof g->pin);
+	g->state = strcmp(row.state, "lobby") == 0      ? LIVE_LOBBY
+		   : strcmp(row.state, "question") == 0 ? LIVE_QUESTION
+							: LIVE_ENDED;
+	g->index = row.question_index;
+	g->started_at = row.question_started_at;
+	g->ends_at = row.question_ends_at;
+	g->ended_at = row.ended_at;
+	g->host_left_at = clock_now_ms();
+	rc = load_questions(db, g, row.question_ids);
+	free(row.question_ids);
+	if (rc == 0 && g->index >= (int64_t)g->nquestions)
+		rc = -1;
+	if (rc == 0)
+		rc = load_players(db, g);
+	if (rc) {
+		game_free(g);
+		return -1;
+	}
+	/* Closed questions are not stored: a question is closed when its
+	 * time is over or everyone answered. */
+	g->closed = g->state == LIVE_QUESTION &&
+		    (clock_now_ms() >= g->ends_at || g->nanswered >= g->nplayers);
+	*out = g;
+	return 1;
+}
+
+static struct live_game *cached(int64_t id)
+{
+	for (struct live_game *g = svc.games; g; g = g->next)
+		if (g->id == id)
+			return g;
+	return NULL;
+}
+
+enum outcome live_game_locked(struct db *db, int64_t id, struct live_game **out, struct problem *p)
+{
+	pthread_mutex_lock(&live_lock);
+	if (svc.quiesced) {
+		pthread_mutex_unlock(&live_lock);
+		return problem_set(p, OUTCOME_UNAVAILABLE, "The server is stopping.");
+	}
+	struct live_game *g = cached(id);
+	if (g) {
+		*out = g;
+		return OUTCOME_OK;
+	}
+	pthread_mutex_unlock(&live_lock);
+	struct live_game *loaded = NULL;
+	int rc = game_load(db, id, &loaded);
+	if (rc < 0)
+		return problem_set(p, OUTCOME_INTERNAL, "live game %lld: %s", (long long)id,
+				   db_errmsg(db));
+	if (rc == 0)
+		return problem_set(p, OUTCOME_NOT_FOUND, "No such live game.");
+	pthread_mutex_lock(&live_lock);
+	g = cached(id);
+	if (g) {
+		game_free(loaded);
+	} else {
+		loaded->next = svc.games;
+		svc.games = g = loaded;
+		pthread_cond_signal(&svc.wake);
+	}
+	*out = g;
+	return OUTCOME_OK;
+}
+
+/* ---- listeners ------------------------------------------------------------ */
+
+/* The current state, at once, for a listener that has just come. */
+static void greet(struct live_game *g, struct live_listener *l, int64_t now_ms)
+{
+	sb_puts(&l->out, "retry: 2000\n\n");
+	if (g->state == LIVE_LOBBY) {
+		json_t *j = lobby_json(g);
+		emit_json(l, "lobby", j);
+		json_decref(j);
+		return;
+	}
+	if (g->state == LIVE_QUESTION && !g->closed) {
+		json_t *j = question_json(g, now_ms);
+		for (size_t i = 0; i < g->nplayers; i++)
+			if (g->players[i].id == l->player_id)
+				json_object_set_new(
+					j, "answered",
+					json_boolean(g->players[i].answered_index == g->index));
+		emit_json(l, "question", j);
+		json_decref(j);
+		return;
+	}
+	/* A closed question or the end: the last question, its result and the
+	 * scores, sent to this listener alone. */
+	struct live_listener *others = g->listeners;
+	g->listeners = l;
+	l->next = NULL;
+	if (g->index >= 0) {
+		json_t *q = question_json(g, now_ms), *c = closed_json(g);
+		emit_json(l, "question", q);
+		emit_json(l, "closed", c);
+		json_decref(q);
+		json_decref(c);
+	}
+	broadcast_scores(g, g->state == LIVE_ENDED ? "end" : "scores");
+	g->listeners = others;
+	if (g->state == LIVE_ENDED)
+		l->ended = true;
+}
+
+enum outcome live_listen(struct db *db, int64_t live_id, const struct live_caller *who,
+			 void (*wake)(void *ctx), void *wake_ctx, struct live_listener **out,
+			 struct problem *p)
+{
+	if (!who->player_token && !who->user)
+		return problem_set(p, OUTCOME_UNAUTHORIZED, "A player token or a login is needed.");
+	struct live_game *g;
+	enum outcome o = live_game_locked(db, live_id, &g, p);
+	if (o != OUTCOME_OK)
+		return o;
+	int64_t player_id = 0;
+	if (who->player_token) {
+		struct live_player *pl = live_player_by_token(g, who->player_token);
+		player_id = pl ? pl->id : -1;
+	} else if (!live_is_host(g, who->user)) {
+		player_id = -1;
+	}
+	if (player_id < 0) {
+		pthread_mutex_unlock(&live_lock);
+		return problem_set(p, OUTCOME_NOT_FOUND, "No such live game.");
+	}
+	struct live_listener *l = xcalloc(1, sizeof *l);
+	l->game = g;
+	l->player_id = player_id;
+	l->wake = wake;
+	l->wake_ctx = wake_ctx;
+	sb_init(&l->out);
+	greet(g, l, clock_now_ms());
+	l->prev = NULL;
+	l->next = g->listeners;
+	if (g->listeners)
+		g->listeners->prev = l;
+	g->listeners = l;
+	if (!player_id)
+		g->host_listeners++;
+	pthread_mutex_unlock(&live_lock);
+	*out = l;
+	return OUTCOME_OK;
+}
+
+long live_listener_read(void *listener, char *buf, size_t max)
+{
+	struct live_listener *l = listener;
+	pthread_mutex_lock(&live_lock);
+	size_t left = l->out.len - l->sent;
+	size_t n = left < max ? left : max;
+	memcpy(buf, l->out.data + l->sent, n);
+	l->sent += n;
+	if (l->sent == l->out.len) {
+		l->sent = 0;
+		l->out.len = 0;
+	}
+	bool over = n == 0 && l->ended;
+	pthread_mutex_unlock(&live_lock);
+	return over ? -1 : (long)n;
+}
+
+void live_listener_free(void *listener)
+{
+	struct live_listener *l = listener;
+	if (!l)
+		return;
+	pthread_mutex_lock(&live_lock);
+	struct live_game *g = l->game;
+	if (l->prev)
+		l->prev->next = l->next;
+	else
+		g->listeners = l->next;
+	if (l->next)
+		l->next->prev = l->prev;
+	if (!l->player_id && --g->host_listeners == 0)
+		g->host_left_at = clock_now_ms();
+	pthread_mutex_unlock(&live_lock);
+	sb_cleanup(&l->out);
+	free(l);
+}
+
+/* ---- the timer ------------------------------------------------------------ */
+
+/* One pass over the cached games: closes questions whose time is over,
+ * ends games left without a host, forgets ended games nobody follows.
+ * Returns the next instant it has work. live_lock held. */
+static int64_t timer_pass(int64_t now_ms)
+{
+	int64_t next = now_ms + LIVE_TIMER_MAX_SLEEP_MS;
+	struct live_game **pp = &svc.games;
+	while (*pp) {
+		struct live_game *g = *pp;
+		if (g->state == LIVE_QUESTION && !g->closed) {
+			if (now_ms >= g->ends_at)
+				live_close_question(g);
+			else if (g->ends_at < next)
+				next = g->ends_at;
+		}
+		if (g->state != LIVE_ENDED && g->host_listeners == 0 &&
+		    now_ms - g->host_left_at >= LIVE_HOST_ABSENT_MS)
+			live_end(svc.db, g, now_ms);
+		if (g->state == LIVE_ENDED && !g->listeners && !g->writes_pending &&
+		    now_ms - g->ended_at >= LIVE_ENDED_KEEP_MS) {
+			*pp = g->next;
+			game_free(g);
+			continue;
+		}
+		pp = &g->next;
+	}
+	return next;
+}
+
+static void *timer_main(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&live_lock);
+	while (!svc.stopping) {
+		int64_t now = clock_now_ms();
+		int64_t next = timer_pass(now);
+		int64_t wait_ms = next - now;
+		if (wait_ms < 1)
+			wait_ms = 1;
+		if (wait_ms > LIVE_TIMER_MAX_SLEEP_MS)
+			wait_ms = LIVE_TIMER_MAX_SLEEP_MS;
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += wait_ms / 1000;
+		ts.tv_nsec += (wait_ms % 1000) * 1000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&svc.wake, &live_lock, &ts);
+	}
+	pthread_mutex_unlock(&live_lock);
+	return NULL;
+}
+
+void live_timer_poke(void)
+{
+	pthread_cond_signal(&svc.wake);
+}
+
+int live_service_start(struct db *db, char *err, size_t errlen)
+{
+	svc.db = db;
+	svc.stopping = false;
+	svc.quiesced = false;
+	int rc = pthread_create(&svc.timer, NULL, timer_main, NULL);
+	if (rc) {
+		snprintf(err, errlen, "live games: cannot start the timer: %s", strerror(rc));
+		svc.db = NULL;
+		return -1;
+	}
+	svc.started = true;
+	return 0;
+}
+
+void live_service_quiesce(void)
+{
+	pthread_mutex_lock(&live_lock);
+	svc.quiesced = true;
+	for (struct live_game *g = svc.games; g; g = g->next)
+		for (struct live_listener *l = g->listeners; l; l = l->next) {
+			l->ended = true;
+			l->wake(l->wake_ctx);
+		}
+	pthread_mutex_unlock(&live_lock);
+}
+
+void live_service_stop(void)
+{
+	if (svc.started) {
+		pthread_mutex_lock(&live_lock);
+		svc.stopping = true;
+		pthread_cond_signal(&svc.wake);
+		pthread_mutex_unlock(&live_lock);
+		pthread_join(svc.timer, NULL);
+	}
+	while (svc.games) {
+		struct live_game *g = svc.games;
+		svc.games = g->next;
+		game_free(g);
+	}
+	db_close(svc.db);
+	svc.db = NULL;
+	svc.started = false;
+}
