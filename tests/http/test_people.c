@@ -470,6 +470,26 @@ static void login_cards_print_codes_that_log_in_until_voided(void **state)
 	http_res_free(&res);
 }
 
+static void wrong_card_codes_are_throttled_like_passwords(void **state)
+{
+	(void)state;
+	struct http_res res;
+	long status = 0;
+	int tries = 0;
+	while (tries < 10 && (status = card_login("ZZZZ-ZZZZ-ZZZZ-ZZZZ", NULL)) == 401)
+		tries++;
+	assert_int_equal(status, 429);
+	assert_int_equal(tries, 5);
+	assert_int_equal(http_send(&srv, "POST", "/api/v1/auth/card", NULL,
+				   "{\"code\":\"ZZZZ-ZZZZ-ZZZZ-ZZZZ\"}", &res),
+			 0);
+	char *retry = http_res_header(&res, "Retry-After");
+	assert_non_null(retry);
+	assert_true(atoi(retry) >= 1);
+	free(retry);
+	http_res_free(&res);
+}
+
 static void password_reset_answers_a_new_password_and_ends_sessions(void **state)
 {
 	(void)state;
@@ -516,6 +536,7 @@ int main(void)
 		cmocka_unit_test(audit_log_lists_admin_writes_newest_first),
 		cmocka_unit_test(login_cards_print_codes_that_log_in_until_voided),
 		cmocka_unit_test(password_reset_answers_a_new_password_and_ends_sessions),
+		cmocka_unit_test(wrong_card_codes_are_throttled_like_passwords),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
