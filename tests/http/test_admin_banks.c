@@ -381,12 +381,19 @@ static const char *code_of(json_t *bank, int64_t id)
 
 /* pupil1 takes kt-rk choosing option 2 (wrong under the first key) for
  * rk-1 and option 1 (right) for rk-2; returns the attempt id. */
+static int64_t take_quiz(int64_t quiz, const char *token);
+
 static int64_t take_rk_quiz(const char *token)
+{
+	return take_quiz(rk_quiz, token);
+}
+
+static int64_t take_quiz(int64_t quiz, const char *token)
 {
 	struct http_res res, bank;
 	char path[160];
 	assert_int_equal(http_get(&srv, "/api/v1/admin/banks/rk", admin_token, &bank), 0);
-	snprintf(path, sizeof path, "/api/v1/quizzes/%lld/attempts", (long long)rk_quiz);
+	snprintf(path, sizeof path, "/api/v1/quizzes/%lld/attempts", (long long)quiz);
 	assert_int_equal(http_send(&srv, "POST", path, token, NULL, &res), 0);
 	assert_int_equal(res.status, 201);
 	json_t *a = json_object_get(res.json, "attempt");
@@ -482,6 +489,10 @@ static void a_fixed_key_rescores_results_and_reports(void **state)
 	http_res_free(&res);
 	/* The report follows: now one person of S1 passed. */
 	assert_int_equal(report_passed(), 1);
+	/* So does the certificate of the mandatory quiz. */
+	char cpath[160];
+	snprintf(cpath, sizeof cpath, "/api/v1/attempts/%lld/certificate", (long long)attempt);
+	assert_int_equal(status_of("GET", cpath, pupil_token, NULL), 200);
 	/* Again: the same key changes nothing. */
 	rescore("rk-1", 200, &res);
 	assert_int_equal(json_integer_value(json_object_get(res.json, "attempts")), 1);
@@ -496,6 +507,7 @@ static void a_fixed_key_rescores_results_and_reports(void **state)
 	assert_int_equal(json_integer_value(json_object_get(res.json, "passed_changed")), 1);
 	http_res_free(&res);
 	assert_int_equal(report_passed(), 0);
+	assert_int_equal(status_of("GET", cpath, pupil_token, NULL), 409);
 }
 
 static void a_rescore_refuses_what_does_not_line_up(void **state)
@@ -1000,6 +1012,49 @@ static void every_bank_write_is_in_the_audit_log(void **state)
 	http_res_free(&res);
 }
 
+static double leaderboard_score(int64_t contest)
+{
+	char path[96];
+	snprintf(path, sizeof path, "/api/v1/contests/%lld/leaderboard", (long long)contest);
+	struct http_res res;
+	assert_int_equal(http_get(&srv, path, admin_token, &res), 0);
+	assert_int_equal(res.status, 200);
+	json_t *entries = json_object_get(res.json, "entries");
+	assert_int_equal(json_array_size(entries), 1);
+	double score = json_number_value(json_object_get(json_array_get(entries, 0), "score"));
+	http_res_free(&res);
+	return score;
+}
+
+static void a_rescore_moves_the_leaderboard(void **state)
+{
+	(void)state;
+	const char *def =
+		"{\"code\":\"ct-rk\",\"title\":\"Cuộc thi sửa đáp án\",\"kind\":\"contest\","
+		"\"audiences\":[\"pupil\"],\"unit_scope\":\"P\","
+		"\"draw\":[{\"bank\":\"rk\",\"count\":2,\"topic\":\"phishing_fraud\"}],"
+		"\"time_limit_s\":600,\"max_attempts\":1,\"pass_percent\":100,"
+		"\"opens_at\":\"2025-01-01T00:00:00Z\",\"closes_at\":\"2035-01-01T00:00:00Z\","
+		"\"shuffle_questions\":false,\"shuffle_options\":false,\"review\":\"after_close\"}";
+	struct http_res res;
+	assert_int_equal(http_send(&srv, "POST", "/api/v1/admin/quizzes", admin_token, def, &res),
+			 0);
+	assert_int_equal(res.status, 201);
+	int64_t contest =
+		json_integer_value(json_object_get(json_object_get(res.json, "quiz"), "id"));
+	http_res_free(&res);
+	take_quiz(contest, pupil_token);
+	/* read once, so the process keeps the board */
+	assert_true(leaderboard_score(contest) == 1.0);
+	put_question("/api/v1/admin/banks/rk/questions/rk-1", question("rk-1", "phishing_fraud", 2),
+		     200, &res);
+	http_res_free(&res);
+	rescore("rk-1", 200, &res);
+	assert_true(json_integer_value(json_object_get(res.json, "changed")) >= 1);
+	http_res_free(&res);
+	assert_true(leaderboard_score(contest) == 2.0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1021,6 +1076,7 @@ int main(void)
 		cmocka_unit_test(every_bank_write_is_in_the_audit_log),
 		cmocka_unit_test(a_quiz_without_attempts_may_change_anything),
 		cmocka_unit_test(a_started_quiz_changes_only_what_api_md_allows),
+		cmocka_unit_test(a_rescore_moves_the_leaderboard),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
