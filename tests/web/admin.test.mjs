@@ -15,7 +15,7 @@ import { withPage, screenshot, login, apiCall, apiLogin, BASE_URL, DEMO } from '
 const require = createRequire(import.meta.url);
 const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const WIDE = { viewport: { width: 1280, height: 900 } };
-const ADMIN_PAGES = ['admin.html', 'admin-units.html', 'admin-reports.html'];
+const ADMIN_PAGES = ['admin.html', 'admin-people.html', 'admin-units.html', 'admin-reports.html', 'admin-audit.html'];
 
 async function loginTo(page, who, target) {
   await page.goto(`${BASE_URL}/`);

@@ -5,7 +5,7 @@
 import { api, ApiError } from './api.js';
 import { t, lang, formatNumber, formatDateTime, AUDIENCES } from './i18n.js';
 import { el, $, fill, notice, clearNotice, showError, busy } from './ui.js';
-import { adminPage, daysLeft } from './admin-shell.js';
+import { adminPage, daysLeft, openServerPage } from './admin-shell.js';
 
 function audienceSelect(id, withAll) {
   const select = el('select', { id });
@@ -135,21 +135,9 @@ function setupPlan(user) {
   };
   link();
   $('#planrep-form').addEventListener('input', link);
-  $('#yearly-link').addEventListener('click', async (e) => {
-    // The printable page needs the token: fetch it and open it as a blob.
+  $('#yearly-link').addEventListener('click', (e) => {
     e.preventDefault();
-    const box = $('#planrep-notice');
-    clearNotice(box);
-    const win = window.open('', '_blank');
-    try {
-      const res = await api('GET', $('#yearly-link').getAttribute('href').replace('/api/v1', ''), { raw: true, timeoutMs: 60000 });
-      const url = URL.createObjectURL(new Blob([await res.text()], { type: 'text/html' }));
-      if (win) win.location = url;
-      else location.assign(url);
-    } catch (err) {
-      if (win) win.close();
-      showError(box, err);
-    }
+    openServerPage('GET', $('#yearly-link').getAttribute('href').replace('/api/v1', ''), $('#planrep-notice'));
   });
   $('#planrep-form').addEventListener('submit', async (e) => {
     e.preventDefault();

@@ -2,15 +2,17 @@
 // role check (a participant is sent back to the quiz list), the section
 // navigation (each role sees only its sections), and the charting loader.
 
-import { requireSession } from './api.js';
+import { api, requireSession } from './api.js';
 import { t } from './i18n.js';
-import { el, $, header } from './ui.js';
+import { el, $, header, clearNotice, showError } from './ui.js';
 
 /** The sections of the administration: [page, catalogue key, roles]. */
 const SECTIONS = [
   ['admin.html', 'adm.nav.dashboard', ['admin', 'unit_admin']],
+  ['admin-people.html', 'adm.nav.people', ['admin', 'unit_admin']],
   ['admin-units.html', 'adm.nav.units', ['admin', 'unit_admin']],
   ['admin-reports.html', 'adm.nav.reports', ['admin', 'unit_admin']],
+  ['admin-audit.html', 'adm.nav.audit', ['admin']],
 ];
 
 export function isAdminRole(role) {
@@ -48,6 +50,13 @@ export function adminPage(current) {
   }
   const sections = $('#admin-sections');
   if (sections) sections.hidden = false;
+  // Wide tables scroll sideways in their box: keyboard users must reach it.
+  for (const wrap of document.querySelectorAll('.table-wrap')) {
+    const title = wrap.closest('section')?.querySelector('h2') || $('h1');
+    wrap.tabIndex = 0;
+    wrap.setAttribute('role', 'region');
+    wrap.setAttribute('aria-label', title.textContent);
+  }
   return user;
 }
 
@@ -80,4 +89,25 @@ export function daysLeft(month, day, now = new Date()) {
     .format(now).split('-').map(Number);
   const today = Date.UTC(parts[0], parts[1] - 1, parts[2]);
   return { year: parts[0], days: Math.round((Date.UTC(parts[0], month - 1, day) - today) / 86400000) };
+}
+
+/**
+ * Opens a page the server makes (the yearly report, a sheet of login
+ * cards) in a new tab: fetched with the session's token, shown from a blob
+ * with a <base> so its stylesheet still comes from this site.
+ */
+export async function openServerPage(method, path, box) {
+  clearNotice(box);
+  const win = window.open('', '_blank');
+  try {
+    const res = await api(method, path, { raw: true, timeoutMs: 60000 });
+    const html = (await res.text()).replace(/<head>/i, `<head><base href="${location.origin}/">`);
+    const url = URL.createObjectURL(new Blob([html], { type: 'text/html' }));
+    if (win) win.location = url;
+    else location.assign(url);
+    setTimeout(() => URL.revokeObjectURL(url), 60000);
+  } catch (err) {
+    if (win) win.close();
+    showError(box, err);
+  }
 }
