@@ -11,6 +11,7 @@
  * The three routes that would end the identities' sessions for the next
  * inputs (logout, password change, erasing a person) are sent anonymous. */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdbool.h>
@@ -44,6 +45,21 @@ static struct db *main_db; /* the services' connection, as quizd keeps it */
 static unsigned port;
 static char tokens[IDENTITIES][128];
 
+/* Sends all n bytes unless the peer stops reading; true when all went. */
+static bool send_all(int fd, const uint8_t *data, size_t n)
+{
+	while (n) {
+		ssize_t w = send(fd, data, n, MSG_NOSIGNAL);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return false;
+		data += w;
+		n -= (size_t)w;
+	}
+	return true;
+}
+
 /* Sends one request over a new connection and returns the status of the
  * answer (0 when none came). */
 static int roundtrip(const char *head, const uint8_t *body, size_t body_len, char *answer,
@@ -56,19 +72,31 @@ static int roundtrip(const char *head, const uint8_t *body, size_t body_len, cha
 	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	if (connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0)
 		abort();
-	size_t hl = strlen(head);
 	/* The server may answer early and close (a refused body): a short
 	 * write is not a finding. */
-	if (send(fd, head, hl, MSG_NOSIGNAL) == (ssize_t)hl && body_len)
-		(void)!send(fd, body, body_len, MSG_NOSIGNAL);
+	if (send_all(fd, (const uint8_t *)head, strlen(head)))
+		send_all(fd, body, body_len);
 	size_t len = 0;
+	struct timespec now, until;
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_sec += 60;
 	for (;;) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		long left_ms = (long)(until.tv_sec - now.tv_sec) * 1000 +
+			       (until.tv_nsec - now.tv_nsec) / 1000000;
 		struct pollfd p = { .fd = fd, .events = POLLIN };
-		if (poll(&p, 1, 60000) <= 0) {
+		int ready = left_ms > 0 ? poll(&p, 1, (int)left_ms) : 0;
+		/* libFuzzer's SIGALRM (every -timeout/2 + 1 s) interrupts the
+		 * wait: that is not the server's silence. */
+		if (ready < 0 && errno == EINTR)
+			continue;
+		if (ready <= 0) {
 			fprintf(stderr, "fuzz_routes: no answer within 60 s to:\n%s\n", head);
 			abort();
 		}
 		ssize_t r = recv(fd, answer + len, cap - 1 - len, 0);
+		if (r < 0 && errno == EINTR)
+			continue;
 		if (r <= 0)
 			break;
 		len += (size_t)r;
