@@ -55,5 +55,6 @@ int cmd_report_plan(struct cli *cli, int argc, char **argv);
 int cmd_report_missing(struct cli *cli, int argc, char **argv);
 int cmd_user_export(struct cli *cli, int argc, char **argv);
 int cmd_user_erase(struct cli *cli, int argc, char **argv);
+int cmd_registration(struct cli *cli, int argc, char **argv);
 
 #endif

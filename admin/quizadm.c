@@ -41,6 +41,15 @@ static const struct command commands[] = {
 	  "FILE]" },
 	{ "user", "export", cmd_user_export, "user export USERNAME|ID   (all data held, as JSON)" },
 	{ "user", "erase", cmd_user_erase, "user erase USERNAME|ID   (attempts stay, anonymised)" },
+	{ "registration", "open", cmd_registration,
+	  "registration open --contest ID --audiences A[,B] --unit CODE [--opens-at T] "
+	  "[--closes-at T]" },
+	{ "registration", "close", cmd_registration, "registration close --contest ID" },
+	{ "registration", "show", cmd_registration,
+	  "registration show [--contest ID]   (without: every window open now)" },
+	{ "registration", "confirm", cmd_registration,
+	  "registration confirm --user ID | --unit CODE   (self-registered people count in "
+	  "their unit)" },
 	{ "backup", NULL, cmd_backup, "backup DEST" },
 	{ "demo", NULL, cmd_demo, "demo [--banks DIR]   (demo province, people and banks; once)" },
 };

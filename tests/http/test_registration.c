@@ -369,12 +369,51 @@ static void leaderboards_are_refused_outside_a_contests_audiences_and_units(void
 	assert_int_equal(board_status(contest_id, d2_pupil_token), 200);
 }
 
+/* quizadm does what the API does, as an administrator. */
+static void quizadm_opens_shows_closes_and_confirms(void **state)
+{
+	(void)state;
+	char id[24];
+	snprintf(id, sizeof id, "%lld", (long long)contest_id);
+	char *out = NULL;
+	assert_int_equal(run_quizadm(&srv, &out, "registration", "open", "--contest", id,
+				     "--audiences", "pupil,public", "--unit", "P", NULL),
+			 0);
+	assert_non_null(strstr(out, "\"unit_code\": \"P\""));
+	free(out);
+	out = NULL;
+	assert_int_equal(run_quizadm(&srv, &out, "registration", "show", NULL), 0);
+	assert_non_null(strstr(out, "Hội thi hoithi1"));
+	free(out);
+	out = NULL;
+	assert_int_equal(registration("hs.cli1", "S2", "public", "0913000001", contest_id, NULL),
+			 201);
+	int64_t uid = user_id_of("hs.cli1", "Hoa-Sen-Trang-9");
+	char user[24];
+	snprintf(user, sizeof user, "%lld", (long long)uid);
+	assert_int_equal(run_quizadm(&srv, &out, "registration", "confirm", "--user", user, NULL),
+			 0);
+	assert_non_null(strstr(out, "\"changed\": true"));
+	free(out);
+	out = NULL;
+	/* Bad input is refused with a message and a failing exit code. */
+	assert_int_not_equal(run_quizadm(&srv, NULL, "registration", "open", "--contest", id,
+					 "--audiences", "civil_servant", "--unit", "P", NULL),
+			     0);
+	assert_int_not_equal(
+		run_quizadm(&srv, NULL, "registration", "close", "--contest", "x", NULL), 0);
+	assert_int_equal(run_quizadm(&srv, NULL, "registration", "close", "--contest", id, NULL),
+			 0);
+	assert_int_equal(window_call("GET", contest_id, admin_token, NULL), 404);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(windows_are_opened_read_and_closed_by_administrators_in_scope),
 		cmocka_unit_test(registrations_follow_the_window_and_count_once_confirmed),
 		cmocka_unit_test(leaderboards_are_refused_outside_a_contests_audiences_and_units),
+		cmocka_unit_test(quizadm_opens_shows_closes_and_confirms),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
