@@ -58,7 +58,8 @@ int api_account_fail(struct resp *out, enum outcome o, const struct problem *p,
 		     const struct account_result *res);
 
 /* api_registration.c: GET /api/v1/registration and
- * /api/v1/registration/{id}/units (public), GET/POST/DELETE
+ * /api/v1/registration/{id}/units (public), GET /api/v1/admin/users/unconfirmed,
+ * GET/POST/DELETE
  * /api/v1/admin/contests/{id}/registration, POST
  * /api/v1/admin/users/{id}/confirm and /api/v1/admin/users/confirm */
 int api_registration_list(struct req *r, struct resp *out);
@@ -66,6 +67,7 @@ int api_registration_units(struct req *r, struct resp *out);
 int api_admin_registration_get(struct req *r, struct resp *out);
 int api_admin_registration_open(struct req *r, struct resp *out);
 int api_admin_registration_close(struct req *r, struct resp *out);
+int api_admin_users_unconfirmed(struct req *r, struct resp *out);
 int api_admin_user_confirm(struct req *r, struct resp *out);
 int api_admin_users_confirm(struct req *r, struct resp *out);
 

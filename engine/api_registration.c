@@ -2,7 +2,8 @@
  * GET /api/v1/registration (public: the windows open now),
  * GET /api/v1/registration/{id}/units (public: the units to pick from),
  * GET/POST/DELETE /api/v1/admin/contests/{id}/registration,
- * POST /api/v1/admin/users/{id}/confirm and /api/v1/admin/users/confirm.
+ * GET /api/v1/admin/users/unconfirmed, POST /api/v1/admin/users/{id}/confirm
+ * and /api/v1/admin/users/confirm.
  * Each reads the request, calls registration.c and answers. */
 #include "api.h"
 #include "registration.h"
@@ -91,6 +92,16 @@ int api_admin_registration_close(struct req *r, struct resp *out)
 	actor_of(r, &actor);
 	enum outcome o = registration_window_close(r->db, &actor, id, &p);
 	return answer(out, o, &p, 204, NULL);
+}
+
+int api_admin_users_unconfirmed(struct req *r, struct resp *out)
+{
+	struct org_actor actor;
+	struct problem p = { { 0 } };
+	json_t *body = NULL;
+	actor_of(r, &actor);
+	enum outcome o = registration_unconfirmed(r->db, &actor, &body, &p);
+	return answer(out, o, &p, 200, body);
 }
 
 int api_admin_user_confirm(struct req *r, struct resp *out)

@@ -55,6 +55,13 @@ static const char SQL_PERSON[] =
 	"SELECT s.self_registered, s.confirmed_at IS NOT NULL, COALESCE(s.registered_for, 0),"
 	" COALESCE(u.path, '') FROM users s LEFT JOIN units u ON u.id = s.unit_id"
 	" WHERE s.id = ?1 AND s.erased_at IS NULL";
+static const char SQL_UNCONFIRMED[] =
+	"SELECT s.id, s.username, s.full_name, u.code, u.name, COALESCE(s.audience, ''),"
+	" COALESCE(s.registered_for, 0), COALESCE(q.title, ''), s.created_at"
+	" FROM users s JOIN units u ON u.id = s.unit_id LEFT JOIN quizzes q ON q.id = "
+	"s.registered_for"
+	" WHERE s.self_registered = 1 AND s.confirmed_at IS NULL AND s.erased_at IS NULL"
+	" AND substr(u.path, 1, length(?1)) = ?1 ORDER BY u.path, s.full_name, s.id LIMIT 1000";
 static const char SQL_CONFIRM[] =
 	"UPDATE users SET confirmed_at = ?2 WHERE id = ?1 AND self_registered = 1"
 	" AND confirmed_at IS NULL AND erased_at IS NULL";
@@ -223,6 +230,31 @@ int db_registration_person(struct db *db, int64_t user_id, struct db_self_regist
 	}
 	sqlite3_reset(st);
 	return ret;
+}
+
+static void unconfirmed_read(sqlite3_stmt *st, void *row)
+{
+	struct db_unconfirmed *u = row;
+	u->id = sqlite3_column_int64(st, 0);
+	util_strlcpy(u->username, db_col_text(st, 1), sizeof u->username);
+	util_strlcpy(u->full_name, db_col_text(st, 2), sizeof u->full_name);
+	util_strlcpy(u->unit_code, db_col_text(st, 3), sizeof u->unit_code);
+	util_strlcpy(u->unit_name, db_col_text(st, 4), sizeof u->unit_name);
+	util_strlcpy(u->audience, db_col_text(st, 5), sizeof u->audience);
+	u->contest_id = sqlite3_column_int64(st, 6);
+	util_strlcpy(u->contest_title, db_col_text(st, 7), sizeof u->contest_title);
+	u->created_at = sqlite3_column_int64(st, 8);
+}
+
+int db_registration_unconfirmed(struct db *db, const char *path, struct db_unconfirmed **out,
+				size_t *n)
+{
+	sqlite3_stmt *st = db_stmt(db, SQL_UNCONFIRMED);
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+	return db_collect_rows(db, st, sizeof **out, unconfirmed_read, (void **)out, n,
+			       "list unconfirmed people");
 }
 
 int db_registration_confirm(struct db *db, int64_t user_id, int64_t now_ms)

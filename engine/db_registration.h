@@ -70,6 +70,23 @@ struct db_self_registered {
 	char unit_path[512];
 };
 int db_registration_person(struct db *db, int64_t user_id, struct db_self_registered *out);
+/* A self-registered person awaiting confirmation. */
+struct db_unconfirmed {
+	int64_t id;
+	char username[DB_CODE_MAX];
+	char full_name[DB_NAME_MAX];
+	char unit_code[DB_CODE_MAX];
+	char unit_name[DB_NAME_MAX];
+	char audience[32];
+	int64_t contest_id;
+	char contest_title[256];
+	int64_t created_at;
+};
+/* The unconfirmed self-registered people of the subtree at path ("" for
+ * every unit), by unit and name, at most 1000, into a new array *out
+ * (caller frees) of *n. Returns 0 or -1. */
+int db_registration_unconfirmed(struct db *db, const char *path, struct db_unconfirmed **out,
+				size_t *n);
 /* Confirms user_id (no-op when confirmed or not self-registered). Returns
  * 1 confirmed now, 0 nothing to do, -1 error. */
 int db_registration_confirm(struct db *db, int64_t user_id, int64_t now_ms);

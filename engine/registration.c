@@ -332,6 +332,37 @@ enum outcome registration_allowed(struct db *db, int64_t contest_id, const char 
 	return OUTCOME_OK;
 }
 
+enum outcome registration_unconfirmed(struct db *db, const struct org_actor *actor, json_t **out,
+				      struct problem *p)
+{
+	*out = NULL;
+	if (actor->scope_path && !actor->scope_path[0])
+		return problem_set(p, OUTCOME_FORBIDDEN,
+				   "Tài khoản quản trị đơn vị chưa gắn với đơn vị nào. (A unit "
+				   "administrator without a unit.)");
+	struct db_unconfirmed *people = NULL;
+	size_t n = 0;
+	if (db_registration_unconfirmed(db, actor->scope_path ? actor->scope_path : "", &people,
+					&n))
+		return internal(db, p);
+	json_t *list = json_array();
+	for (size_t i = 0; i < n; i++) {
+		const struct db_unconfirmed *u = &people[i];
+		char created[40];
+		clock_format(u->created_at, created);
+		json_array_append_new(
+			list, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s}", "id",
+					(json_int_t)u->id, "username", u->username, "full_name",
+					u->full_name, "unit_code", u->unit_code, "unit_name",
+					u->unit_name, "audience", u->audience, "contest_id",
+					(json_int_t)u->contest_id, "contest_title",
+					u->contest_title, "created_at", created));
+	}
+	free(people);
+	*out = json_pack("{s:o}", "users", list);
+	return OUTCOME_OK;
+}
+
 /* Whether actor may confirm user_id: OUTCOME_OK with *person filled. */
 static enum outcome confirmable(struct db *db, const struct org_actor *actor, int64_t user_id,
 				struct db_self_registered *person, struct problem *p)

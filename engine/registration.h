@@ -51,6 +51,13 @@ enum outcome registration_units(struct db *db, int64_t contest_id, json_t **out,
 enum outcome registration_allowed(struct db *db, int64_t contest_id, const char *audience,
 				  const char *unit_path, struct problem *p);
 
+/* {"users":[{"id","username","full_name","unit_code","unit_name",
+ * "audience","contest_id","contest_title","created_at"}]}: the
+ * self-registered people awaiting confirmation in actor's subtree (every
+ * unit for an admin), at most 1000. OUTCOME_FORBIDDEN for a unit
+ * administrator without a unit, OUTCOME_INTERNAL. */
+enum outcome registration_unconfirmed(struct db *db, const struct org_actor *actor, json_t **out,
+				      struct problem *p);
 /* Confirms the self-registered person user_id, so they count in their
  * unit's roster and participation from now on: {"user_id","confirmed":true,
  * "changed"} in *out. OUTCOME_NOT_FOUND (no such person), OUTCOME_FORBIDDEN

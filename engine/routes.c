@@ -18,6 +18,8 @@ const struct route api_routes[] = {
 	  ROLE_UNIT_ADMIN, 0 },
 	{ "DELETE", "/api/v1/admin/contests/{id}/registration", api_admin_registration_close,
 	  ROLE_UNIT_ADMIN, 0 },
+	{ "GET", "/api/v1/admin/users/unconfirmed", api_admin_users_unconfirmed, ROLE_UNIT_ADMIN,
+	  0 },
 	{ "POST", "/api/v1/admin/users/{id}/confirm", api_admin_user_confirm, ROLE_UNIT_ADMIN, 0 },
 	{ "POST", "/api/v1/admin/users/confirm", api_admin_users_confirm, ROLE_UNIT_ADMIN, 0 },
 	{ "GET", "/api/v1/me", api_me, ROLE_PARTICIPANT, 0 },

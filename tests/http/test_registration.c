@@ -266,8 +266,28 @@ static void registrations_follow_the_window_and_count_once_confirmed(void **stat
 	assert_int_equal(registration("hs.moi1", "S1", "pupil", "0912000007", contest_id, &code),
 			 409);
 	assert_string_equal(code, "username_taken");
-	/* Not yet in the unit's figures. */
+	/* Not yet in the unit's figures; listed as awaiting confirmation to
+	 * the unit's administrators, not to others. */
 	assert_int_equal(s1_registered(), before);
+	struct http_res list;
+	assert_int_equal(http_get(&srv, "/api/v1/admin/users/unconfirmed", d1_token, &list), 0);
+	assert_int_equal(list.status, 200);
+	assert_int_equal(json_array_size(json_object_get(list.json, "users")), 1);
+	assert_string_equal(
+		json_string_value(json_object_get(
+			json_array_get(json_object_get(list.json, "users"), 0), "username")),
+		"hs.moi1");
+	http_res_free(&list);
+	assert_int_equal(http_get(&srv, "/api/v1/admin/users/unconfirmed", d2_token, &list), 0);
+	assert_int_equal(list.status, 200);
+	assert_int_equal(json_array_size(json_object_get(list.json, "users")), 0);
+	http_res_free(&list);
+	assert_int_equal(http_get(&srv, "/api/v1/admin/users/unconfirmed", pupil_token, &list), 0);
+	assert_int_equal(list.status, 403);
+	http_res_free(&list);
+	assert_int_equal(http_get(&srv, "/api/v1/admin/users/unconfirmed", NULL, &list), 0);
+	assert_int_equal(list.status, 401);
+	http_res_free(&list);
 	int64_t id = user_id_of("hs.moi1", "Hoa-Sen-Trang-9");
 	char path[96];
 	snprintf(path, sizeof path, "/api/v1/admin/users/%lld/confirm", (long long)id);

@@ -299,6 +299,24 @@ test('registration is closed until an admin opens it; then a pupil registers for
       await page.locator('#register-notice.notice-error', { hasText: 'Hãy chọn trường hoặc đơn vị trong danh sách gợi ý.' }).waitFor();
       assert.ok(await page.isVisible('#register-form'));
     });
+    // The unit's administrator finds the new pupil awaiting confirmation and
+    // confirms them with one click.
+    await withPage(async (page, _context, problems) => {
+      await page.goto(`${BASE_URL}/`);
+      await login(page, DEMO.unitAdmin);
+      await page.waitForSelector('#quizzes-view:not([hidden])');
+      await page.goto(`${BASE_URL}/admin-units.html`);
+      await page.waitForSelector('#admin-sections:not([hidden])');
+      const row = page.locator('#confirm-list tr', { hasText: username });
+      await row.waitFor();
+      assert.match(await row.textContent(), /Đoàn Thị Thu/);
+      await page.locator('#confirm-section').scrollIntoViewIfNeeded();
+      await screenshot(page, 'confirm-360.png');
+      await row.locator('button').click();
+      await page.locator('#confirm-result.notice-ok', { hasText: 'Đã xác nhận Đoàn Thị Thu.' }).waitFor();
+      await page.locator('#confirm-list tr', { hasText: username }).waitFor({ state: 'detached' });
+      assert.deepEqual(problems, []);
+    });
   } finally {
     await apiCall('DELETE', `/admin/contests/${contestId}/registration`, { token: admin.token });
   }

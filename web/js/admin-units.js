@@ -1,6 +1,7 @@
 // admin-units.js - units and people for admin and unit_admin: upload units
-// and users as CSV (generated passwords shown once, with a CSV download) and
-// declare headcounts.
+// and users as CSV (generated passwords shown once, with a CSV download),
+// declare headcounts, and confirm the people who registered themselves (one
+// click each, or all at once) so they count in their unit's figures.
 
 import { api } from './api.js';
 import { t, AUDIENCES } from './i18n.js';
@@ -135,6 +136,60 @@ function setupHeadcounts(user) {
 }
 
 /** Shows the chosen file's name beside the (Vietnamese) pick button. */
+/** The self-registered people awaiting confirmation, each with a button. */
+async function loadUnconfirmed() {
+  const list = $('#confirm-list');
+  const res = await api('GET', '/admin/users/unconfirmed');
+  const users = res.users || [];
+  $('#confirm-all').hidden = users.length < 2;
+  $('#confirm-all').dataset.ids = users.map((u) => u.id).join(',');
+  if (!users.length) {
+    list.replaceChildren(el('p', { class: 'muted', text: t('admin.confirm.none') }));
+    return;
+  }
+  list.replaceChildren(el('div', { class: 'table-wrap' }, el('table', {},
+    el('thead', {}, el('tr', {},
+      ['admin.confirm.col.name', 'admin.confirm.col.username', 'admin.confirm.col.unit', 'admin.confirm.col.contest', 'admin.confirm.col.action']
+        .map((k) => el('th', { text: t(k) })))),
+    el('tbody', {}, users.map((u) => el('tr', {},
+      el('td', { text: u.full_name }),
+      el('td', { text: u.username }),
+      el('td', { text: u.unit_name }),
+      el('td', { text: u.contest_title }),
+      el('td', {}, el('button', {
+        type: 'button', class: 'btn', 'data-user': String(u.id), text: t('admin.confirm.one'),
+        onclick: (e) => confirmOne(e.target, u),
+      }))))))));
+}
+
+async function confirmOne(button, u) {
+  const box = $('#confirm-result');
+  clearNotice(box);
+  try {
+    await busy(button, t('common.loading'), () => api('POST', `/admin/users/${u.id}/confirm`, { body: {} }));
+    notice(box, 'ok', t('admin.confirm.done', { name: u.full_name }));
+    await loadUnconfirmed();
+  } catch (err) {
+    showError(box, err);
+  }
+}
+
+function setupConfirm() {
+  const box = $('#confirm-result');
+  $('#confirm-all').addEventListener('click', async (e) => {
+    clearNotice(box);
+    const ids = e.target.dataset.ids.split(',').filter(Boolean).map(Number);
+    try {
+      const res = await busy(e.target, t('common.loading'), () => api('POST', '/admin/users/confirm', { body: { ids } }));
+      notice(box, 'ok', t('admin.confirm.done_all', { n: res.confirmed }));
+      await loadUnconfirmed();
+    } catch (err) {
+      showError(box, err);
+    }
+  });
+  loadUnconfirmed().catch((err) => showError(box, err));
+}
+
 function showFileName(inputId) {
   const input = $(`#${inputId}`);
   input.addEventListener('change', () => {
@@ -151,6 +206,7 @@ function main() {
   setupUnits();
   setupUsers();
   setupHeadcounts(user);
+  setupConfirm();
 }
 
 main();
