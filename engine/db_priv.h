@@ -11,7 +11,7 @@
  * every engine/db*.c must fill at most half of it (checked by
  * tests/unit/test_db_stmt_cache.c); a full cache makes db_stmt fail with a
  * message, it never overflows. */
-#define DB_STMT_CACHE 512
+#define DB_STMT_CACHE 1024
 
 struct db {
 	sqlite3 *sql;
