@@ -95,6 +95,18 @@ int api_admin_cards(struct req *r, struct resp *out);
  * detail (stolen; NULL for {}). A failure is logged, the answer stays. */
 void api_audit(struct req *r, const char *action, const char *target, json_t *detail);
 
+/* api_activities.c: POST and GET /api/v1/admin/activities, PATCH
+ * /api/v1/admin/activities/{id}, POST and GET
+ * /api/v1/admin/activities/{id}/attendees, GET
+ * /api/v1/admin/activities/{id}/check-in, POST /api/v1/activities/{id}/check-in */
+int api_admin_activity_create(struct req *r, struct resp *out);
+int api_admin_activity_list(struct req *r, struct resp *out);
+int api_admin_activity_patch(struct req *r, struct resp *out);
+int api_admin_activity_attendees_add(struct req *r, struct resp *out);
+int api_admin_activity_attendees(struct req *r, struct resp *out);
+int api_admin_activity_check_in_page(struct req *r, struct resp *out);
+int api_activity_check_in(struct req *r, struct resp *out);
+
 /* api_banks.c: POST /api/v1/admin/banks */
 int api_admin_banks(struct req *r, struct resp *out);
 

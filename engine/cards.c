@@ -269,9 +269,7 @@ static enum outcome gather(struct db *db, const struct db_unit *unit, const char
 	return OUTCOME_OK;
 }
 
-/* The site's address without a trailing slash: 0, or -1 when neither the
- * setting nor the Host header gives a usable one. */
-static int site_url(const struct cards_site *site, char *buf, size_t size)
+int cards_site_url(const struct cards_site *site, char *buf, size_t size)
 {
 	if (site->public_url && site->public_url[0]) {
 		size_t n = strlen(site->public_url);
@@ -298,7 +296,7 @@ enum outcome cards_issue(struct db *db, const struct cards_keyring *keys,
 	struct db_unit unit;
 	struct card_list cards = { 0 };
 	char base_url[512];
-	if (site_url(site, base_url, sizeof base_url))
+	if (cards_site_url(site, base_url, sizeof base_url))
 		return problem_set(p, OUTCOME_INVALID,
 				   "The site's address is unknown: no Host header (set "
 				   "--public-url).");

@@ -38,6 +38,10 @@ struct cards_site {
 	bool secure;
 };
 
+/* The site's address without a trailing slash into buf: 0, or -1 when
+ * neither public_url nor the Host header gives a usable one. */
+int cards_site_url(const struct cards_site *site, char *buf, size_t size);
+
 /* A new code from rng_bytes, printed with dashes into out. */
 void cards_code_new(char out[CARDS_CODE_PRINTED + 1]);
 /* The code as typed (any case, spaces and dashes anywhere) in its 16

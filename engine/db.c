@@ -30,6 +30,7 @@ static const struct migration migrations[] = {
 	{ "erased people out of the search index", db_sql_people_search_erased },
 	{ "quiz revisions", db_sql_quiz_revision },
 	{ "live games", db_sql_live },
+	{ "activities beyond quizzes and their attendance", db_sql_activities },
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

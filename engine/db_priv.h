@@ -84,5 +84,6 @@ extern const char db_sql_practice[];
 extern const char db_sql_registration[];
 extern const char db_sql_reports_confirmed[];
 extern const char db_sql_live[];
+extern const char db_sql_activities[];
 
 #endif

@@ -37,6 +37,17 @@ const struct route api_routes[] = {
 	  0 },
 	{ "POST", "/api/v1/admin/units/{code}/cards", api_admin_cards, ROLE_UNIT_ADMIN, 0 },
 
+	{ "POST", "/api/v1/admin/activities", api_admin_activity_create, ROLE_UNIT_ADMIN, 0 },
+	{ "GET", "/api/v1/admin/activities", api_admin_activity_list, ROLE_UNIT_ADMIN, 0 },
+	{ "PATCH", "/api/v1/admin/activities/{id}", api_admin_activity_patch, ROLE_UNIT_ADMIN, 0 },
+	{ "POST", "/api/v1/admin/activities/{id}/attendees", api_admin_activity_attendees_add,
+	  ROLE_UNIT_ADMIN, ROUTE_UPLOAD },
+	{ "GET", "/api/v1/admin/activities/{id}/attendees", api_admin_activity_attendees,
+	  ROLE_UNIT_ADMIN, 0 },
+	{ "GET", "/api/v1/admin/activities/{id}/check-in", api_admin_activity_check_in_page,
+	  ROLE_UNIT_ADMIN, 0 },
+	{ "POST", "/api/v1/activities/{id}/check-in", api_activity_check_in, ROLE_PARTICIPANT, 0 },
+
 	{ "POST", "/api/v1/admin/banks", api_admin_banks, ROLE_ADMIN, ROUTE_UPLOAD },
 	{ "GET", "/api/v1/admin/banks", api_admin_bank_list, ROLE_ADMIN, 0 },
 	{ "GET", "/api/v1/admin/banks/{code}", api_admin_bank_get, ROLE_ADMIN, 0 },
