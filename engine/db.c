@@ -129,7 +129,7 @@ const char *db_errmsg(const struct db *db)
 sqlite3_stmt *db_stmt(struct db *db, const char *sql)
 {
 	uintptr_t h = (uintptr_t)sql;
-	size_t slot = (size_t)((h >> 3) * 0x9E3779B97F4A7C15ULL >> 57) % DB_STMT_CACHE;
+	size_t slot = (size_t)((h >> 3) * 0x9E3779B97F4A7C15ULL >> 54) % DB_STMT_CACHE;
 	for (size_t probe = 0; probe < DB_STMT_CACHE; probe++) {
 		size_t i = (slot + probe) % DB_STMT_CACHE;
 		if (db->cache[i].sql == sql) {
