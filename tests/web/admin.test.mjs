@@ -15,7 +15,7 @@ import { withPage, screenshot, login, apiCall, apiLogin, BASE_URL, DEMO } from '
 const require = createRequire(import.meta.url);
 const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const WIDE = { viewport: { width: 1280, height: 900 } };
-const ADMIN_PAGES = ['admin.html', 'admin-people.html', 'admin-units.html', 'admin-reports.html', 'admin-audit.html'];
+const ADMIN_PAGES = ['admin.html', 'admin-people.html', 'admin-units.html', 'admin-quizzes.html', 'admin-reports.html', 'admin-audit.html'];
 
 async function loginTo(page, who, target) {
   await page.goto(`${BASE_URL}/`);
@@ -241,4 +241,27 @@ test('the admin pages\' scripts and styles weigh under 150 KB gzip-compressed, C
   console.log(`# admin scripts and styles: ${files.size} files + Chart.js (${chartGz} B) = ${total} B gzip-compressed`);
   assert.ok(total < 150 * 1024, `${total} B is over 150 KB`);
   assert.ok(readdirSync(path.join(web, 'js')).includes('admin-shell.js'));
+});
+
+test('quizzes: the list the API gives, a quiz\'s results with CSV, and its item statistics one click away', async () => {
+  const { token } = await apiLogin(DEMO.admin);
+  const list = await apiCall('GET', '/admin/quizzes', { token });
+  assert.equal(list.status, 200);
+  const quiz = list.body.quizzes.find((q) => q.attempts > 0) || list.body.quizzes[0];
+  const results = await apiCall('GET', `/admin/quizzes/${quiz.id}/results`, { token });
+  assert.equal(results.status, 200);
+  await withPage(async (page, _context, problems) => {
+    await loginTo(page, DEMO.admin, 'admin-quizzes.html');
+    await page.locator('#quizzes tbody tr').first().waitFor();
+    assert.equal(await page.locator('#quizzes tbody tr').count(), list.body.quizzes.length);
+    await page.click(`#quizzes tr[data-quiz-id="${quiz.id}"] button`);
+    await page.waitForFunction((n) => document.querySelectorAll('#results-rows tbody tr').length === n, results.body.results.length);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#results-csv')]);
+    assert.ok(readFileSync(await download.path(), 'utf8').startsWith('\ufeff'), 'the CSV has a BOM');
+    await screenshot(page, 'admin-quizzes-results.png');
+    await page.click('#results-items');
+    await page.waitForURL(/admin-reports\.html\?quiz=/);
+    await page.locator('#items-report, #items-notice:not([hidden])').first().waitFor();
+    assert.deepEqual(problems, []);
+  }, WIDE);
 });

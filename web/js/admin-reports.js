@@ -2,10 +2,10 @@
 // (table, CSV, XLSX), the plan report, the chasing list (CSV), the printable
 // yearly report, and item statistics with the questions to review marked.
 
-import { api, ApiError } from './api.js';
+import { api } from './api.js';
 import { t, lang, formatNumber, formatDateTime, AUDIENCES } from './i18n.js';
 import { el, $, fill, notice, clearNotice, showError, busy } from './ui.js';
-import { adminPage, daysLeft, openServerPage } from './admin-shell.js';
+import { adminPage, daysLeft, openServerPage, fetchDownload } from './admin-shell.js';
 
 function audienceSelect(id, withAll) {
   const select = el('select', { id });
@@ -55,27 +55,6 @@ function reportTable(rows) {
       })))));
 }
 
-/** Downloads an API answer as a file (the token goes in a header, not the URL). */
-async function fetchDownload(path, fallbackName, box, event) {
-  event.preventDefault();
-  clearNotice(box);
-  try {
-    const res = await api('GET', path, { raw: true, timeoutMs: 60000 });
-    const blob = await res.blob();
-    const disposition = res.headers.get('Content-Disposition') || '';
-    const named = /filename="?([^";]+)"?/.exec(disposition);
-    const name = named ? named[1] : fallbackName;
-    const url = URL.createObjectURL(blob);
-    const a = el('a', { href: url, download: name });
-    document.body.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10000);
-  } catch (err) {
-    if (err instanceof ApiError) showError(box, err);
-    else notice(box, 'error', t('err.network'));
-  }
-}
 
 function setupReport(user) {
   $('#rep-year').value = String(new Date().getFullYear());
@@ -252,6 +231,13 @@ function main() {
   setupPlan(user);
   setupMissing(user);
   setupItems();
+  // Opened from a quiz's results: its item statistics at once.
+  const quiz = new URLSearchParams(location.search).get('quiz');
+  if (quiz && /^\d+$/.test(quiz)) {
+    $('#items-quiz').value = quiz;
+    $('#items-form').requestSubmit();
+    $('#items-section').scrollIntoView();
+  }
 }
 
 main();

@@ -2,15 +2,16 @@
 // role check (a participant is sent back to the quiz list), the section
 // navigation (each role sees only its sections), and the charting loader.
 
-import { api, requireSession } from './api.js';
+import { api, requireSession, ApiError } from './api.js';
 import { t } from './i18n.js';
-import { el, $, header, clearNotice, showError } from './ui.js';
+import { el, $, header, notice, clearNotice, showError } from './ui.js';
 
 /** The sections of the administration: [page, catalogue key, roles]. */
 const SECTIONS = [
   ['admin.html', 'adm.nav.dashboard', ['admin', 'unit_admin']],
   ['admin-people.html', 'adm.nav.people', ['admin', 'unit_admin']],
   ['admin-units.html', 'adm.nav.units', ['admin', 'unit_admin']],
+  ['admin-quizzes.html', 'adm.nav.quizzes', ['admin']],
   ['admin-reports.html', 'adm.nav.reports', ['admin', 'unit_admin']],
   ['admin-audit.html', 'adm.nav.audit', ['admin']],
 ];
@@ -109,5 +110,27 @@ export async function openServerPage(method, path, box) {
   } catch (err) {
     if (win) win.close();
     showError(box, err);
+  }
+}
+
+/** Downloads an API answer as a file (the token goes in a header, not the URL). */
+export async function fetchDownload(path, fallbackName, box, event) {
+  event.preventDefault();
+  clearNotice(box);
+  try {
+    const res = await api('GET', path, { raw: true, timeoutMs: 60000 });
+    const blob = await res.blob();
+    const disposition = res.headers.get('Content-Disposition') || '';
+    const named = /filename="?([^";]+)"?/.exec(disposition);
+    const name = named ? named[1] : fallbackName;
+    const url = URL.createObjectURL(blob);
+    const a = el('a', { href: url, download: name });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10000);
+  } catch (err) {
+    if (err instanceof ApiError) showError(box, err);
+    else notice(box, 'error', t('err.network'));
   }
 }
