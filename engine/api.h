@@ -195,5 +195,7 @@ int api_live_events(struct req *r, struct resp *out);
 int api_live_next(struct req *r, struct resp *out);
 int api_live_answer(struct req *r, struct resp *out);
 int api_live_export(struct req *r, struct resp *out);
+/* GET /api/v1/live/qr?pin= (public): the join QR image as SVG */
+int api_live_qr(struct req *r, struct resp *out);
 
 #endif

@@ -8,6 +8,8 @@
 #include <strings.h>
 
 #include "api.h"
+#include "app.h"
+#include "cards.h"
 #include "live.h"
 
 /* The integer field name of obj into *v (left alone when absent and not
@@ -195,5 +197,20 @@ int api_live_export(struct req *r, struct resp *out)
 	snprintf(disposition, sizeof disposition, "attachment; filename=\"live-%lld.csv\"",
 		 (long long)id);
 	resp_header(out, "Content-Disposition", disposition);
+	return 0;
+}
+
+int api_live_qr(struct req *r, struct resp *out)
+{
+	struct cards_site site = { r->app->cfg.public_url, http_host(r),
+				   r->app->cfg.secure_cookies };
+	struct problem p;
+	char *svg = NULL;
+	enum outcome o = live_join_qr(&site, http_query(r, "pin"), &svg, &p);
+	if (o != OUTCOME_OK)
+		return api_fail(out, o, &p);
+	resp_raw(out, 200, "image/svg+xml", svg, strlen(svg));
+	free(svg);
+	resp_header(out, "Cache-Control", "public, max-age=3600");
 	return 0;
 }

@@ -61,6 +61,14 @@ enum outcome live_create(struct db *db, const struct db_user *host, const struct
 enum outcome live_join(struct db *db, const char *pin, const char *nickname, int64_t user_id,
 		       int64_t *live_id, char token[LIVE_TOKEN_LEN + 1], struct problem *p);
 
+/* The QR image (SVG document, new string) of the player page's address
+ * with pin filled in: site's address + "/live-play.html?pin=PIN".
+ * OUTCOME_INVALID for a PIN that is not LIVE_PIN_LEN digits or no usable
+ * site address. Nothing is looked up: the PIN is what the projector shows. */
+struct cards_site;
+enum outcome live_join_qr(const struct cards_site *site, const char *pin, char **svg,
+			  struct problem *p);
+
 /* Who is asking: a player by token, or else the logged-in user (NULL:
  * anonymous); the host is the user who created the game, or an admin. */
 struct live_caller {

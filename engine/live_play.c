@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cards.h"
 #include "clock.h"
 #include "db_account.h"
 #include "export.h"
@@ -172,6 +173,23 @@ static bool valid_pin(const char *pin)
 		if (*s < '0' || *s > '9')
 			return false;
 	return true;
+}
+
+enum outcome live_join_qr(const struct cards_site *site, const char *pin, char **svg,
+			  struct problem *p)
+{
+	char base[300], url[340];
+	if (!pin || !valid_pin(pin))
+		return problem_set(p, OUTCOME_INVALID, "pin must be %d digits.", LIVE_PIN_LEN);
+	if (cards_site_url(site, base, sizeof base))
+		return problem_set(
+			p, OUTCOME_INVALID,
+			"The site's address is unknown: no Host header (set --public-url).");
+	snprintf(url, sizeof url, "%s/live-play.html?pin=%s", base, pin);
+	*svg = cards_qr_svg(url);
+	if (!*svg)
+		return problem_set(p, OUTCOME_INTERNAL, "The QR image cannot be drawn.");
+	return OUTCOME_OK;
 }
 
 /* Stores and adds the player (live_lock held). */

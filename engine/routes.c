@@ -94,6 +94,7 @@ const struct route api_routes[] = {
 
 	{ "POST", "/api/v1/live", api_live_create, ROLE_UNIT_ADMIN, 0 },
 	{ "POST", "/api/v1/live/join", api_live_join, ROLE_PUBLIC, 0 },
+	{ "GET", "/api/v1/live/qr", api_live_qr, ROLE_PUBLIC, 0 },
 	{ "GET", "/api/v1/live/{id}/events", api_live_events, ROLE_PUBLIC, 0 },
 	{ "POST", "/api/v1/live/{id}/next", api_live_next, ROLE_UNIT_ADMIN, 0 },
 	{ "POST", "/api/v1/live/{id}/answers", api_live_answer, ROLE_PUBLIC, 0 },

@@ -391,6 +391,29 @@ static void joining_checks_pin_and_nickname(void **state)
 	assert_string_equal(code, "nickname_taken");
 }
 
+static void the_join_qr_opens_the_player_page_with_the_pin(void **state)
+{
+	(void)state;
+	struct http_res res;
+	assert_int_equal(http_get(&srv, "/api/v1/live/qr?pin=042917", NULL, &res), 0);
+	assert_int_equal(res.status, 200);
+	char *ct = http_res_header(&res, "Content-Type");
+	assert_non_null(ct);
+	assert_string_equal(ct, "image/svg+xml");
+	free(ct);
+	assert_non_null(strstr(res.body, "<svg"));
+	assert_non_null(strstr(res.body, "<path"));
+	http_res_free(&res);
+	static const char *const bad[] = { "/api/v1/live/qr", "/api/v1/live/qr?pin=12",
+					   "/api/v1/live/qr?pin=abcdef",
+					   "/api/v1/live/qr?pin=1234567" };
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		assert_int_equal(http_get(&srv, bad[i], NULL, &res), 0);
+		assert_int_equal(res.status, 400);
+		http_res_free(&res);
+	}
+}
+
 static void only_the_host_paces_and_players_need_their_token(void **state)
 {
 	(void)state;
@@ -610,6 +633,7 @@ int main(void)
 		cmocka_unit_test(only_unit_admins_and_admins_create_games),
 		cmocka_unit_test(bad_game_requests_are_refused_naming_the_field),
 		cmocka_unit_test(joining_checks_pin_and_nickname),
+		cmocka_unit_test(the_join_qr_opens_the_player_page_with_the_pin),
 		cmocka_unit_test(only_the_host_paces_and_players_need_their_token),
 		cmocka_unit_test(a_host_and_three_players_play_a_whole_game),
 	};
