@@ -102,8 +102,9 @@ static long status_of(const char *method, const char *path, const char *token, c
 static void only_admins_reach_the_bank_routes(void **state)
 {
 	(void)state;
-	char *q = json_dumps(question("tb-1", "phishing_fraud", 1), 0);
-	/* the rescore route, with the others */
+	json_t *qj = question("tb-1", "phishing_fraud", 1);
+	char *q = json_dumps(qj, 0);
+	json_decref(qj);
 	const struct {
 		const char *method, *path, *body;
 	} routes[] = {
