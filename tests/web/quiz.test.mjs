@@ -182,6 +182,7 @@ test('a participant takes a contest the admin created through the API, and sees 
 const USER = { id: 4, username: 'hs.an', full_name: 'Lê Minh An', role: 'participant', unit_code: 'DEMO-THCS-DP', audience: 'pupil' };
 const QUIZ = {
   id: 7, code: 'thu', title: 'Bài thi thử an toàn thông tin', kind: 'contest', time_limit_s: 600,
+  prediction_question: 'Có bao nhiêu người trả lời đúng tất cả?',
   question_count: 3, opens_at: '2026-01-01T00:00:00Z', closes_at: '2099-01-01T00:00:00Z',
   max_attempts: 2, attempts_used: 0, state: 'open', best: null,
 };

@@ -14,6 +14,7 @@ const SECTIONS = [
   ['admin-quizzes.html', 'adm.nav.quizzes', ['admin']],
   ['admin-reports.html', 'adm.nav.reports', ['admin', 'unit_admin']],
   ['admin-audit.html', 'adm.nav.audit', ['admin']],
+  ['admin-contests.html', 'adm.nav.contests', ['admin']],
 ];
 
 export function isAdminRole(role) {

@@ -90,12 +90,19 @@ function quizCard(q) {
   } else if (q.state === 'open') {
     actions.append(el('span', { class: 'muted', text: t('quizzes.no_attempts') }));
   }
-  if (q.kind === 'contest') {
+  const practice = q.mode === 'practice';
+  if (practice) {
+    // Practice has its own page: one question at a time with feedback.
+    actions.replaceChildren();
+    if (q.state === 'open') actions.append(el('a', { class: 'btn btn-primary', href: `practice.html?id=${encodeURIComponent(q.id)}`, text: t('practice.open') }));
+  } else if (q.kind === 'contest') {
     actions.append(el('a', { class: 'btn', href: `leaderboard.html?id=${encodeURIComponent(q.id)}`, text: t('quizzes.leaderboard') }));
+    actions.append(el('a', { class: 'btn', href: `standings.html?id=${encodeURIComponent(q.id)}`, text: t('standings.title') }));
+    actions.append(el('a', { class: 'btn', href: `results.html?id=${encodeURIComponent(q.id)}`, text: t('results.title') }));
   }
-  return el('li', { class: 'card quiz-card', dataset: { quizId: String(q.id), state: q.state } },
+  return el('li', { class: 'card quiz-card', dataset: { quizId: String(q.id), state: q.state, mode: q.mode || 'exam' } },
     el('div', { class: 'card-top' },
-      el('span', { class: 'kind', text: t(`quizzes.kind.${q.kind}`) }), stateBadge(q.state)),
+      el('span', { class: 'kind', text: practice ? t('practice.kind') : t(`quizzes.kind.${q.kind}`) }), stateBadge(q.state)),
     el('h2', { text: q.title }),
     facts, best, actions);
 }

@@ -59,6 +59,7 @@ async function main() {
     notice($('#lb-notice'), 'error', t('quiz.no_id'));
     return;
   }
+  $('#lb-standings').href = `standings.html?id=${encodeURIComponent(contestId)}`;
   $('#lb-round').value = params.get('round') || '';
   $('#lb-unit').value = params.get('unit') || '';
   $('#lb-form').addEventListener('submit', (e) => { e.preventDefault(); offset = 0; load(); });

@@ -250,10 +250,11 @@ function showAttempt() {
   updateBar();
   flushAll();
 
+  // Asked only when the contest has a prediction question (it breaks ties).
   const predictionQuestion = attempt.prediction_question || (quizInfo && quizInfo.prediction_question);
-  if (predictionQuestion || (quizInfo && quizInfo.kind === 'contest')) {
+  if (typeof predictionQuestion === 'string' && predictionQuestion) {
     $('#prediction-box').hidden = false;
-    if (typeof predictionQuestion === 'string') $('#prediction-label').textContent = predictionQuestion;
+    $('#prediction-label').textContent = predictionQuestion;
   }
   syncClock(attempt.remaining_ms);
   tickTimer = setInterval(tick, 250);
@@ -293,9 +294,28 @@ async function postSubmit(body) {
   }
 }
 
+/** The prediction typed, as a number; undefined when none is asked or typed,
+    NaN when what was typed is not a whole number from 0 to 10,000,000. */
+function predictionValue() {
+  if ($('#prediction-box').hidden) return undefined;
+  const raw = $('#prediction').value.trim();
+  if (raw === '') return undefined;
+  const n = Number(raw);
+  return /^[0-9]+$/.test(raw) && n <= 10000000 ? n : NaN;
+}
+
 async function submit(auto) {
   if (finished || submitting) return;
   const box = $('#submit-notice');
+  // The prediction is asked before submission: a bad one stops a submission
+  // the pupil asked for (not one forced by the clock); a missing one is asked
+  // for once, like unanswered questions.
+  const prediction = predictionValue();
+  if (!auto && Number.isNaN(prediction)) {
+    notice(box, 'warn', t('quiz.prediction_invalid'));
+    $('#prediction').focus();
+    return;
+  }
   if (!auto && !submitArmed) {
     const unanswered = [...entries.values()].filter((e) => !isAnswered(e.value)).length;
     flushAll();
@@ -319,6 +339,12 @@ async function submit(auto) {
       }
       return;
     }
+    if (prediction === undefined && !$('#prediction-box').hidden) {
+      submitArmed = true;
+      notice(box, 'warn', t('quiz.prediction_missing'));
+      $('#prediction').focus();
+      return;
+    }
   }
   submitting = true;
   clearInterval(tickTimer);
@@ -327,8 +353,7 @@ async function submit(auto) {
     flushAll();
     await waitSaved(auto ? 1500 : 500);
     const body = {};
-    const prediction = $('#prediction').value.trim();
-    if (prediction !== '' && Number.isInteger(Number(prediction))) body.prediction = Number(prediction);
+    if (prediction !== undefined && !Number.isNaN(prediction)) body.prediction = prediction;
     try {
       const res = await postSubmit(body);
       showResult(res.attempt, auto ? 'time_over' : null);
@@ -416,7 +441,10 @@ function showResult(a, reason) {
       stat(t('result.score'), t('result.score_value', { score: formatNumber(r.score, 2), max: formatNumber(r.max_score, 2) })),
       stat(t('result.percent'), `${formatNumber(r.percent)}%`),
       stat(t('result.correct'), t('result.correct_value', { n: r.correct_count, total: r.question_count })),
-      stat(t('result.duration'), formatDuration(r.duration_ms))));
+      stat(t('result.duration'), formatDuration(r.duration_ms)),
+      r.prediction !== undefined && r.prediction !== null
+        ? el('div', { class: 'stat', id: 'result-prediction' }, el('dt', { text: t('result.prediction') }), el('dd', { text: String(r.prediction) }))
+        : null));
     const ended = a.started_at && r.duration_ms !== undefined
       ? new Date(new Date(a.started_at).getTime() + r.duration_ms).toISOString() : null;
     if (ended) card.append(el('p', { class: 'muted', text: `${t('result.date')}: ${formatDateTime(ended)}` }));
