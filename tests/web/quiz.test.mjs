@@ -329,7 +329,9 @@ test('an unsaved answer kept across a reload is sent again', async () => {
     await page.reload();
     await page.waitForSelector('#attempt-view:not([hidden])');
     assert.ok(await page.locator('#q-501 input[value="9002"]').isChecked(), 'the answer is still chosen');
-    assert.equal(await page.textContent('#q-501 .save-state'), 'chưa lưu');
+    // Still unsaved: the page may be retrying ("đang lưu…") or waiting
+    // ("chưa lưu") at this instant, but never "đã lưu" while offline.
+    assert.match(await page.textContent('#q-501 .save-state'), /^(chưa lưu|đang lưu…)$/);
     online = true;
     await page.locator('#q-501 .save-state', { hasText: 'đã lưu' }).waitFor({ timeout: 8000 });
     assert.deepEqual(log.puts.at(-1), { qid: '501', body: { choices: [9002] } });
