@@ -12,6 +12,7 @@ const SECTIONS = [
   ['admin-people.html', 'adm.nav.people', ['admin', 'unit_admin']],
   ['admin-units.html', 'adm.nav.units', ['admin', 'unit_admin']],
   ['admin-quizzes.html', 'adm.nav.quizzes', ['admin']],
+  ['admin-activities.html', 'adm.nav.activities', ['admin', 'unit_admin']],
   ['admin-reports.html', 'adm.nav.reports', ['admin', 'unit_admin']],
   ['admin-audit.html', 'adm.nav.audit', ['admin']],
   ['admin-contests.html', 'adm.nav.contests', ['admin']],
