@@ -32,7 +32,8 @@ struct quiz_service {
 	pthread_cond_t idle; /* for quiz_service_run waiters */
 	pthread_cond_t sweep_wake;
 	struct quiz_write *head, *tail;
-	bool stopping;
+	bool stopping; /* the committer: drain the queue and end */
+	bool sweep_stopping; /* the sweeper: end (set first, see quiz_service_stop) */
 	bool committer_started, sweeper_started;
 	int closing; /* atomic: quiescing, refuse new writes */
 	long inflight; /* atomic: suspended requests not yet answered */
@@ -255,7 +256,7 @@ static void *sweeper_main(void *arg)
 	int64_t next_sweep = clock_now_ms() + s->sweep_interval_ms;
 	for (;;) {
 		pthread_mutex_lock(&s->mu);
-		if (!s->stopping) {
+		if (!s->sweep_stopping) {
 			struct timespec ts;
 			clock_gettime(CLOCK_REALTIME, &ts);
 			long ns = ts.tv_nsec + CHECKPOINT_EVERY_MS * 1000000L;
@@ -263,7 +264,7 @@ static void *sweeper_main(void *arg)
 			ts.tv_nsec = ns % 1000000000L;
 			pthread_cond_timedwait(&s->sweep_wake, &s->mu, &ts);
 		}
-		bool stop = s->stopping;
+		bool stop = s->sweep_stopping;
 		pthread_mutex_unlock(&s->mu);
 		if (stop)
 			break;
@@ -337,15 +338,21 @@ void quiz_service_stop(struct app *app)
 	struct quiz_service *s = app ? app->quiz : NULL;
 	if (!s)
 		return;
+	/* The sweeper may be waiting on a write of its own: stop it first and
+	 * wait for it while the committer still runs, and only then tell the
+	 * committer to drain the queue and end (stopping both at once let the
+	 * committer leave before the sweeper's last write, which then waited
+	 * for ever). */
+	pthread_mutex_lock(&s->mu);
+	s->sweep_stopping = true;
+	pthread_cond_broadcast(&s->sweep_wake);
+	pthread_mutex_unlock(&s->mu);
+	if (s->sweeper_started)
+		pthread_join(s->sweeper, NULL);
 	pthread_mutex_lock(&s->mu);
 	s->stopping = true;
 	pthread_cond_broadcast(&s->work);
-	pthread_cond_broadcast(&s->sweep_wake);
 	pthread_mutex_unlock(&s->mu);
-	/* The sweeper may be waiting on a write: stop it first, while the
-	 * committer still drains the queue. */
-	if (s->sweeper_started)
-		pthread_join(s->sweeper, NULL);
 	if (s->committer_started)
 		pthread_join(s->committer, NULL);
 	db_close(s->db);
