@@ -721,23 +721,32 @@ static void password_changes_hash_off_the_workers(void **state)
 		tokens[i] = test_login(s, user, pw, NULL);
 		assert_non_null(tokens[i]);
 	}
-	/* One change alone: the cost of its two Argon2id runs here, now. */
+	/* One change alone: the cost of its two Argon2id runs here, now; the
+	 * least of three, so one slow moment of a shared machine does not
+	 * inflate it. */
+	static const char *const chain[] = { "Burst-Password-20", "Changed-Pass-20a",
+					     "Changed-Pass-20b", "Changed-Pass-20c" };
 	struct http_res res;
-	double t0 = now_ms();
-	assert_int_equal(http_send(s, "POST", "/api/v1/me/password", tokens[BURST],
-				   "{\"old_password\":\"Burst-Password-20\","
-				   "\"new_password\":\"Changed-Pass-20\"}",
-				   &res),
-			 0);
-	double one_ms = now_ms() - t0;
-	assert_int_equal(res.status, 204);
-	http_res_free(&res);
+	double one_ms = 0;
+	for (int k = 0; k < 3; k++) {
+		char body[160];
+		snprintf(body, sizeof body, "{\"old_password\":\"%s\",\"new_password\":\"%s\"}",
+			 chain[k], chain[k + 1]);
+		double t0 = now_ms();
+		assert_int_equal(
+			http_send(s, "POST", "/api/v1/me/password", tokens[BURST], body, &res), 0);
+		double took = now_ms() - t0;
+		assert_int_equal(res.status, 204);
+		http_res_free(&res);
+		if (k == 0 || took < one_ms)
+			one_ms = took;
+	}
 
 	struct probe probe = { .s = s };
 	pthread_t probe_thread, threads[BURST];
 	struct change_job jobs[BURST];
 	assert_int_equal(pthread_create(&probe_thread, NULL, run_probe, &probe), 0);
-	t0 = now_ms();
+	double t0 = now_ms();
 	for (int i = 0; i < BURST; i++) {
 		jobs[i] = (struct change_job){ .s = s, .token = tokens[i] };
 		snprintf(jobs[i].body, sizeof jobs[i].body,
