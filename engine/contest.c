@@ -20,7 +20,7 @@ int64_t contest_effective_submitted_at(const struct contest_attempt *a)
 }
 
 /* True when the attempt scored the maximum (and the maximum is positive). */
-static bool contest_is_full_score(const struct contest_attempt *a)
+bool contest_is_full_score(const struct contest_attempt *a)
 {
 	return a->max_score > 0 && a->score >= a->max_score - CONTEST_SCORE_EPSILON;
 }
@@ -30,13 +30,9 @@ static int cmp_i64(int64_t x, int64_t y)
 	return x < y ? -1 : x > y;
 }
 
-/* < 0 when x ranks before y, 0 when they share a rank. */
-static int contest_entry_compare(const struct contest_attempt *attempts,
-				 const struct contest_entry *x, const struct contest_entry *y)
+int contest_order_compare(const struct contest_order_key *x, const struct contest_order_key *y)
 {
-	const struct contest_attempt *ax = &attempts[x->attempt_index];
-	const struct contest_attempt *ay = &attempts[y->attempt_index];
-	double d = ax->score - ay->score;
+	double d = x->score - y->score;
 	if (d > CONTEST_SCORE_EPSILON)
 		return -1;
 	if (d < -CONTEST_SCORE_EPSILON)
@@ -53,6 +49,17 @@ static int contest_entry_compare(const struct contest_attempt *attempts,
 	if (c)
 		return c;
 	return cmp_i64(x->submitted_at, y->submitted_at);
+}
+
+/* < 0 when x ranks before y, 0 when they share a rank. */
+static int contest_entry_compare(const struct contest_attempt *attempts,
+				 const struct contest_entry *x, const struct contest_entry *y)
+{
+	struct contest_order_key kx = { attempts[x->attempt_index].score, x->prediction_distance,
+					x->duration_ms, x->submitted_at };
+	struct contest_order_key ky = { attempts[y->attempt_index].score, y->prediction_distance,
+					y->duration_ms, y->submitted_at };
+	return contest_order_compare(&kx, &ky);
 }
 
 /* qsort_r's context: the attempts the entries index. */
@@ -82,9 +89,10 @@ static int by_order_then_participant(const void *pa, const void *pb, void *ctx)
 		       attempts[y->attempt_index].participant_id);
 }
 
-static int64_t abs_diff(int64_t a, int64_t b)
+int64_t contest_prediction_distance(int64_t prediction, int64_t full_score_count)
 {
-	return a > b ? a - b : b - a;
+	return prediction > full_score_count ? prediction - full_score_count
+					     : full_score_count - prediction;
 }
 
 size_t contest_leaderboard(const struct contest_attempt *attempts, size_t n,
@@ -129,7 +137,8 @@ size_t contest_leaderboard(const struct contest_attempt *attempts, size_t n,
 		for (size_t i = 0; i < kept; i++) {
 			const struct contest_attempt *a = &attempts[all[i].attempt_index];
 			if (a->has_prediction)
-				all[i].prediction_distance = abs_diff(a->prediction, full);
+				all[i].prediction_distance =
+					contest_prediction_distance(a->prediction, full);
 		}
 	}
 	for (size_t start = 0, end; start < kept; start = end) {

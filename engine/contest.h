@@ -59,6 +59,21 @@ int64_t contest_effective_duration_ms(const struct contest_attempt *a);
  * otherwise finished_at. */
 int64_t contest_effective_submitted_at(const struct contest_attempt *a);
 
+/* What the order compares, for structures that keep a board ranked. */
+struct contest_order_key {
+	double score;
+	int64_t prediction_distance; /* -1 when none or unused */
+	int64_t duration_ms; /* effective */
+	int64_t submitted_at; /* effective */
+};
+/* < 0 when x ranks before y, 0 when they are equal (share a rank). */
+int contest_order_compare(const struct contest_order_key *x, const struct contest_order_key *y);
+/* True when the attempt scored the maximum (and the maximum is positive):
+ * the participants with one make F. */
+bool contest_is_full_score(const struct contest_attempt *a);
+/* |prediction - full_score_count|. */
+int64_t contest_prediction_distance(int64_t prediction, int64_t full_score_count);
+
 /* Builds the ranked leaderboard of attempts[0..n): one entry per
  * participant (their best attempt by the order above), sorted best first,
  * with shared ranks. Attempts at or after the rules' cutoff are ignored.

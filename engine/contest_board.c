@@ -6,11 +6,29 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "contest.h"
 #include "db_account.h"
 #include "db_contest.h"
 #include "util.h"
+
+/* Each participant's best line on the newest board of a key, with whether
+ * any of their attempts has a full score (for F): open addressing on
+ * participant_id, empty slots have attempt_id 0. Owned by one board at a
+ * time; the ranking that brings the board up to date takes it over (only
+ * one ranking of a key runs at a time) and gives it to the new board. */
+struct best_slot {
+	struct contest_board_line line;
+	bool any_full;
+	bool touched; /* changed by the batch being merged */
+	int64_t was_attempt; /* the best before that batch; 0 when none */
+};
+struct best_map {
+	struct best_slot *slots;
+	size_t cap; /* a power of two */
+	size_t used;
+};
 
 struct contest_board {
 	atomic_int refs;
@@ -21,6 +39,10 @@ struct contest_board {
 	bool has_cutoff;
 	int64_t cutoff_ms;
 	int64_t version;
+	int64_t resets; /* db_contest_marks when ranked */
+	int64_t last_seq; /* completions up to this one are in */
+	int64_t full; /* F */
+	struct best_map *best; /* NULL once taken over or when not kept */
 	uint64_t last_used;
 	struct contest_board_line *lines;
 	size_t n;
@@ -29,6 +51,7 @@ struct contest_board {
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct contest_board *cache[CONTEST_BOARD_SLOTS];
 static uint64_t cache_clock;
+static _Atomic uint64_t stat_full, stat_merges, stat_full_ns, stat_merge_ns;
 
 /* A board being ranked. At most one ranking per key runs at a time: a
  * request that finds one running waits for it, takes its board when that
@@ -47,9 +70,69 @@ struct inflight {
 static struct inflight *inflight_list;
 static pthread_cond_t inflight_done = PTHREAD_COND_INITIALIZER;
 
+static void best_free(struct best_map *m)
+{
+	if (m) {
+		free(m->slots);
+		free(m);
+	}
+}
+
+static size_t best_hash(int64_t participant, size_t cap)
+{
+	uint64_t h = (uint64_t)participant * 0x9E3779B97F4A7C15u;
+	return (size_t)(h >> 17) & (cap - 1);
+}
+
+/* The slot of participant: its own, or the empty one where it goes. */
+static struct best_slot *best_find(const struct best_map *m, int64_t participant)
+{
+	size_t i = best_hash(participant, m->cap);
+	while (m->slots[i].line.attempt_id && m->slots[i].line.participant_id != participant)
+		i = (i + 1) & (m->cap - 1);
+	return &m->slots[i];
+}
+
+static struct best_map *best_new(size_t expected)
+{
+	struct best_map *m = xcalloc(1, sizeof *m);
+	m->cap = 64;
+	while (m->cap < 2 * expected)
+		m->cap *= 2;
+	m->slots = xcalloc(m->cap, sizeof *m->slots);
+	return m;
+}
+
+/* A new slot for participant (its place found by best_find). */
+static struct best_slot *best_add(struct best_map *m, int64_t participant)
+{
+	if (2 * (m->used + 1) > m->cap) {
+		struct best_slot *old = m->slots;
+		size_t old_cap = m->cap;
+		m->cap *= 2;
+		m->slots = xcalloc(m->cap, sizeof *m->slots);
+		for (size_t i = 0; i < old_cap; i++)
+			if (old[i].line.attempt_id)
+				*best_find(m, old[i].line.participant_id) = old[i];
+		free(old);
+	}
+	m->used++;
+	struct best_slot *s = best_find(m, participant);
+	s->line.participant_id = participant;
+	return s;
+}
+
+static uint64_t thread_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 void contest_board_release(struct contest_board *b)
 {
 	if (b && atomic_fetch_sub(&b->refs, 1) == 1) {
+		best_free(b->best);
 		free(b->lines);
 		free(b);
 	}
@@ -61,11 +144,88 @@ const struct contest_board_line *contest_board_lines(const struct contest_board 
 	return b->lines;
 }
 
+void contest_board_stats(struct contest_board_stats *out)
+{
+	out->full_rankings = atomic_load(&stat_full);
+	out->merges = atomic_load(&stat_merges);
+	out->full_ns = atomic_load(&stat_full_ns);
+	out->merge_ns = atomic_load(&stat_merge_ns);
+}
+
 static bool same_key(const struct contest_board *b, const struct contest_board_key *k)
 {
 	return b->quiz_id == k->quiz_id && strcmp(b->round, k->round ? k->round : "") == 0 &&
 	       b->use_prediction == k->use_prediction && b->has_cutoff == k->has_cutoff &&
 	       (!k->has_cutoff || b->cutoff_ms == k->cutoff_ms);
+}
+
+static void attempt_from_row(const struct db_contest_attempt *r, struct contest_attempt *a)
+{
+	memset(a, 0, sizeof *a);
+	/* An attempt without a person stands alone, as in the reports. */
+	a->participant_id = r->user_id ? r->user_id : -r->attempt_id;
+	a->expired = r->expired;
+	a->score = r->score;
+	a->max_score = r->max_score;
+	a->correct_count = r->correct_count;
+	a->has_prediction = r->has_prediction;
+	a->prediction = r->prediction;
+	a->started_at = r->started_at;
+	a->deadline = r->deadline;
+	a->finished_at = r->finished_at;
+	a->duration_ms = r->duration_ms;
+}
+
+static void line_from_row(const struct db_contest_attempt *r, const struct contest_attempt *a,
+			  struct contest_board_line *l)
+{
+	l->attempt_id = r->attempt_id;
+	l->participant_id = a->participant_id;
+	l->unit_id = r->unit_id;
+	l->score = r->score;
+	l->correct_count = r->correct_count;
+	l->has_prediction = r->has_prediction;
+	l->prediction = r->prediction;
+	l->duration_ms = contest_effective_duration_ms(a);
+	l->submitted_at = contest_effective_submitted_at(a);
+}
+
+static struct contest_board *board_new(const struct contest_board_key *k, int64_t version)
+{
+	struct contest_board *b = xcalloc(1, sizeof *b);
+	atomic_init(&b->refs, 1);
+	b->quiz_id = k->quiz_id;
+	util_strlcpy(b->round, k->round ? k->round : "", sizeof b->round);
+	b->use_prediction = k->use_prediction;
+	b->has_cutoff = k->has_cutoff;
+	b->cutoff_ms = k->cutoff_ms;
+	b->version = version;
+	return b;
+}
+
+/* The order of lines on a board with F = full; ties by participant, as
+ * contest_leaderboard sorts them. */
+static int line_compare(const struct contest_board *b, const struct contest_board_line *x,
+			const struct contest_board_line *y, bool by_participant)
+{
+	struct contest_order_key kx = { x->score, -1, x->duration_ms, x->submitted_at };
+	struct contest_order_key ky = { y->score, -1, y->duration_ms, y->submitted_at };
+	if (b->use_prediction && x->has_prediction)
+		kx.prediction_distance = contest_prediction_distance(x->prediction, b->full);
+	if (b->use_prediction && y->has_prediction)
+		ky.prediction_distance = contest_prediction_distance(y->prediction, b->full);
+	int c = contest_order_compare(&kx, &ky);
+	if (c || !by_participant)
+		return c;
+	return x->participant_id < y->participant_id ? -1 : x->participant_id > y->participant_id;
+}
+
+static void board_rank(struct contest_board *b)
+{
+	for (size_t i = 0; i < b->n; i++) {
+		bool tied = i && line_compare(b, &b->lines[i - 1], &b->lines[i], false) == 0;
+		b->lines[i].rank = tied ? b->lines[i - 1].rank : (int64_t)i + 1;
+	}
 }
 
 /* Ranks the stored attempts into a new board (one reference), or NULL. */
@@ -76,52 +236,196 @@ static struct contest_board *board_build(struct db *db, const struct contest_boa
 	struct contest_attempt *attempts = NULL;
 	struct contest_entry *entries = NULL;
 	size_t nrows = 0;
-	if (db_contest_attempts(db, k->quiz_id, k->round, &rows, &nrows) < 0)
+	int64_t resets = 0, last_seq = 0, full = 0;
+	/* The marks first: what the rows hold is at least what they say. */
+	if (db_contest_marks(db, k->quiz_id, &resets, &last_seq) < 0 ||
+	    db_contest_attempts(db, k->quiz_id, k->round, &rows, &nrows) < 0)
 		return NULL;
 	attempts = xcalloc(nrows ? nrows : 1, sizeof *attempts);
-	for (size_t i = 0; i < nrows; i++) {
-		struct contest_attempt *a = &attempts[i];
-		/* An attempt without a person stands alone, as in the reports. */
-		a->participant_id = rows[i].user_id ? rows[i].user_id : -rows[i].attempt_id;
-		a->expired = rows[i].expired;
-		a->score = rows[i].score;
-		a->max_score = rows[i].max_score;
-		a->correct_count = rows[i].correct_count;
-		a->has_prediction = rows[i].has_prediction;
-		a->prediction = rows[i].prediction;
-		a->started_at = rows[i].started_at;
-		a->deadline = rows[i].deadline;
-		a->finished_at = rows[i].finished_at;
-		a->duration_ms = rows[i].duration_ms;
-	}
+	for (size_t i = 0; i < nrows; i++)
+		attempt_from_row(&rows[i], &attempts[i]);
 	struct contest_rules rules = { k->use_prediction, k->has_cutoff, k->cutoff_ms };
-	size_t n = contest_leaderboard(attempts, nrows, &rules, &entries, NULL);
-	struct contest_board *b = xcalloc(1, sizeof *b);
-	atomic_init(&b->refs, 1);
-	b->quiz_id = k->quiz_id;
-	util_strlcpy(b->round, k->round ? k->round : "", sizeof b->round);
-	b->use_prediction = k->use_prediction;
-	b->has_cutoff = k->has_cutoff;
-	b->cutoff_ms = k->cutoff_ms;
-	b->version = version;
+	size_t n = contest_leaderboard(attempts, nrows, &rules, &entries, &full);
+	struct contest_board *b = board_new(k, version);
+	b->resets = resets;
+	b->last_seq = last_seq;
+	b->full = full;
 	b->lines = xcalloc(n ? n : 1, sizeof *b->lines);
 	b->n = n;
+	b->best = best_new(n);
 	for (size_t i = 0; i < n; i++) {
-		const struct db_contest_attempt *r = &rows[entries[i].attempt_index];
+		const struct contest_attempt *a = &attempts[entries[i].attempt_index];
 		struct contest_board_line *l = &b->lines[i];
-		l->attempt_id = r->attempt_id;
-		l->unit_id = r->unit_id;
+		line_from_row(&rows[entries[i].attempt_index], a, l);
 		l->rank = entries[i].rank;
-		l->score = r->score;
-		l->correct_count = r->correct_count;
-		l->has_prediction = r->has_prediction;
-		l->prediction = r->prediction;
-		l->duration_ms = entries[i].duration_ms;
-		l->submitted_at = entries[i].submitted_at;
+		best_add(b->best, a->participant_id)->line = *l;
+	}
+	for (size_t i = 0; i < nrows; i++) {
+		const struct contest_attempt *a = &attempts[i];
+		if (contest_is_full_score(a) &&
+		    !(k->has_cutoff && contest_effective_submitted_at(a) >= k->cutoff_ms))
+			best_find(b->best, a->participant_id)->any_full = true;
 	}
 	free(entries);
 	free(attempts);
 	free(rows);
+	return b;
+}
+
+/* Takes one completed attempt into the map of bests: true when F changed. */
+static bool best_take(struct contest_board *b, const struct db_contest_attempt *r,
+		      int64_t **touched, size_t *ntouched, size_t *cap)
+{
+	struct contest_attempt a;
+	struct contest_board_line l = { 0 };
+	attempt_from_row(r, &a);
+	if (b->has_cutoff && contest_effective_submitted_at(&a) >= b->cutoff_ms)
+		return false;
+	line_from_row(r, &a, &l);
+	struct best_slot *s = best_find(b->best, a.participant_id);
+	bool full_changed = false;
+	if (!s->line.attempt_id) {
+		s = best_add(b->best, a.participant_id);
+		s->was_attempt = 0;
+	} else {
+		int c = line_compare(b, &l, &s->line, false);
+		if (c > 0 || (c == 0 && l.attempt_id >= s->line.attempt_id))
+			l = s->line; /* the best stays; only F may move */
+		else if (!s->touched)
+			s->was_attempt = s->line.attempt_id;
+	}
+	if (contest_is_full_score(&a) && !s->any_full) {
+		s->any_full = true;
+		b->full++;
+		full_changed = true;
+	}
+	if (l.attempt_id != s->line.attempt_id) {
+		s->line = l;
+		if (!s->touched) {
+			s->touched = true;
+			if (*ntouched == *cap) {
+				*cap = *cap ? 2 * *cap : 64;
+				*touched = xrealloc(*touched, *cap * sizeof **touched);
+			}
+			(*touched)[(*ntouched)++] = a.participant_id;
+		}
+	}
+	return full_changed;
+}
+
+static int cmp_id(const void *pa, const void *pb)
+{
+	int64_t x = *(const int64_t *)pa, y = *(const int64_t *)pb;
+	return x < y ? -1 : x > y;
+}
+
+static int cmp_line(const void *pa, const void *pb, void *ctx)
+{
+	return line_compare(ctx, pa, pb, true);
+}
+
+/* Merges the changed participants' lines into b (which holds old's
+ * lines' copy-to-be): one pass over old's lines, skipping the replaced. */
+static void board_merge(struct contest_board *b, const struct contest_board *old,
+			const int64_t *touched, size_t ntouched)
+{
+	struct contest_board_line *in = xcalloc(ntouched ? ntouched : 1, sizeof *in);
+	int64_t *gone = xcalloc(ntouched ? ntouched : 1, sizeof *gone);
+	size_t ngone = 0;
+	for (size_t i = 0; i < ntouched; i++) {
+		struct best_slot *s = best_find(b->best, touched[i]);
+		in[i] = s->line;
+		if (s->was_attempt)
+			gone[ngone++] = s->was_attempt;
+		s->touched = false;
+		s->was_attempt = 0;
+	}
+	qsort_r(in, ntouched, sizeof *in, cmp_line, b);
+	qsort(gone, ngone, sizeof *gone, cmp_id);
+	b->n = old->n - ngone + ntouched;
+	b->lines = xcalloc(b->n ? b->n : 1, sizeof *b->lines);
+	size_t o = 0, k = 0, w = 0;
+	while (o < old->n || k < ntouched) {
+		if (o < old->n &&
+		    bsearch(&old->lines[o].attempt_id, gone, ngone, sizeof *gone, cmp_id)) {
+			o++;
+			continue;
+		}
+		bool take_new = k < ntouched &&
+				(o == old->n || line_compare(b, &in[k], &old->lines[o], true) < 0);
+		b->lines[w++] = take_new ? in[k++] : old->lines[o++];
+	}
+	board_rank(b);
+	free(gone);
+	free(in);
+}
+
+/* Brings old up to date from the completions logged since it was ranked:
+ * a new board (one reference), or NULL when it must be ranked in full (a
+ * reset, F moved under the prediction order, or a storage error). Takes
+ * over old's map of bests; old must hold one. */
+static struct contest_board *board_advance(struct db *db, const struct contest_board_key *k,
+					   struct contest_board *old, int64_t version)
+{
+	struct db_contest_attempt *rows = NULL;
+	size_t nrows = 0, ntouched = 0, cap = 0;
+	int64_t *touched = NULL;
+	int64_t resets = 0, last_seq = 0, resets_after = 0, seq_after = 0;
+	if (db_contest_marks(db, k->quiz_id, &resets, &last_seq) < 0 || resets != old->resets ||
+	    db_contest_completed_since(db, k->quiz_id, k->round, old->last_seq, &rows, &nrows) <
+		    0 ||
+	    db_contest_marks(db, k->quiz_id, &resets_after, &seq_after) < 0 ||
+	    resets_after != old->resets) {
+		free(rows);
+		return NULL;
+	}
+	struct contest_board *b = board_new(k, version);
+	b->resets = resets;
+	b->last_seq = last_seq > old->last_seq ? last_seq : old->last_seq;
+	b->full = old->full;
+	b->best = old->best;
+	old->best = NULL;
+	bool refused = false;
+	for (size_t i = 0; i < nrows && !refused; i++)
+		refused = best_take(b, &rows[i], &touched, &ntouched, &cap) && b->use_prediction;
+	free(rows);
+	if (refused) {
+		free(touched);
+		contest_board_release(b); /* the map went with it: rank in full */
+		return NULL;
+	}
+	board_merge(b, old, touched, ntouched);
+	free(touched);
+	return b;
+}
+
+/* The board for key ranked from at least `version`: brought up to date
+ * from the kept board of its key when there is one, else in full. */
+static struct contest_board *board_rank_anew(struct db *db, const struct contest_board_key *k,
+					     int64_t version)
+{
+	struct contest_board *old = NULL, *b = NULL;
+	pthread_mutex_lock(&cache_lock);
+	for (size_t i = 0; i < CONTEST_BOARD_SLOTS && !old; i++) {
+		if (cache[i] && same_key(cache[i], k) && cache[i]->best) {
+			old = cache[i];
+			atomic_fetch_add(&old->refs, 1);
+		}
+	}
+	pthread_mutex_unlock(&cache_lock);
+	uint64_t t0 = thread_ns();
+	if (old)
+		b = board_advance(db, k, old, version);
+	contest_board_release(old);
+	if (b) {
+		atomic_fetch_add(&stat_merges, 1);
+		atomic_fetch_add(&stat_merge_ns, thread_ns() - t0);
+		return b;
+	}
+	t0 = thread_ns();
+	b = board_build(db, k, version);
+	atomic_fetch_add(&stat_full, 1);
+	atomic_fetch_add(&stat_full_ns, thread_ns() - t0);
 	return b;
 }
 
@@ -263,7 +567,7 @@ struct contest_board *contest_board_get(struct db *db, const struct contest_boar
 	 * this board serves them all. The attempts are read after it. */
 	version = seen;
 	if (db_contest_version(db, key->quiz_id, &version) == 0)
-		b = board_build(db, key, version);
+		b = board_rank_anew(db, key, version);
 	pthread_mutex_lock(&cache_lock);
 	inflight_unlink(f);
 	f->shell.version = version;

@@ -7,6 +7,14 @@
  * CONTEST_BOARD_SLOTS boards and CONTEST_BOARD_MAX_LINES lines are kept
  * (least recently used goes first).
  *
+ * A board is kept up to date incrementally: the completions logged since it
+ * was ranked (db_contest_completed_since) are merged into a copy of it,
+ * each participant's new best attempt moving one line, in one pass over the
+ * lines (no sort and no reading of every attempt). It is ranked in full
+ * from storage only when a completed attempt was changed otherwise
+ * (db_contest_marks' resets) or, on a board with the prediction question,
+ * when F (and with it the prediction order) changes.
+ *
  * A board is immutable and reference-counted: readers use it without locks.
  * At most one ranking of a key runs at a time: requests that come while
  * it runs wait and share it, or the next one, whichever was ranked from
@@ -29,6 +37,7 @@ struct db;
 /* One participant's line, best first. */
 struct contest_board_line {
 	int64_t attempt_id; /* the best attempt */
+	int64_t participant_id; /* the person, or -attempt_id for none */
 	int64_t unit_id; /* the unit it was made in; 0 when none */
 	int64_t rank; /* shared by equal lines */
 	double score;
@@ -59,5 +68,16 @@ void contest_board_release(struct contest_board *b);
 const struct contest_board_line *contest_board_lines(const struct contest_board *b, size_t *n);
 /* Empties the process's cache (tests, shutdown). */
 void contest_board_flush(void);
+
+/* Counters of this process's rankings since it started: boards ranked in
+ * full and brought up to date by merging, and the CPU time (thread time)
+ * spent in both, in nanoseconds. */
+struct contest_board_stats {
+	uint64_t full_rankings;
+	uint64_t merges;
+	uint64_t full_ns;
+	uint64_t merge_ns;
+};
+void contest_board_stats(struct contest_board_stats *out);
 
 #endif

@@ -31,6 +31,7 @@ static const struct migration migrations[] = {
 	{ "quiz revisions", db_sql_quiz_revision },
 	{ "live games", db_sql_live },
 	{ "activities beyond quizzes and their attendance", db_sql_activities },
+	{ "contest completion log", db_sql_contest_log },
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

@@ -34,12 +34,67 @@ const char db_sql_contests[] =
 	"  ON CONFLICT (quiz_id) DO UPDATE SET change_count = change_count + 1;"
 	" END;";
 
+/* Migration 14. The log of completions lets a kept board take in what
+ * was completed after it was ranked, rather than ranking everything again:
+ * a completion (an insert of a completed attempt, or an update from
+ * in_progress in the same quiz) appends one row, in commit order. Any other
+ * change to what a board ranks by (a rescore, a deletion, a move) counts in
+ * reset_count, and a board ranked before it is ranked again in full. */
+const char db_sql_contest_log[] =
+	"CREATE TABLE contest_log ("
+	"  seq INTEGER PRIMARY KEY,"
+	"  quiz_id INTEGER NOT NULL,"
+	"  attempt_id INTEGER NOT NULL);"
+	"CREATE INDEX contest_log_quiz ON contest_log (quiz_id, seq);"
+	"ALTER TABLE contest_versions ADD COLUMN reset_count INTEGER NOT NULL DEFAULT 0;"
+	"CREATE TRIGGER contest_log_insert AFTER INSERT ON attempts"
+	" WHEN NEW.state <> 'in_progress' BEGIN"
+	"  INSERT INTO contest_log (quiz_id, attempt_id) VALUES (NEW.quiz_id, NEW.id);"
+	" END;"
+	"CREATE TRIGGER contest_log_complete AFTER UPDATE ON attempts"
+	" WHEN OLD.state = 'in_progress' AND NEW.state <> 'in_progress'"
+	" AND NEW.quiz_id = OLD.quiz_id BEGIN"
+	"  INSERT INTO contest_log (quiz_id, attempt_id) VALUES (NEW.quiz_id, NEW.id);"
+	" END;"
+	"CREATE TRIGGER contest_reset_update AFTER UPDATE ON attempts"
+	" WHEN (OLD.state <> 'in_progress' AND (NEW.state IS NOT OLD.state"
+	"  OR NEW.score IS NOT OLD.score OR NEW.max_score IS NOT OLD.max_score"
+	"  OR NEW.correct_count IS NOT OLD.correct_count OR NEW.prediction IS NOT OLD.prediction"
+	"  OR NEW.started_at IS NOT OLD.started_at OR NEW.deadline IS NOT OLD.deadline"
+	"  OR NEW.finished_at IS NOT OLD.finished_at OR NEW.duration_ms IS NOT OLD.duration_ms"
+	"  OR NEW.unit_id IS NOT OLD.unit_id OR NEW.user_id IS NOT OLD.user_id"
+	"  OR NEW.round_code IS NOT OLD.round_code OR NEW.practice IS NOT OLD.practice"
+	"  OR NEW.quiz_id IS NOT OLD.quiz_id))"
+	" OR (NEW.state <> 'in_progress' AND NEW.quiz_id <> OLD.quiz_id) BEGIN"
+	"  INSERT INTO contest_versions (quiz_id, change_count, reset_count)"
+	"  VALUES (OLD.quiz_id, 1, 1) ON CONFLICT (quiz_id) DO UPDATE SET"
+	"  reset_count = reset_count + 1;"
+	"  INSERT INTO contest_versions (quiz_id, change_count, reset_count)"
+	"  SELECT NEW.quiz_id, 1, 1 WHERE NEW.quiz_id <> OLD.quiz_id"
+	"  ON CONFLICT (quiz_id) DO UPDATE SET reset_count = reset_count + 1;"
+	" END;"
+	"CREATE TRIGGER contest_reset_delete AFTER DELETE ON attempts"
+	" WHEN OLD.state <> 'in_progress' BEGIN"
+	"  INSERT INTO contest_versions (quiz_id, change_count, reset_count)"
+	"  VALUES (OLD.quiz_id, 1, 1) ON CONFLICT (quiz_id) DO UPDATE SET"
+	"  reset_count = reset_count + 1;"
+	" END;";
+
 /* ?2: round code or NULL. */
 static const char SQL_CONTEST_ATTEMPTS[] =
 	"SELECT a.id, a.user_id, a.state = 'expired', a.score, a.max_score, a.correct_count,"
 	" a.prediction, a.started_at, a.deadline, a.finished_at, a.duration_ms, a.unit_id"
 	" FROM attempts a WHERE a.quiz_id = ?1 AND a.state IN ('submitted', 'expired')"
-	" AND a.practice = 0 AND (?2 IS NULL OR a.round_code = ?2)";
+	" AND a.practice = 0 AND (?2 IS NULL OR a.round_code = ?2) ORDER BY a.id";
+static const char SQL_CONTEST_COMPLETED_SINCE[] =
+	"SELECT a.id, a.user_id, a.state = 'expired', a.score, a.max_score, a.correct_count,"
+	" a.prediction, a.started_at, a.deadline, a.finished_at, a.duration_ms, a.unit_id, l.seq"
+	" FROM contest_log l JOIN attempts a ON a.id = l.attempt_id"
+	" WHERE l.quiz_id = ?1 AND l.seq > ?3 AND a.state IN ('submitted', 'expired')"
+	" AND a.practice = 0 AND (?2 IS NULL OR a.round_code = ?2) ORDER BY l.seq";
+static const char SQL_CONTEST_MARKS[] =
+	"SELECT coalesce((SELECT reset_count FROM contest_versions WHERE quiz_id = ?1), 0),"
+	" coalesce((SELECT max(seq) FROM contest_log WHERE quiz_id = ?1), 0)";
 static const char SQL_CONTEST_VERSION[] =
 	"SELECT change_count FROM contest_versions WHERE quiz_id = ?1";
 static const char SQL_UNITS_WITHIN[] =
@@ -76,6 +131,8 @@ static void contest_attempt_row(sqlite3_stmt *st, void *row)
 	r->duration_ms =
 		sqlite3_column_type(st, 10) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 10);
 	r->unit_id = sqlite3_column_int64(st, 11);
+	if (sqlite3_column_count(st) > 12)
+		r->seq = sqlite3_column_int64(st, 12);
 }
 
 int db_contest_attempts(struct db *db, int64_t quiz_id, const char *round_code,
@@ -100,6 +157,34 @@ int db_contest_version(struct db *db, int64_t quiz_id, int64_t *version)
 	sqlite3_bind_int64(st, 1, quiz_id);
 	int ret = db_step_row(db, st, "contest version");
 	*version = ret == 1 ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return ret < 0 ? -1 : 0;
+}
+
+int db_contest_completed_since(struct db *db, int64_t quiz_id, const char *round_code,
+			       int64_t after_seq, struct db_contest_attempt **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	sqlite3_stmt *st = db_stmt(db, SQL_CONTEST_COMPLETED_SINCE);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, quiz_id);
+	db_bind_text_or_null(st, 2, round_code);
+	sqlite3_bind_int64(st, 3, after_seq);
+	return db_collect_rows(db, st, sizeof **out, contest_attempt_row, (void **)out, n,
+			       "contest completions");
+}
+
+int db_contest_marks(struct db *db, int64_t quiz_id, int64_t *resets, int64_t *last_seq)
+{
+	sqlite3_stmt *st = db_stmt(db, SQL_CONTEST_MARKS);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, quiz_id);
+	int ret = db_step_row(db, st, "contest marks");
+	*resets = ret == 1 ? sqlite3_column_int64(st, 0) : 0;
+	*last_seq = ret == 1 ? sqlite3_column_int64(st, 1) : 0;
 	sqlite3_reset(st);
 	return ret < 0 ? -1 : 0;
 }

@@ -25,6 +25,7 @@ struct db_contest_attempt {
 	int64_t deadline;
 	int64_t finished_at;
 	int64_t duration_ms; /* -1 when not recorded */
+	int64_t seq; /* its place in the log of completions (0 from db_contest_attempts) */
 };
 
 /* The completed attempts of quiz_id, of round round_code only when it is
@@ -35,6 +36,16 @@ int db_contest_attempts(struct db *db, int64_t quiz_id, const char *round_code,
  * inserted, changed or deleted (0 before any): equal values mean the same
  * completed attempts with the same results. */
 int db_contest_version(struct db *db, int64_t quiz_id, int64_t *version);
+/* The completed official attempts of quiz_id (of round round_code only
+ * when not NULL) whose completion was logged after after_seq, in log
+ * order, each with its seq. New array in *out (caller frees). */
+int db_contest_completed_since(struct db *db, int64_t quiz_id, const char *round_code,
+			       int64_t after_seq, struct db_contest_attempt **out, size_t *n);
+/* How many times a completed attempt of quiz_id was changed otherwise than
+ * by completing (rescored, deleted, moved: a board ranked before must be
+ * ranked again in full), and the last seq in its log of completions (0
+ * before any). */
+int db_contest_marks(struct db *db, int64_t quiz_id, int64_t *resets, int64_t *last_seq);
 /* The ids of the units in the subtree at unit_path ("/1/4/"), ascending.
  * New array in *ids (caller frees). */
 int db_units_within(struct db *db, const char *unit_path, int64_t **ids, size_t *n);

@@ -28,7 +28,8 @@ static const char SQL_PERSON[] =
 	" VALUES (?1, '!', ?2, ?3, ?4, ?5, 0)";
 static const char SQL_ATTEMPT[] =
 	"INSERT INTO attempts (quiz_id, user_id, unit_id, audience, seed, state, started_at,"
-	" deadline, question_count) VALUES (?1, ?2, ?3, ?4, 0, 'in_progress', ?5, ?6, ?7)";
+	" deadline, question_count, round_code, prediction)"
+	" VALUES (?1, ?2, ?3, ?4, 0, 'in_progress', ?5, ?6, ?7, coalesce(?8, 'main'), ?9)";
 static const char SQL_ATTEMPT_QUESTION[] =
 	"INSERT INTO attempt_questions (attempt_id, position, question_id, option_order)"
 	" VALUES (?1, ?2, ?3, '[]')";
@@ -149,6 +150,9 @@ int64_t db_fixture_attempt(struct db *db, const struct db_fixture_attempt *a)
 	sqlite3_bind_int64(st, 5, a->started_at);
 	sqlite3_bind_int64(st, 6, a->started_at + 900000);
 	sqlite3_bind_int64(st, 7, (int64_t)a->nquestions);
+	db_bind_text_or_null(st, 8, a->round_code);
+	if (a->has_prediction)
+		sqlite3_bind_int64(st, 9, a->prediction);
 	int64_t id = insert_id(db, st, "insert attempt");
 	if (id < 0)
 		return -1;

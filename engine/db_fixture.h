@@ -39,6 +39,9 @@ struct db_fixture_attempt {
 	bool passed;
 	const int64_t *question_ids; /* the drawn questions */
 	size_t nquestions;
+	const char *round_code; /* NULL: "main" */
+	bool has_prediction;
+	int64_t prediction;
 };
 /* Inserts an attempt with its questions and, unless in progress, finalises
  * it. Returns the attempt id, or -1. */

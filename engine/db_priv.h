@@ -85,5 +85,6 @@ extern const char db_sql_registration[];
 extern const char db_sql_reports_confirmed[];
 extern const char db_sql_live[];
 extern const char db_sql_activities[];
+extern const char db_sql_contest_log[];
 
 #endif

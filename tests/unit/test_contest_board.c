@@ -1,6 +1,8 @@
 /* test_contest_board.c - kept leaderboards on a real database built by the
  * real migrations: reuse while storage is unchanged, a fresh board after
- * any change to a completed attempt, keys kept apart, bounded slots. */
+ * any change to a completed attempt, keys kept apart, bounded slots; a
+ * board kept up to date by merging equals a full ranking after every step
+ * of a random sequence of submissions. */
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,8 +16,10 @@
 
 #include <cmocka.h>
 
+#include "contest.h"
 #include "contest_board.h"
 #include "db.h"
+#include "db_attempt.h"
 #include "db_contest.h"
 #include "db_fixture.h"
 #include "testdb.h"
@@ -299,6 +303,123 @@ static void board_holds_every_attempt_completed_before_the_request(void **state)
 	assert_true(reads > 0);
 }
 
+/* The board a full ranking of storage gives for key, as lines. */
+static size_t full_ranking(struct db *db, const struct contest_board_key *key,
+			   struct contest_board_line **out)
+{
+	struct db_contest_attempt *rows = NULL;
+	struct contest_entry *e = NULL;
+	size_t nrows = 0;
+	assert_true(db_contest_attempts(db, key->quiz_id, key->round, &rows, &nrows) >= 0);
+	struct contest_attempt *a = calloc(nrows ? nrows : 1, sizeof *a);
+	for (size_t i = 0; i < nrows; i++) {
+		a[i].participant_id = rows[i].user_id ? rows[i].user_id : -rows[i].attempt_id;
+		a[i].expired = rows[i].expired;
+		a[i].score = rows[i].score;
+		a[i].max_score = rows[i].max_score;
+		a[i].has_prediction = rows[i].has_prediction;
+		a[i].prediction = rows[i].prediction;
+		a[i].started_at = rows[i].started_at;
+		a[i].deadline = rows[i].deadline;
+		a[i].finished_at = rows[i].finished_at;
+		a[i].duration_ms = rows[i].duration_ms;
+	}
+	struct contest_rules rules = { key->use_prediction, key->has_cutoff, key->cutoff_ms };
+	size_t n = contest_leaderboard(a, nrows, &rules, &e, NULL);
+	*out = calloc(n ? n : 1, sizeof **out);
+	for (size_t i = 0; i < n; i++) {
+		(*out)[i].attempt_id = rows[e[i].attempt_index].attempt_id;
+		(*out)[i].rank = e[i].rank;
+		(*out)[i].duration_ms = e[i].duration_ms;
+		(*out)[i].submitted_at = e[i].submitted_at;
+	}
+	free(e);
+	free(a);
+	free(rows);
+	return n;
+}
+
+static void assert_board_is_full_ranking(struct db *db, const struct contest_board_key *key)
+{
+	struct contest_board_line *want = NULL;
+	size_t nwant = full_ranking(db, key, &want), ngot = 0;
+	struct contest_board *b = contest_board_get(db, key);
+	assert_non_null(b);
+	const struct contest_board_line *got = contest_board_lines(b, &ngot);
+	assert_int_equal(ngot, nwant);
+	for (size_t i = 0; i < ngot; i++) {
+		assert_int_equal(got[i].attempt_id, want[i].attempt_id);
+		assert_int_equal(got[i].rank, want[i].rank);
+		assert_int_equal(got[i].duration_ms, want[i].duration_ms);
+		assert_int_equal(got[i].submitted_at, want[i].submitted_at);
+	}
+	contest_board_release(b);
+	free(want);
+}
+
+static void merged_board_equals_full_ranking_at_every_step(void **state)
+{
+	struct fixture *f = *state;
+	enum { PEOPLE = 24, STEPS = 260 };
+	int64_t people[PEOPLE];
+	for (int i = 0; i < PEOPLE; i++) {
+		char name[16];
+		snprintf(name, sizeof name, "m%d", i);
+		people[i] = db_fixture_person(f->db, name, "Người", "participant", 0, "public");
+		assert_true(people[i] > 0);
+	}
+	const struct contest_board_key keys[] = {
+		{ .quiz_id = f->quiz },
+		{ .quiz_id = f->quiz, .use_prediction = true },
+		{ .quiz_id = f->quiz, .round = "r1" },
+		{ .quiz_id = f->quiz, .round = "r2", .use_prediction = true },
+		{ .quiz_id = f->quiz,
+		  .use_prediction = true,
+		  .has_cutoff = true,
+		  .cutoff_ms = T0 + 6000 },
+	};
+	const size_t nkeys = sizeof keys / sizeof keys[0];
+	struct contest_board_stats before, after;
+	contest_board_stats(&before);
+	uint64_t seed = 12345;
+	int64_t last = 0;
+	for (int step = 0; step < STEPS; step++) {
+		seed = seed * 6364136223846793005u + 1442695040888963407u;
+		unsigned r = (unsigned)(seed >> 33);
+		int64_t start = T0 + (int64_t)(r % 4) * 1000;
+		struct db_fixture_attempt a = {
+			.quiz_id = f->quiz,
+			/* now and then an attempt without a person */
+			.user_id = r % 17 == 0 ? 0 : people[(r >> 3) % PEOPLE],
+			.audience = "public",
+			.state = (r >> 8) % 9 == 0 ? "expired" : "submitted",
+			.started_at = start,
+			/* few durations and scores out of 4: many ties, F moves */
+			.finished_at = start + 1000 * (int64_t)((r >> 10) % 3),
+			.score = (double)((r >> 12) % 5),
+			.max_score = 4,
+			.question_ids = &f->question,
+			.nquestions = 1,
+			.round_code = (r >> 15) % 2 ? "r1" : "r2",
+			.has_prediction = (r >> 16) % 5 != 0,
+			.prediction = (int64_t)((r >> 18) % 8),
+		};
+		int64_t id = db_fixture_attempt(f->db, &a);
+		assert_true(id > 0);
+		/* Sometimes a rescore: every board is ranked in full again. */
+		if (step % 53 == 52)
+			assert_int_equal(db_attempt_rescore(f->db, last, 0, 0, false), 0);
+		last = id;
+		for (size_t k = 0; k < nkeys; k++)
+			assert_board_is_full_ranking(f->db, &keys[k]);
+	}
+	contest_board_stats(&after);
+	/* Most steps were merged, not ranked in full (F moves only a few
+	 * times, and only the prediction boards rank again for it). */
+	assert_true(after.merges - before.merges > (uint64_t)STEPS * 2);
+	assert_true(after.full_rankings - before.full_rankings < (uint64_t)STEPS * nkeys / 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -313,6 +434,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(
 			board_holds_every_attempt_completed_before_the_request, setup, teardown),
+		cmocka_unit_test_setup_teardown(merged_board_equals_full_ranking_at_every_step,
+						setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
