@@ -3,17 +3,22 @@
  * predictions), timed beside a plain qsort of as many doubles in the same
  * run; reading those attempts from storage (db_contest_attempts); and a
  * board served from the per-process cache (contest_board) against one
- * ranked afresh.
+ * ranked afresh; and leaderboard reads (p50, p99) while attempts are
+ * submitted at 200 per second, beside the same reads with none, in one
+ * run, with the CPU time spent ranking (contest_board_stats).
  *
  * The contest is generated once through the storage layer (db_fixture)
  * into BUILD/bench-out/contest.db and reused by later runs.
  *
  * usage: bench_contest [BUILD_DIR] */
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "contest.h"
 #include "contest_board.h"
@@ -152,6 +157,8 @@ static int64_t make_contest(struct db *db)
 	return quiz;
 }
 
+static void bench_reads_under_load(struct db *db, const char *path, int64_t quiz);
+
 static void bench_storage(const char *build)
 {
 	char path[512], err[256];
@@ -214,7 +221,133 @@ static void bench_storage(const char *build)
 	printf("board kept, storage unchanged (version check only):        %.2f ms   ratio to "
 	       "cold %.3f\n",
 	       warm * 1e3, warm / cold);
+	bench_reads_under_load(db, path, quiz);
 	db_close(db);
+}
+
+#define LOAD_SECONDS 5
+#define SUBMIT_PER_S 200
+#define READ_EVERY_US 5000
+
+struct load {
+	const char *path;
+	int64_t quiz;
+	const int64_t *people; /* who submits: the stored attempts' people */
+	size_t npeople;
+	atomic_bool stop;
+	int submitted;
+};
+
+/* Submits completed attempts of existing people at SUBMIT_PER_S. */
+static void *submit_loop(void *arg)
+{
+	struct load *l = arg;
+	char err[256];
+	struct db *db = db_open(l->path, err, sizeof err);
+	struct rng_seeded r;
+	rng_seeded_init(&r, 99);
+	double next = now_s();
+	while (db && !atomic_load(&l->stop)) {
+		int64_t start = 1700000000000LL + (int64_t)rng_seeded_below(&r, 86400000);
+		struct db_fixture_attempt fa = {
+			.quiz_id = l->quiz,
+			.user_id = l->people[rng_seeded_below(&r, (uint64_t)l->npeople)],
+			.audience = "public",
+			.state = "submitted",
+			.started_at = start,
+			.finished_at = start + (int64_t)rng_seeded_below(&r, 900000),
+			.score = (double)rng_seeded_below(&r, 21),
+			.max_score = 20,
+		};
+		if (db_fixture_attempt(db, &fa) < 0)
+			die(db, "submit");
+		l->submitted++;
+		next += 1.0 / SUBMIT_PER_S;
+		double wait = next - now_s();
+		if (wait > 0)
+			usleep((useconds_t)(wait * 1e6));
+	}
+	db_close(db);
+	return NULL;
+}
+
+/* Reads the board every READ_EVERY_US for seconds; latencies in ms. */
+static int read_for(struct db *db, const struct contest_board_key *key, double seconds, double *lat,
+		    int max)
+{
+	int n = 0;
+	double end = now_s() + seconds;
+	while (now_s() < end && n < max) {
+		double t0 = now_s();
+		struct contest_board *b = contest_board_get(db, key);
+		if (!b)
+			die(db, "board");
+		size_t lines = 0;
+		const struct contest_board_line *page = contest_board_lines(b, &lines);
+		volatile double top = lines ? page[0].score : 0; /* a page is read */
+		(void)top;
+		contest_board_release(b);
+		lat[n++] = (now_s() - t0) * 1e3;
+		usleep(READ_EVERY_US);
+	}
+	qsort(lat, (size_t)n, sizeof *lat, cmp_double);
+	return n;
+}
+
+static void print_reads(const char *what, const double *lat, int n,
+			const struct contest_board_stats *a, const struct contest_board_stats *b,
+			double seconds)
+{
+	double cpu_ms = (double)(b->full_ns - a->full_ns + b->merge_ns - a->merge_ns) / 1e6;
+	printf("leaderboard reads, %-28s p50 %.2f ms  p99 %.2f ms (%d reads); ranking: %llu "
+	       "full, %llu merges, %.0f ms CPU (%.1f%% of a core)\n",
+	       what, lat[n / 2], lat[n * 99 / 100], n,
+	       (unsigned long long)(b->full_rankings - a->full_rankings),
+	       (unsigned long long)(b->merges - a->merges), cpu_ms, cpu_ms / (seconds * 10.0));
+}
+
+static void bench_reads_under_load(struct db *db, const char *path, int64_t quiz)
+{
+	enum { MAX_READS = 4096 };
+	static double quiet[MAX_READS], busy[MAX_READS];
+	struct contest_board_key key = { .quiz_id = quiz };
+	struct contest_board_stats s0, s1, s2;
+	struct db_contest_attempt *rows = NULL;
+	size_t n = 0;
+	struct load l = { .path = path, .quiz = quiz };
+	if (db_contest_attempts(db, quiz, NULL, &rows, &n) < 0 || !n)
+		die(db, "read");
+	int64_t *people = calloc(n, sizeof *people);
+	for (size_t i = 0; i < n; i++)
+		people[i] = rows[i].user_id;
+	free(rows);
+	l.people = people;
+	l.npeople = n;
+	contest_board_flush();
+	contest_board_release(contest_board_get(db, &key)); /* ranked once */
+	contest_board_stats(&s0);
+	int nq = read_for(db, &key, LOAD_SECONDS, quiet, MAX_READS);
+	contest_board_stats(&s1);
+	pthread_t writer;
+	atomic_init(&l.stop, false);
+	if (pthread_create(&writer, NULL, submit_loop, &l))
+		die(NULL, "thread");
+	int nb = read_for(db, &key, LOAD_SECONDS, busy, MAX_READS);
+	atomic_store(&l.stop, true);
+	pthread_join(writer, NULL);
+	contest_board_stats(&s2);
+	size_t lines = 0;
+	struct contest_board *b = contest_board_get(db, &key);
+	contest_board_lines(b, &lines);
+	contest_board_release(b);
+	print_reads("no submissions:", quiet, nq, &s0, &s1, LOAD_SECONDS);
+	char what[64];
+	snprintf(what, sizeof what, "%d submissions/s (%d):", SUBMIT_PER_S, l.submitted);
+	print_reads(what, busy, nb, &s1, &s2, LOAD_SECONDS);
+	printf("board of %zu lines; busy p99 / quiet p99 = %.2f (target under 2, and p99 under "
+	       "10 ms)\n",
+	       lines, busy[nb * 99 / 100] / quiet[nq * 99 / 100]);
+	free(people);
 }
 
 int main(int argc, char **argv)
