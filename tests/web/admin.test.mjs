@@ -254,7 +254,7 @@ test('quizzes: the list the API gives, a quiz\'s results with CSV, and its item 
     await loginTo(page, DEMO.admin, 'admin-quizzes.html');
     await page.locator('#quizzes tbody tr').first().waitFor();
     assert.equal(await page.locator('#quizzes tbody tr').count(), list.body.quizzes.length);
-    await page.click(`#quizzes tr[data-quiz-id="${quiz.id}"] button`);
+    await page.click(`#quizzes tr[data-quiz-id="${quiz.id}"] button.quiz-results`);
     await page.waitForFunction((n) => document.querySelectorAll('#results-rows tbody tr').length === n, results.body.results.length);
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#results-csv')]);
     assert.ok(readFileSync(await download.path(), 'utf8').startsWith('\ufeff'), 'the CSV has a BOM');

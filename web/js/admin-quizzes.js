@@ -7,14 +7,16 @@ import { api } from './api.js';
 import { t, formatNumber, formatDateTime } from './i18n.js';
 import { el, $, fill, notice, clearNotice, showError } from './ui.js';
 import { adminPage, fetchDownload } from './admin-shell.js';
+import { quizForm, editQuiz } from './admin-quiz-form.js';
 
 function quizTable(quizzes) {
   const cols = ['adm.quiz.title', 'adm.quiz.kind', 'adm.quiz.state', 'adm.quiz.window', 'adm.quiz.questions', 'adm.quiz.participants', 'admin.rep.col.attempts'];
   return el('table', { id: 'quizzes' },
     el('thead', {}, el('tr', {}, cols.map((k, i) => el('th', { scope: 'col', class: i > 3 ? 'num' : '', text: t(k) })))),
     el('tbody', {}, quizzes.map((q) => el('tr', { dataset: { quizId: String(q.id) } },
-      el('th', { scope: 'row' }, el('button', { type: 'button', class: 'link', text: q.title, onclick: () => showResults(q) }),
-        el('span', { class: 'muted small block mono', text: `#${q.id} ${q.code}` })),
+      el('th', { scope: 'row' }, el('button', { type: 'button', class: 'link quiz-results', text: q.title, onclick: () => showResults(q) }),
+        el('span', { class: 'muted small block mono', text: `#${q.id} ${q.code}` }),
+        el('button', { type: 'button', class: 'link small', text: t('adm.qf.edit_short'), 'aria-label': t('adm.qf.edit', { title: q.title }), onclick: () => editQuiz(q.id) })),
       el('td', { text: t(`quizzes.kind.${q.kind}`) }),
       el('td', { text: t(`quizzes.state.${q.state}`) }),
       el('td', { class: 'small', text: `${formatDateTime(q.opens_at)} – ${formatDateTime(q.closes_at)}` }),
@@ -62,8 +64,13 @@ async function main() {
     location.replace('admin.html');
     return;
   }
+  quizForm(loadQuizzes);
+  await loadQuizzes();
+}
+
+async function loadQuizzes() {
   try {
-    const data = await api('GET', '/admin/quizzes');
+    const data = await api('GET', '/admin/quizzes?limit=500');
     const quizzes = data.quizzes || [];
     if (!quizzes.length) notice($('#quizzes-notice'), 'info', t('admin.rep.empty'));
     fill($('#quizzes-table'), quizTable(quizzes));

@@ -55,7 +55,7 @@ export function clearNotice(box) {
 
 /** The details worth showing under an ApiError's message. */
 export function errorDetail(err) {
-  const detailed = ['bad_request', 'weak_password', 'too_large', 'forbidden', 'not_found'];
+  const detailed = ['bad_request', 'weak_password', 'too_large', 'forbidden', 'not_found', 'quiz_started'];
   return err && err.serverMessage && detailed.includes(err.code) ? err.serverMessage : '';
 }
 
