@@ -95,7 +95,10 @@ static size_t skip_value(const struct bank_source *s, size_t p)
 		}
 		return s->len;
 	}
-	while (p < s->len && !strchr(",]} \t\r\n", s->text[p]))
+	/* memchr, not strchr: strchr finds a NUL byte (its own terminator), and
+	 * a NUL in the text would then end the value without moving, so callers
+	 * walking an array looped for ever (found by fuzz_native). */
+	while (p < s->len && !memchr(",]} \t\r\n", s->text[p], 7))
 		p++;
 	return p;
 }
