@@ -20,7 +20,7 @@ struct people_actor;
 
 #define CARDS_KEY_FILE "login-card.key"
 #define CARDS_CODE_CHARS 16 /* symbols of a code, without the dashes */
-#define CARDS_CODE_PRINTED 19 /* "XXXX-XXXX-XXXX-XXXX" */
+#define CARDS_CODE_PRINTED 19 /* e.g. "K7QF-M2XR-9TWD-4HBN" */
 /* At most this many cards on one sheet: a bigger subtree is refused with a
  * message naming its size (print it class by class). */
 #define CARDS_SHEET_MAX 2000
