@@ -169,9 +169,10 @@ int api_contest_integrity(struct req *r, struct resp *out);
 int api_admin_user_export(struct req *r, struct resp *out);
 int api_admin_user_erase(struct req *r, struct resp *out);
 
-/* api_reports.c: GET /api/v1/reports/participation, /reports/plans/{plan_code},
- * /reports/missing, /reports/yearly, /reports/questions */
+/* api_reports.c: GET /api/v1/reports/participation, /reports/participation/weekly,
+ * /reports/plans/{plan_code}, /reports/missing, /reports/yearly, /reports/questions */
 int api_report_participation(struct req *r, struct resp *out);
+int api_report_weekly(struct req *r, struct resp *out);
 int api_report_plan(struct req *r, struct resp *out);
 int api_report_missing(struct req *r, struct resp *out);
 int api_report_yearly(struct req *r, struct resp *out);

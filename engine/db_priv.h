@@ -86,5 +86,6 @@ extern const char db_sql_reports_confirmed[];
 extern const char db_sql_live[];
 extern const char db_sql_activities[];
 extern const char db_sql_contest_log[];
+extern const char db_sql_report_weeks[];
 
 #endif

@@ -82,6 +82,7 @@ const struct route api_routes[] = {
 	{ "GET", "/api/v1/reports/questions", api_report_questions, ROLE_UNIT_ADMIN, 0 },
 
 	{ "GET", "/api/v1/reports/participation", api_report_participation, ROLE_UNIT_ADMIN, 0 },
+	{ "GET", "/api/v1/reports/participation/weekly", api_report_weekly, ROLE_UNIT_ADMIN, 0 },
 	{ "GET", "/api/v1/reports/plans/{plan_code}", api_report_plan, ROLE_UNIT_ADMIN, 0 },
 	{ "GET", "/api/v1/reports/missing", api_report_missing, ROLE_UNIT_ADMIN, 0 },
 	{ "GET", "/api/v1/reports/yearly", api_report_yearly, ROLE_UNIT_ADMIN, 0 },
