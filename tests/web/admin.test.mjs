@@ -9,13 +9,10 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import path from 'node:path';
-import { createRequire } from 'node:module';
-import { withPage, screenshot, login, apiCall, apiLogin, BASE_URL, DEMO } from './browser.mjs';
+import { withPage, screenshot, login, apiCall, apiLogin, BASE_URL, DEMO, assertAccessible } from './browser.mjs';
 
-const require = createRequire(import.meta.url);
-const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const WIDE = { viewport: { width: 1280, height: 900 } };
-const ADMIN_PAGES = ['admin.html', 'admin-people.html', 'admin-units.html', 'admin-quizzes.html', 'admin-reports.html', 'admin-audit.html'];
+const ADMIN_PAGES = ['admin.html', 'admin-people.html', 'admin-units.html', 'admin-banks.html', 'admin-quizzes.html', 'admin-reports.html', 'admin-audit.html'];
 
 async function loginTo(page, who, target) {
   await page.goto(`${BASE_URL}/`);
@@ -25,17 +22,6 @@ async function loginTo(page, who, target) {
 }
 
 /** Runs axe-core on the page; fails on any serious or critical violation. */
-async function assertAccessible(page, what) {
-  // Through the DevTools protocol: the pages' CSP (script-src 'self') refuses inline scripts.
-  await page.evaluate(AXE);
-  const found = await page.evaluate(async () => {
-    const res = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-    return res.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
-  });
-  assert.deepEqual(found, [], `axe-core on ${what}`);
-}
-
 test('the dashboard shows the plan targets, the deadlines and participation per child unit, drilling down', async () => {
   const { token } = await apiLogin(DEMO.admin);
   const plans = await apiCall('GET', '/admin/plans', { token });

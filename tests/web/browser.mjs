@@ -3,7 +3,9 @@
 // helpers and direct API calls to the quizd that run.sh started.
 
 import { chromium } from 'playwright-core';
-import { mkdtempSync, rmSync, mkdirSync } from 'node:fs';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -86,4 +88,18 @@ export async function apiLogin(who) {
   const res = await apiCall('POST', '/auth/login', { body: { username: who.username, password: who.password } });
   if (res.status !== 200) throw new Error(`login of ${who.username} answered ${res.status}`);
   return res.body;
+}
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** Fails when axe-core finds a serious or critical WCAG 2.1 A/AA violation on the page. */
+export async function assertAccessible(page, what) {
+  // Through the DevTools protocol: the pages' CSP (script-src 'self') refuses inline scripts.
+  await page.evaluate(AXE);
+  const found = await page.evaluate(async () => {
+    const res = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return res.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+  });
+  assert.deepEqual(found, [], `axe-core on ${what}`);
 }

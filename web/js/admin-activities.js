@@ -6,7 +6,7 @@
 import { api } from './api.js';
 import { t, AUDIENCES, formatDateTime } from './i18n.js';
 import { el, $, notice, clearNotice, showError, busy } from './ui.js';
-import { adminPage } from './admin-shell.js';
+import { adminPage, errorTable } from './admin-shell.js';
 
 const KINDS = ['training', 'seminar', 'event', 'live_game'];
 let chosen = null; // the activity whose attendees are shown
@@ -14,12 +14,6 @@ let chosen = null; // the activity whose attendees are shown
 /** A datetime-local value (Vietnam's time) as RFC 3339 with +07:00. */
 function vnTime(value) {
   return value ? `${value.length === 16 ? `${value}:00` : value}+07:00` : '';
-}
-
-function errorTable(errors) {
-  return el('div', { class: 'table-wrap' }, el('table', {},
-    el('thead', {}, el('tr', {}, el('th', { class: 'num', text: t('admin.line') }), el('th', { text: t('admin.message') }))),
-    el('tbody', {}, errors.map((e) => el('tr', {}, el('td', { class: 'num', text: String(e.line) }), el('td', { text: e.message }))))));
 }
 
 async function setCheckIn(a, state) {

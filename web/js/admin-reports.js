@@ -1,6 +1,7 @@
 // admin-reports.js - the reports of the administration: participation
 // (table, CSV, XLSX), the plan report, the chasing list (CSV), the printable
-// yearly report, and item statistics with the questions to review marked.
+// yearly report, and item statistics with the questions to review marked
+// (for an admin, each question links to its edit view on the Banks page).
 
 import { api } from './api.js';
 import { t, lang, formatNumber, formatDateTime, AUDIENCES } from './i18n.js';
@@ -191,7 +192,7 @@ function needsReview(q) {
   return (f !== null && f !== undefined && (f < 0.2 || f > 0.95)) || (d !== null && d !== undefined && d < 0.1);
 }
 
-function setupItems() {
+function setupItems(user) {
   $('#items-form').addEventListener('submit', async (e) => {
     e.preventDefault();
     const box = $('#items-notice');
@@ -211,12 +212,16 @@ function setupItems() {
         el('thead', {}, el('tr', {}, cols.map((k, i) => el('th', { class: i && i < 4 ? 'num' : '', scope: 'col', text: t(k) })))),
         el('tbody', {}, qs.map((q) => {
           const review = needsReview(q);
+          // The Banks page is the admin's: there a question is seen and edited.
+          const edit = user.role === 'admin' && q.bank ? `admin-banks.html?${new URLSearchParams({ bank: q.bank, question: q.code })}` : null;
           return el('tr', { class: review ? 'review' : '', dataset: { question: q.code } },
-            el('th', { scope: 'row', class: 'mono', text: q.code }),
+            el('th', { scope: 'row', class: 'mono' }, edit ? el('a', { href: edit, text: q.code }) : q.code),
             el('td', { class: 'num', text: formatNumber(q.attempts, 0) }),
             el('td', { class: 'num', text: formatNumber(q.facility_index, 2) }),
             el('td', { class: 'num', text: formatNumber(q.discrimination_index, 2) }),
-            el('td', { text: review ? t('adm.rep.to_review') : '' }));
+            el('td', {}, review ? t('adm.rep.to_review') : '', review && edit ? el('a', {
+              href: edit, class: 'block edit-question', text: t('adm.rep.edit_question'), 'aria-label': t('adm.rep.edit_question_code', { code: q.code }),
+            }) : null));
         }))));
     } catch (err) {
       showError(box, err);
@@ -230,7 +235,7 @@ function main() {
   setupReport(user);
   setupPlan(user);
   setupMissing(user);
-  setupItems();
+  setupItems(user);
   // Opened from a quiz's results: its item statistics at once.
   const quiz = new URLSearchParams(location.search).get('quiz');
   if (quiz && /^\d+$/.test(quiz)) {

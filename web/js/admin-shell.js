@@ -11,6 +11,7 @@ const SECTIONS = [
   ['admin.html', 'adm.nav.dashboard', ['admin', 'unit_admin']],
   ['admin-people.html', 'adm.nav.people', ['admin', 'unit_admin']],
   ['admin-units.html', 'adm.nav.units', ['admin', 'unit_admin']],
+  ['admin-banks.html', 'adm.nav.banks', ['admin']],
   ['admin-quizzes.html', 'adm.nav.quizzes', ['admin']],
   ['admin-activities.html', 'adm.nav.activities', ['admin', 'unit_admin']],
   ['admin-reports.html', 'adm.nav.reports', ['admin', 'unit_admin']],
@@ -135,4 +136,18 @@ export async function fetchDownload(path, fallbackName, box, event) {
     if (err instanceof ApiError) showError(box, err);
     else notice(box, 'error', t('err.network'));
   }
+}
+
+/** The errors of an upload, one row per line of the file: [{line, message}]. */
+export function errorTable(errors) {
+  return el('div', { class: 'table-wrap' }, el('table', { class: 'upload-errors' },
+    el('thead', {}, el('tr', {}, el('th', { class: 'num', scope: 'col', text: t('admin.line') }), el('th', { scope: 'col', text: t('admin.message') }))),
+    el('tbody', {}, errors.map((e) => el('tr', {}, el('td', { class: 'num', text: String(e.line) }), el('td', { text: e.message }))))));
+}
+
+/** The chosen file of input, or undefined after showing "choose a file" in box. */
+export function chosenFile(input, box) {
+  const file = input.files && input.files[0];
+  if (!file) notice(box, 'error', t('admin.no_file'));
+  return file;
 }

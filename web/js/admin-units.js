@@ -6,20 +6,7 @@
 import { api } from './api.js';
 import { t, AUDIENCES } from './i18n.js';
 import { el, $, notice, clearNotice, showError, busy, download, csvField } from './ui.js';
-import { adminPage } from './admin-shell.js';
-
-function errorTable(errors) {
-  return el('div', { class: 'table-wrap' }, el('table', {},
-    el('thead', {}, el('tr', {}, el('th', { class: 'num', text: t('admin.line') }), el('th', { text: t('admin.message') }))),
-    el('tbody', {}, errors.map((e) => el('tr', {}, el('td', { class: 'num', text: String(e.line) }), el('td', { text: e.message }))))));
-}
-
-/** Reads the chosen file of input, or shows "choose a file" in box. */
-function chosenFile(input, box) {
-  const file = input.files && input.files[0];
-  if (!file) notice(box, 'error', t('admin.no_file'));
-  return file;
-}
+import { adminPage, errorTable, chosenFile } from './admin-shell.js';
 
 function setupUnits() {
   $('#units-form').addEventListener('submit', async (e) => {

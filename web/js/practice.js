@@ -6,7 +6,7 @@
 
 import { api, requireSession } from './api.js';
 import { t } from './i18n.js';
-import { el, $, fill, notice, clearNotice, showError, header, busy } from './ui.js';
+import { el, $, fill, notice, clearNotice, showError, header, busy, answerControls } from './ui.js';
 
 const params = new URLSearchParams(location.search);
 const quizId = params.get('id');
@@ -33,17 +33,8 @@ function showQuestion() {
   $('#practice-check').hidden = false;
   $('#practice-progress').textContent = t('quiz.question_n', { n: index + 1, total: attempt.questions.length });
   const stemId = `practice-stem-${q.id}`;
-  const parts = [el('p', { class: 'stem', id: stemId, text: q.stem })];
-  if (q.type === 'short') {
-    parts.push(el('input', { type: 'text', id: 'practice-text', 'aria-labelledby': stemId, autocomplete: 'off', maxlength: '500' }));
-  } else {
-    const multiple = q.type === 'multiple';
-    parts.push(el('p', { class: 'how', text: t(multiple ? 'quiz.pick_many' : 'quiz.pick_one') }));
-    parts.push(el('fieldset', { class: 'options', 'aria-labelledby': stemId }, (q.options || []).map((o) =>
-      el('label', { class: 'option' },
-        el('input', { type: multiple ? 'checkbox' : 'radio', name: `pq${q.id}`, value: String(o.id) }),
-        el('span', { text: o.text })))));
-  }
+  const parts = [el('p', { class: 'stem', id: stemId, text: q.stem }),
+    ...answerControls(q, { name: `pq${q.id}`, stemId, textId: 'practice-text' })];
   fill(box, ...parts);
   box.hidden = false;
   const first = box.querySelector('input');

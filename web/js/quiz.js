@@ -8,7 +8,7 @@
 
 import { api, requireSession, session, leaving } from './api.js';
 import { t, formatNumber, formatDateTime, formatDuration } from './i18n.js';
-import { el, $, fill, notice, clearNotice, showError, header, busy } from './ui.js';
+import { el, $, fill, notice, clearNotice, showError, header, busy, answerControls } from './ui.js';
 
 const params = new URLSearchParams(location.search);
 const quizId = params.get('id');
@@ -203,28 +203,16 @@ function questionCard(q, index, total, initial) {
   const stemId = `stem-${qid}`;
   card.append(head, el('p', { class: 'stem', id: stemId, text: q.stem }));
 
+  const [hint, control] = answerControls(q, {
+    name: `q${qid}`, stemId, chosen: (initial && initial.choices) || [], text: (initial && initial.text) || '',
+  });
   if (q.type === 'short') {
-    const input = el('input', {
-      type: 'text', 'aria-labelledby': stemId, autocomplete: 'off', maxlength: '500',
-      value: (initial && initial.text) || '',
-    });
-    input.addEventListener('input', () => answerChanged(qid, currentValue(q, card), true));
-    input.addEventListener('change', () => send(qid));
-    card.append(el('p', { class: 'how', text: t('quiz.type_answer') }), input);
-    return card;
+    control.addEventListener('input', () => answerChanged(qid, currentValue(q, card), true));
+    control.addEventListener('change', () => send(qid));
+  } else {
+    control.addEventListener('change', () => answerChanged(qid, currentValue(q, card), false));
   }
-  const multiple = q.type === 'multiple';
-  const chosen = new Set((initial && initial.choices) || []);
-  const group = el('fieldset', { class: 'options', 'aria-labelledby': stemId });
-  for (const opt of q.options || []) {
-    const input = el('input', {
-      type: multiple ? 'checkbox' : 'radio', name: `q${qid}`, value: String(opt.id),
-      checked: chosen.has(opt.id),
-    });
-    input.addEventListener('change', () => answerChanged(qid, currentValue(q, card), false));
-    group.append(el('label', { class: 'option' }, input, el('span', { text: opt.text })));
-  }
-  card.append(el('p', { class: 'how', text: t(multiple ? 'quiz.pick_many' : 'quiz.pick_one') }), group);
+  card.append(hint, control);
   return card;
 }
 

@@ -83,6 +83,28 @@ export function header() {
   fill(bar, el('a', { class: 'brand', href: 'index.html', text: t('app.name') }), nav);
 }
 
+/**
+ * The answer controls of question q as a participant sees them: for a
+ * short answer, "type your answer" and a text input (id textId, value
+ * text); otherwise "pick one" or "pick many" and a fieldset of radio
+ * buttons or checkboxes named name, one per option {id, text}, those in
+ * chosen checked. Both are labelled by the stem (stemId). Returns
+ * [hint, control]. Shared by the quiz, practice and the bank preview.
+ */
+export function answerControls(q, { name, stemId, textId, text = '', chosen = [] }) {
+  if (q.type === 'short') {
+    return [el('p', { class: 'how', text: t('quiz.type_answer') }),
+      el('input', { type: 'text', id: textId, 'aria-labelledby': stemId, autocomplete: 'off', maxlength: '500', value: text })];
+  }
+  const multiple = q.type === 'multiple';
+  const picked = new Set(chosen);
+  return [el('p', { class: 'how', text: t(multiple ? 'quiz.pick_many' : 'quiz.pick_one') }),
+    el('fieldset', { class: 'options', 'aria-labelledby': stemId }, (q.options || []).map((o) =>
+      el('label', { class: 'option' },
+        el('input', { type: multiple ? 'checkbox' : 'radio', name, value: String(o.id), checked: picked.has(o.id) }),
+        el('span', { text: o.text }))))];
+}
+
 /** Disables a button while fn runs, showing busyText on it. */
 export async function busy(button, busyText, fn) {
   const label = button.textContent;
