@@ -288,14 +288,37 @@ static bool route_match(const char *pattern, const char *path, struct segment *s
 	return true;
 }
 
+/* The hash of a path's first ROUTE_KEY_SLASHES segments ("/api/v1/attempts"
+ * of "/api/v1/attempts/7/answers/3"), never 0. A pattern with no {name}
+ * among them matches only paths of the same key, so the routes other keys
+ * are skipped without matching; a pattern with one gets 0 (always tried). */
+#define ROUTE_KEY_SLASHES 3
+
+static uint32_t route_key(const char *path, bool is_pattern)
+{
+	uint32_t h = 2166136261u;
+	int slashes = 0;
+	for (const char *p = path; *p; p++) {
+		if (*p == '/' && ++slashes > ROUTE_KEY_SLASHES)
+			break;
+		if (is_pattern && *p == '{')
+			return 0;
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	}
+	return h | 1u;
+}
+
 static void find_route(struct conn_state *cs, const char *method, const char *url)
 {
 	struct http_server *srv = cs->srv;
 	struct segment seg[HTTP_MAX_PARAMS];
 	int nseg = 0;
+	uint32_t key = route_key(url, false);
 	cs->route_index = -1;
 	for (size_t i = 0; i < srv->nroutes; i++) {
 		const struct route *rt = &srv->routes[i];
+		if (srv->route_keys[i] && srv->route_keys[i] != key)
+			continue;
 		if (!route_match(rt->pattern, url, seg, &nseg))
 			continue;
 		if (strcmp(rt->method, method) != 0) {
@@ -419,7 +442,8 @@ static bool admit(struct conn_state *cs, struct resp *out)
 static void dispatch(struct conn_state *cs, struct resp *out)
 {
 	struct req *r = &cs->req;
-	if (!admit(cs, out))
+	/* A request with a body was admitted when its headers came in. */
+	if (!cs->admitted && !admit(cs, out))
 		return;
 	if (cs->route->handler(r, out) != 0 && out->status == 0)
 		resp_error(out, 500, "internal", "Internal error.");
@@ -506,6 +530,10 @@ static bool judge_body(struct conn_state *cs, struct MHD_Connection *c, struct r
 		__atomic_fetch_add(&cs->srv->body_budget_refused, 1, __ATOMIC_RELAXED);
 	} else {
 		cs->budget_held = expected;
+		cs->admitted = true;
+		/* The session cache entry behind render may serve another
+		 * request of this thread while the body comes in. */
+		cs->req.render = NULL;
 		return false;
 	}
 	cs->refused = true;
@@ -740,6 +768,9 @@ struct http_server *http_start(const struct http_config *cfg, const struct route
 	srv->routes = routes;
 	srv->nroutes = nroutes;
 	srv->metrics = xcalloc(nroutes + 2, sizeof *srv->metrics);
+	srv->route_keys = xcalloc(nroutes + 1, sizeof *srv->route_keys);
+	for (size_t i = 0; i < nroutes; i++)
+		srv->route_keys[i] = route_key(routes[i].pattern, true);
 	srv->app = app;
 	srv->open_db = open_db;
 	srv->web_dir = cfg->web_dir ? xstrdup(cfg->web_dir) : NULL;
@@ -799,6 +830,7 @@ void http_stop(struct http_server *s)
 	pthread_key_delete(s->db_key);
 	pthread_key_delete(s->session_cache_key);
 	free(s->metrics);
+	free(s->route_keys);
 	free(s->web_dir);
 	free(s->chartjs);
 	free(s);

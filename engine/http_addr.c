@@ -4,6 +4,7 @@
  * proxy, in which case it is the right-most address of X-Forwarded-For that
  * is not itself a trusted proxy. */
 #include <arpa/inet.h>
+#include <assert.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -132,6 +133,25 @@ bool http_addr_is_loopback(const char *text)
 	return memcmp(a, v6_loopback, 16) == 0 || (is_v4_mapped(a) && a[12] == 127);
 }
 
+/* An IPv4 address as dotted text, as inet_ntop writes it (without its
+ * formatted printing: this runs for every request). */
+static void ipv4_text(const unsigned char b[4], char *buf, size_t len)
+{
+	assert(len >= INET_ADDRSTRLEN);
+	char *p = buf;
+	for (int i = 0; i < 4; i++) {
+		unsigned v = b[i];
+		if (i)
+			*p++ = '.';
+		if (v >= 100)
+			*p++ = (char)('0' + v / 100);
+		if (v >= 10)
+			*p++ = (char)('0' + v / 10 % 10);
+		*p++ = (char)('0' + v % 10);
+	}
+	*p = '\0';
+}
+
 /* The peer of the socket as text ("" when unknown). */
 static void peer_addr(struct MHD_Connection *c, char *buf, size_t len)
 {
@@ -142,8 +162,9 @@ static void peer_addr(struct MHD_Connection *c, char *buf, size_t len)
 		return;
 	const struct sockaddr *sa = ci->client_addr;
 	if (sa->sa_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, buf,
-			  (socklen_t)len);
+		ipv4_text((const unsigned char *)&((const struct sockaddr_in *)(const void *)sa)
+				  ->sin_addr,
+			  buf, len);
 	else if (sa->sa_family == AF_INET6)
 		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
 			  buf, (socklen_t)len);

@@ -51,6 +51,7 @@ struct http_server {
 	struct http_config cfg;
 	const struct route *routes;
 	size_t nroutes;
+	uint32_t *route_keys; /* per route: route_key of its pattern (http.c) */
 	struct route_metrics *metrics; /* nroutes + 2: static files, unmatched */
 	struct app *app;
 	struct db *(*open_db)(struct app *app);
@@ -82,6 +83,7 @@ struct conn_state {
 	size_t body_limit;
 	bool refused; /* refusal holds the answer; the body is dropped */
 	bool drop_body; /* no route: the body is read and dropped */
+	bool admitted; /* the route's checks passed on the headers (judge_body) */
 	struct resp refusal;
 	size_t budget_held; /* bytes taken from the body budget */
 	size_t body_seen; /* bytes of body received */

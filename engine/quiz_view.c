@@ -4,6 +4,7 @@
 #include "quiz_view.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,34 +24,41 @@ enum outcome quiz_answer_reply(struct db *db, struct quiz_qcache *qc, const stru
 			       int64_t now_ms, char **text, struct problem *p)
 {
 	int64_t remaining = w->attempt.deadline > now_ms ? w->attempt.deadline - now_ms : 0;
-	json_t *body = json_pack("{s:b,s:I}", "saved", 1, "remaining_ms", (json_int_t)remaining);
-	if (w->practice) {
-		const struct db_question *qq = quiz_qcache_get(qc, db, w->question_id);
-		if (!qq) {
-			json_decref(body);
-			return problem_set(p, OUTCOME_INTERNAL, "%s", db_errmsg(db));
-		}
-		size_t nc = 0;
-		int64_t *choices = quiz_ids_parse(w->choices, &nc);
-		double s = quiz_score_answer(qq, choices, nc, w->text);
-		free(choices);
-		json_t *right = json_array();
-		json_t *said = json_object();
-		for (size_t k = 0; k < qq->noptions; k++) {
-			const struct db_option *o = &qq->options[k];
-			char key[24];
-			if (strcmp(qq->type, "short") && o->weight > QUIZ_SCORE_EPS)
-				json_array_append_new(right, json_integer(o->id));
-			snprintf(key, sizeof key, "%lld", (long long)o->id);
-			if (o->feedback && *o->feedback)
-				json_object_set_new(said, key, json_string(o->feedback));
-		}
-		json_object_set_new(body, "feedback",
-				    json_pack("{s:b,s:o,s:s,s:o}", "correct",
-					      s > 1 - QUIZ_SCORE_EPS, "correct_choices", right,
-					      "explanation", qq->explanation ? qq->explanation : "",
-					      "option_feedback", said));
+	if (!w->practice) {
+		/* The answer to nearly every save: written as text, without
+		 * building and serialising a JSON object per request. */
+		char buf[64];
+		snprintf(buf, sizeof buf, "{\"saved\":true,\"remaining_ms\":%lld}",
+			 (long long)remaining);
+		*text = xstrdup(buf);
+		return OUTCOME_OK;
 	}
+	json_t *body = json_pack("{s:b,s:I}", "saved", 1, "remaining_ms", (json_int_t)remaining);
+	const struct db_question *qq = quiz_qcache_get(qc, db, w->question_id);
+	if (!qq) {
+		json_decref(body);
+		return problem_set(p, OUTCOME_INTERNAL, "%s", db_errmsg(db));
+	}
+	size_t nc = 0;
+	int64_t *choices = quiz_ids_parse(w->choices, &nc);
+	double s = quiz_score_answer(qq, choices, nc, w->text);
+	free(choices);
+	json_t *right = json_array();
+	json_t *said = json_object();
+	for (size_t k = 0; k < qq->noptions; k++) {
+		const struct db_option *o = &qq->options[k];
+		char key[24];
+		if (strcmp(qq->type, "short") && o->weight > QUIZ_SCORE_EPS)
+			json_array_append_new(right, json_integer(o->id));
+		snprintf(key, sizeof key, "%lld", (long long)o->id);
+		if (o->feedback && *o->feedback)
+			json_object_set_new(said, key, json_string(o->feedback));
+	}
+	json_object_set_new(body, "feedback",
+			    json_pack("{s:b,s:o,s:s,s:o}", "correct", s > 1 - QUIZ_SCORE_EPS,
+				      "correct_choices", right, "explanation",
+				      qq->explanation ? qq->explanation : "", "option_feedback",
+				      said));
 	*text = json_dumps(body, JSON_COMPACT);
 	json_decref(body);
 	return OUTCOME_OK;

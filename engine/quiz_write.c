@@ -144,9 +144,9 @@ enum outcome quiz_answer_prepare(struct db *db, struct quiz_qcache *qc, int64_t 
 		return w->status = quiz_refusal(&w->problem, OUTCOME_TIME_OVER, NULL);
 	w->attempt.deadline = deadline;
 	if (!drawn) {
-		w->status = problem_set(&w->problem, OUTCOME_OK,
-					"Question %lld is not in this attempt.",
-					(long long)question_id);
+		return w->status = problem_set(&w->problem, OUTCOME_INVALID,
+					       "Question %lld is not in this attempt.",
+					       (long long)question_id);
 	}
 	const struct db_question *q = quiz_qcache_get(qc, db, question_id);
 	if (!q)

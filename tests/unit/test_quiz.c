@@ -482,6 +482,17 @@ static void quiz_deadline_is_capped_by_closes_at(void **state)
 	quiz_write_cleanup(&w);
 }
 
+/* A valid answer body for question qid: a text, or its first option. */
+static void answer_body(struct fixture *f, int64_t qid, char *body, size_t len)
+{
+	const struct db_question *q = quiz_qcache_get(f->qc, f->db, qid);
+	assert_non_null(q);
+	if (!strcmp(q->type, "short"))
+		snprintf(body, len, "{\"text\":\"x\"}");
+	else
+		snprintf(body, len, "{\"choices\":[%lld]}", (long long)q->options[0].id);
+}
+
 static void quiz_answer_after_deadline_plus_grace_is_rejected(void **state)
 {
 	struct fixture *f = *state;
@@ -491,12 +502,8 @@ static void quiz_answer_after_deadline_plus_grace_is_rejected(void **state)
 	int64_t attempt = w.attempt.id, deadline = w.attempt.deadline;
 	int64_t qid = w.questions[0].question_id;
 	quiz_write_cleanup(&w);
-	const struct db_question *q = quiz_qcache_get(f->qc, f->db, qid);
 	char body[128];
-	if (!strcmp(q->type, "short"))
-		snprintf(body, sizeof body, "{\"text\":\"x\"}");
-	else
-		snprintf(body, sizeof body, "{\"choices\":[%lld]}", (long long)q->options[0].id);
+	answer_body(f, qid, body, sizeof body);
 	fake_now = deadline + GRACE; /* the last accepted instant */
 	assert_int_equal(save(f, f->pupil, attempt, qid, body), OUTCOME_OK);
 	fake_now = deadline + GRACE + 1;
@@ -518,6 +525,41 @@ static void quiz_answer_after_deadline_plus_grace_is_rejected(void **state)
 	/* Someone else's attempt does not exist for them. */
 	fake_now = deadline;
 	assert_int_equal(save(f, f->civil, attempt, qid, body), OUTCOME_NOT_FOUND);
+}
+
+static void quiz_answer_to_a_question_outside_the_attempt_is_refused(void **state)
+{
+	struct fixture *f = *state;
+	int64_t id = create_quiz(f, NULL, OUTCOME_OK, NULL, 0);
+	struct quiz_write w;
+	assert_int_equal(start(f, id, f->pupil, &w), OUTCOME_OK);
+	int64_t attempt = w.attempt.id, other = 0;
+	/* A question of the bank that this attempt did not draw. */
+	for (int64_t qid = 1; qid < 1000 && !other; qid++) {
+		bool drawn = false;
+		for (size_t i = 0; i < w.nquestions; i++)
+			drawn |= w.questions[i].question_id == qid;
+		if (!drawn && quiz_qcache_get(f->qc, f->db, qid))
+			other = qid;
+	}
+	quiz_write_cleanup(&w);
+	assert_true(other > 0);
+	char body[128];
+	answer_body(f, other, body, sizeof body);
+	json_error_t e;
+	json_t *jb = json_loads(body, 0, &e);
+	struct quiz_write refused;
+	assert_int_equal(quiz_answer_prepare(f->db, f->qc, f->pupil, attempt, other, jb, fake_now,
+					     GRACE, &refused),
+			 OUTCOME_INVALID);
+	assert_non_null(strstr(refused.problem.message, "is not in this attempt"));
+	quiz_write_cleanup(&refused);
+	json_decref(jb);
+	struct db_answer *as = NULL;
+	size_t na = 0;
+	assert_int_equal(db_answers(f->db, attempt, &as, &na), 0);
+	assert_int_equal(na, 0);
+	db_answers_free(as, na);
 }
 
 static void quiz_sweeper_finalises_an_abandoned_attempt(void **state)
@@ -994,6 +1036,7 @@ int main(void)
 		T(quiz_definition_with_unfillable_draw_is_refused_with_the_shortfall),
 		T(quiz_deadline_is_capped_by_closes_at),
 		T(quiz_answer_after_deadline_plus_grace_is_rejected),
+		T(quiz_answer_to_a_question_outside_the_attempt_is_refused),
 		T(quiz_sweeper_finalises_an_abandoned_attempt),
 		T(quiz_attempts_limit_and_resume),
 		T(quiz_attempt_belongs_to_the_round_open_at_start),
