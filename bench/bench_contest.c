@@ -1,14 +1,22 @@
 /* bench_contest.c - how long a contest leaderboard takes for a large
  * contest: ranking 200,000 attempts of 100,000 participants (with
  * predictions), timed beside a plain qsort of as many doubles in the same
- * run; reading those attempts from storage (db_contest_attempts); and a
- * board served from the per-process cache (contest_board) against one
- * ranked afresh; and leaderboard reads (p50, p99) while attempts are
- * submitted at 200 per second, beside the same reads with none, in one
- * run, with the CPU time spent ranking (contest_board_stats).
+ * run; reading those attempts from storage (db_contest_attempts); a board
+ * served from the per-process cache (contest_board) against one ranked
+ * afresh; the unit standings of those 100,000 entrants in 5,000 units
+ * (contest_standings_view) beside the leaderboard's first page
+ * (contest_leaderboard_view); and leaderboard reads (p50, p99) while
+ * attempts are submitted at 200 per second, beside the same reads with
+ * none, in one run, with the boards' merger thread running as in quizd:
+ * the CPU time spent ranking (contest_board_stats), and per submission the
+ * commit's time and the time until the boards held it
+ * (contest_board_when_published), which is when quizd acknowledges a
+ * submit.
  *
  * The contest is generated once through the storage layer (db_fixture)
- * into BUILD/bench-out/contest.db and reused by later runs.
+ * into BUILD/bench-out/contest-units.db and reused by later runs: a
+ * province, 50 districts and 4,949 schools (5,000 units), each person in a
+ * school with a headcount of 30.
  *
  * usage: bench_contest [BUILD_DIR] */
 #include <pthread.h>
@@ -20,9 +28,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "contest.h"
+#include "contest_award.h"
 #include "contest_board.h"
+#include "contest_view.h"
 #include "db.h"
+#include "db_account.h"
 #include "db_contest.h"
 #include "db_fixture.h"
 #include "db_quiz.h"
@@ -31,6 +43,10 @@
 #define NPEOPLE 100000
 #define NATTEMPTS 200000
 #define RUNS 7
+#define NDISTRICTS 50
+#define NSCHOOLS 4949
+#define HEADCOUNT 30
+#define CLOSES_AT 1800000000000LL
 
 static double now_s(void)
 {
@@ -116,23 +132,57 @@ static void bench_ranking(void)
 	free(keys);
 }
 
-/* The stored contest: NPEOPLE people in one unit, NATTEMPTS attempts. */
+/* The unit tree: 1 province, NDISTRICTS districts, NSCHOOLS schools
+ * spread over them, each school with a headcount; school ids in schools. */
+static void make_units(struct db *db, int64_t *schools)
+{
+	char code[32], name[64];
+	struct db_unit root, district;
+	bool created = false;
+	int year = clock_vn_year(CLOSES_AT);
+	if (db_unit_upsert(db, "BP", "Tỉnh Thử", "province", "", 0, &created) ||
+	    db_unit_by_code(db, "BP", &root) != 1)
+		die(db, "province");
+	for (int i = 0; i < NSCHOOLS; i++) {
+		snprintf(code, sizeof code, "BD%02d", i % NDISTRICTS);
+		if (i < NDISTRICTS) {
+			snprintf(name, sizeof name, "Huyện %d", i);
+			if (db_unit_upsert(db, code, name, "district", "", root.id, &created))
+				die(db, "district");
+		}
+		if (db_unit_by_code(db, code, &district) != 1)
+			die(db, "district");
+		snprintf(code, sizeof code, "BS%04d", i);
+		snprintf(name, sizeof name, "Trường %d", i);
+		struct db_unit school;
+		if (db_unit_upsert(db, code, name, "school", "thcs", district.id, &created) ||
+		    db_unit_by_code(db, code, &school) != 1 ||
+		    db_headcount_set(db, school.id, year, "public", HEADCOUNT, 0, 0))
+			die(db, "school");
+		schools[i] = school.id;
+	}
+}
+
+/* The stored contest: NPEOPLE people in NSCHOOLS schools, NATTEMPTS
+ * attempts. */
 static int64_t make_contest(struct db *db)
 {
 	char username[32];
 	int64_t bank = db_fixture_bank(db, "bench-contest", "public");
 	int64_t question = db_fixture_question(db, bank, "bench-contest-q1", "");
 	int64_t quiz = db_fixture_quiz(db, "bench-contest", "Bench contest", false, "public", 0,
-				       1700000000000LL, 1800000000000LL);
-	if (bank < 0 || question < 0 || quiz < 0)
+				       1700000000000LL, CLOSES_AT);
+	if (bank < 0 || question < 0 || quiz < 0 || db_fixture_contest(db, quiz, 0))
 		die(db, "fixture");
+	int64_t *schools = calloc(NSCHOOLS, sizeof *schools);
+	make_units(db, schools);
 	int64_t *people = calloc(NPEOPLE, sizeof *people);
 	struct rng_seeded r;
 	rng_seeded_init(&r, 7);
 	for (int i = 0; i < NPEOPLE; i++) {
 		snprintf(username, sizeof username, "cp%d", i);
-		people[i] =
-			db_fixture_person(db, username, "Người Thi", "participant", 0, "public");
+		people[i] = db_fixture_person(db, username, "Người Thi", "participant",
+					      schools[i % NSCHOOLS], "public");
 		if (people[i] < 0)
 			die(db, "person");
 	}
@@ -141,6 +191,7 @@ static int64_t make_contest(struct db *db)
 		struct db_fixture_attempt fa = {
 			.quiz_id = quiz,
 			.user_id = people[i % NPEOPLE],
+			.unit_id = schools[(i % NPEOPLE) % NSCHOOLS],
 			.audience = "public",
 			.state = "submitted",
 			.started_at = start,
@@ -154,16 +205,18 @@ static int64_t make_contest(struct db *db)
 			die(db, "attempt");
 	}
 	free(people);
+	free(schools);
 	return quiz;
 }
 
 static void bench_reads_under_load(struct db *db, const char *path, int64_t quiz);
+static void bench_views(struct db *db, int64_t quiz);
 
 static void bench_storage(const char *build)
 {
 	char path[512], err[256];
 	struct stat st;
-	snprintf(path, sizeof path, "%s/bench-out/contest.db", build);
+	snprintf(path, sizeof path, "%s/bench-out/contest-units.db", build);
 	bool fresh = stat(path, &st) != 0;
 	struct db *db = db_open(path, err, sizeof err);
 	if (!db || db_migrate(db))
@@ -221,6 +274,7 @@ static void bench_storage(const char *build)
 	printf("board kept, storage unchanged (version check only):        %.2f ms   ratio to "
 	       "cold %.3f\n",
 	       warm * 1e3, warm / cold);
+	bench_views(db, quiz);
 	bench_reads_under_load(db, path, quiz);
 	db_close(db);
 }
@@ -229,14 +283,35 @@ static void bench_storage(const char *build)
 #define SUBMIT_PER_S 200
 #define READ_EVERY_US 5000
 
+#define MAX_SUBMITS (SUBMIT_PER_S * LOAD_SECONDS * 2)
+
 struct load {
 	const char *path;
 	int64_t quiz;
 	const int64_t *people; /* who submits: the stored attempts' people */
+	const int64_t *units; /* and the units they made them in */
 	size_t npeople;
 	atomic_bool stop;
 	int submitted;
+	/* Per submission, ms: the insert's commit, and until the boards held
+	 * it (the merger's callback fills published[] in any order). */
+	double commit[MAX_SUBMITS], published[MAX_SUBMITS];
+	atomic_int npublished;
 };
+
+struct publish_clock {
+	struct load *l;
+	double t0;
+};
+
+static void published(void *ctx)
+{
+	struct publish_clock *c = ctx;
+	int i = atomic_fetch_add(&c->l->npublished, 1);
+	if (i < MAX_SUBMITS)
+		c->l->published[i] = (now_s() - c->t0) * 1e3;
+	free(c);
+}
 
 /* Submits completed attempts of existing people at SUBMIT_PER_S. */
 static void *submit_loop(void *arg)
@@ -249,9 +324,11 @@ static void *submit_loop(void *arg)
 	double next = now_s();
 	while (db && !atomic_load(&l->stop)) {
 		int64_t start = 1700000000000LL + (int64_t)rng_seeded_below(&r, 86400000);
+		size_t who = rng_seeded_below(&r, (uint64_t)l->npeople);
 		struct db_fixture_attempt fa = {
 			.quiz_id = l->quiz,
-			.user_id = l->people[rng_seeded_below(&r, (uint64_t)l->npeople)],
+			.user_id = l->people[who],
+			.unit_id = l->units[who],
 			.audience = "public",
 			.state = "submitted",
 			.started_at = start,
@@ -259,8 +336,15 @@ static void *submit_loop(void *arg)
 			.score = (double)rng_seeded_below(&r, 21),
 			.max_score = 20,
 		};
+		double t0 = now_s();
 		if (db_fixture_attempt(db, &fa) < 0)
 			die(db, "submit");
+		if (l->submitted < MAX_SUBMITS) {
+			l->commit[l->submitted] = (now_s() - t0) * 1e3;
+			struct publish_clock *c = malloc(sizeof *c);
+			*c = (struct publish_clock){ l, t0 };
+			contest_board_when_published(published, c);
+		}
 		l->submitted++;
 		next += 1.0 / SUBMIT_PER_S;
 		double wait = next - now_s();
@@ -272,11 +356,16 @@ static void *submit_loop(void *arg)
 }
 
 /* Reads the board every READ_EVERY_US for seconds; latencies in ms. */
+/* Reads the board every READ_EVERY_US for seconds, and after each the
+ * whole first page as a request answers it (contest_leaderboard_view: the
+ * contest, the board, 50 names from storage, JSON); latencies in ms into
+ * lat[] and page[]. */
 static int read_for(struct db *db, const struct contest_board_key *key, double seconds, double *lat,
-		    int max)
+		    double *page_lat, int max)
 {
 	int n = 0;
 	double end = now_s() + seconds;
+	struct contest_view_query q = { .quiz_id = key->quiz_id, .admin = true, .limit = 50 };
 	while (now_s() < end && n < max) {
 		double t0 = now_s();
 		struct contest_board *b = contest_board_get(db, key);
@@ -287,10 +376,18 @@ static int read_for(struct db *db, const struct contest_board_key *key, double s
 		volatile double top = lines ? page[0].score : 0; /* a page is read */
 		(void)top;
 		contest_board_release(b);
-		lat[n++] = (now_s() - t0) * 1e3;
+		double t1 = now_s();
+		json_t *j = NULL;
+		struct problem p;
+		if (contest_leaderboard_view(db, &q, &j, &p) != OUTCOME_OK)
+			die(NULL, p.message);
+		json_decref(j);
+		page_lat[n] = (now_s() - t1) * 1e3;
+		lat[n++] = (t1 - t0) * 1e3;
 		usleep(READ_EVERY_US);
 	}
 	qsort(lat, (size_t)n, sizeof *lat, cmp_double);
+	qsort(page_lat, (size_t)n, sizeof *page_lat, cmp_double);
 	return n;
 }
 
@@ -299,7 +396,7 @@ static void print_reads(const char *what, const double *lat, int n,
 			double seconds)
 {
 	double cpu_ms = (double)(b->full_ns - a->full_ns + b->merge_ns - a->merge_ns) / 1e6;
-	printf("leaderboard reads, %-28s p50 %.2f ms  p99 %.2f ms (%d reads); ranking: %llu "
+	printf("leaderboard reads, %-28s p50 %.3f ms  p99 %.3f ms (%d reads); ranking: %llu "
 	       "full, %llu merges, %.0f ms CPU (%.1f%% of a core)\n",
 	       what, lat[n / 2], lat[n * 99 / 100], n,
 	       (unsigned long long)(b->full_rankings - a->full_rankings),
@@ -309,33 +406,44 @@ static void print_reads(const char *what, const double *lat, int n,
 static void bench_reads_under_load(struct db *db, const char *path, int64_t quiz)
 {
 	enum { MAX_READS = 4096 };
-	static double quiet[MAX_READS], busy[MAX_READS];
+	static double quiet[MAX_READS], busy[MAX_READS], quiet_page[MAX_READS],
+		busy_page[MAX_READS];
 	struct contest_board_key key = { .quiz_id = quiz };
 	struct contest_board_stats s0, s1, s2;
 	struct db_contest_attempt *rows = NULL;
 	size_t n = 0;
-	struct load l = { .path = path, .quiz = quiz };
+	static struct load l;
+	l.path = path;
+	l.quiz = quiz;
 	if (db_contest_attempts(db, quiz, NULL, &rows, &n) < 0 || !n)
 		die(db, "read");
-	int64_t *people = calloc(n, sizeof *people);
-	for (size_t i = 0; i < n; i++)
+	int64_t *people = calloc(n, sizeof *people), *units = calloc(n, sizeof *units);
+	for (size_t i = 0; i < n; i++) {
 		people[i] = rows[i].user_id;
+		units[i] = rows[i].unit_id;
+	}
 	free(rows);
 	l.people = people;
+	l.units = units;
 	l.npeople = n;
+	char err[256];
+	struct db *merger_db = db_open(path, err, sizeof err);
+	if (!merger_db || contest_board_service_start(merger_db, err, sizeof err))
+		die(NULL, err);
 	contest_board_flush();
 	contest_board_release(contest_board_get(db, &key)); /* ranked once */
 	contest_board_stats(&s0);
-	int nq = read_for(db, &key, LOAD_SECONDS, quiet, MAX_READS);
+	int nq = read_for(db, &key, LOAD_SECONDS, quiet, quiet_page, MAX_READS);
 	contest_board_stats(&s1);
 	pthread_t writer;
 	atomic_init(&l.stop, false);
 	if (pthread_create(&writer, NULL, submit_loop, &l))
 		die(NULL, "thread");
-	int nb = read_for(db, &key, LOAD_SECONDS, busy, MAX_READS);
+	int nb = read_for(db, &key, LOAD_SECONDS, busy, busy_page, MAX_READS);
 	atomic_store(&l.stop, true);
 	pthread_join(writer, NULL);
 	contest_board_stats(&s2);
+	contest_board_service_stop(); /* runs the callbacks still waiting */
 	size_t lines = 0;
 	struct contest_board *b = contest_board_get(db, &key);
 	contest_board_lines(b, &lines);
@@ -347,7 +455,66 @@ static void bench_reads_under_load(struct db *db, const char *path, int64_t quiz
 	printf("board of %zu lines; busy p99 / quiet p99 = %.2f (target under 2, and p99 under "
 	       "10 ms)\n",
 	       lines, busy[nb * 99 / 100] / quiet[nq * 99 / 100]);
+	printf("first page as answered (contest_leaderboard_view): no submissions p50 %.3f ms "
+	       "p99 %.3f ms; %d submissions/s p50 %.3f ms p99 %.3f ms; busy p99 / quiet p99 = "
+	       "%.2f\n",
+	       quiet_page[nq / 2], quiet_page[nq * 99 / 100], SUBMIT_PER_S, busy_page[nb / 2],
+	       busy_page[nb * 99 / 100], busy_page[nb * 99 / 100] / quiet_page[nq * 99 / 100]);
+	int nc = l.submitted < MAX_SUBMITS ? l.submitted : MAX_SUBMITS;
+	int np = atomic_load(&l.npublished);
+	np = np < MAX_SUBMITS ? np : MAX_SUBMITS;
+	if (nc && np) {
+		qsort(l.commit, (size_t)nc, sizeof *l.commit, cmp_double);
+		qsort(l.published, (size_t)np, sizeof *l.published, cmp_double);
+		printf("submissions: commit p50 %.2f ms p99 %.2f ms; held by the boards (quizd's "
+		       "acknowledgement) p50 %.2f ms p99 %.2f ms; ratio of p99s %.2f\n",
+		       l.commit[nc / 2], l.commit[nc * 99 / 100], l.published[np / 2],
+		       l.published[np * 99 / 100],
+		       l.published[np * 99 / 100] / l.commit[nc * 99 / 100]);
+	}
 	free(people);
+	free(units);
+}
+
+/* The leaderboard's first page and the unit standings (districts, then
+ * schools), each through the domain function a request calls, the board
+ * kept: median ms of RUNS. */
+static void bench_views(struct db *db, int64_t quiz)
+{
+	double board_s[RUNS], district_s[RUNS], school_s[RUNS];
+	struct problem p;
+	size_t rows[2] = { 0, 0 };
+	struct contest_view_query q = { .quiz_id = quiz, .admin = true, .limit = 50 };
+	json_t *j = NULL;
+	for (int run = 0; run < RUNS; run++) {
+		double t0 = now_s();
+		if (contest_leaderboard_view(db, &q, &j, &p) != OUTCOME_OK)
+			die(NULL, p.message);
+		json_decref(j);
+		double t1 = now_s();
+		for (int depth = 1; depth <= 2; depth++) {
+			if (contest_standings_view(db, quiz, NULL, NULL, depth, true, &j, &p) !=
+			    OUTCOME_OK)
+				die(NULL, p.message);
+			rows[depth - 1] = json_array_size(json_object_get(j, "units"));
+			json_decref(j);
+			if (depth == 1)
+				district_s[run] = now_s() - t1;
+		}
+		board_s[run] = t1 - t0;
+		school_s[run] = now_s() - t1 - district_s[run];
+	}
+	double board = median(board_s, RUNS);
+	printf("leaderboard, first page of 50 (contest_leaderboard_view):   %.2f ms\n",
+	       board * 1e3);
+	printf("standings of %d units, %zu district rows:                  %.2f ms   ratio to "
+	       "the leaderboard %.2f\n",
+	       NDISTRICTS + NSCHOOLS + 1, rows[0], median(district_s, RUNS) * 1e3,
+	       median(district_s, RUNS) / board);
+	printf("standings of %d units, %zu school rows:                  %.2f ms   ratio to "
+	       "the leaderboard %.2f\n",
+	       NDISTRICTS + NSCHOOLS + 1, rows[1], median(school_s, RUNS) * 1e3,
+	       median(school_s, RUNS) / board);
 }
 
 int main(int argc, char **argv)

@@ -15,6 +15,7 @@
 #include "db_award.h"
 #include "db_contest.h"
 #include "db_quiz.h"
+#include "db_report.h"
 #include "export.h"
 #include "quiz_def.h"
 #include "report.h"
@@ -146,11 +147,17 @@ static int cmp_standing(const void *a, const void *b)
 	return strcmp(x->code, y->code);
 }
 
+static int cmp_standing_code(const void *a, const void *b)
+{
+	return strcmp(((const struct standing *)a)->code, ((const struct standing *)b)->code);
+}
+
 /* The rows at depth below the root (summing the contest's audiences'
  * headcounts): a new array in *rows. */
 static enum outcome standing_rows(struct db *db, const struct db_quiz *q, const char *unit_code,
 				  int depth, struct standing **rows, size_t *n, struct problem *p)
 {
+	size_t cap = 0;
 	*rows = NULL;
 	*n = 0;
 	for (size_t a = 0; a < q->naudiences; a++) {
@@ -167,62 +174,133 @@ static enum outcome standing_rows(struct db *db, const struct db_quiz *q, const 
 		for (size_t i = 0; i < t.n; i++) {
 			if (t.rows[i].level != depth)
 				continue;
-			size_t k = 0;
-			while (k < *n && strcmp((*rows)[k].code, t.rows[i].unit_code))
-				k++;
-			if (k == *n) {
-				*rows = xrealloc(*rows, (*n + 1) * sizeof **rows);
-				memset(&(*rows)[k], 0, sizeof **rows);
-				util_strlcpy((*rows)[k].code, t.rows[i].unit_code, DB_CODE_MAX);
-				util_strlcpy((*rows)[k].name, t.rows[i].unit_name, DB_NAME_MAX);
-				(*n)++;
+			if (*n == cap) {
+				cap = cap ? 2 * cap : 64;
+				*rows = xrealloc(*rows, cap * sizeof **rows);
 			}
-			(*rows)[k].headcount += t.rows[i].headcount;
+			struct standing *s = &(*rows)[(*n)++];
+			memset(s, 0, sizeof *s);
+			util_strlcpy(s->code, t.rows[i].unit_code, DB_CODE_MAX);
+			util_strlcpy(s->name, t.rows[i].unit_name, DB_NAME_MAX);
+			s->headcount = t.rows[i].headcount;
 		}
 		report_table_cleanup(&t);
 	}
+	/* One row per unit: its audiences' headcounts summed. */
+	if (*n)
+		qsort(*rows, *n, sizeof **rows, cmp_standing_code);
+	size_t w = 0;
+	for (size_t r = 0; r < *n; r++) {
+		if (w && strcmp((*rows)[w - 1].code, (*rows)[r].code) == 0)
+			(*rows)[w - 1].headcount += (*rows)[r].headcount;
+		else
+			(*rows)[w++] = (*rows)[r];
+	}
+	*n = w;
 	return OUTCOME_OK;
 }
 
-/* Which row each unit belongs to, sorted by unit id. */
+/* Units in tree order, each given the row of the nearest of itself and its
+ * ancestors that is a row (-1 for none), indexed by unit id. */
+struct row_code {
+	const char *code;
+	size_t row;
+};
+struct unit_walk {
+	const struct row_code *by_code; /* sorted by code */
+	size_t nrows;
+	int64_t *row_of; /* by unit id; -1 for none */
+	size_t cap;
+};
+
+static int cmp_row_code(const void *a, const void *b)
+{
+	return strcmp(((const struct row_code *)a)->code, ((const struct row_code *)b)->code);
+}
+
+static void walk_unit(void *ctx, const struct db_unit *u)
+{
+	struct unit_walk *w = ctx;
+	if (u->id < 0)
+		return;
+	if ((size_t)u->id >= w->cap) {
+		size_t cap = w->cap ? w->cap : 256;
+		while (cap <= (size_t)u->id)
+			cap *= 2;
+		w->row_of = xrealloc(w->row_of, cap * sizeof *w->row_of);
+		for (size_t i = w->cap; i < cap; i++)
+			w->row_of[i] = -1;
+		w->cap = cap;
+	}
+	struct row_code key = { u->code, 0 };
+	const struct row_code *r =
+		w->nrows ? bsearch(&key, w->by_code, w->nrows, sizeof key, cmp_row_code) : NULL;
+	/* Parents come first, so a parent's row is known. */
+	bool parent_known = u->parent_id > 0 && (size_t)u->parent_id < w->cap;
+	w->row_of[u->id] = r ? (int64_t)r->row : parent_known ? w->row_of[u->parent_id] : -1;
+}
+
+/* Which row each unit belongs to, sorted by unit id: one walk down the
+ * unit tree (db_report_units), whatever the number of rows. */
 static int unit_rows(struct db *db, const struct standing *rows, size_t n, struct unit_row **out,
 		     size_t *nout)
 {
 	*out = NULL;
 	*nout = 0;
-	for (size_t r = 0; r < n; r++) {
-		struct db_unit u;
-		int64_t *ids = NULL;
-		size_t nids = 0;
-		if (db_unit_by_code(db, rows[r].code, &u) != 1 ||
-		    db_units_within(db, u.path, &ids, &nids))
-			return -1;
-		*out = xrealloc(*out, (*nout + nids + 1) * sizeof **out);
-		for (size_t i = 0; i < nids; i++)
-			(*out)[(*nout)++] = (struct unit_row){ ids[i], r };
-		free(ids);
+	struct row_code *by_code = xcalloc(n ? n : 1, sizeof *by_code);
+	for (size_t i = 0; i < n; i++)
+		by_code[i] = (struct row_code){ rows[i].code, i };
+	if (n)
+		qsort(by_code, n, sizeof *by_code, cmp_row_code);
+	struct unit_walk w = { by_code, n, NULL, 0 };
+	int rc = db_report_units(db, walk_unit, &w);
+	if (rc == 0) {
+		*out = xcalloc(w.cap ? w.cap : 1, sizeof **out);
+		for (size_t id = 0; id < w.cap; id++)
+			if (w.row_of[id] >= 0)
+				(*out)[(*nout)++] =
+					(struct unit_row){ (int64_t)id, (size_t)w.row_of[id] };
 	}
-	if (*nout)
-		qsort(*out, *nout, sizeof **out, cmp_unit_row);
-	return 0;
+	free(w.row_of);
+	free(by_code);
+	return rc;
 }
 
-/* Adds the board's entrants to their rows, then points and ranks. */
-static void standing_tally(struct standing *rows, size_t n, const struct unit_row *map, size_t nmap,
-			   const struct contest_board_line *lines, size_t nlines,
-			   const struct awards *aw)
+/* The row a unit's entrants count in, or NULL. */
+static struct standing *row_of(struct standing *rows, const struct unit_row *map, size_t nmap,
+			       int64_t unit_id)
 {
+	struct unit_row key = { unit_id, 0 };
+	const struct unit_row *m =
+		nmap ? bsearch(&key, map, nmap, sizeof *map, cmp_unit_row) : NULL;
+	return m ? &rows[m->row] : NULL;
+}
+
+/* Adds the board's entrants to their rows, then points and ranks: the
+ * board's sums per unit (contest_board_units) and its prized lines, the
+ * first of the board, so a read costs the units and the prizes, not the
+ * entrants. */
+static void standing_tally(struct standing *rows, size_t n, const struct unit_row *map, size_t nmap,
+			   const struct contest_board *board, const struct awards *aw)
+{
+	size_t nunits = 0, nlines = 0;
+	const struct contest_board_unit *units = contest_board_units(board, &nunits);
+	const struct contest_board_line *lines = contest_board_lines(board, &nlines);
+	for (size_t i = 0; i < nunits; i++) {
+		struct standing *s = row_of(rows, map, nmap, units[i].unit_id);
+		if (s) {
+			s->entrants += units[i].entrants;
+			s->score_sum += units[i].score_sum;
+		}
+	}
+	/* Lines are in rank order: the prized ones come first. */
 	for (size_t i = 0; i < nlines; i++) {
-		struct unit_row key = { lines[i].unit_id, 0 };
-		const struct unit_row *m =
-			nmap ? bsearch(&key, map, nmap, sizeof *map, cmp_unit_row) : NULL;
-		if (!m)
-			continue;
-		struct standing *s = &rows[m->row];
-		s->entrants++;
-		s->score_sum += lines[i].score;
 		int t = tier_of(aw, lines[i].rank);
-		if (t >= 0) {
+		if (t < 0)
+			break;
+		struct standing *s =
+			lines[i].unit_id ? row_of(rows, map, nmap, lines[i].unit_id) : NULL;
+		if (s) {
 			s->prizes[t]++;
 			s->points += aw->points[t];
 		}
@@ -299,9 +377,7 @@ enum outcome contest_standings_view(struct db *db, int64_t quiz_id, const char *
 		o = internal(db, p);
 		goto out;
 	}
-	size_t nlines = 0;
-	const struct contest_board_line *lines = contest_board_lines(board, &nlines);
-	standing_tally(rows, n, map, nmap, lines, nlines, &aw);
+	standing_tally(rows, n, map, nmap, board, &aw);
 	*out = standings_json(rows, n, frozen, &aw);
 out:
 	free(rows);

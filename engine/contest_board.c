@@ -2,33 +2,20 @@
  * contest_board.h). */
 #include "contest_board.h"
 
+#include <assert.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "contest.h"
+#include "contest_best.h"
+#include "db.h"
 #include "db_account.h"
 #include "db_contest.h"
 #include "util.h"
-
-/* Each participant's best line on the newest board of a key, with whether
- * any of their attempts has a full score (for F): open addressing on
- * participant_id, empty slots have attempt_id 0. Owned by one board at a
- * time; the ranking that brings the board up to date takes it over (only
- * one ranking of a key runs at a time) and gives it to the new board. */
-struct best_slot {
-	struct contest_board_line line;
-	bool any_full;
-	bool touched; /* changed by the batch being merged */
-	int64_t was_attempt; /* the best before that batch; 0 when none */
-};
-struct best_map {
-	struct best_slot *slots;
-	size_t cap; /* a power of two */
-	size_t used;
-};
 
 struct contest_board {
 	atomic_int refs;
@@ -42,10 +29,17 @@ struct contest_board {
 	int64_t resets; /* db_contest_marks when ranked */
 	int64_t last_seq; /* completions up to this one are in */
 	int64_t full; /* F */
-	struct best_map *best; /* NULL once taken over or when not kept */
+	struct contest_best_map *best; /* NULL once taken over or when not kept */
 	uint64_t last_used;
+	/* Monotonic ms: storage held nothing newer than `version` then (moved
+	 * forward under cache_lock each time a look at storage confirms it). */
+	_Atomic int64_t fresh_at;
+	_Atomic int64_t read_at; /* monotonic ms of its last reader */
 	struct contest_board_line *lines;
 	size_t n;
+	struct contest_board_unit *units; /* by unit_id */
+	size_t nunits;
+	struct contest_board *next_dead; /* on the graveyard, once released */
 };
 
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -70,56 +64,32 @@ struct inflight {
 static struct inflight *inflight_list;
 static pthread_cond_t inflight_done = PTHREAD_COND_INITIALIZER;
 
-static void best_free(struct best_map *m)
-{
-	if (m) {
-		free(m->slots);
-		free(m);
-	}
-}
+/* A callback waiting for the merger's next pass. */
+struct publish_wait {
+	void (*done)(void *ctx);
+	void *ctx;
+	struct publish_wait *next;
+};
 
-static size_t best_hash(int64_t participant, size_t cap)
-{
-	uint64_t h = (uint64_t)participant * 0x9E3779B97F4A7C15u;
-	return (size_t)(h >> 17) & (cap - 1);
-}
+/* The merger thread: brings the boards in demand up to date off the
+ * readers' path. Guarded by cache_lock. */
+static struct {
+	bool running; /* started and not stopping: readers may be served stale */
+	bool stopping;
+	bool nudged; /* a reader or a writer saw storage move on */
+	struct db *db;
+	pthread_t thread;
+	pthread_cond_t wake;
+	struct publish_wait *waiting; /* for the next pass */
+} merger = { .wake = PTHREAD_COND_INITIALIZER };
 
-/* The slot of participant: its own, or the empty one where it goes. */
-static struct best_slot *best_find(const struct best_map *m, int64_t participant)
+/* Monotonic, not clock_now_ms: the freshness bound is about elapsed time
+ * in this process, which a test clock moved by hours must not stretch. */
+static int64_t mono_ms(void)
 {
-	size_t i = best_hash(participant, m->cap);
-	while (m->slots[i].line.attempt_id && m->slots[i].line.participant_id != participant)
-		i = (i + 1) & (m->cap - 1);
-	return &m->slots[i];
-}
-
-static struct best_map *best_new(size_t expected)
-{
-	struct best_map *m = xcalloc(1, sizeof *m);
-	m->cap = 64;
-	while (m->cap < 2 * expected)
-		m->cap *= 2;
-	m->slots = xcalloc(m->cap, sizeof *m->slots);
-	return m;
-}
-
-/* A new slot for participant (its place found by best_find). */
-static struct best_slot *best_add(struct best_map *m, int64_t participant)
-{
-	if (2 * (m->used + 1) > m->cap) {
-		struct best_slot *old = m->slots;
-		size_t old_cap = m->cap;
-		m->cap *= 2;
-		m->slots = xcalloc(m->cap, sizeof *m->slots);
-		for (size_t i = 0; i < old_cap; i++)
-			if (old[i].line.attempt_id)
-				*best_find(m, old[i].line.participant_id) = old[i];
-		free(old);
-	}
-	m->used++;
-	struct best_slot *s = best_find(m, participant);
-	s->line.participant_id = participant;
-	return s;
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static uint64_t thread_ns(void)
@@ -129,19 +99,52 @@ static uint64_t thread_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+static void board_free(struct contest_board *b)
+{
+	contest_best_free(b->best);
+	free(b->lines);
+	free(b->units);
+	free(b);
+}
+
+/* Boards whose last reference a reader dropped, freed by the merger: giving
+ * back megabytes of lines is not a reader's work. Lock-free (a release may
+ * come with cache_lock held). */
+static _Atomic(struct contest_board *) graveyard;
+static atomic_bool defer_frees;
+
+static void graveyard_empty(void)
+{
+	struct contest_board *b = atomic_exchange(&graveyard, NULL);
+	for (struct contest_board *next; b; b = next) {
+		next = b->next_dead;
+		board_free(b);
+	}
+}
+
 void contest_board_release(struct contest_board *b)
 {
-	if (b && atomic_fetch_sub(&b->refs, 1) == 1) {
-		best_free(b->best);
-		free(b->lines);
-		free(b);
+	if (!b || atomic_fetch_sub(&b->refs, 1) != 1)
+		return;
+	if (!atomic_load(&defer_frees)) {
+		board_free(b);
+		return;
 	}
+	b->next_dead = atomic_load(&graveyard);
+	while (!atomic_compare_exchange_weak(&graveyard, &b->next_dead, b))
+		;
 }
 
 const struct contest_board_line *contest_board_lines(const struct contest_board *b, size_t *n)
 {
 	*n = b->n;
 	return b->lines;
+}
+
+const struct contest_board_unit *contest_board_units(const struct contest_board *b, size_t *n)
+{
+	*n = b->nunits;
+	return b->units;
 }
 
 void contest_board_stats(struct contest_board_stats *out)
@@ -190,10 +193,13 @@ static void line_from_row(const struct db_contest_attempt *r, const struct conte
 	l->submitted_at = contest_effective_submitted_at(a);
 }
 
-static struct contest_board *board_new(const struct contest_board_key *k, int64_t version)
+static struct contest_board *board_new(const struct contest_board_key *k, int64_t version,
+				       int64_t fresh_at)
 {
 	struct contest_board *b = xcalloc(1, sizeof *b);
 	atomic_init(&b->refs, 1);
+	atomic_init(&b->fresh_at, fresh_at);
+	atomic_init(&b->read_at, mono_ms());
 	b->quiz_id = k->quiz_id;
 	util_strlcpy(b->round, k->round ? k->round : "", sizeof b->round);
 	b->use_prediction = k->use_prediction;
@@ -226,11 +232,12 @@ static void board_rank(struct contest_board *b)
 		bool tied = i && line_compare(b, &b->lines[i - 1], &b->lines[i], false) == 0;
 		b->lines[i].rank = tied ? b->lines[i - 1].rank : (int64_t)i + 1;
 	}
+	contest_best_units(b->lines, b->n, &b->units, &b->nunits);
 }
 
 /* Ranks the stored attempts into a new board (one reference), or NULL. */
 static struct contest_board *board_build(struct db *db, const struct contest_board_key *k,
-					 int64_t version)
+					 int64_t version, int64_t fresh_at)
 {
 	struct db_contest_attempt *rows = NULL;
 	struct contest_attempt *attempts = NULL;
@@ -246,26 +253,27 @@ static struct contest_board *board_build(struct db *db, const struct contest_boa
 		attempt_from_row(&rows[i], &attempts[i]);
 	struct contest_rules rules = { k->use_prediction, k->has_cutoff, k->cutoff_ms };
 	size_t n = contest_leaderboard(attempts, nrows, &rules, &entries, &full);
-	struct contest_board *b = board_new(k, version);
+	struct contest_board *b = board_new(k, version, fresh_at);
 	b->resets = resets;
 	b->last_seq = last_seq;
 	b->full = full;
 	b->lines = xcalloc(n ? n : 1, sizeof *b->lines);
 	b->n = n;
-	b->best = best_new(n);
+	b->best = contest_best_new(n);
 	for (size_t i = 0; i < n; i++) {
 		const struct contest_attempt *a = &attempts[entries[i].attempt_index];
 		struct contest_board_line *l = &b->lines[i];
 		line_from_row(&rows[entries[i].attempt_index], a, l);
 		l->rank = entries[i].rank;
-		best_add(b->best, a->participant_id)->line = *l;
+		contest_best_add(b->best, a->participant_id)->line = *l;
 	}
 	for (size_t i = 0; i < nrows; i++) {
 		const struct contest_attempt *a = &attempts[i];
 		if (contest_is_full_score(a) &&
 		    !(k->has_cutoff && contest_effective_submitted_at(a) >= k->cutoff_ms))
-			best_find(b->best, a->participant_id)->any_full = true;
+			contest_best_find(b->best, a->participant_id)->any_full = true;
 	}
+	contest_best_units(b->lines, b->n, &b->units, &b->nunits);
 	free(entries);
 	free(attempts);
 	free(rows);
@@ -282,10 +290,10 @@ static bool best_take(struct contest_board *b, const struct db_contest_attempt *
 	if (b->has_cutoff && contest_effective_submitted_at(&a) >= b->cutoff_ms)
 		return false;
 	line_from_row(r, &a, &l);
-	struct best_slot *s = best_find(b->best, a.participant_id);
+	struct contest_best_slot *s = contest_best_find(b->best, a.participant_id);
 	bool full_changed = false;
 	if (!s->line.attempt_id) {
-		s = best_add(b->best, a.participant_id);
+		s = contest_best_add(b->best, a.participant_id);
 		s->was_attempt = 0;
 	} else {
 		int c = line_compare(b, &l, &s->line, false);
@@ -333,7 +341,7 @@ static void board_merge(struct contest_board *b, const struct contest_board *old
 	int64_t *gone = xcalloc(ntouched ? ntouched : 1, sizeof *gone);
 	size_t ngone = 0;
 	for (size_t i = 0; i < ntouched; i++) {
-		struct best_slot *s = best_find(b->best, touched[i]);
+		struct contest_best_slot *s = contest_best_find(b->best, touched[i]);
 		in[i] = s->line;
 		if (s->was_attempt)
 			gone[ngone++] = s->was_attempt;
@@ -365,7 +373,8 @@ static void board_merge(struct contest_board *b, const struct contest_board *old
  * reset, F moved under the prediction order, or a storage error). Takes
  * over old's map of bests; old must hold one. */
 static struct contest_board *board_advance(struct db *db, const struct contest_board_key *k,
-					   struct contest_board *old, int64_t version)
+					   struct contest_board *old, int64_t version,
+					   int64_t fresh_at)
 {
 	struct db_contest_attempt *rows = NULL;
 	size_t nrows = 0, ntouched = 0, cap = 0;
@@ -379,7 +388,7 @@ static struct contest_board *board_advance(struct db *db, const struct contest_b
 		free(rows);
 		return NULL;
 	}
-	struct contest_board *b = board_new(k, version);
+	struct contest_board *b = board_new(k, version, fresh_at);
 	b->resets = resets;
 	b->last_seq = last_seq > old->last_seq ? last_seq : old->last_seq;
 	b->full = old->full;
@@ -399,33 +408,42 @@ static struct contest_board *board_advance(struct db *db, const struct contest_b
 	return b;
 }
 
+/* The kept board of key (lock held), or NULL. */
+static struct contest_board *cache_slot(const struct contest_board_key *key)
+{
+	for (size_t i = 0; i < CONTEST_BOARD_SLOTS; i++)
+		if (cache[i] && same_key(cache[i], key))
+			return cache[i];
+	return NULL;
+}
+
 /* The board for key ranked from at least `version`: brought up to date
  * from the kept board of its key when there is one, else in full. */
 static struct contest_board *board_rank_anew(struct db *db, const struct contest_board_key *k,
-					     int64_t version)
+					     int64_t version, int64_t fresh_at)
 {
 	struct contest_board *old = NULL, *b = NULL;
 	pthread_mutex_lock(&cache_lock);
-	for (size_t i = 0; i < CONTEST_BOARD_SLOTS && !old; i++) {
-		if (cache[i] && same_key(cache[i], k) && cache[i]->best) {
-			old = cache[i];
-			atomic_fetch_add(&old->refs, 1);
-		}
-	}
+	old = cache_slot(k);
+	if (old)
+		atomic_fetch_add(&old->refs, 1);
 	pthread_mutex_unlock(&cache_lock);
 	uint64_t t0 = thread_ns();
-	if (old)
-		b = board_advance(db, k, old, version);
-	contest_board_release(old);
+	if (old && old->best)
+		b = board_advance(db, k, old, version, fresh_at);
 	if (b) {
 		atomic_fetch_add(&stat_merges, 1);
 		atomic_fetch_add(&stat_merge_ns, thread_ns() - t0);
-		return b;
+	} else {
+		t0 = thread_ns();
+		b = board_build(db, k, version, fresh_at);
+		atomic_fetch_add(&stat_full, 1);
+		atomic_fetch_add(&stat_full_ns, thread_ns() - t0);
 	}
-	t0 = thread_ns();
-	b = board_build(db, k, version);
-	atomic_fetch_add(&stat_full, 1);
-	atomic_fetch_add(&stat_full_ns, thread_ns() - t0);
+	/* Demand is the readers', not the merger's. */
+	if (b && old)
+		atomic_store(&b->read_at, atomic_load(&old->read_at));
+	contest_board_release(old);
 	return b;
 }
 
@@ -448,19 +466,23 @@ static void inflight_drop(struct inflight *f)
 	}
 }
 
-/* A kept board for key ranked from version at least `version` (lock held):
- * a new reference, or NULL. */
-static struct contest_board *cache_find(const struct contest_board_key *key, int64_t version)
+/* A kept board for key ranked from version at least `version`, which
+ * storage had at seen_at or later (lock held): a new reference, or NULL.
+ * reader: a request's use (counts for eviction and for the merger). */
+static struct contest_board *cache_find(const struct contest_board_key *key, int64_t version,
+					int64_t seen_at, bool reader)
 {
-	for (size_t i = 0; i < CONTEST_BOARD_SLOTS; i++) {
-		struct contest_board *c = cache[i];
-		if (c && same_key(c, key) && c->version >= version) {
-			c->last_used = ++cache_clock;
-			atomic_fetch_add(&c->refs, 1);
-			return c;
-		}
+	struct contest_board *c = cache_slot(key);
+	if (!c || c->version < version)
+		return NULL;
+	if (atomic_load(&c->fresh_at) < seen_at)
+		atomic_store(&c->fresh_at, seen_at);
+	if (reader) {
+		c->last_used = ++cache_clock;
+		atomic_store(&c->read_at, seen_at);
 	}
-	return NULL;
+	atomic_fetch_add(&c->refs, 1);
+	return c;
 }
 
 static struct inflight *inflight_find(const struct contest_board_key *key)
@@ -517,18 +539,19 @@ static size_t cache_keep(struct contest_board *b, const struct contest_board_key
 	return nevicted;
 }
 
-struct contest_board *contest_board_get(struct db *db, const struct contest_board_key *key)
+/* The board for key ranked from `seen` (read at seen_at) or later: kept,
+ * being ranked (then waited for), or ranked here. A new reference, or NULL.
+ * reader: a request's use. */
+static struct contest_board *board_current(struct db *db, const struct contest_board_key *key,
+					   int64_t seen, int64_t seen_at, bool reader)
 {
-	int64_t seen = 0, version = 0;
+	int64_t version = 0;
 	struct contest_board *b = NULL;
 	struct contest_board *evicted[2 * CONTEST_BOARD_SLOTS];
 	size_t nevicted = 0;
-	/* What this request saw: the answer must be ranked from this or later. */
-	if (db_contest_version(db, key->quiz_id, &seen) < 0)
-		return NULL;
 	pthread_mutex_lock(&cache_lock);
 	for (;;) {
-		b = cache_find(key, seen);
+		b = cache_find(key, seen, seen_at, reader);
 		if (b) {
 			pthread_mutex_unlock(&cache_lock);
 			return b;
@@ -566,8 +589,11 @@ struct contest_board *contest_board_get(struct db *db, const struct contest_boar
 	/* Read again now: waiters that came before saw no later version, so
 	 * this board serves them all. The attempts are read after it. */
 	version = seen;
+	int64_t version_at = mono_ms();
 	if (db_contest_version(db, key->quiz_id, &version) == 0)
-		b = board_rank_anew(db, key, version);
+		b = board_rank_anew(db, key, version, version_at);
+	if (b && reader)
+		atomic_store(&b->read_at, version_at);
 	pthread_mutex_lock(&cache_lock);
 	inflight_unlink(f);
 	f->shell.version = version;
@@ -583,6 +609,220 @@ struct contest_board *contest_board_get(struct db *db, const struct contest_boar
 	for (size_t i = 0; i < nevicted; i++)
 		contest_board_release(evicted[i]);
 	return b;
+}
+
+struct contest_board *contest_board_get(struct db *db, const struct contest_board_key *key)
+{
+	int64_t seen = 0, seen_at = mono_ms();
+	struct contest_board *b = NULL;
+	/* With the merger running, the published board while the merger saw
+	 * storage hold nothing newer at most CONTEST_BOARD_STALE_MS ago: no
+	 * storage read, no wait. */
+	pthread_mutex_lock(&cache_lock);
+	struct contest_board *c = merger.running ? cache_slot(key) : NULL;
+	if (c && seen_at - atomic_load(&c->fresh_at) <= CONTEST_BOARD_STALE_MS) {
+		c->last_used = ++cache_clock;
+		atomic_store(&c->read_at, seen_at);
+		atomic_fetch_add(&c->refs, 1);
+		b = c;
+	}
+	pthread_mutex_unlock(&cache_lock);
+	if (b)
+		return b;
+	/* Otherwise what this request sees: the answer is ranked from this or
+	 * later. */
+	if (db_contest_version(db, key->quiz_id, &seen) < 0)
+		return NULL;
+	return board_current(db, key, seen, seen_at, true);
+}
+
+/* ---- the merger ----------------------------------------------------------- */
+
+/* The keys of the boards kept and read lately or being ranked (lock held),
+ * their rounds copied into rounds[]. */
+static size_t merger_keys(struct contest_board_key *keys, char (*rounds)[DB_CODE_MAX], int64_t now)
+{
+	size_t n = 0;
+	const struct contest_board *from[2 * CONTEST_BOARD_SLOTS];
+	for (size_t i = 0; i < CONTEST_BOARD_SLOTS; i++) {
+		if (!cache[i])
+			continue;
+		if (now - atomic_load(&cache[i]->read_at) <= CONTEST_BOARD_IDLE_MS)
+			from[n++] = cache[i];
+		else /* left to its next reader, who must look at storage first */
+			atomic_store(&cache[i]->fresh_at, INT64_MIN / 2);
+	}
+	/* A board being ranked for a reader may be kept once it is done: a
+	 * write acknowledged after this pass must find it current. */
+	for (struct inflight *f = inflight_list; f && n < 2 * CONTEST_BOARD_SLOTS; f = f->next)
+		from[n++] = &f->shell;
+	size_t nkeys = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct contest_board_key k = {
+			.quiz_id = from[i]->quiz_id,
+			.round = from[i]->round[0] ? from[i]->round : NULL,
+			.use_prediction = from[i]->use_prediction,
+			.has_cutoff = from[i]->has_cutoff,
+			.cutoff_ms = from[i]->cutoff_ms,
+		};
+		bool dup = false;
+		for (size_t j = 0; j < nkeys && !dup; j++)
+			dup = keys[j].quiz_id == k.quiz_id &&
+			      strcmp(rounds[j], from[i]->round) == 0 &&
+			      keys[j].use_prediction == k.use_prediction &&
+			      keys[j].has_cutoff == k.has_cutoff &&
+			      keys[j].cutoff_ms == k.cutoff_ms;
+		if (dup)
+			continue;
+		util_strlcpy(rounds[nkeys], from[i]->round, DB_CODE_MAX);
+		keys[nkeys] = k;
+		keys[nkeys].round = k.round ? rounds[nkeys] : NULL;
+		nkeys++;
+	}
+	return nkeys;
+}
+
+/* One pass: every board in demand brought up to what storage holds. */
+static void merger_pass(struct contest_board_key *keys, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		int64_t seen = 0, seen_at = mono_ms();
+		if (db_contest_version(merger.db, keys[i].quiz_id, &seen) < 0) {
+			fprintf(stderr, "contest boards: %s\n", db_errmsg(merger.db));
+			continue;
+		}
+		struct contest_board *b = board_current(merger.db, &keys[i], seen, seen_at, false);
+		if (!b)
+			fprintf(stderr, "contest boards: %s\n", db_errmsg(merger.db));
+		contest_board_release(b);
+	}
+}
+
+static void *merger_main(void *arg)
+{
+	(void)arg;
+	pthread_setname_np(pthread_self(), "contest-merge");
+	struct contest_board_key keys[2 * CONTEST_BOARD_SLOTS];
+	char rounds[2 * CONTEST_BOARD_SLOTS][DB_CODE_MAX];
+	pthread_mutex_lock(&cache_lock);
+	while (!merger.stopping) {
+		if (!merger.nudged && !merger.waiting) {
+			struct timespec ts;
+			clock_gettime(CLOCK_REALTIME, &ts);
+			ts.tv_nsec += CONTEST_BOARD_POLL_MS * 1000000L;
+			ts.tv_sec += ts.tv_nsec / 1000000000L;
+			ts.tv_nsec %= 1000000000L;
+			pthread_cond_timedwait(&merger.wake, &cache_lock, &ts);
+			if (merger.stopping)
+				break;
+		}
+		merger.nudged = false;
+		/* Whoever waits now committed before the versions are read. */
+		struct publish_wait *w = merger.waiting;
+		merger.waiting = NULL;
+		size_t n = merger_keys(keys, rounds, mono_ms());
+		pthread_mutex_unlock(&cache_lock);
+		graveyard_empty();
+		merger_pass(keys, n);
+		for (struct publish_wait *next; w; w = next) {
+			next = w->next;
+			w->done(w->ctx);
+			free(w);
+		}
+		pthread_mutex_lock(&cache_lock);
+	}
+	pthread_mutex_unlock(&cache_lock);
+	return NULL;
+}
+
+int contest_board_service_start(struct db *db, char *err, size_t errlen)
+{
+	pthread_mutex_lock(&cache_lock);
+	assert(!merger.running && !merger.db);
+	merger.db = db;
+	merger.stopping = false;
+	int rc = pthread_create(&merger.thread, NULL, merger_main, NULL);
+	merger.running = rc == 0;
+	atomic_store(&defer_frees, rc == 0);
+	if (rc)
+		merger.db = NULL;
+	pthread_mutex_unlock(&cache_lock);
+	if (rc) {
+		snprintf(err, errlen, "contest boards: cannot start the merger thread");
+		db_close(db);
+		return -1;
+	}
+	return 0;
+}
+
+void contest_board_service_stop(void)
+{
+	pthread_mutex_lock(&cache_lock);
+	bool started = merger.db != NULL;
+	merger.running = false;
+	atomic_store(&defer_frees, false);
+	merger.stopping = true;
+	pthread_cond_signal(&merger.wake);
+	pthread_mutex_unlock(&cache_lock);
+	if (!started)
+		return;
+	pthread_join(merger.thread, NULL);
+	pthread_mutex_lock(&cache_lock);
+	struct publish_wait *w = merger.waiting;
+	merger.waiting = NULL;
+	db_close(merger.db);
+	merger.db = NULL;
+	pthread_mutex_unlock(&cache_lock);
+	graveyard_empty();
+	/* Readers rank for themselves from now on: nothing stale is served. */
+	for (struct publish_wait *next; w; w = next) {
+		next = w->next;
+		w->done(w->ctx);
+		free(w);
+	}
+}
+
+void contest_board_when_published(void (*done)(void *ctx), void *ctx)
+{
+	struct publish_wait *w = xcalloc(1, sizeof *w);
+	w->done = done;
+	w->ctx = ctx;
+	pthread_mutex_lock(&cache_lock);
+	if (!merger.running) {
+		pthread_mutex_unlock(&cache_lock);
+		free(w);
+		done(ctx);
+		return;
+	}
+	w->next = merger.waiting;
+	merger.waiting = w;
+	pthread_cond_signal(&merger.wake);
+	pthread_mutex_unlock(&cache_lock);
+}
+
+struct sync_wait {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	bool done;
+};
+
+static void sync_done(void *ctx)
+{
+	struct sync_wait *s = ctx;
+	pthread_mutex_lock(&s->mu);
+	s->done = true;
+	pthread_cond_signal(&s->cv);
+	pthread_mutex_unlock(&s->mu);
+}
+
+void contest_board_sync(void)
+{
+	struct sync_wait s = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, false };
+	contest_board_when_published(sync_done, &s);
+	pthread_mutex_lock(&s.mu);
+	while (!s.done)
+		pthread_cond_wait(&s.cv, &s.mu);
+	pthread_mutex_unlock(&s.mu);
 }
 
 void contest_board_flush(void)

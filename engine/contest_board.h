@@ -18,9 +18,23 @@
  * A board is immutable and reference-counted: readers use it without locks.
  * At most one ranking of a key runs at a time: requests that come while
  * it runs wait and share it, or the next one, whichever was ranked from
- * what they saw or later; so under a stream of submissions a board in
- * demand is ranked back to back rather than once per request, and every
- * answer holds every attempt completed before its request. Thread-safe. */
+ * what they saw or later.
+ *
+ * Published boards (quizd): once contest_board_service_start has started
+ * the merger thread, a reader neither reads storage nor waits for a merge
+ * while its key has a kept board that the merger saw current at most
+ * CONTEST_BOARD_STALE_MS ago: it is served that board, the last published.
+ * The merger looks at the storage version of every board read in the last
+ * CONTEST_BOARD_IDLE_MS at least every CONTEST_BOARD_POLL_MS (another
+ * instance's completions are in within about that plus a merge), merges
+ * what was logged (ranks in full when it must), and publishes the new board
+ * with one pointer swap under the cache lock; it also frees the boards
+ * readers let go. A board older than the bound (merger behind or not
+ * running) and a key with no kept board are ranked for the reader as
+ * before (without a merger every answer holds every attempt completed
+ * before its request). contest_board_when_published lets this process's
+ * writes be acknowledged only once the boards hold them, so a reader told
+ * of a submission finds it on the board. Thread-safe. */
 #ifndef QUIZ_CONTEST_BOARD_H
 #define QUIZ_CONTEST_BOARD_H
 
@@ -31,6 +45,14 @@
 struct db;
 
 #define CONTEST_BOARD_SLOTS 8
+/* How long after the merger last saw it current a board is still served
+ * without a look at storage (a full ranking of 100,000 entrants on a
+ * loaded machine fits well inside). */
+#define CONTEST_BOARD_STALE_MS 2000
+/* How often the merger looks at storage when nobody wakes it. */
+#define CONTEST_BOARD_POLL_MS 50
+/* Boards nobody read for this long are left to their next reader. */
+#define CONTEST_BOARD_IDLE_MS 10000
 /* Lines kept over all boards (about 72 bytes each). */
 #define CONTEST_BOARD_MAX_LINES (1u << 20)
 
@@ -66,8 +88,36 @@ struct contest_board *contest_board_get(struct db *db, const struct contest_boar
 void contest_board_release(struct contest_board *b);
 /* The lines (borrowed while the reference is held) and their number. */
 const struct contest_board_line *contest_board_lines(const struct contest_board *b, size_t *n);
+
+/* The lines of one unit (the unit the best attempt was made in): how many
+ * and the sum of their scores, added up in board order. */
+struct contest_board_unit {
+	int64_t unit_id;
+	int64_t entrants;
+	double score_sum;
+};
+/* Every unit with a line, by ascending unit_id (borrowed while the
+ * reference is held), kept with the board so that standings add up units,
+ * not entrants. Lines without a unit are in none. */
+const struct contest_board_unit *contest_board_units(const struct contest_board *b, size_t *n);
 /* Empties the process's cache (tests, shutdown). */
 void contest_board_flush(void);
+
+/* Starts the merger thread on db (its own connection, owned from then on:
+ * closed by contest_board_service_stop). 0, or -1 with a message in err. */
+int contest_board_service_start(struct db *db, char *err, size_t errlen);
+/* Stops the merger (after every writer that calls
+ * contest_board_when_published has stopped), runs the callbacks still
+ * waiting, closes its connection; safe when not started. */
+void contest_board_service_stop(void);
+/* Calls done(ctx) once every board kept or being ranked holds what storage
+ * holds now (after the merger's next pass), from the merger thread; at once,
+ * on the caller's thread, when no merger runs. For a writer that has just
+ * committed: its acknowledgement then reaches nobody before the boards
+ * hold its write. done must not block. */
+void contest_board_when_published(void (*done)(void *ctx), void *ctx);
+/* The same, waiting on the caller's thread. */
+void contest_board_sync(void);
 
 /* Counters of this process's rankings since it started: boards ranked in
  * full and brought up to date by merging, and the CPU time (thread time)

@@ -54,7 +54,9 @@ int64_t quiz_service_grace_ms(const struct quiz_service *s);
 
 /* Queues w (borrowed until done). done(ctx) runs on the committer thread
  * once w's transaction committed (w->status holds the outcome) or failed
- * (w->status is OUTCOME_INTERNAL); it must not block. */
+ * (w->status is OUTCOME_INTERNAL); for a committed finish or sweep, once
+ * the contest boards hold it too (contest_board_when_published: on the
+ * boards' merger thread when one runs). It must not block. */
 void quiz_service_submit(struct quiz_service *s, struct quiz_write *w, void (*done)(void *ctx),
 			 void *ctx);
 /* Queues w and waits until it is done. */

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "audit.h"
+#include "contest_board.h"
 #include "db.h"
 #include "db_attempt.h"
 #include "db_bank.h"
@@ -203,6 +204,9 @@ enum outcome rescore_question(struct db *db, const struct audit_actor *who, cons
 	if (ret != OUTCOME_OK) {
 		db_rollback(db);
 		memset(res, 0, sizeof *res);
+	} else if (res->changed) {
+		/* Answer once the leaderboards hold the new results. */
+		contest_board_sync();
 	}
 	db_rescore_draws_free(draws, n);
 	ctx_cleanup(&c);
