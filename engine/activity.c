@@ -9,6 +9,7 @@
 
 #include "audit.h"
 #include "cards.h"
+#include "cert.h"
 #include "clock.h"
 #include "csvin.h"
 #include "db.h"
@@ -166,6 +167,22 @@ static enum outcome internal(struct db *db, struct problem *p)
 	return problem_set(p, OUTCOME_INTERNAL, "activities: %s", db_errmsg(db));
 }
 
+/* Inside a write transaction: u attends a (how: check_in, list), counted
+ * once, with the certificate of attendance when a gives one; *added tells
+ * whether the attendance is new. */
+static enum outcome attend(struct db *db, struct cert_signer *signer, const struct db_activity *a,
+			   const struct db_user *u, const char *how, bool *added, struct problem *p)
+{
+	int rc = db_attendance_add(db, a->id, u->id, clock_vn_year(a->starts_at_ms), u->unit_id,
+				   u->audience, how, clock_now_ms());
+	if (rc < 0)
+		return internal(db, p);
+	*added = rc == 1;
+	if (rc == 1 && a->certificate)
+		return cert_attendance_record(db, signer, a->id, u->id, p);
+	return OUTCOME_OK;
+}
+
 /* Inside a write transaction: the new activity a (unit from unit_code). */
 static enum outcome create_in(struct db *db, const struct people_actor *actor,
 			      const char *unit_code, struct db_activity *a, struct problem *p)
@@ -262,14 +279,16 @@ static enum outcome find(struct db *db, const struct people_actor *actor, int64_
 	return OUTCOME_OK;
 }
 
-static enum outcome update_in(struct db *db, const struct people_actor *actor, int64_t id,
-			      json_t *body, struct db_activity *a, struct problem *p)
+static enum outcome update_in(struct db *db, struct cert_signer *signer,
+			      const struct people_actor *actor, int64_t id, json_t *body,
+			      struct db_activity *a, struct problem *p)
 {
 	enum outcome o = find(db, actor, id, a, p);
 	if (o != OUTCOME_OK)
 		return o;
 	json_t *before = activity_json(a, false);
 	int year = clock_vn_year(a->starts_at_ms);
+	bool certified = a->certificate;
 	o = read_fields(body, a, p);
 	if (o == OUTCOME_OK && a->attendees > 0 && clock_vn_year(a->starts_at_ms) != year)
 		o = problem_set(
@@ -278,6 +297,9 @@ static enum outcome update_in(struct db *db, const struct people_actor *actor, i
 			a->code, year);
 	if (o == OUTCOME_OK && db_activity_update(db, a, clock_now_ms()))
 		o = internal(db, p);
+	/* Those who came before the activity gave certificates get theirs. */
+	if (o == OUTCOME_OK && a->certificate && !certified)
+		o = cert_attendance_backfill(db, signer, a->id, p);
 	if (o == OUTCOME_OK)
 		return audit(
 			db, actor, "activity.update", a,
@@ -287,8 +309,9 @@ static enum outcome update_in(struct db *db, const struct people_actor *actor, i
 	return o;
 }
 
-enum outcome activity_update(struct db *db, const struct people_actor *actor, int64_t id,
-			     json_t *body, json_t **out, struct problem *p)
+enum outcome activity_update(struct db *db, struct cert_signer *signer,
+			     const struct people_actor *actor, int64_t id, json_t *body,
+			     json_t **out, struct problem *p)
 {
 	if (!json_is_object(body))
 		return problem_set(p, OUTCOME_INVALID, "The body must be a JSON object.");
@@ -303,7 +326,7 @@ enum outcome activity_update(struct db *db, const struct people_actor *actor, in
 		o = internal(db, p);
 		goto out;
 	}
-	o = update_in(db, actor, id, body, a, p);
+	o = update_in(db, signer, actor, id, body, a, p);
 	if (o == OUTCOME_OK && db_commit(db))
 		o = internal(db, p);
 	if (o != OUTCOME_OK)
@@ -376,11 +399,22 @@ enum outcome activity_list_json(struct db *db, const struct people_actor *actor,
 	return OUTCOME_OK;
 }
 
+/* An upload in progress: where each name of the list goes. */
+struct upload {
+	struct db *db;
+	struct cert_signer *signer;
+	const struct people_actor *actor;
+	const struct db_activity *a;
+	json_t *answer; /* {"added","errors"} */
+};
+
 /* One name of an uploaded list: its attendance, or an error entry. */
-static enum outcome add_one(struct db *db, const struct people_actor *actor,
-			    const struct db_activity *a, const char *username, int line,
-			    json_t *answer, struct problem *p)
+static enum outcome add_one(const struct upload *up, const char *username, int line,
+			    struct problem *p)
 {
+	struct db *db = up->db;
+	const struct people_actor *actor = up->actor;
+	json_t *answer = up->answer;
 	struct db_user u;
 	const char *msg = NULL;
 	char buf[160];
@@ -400,19 +434,16 @@ static enum outcome add_one(struct db *db, const struct people_actor *actor,
 				      json_pack("{s:i,s:s}", "line", line, "message", msg));
 		return OUTCOME_OK;
 	}
-	rc = db_attendance_add(db, a->id, u.id, clock_vn_year(a->starts_at_ms), u.unit_id,
-			       u.audience, "list", clock_now_ms());
-	if (rc < 0)
-		return internal(db, p);
-	json_object_set_new(
-		answer, "added",
-		json_integer(json_integer_value(json_object_get(answer, "added")) + rc));
-	return OUTCOME_OK;
+	bool added = false;
+	enum outcome o = attend(db, up->signer, up->a, &u, "list", &added, p);
+	if (o == OUTCOME_OK && added)
+		json_object_set_new(
+			answer, "added",
+			json_integer(json_integer_value(json_object_get(answer, "added")) + 1));
+	return o;
 }
 
-static enum outcome add_json(struct db *db, const struct people_actor *actor,
-			     const struct db_activity *a, json_t *list, json_t *answer,
-			     struct problem *p)
+static enum outcome add_json(const struct upload *up, json_t *list, struct problem *p)
 {
 	size_t i;
 	json_t *e;
@@ -422,27 +453,24 @@ static enum outcome add_json(struct db *db, const struct people_actor *actor,
 		enum outcome o;
 		if (!name) {
 			json_array_append_new(
-				json_object_get(answer, "errors"),
+				json_object_get(up->answer, "errors"),
 				json_pack("{s:i,s:s}", "line", (int)i + 1, "message",
 					  "Each item must be an object with a username."));
 			continue;
 		}
-		if ((o = add_one(db, actor, a, name, (int)i + 1, answer, p)) != OUTCOME_OK)
+		if ((o = add_one(up, name, (int)i + 1, p)) != OUTCOME_OK)
 			return o;
 	}
 	return OUTCOME_OK;
 }
 
-static enum outcome add_csv(struct db *db, const struct people_actor *actor,
-			    const struct db_activity *a, const struct csv_table *t, json_t *answer,
-			    struct problem *p)
+static enum outcome add_csv(const struct upload *up, const struct csv_table *t, struct problem *p)
 {
 	int col = csv_column(t, "username");
 	if (col < 0)
 		return problem_set(p, OUTCOME_INVALID, "The CSV has no 'username' column.");
 	for (size_t i = 1; i < t->nrecords; i++) {
-		enum outcome o = add_one(db, actor, a, csv_field(&t->records[i], col),
-					 t->records[i].line, answer, p);
+		enum outcome o = add_one(up, csv_field(&t->records[i], col), t->records[i].line, p);
 		if (o != OUTCOME_OK)
 			return o;
 	}
@@ -475,9 +503,9 @@ static enum outcome parse_list(const char *body, size_t len, bool csv, json_t **
 	return OUTCOME_OK;
 }
 
-enum outcome activity_attendees_add(struct db *db, const struct people_actor *actor, int64_t id,
-				    const char *body, size_t len, bool csv, json_t **out,
-				    struct problem *p)
+enum outcome activity_attendees_add(struct db *db, struct cert_signer *signer,
+				    const struct people_actor *actor, int64_t id, const char *body,
+				    size_t len, bool csv, json_t **out, struct problem *p)
 {
 	json_t *list = NULL, *answer = json_pack("{s:i,s:[]}", "added", 0, "errors");
 	struct csv_table *t = NULL;
@@ -487,9 +515,9 @@ enum outcome activity_attendees_add(struct db *db, const struct people_actor *ac
 		o = internal(db, p);
 	else if (o == OUTCOME_OK) {
 		o = find(db, actor, id, a, p);
+		struct upload up = { db, signer, actor, a, answer };
 		if (o == OUTCOME_OK)
-			o = csv ? add_csv(db, actor, a, t, answer, p)
-				: add_json(db, actor, a, list, answer, p);
+			o = csv ? add_csv(&up, t, p) : add_json(&up, list, p);
 		if (o == OUTCOME_OK)
 			o = audit(db, actor, "activity.attendees", a,
 				  json_pack("{s:O}", "added", json_object_get(answer, "added")), p);
@@ -588,7 +616,8 @@ enum outcome activity_check_in_page(struct db *db, const struct people_actor *ac
 	return o;
 }
 
-enum outcome activity_check_in(struct db *db, int64_t user_id, int64_t id, struct problem *p)
+enum outcome activity_check_in(struct db *db, struct cert_signer *signer, int64_t user_id,
+			       int64_t id, struct problem *p)
 {
 	struct db_activity *a = xcalloc(1, sizeof *a);
 	struct db_user u;
@@ -607,9 +636,9 @@ enum outcome activity_check_in(struct db *db, int64_t user_id, int64_t id, struc
 		o = problem_set(p, OUTCOME_CHECK_IN_CLOSED, "Check-in of %s is closed.", a->title);
 	if (o == OUTCOME_OK && (rc = db_user_by_id(db, user_id, &u)) != 1)
 		o = rc < 0 ? internal(db, p) : problem_set(p, OUTCOME_NOT_FOUND, "No such person.");
-	if (o == OUTCOME_OK && db_attendance_add(db, id, user_id, clock_vn_year(a->starts_at_ms),
-						 u.unit_id, u.audience, "check_in", now) < 0)
-		o = internal(db, p);
+	bool added = false;
+	if (o == OUTCOME_OK)
+		o = attend(db, signer, a, &u, "check_in", &added, p);
 	if (o == OUTCOME_OK && db_commit(db))
 		o = internal(db, p);
 	if (o != OUTCOME_OK)

@@ -19,6 +19,7 @@
 struct db;
 struct people_actor;
 struct cards_site;
+struct cert_signer;
 
 /* Creates the activity of body ({"code","title","kind","unit_code",
  * "audiences","topics","starts_at","ends_at"} with optional "check_in"
@@ -35,9 +36,11 @@ enum outcome activity_create(struct db *db, const struct people_actor *actor, js
  * it): *out {"activity":A}. OUTCOME_NOT_FOUND, OUTCOME_FORBIDDEN outside a
  * unit_admin's subtree, OUTCOME_INVALID for a bad field (code and
  * unit_code cannot change), OUTCOME_CONFLICT for a move into another
- * year once people attended. */
-enum outcome activity_update(struct db *db, const struct people_actor *actor, int64_t id,
-			     json_t *body, json_t **out, struct problem *p);
+ * year once people attended. Turning "certificate" on certifies, with
+ * signer, those who attended before. */
+enum outcome activity_update(struct db *db, struct cert_signer *signer,
+			     const struct people_actor *actor, int64_t id, json_t *body,
+			     json_t **out, struct problem *p);
 
 /* {"activities":[A],"total"} with A {"id","code","title","kind",
  * "unit_code","audiences","topics","starts_at","ends_at","check_in",
@@ -50,13 +53,14 @@ enum outcome activity_list_json(struct db *db, const struct people_actor *actor,
 
 /* Adds the people of an uploaded list to activity id: body is a JSON array
  * of {"username"} or (csv) a CSV with a username column. Each known person
- * (for a unit_admin: inside its subtree) attends once; *out
+ * (for a unit_admin: inside its subtree) attends once, with a certificate
+ * of attendance signed by signer when the activity gives one; *out
  * {"added","errors":[{"line","message"}]} (line: the CSV line, or the
  * 1-based position in the JSON array). OUTCOME_INVALID for a body that is
  * neither, OUTCOME_NOT_FOUND, OUTCOME_FORBIDDEN as activity_update. */
-enum outcome activity_attendees_add(struct db *db, const struct people_actor *actor, int64_t id,
-				    const char *body, size_t len, bool csv, json_t **out,
-				    struct problem *p);
+enum outcome activity_attendees_add(struct db *db, struct cert_signer *signer,
+				    const struct people_actor *actor, int64_t id, const char *body,
+				    size_t len, bool csv, json_t **out, struct problem *p);
 
 /* {"attendees":[{"username","full_name","unit_code","how","at"}],"total"}
  * of activity id, in order of arrival (how: check_in, list, live_game).
@@ -73,10 +77,12 @@ enum outcome activity_check_in_page(struct db *db, const struct people_actor *ac
 				    const struct cards_site *site, int64_t id, char **html,
 				    struct problem *p);
 
-/* Person user_id checks in to activity id at clock_now_ms(): OUTCOME_OK
- * (also when already checked in: counted once), OUTCOME_NOT_FOUND,
- * OUTCOME_CHECK_IN_CLOSED when check-in is closed or the activity is
- * outside its window. */
-enum outcome activity_check_in(struct db *db, int64_t user_id, int64_t id, struct problem *p);
+/* Person user_id checks in to activity id at clock_now_ms(), with a
+ * certificate of attendance signed by signer when the activity gives one:
+ * OUTCOME_OK (also when already checked in: counted once),
+ * OUTCOME_NOT_FOUND, OUTCOME_CHECK_IN_CLOSED when check-in is closed or
+ * the activity is outside its window. */
+enum outcome activity_check_in(struct db *db, struct cert_signer *signer, int64_t user_id,
+			       int64_t id, struct problem *p);
 
 #endif

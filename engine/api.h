@@ -71,8 +71,10 @@ int api_admin_users_unconfirmed(struct req *r, struct resp *out);
 int api_admin_user_confirm(struct req *r, struct resp *out);
 int api_admin_users_confirm(struct req *r, struct resp *out);
 
-/* api_me.c: GET /api/v1/me, POST /api/v1/me/password */
+/* api_me.c: GET /api/v1/me, GET /api/v1/me/history, POST
+ * /api/v1/me/password */
 int api_me(struct req *r, struct resp *out);
+int api_me_history(struct req *r, struct resp *out);
 int api_change_password(struct req *r, struct resp *out);
 
 /* api_admin_org.c: POST /api/v1/admin/units, PUT
@@ -169,9 +171,10 @@ int api_contest_integrity(struct req *r, struct resp *out);
 int api_admin_user_export(struct req *r, struct resp *out);
 int api_admin_user_erase(struct req *r, struct resp *out);
 
-/* api_reports.c: GET /api/v1/reports/participation, /reports/plans/{plan_code},
- * /reports/missing, /reports/yearly, /reports/questions */
+/* api_reports.c: GET /api/v1/reports/participation, /reports/participation/weekly,
+ * /reports/plans/{plan_code}, /reports/missing, /reports/yearly, /reports/questions */
 int api_report_participation(struct req *r, struct resp *out);
+int api_report_weekly(struct req *r, struct resp *out);
 int api_report_plan(struct req *r, struct resp *out);
 int api_report_missing(struct req *r, struct resp *out);
 int api_report_yearly(struct req *r, struct resp *out);
@@ -182,8 +185,9 @@ int api_admin_plans(struct req *r, struct resp *out);
 int api_admin_plan_put(struct req *r, struct resp *out);
 
 /* api_certificates.c: GET /api/v1/attempts/{id}/certificate,
- * GET /api/v1/certificates/{code} */
+ * GET /api/v1/activities/{id}/certificate, GET /api/v1/certificates/{code} */
 int api_certificate(struct req *r, struct resp *out);
+int api_activity_certificate(struct req *r, struct resp *out);
 int api_certificate_check(struct req *r, struct resp *out);
 
 /* api_live.c: POST /api/v1/live, POST /api/v1/live/join, GET

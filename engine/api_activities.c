@@ -12,6 +12,7 @@
 #include "api.h"
 #include "app.h"
 #include "cards.h"
+#include "cert.h"
 #include "people.h"
 
 static void actor_of(const struct req *r, struct people_actor *actor)
@@ -68,7 +69,9 @@ int api_admin_activity_patch(struct req *r, struct resp *out)
 	if (!body)
 		return 0;
 	actor_of(r, &actor);
-	enum outcome o = activity_update(r->db, &actor, id, body, &answer, &p);
+	struct cert_signer *signer = cert_signer_new(r->app->cfg.data_dir, r->app->cfg.db_path);
+	enum outcome o = activity_update(r->db, signer, &actor, id, body, &answer, &p);
+	cert_signer_free(signer);
 	json_decref(body);
 	if (o != OUTCOME_OK)
 		return api_fail(out, o, &p);
@@ -84,8 +87,10 @@ int api_admin_activity_attendees_add(struct req *r, struct resp *out)
 	if (!http_param_id(r, 0, &id))
 		return not_found(out);
 	actor_of(r, &actor);
-	enum outcome o = activity_attendees_add(r->db, &actor, id, r->body, r->body_len,
+	struct cert_signer *signer = cert_signer_new(r->app->cfg.data_dir, r->app->cfg.db_path);
+	enum outcome o = activity_attendees_add(r->db, signer, &actor, id, r->body, r->body_len,
 						api_body_is_csv(r), &answer, &p);
+	cert_signer_free(signer);
 	if (o != OUTCOME_OK)
 		return api_fail(out, o, &p);
 	return resp_json(out, 200, answer);
@@ -131,7 +136,9 @@ int api_activity_check_in(struct req *r, struct resp *out)
 	int64_t id;
 	if (!http_param_id(r, 0, &id))
 		return not_found(out);
-	enum outcome o = activity_check_in(r->db, r->user.id, id, &p);
+	struct cert_signer *signer = cert_signer_new(r->app->cfg.data_dir, r->app->cfg.db_path);
+	enum outcome o = activity_check_in(r->db, signer, r->user.id, id, &p);
+	cert_signer_free(signer);
 	if (o != OUTCOME_OK)
 		return api_fail(out, o, &p);
 	return resp_json(out, 200, json_pack("{s:b}", "checked_in", 1));

@@ -1,11 +1,13 @@
-/* api_me.c - GET /api/v1/me and POST /api/v1/me/password. The password
- * change suspends the connection while the hashing pool works. */
+/* api_me.c - GET /api/v1/me, GET /api/v1/me/history and POST
+ * /api/v1/me/password. The password change suspends the connection while
+ * the hashing pool works. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "account.h"
 #include "api.h"
 #include "app.h"
+#include "privacy.h"
 
 int api_me(struct req *r, struct resp *out)
 {
@@ -26,6 +28,16 @@ int api_me(struct req *r, struct resp *out)
 	resp_raw(out, 200, "application/json; charset=utf-8", text, len);
 	free(text);
 	return 0;
+}
+
+int api_me_history(struct req *r, struct resp *out)
+{
+	struct problem p = { { 0 } };
+	json_t *view = NULL;
+	enum outcome o = privacy_history(r->db, r->user.id, &view, &p);
+	if (o != OUTCOME_OK)
+		return api_fail(out, o, &p);
+	return resp_json(out, 200, view);
 }
 
 static int password_resume(struct req *r, struct resp *out)

@@ -1,4 +1,5 @@
-/* api_reports.c - GET /reports/participation, /reports/plans/{code},
+/* api_reports.c - GET /reports/participation, /reports/participation/weekly,
+ * /reports/plans/{code},
  * /reports/missing, /reports/yearly and /reports/questions: each reads its
  * query, calls report.h / itemstats_view.h and answers the view. A unit
  * administrator's reports cover their own subtree. */
@@ -103,6 +104,22 @@ int api_report_plan(struct req *r, struct resp *out)
 	else
 		api_fail(out, o, &p);
 	free(plan);
+	return 0;
+}
+
+int api_report_weekly(struct req *r, struct resp *out)
+{
+	struct report_query q;
+	struct problem p;
+	struct report_weekly *weekly = xmalloc(sizeof *weekly);
+	enum outcome o = query_from_request(r, &q, &p);
+	if (o == OUTCOME_OK)
+		o = report_participation_weekly(r->db, &q, weekly, &p);
+	if (o == OUTCOME_OK)
+		resp_json(out, 200, report_weekly_json(weekly));
+	else
+		api_fail(out, o, &p);
+	free(weekly);
 	return 0;
 }
 

@@ -29,7 +29,7 @@ static json_t *audiences_of(const struct db_bank *b)
 
 struct topic_counts {
 	const struct db_bank_summary *banks;
-	json_t **topics; /* parallel to banks */
+	json_t **counts; /* parallel to banks: the topics, then the difficulties */
 	size_t n;
 };
 
@@ -38,7 +38,23 @@ static void add_topic_count(void *ctx, int64_t bank_id, const char *topic, int c
 	struct topic_counts *tc = ctx;
 	for (size_t i = 0; i < tc->n; i++)
 		if (tc->banks[i].bank.id == bank_id)
-			json_object_set_new(tc->topics[i], topic, json_integer(count));
+			json_object_set_new(tc->counts[i], topic, json_integer(count));
+}
+
+/* Counts by topic into topics[] and by difficulty into difficulties[]
+ * (each n new objects, filled in place). 0 or -1. */
+static int count_questions(struct db *db, const struct db_bank_summary *rows, size_t n,
+			   json_t **topics, json_t **difficulties)
+{
+	for (size_t i = 0; i < n; i++) {
+		topics[i] = json_object();
+		difficulties[i] = json_object();
+	}
+	struct topic_counts tc = { rows, topics, n };
+	if (db_bank_topic_counts(db, false, add_topic_count, &tc))
+		return -1;
+	tc.counts = difficulties;
+	return db_bank_topic_counts(db, true, add_topic_count, &tc);
 }
 
 enum outcome bank_admin_list(struct db *db, json_t **out, struct problem *p)
@@ -52,28 +68,29 @@ enum outcome bank_admin_list(struct db *db, json_t **out, struct problem *p)
 		db_rollback(db);
 		return storage_failed(db, p, "listing banks");
 	}
-	struct topic_counts tc = { rows, xcalloc(n ? n : 1, sizeof(json_t *)), n };
-	for (size_t i = 0; i < n; i++)
-		tc.topics[i] = json_object();
-	int rc = db_bank_topic_counts(db, add_topic_count, &tc);
+	json_t **topics = xcalloc(n ? n : 1, sizeof(json_t *));
+	json_t **difficulties = xcalloc(n ? n : 1, sizeof(json_t *));
+	int rc = count_questions(db, rows, n, topics, difficulties);
 	db_rollback(db);
 	json_t *banks = json_array();
 	for (size_t i = 0; i < n; i++) {
 		const struct db_bank *b = &rows[i].bank;
 		char when[40];
 		clock_format(b->updated_at, when);
-		json_array_append_new(banks, json_pack("{s:s,s:s,s:s,s:o,s:i,s:o,s:s}", "code",
+		json_array_append_new(banks, json_pack("{s:s,s:s,s:s,s:o,s:i,s:o,s:o,s:s}", "code",
 						       b->code, "title", b->title, "language",
 						       b->language, "audiences", audiences_of(b),
 						       "question_count", rows[i].question_count,
-						       "topics", tc.topics[i], "updated_at", when));
+						       "topics", topics[i], "difficulties",
+						       difficulties[i], "updated_at", when));
 		db_bank_cleanup(&rows[i].bank);
 	}
-	free(tc.topics);
+	free(topics);
+	free(difficulties);
 	free(rows);
 	if (rc) {
 		json_decref(banks);
-		return storage_failed(db, p, "counting bank topics");
+		return storage_failed(db, p, "counting bank questions");
 	}
 	*out = json_pack("{s:o}", "banks", banks);
 	return OUTCOME_OK;

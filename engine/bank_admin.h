@@ -19,7 +19,8 @@ struct db;
 struct audit_actor;
 
 /* {"banks":[{"code","title","language","audiences","question_count",
- * "topics":{"topic":count},"updated_at"}]}: new reference in *out.
+ * "topics":{"topic":count},"difficulties":{"1":count,...},"updated_at"}]}
+ * (current questions only): new reference in *out.
  * OUTCOME_OK or OUTCOME_INTERNAL. */
 enum outcome bank_admin_list(struct db *db, json_t **out, struct problem *p);
 

@@ -41,9 +41,7 @@ static bool viewer_may_see(const struct db_quiz *quiz, const struct contest_view
 		return true;
 	const char *path = q->viewer_unit_path ? q->viewer_unit_path : "";
 	if (q->unit_admin)
-		return path[0] &&
-		       (!quiz->unit_scope_id || db_unit_path_within(path, quiz->unit_scope_path) ||
-			db_unit_path_within(quiz->unit_scope_path, path));
+		return quiz_scope_meets(quiz->unit_scope_id ? quiz->unit_scope_path : NULL, path);
 	struct quiz_participant who = {
 		.unit_path = path,
 		.audience = q->viewer_audience ? q->viewer_audience : "",

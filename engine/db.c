@@ -32,6 +32,8 @@ static const struct migration migrations[] = {
 	{ "live games", db_sql_live },
 	{ "activities beyond quizzes and their attendance", db_sql_activities },
 	{ "contest completion log", db_sql_contest_log },
+	{ "participation per week", db_sql_report_weeks },
+	{ "certificates of attendance", db_sql_certificates_attendance },
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

@@ -322,6 +322,9 @@ static const char SQL_BANK_TOPIC_COUNTS[] =
 	"SELECT q.bank_id, t.topic, count(*) FROM questions q"
 	" JOIN question_topics t ON t.question_id = q.id WHERE q.current = 1"
 	" GROUP BY q.bank_id, t.topic ORDER BY q.bank_id, t.topic";
+static const char SQL_BANK_DIFFICULTY_COUNTS[] =
+	"SELECT q.bank_id, CAST(q.difficulty AS TEXT), count(*) FROM questions q"
+	" WHERE q.current = 1 GROUP BY q.bank_id, q.difficulty ORDER BY q.bank_id, q.difficulty";
 static const char SQL_BANK_LATEST_IDS[] =
 	"SELECT q.id FROM questions q WHERE q.bank_id = ?1 AND q.version ="
 	" (SELECT max(v.version) FROM questions v WHERE v.bank_id = q.bank_id AND v.code = q.code)"
@@ -357,12 +360,13 @@ static void topic_count_row(sqlite3_stmt *st, db_row_fn fn, void *ctx)
 				sqlite3_column_int(st, 2));
 }
 
-int db_bank_topic_counts(struct db *db, db_topic_count_fn fn, void *ctx)
+int db_bank_topic_counts(struct db *db, bool by_difficulty, db_topic_count_fn fn, void *ctx)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_BANK_TOPIC_COUNTS);
+	sqlite3_stmt *st =
+		db_stmt(db, by_difficulty ? SQL_BANK_DIFFICULTY_COUNTS : SQL_BANK_TOPIC_COUNTS);
 	if (!st)
 		return -1;
-	return db_each_row(db, st, topic_count_row, (db_row_fn)fn, ctx, "count bank topics");
+	return db_each_row(db, st, topic_count_row, (db_row_fn)fn, ctx, "count bank questions");
 }
 
 int db_bank_latest_ids(struct db *db, int64_t bank_id, int64_t **ids, size_t *n)

@@ -92,9 +92,10 @@ struct db_bank_summary {
 };
 int db_bank_list(struct db *db, struct db_bank_summary **out, size_t *n);
 /* Calls fn once per (bank, topic) with the count of the bank's current
- * questions on that topic, by bank id then topic. 0 or -1. */
+ * questions on that topic, by bank id then topic; with by_difficulty, once
+ * per (bank, difficulty) instead, the difficulty as decimal text. 0 or -1. */
 typedef void (*db_topic_count_fn)(void *ctx, int64_t bank_id, const char *topic, int count);
-int db_bank_topic_counts(struct db *db, db_topic_count_fn fn, void *ctx);
+int db_bank_topic_counts(struct db *db, bool by_difficulty, db_topic_count_fn fn, void *ctx);
 /* The ids of the latest version of every question code of a bank, current
  * or retired, by code. New array in *ids (caller frees). */
 int db_bank_latest_ids(struct db *db, int64_t bank_id, int64_t **ids, size_t *n);

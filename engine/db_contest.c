@@ -111,7 +111,8 @@ static const char SQL_ITEM_SCORES[] =
 	" LEFT JOIN units un ON un.id = a.unit_id"
 	" WHERE a.quiz_id = ?1 AND a.state IN ('submitted', 'expired') AND a.practice = 0"
 	" AND (?2 IS NULL OR (un.path IS NOT NULL AND substr(un.path, 1, length(?2)) = ?2))";
-static const char SQL_QUESTION_CODE[] = "SELECT code FROM questions WHERE id = ?1";
+static const char SQL_QUESTION_CODE[] =
+	"SELECT q.code, b.code FROM questions q JOIN banks b ON b.id = q.bank_id WHERE q.id = ?1";
 
 static void contest_attempt_row(sqlite3_stmt *st, void *row)
 {
@@ -241,15 +242,17 @@ int db_item_scores(struct db *db, int64_t quiz_id, const char *unit_path,
 			       "item scores");
 }
 
-int db_question_code(struct db *db, int64_t question_id, char *code)
+int db_question_code(struct db *db, int64_t question_id, char *code, char *bank_code)
 {
 	sqlite3_stmt *st = db_stmt(db, SQL_QUESTION_CODE);
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, question_id);
 	int ret = db_step_row(db, st, "question code");
-	if (ret == 1)
+	if (ret == 1) {
 		util_strlcpy(code, db_col_text(st, 0), DB_CODE_MAX);
+		util_strlcpy(bank_code, db_col_text(st, 1), DB_CODE_MAX);
+	}
 	sqlite3_reset(st);
 	return ret;
 }

@@ -74,7 +74,8 @@ struct db_item_score {
  * New array in *out (caller frees). */
 int db_item_scores(struct db *db, int64_t quiz_id, const char *unit_path,
 		   struct db_item_score **out, size_t *n);
-/* The code of a stored question into code (DB_CODE_MAX bytes). 1, 0, -1. */
-int db_question_code(struct db *db, int64_t question_id, char *code);
+/* The code of a stored question and of its bank into code and bank_code
+ * (DB_CODE_MAX bytes each). 1, 0, -1. */
+int db_question_code(struct db *db, int64_t question_id, char *code, char *bank_code);
 
 #endif

@@ -49,7 +49,13 @@ static const char SQL_QUESTION_IDS[] =
 	" AND (?2 IS NULL OR EXISTS (SELECT 1 FROM question_topics t"
 	"  WHERE t.question_id = q.id AND t.topic = ?2))"
 	" AND (?3 = 0 OR q.difficulty = ?3) ORDER BY q.id";
-static const char SQL_QUIZ_EXISTS[] = "SELECT 1 FROM quizzes WHERE id = ?1";
+static const char SQL_QUIZ_SCOPE[] =
+	"SELECT COALESCE(u.path, '') FROM quizzes q LEFT JOIN units u ON u.id = q.unit_scope_id"
+	" WHERE q.id = ?1";
+static const char SQL_BANK_SCOPES[] =
+	"SELECT DISTINCT COALESCE(u.path, '') FROM quiz_draws d JOIN banks b ON b.id = d.bank_id"
+	" JOIN quizzes q ON q.id = d.quiz_id LEFT JOIN units u ON u.id = q.unit_scope_id"
+	" WHERE b.code = ?1";
 static const char SQL_QUIZ_DRAWS[] =
 	"SELECT b.code, COALESCE(d.topic, ''), COALESCE(d.difficulty, 0), d.count"
 	" FROM quiz_draws d JOIN banks b ON b.id = d.bank_id WHERE d.quiz_id = ?1"
@@ -113,15 +119,17 @@ static void read_draw(sqlite3_stmt *st, void *row)
 }
 
 int db_live_quiz_draws(struct db *db, int64_t quiz_id, struct db_live_draw **rows, size_t *n,
-		       bool *found)
+		       bool *found, char scope_path[DB_LIVE_PATH_MAX])
 {
 	*rows = NULL;
 	*n = 0;
-	sqlite3_stmt *st = db_stmt(db, SQL_QUIZ_EXISTS);
+	sqlite3_stmt *st = db_stmt(db, SQL_QUIZ_SCOPE);
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, quiz_id);
 	int ret = db_step_row(db, st, "live quiz");
+	if (ret == 1)
+		util_strlcpy(scope_path, db_col_text(st, 0), DB_LIVE_PATH_MAX);
 	sqlite3_reset(st);
 	if (ret < 0)
 		return -1;
@@ -134,6 +142,24 @@ int db_live_quiz_draws(struct db *db, int64_t quiz_id, struct db_live_draw **row
 	sqlite3_bind_int64(st, 1, quiz_id);
 	return db_collect_rows(db, st, sizeof **rows, read_draw, (void **)rows, n,
 			       "live quiz draws");
+}
+
+static void read_scope(sqlite3_stmt *st, void *row)
+{
+	struct db_live_scope *scope = row;
+	util_strlcpy(scope->path, db_col_text(st, 0), sizeof scope->path);
+}
+
+int db_live_bank_scopes(struct db *db, const char *bank, struct db_live_scope **rows, size_t *n)
+{
+	*rows = NULL;
+	*n = 0;
+	sqlite3_stmt *st = db_stmt(db, SQL_BANK_SCOPES);
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, bank, -1, SQLITE_STATIC);
+	return db_collect_rows(db, st, sizeof **rows, read_scope, (void **)rows, n,
+			       "live bank scopes");
 }
 
 static void read_option(sqlite3_stmt *st, void *row)

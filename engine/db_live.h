@@ -43,10 +43,20 @@ struct db_live_draw {
 	char topic[64];
 	int64_t difficulty, count;
 };
+#define DB_LIVE_PATH_MAX 512
 /* The draw rules of a quiz in order: a new array (caller frees); *found
- * false when there is no such quiz. 0 or -1. */
+ * false when there is no such quiz, else scope_path holds the path of its
+ * unit scope ("" when it has none). 0 or -1. */
 int db_live_quiz_draws(struct db *db, int64_t quiz_id, struct db_live_draw **rows, size_t *n,
-		       bool *found);
+		       bool *found, char scope_path[DB_LIVE_PATH_MAX]);
+/* The unit scope of a quiz: the scope unit's path, "" for every unit. */
+struct db_live_scope {
+	char path[DB_LIVE_PATH_MAX];
+};
+/* The distinct unit scopes of the quizzes that draw from the bank with code
+ * bank: a new array (caller frees), empty when no quiz draws from it (or
+ * there is no such bank). 0 or -1. */
+int db_live_bank_scopes(struct db *db, const char *bank, struct db_live_scope **rows, size_t *n);
 
 /* A game as stored. question_ids: comma list in the order asked. */
 struct db_live_game {

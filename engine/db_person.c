@@ -11,17 +11,25 @@ static const char SQL_PERSON_GET[] =
 static const char SQL_PERSON_ATTEMPTS[] =
 	"SELECT a.id, a.quiz_id, a.started_at, COALESCE(a.finished_at, 0), q.code, q.title,"
 	" a.state, COALESCE(u.code, ''), COALESCE(a.audience, ''), a.score, a.max_score,"
-	" COALESCE(a.passed, 0)"
+	" COALESCE(a.passed, 0), q.kind, q.mandatory, c.code"
 	" FROM attempts a JOIN quizzes q ON q.id = a.quiz_id LEFT JOIN units u ON u.id = a.unit_id"
+	" LEFT JOIN certificates c ON c.attempt_id = a.id"
 	" WHERE a.user_id = ?1 ORDER BY a.started_at, a.id";
+static const char SQL_PERSON_ATTENDANCES[] =
+	"SELECT t.activity_id, v.code, v.title, v.kind, v.starts_at, v.ends_at, v.certificate,"
+	" COALESCE(u.code, ''), t.audience, t.how, t.at, c.code"
+	" FROM attendances t JOIN activities v ON v.id = t.activity_id"
+	" LEFT JOIN units u ON u.id = t.unit_id"
+	" LEFT JOIN certificates c ON c.activity_id = t.activity_id AND c.user_id = t.user_id"
+	" WHERE t.user_id = ?1 ORDER BY v.starts_at, t.activity_id";
 static const char SQL_PERSON_ANSWERS[] =
 	"SELECT n.attempt_id, n.question_id, n.choices, n.text, n.saved_at"
 	" FROM answers n JOIN attempts a ON a.id = n.attempt_id"
 	" WHERE a.user_id = ?1 ORDER BY n.attempt_id, n.question_id";
 static const char SQL_PERSON_SESSIONS[] = "SELECT count(*) FROM sessions WHERE user_id = ?1";
 static const char SQL_PERSON_CERTS[] =
-	"SELECT code, attempt_id, issued_at FROM certificates WHERE user_id = ?1"
-	" ORDER BY issued_at, attempt_id";
+	"SELECT code, COALESCE(attempt_id, 0), COALESCE(activity_id, 0), issued_at"
+	" FROM certificates WHERE user_id = ?1 ORDER BY issued_at, code";
 /* Login throttling keys name the account as "u:" + its ASCII-lowercased
  * username, and the account at an address as "ua:" + that name + "|" +
  * the address (account.c); those rows go too. */
@@ -72,6 +80,9 @@ static void person_attempt_row(sqlite3_stmt *st, db_row_fn fn, void *ctx)
 		.score = sqlite3_column_double(st, 9),
 		.max_score = sqlite3_column_double(st, 10),
 		.passed = sqlite3_column_int(st, 11) != 0,
+		.quiz_kind = db_col_text(st, 12),
+		.mandatory = sqlite3_column_int(st, 13) != 0,
+		.certificate = (const char *)sqlite3_column_text(st, 14),
 	};
 	((db_person_attempt_fn *)fn)(ctx, &a);
 }
@@ -83,6 +94,34 @@ int db_person_attempts(struct db *db, int64_t user_id, db_person_attempt_fn *fn,
 		return -1;
 	sqlite3_bind_int64(st, 1, user_id);
 	return db_each_row(db, st, person_attempt_row, (db_row_fn)fn, ctx, "list person attempts");
+}
+
+static void attendance_row(sqlite3_stmt *st, db_row_fn fn, void *ctx)
+{
+	struct db_person_attendance a = {
+		.activity_id = sqlite3_column_int64(st, 0),
+		.code = db_col_text(st, 1),
+		.title = db_col_text(st, 2),
+		.kind = db_col_text(st, 3),
+		.starts_at = sqlite3_column_int64(st, 4),
+		.ends_at = sqlite3_column_int64(st, 5),
+		.offered = sqlite3_column_int(st, 6) != 0,
+		.unit_code = db_col_text(st, 7),
+		.audience = db_col_text(st, 8),
+		.how = db_col_text(st, 9),
+		.at = sqlite3_column_int64(st, 10),
+		.certificate = (const char *)sqlite3_column_text(st, 11),
+	};
+	((db_person_attendance_fn *)fn)(ctx, &a);
+}
+
+int db_person_attendances(struct db *db, int64_t user_id, db_person_attendance_fn *fn, void *ctx)
+{
+	sqlite3_stmt *st = db_stmt(db, SQL_PERSON_ATTENDANCES);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, user_id);
+	return db_each_row(db, st, attendance_row, (db_row_fn)fn, ctx, "list person attendances");
 }
 
 static void answer_row(sqlite3_stmt *st, db_row_fn fn, void *ctx)
@@ -120,7 +159,7 @@ int db_person_session_count(struct db *db, int64_t user_id, int64_t *count)
 static void cert_list_row(sqlite3_stmt *st, db_row_fn fn, void *ctx)
 {
 	((db_person_cert_fn *)fn)(ctx, db_col_text(st, 0), sqlite3_column_int64(st, 1),
-				  sqlite3_column_int64(st, 2));
+				  sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3));
 }
 
 int db_person_certificates(struct db *db, int64_t user_id, db_person_cert_fn *fn, void *ctx)

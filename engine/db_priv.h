@@ -86,5 +86,7 @@ extern const char db_sql_reports_confirmed[];
 extern const char db_sql_live[];
 extern const char db_sql_activities[];
 extern const char db_sql_contest_log[];
+extern const char db_sql_report_weeks[];
+extern const char db_sql_certificates_attendance[];
 
 #endif

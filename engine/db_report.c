@@ -300,6 +300,91 @@ const char db_sql_reports_confirmed[] =
 	" attempts = attempts + excluded.attempts;"
 	" END;";
 
+/* Migration 15: participation per week of the year. The week of an
+ * instant counts Monday-first weeks of its Asia/Ho_Chi_Minh year, week 1
+ * holding 1 January (so 1..54); report_week.c computes the same dates.
+ * report_person_week: a person's completed attempts per unit and week;
+ * report_unit_week: per unit, audience and week, the people with a
+ * completed attempt that week (participants), those whose first completed
+ * attempt of the year in that unit fell in it (newcomers), and the
+ * attempts. Kept by triggers under migration 9's condition (COUNTED). */
+#define VN_SECS(ms) "((" ms ") + 25200000) / 1000, 'unixepoch'"
+#define VN_WEEK(ms)                                                               \
+	"(CAST(strftime('%W', " VN_SECS(ms) ") AS INTEGER) + (strftime('%w',"      \
+	" strftime('%Y-01-01', " VN_SECS(ms) ")) <> '1'))"
+#define WEEK_KEY(a) PERSON_KEY(a) ", " VN_WEEK(a ".finished_at")
+#define WEEK_MATCH(a) PERSON_MATCH(a) " AND week = " VN_WEEK(a ".finished_at")
+#define ADD_WEEK(a)                                                                            \
+	"INSERT INTO report_person_week (year, audience, user_key, unit_id, week, attempts)"  \
+	" SELECT " WEEK_KEY(a) ", 1 WHERE " COUNTED(a) " ON CONFLICT (year, audience,"        \
+	" user_key, unit_id, week) DO UPDATE SET attempts = attempts + 1;"
+#define REMOVE_WEEK(a)                                                                          \
+	"UPDATE report_person_week SET attempts = attempts - 1 WHERE " COUNTED(a) " AND "      \
+	WEEK_MATCH(a) ";"                                                                      \
+	"DELETE FROM report_person_week WHERE " COUNTED(a) " AND " WEEK_MATCH(a)               \
+	" AND attempts <= 0;"
+/* The other weeks of a person's row in one unit (r: NEW or OLD). */
+#define OTHER_WEEKS(r)                                                                  \
+	"SELECT min(week) FROM report_person_week WHERE year = " r ".year AND audience = " \
+	r ".audience AND user_key = " r ".user_key AND unit_id = " r ".unit_id AND week <> " r ".week"
+#define UNIT_WEEK(r) \
+	"year = " r ".year AND unit_id = " r ".unit_id AND audience = " r ".audience"
+const char db_sql_report_weeks[] =
+	"CREATE TABLE report_person_week ("
+	"  year INTEGER NOT NULL, audience TEXT NOT NULL, user_key INTEGER NOT NULL,"
+	"  unit_id INTEGER NOT NULL, week INTEGER NOT NULL, attempts INTEGER NOT NULL,"
+	"  PRIMARY KEY (year, audience, user_key, unit_id, week)) WITHOUT ROWID;"
+	"CREATE TABLE report_unit_week ("
+	"  year INTEGER NOT NULL, unit_id INTEGER NOT NULL, audience TEXT NOT NULL,"
+	"  week INTEGER NOT NULL, participants INTEGER NOT NULL, newcomers INTEGER NOT NULL,"
+	"  attempts INTEGER NOT NULL,"
+	"  PRIMARY KEY (year, unit_id, audience, week)) WITHOUT ROWID;"
+	/* A new person-week row is a newcomer when it comes before the
+	 * person's other weeks in the unit, and the week that was first is
+	 * first no more. */
+	"CREATE TRIGGER report_person_week_insert AFTER INSERT ON report_person_week BEGIN"
+	" INSERT INTO report_unit_week (year, unit_id, audience, week, participants, newcomers,"
+	" attempts) VALUES (NEW.year, NEW.unit_id, NEW.audience, NEW.week, 1,"
+	" COALESCE((" OTHER_WEEKS("NEW") ") > NEW.week, 1), NEW.attempts)"
+	" ON CONFLICT (year, unit_id, audience, week) DO UPDATE SET"
+	" participants = participants + 1, newcomers = newcomers + excluded.newcomers,"
+	" attempts = attempts + excluded.attempts;"
+	" UPDATE report_unit_week SET newcomers = newcomers - 1 WHERE " UNIT_WEEK("NEW")
+	" AND week > NEW.week AND week = (" OTHER_WEEKS("NEW") ");"
+	" END;"
+	"CREATE TRIGGER report_person_week_update AFTER UPDATE ON report_person_week BEGIN"
+	" UPDATE report_unit_week SET attempts = attempts + NEW.attempts - OLD.attempts"
+	" WHERE " UNIT_WEEK("NEW") " AND week = NEW.week;"
+	" END;"
+	/* A deleted first week hands the newcomer to the next one. */
+	"CREATE TRIGGER report_person_week_delete AFTER DELETE ON report_person_week BEGIN"
+	" UPDATE report_unit_week SET participants = participants - 1,"
+	" attempts = attempts - OLD.attempts,"
+	" newcomers = newcomers - COALESCE((" OTHER_WEEKS("OLD") ") > OLD.week, 1)"
+	" WHERE " UNIT_WEEK("OLD") " AND week = OLD.week;"
+	" UPDATE report_unit_week SET newcomers = newcomers + 1 WHERE " UNIT_WEEK("OLD")
+	" AND week > OLD.week AND week = (" OTHER_WEEKS("OLD") ");"
+	" END;"
+	"CREATE TRIGGER report_week_attempt_insert AFTER INSERT ON attempts WHEN " COUNTED("NEW")
+	" BEGIN " ADD_WEEK("NEW") " END;"
+	"CREATE TRIGGER report_week_attempt_update AFTER UPDATE OF state, finished_at, user_id,"
+	" unit_id, audience, practice ON attempts WHEN " COUNTED("OLD") " OR " COUNTED("NEW")
+	" BEGIN " REMOVE_WEEK("OLD") ADD_WEEK("NEW") " END;"
+	"CREATE TRIGGER report_week_attempt_delete BEFORE DELETE ON attempts WHEN " COUNTED("OLD")
+	" BEGIN " REMOVE_WEEK("OLD") " END;"
+	"CREATE TRIGGER report_week_user_confirmed AFTER UPDATE OF confirmed_at ON users"
+	" WHEN NEW.self_registered = 1 AND OLD.confirmed_at IS NULL"
+	" AND NEW.confirmed_at IS NOT NULL BEGIN"
+	" INSERT INTO report_person_week (year, audience, user_key, unit_id, week, attempts)"
+	" SELECT " WEEK_KEY("a") ", count(*) FROM attempts a WHERE a.user_id = NEW.id AND "
+	OFFICIAL("a") " GROUP BY 1, 2, 3, 4, 5 ON CONFLICT (year, audience, user_key, unit_id,"
+	" week) DO UPDATE SET attempts = attempts + excluded.attempts;"
+	" END;"
+	/* Attempts already stored, through the triggers above. */
+	"INSERT INTO report_person_week (year, audience, user_key, unit_id, week, attempts)"
+	" SELECT " WEEK_KEY("a") ", count(*) FROM attempts a WHERE " COUNTED("a")
+	" GROUP BY 1, 2, 3, 4, 5;";
+
 /* clang-format on */
 
 static const char SQL_UNITS[] = "SELECT id, code, name, kind, level, parent_id, '', path FROM units"
@@ -336,6 +421,22 @@ static const char SQL_MULTI_TOPIC[] =
 static const char SQL_TOPIC_PEOPLE[] =
 	"SELECT audience, user_key, unit_id, quiz_id, attempts, 0 FROM report_reach_topic"
 	" WHERE year = ?1 AND topic = ?3 AND audience = ?2 ORDER BY user_key";
+
+/* A subtree's units (path prefix), as the participation report's unit
+ * lists do; ?3 NULL for every audience. */
+static const char SQL_UNIT_WEEKS[] =
+	"SELECT w.week, sum(w.participants), sum(w.newcomers), sum(w.attempts)"
+	" FROM units u JOIN report_unit_week w ON w.year = ?1 AND w.unit_id = u.id"
+	" WHERE substr(u.path, 1, length(?2)) = ?2 AND (?3 IS NULL OR w.audience = ?3)"
+	" GROUP BY w.week ORDER BY w.week";
+static const char SQL_MULTI_WEEKS[] =
+	"SELECT p.audience, p.user_key, p.unit_id, p.week"
+	" FROM report_multi m CROSS JOIN report_person_week p ON p.year = m.year"
+	" AND p.audience = m.audience AND p.user_key = m.user_key"
+	" JOIN units u ON u.id = p.unit_id"
+	" WHERE m.year = ?1 AND (?3 IS NULL OR m.audience = ?3)"
+	" AND substr(u.path, 1, length(?2)) = ?2"
+	" ORDER BY m.audience, m.user_key, p.unit_id, p.week";
 
 static const char SQL_REF_COUNT[] =
 	"SELECT count(*) FROM attempts WHERE finished_at >= ?1 AND finished_at < ?2"
@@ -506,6 +607,52 @@ int db_report_reference_aggregate(struct db *db, int which, int64_t from_ms, int
 	int ret = rc == SQLITE_DONE ? 0 : db_fail(db, "reference aggregate");
 	sqlite3_reset(st);
 	return ret;
+}
+
+static void week_row(sqlite3_stmt *st, db_row_fn fn, void *ctx)
+{
+	((db_week_fn *)fn)(ctx, sqlite3_column_int(st, 0), sqlite3_column_int64(st, 1),
+			   sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3));
+}
+
+static void person_week_row(sqlite3_stmt *st, db_row_fn fn, void *ctx)
+{
+	((db_person_week_fn *)fn)(ctx, db_col_text(st, 0), sqlite3_column_int64(st, 1),
+				  sqlite3_column_int64(st, 2), sqlite3_column_int(st, 3));
+}
+
+static sqlite3_stmt *weeks_stmt(struct db *db, const char *sql, int year, const char *path,
+				const char *audience)
+{
+	sqlite3_stmt *st = db_stmt(db, sql);
+	if (!st)
+		return NULL;
+	sqlite3_bind_int(st, 1, year);
+	sqlite3_bind_text(st, 2, path, -1, SQLITE_STATIC);
+	if (audience)
+		sqlite3_bind_text(st, 3, audience, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 3);
+	return st;
+}
+
+int db_report_unit_weeks(struct db *db, int year, const char *path, const char *audience,
+			 db_week_fn *fn, void *ctx)
+{
+	sqlite3_stmt *st = weeks_stmt(db, SQL_UNIT_WEEKS, year, path, audience);
+	if (!st)
+		return -1;
+	return db_each_row(db, st, week_row, (db_row_fn)fn, ctx, "read weekly figures");
+}
+
+int db_report_multi_weeks(struct db *db, int year, const char *path, const char *audience,
+			  db_person_week_fn *fn, void *ctx)
+{
+	sqlite3_stmt *st = weeks_stmt(db, SQL_MULTI_WEEKS, year, path, audience);
+	if (!st)
+		return -1;
+	return db_each_row(db, st, person_week_row, (db_row_fn)fn, ctx,
+			   "read weekly rows of people in several units");
 }
 
 static void mandatory_row(sqlite3_stmt *st, db_row_fn fn, void *ctx)

@@ -64,6 +64,25 @@ int db_report_multi(struct db *db, int year, const char *audience, const char *t
 int db_report_topic_people(struct db *db, int year, const char *audience, const char *topic,
 			   db_reach_fn *fn, void *ctx);
 
+/* Participation per week (migration 15): for the units of the subtree at
+ * path (a unit path, "/" for every unit) and one audience (NULL: every
+ * audience), per week of the year with figures (1..54, Monday-first weeks,
+ * week 1 holding 1 January; in week order): the sums over those units of
+ * the people attached to each with a completed attempt in the week
+ * (participants), of those whose first completed attempt of the year in
+ * that unit fell in the week (newcomers), and of the completed attempts. */
+typedef void db_week_fn(void *ctx, int week, int64_t participants, int64_t newcomers,
+			int64_t attempts);
+int db_report_unit_weeks(struct db *db, int year, const char *path, const char *audience,
+			 db_week_fn *fn, void *ctx);
+/* The same subtree's weeks of the people attached to more than one unit in
+ * the year (report_multi): one call per person, unit and week, ordered by
+ * audience, person, unit and week; audience is borrowed for the call. */
+typedef void db_person_week_fn(void *ctx, const char *audience, int64_t user_key, int64_t unit_id,
+			       int week);
+int db_report_multi_weeks(struct db *db, int year, const char *path, const char *audience,
+			  db_person_week_fn *fn, void *ctx);
+
 /* Reference aggregates for the report benchmark, each one SQL statement
  * over the completed-or-not attempts finished in [from_ms, to_ms):
  * which 0: count(*) over the finished_at index range; 1: count(*) grouped

@@ -37,15 +37,15 @@ static json_t *questions_json(struct db *db, int64_t quiz_id, const char *unit_p
 	nres = itemstats_compute(obs, nscores, &res);
 	questions = json_array();
 	for (size_t i = 0; i < nres; i++) {
-		char code[DB_CODE_MAX] = "";
-		if (db_question_code(db, res[i].question_id, code) < 0)
+		char code[DB_CODE_MAX] = "", bank[DB_CODE_MAX] = "";
+		if (db_question_code(db, res[i].question_id, code, bank) < 0)
 			goto out;
 		json_array_append_new(
 			questions,
 			json_pack(
-				"{s:I, s:s, s:I, s:o, s:o}", "question_id",
-				(json_int_t)res[i].question_id, "code", code, "attempts",
-				(json_int_t)res[i].attempts, "facility_index",
+				"{s:I, s:s, s:s, s:I, s:o, s:o}", "question_id",
+				(json_int_t)res[i].question_id, "code", code, "bank", bank,
+				"attempts", (json_int_t)res[i].attempts, "facility_index",
 				index_json(res[i].facility_defined, res[i].facility),
 				"discrimination_index",
 				index_json(res[i].discrimination_defined, res[i].discrimination)));

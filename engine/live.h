@@ -51,7 +51,10 @@ struct live_new {
 };
 /* Creates a game in the lobby hosted by host: its id and PIN (NUL ended).
  * OUTCOME_INVALID for a bad request or a bank without enough single-choice
- * and true/false questions, OUTCOME_NOT_FOUND for an unknown quiz. */
+ * and true/false questions, OUTCOME_NOT_FOUND for an unknown quiz,
+ * OUTCOME_FORBIDDEN when host is a unit administrator and the quiz's unit
+ * scope does not meet its subtree, or no quiz whose scope does draws from
+ * the bank (an admin hosts from any bank or quiz). */
 enum outcome live_create(struct db *db, const struct db_user *host, const struct live_new *req,
 			 int64_t *id, char pin[LIVE_PIN_LEN + 1], struct problem *p);
 /* Adds a player named nickname to the game holding pin; user_id links a

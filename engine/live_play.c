@@ -13,6 +13,7 @@
 #include "clock.h"
 #include "db_account.h"
 #include "export.h"
+#include "quiz_rules.h"
 #include "rng.h"
 
 int64_t live_points(bool correct, int64_t left_ms, int64_t question_ms)
@@ -65,16 +66,52 @@ static enum outcome draw(struct db *db, const char *bank, const char *topic, int
 	return OUTCOME_OK;
 }
 
-static enum outcome draw_quiz(struct db *db, int64_t quiz_id, int64_t *ids, size_t *n,
-			      struct problem *p)
+/* Banks and quizzes are the admin's (api.md); a unit administrator hosts
+ * from what its units' quizzes use: a quiz whose unit scope meets its
+ * subtree (quiz_scope_meets, the leaderboards' rule) or a bank such a quiz
+ * draws from. */
+static bool hosts_from_anything(const struct db_user *host)
+{
+	return strcmp(host->role, "admin") == 0;
+}
+
+static enum outcome check_bank_scope(struct db *db, const struct db_user *host, const char *bank,
+				     struct problem *p)
+{
+	if (hosts_from_anything(host))
+		return OUTCOME_OK;
+	struct db_live_scope *scopes = NULL;
+	size_t n = 0;
+	if (db_live_bank_scopes(db, bank, &scopes, &n))
+		return problem_set(p, OUTCOME_INTERNAL, "live bank: %s", db_errmsg(db));
+	bool allowed = false;
+	for (size_t i = 0; i < n && !allowed; i++)
+		allowed = quiz_scope_meets(scopes[i].path, host->unit_path);
+	free(scopes);
+	if (!allowed)
+		return problem_set(p, OUTCOME_FORBIDDEN,
+				   "Bank %.64s is drawn by no quiz of your units; ask an "
+				   "administrator, or host from one of your units' quizzes.",
+				   bank);
+	return OUTCOME_OK;
+}
+
+static enum outcome draw_quiz(struct db *db, const struct db_user *host, int64_t quiz_id,
+			      int64_t *ids, size_t *n, struct problem *p)
 {
 	struct db_live_draw *draws = NULL;
 	size_t ndraws = 0;
 	bool found = false;
-	if (db_live_quiz_draws(db, quiz_id, &draws, &ndraws, &found))
+	char scope[DB_LIVE_PATH_MAX] = "";
+	if (db_live_quiz_draws(db, quiz_id, &draws, &ndraws, &found, scope))
 		return problem_set(p, OUTCOME_INTERNAL, "live quiz: %s", db_errmsg(db));
 	if (!found)
 		return problem_set(p, OUTCOME_NOT_FOUND, "No such quiz.");
+	if (!hosts_from_anything(host) && !quiz_scope_meets(scope, host->unit_path)) {
+		free(draws);
+		return problem_set(p, OUTCOME_FORBIDDEN, "Quiz %lld is outside your units.",
+				   (long long)quiz_id);
+	}
 	enum outcome o = OUTCOME_OK;
 	int64_t total = 0;
 	for (size_t i = 0; i < ndraws; i++)
@@ -117,9 +154,10 @@ enum outcome live_create(struct db *db, const struct db_user *host, const struct
 		return o;
 	int64_t ids[LIVE_QUESTIONS_MAX];
 	size_t n = 0;
-	o = req->quiz_id > 0
-		    ? draw_quiz(db, req->quiz_id, ids, &n, p)
-		    : draw(db, req->bank, req->topic, req->difficulty, req->count, ids, &n, p);
+	if (req->quiz_id > 0)
+		o = draw_quiz(db, host, req->quiz_id, ids, &n, p);
+	else if ((o = check_bank_scope(db, host, req->bank, p)) == OUTCOME_OK)
+		o = draw(db, req->bank, req->topic, req->difficulty, req->count, ids, &n, p);
 	if (o != OUTCOME_OK)
 		return o;
 	struct strbuf list;

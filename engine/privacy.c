@@ -3,6 +3,7 @@
 
 #include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "account.h"
 #include "clock.h"
@@ -49,16 +50,30 @@ enum outcome privacy_find(struct db *db, const char *who, int64_t *user_id, stru
 
 static void on_attempt(void *ctx, const struct db_person_attempt *a)
 {
-	json_array_append_new(
-		(json_t *)ctx,
-		json_pack("{s:I,s:I,s:s,s:s,s:s,s:o,s:o,s:s,s:s,s:o,s:o,s:b}", "id",
-			  (json_int_t)a->id, "quiz_id", (json_int_t)a->quiz_id, "quiz_code",
-			  a->quiz_code, "quiz_title", a->quiz_title, "state", a->state,
-			  "started_at", time_or_null(a->started_at), "finished_at",
-			  time_or_null(a->finished_at), "unit_code", a->unit_code, "audience",
-			  a->audience, "score", a->has_score ? json_real(a->score) : json_null(),
-			  "max_score", a->has_score ? json_real(a->max_score) : json_null(),
-			  "passed", a->passed));
+	/* A passed, finished mandatory test earns a certificate (cert.c). */
+	bool certifiable = a->mandatory && a->passed && strcmp(a->state, "in_progress") != 0;
+	json_t *o = json_pack(
+		"{s:I,s:I,s:s,s:s,s:s,s:s,s:o,s:o,s:s,s:s,s:o,s:o,s:b,s:b,s:o}", "id",
+		(json_int_t)a->id, "quiz_id", (json_int_t)a->quiz_id, "quiz_code", a->quiz_code,
+		"quiz_title", a->quiz_title, "quiz_kind", a->quiz_kind, "state", a->state,
+		"started_at", time_or_null(a->started_at), "finished_at",
+		time_or_null(a->finished_at), "unit_code", a->unit_code, "audience", a->audience,
+		"score", a->has_score ? json_real(a->score) : json_null(), "max_score",
+		a->has_score ? json_real(a->max_score) : json_null(), "passed", a->passed,
+		"certificate_available", certifiable, "certificate", text_or_null(a->certificate));
+	json_array_append_new((json_t *)ctx, o);
+}
+
+static void on_attendance(void *ctx, const struct db_person_attendance *a)
+{
+	json_t *o = json_pack("{s:I,s:s,s:s,s:s,s:o,s:o,s:s,s:s,s:s,s:o,s:b,s:o}", "activity_id",
+			      (json_int_t)a->activity_id, "code", a->code, "title", a->title,
+			      "kind", a->kind, "starts_at", time_or_null(a->starts_at), "ends_at",
+			      time_or_null(a->ends_at), "unit_code", a->unit_code, "audience",
+			      a->audience, "how", a->how, "at", time_or_null(a->at),
+			      "certificate_available", a->offered, "certificate",
+			      text_or_null(a->certificate));
+	json_array_append_new((json_t *)ctx, o);
 }
 
 static void on_answer(void *ctx, int64_t attempt_id, int64_t question_id, const char *choices,
@@ -73,32 +88,78 @@ static void on_answer(void *ctx, int64_t attempt_id, int64_t question_id, const 
 			  "text", text_or_null(text), "saved_at", time_or_null(saved_at)));
 }
 
-static void on_certificate(void *ctx, const char *code, int64_t attempt_id, int64_t issued_at)
+static json_t *id_or_null(int64_t id)
 {
-	json_array_append_new((json_t *)ctx, json_pack("{s:s,s:I,s:o}", "code", code, "attempt_id",
-						       (json_int_t)attempt_id, "issued_at",
-						       time_or_null(issued_at)));
+	return id ? json_integer(id) : json_null();
+}
+
+static void on_certificate(void *ctx, const char *code, int64_t attempt_id, int64_t activity_id,
+			   int64_t issued_at)
+{
+	json_array_append_new((json_t *)ctx, json_pack("{s:s,s:s,s:o,s:o,s:o}", "code", code,
+						       "kind", activity_id ? "attendance" : "quiz",
+						       "attempt_id", id_or_null(attempt_id),
+						       "activity_id", id_or_null(activity_id),
+						       "issued_at", time_or_null(issued_at)));
+}
+
+/* What a person did, read inside one read transaction: attempts and
+ * attendances (with the certificates issued for them). */
+struct history {
+	json_t *attempts, *activities;
+};
+
+static int history_read(struct db *db, int64_t user_id, struct history *h)
+{
+	h->attempts = json_array();
+	h->activities = json_array();
+	return db_person_attempts(db, user_id, on_attempt, h->attempts) ||
+			       db_person_attendances(db, user_id, on_attendance, h->activities)
+		       ? -1
+		       : 0;
+}
+
+static void history_clear(struct history *h)
+{
+	json_decref(h->attempts);
+	json_decref(h->activities);
+}
+
+enum outcome privacy_history(struct db *db, int64_t user_id, json_t **view, struct problem *p)
+{
+	struct history h = { NULL, NULL };
+	enum outcome o = OUTCOME_OK;
+	*view = NULL;
+	if (db_begin_read(db) || history_read(db, user_id, &h))
+		o = problem_set(p, OUTCOME_INTERNAL, "Your history could not be read: %s",
+				db_errmsg(db));
+	else
+		*view = json_pack("{s:O,s:O}", "attempts", h.attempts, "activities", h.activities);
+	db_rollback(db);
+	history_clear(&h);
+	return o;
 }
 
 enum outcome privacy_export(struct db *db, int64_t user_id, json_t **view, struct problem *p)
 {
 	struct db_user u;
 	int64_t created_at = 0, erased_at = 0, sessions = 0;
-	json_t *attempts = json_array(), *answers = json_array(), *certs = json_array();
+	struct history h = { NULL, NULL };
+	json_t *answers = json_array(), *certs = json_array();
 	enum outcome o = OUTCOME_OK;
 	*view = NULL;
 	if (db_begin_read(db)) {
 		o = problem_set(p, OUTCOME_INTERNAL, "%s", db_errmsg(db));
 		goto out;
 	}
-	/* One read transaction: the person, their attempts and answers as
-	 * they stood at one instant. */
+	/* One read transaction: the person, their attempts, answers and
+	 * attendances as they stood at one instant. */
 	int found = db_person_get(db, user_id, &u, &created_at, &erased_at);
 	if (found == 0) {
 		o = problem_set(p, OUTCOME_NOT_FOUND, "User not found.");
 		goto out;
 	}
-	if (found < 0 || db_person_attempts(db, user_id, on_attempt, attempts) ||
+	if (found < 0 || history_read(db, user_id, &h) ||
 	    db_person_answers(db, user_id, on_answer, answers) ||
 	    db_person_certificates(db, user_id, on_certificate, certs) ||
 	    db_person_session_count(db, user_id, &sessions)) {
@@ -115,13 +176,14 @@ enum outcome privacy_export(struct db *db, int64_t user_id, json_t **view, struc
 				 "erased_at", time_or_null(erased_at));
 	char now[32];
 	clock_format(clock_now_ms(), now);
-	*view = json_pack("{s:s,s:s,s:o,s:{s:I},s:O,s:O,s:O}", "legal_basis",
+	*view = json_pack("{s:s,s:s,s:o,s:{s:I},s:O,s:O,s:O,s:O}", "legal_basis",
 			  "Nghị định 13/2023/NĐ-CP về bảo vệ dữ liệu cá nhân", "exported_at", now,
 			  "user", user, "sessions", "active", (json_int_t)sessions, "attempts",
-			  attempts, "answers", answers, "certificates", certs);
+			  h.attempts, "answers", answers, "attendances", h.activities,
+			  "certificates", certs);
 out:
 	db_rollback(db);
-	json_decref(attempts);
+	history_clear(&h);
 	json_decref(answers);
 	json_decref(certs);
 	return o;

@@ -19,13 +19,27 @@ enum outcome privacy_find(struct db *db, const char *who, int64_t *user_id, stru
 /* Everything held about user_id, read in one read transaction:
  * {"legal_basis","exported_at","user":{"id","username","full_name","role",
  * "unit_code","audience","birth_year","phone","created_at","erased_at"},
- * "sessions":{"active"},"attempts":[...],"answers":[...],
- * "certificates":[...]}. OUTCOME_OK with *view a new reference,
+ * "sessions":{"active"},"attempts":[A],"answers":[...],
+ * "attendances":[T],"certificates":[{"code","kind":"quiz"|"attendance",
+ * "attempt_id","activity_id","issued_at"}]}, A and T as in
+ * privacy_history. OUTCOME_OK with *view a new reference,
  * OUTCOME_NOT_FOUND, or OUTCOME_INTERNAL. */
 enum outcome privacy_export(struct db *db, int64_t user_id, json_t **view, struct problem *p);
 
+/* The person's own history (GET /api/v1/me/history), read in one read
+ * transaction: {"attempts":[A],"activities":[T]} with A {"id","quiz_id",
+ * "quiz_code","quiz_title","quiz_kind","state","started_at",
+ * "finished_at","unit_code","audience","score","max_score","passed",
+ * "certificate_available","certificate"} and T {"activity_id","code",
+ * "title","kind","starts_at","ends_at","unit_code","audience","how","at",
+ * "certificate_available","certificate"} (certificate: the code issued,
+ * or null), oldest first. OUTCOME_OK with *view a new reference, or
+ * OUTCOME_INTERNAL. */
+enum outcome privacy_history(struct db *db, int64_t user_id, json_t **view, struct problem *p);
+
 /* Erases user_id in one transaction (see db_person_erase: identity wiped,
- * sessions, certificates and throttling deleted, attempts kept anonymised)
+ * sessions, certificates (of tests and of attendance) and throttling
+ * deleted, attempts and attendances kept anonymised)
  * and tells session caches. actor_id (0: none, as in quizadm) may not
  * erase itself (OUTCOME_INVALID). OUTCOME_NOT_FOUND for an unknown id;
  * erasing an erased person again is OUTCOME_OK. */

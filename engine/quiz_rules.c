@@ -39,6 +39,17 @@ bool quiz_visible_to(const struct db_quiz *q, const struct quiz_participant *p)
 	return p->unit_path && strstr(p->unit_path, needle) != NULL;
 }
 
+bool quiz_scope_meets(const char *scope_path, const char *unit_path)
+{
+	if (!unit_path || !*unit_path)
+		return false;
+	if (!scope_path || !*scope_path)
+		return true;
+	size_t scope = strlen(scope_path), unit = strlen(unit_path);
+	return strncmp(unit_path, scope_path, scope) == 0 ||
+	       strncmp(scope_path, unit_path, unit) == 0;
+}
+
 const char *quiz_time_state(const struct db_quiz *q, int64_t now_ms)
 {
 	if (now_ms < q->opens_at)

@@ -40,6 +40,11 @@ struct quiz_participant {
 
 /* True when p is in one of q's audiences and inside its unit scope. */
 bool quiz_visible_to(const struct db_quiz *q, const struct quiz_participant *p);
+/* True when a unit administrator whose subtree is at unit_path may use a
+ * quiz of unit scope scope_path (NULL or "": every unit): the scope and the
+ * subtree meet, one holding the other. An account without a unit meets
+ * none. Leaderboards and live games share this rule. */
+bool quiz_scope_meets(const char *scope_path, const char *unit_path);
 /* "upcoming", "open" or "closed" at now (time only). */
 const char *quiz_time_state(const struct db_quiz *q, int64_t now_ms);
 /* The round open at now, or NULL. */

@@ -116,6 +116,35 @@ void report_missing_cleanup(struct report_missing *m);
 enum outcome report_missing_people(struct db *db, const struct report_query *q, int64_t quiz_id,
 				   struct report_missing *out, struct problem *p);
 
+/* Participation per week of the year. Weeks are Monday-first inside the
+ * Asia/Ho_Chi_Minh year, week 1 holding 1 January (so a year has 53 or 54,
+ * the first and last possibly short). */
+#define REPORT_MAX_WEEKS 54
+struct report_week {
+	int week; /* 1.. */
+	char starts_on[11], ends_on[11]; /* "YYYY-MM-DD", inside the year */
+	int64_t attempts; /* completed in the week */
+	int64_t participants; /* people with a completed attempt in the week */
+	int64_t new_participants; /* people whose first one of the year it was */
+	int64_t cumulative_participants; /* new_participants up to this week */
+	bool has_percent; /* false when the headcount is 0 */
+	double cumulative_percent; /* of the headcount, one decimal */
+};
+struct report_weekly {
+	int year;
+	char unit_code[65], unit_name[256]; /* "" for every root */
+	char audience[32]; /* "" for every audience */
+	int64_t headcount, participants; /* the year's, as report_participation */
+	int nweeks;
+	struct report_week weeks[REPORT_MAX_WEEKS];
+};
+/* Every week of q->year over the subtree of q's unit (depth ignored), for
+ * q->audience or every audience (a person counts once per audience, as in
+ * the participation rows). The last week's cumulative_participants is the
+ * year's participants. Returns as report_participation. */
+enum outcome report_participation_weekly(struct db *db, const struct report_query *q,
+					 struct report_weekly *out, struct problem *p);
+
 /* Percent with one decimal: part / whole x 100 rounded half away from 0. */
 double report_percent(int64_t part, int64_t whole);
 

@@ -64,6 +64,30 @@ json_t *report_plan_json(const struct report_plan *p)
 			 "targets", targets);
 }
 
+json_t *report_weekly_json(const struct report_weekly *w)
+{
+	json_t *weeks = json_array();
+	for (int k = 0; k < w->nweeks; k++) {
+		const struct report_week *x = &w->weeks[k];
+		json_array_append_new(
+			weeks,
+			json_pack("{s:i,s:s,s:s,s:I,s:I,s:I,s:I,s:o}", "week", x->week, "starts_on",
+				  x->starts_on, "ends_on", x->ends_on, "attempts",
+				  (json_int_t)x->attempts, "participants",
+				  (json_int_t)x->participants, "new_participants",
+				  (json_int_t)x->new_participants, "cumulative_participants",
+				  (json_int_t)x->cumulative_participants, "cumulative_percent",
+				  percent_json(x->has_percent, x->cumulative_percent)));
+	}
+	json_t *unit = w->unit_code[0]
+			       ? json_pack("{s:s,s:s}", "code", w->unit_code, "name", w->unit_name)
+			       : json_null();
+	return json_pack("{s:i,s:o,s:o,s:I,s:I,s:o}", "year", w->year, "unit", unit, "audience",
+			 w->audience[0] ? json_string(w->audience) : json_null(), "headcount",
+			 (json_int_t)w->headcount, "participants", (json_int_t)w->participants,
+			 "weeks", weeks);
+}
+
 static json_t *missing_quizzes_json(const struct report_missing_person *p)
 {
 	json_t *missing = json_array();

@@ -16,6 +16,11 @@ struct db;
 /* {"plan":{"code","title"},"year","deadline","unit","targets":[...]}: a
  * new reference. */
 json_t *report_plan_json(const struct report_plan *p);
+/* {"year","unit":{"code","name"}|null,"audience","headcount",
+ * "participants","weeks":[{"week","starts_on","ends_on","attempts",
+ * "participants","new_participants","cumulative_participants",
+ * "cumulative_percent"}]}: a new reference. */
+json_t *report_weekly_json(const struct report_weekly *w);
 /* A table report as its request asked: JSON, or a spreadsheet file. */
 struct report_output {
 	json_t *json; /* format "json": a new reference */

@@ -23,6 +23,7 @@ const struct route api_routes[] = {
 	{ "POST", "/api/v1/admin/users/{id}/confirm", api_admin_user_confirm, ROLE_UNIT_ADMIN, 0 },
 	{ "POST", "/api/v1/admin/users/confirm", api_admin_users_confirm, ROLE_UNIT_ADMIN, 0 },
 	{ "GET", "/api/v1/me", api_me, ROLE_PARTICIPANT, 0 },
+	{ "GET", "/api/v1/me/history", api_me_history, ROLE_PARTICIPANT, 0 },
 	{ "POST", "/api/v1/me/password", api_change_password, ROLE_PARTICIPANT, 0 },
 
 	{ "POST", "/api/v1/admin/units", api_admin_units, ROLE_UNIT_ADMIN, ROUTE_UPLOAD },
@@ -82,12 +83,15 @@ const struct route api_routes[] = {
 	{ "GET", "/api/v1/reports/questions", api_report_questions, ROLE_UNIT_ADMIN, 0 },
 
 	{ "GET", "/api/v1/reports/participation", api_report_participation, ROLE_UNIT_ADMIN, 0 },
+	{ "GET", "/api/v1/reports/participation/weekly", api_report_weekly, ROLE_UNIT_ADMIN, 0 },
 	{ "GET", "/api/v1/reports/plans/{plan_code}", api_report_plan, ROLE_UNIT_ADMIN, 0 },
 	{ "GET", "/api/v1/reports/missing", api_report_missing, ROLE_UNIT_ADMIN, 0 },
 	{ "GET", "/api/v1/reports/yearly", api_report_yearly, ROLE_UNIT_ADMIN, 0 },
 	{ "GET", "/api/v1/admin/plans", api_admin_plans, ROLE_ADMIN, 0 },
 	{ "PUT", "/api/v1/admin/plans/{code}", api_admin_plan_put, ROLE_ADMIN, 0 },
 	{ "GET", "/api/v1/attempts/{id}/certificate", api_certificate, ROLE_PARTICIPANT, 0 },
+	{ "GET", "/api/v1/activities/{id}/certificate", api_activity_certificate, ROLE_PARTICIPANT,
+	  0 },
 	{ "GET", "/api/v1/certificates/{code}", api_certificate_check, ROLE_PUBLIC, 0 },
 	{ "GET", "/api/v1/admin/users/{id}/export", api_admin_user_export, ROLE_ADMIN, 0 },
 	{ "DELETE", "/api/v1/admin/users/{id}", api_admin_user_erase, ROLE_ADMIN, 0 },

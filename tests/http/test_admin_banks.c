@@ -157,6 +157,10 @@ static void the_list_counts_questions_by_topic(void **state)
 	assert_int_equal(json_object_size(topics), 2);
 	assert_int_equal(json_integer_value(json_object_get(topics, "phishing_fraud")), 2);
 	assert_int_equal(json_integer_value(json_object_get(topics, "passwords")), 2);
+	/* Every question of the test bank is of difficulty 1. */
+	json_t *difficulties = json_object_get(b, "difficulties");
+	assert_int_equal(json_object_size(difficulties), 1);
+	assert_int_equal(json_integer_value(json_object_get(difficulties, "1")), 4);
 	assert_true(json_is_string(json_object_get(b, "updated_at")));
 	http_res_free(&res);
 }
@@ -282,6 +286,9 @@ static void a_retired_question_is_kept_but_counted_no_more(void **state)
 	int64_t count = json_integer_value(json_object_get(b, "question_count"));
 	int64_t passwords =
 		json_integer_value(json_object_get(json_object_get(b, "topics"), "passwords"));
+	assert_int_equal(
+		json_integer_value(json_object_get(json_object_get(b, "difficulties"), "1")),
+		count);
 	http_res_free(&res);
 	/* The export carries current questions only. */
 	assert_int_equal(
@@ -304,6 +311,9 @@ static void a_retired_question_is_kept_but_counted_no_more(void **state)
 	assert_int_equal(
 		json_integer_value(json_object_get(json_object_get(b, "topics"), "passwords")),
 		passwords + 1);
+	assert_int_equal(
+		json_integer_value(json_object_get(json_object_get(b, "difficulties"), "1")),
+		count + 1);
 	http_res_free(&res);
 }
 

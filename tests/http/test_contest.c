@@ -477,6 +477,8 @@ static void question_report_gives_facility_and_discrimination(void **state)
 	assert_non_null(q1);
 	assert_non_null(q3);
 	assert_int_equal(json_integer_value(json_object_get(q1, "attempts")), 5);
+	/* The bank's code, for a link to the question in the administration. */
+	assert_string_equal(json_string_value(json_object_get(q1, "bank")), "cb");
 	assert_float_equal(json_number_value(json_object_get(q1, "facility_index")), 1.0, 1e-9);
 	assert_true(json_is_null(json_object_get(q1, "discrimination_index")));
 	assert_float_equal(json_number_value(json_object_get(question_stat(res.json, "cb-q2"),

@@ -27,6 +27,7 @@ static struct server srv;
 static char clock_file[400];
 static long long clock_offset_ms;
 static char *admin_token, *d1_token, *d2_token, *pupil_token;
+static int64_t d1_quiz, d2_quiz, province_quiz;
 
 static const char UNITS_CSV[] = "code,name,kind,parent_code\n"
 				"P,Tỉnh Thử,province,\n"
@@ -56,13 +57,16 @@ static json_t *question(const char *code, const char *type)
 			 "explanation", "Hỏi người lớn giúp em tránh bị lừa đảo.");
 }
 
-static int upload_bank(void)
+/* Uploads bank code with four questions CODE-1 .. CODE-4. */
+static int upload_bank(const char *code)
 {
-	json_t *bank =
-		json_pack("{s:s,s:s,s:s,s:[s],s:[o,o,o,o]}", "code", "lb", "title",
-			  "Ngân hàng trò chơi", "language", "vi", "audiences", "pupil", "questions",
-			  question("lb-1", "single"), question("lb-2", "single"),
-			  question("lb-3", "true_false"), question("lb-4", "single"));
+	char q[4][32];
+	for (int i = 0; i < 4; i++)
+		snprintf(q[i], sizeof q[i], "%s-%d", code, i + 1);
+	json_t *bank = json_pack("{s:s,s:s,s:s,s:[s],s:[o,o,o,o]}", "code", code, "title",
+				 "Ngân hàng trò chơi", "language", "vi", "audiences", "pupil",
+				 "questions", question(q[0], "single"), question(q[1], "single"),
+				 question(q[2], "true_false"), question(q[3], "single"));
 	char *body = json_dumps(bank, 0);
 	json_decref(bank);
 	struct http_res res;
@@ -74,6 +78,33 @@ static int upload_bank(void)
 	rc = rc || res.status != 200 ? -1 : 0;
 	http_res_free(&res);
 	return rc;
+}
+
+/* Creates a quiz of unit scope unit drawing two questions of bank: its id,
+ * or -1. */
+static int64_t create_quiz(const char *code, const char *unit, const char *bank)
+{
+	char opens[40], closes[40], body[1024];
+	int64_t now = clock_now_ms();
+	clock_format(now - 3600 * 1000, opens);
+	clock_format(now + 3600 * 1000, closes);
+	snprintf(body, sizeof body,
+		 "{\"code\":\"%s\",\"title\":\"Đố vui %s\",\"kind\":\"quiz\","
+		 "\"audiences\":[\"pupil\"],\"unit_scope\":\"%s\","
+		 "\"draw\":[{\"bank\":\"%s\",\"count\":2}],\"time_limit_s\":600,"
+		 "\"max_attempts\":3,\"pass_percent\":60,\"opens_at\":\"%s\","
+		 "\"closes_at\":\"%s\",\"shuffle_questions\":false,\"shuffle_options\":false,"
+		 "\"review\":\"after_close\"}",
+		 code, code, unit, bank, opens, closes);
+	struct http_res res;
+	int64_t id = -1;
+	if (http_send(&srv, "POST", "/api/v1/admin/quizzes", admin_token, body, &res) == 0 &&
+	    res.status == 201)
+		id = json_integer_value(json_object_get(json_object_get(res.json, "quiz"), "id"));
+	else
+		fprintf(stderr, "create quiz: %s\n", res.body ? res.body : "");
+	http_res_free(&res);
+	return id;
 }
 
 static void set_clock_offset(long long offset_ms)
@@ -118,7 +149,14 @@ static int setup(void **state)
 	pupil_token = test_login(&srv, "pupil1", "Pupil-Password-1", NULL);
 	if (!admin_token || !d1_token || !d2_token || !pupil_token)
 		return -1;
-	return upload_bank();
+	/* Bank lb is drawn by a quiz of D1, bank lb2 only by quizzes of D2 and
+	 * of the province P (which holds D1). */
+	if (upload_bank("lb") || upload_bank("lb2"))
+		return -1;
+	d1_quiz = create_quiz("live-d1", "D1", "lb");
+	d2_quiz = create_quiz("live-d2", "D2", "lb2");
+	province_quiz = create_quiz("live-p", "P", "lb2");
+	return d1_quiz > 0 && d2_quiz > 0 && province_quiz > 0 ? 0 : -1;
 }
 
 /* A host's stream left open until quizd stops: stopping must end it. */
@@ -357,7 +395,6 @@ static void bad_game_requests_are_refused_naming_the_field(void **state)
 		"{\"bank\":\"lb\",\"count\":3,\"seconds_per_question\":1}",
 		"{\"bank\":\"lb\",\"count\":\"3\",\"seconds_per_question\":10}",
 		"{\"bank\":\"lb\",\"count\":5,\"seconds_per_question\":10}",
-		"{\"bank\":\"nope\",\"count\":1,\"seconds_per_question\":10}",
 		"{\"bank\":\"lb\",\"count\":1,\"topic\":\"passwords\",\"seconds_per_question\":10}",
 		"{\"bank\":\"lb\",\"count\":1,\"difficulty\":7,\"seconds_per_question\":10}",
 		"[1]",
@@ -371,6 +408,42 @@ static void bad_game_requests_are_refused_naming_the_field(void **state)
 		assert_string_equal(code, "bad_request");
 	}
 	assert_int_equal(post("/api/v1/live", d1_token, "{\"quiz_id\":999}", code), 404);
+	assert_int_equal(post("/api/v1/live", admin_token,
+			      "{\"bank\":\"nope\",\"count\":1,\"seconds_per_question\":10}", code),
+			 400);
+	assert_string_equal(code, "bad_request");
+}
+
+/* A unit administrator hosts from the quizzes whose unit scope meets its
+ * subtree and the banks they draw from; an admin from anything. */
+static void a_unit_admin_hosts_only_from_its_units_quizzes_and_their_banks(void **state)
+{
+	(void)state;
+	char code[64], pin[16], body[128];
+	static const char LB2[] = "{\"bank\":\"lb2\",\"count\":2,\"seconds_per_question\":10}";
+	/* inside: D1's quiz and its bank lb; the province's quiz holds D1 too,
+	 * and with it its bank lb2 */
+	assert_true(create_game(d1_token, GAME3, pin) > 0);
+	snprintf(body, sizeof body, "{\"quiz_id\":%lld}", (long long)d1_quiz);
+	assert_true(create_game(d1_token, body, pin) > 0);
+	snprintf(body, sizeof body, "{\"quiz_id\":%lld}", (long long)province_quiz);
+	assert_true(create_game(d1_token, body, pin) > 0);
+	assert_true(create_game(d1_token, LB2, pin) > 0);
+	assert_true(create_game(d2_token, LB2, pin) > 0);
+	/* outside: D2's quiz for D1, and bank lb (drawn by D1's quiz alone) for D2 */
+	snprintf(body, sizeof body, "{\"quiz_id\":%lld}", (long long)d2_quiz);
+	assert_int_equal(post("/api/v1/live", d1_token, body, code), 403);
+	assert_string_equal(code, "forbidden");
+	assert_int_equal(post("/api/v1/live", d2_token, GAME3, code), 403);
+	assert_string_equal(code, "forbidden");
+	/* a bank no quiz draws from is the admin's alone */
+	assert_int_equal(post("/api/v1/live", d1_token,
+			      "{\"bank\":\"nope\",\"count\":1,\"seconds_per_question\":10}", code),
+			 403);
+	assert_string_equal(code, "forbidden");
+	/* admin: anything */
+	assert_true(create_game(admin_token, body, pin) > 0);
+	assert_true(create_game(admin_token, GAME3, pin) > 0);
 }
 
 static void joining_checks_pin_and_nickname(void **state)
@@ -631,6 +704,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(only_unit_admins_and_admins_create_games),
+		cmocka_unit_test(a_unit_admin_hosts_only_from_its_units_quizzes_and_their_banks),
 		cmocka_unit_test(bad_game_requests_are_refused_naming_the_field),
 		cmocka_unit_test(joining_checks_pin_and_nickname),
 		cmocka_unit_test(the_join_qr_opens_the_player_page_with_the_pin),

@@ -228,6 +228,20 @@ static enum outcome save(struct fixture *f, int64_t user, int64_t attempt, int64
 
 /* ---- pure rules --------------------------------------------------------- */
 
+static void quiz_scope_meets_a_subtree_that_holds_it_or_lies_in_it(void **state)
+{
+	(void)state;
+	assert_true(quiz_scope_meets(NULL, "/1/4/"));
+	assert_true(quiz_scope_meets("", "/1/4/"));
+	assert_true(quiz_scope_meets("/1/4/", "/1/4/"));
+	assert_true(quiz_scope_meets("/1/4/9/", "/1/4/")); /* scope inside the subtree */
+	assert_true(quiz_scope_meets("/1/", "/1/4/")); /* subtree inside the scope */
+	assert_false(quiz_scope_meets("/1/5/", "/1/4/")); /* a sibling */
+	assert_false(quiz_scope_meets("/1/44/", "/1/4/")); /* a longer id, not a child */
+	assert_false(quiz_scope_meets(NULL, "")); /* no unit meets nothing */
+	assert_false(quiz_scope_meets("/1/", NULL));
+}
+
 static void quiz_draw_is_reproducible_from_the_seed(void **state)
 {
 	(void)state;
@@ -1012,6 +1026,7 @@ int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(quiz_scope_meets_a_subtree_that_holds_it_or_lies_in_it),
 		cmocka_unit_test(quiz_draw_is_reproducible_from_the_seed),
 		cmocka_unit_test(quiz_option_order_is_a_reproducible_permutation),
 		cmocka_unit_test(quiz_multiple_score_is_the_sum_of_chosen_weights_clipped),

@@ -12,6 +12,8 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <sqlite3.h>
+#include <time.h>
 
 #include "clock.h"
 #include "db.h"
@@ -58,6 +60,7 @@ struct tperson {
 };
 
 struct tattempt {
+	int64_t id;
 	int person;
 	int unit; /* the unit at the time of the attempt */
 	int quiz;
@@ -124,6 +127,7 @@ static int64_t add_attempt(struct world *w, int person, int unit, int quiz, cons
 	int64_t id = db_fixture_attempt(w->db, &a);
 	assert_true(id > 0);
 	struct tattempt *t = &w->attempts[w->nattempts++];
+	t->id = id;
 	t->person = person;
 	t->unit = unit;
 	t->quiz = quiz;
@@ -740,6 +744,163 @@ static void chasing_lists_people_without_a_mandatory_attempt(void **state)
 	assert_int_equal(report_missing_people(w->db, &q, 0, &m, &pb), OUTCOME_FORBIDDEN);
 }
 
+/* The week of an instant, counted the slow way: 1 + the Mondays after
+ * 1 January up to its day, in Vietnam time. */
+static int week_of(int64_t ms, int year)
+{
+	int64_t day0 = (clock_vn_year_start_ms(year) + CLOCK_VN_OFFSET_MS) / 86400000LL;
+	int64_t day = (ms + CLOCK_VN_OFFSET_MS) / 86400000LL;
+	int week = 1;
+	for (int64_t d = day0 + 1; d <= day; d++) {
+		time_t t = (time_t)(d * 86400);
+		struct tm tm;
+		gmtime_r(&t, &tm);
+		week += tm.tm_wday == 1;
+	}
+	return week;
+}
+
+/* Every unit and audience (and all audiences): each week's participants,
+ * newcomers and attempts from the ledger, people counted once however many
+ * units they sat in. */
+static void check_weeks_against_ledger(const struct world *w, int year)
+{
+	static int first[MAXP][3];
+	static bool seen[MAXP][3][REPORT_MAX_WEEKS + 1];
+	for (int u = 0; u < NUNITS; u++) {
+		for (int ai = -1; ai < 3; ai++) {
+			int64_t part[REPORT_MAX_WEEKS + 1] = { 0 },
+							newc[REPORT_MAX_WEEKS + 1] = { 0 },
+							att[REPORT_MAX_WEEKS + 1] = { 0 };
+			memset(first, 0, sizeof first);
+			memset(seen, 0, sizeof seen);
+			for (int i = 0; i < w->nattempts; i++) {
+				const struct tattempt *t = &w->attempts[i];
+				int s = aud_slot(w->people[t->person].audience);
+				if (!t->completed || !in_year(t->finished_at, year) ||
+				    !is_ancestor(u, t->unit) || s < 0 || (ai >= 0 && s != ai))
+					continue;
+				int wk = week_of(t->finished_at, year);
+				att[wk]++;
+				if (!seen[t->person][s][wk])
+					part[wk]++;
+				seen[t->person][s][wk] = true;
+				if (!first[t->person][s] || wk < first[t->person][s])
+					first[t->person][s] = wk;
+			}
+			for (int p = 0; p < w->npeople; p++)
+				for (int s = 0; s < 3; s++)
+					newc[first[p][s]] += first[p][s] > 0;
+			struct report_query q = { .year = year,
+						  .unit_code = tree[u].code,
+						  .audience = ai >= 0 ? auds[ai] : NULL };
+			struct report_weekly wk;
+			assert_int_equal(report_participation_weekly(w->db, &q, &wk, &pb), 0);
+			int64_t total = 0;
+			for (int k = 1; k <= wk.nweeks; k++) {
+				assert_int_equal(wk.weeks[k - 1].week, k);
+				assert_int_equal(wk.weeks[k - 1].participants, part[k]);
+				assert_int_equal(wk.weeks[k - 1].new_participants, newc[k]);
+				assert_int_equal(wk.weeks[k - 1].attempts, att[k]);
+				total += newc[k];
+				assert_int_equal(wk.weeks[k - 1].cumulative_participants, total);
+			}
+			/* The year's participants, as the participation report. */
+			assert_int_equal(total, wk.participants);
+		}
+	}
+}
+
+static void weekly_participation_matches_ledger_for_every_unit(void **state)
+{
+	struct world *w = *state;
+	check_weeks_against_ledger(w, YEAR);
+	check_weeks_against_ledger(w, YEAR + 1);
+	struct report_query q = { .year = YEAR, .unit_code = "HG" };
+	struct report_weekly wk;
+	assert_int_equal(report_participation_weekly(w->db, &q, &wk, &pb), 0);
+	/* 2026 begins on a Thursday: week 1 is 1-4 January, week 53 ends on
+	 * Thursday 31 December. */
+	assert_int_equal(wk.nweeks, 53);
+	assert_string_equal(wk.weeks[0].starts_on, "2026-01-01");
+	assert_string_equal(wk.weeks[0].ends_on, "2026-01-04");
+	assert_string_equal(wk.weeks[1].starts_on, "2026-01-05");
+	assert_string_equal(wk.weeks[52].starts_on, "2026-12-28");
+	assert_string_equal(wk.weeks[52].ends_on, "2026-12-31");
+	/* 2028 begins on a Saturday and is a leap year: 53 weeks. */
+	q.year = 2028;
+	assert_int_equal(report_participation_weekly(w->db, &q, &wk, &pb), 0);
+	assert_int_equal(wk.nweeks, 53);
+	q.year = 2033; /* a Saturday too, not leap */
+	assert_int_equal(report_participation_weekly(w->db, &q, &wk, &pb), 0);
+	assert_int_equal(wk.nweeks, 53);
+	q.year = 2040; /* a Sunday, leap: 31 December is a Monday */
+	assert_int_equal(report_participation_weekly(w->db, &q, &wk, &pb), 0);
+	assert_int_equal(wk.nweeks, 54);
+	assert_string_equal(wk.weeks[53].starts_on, "2040-12-31");
+	assert_string_equal(wk.weeks[53].ends_on, "2040-12-31");
+	/* Refusals, as the participation report's. */
+	q.year = 1999;
+	assert_int_equal(report_participation_weekly(w->db, &q, &wk, &pb), OUTCOME_INVALID);
+	q.year = YEAR;
+	q.unit_code = "NOPE";
+	assert_int_equal(report_participation_weekly(w->db, &q, &wk, &pb), OUTCOME_NOT_FOUND);
+	q.unit_code = "HG";
+	q.audience = "martians";
+	assert_int_equal(report_participation_weekly(w->db, &q, &wk, &pb), OUTCOME_INVALID);
+	struct db_unit vt;
+	assert_int_equal(db_unit_by_code(w->db, "VT", &vt), 1);
+	q.audience = NULL;
+	q.scope_path = vt.path;
+	assert_int_equal(report_participation_weekly(w->db, &q, &wk, &pb), OUTCOME_FORBIDDEN);
+	q.unit_code = NULL;
+	assert_int_equal(report_participation_weekly(w->db, &q, &wk, &pb), 0);
+	assert_string_equal(wk.unit_code, "VT");
+}
+
+/* Attempts moved to other weeks, reopened and finished again: the kept
+ * week counters follow every change (migration 15's triggers). */
+static void weekly_figures_follow_changed_attempts(void **state)
+{
+	struct world *w = *state;
+	sqlite3 *raw = NULL;
+	assert_int_equal(sqlite3_open(w->tdb.path, &raw), SQLITE_OK);
+	sqlite3_busy_timeout(raw, 10000);
+	struct rng_seeded rng;
+	rng_seeded_init(&rng, 15);
+	for (int round = 0; round < 3; round++) {
+		assert_int_equal(sqlite3_exec(raw, "BEGIN", NULL, NULL, NULL), SQLITE_OK);
+		for (int i = 0; i < w->nattempts; i++) {
+			struct tattempt *t = &w->attempts[i];
+			if (rng_seeded_below(&rng, 6) != 0)
+				continue;
+			char sql[160];
+			if (t->completed && rng_seeded_below(&rng, 3) == 0) {
+				snprintf(
+					sql, sizeof sql,
+					"UPDATE attempts SET state = 'in_progress' WHERE id = %lld",
+					(long long)t->id);
+				t->completed = false;
+			} else {
+				/* Some weeks earlier or later, sometimes into the next year. */
+				t->finished_at +=
+					((int64_t)rng_seeded_below(&rng, 60) - 20) * 86400000LL;
+				snprintf(sql, sizeof sql,
+					 "UPDATE attempts SET state = 'submitted', finished_at = "
+					 "%lld"
+					 " WHERE id = %lld",
+					 (long long)t->finished_at, (long long)t->id);
+				t->completed = true;
+			}
+			assert_int_equal(sqlite3_exec(raw, sql, NULL, NULL, NULL), SQLITE_OK);
+		}
+		assert_int_equal(sqlite3_exec(raw, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+		check_weeks_against_ledger(w, YEAR);
+		check_weeks_against_ledger(w, YEAR + 1);
+	}
+	sqlite3_close(raw);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -759,6 +920,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(erased_person_stays_in_statistics, setup, teardown),
 		cmocka_unit_test_setup_teardown(chasing_lists_people_without_a_mandatory_attempt,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(weekly_participation_matches_ledger_for_every_unit,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(weekly_figures_follow_changed_attempts, setup,
+						teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

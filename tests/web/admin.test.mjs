@@ -71,6 +71,48 @@ test('the dashboard shows the plan targets, the deadlines and participation per 
   }, WIDE);
 });
 
+test('the dashboard draws participation per week of the year as a line, following the drill-down', async () => {
+  const { token } = await apiLogin(DEMO.admin);
+  await withPage(async (page, _context, problems) => {
+    await loginTo(page, DEMO.admin, 'admin.html');
+    const year = await page.inputValue('#dash-year');
+    await page.locator('#units-report tbody tr').first().waitFor();
+    const root = await page.locator('#unit-trail [aria-current="page"]').textContent();
+    const part = await apiCall('GET', `/reports/participation?year=${year}&depth=0`, { token });
+    const rootCode = part.body.rows[0].unit_code;
+    const weekly = await apiCall('GET', `/reports/participation/weekly?year=${year}&unit=${rootCode}`, { token });
+    assert.equal(weekly.status, 200);
+    assert.ok(weekly.body.participants > 0, 'the demo has participants this year');
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+    const weeks = weekly.body.weeks.filter((w) => w.starts_on <= today);
+    await page.waitForFunction((n) => document.querySelectorAll('#weekly-report tbody tr').length === n, weeks.length);
+    await page.waitForFunction(() => window.Chart && window.Chart.getChart('weekly-chart'));
+    const line = await page.evaluate(() => {
+      const c = window.Chart.getChart('weekly-chart');
+      return { type: c.config.type, labels: c.data.labels, cumulative: c.data.datasets[0].data, perWeek: c.data.datasets[1].data };
+    });
+    assert.equal(line.type, 'line');
+    assert.deepEqual(line.labels, weeks.map((w) => String(w.week)));
+    assert.deepEqual(line.cumulative, weeks.map((w) => w.cumulative_percent));
+    assert.deepEqual(line.perWeek, weeks.map((w) => w.participants));
+    assert.match(await page.textContent('#weekly-unit'), new RegExp(root.trim()));
+    await page.click('.weekly-details summary');
+    await screenshot(page, 'admin-dashboard-weekly-1280.png');
+    // Into a child unit: the line is that unit's.
+    const first = page.locator('#units-report tbody tr').first();
+    const code = await first.getAttribute('data-unit');
+    const child = await apiCall('GET', `/reports/participation/weekly?year=${year}&unit=${code}`, { token });
+    await first.locator('button').click();
+    await page.locator('#weekly-unit', { hasText: child.body.unit.name }).waitFor();
+    const childWeeks = child.body.weeks.filter((w) => w.starts_on <= today);
+    await page.waitForFunction((want) => {
+      const c = window.Chart.getChart('weekly-chart');
+      return c && JSON.stringify(c.data.datasets[1].data) === want;
+    }, JSON.stringify(childWeeks.map((w) => w.participants)));
+    assert.deepEqual(problems, []);
+  }, WIDE);
+});
+
 test('the dashboard says so when Chart.js is missing, and keeps the tables', async () => {
   await withPage(async (page) => {
     await page.route('**/vendor/chart.js', (route) => route.fulfill({ status: 404, body: 'no' }));

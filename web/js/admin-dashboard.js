@@ -1,7 +1,8 @@
 // admin-dashboard.js - the landing page of the administration: days left to
 // the reporting deadlines, each target of a plan as a bar against its
 // target line, and participation per child unit as a sorted bar chart that
-// drills down through the tree. Every chart has a table beside it with the
+// drills down through the tree, and participation per week of the year as
+// a line for the unit the drill-down shows. Every chart has a table beside it with the
 // same figures (screen readers, keyboard, and pages without Chart.js).
 
 import { api } from './api.js';
@@ -132,6 +133,7 @@ async function showUnits() {
     const units = perUnit(data.rows || []);
     const self = current.code ? units.find((u) => u.code === current.code) : units[0];
     if (self && !current.code) { current.code = self.code; current.name = self.name; }
+    showWeekly(current);
     const children = units.filter((u) => u !== self).sort((a, b) => b.percent - a.percent);
     drawTrail();
     if (!children.length) notice(box, 'info', t('adm.dash.no_children'));
@@ -150,6 +152,79 @@ async function showUnits() {
       data: { labels: children.map((u) => u.name), datasets: [{ label: t('admin.rep.col.participation'), data: children.map((u) => u.percent), backgroundColor: '#0b4f9c' }] },
       options: { indexAxis: 'y', maintainAspectRatio: false, animation: false, scales: { x: { min: 0, max: 100 } },
         onClick: (_e, hits) => { if (hits.length) drillInto(children[hits[0].index]); } },
+    });
+  } catch (err) {
+    showError(box, err);
+  }
+}
+
+/** Today's date in Vietnam as YYYY-MM-DD. */
+function todayInVietnam() {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+}
+
+/** YYYY-MM-DD as DD/MM. */
+function dayMonth(iso) {
+  const [, m, d] = iso.split('-');
+  return `${d}/${m}`;
+}
+
+function weeklyTable(weeks, withPercent) {
+  const head = ['adm.dash.week', 'adm.dash.week_dates', 'adm.dash.week_participants', 'adm.dash.week_new', 'adm.dash.week_cumulative'];
+  if (withPercent) head.push('adm.dash.week_percent');
+  return el('table', { id: 'weekly-report' },
+    el('thead', {}, el('tr', {}, head.map((k, i) => el('th', { class: i > 1 ? 'num' : '', scope: 'col', text: t(k) })))),
+    el('tbody', {}, weeks.map((w) => el('tr', { dataset: { week: String(w.week) } },
+      el('th', { scope: 'row', text: String(w.week) }),
+      el('td', { text: `${dayMonth(w.starts_on)} – ${dayMonth(w.ends_on)}` }),
+      el('td', { class: 'num', text: formatNumber(w.participants, 0) }),
+      el('td', { class: 'num', text: formatNumber(w.new_participants, 0) }),
+      el('td', { class: 'num', text: formatNumber(w.cumulative_participants, 0) }),
+      withPercent ? el('td', { class: 'num', text: `${formatNumber(w.cumulative_percent)}%` }) : null))));
+}
+
+/** The line of the unit the drill-down shows (every root for an admin at the top). */
+async function showWeekly(unit) {
+  const box = $('#weekly-notice');
+  clearNotice(box);
+  const year = $('#dash-year').value.trim();
+  try {
+    const q = new URLSearchParams({ year });
+    if (unit.code) q.set('unit', unit.code);
+    const data = await api('GET', `/reports/participation/weekly?${q}`, { timeoutMs: 60000 });
+    const name = data.unit ? data.unit.name : t('adm.dash.weekly_all');
+    $('#weekly-unit').textContent = t('adm.dash.weekly_unit', { name });
+    // This year's line stops at the current week.
+    const today = todayInVietnam();
+    const weeks = (data.weeks || []).filter((w) => w.starts_on <= today);
+    const withPercent = data.headcount > 0;
+    if (!data.participants) notice(box, 'info', t('adm.dash.weekly_none'));
+    fill($('#weekly-table'), weeklyTable(weeks, withPercent));
+    const last = weeks[weeks.length - 1] || { week: 0, cumulative_participants: 0, cumulative_percent: 0 };
+    $('#weekly-chart').setAttribute('aria-label', withPercent
+      ? t('adm.dash.weekly_chart', { name, week: last.week, percent: `${formatNumber(last.cumulative_percent)}%` })
+      : t('adm.dash.weekly_chart_count', { name, week: last.week, count: last.cumulative_participants }));
+    const cumulative = withPercent
+      ? { label: t('adm.dash.week_percent'), data: weeks.map((w) => w.cumulative_percent), yAxisID: 'y' }
+      : { label: t('adm.dash.week_cumulative'), data: weeks.map((w) => w.cumulative_participants), yAxisID: 'y' };
+    await drawChart('weekly-chart', {
+      type: 'line',
+      data: {
+        labels: weeks.map((w) => String(w.week)),
+        datasets: [
+          { ...cumulative, borderColor: '#0b4f9c', backgroundColor: '#0b4f9c', tension: 0, pointRadius: 2 },
+          { label: t('adm.dash.week_participants'), data: weeks.map((w) => w.participants), yAxisID: 'y1',
+            borderColor: '#8a5a00', backgroundColor: '#8a5a00', borderDash: [6, 4], tension: 0, pointRadius: 2 },
+        ],
+      },
+      options: {
+        maintainAspectRatio: false, animation: false,
+        scales: {
+          x: { title: { display: true, text: t('adm.dash.week') } },
+          y: withPercent ? { min: 0, max: 100, position: 'left' } : { min: 0, position: 'left' },
+          y1: { min: 0, position: 'right', grid: { drawOnChartArea: false } },
+        },
+      },
     });
   } catch (err) {
     showError(box, err);
