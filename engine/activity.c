@@ -183,22 +183,33 @@ static enum outcome attend(struct db *db, struct cert_signer *signer, const stru
 	return OUTCOME_OK;
 }
 
+/* The unit with code, when it lies in the actor's part of the tree:
+ * OUTCOME_OK with *unit, else not_found, forbidden or internal (p). */
+static enum outcome unit_in_scope(struct db *db, const struct people_actor *actor, const char *code,
+				  struct db_unit *unit, struct problem *p)
+{
+	int rc = db_unit_by_code(db, code, unit);
+	if (rc < 0)
+		return internal(db, p);
+	if (!rc)
+		return problem_set(p, OUTCOME_NOT_FOUND, "No unit with code %s.", code);
+	if (!within_scope(actor, unit->path))
+		return problem_set(p, OUTCOME_FORBIDDEN,
+				   "Unit %s is outside your part of the tree.", code);
+	return OUTCOME_OK;
+}
+
 /* Inside a write transaction: the new activity a (unit from unit_code). */
 static enum outcome create_in(struct db *db, const struct people_actor *actor,
 			      const char *unit_code, struct db_activity *a, struct problem *p)
 {
 	struct db_unit unit;
-	int rc = db_unit_by_code(db, unit_code, &unit);
-	if (rc < 0)
-		return internal(db, p);
-	if (!rc)
-		return problem_set(p, OUTCOME_NOT_FOUND, "No unit with code %s.", unit_code);
-	if (!within_scope(actor, unit.path))
-		return problem_set(p, OUTCOME_FORBIDDEN,
-				   "Unit %s is outside your part of the tree.", unit_code);
+	enum outcome o = unit_in_scope(db, actor, unit_code, &unit, p);
+	if (o != OUTCOME_OK)
+		return o;
 	a->unit_id = unit.id;
 	util_strlcpy(a->unit_code, unit.code, sizeof a->unit_code);
-	rc = db_activity_insert(db, a, clock_now_ms(), &a->id);
+	int rc = db_activity_insert(db, a, clock_now_ms(), &a->id);
 	if (rc == DB_CONFLICT)
 		return problem_set(p, OUTCOME_CONFLICT, "Activity code %s is taken.", a->code);
 	if (rc)
@@ -356,16 +367,10 @@ static enum outcome list_scope(struct db *db, const struct people_actor *actor, 
 		return OUTCOME_OK;
 	}
 	struct db_unit u;
-	int rc = db_unit_by_code(db, unit, &u);
-	if (rc < 0)
-		return internal(db, p);
-	if (!rc)
-		return problem_set(p, OUTCOME_NOT_FOUND, "No unit with code %s.", unit);
-	if (!within_scope(actor, u.path))
-		return problem_set(p, OUTCOME_FORBIDDEN,
-				   "Unit %s is outside your part of the tree.", unit);
-	util_strlcpy(path, u.path, size);
-	return OUTCOME_OK;
+	enum outcome o = unit_in_scope(db, actor, unit, &u, p);
+	if (o == OUTCOME_OK)
+		util_strlcpy(path, u.path, size);
+	return o;
 }
 
 enum outcome activity_list_json(struct db *db, const struct people_actor *actor, const char *unit,

@@ -15,116 +15,112 @@
 #include "cert.h"
 #include "people.h"
 
-static void actor_of(const struct req *r, struct people_actor *actor)
+/* What the handlers below share: the caller as an actor, the {id} of the
+ * path, the JSON body, and a certificate signer for the writes that may
+ * issue certificates, each read only when the handler asks for it. */
+struct call {
+	struct people_actor actor;
+	int64_t id;
+	json_t *body; /* owned */
+	struct cert_signer *signer; /* owned */
+	json_t *answer; /* owned: what the domain answers */
+	struct problem p;
+};
+
+enum { CALL_ID = 1, CALL_BODY = 2, CALL_SIGNER = 4 };
+
+/* Reads what needs (CALL_*) asks for into c. False when out holds the
+ * refusal: 404 for a bad id, 400 for a bad body (c then holds nothing). */
+static bool call_begin(struct req *r, struct resp *out, unsigned needs, struct call *c)
 {
-	actor->user_id = r->user.id;
-	actor->username = r->user.username;
-	actor->scope_path = http_role_of(r->user.role) == ROLE_ADMIN ? NULL : r->user.unit_path;
+	memset(c, 0, sizeof *c);
+	c->actor.user_id = r->user.id;
+	c->actor.username = r->user.username;
+	c->actor.scope_path = http_role_of(r->user.role) == ROLE_ADMIN ? NULL : r->user.unit_path;
+	if ((needs & CALL_ID) && !http_param_id(r, 0, &c->id)) {
+		api_fail(out, problem_set(&c->p, OUTCOME_NOT_FOUND, "Activity not found."), &c->p);
+		return false;
+	}
+	if ((needs & CALL_BODY) && !(c->body = http_body_json(r, out)))
+		return false;
+	if (needs & CALL_SIGNER)
+		c->signer = cert_signer_new(r->app->cfg.data_dir, r->app->cfg.db_path);
+	return true;
 }
 
-static int not_found(struct resp *out)
+/* Frees what c holds and answers: the refusal of outcome o, or c->answer
+ * with status. */
+static int call_end(struct call *c, struct resp *out, enum outcome o, int status)
 {
-	struct problem p;
-	return api_fail(out, problem_set(&p, OUTCOME_NOT_FOUND, "Activity not found."), &p);
+	cert_signer_free(c->signer);
+	json_decref(c->body);
+	if (o != OUTCOME_OK) {
+		json_decref(c->answer);
+		return api_fail(out, o, &c->p);
+	}
+	return resp_json(out, status, c->answer);
 }
 
 int api_admin_activity_create(struct req *r, struct resp *out)
 {
-	struct people_actor actor;
-	struct problem p = { { 0 } };
-	json_t *answer = NULL;
-	json_t *body = http_body_json(r, out);
-	if (!body)
+	struct call c;
+	if (!call_begin(r, out, CALL_BODY, &c))
 		return 0;
-	actor_of(r, &actor);
-	enum outcome o = activity_create(r->db, &actor, body, &answer, &p);
-	json_decref(body);
-	if (o != OUTCOME_OK)
-		return api_fail(out, o, &p);
-	return resp_json(out, 201, answer);
+	return call_end(&c, out, activity_create(r->db, &c.actor, c.body, &c.answer, &c.p), 201);
 }
 
 int api_admin_activity_list(struct req *r, struct resp *out)
 {
-	struct people_actor actor;
-	struct problem p = { { 0 } };
-	json_t *answer = NULL;
-	actor_of(r, &actor);
-	enum outcome o = activity_list_json(r->db, &actor, http_query(r, "unit"),
-					    http_query(r, "year"), &answer, &p);
-	if (o != OUTCOME_OK)
-		return api_fail(out, o, &p);
-	return resp_json(out, 200, answer);
+	struct call c;
+	if (!call_begin(r, out, 0, &c))
+		return 0;
+	return call_end(&c, out,
+			activity_list_json(r->db, &c.actor, http_query(r, "unit"),
+					   http_query(r, "year"), &c.answer, &c.p),
+			200);
 }
 
 int api_admin_activity_patch(struct req *r, struct resp *out)
 {
-	struct people_actor actor;
-	struct problem p = { { 0 } };
-	int64_t id;
-	json_t *answer = NULL;
-	if (!http_param_id(r, 0, &id))
-		return not_found(out);
-	json_t *body = http_body_json(r, out);
-	if (!body)
+	struct call c;
+	if (!call_begin(r, out, CALL_ID | CALL_BODY | CALL_SIGNER, &c))
 		return 0;
-	actor_of(r, &actor);
-	struct cert_signer *signer = cert_signer_new(r->app->cfg.data_dir, r->app->cfg.db_path);
-	enum outcome o = activity_update(r->db, signer, &actor, id, body, &answer, &p);
-	cert_signer_free(signer);
-	json_decref(body);
-	if (o != OUTCOME_OK)
-		return api_fail(out, o, &p);
-	return resp_json(out, 200, answer);
+	return call_end(&c, out,
+			activity_update(r->db, c.signer, &c.actor, c.id, c.body, &c.answer, &c.p),
+			200);
 }
 
 int api_admin_activity_attendees_add(struct req *r, struct resp *out)
 {
-	struct people_actor actor;
-	struct problem p = { { 0 } };
-	int64_t id;
-	json_t *answer = NULL;
-	if (!http_param_id(r, 0, &id))
-		return not_found(out);
-	actor_of(r, &actor);
-	struct cert_signer *signer = cert_signer_new(r->app->cfg.data_dir, r->app->cfg.db_path);
-	enum outcome o = activity_attendees_add(r->db, signer, &actor, id, r->body, r->body_len,
-						api_body_is_csv(r), &answer, &p);
-	cert_signer_free(signer);
-	if (o != OUTCOME_OK)
-		return api_fail(out, o, &p);
-	return resp_json(out, 200, answer);
+	struct call c;
+	if (!call_begin(r, out, CALL_ID | CALL_SIGNER, &c))
+		return 0;
+	return call_end(&c, out,
+			activity_attendees_add(r->db, c.signer, &c.actor, c.id, r->body,
+					       r->body_len, api_body_is_csv(r), &c.answer, &c.p),
+			200);
 }
 
 int api_admin_activity_attendees(struct req *r, struct resp *out)
 {
-	struct people_actor actor;
-	struct problem p = { { 0 } };
-	int64_t id;
-	json_t *answer = NULL;
-	if (!http_param_id(r, 0, &id))
-		return not_found(out);
-	actor_of(r, &actor);
-	enum outcome o = activity_attendees_json(r->db, &actor, id, &answer, &p);
-	if (o != OUTCOME_OK)
-		return api_fail(out, o, &p);
-	return resp_json(out, 200, answer);
+	struct call c;
+	if (!call_begin(r, out, CALL_ID, &c))
+		return 0;
+	return call_end(&c, out, activity_attendees_json(r->db, &c.actor, c.id, &c.answer, &c.p),
+			200);
 }
 
 int api_admin_activity_check_in_page(struct req *r, struct resp *out)
 {
-	struct people_actor actor;
-	struct problem p = { { 0 } };
+	struct call c;
 	struct cards_site site = { r->app->cfg.public_url, http_host(r),
 				   r->app->cfg.secure_cookies };
-	int64_t id;
 	char *html = NULL;
-	if (!http_param_id(r, 0, &id))
-		return not_found(out);
-	actor_of(r, &actor);
-	enum outcome o = activity_check_in_page(r->db, &actor, &site, id, &html, &p);
+	if (!call_begin(r, out, CALL_ID, &c))
+		return 0;
+	enum outcome o = activity_check_in_page(r->db, &c.actor, &site, c.id, &html, &c.p);
 	if (o != OUTCOME_OK)
-		return api_fail(out, o, &p);
+		return call_end(&c, out, o, 0);
 	resp_raw(out, 200, "text/html; charset=utf-8", html, strlen(html));
 	free(html);
 	return 0;
@@ -132,14 +128,11 @@ int api_admin_activity_check_in_page(struct req *r, struct resp *out)
 
 int api_activity_check_in(struct req *r, struct resp *out)
 {
-	struct problem p = { { 0 } };
-	int64_t id;
-	if (!http_param_id(r, 0, &id))
-		return not_found(out);
-	struct cert_signer *signer = cert_signer_new(r->app->cfg.data_dir, r->app->cfg.db_path);
-	enum outcome o = activity_check_in(r->db, signer, r->user.id, id, &p);
-	cert_signer_free(signer);
-	if (o != OUTCOME_OK)
-		return api_fail(out, o, &p);
-	return resp_json(out, 200, json_pack("{s:b}", "checked_in", 1));
+	struct call c;
+	if (!call_begin(r, out, CALL_ID | CALL_SIGNER, &c))
+		return 0;
+	enum outcome o = activity_check_in(r->db, c.signer, r->user.id, c.id, &c.p);
+	if (o == OUTCOME_OK)
+		c.answer = json_pack("{s:b}", "checked_in", 1);
+	return call_end(&c, out, o, 200);
 }

@@ -134,6 +134,33 @@ static enum outcome parse_bounds(json_t *body, struct db_registration *w, struct
 	return OUTCOME_OK;
 }
 
+/* The unit with code (a valid code of an existing unit): OUTCOME_OK with
+ * *unit, else invalid or internal (p). */
+static enum outcome existing_unit(struct db *db, const char *code, struct db_unit *unit,
+				  struct problem *p)
+{
+	int rc = code && util_valid_code(code) ? db_unit_by_code(db, code, unit) : 0;
+	if (rc < 0)
+		return internal(db, p);
+	if (rc == 0)
+		return problem_set(p, OUTCOME_INVALID, "unit_code must name an existing unit.");
+	return OUTCOME_OK;
+}
+
+/* OUTCOME_OK when unit is in the actor's subtree (a unit administrator's;
+ * an administrator's is the whole tree), else forbidden (p). */
+static enum outcome unit_in_subtree(const struct org_actor *actor, const struct db_unit *unit,
+				    struct problem *p)
+{
+	if (actor->scope_path &&
+	    (!actor->scope_path[0] || !db_unit_path_within(unit->path, actor->scope_path)))
+		return problem_set(p, OUTCOME_FORBIDDEN,
+				   "Đơn vị %s nằm ngoài phạm vi quản lý của bạn. (Unit %s is "
+				   "outside your subtree.)",
+				   unit->code, unit->code);
+	return OUTCOME_OK;
+}
+
 /* body's "unit_code" into w: an existing unit inside the contest's scope
  * and, for a unit administrator, inside their subtree. */
 static enum outcome parse_unit(struct db *db, const struct org_actor *actor, json_t *body,
@@ -142,21 +169,15 @@ static enum outcome parse_unit(struct db *db, const struct org_actor *actor, jso
 {
 	const char *code = json_string_value(json_object_get(body, "unit_code"));
 	struct db_unit unit;
-	int rc = code && util_valid_code(code) ? db_unit_by_code(db, code, &unit) : 0;
-	if (rc < 0)
-		return internal(db, p);
-	if (rc == 0)
-		return problem_set(p, OUTCOME_INVALID, "unit_code must name an existing unit.");
+	enum outcome o = existing_unit(db, code, &unit, p);
+	if (o != OUTCOME_OK)
+		return o;
 	if (quiz->unit_scope_id && !db_unit_path_within(unit.path, quiz->unit_scope_path))
 		return problem_set(p, OUTCOME_INVALID,
 				   "unit_code must be inside the contest's unit scope %s.",
 				   quiz->unit_scope_code);
-	if (actor->scope_path &&
-	    (!actor->scope_path[0] || !db_unit_path_within(unit.path, actor->scope_path)))
-		return problem_set(p, OUTCOME_FORBIDDEN,
-				   "Đơn vị %s nằm ngoài phạm vi quản lý của bạn. (Unit %s is "
-				   "outside your subtree.)",
-				   unit.code, unit.code);
+	if ((o = unit_in_subtree(actor, &unit, p)) != OUTCOME_OK)
+		return o;
 	w->unit_id = unit.id;
 	return OUTCOME_OK;
 }
@@ -451,17 +472,11 @@ static enum outcome confirm_unit(struct db *db, const struct org_actor *actor, c
 				 int64_t *n, struct problem *p)
 {
 	struct db_unit unit;
-	int rc = util_valid_code(code) ? db_unit_by_code(db, code, &unit) : 0;
-	if (rc < 0)
-		return internal(db, p);
-	if (rc == 0)
-		return problem_set(p, OUTCOME_INVALID, "unit_code must name an existing unit.");
-	if (actor->scope_path &&
-	    (!actor->scope_path[0] || !db_unit_path_within(unit.path, actor->scope_path)))
-		return problem_set(p, OUTCOME_FORBIDDEN,
-				   "Đơn vị %s nằm ngoài phạm vi quản lý của bạn. (Unit %s is "
-				   "outside your subtree.)",
-				   unit.code, unit.code);
+	enum outcome o = existing_unit(db, code, &unit, p);
+	if (o == OUTCOME_OK)
+		o = unit_in_subtree(actor, &unit, p);
+	if (o != OUTCOME_OK)
+		return o;
 	*n = db_registration_confirm_subtree(db, unit.path, clock_now_ms());
 	return *n < 0 ? internal(db, p) : OUTCOME_OK;
 }
