@@ -20,6 +20,7 @@ async function checkIn(id, button) {
     $('#checkin-login').hidden = true;
     $('#checkin-view').hidden = true;
     notice(box, 'ok', t('checkin.done'));
+    $('#checkin-history').hidden = false;
   } catch (err) {
     showError(box, err);
   }
