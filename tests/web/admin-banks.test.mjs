@@ -144,6 +144,30 @@ test('fix a key and rescore: found through item statistics, fixed on the Banks p
   assert.ok(audit.body.entries.some((e) => e.action === 'question.rescore' && e.target.includes(qcode)), 'the rescore is in the audit log');
 });
 
+test('a rescore that cannot line the drawn version up with the current one is refused in Vietnamese, changing nothing', async () => {
+  assert.ok(rescoredQuiz, 'the rescore test ran first');
+  const { token } = await apiLogin(DEMO.admin);
+  const bankCode = `web-rescore-${stamp}`;
+  const qcode = `rs-${stamp}-2`;
+  // The drawn true/false question becomes a single choice of three options.
+  const put = await apiCall('PUT', `/admin/banks/${bankCode}/questions/${qcode}`, {
+    token,
+    body: { code: qcode, type: 'single', topics: ['passwords'], difficulty: 2, stem: 'Ai được biết mã OTP của em?',
+      options: [{ text: 'Chỉ mình em', correct: true }, { text: 'Bạn thân', correct: false }, { text: 'Người gọi điện', correct: false }],
+      explanation: 'Mã OTP chỉ dành cho chính em.' },
+  });
+  assert.equal(put.status, 200, JSON.stringify(put.body));
+  await withPage(async (page, _context, problems) => {
+    await loginTo(page, DEMO.admin, `admin-banks.html?bank=${bankCode}&question=${qcode}`);
+    await page.waitForSelector('#question-section:not([hidden])');
+    await page.click('#rescore');
+    await page.locator('#rescore-notice.notice-error', { hasText: 'Không chấm lại được, chưa có gì thay đổi' }).waitFor();
+    assert.deepEqual(problems, []);
+  }, WIDE);
+  const results = await apiCall('GET', `/admin/quizzes/${rescoredQuiz}/results`, { token });
+  assert.equal(results.body.results.find((r) => r.username === DEMO.pupil.username).best_percent, 100);
+});
+
 // Line 11 names an answer that is not among the options.
 const AIKEN_BAD = 'Câu hỏi một?\nA. Một\nB. Hai\nC. Ba\nANSWER: A\n\nCâu hỏi hai?\nA. Một\nB. Hai\nC. Ba\nANSWER: E\n';
 const AIKEN_GOOD = 'Mật khẩu nào mạnh nhất?\nA. 123456\nB. Ga-Con-Chay-Qua-Cau#7\nC. matkhau\nANSWER: B\n\n'

@@ -145,7 +145,9 @@ async function rescore() {
     const res = await busy($('#rescore'), t('adm.bank.rescoring'), () => api('POST', `${questionPath()}/rescore`, { timeoutMs: 120000 }));
     notice(box, 'ok', t('adm.bank.rescored', { changed: res.changed, attempts: res.attempts, passed: res.passed_changed }));
   } catch (err) {
-    showError(box, err);
+    // 409: a drawn version has another type or number of options; nothing changed.
+    if (err.code === 'conflict') notice(box, 'error', t('adm.bank.rescore_conflict'), err.serverMessage);
+    else showError(box, err);
   }
 }
 

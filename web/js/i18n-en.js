@@ -639,6 +639,7 @@ const en = {
   'adm.bank.rescore_help': 'Score every completed attempt that drew this question again with the current key. Scores, passes, certificates and reports follow.',
   'adm.bank.rescore': 'Rescore completed attempts that drew this question',
   'adm.bank.rescoring': 'Rescoring…',
+  'adm.bank.rescore_conflict': 'Nothing was rescored: a version of this question that attempts drew has another type or number of options than the current one.',
   'adm.bank.rescored': '{changed} results changed ({attempts} completed attempts drew this question; {passed} moved between passed and failed).',
   'adm.bank.import': 'Import a question bank',
   'adm.bank.import_help': 'A native JSON bank, GIFT, Aiken or Moodle XML. A file with errors imports nothing; each error names its line.',

@@ -641,6 +641,7 @@ const vi = {
   'adm.bank.rescore_help': 'Chấm lại mọi bài đã nộp có câu hỏi này theo đáp án hiện tại. Điểm, kết quả đạt, chứng nhận và báo cáo sẽ theo kết quả mới.',
   'adm.bank.rescore': 'Chấm lại các bài đã nộp có câu này',
   'adm.bank.rescoring': 'Đang chấm lại…',
+  'adm.bank.rescore_conflict': 'Không chấm lại được, chưa có gì thay đổi: một phiên bản đã được rút của câu này có loại hoặc số phương án khác phiên bản hiện tại.',
   'adm.bank.rescored': '{changed} kết quả đã thay đổi ({attempts} bài đã nộp có câu này; {passed} bài đổi giữa đạt và chưa đạt).',
   'adm.bank.import': 'Nhập ngân hàng câu hỏi',
   'adm.bank.import_help': 'Tệp JSON theo định dạng của hệ thống, GIFT, Aiken hoặc Moodle XML. Tệp có lỗi sẽ không được nhập; mỗi lỗi ghi rõ số dòng.',
