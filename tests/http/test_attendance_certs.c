@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "clock.h"
 #include "db.h"
@@ -206,6 +207,28 @@ static long verify(const char *code, json_t **cert)
 	return status;
 }
 
+/* Rewrites the signed text of the certificate code in quizd's database, as
+ * someone with the database but not the key would: from -> to. */
+static void tamper(const char *code, const char *from, const char *to)
+{
+	sqlite3 *raw = NULL;
+	sqlite3_stmt *st = NULL;
+	assert_int_equal(sqlite3_open(srv.db, &raw), SQLITE_OK);
+	sqlite3_busy_timeout(raw, 5000);
+	assert_int_equal(sqlite3_prepare_v2(raw,
+					    "UPDATE certificates SET canonical ="
+					    " replace(canonical, ?2, ?3) WHERE code = ?1",
+					    -1, &st, NULL),
+			 SQLITE_OK);
+	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, from, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, to, -1, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	assert_int_equal(sqlite3_changes(raw), 1);
+	sqlite3_finalize(st);
+	sqlite3_close(raw);
+}
+
 static void check_in_issues_a_certificate_only_where_the_activity_gives_one(void **state)
 {
 	(void)state;
@@ -263,6 +286,11 @@ static void check_in_issues_a_certificate_only_where_the_activity_gives_one(void
 		status_of("GET", "/api/v1/activities/999999/certificate", pupil_token, NULL), 404);
 	assert_int_equal(status_of("GET", "/api/v1/activities/x/certificate", pupil_token, NULL),
 			 404);
+	/* A name changed in the database: the signature no longer matches. */
+	tamper(code, "name:pupil1", "name:pupil9");
+	assert_int_equal(verify(code, NULL), 404);
+	tamper(code, "name:pupil9", "name:pupil1");
+	assert_int_equal(verify(code, NULL), 200);
 	/* One changed character: not a certificate. */
 	code[20] = code[20] == 'A' ? 'B' : 'A';
 	assert_int_equal(verify(code, NULL), 404);
