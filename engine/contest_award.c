@@ -4,6 +4,8 @@
 #include "contest_award.h"
 
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -350,15 +352,137 @@ static json_t *standings_json(const struct standing *rows, size_t n, bool frozen
 			 tiers_json(aw->points, NULL));
 }
 
+/* The rows of one standings query (units at the depth, with their
+ * headcounts) and the row each unit counts in: derived from the year's
+ * participation report, tens of milliseconds for thousands of units, so
+ * kept per process while db_report_headcount_version is what it was when
+ * they were read (SKELETON_SLOTS, least recently used goes first).
+ * Immutable and reference-counted; a request tallies a copy of the rows. */
+#define SKELETON_SLOTS 8
+struct skeleton {
+	atomic_int refs;
+	int year, depth;
+	char unit_code[DB_CODE_MAX];
+	char *audiences; /* the contest's, comma-separated */
+	int64_t version;
+	uint64_t last_used;
+	struct standing *rows;
+	size_t n;
+	struct unit_row *map;
+	size_t nmap;
+};
+static pthread_mutex_t skeleton_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct skeleton *skeletons[SKELETON_SLOTS];
+static uint64_t skeleton_clock;
+
+static void skeleton_release(struct skeleton *s)
+{
+	if (s && atomic_fetch_sub(&s->refs, 1) == 1) {
+		free(s->rows);
+		free(s->map);
+		free(s->audiences);
+		free(s);
+	}
+}
+
+static struct skeleton *skeleton_new(const struct db_quiz *q, const char *unit_code, int depth,
+				     int64_t version)
+{
+	struct skeleton *s = xcalloc(1, sizeof *s);
+	atomic_init(&s->refs, 1);
+	s->year = clock_vn_year(q->closes_at);
+	s->depth = depth;
+	util_strlcpy(s->unit_code, unit_code ? unit_code : "", sizeof s->unit_code);
+	size_t len = 1;
+	for (size_t a = 0; a < q->naudiences; a++)
+		len += strlen(q->audiences[a]) + 1;
+	s->audiences = xcalloc(len, 1);
+	for (size_t a = 0; a < q->naudiences; a++) {
+		if (a)
+			strcat(s->audiences, ",");
+		strcat(s->audiences, q->audiences[a]);
+	}
+	s->version = version;
+	return s;
+}
+
+static bool skeleton_same(const struct skeleton *x, const struct skeleton *y)
+{
+	return x->year == y->year && x->depth == y->depth &&
+	       strcmp(x->unit_code, y->unit_code) == 0 && strcmp(x->audiences, y->audiences) == 0;
+}
+
+/* Keeps s (lock held) in place of an older one of its query or of the least
+ * recently used; returns the one it pushed out, for release outside the
+ * lock. */
+static struct skeleton *skeleton_keep(struct skeleton *s)
+{
+	size_t slot = 0;
+	for (size_t i = 0; i < SKELETON_SLOTS; i++) {
+		if (skeletons[i] && skeleton_same(skeletons[i], s)) {
+			if (skeletons[i]->version > s->version)
+				return NULL; /* a fresher one is kept already */
+			slot = i;
+			break;
+		}
+		if (!skeletons[i] ||
+		    (skeletons[slot] && skeletons[i]->last_used < skeletons[slot]->last_used))
+			slot = i;
+	}
+	struct skeleton *out = skeletons[slot];
+	s->last_used = ++skeleton_clock;
+	atomic_fetch_add(&s->refs, 1);
+	skeletons[slot] = s;
+	return out;
+}
+
+/* The rows of the standings of q at depth below unit_code (NULL: every
+ * root): kept, or read now. A new reference in *out. */
+static enum outcome skeleton_get(struct db *db, const struct db_quiz *q, const char *unit_code,
+				 int depth, struct skeleton **out, struct problem *p)
+{
+	int64_t version = 0;
+	*out = NULL;
+	if (db_report_headcount_version(db, &version))
+		return internal(db, p);
+	struct skeleton *s = skeleton_new(q, unit_code, depth, version);
+	pthread_mutex_lock(&skeleton_lock);
+	for (size_t i = 0; i < SKELETON_SLOTS && !*out; i++) {
+		struct skeleton *k = skeletons[i];
+		if (k && skeleton_same(k, s) && k->version == version) {
+			k->last_used = ++skeleton_clock;
+			atomic_fetch_add(&k->refs, 1);
+			*out = k;
+		}
+	}
+	pthread_mutex_unlock(&skeleton_lock);
+	if (*out) {
+		skeleton_release(s);
+		return OUTCOME_OK;
+	}
+	enum outcome o = standing_rows(db, q, unit_code, depth, &s->rows, &s->n, p);
+	if (o == OUTCOME_OK && unit_rows(db, s->rows, s->n, &s->map, &s->nmap))
+		o = internal(db, p);
+	if (o != OUTCOME_OK) {
+		skeleton_release(s);
+		return o;
+	}
+	pthread_mutex_lock(&skeleton_lock);
+	struct skeleton *evicted = skeleton_keep(s);
+	pthread_mutex_unlock(&skeleton_lock);
+	skeleton_release(evicted);
+	*out = s;
+	return OUTCOME_OK;
+}
+
 enum outcome contest_standings_view(struct db *db, int64_t quiz_id, const char *round,
 				    const char *unit_code, int depth, bool admin, json_t **out,
 				    struct problem *p)
 {
 	struct db_quiz q;
 	struct contest_board *board = NULL;
+	struct skeleton *sk = NULL;
 	struct standing *rows = NULL;
-	struct unit_row *map = NULL;
-	size_t n = 0, nmap = 0;
 	bool frozen = false;
 	*out = NULL;
 	if (depth < 1 || depth > 10)
@@ -371,17 +495,15 @@ enum outcome contest_standings_view(struct db *db, int64_t quiz_id, const char *
 	struct awards aw;
 	awards_of(&q, &aw);
 	if ((o = board_of(db, &q, round, admin, &board, &frozen, p)) ||
-	    (o = standing_rows(db, &q, unit_code, depth, &rows, &n, p)))
+	    (o = skeleton_get(db, &q, unit_code, depth, &sk, p)))
 		goto out;
-	if (unit_rows(db, rows, n, &map, &nmap)) {
-		o = internal(db, p);
-		goto out;
-	}
-	standing_tally(rows, n, map, nmap, board, &aw);
-	*out = standings_json(rows, n, frozen, &aw);
+	rows = xcalloc(sk->n ? sk->n : 1, sizeof *rows);
+	memcpy(rows, sk->rows, sk->n * sizeof *rows);
+	standing_tally(rows, sk->n, sk->map, sk->nmap, board, &aw);
+	*out = standings_json(rows, sk->n, frozen, &aw);
 out:
 	free(rows);
-	free(map);
+	skeleton_release(sk);
 	contest_board_release(board);
 	db_quiz_cleanup(&q);
 	return o;

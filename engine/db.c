@@ -34,6 +34,7 @@ static const struct migration migrations[] = {
 	{ "contest completion log", db_sql_contest_log },
 	{ "participation per week", db_sql_report_weeks },
 	{ "certificates of attendance", db_sql_certificates_attendance },
+	{ "headcount inputs version", db_sql_headcount_version },
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

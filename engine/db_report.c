@@ -489,6 +489,57 @@ int db_report_units(struct db *db, db_unit_fn *fn, void *ctx)
 	return db_each_row(db, st, unit_row, (db_row_fn)fn, ctx, "list units");
 }
 
+/* Migration 17. What a headcount of the participation report is made of
+ * (the unit tree, declared headcounts, the roster kept by triggers on
+ * users) moves one counter, in the writer's transaction, so that a
+ * process may keep what it derived from them (contest standings' rows)
+ * and check it with one read. */
+const char db_sql_headcount_version[] =
+	"CREATE TABLE headcount_versions ("
+	"  id INTEGER PRIMARY KEY CHECK (id = 1),"
+	"  change_count INTEGER NOT NULL);"
+	"INSERT INTO headcount_versions (id, change_count) VALUES (1, 0);"
+	"CREATE TRIGGER headcount_version_units_insert AFTER INSERT ON units BEGIN"
+	"  UPDATE headcount_versions SET change_count = change_count + 1;"
+	" END;"
+	"CREATE TRIGGER headcount_version_units_update AFTER UPDATE ON units BEGIN"
+	"  UPDATE headcount_versions SET change_count = change_count + 1;"
+	" END;"
+	"CREATE TRIGGER headcount_version_units_delete AFTER DELETE ON units BEGIN"
+	"  UPDATE headcount_versions SET change_count = change_count + 1;"
+	" END;"
+	"CREATE TRIGGER headcount_version_headcounts_insert AFTER INSERT ON headcounts BEGIN"
+	"  UPDATE headcount_versions SET change_count = change_count + 1;"
+	" END;"
+	"CREATE TRIGGER headcount_version_headcounts_update AFTER UPDATE ON headcounts BEGIN"
+	"  UPDATE headcount_versions SET change_count = change_count + 1;"
+	" END;"
+	"CREATE TRIGGER headcount_version_headcounts_delete AFTER DELETE ON headcounts BEGIN"
+	"  UPDATE headcount_versions SET change_count = change_count + 1;"
+	" END;"
+	"CREATE TRIGGER headcount_version_report_roster_insert AFTER INSERT ON report_roster BEGIN"
+	"  UPDATE headcount_versions SET change_count = change_count + 1;"
+	" END;"
+	"CREATE TRIGGER headcount_version_report_roster_update AFTER UPDATE ON report_roster BEGIN"
+	"  UPDATE headcount_versions SET change_count = change_count + 1;"
+	" END;"
+	"CREATE TRIGGER headcount_version_report_roster_delete AFTER DELETE ON report_roster BEGIN"
+	"  UPDATE headcount_versions SET change_count = change_count + 1;"
+	" END;";
+static const char SQL_HEADCOUNT_VERSION[] =
+	"SELECT change_count FROM headcount_versions WHERE id = 1";
+
+int db_report_headcount_version(struct db *db, int64_t *version)
+{
+	sqlite3_stmt *st = db_stmt(db, SQL_HEADCOUNT_VERSION);
+	if (!st)
+		return -1;
+	int ret = db_step_row(db, st, "headcount version");
+	*version = ret == 1 ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return ret < 0 ? -1 : 0;
+}
+
 static void count_row(sqlite3_stmt *st, db_row_fn fn, void *ctx)
 {
 	((db_count_fn *)fn)(ctx, sqlite3_column_int64(st, 0), db_col_text(st, 1),

@@ -21,6 +21,9 @@
  * parent_code is left empty. */
 typedef void db_unit_fn(void *ctx, const struct db_unit *u);
 int db_report_units(struct db *db, db_unit_fn *fn, void *ctx);
+/* A number that changes whenever a unit, a declared headcount or the roster
+ * changes (what headcounts are made of); 0 or -1. */
+int db_report_headcount_version(struct db *db, int64_t *version);
 /* The declared headcounts of a year. */
 typedef void db_count_fn(void *ctx, int64_t unit_id, const char *audience, int64_t count);
 int db_report_headcounts(struct db *db, int year, db_count_fn *fn, void *ctx);

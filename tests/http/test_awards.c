@@ -359,6 +359,52 @@ static void standings_add_up_by_hand_live_for_admins_frozen_for_others(void **st
 	json_decref(deep);
 }
 
+/* Declares D2's headcount of pupils for the contest's year. */
+static void declare_d2(int count)
+{
+	char body[128];
+	struct http_res res;
+	snprintf(body, sizeof body, "[{\"year\":%d,\"audience\":\"pupil\",\"count\":%d}]",
+		 clock_vn_year(base_ms + 60 * MIN_MS), count);
+	assert_int_equal(http_send(&srv, "PUT", "/api/v1/admin/units/D2/headcounts", admin_token,
+				   body, &res),
+			 0);
+	assert_int_equal(res.status, 204);
+	http_res_free(&res);
+}
+
+/* The rows of a standings query are kept by quizd; a headcount declared,
+ * and a pupil added to the roster by another process (quizadm), show at
+ * the next read. */
+static void standings_follow_headcounts_and_the_roster_after_being_kept(void **state)
+{
+	(void)state;
+	const char *path = "/api/v1/contests/{id}/standings";
+	json_t *j = get(path, "", admin_token, 200);
+	assert_int_equal(num(unit_row(j, "D2"), "headcount"), 3);
+	json_decref(j);
+	declare_d2(6);
+	j = get(path, "", admin_token, 200);
+	json_t *d2 = unit_row(j, "D2");
+	assert_int_equal(num(d2, "headcount"), 6);
+	assert_true(num(d2, "participation_percent") == 50.0);
+	assert_true(num(d2, "points") == 26.0);
+	json_decref(j);
+	declare_d2(3); /* as the roster counts them: the figures of the other tests */
+	j = get(path, "", admin_token, 200);
+	assert_true(num(unit_row(j, "D2"), "points") == 51.0);
+	json_decref(j);
+	/* D1 declares nothing: its roster counts. A fourth pupil without an
+	 * attempt: 3 of 4 took part, 0.5 x 75 + 19. */
+	test_add_user(&srv, "p7", "Pupil-Password-1", "participant", "S1", "pupil");
+	j = get(path, "", admin_token, 200);
+	json_t *d1 = unit_row(j, "D1");
+	assert_int_equal(num(d1, "headcount"), 4);
+	assert_true(num(d1, "participation_percent") == 75.0);
+	assert_true(num(d1, "points") == 56.5);
+	json_decref(j);
+}
+
 static void standings_refuse_bad_queries_and_anonymous_callers(void **state)
 {
 	(void)state;
@@ -560,6 +606,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(standings_add_up_by_hand_live_for_admins_frozen_for_others),
+		cmocka_unit_test(standings_follow_headcounts_and_the_roster_after_being_kept),
 		cmocka_unit_test(standings_refuse_bad_queries_and_anonymous_callers),
 		cmocka_unit_test(winners_list_every_field_in_json_csv_and_xlsx),
 		cmocka_unit_test(admin_routes_refuse_other_roles_and_bad_input),
