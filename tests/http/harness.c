@@ -324,6 +324,13 @@ const char *http_error_code(const struct http_res *res)
 	return json_is_string(code) ? json_string_value(code) : "";
 }
 
+const char TEST_UNITS_CSV[] = "code,name,kind,parent_code\n"
+			      "P,Tỉnh Thử,province,\n"
+			      "D1,Huyện Một,district,P\n"
+			      "D2,Huyện Hai,district,P\n"
+			      "S1,Trường THCS Số Một,school,D1\n"
+			      "S2,Trường THPT Số Hai,school,D2\n";
+
 char *test_login(struct server *s, const char *username, const char *password, char **csrf)
 {
 	json_t *b = json_pack("{s:s,s:s}", "username", username, "password", password);
@@ -369,4 +376,108 @@ void test_add_units_csv(struct server *s, const char *csv)
 	fputs(csv, f);
 	fclose(f);
 	assert_int_equal(run_quizadm(s, NULL, "units", "import", path, NULL), 0);
+}
+
+long test_status(struct server *s, const char *method, const char *path, const char *token,
+		 const char *json_body)
+{
+	struct http_res res;
+	assert_int_equal(http_send(s, method, path, token, json_body, &res), 0);
+	long status = res.status;
+	http_res_free(&res);
+	return status;
+}
+
+int64_t test_user_id(struct server *s, const char *token)
+{
+	struct http_res res;
+	assert_int_equal(http_get(s, "/api/v1/me", token, &res), 0);
+	assert_int_equal(res.status, 200);
+	int64_t id = json_integer_value(json_object_get(json_object_get(res.json, "user"), "id"));
+	http_res_free(&res);
+	return id;
+}
+
+void test_stamp(long offset_s, char *buf, size_t size)
+{
+	time_t t = time(NULL) + offset_s;
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* The option of question q that take_attempt chooses: the first whose text
+ * starts with "Đúng" when right, else the first other one. */
+static json_int_t chosen_option(json_t *q, bool right)
+{
+	size_t k;
+	json_t *opt;
+	json_array_foreach(json_object_get(q, "options"), k, opt)
+	{
+		const char *t = json_string_value(json_object_get(opt, "text"));
+		if ((strncmp(t, "Đúng", strlen("Đúng")) == 0) == right)
+			return json_integer_value(json_object_get(opt, "id"));
+	}
+	return 0;
+}
+
+json_t *test_take_attempt(struct server *s, const char *token, int64_t quiz_id, const bool right[3],
+			  const char *submit_body)
+{
+	char path[128], body[64];
+	struct http_res res;
+	snprintf(path, sizeof path, "/api/v1/quizzes/%lld/attempts", (long long)quiz_id);
+	assert_int_equal(http_send(s, "POST", path, token, NULL, &res), 0);
+	if (res.status != 201)
+		print_error("start: %s\n", res.body);
+	assert_int_equal(res.status, 201);
+	json_t *attempt = json_incref(json_object_get(res.json, "attempt"));
+	http_res_free(&res);
+	int64_t attempt_id = json_integer_value(json_object_get(attempt, "id"));
+	size_t i;
+	json_t *q;
+	json_array_foreach(json_object_get(attempt, "questions"), i, q)
+	{
+		const char *digit = strpbrk(json_string_value(json_object_get(q, "stem")), "123");
+		assert_non_null(digit);
+		json_int_t chosen = chosen_option(q, right[*digit - '1']);
+		assert_true(chosen > 0);
+		snprintf(path, sizeof path, "/api/v1/attempts/%lld/answers/%lld",
+			 (long long)attempt_id,
+			 (long long)json_integer_value(json_object_get(q, "id")));
+		snprintf(body, sizeof body, "{\"choices\":[%lld]}", (long long)chosen);
+		assert_int_equal(test_status(s, "PUT", path, token, body), 200);
+	}
+	json_decref(attempt);
+	snprintf(path, sizeof path, "/api/v1/attempts/%lld/submit", (long long)attempt_id);
+	assert_int_equal(http_send(s, "POST", path, token, submit_body, &res), 0);
+	assert_int_equal(res.status, 200);
+	json_t *answer = json_incref(res.json);
+	http_res_free(&res);
+	return answer;
+}
+
+int64_t test_create_quiz(struct server *s, const char *token, const char *definition)
+{
+	struct http_res res;
+	assert_int_equal(http_send(s, "POST", "/api/v1/admin/quizzes", token, definition, &res), 0);
+	if (res.status != 201)
+		print_error("create quiz: %s\n", res.body);
+	assert_int_equal(res.status, 201);
+	int64_t id = json_integer_value(json_object_get(json_object_get(res.json, "quiz"), "id"));
+	http_res_free(&res);
+	return id;
+}
+
+void test_upload_bank(struct server *s, const char *token, const char *query, const char *text,
+		      const char *content_type)
+{
+	char path[256];
+	snprintf(path, sizeof path, "/api/v1/admin/banks?%s", query);
+	struct http_res res;
+	assert_int_equal(http_call(s, "POST", path, token, text, content_type, NULL, &res), 0);
+	if (res.status != 200)
+		print_error("bank upload: %s\n", res.body);
+	assert_int_equal(res.status, 200);
+	http_res_free(&res);
 }

@@ -7,6 +7,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 struct server {
@@ -67,7 +68,33 @@ char *test_login(struct server *s, const char *username, const char *password, c
 /* Adds a user through quizadm; asserts success. */
 void test_add_user(struct server *s, const char *username, const char *password, const char *role,
 		   const char *unit, const char *audience);
+/* A tree of units as CSV: province P; districts D1, D2 in it; schools S1
+ * in D1 and S2 in D2. */
+extern const char TEST_UNITS_CSV[];
 /* Imports units given as CSV text through quizadm; asserts success. */
 void test_add_units_csv(struct server *s, const char *csv);
 
+/* The status of one request (asserts it was answered). */
+long test_status(struct server *s, const char *method, const char *path, const char *token,
+		 const char *json_body);
+/* The id of the user whose session token is (GET /api/v1/me, asserts 200). */
+int64_t test_user_id(struct server *s, const char *token);
+/* now + offset_s seconds as RFC 3339 UTC ("2026-01-02T03:04:05Z"). */
+void test_stamp(long offset_s, char *buf, size_t size);
+/* Takes quiz_id as the holder of token through the API, as quiz.js does:
+ * starts an attempt (asserts 201), answers each question (asserts 200) with
+ * its first option whose text starts with "Đúng" when right[n], else its
+ * first other option, n being the question's number (the first digit 1-3
+ * of its stem), and submits with submit_body (asserts 200). Returns the
+ * submit's answer {"attempt":A} (new reference). */
+json_t *test_take_attempt(struct server *s, const char *token, int64_t quiz_id, const bool right[3],
+			  const char *submit_body);
+
+/* Creates a quiz from its definition (JSON text) as the holder of token
+ * (asserts 201); returns its id. */
+int64_t test_create_quiz(struct server *s, const char *token, const char *definition);
+/* Uploads a bank (POST /api/v1/admin/banks?query) of content_type as the
+ * holder of token (asserts 200). */
+void test_upload_bank(struct server *s, const char *token, const char *query, const char *text,
+		      const char *content_type);
 #endif

@@ -17,20 +17,13 @@
 
 static struct server srv;
 
-static const char UNITS_CSV[] = "code,name,kind,parent_code\n"
-				"P,Tỉnh Thử,province,\n"
-				"D1,Huyện Một,district,P\n"
-				"D2,Huyện Hai,district,P\n"
-				"S1,Trường THCS Số Một,school,D1\n"
-				"S2,Trường THPT Số Hai,school,D2\n";
-
 static int setup(void **state)
 {
 	(void)state;
 	const char *const extra[] = { "--session-ttl", "3", NULL };
 	if (server_up(&srv, extra))
 		return -1;
-	test_add_units_csv(&srv, UNITS_CSV);
+	test_add_units_csv(&srv, TEST_UNITS_CSV);
 	test_add_user(&srv, "root", "Root-Password-1", "admin", NULL, NULL);
 	test_add_user(&srv, "d1admin", "District-One-1", "unit_admin", "D1", NULL);
 	test_add_user(&srv, "pupil1", "Pupil-Password-1", "participant", "S1", "pupil");
@@ -596,7 +589,7 @@ static void expired_sessions_and_throttle_rows_are_purged_by_the_sweeper(void **
 {
 	struct server *s = &clock_srv;
 	*state = s;
-	test_add_units_csv(s, UNITS_CSV);
+	test_add_units_csv(s, TEST_UNITS_CSV);
 	test_add_user(s, "p1", "Pupil-Password-1", "participant", "S1", "pupil");
 	char *t1 = test_login(s, "p1", "Pupil-Password-1", NULL);
 	char *t2 = test_login(s, "p1", "Pupil-Password-1", NULL);
@@ -703,7 +696,7 @@ static void password_changes_hash_off_the_workers(void **state)
 {
 	struct server *s = &burst_srv;
 	*state = s;
-	test_add_units_csv(s, UNITS_CSV);
+	test_add_units_csv(s, TEST_UNITS_CSV);
 	char path[400];
 	snprintf(path, sizeof path, "%.255s/burst.csv", s->dir);
 	FILE *f = fopen(path, "w");

@@ -19,19 +19,12 @@
 static struct server srv;
 static char *root_token, *d1_token, *pupil_token, *pupil2_token;
 
-static const char UNITS_CSV[] = "code,name,kind,parent_code\n"
-				"P,Tỉnh Thử,province,\n"
-				"D1,Huyện Một,district,P\n"
-				"D2,Huyện Hai,district,P\n"
-				"S1,Trường THCS Số Một,school,D1\n"
-				"S2,Trường THPT Số Hai,school,D2\n";
-
 static int setup(void **state)
 {
 	(void)state;
 	if (server_up(&srv, NULL))
 		return -1;
-	test_add_units_csv(&srv, UNITS_CSV);
+	test_add_units_csv(&srv, TEST_UNITS_CSV);
 	test_add_user(&srv, "root", "Root-Password-1", "admin", NULL, NULL);
 	test_add_user(&srv, "d1admin", "District-One-1", "unit_admin", "D1", NULL);
 	test_add_user(&srv, "pupil1", "Pupil-Password-1", "participant", "S1", "pupil");
@@ -55,31 +48,13 @@ static int teardown(void **state)
 	return server_stop(&srv, true);
 }
 
-static long status_of(const char *method, const char *path, const char *token, const char *body)
-{
-	struct http_res res;
-	assert_int_equal(http_send(&srv, method, path, token, body, &res), 0);
-	long status = res.status;
-	http_res_free(&res);
-	return status;
-}
-
-/* now + offset seconds as RFC 3339 UTC. */
-static void stamp(long offset_s, char *buf, size_t size)
-{
-	time_t t = time(NULL) + offset_s;
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 /* An activity body: window from now+from_s to now+to_s. */
 static void activity_body(char *buf, size_t size, const char *code, const char *unit, long from_s,
 			  long to_s, const char *check_in)
 {
 	char from[32], to[32];
-	stamp(from_s, from, sizeof from);
-	stamp(to_s, to, sizeof to);
+	test_stamp(from_s, from, sizeof from);
+	test_stamp(to_s, to, sizeof to);
 	snprintf(buf, size,
 		 "{\"code\":\"%s\",\"title\":\"Tập huấn %s\",\"kind\":\"training\","
 		 "\"unit_code\":\"%s\",\"audiences\":[\"pupil\"],\"topics\":[\"phishing\"],"
@@ -127,8 +102,9 @@ static void create_answers_the_activity_for_each_role(void **state)
 	char body[1024];
 	struct http_res res;
 	activity_body(body, sizeof body, "act-roles", "S1", -60, 3600, "open");
-	assert_int_equal(status_of("POST", "/api/v1/admin/activities", NULL, body), 401);
-	assert_int_equal(status_of("POST", "/api/v1/admin/activities", pupil_token, body), 403);
+	assert_int_equal(test_status(&srv, "POST", "/api/v1/admin/activities", NULL, body), 401);
+	assert_int_equal(test_status(&srv, "POST", "/api/v1/admin/activities", pupil_token, body),
+			 403);
 	assert_int_equal(http_send(&srv, "POST", "/api/v1/admin/activities", d1_token, body, &res),
 			 0);
 	assert_int_equal(res.status, 201);
@@ -151,10 +127,13 @@ static void create_answers_the_activity_for_each_role(void **state)
 	http_res_free(&res);
 	/* a unit_admin outside its subtree; an admin anywhere */
 	activity_body(body, sizeof body, "act-far", "S2", -60, 3600, "open");
-	assert_int_equal(status_of("POST", "/api/v1/admin/activities", d1_token, body), 403);
-	assert_int_equal(status_of("POST", "/api/v1/admin/activities", root_token, body), 201);
+	assert_int_equal(test_status(&srv, "POST", "/api/v1/admin/activities", d1_token, body),
+			 403);
+	assert_int_equal(test_status(&srv, "POST", "/api/v1/admin/activities", root_token, body),
+			 201);
 	activity_body(body, sizeof body, "act-nounit", "NOPE", -60, 3600, "open");
-	assert_int_equal(status_of("POST", "/api/v1/admin/activities", root_token, body), 404);
+	assert_int_equal(test_status(&srv, "POST", "/api/v1/admin/activities", root_token, body),
+			 404);
 	/* the audit log names the unit_admin's creation */
 	assert_int_equal(http_get(&srv, "/api/v1/admin/audit?limit=5", root_token, &res), 0);
 	size_t i;
@@ -226,8 +205,9 @@ static void list_shows_each_role_its_subtree_and_year(void **state)
 	struct http_res res;
 	create(root_token, "act-list-s1", "S1", -60, 3600, "closed");
 	create(root_token, "act-list-s2", "S2", -60, 3600, "closed");
-	assert_int_equal(status_of("GET", "/api/v1/admin/activities", NULL, NULL), 401);
-	assert_int_equal(status_of("GET", "/api/v1/admin/activities", pupil_token, NULL), 403);
+	assert_int_equal(test_status(&srv, "GET", "/api/v1/admin/activities", NULL, NULL), 401);
+	assert_int_equal(test_status(&srv, "GET", "/api/v1/admin/activities", pupil_token, NULL),
+			 403);
 	assert_int_equal(http_get(&srv, "/api/v1/admin/activities", d1_token, &res), 0);
 	assert_int_equal(res.status, 200);
 	size_t i, n = json_array_size(json_object_get(res.json, "activities"));
@@ -249,11 +229,14 @@ static void list_shows_each_role_its_subtree_and_year(void **state)
 	}
 	assert_int_equal(s2, 1);
 	http_res_free(&res);
-	assert_int_equal(status_of("GET", "/api/v1/admin/activities?unit=D2", d1_token, NULL), 403);
-	assert_int_equal(status_of("GET", "/api/v1/admin/activities?unit=NOPE", root_token, NULL),
-			 404);
-	assert_int_equal(status_of("GET", "/api/v1/admin/activities?year=20x6", root_token, NULL),
-			 400);
+	assert_int_equal(
+		test_status(&srv, "GET", "/api/v1/admin/activities?unit=D2", d1_token, NULL), 403);
+	assert_int_equal(
+		test_status(&srv, "GET", "/api/v1/admin/activities?unit=NOPE", root_token, NULL),
+		404);
+	assert_int_equal(
+		test_status(&srv, "GET", "/api/v1/admin/activities?year=20x6", root_token, NULL),
+		400);
 	assert_int_equal(http_get(&srv, "/api/v1/admin/activities?year=2001", root_token, &res), 0);
 	assert_int_equal(res.status, 200);
 	assert_int_equal(json_integer_value(json_object_get(res.json, "total")), 0);
@@ -270,15 +253,15 @@ static void check_in_counts_once_while_open_and_refuses_when_closed(void **state
 	long long past_id = create(d1_token, "act-past", "S1", -7200, -3600, "open");
 	long long later_id = create(d1_token, "act-later", "S1", 3600, 7200, "open");
 	snprintf(path, sizeof path, "/api/v1/activities/%lld/check-in", open_id);
-	assert_int_equal(status_of("POST", path, NULL, NULL), 401);
+	assert_int_equal(test_status(&srv, "POST", path, NULL, NULL), 401);
 	assert_int_equal(http_send(&srv, "POST", path, pupil_token, NULL, &res), 0);
 	assert_int_equal(res.status, 200);
 	assert_true(json_is_true(json_object_get(res.json, "checked_in")));
 	http_res_free(&res);
 	/* twice: counted once */
-	assert_int_equal(status_of("POST", path, pupil_token, NULL), 200);
+	assert_int_equal(test_status(&srv, "POST", path, pupil_token, NULL), 200);
 	assert_int_equal(attendees_of(open_id), 1);
-	assert_int_equal(status_of("POST", path, pupil2_token, NULL), 200);
+	assert_int_equal(test_status(&srv, "POST", path, pupil2_token, NULL), 200);
 	assert_int_equal(attendees_of(open_id), 2);
 	long long ids[] = { shut_id, past_id, later_id };
 	for (size_t i = 0; i < 3; i++) {
@@ -299,12 +282,13 @@ static void check_in_counts_once_while_open_and_refuses_when_closed(void **state
 			    "closed");
 	http_res_free(&res);
 	snprintf(path, sizeof path, "/api/v1/activities/%lld/check-in", open_id);
-	assert_int_equal(status_of("POST", path, pupil_token, NULL), 409);
+	assert_int_equal(test_status(&srv, "POST", path, pupil_token, NULL), 409);
 	assert_int_equal(attendees_of(open_id), 2);
-	assert_int_equal(status_of("POST", "/api/v1/activities/999999/check-in", pupil_token, NULL),
-			 404);
-	assert_int_equal(status_of("POST", "/api/v1/activities/x/check-in", pupil_token, NULL),
-			 404);
+	assert_int_equal(
+		test_status(&srv, "POST", "/api/v1/activities/999999/check-in", pupil_token, NULL),
+		404);
+	assert_int_equal(
+		test_status(&srv, "POST", "/api/v1/activities/x/check-in", pupil_token, NULL), 404);
 }
 
 static void patch_edits_inside_the_subtree_and_refuses_bad_fields(void **state)
@@ -315,8 +299,8 @@ static void patch_edits_inside_the_subtree_and_refuses_bad_fields(void **state)
 	long long near_id = create(root_token, "act-edit", "S1", -60, 3600, "closed");
 	long long far_id = create(root_token, "act-edit-far", "S2", -60, 3600, "closed");
 	snprintf(path, sizeof path, "/api/v1/admin/activities/%lld", near_id);
-	assert_int_equal(status_of("PATCH", path, NULL, "{\"title\":\"X\"}"), 401);
-	assert_int_equal(status_of("PATCH", path, pupil_token, "{\"title\":\"X\"}"), 403);
+	assert_int_equal(test_status(&srv, "PATCH", path, NULL, "{\"title\":\"X\"}"), 401);
+	assert_int_equal(test_status(&srv, "PATCH", path, pupil_token, "{\"title\":\"X\"}"), 403);
 	assert_int_equal(http_send(&srv, "PATCH", path, d1_token,
 				   "{\"title\":\"Hội thảo mới\",\"kind\":\"seminar\","
 				   "\"check_in\":\"open\",\"certificate\":true}",
@@ -329,17 +313,18 @@ static void patch_edits_inside_the_subtree_and_refuses_bad_fields(void **state)
 	assert_string_equal(json_string_value(json_object_get(a, "check_in")), "open");
 	assert_true(json_is_true(json_object_get(a, "certificate")));
 	http_res_free(&res);
-	assert_int_equal(status_of("PATCH", path, d1_token, "{\"code\":\"other\"}"), 400);
-	assert_int_equal(status_of("PATCH", path, d1_token, "{\"unit_code\":\"S2\"}"), 400);
-	assert_int_equal(status_of("PATCH", path, d1_token, "{\"kind\":1}"), 400);
-	assert_int_equal(
-		status_of("PATCH", path, d1_token, "{\"ends_at\":\"2001-01-01T00:00:00Z\"}"), 400);
-	assert_int_equal(status_of("PATCH", path, d1_token, "[1]"), 400);
+	assert_int_equal(test_status(&srv, "PATCH", path, d1_token, "{\"code\":\"other\"}"), 400);
+	assert_int_equal(test_status(&srv, "PATCH", path, d1_token, "{\"unit_code\":\"S2\"}"), 400);
+	assert_int_equal(test_status(&srv, "PATCH", path, d1_token, "{\"kind\":1}"), 400);
+	assert_int_equal(test_status(&srv, "PATCH", path, d1_token,
+				     "{\"ends_at\":\"2001-01-01T00:00:00Z\"}"),
+			 400);
+	assert_int_equal(test_status(&srv, "PATCH", path, d1_token, "[1]"), 400);
 	snprintf(path, sizeof path, "/api/v1/admin/activities/%lld", far_id);
-	assert_int_equal(status_of("PATCH", path, d1_token, "{\"title\":\"X\"}"), 403);
-	assert_int_equal(status_of("PATCH", path, root_token, "{\"title\":\"Xa\"}"), 200);
-	assert_int_equal(status_of("PATCH", "/api/v1/admin/activities/999999", root_token,
-				   "{\"title\":\"X\"}"),
+	assert_int_equal(test_status(&srv, "PATCH", path, d1_token, "{\"title\":\"X\"}"), 403);
+	assert_int_equal(test_status(&srv, "PATCH", path, root_token, "{\"title\":\"Xa\"}"), 200);
+	assert_int_equal(test_status(&srv, "PATCH", "/api/v1/admin/activities/999999", root_token,
+				     "{\"title\":\"X\"}"),
 			 404);
 }
 
@@ -398,21 +383,23 @@ static void uploaded_list_reports_bad_lines_by_number(void **state)
 	assert_string_equal(json_string_value(json_object_get(first, "how")), "list");
 	assert_non_null(json_string_value(json_object_get(first, "username")));
 	http_res_free(&res);
-	assert_int_equal(status_of("GET", path, pupil_token, NULL), 403);
+	assert_int_equal(test_status(&srv, "GET", path, pupil_token, NULL), 403);
 	/* bad bodies */
 	assert_int_equal(
 		http_call(&srv, "POST", path, d1_token, "name\nx\n", "text/csv", NULL, &res), 0);
 	assert_int_equal(res.status, 400);
 	http_res_free(&res);
-	assert_int_equal(status_of("POST", path, d1_token, "{\"username\":\"pupil1\"}"), 400);
-	assert_int_equal(
-		status_of("POST", "/api/v1/admin/activities/999999/attendees", root_token, "[]"),
-		404);
+	assert_int_equal(test_status(&srv, "POST", path, d1_token, "{\"username\":\"pupil1\"}"),
+			 400);
+	assert_int_equal(test_status(&srv, "POST", "/api/v1/admin/activities/999999/attendees",
+				     root_token, "[]"),
+			 404);
 	/* an activity outside the unit_admin's subtree */
 	long long far = create(root_token, "act-list-far", "S2", -86400, -3600, "closed");
 	snprintf(path, sizeof path, "/api/v1/admin/activities/%lld/attendees", far);
-	assert_int_equal(status_of("POST", path, d1_token, "[{\"username\":\"far1\"}]"), 403);
-	assert_int_equal(status_of("GET", path, d1_token, NULL), 403);
+	assert_int_equal(test_status(&srv, "POST", path, d1_token, "[{\"username\":\"far1\"}]"),
+			 403);
+	assert_int_equal(test_status(&srv, "GET", path, d1_token, NULL), 403);
 	assert_int_equal(attendees_of(far), 0);
 }
 
@@ -424,8 +411,8 @@ static void check_in_page_projects_a_qr_of_the_phone_address(void **state)
 	long long id = create(d1_token, "act-screen", "S1", -60, 3600, "open");
 	long long far = create(root_token, "act-screen-far", "S2", -60, 3600, "open");
 	snprintf(path, sizeof path, "/api/v1/admin/activities/%lld/check-in", id);
-	assert_int_equal(status_of("GET", path, NULL, NULL), 401);
-	assert_int_equal(status_of("GET", path, pupil_token, NULL), 403);
+	assert_int_equal(test_status(&srv, "GET", path, NULL, NULL), 401);
+	assert_int_equal(test_status(&srv, "GET", path, pupil_token, NULL), 403);
 	assert_int_equal(http_get(&srv, path, d1_token, &res), 0);
 	assert_int_equal(res.status, 200);
 	char *ct = http_res_header(&res, "Content-Type");
@@ -438,11 +425,11 @@ static void check_in_page_projects_a_qr_of_the_phone_address(void **state)
 	assert_non_null(strstr(res.body, "Tập huấn act-screen"));
 	http_res_free(&res);
 	snprintf(path, sizeof path, "/api/v1/admin/activities/%lld/check-in", far);
-	assert_int_equal(status_of("GET", path, d1_token, NULL), 403);
-	assert_int_equal(status_of("GET", path, root_token, NULL), 200);
-	assert_int_equal(
-		status_of("GET", "/api/v1/admin/activities/999999/check-in", root_token, NULL),
-		404);
+	assert_int_equal(test_status(&srv, "GET", path, d1_token, NULL), 403);
+	assert_int_equal(test_status(&srv, "GET", path, root_token, NULL), 200);
+	assert_int_equal(test_status(&srv, "GET", "/api/v1/admin/activities/999999/check-in",
+				     root_token, NULL),
+			 404);
 }
 
 int main(void)

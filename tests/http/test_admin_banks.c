@@ -90,15 +90,6 @@ static int teardown(void **state)
 	return server_stop(&srv, true);
 }
 
-static long status_of(const char *method, const char *path, const char *token, const char *body)
-{
-	struct http_res res;
-	assert_int_equal(http_send(&srv, method, path, token, body, &res), 0);
-	long st = res.status;
-	http_res_free(&res);
-	return st;
-}
-
 static void only_admins_reach_the_bank_routes(void **state)
 {
 	(void)state;
@@ -116,13 +107,15 @@ static void only_admins_reach_the_bank_routes(void **state)
 		{ "POST", "/api/v1/admin/banks/tb/questions/tb-1/rescore", NULL },
 	};
 	for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
-		assert_int_equal(status_of(routes[i].method, routes[i].path, NULL, routes[i].body),
-				 401);
 		assert_int_equal(
-			status_of(routes[i].method, routes[i].path, pupil_token, routes[i].body),
-			403);
-		assert_int_equal(
-			status_of(routes[i].method, routes[i].path, d1_token, routes[i].body), 403);
+			test_status(&srv, routes[i].method, routes[i].path, NULL, routes[i].body),
+			401);
+		assert_int_equal(test_status(&srv, routes[i].method, routes[i].path, pupil_token,
+					     routes[i].body),
+				 403);
+		assert_int_equal(test_status(&srv, routes[i].method, routes[i].path, d1_token,
+					     routes[i].body),
+				 403);
 	}
 	free(q);
 }
@@ -256,26 +249,26 @@ static void a_bad_question_is_refused_naming_the_field(void **state)
 	put_question("/api/v1/admin/banks/nope/questions/tb-1",
 		     question("tb-1", "phishing_fraud", 1), 404, &res);
 	http_res_free(&res);
-	assert_int_equal(status_of("PUT", path, admin_token, "[1,2"), 400);
-	assert_int_equal(status_of("PUT", path, admin_token, "[1,2]"), 400);
+	assert_int_equal(test_status(&srv, "PUT", path, admin_token, "[1,2"), 400);
+	assert_int_equal(test_status(&srv, "PUT", path, admin_token, "[1,2]"), 400);
 }
 
 static void a_retired_question_is_kept_but_counted_no_more(void **state)
 {
 	(void)state;
 	struct http_res res;
-	assert_int_equal(
-		status_of("DELETE", "/api/v1/admin/banks/tb/questions/tb-3", admin_token, NULL),
-		204);
-	assert_int_equal(
-		status_of("DELETE", "/api/v1/admin/banks/tb/questions/tb-3", admin_token, NULL),
-		404);
-	assert_int_equal(
-		status_of("DELETE", "/api/v1/admin/banks/tb/questions/nope", admin_token, NULL),
-		404);
-	assert_int_equal(
-		status_of("DELETE", "/api/v1/admin/banks/nope/questions/tb-3", admin_token, NULL),
-		404);
+	assert_int_equal(test_status(&srv, "DELETE", "/api/v1/admin/banks/tb/questions/tb-3",
+				     admin_token, NULL),
+			 204);
+	assert_int_equal(test_status(&srv, "DELETE", "/api/v1/admin/banks/tb/questions/tb-3",
+				     admin_token, NULL),
+			 404);
+	assert_int_equal(test_status(&srv, "DELETE", "/api/v1/admin/banks/tb/questions/nope",
+				     admin_token, NULL),
+			 404);
+	assert_int_equal(test_status(&srv, "DELETE", "/api/v1/admin/banks/nope/questions/tb-3",
+				     admin_token, NULL),
+			 404);
 	assert_int_equal(http_get(&srv, "/api/v1/admin/banks/tb", admin_token, &res), 0);
 	json_t *q = bank_question(json_object_get(res.json, "bank"), "tb-3");
 	assert_non_null(q);
@@ -341,15 +334,15 @@ static void a_bank_exports_in_each_format(void **state)
 	assert_int_equal(res.status, 200);
 	assert_string_equal(json_string_value(json_object_get(res.json, "code")), "tb");
 	http_res_free(&res);
-	assert_int_equal(
-		status_of("GET", "/api/v1/admin/banks/tb/export?format=aiken", admin_token, NULL),
-		400);
-	assert_int_equal(
-		status_of("GET", "/api/v1/admin/banks/tb/export?format=docx", admin_token, NULL),
-		400);
-	assert_int_equal(
-		status_of("GET", "/api/v1/admin/banks/nope/export?format=gift", admin_token, NULL),
-		404);
+	assert_int_equal(test_status(&srv, "GET", "/api/v1/admin/banks/tb/export?format=aiken",
+				     admin_token, NULL),
+			 400);
+	assert_int_equal(test_status(&srv, "GET", "/api/v1/admin/banks/tb/export?format=docx",
+				     admin_token, NULL),
+			 400);
+	assert_int_equal(test_status(&srv, "GET", "/api/v1/admin/banks/nope/export?format=gift",
+				     admin_token, NULL),
+			 404);
 }
 
 /* ---- rescore ------------------------------------------------------------ */
@@ -422,7 +415,7 @@ static int64_t take_quiz(int64_t quiz, const char *token)
 			 (long long)json_integer_value(json_object_get(opt, "id")));
 		snprintf(apath, sizeof apath, "/api/v1/attempts/%lld/answers/%lld",
 			 (long long)attempt, (long long)qid);
-		assert_int_equal(status_of("PUT", apath, token, body), 200);
+		assert_int_equal(test_status(&srv, "PUT", apath, token, body), 200);
 	}
 	http_res_free(&res);
 	http_res_free(&bank);
@@ -503,7 +496,7 @@ static void a_fixed_key_rescores_results_and_reports(void **state)
 	/* So does the certificate of the mandatory quiz. */
 	char cpath[160];
 	snprintf(cpath, sizeof cpath, "/api/v1/attempts/%lld/certificate", (long long)attempt);
-	assert_int_equal(status_of("GET", cpath, pupil_token, NULL), 200);
+	assert_int_equal(test_status(&srv, "GET", cpath, pupil_token, NULL), 200);
 	/* Again: the same key changes nothing. */
 	rescore("rk-1", 200, &res);
 	assert_int_equal(json_integer_value(json_object_get(res.json, "attempts")), 1);
@@ -518,7 +511,7 @@ static void a_fixed_key_rescores_results_and_reports(void **state)
 	assert_int_equal(json_integer_value(json_object_get(res.json, "passed_changed")), 1);
 	http_res_free(&res);
 	assert_int_equal(report_passed(), 0);
-	assert_int_equal(status_of("GET", cpath, pupil_token, NULL), 409);
+	assert_int_equal(test_status(&srv, "GET", cpath, pupil_token, NULL), 409);
 }
 
 static void a_rescore_refuses_what_does_not_line_up(void **state)
@@ -527,8 +520,9 @@ static void a_rescore_refuses_what_does_not_line_up(void **state)
 	struct http_res res;
 	rescore("nope", 404, &res);
 	http_res_free(&res);
-	assert_int_equal(status_of("POST", "/api/v1/admin/banks/nope/questions/rk-1/rescore",
-				   admin_token, NULL),
+	assert_int_equal(test_status(&srv, "POST",
+				     "/api/v1/admin/banks/nope/questions/rk-1/rescore", admin_token,
+				     NULL),
 			 404);
 	/* A fourth option: the drawn version's options no longer line up. */
 	json_t *q = question("rk-2", "phishing_fraud", 1);
@@ -619,10 +613,10 @@ static void admins_list_quizzes_with_their_figures(void **state)
 			      "/api/v1/admin/quizzes?limit=0", "/api/v1/admin/quizzes?limit=501",
 			      "/api/v1/admin/quizzes?offset=-1" };
 	for (size_t i = 0; i < 5; i++)
-		assert_int_equal(status_of("GET", bad[i], admin_token, NULL), 400);
-	assert_int_equal(status_of("GET", "/api/v1/admin/quizzes", NULL, NULL), 401);
-	assert_int_equal(status_of("GET", "/api/v1/admin/quizzes", pupil_token, NULL), 403);
-	assert_int_equal(status_of("GET", "/api/v1/admin/quizzes", d1_token, NULL), 403);
+		assert_int_equal(test_status(&srv, "GET", bad[i], admin_token, NULL), 400);
+	assert_int_equal(test_status(&srv, "GET", "/api/v1/admin/quizzes", NULL, NULL), 401);
+	assert_int_equal(test_status(&srv, "GET", "/api/v1/admin/quizzes", pupil_token, NULL), 403);
+	assert_int_equal(test_status(&srv, "GET", "/api/v1/admin/quizzes", d1_token, NULL), 403);
 }
 
 static void admins_read_a_quiz_definition(void **state)
@@ -642,11 +636,13 @@ static void admins_read_a_quiz_definition(void **state)
 				    json_array_get(json_object_get(q, "draw"), 0), "bank")),
 			    "rk");
 	http_res_free(&res);
-	assert_int_equal(status_of("GET", path, NULL, NULL), 401);
-	assert_int_equal(status_of("GET", path, pupil_token, NULL), 403);
-	assert_int_equal(status_of("GET", path, d1_token, NULL), 403);
-	assert_int_equal(status_of("GET", "/api/v1/admin/quizzes/999999", admin_token, NULL), 404);
-	assert_int_equal(status_of("GET", "/api/v1/admin/quizzes/abc", admin_token, NULL), 404);
+	assert_int_equal(test_status(&srv, "GET", path, NULL, NULL), 401);
+	assert_int_equal(test_status(&srv, "GET", path, pupil_token, NULL), 403);
+	assert_int_equal(test_status(&srv, "GET", path, d1_token, NULL), 403);
+	assert_int_equal(
+		test_status(&srv, "GET", "/api/v1/admin/quizzes/999999", admin_token, NULL), 404);
+	assert_int_equal(test_status(&srv, "GET", "/api/v1/admin/quizzes/abc", admin_token, NULL),
+			 404);
 }
 
 static json_t *result_of(json_t *body, const char *username)
@@ -692,7 +688,7 @@ static void results_are_one_row_per_person_in_the_callers_subtree(void **state)
 	http_res_free(&res);
 	char upath[160];
 	snprintf(upath, sizeof upath, "%s?unit=S2", path);
-	assert_int_equal(status_of("GET", upath, d1_token, NULL), 403);
+	assert_int_equal(test_status(&srv, "GET", upath, d1_token, NULL), 403);
 	assert_int_equal(http_get(&srv, upath, admin_token, &res), 0);
 	assert_int_equal(json_integer_value(json_object_get(res.json, "total")), 1);
 	http_res_free(&res);
@@ -701,13 +697,14 @@ static void results_are_one_row_per_person_in_the_callers_subtree(void **state)
 	assert_int_equal(json_integer_value(json_object_get(res.json, "total")), 2);
 	http_res_free(&res);
 	snprintf(upath, sizeof upath, "%s?unit=NOPE", path);
-	assert_int_equal(status_of("GET", upath, admin_token, NULL), 404);
+	assert_int_equal(test_status(&srv, "GET", upath, admin_token, NULL), 404);
 	snprintf(upath, sizeof upath, "%s?format=pdf", path);
-	assert_int_equal(status_of("GET", upath, admin_token, NULL), 400);
-	assert_int_equal(status_of("GET", path, NULL, NULL), 401);
-	assert_int_equal(status_of("GET", path, pupil_token, NULL), 403);
+	assert_int_equal(test_status(&srv, "GET", upath, admin_token, NULL), 400);
+	assert_int_equal(test_status(&srv, "GET", path, NULL, NULL), 401);
+	assert_int_equal(test_status(&srv, "GET", path, pupil_token, NULL), 403);
 	assert_int_equal(
-		status_of("GET", "/api/v1/admin/quizzes/999999/results", admin_token, NULL), 404);
+		test_status(&srv, "GET", "/api/v1/admin/quizzes/999999/results", admin_token, NULL),
+		404);
 }
 
 static void results_files_have_inert_cells(void **state)
@@ -768,13 +765,16 @@ static void the_rule_check_counts_what_each_rule_can_draw(void **state)
 	assert_int_equal(res.status, 400);
 	assert_non_null(strstr(res.body, "nope"));
 	http_res_free(&res);
-	assert_int_equal(status_of("POST", "/api/v1/admin/quizzes/check", admin_token, "{}"), 400);
-	assert_int_equal(status_of("POST", "/api/v1/admin/quizzes/check", admin_token,
-				   "{\"draw\":[{\"bank\":\"tb\",\"count\":0}]}"),
+	assert_int_equal(
+		test_status(&srv, "POST", "/api/v1/admin/quizzes/check", admin_token, "{}"), 400);
+	assert_int_equal(test_status(&srv, "POST", "/api/v1/admin/quizzes/check", admin_token,
+				     "{\"draw\":[{\"bank\":\"tb\",\"count\":0}]}"),
 			 400);
-	assert_int_equal(status_of("POST", "/api/v1/admin/quizzes/check", NULL, def), 401);
-	assert_int_equal(status_of("POST", "/api/v1/admin/quizzes/check", pupil_token, def), 403);
-	assert_int_equal(status_of("POST", "/api/v1/admin/quizzes/check", d1_token, def), 403);
+	assert_int_equal(test_status(&srv, "POST", "/api/v1/admin/quizzes/check", NULL, def), 401);
+	assert_int_equal(test_status(&srv, "POST", "/api/v1/admin/quizzes/check", pupil_token, def),
+			 403);
+	assert_int_equal(test_status(&srv, "POST", "/api/v1/admin/quizzes/check", d1_token, def),
+			 403);
 }
 
 static void a_preview_shows_one_draw_and_stores_nothing(void **state)
@@ -806,11 +806,12 @@ static void a_preview_shows_one_draw_and_stores_nothing(void **state)
 	assert_int_equal(
 		json_integer_value(json_object_get(quiz_row(res.json, "kt-rk"), "attempts")), 3);
 	http_res_free(&res);
-	assert_int_equal(
-		status_of("POST", "/api/v1/admin/quizzes/999999/preview", admin_token, NULL), 404);
-	assert_int_equal(status_of("POST", path, NULL, NULL), 401);
-	assert_int_equal(status_of("POST", path, pupil_token, NULL), 403);
-	assert_int_equal(status_of("POST", path, d1_token, NULL), 403);
+	assert_int_equal(test_status(&srv, "POST", "/api/v1/admin/quizzes/999999/preview",
+				     admin_token, NULL),
+			 404);
+	assert_int_equal(test_status(&srv, "POST", path, NULL, NULL), 401);
+	assert_int_equal(test_status(&srv, "POST", path, pupil_token, NULL), 403);
+	assert_int_equal(test_status(&srv, "POST", path, d1_token, NULL), 403);
 }
 
 static json_t *audit_entry(json_t *page, const char *action, const char *target);
@@ -904,11 +905,12 @@ static void a_quiz_without_attempts_may_change_anything(void **state)
 	put_quiz(id, "{\"code\":\"kt-rk\"}", 409, &res);
 	http_res_free(&res);
 	snprintf(path, sizeof path, "/api/v1/admin/quizzes/%lld", (long long)id);
-	assert_int_equal(status_of("PUT", path, admin_token, "[]"), 400);
-	assert_int_equal(status_of("PUT", "/api/v1/admin/quizzes/999999", admin_token, def), 404);
-	assert_int_equal(status_of("PUT", path, NULL, def), 401);
-	assert_int_equal(status_of("PUT", path, pupil_token, def), 403);
-	assert_int_equal(status_of("PUT", path, d1_token, def), 403);
+	assert_int_equal(test_status(&srv, "PUT", path, admin_token, "[]"), 400);
+	assert_int_equal(test_status(&srv, "PUT", "/api/v1/admin/quizzes/999999", admin_token, def),
+			 404);
+	assert_int_equal(test_status(&srv, "PUT", path, NULL, def), 401);
+	assert_int_equal(test_status(&srv, "PUT", path, pupil_token, def), 403);
+	assert_int_equal(test_status(&srv, "PUT", path, d1_token, def), 403);
 }
 
 static void a_started_quiz_changes_only_what_api_md_allows(void **state)

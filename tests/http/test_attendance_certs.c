@@ -27,22 +27,6 @@ static struct server srv;
 static char *root_token, *d1_token, *pupil_token, *pupil2_token, *pupil3_token;
 static int64_t pupil_id, pupil3_id, passed_mandatory;
 
-static const char UNITS_CSV[] = "code,name,kind,parent_code\n"
-				"P,Tỉnh Thử,province,\n"
-				"D1,Huyện Một,district,P\n"
-				"D2,Huyện Hai,district,P\n"
-				"S1,Trường THCS Số Một,school,D1\n"
-				"S2,Trường THPT Số Hai,school,D2\n";
-
-static int64_t user_id_of(const char *token)
-{
-	struct http_res res;
-	assert_int_equal(http_get(&srv, "/api/v1/me", token, &res), 0);
-	int64_t id = json_integer_value(json_object_get(json_object_get(res.json, "user"), "id"));
-	http_res_free(&res);
-	return id;
-}
-
 /* A passed attempt of a mandatory test for pupil1, straight into quizd's
  * database (WAL lets both write), as the quiz module would leave it. */
 static void seed_attempt(void)
@@ -83,7 +67,7 @@ static int setup(void **state)
 	(void)state;
 	if (server_up(&srv, NULL))
 		return -1;
-	test_add_units_csv(&srv, UNITS_CSV);
+	test_add_units_csv(&srv, TEST_UNITS_CSV);
 	test_add_user(&srv, "root", "Root-Password-1", "admin", NULL, NULL);
 	test_add_user(&srv, "d1admin", "District-One-1", "unit_admin", "D1", NULL);
 	test_add_user(&srv, "pupil1", "Pupil-Password-1", "participant", "S1", "pupil");
@@ -97,8 +81,8 @@ static int setup(void **state)
 	pupil3_token = test_login(&srv, "pupil3", "Pupil-Password-3", NULL);
 	if (!root_token || !d1_token || !pupil_token || !pupil2_token || !pupil3_token)
 		return -1;
-	pupil_id = user_id_of(pupil_token);
-	pupil3_id = user_id_of(pupil3_token);
+	pupil_id = test_user_id(&srv, pupil_token);
+	pupil3_id = test_user_id(&srv, pupil3_token);
 	seed_attempt();
 	return 0;
 }
@@ -114,32 +98,14 @@ static int teardown(void **state)
 	return server_stop(&srv, true);
 }
 
-static long status_of(const char *method, const char *path, const char *token, const char *body)
-{
-	struct http_res res;
-	assert_int_equal(http_send(&srv, method, path, token, body, &res), 0);
-	long status = res.status;
-	http_res_free(&res);
-	return status;
-}
-
-/* now + offset seconds as RFC 3339 UTC. */
-static void stamp(long offset_s, char *buf, size_t size)
-{
-	time_t t = time(NULL) + offset_s;
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 /* Creates an activity open for check-in now, in unit, as token; returns
  * its id (asserts 201). */
 static long long create(const char *token, const char *code, const char *unit, bool certificate)
 {
 	char body[1024], from[32], to[32];
 	struct http_res res;
-	stamp(-60, from, sizeof from);
-	stamp(3600, to, sizeof to);
+	test_stamp(-60, from, sizeof from);
+	test_stamp(3600, to, sizeof to);
 	snprintf(body, sizeof body,
 		 "{\"code\":\"%s\",\"title\":\"Tập huấn %s\",\"kind\":\"training\","
 		 "\"unit_code\":\"%s\",\"audiences\":[\"pupil\"],\"topics\":[\"phishing\"],"
@@ -159,7 +125,7 @@ static void check_in(long long id, const char *token)
 {
 	char path[96];
 	snprintf(path, sizeof path, "/api/v1/activities/%lld/check-in", id);
-	assert_int_equal(status_of("POST", path, token, NULL), 200);
+	assert_int_equal(test_status(&srv, "POST", path, token, NULL), 200);
 }
 
 /* The row of activity id in token's history, as a new reference, or NULL. */
@@ -279,13 +245,15 @@ static void check_in_issues_a_certificate_only_where_the_activity_gives_one(void
 	assert_string_equal(http_error_code(&res), "no_certificate");
 	http_res_free(&res);
 	snprintf(path, sizeof path, "/api/v1/activities/%lld/certificate", with);
-	assert_int_equal(status_of("GET", path, NULL, NULL), 401);
-	assert_int_equal(status_of("GET", path, pupil2_token, NULL), 404);
-	assert_int_equal(status_of("GET", path, root_token, NULL), 404);
-	assert_int_equal(
-		status_of("GET", "/api/v1/activities/999999/certificate", pupil_token, NULL), 404);
-	assert_int_equal(status_of("GET", "/api/v1/activities/x/certificate", pupil_token, NULL),
+	assert_int_equal(test_status(&srv, "GET", path, NULL, NULL), 401);
+	assert_int_equal(test_status(&srv, "GET", path, pupil2_token, NULL), 404);
+	assert_int_equal(test_status(&srv, "GET", path, root_token, NULL), 404);
+	assert_int_equal(test_status(&srv, "GET", "/api/v1/activities/999999/certificate",
+				     pupil_token, NULL),
 			 404);
+	assert_int_equal(
+		test_status(&srv, "GET", "/api/v1/activities/x/certificate", pupil_token, NULL),
+		404);
 	/* A name changed in the database: the signature no longer matches. */
 	tamper(code, "name:pupil1", "name:pupil9");
 	assert_int_equal(verify(code, NULL), 404);
@@ -322,11 +290,14 @@ static void uploaded_list_certifies_inside_the_unit_admins_subtree(void **state)
 	free(code);
 	/* Outside its subtree the unit_admin certifies nobody; the admin may. */
 	snprintf(path, sizeof path, "/api/v1/admin/activities/%lld/attendees", far);
-	assert_int_equal(status_of("POST", path, d1_token, "[{\"username\":\"pupil3\"}]"), 403);
+	assert_int_equal(test_status(&srv, "POST", path, d1_token, "[{\"username\":\"pupil3\"}]"),
+			 403);
 	assert_null(history_row(pupil3_token, far));
-	assert_int_equal(status_of("POST", path, pupil_token, "[{\"username\":\"pupil3\"}]"), 403);
-	assert_int_equal(status_of("POST", path, NULL, "[{\"username\":\"pupil3\"}]"), 401);
-	assert_int_equal(status_of("POST", path, root_token, "[{\"username\":\"pupil3\"}]"), 200);
+	assert_int_equal(
+		test_status(&srv, "POST", path, pupil_token, "[{\"username\":\"pupil3\"}]"), 403);
+	assert_int_equal(test_status(&srv, "POST", path, NULL, "[{\"username\":\"pupil3\"}]"), 401);
+	assert_int_equal(test_status(&srv, "POST", path, root_token, "[{\"username\":\"pupil3\"}]"),
+			 200);
 	code = history_code(pupil3_token, far);
 	assert_non_null(code);
 	assert_int_equal(verify(code, NULL), 200);
@@ -341,13 +312,14 @@ static void giving_certificates_later_certifies_who_came_before(void **state)
 	check_in(id, pupil2_token);
 	assert_null(history_code(pupil2_token, id));
 	snprintf(path, sizeof path, "/api/v1/admin/activities/%lld", id);
-	assert_int_equal(status_of("PATCH", path, d1_token, "{\"certificate\":true}"), 200);
+	assert_int_equal(test_status(&srv, "PATCH", path, d1_token, "{\"certificate\":true}"), 200);
 	char *code = history_code(pupil2_token, id);
 	assert_non_null(code);
 	assert_int_equal(verify(code, NULL), 200);
 	/* Turning it off and on again issues nothing new. */
-	assert_int_equal(status_of("PATCH", path, d1_token, "{\"certificate\":false}"), 200);
-	assert_int_equal(status_of("PATCH", path, d1_token, "{\"certificate\":true}"), 200);
+	assert_int_equal(test_status(&srv, "PATCH", path, d1_token, "{\"certificate\":false}"),
+			 200);
+	assert_int_equal(test_status(&srv, "PATCH", path, d1_token, "{\"certificate\":true}"), 200);
 	char *again = history_code(pupil2_token, id);
 	assert_string_equal(again, code);
 	free(again);
@@ -360,7 +332,7 @@ static void history_shows_attempts_and_attended_activities_of_the_caller(void **
 	struct http_res res;
 	long long id = create(root_token, "hist-1", "S1", false);
 	check_in(id, pupil_token);
-	assert_int_equal(status_of("GET", "/api/v1/me/history", NULL, NULL), 401);
+	assert_int_equal(test_status(&srv, "GET", "/api/v1/me/history", NULL, NULL), 401);
 	assert_int_equal(http_get(&srv, "/api/v1/me/history", pupil_token, &res), 0);
 	assert_int_equal(res.status, 200);
 	json_t *attempts = json_object_get(res.json, "attempts");
@@ -427,9 +399,9 @@ static void export_holds_attendance_and_erasure_removes_its_certificates(void **
 	char *code = history_code(pupil3_token, id);
 	assert_non_null(code);
 	snprintf(path, sizeof path, "/api/v1/admin/users/%lld/export", (long long)pupil3_id);
-	assert_int_equal(status_of("GET", path, NULL, NULL), 401);
-	assert_int_equal(status_of("GET", path, pupil3_token, NULL), 403);
-	assert_int_equal(status_of("GET", path, d1_token, NULL), 403);
+	assert_int_equal(test_status(&srv, "GET", path, NULL, NULL), 401);
+	assert_int_equal(test_status(&srv, "GET", path, pupil3_token, NULL), 403);
+	assert_int_equal(test_status(&srv, "GET", path, d1_token, NULL), 403);
 	assert_int_equal(http_get(&srv, path, root_token, &res), 0);
 	assert_int_equal(res.status, 200);
 	size_t i;
@@ -467,8 +439,8 @@ static void export_holds_attendance_and_erasure_removes_its_certificates(void **
 	/* Erased: the certificate no longer verifies, the attendance still
 	 * counts, anonymised. */
 	snprintf(path, sizeof path, "/api/v1/admin/users/%lld", (long long)pupil3_id);
-	assert_int_equal(status_of("DELETE", path, d1_token, NULL), 403);
-	assert_int_equal(status_of("DELETE", path, root_token, NULL), 204);
+	assert_int_equal(test_status(&srv, "DELETE", path, d1_token, NULL), 403);
+	assert_int_equal(test_status(&srv, "DELETE", path, root_token, NULL), 204);
 	assert_int_equal(verify(code, NULL), 404);
 	snprintf(path, sizeof path, "/api/v1/admin/users/%lld/export", (long long)pupil3_id);
 	assert_int_equal(http_get(&srv, path, root_token, &res), 0);

@@ -67,47 +67,12 @@ static void set_clock(long long offset_ms)
  * right[k]; submits with the prediction as quiz.js sends it. */
 static void take_attempt(int who, const bool right[3], long prediction)
 {
-	char path[128], body[64];
-	struct http_res res;
-	snprintf(path, sizeof path, "/api/v1/quizzes/%lld/attempts", (long long)contest_id);
-	assert_int_equal(http_send(&srv, "POST", path, tokens[who], NULL, &res), 0);
-	if (res.status != 201)
-		print_error("start: %s\n", res.body);
-	assert_int_equal(res.status, 201);
-	json_t *attempt = json_incref(json_object_get(res.json, "attempt"));
-	http_res_free(&res);
-	int64_t attempt_id = json_integer_value(json_object_get(attempt, "id"));
-	size_t i, k;
-	json_t *q, *opt;
-	json_array_foreach(json_object_get(attempt, "questions"), i, q)
-	{
-		int n = *strpbrk(json_string_value(json_object_get(q, "stem")), "123") - '1';
-		json_int_t chosen = 0;
-		json_array_foreach(json_object_get(q, "options"), k, opt)
-		{
-			const char *t = json_string_value(json_object_get(opt, "text"));
-			bool is_right = strncmp(t, "Đúng", strlen("Đúng")) == 0;
-			if (is_right == right[n] && !chosen)
-				chosen = json_integer_value(json_object_get(opt, "id"));
-		}
-		snprintf(path, sizeof path, "/api/v1/attempts/%lld/answers/%lld",
-			 (long long)attempt_id,
-			 (long long)json_integer_value(json_object_get(q, "id")));
-		snprintf(body, sizeof body, "{\"choices\":[%lld]}", (long long)chosen);
-		assert_int_equal(http_send(&srv, "PUT", path, tokens[who], body, &res), 0);
-		assert_int_equal(res.status, 200);
-		http_res_free(&res);
-	}
-	json_decref(attempt);
-	snprintf(path, sizeof path, "/api/v1/attempts/%lld/submit", (long long)attempt_id);
+	char body[64];
 	snprintf(body, sizeof body, "{\"prediction\":%ld}", prediction);
-	assert_int_equal(http_send(&srv, "POST", path, tokens[who], body, &res), 0);
-	assert_int_equal(res.status, 200);
-	assert_int_equal(json_integer_value(json_object_get(
-				 json_object_get(json_object_get(res.json, "attempt"), "result"),
-				 "prediction")),
-			 prediction);
-	http_res_free(&res);
+	json_t *done = test_take_attempt(&srv, tokens[who], contest_id, right, body);
+	json_t *result = json_object_get(json_object_get(done, "attempt"), "result");
+	assert_int_equal(json_integer_value(json_object_get(result, "prediction")), prediction);
+	json_decref(done);
 }
 
 /* A pupil of S2 written through storage, with a phone. */
@@ -196,14 +161,7 @@ static void create_contest(void)
 		 "\"standings\":{\"participation_weight\":0.5,"
 		 "\"prize_points\":{\"1\":10,\"2\":6,\"3\":3,\"consolation\":1}}}",
 		 opens, closes, freeze);
-	struct http_res res;
-	assert_int_equal(http_send(&srv, "POST", "/api/v1/admin/quizzes", admin_token, body, &res),
-			 0);
-	if (res.status != 201)
-		print_error("create: %s\n", res.body);
-	assert_int_equal(res.status, 201);
-	contest_id = json_integer_value(json_object_get(json_object_get(res.json, "quiz"), "id"));
-	http_res_free(&res);
+	contest_id = test_create_quiz(&srv, admin_token, body);
 }
 
 static int setup(void **state)
@@ -230,20 +188,11 @@ static int setup(void **state)
 		snprintf(name, sizeof name, "p%d", i);
 		test_add_user(&srv, name, "Pupil-Password-1", "participant", "S1", "pupil");
 		tokens[i] = test_login(&srv, name, "Pupil-Password-1", NULL);
-		struct http_res res;
-		assert_int_equal(http_get(&srv, "/api/v1/me", tokens[i], &res), 0);
-		user_ids[i] = json_integer_value(
-			json_object_get(json_object_get(res.json, "user"), "id"));
-		http_res_free(&res);
+		user_ids[i] = test_user_id(&srv, tokens[i]);
 	}
-	struct http_res res;
-	assert_int_equal(http_call(&srv, "POST",
-				   "/api/v1/admin/banks?format=gift&code=aw&audiences=pupil"
-				   "&topic=phishing_fraud",
-				   admin_token, BANK_GIFT, "text/plain", NULL, &res),
-			 0);
-	assert_int_equal(res.status, 200);
-	http_res_free(&res);
+	test_upload_bank(&srv, admin_token,
+			 "format=gift&code=aw&audiences=pupil&topic=phishing_fraud", BANK_GIFT,
+			 "text/plain");
 	create_contest();
 	take_attempt(1, (const bool[3]){ true, true, true }, 2);
 	take_attempt(2, (const bool[3]){ true, true, true }, 5);

@@ -65,66 +65,17 @@ static int64_t create_quiz(const char *code, const char *kind, const char *extra
 		 "\"shuffle_questions\":false,\"shuffle_options\":false,\"review\":\"after_close\"%"
 		 "s}",
 		 code, code, kind, opens, closes, extra);
-	struct http_res res;
-	assert_int_equal(http_send(&srv, "POST", "/api/v1/admin/quizzes", admin_token, body, &res),
-			 0);
-	if (res.status != 201)
-		print_error("create quiz: %s\n", res.body);
-	assert_int_equal(res.status, 201);
-	int64_t id = json_integer_value(json_object_get(json_object_get(res.json, "quiz"), "id"));
-	http_res_free(&res);
-	return id;
+	return test_create_quiz(&srv, admin_token, body);
 }
 
 /* Takes an attempt of the contest through the API, answering question k
  * right when right[k], and submits with a prediction (< 0: none). */
 static void take_attempt(int who, const bool right[3], long prediction)
 {
-	char path[128], body[64];
-	struct http_res res;
-	snprintf(path, sizeof path, "/api/v1/quizzes/%lld/attempts", (long long)contest_id);
-	assert_int_equal(http_send(&srv, "POST", path, tokens[who], NULL, &res), 0);
-	if (res.status != 201)
-		print_error("start: %s\n", res.body);
-	assert_int_equal(res.status, 201);
-	json_t *attempt = json_incref(json_object_get(res.json, "attempt"));
-	http_res_free(&res);
-	int64_t attempt_id = json_integer_value(json_object_get(attempt, "id"));
-	size_t i, k;
-	json_t *q, *opt;
-	json_array_foreach(json_object_get(attempt, "questions"), i, q)
-	{
-		const char *stem = json_string_value(json_object_get(q, "stem"));
-		const char *digit = strpbrk(stem, "123");
-		assert_non_null(digit);
-		int n = *digit - '1';
-		assert_true(n >= 0 && n < 3);
-		json_int_t chosen = 0;
-		json_array_foreach(json_object_get(q, "options"), k, opt)
-		{
-			const char *t = json_string_value(json_object_get(opt, "text"));
-			bool is_right = strncmp(t, "Đúng", strlen("Đúng")) == 0;
-			if (is_right == right[n] && !chosen)
-				chosen = json_integer_value(json_object_get(opt, "id"));
-		}
-		assert_true(chosen > 0);
-		snprintf(path, sizeof path, "/api/v1/attempts/%lld/answers/%lld",
-			 (long long)attempt_id,
-			 (long long)json_integer_value(json_object_get(q, "id")));
-		snprintf(body, sizeof body, "{\"choices\":[%lld]}", (long long)chosen);
-		assert_int_equal(http_send(&srv, "PUT", path, tokens[who], body, &res), 0);
-		assert_int_equal(res.status, 200);
-		http_res_free(&res);
-	}
-	json_decref(attempt);
-	snprintf(path, sizeof path, "/api/v1/attempts/%lld/submit", (long long)attempt_id);
+	char body[64] = "{}";
 	if (prediction >= 0)
 		snprintf(body, sizeof body, "{\"prediction\":%ld}", prediction);
-	else
-		snprintf(body, sizeof body, "{}");
-	assert_int_equal(http_send(&srv, "POST", path, tokens[who], body, &res), 0);
-	assert_int_equal(res.status, 200);
-	http_res_free(&res);
+	json_decref(test_take_attempt(&srv, tokens[who], contest_id, right, body));
 }
 
 /* Writes a finished attempt straight into storage, with every drawn
@@ -205,23 +156,12 @@ static int setup(void **state)
 					     units[i], "--audience", "pupil", NULL),
 				 0);
 		tokens[i] = test_login(&srv, username, "Pupil-Password-1", NULL);
-		struct http_res res;
-		assert_int_equal(http_get(&srv, "/api/v1/me", tokens[i], &res), 0);
-		user_ids[i] = json_integer_value(
-			json_object_get(json_object_get(res.json, "user"), "id"));
-		http_res_free(&res);
+		user_ids[i] = test_user_id(&srv, tokens[i]);
 	}
 
-	struct http_res res;
-	assert_int_equal(http_call(&srv, "POST",
-				   "/api/v1/admin/banks?format=gift&code=cb&audiences=pupil"
-				   "&topic=phishing_fraud",
-				   admin_token, BANK_GIFT, "text/plain", NULL, &res),
-			 0);
-	if (res.status != 200)
-		print_error("bank: %s\n", res.body);
-	assert_int_equal(res.status, 200);
-	http_res_free(&res);
+	test_upload_bank(&srv, admin_token,
+			 "format=gift&code=cb&audiences=pupil&topic=phishing_fraud", BANK_GIFT,
+			 "text/plain");
 
 	char r1o[40], r1c[40], r2o[40], r2c[40], extra[512], freeze[40];
 	int64_t now = clock_now_ms();

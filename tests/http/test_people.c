@@ -17,13 +17,6 @@
 static struct server srv;
 static char *root_token, *d1_token, *pupil_token;
 
-static const char UNITS_CSV[] = "code,name,kind,parent_code\n"
-				"P,Tỉnh Thử,province,\n"
-				"D1,Huyện Một,district,P\n"
-				"D2,Huyện Hai,district,P\n"
-				"S1,Trường THCS Số Một,school,D1\n"
-				"S2,Trường THPT Số Hai,school,D2\n";
-
 static const char PEOPLE[] =
 	"[{\"username\":\"hs.an\",\"password\":\"An-Password-123\",\"full_name\":\"Nguyễn Văn "
 	"An\",\"unit_code\":\"S1\",\"audience\":\"pupil\",\"role\":\"participant\"},"
@@ -39,7 +32,7 @@ static int setup(void **state)
 	(void)state;
 	if (server_up(&srv, NULL))
 		return -1;
-	test_add_units_csv(&srv, UNITS_CSV);
+	test_add_units_csv(&srv, TEST_UNITS_CSV);
 	test_add_user(&srv, "root", "Root-Password-1", "admin", NULL, NULL);
 	test_add_user(&srv, "d1admin", "District-One-1", "unit_admin", "D1", NULL);
 	test_add_user(&srv, "pupil1", "Pupil-Password-1", "participant", "S1", "pupil");
@@ -65,15 +58,6 @@ static int teardown(void **state)
 	return server_stop(&srv, true);
 }
 
-static long status_of(const char *method, const char *path, const char *token, const char *body)
-{
-	struct http_res res;
-	assert_int_equal(http_send(&srv, method, path, token, body, &res), 0);
-	long status = res.status;
-	http_res_free(&res);
-	return status;
-}
-
 /* The codes of a units answer, joined by spaces, with their depth. */
 static void units_text(const struct http_res *res, char *buf, size_t size)
 {
@@ -93,8 +77,8 @@ static void units_tree_answers_each_role_its_part(void **state)
 	(void)state;
 	struct http_res res;
 	char text[256];
-	assert_int_equal(status_of("GET", "/api/v1/admin/units", NULL, NULL), 401);
-	assert_int_equal(status_of("GET", "/api/v1/admin/units", pupil_token, NULL), 403);
+	assert_int_equal(test_status(&srv, "GET", "/api/v1/admin/units", NULL, NULL), 401);
+	assert_int_equal(test_status(&srv, "GET", "/api/v1/admin/units", pupil_token, NULL), 403);
 	assert_int_equal(http_get(&srv, "/api/v1/admin/units", d1_token, &res), 0);
 	assert_int_equal(res.status, 200);
 	units_text(&res, text, sizeof text);
@@ -104,8 +88,10 @@ static void units_tree_answers_each_role_its_part(void **state)
 	assert_string_equal(json_string_value(json_object_get(s1, "kind")), "school");
 	assert_string_equal(json_string_value(json_object_get(s1, "name")), "Trường THCS Số Một");
 	http_res_free(&res);
-	assert_int_equal(status_of("GET", "/api/v1/admin/units?root=D2", d1_token, NULL), 403);
-	assert_int_equal(status_of("GET", "/api/v1/admin/units?root=P", d1_token, NULL), 403);
+	assert_int_equal(test_status(&srv, "GET", "/api/v1/admin/units?root=D2", d1_token, NULL),
+			 403);
+	assert_int_equal(test_status(&srv, "GET", "/api/v1/admin/units?root=P", d1_token, NULL),
+			 403);
 	assert_int_equal(http_get(&srv, "/api/v1/admin/units?root=P&depth=1", root_token, &res), 0);
 	units_text(&res, text, sizeof text);
 	assert_string_equal(text, "P:0 D1:1 D2:1");
@@ -116,9 +102,12 @@ static void units_tree_answers_each_role_its_part(void **state)
 	assert_true(json_is_null(json_object_get(
 		json_array_get(json_object_get(res.json, "units"), 0), "parent_code")));
 	http_res_free(&res);
-	assert_int_equal(status_of("GET", "/api/v1/admin/units?root=NOPE", root_token, NULL), 404);
-	assert_int_equal(status_of("GET", "/api/v1/admin/units?depth=-2", root_token, NULL), 400);
-	assert_int_equal(status_of("GET", "/api/v1/admin/units?depth=x", root_token, NULL), 400);
+	assert_int_equal(
+		test_status(&srv, "GET", "/api/v1/admin/units?root=NOPE", root_token, NULL), 404);
+	assert_int_equal(test_status(&srv, "GET", "/api/v1/admin/units?depth=-2", root_token, NULL),
+			 400);
+	assert_int_equal(test_status(&srv, "GET", "/api/v1/admin/units?depth=x", root_token, NULL),
+			 400);
 }
 
 /* The usernames of a users answer, joined by spaces. */
@@ -224,18 +213,22 @@ static void unit_admin_edits_only_inside_its_subtree(void **state)
 	char path[64];
 	struct http_res res;
 	snprintf(path, sizeof path, "/api/v1/admin/users/%lld", id_of("hs.dung"));
-	assert_int_equal(status_of("PATCH", path, d1_token, "{\"full_name\":\"X\"}"), 404);
+	assert_int_equal(test_status(&srv, "PATCH", path, d1_token, "{\"full_name\":\"X\"}"), 404);
 	snprintf(path, sizeof path, "/api/v1/admin/users/%lld", id_of("hs.anh"));
-	assert_int_equal(status_of("PATCH", path, NULL, "{\"full_name\":\"X\"}"), 401);
-	assert_int_equal(status_of("PATCH", path, pupil_token, "{\"full_name\":\"X\"}"), 403);
-	assert_int_equal(status_of("PATCH", path, d1_token, "{\"role\":\"unit_admin\"}"), 403);
-	assert_int_equal(status_of("PATCH", path, d1_token, "{\"unit_code\":\"S2\"}"), 403);
-	assert_int_equal(status_of("PATCH", path, d1_token, "{\"colour\":\"red\"}"), 400);
-	assert_int_equal(status_of("PATCH", path, d1_token, "{\"full_name\":\"\"}"), 400);
-	assert_int_equal(status_of("PATCH", path, d1_token, "{\"audience\":\"martians\"}"), 400);
-	assert_int_equal(status_of("PATCH", path, d1_token, "{\"disabled\":\"yes\"}"), 400);
-	assert_int_equal(status_of("PATCH", path, d1_token, "[1]"), 400);
-	assert_int_equal(status_of("PATCH", "/api/v1/admin/users/999999", d1_token, "{}"), 404);
+	assert_int_equal(test_status(&srv, "PATCH", path, NULL, "{\"full_name\":\"X\"}"), 401);
+	assert_int_equal(test_status(&srv, "PATCH", path, pupil_token, "{\"full_name\":\"X\"}"),
+			 403);
+	assert_int_equal(test_status(&srv, "PATCH", path, d1_token, "{\"role\":\"unit_admin\"}"),
+			 403);
+	assert_int_equal(test_status(&srv, "PATCH", path, d1_token, "{\"unit_code\":\"S2\"}"), 403);
+	assert_int_equal(test_status(&srv, "PATCH", path, d1_token, "{\"colour\":\"red\"}"), 400);
+	assert_int_equal(test_status(&srv, "PATCH", path, d1_token, "{\"full_name\":\"\"}"), 400);
+	assert_int_equal(test_status(&srv, "PATCH", path, d1_token, "{\"audience\":\"martians\"}"),
+			 400);
+	assert_int_equal(test_status(&srv, "PATCH", path, d1_token, "{\"disabled\":\"yes\"}"), 400);
+	assert_int_equal(test_status(&srv, "PATCH", path, d1_token, "[1]"), 400);
+	assert_int_equal(test_status(&srv, "PATCH", "/api/v1/admin/users/999999", d1_token, "{}"),
+			 404);
 	assert_int_equal(http_send(&srv, "PATCH", path, d1_token,
 				   "{\"full_name\":\"Nguyễn Văn Anh Hai\",\"unit_code\":\"D1\"}",
 				   &res),
@@ -249,8 +242,8 @@ static void unit_admin_edits_only_inside_its_subtree(void **state)
 	/* The search follows the new name. */
 	search(root_token, "q=anh%20hai", 200, "hs.anh");
 	/* An admin may move anyone anywhere and give any role. */
-	assert_int_equal(status_of("PATCH", path, root_token,
-				   "{\"unit_code\":\"S2\",\"role\":\"participant\"}"),
+	assert_int_equal(test_status(&srv, "PATCH", path, root_token,
+				     "{\"unit_code\":\"S2\",\"role\":\"participant\"}"),
 			 200);
 }
 
@@ -261,13 +254,13 @@ static void disabling_ends_sessions_and_refuses_logins(void **state)
 	struct http_res res, wrong;
 	char *token = test_login(&srv, "hs.an", "An-Password-123", NULL);
 	assert_non_null(token);
-	assert_int_equal(status_of("GET", "/api/v1/me", token, NULL), 200);
+	assert_int_equal(test_status(&srv, "GET", "/api/v1/me", token, NULL), 200);
 	snprintf(path, sizeof path, "/api/v1/admin/users/%lld", id_of("hs.an"));
 	assert_int_equal(http_send(&srv, "PATCH", path, d1_token, "{\"disabled\":true}", &res), 0);
 	assert_int_equal(res.status, 200);
 	assert_true(json_is_true(json_object_get(json_object_get(res.json, "user"), "disabled")));
 	http_res_free(&res);
-	assert_int_equal(status_of("GET", "/api/v1/me", token, NULL), 401);
+	assert_int_equal(test_status(&srv, "GET", "/api/v1/me", token, NULL), 401);
 	assert_int_equal(http_send(&srv, "POST", "/api/v1/auth/login", NULL,
 				   "{\"username\":\"hs.an\",\"password\":\"An-Password-123\"}",
 				   &res),
@@ -281,14 +274,14 @@ static void disabling_ends_sessions_and_refuses_logins(void **state)
 	http_res_free(&res);
 	http_res_free(&wrong);
 	search(root_token, "disabled=true", 200, "hs.an");
-	assert_int_equal(status_of("PATCH", path, root_token, "{\"disabled\":false}"), 200);
+	assert_int_equal(test_status(&srv, "PATCH", path, root_token, "{\"disabled\":false}"), 200);
 	char *again = test_login(&srv, "hs.an", "An-Password-123", NULL);
 	assert_non_null(again);
 	free(again);
 	free(token);
 	/* Nobody disables their own account. */
 	snprintf(path, sizeof path, "/api/v1/admin/users/%lld", id_of("root"));
-	assert_int_equal(status_of("PATCH", path, root_token, "{\"disabled\":true}"), 400);
+	assert_int_equal(test_status(&srv, "PATCH", path, root_token, "{\"disabled\":true}"), 400);
 }
 
 static void audit_log_lists_admin_writes_newest_first(void **state)
@@ -298,13 +291,16 @@ static void audit_log_lists_admin_writes_newest_first(void **state)
 	char path[64], target[64];
 	snprintf(path, sizeof path, "/api/v1/admin/users/%lld", id_of("hs.dung"));
 	snprintf(target, sizeof target, "user:%lld", id_of("hs.dung"));
-	assert_int_equal(status_of("PATCH", path, root_token, "{\"full_name\":\"Đặng Thị Dung\"}"),
-			 200);
-	assert_int_equal(status_of("GET", "/api/v1/admin/audit", NULL, NULL), 401);
-	assert_int_equal(status_of("GET", "/api/v1/admin/audit", pupil_token, NULL), 403);
-	assert_int_equal(status_of("GET", "/api/v1/admin/audit", d1_token, NULL), 403);
-	assert_int_equal(status_of("GET", "/api/v1/admin/audit?limit=0", root_token, NULL), 400);
-	assert_int_equal(status_of("GET", "/api/v1/admin/audit?offset=x", root_token, NULL), 400);
+	assert_int_equal(
+		test_status(&srv, "PATCH", path, root_token, "{\"full_name\":\"Đặng Thị Dung\"}"),
+		200);
+	assert_int_equal(test_status(&srv, "GET", "/api/v1/admin/audit", NULL, NULL), 401);
+	assert_int_equal(test_status(&srv, "GET", "/api/v1/admin/audit", pupil_token, NULL), 403);
+	assert_int_equal(test_status(&srv, "GET", "/api/v1/admin/audit", d1_token, NULL), 403);
+	assert_int_equal(test_status(&srv, "GET", "/api/v1/admin/audit?limit=0", root_token, NULL),
+			 400);
+	assert_int_equal(test_status(&srv, "GET", "/api/v1/admin/audit?offset=x", root_token, NULL),
+			 400);
 	assert_int_equal(http_get(&srv, "/api/v1/admin/audit?limit=1", root_token, &res), 0);
 	assert_int_equal(res.status, 200);
 	assert_true(json_integer_value(json_object_get(res.json, "total")) >= 3);
@@ -386,13 +382,17 @@ static long card_login(const char *code, char **token)
 static void login_cards_print_codes_that_log_in_until_voided(void **state)
 {
 	(void)state;
-	assert_int_equal(status_of("POST", "/api/v1/admin/units/S1/cards", NULL, NULL), 401);
-	assert_int_equal(status_of("POST", "/api/v1/admin/units/S1/cards", pupil_token, NULL), 403);
-	assert_int_equal(status_of("POST", "/api/v1/admin/units/S2/cards", d1_token, NULL), 403);
-	assert_int_equal(status_of("POST", "/api/v1/admin/units/NOPE/cards", d1_token, NULL), 404);
+	assert_int_equal(test_status(&srv, "POST", "/api/v1/admin/units/S1/cards", NULL, NULL),
+			 401);
 	assert_int_equal(
-		status_of("POST", "/api/v1/admin/units/S1/cards?audience=martians", d1_token, NULL),
-		400);
+		test_status(&srv, "POST", "/api/v1/admin/units/S1/cards", pupil_token, NULL), 403);
+	assert_int_equal(test_status(&srv, "POST", "/api/v1/admin/units/S2/cards", d1_token, NULL),
+			 403);
+	assert_int_equal(
+		test_status(&srv, "POST", "/api/v1/admin/units/NOPE/cards", d1_token, NULL), 404);
+	assert_int_equal(test_status(&srv, "POST", "/api/v1/admin/units/S1/cards?audience=martians",
+				     d1_token, NULL),
+			 400);
 	char *html = issue_cards(d1_token, "S1");
 	char code[32], again[32];
 	assert_true(card_code(html, "hs.cuong", code, sizeof code));
@@ -426,7 +426,7 @@ static void login_cards_print_codes_that_log_in_until_voided(void **state)
 	assert_int_equal(card_login(typed, NULL), 200);
 	assert_int_equal(card_login("AAAA-BBBB-CCCC-DDDD", NULL), 401);
 	assert_int_equal(card_login("not a code", NULL), 401);
-	assert_int_equal(status_of("POST", "/api/v1/auth/card", NULL, "{}"), 400);
+	assert_int_equal(test_status(&srv, "POST", "/api/v1/auth/card", NULL, "{}"), 400);
 
 	/* New cards void the old code. */
 	html = issue_cards(root_token, "S1");
@@ -439,9 +439,9 @@ static void login_cards_print_codes_that_log_in_until_voided(void **state)
 	/* So does a password the person sets. */
 	char *own = test_login(&srv, "hs.cuong", "Cuong-Password-123", NULL);
 	assert_non_null(own);
-	assert_int_equal(status_of("POST", "/api/v1/me/password", own,
-				   "{\"old_password\":\"Cuong-Password-123\","
-				   "\"new_password\":\"Cuong-Password-456\"}"),
+	assert_int_equal(test_status(&srv, "POST", "/api/v1/me/password", own,
+				     "{\"old_password\":\"Cuong-Password-123\","
+				     "\"new_password\":\"Cuong-Password-456\"}"),
 			 204);
 	free(own);
 	assert_int_equal(card_login(again, NULL), 401);
@@ -452,9 +452,9 @@ static void login_cards_print_codes_that_log_in_until_voided(void **state)
 	free(html);
 	char path[64];
 	snprintf(path, sizeof path, "/api/v1/admin/users/%lld", id_of("hs.cuong"));
-	assert_int_equal(status_of("PATCH", path, root_token, "{\"disabled\":true}"), 200);
+	assert_int_equal(test_status(&srv, "PATCH", path, root_token, "{\"disabled\":true}"), 200);
 	assert_int_equal(card_login(code, NULL), 401);
-	assert_int_equal(status_of("PATCH", path, root_token, "{\"disabled\":false}"), 200);
+	assert_int_equal(test_status(&srv, "PATCH", path, root_token, "{\"disabled\":false}"), 200);
 	assert_int_equal(card_login(code, NULL), 401);
 
 	assert_int_equal(http_get(&srv, "/api/v1/admin/audit?limit=500", root_token, &res), 0);
@@ -496,13 +496,14 @@ static void password_reset_answers_a_new_password_and_ends_sessions(void **state
 	char path[64];
 	struct http_res res;
 	snprintf(path, sizeof path, "/api/v1/admin/users/%lld/password", id_of("hs.dung"));
-	assert_int_equal(status_of("POST", path, NULL, NULL), 401);
-	assert_int_equal(status_of("POST", path, pupil_token, NULL), 403);
-	assert_int_equal(status_of("POST", path, d1_token, NULL), 404);
+	assert_int_equal(test_status(&srv, "POST", path, NULL, NULL), 401);
+	assert_int_equal(test_status(&srv, "POST", path, pupil_token, NULL), 403);
+	assert_int_equal(test_status(&srv, "POST", path, d1_token, NULL), 404);
 	snprintf(path, sizeof path, "/api/v1/admin/users/%lld/password", id_of("root"));
-	assert_int_equal(status_of("POST", path, d1_token, NULL), 404);
-	assert_int_equal(status_of("POST", "/api/v1/admin/users/999999/password", root_token, NULL),
-			 404);
+	assert_int_equal(test_status(&srv, "POST", path, d1_token, NULL), 404);
+	assert_int_equal(
+		test_status(&srv, "POST", "/api/v1/admin/users/999999/password", root_token, NULL),
+		404);
 
 	char *old = test_login(&srv, "hs.cuong", "Cuong-Password-456", NULL);
 	assert_non_null(old);
@@ -512,7 +513,7 @@ static void password_reset_answers_a_new_password_and_ends_sessions(void **state
 	const char *password = json_string_value(json_object_get(res.json, "password"));
 	assert_non_null(password);
 	assert_true(strlen(password) >= 12);
-	assert_int_equal(status_of("GET", "/api/v1/me", old, NULL), 401);
+	assert_int_equal(test_status(&srv, "GET", "/api/v1/me", old, NULL), 401);
 	char *fresh = test_login(&srv, "hs.cuong", password, NULL);
 	assert_non_null(fresh);
 	free(fresh);

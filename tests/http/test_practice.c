@@ -54,15 +54,7 @@ static int64_t create_quiz(const char *code, const char *kind, const char *limit
 		 "\"opens_at\":\"%s\",\"closes_at\":\"%s\",\"shuffle_questions\":false,"
 		 "\"shuffle_options\":false,\"review\":\"after_submit\"}",
 		 code, code, kind, limits, opens, closes);
-	struct http_res res;
-	assert_int_equal(http_send(&srv, "POST", "/api/v1/admin/quizzes", admin_token, body, &res),
-			 0);
-	if (res.status != 201)
-		print_error("create quiz: %s\n", res.body);
-	assert_int_equal(res.status, 201);
-	int64_t id = json_integer_value(json_object_get(json_object_get(res.json, "quiz"), "id"));
-	http_res_free(&res);
-	return id;
+	return test_create_quiz(&srv, admin_token, body);
 }
 
 static int setup(void **state)
@@ -82,16 +74,9 @@ static int setup(void **state)
 				 0);
 	p1_token = test_login(&srv, "p1", "Pupil-Password-1", NULL);
 	p2_token = test_login(&srv, "p2", "Pupil-Password-1", NULL);
-	struct http_res res;
-	assert_int_equal(http_call(&srv, "POST",
-				   "/api/v1/admin/banks?format=gift&code=pq&audiences=pupil"
-				   "&topic=phishing_fraud",
-				   admin_token, BANK_GIFT, "text/plain", NULL, &res),
-			 0);
-	if (res.status != 200)
-		print_error("bank: %s\n", res.body);
-	assert_int_equal(res.status, 200);
-	http_res_free(&res);
+	test_upload_bank(&srv, admin_token,
+			 "format=gift&code=pq&audiences=pupil&topic=phishing_fraud", BANK_GIFT,
+			 "text/plain");
 	practice_id =
 		create_quiz("practice-a", "quiz", "\"mode\":\"practice\",\"time_limit_s\":null");
 	practice_contest_id = create_quiz("practice-c", "contest", "\"mode\":\"practice\"");

@@ -24,13 +24,6 @@ static struct server srv;
 static char *admin_token, *d1_token, *d2_token, *pupil_token, *d2_pupil_token;
 static int64_t contest_id, d2_contest_id;
 
-static const char UNITS_CSV[] = "code,name,kind,parent_code\n"
-				"P,Tỉnh Thử,province,\n"
-				"D1,Huyện Một,district,P\n"
-				"D2,Huyện Hai,district,P\n"
-				"S1,Trường THCS Số Một,school,D1\n"
-				"S2,Trường THPT Số Hai,school,D2\n";
-
 static const char BANK_GIFT[] = "::rb-q1:: Câu 1? {=Đúng 1 ~Sai 1a ~Sai 1b}\n"
 				"\n"
 				"::rb-q2:: Câu 2? {=Đúng 2 ~Sai 2a ~Sai 2b}\n";
@@ -50,13 +43,7 @@ static int64_t create_contest(const char *code, const char *scope)
 		"\"max_attempts\":3,\"pass_percent\":60,\"opens_at\":\"%s\",\"closes_at\":\"%s\","
 		"\"shuffle_questions\":false,\"shuffle_options\":false,\"review\":\"after_close\"}",
 		code, code, scope, opens, closes);
-	struct http_res res;
-	assert_int_equal(http_send(&srv, "POST", "/api/v1/admin/quizzes", admin_token, body, &res),
-			 0);
-	assert_int_equal(res.status, 201);
-	int64_t id = json_integer_value(json_object_get(json_object_get(res.json, "quiz"), "id"));
-	http_res_free(&res);
-	return id;
+	return test_create_quiz(&srv, admin_token, body);
 }
 
 static int setup(void **state)
@@ -64,7 +51,7 @@ static int setup(void **state)
 	(void)state;
 	if (server_up(&srv, NULL))
 		return -1;
-	test_add_units_csv(&srv, UNITS_CSV);
+	test_add_units_csv(&srv, TEST_UNITS_CSV);
 	test_add_user(&srv, "root", "Root-Password-1", "admin", NULL, NULL);
 	test_add_user(&srv, "d1admin", "District-One-1", "unit_admin", "D1", NULL);
 	test_add_user(&srv, "d2admin", "District-Two-2", "unit_admin", "D2", NULL);
@@ -75,14 +62,9 @@ static int setup(void **state)
 	d2_token = test_login(&srv, "d2admin", "District-Two-2", NULL);
 	pupil_token = test_login(&srv, "pupil1", "Pupil-Password-1", NULL);
 	d2_pupil_token = test_login(&srv, "pupil2", "Pupil-Password-2", NULL);
-	struct http_res res;
-	assert_int_equal(http_call(&srv, "POST",
-				   "/api/v1/admin/banks?format=gift&code=rb&audiences=pupil,public"
-				   "&topic=phishing_fraud",
-				   admin_token, BANK_GIFT, "text/plain", NULL, &res),
-			 0);
-	assert_int_equal(res.status, 200);
-	http_res_free(&res);
+	test_upload_bank(&srv, admin_token,
+			 "format=gift&code=rb&audiences=pupil,public&topic=phishing_fraud",
+			 BANK_GIFT, "text/plain");
 	contest_id = create_contest("hoithi1", "P");
 	d2_contest_id = create_contest("hoithi2", "D2");
 	return 0;

@@ -31,15 +31,6 @@ static const char UNITS_CSV[] = "code,name,kind,parent_code\n"
 				"S1,Trường THCS Nguyễn Trãi,school,D1\n"
 				"S2,Trường THPT Lê Quý Đôn,school,D2\n";
 
-static int64_t user_id_of(const char *token)
-{
-	struct http_res res;
-	assert_int_equal(http_get(&srv, "/api/v1/me", token, &res), 0);
-	int64_t id = json_integer_value(json_object_get(json_object_get(res.json, "user"), "id"));
-	http_res_free(&res);
-	return id;
-}
-
 /* Seeds quizzes and attempts straight into quizd's database (WAL lets both
  * write), as the quiz module would leave them. */
 static void seed_attempts(void)
@@ -103,8 +94,8 @@ static int setup(void **state)
 	pupil2_token = test_login(&srv, "pupil2", "Pupil-Password-2", NULL);
 	if (!admin_token || !d1_token || !pupil_token || !pupil2_token)
 		return -1;
-	pupil_id = user_id_of(pupil_token);
-	pupil2_id = user_id_of(pupil2_token);
+	pupil_id = test_user_id(&srv, pupil_token);
+	pupil2_id = test_user_id(&srv, pupil2_token);
 	/* Full names with Vietnamese letters, through the admin import. */
 	struct http_res res;
 	char path[128], body[128];
