@@ -4,6 +4,9 @@
 # server, raw libsodium, a bare SQL aggregate), never an absolute target.
 set -u
 BUILD=${1:-build}
+# bench_live holds thousands of event streams, each a descriptor here and
+# one in quizd: raise the open-files limit as far as the hard limit allows.
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 cd "$(dirname "$0")/.."
 OUT=$BUILD/bench-out
 mkdir -p "$OUT"

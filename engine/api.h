@@ -144,6 +144,15 @@ int api_quizzes(struct req *r, struct resp *out);
 struct quiz_service;
 struct quiz_participant;
 struct quiz_service *api_quiz_service(struct req *r, struct resp *out);
+/* Queues w to s's group commit with r suspended: once w is applied, the
+ * committer calls wake(ctx) (which wakes r, http_wake) and resume(r, out)
+ * answers on the server's thread (r->resume_ctx is ctx) and ends with
+ * quiz_service_leave(s). False, with 503 answered and nothing queued,
+ * while the service stops. */
+struct quiz_write;
+bool api_queue_write(struct req *r, struct resp *out, struct quiz_service *s, struct quiz_write *w,
+		     int (*resume)(struct req *r, struct resp *out), void *ctx,
+		     void (*wake)(void *ctx));
 void api_quiz_participant(const struct req *r, struct quiz_participant *p);
 int api_quiz_fail(struct resp *out, enum outcome o, const struct problem *p);
 

@@ -79,19 +79,9 @@ static int answer_or_queue(struct req *r, struct resp *out, struct quiz_service 
 		pending_free(p);
 		return 0;
 	}
-	if (!quiz_service_enter(s)) {
-		pending_free(p);
-		resp_header(out, "Retry-After", "1");
-		struct problem busy;
-		return api_fail(out,
-				problem_set(&busy, OUTCOME_UNAVAILABLE,
-					    "The service is stopping; try again."),
-				&busy);
-	}
 	p->r = r;
-	/* Suspend before queueing: the committer may wake r at once. */
-	http_suspend(r, resume, p);
-	quiz_service_submit(s, &p->w, pending_wake, p);
+	if (!api_queue_write(r, out, s, &p->w, resume, p, pending_wake))
+		pending_free(p);
 	return 0;
 }
 

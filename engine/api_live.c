@@ -11,6 +11,9 @@
 #include "app.h"
 #include "cards.h"
 #include "live.h"
+#include "quiz_service.h"
+#include "quiz_write.h"
+#include "util.h"
 
 /* The integer field name of obj into *v (left alone when absent and not
  * required); false after answering 400. */
@@ -152,10 +155,40 @@ int api_live_next(struct req *r, struct resp *out)
 	return resp_json(out, 200, json_object());
 }
 
+/* An answer waiting in the group commit for its suspended request. */
+struct answer_pending {
+	struct quiz_write w;
+	struct req *r;
+};
+
+static void answer_wake(void *ctx)
+{
+	struct answer_pending *a = ctx;
+	http_wake(a->r);
+}
+
+static int resume_answer(struct req *r, struct resp *out)
+{
+	struct answer_pending *a = r->resume_ctx;
+	struct problem p;
+	enum outcome o = live_answer_end(&a->w, &p);
+	quiz_write_cleanup(&a->w);
+	free(a);
+	quiz_service_leave(quiz_service_of(r->app));
+	if (o != OUTCOME_OK)
+		return api_fail(out, o, &p);
+	return resp_json(out, 200, json_pack("{s:b}", "accepted", 1));
+}
+
+/* Answers are taken in memory at once and stored through the quiz
+ * service's group commit: the request waits, suspended, for the commit. */
 int api_live_answer(struct req *r, struct resp *out)
 {
 	int64_t id, index = 0, choice = 0;
 	if (!live_id(r, &id, out))
+		return 0;
+	struct quiz_service *s = api_quiz_service(r, out);
+	if (!s)
 		return 0;
 	json_t *body = http_body_json(r, out);
 	if (!body)
@@ -169,12 +202,21 @@ int api_live_answer(struct req *r, struct resp *out)
 	    !int_field(body, "choice", true, &choice, out))
 		goto out;
 	struct problem p;
-	enum outcome o = live_answer(r->db, id, player_token(r), index, choice, &p);
+	struct answer_pending *a = xcalloc(1, sizeof *a);
+	enum outcome o = live_answer_begin(r->db, id, player_token(r), index, choice, &a->w, &p);
 	if (o != OUTCOME_OK) {
+		free(a);
 		ret = api_fail(out, o, &p);
 		goto out;
 	}
-	resp_json(out, 200, json_pack("{s:b}", "accepted", 1));
+	a->r = r;
+	if (!api_queue_write(r, out, s, &a->w, resume_answer, a, answer_wake)) {
+		/* not queued: the answer is let go */
+		a->w.status = OUTCOME_UNAVAILABLE;
+		live_answer_end(&a->w, &p);
+		quiz_write_cleanup(&a->w);
+		free(a);
+	}
 out:
 	json_decref(body);
 	return ret;

@@ -22,6 +22,25 @@ struct quiz_service *api_quiz_service(struct req *r, struct resp *out)
 	return s;
 }
 
+bool api_queue_write(struct req *r, struct resp *out, struct quiz_service *s, struct quiz_write *w,
+		     int (*resume)(struct req *r, struct resp *out), void *ctx,
+		     void (*wake)(void *ctx))
+{
+	if (!quiz_service_enter(s)) {
+		resp_header(out, "Retry-After", "1");
+		struct problem busy;
+		api_fail(out,
+			 problem_set(&busy, OUTCOME_UNAVAILABLE,
+				     "The service is stopping; try again."),
+			 &busy);
+		return false;
+	}
+	/* Suspend before queueing: the committer may wake r at once. */
+	http_suspend(r, resume, ctx);
+	quiz_service_submit(s, w, wake, ctx);
+	return true;
+}
+
 void api_quiz_participant(const struct req *r, struct quiz_participant *p)
 {
 	p->user_id = r->user.id;

@@ -35,6 +35,9 @@ static const struct option_def options[] = {
 	  "idle connection timeout, s (30)" },
 	{ "--per-ip-connections", "QUIZD_PER_IP_CONNECTIONS", K_UINT, HTTP(per_ip_connection_limit),
 	  "connections per client address (256)" },
+	{ "--connection-memory-kib", "QUIZD_CONNECTION_MEMORY_KIB", K_UINT,
+	  HTTP(connection_memory_kib),
+	  "memory per connection for headers and the send buffer, KiB (8, 4..64)" },
 	{ "--header-timeout", "QUIZD_HEADER_TIMEOUT", K_UINT, HTTP(header_timeout_s),
 	  "time to receive a request's headers, s (10)" },
 	{ "--body-min-rate", "QUIZD_BODY_MIN_RATE_KIB", K_UINT, HTTP(body_min_rate_kib),
@@ -181,6 +184,11 @@ int config_load(struct config *cfg, int argc, char **argv, char *err, size_t err
 		cfg->app.attempt_grace_ms = 2000;
 	if (cfg->auth.opslimit < 1 || cfg->auth.memlimit < 8192) {
 		snprintf(err, errlen, "Argon2id needs at least 1 pass and 8 KiB");
+		return -1;
+	}
+	if (cfg->http.connection_memory_kib &&
+	    (cfg->http.connection_memory_kib < 4 || cfg->http.connection_memory_kib > 64)) {
+		snprintf(err, errlen, "--connection-memory-kib must be between 4 and 64");
 		return -1;
 	}
 	if (cfg->http.metrics_token && strlen(cfg->http.metrics_token) < 16) {

@@ -323,11 +323,9 @@ int db_live_players(struct db *db, int64_t game_id, struct db_live_player **rows
 			       "live players");
 }
 
-int db_live_answer_insert(struct db *db, int64_t game_id, int64_t player_id, int64_t index,
-			  int64_t option_id, int correct, int64_t points, int64_t now_ms)
+int db_live_answer_store(struct db *db, int64_t game_id, int64_t player_id, int64_t index,
+			 int64_t option_id, int correct, int64_t points, int64_t now_ms)
 {
-	if (db_begin_write(db))
-		return -1;
 	sqlite3_stmt *st = db_stmt(db, SQL_ANSWER_INSERT);
 	int rc = -1;
 	if (!st)
@@ -351,10 +349,7 @@ int db_live_answer_insert(struct db *db, int64_t game_id, int64_t player_id, int
 	sqlite3_bind_int64(st, 2, points);
 	rc = db_exec_stmt(db, st, "add live score") ? -1 : 0;
 out:
-	if (rc == 0 && db_commit(db) == 0)
-		return 0;
-	db_rollback(db);
-	return rc == DB_CONFLICT ? DB_CONFLICT : -1;
+	return rc == 0 ? 0 : rc == DB_CONFLICT ? DB_CONFLICT : -1;
 }
 
 static void read_answer(sqlite3_stmt *st, void *row)

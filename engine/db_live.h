@@ -91,11 +91,13 @@ struct db_live_player {
 /* The players of a game in joining order: a new array (caller frees). */
 int db_live_players(struct db *db, int64_t game_id, struct db_live_player **rows, size_t *n);
 
-/* Stores one answer and adds its points to the player's score, in one
- * transaction. DB_CONFLICT when the player already answered that
- * question. 0, DB_CONFLICT or -1. */
-int db_live_answer_insert(struct db *db, int64_t game_id, int64_t player_id, int64_t index,
-			  int64_t option_id, int correct, int64_t points, int64_t now_ms);
+/* Stores one answer and adds its points to the player's score, inside the
+ * caller's write transaction (the quiz service's group commit, see
+ * quiz_write.h). DB_CONFLICT, with nothing written, when the player already
+ * answered that question; after -1 the caller rolls back what this did.
+ * 0, DB_CONFLICT or -1. */
+int db_live_answer_store(struct db *db, int64_t game_id, int64_t player_id, int64_t index,
+			 int64_t option_id, int correct, int64_t points, int64_t now_ms);
 struct db_live_answer {
 	int64_t player_id, option_id, points;
 	int correct;

@@ -353,7 +353,9 @@ static enum MHD_Result queue(struct conn_state *cs, struct MHD_Connection *c, st
 	char *text = NULL;
 	size_t len = 0;
 	if (out->stream) {
-		r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, stream_reader,
+		/* the block size is what an unchunked (HTTP/1.0) stream's buffer
+		 * holds; a chunked one writes into the connection's send buffer */
+		r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 1024, stream_reader,
 						      out->stream, stream_free);
 		if (r) {
 			out->stream = NULL;
@@ -718,6 +720,8 @@ static void config_defaults(struct http_config *cfg)
 		cfg->per_ip_connection_limit = 256;
 	if (!cfg->header_timeout_s)
 		cfg->header_timeout_s = 10;
+	if (!cfg->connection_memory_kib)
+		cfg->connection_memory_kib = 8;
 	if (cfg->header_timeout_s > cfg->connection_timeout_s)
 		cfg->header_timeout_s = cfg->connection_timeout_s;
 	if (!cfg->body_min_rate_kib)
@@ -798,11 +802,13 @@ struct http_server *http_start(const struct http_config *cfg, const struct route
 		MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
 		/* libmicrohttpd zeroes a connection's pool between keep-alive
 		 * requests; bodies are copied out as they arrive, so the pool only
-		 * holds headers and 16 KiB is plenty (the default 32 KiB doubles
-		 * the zeroing). */
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)16384, MHD_OPTION_NOTIFY_COMPLETED,
-		on_completed, srv, MHD_OPTION_NOTIFY_CONNECTION, http_guard_notify, srv,
-		MHD_OPTION_END);
+		 * holds headers and the send buffer: 8 KiB is plenty (the default
+		 * 32 KiB doubles the zeroing), and an event stream, whose send
+		 * buffer stays touched for as long as it is open, costs half of
+		 * 16 KiB (bench_live: KB per connected player). */
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)srv->cfg.connection_memory_kib * 1024,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_NOTIFY_CONNECTION,
+		http_guard_notify, srv, MHD_OPTION_END);
 	if (!srv->daemon) {
 		snprintf(err, errlen, "cannot listen on %s: %s", cfg->listen, strerror(errno));
 		http_stop(srv);

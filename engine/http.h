@@ -145,6 +145,8 @@ struct http_config {
 	unsigned connection_timeout_s;
 	unsigned per_ip_connection_limit; /* connections per client address; 0: 256 */
 	unsigned header_timeout_s; /* time to receive a request's headers; 0: 10 */
+	unsigned connection_memory_kib; /* libmicrohttpd's memory per connection
+					   (headers, the write buffer); 0: 8 */
 	unsigned body_min_rate_kib; /* a body must arrive at this rate once it has taken
 				       connection_timeout_s, KiB/s; 0: 8 */
 	size_t body_budget; /* bytes of request bodies held in memory at once,

@@ -2,6 +2,7 @@
  * on a miss), the timer thread, listeners and the events they read. */
 #include "live_priv.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -35,16 +36,79 @@ void live_token_hash(const char *token, unsigned char hash[32])
 	crypto_generichash(hash, 32, (const unsigned char *)token, strlen(token), NULL, 0);
 }
 
+static size_t token_slot(const unsigned char hash[32], size_t nslots)
+{
+	uint64_t key;
+	memcpy(&key, hash, sizeof key);
+	return (size_t)key & (nslots - 1);
+}
+
+/* Indexes g->players[i] by its token hash, growing the table first when
+ * it would be over half full. */
+static void index_token(struct live_game *g, size_t i)
+{
+	if (2 * (g->nplayers + 1) > g->ntoken_slots) {
+		free(g->token_slots);
+		g->ntoken_slots = g->ntoken_slots ? 2 * g->ntoken_slots : 64;
+		while (2 * (g->nplayers + 1) > g->ntoken_slots)
+			g->ntoken_slots *= 2;
+		g->token_slots = xcalloc(g->ntoken_slots, sizeof *g->token_slots);
+		for (size_t k = 0; k < i; k++)
+			index_token(g, k);
+	}
+	size_t at = token_slot(g->players[i].token_hash, g->ntoken_slots);
+	while (g->token_slots[at])
+		at = (at + 1) & (g->ntoken_slots - 1);
+	assert(i < UINT32_MAX);
+	g->token_slots[at] = (uint32_t)i + 1;
+}
+
 struct live_player *live_player_by_token(struct live_game *g, const char *token)
 {
-	if (!token || strlen(token) != LIVE_TOKEN_LEN)
+	if (!token || strlen(token) != LIVE_TOKEN_LEN || !g->ntoken_slots)
 		return NULL;
 	unsigned char hash[32];
 	live_token_hash(token, hash);
-	for (size_t i = 0; i < g->nplayers; i++)
-		if (sodium_memcmp(g->players[i].token_hash, hash, 32) == 0)
-			return &g->players[i];
+	for (size_t at = token_slot(hash, g->ntoken_slots); g->token_slots[at];
+	     at = (at + 1) & (g->ntoken_slots - 1)) {
+		struct live_player *pl = &g->players[g->token_slots[at] - 1];
+		if (sodium_memcmp(pl->token_hash, hash, 32) == 0)
+			return pl;
+	}
 	return NULL;
+}
+
+struct live_player *live_player_by_id(struct live_game *g, int64_t id)
+{
+	size_t lo = 0, hi = g->nplayers;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (g->players[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < g->nplayers && g->players[lo].id == id ? &g->players[lo] : NULL;
+}
+
+struct live_player *live_player_add(struct live_game *g, int64_t id, int64_t user_id,
+				    const char *nickname, const unsigned char token_hash[32])
+{
+	assert(!g->nplayers || g->players[g->nplayers - 1].id < id);
+	if (g->nplayers == g->players_cap) {
+		g->players_cap = g->players_cap ? g->players_cap * 2 : 16;
+		g->players = xrealloc(g->players, g->players_cap * sizeof *g->players);
+	}
+	struct live_player *pl = &g->players[g->nplayers];
+	memset(pl, 0, sizeof *pl);
+	pl->id = id;
+	pl->user_id = user_id;
+	pl->answered_index = -1;
+	util_strlcpy(pl->nickname, nickname, sizeof pl->nickname);
+	memcpy(pl->token_hash, token_hash, 32);
+	index_token(g, g->nplayers);
+	g->nplayers++;
+	return pl;
 }
 
 bool live_is_host(const struct live_game *g, const struct db_user *user)
@@ -52,148 +116,7 @@ bool live_is_host(const struct live_game *g, const struct db_user *user)
 	return user && (user->id == g->host_user_id || strcmp(user->role, "admin") == 0);
 }
 
-/* ---- events ------------------------------------------------------------- */
-
-static void emit(struct live_listener *l, const char *event, const char *data)
-{
-	if (l->ended)
-		return;
-	sb_printf(&l->out, "event: %s\ndata: %s\n\n", event, data);
-	l->wake(l->wake_ctx);
-}
-
-static void emit_json(struct live_listener *l, const char *event, json_t *data)
-{
-	char *text = json_dumps(data, JSON_COMPACT);
-	emit(l, event, text ? text : "{}");
-	free(text);
-}
-
-static json_t *lobby_json(const struct live_game *g)
-{
-	json_t *names = json_array();
-	for (size_t i = 0; i < g->nplayers; i++)
-		json_array_append_new(names, json_string(g->players[i].nickname));
-	return json_pack("{s:o}", "players", names);
-}
-
-static json_t *question_json(const struct live_game *g, int64_t now_ms)
-{
-	const struct db_live_question *q = &g->questions[g->index];
-	json_t *opts = json_array();
-	for (size_t i = 0; i < q->noptions; i++)
-		json_array_append_new(opts,
-				      json_pack("{s:I,s:s}", "id", (json_int_t)q->options[i].id,
-						"text", q->options[i].text));
-	char ends[32];
-	clock_format(g->ends_at, ends);
-	int64_t left = g->ends_at - now_ms;
-	return json_pack("{s:I,s:I,s:s,s:o,s:s,s:I,s:I}", "index", (json_int_t)g->index, "count",
-			 (json_int_t)g->nquestions, "stem", q->stem, "options", opts, "ends_at",
-			 ends, "remaining_ms", (json_int_t)(left > 0 ? left : 0), "seconds",
-			 (json_int_t)g->seconds);
-}
-
-static json_t *closed_json(const struct live_game *g)
-{
-	const struct db_live_question *q = &g->questions[g->index];
-	json_t *right = json_array(), *dist = json_object();
-	for (size_t i = 0; i < q->noptions; i++) {
-		char key[24];
-		snprintf(key, sizeof key, "%lld", (long long)q->options[i].id);
-		json_object_set_new(dist, key, json_integer(g->distribution[i]));
-		if (q->options[i].correct)
-			json_array_append_new(right, json_integer(q->options[i].id));
-	}
-	return json_pack("{s:I,s:o,s:o}", "index", (json_int_t)g->index, "correct_choices", right,
-			 "distribution", dist);
-}
-
-static int by_score(const void *a, const void *b)
-{
-	const struct live_player *x = *(struct live_player *const *)a;
-	const struct live_player *y = *(struct live_player *const *)b;
-	if (x->score != y->score)
-		return x->score < y->score ? 1 : -1;
-	return x->id < y->id ? -1 : x->id > y->id;
-}
-
-/* Sends every listener the scores (or the end) event: the top LIVE_TOP,
- * and each player's own rank (ties share the rank of the first). */
-static void broadcast_scores(struct live_game *g, const char *event)
-{
-	struct live_player **order = xcalloc(g->nplayers + 1, sizeof *order);
-	int64_t *rank_of = xcalloc(g->nplayers + 1, sizeof *rank_of);
-	for (size_t i = 0; i < g->nplayers; i++)
-		order[i] = &g->players[i];
-	qsort(order, g->nplayers, sizeof *order, by_score);
-	json_t *top = json_array();
-	for (size_t i = 0; i < g->nplayers; i++) {
-		bool tie = i > 0 && order[i]->score == order[i - 1]->score;
-		rank_of[order[i] - g->players] =
-			tie ? rank_of[order[i - 1] - g->players] : (int64_t)i + 1;
-		if (i < LIVE_TOP)
-			json_array_append_new(top,
-					      json_pack("{s:s,s:I}", "nickname", order[i]->nickname,
-							"score", (json_int_t)order[i]->score));
-	}
-	json_t *shared = json_pack("{s:o}", "top", top);
-	char *shared_text = json_dumps(shared, JSON_COMPACT);
-	for (struct live_listener *l = g->listeners; l; l = l->next) {
-		if (!l->player_id) {
-			emit(l, event, shared_text);
-			continue;
-		}
-		for (size_t i = 0; i < g->nplayers; i++) {
-			if (g->players[i].id != l->player_id)
-				continue;
-			json_t *mine = json_deep_copy(shared);
-			json_object_set_new(mine, "you",
-					    json_pack("{s:I,s:I}", "rank", (json_int_t)rank_of[i],
-						      "score", (json_int_t)g->players[i].score));
-			emit_json(l, event, mine);
-			json_decref(mine);
-		}
-	}
-	free(shared_text);
-	json_decref(shared);
-	free(order);
-	free(rank_of);
-}
-
-void live_broadcast_lobby(struct live_game *g)
-{
-	json_t *j = lobby_json(g);
-	char *text = json_dumps(j, JSON_COMPACT);
-	for (struct live_listener *l = g->listeners; l; l = l->next)
-		emit(l, "lobby", text);
-	free(text);
-	json_decref(j);
-}
-
-void live_broadcast_question(struct live_game *g, int64_t now_ms)
-{
-	json_t *j = question_json(g, now_ms);
-	char *text = json_dumps(j, JSON_COMPACT);
-	for (struct live_listener *l = g->listeners; l; l = l->next)
-		emit(l, "question", text);
-	free(text);
-	json_decref(j);
-}
-
-void live_close_question(struct live_game *g)
-{
-	if (g->state != LIVE_QUESTION || g->closed)
-		return;
-	g->closed = true;
-	json_t *j = closed_json(g);
-	char *text = json_dumps(j, JSON_COMPACT);
-	for (struct live_listener *l = g->listeners; l; l = l->next)
-		emit(l, "closed", text);
-	free(text);
-	json_decref(j);
-	broadcast_scores(g, "scores");
-}
+/* ---- the end ------------------------------------------------------------ */
 
 void live_end(struct db *db, struct live_game *g, int64_t now_ms)
 {
@@ -210,11 +133,9 @@ void live_end(struct db *db, struct live_game *g, int64_t now_ms)
 		fprintf(stderr, "live: game %lld: %s\n", (long long)g->id, db_errmsg(db));
 	g->state = LIVE_ENDED;
 	g->ended_at = now_ms;
-	broadcast_scores(g, "end");
-	for (struct live_listener *l = g->listeners; l; l = l->next) {
+	live_broadcast_end(g);
+	for (struct live_listener *l = g->listeners; l; l = l->next)
 		l->ended = true;
-		l->wake(l->wake_ctx);
-	}
 }
 
 /* ---- the cache ------------------------------------------------------------ */
@@ -223,10 +144,12 @@ static void game_free(struct live_game *g)
 {
 	if (!g)
 		return;
+	live_events_cleanup(g);
 	for (size_t i = 0; i < g->nquestions; i++)
 		db_live_question_cleanup(&g->questions[i]);
 	free(g->questions);
 	free(g->players);
+	free(g->token_slots);
 	free(g);
 }
 
@@ -255,17 +178,10 @@ static int load_players(struct db *db, struct live_game *g)
 	size_t n = 0;
 	if (db_live_players(db, g->id, &rows, &n))
 		return -1;
-	g->players = xcalloc(n + 1, sizeof *g->players);
-	g->players_cap = n + 1;
-	for (size_t i = 0; i < n; i++) {
-		struct live_player *pl = &g->players[g->nplayers++];
-		pl->id = rows[i].id;
-		pl->user_id = rows[i].user_id;
-		pl->score = rows[i].score;
-		pl->answered_index = -1;
-		util_strlcpy(pl->nickname, rows[i].nickname, sizeof pl->nickname);
-		memcpy(pl->token_hash, rows[i].token_hash, 32);
-	}
+	for (size_t i = 0; i < n; i++)
+		live_player_add(g, rows[i].id, rows[i].user_id, rows[i].nickname,
+				rows[i].token_hash)
+			->score = rows[i].score;
 	free(rows);
 	if (g->index < 0)
 		return 0;
@@ -277,11 +193,11 @@ static int load_players(struct db *db, struct live_game *g)
 		for (size_t k = 0; k < q->noptions; k++)
 			if (q->options[k].id == answers[i].option_id)
 				g->distribution[k]++;
-		for (size_t k = 0; k < g->nplayers; k++)
-			if (g->players[k].id == answers[i].player_id) {
-				g->players[k].answered_index = g->index;
-				g->players[k].last_points = answers[i].points;
-			}
+		struct live_player *pl = live_player_by_id(g, answers[i].player_id);
+		if (pl) {
+			pl->answered_index = g->index;
+			pl->last_points = answers[i].points;
+		}
 		g->nanswered++;
 	}
 	free(answers);
@@ -296,6 +212,7 @@ static int game_load(struct db *db, int64_t id, struct live_game **out)
 	if (rc != 1)
 		return rc;
 	struct live_game *g = xcalloc(1, sizeof *g);
+	live_events_init(g);
 	g->id = row.id;
 	g->host_user_id = row.host_user_id;
 	g->seconds = row.seconds;
@@ -334,6 +251,14 @@ static struct live_game *cached(int64_t id)
 	return NULL;
 }
 
+struct live_game *live_game_pinned(int64_t id)
+{
+	pthread_mutex_lock(&live_lock);
+	struct live_game *g = cached(id);
+	assert(g && g->writes_pending > 0);
+	return g;
+}
+
 enum outcome live_game_locked(struct db *db, int64_t id, struct live_game **out, struct problem *p)
 {
 	pthread_mutex_lock(&live_lock);
@@ -369,45 +294,6 @@ enum outcome live_game_locked(struct db *db, int64_t id, struct live_game **out,
 
 /* ---- listeners ------------------------------------------------------------ */
 
-/* The current state, at once, for a listener that has just come. */
-static void greet(struct live_game *g, struct live_listener *l, int64_t now_ms)
-{
-	sb_puts(&l->out, "retry: 2000\n\n");
-	if (g->state == LIVE_LOBBY) {
-		json_t *j = lobby_json(g);
-		emit_json(l, "lobby", j);
-		json_decref(j);
-		return;
-	}
-	if (g->state == LIVE_QUESTION && !g->closed) {
-		json_t *j = question_json(g, now_ms);
-		for (size_t i = 0; i < g->nplayers; i++)
-			if (g->players[i].id == l->player_id)
-				json_object_set_new(
-					j, "answered",
-					json_boolean(g->players[i].answered_index == g->index));
-		emit_json(l, "question", j);
-		json_decref(j);
-		return;
-	}
-	/* A closed question or the end: the last question, its result and the
-	 * scores, sent to this listener alone. */
-	struct live_listener *others = g->listeners;
-	g->listeners = l;
-	l->next = NULL;
-	if (g->index >= 0) {
-		json_t *q = question_json(g, now_ms), *c = closed_json(g);
-		emit_json(l, "question", q);
-		emit_json(l, "closed", c);
-		json_decref(q);
-		json_decref(c);
-	}
-	broadcast_scores(g, g->state == LIVE_ENDED ? "end" : "scores");
-	g->listeners = others;
-	if (g->state == LIVE_ENDED)
-		l->ended = true;
-}
-
 enum outcome live_listen(struct db *db, int64_t live_id, const struct live_caller *who,
 			 void (*wake)(void *ctx), void *wake_ctx, struct live_listener **out,
 			 struct problem *p)
@@ -430,12 +316,11 @@ enum outcome live_listen(struct db *db, int64_t live_id, const struct live_calle
 		return problem_set(p, OUTCOME_NOT_FOUND, "No such live game.");
 	}
 	struct live_listener *l = xcalloc(1, sizeof *l);
-	l->game = g;
 	l->player_id = player_id;
 	l->wake = wake;
 	l->wake_ctx = wake_ctx;
-	sb_init(&l->out);
-	greet(g, l, clock_now_ms());
+	sb_init(&l->own);
+	live_listener_attach(g, l, clock_now_ms());
 	l->prev = NULL;
 	l->next = g->listeners;
 	if (g->listeners)
@@ -446,23 +331,6 @@ enum outcome live_listen(struct db *db, int64_t live_id, const struct live_calle
 	pthread_mutex_unlock(&live_lock);
 	*out = l;
 	return OUTCOME_OK;
-}
-
-long live_listener_read(void *listener, char *buf, size_t max)
-{
-	struct live_listener *l = listener;
-	pthread_mutex_lock(&live_lock);
-	size_t left = l->out.len - l->sent;
-	size_t n = left < max ? left : max;
-	memcpy(buf, l->out.data + l->sent, n);
-	l->sent += n;
-	if (l->sent == l->out.len) {
-		l->sent = 0;
-		l->out.len = 0;
-	}
-	bool over = n == 0 && l->ended;
-	pthread_mutex_unlock(&live_lock);
-	return over ? -1 : (long)n;
 }
 
 void live_listener_free(void *listener)
@@ -480,8 +348,8 @@ void live_listener_free(void *listener)
 		l->next->prev = l->prev;
 	if (!l->player_id && --g->host_listeners == 0)
 		g->host_left_at = clock_now_ms();
+	live_listener_detach(l);
 	pthread_mutex_unlock(&live_lock);
-	sb_cleanup(&l->out);
 	free(l);
 }
 
@@ -496,6 +364,13 @@ static int64_t timer_pass(int64_t now_ms)
 	struct live_game **pp = &svc.games;
 	while (*pp) {
 		struct live_game *g = *pp;
+		if (g->lobby_due && g->state == LIVE_LOBBY) {
+			int64_t due = g->lobby_sent_at + LIVE_LOBBY_EVERY_MS;
+			if (now_ms >= due)
+				live_broadcast_lobby(g, now_ms);
+			else if (due < next)
+				next = due;
+		}
 		if (g->state == LIVE_QUESTION && !g->closed) {
 			if (now_ms >= g->ends_at)
 				live_close_question(g);

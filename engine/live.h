@@ -30,6 +30,9 @@ struct db_user;
 #define LIVE_SECONDS_MAX 300
 #define LIVE_HOST_ABSENT_MS (30LL * 60 * 1000)
 #define LIVE_TOP 5
+/* Lobby events (every player's nickname) go out at most this often per
+ * game; the timer sends the one a burst of joins left due. */
+#define LIVE_LOBBY_EVERY_MS 250
 
 /* Starts the timer thread; db is a connection the service owns from now on
  * (closed by live_service_stop). 0, or -1 with a message in err. */
@@ -102,13 +105,28 @@ void live_listener_free(void *listener);
  * host, OUTCOME_CONFLICT once it has ended. */
 enum outcome live_next(struct db *db, int64_t live_id, const struct db_user *user,
 		       struct problem *p);
-/* A player answers question index with option choice. OUTCOME_TIME_OVER
+/* A player answers question index with option choice, stored in a
+ * transaction of its own (quizd stores through the group commit: see
+ * live_answer_begin). OUTCOME_TIME_OVER
  * after the question's end (or once it closed), OUTCOME_ALREADY_ANSWERED,
  * OUTCOME_INVALID for an index not asked yet or a choice not among its
  * options, OUTCOME_UNAUTHORIZED without a token, OUTCOME_NOT_FOUND for an
  * unknown game or token. */
 enum outcome live_answer(struct db *db, int64_t live_id, const char *player_token, int64_t index,
 			 int64_t choice, struct problem *p);
+/* live_answer in two halves, for a caller that stores the answer through
+ * the quiz service's group commit (quiz_service_submit): begin checks it as
+ * live_answer does, holds it in memory (a second answer is refused at
+ * once) and fills w, a QUIZ_WRITE_LIVE_ANSWER with its points from the
+ * server's clock now; once w was applied, end (for every w that begin
+ * filled, even when it was never queued: set w->status) counts it, or lets
+ * the player answer again when it was not stored, and returns w->status
+ * (OUTCOME_ALREADY_ANSWERED when storage held an answer already). */
+struct quiz_write;
+enum outcome live_answer_begin(struct db *db, int64_t live_id, const char *player_token,
+			       int64_t index, int64_t choice, struct quiz_write *w,
+			       struct problem *p);
+enum outcome live_answer_end(struct quiz_write *w, struct problem *p);
 /* The points of a right answer given with left_ms of question_ms to go:
  * 1000 x (0.5 + 0.5 x left / total), rounded; 0 for a wrong one. */
 int64_t live_points(bool correct, int64_t left_ms, int64_t question_ms);

@@ -3,6 +3,7 @@
  * export and the accounts that took part. */
 #include "live_priv.h"
 
+#include <assert.h>
 #include <math.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@
 #include "db_account.h"
 #include "export.h"
 #include "quiz_rules.h"
+#include "quiz_write.h"
 #include "rng.h"
 
 int64_t live_points(bool correct, int64_t left_ms, int64_t question_ms)
@@ -245,17 +247,7 @@ static enum outcome add_player(struct db *db, struct live_game *g, const char *n
 				   "The nickname %s is taken in this game.", nickname);
 	if (rc)
 		return problem_set(p, OUTCOME_INTERNAL, "live player: %s", db_errmsg(db));
-	if (g->nplayers == g->players_cap) {
-		g->players_cap = g->players_cap ? g->players_cap * 2 : 16;
-		g->players = xrealloc(g->players, g->players_cap * sizeof *g->players);
-	}
-	struct live_player *pl = &g->players[g->nplayers++];
-	memset(pl, 0, sizeof *pl);
-	pl->id = id;
-	pl->user_id = user_id;
-	pl->answered_index = -1;
-	util_strlcpy(pl->nickname, nickname, sizeof pl->nickname);
-	memcpy(pl->token_hash, hash, 32);
+	live_player_add(g, id, user_id, nickname, hash);
 	return OUTCOME_OK;
 }
 
@@ -285,7 +277,7 @@ enum outcome live_join(struct db *db, const char *pin, const char *nickname, int
 	} else {
 		o = add_player(db, g, name, user_id, token, p);
 		if (o == OUTCOME_OK && g->state == LIVE_LOBBY)
-			live_broadcast_lobby(g);
+			live_broadcast_lobby(g, clock_now_ms());
 	}
 	pthread_mutex_unlock(&live_lock);
 	return o;
@@ -357,9 +349,11 @@ static enum outcome check_answer(struct live_game *g, const char *token, int64_t
 	return problem_set(p, OUTCOME_INVALID, "choice is not an option of this question.");
 }
 
-enum outcome live_answer(struct db *db, int64_t live_id, const char *player_token, int64_t index,
-			 int64_t choice, struct problem *p)
+enum outcome live_answer_begin(struct db *db, int64_t live_id, const char *player_token,
+			       int64_t index, int64_t choice, struct quiz_write *w,
+			       struct problem *p)
 {
+	memset(w, 0, sizeof *w);
 	if (!player_token)
 		return problem_set(p, OUTCOME_UNAUTHORIZED, "A player token is needed.");
 	struct live_game *g;
@@ -370,42 +364,69 @@ enum outcome live_answer(struct db *db, int64_t live_id, const char *player_toke
 	struct live_player *pl;
 	size_t option = 0;
 	o = check_answer(g, player_token, index, choice, now, &pl, &option, p);
-	if (o != OUTCOME_OK) {
-		pthread_mutex_unlock(&live_lock);
-		return o;
+	if (o == OUTCOME_OK) {
+		bool correct = g->questions[index].options[option].correct != 0;
+		w->kind = QUIZ_WRITE_LIVE_ANSWER;
+		w->now_ms = now;
+		w->live = (struct quiz_live_answer){
+			.game_id = live_id,
+			.player_id = pl->id,
+			.index = index,
+			.option_id = choice,
+			.points = live_points(correct, g->ends_at - now, g->seconds * 1000),
+			.correct = correct,
+		};
+		/* Held in memory (a second answer is refused at once) until it
+		 * is stored; the pending write keeps the game cached. */
+		w->live_previous = pl->answered_index;
+		pl->answered_index = index;
+		g->writes_pending++;
 	}
-	bool correct = g->questions[index].options[option].correct != 0;
-	int64_t points = live_points(correct, g->ends_at - now, g->seconds * 1000);
-	/* The answer is held in memory first (a second one is refused), then
-	 * stored without the lock, so other games and listeners go on. */
-	int64_t player_id = pl->id, before = pl->answered_index;
-	pl->answered_index = index;
-	g->writes_pending++;
 	pthread_mutex_unlock(&live_lock);
-	int rc = db_live_answer_insert(db, live_id, player_id, index, choice, correct, points, now);
-	pthread_mutex_lock(&live_lock);
+	return o;
+}
+
+enum outcome live_answer_end(struct quiz_write *w, struct problem *p)
+{
+	const struct quiz_live_answer *a = &w->live;
+	struct live_game *g = live_game_pinned(a->game_id);
 	g->writes_pending--;
 	/* players may have moved (a join reallocates): find the player again */
-	for (size_t i = 0; i < g->nplayers; i++)
-		if (g->players[i].id == player_id)
-			pl = &g->players[i];
-	if (rc) {
-		pl->answered_index = before;
+	struct live_player *pl = live_player_by_id(g, a->player_id);
+	assert(pl);
+	enum outcome o = w->status;
+	if (o != OUTCOME_OK) {
+		if (o != OUTCOME_ALREADY_ANSWERED)
+			pl->answered_index = w->live_previous;
 		pthread_mutex_unlock(&live_lock);
-		return rc == DB_CONFLICT
-			       ? problem_set(p, OUTCOME_ALREADY_ANSWERED,
-					     "This question is answered.")
-			       : problem_set(p, OUTCOME_INTERNAL, "live answer: %s", db_errmsg(db));
+		*p = w->problem;
+		return o;
 	}
-	pl->score += points;
-	pl->last_points = points;
-	if (g->index == index && !g->closed) {
-		g->distribution[option]++;
+	pl->score += a->points;
+	pl->last_points = a->points;
+	if (g->index == a->index && !g->closed) {
+		const struct db_live_question *q = &g->questions[a->index];
+		for (size_t k = 0; k < q->noptions; k++)
+			if (q->options[k].id == a->option_id)
+				g->distribution[k]++;
 		if (++g->nanswered >= g->nplayers)
 			live_close_question(g);
 	}
 	pthread_mutex_unlock(&live_lock);
 	return OUTCOME_OK;
+}
+
+enum outcome live_answer(struct db *db, int64_t live_id, const char *player_token, int64_t index,
+			 int64_t choice, struct problem *p)
+{
+	struct quiz_write w;
+	enum outcome o = live_answer_begin(db, live_id, player_token, index, choice, &w, p);
+	if (o != OUTCOME_OK)
+		return o;
+	quiz_write_run(db, NULL, &w);
+	o = live_answer_end(&w, p);
+	quiz_write_cleanup(&w);
+	return o;
 }
 
 /* ---- after the game ------------------------------------------------------- */

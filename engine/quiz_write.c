@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "db.h"
+#include "db_live.h"
 #include "quiz_cache.h"
 #include "quiz_view.h"
 #include "rng.h"
@@ -434,6 +435,22 @@ static int apply_sweep(struct db *db, struct quiz_qcache *qc, struct quiz_write 
 	return 0;
 }
 
+static int apply_live_answer(struct db *db, struct quiz_write *w)
+{
+	const struct quiz_live_answer *a = &w->live;
+	int rc = db_live_answer_store(db, a->game_id, a->player_id, a->index, a->option_id,
+				      a->correct, a->points, w->now_ms);
+	if (rc == DB_CONFLICT) {
+		w->status = problem_set(&w->problem, OUTCOME_ALREADY_ANSWERED,
+					"This question is answered.");
+		return 0;
+	}
+	if (rc)
+		return -1;
+	w->status = OUTCOME_OK;
+	return 0;
+}
+
 int quiz_write_apply(struct db *db, struct quiz_qcache *qc, struct quiz_write *w)
 {
 	bool changed;
@@ -451,6 +468,8 @@ int quiz_write_apply(struct db *db, struct quiz_qcache *qc, struct quiz_write *w
 		return 0;
 	case QUIZ_WRITE_SWEEP:
 		return apply_sweep(db, qc, w);
+	case QUIZ_WRITE_LIVE_ANSWER:
+		return apply_live_answer(db, w);
 	}
 	return -1;
 }

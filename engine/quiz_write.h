@@ -24,7 +24,20 @@
 struct db;
 struct quiz_qcache;
 
-enum quiz_write_kind { QUIZ_WRITE_START, QUIZ_WRITE_ANSWER, QUIZ_WRITE_FINISH, QUIZ_WRITE_SWEEP };
+enum quiz_write_kind {
+	QUIZ_WRITE_START,
+	QUIZ_WRITE_ANSWER,
+	QUIZ_WRITE_FINISH,
+	QUIZ_WRITE_SWEEP,
+	QUIZ_WRITE_LIVE_ANSWER, /* a live game's answer, decided by live.h */
+};
+
+/* A live game's answer as live_answer_begin decided it (points from the
+ * server's clock when the request came). */
+struct quiz_live_answer {
+	int64_t game_id, player_id, index, option_id, points;
+	bool correct;
+};
 
 /* One write, prepared outside a transaction and applied inside one.
  * Owns its heap members; clean with quiz_write_cleanup. */
@@ -48,6 +61,10 @@ struct quiz_write {
 	bool submit;
 	bool has_prediction;
 	int64_t prediction;
+	/* LIVE_ANSWER: stored unless the player has an answer to the question
+	 * (then OUTCOME_ALREADY_ANSWERED) */
+	struct quiz_live_answer live;
+	int64_t live_previous; /* the question the player answered before (live.c) */
 	/* SWEEP: how many due attempts at most; how many were finalised */
 	size_t limit;
 	size_t swept;

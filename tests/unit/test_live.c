@@ -1,6 +1,9 @@
 /* test_live.c - live games without HTTP: the points formula, a game
- * played through the domain on a real database, and the accounts an ended
- * game hands to attendance. */
+ * played through the domain on a real database, the accounts an ended
+ * game hands to attendance, what listeners read (the lobby sent at most
+ * every LIVE_LOBBY_EVERY_MS, a superseded lobby skipped, each player's own
+ * rank in the shared scores) and answers stored through the quiz
+ * service's group commit. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,15 +11,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
+#include "app.h"
+#include "bank.h"
 #include "clock.h"
 #include "db.h"
 #include "db_account.h"
 #include "db_fixture.h"
+#include "db_live.h"
 #include "live.h"
+#include "quiz_service.h"
+#include "quiz_write.h"
 #include "testdb.h"
+#include "util.h"
 
 static int64_t fake_now = 1800000000000LL;
 
@@ -94,11 +104,267 @@ static void an_ended_game_lists_its_logged_in_players_once(void **state)
 	testdb_remove(&t, db);
 }
 
+/* A game of two questions hosted by an admin, on a fresh database. */
+struct game {
+	struct testdb t;
+	struct db *db;
+	struct db_user host;
+	int64_t id;
+	char pin[LIVE_PIN_LEN + 1];
+};
+
+static void game_open(struct game *g, const char *name)
+{
+	g->db = testdb_open(&g->t, name);
+	assert_non_null(g->db);
+	clock_set_source(fake_clock, NULL);
+	/* two questions whose first option is the right one */
+	static const char BANK[] =
+		"{\"code\":\"lv\",\"title\":\"L\",\"language\":\"vi\",\"audiences\":[\"pupil\"],"
+		"\"questions\":[{\"code\":\"lv-1\",\"type\":\"single\",\"topics\":[\"passwords\"],"
+		"\"difficulty\":1,\"stem\":\"Một?\",\"explanation\":\"Vì.\",\"options\":["
+		"{\"text\":\"a\",\"correct\":true},{\"text\":\"b\",\"correct\":false},{\"text\":"
+		"\"c\",\"correct\":false}]},"
+		"{\"code\":\"lv-2\",\"type\":\"single\",\"topics\":[\"passwords\"],"
+		"\"difficulty\":1,\"stem\":\"Hai?\",\"explanation\":\"Vì.\",\"options\":["
+		"{\"text\":\"a\",\"correct\":true},{\"text\":\"b\",\"correct\":false},{\"text\":"
+		"\"c\",\"correct\":false}]}]}";
+	struct bank_result res;
+	bank_result_init(&res);
+	if (bank_import_text(g->db, BANK, strlen(BANK), "lv.json", &res))
+		fail_msg("bank: %s", res.problem.message);
+	bank_result_cleanup(&res);
+	memset(&g->host, 0, sizeof g->host);
+	g->host.id = db_fixture_person(g->db, "host", "Host", "admin", 0, "");
+	strcpy(g->host.role, "admin");
+	struct live_new req = { .bank = "lv", .count = 2, .seconds = 10 };
+	struct problem p;
+	assert_int_equal(live_create(g->db, &g->host, &req, &g->id, g->pin, &p), OUTCOME_OK);
+}
+
+static void game_close(struct game *g)
+{
+	live_service_stop();
+	clock_set_source(NULL, NULL);
+	testdb_remove(&g->t, g->db);
+}
+
+static void join(struct game *g, const char *nickname, char token[LIVE_TOKEN_LEN + 1])
+{
+	struct problem p;
+	int64_t joined;
+	assert_int_equal(live_join(g->db, g->pin, nickname, 0, &joined, token, &p), OUTCOME_OK);
+}
+
+static void count_wake(void *ctx)
+{
+	__atomic_add_fetch((int *)ctx, 1, __ATOMIC_SEQ_CST);
+}
+
+/* Everything the listener has to read now (new string). */
+static char *read_all(struct live_listener *l)
+{
+	struct strbuf sb;
+	sb_init(&sb);
+	char buf[37]; /* small: events are read across several calls */
+	long n;
+	while ((n = live_listener_read(l, buf, sizeof buf)) > 0)
+		sb_append(&sb, buf, (size_t)n);
+	sb_puts(&sb, "");
+	return sb_steal(&sb);
+}
+
+static int occurrences(const char *text, const char *what)
+{
+	int n = 0;
+	for (const char *s = text; (s = strstr(s, what)); s += strlen(what))
+		n++;
+	return n;
+}
+
+static void listeners_read_shared_events_and_their_own_rank(void **state)
+{
+	(void)state;
+	struct game g;
+	game_open(&g, "test_live_events");
+	char tok[5][LIVE_TOKEN_LEN + 1];
+	struct problem p;
+	int wakes = 0;
+	join(&g, "An", tok[0]);
+	struct live_caller host = { NULL, &g.host };
+	struct live_listener *lh = NULL, *lp = NULL;
+	assert_int_equal(live_listen(g.db, g.id, &host, count_wake, &wakes, &lh, &p), OUTCOME_OK);
+	char *text = read_all(lh);
+	assert_non_null(
+		strstr(text, "retry: 2000\n\nevent: lobby\ndata: {\"players\":[\"An\"]}\n\n"));
+	free(text);
+
+	/* a join within LIVE_LOBBY_EVERY_MS of the last lobby event waits */
+	fake_now += 10;
+	join(&g, "Binh", tok[1]);
+	text = read_all(lh);
+	assert_string_equal(text, "");
+	free(text);
+	/* ... and goes out with the next one after it */
+	fake_now += LIVE_LOBBY_EVERY_MS;
+	join(&g, "Chi", tok[2]);
+	text = read_all(lh);
+	assert_int_equal(occurrences(text, "event: lobby"), 1);
+	assert_non_null(strstr(text, "[\"An\",\"Binh\",\"Chi\"]"));
+	free(text);
+	/* two lobby events not read yet: the older says nothing new */
+	fake_now += LIVE_LOBBY_EVERY_MS;
+	join(&g, "Dung", tok[3]);
+	fake_now += LIVE_LOBBY_EVERY_MS;
+	join(&g, "Em", tok[4]);
+	text = read_all(lh);
+	assert_int_equal(occurrences(text, "event: lobby"), 1);
+	assert_non_null(strstr(text, "\"Dung\",\"Em\"]"));
+	free(text);
+
+	/* a player's greeting is the lobby as it is */
+	struct live_caller an = { tok[0], NULL };
+	assert_int_equal(live_listen(g.db, g.id, &an, count_wake, &wakes, &lp, &p), OUTCOME_OK);
+	text = read_all(lp);
+	assert_non_null(strstr(text, "\"Em\"]"));
+	free(text);
+
+	/* one question event, the same bytes for both */
+	assert_int_equal(live_next(g.db, g.id, &g.host, &p), OUTCOME_OK);
+	char *qh = read_all(lh), *qp = read_all(lp);
+	assert_int_equal(occurrences(qh, "event: question"), 1);
+	assert_string_equal(qh, qp);
+	free(qp);
+	/* the right option: answered by An alone, so An ranks first */
+	json_error_t e;
+	json_t *q = json_loads(strstr(qh, "data: ") + 6, JSON_DISABLE_EOF_CHECK, &e);
+	assert_non_null(q);
+	free(qh);
+	int64_t opts[2] = {
+		json_integer_value(
+			json_object_get(json_array_get(json_object_get(q, "options"), 0), "id")),
+		json_integer_value(
+			json_object_get(json_array_get(json_object_get(q, "options"), 1), "id")),
+	};
+	json_decref(q);
+	int64_t right_points = 0;
+	for (int i = 0; i < 5; i++) {
+		fake_now += 100;
+		assert_int_equal(live_answer(g.db, g.id, tok[i], 0, opts[i == 0 ? 0 : 1], &p),
+				 OUTCOME_OK);
+	}
+	right_points = live_points(true, 10000 - 100, 10000);
+	text = read_all(lh);
+	assert_int_equal(occurrences(text, "event: closed"), 1);
+	assert_int_equal(occurrences(text, "event: scores"), 1);
+	assert_null(strstr(text, "\"you\""));
+	free(text);
+	text = read_all(lp);
+	char you[80];
+	snprintf(you, sizeof you, ",\"you\":{\"rank\":1,\"score\":%lld}}\n\n",
+		 (long long)right_points);
+	assert_non_null(strstr(text, you));
+	free(text);
+	assert_true(__atomic_load_n(&wakes, __ATOMIC_SEQ_CST) > 0);
+	live_listener_free(lh);
+	live_listener_free(lp);
+	game_close(&g);
+}
+
+struct done_count {
+	int n;
+};
+
+static void one_done(void *ctx)
+{
+	__atomic_add_fetch(&((struct done_count *)ctx)->n, 1, __ATOMIC_SEQ_CST);
+}
+
+#define GC_PLAYERS 24
+
+static void answers_are_stored_through_the_group_commit(void **state)
+{
+	(void)state;
+	struct game g;
+	game_open(&g, "test_live_commit");
+	char tok[GC_PLAYERS][LIVE_TOKEN_LEN + 1];
+	for (int i = 0; i < GC_PLAYERS; i++) {
+		char name[16];
+		snprintf(name, sizeof name, "P%d", i);
+		fake_now += LIVE_LOBBY_EVERY_MS;
+		join(&g, name, tok[i]);
+	}
+	struct problem p;
+	assert_int_equal(live_next(g.db, g.id, &g.host, &p), OUTCOME_OK);
+	struct app app;
+	memset(&app, 0, sizeof app);
+	app.cfg.db_path = g.t.path;
+	app.cfg.sweep_interval_ms = 60000;
+	char err[256];
+	assert_int_equal(quiz_service_start(&app, err, sizeof err), 0);
+	struct quiz_service *s = quiz_service_of(&app);
+
+	/* the options of question 0, from its event */
+	int wakes = 0;
+	struct live_listener *l = NULL;
+	struct live_caller host = { NULL, &g.host };
+	assert_int_equal(live_listen(g.db, g.id, &host, count_wake, &wakes, &l, &p), OUTCOME_OK);
+	char *text = read_all(l);
+	const char *at = strstr(text, "\"options\":[{\"id\":");
+	assert_non_null(at);
+	int64_t right = strtoll(at + strlen("\"options\":[{\"id\":"), NULL, 10);
+	free(text);
+
+	struct quiz_write w[GC_PLAYERS + 1];
+	struct done_count done = { 0 };
+	for (int i = 0; i < GC_PLAYERS; i++)
+		assert_int_equal(live_answer_begin(g.db, g.id, tok[i], 0, right, &w[i], &p),
+				 OUTCOME_OK);
+	/* held in memory: a second answer is refused before any storage */
+	struct quiz_write again;
+	assert_int_equal(live_answer_begin(g.db, g.id, tok[0], 0, right, &again, &p),
+			 OUTCOME_ALREADY_ANSWERED);
+	for (int i = 0; i < GC_PLAYERS; i++)
+		quiz_service_submit(s, &w[i], one_done, &done);
+	for (int i = 0; i < 5000 && __atomic_load_n(&done.n, __ATOMIC_SEQ_CST) < GC_PLAYERS; i++)
+		usleep(1000);
+	assert_int_equal(__atomic_load_n(&done.n, __ATOMIC_SEQ_CST), GC_PLAYERS);
+	struct quiz_service_stats st;
+	quiz_service_stats(s, &st);
+	/* queued together, they shared transactions */
+	assert_true(st.transactions < st.writes);
+	/* a write of an answer storage already holds is refused by storage */
+	w[GC_PLAYERS] = w[0];
+	w[GC_PLAYERS].status = OUTCOME_INTERNAL;
+	quiz_service_run(s, &w[GC_PLAYERS]);
+	assert_int_equal(w[GC_PLAYERS].status, OUTCOME_ALREADY_ANSWERED);
+	for (int i = 0; i < GC_PLAYERS; i++) {
+		assert_int_equal(w[i].status, OUTCOME_OK);
+		assert_int_equal(live_answer_end(&w[i], &p), OUTCOME_OK);
+	}
+	/* every player answered: the question closed with every score */
+	text = read_all(l);
+	assert_int_equal(occurrences(text, "event: closed"), 1);
+	free(text);
+	struct db_live_player *rows = NULL;
+	size_t n = 0;
+	assert_int_equal(db_live_players(g.db, g.id, &rows, &n), 0);
+	assert_int_equal(n, GC_PLAYERS);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(rows[i].score, live_points(true, 10000, 10000));
+	free(rows);
+	live_listener_free(l);
+	quiz_service_stop(&app);
+	game_close(&g);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(points_follow_the_time_left),
 		cmocka_unit_test(an_ended_game_lists_its_logged_in_players_once),
+		cmocka_unit_test(listeners_read_shared_events_and_their_own_rank),
+		cmocka_unit_test(answers_are_stored_through_the_group_commit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
