@@ -35,6 +35,7 @@ static const struct migration migrations[] = {
 	{ "participation per week", db_sql_report_weeks },
 	{ "certificates of attendance", db_sql_certificates_attendance },
 	{ "headcount inputs version", db_sql_headcount_version },
+	{ "people search with prefix indexes", db_sql_people_search_prefix },
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

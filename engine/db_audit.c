@@ -54,6 +54,18 @@ const char db_sql_people_search_erased[] =
 	"INSERT INTO user_search (rowid, key) SELECT id, '' FROM users WHERE erased_at IS NOT "
 	"NULL;";
 
+/* Migration 18: the search index again, with prefix indexes of 1 to 4
+ * characters. The last word of a search is a prefix ("nguyen van an" asks
+ * for "an*"); without them FTS5 merged the lists of every term beginning
+ * with it (an, anh) into one before the AND could skip through it, which
+ * was half the cost of a search in 300,000 people. Same keys and triggers. */
+const char db_sql_people_search_prefix[] =
+	"DROP TABLE user_search;"
+	"CREATE VIRTUAL TABLE user_search USING fts5(key, tokenize = 'unicode61',"
+	" prefix = '1 2 3 4');"
+	"INSERT INTO user_search (rowid, key) SELECT id, CASE WHEN erased_at IS NULL"
+	"  THEN fold_key(username || ' ' || full_name) ELSE '' END FROM users;";
+
 static const char SQL_AUDIT_INSERT[] =
 	"INSERT INTO audit_log (at, user_id, username, action, target, detail)"
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6)";

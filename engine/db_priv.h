@@ -80,6 +80,7 @@ extern const char db_sql_option_feedback[];
 extern const char db_sql_quiz_revision[];
 extern const char db_sql_people[];
 extern const char db_sql_people_search_erased[];
+extern const char db_sql_people_search_prefix[];
 extern const char db_sql_practice[];
 extern const char db_sql_registration[];
 extern const char db_sql_reports_confirmed[];

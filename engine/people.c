@@ -231,7 +231,11 @@ enum outcome people_list_json(struct db *db, const struct people_actor *actor,
 		return o;
 	json_t *users = json_array();
 	int64_t total = 0;
-	if (db_people_page(db, &f, q->limit, q->offset, person_append, users, &total)) {
+	/* One snapshot: the total and the page agree. */
+	if (db_begin_read(db) ||
+	    db_people_page(db, &f, q->limit, q->offset, person_append, users, &total) ||
+	    db_commit(db)) {
+		db_rollback(db);
 		json_decref(users);
 		return problem_set(p, OUTCOME_INTERNAL, "people: %s", db_errmsg(db));
 	}

@@ -38,15 +38,33 @@ static void search_query_folds_case_diacritics_and_d_stroke(void **state)
 	assert_int_equal(people_search_query("nguyen van an", buf, 8), -1);
 }
 
-static int64_t count_of(struct db *db, const struct people_actor *actor, const char *q)
+/* The ids of one page of a search (limit, offset) appended to ids; its
+ * total. */
+static int64_t search_page(struct db *db, const struct people_actor *actor,
+			   const struct people_query *query, int64_t *ids, size_t *n)
 {
-	struct people_query query = { .q = q, .limit = 50 };
 	struct problem p;
 	json_t *out = NULL;
-	assert_int_equal(people_list_json(db, actor, &query, &out, &p), OUTCOME_OK);
+	enum outcome o = people_list_json(db, actor, query, &out, &p);
+	if (o != OUTCOME_OK)
+		fail_msg("%s", p.message);
+	json_t *users = json_object_get(out, "users"), *u;
+	size_t i;
+	json_array_foreach(users, i, u)
+	{
+		ids[(*n)++] = json_integer_value(json_object_get(u, "id"));
+	}
 	int64_t total = json_integer_value(json_object_get(out, "total"));
 	json_decref(out);
 	return total;
+}
+
+static int64_t count_of(struct db *db, const struct people_actor *actor, const char *q)
+{
+	struct people_query query = { .q = q, .limit = 50 };
+	int64_t ids[50];
+	size_t n = 0;
+	return search_page(db, actor, &query, ids, &n);
 }
 
 static void search_finds_people_typed_without_diacritics(void **state)
@@ -85,6 +103,64 @@ static void search_finds_people_typed_without_diacritics(void **state)
 	struct problem p;
 	json_t *out = NULL;
 	assert_int_equal(people_list_json(db, &lost, &query, &out, &p), OUTCOME_FORBIDDEN);
+	testdb_remove(&t, db);
+}
+
+static void search_pages_walk_every_match_once_in_id_order(void **state)
+{
+	(void)state;
+	struct testdb t;
+	struct db *db = testdb_open(&t, "test_people_pages");
+	assert_non_null(db);
+	/* Seven Nguyễn (two of them civil servants) among others: names, not ids,
+	 * decide who matches. */
+	int64_t nguyen[7], servants[2];
+	size_t nn = 0, nt = 0;
+	for (int i = 0; i < 12; i++) {
+		char username[32], name[64];
+		snprintf(username, sizeof username, "p%02d", i);
+		snprintf(name, sizeof name, "%s Văn Hùng", i % 2 ? "Trần" : "Nguyễn");
+		if (i == 11)
+			snprintf(name, sizeof name, "Nguyễn Thị Hà");
+		const char *audience = i % 3 ? "pupil" : "civil_servant";
+		int64_t id = db_fixture_person(db, username, name, "participant", 0, audience);
+		assert_true(id > 0);
+		if (i % 2 == 0 || i == 11) {
+			nguyen[nn++] = id;
+			if (!(i % 3))
+				servants[nt++] = id;
+		}
+	}
+	assert_int_equal(nn, 7);
+	assert_int_equal(nt, 2);
+	struct people_actor admin = { 0 };
+	/* Pages of three, then past the end: every match once, by id. */
+	int64_t got[16];
+	size_t n = 0;
+	for (int64_t offset = 0; offset < 9; offset += 3) {
+		struct people_query q = { .q = "nguyen", .limit = 3, .offset = offset };
+		assert_int_equal(search_page(db, &admin, &q, got, &n), 7);
+	}
+	assert_int_equal(n, 7);
+	assert_memory_equal(got, nguyen, sizeof nguyen);
+	/* The same with a filter: the total counts only who passes it. */
+	n = 0;
+	for (int64_t offset = 0; offset < 3; offset++) {
+		struct people_query q = {
+			.q = "nguy", .audience = "civil_servant", .limit = 1, .offset = offset
+		};
+		assert_int_equal(search_page(db, &admin, &q, got, &n), 2);
+	}
+	assert_int_equal(n, 2);
+	assert_memory_equal(got, servants, sizeof servants);
+	/* One letter, read from the prefix index: "h" is Hùng and Hà. */
+	n = 0;
+	struct people_query h = { .q = "nguyen h", .limit = 50 };
+	assert_int_equal(search_page(db, &admin, &h, got, &n), 7);
+	struct people_query ha = { .q = "nguyen thi h", .limit = 50 };
+	n = 0;
+	assert_int_equal(search_page(db, &admin, &ha, got, &n), 1);
+	assert_int_equal(got[0], nguyen[6]);
 	testdb_remove(&t, db);
 }
 
@@ -196,6 +272,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(search_query_folds_case_diacritics_and_d_stroke),
 		cmocka_unit_test(search_finds_people_typed_without_diacritics),
+		cmocka_unit_test(search_pages_walk_every_match_once_in_id_order),
 		cmocka_unit_test(audit_entries_come_back_newest_first),
 		cmocka_unit_test(card_codes_are_80_bits_in_four_groups_without_look_alikes),
 		cmocka_unit_test(card_hash_is_keyed_by_a_file_beside_the_certificate_key),
