@@ -84,9 +84,11 @@ int api_admin_headcounts(struct req *r, struct resp *out);
 int api_admin_users(struct req *r, struct resp *out);
 
 /* api_admin_people.c: GET /api/v1/admin/units, GET /api/v1/admin/users,
- * PATCH /api/v1/admin/users/{id}, GET /api/v1/admin/audit */
+ * GET /api/v1/admin/users/{id}/attempts, PATCH /api/v1/admin/users/{id},
+ * GET /api/v1/admin/audit */
 int api_admin_units_list(struct req *r, struct resp *out);
 int api_admin_users_list(struct req *r, struct resp *out);
+int api_admin_user_attempts(struct req *r, struct resp *out);
 int api_admin_user_patch(struct req *r, struct resp *out);
 int api_admin_audit(struct req *r, struct resp *out);
 /* POST /api/v1/admin/users/{id}/password, POST /api/v1/admin/units/{code}/cards */

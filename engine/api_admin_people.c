@@ -1,6 +1,7 @@
 /* api_admin_people.c - the people and units of the administration (api.md
- * second part): GET /api/v1/admin/units, GET /api/v1/admin/users, PATCH
- * /api/v1/admin/users/{id}, GET /api/v1/admin/audit. Each reads the
+ * second part): GET /api/v1/admin/units, GET /api/v1/admin/users, GET
+ * /api/v1/admin/users/{id}/attempts, PATCH /api/v1/admin/users/{id}, GET
+ * /api/v1/admin/audit. Each reads the
  * request, calls people.c or audit.c, and answers. */
 #include <stdio.h>
 
@@ -59,6 +60,21 @@ int api_admin_users_list(struct req *r, struct resp *out)
 	actor_of(r, &actor);
 	if (o == OUTCOME_OK)
 		o = people_list_json(r->db, &actor, &q, &body, &p);
+	if (o != OUTCOME_OK)
+		return api_fail(out, o, &p);
+	return resp_json(out, 200, body);
+}
+
+int api_admin_user_attempts(struct req *r, struct resp *out)
+{
+	struct people_actor actor;
+	struct problem p = { { 0 } };
+	int64_t id;
+	json_t *body = NULL;
+	if (!http_param_id(r, 0, &id))
+		return api_fail(out, problem_set(&p, OUTCOME_NOT_FOUND, "User not found."), &p);
+	actor_of(r, &actor);
+	enum outcome o = people_record_json(r->db, &actor, id, &body, &p);
 	if (o != OUTCOME_OK)
 		return api_fail(out, o, &p);
 	return resp_json(out, 200, body);

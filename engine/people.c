@@ -11,6 +11,7 @@
 #include "db_account.h"
 #include "db_people.h"
 #include "org.h"
+#include "privacy.h"
 #include "quiz_rules.h"
 #include "util.h"
 
@@ -255,6 +256,25 @@ static enum outcome people_find(struct db *db, const struct people_actor *actor,
 	if (!rc || !in_scope(actor, person->unit_path))
 		return problem_set(p, OUTCOME_NOT_FOUND, "User not found.");
 	return OUTCOME_OK;
+}
+
+enum outcome people_record_json(struct db *db, const struct people_actor *actor, int64_t id,
+				json_t **out, struct problem *p)
+{
+	struct db_person person;
+	json_t *attempts = NULL, *activities = NULL;
+	*out = NULL;
+	if (db_begin_read(db))
+		return problem_set(p, OUTCOME_INTERNAL, "people: %s", db_errmsg(db));
+	/* One read transaction: the person and what they did at one instant. */
+	enum outcome o = people_find(db, actor, id, &person, p);
+	if (o == OUTCOME_OK && privacy_history_read(db, id, &attempts, &activities))
+		o = problem_set(p, OUTCOME_INTERNAL, "people: %s", db_errmsg(db));
+	db_rollback(db);
+	if (o == OUTCOME_OK)
+		*out = json_pack("{s:o,s:o,s:o}", "user", people_user_json(&person), "attempts",
+				 attempts, "activities", activities);
+	return o;
 }
 
 /* ---- edits ------------------------------------------------------------------ */

@@ -52,6 +52,14 @@ enum outcome people_list_json(struct db *db, const struct people_actor *actor,
  * or does not fit. */
 int people_search_query(const char *q, char *buf, size_t size);
 
+/* A person's page: {"user":U,"attempts":[A],"activities":[T]}, A and T
+ * as privacy_history shows them (each with its certificate code or null),
+ * read with the person in one transaction. OUTCOME_NOT_FOUND for an
+ * unknown person or, for a unit_admin, one outside its subtree. New
+ * reference in *out. */
+enum outcome people_record_json(struct db *db, const struct people_actor *actor, int64_t id,
+				json_t **out, struct problem *p);
+
 /* PATCH of person id by body (any of full_name, unit_code, audience, role,
  * disabled): OUTCOME_NOT_FOUND for an unknown person or, for a unit_admin,
  * one outside its subtree; OUTCOME_FORBIDDEN for a unit_admin moving the

@@ -125,6 +125,19 @@ static void history_clear(struct history *h)
 	json_decref(h->activities);
 }
 
+int privacy_history_read(struct db *db, int64_t user_id, json_t **attempts, json_t **activities)
+{
+	struct history h = { NULL, NULL };
+	*attempts = *activities = NULL;
+	if (history_read(db, user_id, &h)) {
+		history_clear(&h);
+		return -1;
+	}
+	*attempts = h.attempts;
+	*activities = h.activities;
+	return 0;
+}
+
 enum outcome privacy_history(struct db *db, int64_t user_id, json_t **view, struct problem *p)
 {
 	struct history h = { NULL, NULL };

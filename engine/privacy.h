@@ -37,6 +37,12 @@ enum outcome privacy_export(struct db *db, int64_t user_id, json_t **view, struc
  * OUTCOME_INTERNAL. */
 enum outcome privacy_history(struct db *db, int64_t user_id, json_t **view, struct problem *p);
 
+/* The attempts and attended activities of user_id as privacy_history shows
+ * them ([A] and [T]), read inside the caller's read transaction (the
+ * administration's page of a person). 0 with two new references, or -1
+ * (db_errmsg) with both NULL. */
+int privacy_history_read(struct db *db, int64_t user_id, json_t **attempts, json_t **activities);
+
 /* Erases user_id in one transaction (see db_person_erase: identity wiped,
  * sessions, certificates (of tests and of attendance) and throttling
  * deleted, attempts and attendances kept anonymised)

@@ -33,6 +33,7 @@ const struct route api_routes[] = {
 	{ "GET", "/api/v1/admin/units", api_admin_units_list, ROLE_UNIT_ADMIN, 0 },
 	{ "GET", "/api/v1/admin/users", api_admin_users_list, ROLE_UNIT_ADMIN, 0 },
 	{ "PATCH", "/api/v1/admin/users/{id}", api_admin_user_patch, ROLE_UNIT_ADMIN, 0 },
+	{ "GET", "/api/v1/admin/users/{id}/attempts", api_admin_user_attempts, ROLE_UNIT_ADMIN, 0 },
 	{ "GET", "/api/v1/admin/audit", api_admin_audit, ROLE_ADMIN, 0 },
 	{ "POST", "/api/v1/admin/users/{id}/password", api_admin_user_password, ROLE_UNIT_ADMIN,
 	  0 },

@@ -12,6 +12,10 @@
 
 #include <cmocka.h>
 
+#include "clock.h"
+#include "db.h"
+#include "db_account.h"
+#include "db_fixture.h"
 #include "harness.h"
 
 static struct server srv;
@@ -526,6 +530,124 @@ static void password_reset_answers_a_new_password_and_ends_sessions(void **state
 	http_res_free(&res);
 }
 
+/* Two attempts of person_id straight into quizd's database (WAL lets both
+ * write): a passed one of a mandatory quiz and one still in progress.
+ * Returns the passed attempt's id. */
+static int64_t seed_attempts(int64_t person_id)
+{
+	char err[256];
+	struct db *db = db_open(srv.db, err, sizeof err);
+	assert_non_null(db);
+	struct db_unit s1;
+	assert_int_equal(db_unit_by_code(db, "S1", &s1), 1);
+	assert_int_equal(db_begin_write(db), 0);
+	int64_t bank = db_fixture_bank(db, "hs", "pupil");
+	int64_t q = db_fixture_question(db, bank, "hs-1", "passwords");
+	int64_t now = clock_now_ms();
+	int64_t quiz = db_fixture_quiz(db, "kt-hs", "Kiểm tra an toàn thông tin", true, "pupil", 0,
+				       now - 86400000LL, now + 86400000LL);
+	struct db_fixture_attempt a = { .quiz_id = quiz,
+					.user_id = person_id,
+					.unit_id = s1.id,
+					.audience = "pupil",
+					.state = "submitted",
+					.started_at = now - 120000,
+					.finished_at = now - 60000,
+					.score = 9,
+					.max_score = 10,
+					.passed = true,
+					.question_ids = &q,
+					.nquestions = 1 };
+	int64_t passed = db_fixture_attempt(db, &a);
+	a.state = "in_progress";
+	a.started_at = now - 1000;
+	a.passed = false;
+	assert_true(passed > 0 && db_fixture_attempt(db, &a) > 0);
+	assert_int_equal(db_commit(db), 0);
+	db_close(db);
+	return passed;
+}
+
+static void person_page_shows_attempts_and_certificates_inside_the_subtree(void **state)
+{
+	(void)state;
+	struct http_res res;
+	char path[160];
+	assert_int_equal(
+		http_send(&srv, "POST", "/api/v1/admin/users", root_token,
+			  "[{\"username\":\"hs.em\",\"password\":\"Em-Password-123\",\"full_name\":"
+			  "\"Trần Thị Em\",\"unit_code\":\"S1\",\"audience\":\"pupil\","
+			  "\"role\":\"participant\"}]",
+			  &res),
+		0);
+	assert_int_equal(res.status, 200);
+	http_res_free(&res);
+	long long em = id_of("hs.em"), dung = id_of("hs.dung");
+	int64_t passed = seed_attempts(em);
+	/* The pupil opens the certificate of the passed attempt. */
+	char *em_token = test_login(&srv, "hs.em", "Em-Password-123", NULL);
+	assert_non_null(em_token);
+	snprintf(path, sizeof path, "/api/v1/attempts/%lld/certificate", (long long)passed);
+	assert_int_equal(http_get(&srv, path, em_token, &res), 0);
+	assert_int_equal(res.status, 200);
+	char *code = http_res_header(&res, "X-Certificate-Code");
+	assert_non_null(code);
+	http_res_free(&res);
+
+	snprintf(path, sizeof path, "/api/v1/admin/users/%lld/attempts", em);
+	assert_int_equal(status_of("GET", path, NULL, NULL), 401);
+	assert_int_equal(status_of("GET", path, pupil_token, NULL), 403);
+	assert_int_equal(status_of("GET", path, em_token, NULL), 403);
+	const char *tokens[] = { root_token, d1_token };
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(http_get(&srv, path, tokens[i], &res), 0);
+		assert_int_equal(res.status, 200);
+		json_t *u = json_object_get(res.json, "user");
+		assert_string_equal(json_string_value(json_object_get(u, "username")), "hs.em");
+		assert_string_equal(json_string_value(json_object_get(u, "unit_code")), "S1");
+		assert_int_equal(json_object_size(u), 10); /* U of api.md */
+		json_t *attempts = json_object_get(res.json, "attempts");
+		assert_int_equal(json_array_size(attempts), 2);
+		json_t *a = json_array_get(attempts, 0);
+		assert_int_equal(json_integer_value(json_object_get(a, "id")), passed);
+		assert_string_equal(json_string_value(json_object_get(a, "quiz_code")), "kt-hs");
+		assert_string_equal(json_string_value(json_object_get(a, "quiz_title")),
+				    "Kiểm tra an toàn thông tin");
+		assert_string_equal(json_string_value(json_object_get(a, "state")), "submitted");
+		assert_true(json_is_true(json_object_get(a, "passed")));
+		assert_true(json_real_value(json_object_get(a, "score")) == 9.0);
+		assert_true(json_real_value(json_object_get(a, "max_score")) == 10.0);
+		assert_true(json_is_string(json_object_get(a, "finished_at")));
+		json_t *open = json_array_get(attempts, 1);
+		assert_string_equal(json_string_value(json_object_get(open, "state")),
+				    "in_progress");
+		assert_true(json_is_null(json_object_get(open, "finished_at")));
+		/* Each attempt with its certificate's code, when one was issued. */
+		assert_string_equal(json_string_value(json_object_get(a, "certificate")), code);
+		assert_true(json_is_true(json_object_get(a, "certificate_available")));
+		assert_true(json_is_null(json_object_get(open, "certificate")));
+		assert_int_equal(json_array_size(json_object_get(res.json, "activities")), 0);
+		http_res_free(&res);
+	}
+	/* A person with nothing yet: empty lists. */
+	snprintf(path, sizeof path, "/api/v1/admin/users/%lld/attempts", dung);
+	assert_int_equal(http_get(&srv, path, root_token, &res), 0);
+	assert_int_equal(res.status, 200);
+	assert_int_equal(json_array_size(json_object_get(res.json, "attempts")), 0);
+	assert_int_equal(json_array_size(json_object_get(res.json, "activities")), 0);
+	http_res_free(&res);
+	/* Outside the unit admin's subtree, unknown or not an id: 404. */
+	assert_int_equal(status_of("GET", path, d1_token, NULL), 404);
+	assert_int_equal(status_of("GET", "/api/v1/admin/users/999999/attempts", root_token, NULL),
+			 404);
+	assert_int_equal(status_of("GET", "/api/v1/admin/users/abc/attempts", root_token, NULL),
+			 404);
+	assert_int_equal(status_of("GET", "/api/v1/admin/users/-3/attempts", root_token, NULL),
+			 404);
+	free(code);
+	free(em_token);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -538,6 +660,7 @@ int main(void)
 		cmocka_unit_test(login_cards_print_codes_that_log_in_until_voided),
 		cmocka_unit_test(password_reset_answers_a_new_password_and_ends_sessions),
 		cmocka_unit_test(wrong_card_codes_are_throttled_like_passwords),
+		cmocka_unit_test(person_page_shows_attempts_and_certificates_inside_the_subtree),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

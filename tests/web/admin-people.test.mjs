@@ -142,3 +142,46 @@ test('a unit admin finds only people of its subtree and has no audit page', asyn
     await screenshot(page, 'admin-people-unit-admin.png');
   }, WIDE);
 });
+
+test('a person\'s page shows identity, attempts with results, activities and certificates, and has its own address', async () => {
+  const { token } = await apiLogin(DEMO.admin);
+  const list = await apiCall('GET', '/admin/users?q=demo-thcs-dp.01', { token });
+  const who = list.body.users.find((u) => u.username === 'demo-thcs-dp.01');
+  assert.ok(who, 'the demo pupil exists');
+  const record = await apiCall('GET', `/admin/users/${who.id}/attempts`, { token });
+  assert.equal(record.status, 200);
+  assert.ok(record.body.attempts.length > 0, 'the demo pupil has attempts');
+  await withPage(async (page, _context, problems) => {
+    await adminOn(page, DEMO.admin, 'admin-people.html');
+    await findOne(page, 'demo-thcs-dp.01');
+    await page.click('#people tbody tr button');
+    await page.locator('#person-title', { hasText: 'demo-thcs-dp.01' }).waitFor();
+    await page.waitForURL(new RegExp(`\\?person=${who.id}$`));
+    await page.waitForFunction((n) => document.querySelectorAll('#person-attempts-table tbody tr').length === n, record.body.attempts.length);
+    const facts = await page.textContent('#person-facts');
+    assert.match(facts, new RegExp(who.unit_name));
+    const first = record.body.attempts[0];
+    const row = page.locator(`#person-attempts-table tbody tr[data-attempt-id="${first.id}"]`);
+    assert.match(await row.textContent(), new RegExp(first.quiz_code));
+    assert.match(await row.locator('td').nth(3).textContent(), first.score === null ? /–/ : new RegExp(`${first.score}`));
+    const issued = [...record.body.attempts, ...record.body.activities].filter((x) => x.certificate).length;
+    assert.equal(await page.locator('#person-certs li a').count(), issued);
+    assert.equal(await page.locator('#person-activities li[data-activity-id]').count(), record.body.activities.length);
+    await page.locator('#person-attempts-title').scrollIntoViewIfNeeded();
+    await screenshot(page, 'admin-person-page.png');
+    // The address opens the same page directly, with the actions there.
+    await page.reload();
+    await page.locator('#person-title', { hasText: 'demo-thcs-dp.01' }).waitFor();
+    await page.waitForFunction((n) => document.querySelectorAll('#person-attempts-table tbody tr').length === n, record.body.attempts.length);
+    assert.ok(await page.isVisible('#reset-password'));
+    assert.ok(await page.isVisible('#toggle-disabled'));
+    assert.deepEqual(problems, []);
+  }, WIDE);
+  // A unit admin outside the person's subtree reaches no such page.
+  await withPage(async (page) => {
+    const other = (await apiCall('GET', '/admin/users?q=admin', { token })).body.users.find((u) => u.username === 'admin');
+    await adminOn(page, DEMO.unitAdmin, `admin-people.html?person=${other.id}`);
+    await page.locator('#search-notice.notice-error').waitFor();
+    assert.ok(await page.isHidden('#person'));
+  }, WIDE);
+});

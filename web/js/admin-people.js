@@ -1,9 +1,11 @@
 // admin-people.js - people of the caller's subtree: search (diacritics
-// optional), filters and paging; a person's card to edit, disable or enable,
-// and to reset the password (shown once, printable); login cards for a unit.
+// optional), filters and paging; a person's page (admin-people.html?person=ID)
+// with their attempts, results, attended activities and certificates, to edit, disable or
+// enable, and to reset the password (shown once, printable); login cards
+// for a unit.
 
 import { api } from './api.js';
-import { t, formatDateTime, AUDIENCES } from './i18n.js';
+import { t, formatDateTime, formatNumber, AUDIENCES } from './i18n.js';
 import { el, $, fill, notice, clearNotice, showError, busy } from './ui.js';
 import { adminPage, openServerPage } from './admin-shell.js';
 
@@ -72,6 +74,8 @@ function showPerson(u) {
   $('#person-title').textContent = `${u.full_name} (${u.username})`;
   const facts = [
     ['adm.unit', u.unit_name ? `${u.unit_name} (${u.unit_code})` : u.unit_code || '–'],
+    ['adm.people.role', t(`adm.role.${u.role}`)],
+    ['admin.rep.col.audience', u.audience ? t(`audience.${u.audience}`) : '–'],
     ['adm.people.status', statusText(u)],
     ['adm.people.created', formatDateTime(u.created_at)],
     ['adm.people.last_login', formatDateTime(u.last_login_at)],
@@ -87,10 +91,75 @@ function showPerson(u) {
   for (const opt of $('#edit-role').options) opt.disabled = me.role !== 'admin' && opt.value !== 'participant' && opt.value !== u.role;
 }
 
+function certificateLink(code, what, short) {
+  return el('a', { href: `/api/v1/certificates/${encodeURIComponent(code)}`, target: '_blank', rel: 'noopener',
+    text: short ? t('adm.people.cert_short') : t('adm.people.cert_link', { what }),
+    'aria-label': t('adm.people.cert_link', { what }) });
+}
+
+function scoreText(a) {
+  if (a.score === null || a.max_score === null) return '–';
+  const percent = a.max_score > 0 ? ` (${formatNumber((100 * a.score) / a.max_score)}%)` : '';
+  return `${formatNumber(a.score, 2)}/${formatNumber(a.max_score, 2)}${percent}`;
+}
+
+function attemptsTable(attempts) {
+  const cols = ['adm.people.col.quiz', 'adm.people.col.state', 'adm.people.col.started', 'adm.people.col.finished',
+    'adm.people.col.score', 'adm.people.col.passed', 'adm.people.col.certificate'];
+  return el('table', { id: 'person-attempts-table' },
+    el('thead', {}, el('tr', {}, cols.map((k) => el('th', { scope: 'col', text: t(k) })))),
+    el('tbody', {}, attempts.map((a) => {
+      const done = a.state !== 'in_progress';
+      return el('tr', { dataset: { attemptId: String(a.id) } },
+        el('th', { scope: 'row', text: `${a.quiz_title} (${a.quiz_code})` }),
+        el('td', { text: t(`adm.people.state.${a.state}`) }),
+        el('td', { text: formatDateTime(a.started_at) }),
+        el('td', { text: formatDateTime(a.finished_at) }),
+        el('td', { class: 'num', text: scoreText(a) }),
+        el('td', { class: done ? (a.passed ? 'met' : 'unmet') : '', text: done ? t(a.passed ? 'adm.plan.yes' : 'adm.plan.no') : '–' }),
+        el('td', {}, a.certificate ? certificateLink(a.certificate, a.quiz_title, true) : '–'));
+    })));
+}
+
+function activityItem(x) {
+  return el('li', { dataset: { activityId: String(x.activity_id) } },
+    el('span', { text: `${x.title} (${x.code}) — ${formatDateTime(x.at)}` }),
+    x.certificate ? el('span', {}, ' · ', certificateLink(x.certificate, x.title, true)) : null);
+}
+
+/** The person's page: identity and actions, then attempts, activities and certificates. */
+async function loadRecord(id, box = $('#person-attempts-notice')) {
+  clearNotice(box);
+  try {
+    const data = await api('GET', `/admin/users/${encodeURIComponent(id)}/attempts`);
+    showPerson(data.user);
+    const attempts = data.attempts || [];
+    const activities = data.activities || [];
+    fill($('#person-attempts'), attempts.length ? attemptsTable(attempts) : el('p', { class: 'muted', text: t('adm.people.no_attempts') }));
+    fill($('#person-activities'), activities.length ? activities.map(activityItem) : el('li', { class: 'muted', text: t('adm.people.no_activities') }));
+    const certs = [...attempts.filter((a) => a.certificate).map((a) => [a.certificate, a.quiz_title]),
+      ...activities.filter((x) => x.certificate).map((x) => [x.certificate, x.title])];
+    fill($('#person-certs'), certs.length
+      ? certs.map(([code, what]) => el('li', {}, certificateLink(code, what, false)))
+      : el('li', { class: 'muted', text: t('adm.people.no_certificates') }));
+    document.title = t('adm.people.page_title', { name: data.user.full_name });
+    return true;
+  } catch (err) {
+    showError(box, err);
+    return false;
+  }
+}
+
 function openPerson(u) {
   clearNotice($('#person-notice'));
   $('#new-password').hidden = true;
   showPerson(u);
+  fill($('#person-attempts'), null);
+  fill($('#person-activities'), null);
+  fill($('#person-certs'), null);
+  // The person's page has its own address, to bookmark or send.
+  history.replaceState(null, '', `?person=${u.id}`);
+  loadRecord(u.id);
   $('#person-title').focus();
 }
 
@@ -100,6 +169,7 @@ async function patch(body, okKey) {
   try {
     const data = await api('PATCH', `/admin/users/${person.id}`, { body });
     showPerson(data.user);
+    loadRecord(data.user.id);
     notice(box, 'ok', t(okKey));
     search();
   } catch (err) {
@@ -182,6 +252,10 @@ function main() {
   setupPerson();
   setupCards(user);
   search();
+  const wanted = new URLSearchParams(location.search).get('person');
+  if (wanted && /^\d+$/.test(wanted)) {
+    loadRecord(wanted, $('#search-notice')).then((ok) => { if (ok) $('#person-title').focus(); });
+  }
 }
 
 main();

@@ -1,10 +1,12 @@
-// admin-units.js - units and people for admin and unit_admin: upload units
-// and users as CSV (generated passwords shown once, with a CSV download),
-// declare headcounts, and confirm the people who registered themselves (one
+// admin-units.js - units and people for admin and unit_admin: the units
+// tree with each audience's headcount edited in place (a cell's button
+// opens a number field: Enter saves through PUT .../headcounts, Escape
+// cancels), upload units and users as CSV (generated passwords shown once,
+// with a CSV download), declare headcounts, and confirm the people who registered themselves (one
 // click each, or all at once) so they count in their unit's figures.
 
 import { api } from './api.js';
-import { t, AUDIENCES } from './i18n.js';
+import { t, formatNumber, AUDIENCES } from './i18n.js';
 import { el, $, notice, clearNotice, showError, busy, download, csvField } from './ui.js';
 import { adminPage, errorTable, chosenFile } from './admin-shell.js';
 
@@ -122,6 +124,153 @@ function setupHeadcounts(user) {
   });
 }
 
+/* ---- the units tree with headcounts in place ---- */
+
+const tree = { units: [], figures: new Map(), year: 0 };
+
+/** unit code -> audience -> {headcount, declared} from the participation rows. */
+function figuresOf(rows) {
+  const map = new Map();
+  for (const r of rows) {
+    if (!map.has(r.unit_code)) map.set(r.unit_code, new Map());
+    map.get(r.unit_code).set(r.audience, { headcount: r.headcount, declared: r.headcount_source === 'declared' });
+  }
+  return map;
+}
+
+function cellFigure(code, audience) {
+  const f = tree.figures.get(code);
+  return (f && f.get(audience)) || { headcount: 0, declared: false };
+}
+
+function cellButton(unit, audience) {
+  const f = cellFigure(unit.code, audience);
+  const value = f.declared ? t('adm.tree.declared', { n: f.headcount }) : t('adm.tree.computed', { n: f.headcount });
+  return el('button', {
+    type: 'button', class: `hc-cell${f.declared ? ' declared' : ''}`,
+    dataset: { unit: unit.code, audience },
+    'aria-label': t('adm.tree.cell', { unit: unit.name, audience: t(`audience.${audience}`), value }),
+    text: f.declared ? formatNumber(f.headcount, 0) : `(${formatNumber(f.headcount, 0)})`,
+    onclick: (e) => editCell(e.currentTarget, unit, audience),
+  });
+}
+
+function cellOf(code, audience) {
+  return document.querySelector(`#units-tree td[data-unit="${CSS.escape(code)}"][data-audience="${audience}"]`);
+}
+
+/** Puts the cell back to its button (after a save, with the new figures). */
+function closeCell(td, unit, audience, focus) {
+  const button = cellButton(unit, audience);
+  td.replaceChildren(button);
+  if (focus) button.focus();
+}
+
+function editCell(button, unit, audience) {
+  const td = button.parentElement;
+  const f = cellFigure(unit.code, audience);
+  const label = t('adm.tree.input', { audience: t(`audience.${audience}`), unit: unit.name, year: tree.year });
+  const input = el('input', { type: 'number', inputmode: 'numeric', min: '0', step: '1', class: 'hc-input',
+    value: f.declared ? String(f.headcount) : '', 'aria-label': label, 'aria-describedby': 'tree-notice' });
+  input.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape') {
+      e.preventDefault();
+      clearNotice($('#tree-notice'));
+      closeCell(td, unit, audience, true);
+    } else if (e.key === 'Enter') {
+      e.preventDefault();
+      saveCell(td, input, unit, audience);
+    }
+  });
+  td.replaceChildren(input);
+  input.focus();
+  input.select();
+}
+
+async function saveCell(td, input, unit, audience) {
+  const box = $('#tree-notice');
+  clearNotice(box);
+  const text = input.value.trim();
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n)) {
+    input.setAttribute('aria-invalid', 'true');
+    notice(box, 'error', t('adm.tree.bad_number'));
+    input.focus();
+    return;
+  }
+  input.disabled = true;
+  try {
+    await api('PUT', `/admin/units/${encodeURIComponent(unit.code)}/headcounts`, { body: [{ year: tree.year, audience, count: n }] });
+    // The unit's parents roll it up: read the figures again.
+    await loadFigures();
+    closeCell(td, unit, audience, true);
+    notice(box, 'ok', t('adm.tree.saved', { unit: unit.name, audience: t(`audience.${audience}`), year: tree.year, n }));
+    refreshCells();
+  } catch (err) {
+    input.disabled = false;
+    input.setAttribute('aria-invalid', 'true');
+    showError(box, err);
+    input.focus();
+  }
+}
+
+/** Every cell's button again, from the figures just read (an open field stays). */
+function refreshCells() {
+  for (const unit of tree.units) {
+    for (const a of AUDIENCES) {
+      const td = cellOf(unit.code, a);
+      if (td && td.firstElementChild && td.firstElementChild.tagName === 'BUTTON') {
+        const focused = document.activeElement === td.firstElementChild;
+        closeCell(td, unit, a, focused);
+      }
+    }
+  }
+}
+
+async function loadFigures() {
+  const q = new URLSearchParams({ year: String(tree.year), depth: '32' });
+  const data = await api('GET', `/reports/participation?${q}`, { timeoutMs: 60000 });
+  tree.figures = figuresOf(data.rows || []);
+}
+
+function treeTable() {
+  return el('table', { id: 'units-tree' },
+    el('thead', {}, el('tr', {},
+      el('th', { scope: 'col', text: t('adm.tree.unit') }),
+      AUDIENCES.map((a) => el('th', { scope: 'col', class: 'num', text: t(`audience.${a}`) })))),
+    el('tbody', {}, tree.units.map((u) => el('tr', { dataset: { unit: u.code } },
+      el('th', { scope: 'row', class: `tree-name tree-depth-${Math.min(u.depth, 8)}` },
+        el('span', { text: u.name }), el('span', { class: 'muted small mono', text: ` ${u.code}` })),
+      AUDIENCES.map((a) => el('td', { class: 'num', dataset: { unit: u.code, audience: a } }, cellButton(u, a)))))));
+}
+
+async function showTree() {
+  const box = $('#tree-notice');
+  clearNotice(box);
+  const year = Number($('#tree-year').value);
+  if (!Number.isInteger(year) || year < 2000 || year > 2100) {
+    notice(box, 'error', t('err.bad_request'), t('adm.year'));
+    return;
+  }
+  tree.year = year;
+  try {
+    await busy($('#tree-show'), t('common.loading'), async () => {
+      const units = await api('GET', '/admin/units');
+      tree.units = units.units || [];
+      await loadFigures();
+    });
+    $('#tree-table').replaceChildren(tree.units.length ? treeTable() : el('p', { class: 'muted', text: t('adm.tree.empty') }));
+  } catch (err) {
+    showError(box, err);
+  }
+}
+
+function setupTree() {
+  $('#tree-year').value = String(new Date().getFullYear());
+  $('#tree-form').addEventListener('submit', (e) => { e.preventDefault(); showTree(); });
+  showTree();
+}
+
 /** Shows the chosen file's name beside the (Vietnamese) pick button. */
 /** The self-registered people awaiting confirmation, each with a button. */
 async function loadUnconfirmed() {
@@ -192,6 +341,7 @@ function main() {
   showFileName('users-file');
   setupUnits();
   setupUsers();
+  setupTree();
   setupHeadcounts(user);
   setupConfirm();
 }
