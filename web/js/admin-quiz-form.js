@@ -224,6 +224,12 @@ export async function quizForm(onSaved) {
   fill($('#qf-kind'), ...['quiz', 'contest'].map((k) => el('option', { value: k, text: t(`quizzes.kind.${k}`) })));
   fill($('#qf-audiences'), ...AUDIENCES.map((a) => el('option', { value: a, text: t(`audience.${a}`) })));
   fill($('#qf-review'), ...['after_submit', 'after_close', 'never'].map((k) => el('option', { value: k, text: t(`adm.qf.review.${k}`) })));
+  // A new quiz opens now and closes in 30 days unless changed: typing a
+  // date and time field by field is the slowest part of the form by keyboard.
+  const now = new Date();
+  now.setSeconds(0, 0);
+  $('#qf-opens').defaultValue = localInput(now.toISOString());
+  $('#qf-closes').defaultValue = localInput(new Date(now.getTime() + 30 * 86400000).toISOString());
   $('#quiz-form').addEventListener('submit', save);
   $('#rule-add').addEventListener('click', addRule);
   $('#rule-bank').addEventListener('change', fillTopics);
