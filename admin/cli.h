@@ -7,6 +7,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct auth;
 struct db;
@@ -34,6 +35,10 @@ char *cli_read_file(const char *path, size_t *len);
 /* Prints j as indented JSON on standard output and drops the reference;
  * returns the exit code (1 after a message when it cannot be written). */
 int cli_print_json(json_t *j);
+/* The person named by the first argument after the command words, a
+ * username or an id (privacy_find): 0 with *id, or 1 after a message
+ * (usage when the argument is missing). */
+int cli_person(struct cli *cli, int argc, char **argv, const char *usage, int64_t *id);
 /* Prints "quizadm: <message>" to standard error; returns 1 (the exit code). */
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -56,5 +61,9 @@ int cmd_report_missing(struct cli *cli, int argc, char **argv);
 int cmd_user_export(struct cli *cli, int argc, char **argv);
 int cmd_user_erase(struct cli *cli, int argc, char **argv);
 int cmd_registration(struct cli *cli, int argc, char **argv);
+int cmd_report_weekly(struct cli *cli, int argc, char **argv);
+int cmd_users_state(struct cli *cli, int argc, char **argv);
+int cmd_users_reset_password(struct cli *cli, int argc, char **argv);
+int cmd_cards_print(struct cli *cli, int argc, char **argv);
 
 #endif

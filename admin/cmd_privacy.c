@@ -6,8 +6,7 @@
 #include "cli.h"
 #include "privacy.h"
 
-/* The person named by the first argument; 0 with *id, or 1 after a message. */
-static int person_arg(struct cli *cli, int argc, char **argv, const char *usage, int64_t *id)
+int cli_person(struct cli *cli, int argc, char **argv, const char *usage, int64_t *id)
 {
 	const char *who = cli_arg(argc, argv, 1);
 	if (!who)
@@ -21,7 +20,7 @@ static int person_arg(struct cli *cli, int argc, char **argv, const char *usage,
 int cmd_user_export(struct cli *cli, int argc, char **argv)
 {
 	int64_t id;
-	if (person_arg(cli, argc, argv, "user export USERNAME|ID", &id))
+	if (cli_person(cli, argc, argv, "user export USERNAME|ID", &id))
 		return 1;
 	struct problem p = { { 0 } };
 	json_t *view = NULL;
@@ -33,7 +32,7 @@ int cmd_user_export(struct cli *cli, int argc, char **argv)
 int cmd_user_erase(struct cli *cli, int argc, char **argv)
 {
 	int64_t id;
-	if (person_arg(cli, argc, argv, "user erase USERNAME|ID", &id))
+	if (cli_person(cli, argc, argv, "user erase USERNAME|ID", &id))
 		return 1;
 	struct problem p = { { 0 } };
 	if (privacy_erase(cli->db, id, 0, &p) != OUTCOME_OK)

@@ -1,4 +1,4 @@
-/* cmd_report.c - quizadm report participation|plan|missing: the same views
+/* cmd_report.c - quizadm report participation|weekly|plan|missing: the same views
  * the API answers (report_view.h), on standard output or into a file. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,6 +73,20 @@ int cmd_report_participation(struct cli *cli, int argc, char **argv)
 					cli_opt(argc, argv, "--lang", "vi"), &o, &p) != OUTCOME_OK)
 		return cli_fail("%s", p.message);
 	return print_output(&o, cli_opt(argc, argv, "--out", NULL));
+}
+
+int cmd_report_weekly(struct cli *cli, int argc, char **argv)
+{
+	struct report_query q;
+	struct problem p;
+	if (query_from_options(argc, argv, &q))
+		return 1;
+	struct report_weekly *weekly = xmalloc(sizeof *weekly);
+	int rc = report_participation_weekly(cli->db, &q, weekly, &p) == OUTCOME_OK
+			 ? cli_print_json(report_weekly_json(weekly))
+			 : cli_fail("%s", p.message);
+	free(weekly);
+	return rc;
 }
 
 int cmd_report_plan(struct cli *cli, int argc, char **argv)

@@ -39,6 +39,17 @@ static const struct command commands[] = {
 	{ "report", "missing", cmd_report_missing,
 	  "report missing [--unit CODE] [--quiz ID] [--year Y] [--format csv|json|xlsx] [--out "
 	  "FILE]" },
+	{ "report", "weekly", cmd_report_weekly,
+	  "report weekly [--year Y] [--unit CODE] [--audience A]   (participation per week, "
+	  "JSON)" },
+	{ "users", "disable", cmd_users_state,
+	  "users disable USERNAME|ID   (sessions end, logins refused)" },
+	{ "users", "enable", cmd_users_state, "users enable USERNAME|ID" },
+	{ "users", "reset-password", cmd_users_reset_password,
+	  "users reset-password USERNAME|ID   (prints a new password once; sessions end)" },
+	{ "cards", "print", cmd_cards_print,
+	  "cards print --unit CODE [--audience A] --site URL [--out FILE]   (login cards, HTML; "
+	  "earlier codes void)" },
 	{ "user", "export", cmd_user_export, "user export USERNAME|ID   (all data held, as JSON)" },
 	{ "user", "erase", cmd_user_erase, "user erase USERNAME|ID   (attempts stay, anonymised)" },
 	{ "registration", "open", cmd_registration,

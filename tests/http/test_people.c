@@ -648,6 +648,91 @@ static void person_page_shows_attempts_and_certificates_inside_the_subtree(void 
 	free(em_token);
 }
 
+static long login_status(const char *username, const char *password)
+{
+	struct http_res res;
+	char body[160];
+	snprintf(body, sizeof body, "{\"username\":\"%s\",\"password\":\"%s\"}", username,
+		 password);
+	assert_int_equal(http_send(&srv, "POST", "/api/v1/auth/login", NULL, body, &res), 0);
+	long status = res.status;
+	http_res_free(&res);
+	return status;
+}
+
+/* quizadm users disable|enable|reset-password and cards print: the API's
+ * operations from the command line, audited as "quizadm". */
+static void quizadm_disables_enables_resets_and_prints_cards(void **state)
+{
+	(void)state;
+	char *out = NULL;
+	test_add_user(&srv, "hs.giang", "Giang-Password-123", "participant", "S2", "pupil");
+	char *token = test_login(&srv, "hs.giang", "Giang-Password-123", NULL);
+	assert_non_null(token);
+	assert_int_equal(run_quizadm(&srv, &out, "users", "disable", "hs.giang", NULL), 0);
+	assert_non_null(strstr(out, "\"disabled\": true"));
+	free(out);
+	assert_int_equal(status_of("GET", "/api/v1/me", token, NULL), 401);
+	assert_int_equal(login_status("hs.giang", "Giang-Password-123"), 401);
+	assert_int_equal(run_quizadm(&srv, &out, "users", "enable", "hs.giang", NULL), 0);
+	assert_non_null(strstr(out, "\"disabled\": false"));
+	free(out);
+	assert_int_equal(login_status("hs.giang", "Giang-Password-123"), 200);
+
+	/* A new password, printed once; the old one no longer opens. */
+	assert_int_equal(run_quizadm(&srv, &out, "users", "reset-password", "hs.giang", NULL), 0);
+	char password[128];
+	assert_int_equal(sscanf(out, "%127s", password), 1);
+	free(out);
+	assert_true(strlen(password) >= 10);
+	assert_int_equal(login_status("hs.giang", "Giang-Password-123"), 401);
+	assert_int_equal(login_status("hs.giang", password), 200);
+
+	/* The sheet of cards, each with its QR image (of the given site's address). */
+	assert_int_equal(run_quizadm(&srv, &out, "cards", "print", "--unit", "S2", "--site",
+				     "https://thi.example.vn", NULL),
+			 0);
+	char code[32];
+	assert_true(card_code(out, "hs.giang", code, sizeof code));
+	assert_non_null(strstr(out, "<svg"));
+	assert_null(strstr(out, "class=\"user\">hs.an<")); /* S1 is not S2 */
+	free(out);
+	char *card_token = NULL;
+	assert_int_equal(card_login(code, &card_token), 200);
+	free(card_token);
+
+	/* Every write is in the audit log under quizadm. */
+	struct http_res res;
+	assert_int_equal(http_get(&srv, "/api/v1/admin/audit?limit=10", root_token, &res), 0);
+	int seen = 0;
+	size_t i;
+	json_t *e;
+	json_array_foreach(json_object_get(res.json, "entries"), i, e)
+	{
+		if (strcmp(json_string_value(json_object_get(e, "username")), "quizadm") != 0)
+			continue;
+		const char *action = json_string_value(json_object_get(e, "action"));
+		seen |= !strcmp(action, "user.update")           ? 1
+			: !strcmp(action, "user.password_reset") ? 2
+			: !strncmp(action, "cards.", 6)          ? 4
+								 : 0;
+	}
+	http_res_free(&res);
+	assert_int_equal(seen, 7);
+
+	/* Bad input: a clear refusal and a non-zero exit. */
+	assert_int_not_equal(run_quizadm(&srv, NULL, "users", "disable", "nobody", NULL), 0);
+	assert_int_not_equal(run_quizadm(&srv, NULL, "users", "reset-password", NULL), 0);
+	assert_int_not_equal(run_quizadm(&srv, NULL, "cards", "print", "--unit", "S2", NULL), 0);
+	assert_int_not_equal(run_quizadm(&srv, NULL, "cards", "print", "--unit", "S2", "--site",
+					 "ftp://thi.example.vn", NULL),
+			     0);
+	assert_int_not_equal(run_quizadm(&srv, NULL, "cards", "print", "--unit", "NOPE", "--site",
+					 "https://thi.example.vn", NULL),
+			     0);
+	free(token);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -661,6 +746,7 @@ int main(void)
 		cmocka_unit_test(password_reset_answers_a_new_password_and_ends_sessions),
 		cmocka_unit_test(wrong_card_codes_are_throttled_like_passwords),
 		cmocka_unit_test(person_page_shows_attempts_and_certificates_inside_the_subtree),
+		cmocka_unit_test(quizadm_disables_enables_resets_and_prints_cards),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -286,6 +286,31 @@ static void bad_input_is_a_clear_error(void **state)
 	json_decref(body);
 }
 
+/* quizadm report weekly answers the API's JSON, and refuses what it refuses. */
+static void quizadm_report_weekly_answers_what_the_api_answers(void **state)
+{
+	(void)state;
+	char *out = NULL;
+	assert_int_equal(
+		run_quizadm(&srv, &out, "report", "weekly", "--year", "2025", "--unit", "D1", NULL),
+		0);
+	json_error_t jerr;
+	json_t *cli = json_loads(out, 0, &jerr);
+	free(out);
+	assert_non_null(cli);
+	json_t *api = get_weekly("?year=2025&unit=D1", admin_token, 200);
+	assert_true(json_equal(cli, api));
+	json_decref(cli);
+	json_decref(api);
+	assert_int_not_equal(run_quizadm(&srv, NULL, "report", "weekly", "--year", "2025", "--unit",
+					 "NOPE", NULL),
+			     0);
+	assert_int_not_equal(run_quizadm(&srv, NULL, "report", "weekly", "--year", "1999", NULL),
+			     0);
+	assert_int_not_equal(
+		run_quizadm(&srv, NULL, "report", "weekly", "--audience", "martians", NULL), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -293,6 +318,7 @@ int main(void)
 		cmocka_unit_test(unit_admin_sees_its_subtree_only),
 		cmocka_unit_test(participants_and_strangers_are_refused),
 		cmocka_unit_test(bad_input_is_a_clear_error),
+		cmocka_unit_test(quizadm_report_weekly_answers_what_the_api_answers),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
