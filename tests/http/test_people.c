@@ -595,9 +595,9 @@ static void person_page_shows_attempts_and_certificates_inside_the_subtree(void 
 	http_res_free(&res);
 
 	snprintf(path, sizeof path, "/api/v1/admin/users/%lld/attempts", em);
-	assert_int_equal(status_of("GET", path, NULL, NULL), 401);
-	assert_int_equal(status_of("GET", path, pupil_token, NULL), 403);
-	assert_int_equal(status_of("GET", path, em_token, NULL), 403);
+	assert_int_equal(test_status(&srv, "GET", path, NULL, NULL), 401);
+	assert_int_equal(test_status(&srv, "GET", path, pupil_token, NULL), 403);
+	assert_int_equal(test_status(&srv, "GET", path, em_token, NULL), 403);
 	const char *tokens[] = { root_token, d1_token };
 	for (int i = 0; i < 2; i++) {
 		assert_int_equal(http_get(&srv, path, tokens[i], &res), 0);
@@ -637,13 +637,15 @@ static void person_page_shows_attempts_and_certificates_inside_the_subtree(void 
 	assert_int_equal(json_array_size(json_object_get(res.json, "activities")), 0);
 	http_res_free(&res);
 	/* Outside the unit admin's subtree, unknown or not an id: 404. */
-	assert_int_equal(status_of("GET", path, d1_token, NULL), 404);
-	assert_int_equal(status_of("GET", "/api/v1/admin/users/999999/attempts", root_token, NULL),
-			 404);
-	assert_int_equal(status_of("GET", "/api/v1/admin/users/abc/attempts", root_token, NULL),
-			 404);
-	assert_int_equal(status_of("GET", "/api/v1/admin/users/-3/attempts", root_token, NULL),
-			 404);
+	assert_int_equal(test_status(&srv, "GET", path, d1_token, NULL), 404);
+	assert_int_equal(
+		test_status(&srv, "GET", "/api/v1/admin/users/999999/attempts", root_token, NULL),
+		404);
+	assert_int_equal(
+		test_status(&srv, "GET", "/api/v1/admin/users/abc/attempts", root_token, NULL),
+		404);
+	assert_int_equal(
+		test_status(&srv, "GET", "/api/v1/admin/users/-3/attempts", root_token, NULL), 404);
 	free(code);
 	free(em_token);
 }
@@ -672,7 +674,7 @@ static void quizadm_disables_enables_resets_and_prints_cards(void **state)
 	assert_int_equal(run_quizadm(&srv, &out, "users", "disable", "hs.giang", NULL), 0);
 	assert_non_null(strstr(out, "\"disabled\": true"));
 	free(out);
-	assert_int_equal(status_of("GET", "/api/v1/me", token, NULL), 401);
+	assert_int_equal(test_status(&srv, "GET", "/api/v1/me", token, NULL), 401);
 	assert_int_equal(login_status("hs.giang", "Giang-Password-123"), 401);
 	assert_int_equal(run_quizadm(&srv, &out, "users", "enable", "hs.giang", NULL), 0);
 	assert_non_null(strstr(out, "\"disabled\": false"));
