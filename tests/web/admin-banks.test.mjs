@@ -232,6 +232,13 @@ test('the Banks page: an import names its bad line, a good file imports, the lis
     assert.equal(await page.locator('#rescore-box').isHidden(), true);
     const list = await apiCall('GET', '/admin/banks', { token });
     assert.equal(list.body.banks.find((b) => b.code === code).question_count, 1);
+    // Put back as it was: a new version, in use again.
+    await page.click('#qe-restore');
+    await page.locator('#qe-notice.notice-ok', { hasText: 'Câu hỏi được dùng lại với phiên bản 2' }).waitFor();
+    assert.equal(await page.isDisabled('#qe-save'), false);
+    assert.equal(await page.locator('#qe-restore').isHidden(), true);
+    const back = await apiCall('GET', '/admin/banks', { token });
+    assert.equal(back.body.banks.find((b) => b.code === code).question_count, 2);
     assert.deepEqual(problems, []);
   }, WIDE);
 });

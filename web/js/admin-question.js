@@ -2,7 +2,7 @@
 // participant would see it (the quiz's own rendering), its key, and an
 // editor of the stem, the options with their key and feedback, the
 // explanation and the reference, saved as a new version (PUT); retiring it
-// (DELETE); and, once its key is fixed, rescoring every completed attempt
+// (DELETE) or putting a retired one back (PUT as it was); and, once its key is fixed, rescoring every completed attempt
 // that drew it (POST .../rescore), showing how many results changed.
 
 import { api } from './api.js';
@@ -72,6 +72,10 @@ function fillEditor(q) {
   fill($('#qe-options'), (q.options || []).map((o, i) => optionRow(q, o, i)));
   const form = $('#question-form');
   for (const control of form.querySelectorAll('input, textarea, button')) control.disabled = !!q.retired;
+  // A retired question can only be put back as it was (a new, current version).
+  $('#qe-restore').hidden = !q.retired;
+  $('#qe-restore').disabled = false;
+  $('#qe-retire').hidden = !!q.retired;
 }
 
 /** The edited question as a native question, or null after saying what is missing. */
@@ -138,6 +142,21 @@ async function retire() {
   }
 }
 
+async function restore() {
+  const box = $('#qe-notice');
+  clearNotice(box);
+  const question = { ...shown.q };
+  delete question.id;
+  delete question.version;
+  delete question.retired;
+  try {
+    await busy($('#qe-restore'), t('adm.bank.saving'), () => api('PUT', questionPath(), { body: question }));
+    await shown.changed('restored');
+  } catch (err) {
+    showError(box, err);
+  }
+}
+
 async function rescore() {
   const box = $('#rescore-notice');
   clearNotice(box);
@@ -152,7 +171,7 @@ async function rescore() {
 }
 
 /** What the last change did, said once the question is shown again. */
-const AFTER = { same: ['info', 'adm.bank.unchanged'], saved: ['ok', 'adm.bank.saved'], key: ['ok', 'adm.bank.saved_key'], retired: ['ok', 'adm.bank.retired_done'] };
+const AFTER = { same: ['info', 'adm.bank.unchanged'], saved: ['ok', 'adm.bank.saved'], key: ['ok', 'adm.bank.saved_key'], retired: ['ok', 'adm.bank.retired_done'], restored: ['ok', 'adm.bank.restored'] };
 
 /**
  * Shows question q (as GET /admin/banks/{code} lists it) of bank bankCode;
@@ -163,6 +182,7 @@ export function showQuestion(bankCode, q, reload) {
   if (!handlers) {
     $('#question-form').addEventListener('submit', save);
     $('#qe-retire').addEventListener('click', retire);
+    $('#qe-restore').addEventListener('click', restore);
     $('#rescore').addEventListener('click', rescore);
     handlers = true;
   }

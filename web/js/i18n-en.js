@@ -664,6 +664,8 @@ const en = {
   'adm.bank.retire': 'Retire the question',
   'adm.bank.retire_confirm': 'Retire question {code}? It will be drawn no more; attempts keep it.',
   'adm.bank.retired_done': 'The question is retired.',
+  'adm.bank.restore': 'Put the question back',
+  'adm.bank.restored': 'The question is in use again as version {version}.',
   'adm.bank.rescore_title': 'Rescore after a key fix',
   'adm.bank.rescore_help': 'Score every completed attempt that drew this question again with the current key. Scores, passes, certificates and reports follow.',
   'adm.bank.rescore': 'Rescore completed attempts that drew this question',

@@ -666,6 +666,8 @@ const vi = {
   'adm.bank.retire': 'Ngừng dùng câu hỏi',
   'adm.bank.retire_confirm': 'Ngừng dùng câu hỏi {code}? Câu hỏi sẽ không được rút vào bài thi nữa; các bài đã làm vẫn giữ nó.',
   'adm.bank.retired_done': 'Câu hỏi đã ngừng dùng.',
+  'adm.bank.restore': 'Dùng lại câu hỏi',
+  'adm.bank.restored': 'Câu hỏi được dùng lại với phiên bản {version}.',
   'adm.bank.rescore_title': 'Chấm lại sau khi sửa đáp án',
   'adm.bank.rescore_help': 'Chấm lại mọi bài đã nộp có câu hỏi này theo đáp án hiện tại. Điểm, kết quả đạt, chứng nhận và báo cáo sẽ theo kết quả mới.',
   'adm.bank.rescore': 'Chấm lại các bài đã nộp có câu này',
