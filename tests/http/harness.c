@@ -367,6 +367,17 @@ void test_add_user(struct server *s, const char *username, const char *password,
 	assert_int_equal(rc, 0);
 }
 
+int test_add_roles(struct server *s, char **admin, char **d1admin, char **pupil)
+{
+	test_add_user(s, "root", "Root-Password-1", "admin", NULL, NULL);
+	test_add_user(s, "d1admin", "District-One-1", "unit_admin", "D1", NULL);
+	test_add_user(s, "pupil1", "Pupil-Password-1", "participant", "S1", "pupil");
+	*admin = test_login(s, "root", "Root-Password-1", NULL);
+	*d1admin = test_login(s, "d1admin", "District-One-1", NULL);
+	*pupil = test_login(s, "pupil1", "Pupil-Password-1", NULL);
+	return *admin && *d1admin && *pupil ? 0 : -1;
+}
+
 void test_add_units_csv(struct server *s, const char *csv)
 {
 	char path[400];

@@ -68,6 +68,12 @@ char *test_login(struct server *s, const char *username, const char *password, c
 /* Adds a user through quizadm; asserts success. */
 void test_add_user(struct server *s, const char *username, const char *password, const char *role,
 		   const char *unit, const char *audience);
+/* Adds the three people most tests act as, through quizadm (units D1 and
+ * S1 must exist): "root" (admin, password Root-Password-1), "d1admin" (unit
+ * administrator of D1, District-One-1) and "pupil1" (participant of S1,
+ * audience pupil, Pupil-Password-1), and logs each in. Returns 0 with the
+ * three tokens (caller frees), or -1 when a login failed. */
+int test_add_roles(struct server *s, char **admin, char **d1admin, char **pupil);
 /* A tree of units as CSV: province P; districts D1, D2 in it; schools S1
  * in D1 and S2 in D2. */
 extern const char TEST_UNITS_CSV[];

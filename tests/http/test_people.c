@@ -37,13 +37,7 @@ static int setup(void **state)
 	if (server_up(&srv, NULL))
 		return -1;
 	test_add_units_csv(&srv, TEST_UNITS_CSV);
-	test_add_user(&srv, "root", "Root-Password-1", "admin", NULL, NULL);
-	test_add_user(&srv, "d1admin", "District-One-1", "unit_admin", "D1", NULL);
-	test_add_user(&srv, "pupil1", "Pupil-Password-1", "participant", "S1", "pupil");
-	root_token = test_login(&srv, "root", "Root-Password-1", NULL);
-	d1_token = test_login(&srv, "d1admin", "District-One-1", NULL);
-	pupil_token = test_login(&srv, "pupil1", "Pupil-Password-1", NULL);
-	if (!root_token || !d1_token || !pupil_token)
+	if (test_add_roles(&srv, &root_token, &d1_token, &pupil_token))
 		return -1;
 	struct http_res res;
 	if (http_send(&srv, "POST", "/api/v1/admin/users", root_token, PEOPLE, &res) ||

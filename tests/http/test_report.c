@@ -83,14 +83,10 @@ static int setup(void **state)
 	if (server_up(&srv, NULL))
 		return -1;
 	test_add_units_csv(&srv, UNITS_CSV);
-	test_add_user(&srv, "root", "Root-Password-1", "admin", NULL, NULL);
-	test_add_user(&srv, "d1admin", "District-One-1", "unit_admin", "D1", NULL);
-	test_add_user(&srv, "pupil1", "Pupil-Password-1", "participant", "S1", "pupil");
+	if (test_add_roles(&srv, &admin_token, &d1_token, &pupil_token))
+		return -1;
 	test_add_user(&srv, "pupil2", "Pupil-Password-2", "participant", "S1", "pupil");
 	test_add_user(&srv, "pupil3", "Pupil-Password-3", "participant", "S2", "pupil");
-	admin_token = test_login(&srv, "root", "Root-Password-1", NULL);
-	d1_token = test_login(&srv, "d1admin", "District-One-1", NULL);
-	pupil_token = test_login(&srv, "pupil1", "Pupil-Password-1", NULL);
 	pupil2_token = test_login(&srv, "pupil2", "Pupil-Password-2", NULL);
 	if (!admin_token || !d1_token || !pupil_token || !pupil2_token)
 		return -1;

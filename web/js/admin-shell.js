@@ -1,5 +1,6 @@
-// admin-shell.js - what every administration page shares: the session and
-// role check (a participant is sent back to the quiz list), the section
+// admin-shell.js - what every administration page shares: the skip link,
+// header and navigation drawn before its content, the session and role
+// check (a participant is sent back to the quiz list), the section
 // navigation (each role sees only its sections), and the charting loader.
 
 import { api, requireSession, ApiError } from './api.js';
@@ -24,12 +25,27 @@ export function isAdminRole(role) {
 }
 
 /**
+ * Draws what opens every administration page, before its <main id="main">:
+ * the skip link, the site header (filled by header()) and the place of the
+ * section navigation. The pages hold only their own content.
+ */
+function drawShell() {
+  if ($('#admin-nav')) return;
+  document.body.prepend(
+    el('a', { class: 'skip-link', href: '#main', text: t('adm.skip') }),
+    el('header', { id: 'site-header', class: 'site-header' }),
+    el('nav', { id: 'admin-nav', class: 'admin-nav', 'aria-label': t('adm.nav.label') }),
+  );
+}
+
+/**
  * Starts an administration page: fills the header, checks the session and
  * the role, draws the section navigation with `current` marked, shows the
  * page's sections and returns the user; returns null when the page is
  * leaving (no session: the login page; a participant: the quiz list).
  */
 export function adminPage(current) {
+  drawShell();
   header();
   const s = requireSession();
   if (!s) return null;
