@@ -343,7 +343,7 @@ static void *submit_loop(void *arg)
 			l->commit[l->submitted] = (now_s() - t0) * 1e3;
 			struct publish_clock *c = malloc(sizeof *c);
 			*c = (struct publish_clock){ l, t0 };
-			contest_board_when_published(published, c);
+			contest_board_when_published(l->quiz, published, c);
 		}
 		l->submitted++;
 		next += 1.0 / SUBMIT_PER_S;

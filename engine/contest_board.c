@@ -782,13 +782,26 @@ void contest_board_service_stop(void)
 	}
 }
 
-void contest_board_when_published(void (*done)(void *ctx), void *ctx)
+/* Whether a board of quiz_id (0: any) is kept or being ranked (lock held). */
+static bool quiz_has_board(int64_t quiz_id)
+{
+	for (size_t i = 0; i < CONTEST_BOARD_SLOTS; i++)
+		if (cache[i] && (!quiz_id || cache[i]->quiz_id == quiz_id))
+			return true;
+	for (struct inflight *f = inflight_list; f; f = f->next)
+		if (!quiz_id || f->shell.quiz_id == quiz_id)
+			return true;
+	return false;
+}
+
+void contest_board_when_published(int64_t quiz_id, void (*done)(void *ctx), void *ctx)
 {
 	struct publish_wait *w = xcalloc(1, sizeof *w);
 	w->done = done;
 	w->ctx = ctx;
 	pthread_mutex_lock(&cache_lock);
-	if (!merger.running) {
+	/* A board ranked from now on reads the write. */
+	if (!merger.running || !quiz_has_board(quiz_id)) {
 		pthread_mutex_unlock(&cache_lock);
 		free(w);
 		done(ctx);
@@ -818,7 +831,7 @@ static void sync_done(void *ctx)
 void contest_board_sync(void)
 {
 	struct sync_wait s = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, false };
-	contest_board_when_published(sync_done, &s);
+	contest_board_when_published(0, sync_done, &s);
 	pthread_mutex_lock(&s.mu);
 	while (!s.done)
 		pthread_cond_wait(&s.cv, &s.mu);

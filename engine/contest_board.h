@@ -110,13 +110,14 @@ int contest_board_service_start(struct db *db, char *err, size_t errlen);
  * contest_board_when_published has stopped), runs the callbacks still
  * waiting, closes its connection; safe when not started. */
 void contest_board_service_stop(void);
-/* Calls done(ctx) once every board kept or being ranked holds what storage
- * holds now (after the merger's next pass), from the merger thread; at once,
- * on the caller's thread, when no merger runs. For a writer that has just
- * committed: its acknowledgement then reaches nobody before the boards
- * hold its write. done must not block. */
-void contest_board_when_published(void (*done)(void *ctx), void *ctx);
-/* The same, waiting on the caller's thread. */
+/* Calls done(ctx) once every board of quiz_id (0: of any quiz) kept or
+ * being ranked holds what storage holds now (after the merger's next pass),
+ * from the merger thread; at once, on the caller's thread, when no merger
+ * runs or no board of the quiz is kept or being ranked. For a writer that
+ * has just committed: its acknowledgement then reaches nobody before the
+ * boards hold its write. done must not block. */
+void contest_board_when_published(int64_t quiz_id, void (*done)(void *ctx), void *ctx);
+/* The same for every quiz, waiting on the caller's thread. */
 void contest_board_sync(void);
 
 /* Counters of this process's rankings since it started: boards ranked in

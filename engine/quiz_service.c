@@ -233,9 +233,9 @@ static void *committer_main(void *arg)
 		s->stats.swept += ok ? swept : 0;
 		pthread_mutex_unlock(&s->mu);
 		/* Only now, with the COMMIT on disk, is anyone told; of a
-		 * completion, only once the leaderboards hold it (the merger's
-		 * next pass), so that nobody told of it reads a board without it,
-		 * while this thread goes on to the next batch. */
+		 * completion, only once the leaderboards of its quiz hold it (the
+		 * merger's next pass), so that nobody told of it reads a board
+		 * without it, while this thread goes on to the next batch. */
 		for (struct quiz_write *w = batch, *next; w; w = next) {
 			next = w->next;
 			if (!ok) {
@@ -243,9 +243,11 @@ static void *committer_main(void *arg)
 				problem_set(&w->problem, OUTCOME_INTERNAL,
 					    "The write could not be committed.");
 			}
-			if (ok && (w->kind == QUIZ_WRITE_FINISH ||
-				   (w->kind == QUIZ_WRITE_SWEEP && w->swept)))
-				contest_board_when_published(w->done, w->done_ctx);
+			if (ok && w->completed_quiz_id)
+				contest_board_when_published(w->completed_quiz_id, w->done,
+							     w->done_ctx);
+			else if (ok && w->kind == QUIZ_WRITE_SWEEP && w->swept)
+				contest_board_when_published(0, w->done, w->done_ctx);
 			else
 				w->done(w->done_ctx);
 		}

@@ -242,17 +242,18 @@ void quiz_sweep_prepare(int64_t now_ms, int64_t grace_ms, size_t limit, struct q
 
 /* Scores and closes attempt id if it is in progress: submitted when submit
  * is set and it is not past deadline + grace, expired (at its deadline)
- * when past deadline + grace; otherwise left alone. Returns 0 or -1. */
+ * when past deadline + grace; otherwise left alone. *completed receives
+ * the attempt's quiz when this closed it, else 0. Returns 0 or -1. */
 static int finalise(struct db *db, struct quiz_qcache *qc, int64_t id, bool submit,
 		    bool has_prediction, int64_t prediction, int64_t now_ms, int64_t grace_ms,
-		    bool *changed)
+		    int64_t *completed)
 {
 	struct db_attempt a;
 	struct db_attempt_question *qs = NULL;
 	struct db_answer *as = NULL;
 	size_t nq = 0, na = 0;
 	int ret = -1;
-	*changed = false;
+	*completed = 0;
 	int rc = db_attempt_get(db, id, &a);
 	if (rc <= 0)
 		return rc;
@@ -297,7 +298,7 @@ static int finalise(struct db *db, struct quiz_qcache *qc, int64_t id, bool subm
 	rc = db_attempt_finish(db, &a);
 	if (rc < 0)
 		goto out;
-	*changed = rc == 1;
+	*completed = rc == 1 ? a.quiz_id : 0;
 	ret = 0;
 out:
 	db_attempt_questions_free(qs, nq);
@@ -308,7 +309,6 @@ out:
 static int apply_start(struct db *db, struct quiz_qcache *qc, struct quiz_write *w)
 {
 	struct db_attempt cur;
-	bool changed;
 	for (;;) {
 		int rc = db_attempt_in_progress(db, w->attempt.quiz_id, w->attempt.user_id, &cur);
 		if (rc < 0)
@@ -322,9 +322,10 @@ static int apply_start(struct db *db, struct quiz_qcache *qc, struct quiz_write 
 			return 0;
 		}
 		/* Past its deadline: finalise it first (it counts as completed). */
-		if (finalise(db, qc, cur.id, false, false, 0, w->now_ms, w->grace_ms, &changed))
+		if (finalise(db, qc, cur.id, false, false, 0, w->now_ms, w->grace_ms,
+			     &w->completed_quiz_id))
 			return -1;
-		if (!changed)
+		if (!w->completed_quiz_id)
 			return -1;
 	}
 	int used = 0;
@@ -424,12 +425,12 @@ static int apply_sweep(struct db *db, struct quiz_qcache *qc, struct quiz_write 
 	if (db_attempts_due(db, w->now_ms - w->grace_ms, w->limit, &ids, &n))
 		return -1;
 	for (size_t i = 0; i < n; i++) {
-		bool changed;
-		if (finalise(db, qc, ids[i], false, false, 0, w->now_ms, w->grace_ms, &changed)) {
+		int64_t completed = 0;
+		if (finalise(db, qc, ids[i], false, false, 0, w->now_ms, w->grace_ms, &completed)) {
 			free(ids);
 			return -1;
 		}
-		w->swept += changed;
+		w->swept += completed != 0;
 	}
 	free(ids);
 	return 0;
@@ -453,7 +454,6 @@ static int apply_live_answer(struct db *db, struct quiz_write *w)
 
 int quiz_write_apply(struct db *db, struct quiz_qcache *qc, struct quiz_write *w)
 {
-	bool changed;
 	switch (w->kind) {
 	case QUIZ_WRITE_START:
 		return apply_start(db, qc, w);
@@ -462,7 +462,7 @@ int quiz_write_apply(struct db *db, struct quiz_qcache *qc, struct quiz_write *w
 		return quiz_answers_apply(db, &w, 1);
 	case QUIZ_WRITE_FINISH:
 		if (finalise(db, qc, w->attempt_id, w->submit, w->has_prediction, w->prediction,
-			     w->now_ms, w->grace_ms, &changed))
+			     w->now_ms, w->grace_ms, &w->completed_quiz_id))
 			return -1;
 		w->status = OUTCOME_OK;
 		return 0;

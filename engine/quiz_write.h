@@ -71,6 +71,8 @@ struct quiz_write {
 	/* results */
 	enum outcome status;
 	bool created; /* START: a new attempt (else resumed) */
+	/* START, FINISH: the quiz of an attempt this write completed, else 0 */
+	int64_t completed_quiz_id;
 	struct problem problem; /* the message of a status other than OUTCOME_OK */
 	/* used by quiz_service */
 	struct quiz_write *next;

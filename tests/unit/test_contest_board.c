@@ -670,16 +670,24 @@ static void acknowledgement_comes_once_the_boards_hold_the_write(void **state)
 	struct acked a;
 	/* Without a merger: at once, on the caller's thread. */
 	atomic_init(&a.done, false);
-	contest_board_when_published(ack, &a);
+	contest_board_when_published(f->quiz, ack, &a);
 	assert_true(atomic_load(&a.done));
 	start_merger(f);
 	attempt(f, 0, "submitted", 5, T0);
+	/* No board of the quiz is kept: nothing to wait for. */
+	atomic_init(&a.done, false);
+	contest_board_when_published(f->quiz, ack, &a);
+	assert_true(atomic_load(&a.done));
 	struct contest_board *b = contest_board_get(f->db, &key);
 	contest_board_release(b);
+	/* Nor for another quiz's write. */
+	atomic_init(&a.done, false);
+	contest_board_when_published(f->quiz + 1, ack, &a);
+	assert_true(atomic_load(&a.done));
 	for (int i = 1; i < 4; i++) {
 		attempt(f, i, "submitted", 5 + i, T0);
 		atomic_init(&a.done, false);
-		contest_board_when_published(ack, &a);
+		contest_board_when_published(f->quiz, ack, &a);
 		for (int wait = 0; wait < 10000 && !atomic_load(&a.done); wait++)
 			usleep(1000);
 		assert_true(atomic_load(&a.done));
@@ -694,7 +702,7 @@ static void acknowledgement_comes_once_the_boards_hold_the_write(void **state)
 	/* Stopping runs whatever still waits. */
 	atomic_init(&a.done, false);
 	attempt(f, 0, "submitted", 1, T0);
-	contest_board_when_published(ack, &a);
+	contest_board_when_published(f->quiz, ack, &a);
 	contest_board_service_stop();
 	assert_true(atomic_load(&a.done));
 }
