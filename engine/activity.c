@@ -229,6 +229,21 @@ static const char *required_text(json_t *body, const char *name, size_t max, str
 	return s;
 }
 
+/* Ends the write transaction of a create or an edit whose writes came out
+ * as o: commits it when they all went well, then answers {"activity"} with
+ * a in *out (new reference); else rolls it back. */
+static enum outcome end_write(struct db *db, enum outcome o, const struct db_activity *a,
+			      json_t **out, struct problem *p)
+{
+	if (o == OUTCOME_OK && db_commit(db))
+		o = internal(db, p);
+	if (o != OUTCOME_OK)
+		db_rollback(db);
+	else
+		*out = json_pack("{s:o}", "activity", activity_json(a, false));
+	return o;
+}
+
 enum outcome activity_create(struct db *db, const struct people_actor *actor, json_t *body,
 			     json_t **out, struct problem *p)
 {
@@ -257,17 +272,10 @@ enum outcome activity_create(struct db *db, const struct people_actor *actor, js
 	util_strlcpy(a->topics, "[]", sizeof a->topics);
 	if ((o = read_fields(body, a, p)) != OUTCOME_OK)
 		goto out;
-	if (db_begin_write(db)) {
+	if (db_begin_write(db))
 		o = internal(db, p);
-		goto out;
-	}
-	o = create_in(db, actor, unit_code, a, p);
-	if (o == OUTCOME_OK && db_commit(db))
-		o = internal(db, p);
-	if (o != OUTCOME_OK)
-		db_rollback(db);
 	else
-		*out = json_pack("{s:o}", "activity", activity_json(a, false));
+		o = end_write(db, create_in(db, actor, unit_code, a, p), a, out, p);
 out:
 	free(a);
 	return o;
@@ -332,19 +340,10 @@ enum outcome activity_update(struct db *db, struct cert_signer *signer,
 			return problem_set(p, OUTCOME_INVALID, "Field '%s' cannot be changed.",
 					   fixed[i]);
 	struct db_activity *a = xcalloc(1, sizeof *a);
-	enum outcome o;
-	if (db_begin_write(db)) {
-		o = internal(db, p);
-		goto out;
-	}
-	o = update_in(db, signer, actor, id, body, a, p);
-	if (o == OUTCOME_OK && db_commit(db))
-		o = internal(db, p);
-	if (o != OUTCOME_OK)
-		db_rollback(db);
-	else
-		*out = json_pack("{s:o}", "activity", activity_json(a, false));
-out:
+	enum outcome o =
+		db_begin_write(db)
+			? internal(db, p)
+			: end_write(db, update_in(db, signer, actor, id, body, a, p), a, out, p);
 	free(a);
 	return o;
 }
