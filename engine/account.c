@@ -16,6 +16,8 @@
 #include "db_people.h"
 #include "db_registration.h"
 #include "org.h"
+#include "quiz_service.h"
+#include "quiz_write.h"
 #include "registration.h"
 #include "util.h"
 
@@ -158,7 +160,7 @@ enum outcome account_throttle_passed(struct db *db, const char *who, const char 
 
 /* ---- operations ---------------------------------------------------------- */
 
-enum op_kind { OP_LOGIN, OP_REGISTER, OP_PASSWORD, OP_RESET };
+enum op_kind { OP_LOGIN, OP_REGISTER, OP_PASSWORD, OP_RESET, OP_CARD };
 
 struct account_op {
 	enum op_kind kind;
@@ -180,6 +182,13 @@ struct account_op {
 	char actor_name[DB_CODE_MAX];
 	int64_t contest_id; /* register: the contest the person came for */
 	bool busy; /* the pool's queue was full: nothing was hashed */
+	/* card: the session's write, queued to the group committer (NULL:
+	 * written by account_op_finish on the caller's connection) */
+	struct quiz_service *committer;
+	bool entered; /* counted in the committer's requests in flight */
+	int64_t now_ms;
+	struct quiz_write write;
+	struct account_result session; /* written by card_session_write */
 };
 
 static struct account_op *op_new(struct app *app, enum op_kind kind)
@@ -505,9 +514,9 @@ rollback:
 
 /* ---- login cards ----------------------------------------------------------- */
 
-enum outcome account_card_login(struct app *app, struct db *db, const char *code,
-				const char *client_addr, struct account_result *res,
-				struct problem *p)
+enum outcome account_card_begin(struct app *app, struct db *db, const char *code,
+				const char *client_addr, struct account_op **op_out,
+				struct account_result *res, struct problem *p)
 {
 	memset(res, 0, sizeof *res);
 	char canonical[CARDS_CODE_CHARS + 1], who[DB_CODE_MAX];
@@ -543,17 +552,82 @@ enum outcome account_card_login(struct app *app, struct db *db, const char *code
 				   "Mã đăng nhập không đúng hoặc đã hết hiệu lực. (Unknown or void "
 				   "login code.)");
 	}
-	/* One transaction, so a card login costs one commit. */
-	if (db_begin_write(db))
-		return problem_set(p, OUTCOME_INTERNAL, "%s", db_errmsg(db));
-	o = account_throttle_passed(db, who, client_addr, p);
+	struct account_op *op = op_new(app, OP_CARD);
+	op->user = user;
+	op->now_ms = now;
+	util_strlcpy(op->who, who, sizeof op->who);
+	util_strlcpy(op->client_addr, client_addr ? client_addr : "", sizeof op->client_addr);
+	op->committer = quiz_service_of(app);
+	*op_out = op;
+	return OUTCOME_OK;
+}
+
+/* The writes of a card login that passed, inside the transaction of the
+ * group committer (or of card_finish): the throttle of its code and address
+ * cleared, and the new session into op->session. */
+static enum outcome card_session_write(void *ctx, struct db *db)
+{
+	struct account_op *op = ctx;
+	enum outcome o = account_throttle_passed(db, op->who, op->client_addr, &op->write.problem);
 	if (o == OUTCOME_OK)
-		o = open_session(db, &user, auth_config(app->auth)->session_ttl_ms, now, res, p);
-	if (o == OUTCOME_OK && db_commit(db))
-		o = problem_set(p, OUTCOME_INTERNAL, "%s", db_errmsg(db));
-	if (o != OUTCOME_OK)
-		db_rollback(db);
+		o = open_session(db, &op->user, op->session_ttl_ms, op->now_ms, &op->session,
+				 &op->write.problem);
 	return o;
+}
+
+/* Queues the session on the group committer: concurrent card logins share
+ * one transaction and one fsync, and each is told only once its COMMIT
+ * returned. 0, or -1 when the committer refuses work (quiescing). */
+static int card_submit(struct account_op *op, void (*done)(void *ctx), void *ctx)
+{
+	if (!op->committer) {
+		done(ctx);
+		return 0;
+	}
+	if (!quiz_service_enter(op->committer))
+		return -1;
+	op->entered = true;
+	op->write = (struct quiz_write){ .kind = QUIZ_WRITE_CALL,
+					 .apply = card_session_write,
+					 .apply_ctx = op };
+	quiz_service_submit(op->committer, &op->write, done, ctx);
+	return 0;
+}
+
+static enum outcome card_finish(struct account_op *op, struct db *db, struct account_result *res,
+				struct problem *p)
+{
+	if (op->entered)
+		quiz_service_leave(op->committer);
+	if (!op->committer) {
+		/* No committer (quizadm, tests): a transaction of its own, so a
+		 * card login still costs one commit. */
+		op->write.status =
+			db_begin_write(db) ? OUTCOME_INTERNAL : card_session_write(op, db);
+		if (op->write.status == OUTCOME_OK && db_commit(db))
+			op->write.status = OUTCOME_INTERNAL;
+		if (op->write.status == OUTCOME_INTERNAL && !op->write.problem.message[0])
+			problem_set(&op->write.problem, OUTCOME_INTERNAL, "%s", db_errmsg(db));
+		if (op->write.status != OUTCOME_OK)
+			db_rollback(db);
+	}
+	if (op->write.status != OUTCOME_OK) {
+		*p = op->write.problem;
+		return op->write.status;
+	}
+	*res = op->session;
+	return OUTCOME_OK;
+}
+
+enum outcome account_card_login(struct app *app, struct db *db, const char *code,
+				const char *client_addr, struct account_result *res,
+				struct problem *p)
+{
+	struct account_op *op = NULL;
+	enum outcome o = account_card_begin(app, db, code, client_addr, &op, res, p);
+	if (o != OUTCOME_OK)
+		return o;
+	return account_op_complete(op, db, res, p);
 }
 
 /* ---- password reset by an administrator ------------------------------------ */
@@ -624,6 +698,9 @@ void account_op_run(struct account_op *op, void (*done)(void *ctx), void *ctx)
 	case OP_RESET:
 		rc = auth_hash_async(op->auth, op->new_password, op->hash, done, ctx);
 		break;
+	case OP_CARD:
+		rc = card_submit(op, done, ctx);
+		break;
 	case OP_PASSWORD:
 		/* A weak new password is not worth hashing. */
 		rc = op->weak ? auth_verify_async(op->auth, op->user.pw_hash, op->password,
@@ -653,6 +730,8 @@ enum outcome account_op_finish(struct account_op *op, struct db *db, struct acco
 				res->retry_after_s, res->retry_after_s);
 	} else if (op->kind == OP_RESET) {
 		o = reset_finish(op, db, res, p);
+	} else if (op->kind == OP_CARD) {
+		o = card_finish(op, db, res, p);
 	} else if (op->kind != OP_REGISTER && op->verify.failed) {
 		o = problem_set(p, OUTCOME_INTERNAL, "Password check failed.");
 	} else if (op->kind == OP_LOGIN) {

@@ -149,15 +149,27 @@ struct account_op *account_reset_begin(struct app *app, int64_t user_id,
  * image: refused at once (OUTCOME_RATE_LIMITED) while throttled as logins
  * are (account_throttle_check; a wrong code counts as a failure);
  * OUTCOME_UNAUTHORIZED for a malformed, unknown or void code or a disabled
- * person; OUTCOME_OK with a new session in res, as a login. Needs no
- * hashing pool: the keyed BLAKE2b of a code takes microseconds. */
+ * person; else OUTCOME_OK with *op (owned by the caller until finished):
+ * account_op_run() queues its session on the group committer of
+ * quiz_service.h (the code's throttle cleared and the session written in
+ * the committer's next transaction, shared with concurrent writes) and
+ * calls done once that COMMIT returned; account_op_finish() then gives the
+ * new session in res, as a login. Without a running quiz service the
+ * session is written by account_op_finish in a transaction of its own.
+ * Needs no hashing pool: the keyed BLAKE2b of a code takes microseconds. */
+enum outcome account_card_begin(struct app *app, struct db *db, const char *code,
+				const char *client_addr, struct account_op **op,
+				struct account_result *res, struct problem *p);
+/* account_card_begin, then account_op_complete (for callers that may
+ * block: benchmarks, tests). */
 enum outcome account_card_login(struct app *app, struct db *db, const char *code,
 				const char *client_addr, struct account_result *res,
 				struct problem *p);
 
-/* Hashes on the pool; done(ctx) is called exactly once, from a pool thread,
- * or at once on this thread when the pool's queue is full (finishing then
- * gives OUTCOME_RATE_LIMITED). */
+/* Hashes on the pool (a card login: queues its session on the group
+ * committer); done(ctx) is called exactly once, from a pool (committer)
+ * thread, or at once on this thread when the pool's queue is full or the
+ * committer is quiescing (finishing then gives OUTCOME_RATE_LIMITED). */
 void account_op_run(struct account_op *op, void (*done)(void *ctx), void *ctx);
 /* After done: writes what the operation decided on db (the caller's
  * connection) and frees op. Returns the outcome, with res filled on

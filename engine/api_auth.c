@@ -1,6 +1,7 @@
-/* api_auth.c - POST /api/v1/auth/login, /logout and /register: each reads
- * the request, calls the account module and answers. Login and
- * registration suspend the connection while the hashing pool works. */
+/* api_auth.c - POST /api/v1/auth/login, /card, /logout and /register: each
+ * reads the request, calls the account module and answers. Login and
+ * registration suspend the connection while the hashing pool works, a card
+ * login while its session waits for the group commit. */
 #include <stdio.h>
 #include <string.h>
 
@@ -65,6 +66,14 @@ static int login_answer(struct req *r, struct resp *out, const struct account_re
 	return 0;
 }
 
+static int login_resume(struct req *r, struct resp *out)
+{
+	struct account_result res;
+	if (!api_account_resumed(r, out, &res))
+		return 0;
+	return login_answer(r, out, &res);
+}
+
 int api_card_login(struct req *r, struct resp *out)
 {
 	json_t *body = http_body_json(r, out);
@@ -72,24 +81,18 @@ int api_card_login(struct req *r, struct resp *out)
 		return 0;
 	const char *code = api_string_field(body, "code", 64, true, out);
 	if (code) {
+		struct account_op *op = NULL;
 		struct account_result res;
 		struct problem p = { { 0 } };
-		enum outcome o = account_card_login(r->app, r->db, code, r->client_addr, &res, &p);
+		enum outcome o =
+			account_card_begin(r->app, r->db, code, r->client_addr, &op, &res, &p);
 		if (o == OUTCOME_OK)
-			login_answer(r, out, &res);
+			api_account_suspend(r, op, login_resume);
 		else
 			api_account_fail(out, o, &p, &res);
 	}
 	json_decref(body);
 	return 0;
-}
-
-static int login_resume(struct req *r, struct resp *out)
-{
-	struct account_result res;
-	if (!api_account_resumed(r, out, &res))
-		return 0;
-	return login_answer(r, out, &res);
 }
 
 int api_login(struct req *r, struct resp *out)

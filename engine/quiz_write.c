@@ -470,6 +470,9 @@ int quiz_write_apply(struct db *db, struct quiz_qcache *qc, struct quiz_write *w
 		return apply_sweep(db, qc, w);
 	case QUIZ_WRITE_LIVE_ANSWER:
 		return apply_live_answer(db, w);
+	case QUIZ_WRITE_CALL:
+		w->status = w->apply(w->apply_ctx, db);
+		return w->status == OUTCOME_INTERNAL ? -1 : 0;
 	}
 	return -1;
 }

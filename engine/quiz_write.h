@@ -30,6 +30,7 @@ enum quiz_write_kind {
 	QUIZ_WRITE_FINISH,
 	QUIZ_WRITE_SWEEP,
 	QUIZ_WRITE_LIVE_ANSWER, /* a live game's answer, decided by live.h */
+	QUIZ_WRITE_CALL, /* a write of another module, see apply below */
 };
 
 /* A live game's answer as live_answer_begin decided it (points from the
@@ -68,6 +69,12 @@ struct quiz_write {
 	/* SWEEP: how many due attempts at most; how many were finalised */
 	size_t limit;
 	size_t swept;
+	/* CALL: a write of another module that shares the group commit (a card
+	 * login's session, account.c): apply(apply_ctx, db) runs inside the
+	 * batch's transaction and returns its outcome, with its message in
+	 * problem; OUTCOME_INTERNAL undoes its statements. */
+	enum outcome (*apply)(void *apply_ctx, struct db *db);
+	void *apply_ctx;
 	/* results */
 	enum outcome status;
 	bool created; /* START: a new attempt (else resumed) */

@@ -2,7 +2,7 @@
  * queued from many threads are all applied and acknowledged only after
  * their transaction committed, concurrent writes share transactions, a
  * refused write leaves the others applied, and quiescing refuses new
- * writes. */
+ * writes; login-card sessions go through it too, still throttled. */
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,14 +15,18 @@
 
 #include <cmocka.h>
 
+#include "account.h"
 #include "app.h"
+#include "auth.h"
 #include "bank.h"
+#include "cards.h"
 #include "clock.h"
 #include "db.h"
 #include "db_account.h"
 #include "db_attempt.h"
 #include "db_bank.h"
 #include "db_fixture.h"
+#include "db_people.h"
 #include "quiz_cache.h"
 #include "quiz_def.h"
 #include "quiz_service.h"
@@ -240,6 +244,96 @@ static void refused_write_leaves_the_others_applied(void **state)
 	assert_false(quiz_service_enter(s));
 }
 
+struct card_worker {
+	struct fixture *f;
+	const char *code;
+	int ok, stored;
+};
+
+/* PER_THREAD logins by one card; each session answered must be live for
+ * a fresh connection at once (its transaction committed). */
+static void *card_user(void *arg)
+{
+	struct card_worker *cw = arg;
+	char err[256];
+	struct db *db = db_open(cw->f->tdb.path, err, sizeof err);
+	struct db *fresh = db_open(cw->f->tdb.path, err, sizeof err);
+	for (int i = 0; i < PER_THREAD; i++) {
+		struct account_result res;
+		struct problem p;
+		if (account_card_login(&cw->f->app, db, cw->code, "10.0.0.1", &res, &p) !=
+		    OUTCOME_OK)
+			continue;
+		cw->ok++;
+		struct db_user u;
+		int64_t expires;
+		if (account_session_find(fresh, res.token, clock_now_ms(), &u, &expires) == 1 &&
+		    u.id == res.user.id)
+			cw->stored++;
+	}
+	db_close(fresh);
+	db_close(db);
+	return NULL;
+}
+
+static void card_logins_share_the_group_commit_and_stay_throttled(void **state)
+{
+	struct fixture *f = *state;
+	struct auth_config cfg;
+	auth_config_defaults(&cfg);
+	f->app.auth = auth_new(&cfg);
+	assert_non_null(f->app.auth);
+	struct cards_keyring keys = { NULL, f->tdb.path };
+	char codes[THREADS][CARDS_CODE_PRINTED + 1];
+	for (int t = 0; t < THREADS; t++) {
+		char canonical[CARDS_CODE_CHARS + 1];
+		unsigned char hash[32];
+		struct problem p;
+		cards_code_new(codes[t]);
+		assert_int_equal(cards_code_canonical(codes[t], canonical), 0);
+		assert_int_equal(cards_code_hash(&keys, canonical, hash, &p), OUTCOME_OK);
+		assert_int_equal(db_card_set(f->db, f->users[t], hash, clock_now_ms()), 0);
+	}
+	struct quiz_service_stats before, after;
+	quiz_service_stats(quiz_service_of(&f->app), &before);
+	struct card_worker cw[THREADS];
+	pthread_t th[THREADS];
+	for (int t = 0; t < THREADS; t++) {
+		cw[t] = (struct card_worker){ f, codes[t], 0, 0 };
+		pthread_create(&th[t], NULL, card_user, &cw[t]);
+	}
+	for (int t = 0; t < THREADS; t++) {
+		pthread_join(th[t], NULL);
+		assert_int_equal(cw[t].ok, PER_THREAD);
+		assert_int_equal(cw[t].stored, PER_THREAD);
+	}
+	quiz_service_stats(quiz_service_of(&f->app), &after);
+	/* Every session was a write of the committer; concurrent ones shared
+	 * transactions. */
+	uint64_t writes = after.writes - before.writes;
+	uint64_t transactions = after.transactions - before.transactions;
+	fprintf(stderr, "%llu card sessions in %llu transactions\n", (unsigned long long)writes,
+		(unsigned long long)transactions);
+	assert_int_equal(writes, THREADS * PER_THREAD);
+	assert_true(transactions < writes);
+	/* A wrong code is still a failure that throttles: five, then refused
+	 * at once, with no session written. */
+	struct account_result res;
+	struct problem p;
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(account_card_login(&f->app, f->db, "AAAA-BBBB-CCCC-DDDD",
+						    "10.0.0.2", &res, &p),
+				 OUTCOME_UNAUTHORIZED);
+	assert_int_equal(
+		account_card_login(&f->app, f->db, "AAAA-BBBB-CCCC-DDDD", "10.0.0.2", &res, &p),
+		OUTCOME_RATE_LIMITED);
+	assert_true(res.retry_after_s > 0);
+	quiz_service_stats(quiz_service_of(&f->app), &before);
+	assert_int_equal(before.writes, after.writes);
+	auth_free(f->app.auth);
+	f->app.auth = NULL;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -247,6 +341,8 @@ int main(void)
 			group_commit_applies_every_write_and_shares_transactions, setup, teardown),
 		cmocka_unit_test_setup_teardown(refused_write_leaves_the_others_applied, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(
+			card_logins_share_the_group_commit_and_stay_throttled, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
