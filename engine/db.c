@@ -36,6 +36,7 @@ static const struct migration migrations[] = {
 	{ "certificates of attendance", db_sql_certificates_attendance },
 	{ "headcount inputs version", db_sql_headcount_version },
 	{ "people search with prefix indexes", db_sql_people_search_prefix },
+	{ "people reached by quizzes or activities; live games attended", db_sql_reach },
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "db_activity.h"
 #include "db_priv.h"
 #include "util.h"
 
@@ -180,4 +181,25 @@ int64_t db_fixture_attempt(struct db *db, const struct db_fixture_attempt *a)
 	if (db_exec_stmt(db, st, "finish attempt"))
 		return -1;
 	return id;
+}
+
+int64_t db_fixture_activity(struct db *db, const char *code, const char *kind, int64_t unit_id,
+			    const char *topics, int64_t starts_at, int64_t ends_at)
+{
+	struct db_activity a = { .unit_id = unit_id,
+				 .starts_at_ms = starts_at,
+				 .ends_at_ms = ends_at };
+	util_strlcpy(a.code, code, sizeof a.code);
+	util_strlcpy(a.title, code, sizeof a.title);
+	util_strlcpy(a.kind, kind, sizeof a.kind);
+	util_strlcpy(a.audiences, "[]", sizeof a.audiences);
+	util_strlcpy(a.topics, topics, sizeof a.topics);
+	int64_t id = 0;
+	return db_activity_insert(db, &a, starts_at, &id) ? -1 : id;
+}
+
+int db_fixture_attendance(struct db *db, int64_t activity_id, int64_t user_id, int year,
+			  int64_t unit_id, const char *audience, int64_t at)
+{
+	return db_attendance_add(db, activity_id, user_id, year, unit_id, audience, "list", at);
 }

@@ -47,4 +47,15 @@ struct db_fixture_attempt {
  * it. Returns the attempt id, or -1. */
 int64_t db_fixture_attempt(struct db *db, const struct db_fixture_attempt *a);
 
+/* An activity of kind (training, seminar, event, live_game) held by
+ * unit_id in [starts_at, ends_at), for every audience, about topics (a
+ * JSON array text). Returns its id, or -1. */
+int64_t db_fixture_activity(struct db *db, const char *code, const char *kind, int64_t unit_id,
+			    const char *topics, int64_t starts_at, int64_t ends_at);
+/* user_id attended activity_id (as an uploaded list does), with the unit
+ * and audience given and the activity's year: 1 added, 0 already there,
+ * -1. */
+int db_fixture_attendance(struct db *db, int64_t activity_id, int64_t user_id, int year,
+			  int64_t unit_id, const char *audience, int64_t at);
+
 #endif

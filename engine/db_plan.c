@@ -8,7 +8,9 @@
 
 static const char SQL_PLAN_INSTALL[] =
 	"INSERT INTO plans (code, title, definition, builtin, updated_at)"
-	" VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (code) DO NOTHING";
+	" VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (code) DO UPDATE SET title = excluded.title,"
+	" definition = excluded.definition, updated_at = excluded.updated_at"
+	" WHERE plans.builtin = 1 AND excluded.builtin = 1";
 static const char SQL_PLAN_PUT[] =
 	"INSERT INTO plans (code, title, definition, builtin, updated_at)"
 	" VALUES (?1, ?2, ?3, 0, ?4) ON CONFLICT (code) DO UPDATE SET title = excluded.title,"

@@ -10,7 +10,9 @@
 
 /* Plans: the JSON definition of api.md is stored as text (storage does not
  * parse it). */
-/* Inserts the plan unless its code exists. Returns 0 or -1. */
+/* Inserts the plan unless its code exists; a built-in plan replaces the
+ * stored copy of itself that nobody edited (builtin still 1). Returns 0 or
+ * -1. */
 int db_plan_install(struct db *db, const char *code, const char *title, const char *definition,
 		    bool builtin, int64_t now_ms);
 /* Creates or replaces the plan `code`. Returns 0 or -1. */

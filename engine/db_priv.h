@@ -90,5 +90,6 @@ extern const char db_sql_contest_log[];
 extern const char db_sql_report_weeks[];
 extern const char db_sql_certificates_attendance[];
 extern const char db_sql_headcount_version[];
+extern const char db_sql_reach[];
 
 #endif

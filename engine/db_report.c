@@ -437,6 +437,33 @@ static const char SQL_MULTI_WEEKS[] =
 	" WHERE m.year = ?1 AND (?3 IS NULL OR m.audience = ?3)"
 	" AND substr(u.path, 1, length(?2)) = ?2"
 	" ORDER BY m.audience, m.user_key, p.unit_id, p.week";
+/* Migration 19 (db_reach.c): people reached by a quiz or an activity. */
+static const char SQL_REACH_UNITS[] =
+	"SELECT r.unit_id, r.audience, r.reached, COALESCE(t.attended, 0)"
+	" FROM report_reached_unit r LEFT JOIN report_attend_unit t ON t.year = r.year"
+	" AND t.unit_id = r.unit_id AND t.audience = r.audience"
+	" WHERE r.year = ?1 AND r.reached > 0";
+/* CROSS JOIN keeps report_reached_multi (a handful of rows) outside, as
+ * above. */
+static const char SQL_REACH_MULTI[] =
+	"SELECT r.audience, r.user_key, r.unit_id, 0, r.sources, EXISTS (SELECT 1"
+	" FROM report_attend_person p WHERE p.year = r.year AND p.audience = r.audience"
+	" AND p.user_id = r.user_key AND p.unit_id = r.unit_id)"
+	" FROM report_reached_multi m CROSS JOIN report_reached_person r ON r.year = m.year"
+	" AND r.audience = m.audience AND r.user_key = m.user_key WHERE m.year = ?1"
+	" ORDER BY m.audience, m.user_key";
+static const char SQL_REACH_ACTIVITY[] =
+	"SELECT r.unit_id, r.activity_id, r.attended FROM report_unit_activity r"
+	" WHERE r.year = ?1 AND r.audience = ?2 AND r.attended > 0";
+static const char SQL_REACH_ACTIVITY_TOPIC[] =
+	"SELECT r.unit_id, r.activity_id, r.attended FROM report_unit_activity r"
+	" WHERE r.year = ?1 AND r.audience = ?2 AND r.attended > 0 AND r.activity_id IN"
+	" (SELECT a.id FROM activities a, json_each(a.topics) j WHERE j.value = ?3)";
+static const char SQL_REACH_TOPIC_PEOPLE[] =
+	"SELECT audience, user_key, unit_id, quiz_id, attempts, 0 FROM report_reach_topic"
+	" WHERE year = ?1 AND topic = ?3 AND audience = ?2 UNION ALL"
+	" SELECT audience, user_id, unit_id, 0, activities, 1 FROM report_attend_topic"
+	" WHERE year = ?1 AND topic = ?3 AND audience = ?2 ORDER BY 2";
 
 static const char SQL_REF_COUNT[] =
 	"SELECT count(*) FROM attempts WHERE finished_at >= ?1 AND finished_at < ?2"
@@ -598,17 +625,46 @@ static void unit_quiz_row(sqlite3_stmt *st, db_row_fn fn, void *ctx)
 				sqlite3_column_int64(st, 2));
 }
 
-int db_report_unit_quiz(struct db *db, int year, const char *audience, const char *topic,
-			db_unit_quiz_fn *fn, void *ctx)
+static int unit_quiz_query(struct db *db, const char *sql, int year, const char *audience,
+			   const char *topic, db_unit_quiz_fn *fn, void *ctx)
 {
-	sqlite3_stmt *st = db_stmt(db, topic ? SQL_UNIT_TOPIC : SQL_UNIT_QUIZ);
+	sqlite3_stmt *st = db_stmt(db, sql);
 	if (!st)
 		return -1;
 	sqlite3_bind_int(st, 1, year);
 	sqlite3_bind_text(st, 2, audience, -1, SQLITE_STATIC);
 	if (topic)
 		sqlite3_bind_text(st, 3, topic, -1, SQLITE_STATIC);
-	return db_each_row(db, st, unit_quiz_row, (db_row_fn)fn, ctx, "read unit quiz figures");
+	return db_each_row(db, st, unit_quiz_row, (db_row_fn)fn, ctx, "read unit figures");
+}
+
+int db_report_unit_quiz(struct db *db, int year, const char *audience, const char *topic,
+			db_unit_quiz_fn *fn, void *ctx)
+{
+	return unit_quiz_query(db, topic ? SQL_UNIT_TOPIC : SQL_UNIT_QUIZ, year, audience, topic,
+			       fn, ctx);
+}
+
+int db_report_reach_activity(struct db *db, int year, const char *audience, const char *topic,
+			     db_unit_quiz_fn *fn, void *ctx)
+{
+	return unit_quiz_query(db, topic ? SQL_REACH_ACTIVITY_TOPIC : SQL_REACH_ACTIVITY, year,
+			       audience, topic, fn, ctx);
+}
+
+static void reach_unit_row(sqlite3_stmt *st, db_row_fn fn, void *ctx)
+{
+	((db_reach_unit_fn *)fn)(ctx, sqlite3_column_int64(st, 0), db_col_text(st, 1),
+				 sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3));
+}
+
+int db_report_reach_units(struct db *db, int year, db_reach_unit_fn *fn, void *ctx)
+{
+	sqlite3_stmt *st = db_stmt(db, SQL_REACH_UNITS);
+	if (!st)
+		return -1;
+	sqlite3_bind_int(st, 1, year);
+	return db_each_row(db, st, reach_unit_row, (db_row_fn)fn, ctx, "read reach figures");
 }
 
 static int reach_query(struct db *db, const char *sql, int year, const char *audience,
@@ -636,6 +692,17 @@ int db_report_topic_people(struct db *db, int year, const char *audience, const 
 			   db_reach_fn *fn, void *ctx)
 {
 	return reach_query(db, SQL_TOPIC_PEOPLE, year, audience, topic, fn, ctx);
+}
+
+int db_report_reach_multi(struct db *db, int year, db_reach_fn *fn, void *ctx)
+{
+	return reach_query(db, SQL_REACH_MULTI, year, NULL, NULL, fn, ctx);
+}
+
+int db_report_reach_topic_people(struct db *db, int year, const char *audience, const char *topic,
+				 db_reach_fn *fn, void *ctx)
+{
+	return reach_query(db, SQL_REACH_TOPIC_PEOPLE, year, audience, topic, fn, ctx);
 }
 
 int db_report_reference_aggregate(struct db *db, int which, int64_t from_ms, int64_t to_ms,

@@ -85,6 +85,28 @@ typedef void db_person_week_fn(void *ctx, const char *audience, int64_t user_key
 			       int week);
 int db_report_multi_weeks(struct db *db, int year, const char *path, const char *audience,
 			  db_person_week_fn *fn, void *ctx);
+/* Migration 19 (db_reach.c): the people reached by a completed quiz or an
+ * attendance at an activity, kept by triggers as the above. */
+/* A year's people of each unit (directly attached) and audience reached
+ * by a completed quiz or an attendance (each once), and those of them who
+ * attended an activity. */
+typedef void db_reach_unit_fn(void *ctx, int64_t unit_id, const char *audience, int64_t reached,
+			      int64_t attended);
+int db_report_reach_units(struct db *db, int year, db_reach_unit_fn *fn, void *ctx);
+/* The rows of the people reached in several units of a year and audience,
+ * one person after another: attempts holds how many summaries reached
+ * them there (1 or 2), passed_attempts 1 when they attended there. */
+int db_report_reach_multi(struct db *db, int year, db_reach_fn *fn, void *ctx);
+/* The people of audience whose completed attempts covered topic or who
+ * attended an activity about it, ordered by person (a person may come in
+ * several rows, one after another). */
+int db_report_reach_topic_people(struct db *db, int year, const char *audience, const char *topic,
+				 db_reach_fn *fn, void *ctx);
+/* Per unit (directly attached) and activity of the year, its attendees of
+ * audience (with topic: activities about it only); fn's quiz_id is the
+ * activity's id. */
+int db_report_reach_activity(struct db *db, int year, const char *audience, const char *topic,
+			     db_unit_quiz_fn *fn, void *ctx);
 
 /* Reference aggregates for the report benchmark, each one SQL statement
  * over the completed-or-not attempts finished in [from_ms, to_ms):

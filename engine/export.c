@@ -249,14 +249,25 @@ static const char *name_vi(const char *const (*names)[2], size_t n, const char *
 #define NAME_VI(names, code) name_vi(names, sizeof names / sizeof names[0], code)
 
 static const char *const participation_vi[] = {
-	"Mã đơn vị",      "Tên đơn vị",    "Đối tượng",         "Số lượng",
-	"Nguồn số lượng", "Đã đăng ký",    "Số người tham gia", "Tỷ lệ tham gia (%)",
-	"Số người đạt",   "Tỷ lệ đạt (%)", "Số lượt làm bài",
+	"Mã đơn vị",
+	"Tên đơn vị",
+	"Đối tượng",
+	"Số lượng",
+	"Nguồn số lượng",
+	"Đã đăng ký",
+	"Số người tham gia",
+	"Tỷ lệ tham gia (%)",
+	"Số người đạt",
+	"Tỷ lệ đạt (%)",
+	"Số lượt làm bài",
+	"Số người dự hoạt động",
+	"Số người được tuyên truyền (không trùng)",
+	"Tỷ lệ được tuyên truyền (%)",
 };
 static const char *const participation_en[] = {
-	"Unit code",        "Unit name",  "Audience",     "Headcount",
-	"Headcount source", "Registered", "Participants", "Participation (%)",
-	"Passed",           "Passed (%)", "Attempts",
+	"Unit code",  "Unit name",    "Audience",          "Headcount",   "Headcount source",
+	"Registered", "Participants", "Participation (%)", "Passed",      "Passed (%)",
+	"Attempts",   "Attended",     "Reached (once)",    "Reached (%)",
 };
 #define PARTICIPATION_COLS (sizeof participation_vi / sizeof participation_vi[0])
 
@@ -315,6 +326,10 @@ enum outcome export_participation_file(const struct report_table *rt, const char
 		if (r->has_percent)
 			c[9] = (struct export_cell){ EXPORT_DECIMAL, NULL, r->passed_percent };
 		c[10] = (struct export_cell){ EXPORT_INT, NULL, (double)r->attempts };
+		c[11] = (struct export_cell){ EXPORT_INT, NULL, (double)r->attended };
+		c[12] = (struct export_cell){ EXPORT_INT, NULL, (double)r->reached };
+		if (r->has_percent)
+			c[13] = (struct export_cell){ EXPORT_DECIMAL, NULL, r->reached_percent };
 	}
 	return table_file(out, format, data, len, p);
 }
@@ -482,7 +497,8 @@ static void yearly_heading(struct strbuf *sb, const struct report_plan *p)
 	sb_printf(sb, " năm %d</p>\n", p->year);
 	sb_printf(sb,
 		  "<p>Hạn báo cáo: %.2s/%.2s/%.4s. Số liệu được tổng hợp tự động từ kết quả "
-		  "làm bài trên hệ thống, tính theo năm %d (giờ Việt Nam).</p>\n",
+		  "làm bài và điểm danh hoạt động trên hệ thống, tính theo năm %d (giờ Việt "
+		  "Nam).</p>\n",
 		  p->deadline + 8, p->deadline + 5, p->deadline, p->year);
 }
 
@@ -529,6 +545,16 @@ static int yearly_targets(struct strbuf *sb, const struct report_plan *p)
 			vi_decimal(sb, t->gap_percent);
 			sb_puts(sb, "%.");
 		}
+		sb_puts(sb, "</li><li>Cách tính: ");
+		sb_puts(sb,
+			strcmp(t->target.counts, "activities") == 0
+				? "người làm bài kiểm tra hoặc dự hoạt động (tập huấn, hội thảo, "
+				  "sự kiện, trò chơi trực tiếp), mỗi người một lần"
+				: "người làm bài kiểm tra");
+		if (t->target.counts_reason[0]) {
+			sb_puts(sb, " – ");
+			html_append(sb, t->target.counts_reason);
+		}
 		sb_puts(sb, "</li>");
 		if (t->target.source[0]) {
 			sb_puts(sb, "<li>Căn cứ: ");
@@ -546,7 +572,8 @@ static void yearly_units(struct strbuf *sb, const struct report_table *units)
 	sb_puts(sb, "<h2>II. KẾT QUẢ THAM GIA THEO ĐƠN VỊ</h2>\n<table><tr><th>STT</th>"
 		    "<th>Đơn vị</th><th>Đối tượng</th><th>Số lượng</th><th>Số người tham gia</th>"
 		    "<th>Tỷ lệ (%)</th><th>Số người đạt</th><th>Tỷ lệ đạt (%)</th>"
-		    "<th>Lượt làm bài</th></tr>\n");
+		    "<th>Lượt làm bài</th><th>Số người dự hoạt động</th>"
+		    "<th>Số người được tuyên truyền (không trùng)</th><th>Tỷ lệ (%)</th></tr>\n");
 	for (size_t i = 0; i < units->n; i++) {
 		const struct report_row *r = &units->rows[i];
 		sb_printf(sb, "<tr><td class=\"n\">%zu</td><td>", i + 1);
@@ -569,7 +596,13 @@ static void yearly_units(struct strbuf *sb, const struct report_table *units)
 			  (long long)r->passed);
 		if (r->has_percent)
 			vi_decimal(sb, r->passed_percent);
-		sb_printf(sb, "</td><td class=\"n\">%lld</td></tr>\n", (long long)r->attempts);
+		sb_printf(sb,
+			  "</td><td class=\"n\">%lld</td><td class=\"n\">%lld</td>"
+			  "<td class=\"n\">%lld</td><td class=\"n\">",
+			  (long long)r->attempts, (long long)r->attended, (long long)r->reached);
+		if (r->has_percent)
+			vi_decimal(sb, r->reached_percent);
+		sb_puts(sb, "</td></tr>\n");
 	}
 	sb_puts(sb, "</table>\n<p><em>(*) Đơn vị chưa khai báo số lượng: lấy theo số tài khoản "
 		    "trên hệ thống. (**) Một phần đơn vị trực thuộc đã khai báo, phần còn lại lấy "

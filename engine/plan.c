@@ -11,27 +11,74 @@
 #include "org.h"
 #include "util.h"
 
-#define T(id, metric, aud, kind, topic, cmp, thr, src)                                             \
+/* Every target of the built-in plans counts activities: each is worded as
+ * people or units "reached" (được tuyên truyền, phổ biến) or programmes
+ * run, which a training, seminar or event does as a quiz does. The reason
+ * quotes the plan's words. */
+#define T(id, metric, aud, kind, topic, cmp, thr, src, why)                                        \
 	{                                                                                          \
-		id, metric, aud, kind, topic, cmp, thr, src                                        \
+		id, metric, aud, kind, topic, cmp, thr, src, "activities", why                     \
 	}
+
+#define WHY_AGENCIES                                                                                                                \
+	"Kế hoạch giao “triển khai kế hoạch tuyên truyền, phổ biến các kỹ năng cơ bản về bảo đảm " \
+	"ATTT … cho cán bộ, công chức, viên chức, người lao động”: lớp tập huấn, hội nghị của cơ "  \
+	"quan là chương trình như vậy, nên được tính cùng bài kiểm tra."
+#define WHY_FINANCE                                                                                                             \
+	"Kế hoạch giao “xây dựng và triển khai các kế hoạch tuyên truyền, nâng cao nhận thức và "     \
+	"kỹ năng cơ bản bảo đảm ATTT cho cán bộ, nhân viên”: buổi tập huấn cho cán bộ, nhân viên " \
+	"được tính cùng bài kiểm tra."
+#define WHY_SCHOOLS                                                                                                             \
+	"Kế hoạch giao “các chương trình hàng năm tuyên truyền, phổ biến về các nguy cơ và kỹ "       \
+	"năng "                                                                                                                \
+	"cần thiết”: buổi ngoại khoá, chào cờ, trò chơi trực tiếp ở trường được tính cùng bài " \
+	"kiểm tra."
+#define WHY_CRITICAL                                                                                                             \
+	"Kế hoạch giao “các chương trình hàng năm tuyên truyền, phổ biến, hướng dẫn khả năng đọc " \
+	"tin, tư duy phê phán”: hoạt động về chủ đề tin giả được tính cùng bài kiểm tra."
+#define WHY_REACHED                                                                                                                    \
+	"Chỉ tiêu là người “được tuyên truyền, phổ biến”, không chỉ người làm bài: người dự tập " \
+	"huấn, hội thảo, sự kiện được tính, mỗi người một lần."
+#define WHY_CIVIL_SERVANTS                                                                                                            \
+	"Chỉ tiêu là “100% công chức, viên chức, cán bộ … được tuyên truyền, phổ biến”: người dự " \
+	"lớp tập huấn cho cán bộ, công chức được tính, mỗi người một lần."
+#define WHY_TELECOM                                                                                                     \
+	"Kế hoạch giao doanh nghiệp “thực hiện tuyên truyền, phổ biến nguy cơ, quy trình điều " \
+	"phối "                                                                                                       \
+	"ứng cứu, xử lý sự cố”: buổi tập huấn của doanh nghiệp được tính cùng bài kiểm tra."
+#define WHY_JOURNALISTS                                                                                                           \
+	"Chỉ tiêu là phóng viên “được phổ biến về các nguy cơ, hậu quả” và kế hoạch giao “tổ " \
+	"chức "                                                                                                                 \
+	"tập huấn, phổ biến cho đội ngũ phóng viên”: người dự tập huấn được tính."
+#define WHY_HEADS                                                                                                              \
+	"Chỉ tiêu là người đứng đầu “được tuyên truyền, nâng cao nhận thức và trách nhiệm”: " \
+	"người "                                                                                                            \
+	"dự hội nghị, hội thảo dành cho lãnh đạo được tính, mỗi người một lần."
+#define WHY_DOMESTIC                                                                                                        \
+	"Chỉ tiêu là cơ quan, tổ chức “được tuyên truyền về các sản phẩm, dịch vụ ATTT trong " \
+	"nước”: hội thảo giới thiệu sản phẩm trong nước được tính cùng bài kiểm tra."
 
 /* The targets of Decision 1907 that provinces adopted unchanged; each plan
  * names its own source. */
 #define AGENCIES_RUN(src)                                                                          \
-	T("agencies_run_programme", "units", "civil_servant", "agency", "", ">=", 100, src)
-#define SCHOOLS_RISK(src) T("schools_risk_programme", "units", "pupil", "school", "", ">", 80, src)
-#define INTERNET_USERS(src) T("internet_users_reached", "persons", "public", "", "", ">", 80, src)
-#define STUDENTS(src) T("students_reached", "persons", "university_student", "", "", ">=", 100, src)
+	T("agencies_run_programme", "units", "civil_servant", "agency", "", ">=", 100, src,        \
+	  WHY_AGENCIES)
+#define SCHOOLS_RISK(src)                                                                          \
+	T("schools_risk_programme", "units", "pupil", "school", "", ">", 80, src, WHY_SCHOOLS)
+#define INTERNET_USERS(src)                                                                        \
+	T("internet_users_reached", "persons", "public", "", "", ">", 80, src, WHY_REACHED)
+#define STUDENTS(src)                                                                              \
+	T("students_reached", "persons", "university_student", "", "", ">=", 100, src, WHY_REACHED)
 #define TELECOM_IT(src)                                                                            \
 	T("telecom_it_enterprises", "units", "telecom_it_staff", "enterprise_telecom_it", "",      \
-	  ">=", 100, src)
-#define JOURNALISTS(src) T("journalists_reached", "persons", "journalist", "", "", ">", 90, src)
+	  ">=", 100, src, WHY_TELECOM)
+#define JOURNALISTS(src)                                                                           \
+	T("journalists_reached", "persons", "journalist", "", "", ">", 90, src, WHY_JOURNALISTS)
 #define AGENCY_HEADS(src)                                                                          \
-	T("agency_heads_reached", "persons", "agency_head", "", "", ">=", 100, src)
+	T("agency_heads_reached", "persons", "agency_head", "", "", ">=", 100, src, WHY_HEADS)
 #define DOMESTIC_PRODUCTS(src)                                                                     \
 	T("domestic_products_known", "units", "civil_servant", "agency", "domestic_products",      \
-	  ">=", 80, src)
+	  ">=", 80, src, WHY_DOMESTIC)
 
 /* plan-targets.md, "Targets of Decision 1907 as adopted by the provinces". */
 static const struct plan builtin_plans[] = {
@@ -48,10 +95,10 @@ static const struct plan builtin_plans[] = {
 		.targets = {
 			AGENCIES_RUN("000 (Hậu Giang), mục tiêu cụ thể"),
 			T("finance_bodies_run_programme", "units", "finance_staff", "finance_body", "",
-			  ">=", 100, "000 (Hậu Giang), mục tiêu cụ thể"),
+			  ">=", 100, "000 (Hậu Giang), mục tiêu cụ thể", WHY_FINANCE),
 			SCHOOLS_RISK("000 (Hậu Giang), mục tiêu cụ thể"),
 			T("schools_critical_thinking", "units", "pupil", "school", "misinformation",
-			  ">", 70, "000 (Hậu Giang), mục tiêu cụ thể"),
+			  ">", 70, "000 (Hậu Giang), mục tiêu cụ thể", WHY_CRITICAL),
 			INTERNET_USERS("000 (Hậu Giang), mục tiêu cụ thể"),
 			STUDENTS("000 (Hậu Giang), mục tiêu cụ thể"),
 			TELECOM_IT("000 (Hậu Giang), mục tiêu cụ thể"),
@@ -75,7 +122,7 @@ static const struct plan builtin_plans[] = {
 			AGENCIES_RUN("003 (Hà Nội), mục tiêu cụ thể"),
 			SCHOOLS_RISK("003 (Hà Nội), mục tiêu cụ thể"),
 			T("schools_critical_thinking", "units", "pupil", "school", "misinformation",
-			  ">=", 50, "003 (Hà Nội), mục tiêu cụ thể"),
+			  ">=", 50, "003 (Hà Nội), mục tiêu cụ thể", WHY_CRITICAL),
 			INTERNET_USERS("003 (Hà Nội), mục tiêu cụ thể"),
 			STUDENTS("003 (Hà Nội), mục tiêu cụ thể"),
 			TELECOM_IT("003 (Hà Nội), mục tiêu cụ thể"),
@@ -95,15 +142,16 @@ static const struct plan builtin_plans[] = {
 		.ntargets = 10,
 		.targets = {
 			T("civil_servants_reached", "persons", "civil_servant", "", "", ">=", 100,
-			  "004 (Bình Thuận), mục d"),
+			  "004 (Bình Thuận), mục d", WHY_CIVIL_SERVANTS),
 			SCHOOLS_RISK("004 (Bình Thuận), mục e"),
 			T("schools_critical_thinking", "units", "pupil", "school", "misinformation",
-			  ">=", 50, "004 (Bình Thuận), mục e"),
+			  ">=", 50, "004 (Bình Thuận), mục e", WHY_CRITICAL),
 			INTERNET_USERS("004 (Bình Thuận), mục g"),
 			STUDENTS("004 (Bình Thuận), mục g"),
-			T("pupils_reached", "persons", "pupil", "", "", ">=", 100, "004 (Bình Thuận), mục g"),
+			T("pupils_reached", "persons", "pupil", "", "", ">=", 100,
+			  "004 (Bình Thuận), mục g", WHY_REACHED),
 			T("telecom_it_staff_reached", "persons", "telecom_it_staff", "", "",
-			  ">=", 100, "004 (Bình Thuận), mục đ"),
+			  ">=", 100, "004 (Bình Thuận), mục đ", WHY_TELECOM),
 			JOURNALISTS("004 (Bình Thuận), mục h"),
 			AGENCY_HEADS("004 (Bình Thuận), mục c"),
 			DOMESTIC_PRODUCTS("004 (Bình Thuận), trong mục g"),
@@ -195,6 +243,9 @@ static enum outcome target_from_json(json_t *t, int index, struct plan_target *o
 	    get_str(t, "topic", out->topic, sizeof out->topic, false, where, p) ||
 	    get_str(t, "comparator", out->comparator, sizeof out->comparator, false, where, p) ||
 	    get_str(t, "source", out->source, sizeof out->source, false, where, p) ||
+	    get_str(t, "counts", out->counts, sizeof out->counts, false, where, p) ||
+	    get_str(t, "counts_reason", out->counts_reason, sizeof out->counts_reason, false, where,
+		    p) ||
 	    get_percent(t, "threshold", &out->threshold, true, 0, where, p))
 		return OUTCOME_INVALID;
 	if (!util_valid_code(out->id)) {
@@ -222,6 +273,12 @@ static enum outcome target_from_json(json_t *t, int index, struct plan_target *o
 	if (out->topic[0] && !util_valid_code(out->topic)) {
 		return problem_set(p, OUTCOME_INVALID, "%s'topic' must match [A-Za-z0-9_.-]{1,64}.",
 				   where);
+	}
+	if (!out->counts[0])
+		util_strlcpy(out->counts, "quizzes", sizeof out->counts);
+	if (strcmp(out->counts, "quizzes") != 0 && strcmp(out->counts, "activities") != 0) {
+		return problem_set(p, OUTCOME_INVALID,
+				   "%s'counts' must be \"quizzes\" or \"activities\".", where);
 	}
 	if (!out->comparator[0])
 		util_strlcpy(out->comparator, ">=", sizeof out->comparator);
@@ -320,12 +377,14 @@ json_t *plan_to_json(const struct plan *p)
 		const struct plan_target *t = &p->targets[i];
 		json_array_append_new(
 			targets,
-			json_pack("{s:s,s:s,s:s,s:o,s:o,s:s,s:f,s:s}", "id", t->id, "metric",
-				  t->metric, "audience", t->audience, "unit_kind",
-				  t->unit_kind[0] ? json_string(t->unit_kind) : json_null(),
-				  "topic", t->topic[0] ? json_string(t->topic) : json_null(),
-				  "comparator", t->comparator, "threshold", t->threshold, "source",
-				  t->source));
+			json_pack(
+				"{s:s,s:s,s:s,s:o,s:o,s:s,s:f,s:s,s:s,s:o}", "id", t->id, "metric",
+				t->metric, "audience", t->audience, "unit_kind",
+				t->unit_kind[0] ? json_string(t->unit_kind) : json_null(), "topic",
+				t->topic[0] ? json_string(t->topic) : json_null(), "comparator",
+				t->comparator, "threshold", t->threshold, "source", t->source,
+				"counts", t->counts[0] ? t->counts : "quizzes", "counts_reason",
+				t->counts_reason[0] ? json_string(t->counts_reason) : json_null()));
 	}
 	return json_pack("{s:s,s:s,s:o,s:f,s:o}", "code", p->code, "title", p->title, "deadlines",
 			 deadlines, "unit_min_participation", p->unit_min_participation, "targets",
@@ -347,12 +406,22 @@ static int store(struct db *db, const struct plan *p, bool builtin_install)
 int plan_install_builtins(struct db *db)
 {
 	for (size_t i = 0; i < N_BUILTIN; i++) {
-		/* Look first, so the usual case takes no write lock. */
-		char *definition = NULL;
-		bool builtin;
+		/* Look first, so the usual case takes no write lock; a template
+		 * nobody edited follows the one in the code. */
+		char *definition = NULL, *text = NULL;
+		bool builtin = false;
 		int found = db_plan_get(db, builtin_plans[i].code, &definition, &builtin);
+		int rc = found < 0 ? -1 : 0;
+		if (found > 0 && builtin) {
+			json_t *j = plan_to_json(&builtin_plans[i]);
+			text = json_dumps(j, JSON_COMPACT);
+			json_decref(j);
+		}
+		if (!rc && (!found || (text && strcmp(text, definition) != 0)))
+			rc = store(db, &builtin_plans[i], true);
 		free(definition);
-		if (found < 0 || (!found && store(db, &builtin_plans[i], true)))
+		free(text);
+		if (rc)
 			return -1;
 	}
 	return 0;

@@ -25,6 +25,10 @@ struct plan_target {
 	char comparator[3]; /* ">=" or ">" */
 	double threshold; /* percent */
 	char source[256];
+	/* "quizzes": reached by a completed quiz (the default); "activities":
+	 * by a completed quiz or an attendance at an activity (api.md) */
+	char counts[12];
+	char counts_reason[512]; /* why, in the plan's words; "" for none */
 };
 
 struct plan {

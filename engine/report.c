@@ -77,6 +77,8 @@ void report_year_free(struct year_data *d)
 	free(d->participants);
 	free(d->passed);
 	free(d->attempts);
+	free(d->attended);
+	free(d->reached);
 	free(d->source);
 	free(d->declared_in_subtree);
 	free(d->hits);
@@ -160,6 +162,17 @@ static void on_figures(void *ctx, int64_t unit_id, const char *audience, int64_t
 	d->attempts[report_cell(u, a)] += attempts;
 }
 
+static void on_reach(void *ctx, int64_t unit_id, const char *audience, int64_t reached,
+		     int64_t attended)
+{
+	struct year_data *d = ctx;
+	int u = report_map_get(d, unit_id), a = report_aud_index(d, audience);
+	if (u <= 0 || a < 0)
+		return;
+	d->reached[report_cell(u, a)] += reached;
+	d->attended[report_cell(u, a)] += attended;
+}
+
 /* Children first: headcounts (a declaration replaces the subtree's sum),
  * registered accounts and the participation sums. */
 static void roll_up(struct year_data *d)
@@ -187,6 +200,8 @@ static void roll_up(struct year_data *d)
 			d->participants[pi] += d->participants[i];
 			d->passed[pi] += d->passed[i];
 			d->attempts[pi] += d->attempts[i];
+			d->attended[pi] += d->attended[i];
+			d->reached[pi] += d->reached[i];
 		}
 	}
 	free(child_sum);
@@ -263,14 +278,19 @@ static void correct_matrix(struct year_data *d, int64_t *matrix, int a, const in
 	}
 }
 
+/* A person's corrections: pr->ctx holds two matrices, the first counting
+ * them in every unit of their rows, the second in the "passed" ones
+ * (participants and passed; or reached and attended, for the people
+ * reached in several units). */
 static void flush_person_figures(struct person_rows *pr)
 {
 	struct year_data *d = pr->d;
+	int64_t *const *m = pr->ctx;
 	int a = report_aud_index(d, pr->audience);
 	if (a < 0)
 		return;
-	correct_matrix(d, d->participants, a, pr->units, pr->n);
-	correct_matrix(d, d->passed, a, pr->passed_units, pr->npassed);
+	correct_matrix(d, m[0], a, pr->units, pr->n);
+	correct_matrix(d, m[1], a, pr->passed_units, pr->npassed);
 }
 
 enum outcome report_internal(struct db *db, struct problem *p)
@@ -293,6 +313,8 @@ struct year_data *report_year_load(struct db *db, int year, struct problem *p)
 	root->first_child = root->next_sibling = root->last_child = -1;
 	util_strlcpy(root->path, "/", sizeof root->path);
 	struct person_rows pr = { .d = d, .flush = flush_person_figures };
+	struct person_rows rr = { .d = d, .flush = flush_person_figures };
+	int64_t *quiz_matrices[2], *reach_matrices[2];
 	if (db_begin_read(db))
 		goto fail;
 	if (db_report_units(db, on_unit, d))
@@ -308,16 +330,27 @@ struct year_data *report_year_load(struct db *db, int year, struct problem *p)
 	d->participants = xcalloc(cells, sizeof(int64_t));
 	d->passed = xcalloc(cells, sizeof(int64_t));
 	d->attempts = xcalloc(cells, sizeof(int64_t));
+	d->attended = xcalloc(cells, sizeof(int64_t));
+	d->reached = xcalloc(cells, sizeof(int64_t));
 	d->source = xcalloc(cells, sizeof(const char *));
 	d->declared_in_subtree = xcalloc(cells, sizeof(bool));
 	d->hits = xcalloc((size_t)d->nunits, sizeof *d->hits);
 	if (db_report_headcounts(db, year, on_headcount, d) || db_report_roster(db, on_roster, d) ||
-	    db_report_unit_figures(db, year, on_figures, d))
+	    db_report_unit_figures(db, year, on_figures, d) ||
+	    db_report_reach_units(db, year, on_reach, d))
 		goto fail;
 	roll_up(d);
-	if (db_report_multi(db, year, NULL, NULL, report_on_person_row, &pr))
+	quiz_matrices[0] = d->participants;
+	quiz_matrices[1] = d->passed;
+	reach_matrices[0] = d->reached;
+	reach_matrices[1] = d->attended;
+	pr.ctx = quiz_matrices;
+	rr.ctx = reach_matrices;
+	if (db_report_multi(db, year, NULL, NULL, report_on_person_row, &pr) ||
+	    db_report_reach_multi(db, year, report_on_person_row, &rr))
 		goto fail;
 	report_person_rows_cleanup(&pr);
+	report_person_rows_cleanup(&rr);
 	db_commit(db);
 	return d;
 fail:
@@ -325,6 +358,8 @@ fail:
 	db_rollback(db);
 	free(pr.units);
 	free(pr.passed_units);
+	free(rr.units);
+	free(rr.passed_units);
 	report_year_free(d);
 	return NULL;
 }
@@ -373,7 +408,7 @@ static void add_rows(struct year_data *d, int u, int level, int aud_filter,
 			continue;
 		size_t i = report_cell(u, a);
 		if (aud_filter < 0 && !d->headcount[i] && !d->registered[i] &&
-		    !d->participants[i] && !d->attempts[i])
+		    !d->participants[i] && !d->attempts[i] && !d->reached[i])
 			continue;
 		if (t->n == *cap) {
 			*cap = *cap ? *cap * 2 : 64;
@@ -392,9 +427,12 @@ static void add_rows(struct year_data *d, int u, int level, int aud_filter,
 		r->participants = d->participants[i];
 		r->passed = d->passed[i];
 		r->attempts = d->attempts[i];
+		r->attended = d->attended[i];
+		r->reached = d->reached[i];
 		r->has_percent = r->headcount > 0;
 		r->participation_percent = report_percent(r->participants, r->headcount);
 		r->passed_percent = report_percent(r->passed, r->headcount);
+		r->reached_percent = report_percent(r->reached, r->headcount);
 	}
 	if (level >= q->depth)
 		return;

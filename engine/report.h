@@ -39,8 +39,10 @@ struct report_row {
 	int64_t headcount;
 	const char *headcount_source; /* "declared", "roster" or "mixed" (static) */
 	int64_t registered, participants, passed, attempts;
+	int64_t attended; /* people with an attendance at an activity */
+	int64_t reached; /* people with a completed attempt or an attendance, once */
 	bool has_percent; /* false when the headcount is 0 */
-	double participation_percent, passed_percent; /* one decimal */
+	double participation_percent, passed_percent, reached_percent; /* one decimal */
 };
 
 struct report_table {

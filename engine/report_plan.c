@@ -3,7 +3,10 @@
  * (covering the topic, when the target names one) by the headcount; units
  * targets count the units of a kind whose subtree's participants in some
  * quiz (or topic) reached the plan's unit_min_participation of their
- * headcount. People who moved are counted once, as in report.c. */
+ * headcount. A target that counts activities also takes attendances: a
+ * person reached by a quiz or an activity (of the topic) counts once, and
+ * an activity's attendees count for a unit as a quiz's participants do.
+ * People who moved are counted once, as in report.c. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,6 +92,12 @@ static void on_unit_quiz(void *ctx, int64_t unit_id, int64_t quiz_id, int64_t pa
 			uq_get(&c->map, x, quiz_id)->count += participants;
 }
 
+/* An activity's attendees, kept apart from the quizzes by a negative id. */
+static void on_unit_activity(void *ctx, int64_t unit_id, int64_t activity_id, int64_t attendees)
+{
+	on_unit_quiz(ctx, unit_id, -activity_id, attendees);
+}
+
 static void flush_person_quiz(struct person_rows *pr)
 {
 	struct units_ctx *c = pr->ctx;
@@ -131,17 +140,20 @@ static int measure_target(struct db *db, struct year_data *d, const struct plan 
 {
 	const struct plan_target *t = &out->target;
 	const char *topic = t->topic[0] ? t->topic : NULL;
+	bool activities = strcmp(t->counts, "activities") == 0;
 	int a = report_aud_index(d, t->audience);
 	if (a < 0)
 		return 0;
 	if (strcmp(t->metric, "persons") == 0) {
 		out->denominator = d->headcount[report_cell(root, a)];
 		if (!topic) {
-			out->numerator = d->participants[report_cell(root, a)];
+			out->numerator = activities ? d->reached[report_cell(root, a)]
+						    : d->participants[report_cell(root, a)];
 			return 0;
 		}
 		struct topic_people tp = { .d = d, .root = root };
-		if (db_report_topic_people(db, d->year, t->audience, topic, on_topic_person, &tp))
+		if ((activities ? db_report_reach_topic_people : db_report_topic_people)(
+			    db, d->year, t->audience, topic, on_topic_person, &tp))
 			return -1;
 		out->numerator = tp.count;
 		return 0;
@@ -150,7 +162,9 @@ static int measure_target(struct db *db, struct year_data *d, const struct plan 
 	struct person_rows pr = { .d = d, .flush = flush_person_quiz, .ctx = &c };
 	int ret = -1;
 	if (db_report_unit_quiz(db, d->year, t->audience, topic, on_unit_quiz, &c) ||
-	    db_report_multi(db, d->year, t->audience, topic, report_on_person_row, &pr))
+	    db_report_multi(db, d->year, t->audience, topic, report_on_person_row, &pr) ||
+	    (activities &&
+	     db_report_reach_activity(db, d->year, t->audience, topic, on_unit_activity, &c)))
 		goto out;
 	report_person_rows_cleanup(&pr);
 	pr.units = pr.passed_units = NULL;

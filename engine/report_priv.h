@@ -41,6 +41,9 @@ struct year_data {
 	/* [unit * MAX_AUD + aud]: subtree figures once rolled up */
 	int64_t *declared; /* -1 when none */
 	int64_t *roster_direct, *registered, *headcount, *participants, *passed, *attempts;
+	/* people who attended an activity; people reached by a quiz or an
+	 * activity (each once) */
+	int64_t *attended, *reached;
 	const char **source;
 	bool *declared_in_subtree;
 	/* scratch for the corrections */

@@ -21,16 +21,18 @@ static json_t *participation_json(const struct report_table *t)
 		const struct report_row *w = &t->rows[i];
 		json_array_append_new(
 			rows,
-			json_pack("{s:s,s:s,s:s,s:I,s:s,s:I,s:I,s:o,s:I,s:o,s:I}", "unit_code",
-				  w->unit_code, "unit_name", w->unit_name, "audience", w->audience,
-				  "headcount", (json_int_t)w->headcount, "headcount_source",
-				  w->headcount_source, "registered", (json_int_t)w->registered,
-				  "participants", (json_int_t)w->participants,
-				  "participation_percent",
+			json_pack("{s:s,s:s,s:s,s:I,s:s,s:I,s:I,s:o,s:I,s:o,s:I,s:I,s:I,s:o}",
+				  "unit_code", w->unit_code, "unit_name", w->unit_name, "audience",
+				  w->audience, "headcount", (json_int_t)w->headcount,
+				  "headcount_source", w->headcount_source, "registered",
+				  (json_int_t)w->registered, "participants",
+				  (json_int_t)w->participants, "participation_percent",
 				  percent_json(w->has_percent, w->participation_percent), "passed",
 				  (json_int_t)w->passed, "passed_percent",
 				  percent_json(w->has_percent, w->passed_percent), "attempts",
-				  (json_int_t)w->attempts));
+				  (json_int_t)w->attempts, "attended", (json_int_t)w->attended,
+				  "reached", (json_int_t)w->reached, "reached_percent",
+				  percent_json(w->has_percent, w->reached_percent)));
 	}
 	return json_pack("{s:i,s:o}", "year", t->year, "rows", rows);
 }
@@ -42,7 +44,7 @@ json_t *report_plan_json(const struct report_plan *p)
 		const struct report_target *t = &p->targets[i];
 		json_array_append_new(
 			targets,
-			json_pack("{s:s,s:s,s:s,s:o,s:o,s:s,s:f,s:o,s:I,s:I,s:b,s:f}", "id",
+			json_pack("{s:s,s:s,s:s,s:o,s:o,s:s,s:f,s:s,s:o,s:I,s:I,s:b,s:f}", "id",
 				  t->target.id, "metric", t->target.metric, "audience",
 				  t->target.audience, "unit_kind",
 				  t->target.unit_kind[0] ? json_string(t->target.unit_kind)
@@ -50,7 +52,7 @@ json_t *report_plan_json(const struct report_plan *p)
 				  "topic",
 				  t->target.topic[0] ? json_string(t->target.topic) : json_null(),
 				  "comparator", t->target.comparator, "threshold",
-				  t->target.threshold, "actual_percent",
+				  t->target.threshold, "counts", t->target.counts, "actual_percent",
 				  percent_json(t->has_actual, t->actual_percent), "numerator",
 				  (json_int_t)t->numerator, "denominator",
 				  (json_int_t)t->denominator, "met", t->met, "gap_percent",

@@ -33,7 +33,7 @@ struct report_output {
  * lang's headers ("vi" or "en"): JSON {"year","rows":[{"unit_code",
  * "unit_name","audience","headcount","headcount_source","registered",
  * "participants","participation_percent","passed","passed_percent",
- * "attempts"}]} or the file of export.h. Returns OUTCOME_OK with out filled,
+ * "attempts","attended","reached","reached_percent"}]} or the file of export.h. Returns OUTCOME_OK with out filled,
  * OUTCOME_INVALID for a format or lang, or as report_participation. */
 enum outcome report_participation_output(struct db *db, const struct report_query *q,
 					 const char *format, const char *lang,

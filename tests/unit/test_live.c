@@ -1,6 +1,6 @@
 /* test_live.c - live games without HTTP: the points formula, a game
  * played through the domain on a real database, the accounts an ended
- * game hands to attendance, what listeners read (the lobby sent at most
+ * game hands to attendance (which count in the reports), what listeners read (the lobby sent at most
  * every LIVE_LOBBY_EVERY_MS, a superseded lobby skipped, each player's own
  * rank in the shared scores) and answers stored through the quiz
  * service's group commit. */
@@ -25,6 +25,7 @@
 #include "live.h"
 #include "quiz_service.h"
 #include "quiz_write.h"
+#include "report.h"
 #include "testdb.h"
 #include "util.h"
 
@@ -59,9 +60,14 @@ static void an_ended_game_lists_its_logged_in_players_once(void **state)
 	assert_true(bank > 0);
 	assert_true(db_fixture_question(db, bank, "lv-1", "passwords") > 0);
 	assert_true(db_fixture_question(db, bank, "lv-2", "passwords") > 0);
-	struct db_user host = { .id = db_fixture_person(db, "host", "Host", "unit_admin", 0, "") };
+	bool created;
+	struct db_unit school;
+	assert_int_equal(db_unit_upsert(db, "S", "Trường", "school", "thcs", 0, &created), 0);
+	assert_int_equal(db_unit_by_code(db, "S", &school), 1);
+	struct db_user host = { .id = db_fixture_person(db, "host", "Host", "unit_admin", school.id,
+							"") };
 	strcpy(host.role, "unit_admin");
-	int64_t pupil = db_fixture_person(db, "pupil", "Pupil", "participant", 0, "pupil");
+	int64_t pupil = db_fixture_person(db, "pupil", "Pupil", "participant", school.id, "pupil");
 	assert_true(host.id > 0 && pupil > 0);
 
 	struct problem p;
@@ -99,6 +105,19 @@ static void an_ended_game_lists_its_logged_in_players_once(void **state)
 	assert_int_equal(users[0], pupil);
 	free(users);
 	assert_int_equal(live_game_participants(db, id + 100, &users, &n, &p), OUTCOME_NOT_FOUND);
+	/* The ended game is an activity of kind live_game of the host's unit,
+	 * which the logged-in pupil attended: the school's report counts them
+	 * as reached, the anonymous player not at all. */
+	struct report_query q = { .year = clock_vn_year(fake_now),
+				  .unit_code = "S",
+				  .audience = "pupil" };
+	struct report_table rows;
+	assert_int_equal(report_participation(db, &q, &rows, &p), OUTCOME_OK);
+	assert_int_equal(rows.n, 1);
+	assert_int_equal(rows.rows[0].participants, 0);
+	assert_int_equal(rows.rows[0].attended, 1);
+	assert_int_equal(rows.rows[0].reached, 1);
+	report_table_cleanup(&rows);
 	live_service_stop();
 	clock_set_source(NULL, NULL);
 	testdb_remove(&t, db);
