@@ -61,6 +61,10 @@ static const struct command commands[] = {
 	{ "registration", "confirm", cmd_registration,
 	  "registration confirm --user ID | --unit CODE   (self-registered people count in "
 	  "their unit)" },
+	{ "settings", "show", cmd_settings,
+	  "settings show   (the names of the reporting bodies, with their defaults)" },
+	{ "settings", "set", cmd_settings,
+	  "settings set KEY VALUE   (body.department, body.authority; \"\" for the default)" },
 	{ "backup", NULL, cmd_backup, "backup DEST" },
 	{ "demo", NULL, cmd_demo, "demo [--banks DIR]   (demo province, people and banks; once)" },
 };

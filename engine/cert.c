@@ -14,12 +14,8 @@
 #include "db.h"
 #include "db_cert.h"
 #include "html.h"
+#include "settings.h"
 #include "util.h"
-
-/* Until the settings name one, the body that issues certificates of
- * attendance: the department that took over information and
- * communications in 2025. */
-#define CERT_ISSUER_DEFAULT "Sở Khoa học và Công nghệ"
 
 void cert_key_path(const char *data_dir, const char *db_path, char *buf, size_t buflen)
 {
@@ -91,11 +87,11 @@ int cert_key_ensure(const char *data_dir, const char *db_path, bool *created, ch
 	return rc;
 }
 
-/* The issuing body a certificate of attendance names. */
+/* The issuing body a certificate of attendance names: the department of
+ * the settings (quizadm settings set body.department ...). */
 static void issuer_name(struct db *db, char *buf, size_t size)
 {
-	(void)db;
-	util_strlcpy(buf, CERT_ISSUER_DEFAULT, size);
+	settings_get(db, SETTINGS_DEPARTMENT, buf, size);
 }
 
 struct cert_signer {

@@ -37,6 +37,7 @@ static const struct migration migrations[] = {
 	{ "headcount inputs version", db_sql_headcount_version },
 	{ "people search with prefix indexes", db_sql_people_search_prefix },
 	{ "people reached by quizzes or activities; live games attended", db_sql_reach },
+	{ "settings (names of the reporting bodies)", db_sql_settings },
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

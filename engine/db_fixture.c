@@ -203,3 +203,35 @@ int db_fixture_attendance(struct db *db, int64_t activity_id, int64_t user_id, i
 {
 	return db_attendance_add(db, activity_id, user_id, year, unit_id, audience, "list", at);
 }
+
+static const char SQL_UNIT_TRAININGS[] =
+	"WITH RECURSIVE k(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM k WHERE n + 1 < ?2)"
+	" INSERT INTO activities (code, title, kind, unit_id, audiences, topics, starts_at,"
+	" ends_at, check_in_open, certificate, created_at, updated_at)"
+	" SELECT 'fixture-' || u.id || '-' || k.n, 'Tập huấn ' || (k.n + 1), 'training', u.id,"
+	" '[]', '[\"passwords\"]', ?1, ?1 + 7200000, 0, 0, ?1, ?1 FROM units u, k";
+static const char SQL_UNIT_ATTENDANCES[] =
+	"INSERT INTO attendances (activity_id, user_id, year, unit_id, audience, how, at)"
+	" SELECT a.id, s.id, ?1, s.unit_id, s.audience, 'list', a.starts_at FROM users s"
+	" JOIN activities a ON a.unit_id = s.unit_id AND a.code GLOB 'fixture-*'"
+	" WHERE s.role = 'participant' AND s.audience IS NOT NULL LIMIT ?2";
+
+int db_fixture_unit_trainings(struct db *db, int per_unit, int64_t starts_at, int64_t limit,
+			      int year, int64_t *added)
+{
+	sqlite3_stmt *st = db_stmt(db, SQL_UNIT_TRAININGS);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, starts_at);
+	sqlite3_bind_int(st, 2, per_unit);
+	if (db_exec_stmt(db, st, "unit trainings"))
+		return -1;
+	if (!(st = db_stmt(db, SQL_UNIT_ATTENDANCES)))
+		return -1;
+	sqlite3_bind_int(st, 1, year);
+	sqlite3_bind_int64(st, 2, limit);
+	if (db_exec_stmt(db, st, "unit attendances"))
+		return -1;
+	*added = sqlite3_changes(db->sql);
+	return 0;
+}

@@ -57,5 +57,12 @@ int64_t db_fixture_activity(struct db *db, const char *code, const char *kind, i
  * -1. */
 int db_fixture_attendance(struct db *db, int64_t activity_id, int64_t user_id, int year,
 			  int64_t unit_id, const char *audience, int64_t at);
+/* Bulk, for benchmarks: per_unit trainings (about passwords, starting at
+ * starts_at, two hours) for every unit, then at most limit attendances of
+ * the participants of each unit at its trainings (year given), each through
+ * the attendance triggers; the count in *added. Call inside
+ * db_begin_write()/db_commit(). 0 or -1. */
+int db_fixture_unit_trainings(struct db *db, int per_unit, int64_t starts_at, int64_t limit,
+			      int year, int64_t *added);
 
 #endif

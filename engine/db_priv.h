@@ -91,5 +91,6 @@ extern const char db_sql_report_weeks[];
 extern const char db_sql_certificates_attendance[];
 extern const char db_sql_headcount_version[];
 extern const char db_sql_reach[];
+extern const char db_sql_settings[];
 
 #endif

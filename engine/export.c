@@ -465,7 +465,8 @@ static void vi_decimal(struct strbuf *sb, double v)
 }
 
 /* The page's head, the letterhead and the report's title. */
-static void yearly_heading(struct strbuf *sb, const struct report_plan *p)
+static void yearly_heading(struct strbuf *sb, const struct report_plan *p, const char *issuer,
+			   const char *recipient)
 {
 	int64_t now = clock_now_ms();
 	char today[32];
@@ -486,15 +487,18 @@ static void yearly_heading(struct strbuf *sb, const struct report_plan *p)
 		    "h2{font-size:13pt}table{border-collapse:collapse;width:100%;font-size:11pt}"
 		    "th,td{border:1px solid #000;padding:2px 4px}td.n{text-align:right}"
 		    ".met{font-weight:bold}.date{font-style:italic;text-align:right}"
+		    ".to{text-align:center}"
 		    "@media print{body{margin:0}}</style></head><body>\n");
 	sb_puts(sb, "<div class=\"head\"><div><strong>");
-	html_append(sb, p->unit_code[0] ? p->unit_name : "ỦY BAN NHÂN DÂN");
+	html_append(sb, issuer);
 	sb_puts(sb, "</strong></div><div><strong>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</strong><br>"
 		    "<strong>Độc lập – Tự do – Hạnh phúc</strong></div></div>\n");
 	sb_printf(sb, "<p class=\"date\">ngày %d tháng %d năm %d</p>\n", d, m, y);
 	sb_puts(sb, "<h1>BÁO CÁO</h1><p class=\"sub\">Kết quả triển khai ");
 	html_append(sb, p->plan.title);
-	sb_printf(sb, " năm %d</p>\n", p->year);
+	sb_printf(sb, " năm %d</p>\n<p class=\"to\">Kính gửi: ", p->year);
+	html_append(sb, recipient);
+	sb_puts(sb, ".</p>\n");
 	sb_printf(sb,
 		  "<p>Hạn báo cáo: %.2s/%.2s/%.4s. Số liệu được tổng hợp tự động từ kết quả "
 		  "làm bài và điểm danh hoạt động trên hệ thống, tính theo năm %d (giờ Việt "
@@ -609,11 +613,12 @@ static void yearly_units(struct strbuf *sb, const struct report_table *units)
 		    "theo số tài khoản.</em></p>\n");
 }
 
-char *export_yearly_html(const struct report_plan *p, const struct report_table *units)
+char *export_yearly_html(const struct report_plan *p, const struct report_table *units,
+			 const char *issuer, const char *recipient)
 {
 	struct strbuf sb;
 	sb_init(&sb);
-	yearly_heading(&sb, p);
+	yearly_heading(&sb, p, issuer, recipient);
 	int met = yearly_targets(&sb, p);
 	yearly_units(&sb, units);
 	sb_printf(&sb, "<h2>III. ĐÁNH GIÁ CHUNG</h2>\n<p>Năm %d đạt %d/%d chỉ tiêu của kế hoạch.",

@@ -44,9 +44,11 @@ struct strbuf;
 void export_csv_cell(struct strbuf *sb, const char *s);
 
 /* The yearly report page (Vietnamese, printable) laid out like the plans'
- * own reports: heading, per-target sections with figures, per-unit table.
- * units holds the participation rows of the report's unit and children.
- * A new string (caller frees). */
-char *export_yearly_html(const struct report_plan *p, const struct report_table *units);
+ * own reports: heading with the issuing body and the body it goes to
+ * ("Kính gửi"), per-target sections with figures, per-unit table. units
+ * holds the participation rows of the report's unit and children. A new
+ * string (caller frees). */
+char *export_yearly_html(const struct report_plan *p, const struct report_table *units,
+			 const char *issuer, const char *recipient);
 
 #endif

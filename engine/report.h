@@ -74,6 +74,7 @@ struct report_plan {
 	char deadline[11]; /* "YYYY-MM-DD" */
 	char unit_code[65]; /* "" when the report covers every root */
 	char unit_name[256];
+	bool unit_is_root; /* also true when the report covers every root */
 	int ntargets;
 	struct report_target targets[PLAN_MAX_TARGETS];
 };

@@ -250,6 +250,7 @@ enum outcome report_plan(struct db *db, const char *plan_code, const struct repo
 	out->year = year;
 	util_strlcpy(out->unit_code, d->units[root].code, sizeof out->unit_code);
 	util_strlcpy(out->unit_name, d->units[root].name, sizeof out->unit_name);
+	out->unit_is_root = root == ROOT || d->units[root].parent == ROOT;
 	plan_deadline(&out->plan, year, clock_now_ms(), out->deadline);
 	bool failed = db_begin_read(db) != 0;
 	for (int i = 0; !failed && i < out->plan.ntargets; i++) {

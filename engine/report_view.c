@@ -7,6 +7,7 @@
 
 #include "clock.h"
 #include "export.h"
+#include "settings.h"
 #include "util.h"
 
 static json_t *percent_json(bool has, double v)
@@ -134,8 +135,16 @@ enum outcome report_yearly_page(struct db *db, const char *plan_code, const stru
 		uq.depth = 1;
 		o = report_participation(db, &uq, &units, p);
 	}
-	if (o == OUTCOME_OK)
-		*html = export_yearly_html(plan, &units);
+	if (o == OUTCOME_OK) {
+		/* A unit reports to the department; the department, for the whole
+		 * province, to the authority (names from the settings). */
+		char department[SETTINGS_VALUE_MAX + 1], authority[SETTINGS_VALUE_MAX + 1];
+		settings_get(db, SETTINGS_DEPARTMENT, department, sizeof department);
+		settings_get(db, SETTINGS_AUTHORITY, authority, sizeof authority);
+		*html = plan->unit_is_root
+				? export_yearly_html(plan, &units, department, authority)
+				: export_yearly_html(plan, &units, plan->unit_name, department);
+	}
 	report_table_cleanup(&units);
 	free(plan);
 	return o;

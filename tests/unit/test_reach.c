@@ -3,7 +3,8 @@
  * targets that count activities (persons, topic, units) against figures
  * the test computes from its own ledger, the same targets counting quizzes
  * only unchanged, a person who moved counted once, unit_admin scoping, the
- * CSV and XLSX columns, and an attendance withdrawn. */
+ * CSV and XLSX columns, and the reporting bodies of the yearly page taken
+ * from the settings. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "audit.h"
 #include "clock.h"
 #include "db.h"
 #include "db_account.h"
@@ -21,6 +23,7 @@
 #include "plan.h"
 #include "report.h"
 #include "report_view.h"
+#include "settings.h"
 #include "testdb.h"
 
 #define YEAR 2026
@@ -483,6 +486,61 @@ static void builtin_targets_count_activities_with_the_plans_words(void **state)
 	json_decref(bad);
 }
 
+static void yearly_page_names_the_bodies_of_the_settings(void **state)
+{
+	struct world *w = *state;
+	save_plan(w);
+	struct problem pb;
+	char *html = NULL;
+	/* The province reports to the authority; a district to the
+	 * department; by default today's names (after the 2025 merger). */
+	struct report_query q = { .year = YEAR, .unit_code = "P" };
+	assert_int_equal(report_yearly_page(w->db, "reach", &q, &html, &pb), OUTCOME_OK);
+	assert_non_null(strstr(html, "<strong>Sở Khoa học và Công nghệ</strong>"));
+	assert_non_null(strstr(html, "Kính gửi: Ủy ban nhân dân tỉnh."));
+	assert_null(strstr(html, "Thông tin và Truyền thông"));
+	/* Attendance beside the quizzes in the units' table. */
+	assert_non_null(strstr(html, "Số người dự hoạt động"));
+	free(html);
+	q.unit_code = "D1";
+	assert_int_equal(report_yearly_page(w->db, "reach", &q, &html, &pb), OUTCOME_OK);
+	assert_non_null(strstr(html, "<strong>D1</strong>"));
+	assert_non_null(strstr(html, "Kính gửi: Sở Khoa học và Công nghệ."));
+	free(html);
+
+	struct audit_actor who = { 0, "quizadm" };
+	assert_int_equal(settings_set(w->db, &who, SETTINGS_DEPARTMENT,
+				      "Sở Khoa học và Công nghệ tỉnh Hậu Giang", &pb),
+			 OUTCOME_OK);
+	assert_int_equal(settings_set(w->db, &who, "body.nobody", "x", &pb), OUTCOME_INVALID);
+	assert_non_null(strstr(pb.message, "body.department"));
+	assert_int_equal(settings_set(w->db, &who, SETTINGS_AUTHORITY, "two\nlines", &pb),
+			 OUTCOME_INVALID);
+	assert_int_equal(report_yearly_page(w->db, "reach", &q, &html, &pb), OUTCOME_OK);
+	assert_non_null(strstr(html, "Kính gửi: Sở Khoa học và Công nghệ tỉnh Hậu Giang."));
+	free(html);
+	char value[SETTINGS_VALUE_MAX + 1];
+	settings_get(w->db, SETTINGS_AUTHORITY, value, sizeof value);
+	assert_string_equal(value, "Ủy ban nhân dân tỉnh");
+	json_t *list = settings_list_json(w->db);
+	json_t *first = json_array_get(json_object_get(list, "settings"), 0);
+	assert_string_equal(json_string_value(json_object_get(first, "value")),
+			    "Sở Khoa học và Công nghệ tỉnh Hậu Giang");
+	assert_string_equal(json_string_value(json_object_get(first, "default")),
+			    "Sở Khoa học và Công nghệ");
+	json_decref(list);
+	/* Back to the default; the change is in the audit log. */
+	assert_int_equal(settings_set(w->db, &who, SETTINGS_DEPARTMENT, "", &pb), OUTCOME_OK);
+	settings_get(w->db, SETTINGS_DEPARTMENT, value, sizeof value);
+	assert_string_equal(value, "Sở Khoa học và Công nghệ");
+	json_t *audit = NULL;
+	assert_int_equal(audit_page_json(w->db, 10, 0, &audit, &pb), OUTCOME_OK);
+	assert_int_equal(json_integer_value(json_object_get(audit, "total")), 2);
+	json_t *entry = json_array_get(json_object_get(audit, "entries"), 0);
+	assert_string_equal(json_string_value(json_object_get(entry, "action")), "settings.set");
+	json_decref(audit);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -496,6 +554,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(csv_and_xlsx_carry_attended_and_reached, setup,
 						teardown),
 		cmocka_unit_test(builtin_targets_count_activities_with_the_plans_words),
+		cmocka_unit_test_setup_teardown(yearly_page_names_the_bodies_of_the_settings, setup,
+						teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -113,6 +113,56 @@ test('the dashboard draws participation per week of the year as a line, followin
   }, WIDE);
 });
 
+test('the dashboard shows attendance beside the quizzes, each person once, and moves when an attendance list is uploaded', async () => {
+  const { token } = await apiLogin(DEMO.admin);
+  const year = String(new Date().getFullYear());
+  const top = await apiCall('GET', `/reports/participation?year=${year}&depth=0`, { token });
+  const root = top.body.rows[0].unit_code;
+  // A unit of its own under the root (other test files run at the same
+  // time on the same demo), with two civil servants.
+  const stamp = Date.now();
+  const unit = `DASH-${stamp}`;
+  const units = await apiCall('POST', '/admin/units', { token, body: [{ code: unit, name: `Sở thử ${stamp}`, kind: 'agency', parent_code: root }] });
+  assert.equal(units.status, 200);
+  const people = await apiCall('POST', '/admin/users', { token, body: [0, 1].map((k) => ({
+    username: `dash${stamp}x${k}`, full_name: `Cán bộ ${k}`, unit_code: unit, audience: 'civil_servant', role: 'participant' })) });
+  assert.equal(people.body.created, 2);
+  const when = (ms) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const training = async (code) => {
+    const res = await apiCall('POST', '/admin/activities', { token, body: {
+      code, title: 'Tập huấn an toàn thông tin', kind: 'training', unit_code: unit,
+      audiences: ['civil_servant'], topics: ['passwords'], starts_at: when(stamp - 3600000), ends_at: when(stamp + 3600000) } });
+    assert.equal(res.status, 201);
+    return res.body.activity.id;
+  };
+  await withPage(async (page, _context, problems) => {
+    await loginTo(page, DEMO.admin, 'admin.html');
+    const row = (n) => page.waitForFunction(([c, want]) => {
+      const cells = document.querySelectorAll(`#units-report tr[data-unit="${c}"] td`);
+      return cells.length === 5 && [1, 2, 3].map((i) => Number(cells[i].textContent.replace(/\D/g, ''))).join() === want;
+    }, [unit, n]);
+    // headcount 2 (the roster); participants, attended, reached.
+    await row('0,0,0');
+    assert.equal(await page.evaluate(() => window.Chart.getChart('units-chart').data.datasets.length), 3,
+      'reach, quizzes and attendance side by side');
+    // One person at two trainings, the other at none: attended 1, reached 1.
+    const first = await training(`dash-${stamp}-a`);
+    const second = await training(`dash-${stamp}-b`);
+    for (const id of [first, second]) {
+      const added = await apiCall('POST', `/admin/activities/${id}/attendees`, { token, body: [{ username: `dash${stamp}x0` }] });
+      assert.equal(added.body.added, 1);
+    }
+    await page.click('#plan-show');
+    await row('0,1,1');
+    const cells = await page.locator(`#units-report tr[data-unit="${unit}"] td`).allTextContents();
+    assert.match(cells[4], /50/, 'one of two reached: 50%');
+    const api = await apiCall('GET', `/reports/participation?year=${year}&unit=${unit}&depth=0`, { token });
+    assert.deepEqual(api.body.rows.map((r) => [r.participants, r.attended, r.reached, r.reached_percent]), [[0, 1, 1, 50]]);
+    await screenshot(page, 'admin-dashboard-attendance-1280.png');
+    assert.deepEqual(problems, []);
+  }, WIDE);
+});
+
 test('the dashboard says so when Chart.js is missing, and keeps the tables', async () => {
   await withPage(async (page) => {
     await page.route('**/vendor/chart.js', (route) => route.fulfill({ status: 404, body: 'no' }));

@@ -1,7 +1,9 @@
 // admin-dashboard.js - the landing page of the administration: days left to
 // the reporting deadlines, each target of a plan as a bar against its
-// target line, and participation per child unit as a sorted bar chart that
-// drills down through the tree, and participation per week of the year as
+// target line, per child unit the people who took a quiz, who attended an
+// activity and who were reached by either (each once), side by side as a
+// bar chart sorted by reach that drills down through the tree, and
+// participation per week of the year as
 // a line for the unit the drill-down shows. Every chart has a table beside it with the
 // same figures (screen readers, keyboard, and pages without Chart.js).
 
@@ -41,11 +43,12 @@ function targetLabel(tg) {
 }
 
 function planTable(targets) {
-  const head = ['adm.plan.target', 'adm.plan.threshold', 'adm.plan.actual', 'adm.plan.count', 'adm.plan.met', 'adm.plan.gap'];
+  const head = ['adm.plan.target', 'adm.plan.counts', 'adm.plan.threshold', 'adm.plan.actual', 'adm.plan.count', 'adm.plan.met', 'adm.plan.gap'];
   return el('table', { id: 'plan-targets' },
     el('thead', {}, el('tr', {}, head.map((k, i) => el('th', { class: i ? 'num' : '', scope: 'col', text: t(k) })))),
     el('tbody', {}, targets.map((tg) => el('tr', { dataset: { target: tg.id } },
       el('th', { scope: 'row', text: targetLabel(tg) }),
+      el('td', { text: t(`adm.plan.counts.${tg.counts === 'activities' ? 'activities' : 'quizzes'}`) }),
       el('td', { class: 'num', text: `${tg.comparator} ${formatNumber(tg.threshold)}%` }),
       el('td', { class: 'num', text: `${formatNumber(tg.actual_percent)}%` }),
       el('td', { class: 'num', text: `${tg.numerator}/${tg.denominator}` }),
@@ -89,16 +92,24 @@ async function showPlan() {
   }
 }
 
-/** Participation rows of one unit and its children summed over audiences. */
+const FIGURES = ['participants', 'attended', 'reached'];
+
+/** Participation rows of one unit and its children summed over audiences:
+ * quiz participants, activity attendees and people reached by either. */
 function perUnit(rows) {
   const units = new Map();
   for (const r of rows) {
-    const u = units.get(r.unit_code) || { code: r.unit_code, name: r.unit_name || r.unit_code, headcount: 0, participants: 0 };
+    const u = units.get(r.unit_code) || { code: r.unit_code, name: r.unit_name || r.unit_code, headcount: 0, participants: 0, attended: 0, reached: 0 };
     u.headcount += r.headcount || 0;
-    u.participants += r.participants || 0;
+    for (const f of FIGURES) u[f] += r[f] || 0;
     units.set(r.unit_code, u);
   }
-  for (const u of units.values()) u.percent = u.headcount > 0 ? (100 * u.participants) / u.headcount : 0;
+  const pct = (n, u) => (u.headcount > 0 ? (100 * n) / u.headcount : 0);
+  for (const u of units.values()) {
+    u.percent = pct(u.participants, u);
+    u.attendedPercent = pct(u.attended, u);
+    u.reachedPercent = pct(u.reached, u);
+  }
   return [...units.values()];
 }
 
@@ -134,22 +145,32 @@ async function showUnits() {
     const self = current.code ? units.find((u) => u.code === current.code) : units[0];
     if (self && !current.code) { current.code = self.code; current.name = self.name; }
     showWeekly(current);
-    const children = units.filter((u) => u !== self).sort((a, b) => b.percent - a.percent);
+    const children = units.filter((u) => u !== self).sort((a, b) => b.reachedPercent - a.reachedPercent);
     drawTrail();
     if (!children.length) notice(box, 'info', t('adm.dash.no_children'));
     fill($('#units-table'), el('table', { id: 'units-report' },
-      el('thead', {}, el('tr', {}, ['adm.unit', 'admin.rep.col.headcount', 'admin.rep.col.participants', 'admin.rep.col.participation']
+      el('thead', {}, el('tr', {}, ['adm.unit', 'admin.rep.col.headcount', 'admin.rep.col.participants', 'admin.rep.col.attended',
+        'admin.rep.col.reached', 'admin.rep.col.reached_percent']
         .map((k, i) => el('th', { class: i ? 'num' : '', scope: 'col', text: t(k) })))),
       el('tbody', {}, children.map((u) => el('tr', { dataset: { unit: u.code } },
         el('th', { scope: 'row' }, el('button', { type: 'button', class: 'link', text: u.name,
           'aria-label': t('adm.dash.drill', { name: u.name }), onclick: () => drillInto(u) })),
         el('td', { class: 'num', text: formatNumber(u.headcount, 0) }),
         el('td', { class: 'num', text: formatNumber(u.participants, 0) }),
-        el('td', { class: 'num', text: `${formatNumber(u.percent)}%` }))))));
+        el('td', { class: 'num', text: formatNumber(u.attended, 0) }),
+        el('td', { class: 'num', text: formatNumber(u.reached, 0) }),
+        el('td', { class: 'num', text: `${formatNumber(u.reachedPercent)}%` }))))));
     $('#units-chart').setAttribute('aria-label', t('adm.dash.units_chart', { name: current.name, n: children.length }));
     await drawChart('units-chart', {
       type: 'bar',
-      data: { labels: children.map((u) => u.name), datasets: [{ label: t('admin.rep.col.participation'), data: children.map((u) => u.percent), backgroundColor: '#0b4f9c' }] },
+      data: {
+        labels: children.map((u) => u.name),
+        datasets: [
+          { label: t('admin.rep.col.reached_percent'), data: children.map((u) => u.reachedPercent), backgroundColor: '#0b4f9c' },
+          { label: t('admin.rep.col.participation'), data: children.map((u) => u.percent), backgroundColor: '#5b8fd1' },
+          { label: t('adm.dash.attended_percent'), data: children.map((u) => u.attendedPercent), backgroundColor: '#b35c00' },
+        ],
+      },
       options: { indexAxis: 'y', maintainAspectRatio: false, animation: false, scales: { x: { min: 0, max: 100 } },
         onClick: (_e, hits) => { if (hits.length) drillInto(children[hits[0].index]); } },
     });

@@ -36,6 +36,9 @@ const REPORT_COLUMNS = [
   ['passed', 'admin.rep.col.passed', 0],
   ['passed_percent', 'admin.rep.col.passed_percent', 1],
   ['attempts', 'admin.rep.col.attempts', 0],
+  ['attended', 'admin.rep.col.attended', 0],
+  ['reached', 'admin.rep.col.reached', 0],
+  ['reached_percent', 'admin.rep.col.reached_percent', 1],
 ];
 
 function reportTable(rows) {
