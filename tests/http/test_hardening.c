@@ -334,7 +334,9 @@ static void headers_trickled_slowly_are_cut_at_the_deadline(void **state)
 	int64_t t0 = now_ms();
 	assert_int_equal(send(fd, "GET /healthz HTTP/1.1\r\n", 23, MSG_NOSIGNAL), 23);
 	bool cut = false;
-	for (int i = 0; i < 30 && !cut; i++) {
+	/* Trickled for up to 15 s: long enough to see a cut that a loaded
+	 * machine delays, and that the connection is otherwise kept. */
+	while (!cut && now_ms() - t0 < 15000) {
 		struct pollfd p = { .fd = fd, .events = POLLIN };
 		if (poll(&p, 1, 300) > 0) {
 			char b[512];
@@ -347,7 +349,9 @@ static void headers_trickled_slowly_are_cut_at_the_deadline(void **state)
 	close(fd);
 	print_message("headers of one line per 300 ms were cut after %lld ms\n", (long long)took);
 	assert_true(cut);
-	assert_true(took >= 2000 && took < 5000);
+	/* Cut at the 2 s deadline, not merely some time later: the margin is
+	 * for a loaded machine, and still short of the 10 s default. */
+	assert_true(took >= 2000 && took < 8000);
 	/* A prompt client is served as before. */
 	struct http_res res;
 	assert_int_equal(http_get(s, "/healthz", NULL, &res), 0);
@@ -388,7 +392,10 @@ static void slow_connections_from_one_address_leave_healthz_answering(void **sta
 		      "open from 127.0.0.1\n",
 		      status, (long long)took, opened);
 	assert_int_equal(status, 200);
-	assert_true(took < 2000);
+	/* Answered at once, not once the slow connections' headers time out
+	 * (10 s by default) and free slots; half that is a loaded machine's
+	 * margin. */
+	assert_true(took < 5000);
 	for (int i = 0; i < N; i++)
 		if (fds[i] >= 0)
 			close(fds[i]);
@@ -437,11 +444,14 @@ static void forwarded_for_is_walked_from_the_right_and_only_from_a_proxy(void **
 			 cases[i][2], cases[i][1]);
 		assert_int_equal(raw_request(s, cases[i][0], req, answer, sizeof answer), 404);
 	}
-	/* The access log is written within a second. */
-	usleep(1500 * 1000);
-	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+	/* The access log is written within a second; waited for up to 15 s,
+	 * as a loaded machine may be slower. */
+	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+		for (int waited = 0; waited < 15000 && !log_has(s, want[i]); waited += 100)
+			usleep(100 * 1000);
 		if (!log_has(s, want[i]))
 			fail_msg("no log line with '%s'", want[i]);
+	}
 }
 
 /* A bad --trusted-proxy is refused at start, with its value named. */

@@ -233,6 +233,15 @@ static void board_is_ranked_once_for_concurrent_requests(void **state)
 		contest_board_release(racers[i].got);
 }
 
+/* Waits until a reader thread has read once (up to 15 s: a loaded machine
+ * may start it late), so that it reads while the writes run. */
+static void wait_for_first_read(int *reads)
+{
+	for (int waited = 0; waited < 15000 && !__atomic_load_n(reads, __ATOMIC_ACQUIRE); waited++)
+		usleep(1000);
+	assert_true(__atomic_load_n(reads, __ATOMIC_ACQUIRE) > 0);
+}
+
 struct reader {
 	const char *path;
 	int64_t quiz;
@@ -259,7 +268,7 @@ static void *read_loop(void *arg)
 			break;
 		contest_board_lines(b, &n);
 		r->stale += (int64_t)n < completed;
-		r->reads++;
+		__atomic_add_fetch(&r->reads, 1, __ATOMIC_RELEASE);
 		contest_board_release(b);
 	}
 	db_close(db);
@@ -278,6 +287,8 @@ static void board_holds_every_attempt_completed_before_the_request(void **state)
 		readers[i] = (struct reader){ f->tdb.path, f->quiz, &stop, 0, 0 };
 		assert_int_equal(pthread_create(&threads[i], NULL, read_loop, &readers[i]), 0);
 	}
+	for (int i = 0; i < READERS; i++)
+		wait_for_first_read(&readers[i].reads);
 	for (int i = 0; i < WRITES; i++) {
 		char name[32];
 		snprintf(name, sizeof name, "w%d", i);
@@ -537,7 +548,7 @@ static void *whole_read_loop(void *arg)
 		contest_board_lines(b, &n);
 		r->broken += !board_is_whole(b, r->first_id);
 		r->largest = (int)n > r->largest ? (int)n : r->largest;
-		r->reads++;
+		__atomic_add_fetch(&r->reads, 1, __ATOMIC_RELEASE);
 		contest_board_release(b);
 	}
 	db_close(db);
@@ -586,6 +597,8 @@ static void published_board_is_never_half_merged(void **state)
 		assert_int_equal(pthread_create(&threads[i], NULL, whole_read_loop, &readers[i]),
 				 0);
 	}
+	for (int i = 0; i < READERS; i++)
+		wait_for_first_read(&readers[i].reads);
 	/* Attempt ids follow one another: a board holds a prefix of them. */
 	for (int i = 1; i < WRITES; i++)
 		assert_int_equal(new_person_attempt(f, i, i % 5 ? units[i % 2] : 0), first_id + i);
