@@ -27,14 +27,26 @@ async function assertAccessible(page, what) {
   assert.deepEqual(found, [], `axe-core on ${what}`);
 }
 
-/** The dashboard's figures as shown: the plan's targets and the units' table. */
-async function dashboardFigures(page) {
+/** The child of the admin's root unit (as the dashboard lists them) that holds unit. */
+async function dashboardRowOf(token, unit) {
+  const res = await apiCall('GET', '/admin/units', { token });
+  assert.equal(res.status, 200);
+  const byCode = new Map(res.body.units.map((u) => [u.code, u]));
+  const root = res.body.units[0].code;
+  let u = byCode.get(unit);
+  while (u && u.parent_code && u.parent_code !== root) u = byCode.get(u.parent_code);
+  assert.ok(u && u.parent_code === root, `${unit} lies under ${root}`);
+  return u.code;
+}
+
+/** The dashboard's figures as shown: the row of one child unit and the plan's targets. */
+async function dashboardFigures(page, row) {
   await page.goto(`${BASE_URL}/admin.html`);
   await page.waitForSelector('#admin-sections:not([hidden])');
-  await page.waitForSelector('#units-report tbody tr');
+  await page.waitForSelector(`#units-report tr[data-unit="${row}"]`);
   await page.waitForSelector('#plan-targets tbody tr');
   return {
-    units: await page.locator('#units-report').innerText(),
+    unit: await page.locator(`#units-report tr[data-unit="${row}"]`).innerText(),
     plan: await page.locator('#plan-targets').innerText(),
   };
 }
@@ -72,6 +84,7 @@ test('a new participant checks in from the projected QR, is counted, prints the 
   const participation = await apiCall('GET', '/reports/participation?depth=1', { token: admin.token });
   assert.equal(participation.status, 200);
   const countsAttendance = (participation.body.rows || []).some((r) => 'attended' in r);
+  const dashRow = await dashboardRowOf(admin.token, UNIT);
 
   let address;
   let before;
@@ -79,7 +92,7 @@ test('a new participant checks in from the projected QR, is counted, prints the 
     await page.goto(`${BASE_URL}/`);
     await login(page, DEMO.admin);
     await page.waitForFunction(() => sessionStorage.getItem('quiz.session'));
-    before = await dashboardFigures(page);
+    before = await dashboardFigures(page, dashRow);
     await page.goto(`${BASE_URL}/admin-activities.html`);
     const row = page.locator(`tr[data-activity-id="${id}"]`);
     await row.waitFor();
@@ -136,13 +149,15 @@ test('a new participant checks in from the projected QR, is counted, prints the 
     await page.goto(`${BASE_URL}/`);
     await login(page, DEMO.admin);
     await page.waitForFunction(() => sessionStorage.getItem('quiz.session'));
-    const after = await dashboardFigures(page);
+    const after = await dashboardFigures(page, dashRow);
+    await page.locator(`#units-report tr[data-unit="${dashRow}"]`).scrollIntoViewIfNeeded();
     await screenshot(page, 'attendance-dashboard.png');
     if (countsAttendance) {
-      assert.notDeepEqual(after, before, 'the dashboard shows the new attendee');
+      // The new person's unit now counts one more attendee (and person reached).
+      assert.notEqual(after.unit, before.unit, `the dashboard row of ${dashRow} shows the new attendee`);
     } else {
       // Attendance is not on the participation report yet: the quiz figures stay.
-      assert.deepEqual(after.units, before.units);
+      assert.equal(after.unit, before.unit);
     }
   }, { viewport: DESKTOP });
 });
