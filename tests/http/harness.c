@@ -132,7 +132,9 @@ int server_start(struct server *s, const char *const extra[])
 		_exit(127);
 	}
 	s->pid = pid;
-	for (int i = 0; i < 200; i++) {
+	/* Up to 30 s for /healthz: a sanitizer build migrating a new database
+	 * on a loaded machine can take several seconds to listen. */
+	for (int i = 0; i < 1200; i++) {
 		struct http_res res;
 		if (http_get(s, "/healthz", NULL, &res) == 0) {
 			long st = res.status;

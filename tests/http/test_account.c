@@ -652,13 +652,33 @@ static void *run_change(void *arg)
 	return NULL;
 }
 
+/* The probe keeps the first PROBE_KEPT latencies (at 5 ms apart, minutes
+ * of burst); later ones still count towards the worst. */
+#define PROBE_KEPT 4096
+
 struct probe {
 	struct server *s;
 	int stop; /* atomic */
 	int count;
 	int failed;
 	double worst_ms;
+	double ms[PROBE_KEPT];
 };
+
+static int by_value(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/* The latency that 90% of the kept probes stayed under. */
+static double probe_p90(struct probe *p)
+{
+	size_t n = p->count < PROBE_KEPT ? (size_t)p->count : PROBE_KEPT;
+	assert_true(n > 0);
+	qsort(p->ms, n, sizeof p->ms[0], by_value);
+	return p->ms[n * 9 / 10]; /* below n: n > 0 */
+}
 
 static void *run_probe(void *arg)
 {
@@ -674,6 +694,8 @@ static void *run_probe(void *arg)
 			http_res_free(&res);
 		if (ms > p->worst_ms)
 			p->worst_ms = ms;
+		if (p->count < PROBE_KEPT)
+			p->ms[p->count] = ms;
 		p->count++;
 		usleep(5 * 1000);
 	}
@@ -735,7 +757,8 @@ static void password_changes_hash_off_the_workers(void **state)
 			one_ms = took;
 	}
 
-	struct probe probe = { .s = s };
+	static struct probe probe;
+	probe = (struct probe){ .s = s };
 	pthread_t probe_thread, threads[BURST];
 	struct change_job jobs[BURST];
 	assert_int_equal(pthread_create(&probe_thread, NULL, run_probe, &probe), 0);
@@ -755,19 +778,25 @@ static void password_changes_hash_off_the_workers(void **state)
 	pthread_join(probe_thread, NULL);
 	for (int i = 0; i < BURST; i++)
 		assert_int_equal(jobs[i].status, 204);
-	print_message("one change %.0f ms; %d changes %.0f ms; %d /healthz, worst %.1f ms\n",
-		      one_ms, BURST, burst_ms, probe.count, probe.worst_ms);
+	double p90 = probe_p90(&probe);
+	print_message("one change %.0f ms; %d changes %.0f ms; %d /healthz, 90%% under %.1f ms, "
+		      "worst %.1f ms\n",
+		      one_ms, BURST, burst_ms, probe.count, p90, probe.worst_ms);
 	/* The burst queued on the single hashing thread... */
 	assert_true(burst_ms > 4 * one_ms);
 	assert_true(probe.count >= 5);
 	assert_int_equal(probe.failed, 0);
-	/* ...while every /healthz was answered far sooner than the burst's
-	 * hashing, which a blocked worker would have made it wait for (about
-	 * half the burst with two workers). Both bounds scale with this
-	 * machine's speed at the time; the larger one is used so that a slow
-	 * moment during one measure does not decide. */
+	/* ...while /healthz was answered far sooner than the burst's hashing,
+	 * which a blocked worker would have made nearly every probe wait for
+	 * (about half the burst with two workers). Both bounds scale with
+	 * this machine's speed at the time; the larger one is used so that a
+	 * slow moment during one measure does not decide. 90% of the probes
+	 * must stay under it: a loaded machine may stall one probe now and
+	 * then, a blocked worker stalls them all. No probe waits the whole
+	 * burst. */
 	double bound = BURST * one_ms / 8 > burst_ms / 4 ? BURST * one_ms / 8 : burst_ms / 4;
-	assert_true(probe.worst_ms < bound);
+	assert_true(p90 < bound);
+	assert_true(probe.worst_ms < burst_ms);
 	for (int i = 0; i <= BURST; i++)
 		free(tokens[i]);
 }

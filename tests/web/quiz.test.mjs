@@ -273,7 +273,8 @@ test('answers survive a lost connection: "chưa lưu", retry with backoff, "đã
     await q1.locator('label.option').first().click();
     await q1.locator('.save-state', { hasText: 'chưa lưu' }).waitFor();
     await page.locator('#save-banner', { hasText: 'chưa lưu' }).waitFor();
-    await q1.locator('.save-state', { hasText: 'đã lưu' }).waitFor({ timeout: 5000 });
+    // Retried after about a second; a loaded machine gets 15 s.
+    await q1.locator('.save-state', { hasText: 'đã lưu' }).waitFor({ timeout: 15000 });
     assert.equal(log.puts.filter((x) => x.qid === '501').length, 2, 'the lost save was retried once');
     assert.deepEqual(log.puts.at(-1).body, { choices: [9001] });
     // The countdown follows the server's remaining_ms from the save response.
@@ -333,7 +334,9 @@ test('an unsaved answer kept across a reload is sent again', async () => {
     // ("chưa lưu") at this instant, but never "đã lưu" while offline.
     assert.match(await page.textContent('#q-501 .save-state'), /^(chưa lưu|đang lưu…)$/);
     online = true;
-    await page.locator('#q-501 .save-state', { hasText: 'đã lưu' }).waitFor({ timeout: 8000 });
+    // The retries back off (1, 2, 4, 8 s ...) while offline: the next one
+    // may be several seconds away on a slow machine; 30 s is the longest.
+    await page.locator('#q-501 .save-state', { hasText: 'đã lưu' }).waitFor({ timeout: 30000 });
     assert.deepEqual(log.puts.at(-1), { qid: '501', body: { choices: [9002] } });
   });
 });
