@@ -38,6 +38,7 @@ static const struct migration migrations[] = {
 	{ "people search with prefix indexes", db_sql_people_search_prefix },
 	{ "people reached by quizzes or activities; live games attended", db_sql_reach },
 	{ "settings (names of the reporting bodies)", db_sql_settings },
+	{ "activity topics as rows", db_sql_activity_topics },
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

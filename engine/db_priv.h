@@ -92,5 +92,6 @@ extern const char db_sql_certificates_attendance[];
 extern const char db_sql_headcount_version[];
 extern const char db_sql_reach[];
 extern const char db_sql_settings[];
+extern const char db_sql_activity_topics[];
 
 #endif

@@ -1,4 +1,4 @@
-/* db_reach.c - migration 19: the people reached by quizzes or activities,
+/* db_reach.c - migrations 19 and 21: the people reached by quizzes or activities,
  * kept by triggers beside the summaries of migrations 3 and 13, and a live
  * game's logged-in players made the attendance of an activity of kind
  * "live_game" when the game ends. The reports read them through
@@ -175,3 +175,26 @@ const char db_sql_reach[] =
 	LIVE_ACTIVITY("g", "live_games g", "g.state = 'ended'")
 	LIVE_ATTENDANCE("a.live_game_id IS NOT NULL");
 /* clang-format on */
+
+/* Migration 21: each activity's topics as rows, kept by triggers on
+ * activities, so a topic target finds its activities by index instead of
+ * reading every activity's topics array on each report. */
+const char db_sql_activity_topics[] =
+	"CREATE TABLE activity_topics ("
+	"  topic TEXT NOT NULL, activity_id INTEGER NOT NULL,"
+	"  PRIMARY KEY (topic, activity_id)) WITHOUT ROWID;"
+	"CREATE TRIGGER activity_topics_insert AFTER INSERT ON activities BEGIN"
+	" INSERT OR IGNORE INTO activity_topics (topic, activity_id)"
+	" SELECT value, NEW.id FROM json_each(NEW.topics) WHERE type = 'text';"
+	" END;"
+	"CREATE TRIGGER activity_topics_update AFTER UPDATE OF topics ON activities"
+	" WHEN OLD.topics IS NOT NEW.topics BEGIN"
+	" DELETE FROM activity_topics WHERE activity_id = OLD.id;"
+	" INSERT OR IGNORE INTO activity_topics (topic, activity_id)"
+	" SELECT value, NEW.id FROM json_each(NEW.topics) WHERE type = 'text';"
+	" END;"
+	"CREATE TRIGGER activity_topics_delete AFTER DELETE ON activities BEGIN"
+	" DELETE FROM activity_topics WHERE activity_id = OLD.id;"
+	" END;"
+	"INSERT OR IGNORE INTO activity_topics (topic, activity_id)"
+	" SELECT j.value, a.id FROM activities a, json_each(a.topics) j WHERE j.type = 'text';";

@@ -458,7 +458,7 @@ static const char SQL_REACH_ACTIVITY[] =
 static const char SQL_REACH_ACTIVITY_TOPIC[] =
 	"SELECT r.unit_id, r.activity_id, r.attended FROM report_unit_activity r"
 	" WHERE r.year = ?1 AND r.audience = ?2 AND r.attended > 0 AND r.activity_id IN"
-	" (SELECT a.id FROM activities a, json_each(a.topics) j WHERE j.value = ?3)";
+	" (SELECT activity_id FROM activity_topics WHERE topic = ?3)";
 static const char SQL_REACH_TOPIC_PEOPLE[] =
 	"SELECT audience, user_key, unit_id, quiz_id, attempts, 0 FROM report_reach_topic"
 	" WHERE year = ?1 AND topic = ?3 AND audience = ?2 UNION ALL"

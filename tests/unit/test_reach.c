@@ -148,6 +148,7 @@ static int setup(void **state)
 		assert_true(w->activity_id[k] > 0);
 	}
 	/* People 0..17 took the quiz (some twice, some about misinformation);
+	 * the misinformation training (1) has attendees in A3 only;
 	 * people 12..29 attended (some two activities): 12..17 did both. */
 	for (int p = 0; p < 18; p++) {
 		attempt(w, p, w->person_unit[p], p % 3 == 0, 10 + p);
@@ -155,7 +156,7 @@ static int setup(void **state)
 			attempt(w, p, w->person_unit[p], false, 100 + p);
 	}
 	for (int p = 12; p < NPEOPLE; p++) {
-		attend(w, p, w->person_unit[p], p % 2);
+		attend(w, p, w->person_unit[p], p % 2 && p >= 20 ? 1 : 0);
 		if (p % 5 == 0)
 			attend(w, p, w->person_unit[p], 2);
 	}
@@ -255,7 +256,12 @@ static void save_plan(struct world *w)
 		"{\"id\":\"ag_any\",\"metric\":\"units\",\"audience\":\"civil_servant\","
 		"\"unit_kind\":\"agency\",\"threshold\":100,\"counts\":\"activities\"},"
 		"{\"id\":\"ag_quiz\",\"metric\":\"units\",\"audience\":\"civil_servant\","
-		"\"unit_kind\":\"agency\",\"threshold\":100}]}";
+		"\"unit_kind\":\"agency\",\"threshold\":100},"
+		"{\"id\":\"ag_mis_any\",\"metric\":\"units\",\"audience\":\"civil_servant\","
+		"\"unit_kind\":\"agency\",\"topic\":\"misinformation\",\"threshold\":100,"
+		"\"counts\":\"activities\"},"
+		"{\"id\":\"ag_mis_quiz\",\"metric\":\"units\",\"audience\":\"civil_servant\","
+		"\"unit_kind\":\"agency\",\"topic\":\"misinformation\",\"threshold\":100}]}";
 	json_error_t jerr;
 	json_t *body = json_loads(text, 0, &jerr);
 	assert_non_null(body);
@@ -280,8 +286,9 @@ static const struct report_target *target(const struct report_plan *p, const cha
 }
 
 /* Units of kind agency under root where some quiz or (with activities)
- * some activity reached half the unit's headcount. */
-static int64_t expect_agencies_ran(const struct world *w, int root, bool activities)
+ * some activity (about misinformation, with topic) reached half the unit's
+ * headcount. */
+static int64_t expect_agencies_ran(const struct world *w, int root, bool activities, bool topic)
 {
 	int64_t n = 0;
 	for (int u = 0; u < NUNITS; u++) {
@@ -292,13 +299,16 @@ static int64_t expect_agencies_ran(const struct world *w, int root, bool activit
 		for (int prog = -1; prog < 3 && !ran; prog++) {
 			if (prog >= 0 && !activities)
 				break;
+			if (topic && prog >= 0 && prog != 1)
+				continue; /* only activity 1 is about misinformation */
 			int64_t people = 0;
 			for (int p = 0; p < NPEOPLE; p++) {
 				bool hit = false;
 				for (int e = 0; e < w->nev && !hit; e++) {
 					const struct event *x = &w->ev[e];
 					hit = x->person == p && is_ancestor(u, x->unit) &&
-					      (prog < 0 ? !x->attended
+					      (prog < 0 ? !x->attended &&
+								  (!topic || x->misinformation)
 							: x->attended && x->activity == prog);
 				}
 				people += hit;
@@ -326,8 +336,13 @@ static void check_plan(struct world *w, int root, const char *scope)
 	assert_int_equal(target(p, "mis_any")->numerator, expect_people(w, root, true, true, true));
 	assert_int_equal(target(p, "mis_quiz")->numerator,
 			 expect_people(w, root, true, false, true));
-	assert_int_equal(target(p, "ag_any")->numerator, expect_agencies_ran(w, root, true));
-	assert_int_equal(target(p, "ag_quiz")->numerator, expect_agencies_ran(w, root, false));
+	assert_int_equal(target(p, "ag_any")->numerator, expect_agencies_ran(w, root, true, false));
+	assert_int_equal(target(p, "ag_quiz")->numerator,
+			 expect_agencies_ran(w, root, false, false));
+	assert_int_equal(target(p, "ag_mis_any")->numerator,
+			 expect_agencies_ran(w, root, true, true));
+	assert_int_equal(target(p, "ag_mis_quiz")->numerator,
+			 expect_agencies_ran(w, root, false, true));
 	free(p);
 }
 
