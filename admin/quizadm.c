@@ -29,6 +29,9 @@ static const struct command commands[] = {
 	  "bank import FILE [--format json|gift|moodle-xml|aiken] [--code C] [--audiences A,B] "
 	  "[--topic T] [--difficulty 1-3]" },
 	{ "bank", "export", cmd_bank_export, "bank export CODE --format json|gift|moodle-xml" },
+	{ "question", "rescore", cmd_question_rescore,
+	  "question rescore BANK QUESTION_CODE   (finished attempts scored again with the current "
+	  "key)" },
 	{ "quiz", "create", cmd_quiz_create, "quiz create FILE.json" },
 	{ "report", "questions", cmd_report_questions,
 	  "report questions --quiz ID [--format csv|json]   (item statistics)" },

@@ -1062,6 +1062,45 @@ static void a_rescore_moves_the_leaderboard(void **state)
 	assert_true(leaderboard_score(contest) == 2.0);
 }
 
+/* quizadm question rescore: the same rescore from the command line (here
+ * back to rk-1's first key, after a_rescore_moves_the_leaderboard fixed
+ * it), its counts as the API answers them, audited as quizadm. */
+static void quizadm_rescores_a_question_as_the_api_does(void **state)
+{
+	(void)state;
+	struct http_res res;
+	char *out = NULL;
+	json_error_t jerr;
+	put_question("/api/v1/admin/banks/rk/questions/rk-1", question("rk-1", "phishing_fraud", 1),
+		     200, &res);
+	http_res_free(&res);
+	assert_int_equal(run_quizadm(&srv, &out, "question", "rescore", "rk", "rk-1", NULL), 0);
+	json_t *counts = json_loads(out, 0, &jerr);
+	free(out);
+	assert_non_null(counts);
+	json_int_t attempts = json_integer_value(json_object_get(counts, "attempts"));
+	json_int_t changed = json_integer_value(json_object_get(counts, "changed"));
+	/* Every attempt that drew rk-1 and chose its second option loses a point. */
+	assert_true(attempts >= 2 && changed >= 2 && changed <= attempts);
+	json_decref(counts);
+	assert_int_equal(http_get(&srv, "/api/v1/admin/audit?limit=5", admin_token, &res), 0);
+	json_t *e = audit_entry(res.json, "question.rescore", "question:rk/rk-1");
+	assert_non_null(e);
+	assert_string_equal(json_string_value(json_object_get(e, "username")), "quizadm");
+	assert_int_equal(
+		json_integer_value(json_object_get(json_object_get(e, "detail"), "changed")),
+		changed);
+	http_res_free(&res);
+	/* The API, asked again, finds the same attempts and nothing to change. */
+	rescore("rk-1", 200, &res);
+	assert_int_equal(json_integer_value(json_object_get(res.json, "attempts")), attempts);
+	assert_int_equal(json_integer_value(json_object_get(res.json, "changed")), 0);
+	http_res_free(&res);
+	assert_int_not_equal(run_quizadm(&srv, NULL, "question", "rescore", "nope", "rk-1", NULL),
+			     0);
+	assert_int_not_equal(run_quizadm(&srv, NULL, "question", "rescore", "rk", NULL), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1084,6 +1123,7 @@ int main(void)
 		cmocka_unit_test(a_quiz_without_attempts_may_change_anything),
 		cmocka_unit_test(a_started_quiz_changes_only_what_api_md_allows),
 		cmocka_unit_test(a_rescore_moves_the_leaderboard),
+		cmocka_unit_test(quizadm_rescores_a_question_as_the_api_does),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
