@@ -202,10 +202,11 @@ async function saveCell(td, input, unit, audience) {
   try {
     await api('PUT', `/admin/units/${encodeURIComponent(unit.code)}/headcounts`, { body: [{ year: tree.year, audience, count: n }] });
     // The unit's parents roll it up: read the figures again.
+    const before = tree.figures;
     await loadFigures();
     closeCell(td, unit, audience, true);
     notice(box, 'ok', t('adm.tree.saved', { unit: unit.name, audience: t(`audience.${audience}`), year: tree.year, n }));
-    refreshCells();
+    refreshCells(before);
   } catch (err) {
     input.disabled = false;
     input.setAttribute('aria-invalid', 'true');
@@ -214,10 +215,13 @@ async function saveCell(td, input, unit, audience) {
   }
 }
 
-/** Every cell's button again, from the figures just read (an open field stays). */
-function refreshCells() {
+/** The buttons of the cells whose figure changed since before (an open field stays). */
+function refreshCells(before) {
+  const same = (x, y) => x.headcount === y.headcount && x.declared === y.declared;
   for (const unit of tree.units) {
     for (const a of AUDIENCES) {
+      const old = (before.get(unit.code) && before.get(unit.code).get(a)) || { headcount: 0, declared: false };
+      if (same(old, cellFigure(unit.code, a))) continue;
       const td = cellOf(unit.code, a);
       if (td && td.firstElementChild && td.firstElementChild.tagName === 'BUTTON') {
         const focused = document.activeElement === td.firstElementChild;
