@@ -38,6 +38,7 @@
 #include "db_contest.h"
 #include "db_fixture.h"
 #include "db_quiz.h"
+#include "quiz_cache.h"
 #include "rng.h"
 
 #define NPEOPLE 100000
@@ -212,6 +213,9 @@ static int64_t make_contest(struct db *db)
 static void bench_reads_under_load(struct db *db, const char *path, int64_t quiz);
 static void bench_views(struct db *db, int64_t quiz);
 
+/* The quiz cache a request is given (quizd's is the quiz service's). */
+static struct quiz_qcache *qcache;
+
 static void bench_storage(const char *build)
 {
 	char path[512], err[256];
@@ -358,7 +362,7 @@ static void *submit_loop(void *arg)
 /* Reads the board every READ_EVERY_US for seconds; latencies in ms. */
 /* Reads the board every READ_EVERY_US for seconds, and after each the
  * whole first page as a request answers it (contest_leaderboard_view: the
- * contest, the board, 50 names from storage, JSON); latencies in ms into
+ * contest from the quiz cache, the board with its names, JSON); latencies in ms into
  * lat[] and page[]. */
 static int read_for(struct db *db, const struct contest_board_key *key, double seconds, double *lat,
 		    double *page_lat, int max)
@@ -379,7 +383,7 @@ static int read_for(struct db *db, const struct contest_board_key *key, double s
 		double t1 = now_s();
 		json_t *j = NULL;
 		struct problem p;
-		if (contest_leaderboard_view(db, &q, &j, &p) != OUTCOME_OK)
+		if (contest_leaderboard_view(db, qcache, &q, &j, &p) != OUTCOME_OK)
 			die(NULL, p.message);
 		json_decref(j);
 		page_lat[n] = (now_s() - t1) * 1e3;
@@ -488,7 +492,7 @@ static void bench_views(struct db *db, int64_t quiz)
 	json_t *j = NULL;
 	for (int run = 0; run < RUNS; run++) {
 		double t0 = now_s();
-		if (contest_leaderboard_view(db, &q, &j, &p) != OUTCOME_OK)
+		if (contest_leaderboard_view(db, qcache, &q, &j, &p) != OUTCOME_OK)
 			die(NULL, p.message);
 		json_decref(j);
 		double t1 = now_s();
@@ -520,7 +524,9 @@ static void bench_views(struct db *db, int64_t quiz)
 int main(int argc, char **argv)
 {
 	const char *build = argc > 1 ? argv[1] : "build";
+	qcache = quiz_qcache_new();
 	bench_ranking();
 	bench_storage(build);
+	quiz_qcache_free(qcache);
 	return 0;
 }

@@ -7,9 +7,11 @@
 #include <string.h>
 
 #include "api.h"
+#include "app.h"
 #include "contest_award.h"
 #include "contest_view.h"
 #include "export.h"
+#include "quiz_service.h"
 
 int api_contest_leaderboard(struct req *r, struct resp *out)
 {
@@ -35,7 +37,8 @@ int api_contest_leaderboard(struct req *r, struct resp *out)
 		.limit = limit,
 		.offset = offset,
 	};
-	o = contest_leaderboard_view(r->db, &q, &body, &p);
+	o = contest_leaderboard_view(r->db, quiz_service_qcache(quiz_service_of(r->app)), &q, &body,
+				     &p);
 	if (o != OUTCOME_OK)
 		return api_fail(out, o, &p);
 	return resp_json(out, 200, body);

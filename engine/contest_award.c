@@ -12,6 +12,7 @@
 
 #include "clock.h"
 #include "contest_board.h"
+#include "contest_names.h"
 #include "contest_view.h"
 #include "db.h"
 #include "db_award.h"
@@ -548,14 +549,18 @@ enum outcome contest_publish(struct db *db, int64_t quiz_id, const struct audit_
 	return o;
 }
 
-/* The name and unit of a line's person, as public views show them. */
-static int public_person(struct db *db, const struct contest_board_line *l,
-			 struct db_contest_person *who)
+/* The name and unit name of a line, as public views show them (borrowed
+ * from the board's names). */
+static void public_person(const struct contest_names *names, const struct contest_board_line *l,
+			  const char **name, const char **unit_name)
 {
-	int rc = db_contest_person(db, l->attempt_id, who);
-	if (rc == 0)
-		who->erased = true;
-	return rc < 0 ? -1 : 0;
+	const char *code = "";
+	*name = contest_names_person(names, l->participant_id);
+	if (!*name)
+		*name = CONTEST_ERASED_NAME;
+	*unit_name = "";
+	if (l->unit_id)
+		contest_names_unit(names, l->unit_id, &code, unit_name);
 }
 
 enum outcome contest_results_view(struct db *db, int64_t quiz_id, bool admin, json_t **out,
@@ -584,30 +589,21 @@ enum outcome contest_results_view(struct db *db, int64_t quiz_id, bool admin, js
 	size_t n = 0;
 	const struct contest_board_line *lines = contest_board_lines(board, &n);
 	json_t *entries = json_array(), *prizes = json_array();
-	for (size_t i = 0; i < n && o == OUTCOME_OK; i++) {
-		struct db_contest_person who;
-		if (public_person(db, &lines[i], &who)) {
-			o = internal(db, p);
-			break;
-		}
-		const char *name = who.erased ? CONTEST_ERASED_NAME : who.full_name;
-		json_array_append_new(entries, json_pack("{s:I,s:s,s:s,s:f}", "rank",
-							 (json_int_t)lines[i].rank, "full_name",
-							 name, "unit_name", who.unit_name, "score",
-							 lines[i].score));
+	for (size_t i = 0; i < n; i++) {
+		const char *name, *unit_name;
+		public_person(contest_board_names(board), &lines[i], &name, &unit_name);
+		json_array_append_new(entries,
+				      json_pack("{s:I,s:s,s:s,s:f}", "rank",
+						(json_int_t)lines[i].rank, "full_name", name,
+						"unit_name", unit_name, "score", lines[i].score));
 		int t = tier_of(&aw, lines[i].rank);
 		if (t >= 0)
 			json_array_append_new(prizes, json_pack("{s:I,s:s,s:s,s:s}", "rank",
 								(json_int_t)lines[i].rank,
 								"full_name", name, "unit_name",
-								who.unit_name, "prize", TIERS[t]));
+								unit_name, "prize", TIERS[t]));
 	}
-	if (o == OUTCOME_OK)
-		*out = json_pack("{s:o,s:o}", "entries", entries, "prizes", prizes);
-	else {
-		json_decref(entries);
-		json_decref(prizes);
-	}
+	*out = json_pack("{s:o,s:o}", "entries", entries, "prizes", prizes);
 out:
 	contest_board_release(board);
 	db_quiz_cleanup(&q);

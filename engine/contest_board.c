@@ -12,6 +12,7 @@
 
 #include "contest.h"
 #include "contest_best.h"
+#include "contest_names.h"
 #include "db.h"
 #include "db_account.h"
 #include "db_contest.h"
@@ -39,6 +40,8 @@ struct contest_board {
 	size_t n;
 	struct contest_board_unit *units; /* by unit_id */
 	size_t nunits;
+	struct contest_names *names; /* what the lines show of people and units */
+	int64_t labels_version; /* db_contest_labels_version the names were read at */
 	struct contest_board *next_dead; /* on the graveyard, once released */
 };
 
@@ -104,6 +107,7 @@ static void board_free(struct contest_board *b)
 	contest_best_free(b->best);
 	free(b->lines);
 	free(b->units);
+	contest_names_release(b->names);
 	free(b);
 }
 
@@ -139,6 +143,11 @@ const struct contest_board_line *contest_board_lines(const struct contest_board 
 {
 	*n = b->n;
 	return b->lines;
+}
+
+const struct contest_names *contest_board_names(const struct contest_board *b)
+{
+	return b->names;
 }
 
 const struct contest_board_unit *contest_board_units(const struct contest_board *b, size_t *n)
@@ -244,8 +253,10 @@ static struct contest_board *board_build(struct db *db, const struct contest_boa
 	struct contest_entry *entries = NULL;
 	size_t nrows = 0;
 	int64_t resets = 0, last_seq = 0, full = 0;
+	int64_t labels = 0;
 	/* The marks first: what the rows hold is at least what they say. */
 	if (db_contest_marks(db, k->quiz_id, &resets, &last_seq) < 0 ||
+	    db_contest_labels_version(db, &labels) < 0 ||
 	    db_contest_attempts(db, k->quiz_id, k->round, &rows, &nrows) < 0)
 		return NULL;
 	attempts = xcalloc(nrows ? nrows : 1, sizeof *attempts);
@@ -277,6 +288,12 @@ static struct contest_board *board_build(struct db *db, const struct contest_boa
 	free(entries);
 	free(attempts);
 	free(rows);
+	b->labels_version = labels;
+	b->names = contest_names_read(db, k->quiz_id, NULL, b->lines, b->n);
+	if (!b->names) {
+		contest_board_release(b);
+		return NULL;
+	}
 	return b;
 }
 
@@ -404,7 +421,21 @@ static struct contest_board *board_advance(struct db *db, const struct contest_b
 		return NULL;
 	}
 	board_merge(b, old, touched, ntouched);
+	/* Names changed: read them all again; otherwise only the new lines'
+	 * people and units may be missing. */
+	struct contest_board_line *in = xcalloc(ntouched ? ntouched : 1, sizeof *in);
+	for (size_t i = 0; i < ntouched; i++)
+		in[i] = contest_best_find(b->best, touched[i])->line;
+	if (db_contest_labels_version(db, &b->labels_version) == 0)
+		b->names = b->labels_version != old->labels_version
+				   ? contest_names_read(db, k->quiz_id, NULL, b->lines, b->n)
+				   : contest_names_read(db, k->quiz_id, old->names, in, ntouched);
+	free(in);
 	free(touched);
+	if (!b->names) {
+		contest_board_release(b);
+		return NULL;
+	}
 	return b;
 }
 

@@ -3,7 +3,9 @@
  * board is used only while storage's counter of changes to the quiz's
  * completed attempts (db_contest_version, kept by triggers) is what it was
  * when the board was ranked, so a board is never stale and instances need
- * not share anything. Names and units are not part of a board. At most
+ * not share anything. A board carries what its lines show of people and
+ * units (contest_names.h), and the counter includes their changes, so a
+ * rename is taken in like a submission. At most
  * CONTEST_BOARD_SLOTS boards and CONTEST_BOARD_MAX_LINES lines are kept
  * (least recently used goes first).
  *
@@ -88,6 +90,11 @@ struct contest_board *contest_board_get(struct db *db, const struct contest_boar
 void contest_board_release(struct contest_board *b);
 /* The lines (borrowed while the reference is held) and their number. */
 const struct contest_board_line *contest_board_lines(const struct contest_board *b, size_t *n);
+
+/* What the lines show of people and units (borrowed while the reference
+ * is held). */
+struct contest_names;
+const struct contest_names *contest_board_names(const struct contest_board *b);
 
 /* The lines of one unit (the unit the best attempt was made in): how many
  * and the sum of their scores, added up in board order. */

@@ -9,9 +9,11 @@
 #include "clock.h"
 #include "contest.h"
 #include "contest_board.h"
+#include "contest_names.h"
 #include "db.h"
 #include "db_contest.h"
 #include "db_quiz.h"
+#include "quiz_cache.h"
 #include "quiz_rules.h"
 #include "util.h"
 
@@ -49,24 +51,24 @@ static bool viewer_may_see(const struct db_quiz *quiz, const struct contest_view
 	return quiz_visible_to(quiz, &who);
 }
 
-static json_t *line_json(struct db *db, const struct contest_board_line *l, int64_t unit_rank)
+/* One line as api.md shows it, with the names the board carries. */
+static json_t *line_json(const struct contest_names *names, const struct contest_board_line *l,
+			 int64_t unit_rank)
 {
-	struct db_contest_person who;
+	const char *full_name = contest_names_person(names, l->participant_id);
+	const char *unit_code = "", *unit_name = "";
 	char submitted[40];
-	int rc = db_contest_person(db, l->attempt_id, &who);
-	if (rc < 0)
-		return NULL;
-	if (rc == 0)
-		who.erased = true;
+	if (l->unit_id)
+		contest_names_unit(names, l->unit_id, &unit_code, &unit_name);
 	clock_format(l->submitted_at, submitted);
-	json_t *j = json_pack(
-		"{s:I, s:s, s:o, s:o, s:f, s:i, s:o, s:I, s:s}", "rank", (json_int_t)l->rank,
-		"full_name", who.erased ? CONTEST_ERASED_NAME : who.full_name, "unit_code",
-		who.unit_code[0] ? json_string(who.unit_code) : json_null(), "unit_name",
-		who.unit_name[0] ? json_string(who.unit_name) : json_null(), "score", l->score,
-		"correct_count", l->correct_count, "prediction",
-		l->has_prediction ? json_integer(l->prediction) : json_null(), "duration_ms",
-		(json_int_t)l->duration_ms, "submitted_at", submitted);
+	json_t *j = json_pack("{s:I, s:s, s:o, s:o, s:f, s:i, s:o, s:I, s:s}", "rank",
+			      (json_int_t)l->rank, "full_name",
+			      full_name ? full_name : CONTEST_ERASED_NAME, "unit_code",
+			      unit_code[0] ? json_string(unit_code) : json_null(), "unit_name",
+			      unit_name[0] ? json_string(unit_name) : json_null(), "score",
+			      l->score, "correct_count", l->correct_count, "prediction",
+			      l->has_prediction ? json_integer(l->prediction) : json_null(),
+			      "duration_ms", (json_int_t)l->duration_ms, "submitted_at", submitted);
 	if (unit_rank)
 		json_object_set_new(j, "unit_rank", json_integer(unit_rank));
 	return j;
@@ -133,9 +135,8 @@ static long long filter_unit(struct db *db, const char *unit_path,
 	return (long long)total;
 }
 
-/* The offset-th to (offset+limit)-th listed line, as JSON; NULL on a
- * storage error. */
-static json_t *page_json(struct db *db, const struct contest_view_query *q,
+/* The offset-th to (offset+limit)-th listed line, as JSON. */
+static json_t *page_json(const struct contest_names *names, const struct contest_view_query *q,
 			 const struct contest_board_line *lines, size_t n, const bool *member,
 			 const int64_t *unit_ranks)
 {
@@ -146,53 +147,48 @@ static json_t *page_json(struct db *db, const struct contest_view_query *q,
 			continue;
 		if (listed++ < (size_t)q->offset)
 			continue;
-		json_t *j = line_json(db, &lines[i], member ? unit_ranks[i] : 0);
-		if (!j) {
-			json_decref(list);
-			return NULL;
-		}
-		json_array_append_new(list, j);
+		json_array_append_new(list,
+				      line_json(names, &lines[i], member ? unit_ranks[i] : 0));
 	}
 	return list;
 }
 
-enum outcome contest_leaderboard_view(struct db *db, const struct contest_view_query *q,
-				      json_t **out, struct problem *p)
+enum outcome contest_leaderboard_view(struct db *db, struct quiz_qcache *qc,
+				      const struct contest_view_query *q, json_t **out,
+				      struct problem *p)
 {
-	struct db_quiz quiz;
 	struct contest_board *board = NULL;
 	int64_t *unit_ranks = NULL;
 	bool *member = NULL;
 	char unit_path[512];
 	enum outcome o;
-	memset(&quiz, 0, sizeof quiz);
 	*out = NULL;
-	int rc = db_quiz_get(db, q->quiz_id, &quiz);
-	if (rc < 0)
+	int found = 0;
+	/* The definition as cached at its stored revision. */
+	const struct db_quiz *quiz = quiz_qcache_quiz(qc, db, q->quiz_id, &found);
+	if (found < 0)
 		return internal(db, p);
-	if (rc == 0 || strcmp(quiz.kind, "contest") != 0) {
-		o = problem_set(p, OUTCOME_NOT_FOUND, "No contest with id %lld.",
-				(long long)q->quiz_id);
-		goto out;
-	}
-	if (!viewer_may_see(&quiz, q)) {
+	if (!quiz || strcmp(quiz->kind, "contest") != 0)
+		return problem_set(p, OUTCOME_NOT_FOUND, "No contest with id %lld.",
+				   (long long)q->quiz_id);
+	if (!viewer_may_see(quiz, q)) {
 		o = problem_set(p, OUTCOME_FORBIDDEN,
 				"Bạn không thuộc đối tượng hoặc đơn vị của cuộc thi này. (You are "
 				"outside this contest's audiences or units.)");
 		goto out;
 	}
-	o = check_query(db, q, &quiz, unit_path, sizeof unit_path, p);
+	o = check_query(db, q, quiz, unit_path, sizeof unit_path, p);
 	if (o != OUTCOME_OK)
 		goto out;
 	/* Admins always see the live board; everyone else sees it as it stood
 	 * at freeze_at once that time has come. */
-	bool frozen = quiz.freeze_at && clock_now_ms() >= quiz.freeze_at && !q->admin;
+	bool frozen = quiz->freeze_at && clock_now_ms() >= quiz->freeze_at && !q->admin;
 	struct contest_board_key key = {
-		.quiz_id = quiz.id,
+		.quiz_id = quiz->id,
 		.round = q->round && *q->round ? q->round : NULL,
-		.use_prediction = quiz.prediction_question && quiz.prediction_question[0],
+		.use_prediction = quiz->prediction_question && quiz->prediction_question[0],
 		.has_cutoff = frozen,
-		.cutoff_ms = quiz.freeze_at,
+		.cutoff_ms = quiz->freeze_at,
 	};
 	board = contest_board_get(db, &key);
 	if (!board) {
@@ -207,7 +203,9 @@ enum outcome contest_leaderboard_view(struct db *db, const struct contest_view_q
 		unit_ranks = xcalloc(nlines + 1, sizeof *unit_ranks);
 		total = filter_unit(db, unit_path, lines, nlines, member, unit_ranks);
 	}
-	json_t *list = total < 0 ? NULL : page_json(db, q, lines, nlines, member, unit_ranks);
+	json_t *list = total < 0 ? NULL
+				 : page_json(contest_board_names(board), q, lines, nlines, member,
+					     unit_ranks);
 	if (!list) {
 		o = internal(db, p);
 		goto out;
@@ -219,6 +217,5 @@ out:
 	free(member);
 	free(unit_ranks);
 	contest_board_release(board);
-	db_quiz_cleanup(&quiz);
 	return o;
 }

@@ -13,6 +13,7 @@
 #include "outcome.h"
 
 struct db;
+struct quiz_qcache;
 
 #define CONTEST_PAGE_LIMIT_DEFAULT 50
 #define CONTEST_PAGE_LIMIT_MAX 1000
@@ -44,8 +45,12 @@ struct contest_view_query {
  * total counts them. Returns OUTCOME_OK with a new reference in *out;
  * OUTCOME_NOT_FOUND (no such contest), OUTCOME_FORBIDDEN (the viewer may
  * not see the contest: names and schools of minors), OUTCOME_INVALID (unknown round or
- * unit, limit or offset out of range) or OUTCOME_INTERNAL, with p filled. */
-enum outcome contest_leaderboard_view(struct db *db, const struct contest_view_query *q,
-				      json_t **out, struct problem *p);
+ * unit, limit or offset out of range) or OUTCOME_INTERNAL, with p filled.
+ * The contest comes from qc (checked against its stored revision), names
+ * and units from the board (contest_board_names): without a unit filter,
+ * a request served a published board reads nothing else from storage. */
+enum outcome contest_leaderboard_view(struct db *db, struct quiz_qcache *qc,
+				      const struct contest_view_query *q, json_t **out,
+				      struct problem *p);
 
 #endif

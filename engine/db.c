@@ -39,6 +39,7 @@ static const struct migration migrations[] = {
 	{ "people reached by quizzes or activities; live games attended", db_sql_reach },
 	{ "settings (names of the reporting bodies)", db_sql_settings },
 	{ "activity topics as rows", db_sql_activity_topics },
+	{ "names and units on contest boards", db_sql_contest_labels },
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

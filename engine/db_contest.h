@@ -32,9 +32,10 @@ struct db_contest_attempt {
  * not NULL. New array in *out (caller frees), count in *n. */
 int db_contest_attempts(struct db *db, int64_t quiz_id, const char *round_code,
 			struct db_contest_attempt **out, size_t *n);
-/* A number that changes whenever a completed attempt of quiz_id is
- * inserted, changed or deleted (0 before any): equal values mean the same
- * completed attempts with the same results. */
+/* A number that grows whenever a completed attempt of quiz_id is
+ * inserted, changed or deleted, or what a line shows of a person or unit
+ * changes (db_contest_labels_version): equal values mean the same
+ * completed attempts with the same results and names. */
 int db_contest_version(struct db *db, int64_t quiz_id, int64_t *version);
 /* The completed official attempts of quiz_id (of round round_code only
  * when not NULL) whose completion was logged after after_seq, in log
@@ -50,16 +51,24 @@ int db_contest_marks(struct db *db, int64_t quiz_id, int64_t *resets, int64_t *l
  * New array in *ids (caller frees). */
 int db_units_within(struct db *db, const char *unit_path, int64_t **ids, size_t *n);
 
-/* Who an attempt belongs to, for display: the person's name (erased true
- * when the person was erased or is unknown) and the unit the attempt was
- * made in (empty strings when none). */
-struct db_contest_person {
-	bool erased;
-	char full_name[DB_NAME_MAX];
-	char unit_code[DB_CODE_MAX];
-	char unit_name[DB_NAME_MAX];
-};
-int db_contest_person(struct db *db, int64_t attempt_id, struct db_contest_person *out);
+/* What leaderboard lines show of people and units, for a board to carry
+ * (contest_names.c). The counter of changes to it (migration 22: full
+ * names, erasures, unit codes and names), which db_contest_version
+ * includes. */
+int db_contest_labels_version(struct db *db, int64_t *version);
+/* Calls fn(ctx, id, full_name, NULL) for each person with a completed
+ * official attempt of quiz_id, or only for person user_id when it is not
+ * 0; full_name is NULL once the person was erased (borrowed for the call).
+ * Returns how many, or -1. */
+int db_contest_people_each(struct db *db, int64_t quiz_id, int64_t user_id,
+			   void (*fn)(void *ctx, int64_t id, const char *full_name,
+				      const char *unused),
+			   void *ctx);
+/* Calls fn(ctx, id, code, name) for every unit, or only for unit unit_id
+ * when it is not 0 (borrowed for the call). Returns how many, or -1. */
+int db_contest_units_each(struct db *db, int64_t unit_id,
+			  void (*fn)(void *ctx, int64_t id, const char *code, const char *name),
+			  void *ctx);
 
 /* One question drawn in one completed attempt, with the score its answer
  * got (0 when unanswered). */

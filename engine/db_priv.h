@@ -93,5 +93,6 @@ extern const char db_sql_headcount_version[];
 extern const char db_sql_reach[];
 extern const char db_sql_settings[];
 extern const char db_sql_activity_topics[];
+extern const char db_sql_contest_labels[];
 
 #endif

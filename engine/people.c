@@ -8,6 +8,7 @@
 #include "account.h"
 #include "audit.h"
 #include "clock.h"
+#include "contest_board.h"
 #include "db_account.h"
 #include "db_people.h"
 #include "org.h"
@@ -425,6 +426,9 @@ enum outcome people_update(struct db *db, const struct people_actor *actor, int6
 	}
 	if (after.disabled && !before.disabled)
 		account_sessions_revoked();
+	/* Answer once the leaderboards show the new name. */
+	if (strcmp(after.full_name, before.full_name) != 0)
+		contest_board_sync();
 	o = people_find(db, actor, id, &after, p);
 	if (o == OUTCOME_NOT_FOUND)
 		o = problem_set(p, OUTCOME_INTERNAL, "The person is gone.");

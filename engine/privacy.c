@@ -7,6 +7,7 @@
 
 #include "account.h"
 #include "clock.h"
+#include "contest_board.h"
 #include "db.h"
 #include "db_account.h"
 #include "db_person.h"
@@ -215,5 +216,7 @@ enum outcome privacy_erase(struct db *db, int64_t user_id, int64_t actor_id, str
 		return problem_set(p, OUTCOME_INTERNAL, "The person could not be erased: %s",
 				   db_errmsg(db));
 	account_sessions_revoked();
+	/* Answer once no leaderboard shows the name any more. */
+	contest_board_sync();
 	return OUTCOME_OK;
 }

@@ -558,6 +558,46 @@ static void leaderboard_follows_a_new_attempt_at_once(void **state)
 	json_decref(b);
 }
 
+/* Whether some entry of board is named name. */
+static bool board_names(json_t *board, const char *name)
+{
+	json_t *entries = json_object_get(board, "entries");
+	for (size_t i = 0; i < json_array_size(entries); i++)
+		if (strcmp(entry_name(board, i), name) == 0)
+			return true;
+	return false;
+}
+
+/* Renames person who as an administrator does. */
+static void rename_as_admin(int who, const char *full_name)
+{
+	char path[64], body[128];
+	snprintf(path, sizeof path, "/api/v1/admin/users/%lld", (long long)user_ids[who]);
+	snprintf(body, sizeof body, "{\"full_name\":\"%s\"}", full_name);
+	assert_int_equal(test_status(&srv, "PATCH", path, admin_token, body), 200);
+}
+
+static void leaderboard_shows_a_renamed_person_on_the_next_read(void **state)
+{
+	(void)state;
+	/* Read first: the board and its names are kept in quizd's memory. */
+	json_t *b = leaderboard(contest_id, "", tokens[1], 200);
+	assert_true(board_names(b, "Trần Thị Hai"));
+	json_decref(b);
+	rename_as_admin(2, "Trần Thị Hai Mới");
+	b = leaderboard(contest_id, "", tokens[1], 200);
+	assert_true(board_names(b, "Trần Thị Hai Mới"));
+	assert_false(board_names(b, "Trần Thị Hai"));
+	json_decref(b);
+	b = leaderboard(contest_id, "?unit=D2", admin_token, 200);
+	assert_true(board_names(b, "Trần Thị Hai Mới"));
+	json_decref(b);
+	rename_as_admin(2, "Trần Thị Hai");
+	b = leaderboard(contest_id, "", tokens[1], 200);
+	assert_true(board_names(b, "Trần Thị Hai"));
+	json_decref(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -573,6 +613,7 @@ int main(void)
 		cmocka_unit_test(quizadm_reports_question_statistics_as_csv),
 		cmocka_unit_test(bank_upload_in_gift_reports_skipped_and_errors_with_lines),
 		cmocka_unit_test(quizadm_exports_a_bank_as_gift_that_imports_back),
+		cmocka_unit_test(leaderboard_shows_a_renamed_person_on_the_next_read),
 		/* Last: it adds an attempt. */
 		cmocka_unit_test(leaderboard_follows_a_new_attempt_at_once),
 	};

@@ -2,7 +2,9 @@
  * without HTTP on a real database built by the real migrations: the freeze
  * (participants see the board as it stood at freeze_at, admins the live
  * one), the unit subtree filter with ranks inside it, paging, and refusals
- * of what the query names wrongly. */
+ * of what the query names wrongly; and that a page served from a board
+ * the merger published (names carried by the board) equals the page
+ * ranked from storage, renames and erasures included. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,7 +21,10 @@
 #include "db.h"
 #include "db_account.h"
 #include "db_fixture.h"
+#include "db_people.h"
+#include "db_person.h"
 #include "itemstats_view.h"
+#include "quiz_cache.h"
 #include "testdb.h"
 
 #define T0 1700000000000LL
@@ -55,6 +60,7 @@ static const struct {
 struct fixture {
 	struct testdb tdb;
 	struct db *db;
+	struct quiz_qcache *qc;
 	int64_t contest, quiz, question, unit_id[NUNITS];
 };
 
@@ -119,6 +125,7 @@ static int setup(void **state)
 	assert_int_equal(db_fixture_contest(f->db, f->contest, FREEZE), 0);
 	seed_attempts(f);
 	contest_board_flush();
+	f->qc = quiz_qcache_new();
 	fixed_now = T0 + 50 * MINUTE;
 	clock_set_source(fixed_clock, NULL);
 	*state = f;
@@ -130,6 +137,7 @@ static int teardown(void **state)
 	struct fixture *f = *state;
 	clock_set_source(NULL, NULL);
 	contest_board_flush();
+	quiz_qcache_free(f->qc);
 	testdb_remove(&f->tdb, f->db);
 	free(f);
 	return 0;
@@ -145,7 +153,7 @@ static json_t *board(struct fixture *f, struct contest_view_query q)
 	/* A participant of the contest's audience unless the test says. */
 	if (!q.admin && !q.unit_admin && !q.viewer_audience)
 		q.viewer_audience = "public";
-	enum outcome o = contest_leaderboard_view(f->db, &q, &out, &p);
+	enum outcome o = contest_leaderboard_view(f->db, f->qc, &q, &out, &p);
 	if (o != OUTCOME_OK)
 		fail_msg("leaderboard refused: %s", p.message);
 	assert_non_null(out);
@@ -267,7 +275,7 @@ static enum outcome refused(struct fixture *f, struct contest_view_query q, cons
 	q.quiz_id = q.quiz_id ? q.quiz_id : f->contest;
 	if (!q.viewer_audience)
 		q.viewer_audience = "public";
-	enum outcome o = contest_leaderboard_view(f->db, &q, &out, &p);
+	enum outcome o = contest_leaderboard_view(f->db, f->qc, &q, &out, &p);
 	assert_null(out);
 	assert_non_null(strstr(p.message, word));
 	return o;
@@ -369,13 +377,78 @@ static void only_those_who_may_see_a_contest_see_its_leaderboard(void **state)
 		json_t *out = NULL;
 		cases[i].q.quiz_id = scoped;
 		cases[i].q.limit = 10;
-		enum outcome o = contest_leaderboard_view(f->db, &cases[i].q, &out, &pr);
+		enum outcome o = contest_leaderboard_view(f->db, f->qc, &cases[i].q, &out, &pr);
 		if (o != cases[i].want)
 			fail_msg("case %zu: outcome %d, want %d (%s)", i, (int)o,
 				 (int)cases[i].want, pr.message);
 		assert_true((out != NULL) == (o == OUTCOME_OK));
 		json_decref(out);
 	}
+}
+
+static void rename_person(struct db *db, const char *username, const char *full_name)
+{
+	struct db_user u;
+	struct db_person p;
+	assert_int_equal(db_user_by_username(db, username, &u), 1);
+	assert_int_equal(db_people_get(db, u.id, &p), 1);
+	snprintf(p.full_name, sizeof p.full_name, "%s", full_name);
+	assert_int_equal(db_people_update(db, &p, T0), 0);
+}
+
+static void published_page_equals_the_page_ranked_from_storage(void **state)
+{
+	struct fixture *f = *state;
+	struct testdb second = f->tdb;
+	char err[256];
+	struct db *merger_db = db_open(second.path, err, sizeof err);
+	assert_non_null(merger_db);
+	assert_int_equal(contest_board_service_start(merger_db, err, sizeof err), 0);
+	json_t *b = board(f, (struct contest_view_query){ .admin = true });
+	assert_string_equal(name_of(b, 0), "p4");
+	json_decref(b);
+	/* A rename, an erasure, a unit renamed and a new entrant, then the
+	 * merger's pass. */
+	rename_person(f->db, "p0", "Nguyễn Văn Mới");
+	struct db_user gone;
+	assert_int_equal(db_user_by_username(f->db, "p3", &gone), 1);
+	assert_int_equal(db_person_erase(f->db, gone.id, T0), 0);
+	bool created;
+	assert_int_equal(db_unit_upsert(f->db, "B", "District B renamed", "district", "",
+					f->unit_id[0], &created),
+			 0);
+	int64_t late = db_fixture_person(f->db, "p5", "p5", "participant", f->unit_id[2], "public");
+	struct db_fixture_attempt a = {
+		.quiz_id = f->contest,
+		.user_id = late,
+		.unit_id = f->unit_id[2],
+		.audience = "public",
+		.state = "submitted",
+		.started_at = T0 + 20 * MINUTE,
+		.finished_at = T0 + 21 * MINUTE,
+		.score = 7,
+		.max_score = 10,
+		.question_ids = &f->question,
+		.nquestions = 1,
+	};
+	assert_true(db_fixture_attempt(f->db, &a) > 0);
+	contest_board_sync();
+	json_t *published = board(f, (struct contest_view_query){ .admin = true });
+	contest_board_service_stop();
+	/* The published page names what storage names now. */
+	assert_int_equal(count(published), 6);
+	assert_string_equal(name_of(published, 0), "p4");
+	assert_string_equal(json_string_value(json_object_get(entry(published, 0), "unit_name")),
+			    "District B renamed");
+	assert_string_equal(name_of(published, 1), "Nguyễn Văn Mới");
+	assert_string_equal(name_of(published, 4), "p5");
+	assert_string_equal(name_of(published, 5), CONTEST_ERASED_NAME);
+	/* The same page ranked afresh from storage, names read in bulk. */
+	contest_board_flush();
+	json_t *ranked = board(f, (struct contest_view_query){ .admin = true });
+	assert_true(json_equal(published, ranked));
+	json_decref(published);
+	json_decref(ranked);
 }
 
 int main(void)
@@ -395,6 +468,8 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(item_statistics_cover_the_viewers_subtree, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(published_page_equals_the_page_ranked_from_storage,
+						setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
