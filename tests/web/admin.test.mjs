@@ -143,6 +143,8 @@ test('the dashboard shows attendance beside the quizzes, each person once, and m
     }, [unit, n]);
     // headcount 2 (the roster); participants, attended, reached.
     await row('0,0,0');
+    // Chart.js loads after the tables: wait for the chart as the tests above do.
+    await page.waitForFunction(() => window.Chart && window.Chart.getChart('units-chart'));
     assert.equal(await page.evaluate(() => window.Chart.getChart('units-chart').data.datasets.length), 3,
       'reach, quizzes and attendance side by side');
     // One person at two trainings, the other at none: attended 1, reached 1.
