@@ -14,6 +14,7 @@
 #include "quiz_builder.h"
 #include "quiz_def.h"
 #include "quiz_edit.h"
+#include "quiz_service.h"
 #include "rng.h"
 
 #define CT_CSV "text/csv; charset=utf-8"
@@ -126,7 +127,8 @@ int api_admin_quiz_put(struct req *r, struct resp *out)
 		return 0;
 	struct audit_actor who = { r->user.id, r->user.username };
 	json_t *body = NULL;
-	enum outcome rc = quiz_update(r->db, &who, id, def, clock_now_ms(), &body, &p);
+	enum outcome rc = quiz_update(r->db, quiz_service_qcache(quiz_service_of(r->app)), &who, id,
+				      def, clock_now_ms(), &body, &p);
 	json_decref(def);
 	if (rc != OUTCOME_OK)
 		return api_fail(out, rc, &p);

@@ -3,9 +3,11 @@
 #include "quiz_cache.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "db.h"
 #include "db_attempt.h"
 #include "quiz_rules.h"
@@ -137,14 +139,26 @@ struct pool_entry {
 	size_t n;
 };
 
+/* A cached definition and when its revision was last found current
+ * (NOT_CHECKED: not trusted, read the revision on the next use). */
+struct cached_quiz {
+	struct db_quiz q; /* first: quiz_qcache_quiz hands out &q */
+	_Atomic int64_t checked_ms;
+};
+
+#define NOT_CHECKED INT64_MIN
+
 struct quiz_qcache {
 	pthread_rwlock_t lock;
 	struct idmap questions; /* id -> struct cached_question */
-	struct idmap quizzes; /* id -> struct db_quiz */
+	struct idmap quizzes; /* id -> struct cached_quiz */
+	/* Moved by every quiz_qcache_forget (under the write lock): a revision
+	 * read that started before a forget never marks an entry current. */
+	uint64_t forgets;
 	struct idmap attempts; /* id -> struct attempt_facts */
 	struct pool_entry *pools;
 	size_t npools;
-	struct db_quiz **replaced; /* definitions an edit replaced */
+	struct cached_quiz **replaced; /* definitions an edit replaced */
 	size_t nreplaced;
 };
 
@@ -155,6 +169,14 @@ struct quiz_qcache *quiz_qcache_new(void)
 	return c;
 }
 
+static void cached_quiz_free(struct cached_quiz *cq)
+{
+	if (!cq)
+		return;
+	db_quiz_cleanup(&cq->q);
+	free(cq);
+}
+
 void quiz_qcache_free(struct quiz_qcache *c)
 {
 	if (!c)
@@ -162,18 +184,13 @@ void quiz_qcache_free(struct quiz_qcache *c)
 	for (size_t i = 0; i < c->questions.cap; i++)
 		cached_question_free(c->questions.vals[i]);
 	for (size_t i = 0; i < c->quizzes.cap; i++)
-		if (c->quizzes.vals[i]) {
-			db_quiz_cleanup(c->quizzes.vals[i]);
-			free(c->quizzes.vals[i]);
-		}
+		cached_quiz_free(c->quizzes.vals[i]);
 	free(c->questions.keys);
 	free(c->questions.vals);
 	free(c->quizzes.keys);
 	free(c->quizzes.vals);
-	for (size_t i = 0; i < c->nreplaced; i++) {
-		db_quiz_cleanup(c->replaced[i]);
-		free(c->replaced[i]);
-	}
+	for (size_t i = 0; i < c->nreplaced; i++)
+		cached_quiz_free(c->replaced[i]);
 	free(c->replaced);
 	for (size_t i = 0; i < c->attempts.cap; i++)
 		free(c->attempts.vals[i]);
@@ -221,50 +238,86 @@ static void idmap_set(struct idmap *m, int64_t id, void *val)
 		}
 }
 
-/* Puts nq (loaded at its revision) in the cache unless an entry at least as
- * new is there; a replaced entry is kept until the cache is freed, since
- * callers may still hold it. Returns the entry to use; under the lock. */
-static struct db_quiz *keep_quiz(struct quiz_qcache *c, struct db_quiz *nq)
+/* Puts nq (loaded at its revision, read from checked_ms on) in the cache
+ * unless an entry at least as new is there; a replaced entry is kept until
+ * the cache is freed, since callers may still hold it. The entry is marked
+ * current only when no forget came after the read began (forgets still
+ * c->forgets). Returns the entry to use; under the write lock. */
+static struct cached_quiz *keep_quiz(struct quiz_qcache *c, struct cached_quiz *nq,
+				     int64_t checked_ms, uint64_t forgets)
 {
-	struct db_quiz *cur = idmap_find(&c->quizzes, nq->id);
+	int64_t mark = c->forgets == forgets ? checked_ms : NOT_CHECKED;
+	struct cached_quiz *cur = idmap_find(&c->quizzes, nq->q.id);
 	if (!cur) {
-		idmap_put(&c->quizzes, nq->id, nq);
+		atomic_store(&nq->checked_ms, mark);
+		idmap_put(&c->quizzes, nq->q.id, nq);
 		return nq;
 	}
-	if (cur->revision >= nq->revision) {
-		db_quiz_cleanup(nq);
-		free(nq);
+	if (cur->q.revision >= nq->q.revision) {
+		cached_quiz_free(nq);
 		return cur;
 	}
-	idmap_set(&c->quizzes, nq->id, nq);
+	atomic_store(&nq->checked_ms, mark);
+	idmap_set(&c->quizzes, nq->q.id, nq);
 	c->replaced = xrealloc(c->replaced, (c->nreplaced + 1) * sizeof *c->replaced);
 	c->replaced[c->nreplaced++] = cur;
 	return nq;
 }
 
+/* Whether an entry found current at checked_ms may be used at now_ms
+ * without reading its revision again. */
+static bool trusted(int64_t checked_ms, int64_t now_ms)
+{
+	return checked_ms != NOT_CHECKED && now_ms >= checked_ms &&
+	       now_ms - checked_ms < QUIZ_CACHE_TRUST_MS;
+}
+
 const struct db_quiz *quiz_qcache_quiz(struct quiz_qcache *c, struct db *db, int64_t id, int *found)
 {
+	int64_t now = clock_now_ms();
+	pthread_rwlock_rdlock(&c->lock);
+	struct cached_quiz *q = idmap_find(&c->quizzes, id);
+	uint64_t forgets = c->forgets;
+	bool fresh = q && trusted(atomic_load(&q->checked_ms), now);
+	pthread_rwlock_unlock(&c->lock);
+	*found = 1;
+	if (fresh)
+		return &q->q;
 	int64_t revision = 0;
 	int rc = db_quiz_revision(db, id, &revision);
 	*found = rc;
 	if (rc != 1)
 		return NULL;
-	pthread_rwlock_rdlock(&c->lock);
-	struct db_quiz *q = idmap_find(&c->quizzes, id);
-	pthread_rwlock_unlock(&c->lock);
-	if (q && q->revision == revision)
-		return q;
-	struct db_quiz *nq = xcalloc(1, sizeof *nq);
-	rc = db_quiz_get(db, id, nq);
+	if (q && q->q.revision == revision) {
+		pthread_rwlock_rdlock(&c->lock);
+		if (c->forgets == forgets)
+			atomic_store(&q->checked_ms, now);
+		pthread_rwlock_unlock(&c->lock);
+		return &q->q;
+	}
+	struct cached_quiz *nq = xcalloc(1, sizeof *nq);
+	rc = db_quiz_get(db, id, &nq->q);
 	if (rc != 1) {
 		free(nq);
 		*found = rc;
 		return NULL;
 	}
 	pthread_rwlock_wrlock(&c->lock);
-	q = keep_quiz(c, nq);
+	q = keep_quiz(c, nq, now, forgets);
 	pthread_rwlock_unlock(&c->lock);
-	return q;
+	return &q->q;
+}
+
+void quiz_qcache_forget(struct quiz_qcache *c, int64_t id)
+{
+	if (!c)
+		return;
+	pthread_rwlock_wrlock(&c->lock);
+	c->forgets++;
+	struct cached_quiz *q = idmap_find(&c->quizzes, id);
+	if (q)
+		atomic_store(&q->checked_ms, NOT_CHECKED);
+	pthread_rwlock_unlock(&c->lock);
 }
 
 /* What never changes about an attempt: whose it is, its deadline, its

@@ -11,6 +11,7 @@
 #include "clock.h"
 #include "db.h"
 #include "db_quiz.h"
+#include "quiz_cache.h"
 #include "quiz_def.h"
 
 static enum outcome frozen(struct problem *p, const char *field)
@@ -199,8 +200,8 @@ static enum outcome apply(struct db *db, const struct audit_actor *who, struct d
 	return o;
 }
 
-enum outcome quiz_update(struct db *db, const struct audit_actor *who, int64_t id, json_t *def,
-			 int64_t now_ms, json_t **out, struct problem *p)
+enum outcome quiz_update(struct db *db, struct quiz_qcache *qc, const struct audit_actor *who,
+			 int64_t id, json_t *def, int64_t now_ms, json_t **out, struct problem *p)
 {
 	struct db_quiz old, nq;
 	memset(&old, 0, sizeof old);
@@ -228,10 +229,12 @@ enum outcome quiz_update(struct db *db, const struct audit_actor *who, int64_t i
 		o = apply(db, who, &old, &nq, def, now_ms, p);
 	if (o == OUTCOME_OK && db_commit(db))
 		o = problem_set(p, OUTCOME_INTERNAL, "%s", db_errmsg(db));
-	if (o == OUTCOME_OK)
+	if (o == OUTCOME_OK) {
+		quiz_qcache_forget(qc, id);
 		*out = json_pack("{s:o}", "quiz", quiz_definition_json(&nq));
-	else
+	} else {
 		db_rollback(db);
+	}
 	db_quiz_cleanup(&old);
 	db_quiz_cleanup(&nq);
 	return o;

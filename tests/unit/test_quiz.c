@@ -17,6 +17,7 @@
 
 #include <cmocka.h>
 
+#include "audit.h"
 #include "bank.h"
 #include "clock.h"
 #include "db.h"
@@ -27,6 +28,7 @@
 #include "db_quiz.h"
 #include "quiz_cache.h"
 #include "quiz_def.h"
+#include "quiz_edit.h"
 #include "quiz_rules.h"
 #include "quiz_view.h"
 #include "quiz_write.h"
@@ -143,10 +145,9 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* Creates a quiz from a definition with the given extra members
- * (a JSON object text merged over the defaults). Returns its id. */
-static int64_t create_quiz(struct fixture *f, const char *extra, enum outcome want, char *err,
-			   size_t errlen)
+/* The default definition with the given extra members (a JSON object text
+ * merged over the defaults): new reference. */
+static json_t *quiz_def(const char *extra)
 {
 	json_error_t e;
 	json_t *def = json_loads(
@@ -164,6 +165,14 @@ static int64_t create_quiz(struct fixture *f, const char *extra, enum outcome wa
 		json_object_update(def, x);
 		json_decref(x);
 	}
+	return def;
+}
+
+/* Creates a quiz from quiz_def(extra). Returns its id. */
+static int64_t create_quiz(struct fixture *f, const char *extra, enum outcome want, char *err,
+			   size_t errlen)
+{
+	json_t *def = quiz_def(extra);
 	struct problem pr;
 	int64_t id = 0;
 	enum outcome st = quiz_create(f->db, def, &id, &pr);
@@ -1022,6 +1031,55 @@ static void quiz_review_never_stays_hidden(void **state)
 	quiz_write_cleanup(&w);
 }
 
+/* Edits quiz id to the default definition titled title, through qc (NULL:
+ * as another instance would, without this process's cache). */
+static void retitle(struct fixture *f, struct quiz_qcache *qc, int64_t id, const char *title)
+{
+	json_t *def = quiz_def(NULL);
+	json_object_set_new(def, "title", json_string(title));
+	struct audit_actor admin = { 0, "admin" };
+	json_t *out = NULL;
+	struct problem p;
+	assert_int_equal(quiz_update(f->db, qc, &admin, id, def, fake_now, &out, &p), OUTCOME_OK);
+	json_decref(out);
+	json_decref(def);
+}
+
+static const char *cached_title(struct fixture *f, int64_t id)
+{
+	int found = 0;
+	const struct db_quiz *q = quiz_qcache_quiz(f->qc, f->db, id, &found);
+	assert_int_equal(found, 1);
+	assert_non_null(q);
+	return q->title;
+}
+
+static void quiz_cache_trusts_a_definition_for_the_bound_and_its_own_edits_at_once(void **state)
+{
+	struct fixture *f = *state;
+	int64_t id = create_quiz(f, NULL, OUTCOME_OK, NULL, 0);
+	assert_string_equal(cached_title(f, id), "Thi");
+	/* Another instance's edit: not read within the bound, read at it. */
+	retitle(f, NULL, id, "Thi hai");
+	fake_now += QUIZ_CACHE_TRUST_MS - 1;
+	assert_string_equal(cached_title(f, id), "Thi");
+	fake_now += 1;
+	assert_string_equal(cached_title(f, id), "Thi hai");
+	/* Found current again at this instant: trusted from it, not before. */
+	retitle(f, NULL, id, "Thi ba");
+	fake_now += QUIZ_CACHE_TRUST_MS - 1;
+	assert_string_equal(cached_title(f, id), "Thi hai");
+	fake_now += QUIZ_CACHE_TRUST_MS;
+	assert_string_equal(cached_title(f, id), "Thi ba");
+	/* This instance's own edit is seen at once, the clock standing still. */
+	retitle(f, f->qc, id, "Thi bốn");
+	assert_string_equal(cached_title(f, id), "Thi bốn");
+	/* A clock moved back never stretches the trust. */
+	retitle(f, NULL, id, "Thi năm");
+	fake_now -= 1;
+	assert_string_equal(cached_title(f, id), "Thi năm");
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -1045,6 +1103,7 @@ int main(void)
 		T(quiz_requests_decide_between_a_read_and_a_write),
 		T(quiz_participant_views_carry_no_answer_data_before_review),
 		T(quiz_review_never_stays_hidden),
+		T(quiz_cache_trusts_a_definition_for_the_bound_and_its_own_edits_at_once),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
