@@ -161,7 +161,8 @@ struct contest_names *contest_names_read(struct db *db, int64_t quiz_id, struct 
 		t->people = labels_copy(&old->people);
 		t->units = labels_copy(&old->units);
 		t->pool = xmalloc(old->len ? old->len : 1);
-		memcpy(t->pool, old->pool, old->len);
+		if (old->len)
+			memcpy(t->pool, old->pool, old->len);
 		t->len = t->cap = old->len;
 	} else {
 		struct sink sp = { t, &t->people }, su = { t, &t->units };
