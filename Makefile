@@ -51,9 +51,10 @@ HTTP_HELPER_SRC := $(filter-out $(HTTP_SRC),$(wildcard tests/http/*.c))
 HTTP_HELPER_OBJ := $(HTTP_HELPER_SRC:%.c=$(BUILD)/%.o)
 BENCH_SRC := $(wildcard bench/*.c)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
+BENCH_LIB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard bench/lib/*.c))
 ALL_OBJ := $(ENGINE_OBJ) $(BUILD)/engine/quizd.o $(ADMIN_OBJ) \
 	$(UNIT_SRC:%.c=$(BUILD)/%.o) $(UNIT_HELPER_OBJ) \
-	$(HTTP_SRC:%.c=$(BUILD)/%.o) $(HTTP_HELPER_OBJ) $(BENCH_SRC:%.c=$(BUILD)/%.o)
+	$(HTTP_SRC:%.c=$(BUILD)/%.o) $(HTTP_HELPER_OBJ) $(BENCH_SRC:%.c=$(BUILD)/%.o) $(BENCH_LIB_OBJ)
 
 DB ?= demo.db
 LISTEN ?= 127.0.0.1:8080
@@ -102,7 +103,7 @@ $(UNIT_BIN): $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(UNIT_HELPER_OBJ) $(BUIL
 $(HTTP_BIN): $(BUILD)/tests/http_%: $(BUILD)/tests/http/%.o $(HTTP_HELPER_OBJ) $(BUILD)/libquiz.a
 	$(LINK) -o $@ $^ $(LIBS) $(CURL_LIBS) -lcmocka
 
-$(BENCH_BIN): $(BUILD)/bench/%: $(BUILD)/bench/%.o $(BUILD)/libquiz.a
+$(BENCH_BIN): $(BUILD)/bench/%: $(BUILD)/bench/%.o $(BENCH_LIB_OBJ) $(BUILD)/libquiz.a
 	$(LINK) -o $@ $^ $(LIBS) $(CURL_LIBS)
 
 # The demo: a database with a demo province and the shipped banks, made once.

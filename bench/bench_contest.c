@@ -38,6 +38,7 @@
 #include "db_contest.h"
 #include "db_fixture.h"
 #include "db_quiz.h"
+#include "lib/bench_util.h"
 #include "quiz_cache.h"
 #include "rng.h"
 
@@ -48,19 +49,6 @@
 #define NSCHOOLS 4949
 #define HEADCOUNT 30
 #define CLOSES_AT 1800000000000LL
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
 
 static int cmp_seconds(const void *a, const void *b)
 {

@@ -49,6 +49,7 @@
 #include "clock.h"
 #include "db.h"
 #include "db_account.h"
+#include "lib/bench_util.h"
 #include "util.h"
 
 #define NQUESTIONS 40
@@ -56,13 +57,6 @@
 #define JOIN_CONNS 16
 #define ANSWER_WINDOW_S 3.0
 #define WAIT_LIMIT_S 30.0
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static int port_of_server;
 
@@ -406,35 +400,6 @@ static int count_closes(int k)
 
 /* ---- quizd and its database --------------------------------------------- */
 
-static int free_port(void)
-{
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	struct sockaddr_in sa = { .sin_family = AF_INET };
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	socklen_t len = sizeof sa;
-	int port = -1;
-	if (!bind(fd, (struct sockaddr *)&sa, sizeof sa) &&
-	    !getsockname(fd, (struct sockaddr *)&sa, &len))
-		port = ntohs(sa.sin_port);
-	close(fd);
-	return port;
-}
-
-static pid_t spawn(const char *const argv[], const char *log)
-{
-	pid_t pid = fork();
-	if (pid == 0) {
-		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		if (fd >= 0) {
-			dup2(fd, 1);
-			dup2(fd, 2);
-		}
-		execv(argv[0], (char *const *)(uintptr_t)argv);
-		_exit(127);
-	}
-	return pid;
-}
-
 static bool wait_port(int port)
 {
 	for (int i = 0; i < 200; i++) {
@@ -521,12 +486,6 @@ static int make_db(const char *path)
 }
 
 /* ---- figures ------------------------------------------------------------ */
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
 
 /* The q-th quantile (0..1) of n sorted values. */
 static double quantile(const double *v, size_t n, double q)

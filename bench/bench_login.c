@@ -4,6 +4,7 @@
  * usage: bench_login BASE_URL USER_PREFIX USERS PASSWORD LOGINS [MEM_MIB OPS]
  * Sends LOGINS logins at once (all concurrent), spread over USERS accounts
  * named USER_PREFIX0..USER_PREFIX(USERS-1). */
+#include "lib/bench_util.h"
 #include <curl/curl.h>
 #include <pthread.h>
 #include <sodium.h>
@@ -12,13 +13,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static size_t discard(char *p, size_t s, size_t n, void *ctx)
 {

@@ -33,6 +33,7 @@
 #include "db_account.h"
 #include "db_fixture.h"
 #include "db_people.h"
+#include "lib/bench_util.h"
 #include "people.h"
 #include "quiz_service.h"
 
@@ -50,13 +51,6 @@
  * same for both kinds: password logins then queue on the hashing pool (one
  * thread per core), card logins share the group committer's transactions. */
 #define LOGIN_CLIENTS 32
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static void die(struct db *db, const char *what)
 {

@@ -43,6 +43,7 @@
 #include "clock.h"
 #include "db.h"
 #include "db_account.h"
+#include "lib/bench_util.h"
 #include "quiz_def.h"
 #include "util.h"
 
@@ -50,13 +51,6 @@
 #define NQUESTIONS 500
 #define THREADS 2
 #define MAXQ 25
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* ---- the load client ---------------------------------------------------- */
 
@@ -432,35 +426,6 @@ static void save_done(struct conn *c, int status, const char *body, size_t len)
 }
 
 /* ---- servers ------------------------------------------------------------ */
-
-static int free_port(void)
-{
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	struct sockaddr_in sa = { .sin_family = AF_INET };
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	socklen_t len = sizeof sa;
-	int port = -1;
-	if (!bind(fd, (struct sockaddr *)&sa, sizeof sa) &&
-	    !getsockname(fd, (struct sockaddr *)&sa, &len))
-		port = ntohs(sa.sin_port);
-	close(fd);
-	return port;
-}
-
-static pid_t spawn(const char *const argv[], const char *log)
-{
-	pid_t pid = fork();
-	if (pid == 0) {
-		int fd = open(log ? log : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		if (fd >= 0) {
-			dup2(fd, 1);
-			dup2(fd, 2);
-		}
-		execv(argv[0], (char *const *)(uintptr_t)argv);
-		_exit(127);
-	}
-	return pid;
-}
 
 static bool wait_port(int port)
 {

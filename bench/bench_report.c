@@ -20,6 +20,7 @@
 #include "db_account.h"
 #include "db_fixture.h"
 #include "db_report.h"
+#include "lib/bench_util.h"
 #include "report.h"
 #include "rng.h"
 
@@ -28,13 +29,6 @@
 #define NATTEMPTS 3000000
 #define YEAR 2026
 #define RUNS 7
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static void die(struct db *db, const char *what)
 {
@@ -254,12 +248,6 @@ static void generate(struct db *db)
 }
 
 /* The median of RUNS timings of fn, in ms. */
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
 static double median(double *v)
 {
 	qsort(v, RUNS, sizeof *v, cmp_double);

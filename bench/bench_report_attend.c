@@ -22,19 +22,13 @@
 #include "clock.h"
 #include "db.h"
 #include "db_fixture.h"
+#include "lib/bench_util.h"
 #include "report.h"
 
 #define YEAR 2026
 #define RUNS 7
 #define ATTENDANCES 1000000
 #define PER_UNIT 4
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static void die(struct db *db, const char *what)
 {
@@ -87,12 +81,6 @@ static struct db *attended_copy(struct db *province, const char *path, const cha
 	if (f)
 		fclose(f);
 	return db;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
 }
 
 struct timing {
