@@ -171,29 +171,39 @@ void db_quiz_cleanup(struct db_quiz *q)
 	memset(q, 0, sizeof *q);
 }
 
+/* Binds a quiz's fields from code to definition (16 parameters) from
+ * parameter first on, in the order SQL_QUIZ_INSERT and SQL_QUIZ_UPDATE share. */
+static void bind_quiz_fields(sqlite3_stmt *st, int first, const struct db_quiz *q)
+{
+	int i = first;
+	sqlite3_bind_text(st, i++, q->code, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, i++, q->title, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, i++, q->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, i++, q->mandatory ? 1 : 0);
+	if (q->unit_scope_id)
+		sqlite3_bind_int64(st, i, q->unit_scope_id);
+	i++;
+	sqlite3_bind_int64(st, i++, q->time_limit_s);
+	sqlite3_bind_int(st, i++, q->max_attempts);
+	sqlite3_bind_double(st, i++, q->pass_percent);
+	sqlite3_bind_int64(st, i++, q->opens_at);
+	sqlite3_bind_int64(st, i++, q->closes_at);
+	sqlite3_bind_int(st, i++, q->shuffle_questions ? 1 : 0);
+	sqlite3_bind_int(st, i++, q->shuffle_options ? 1 : 0);
+	sqlite3_bind_text(st, i++, q->review, -1, SQLITE_STATIC);
+	db_bind_text_or_null(st, i++, q->prediction_question);
+	if (q->freeze_at)
+		sqlite3_bind_int64(st, i, q->freeze_at);
+	i++;
+	sqlite3_bind_text(st, i, q->definition ? q->definition : "{}", -1, SQLITE_STATIC);
+}
+
 int db_quiz_insert(struct db *db, struct db_quiz *q)
 {
 	sqlite3_stmt *st = db_stmt(db, SQL_QUIZ_INSERT);
 	if (!st)
 		return -1;
-	sqlite3_bind_text(st, 1, q->code, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, q->title, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, q->kind, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 4, q->mandatory ? 1 : 0);
-	if (q->unit_scope_id)
-		sqlite3_bind_int64(st, 5, q->unit_scope_id);
-	sqlite3_bind_int64(st, 6, q->time_limit_s);
-	sqlite3_bind_int(st, 7, q->max_attempts);
-	sqlite3_bind_double(st, 8, q->pass_percent);
-	sqlite3_bind_int64(st, 9, q->opens_at);
-	sqlite3_bind_int64(st, 10, q->closes_at);
-	sqlite3_bind_int(st, 11, q->shuffle_questions ? 1 : 0);
-	sqlite3_bind_int(st, 12, q->shuffle_options ? 1 : 0);
-	sqlite3_bind_text(st, 13, q->review, -1, SQLITE_STATIC);
-	db_bind_text_or_null(st, 14, q->prediction_question);
-	if (q->freeze_at)
-		sqlite3_bind_int64(st, 15, q->freeze_at);
-	sqlite3_bind_text(st, 16, q->definition ? q->definition : "{}", -1, SQLITE_STATIC);
+	bind_quiz_fields(st, 1, q);
 	sqlite3_bind_int64(st, 17, q->created_at);
 	sqlite3_bind_text(st, 18, q->practice ? "practice" : "exam", -1, SQLITE_STATIC);
 	int rc = db_exec_stmt(db, st, "insert quiz");
@@ -490,24 +500,7 @@ int db_quiz_update(struct db *db, const struct db_quiz *q)
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, q->id);
-	sqlite3_bind_text(st, 2, q->code, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, q->title, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, q->kind, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 5, q->mandatory ? 1 : 0);
-	if (q->unit_scope_id)
-		sqlite3_bind_int64(st, 6, q->unit_scope_id);
-	sqlite3_bind_int64(st, 7, q->time_limit_s);
-	sqlite3_bind_int(st, 8, q->max_attempts);
-	sqlite3_bind_double(st, 9, q->pass_percent);
-	sqlite3_bind_int64(st, 10, q->opens_at);
-	sqlite3_bind_int64(st, 11, q->closes_at);
-	sqlite3_bind_int(st, 12, q->shuffle_questions ? 1 : 0);
-	sqlite3_bind_int(st, 13, q->shuffle_options ? 1 : 0);
-	sqlite3_bind_text(st, 14, q->review, -1, SQLITE_STATIC);
-	db_bind_text_or_null(st, 15, q->prediction_question);
-	if (q->freeze_at)
-		sqlite3_bind_int64(st, 16, q->freeze_at);
-	sqlite3_bind_text(st, 17, q->definition ? q->definition : "{}", -1, SQLITE_STATIC);
+	bind_quiz_fields(st, 2, q);
 	sqlite3_bind_text(st, 18, q->practice ? "practice" : "exam", -1, SQLITE_STATIC);
 	int rc = db_exec_stmt(db, st, "update quiz");
 	if (rc == DB_CONFLICT)
