@@ -125,9 +125,19 @@ void db_close(struct db *db)
 	if (!db)
 		return;
 	for (int i = 0; i < DB_STMT_CACHE; i++)
-		sqlite3_finalize(db->cache[i].stmt);
+		sqlite3_finalize(db->cache[i].st.lite);
 	sqlite3_close(db->sql);
 	free(db);
+}
+
+int64_t db_changes(struct db *db)
+{
+	return sqlite3_changes64(db->sql);
+}
+
+int64_t db_last_insert_id(struct db *db)
+{
+	return sqlite3_last_insert_rowid(db->sql);
 }
 
 const char *db_errmsg(const struct db *db)
@@ -135,16 +145,16 @@ const char *db_errmsg(const struct db *db)
 	return db->err;
 }
 
-sqlite3_stmt *db_stmt(struct db *db, const char *sql)
+db_st *db_stmt(struct db *db, const char *sql)
 {
 	uintptr_t h = (uintptr_t)sql;
 	size_t slot = (size_t)((h >> 3) * 0x9E3779B97F4A7C15ULL >> 54) % DB_STMT_CACHE;
 	for (size_t probe = 0; probe < DB_STMT_CACHE; probe++) {
 		size_t i = (slot + probe) % DB_STMT_CACHE;
 		if (db->cache[i].sql == sql) {
-			sqlite3_stmt *st = db->cache[i].stmt;
-			sqlite3_reset(st);
-			sqlite3_clear_bindings(st);
+			db_st *st = &db->cache[i].st;
+			sqlite3_reset(st->lite);
+			sqlite3_clear_bindings(st->lite);
 			return st;
 		}
 		if (!db->cache[i].sql) {
@@ -155,8 +165,8 @@ sqlite3_stmt *db_stmt(struct db *db, const char *sql)
 				return NULL;
 			}
 			db->cache[i].sql = sql;
-			db->cache[i].stmt = st;
-			return st;
+			db->cache[i].st.lite = st;
+			return &db->cache[i].st;
 		}
 	}
 	/* Cannot happen while tests/unit/test_db_stmt_cache.c passes: it counts
@@ -168,67 +178,67 @@ sqlite3_stmt *db_stmt(struct db *db, const char *sql)
 	return NULL;
 }
 
-int db_exec_stmt(struct db *db, sqlite3_stmt *st, const char *what)
+int db_exec_stmt(struct db *db, db_st *st, const char *what)
 {
-	int rc = sqlite3_step(st);
+	int rc = dbs_step(st);
 	int ret = 0;
-	if (rc == SQLITE_DONE || rc == SQLITE_ROW)
+	if (rc == DBS_DONE || rc == DBS_ROW)
 		ret = 0;
-	else if ((rc & 0xff) == SQLITE_CONSTRAINT)
+	else if ((rc & 0xff) == DBS_CONSTRAINT)
 		ret = (db_fail(db, what), DB_CONFLICT);
 	else
 		ret = db_fail(db, what);
-	sqlite3_reset(st);
+	dbs_reset(st);
 	return ret;
 }
 
-const char *db_col_text(sqlite3_stmt *st, int col)
+const char *db_col_text(db_st *st, int col)
 {
-	const unsigned char *t = sqlite3_column_text(st, col);
+	const unsigned char *t = dbs_column_text(st, col);
 	return t ? (const char *)t : "";
 }
 
-int db_bind_text_or_null(sqlite3_stmt *st, int idx, const char *s)
+int db_bind_text_or_null(db_st *st, int idx, const char *s)
 {
 	if (!s || !*s)
-		return sqlite3_bind_null(st, idx);
-	return sqlite3_bind_text(st, idx, s, -1, SQLITE_TRANSIENT);
+		return dbs_bind_null(st, idx);
+	return dbs_bind_text(st, idx, s, -1, DBS_TRANSIENT);
 }
 
-char *db_col_dup(sqlite3_stmt *st, int col)
+char *db_col_dup(db_st *st, int col)
 {
 	return xstrdup(db_col_text(st, col));
 }
 
-char *db_col_dup_or_null(sqlite3_stmt *st, int col)
+char *db_col_dup_or_null(db_st *st, int col)
 {
-	return sqlite3_column_type(st, col) == SQLITE_NULL ? NULL : db_col_dup(st, col);
+	return dbs_column_type(st, col) == DBS_NULL ? NULL : db_col_dup(st, col);
 }
 
-int db_step_row(struct db *db, sqlite3_stmt *st, const char *what)
+int db_step_row(struct db *db, db_st *st, const char *what)
 {
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
+	int rc = dbs_step(st);
+	if (rc == DBS_ROW)
 		return 1;
-	if (rc == SQLITE_DONE)
+	if (rc == DBS_DONE)
 		return 0;
 	return db_fail(db, what);
 }
 
-int db_collect_ids(struct db *db, sqlite3_stmt *st, const char *what, int64_t **ids, size_t *n)
+int db_collect_ids(struct db *db, db_st *st, const char *what, int64_t **ids, size_t *n)
 {
 	size_t cap = 64, len = 0;
 	int64_t *v = xmalloc(cap * sizeof *v);
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = dbs_step(st)) == DBS_ROW) {
 		if (len == cap) {
 			cap *= 2;
 			v = xrealloc(v, cap * sizeof *v);
 		}
-		v[len++] = sqlite3_column_int64(st, 0);
+		v[len++] = dbs_column_int64(st, 0);
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
+	dbs_reset(st);
+	if (rc != DBS_DONE) {
 		free(v);
 		return db_fail(db, what);
 	}
@@ -275,7 +285,7 @@ static const char SQL_ROLLBACK_TO[] = "ROLLBACK TO quiz_job";
 
 static int exec_cached(struct db *db, const char *sql, const char *what)
 {
-	sqlite3_stmt *st = db_stmt(db, sql);
+	db_st *st = db_stmt(db, sql);
 	if (!st)
 		return -1;
 	return db_exec_stmt(db, st, what) ? -1 : 0;
@@ -323,12 +333,11 @@ static const char SQL_USER_VERSION[] = "PRAGMA user_version";
 
 int db_schema_version(struct db *db)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_USER_VERSION);
+	db_st *st = db_stmt(db, SQL_USER_VERSION);
 	if (!st)
 		return -1;
-	int v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0)
-					       : db_fail(db, "user_version");
-	sqlite3_reset(st);
+	int v = dbs_step(st) == DBS_ROW ? dbs_column_int(st, 0) : db_fail(db, "user_version");
+	dbs_reset(st);
 	return v;
 }
 
@@ -381,7 +390,7 @@ int db_backup(struct db *db, const char *dest)
 			sqlite3_sleep(20);
 	} while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
 	sqlite3_backup_finish(b);
-	if (rc != SQLITE_DONE) {
+	if (rc != DBS_DONE) {
 		set_err(db, "backup to %s: %s", dest, sqlite3_errstr(rc));
 		goto out;
 	}

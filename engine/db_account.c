@@ -124,51 +124,51 @@ static const char SQL_THROTTLE_ANY_OVER[] =
 	" WHERE window_start + ?2 <= ?1 AND locked_until <= ?1)";
 static const char SQL_THROTTLE_COUNT[] = "SELECT count(*) FROM login_throttle";
 
-static void unit_from_row(sqlite3_stmt *st, struct db_unit *out)
+static void unit_from_row(db_st *st, struct db_unit *out)
 {
 	memset(out, 0, sizeof *out);
-	out->id = sqlite3_column_int64(st, 0);
+	out->id = dbs_column_int64(st, 0);
 	util_strlcpy(out->code, db_col_text(st, 1), sizeof out->code);
 	util_strlcpy(out->name, db_col_text(st, 2), sizeof out->name);
 	util_strlcpy(out->kind, db_col_text(st, 3), sizeof out->kind);
 	util_strlcpy(out->level, db_col_text(st, 4), sizeof out->level);
-	out->parent_id = sqlite3_column_int64(st, 5);
+	out->parent_id = dbs_column_int64(st, 5);
 	util_strlcpy(out->parent_code, db_col_text(st, 6), sizeof out->parent_code);
 	util_strlcpy(out->path, db_col_text(st, 7), sizeof out->path);
 }
 
-static int unit_lookup(struct db *db, const char *sql, sqlite3_stmt *st, struct db_unit *out)
+static int unit_lookup(struct db *db, const char *sql, db_st *st, struct db_unit *out)
 {
 	(void)sql;
-	int rc = sqlite3_step(st);
+	int rc = dbs_step(st);
 	int ret;
-	if (rc == SQLITE_ROW) {
+	if (rc == DBS_ROW) {
 		unit_from_row(st, out);
 		ret = 1;
-	} else if (rc == SQLITE_DONE) {
+	} else if (rc == DBS_DONE) {
 		ret = 0;
 	} else {
 		ret = db_fail(db, "unit lookup");
 	}
-	sqlite3_reset(st);
+	dbs_reset(st);
 	return ret;
 }
 
 int db_unit_by_code(struct db *db, const char *code, struct db_unit *out)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_UNIT_BY_CODE);
+	db_st *st = db_stmt(db, SQL_UNIT_BY_CODE);
 	if (!st)
 		return -1;
-	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+	dbs_bind_text(st, 1, code, -1, DBS_STATIC);
 	return unit_lookup(db, SQL_UNIT_BY_CODE, st, out);
 }
 
 static int db_unit_by_id(struct db *db, int64_t id, struct db_unit *out)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_UNIT_BY_ID);
+	db_st *st = db_stmt(db, SQL_UNIT_BY_ID);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, id);
+	dbs_bind_int64(st, 1, id);
 	return unit_lookup(db, SQL_UNIT_BY_ID, st, out);
 }
 
@@ -195,21 +195,21 @@ int db_unit_upsert(struct db *db, const char *code, const char *name, const char
 	int found = db_unit_by_code(db, code, &existing);
 	if (found < 0)
 		return -1;
-	sqlite3_stmt *st;
+	db_st *st;
 	if (!found) {
 		st = db_stmt(db, SQL_UNIT_INSERT);
 		if (!st)
 			return -1;
-		sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, kind, -1, SQLITE_STATIC);
+		dbs_bind_text(st, 1, code, -1, DBS_STATIC);
+		dbs_bind_text(st, 2, name, -1, DBS_STATIC);
+		dbs_bind_text(st, 3, kind, -1, DBS_STATIC);
 		db_bind_text_or_null(st, 4, level);
 		if (parent_id)
-			sqlite3_bind_int64(st, 5, parent_id);
+			dbs_bind_int64(st, 5, parent_id);
 		int rc = db_exec_stmt(db, st, "insert unit");
 		if (rc)
 			return rc;
-		int64_t id = sqlite3_last_insert_rowid(db->sql);
+		int64_t id = db_last_insert_id(db);
 		char path[600];
 		snprintf(path, sizeof path, "%s%lld/", parent_path, (long long)id);
 		if (strlen(path) >= sizeof existing.path) {
@@ -219,8 +219,8 @@ int db_unit_upsert(struct db *db, const char *code, const char *name, const char
 		st = db_stmt(db, SQL_UNIT_SET_PATH);
 		if (!st)
 			return -1;
-		sqlite3_bind_int64(st, 1, id);
-		sqlite3_bind_text(st, 2, path, -1, SQLITE_TRANSIENT);
+		dbs_bind_int64(st, 1, id);
+		dbs_bind_text(st, 2, path, -1, DBS_TRANSIENT);
 		*created = true;
 		return db_exec_stmt(db, st, "set unit path");
 	}
@@ -232,12 +232,12 @@ int db_unit_upsert(struct db *db, const char *code, const char *name, const char
 	st = db_stmt(db, SQL_UNIT_UPDATE);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, existing.id);
-	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, kind, -1, SQLITE_STATIC);
+	dbs_bind_int64(st, 1, existing.id);
+	dbs_bind_text(st, 2, name, -1, DBS_STATIC);
+	dbs_bind_text(st, 3, kind, -1, DBS_STATIC);
 	db_bind_text_or_null(st, 4, level);
 	if (parent_id)
-		sqlite3_bind_int64(st, 5, parent_id);
+		dbs_bind_int64(st, 5, parent_id);
 	int rc = db_exec_stmt(db, st, "update unit");
 	if (rc || existing.parent_id == parent_id)
 		return rc;
@@ -246,194 +246,193 @@ int db_unit_upsert(struct db *db, const char *code, const char *name, const char
 	st = db_stmt(db, SQL_UNIT_MOVE_SUBTREE);
 	if (!st)
 		return -1;
-	sqlite3_bind_text(st, 1, existing.path, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, new_path, -1, SQLITE_TRANSIENT);
+	dbs_bind_text(st, 1, existing.path, -1, DBS_TRANSIENT);
+	dbs_bind_text(st, 2, new_path, -1, DBS_TRANSIENT);
 	return db_exec_stmt(db, st, "move unit subtree");
 }
 
 int db_headcount_set(struct db *db, int64_t unit_id, int year, const char *audience, int64_t count,
 		     int64_t by_user, int64_t now_ms)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_HEADCOUNT_SET);
+	db_st *st = db_stmt(db, SQL_HEADCOUNT_SET);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, unit_id);
-	sqlite3_bind_int(st, 2, year);
-	sqlite3_bind_text(st, 3, audience, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, count);
-	sqlite3_bind_int64(st, 5, now_ms);
+	dbs_bind_int64(st, 1, unit_id);
+	dbs_bind_int(st, 2, year);
+	dbs_bind_text(st, 3, audience, -1, DBS_STATIC);
+	dbs_bind_int64(st, 4, count);
+	dbs_bind_int64(st, 5, now_ms);
 	if (by_user)
-		sqlite3_bind_int64(st, 6, by_user);
+		dbs_bind_int64(st, 6, by_user);
 	return db_exec_stmt(db, st, "set headcount");
 }
 
 int64_t db_unit_count(struct db *db)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_UNIT_COUNT);
+	db_st *st = db_stmt(db, SQL_UNIT_COUNT);
 	if (!st)
 		return -1;
 	int64_t n = -1;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
+	if (dbs_step(st) == DBS_ROW)
+		n = dbs_column_int64(st, 0);
 	else
 		db_fail(db, "count units");
-	sqlite3_reset(st);
+	dbs_reset(st);
 	return n;
 }
 
-void db_user_from_row(sqlite3_stmt *st, struct db_user *out)
+void db_user_from_row(db_st *st, struct db_user *out)
 {
 	memset(out, 0, sizeof *out);
-	out->id = sqlite3_column_int64(st, 0);
+	out->id = dbs_column_int64(st, 0);
 	util_strlcpy(out->username, db_col_text(st, 1), sizeof out->username);
 	util_strlcpy(out->full_name, db_col_text(st, 2), sizeof out->full_name);
 	util_strlcpy(out->role, db_col_text(st, 3), sizeof out->role);
-	out->unit_id = sqlite3_column_int64(st, 4);
+	out->unit_id = dbs_column_int64(st, 4);
 	util_strlcpy(out->unit_code, db_col_text(st, 5), sizeof out->unit_code);
 	util_strlcpy(out->unit_path, db_col_text(st, 6), sizeof out->unit_path);
 	util_strlcpy(out->audience, db_col_text(st, 7), sizeof out->audience);
-	out->birth_year = sqlite3_column_int(st, 8);
+	out->birth_year = dbs_column_int(st, 8);
 	util_strlcpy(out->phone, db_col_text(st, 9), sizeof out->phone);
 	util_strlcpy(out->pw_hash, db_col_text(st, 10), sizeof out->pw_hash);
 }
 
-static int user_lookup(struct db *db, sqlite3_stmt *st, struct db_user *out)
+static int user_lookup(struct db *db, db_st *st, struct db_user *out)
 {
-	int rc = sqlite3_step(st);
+	int rc = dbs_step(st);
 	int ret;
-	if (rc == SQLITE_ROW) {
+	if (rc == DBS_ROW) {
 		db_user_from_row(st, out);
-		out->disabled = sqlite3_column_int(st, 11) != 0;
+		out->disabled = dbs_column_int(st, 11) != 0;
 		ret = 1;
-	} else if (rc == SQLITE_DONE) {
+	} else if (rc == DBS_DONE) {
 		ret = 0;
 	} else {
 		ret = db_fail(db, "user lookup");
 	}
-	sqlite3_reset(st);
+	dbs_reset(st);
 	return ret;
 }
 
 int db_user_by_username(struct db *db, const char *username, struct db_user *out)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_USER_BY_USERNAME);
+	db_st *st = db_stmt(db, SQL_USER_BY_USERNAME);
 	if (!st)
 		return -1;
-	sqlite3_bind_text(st, 1, username, -1, SQLITE_STATIC);
+	dbs_bind_text(st, 1, username, -1, DBS_STATIC);
 	return user_lookup(db, st, out);
 }
 
 int db_user_by_id(struct db *db, int64_t id, struct db_user *out)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_USER_BY_ID);
+	db_st *st = db_stmt(db, SQL_USER_BY_ID);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, id);
+	dbs_bind_int64(st, 1, id);
 	return user_lookup(db, st, out);
 }
 
 int db_user_create(struct db *db, struct db_user *u, const char *pw_hash, int64_t now_ms)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_USER_INSERT);
+	db_st *st = db_stmt(db, SQL_USER_INSERT);
 	if (!st)
 		return -1;
-	sqlite3_bind_text(st, 1, u->username, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, pw_hash, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, u->full_name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, u->role, -1, SQLITE_STATIC);
+	dbs_bind_text(st, 1, u->username, -1, DBS_STATIC);
+	dbs_bind_text(st, 2, pw_hash, -1, DBS_STATIC);
+	dbs_bind_text(st, 3, u->full_name, -1, DBS_STATIC);
+	dbs_bind_text(st, 4, u->role, -1, DBS_STATIC);
 	if (u->unit_id)
-		sqlite3_bind_int64(st, 5, u->unit_id);
+		dbs_bind_int64(st, 5, u->unit_id);
 	db_bind_text_or_null(st, 6, u->audience);
 	if (u->birth_year)
-		sqlite3_bind_int(st, 7, u->birth_year);
+		dbs_bind_int(st, 7, u->birth_year);
 	db_bind_text_or_null(st, 8, u->phone);
-	sqlite3_bind_int64(st, 9, now_ms);
+	dbs_bind_int64(st, 9, now_ms);
 	int rc = db_exec_stmt(db, st, "create user");
 	if (rc == DB_CONFLICT)
 		snprintf(db->err, sizeof db->err, "username %s is taken", u->username);
 	if (rc == 0)
-		u->id = sqlite3_last_insert_rowid(db->sql);
+		u->id = db_last_insert_id(db);
 	return rc;
 }
 
 int db_user_set_password(struct db *db, int64_t user_id, const char *pw_hash)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_USER_SET_PASSWORD);
+	db_st *st = db_stmt(db, SQL_USER_SET_PASSWORD);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, user_id);
-	sqlite3_bind_text(st, 2, pw_hash, -1, SQLITE_STATIC);
+	dbs_bind_int64(st, 1, user_id);
+	dbs_bind_text(st, 2, pw_hash, -1, DBS_STATIC);
 	return db_exec_stmt(db, st, "set password");
 }
 
 int db_session_create(struct db *db, const unsigned char token_hash[32], int64_t user_id,
 		      int64_t now_ms, int64_t expires_ms)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_SESSION_INSERT);
+	db_st *st = db_stmt(db, SQL_SESSION_INSERT);
 	if (!st)
 		return -1;
-	sqlite3_bind_blob(st, 1, token_hash, 32, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, user_id);
-	sqlite3_bind_int64(st, 3, now_ms);
-	sqlite3_bind_int64(st, 4, expires_ms);
+	dbs_bind_blob(st, 1, token_hash, 32, DBS_STATIC);
+	dbs_bind_int64(st, 2, user_id);
+	dbs_bind_int64(st, 3, now_ms);
+	dbs_bind_int64(st, 4, expires_ms);
 	return db_exec_stmt(db, st, "create session");
 }
 
 int db_session_user(struct db *db, const unsigned char token_hash[32], int64_t now_ms,
 		    struct db_user *out, int64_t *expires_ms)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_SESSION_USER);
+	db_st *st = db_stmt(db, SQL_SESSION_USER);
 	if (!st)
 		return -1;
-	sqlite3_bind_blob(st, 1, token_hash, 32, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, now_ms);
-	int rc = sqlite3_step(st);
+	dbs_bind_blob(st, 1, token_hash, 32, DBS_STATIC);
+	dbs_bind_int64(st, 2, now_ms);
+	int rc = dbs_step(st);
 	int ret;
-	if (rc == SQLITE_ROW) {
+	if (rc == DBS_ROW) {
 		db_user_from_row(st, out);
 		if (expires_ms)
-			*expires_ms = sqlite3_column_int64(st, 11);
+			*expires_ms = dbs_column_int64(st, 11);
 		ret = 1;
-	} else if (rc == SQLITE_DONE) {
+	} else if (rc == DBS_DONE) {
 		ret = 0;
 	} else {
 		ret = db_fail(db, "session lookup");
 	}
-	sqlite3_reset(st);
+	dbs_reset(st);
 	return ret;
 }
 
 int db_session_delete(struct db *db, const unsigned char token_hash[32])
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_SESSION_DELETE);
+	db_st *st = db_stmt(db, SQL_SESSION_DELETE);
 	if (!st)
 		return -1;
-	sqlite3_bind_blob(st, 1, token_hash, 32, SQLITE_STATIC);
+	dbs_bind_blob(st, 1, token_hash, 32, DBS_STATIC);
 	return db_exec_stmt(db, st, "delete session");
 }
 
 int db_session_delete_user(struct db *db, int64_t user_id, const unsigned char keep_hash[32])
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_SESSION_DELETE_USER);
+	db_st *st = db_stmt(db, SQL_SESSION_DELETE_USER);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, user_id);
+	dbs_bind_int64(st, 1, user_id);
 	if (keep_hash)
-		sqlite3_bind_blob(st, 2, keep_hash, 32, SQLITE_STATIC);
+		dbs_bind_blob(st, 2, keep_hash, 32, DBS_STATIC);
 	return db_exec_stmt(db, st, "delete user sessions");
 }
 
 /* The single integer a query of two bound integers returns, or -1. */
 static int64_t scalar2(struct db *db, const char *sql, int64_t a, int64_t b, const char *what)
 {
-	sqlite3_stmt *st = db_stmt(db, sql);
+	db_st *st = db_stmt(db, sql);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, a);
-	sqlite3_bind_int64(st, 2, b);
-	int64_t v =
-		sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : db_fail(db, what);
-	sqlite3_reset(st);
+	dbs_bind_int64(st, 1, a);
+	dbs_bind_int64(st, 2, b);
+	int64_t v = dbs_step(st) == DBS_ROW ? dbs_column_int64(st, 0) : db_fail(db, what);
+	dbs_reset(st);
 	return v;
 }
 
@@ -445,15 +444,15 @@ static int64_t purge(struct db *db, const char *probe, const char *del, int64_t 
 	int64_t any = scalar2(db, probe, now_ms, window_ms, what);
 	if (any <= 0)
 		return any;
-	sqlite3_stmt *st = db_stmt(db, del);
+	db_st *st = db_stmt(db, del);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, now_ms);
+	dbs_bind_int64(st, 1, now_ms);
 	if (del == SQL_THROTTLE_PURGE)
-		sqlite3_bind_int64(st, 2, window_ms);
+		dbs_bind_int64(st, 2, window_ms);
 	if (db_exec_stmt(db, st, what))
 		return -1;
-	return sqlite3_changes64(db->sql);
+	return db_changes(db);
 }
 
 int64_t db_session_purge(struct db *db, int64_t now_ms)
@@ -476,17 +475,17 @@ int db_account_stored(struct db *db, int64_t *sessions, int64_t *throttles)
 
 int64_t db_throttle_locked_until(struct db *db, const char *key, int64_t now_ms)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_THROTTLE_GET);
+	db_st *st = db_stmt(db, SQL_THROTTLE_GET);
 	if (!st)
 		return -1;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	dbs_bind_text(st, 1, key, -1, DBS_STATIC);
 	int64_t until = 0;
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		until = sqlite3_column_int64(st, 0);
-	else if (rc != SQLITE_DONE)
+	int rc = dbs_step(st);
+	if (rc == DBS_ROW)
+		until = dbs_column_int64(st, 0);
+	else if (rc != DBS_DONE)
 		until = db_fail(db, "throttle lookup");
-	sqlite3_reset(st);
+	dbs_reset(st);
 	if (until > 0 && until <= now_ms)
 		until = 0;
 	return until;
@@ -495,19 +494,19 @@ int64_t db_throttle_locked_until(struct db *db, const char *key, int64_t now_ms)
 int64_t db_throttle_fail(struct db *db, const char *key, int64_t now_ms, int64_t window_ms,
 			 int limit, int64_t lock_ms)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_THROTTLE_FAIL);
+	db_st *st = db_stmt(db, SQL_THROTTLE_FAIL);
 	if (!st)
 		return -1;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, now_ms);
-	sqlite3_bind_int64(st, 3, window_ms);
+	dbs_bind_text(st, 1, key, -1, DBS_STATIC);
+	dbs_bind_int64(st, 2, now_ms);
+	dbs_bind_int64(st, 3, window_ms);
 	int64_t failures = 0;
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		failures = sqlite3_column_int64(st, 0);
+	int rc = dbs_step(st);
+	if (rc == DBS_ROW)
+		failures = dbs_column_int64(st, 0);
 	else
 		failures = db_fail(db, "throttle update");
-	sqlite3_reset(st);
+	dbs_reset(st);
 	if (failures < 0)
 		return -1;
 	if (failures < limit)
@@ -518,8 +517,8 @@ int64_t db_throttle_fail(struct db *db, const char *key, int64_t now_ms, int64_t
 	st = db_stmt(db, SQL_THROTTLE_LOCK);
 	if (!st)
 		return -1;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, until);
+	dbs_bind_text(st, 1, key, -1, DBS_STATIC);
+	dbs_bind_int64(st, 2, until);
 	if (db_exec_stmt(db, st, "throttle lock"))
 		return -1;
 	return until;
@@ -529,19 +528,19 @@ int db_throttle_clear(struct db *db, const char *key)
 {
 	/* Look before deleting: a DELETE is a write transaction with its own
 	 * fsync, and nearly every successful login has nothing to clear. */
-	sqlite3_stmt *st = db_stmt(db, SQL_THROTTLE_GET);
+	db_st *st = db_stmt(db, SQL_THROTTLE_GET);
 	if (!st)
 		return -1;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
+	dbs_bind_text(st, 1, key, -1, DBS_STATIC);
+	int rc = dbs_step(st);
+	dbs_reset(st);
+	if (rc == DBS_DONE)
 		return 0;
-	if (rc != SQLITE_ROW)
+	if (rc != DBS_ROW)
 		return db_fail(db, "throttle lookup");
 	st = db_stmt(db, SQL_THROTTLE_CLEAR);
 	if (!st)
 		return -1;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	dbs_bind_text(st, 1, key, -1, DBS_STATIC);
 	return db_exec_stmt(db, st, "throttle clear");
 }

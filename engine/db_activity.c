@@ -98,141 +98,141 @@ static const char SQL_ATTENDEES[] =
 	" FROM attendances t JOIN users s ON s.id = t.user_id"
 	" LEFT JOIN units u ON u.id = s.unit_id WHERE t.activity_id = ?1 ORDER BY t.at, s.id";
 
-static void bind_fields(sqlite3_stmt *st, const struct db_activity *a, int first)
+static void bind_fields(db_st *st, const struct db_activity *a, int first)
 {
-	sqlite3_bind_text(st, first, a->title, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, first + 1, a->kind, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, first + 2, a->audiences, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, first + 3, a->topics, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, first + 4, a->starts_at_ms);
-	sqlite3_bind_int64(st, first + 5, a->ends_at_ms);
-	sqlite3_bind_int(st, first + 6, a->check_in_open);
-	sqlite3_bind_int(st, first + 7, a->certificate);
+	dbs_bind_text(st, first, a->title, -1, DBS_TRANSIENT);
+	dbs_bind_text(st, first + 1, a->kind, -1, DBS_TRANSIENT);
+	dbs_bind_text(st, first + 2, a->audiences, -1, DBS_TRANSIENT);
+	dbs_bind_text(st, first + 3, a->topics, -1, DBS_TRANSIENT);
+	dbs_bind_int64(st, first + 4, a->starts_at_ms);
+	dbs_bind_int64(st, first + 5, a->ends_at_ms);
+	dbs_bind_int(st, first + 6, a->check_in_open);
+	dbs_bind_int(st, first + 7, a->certificate);
 }
 
 int db_activity_insert(struct db *db, const struct db_activity *a, int64_t now_ms, int64_t *id)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_INSERT);
+	db_st *st = db_stmt(db, SQL_INSERT);
 	if (!st)
 		return -1;
-	sqlite3_bind_text(st, 1, a->code, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, a->title, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 3, a->kind, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 4, a->unit_id);
-	sqlite3_bind_text(st, 5, a->audiences, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 6, a->topics, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 7, a->starts_at_ms);
-	sqlite3_bind_int64(st, 8, a->ends_at_ms);
-	sqlite3_bind_int(st, 9, a->check_in_open);
-	sqlite3_bind_int(st, 10, a->certificate);
-	sqlite3_bind_int64(st, 11, now_ms);
+	dbs_bind_text(st, 1, a->code, -1, DBS_TRANSIENT);
+	dbs_bind_text(st, 2, a->title, -1, DBS_TRANSIENT);
+	dbs_bind_text(st, 3, a->kind, -1, DBS_TRANSIENT);
+	dbs_bind_int64(st, 4, a->unit_id);
+	dbs_bind_text(st, 5, a->audiences, -1, DBS_TRANSIENT);
+	dbs_bind_text(st, 6, a->topics, -1, DBS_TRANSIENT);
+	dbs_bind_int64(st, 7, a->starts_at_ms);
+	dbs_bind_int64(st, 8, a->ends_at_ms);
+	dbs_bind_int(st, 9, a->check_in_open);
+	dbs_bind_int(st, 10, a->certificate);
+	dbs_bind_int64(st, 11, now_ms);
 	int rc = db_exec_stmt(db, st, "activity insert");
 	if (rc == 0)
-		*id = sqlite3_last_insert_rowid(db->sql);
+		*id = db_last_insert_id(db);
 	return rc;
 }
 
 int db_activity_update(struct db *db, const struct db_activity *a, int64_t now_ms)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_UPDATE);
+	db_st *st = db_stmt(db, SQL_UPDATE);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, a->id);
+	dbs_bind_int64(st, 1, a->id);
 	bind_fields(st, a, 2);
-	sqlite3_bind_int64(st, 10, now_ms);
+	dbs_bind_int64(st, 10, now_ms);
 	return db_exec_stmt(db, st, "activity update") ? -1 : 0;
 }
 
-static void read_activity(sqlite3_stmt *st, struct db_activity *a)
+static void read_activity(db_st *st, struct db_activity *a)
 {
 	memset(a, 0, sizeof *a);
-	a->id = sqlite3_column_int64(st, 0);
+	a->id = dbs_column_int64(st, 0);
 	util_strlcpy(a->code, db_col_text(st, 1), sizeof a->code);
 	util_strlcpy(a->title, db_col_text(st, 2), sizeof a->title);
 	util_strlcpy(a->kind, db_col_text(st, 3), sizeof a->kind);
-	a->unit_id = sqlite3_column_int64(st, 4);
+	a->unit_id = dbs_column_int64(st, 4);
 	util_strlcpy(a->unit_code, db_col_text(st, 5), sizeof a->unit_code);
 	util_strlcpy(a->unit_path, db_col_text(st, 6), sizeof a->unit_path);
 	util_strlcpy(a->audiences, db_col_text(st, 7), sizeof a->audiences);
 	util_strlcpy(a->topics, db_col_text(st, 8), sizeof a->topics);
-	a->starts_at_ms = sqlite3_column_int64(st, 9);
-	a->ends_at_ms = sqlite3_column_int64(st, 10);
-	a->check_in_open = sqlite3_column_int(st, 11) != 0;
-	a->certificate = sqlite3_column_int(st, 12) != 0;
-	a->attendees = sqlite3_column_int64(st, 13);
+	a->starts_at_ms = dbs_column_int64(st, 9);
+	a->ends_at_ms = dbs_column_int64(st, 10);
+	a->check_in_open = dbs_column_int(st, 11) != 0;
+	a->certificate = dbs_column_int(st, 12) != 0;
+	a->attendees = dbs_column_int64(st, 13);
 }
 
 int db_activity_by_id(struct db *db, int64_t id, struct db_activity *out)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_BY_ID);
+	db_st *st = db_stmt(db, SQL_BY_ID);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, id);
+	dbs_bind_int64(st, 1, id);
 	int rc = db_step_row(db, st, "activity");
 	if (rc == 1)
 		read_activity(st, out);
-	sqlite3_reset(st);
+	dbs_reset(st);
 	return rc;
 }
 
 int db_activity_each(struct db *db, const char *scope_path, int64_t from_ms, int64_t to_ms,
 		     void (*fn)(const struct db_activity *a, void *ctx), void *ctx)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_EACH);
+	db_st *st = db_stmt(db, SQL_EACH);
 	if (!st)
 		return -1;
 	db_bind_text_or_null(st, 1, scope_path);
-	sqlite3_bind_int64(st, 2, from_ms);
-	sqlite3_bind_int64(st, 3, to_ms);
+	dbs_bind_int64(st, 2, from_ms);
+	dbs_bind_int64(st, 3, to_ms);
 	struct db_activity a;
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = dbs_step(st)) == DBS_ROW) {
 		read_activity(st, &a);
 		fn(&a, ctx);
 	}
-	int ret = rc == SQLITE_DONE ? 0 : db_fail(db, "activities");
-	sqlite3_reset(st);
+	int ret = rc == DBS_DONE ? 0 : db_fail(db, "activities");
+	dbs_reset(st);
 	return ret;
 }
 
 int db_attendance_add(struct db *db, int64_t activity_id, int64_t user_id, int year,
 		      int64_t unit_id, const char *audience, const char *how, int64_t at_ms)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_ATTEND);
+	db_st *st = db_stmt(db, SQL_ATTEND);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, activity_id);
-	sqlite3_bind_int64(st, 2, user_id);
-	sqlite3_bind_int(st, 3, year);
-	sqlite3_bind_int64(st, 4, unit_id);
-	sqlite3_bind_text(st, 5, audience, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 6, how, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 7, at_ms);
+	dbs_bind_int64(st, 1, activity_id);
+	dbs_bind_int64(st, 2, user_id);
+	dbs_bind_int(st, 3, year);
+	dbs_bind_int64(st, 4, unit_id);
+	dbs_bind_text(st, 5, audience, -1, DBS_TRANSIENT);
+	dbs_bind_text(st, 6, how, -1, DBS_TRANSIENT);
+	dbs_bind_int64(st, 7, at_ms);
 	if (db_exec_stmt(db, st, "attendance") != 0)
 		return -1;
-	return sqlite3_changes(db->sql) > 0 ? 1 : 0;
+	return (int)db_changes(db) > 0 ? 1 : 0;
 }
 
 int db_attendance_each(struct db *db, int64_t activity_id,
 		       void (*fn)(const struct db_attendance *a, void *ctx), void *ctx)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_ATTENDEES);
+	db_st *st = db_stmt(db, SQL_ATTENDEES);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, activity_id);
+	dbs_bind_int64(st, 1, activity_id);
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = dbs_step(st)) == DBS_ROW) {
 		struct db_attendance a = {
-			.activity_id = sqlite3_column_int64(st, 0),
+			.activity_id = dbs_column_int64(st, 0),
 			.username = db_col_text(st, 1),
 			.full_name = db_col_text(st, 2),
 			.unit_code = db_col_text(st, 3),
 			.how = db_col_text(st, 4),
-			.at_ms = sqlite3_column_int64(st, 5),
+			.at_ms = dbs_column_int64(st, 5),
 		};
 		fn(&a, ctx);
 	}
-	int ret = rc == SQLITE_DONE ? 0 : db_fail(db, "attendees");
-	sqlite3_reset(st);
+	int ret = rc == DBS_DONE ? 0 : db_fail(db, "attendees");
+	dbs_reset(st);
 	return ret;
 }

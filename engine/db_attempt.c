@@ -86,13 +86,13 @@ static const char SQL_ANSWER_EXISTS[] =
 
 int db_answer_exists(struct db *db, int64_t attempt_id, int64_t question_id)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_ANSWER_EXISTS);
+	db_st *st = db_stmt(db, SQL_ANSWER_EXISTS);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, attempt_id);
-	sqlite3_bind_int64(st, 2, question_id);
+	dbs_bind_int64(st, 1, attempt_id);
+	dbs_bind_int64(st, 2, question_id);
 	int rc = db_step_row(db, st, "find answer");
-	sqlite3_reset(st);
+	dbs_reset(st);
 	return rc;
 }
 
@@ -103,24 +103,24 @@ int db_answers_save(struct db *db, const struct db_answer_write *rows, size_t n,
 	pthread_once(&answer_sql_once, answer_sql_init);
 	for (size_t i = 0; i < n;) {
 		size_t k = n - i < ANSWER_ROWS_MAX ? n - i : ANSWER_ROWS_MAX;
-		sqlite3_stmt *st = db_stmt(db, answer_sql[k]);
+		db_st *st = db_stmt(db, answer_sql[k]);
 		if (!st)
 			return -1;
-		sqlite3_bind_int64(st, 1, grace_ms);
+		dbs_bind_int64(st, 1, grace_ms);
 		for (size_t j = 0; j < k; j++) {
 			const struct db_answer_write *r = &rows[i + j];
 			int b = 2 + 5 * (int)j;
-			sqlite3_bind_int64(st, b, r->attempt_id);
-			sqlite3_bind_int64(st, b + 1, r->question_id);
+			dbs_bind_int64(st, b, r->attempt_id);
+			dbs_bind_int64(st, b + 1, r->question_id);
 			if (r->choices)
-				sqlite3_bind_text(st, b + 2, r->choices, -1, SQLITE_STATIC);
+				dbs_bind_text(st, b + 2, r->choices, -1, DBS_STATIC);
 			if (r->text)
-				sqlite3_bind_text(st, b + 3, r->text, -1, SQLITE_STATIC);
-			sqlite3_bind_int64(st, b + 4, r->saved_at);
+				dbs_bind_text(st, b + 3, r->text, -1, DBS_STATIC);
+			dbs_bind_int64(st, b + 4, r->saved_at);
 		}
 		if (db_exec_stmt(db, st, "save answers"))
 			return -1;
-		*saved += (size_t)sqlite3_changes(db->sql);
+		*saved += (size_t)(int)db_changes(db);
 		i += k;
 	}
 	return 0;
@@ -158,106 +158,106 @@ void db_answers_free(struct db_answer *as, size_t n)
 	free(as);
 }
 
-static void attempt_from_row(sqlite3_stmt *st, struct db_attempt *a)
+static void attempt_from_row(db_st *st, struct db_attempt *a)
 {
 	memset(a, 0, sizeof *a);
-	a->id = sqlite3_column_int64(st, 0);
-	a->quiz_id = sqlite3_column_int64(st, 1);
-	a->user_id = sqlite3_column_int64(st, 2);
-	a->unit_id = sqlite3_column_int64(st, 3);
+	a->id = dbs_column_int64(st, 0);
+	a->quiz_id = dbs_column_int64(st, 1);
+	a->user_id = dbs_column_int64(st, 2);
+	a->unit_id = dbs_column_int64(st, 3);
 	util_strlcpy(a->audience, db_col_text(st, 4), sizeof a->audience);
 	util_strlcpy(a->round_code, db_col_text(st, 5), sizeof a->round_code);
-	a->seed = (uint64_t)sqlite3_column_int64(st, 6);
+	a->seed = (uint64_t)dbs_column_int64(st, 6);
 	util_strlcpy(a->state, db_col_text(st, 7), sizeof a->state);
-	a->started_at = sqlite3_column_int64(st, 8);
-	a->deadline = sqlite3_column_int64(st, 9);
-	a->finished_at = sqlite3_column_int64(st, 10);
-	a->score = sqlite3_column_double(st, 11);
-	a->max_score = sqlite3_column_double(st, 12);
-	a->correct_count = sqlite3_column_int(st, 13);
-	a->question_count = sqlite3_column_int(st, 14);
-	a->passed = sqlite3_column_int(st, 15) != 0;
-	a->duration_ms = sqlite3_column_int64(st, 16);
-	a->has_prediction = sqlite3_column_type(st, 17) != SQLITE_NULL;
-	a->prediction = sqlite3_column_int64(st, 17);
-	a->practice = sqlite3_column_int(st, 18) != 0;
+	a->started_at = dbs_column_int64(st, 8);
+	a->deadline = dbs_column_int64(st, 9);
+	a->finished_at = dbs_column_int64(st, 10);
+	a->score = dbs_column_double(st, 11);
+	a->max_score = dbs_column_double(st, 12);
+	a->correct_count = dbs_column_int(st, 13);
+	a->question_count = dbs_column_int(st, 14);
+	a->passed = dbs_column_int(st, 15) != 0;
+	a->duration_ms = dbs_column_int64(st, 16);
+	a->has_prediction = dbs_column_type(st, 17) != DBS_NULL;
+	a->prediction = dbs_column_int64(st, 17);
+	a->practice = dbs_column_int(st, 18) != 0;
 }
 
-static int attempt_lookup(struct db *db, sqlite3_stmt *st, struct db_attempt *out)
+static int attempt_lookup(struct db *db, db_st *st, struct db_attempt *out)
 {
 	int rc = db_step_row(db, st, "load attempt");
 	if (rc == 1)
 		attempt_from_row(st, out);
-	sqlite3_reset(st);
+	dbs_reset(st);
 	return rc;
 }
 
 int db_attempt_get(struct db *db, int64_t id, struct db_attempt *out)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_ATTEMPT_GET);
+	db_st *st = db_stmt(db, SQL_ATTEMPT_GET);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, id);
+	dbs_bind_int64(st, 1, id);
 	return attempt_lookup(db, st, out);
 }
 
 int db_attempt_in_progress(struct db *db, int64_t quiz_id, int64_t user_id, struct db_attempt *out)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_ATTEMPT_IN_PROGRESS);
+	db_st *st = db_stmt(db, SQL_ATTEMPT_IN_PROGRESS);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, quiz_id);
-	sqlite3_bind_int64(st, 2, user_id);
+	dbs_bind_int64(st, 1, quiz_id);
+	dbs_bind_int64(st, 2, user_id);
 	return attempt_lookup(db, st, out);
 }
 
 int db_attempt_best(struct db *db, int64_t quiz_id, int64_t user_id, struct db_attempt *out)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_ATTEMPT_BEST);
+	db_st *st = db_stmt(db, SQL_ATTEMPT_BEST);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, quiz_id);
-	sqlite3_bind_int64(st, 2, user_id);
+	dbs_bind_int64(st, 1, quiz_id);
+	dbs_bind_int64(st, 2, user_id);
 	return attempt_lookup(db, st, out);
 }
 
 int db_attempt_count(struct db *db, int64_t quiz_id, int64_t user_id, int *count)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_ATTEMPT_COUNT);
+	db_st *st = db_stmt(db, SQL_ATTEMPT_COUNT);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, quiz_id);
-	sqlite3_bind_int64(st, 2, user_id);
+	dbs_bind_int64(st, 1, quiz_id);
+	dbs_bind_int64(st, 2, user_id);
 	int rc = db_step_row(db, st, "count attempts");
 	if (rc == 1)
-		*count = sqlite3_column_int(st, 0);
-	sqlite3_reset(st);
+		*count = dbs_column_int(st, 0);
+	dbs_reset(st);
 	return rc == 1 ? 0 : -1;
 }
 
 int db_attempt_insert(struct db *db, struct db_attempt *a, const struct db_attempt_question *qs,
 		      size_t n)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_ATTEMPT_INSERT);
+	db_st *st = db_stmt(db, SQL_ATTEMPT_INSERT);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, a->quiz_id);
-	sqlite3_bind_int64(st, 2, a->user_id);
+	dbs_bind_int64(st, 1, a->quiz_id);
+	dbs_bind_int64(st, 2, a->user_id);
 	if (a->unit_id)
-		sqlite3_bind_int64(st, 3, a->unit_id);
+		dbs_bind_int64(st, 3, a->unit_id);
 	db_bind_text_or_null(st, 4, a->audience);
-	sqlite3_bind_text(st, 5, a->round_code[0] ? a->round_code : "main", -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 6, (int64_t)a->seed);
-	sqlite3_bind_int64(st, 7, a->started_at);
-	sqlite3_bind_int64(st, 8, a->deadline);
-	sqlite3_bind_int(st, 9, (int)n);
-	sqlite3_bind_double(st, 10, (double)n);
-	sqlite3_bind_int(st, 11, a->practice ? 1 : 0);
+	dbs_bind_text(st, 5, a->round_code[0] ? a->round_code : "main", -1, DBS_STATIC);
+	dbs_bind_int64(st, 6, (int64_t)a->seed);
+	dbs_bind_int64(st, 7, a->started_at);
+	dbs_bind_int64(st, 8, a->deadline);
+	dbs_bind_int(st, 9, (int)n);
+	dbs_bind_double(st, 10, (double)n);
+	dbs_bind_int(st, 11, a->practice ? 1 : 0);
 	db_bind_text_or_null(st, 12, a->client_addr[0] ? a->client_addr : NULL);
 	int rc = db_exec_stmt(db, st, "insert attempt");
 	if (rc)
 		return rc;
-	a->id = sqlite3_last_insert_rowid(db->sql);
+	a->id = db_last_insert_id(db);
 	util_strlcpy(a->state, "in_progress", sizeof a->state);
 	a->question_count = (int)n;
 	a->max_score = (double)n;
@@ -268,12 +268,12 @@ int db_attempt_insert(struct db *db, struct db_attempt *a, const struct db_attem
 		size_t k = n - i < DRAW_ROWS_MAX ? n - i : DRAW_ROWS_MAX;
 		if (!(st = db_stmt(db, draw_sql[k])))
 			return -1;
-		sqlite3_bind_int64(st, 1, a->id);
+		dbs_bind_int64(st, 1, a->id);
 		for (size_t j = 0; j < k; j++) {
 			int base = 2 + 3 * (int)j;
-			sqlite3_bind_int(st, base, (int)(i + j));
-			sqlite3_bind_int64(st, base + 1, qs[i + j].question_id);
-			sqlite3_bind_text(st, base + 2, qs[i + j].option_order, -1, SQLITE_STATIC);
+			dbs_bind_int(st, base, (int)(i + j));
+			dbs_bind_int64(st, base + 1, qs[i + j].question_id);
+			dbs_bind_text(st, base + 2, qs[i + j].option_order, -1, DBS_STATIC);
 		}
 		if ((rc = db_exec_stmt(db, st, "insert attempt questions")))
 			return rc;
@@ -285,21 +285,21 @@ int db_attempt_insert(struct db *db, struct db_attempt *a, const struct db_attem
 int db_attempt_questions(struct db *db, int64_t attempt_id, struct db_attempt_question **out,
 			 size_t *n)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_ATTEMPT_QUESTIONS);
+	db_st *st = db_stmt(db, SQL_ATTEMPT_QUESTIONS);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, attempt_id);
+	dbs_bind_int64(st, 1, attempt_id);
 	struct db_attempt_question *v = NULL;
 	size_t len = 0;
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = dbs_step(st)) == DBS_ROW) {
 		v = xrealloc(v, (len + 1) * sizeof *v);
-		v[len].question_id = sqlite3_column_int64(st, 0);
+		v[len].question_id = dbs_column_int64(st, 0);
 		v[len].option_order = db_col_dup(st, 1);
 		len++;
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
+	dbs_reset(st);
+	if (rc != DBS_DONE) {
 		db_attempt_questions_free(v, len);
 		return db_fail(db, "load attempt questions");
 	}
@@ -310,23 +310,23 @@ int db_attempt_questions(struct db *db, int64_t attempt_id, struct db_attempt_qu
 
 int db_answers(struct db *db, int64_t attempt_id, struct db_answer **out, size_t *n)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_ANSWERS);
+	db_st *st = db_stmt(db, SQL_ANSWERS);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, attempt_id);
+	dbs_bind_int64(st, 1, attempt_id);
 	struct db_answer *v = NULL;
 	size_t len = 0;
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = dbs_step(st)) == DBS_ROW) {
 		v = xrealloc(v, (len + 1) * sizeof *v);
-		v[len].question_id = sqlite3_column_int64(st, 0);
+		v[len].question_id = dbs_column_int64(st, 0);
 		v[len].choices = db_col_dup_or_null(st, 1);
 		v[len].text = db_col_dup_or_null(st, 2);
-		v[len].saved_at = sqlite3_column_int64(st, 3);
+		v[len].saved_at = dbs_column_int64(st, 3);
 		len++;
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
+	dbs_reset(st);
+	if (rc != DBS_DONE) {
 		db_answers_free(v, len);
 		return db_fail(db, "load answers");
 	}
@@ -337,42 +337,42 @@ int db_answers(struct db *db, int64_t attempt_id, struct db_answer **out, size_t
 
 int db_answer_set_score(struct db *db, int64_t attempt_id, int64_t question_id, double score)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_ANSWER_SET_SCORE);
+	db_st *st = db_stmt(db, SQL_ANSWER_SET_SCORE);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, attempt_id);
-	sqlite3_bind_int64(st, 2, question_id);
-	sqlite3_bind_double(st, 3, score);
+	dbs_bind_int64(st, 1, attempt_id);
+	dbs_bind_int64(st, 2, question_id);
+	dbs_bind_double(st, 3, score);
 	return db_exec_stmt(db, st, "score answer");
 }
 
 int db_attempt_finish(struct db *db, const struct db_attempt *a)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_ATTEMPT_FINISH);
+	db_st *st = db_stmt(db, SQL_ATTEMPT_FINISH);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, a->id);
-	sqlite3_bind_text(st, 2, a->state, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, a->finished_at);
-	sqlite3_bind_double(st, 4, a->score);
-	sqlite3_bind_double(st, 5, a->max_score);
-	sqlite3_bind_int(st, 6, a->correct_count);
-	sqlite3_bind_int(st, 7, a->passed ? 1 : 0);
-	sqlite3_bind_int64(st, 8, a->duration_ms);
+	dbs_bind_int64(st, 1, a->id);
+	dbs_bind_text(st, 2, a->state, -1, DBS_STATIC);
+	dbs_bind_int64(st, 3, a->finished_at);
+	dbs_bind_double(st, 4, a->score);
+	dbs_bind_double(st, 5, a->max_score);
+	dbs_bind_int(st, 6, a->correct_count);
+	dbs_bind_int(st, 7, a->passed ? 1 : 0);
+	dbs_bind_int64(st, 8, a->duration_ms);
 	if (a->has_prediction)
-		sqlite3_bind_int64(st, 9, a->prediction);
+		dbs_bind_int64(st, 9, a->prediction);
 	if (db_exec_stmt(db, st, "finish attempt"))
 		return -1;
-	return sqlite3_changes(db->sql) > 0 ? 1 : 0;
+	return (int)db_changes(db) > 0 ? 1 : 0;
 }
 
 int db_attempts_due(struct db *db, int64_t before_ms, size_t limit, int64_t **ids, size_t *n)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_ATTEMPTS_DUE);
+	db_st *st = db_stmt(db, SQL_ATTEMPTS_DUE);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, before_ms);
-	sqlite3_bind_int64(st, 2, (int64_t)limit);
+	dbs_bind_int64(st, 1, before_ms);
+	dbs_bind_int64(st, 2, (int64_t)limit);
 	return db_collect_ids(db, st, "due attempts", ids, n);
 }
 
@@ -387,20 +387,20 @@ static const char SQL_RESCORE_DRAWS[] =
 static const char SQL_ATTEMPT_RESCORE[] =
 	"UPDATE attempts SET score = ?2, correct_count = ?3, passed = ?4 WHERE id = ?1";
 
-static void rescore_draw_row(sqlite3_stmt *st, void *row)
+static void rescore_draw_row(db_st *st, void *row)
 {
 	struct db_rescore_draw *d = row;
 	memset(d, 0, sizeof *d);
-	d->attempt_id = sqlite3_column_int64(st, 0);
-	d->quiz_id = sqlite3_column_int64(st, 1);
-	d->question_id = sqlite3_column_int64(st, 2);
-	d->score = sqlite3_column_double(st, 3);
-	d->correct_count = sqlite3_column_int(st, 4);
-	d->passed = sqlite3_column_int(st, 5) != 0;
+	d->attempt_id = dbs_column_int64(st, 0);
+	d->quiz_id = dbs_column_int64(st, 1);
+	d->question_id = dbs_column_int64(st, 2);
+	d->score = dbs_column_double(st, 3);
+	d->correct_count = dbs_column_int(st, 4);
+	d->passed = dbs_column_int(st, 5) != 0;
 	d->choices = db_col_dup_or_null(st, 6);
 	d->text = db_col_dup_or_null(st, 7);
-	d->answer_score = sqlite3_column_double(st, 8);
-	d->max_score = sqlite3_column_double(st, 9);
+	d->answer_score = dbs_column_double(st, 8);
+	d->max_score = dbs_column_double(st, 9);
 }
 
 void db_rescore_draws_free(struct db_rescore_draw *d, size_t n)
@@ -417,23 +417,23 @@ int db_rescore_draws(struct db *db, int64_t bank_id, const char *code, struct db
 {
 	*out = NULL;
 	*n = 0;
-	sqlite3_stmt *st = db_stmt(db, SQL_RESCORE_DRAWS);
+	db_st *st = db_stmt(db, SQL_RESCORE_DRAWS);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, bank_id);
-	sqlite3_bind_text(st, 2, code, -1, SQLITE_STATIC);
+	dbs_bind_int64(st, 1, bank_id);
+	dbs_bind_text(st, 2, code, -1, DBS_STATIC);
 	return db_collect_rows(db, st, sizeof **out, rescore_draw_row, (void **)out, n,
 			       "attempts that drew a question");
 }
 
 int db_attempt_rescore(struct db *db, int64_t id, double score, int correct_count, bool passed)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_ATTEMPT_RESCORE);
+	db_st *st = db_stmt(db, SQL_ATTEMPT_RESCORE);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_double(st, 2, score);
-	sqlite3_bind_int(st, 3, correct_count);
-	sqlite3_bind_int(st, 4, passed ? 1 : 0);
+	dbs_bind_int64(st, 1, id);
+	dbs_bind_double(st, 2, score);
+	dbs_bind_int(st, 3, correct_count);
+	dbs_bind_int(st, 4, passed ? 1 : 0);
 	return db_exec_stmt(db, st, "rescore attempt");
 }

@@ -77,40 +77,40 @@ static const char SQL_AUDIT_COUNT[] = "SELECT count(*) FROM audit_log";
 int db_audit_insert(struct db *db, int64_t at_ms, int64_t user_id, const char *username,
 		    const char *action, const char *target, const char *detail)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_AUDIT_INSERT);
+	db_st *st = db_stmt(db, SQL_AUDIT_INSERT);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, at_ms);
+	dbs_bind_int64(st, 1, at_ms);
 	if (user_id)
-		sqlite3_bind_int64(st, 2, user_id);
-	sqlite3_bind_text(st, 3, username, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 4, action, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 5, target, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 6, detail, -1, SQLITE_TRANSIENT);
+		dbs_bind_int64(st, 2, user_id);
+	dbs_bind_text(st, 3, username, -1, DBS_TRANSIENT);
+	dbs_bind_text(st, 4, action, -1, DBS_TRANSIENT);
+	dbs_bind_text(st, 5, target, -1, DBS_TRANSIENT);
+	dbs_bind_text(st, 6, detail, -1, DBS_TRANSIENT);
 	return db_exec_stmt(db, st, "audit insert") ? -1 : 0;
 }
 
 int db_audit_page(struct db *db, int64_t limit, int64_t offset,
 		  void (*fn)(const struct db_audit_entry *e, void *ctx), void *ctx, int64_t *total)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_AUDIT_COUNT);
+	db_st *st = db_stmt(db, SQL_AUDIT_COUNT);
 	if (!st || db_step_row(db, st, "audit count") != 1) {
 		if (st)
-			sqlite3_reset(st);
+			dbs_reset(st);
 		return -1;
 	}
-	*total = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
+	*total = dbs_column_int64(st, 0);
+	dbs_reset(st);
 	st = db_stmt(db, SQL_AUDIT_PAGE);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, limit);
-	sqlite3_bind_int64(st, 2, offset);
+	dbs_bind_int64(st, 1, limit);
+	dbs_bind_int64(st, 2, offset);
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = dbs_step(st)) == DBS_ROW) {
 		struct db_audit_entry e = {
-			.id = sqlite3_column_int64(st, 0),
-			.at_ms = sqlite3_column_int64(st, 1),
+			.id = dbs_column_int64(st, 0),
+			.at_ms = dbs_column_int64(st, 1),
 			.username = db_col_text(st, 2),
 			.action = db_col_text(st, 3),
 			.target = db_col_text(st, 4),
@@ -118,7 +118,7 @@ int db_audit_page(struct db *db, int64_t limit, int64_t offset,
 		};
 		fn(&e, ctx);
 	}
-	int ret = rc == SQLITE_DONE ? 0 : db_fail(db, "audit page");
-	sqlite3_reset(st);
+	int ret = rc == DBS_DONE ? 0 : db_fail(db, "audit page");
+	dbs_reset(st);
 	return ret;
 }

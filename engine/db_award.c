@@ -59,53 +59,53 @@ static const char SQL_ATTEMPTS[] =
 
 int db_quiz_publish(struct db *db, int64_t quiz_id, int64_t now_ms, int64_t *published_at)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_PUBLISH);
+	db_st *st = db_stmt(db, SQL_PUBLISH);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, quiz_id);
-	sqlite3_bind_int64(st, 2, now_ms);
+	dbs_bind_int64(st, 1, quiz_id);
+	dbs_bind_int64(st, 2, now_ms);
 	int rc = db_step_row(db, st, "publish");
 	if (rc == 1) {
-		*published_at = sqlite3_column_int64(st, 0);
+		*published_at = dbs_column_int64(st, 0);
 		/* RETURNING: the update is done when the statement is. */
 		if (db_step_row(db, st, "publish") < 0)
 			rc = -1;
 	}
-	sqlite3_reset(st);
+	dbs_reset(st);
 	return rc;
 }
 
 int db_quiz_published_at(struct db *db, int64_t quiz_id, int64_t *published_at)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_PUBLISHED_AT);
+	db_st *st = db_stmt(db, SQL_PUBLISHED_AT);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, quiz_id);
+	dbs_bind_int64(st, 1, quiz_id);
 	int rc = db_step_row(db, st, "published at");
 	if (rc == 1)
-		*published_at = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
+		*published_at = dbs_column_int64(st, 0);
+	dbs_reset(st);
 	return rc;
 }
 
 int db_award_person(struct db *db, int64_t attempt_id, struct db_award_person *out)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_PERSON);
+	db_st *st = db_stmt(db, SQL_PERSON);
 	if (!st)
 		return -1;
 	memset(out, 0, sizeof *out);
-	sqlite3_bind_int64(st, 1, attempt_id);
+	dbs_bind_int64(st, 1, attempt_id);
 	int rc = db_step_row(db, st, "winner");
 	if (rc == 1) {
-		out->user_id = sqlite3_column_int64(st, 0);
+		out->user_id = dbs_column_int64(st, 0);
 		util_strlcpy(out->username, db_col_text(st, 1), sizeof out->username);
 		util_strlcpy(out->full_name, db_col_text(st, 2), sizeof out->full_name);
 		util_strlcpy(out->unit_code, db_col_text(st, 3), sizeof out->unit_code);
 		util_strlcpy(out->unit_name, db_col_text(st, 4), sizeof out->unit_name);
-		out->birth_year = sqlite3_column_int(st, 5);
+		out->birth_year = dbs_column_int(st, 5);
 		util_strlcpy(out->phone, db_col_text(st, 6), sizeof out->phone);
 	}
-	sqlite3_reset(st);
+	dbs_reset(st);
 	return rc;
 }
 
@@ -116,7 +116,7 @@ void db_award_shares_free(struct db_award_share *s, size_t n)
 	free(s);
 }
 
-static void share_row(sqlite3_stmt *st, void *row)
+static void share_row(db_st *st, void *row)
 {
 	struct db_award_share *s = row;
 	util_strlcpy(s->value, db_col_text(st, 0), sizeof s->value);
@@ -128,10 +128,10 @@ static int shares(struct db *db, const char *sql, int64_t quiz_id, struct db_awa
 {
 	*out = NULL;
 	*n = 0;
-	sqlite3_stmt *st = db_stmt(db, sql);
+	db_st *st = db_stmt(db, sql);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, quiz_id);
+	dbs_bind_int64(st, 1, quiz_id);
 	return db_collect_rows(db, st, sizeof **out, share_row, (void **)out, n, "shared values");
 }
 
@@ -153,15 +153,15 @@ void db_award_attempts_free(struct db_award_attempt *a, size_t n)
 	free(a);
 }
 
-static void attempt_row(sqlite3_stmt *st, void *row)
+static void attempt_row(db_st *st, void *row)
 {
 	struct db_award_attempt *a = row;
-	a->attempt_id = sqlite3_column_int64(st, 0);
-	a->user_id = sqlite3_column_int64(st, 1);
-	a->duration_ms = sqlite3_column_int64(st, 2);
-	a->chars = sqlite3_column_int64(st, 3);
-	a->question_count = sqlite3_column_int(st, 4);
-	a->wrong_count = sqlite3_column_int(st, 5);
+	a->attempt_id = dbs_column_int64(st, 0);
+	a->user_id = dbs_column_int64(st, 1);
+	a->duration_ms = dbs_column_int64(st, 2);
+	a->chars = dbs_column_int64(st, 3);
+	a->question_count = dbs_column_int(st, 4);
+	a->wrong_count = dbs_column_int(st, 5);
 	a->answers = db_col_dup(st, 6);
 }
 
@@ -169,10 +169,10 @@ int db_award_attempts(struct db *db, int64_t quiz_id, struct db_award_attempt **
 {
 	*out = NULL;
 	*n = 0;
-	sqlite3_stmt *st = db_stmt(db, SQL_ATTEMPTS);
+	db_st *st = db_stmt(db, SQL_ATTEMPTS);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, quiz_id);
+	dbs_bind_int64(st, 1, quiz_id);
 	return db_collect_rows(db, st, sizeof **out, attempt_row, (void **)out, n,
 			       "integrity attempts");
 }

@@ -83,115 +83,115 @@ void db_question_cleanup(struct db_question *q)
 int db_bank_upsert(struct db *db, const char *code, const char *title, const char *language,
 		   const char *audiences_json, int64_t now_ms, int64_t *bank_id)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_BANK_UPSERT);
+	db_st *st = db_stmt(db, SQL_BANK_UPSERT);
 	if (!st)
 		return -1;
-	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, title, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, language, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, audiences_json, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 5, now_ms);
+	dbs_bind_text(st, 1, code, -1, DBS_STATIC);
+	dbs_bind_text(st, 2, title, -1, DBS_STATIC);
+	dbs_bind_text(st, 3, language, -1, DBS_STATIC);
+	dbs_bind_text(st, 4, audiences_json, -1, DBS_STATIC);
+	dbs_bind_int64(st, 5, now_ms);
 	int rc = db_step_row(db, st, "save bank");
 	if (rc == 1)
-		*bank_id = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
+		*bank_id = dbs_column_int64(st, 0);
+	dbs_reset(st);
 	return rc == 1 ? 0 : -1;
 }
 
 int db_bank_generation(struct db *db, int64_t bank_id, int64_t *generation)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_BANK_GENERATION);
+	db_st *st = db_stmt(db, SQL_BANK_GENERATION);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, bank_id);
+	dbs_bind_int64(st, 1, bank_id);
 	int rc = db_step_row(db, st, "bank generation");
-	*generation = rc == 1 ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
+	*generation = rc == 1 ? dbs_column_int64(st, 0) : 0;
+	dbs_reset(st);
 	return rc < 0 ? -1 : 0;
 }
 
 int db_bank_by_code(struct db *db, const char *code, struct db_bank *out)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_BANK_BY_CODE);
+	db_st *st = db_stmt(db, SQL_BANK_BY_CODE);
 	if (!st)
 		return -1;
-	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+	dbs_bind_text(st, 1, code, -1, DBS_STATIC);
 	int rc = db_step_row(db, st, "find bank");
 	if (rc == 1) {
 		memset(out, 0, sizeof *out);
-		out->id = sqlite3_column_int64(st, 0);
+		out->id = dbs_column_int64(st, 0);
 		util_strlcpy(out->code, db_col_text(st, 1), sizeof out->code);
 		out->title = db_col_dup(st, 2);
 		util_strlcpy(out->language, db_col_text(st, 3), sizeof out->language);
 		out->audiences_json = db_col_dup(st, 4);
-		out->updated_at = sqlite3_column_int64(st, 5);
+		out->updated_at = dbs_column_int64(st, 5);
 	}
-	sqlite3_reset(st);
+	dbs_reset(st);
 	return rc;
 }
 
 int db_question_current(struct db *db, int64_t bank_id, const char *code, int64_t *id, int *version,
 			unsigned char *hash)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_QUESTION_CURRENT);
+	db_st *st = db_stmt(db, SQL_QUESTION_CURRENT);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, bank_id);
-	sqlite3_bind_text(st, 2, code, -1, SQLITE_STATIC);
+	dbs_bind_int64(st, 1, bank_id);
+	dbs_bind_text(st, 2, code, -1, DBS_STATIC);
 	int rc = db_step_row(db, st, "find question");
 	if (rc == 1) {
-		*id = sqlite3_column_int64(st, 0);
-		*version = sqlite3_column_int(st, 1);
+		*id = dbs_column_int64(st, 0);
+		*version = dbs_column_int(st, 1);
 		memset(hash, 0, DB_QUESTION_HASH_LEN);
-		int len = sqlite3_column_bytes(st, 2);
-		const void *blob = sqlite3_column_blob(st, 2);
+		int len = dbs_column_bytes(st, 2);
+		const void *blob = dbs_column_blob(st, 2);
 		if (blob)
 			memcpy(hash, blob,
 			       len < DB_QUESTION_HASH_LEN ? (size_t)len : DB_QUESTION_HASH_LEN);
 	}
-	sqlite3_reset(st);
+	dbs_reset(st);
 	return rc;
 }
 
 int db_question_max_version(struct db *db, int64_t bank_id, const char *code, int *version)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_QUESTION_MAX_VERSION);
+	db_st *st = db_stmt(db, SQL_QUESTION_MAX_VERSION);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, bank_id);
-	sqlite3_bind_text(st, 2, code, -1, SQLITE_STATIC);
+	dbs_bind_int64(st, 1, bank_id);
+	dbs_bind_text(st, 2, code, -1, DBS_STATIC);
 	int rc = db_step_row(db, st, "question version");
 	if (rc == 1)
-		*version = sqlite3_column_int(st, 0);
-	sqlite3_reset(st);
+		*version = dbs_column_int(st, 0);
+	dbs_reset(st);
 	return rc == 1 ? 0 : -1;
 }
 
 int db_question_insert(struct db *db, struct db_question *q)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_QUESTION_INSERT);
+	db_st *st = db_stmt(db, SQL_QUESTION_INSERT);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, q->bank_id);
-	sqlite3_bind_text(st, 2, q->code, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 3, q->version);
-	sqlite3_bind_text(st, 4, q->type, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 5, q->difficulty);
-	sqlite3_bind_text(st, 6, q->stem, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 7, q->explanation, -1, SQLITE_STATIC);
+	dbs_bind_int64(st, 1, q->bank_id);
+	dbs_bind_text(st, 2, q->code, -1, DBS_STATIC);
+	dbs_bind_int(st, 3, q->version);
+	dbs_bind_text(st, 4, q->type, -1, DBS_STATIC);
+	dbs_bind_int(st, 5, q->difficulty);
+	dbs_bind_text(st, 6, q->stem, -1, DBS_STATIC);
+	dbs_bind_text(st, 7, q->explanation, -1, DBS_STATIC);
 	db_bind_text_or_null(st, 8, q->reference);
-	sqlite3_bind_int(st, 9, q->ignore_diacritics ? 1 : 0);
-	sqlite3_bind_blob(st, 10, q->hash, DB_QUESTION_HASH_LEN, SQLITE_STATIC);
+	dbs_bind_int(st, 9, q->ignore_diacritics ? 1 : 0);
+	dbs_bind_blob(st, 10, q->hash, DB_QUESTION_HASH_LEN, DBS_STATIC);
 	int rc = db_exec_stmt(db, st, "insert question");
 	if (rc)
 		return rc;
-	q->id = sqlite3_last_insert_rowid(db->sql);
+	q->id = db_last_insert_id(db);
 	for (size_t i = 0; i < q->ntopics; i++) {
 		st = db_stmt(db, SQL_TOPIC_INSERT);
 		if (!st)
 			return -1;
-		sqlite3_bind_int64(st, 1, q->id);
-		sqlite3_bind_text(st, 2, q->topics[i], -1, SQLITE_STATIC);
+		dbs_bind_int64(st, 1, q->id);
+		dbs_bind_text(st, 2, q->topics[i], -1, DBS_STATIC);
 		if ((rc = db_exec_stmt(db, st, "insert question topic")))
 			return rc;
 	}
@@ -199,98 +199,97 @@ int db_question_insert(struct db *db, struct db_question *q)
 		st = db_stmt(db, SQL_OPTION_INSERT);
 		if (!st)
 			return -1;
-		sqlite3_bind_int64(st, 1, q->id);
-		sqlite3_bind_int(st, 2, (int)i);
-		sqlite3_bind_text(st, 3, q->options[i].text, -1, SQLITE_STATIC);
-		sqlite3_bind_double(st, 4, q->options[i].weight);
+		dbs_bind_int64(st, 1, q->id);
+		dbs_bind_int(st, 2, (int)i);
+		dbs_bind_text(st, 3, q->options[i].text, -1, DBS_STATIC);
+		dbs_bind_double(st, 4, q->options[i].weight);
 		if (q->options[i].correct >= 0)
-			sqlite3_bind_int(st, 5, q->options[i].correct);
+			dbs_bind_int(st, 5, q->options[i].correct);
 		db_bind_text_or_null(st, 6, q->options[i].feedback);
 		if ((rc = db_exec_stmt(db, st, "insert option")))
 			return rc;
-		q->options[i].id = sqlite3_last_insert_rowid(db->sql);
+		q->options[i].id = db_last_insert_id(db);
 	}
 	return 0;
 }
 
 int db_question_set_current(struct db *db, int64_t id, bool current)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_QUESTION_SET_CURRENT);
+	db_st *st = db_stmt(db, SQL_QUESTION_SET_CURRENT);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int(st, 2, current ? 1 : 0);
+	dbs_bind_int64(st, 1, id);
+	dbs_bind_int(st, 2, current ? 1 : 0);
 	return db_exec_stmt(db, st, "mark question");
 }
 
 int db_bank_current_ids(struct db *db, int64_t bank_id, int64_t **ids, size_t *n)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_BANK_CURRENT_IDS);
+	db_st *st = db_stmt(db, SQL_BANK_CURRENT_IDS);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, bank_id);
+	dbs_bind_int64(st, 1, bank_id);
 	return db_collect_ids(db, st, "list bank questions", ids, n);
 }
 
 int db_question_get(struct db *db, int64_t id, struct db_question *out)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_QUESTION_GET);
+	db_st *st = db_stmt(db, SQL_QUESTION_GET);
 	if (!st)
 		return -1;
 	memset(out, 0, sizeof *out);
-	sqlite3_bind_int64(st, 1, id);
+	dbs_bind_int64(st, 1, id);
 	int rc = db_step_row(db, st, "load question");
 	if (rc != 1) {
-		sqlite3_reset(st);
+		dbs_reset(st);
 		return rc;
 	}
-	out->id = sqlite3_column_int64(st, 0);
-	out->bank_id = sqlite3_column_int64(st, 1);
+	out->id = dbs_column_int64(st, 0);
+	out->bank_id = dbs_column_int64(st, 1);
 	util_strlcpy(out->code, db_col_text(st, 2), sizeof out->code);
-	out->version = sqlite3_column_int(st, 3);
-	out->current = sqlite3_column_int(st, 4) != 0;
+	out->version = dbs_column_int(st, 3);
+	out->current = dbs_column_int(st, 4) != 0;
 	util_strlcpy(out->type, db_col_text(st, 5), sizeof out->type);
-	out->difficulty = sqlite3_column_int(st, 6);
+	out->difficulty = dbs_column_int(st, 6);
 	out->stem = db_col_dup(st, 7);
 	out->explanation = db_col_dup(st, 8);
 	out->reference = db_col_dup_or_null(st, 9);
-	out->ignore_diacritics = sqlite3_column_int(st, 10) != 0;
-	int len = sqlite3_column_bytes(st, 11);
-	const void *blob = sqlite3_column_blob(st, 11);
+	out->ignore_diacritics = dbs_column_int(st, 10) != 0;
+	int len = dbs_column_bytes(st, 11);
+	const void *blob = dbs_column_blob(st, 11);
 	if (blob)
 		memcpy(out->hash, blob,
 		       len < DB_QUESTION_HASH_LEN ? (size_t)len : DB_QUESTION_HASH_LEN);
-	sqlite3_reset(st);
+	dbs_reset(st);
 
 	st = db_stmt(db, SQL_QUESTION_TOPICS);
 	if (!st)
 		goto fail;
-	sqlite3_bind_int64(st, 1, id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	dbs_bind_int64(st, 1, id);
+	while ((rc = dbs_step(st)) == DBS_ROW) {
 		out->topics = xrealloc(out->topics, (out->ntopics + 1) * sizeof *out->topics);
 		out->topics[out->ntopics++] = db_col_dup(st, 0);
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
+	dbs_reset(st);
+	if (rc != DBS_DONE) {
 		db_fail(db, "load question topics");
 		goto fail;
 	}
 	st = db_stmt(db, SQL_QUESTION_OPTIONS);
 	if (!st)
 		goto fail;
-	sqlite3_bind_int64(st, 1, id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	dbs_bind_int64(st, 1, id);
+	while ((rc = dbs_step(st)) == DBS_ROW) {
 		out->options = xrealloc(out->options, (out->noptions + 1) * sizeof *out->options);
 		struct db_option *o = &out->options[out->noptions++];
-		o->id = sqlite3_column_int64(st, 0);
+		o->id = dbs_column_int64(st, 0);
 		o->text = db_col_dup(st, 1);
-		o->weight = sqlite3_column_double(st, 2);
-		o->correct =
-			sqlite3_column_type(st, 3) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 3);
+		o->weight = dbs_column_double(st, 2);
+		o->correct = dbs_column_type(st, 3) == DBS_NULL ? -1 : dbs_column_int(st, 3);
 		o->feedback = db_col_dup_or_null(st, 4);
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
+	dbs_reset(st);
+	if (rc != DBS_DONE) {
 		db_fail(db, "load question options");
 		goto fail;
 	}
@@ -304,13 +303,13 @@ int db_question_pool(struct db *db, int64_t bank_id, const char *topic, int diff
 		     int64_t **ids, size_t *n)
 {
 	bool by_topic = topic && *topic;
-	sqlite3_stmt *st = db_stmt(db, by_topic ? SQL_POOL_TOPIC : SQL_POOL_ANY);
+	db_st *st = db_stmt(db, by_topic ? SQL_POOL_TOPIC : SQL_POOL_ANY);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, bank_id);
-	sqlite3_bind_int(st, 2, difficulty);
+	dbs_bind_int64(st, 1, bank_id);
+	dbs_bind_int(st, 2, difficulty);
 	if (by_topic)
-		sqlite3_bind_text(st, 3, topic, -1, SQLITE_STATIC);
+		dbs_bind_text(st, 3, topic, -1, DBS_STATIC);
 	return db_collect_ids(db, st, "question pool", ids, n);
 }
 
@@ -332,38 +331,37 @@ static const char SQL_BANK_LATEST_IDS[] =
 static const char SQL_BANK_TOUCH[] =
 	"UPDATE banks SET updated_at = max(?2, updated_at + 1) WHERE id = ?1";
 
-static void bank_summary_row(sqlite3_stmt *st, void *row)
+static void bank_summary_row(db_st *st, void *row)
 {
 	struct db_bank_summary *s = row;
 	memset(s, 0, sizeof *s);
-	s->bank.id = sqlite3_column_int64(st, 0);
+	s->bank.id = dbs_column_int64(st, 0);
 	util_strlcpy(s->bank.code, db_col_text(st, 1), sizeof s->bank.code);
 	s->bank.title = db_col_dup(st, 2);
 	util_strlcpy(s->bank.language, db_col_text(st, 3), sizeof s->bank.language);
 	s->bank.audiences_json = db_col_dup(st, 4);
-	s->bank.updated_at = sqlite3_column_int64(st, 5);
-	s->question_count = sqlite3_column_int(st, 6);
+	s->bank.updated_at = dbs_column_int64(st, 5);
+	s->question_count = dbs_column_int(st, 6);
 }
 
 int db_bank_list(struct db *db, struct db_bank_summary **out, size_t *n)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_BANK_LIST);
+	db_st *st = db_stmt(db, SQL_BANK_LIST);
 	if (!st)
 		return -1;
 	return db_collect_rows(db, st, sizeof **out, bank_summary_row, (void **)out, n,
 			       "list banks");
 }
 
-static void topic_count_row(sqlite3_stmt *st, db_row_fn fn, void *ctx)
+static void topic_count_row(db_st *st, db_row_fn fn, void *ctx)
 {
-	((db_topic_count_fn)fn)(ctx, sqlite3_column_int64(st, 0), db_col_text(st, 1),
-				sqlite3_column_int(st, 2));
+	((db_topic_count_fn)fn)(ctx, dbs_column_int64(st, 0), db_col_text(st, 1),
+				dbs_column_int(st, 2));
 }
 
 int db_bank_topic_counts(struct db *db, bool by_difficulty, db_topic_count_fn fn, void *ctx)
 {
-	sqlite3_stmt *st =
-		db_stmt(db, by_difficulty ? SQL_BANK_DIFFICULTY_COUNTS : SQL_BANK_TOPIC_COUNTS);
+	db_st *st = db_stmt(db, by_difficulty ? SQL_BANK_DIFFICULTY_COUNTS : SQL_BANK_TOPIC_COUNTS);
 	if (!st)
 		return -1;
 	return db_each_row(db, st, topic_count_row, (db_row_fn)fn, ctx, "count bank questions");
@@ -371,19 +369,19 @@ int db_bank_topic_counts(struct db *db, bool by_difficulty, db_topic_count_fn fn
 
 int db_bank_latest_ids(struct db *db, int64_t bank_id, int64_t **ids, size_t *n)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_BANK_LATEST_IDS);
+	db_st *st = db_stmt(db, SQL_BANK_LATEST_IDS);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, bank_id);
+	dbs_bind_int64(st, 1, bank_id);
 	return db_collect_ids(db, st, "list bank question versions", ids, n);
 }
 
 int db_bank_touch(struct db *db, int64_t bank_id, int64_t now_ms)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_BANK_TOUCH);
+	db_st *st = db_stmt(db, SQL_BANK_TOUCH);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, bank_id);
-	sqlite3_bind_int64(st, 2, now_ms);
+	dbs_bind_int64(st, 1, bank_id);
+	dbs_bind_int64(st, 2, now_ms);
 	return db_exec_stmt(db, st, "touch bank");
 }

@@ -55,116 +55,116 @@ static const char SQL_CERT_BY_CODE[] =
 
 int db_cert_attempt(struct db *db, int64_t attempt_id, struct db_cert_attempt *out)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_CERT_ATTEMPT);
+	db_st *st = db_stmt(db, SQL_CERT_ATTEMPT);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, attempt_id);
+	dbs_bind_int64(st, 1, attempt_id);
 	int ret = db_step_row(db, st, "certificate attempt");
 	if (ret == 1) {
 		memset(out, 0, sizeof *out);
-		out->attempt_id = sqlite3_column_int64(st, 0);
-		out->user_id = sqlite3_column_int64(st, 1);
+		out->attempt_id = dbs_column_int64(st, 0);
+		out->user_id = dbs_column_int64(st, 1);
 		util_strlcpy(out->state, db_col_text(st, 2), sizeof out->state);
-		out->passed = sqlite3_column_int(st, 3) != 0;
-		out->mandatory = sqlite3_column_int(st, 4) != 0;
-		out->finished_at = sqlite3_column_int64(st, 5);
-		out->score = sqlite3_column_double(st, 6);
-		out->max_score = sqlite3_column_double(st, 7);
+		out->passed = dbs_column_int(st, 3) != 0;
+		out->mandatory = dbs_column_int(st, 4) != 0;
+		out->finished_at = dbs_column_int64(st, 5);
+		out->score = dbs_column_double(st, 6);
+		out->max_score = dbs_column_double(st, 7);
 		util_strlcpy(out->full_name, db_col_text(st, 8), sizeof out->full_name);
 		util_strlcpy(out->quiz_code, db_col_text(st, 9), sizeof out->quiz_code);
 		util_strlcpy(out->quiz_title, db_col_text(st, 10), sizeof out->quiz_title);
 	}
-	sqlite3_reset(st);
+	dbs_reset(st);
 	return ret;
 }
 
 int db_cert_attendance(struct db *db, int64_t activity_id, int64_t user_id,
 		       struct db_cert_attendance *out)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_CERT_ATTENDANCE);
+	db_st *st = db_stmt(db, SQL_CERT_ATTENDANCE);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, activity_id);
-	sqlite3_bind_int64(st, 2, user_id);
+	dbs_bind_int64(st, 1, activity_id);
+	dbs_bind_int64(st, 2, user_id);
 	int ret = db_step_row(db, st, "certificate attendance");
 	if (ret == 1) {
 		memset(out, 0, sizeof *out);
 		out->activity_id = activity_id;
 		out->user_id = user_id;
-		out->offered = sqlite3_column_int(st, 0) != 0;
-		out->starts_at = sqlite3_column_int64(st, 1);
+		out->offered = dbs_column_int(st, 0) != 0;
+		out->starts_at = dbs_column_int64(st, 1);
 		util_strlcpy(out->kind, db_col_text(st, 2), sizeof out->kind);
 		util_strlcpy(out->code, db_col_text(st, 3), sizeof out->code);
 		util_strlcpy(out->title, db_col_text(st, 4), sizeof out->title);
 		util_strlcpy(out->full_name, db_col_text(st, 5), sizeof out->full_name);
 	}
-	sqlite3_reset(st);
+	dbs_reset(st);
 	return ret;
 }
 
 int db_cert_attendance_missing(struct db *db, int64_t activity_id, int64_t **user_ids, size_t *n)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_CERT_MISSING);
+	db_st *st = db_stmt(db, SQL_CERT_MISSING);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, activity_id);
+	dbs_bind_int64(st, 1, activity_id);
 	return db_collect_ids(db, st, "attendees without a certificate", user_ids, n);
 }
 
 int db_cert_store(struct db *db, const char *code, int64_t attempt_id, int64_t activity_id,
 		  int64_t user_id, const char *canonical, int64_t now_ms)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_CERT_STORE);
+	db_st *st = db_stmt(db, SQL_CERT_STORE);
 	if (!st)
 		return -1;
-	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+	dbs_bind_text(st, 1, code, -1, DBS_STATIC);
 	if (attempt_id)
-		sqlite3_bind_int64(st, 2, attempt_id);
+		dbs_bind_int64(st, 2, attempt_id);
 	if (activity_id)
-		sqlite3_bind_int64(st, 3, activity_id);
+		dbs_bind_int64(st, 3, activity_id);
 	if (user_id)
-		sqlite3_bind_int64(st, 4, user_id);
-	sqlite3_bind_text(st, 5, canonical, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 6, now_ms);
+		dbs_bind_int64(st, 4, user_id);
+	dbs_bind_text(st, 5, canonical, -1, DBS_STATIC);
+	dbs_bind_int64(st, 6, now_ms);
 	return db_exec_stmt(db, st, "store certificate") ? -1 : 0;
 }
 
 int db_cert_issued(struct db *db, int64_t attempt_id, int64_t activity_id, int64_t user_id,
 		   char *code, size_t code_size, char **canonical, int64_t *issued_at)
 {
-	sqlite3_stmt *st = db_stmt(db, activity_id ? SQL_CERT_OF_ATTENDANCE : SQL_CERT_OF_ATTEMPT);
+	db_st *st = db_stmt(db, activity_id ? SQL_CERT_OF_ATTENDANCE : SQL_CERT_OF_ATTEMPT);
 	if (!st)
 		return -1;
 	if (activity_id) {
-		sqlite3_bind_int64(st, 1, activity_id);
-		sqlite3_bind_int64(st, 2, user_id);
+		dbs_bind_int64(st, 1, activity_id);
+		dbs_bind_int64(st, 2, user_id);
 	} else {
-		sqlite3_bind_int64(st, 1, attempt_id);
+		dbs_bind_int64(st, 1, attempt_id);
 	}
 	int ret = db_step_row(db, st, "issued certificate");
 	if (ret == 1) {
 		util_strlcpy(code, db_col_text(st, 0), code_size);
 		*canonical = xstrdup(db_col_text(st, 1));
-		*issued_at = sqlite3_column_int64(st, 2);
+		*issued_at = dbs_column_int64(st, 2);
 	}
-	sqlite3_reset(st);
+	dbs_reset(st);
 	return ret;
 }
 
 int db_cert_by_code(struct db *db, const char *code, int64_t *attempt_id, int64_t *activity_id,
 		    char **canonical, int64_t *issued_at)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_CERT_BY_CODE);
+	db_st *st = db_stmt(db, SQL_CERT_BY_CODE);
 	if (!st)
 		return -1;
-	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+	dbs_bind_text(st, 1, code, -1, DBS_STATIC);
 	int ret = db_step_row(db, st, "find certificate");
 	if (ret == 1) {
-		*attempt_id = sqlite3_column_int64(st, 0);
-		*activity_id = sqlite3_column_int64(st, 1);
+		*attempt_id = dbs_column_int64(st, 0);
+		*activity_id = dbs_column_int64(st, 1);
 		*canonical = xstrdup(db_col_text(st, 2));
-		*issued_at = sqlite3_column_int64(st, 3);
+		*issued_at = dbs_column_int64(st, 3);
 	}
-	sqlite3_reset(st);
+	dbs_reset(st);
 	return ret;
 }

@@ -147,26 +147,25 @@ static const char SQL_ITEM_SCORES[] =
 static const char SQL_QUESTION_CODE[] =
 	"SELECT q.code, b.code FROM questions q JOIN banks b ON b.id = q.bank_id WHERE q.id = ?1";
 
-static void contest_attempt_row(sqlite3_stmt *st, void *row)
+static void contest_attempt_row(db_st *st, void *row)
 {
 	struct db_contest_attempt *r = row;
 	memset(r, 0, sizeof *r);
-	r->attempt_id = sqlite3_column_int64(st, 0);
-	r->user_id = sqlite3_column_int64(st, 1);
-	r->expired = sqlite3_column_int(st, 2) != 0;
-	r->score = sqlite3_column_double(st, 3);
-	r->max_score = sqlite3_column_double(st, 4);
-	r->correct_count = sqlite3_column_int(st, 5);
-	r->has_prediction = sqlite3_column_type(st, 6) != SQLITE_NULL;
-	r->prediction = sqlite3_column_int64(st, 6);
-	r->started_at = sqlite3_column_int64(st, 7);
-	r->deadline = sqlite3_column_int64(st, 8);
-	r->finished_at = sqlite3_column_int64(st, 9);
-	r->duration_ms =
-		sqlite3_column_type(st, 10) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 10);
-	r->unit_id = sqlite3_column_int64(st, 11);
-	if (sqlite3_column_count(st) > 12)
-		r->seq = sqlite3_column_int64(st, 12);
+	r->attempt_id = dbs_column_int64(st, 0);
+	r->user_id = dbs_column_int64(st, 1);
+	r->expired = dbs_column_int(st, 2) != 0;
+	r->score = dbs_column_double(st, 3);
+	r->max_score = dbs_column_double(st, 4);
+	r->correct_count = dbs_column_int(st, 5);
+	r->has_prediction = dbs_column_type(st, 6) != DBS_NULL;
+	r->prediction = dbs_column_int64(st, 6);
+	r->started_at = dbs_column_int64(st, 7);
+	r->deadline = dbs_column_int64(st, 8);
+	r->finished_at = dbs_column_int64(st, 9);
+	r->duration_ms = dbs_column_type(st, 10) == DBS_NULL ? -1 : dbs_column_int64(st, 10);
+	r->unit_id = dbs_column_int64(st, 11);
+	if (dbs_column_count(st) > 12)
+		r->seq = dbs_column_int64(st, 12);
 }
 
 int db_contest_attempts(struct db *db, int64_t quiz_id, const char *round_code,
@@ -174,10 +173,10 @@ int db_contest_attempts(struct db *db, int64_t quiz_id, const char *round_code,
 {
 	*out = NULL;
 	*n = 0;
-	sqlite3_stmt *st = db_stmt(db, SQL_CONTEST_ATTEMPTS);
+	db_st *st = db_stmt(db, SQL_CONTEST_ATTEMPTS);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, quiz_id);
+	dbs_bind_int64(st, 1, quiz_id);
 	db_bind_text_or_null(st, 2, round_code);
 	return db_collect_rows(db, st, sizeof **out, contest_attempt_row, (void **)out, n,
 			       "contest attempts");
@@ -185,13 +184,13 @@ int db_contest_attempts(struct db *db, int64_t quiz_id, const char *round_code,
 
 int db_contest_version(struct db *db, int64_t quiz_id, int64_t *version)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_CONTEST_VERSION);
+	db_st *st = db_stmt(db, SQL_CONTEST_VERSION);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, quiz_id);
+	dbs_bind_int64(st, 1, quiz_id);
 	int ret = db_step_row(db, st, "contest version");
-	*version = ret == 1 ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
+	*version = ret == 1 ? dbs_column_int64(st, 0) : 0;
+	dbs_reset(st);
 	return ret < 0 ? -1 : 0;
 }
 
@@ -200,26 +199,26 @@ int db_contest_completed_since(struct db *db, int64_t quiz_id, const char *round
 {
 	*out = NULL;
 	*n = 0;
-	sqlite3_stmt *st = db_stmt(db, SQL_CONTEST_COMPLETED_SINCE);
+	db_st *st = db_stmt(db, SQL_CONTEST_COMPLETED_SINCE);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, quiz_id);
+	dbs_bind_int64(st, 1, quiz_id);
 	db_bind_text_or_null(st, 2, round_code);
-	sqlite3_bind_int64(st, 3, after_seq);
+	dbs_bind_int64(st, 3, after_seq);
 	return db_collect_rows(db, st, sizeof **out, contest_attempt_row, (void **)out, n,
 			       "contest completions");
 }
 
 int db_contest_marks(struct db *db, int64_t quiz_id, int64_t *resets, int64_t *last_seq)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_CONTEST_MARKS);
+	db_st *st = db_stmt(db, SQL_CONTEST_MARKS);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, quiz_id);
+	dbs_bind_int64(st, 1, quiz_id);
 	int ret = db_step_row(db, st, "contest marks");
-	*resets = ret == 1 ? sqlite3_column_int64(st, 0) : 0;
-	*last_seq = ret == 1 ? sqlite3_column_int64(st, 1) : 0;
-	sqlite3_reset(st);
+	*resets = ret == 1 ? dbs_column_int64(st, 0) : 0;
+	*last_seq = ret == 1 ? dbs_column_int64(st, 1) : 0;
+	dbs_reset(st);
 	return ret < 0 ? -1 : 0;
 }
 
@@ -227,41 +226,41 @@ int db_units_within(struct db *db, const char *unit_path, int64_t **ids, size_t 
 {
 	*ids = NULL;
 	*n = 0;
-	sqlite3_stmt *st = db_stmt(db, SQL_UNITS_WITHIN);
+	db_st *st = db_stmt(db, SQL_UNITS_WITHIN);
 	if (!st)
 		return -1;
-	sqlite3_bind_text(st, 1, unit_path, -1, SQLITE_STATIC);
+	dbs_bind_text(st, 1, unit_path, -1, DBS_STATIC);
 	return db_collect_ids(db, st, "units within", ids, n);
 }
 
 int db_contest_labels_version(struct db *db, int64_t *version)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_CONTEST_LABELS_VERSION);
+	db_st *st = db_stmt(db, SQL_CONTEST_LABELS_VERSION);
 	if (!st)
 		return -1;
 	int ret = db_step_row(db, st, "contest labels version");
-	*version = ret == 1 ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
+	*version = ret == 1 ? dbs_column_int64(st, 0) : 0;
+	dbs_reset(st);
 	return ret < 0 ? -1 : 0;
 }
 
 /* Steps st to its end, handing each row (id, then two texts; for people
  * the second is NULL once erased) to fn. Returns how many rows or -1. */
-static int labels_each(struct db *db, sqlite3_stmt *st, bool people,
+static int labels_each(struct db *db, db_st *st, bool people,
 		       void (*fn)(void *ctx, int64_t id, const char *a, const char *b), void *ctx,
 		       const char *what)
 {
 	int rc, rows = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t id = sqlite3_column_int64(st, 0);
+	while ((rc = dbs_step(st)) == DBS_ROW) {
+		int64_t id = dbs_column_int64(st, 0);
 		if (people)
-			fn(ctx, id, sqlite3_column_int(st, 1) ? NULL : db_col_text(st, 2), NULL);
+			fn(ctx, id, dbs_column_int(st, 1) ? NULL : db_col_text(st, 2), NULL);
 		else
 			fn(ctx, id, db_col_text(st, 1), db_col_text(st, 2));
 		rows++;
 	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? rows : db_fail(db, what);
+	dbs_reset(st);
+	return rc == DBS_DONE ? rows : db_fail(db, what);
 }
 
 int db_contest_people_each(struct db *db, int64_t quiz_id, int64_t user_id,
@@ -269,10 +268,10 @@ int db_contest_people_each(struct db *db, int64_t quiz_id, int64_t user_id,
 				      const char *unused),
 			   void *ctx)
 {
-	sqlite3_stmt *st = db_stmt(db, user_id ? SQL_CONTEST_PERSON : SQL_CONTEST_PEOPLE);
+	db_st *st = db_stmt(db, user_id ? SQL_CONTEST_PERSON : SQL_CONTEST_PEOPLE);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, user_id ? user_id : quiz_id);
+	dbs_bind_int64(st, 1, user_id ? user_id : quiz_id);
 	return labels_each(db, st, true, fn, ctx, "contest people");
 }
 
@@ -280,20 +279,20 @@ int db_contest_units_each(struct db *db, int64_t unit_id,
 			  void (*fn)(void *ctx, int64_t id, const char *code, const char *name),
 			  void *ctx)
 {
-	sqlite3_stmt *st = db_stmt(db, unit_id ? SQL_CONTEST_UNIT : SQL_CONTEST_UNITS);
+	db_st *st = db_stmt(db, unit_id ? SQL_CONTEST_UNIT : SQL_CONTEST_UNITS);
 	if (!st)
 		return -1;
 	if (unit_id)
-		sqlite3_bind_int64(st, 1, unit_id);
+		dbs_bind_int64(st, 1, unit_id);
 	return labels_each(db, st, false, fn, ctx, "contest units");
 }
 
-static void item_score_row(sqlite3_stmt *st, void *row)
+static void item_score_row(db_st *st, void *row)
 {
 	struct db_item_score *r = row;
-	r->attempt_id = sqlite3_column_int64(st, 0);
-	r->question_id = sqlite3_column_int64(st, 1);
-	r->score = sqlite3_column_double(st, 2);
+	r->attempt_id = dbs_column_int64(st, 0);
+	r->question_id = dbs_column_int64(st, 1);
+	r->score = dbs_column_double(st, 2);
 }
 
 int db_item_scores(struct db *db, int64_t quiz_id, const char *unit_path,
@@ -301,10 +300,10 @@ int db_item_scores(struct db *db, int64_t quiz_id, const char *unit_path,
 {
 	*out = NULL;
 	*n = 0;
-	sqlite3_stmt *st = db_stmt(db, SQL_ITEM_SCORES);
+	db_st *st = db_stmt(db, SQL_ITEM_SCORES);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, quiz_id);
+	dbs_bind_int64(st, 1, quiz_id);
 	db_bind_text_or_null(st, 2, unit_path);
 	return db_collect_rows(db, st, sizeof **out, item_score_row, (void **)out, n,
 			       "item scores");
@@ -312,15 +311,15 @@ int db_item_scores(struct db *db, int64_t quiz_id, const char *unit_path,
 
 int db_question_code(struct db *db, int64_t question_id, char *code, char *bank_code)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_QUESTION_CODE);
+	db_st *st = db_stmt(db, SQL_QUESTION_CODE);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, question_id);
+	dbs_bind_int64(st, 1, question_id);
 	int ret = db_step_row(db, st, "question code");
 	if (ret == 1) {
 		util_strlcpy(code, db_col_text(st, 0), DB_CODE_MAX);
 		util_strlcpy(bank_code, db_col_text(st, 1), DB_CODE_MAX);
 	}
-	sqlite3_reset(st);
+	dbs_reset(st);
 	return ret;
 }

@@ -38,9 +38,9 @@ static const char SQL_ATTEMPT_FINISH[] =
 	"UPDATE attempts SET state = ?2, finished_at = ?3, score = ?4, max_score = ?5,"
 	" passed = ?6, duration_ms = ?3 - started_at WHERE id = ?1";
 
-static int64_t insert_id(struct db *db, sqlite3_stmt *st, const char *what)
+static int64_t insert_id(struct db *db, db_st *st, const char *what)
 {
-	return db_exec_stmt(db, st, what) ? -1 : sqlite3_last_insert_rowid(db->sql);
+	return db_exec_stmt(db, st, what) ? -1 : db_last_insert_id(db);
 }
 
 /* Calls add(item) for each item of a comma-separated list. */
@@ -58,11 +58,11 @@ static int each_item(struct db *db, const char *sql, int64_t id, const char *lis
 		p = comma ? comma + 1 : NULL;
 		if (!item[0])
 			continue;
-		sqlite3_stmt *st = db_stmt(db, sql);
+		db_st *st = db_stmt(db, sql);
 		if (!st)
 			return -1;
-		sqlite3_bind_int64(st, 1, id);
-		sqlite3_bind_text(st, 2, item, -1, SQLITE_TRANSIENT);
+		dbs_bind_int64(st, 1, id);
+		dbs_bind_text(st, 2, item, -1, DBS_TRANSIENT);
 		if (db_exec_stmt(db, st, "insert list item"))
 			return -1;
 	}
@@ -71,21 +71,21 @@ static int each_item(struct db *db, const char *sql, int64_t id, const char *lis
 
 int64_t db_fixture_bank(struct db *db, const char *code, const char *audience)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_BANK);
+	db_st *st = db_stmt(db, SQL_BANK);
 	if (!st)
 		return -1;
-	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, audience, -1, SQLITE_STATIC);
+	dbs_bind_text(st, 1, code, -1, DBS_STATIC);
+	dbs_bind_text(st, 2, audience, -1, DBS_STATIC);
 	return insert_id(db, st, "insert bank");
 }
 
 int64_t db_fixture_question(struct db *db, int64_t bank_id, const char *code, const char *topics)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_QUESTION);
+	db_st *st = db_stmt(db, SQL_QUESTION);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, bank_id);
-	sqlite3_bind_text(st, 2, code, -1, SQLITE_STATIC);
+	dbs_bind_int64(st, 1, bank_id);
+	dbs_bind_text(st, 2, code, -1, DBS_STATIC);
 	int64_t id = insert_id(db, st, "insert question");
 	if (id < 0 || each_item(db, SQL_QUESTION_TOPIC, id, topics))
 		return -1;
@@ -96,16 +96,16 @@ int64_t db_fixture_quiz(struct db *db, const char *code, const char *title, bool
 			const char *audiences, int64_t scope_unit_id, int64_t opens_at,
 			int64_t closes_at)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_QUIZ);
+	db_st *st = db_stmt(db, SQL_QUIZ);
 	if (!st)
 		return -1;
-	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, title, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 3, mandatory ? 1 : 0);
+	dbs_bind_text(st, 1, code, -1, DBS_STATIC);
+	dbs_bind_text(st, 2, title, -1, DBS_STATIC);
+	dbs_bind_int(st, 3, mandatory ? 1 : 0);
 	if (scope_unit_id)
-		sqlite3_bind_int64(st, 4, scope_unit_id);
-	sqlite3_bind_int64(st, 5, opens_at);
-	sqlite3_bind_int64(st, 6, closes_at);
+		dbs_bind_int64(st, 4, scope_unit_id);
+	dbs_bind_int64(st, 5, opens_at);
+	dbs_bind_int64(st, 6, closes_at);
 	int64_t id = insert_id(db, st, "insert quiz");
 	if (id < 0 || each_item(db, SQL_QUIZ_AUDIENCE, id, audiences))
 		return -1;
@@ -114,46 +114,46 @@ int64_t db_fixture_quiz(struct db *db, const char *code, const char *title, bool
 
 int db_fixture_contest(struct db *db, int64_t quiz_id, int64_t freeze_at)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_CONTEST);
+	db_st *st = db_stmt(db, SQL_CONTEST);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, quiz_id);
-	sqlite3_bind_int64(st, 2, freeze_at);
+	dbs_bind_int64(st, 1, quiz_id);
+	dbs_bind_int64(st, 2, freeze_at);
 	return db_exec_stmt(db, st, "make contest") ? -1 : 0;
 }
 
 int64_t db_fixture_person(struct db *db, const char *username, const char *full_name,
 			  const char *role, int64_t unit_id, const char *audience)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_PERSON);
+	db_st *st = db_stmt(db, SQL_PERSON);
 	if (!st)
 		return -1;
-	sqlite3_bind_text(st, 1, username, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, full_name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, role, -1, SQLITE_STATIC);
+	dbs_bind_text(st, 1, username, -1, DBS_STATIC);
+	dbs_bind_text(st, 2, full_name, -1, DBS_STATIC);
+	dbs_bind_text(st, 3, role, -1, DBS_STATIC);
 	if (unit_id)
-		sqlite3_bind_int64(st, 4, unit_id);
+		dbs_bind_int64(st, 4, unit_id);
 	db_bind_text_or_null(st, 5, audience);
 	return insert_id(db, st, "insert person");
 }
 
 int64_t db_fixture_attempt(struct db *db, const struct db_fixture_attempt *a)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_ATTEMPT);
+	db_st *st = db_stmt(db, SQL_ATTEMPT);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, a->quiz_id);
+	dbs_bind_int64(st, 1, a->quiz_id);
 	if (a->user_id)
-		sqlite3_bind_int64(st, 2, a->user_id);
+		dbs_bind_int64(st, 2, a->user_id);
 	if (a->unit_id)
-		sqlite3_bind_int64(st, 3, a->unit_id);
+		dbs_bind_int64(st, 3, a->unit_id);
 	db_bind_text_or_null(st, 4, a->audience);
-	sqlite3_bind_int64(st, 5, a->started_at);
-	sqlite3_bind_int64(st, 6, a->started_at + 900000);
-	sqlite3_bind_int64(st, 7, (int64_t)a->nquestions);
+	dbs_bind_int64(st, 5, a->started_at);
+	dbs_bind_int64(st, 6, a->started_at + 900000);
+	dbs_bind_int64(st, 7, (int64_t)a->nquestions);
 	db_bind_text_or_null(st, 8, a->round_code);
 	if (a->has_prediction)
-		sqlite3_bind_int64(st, 9, a->prediction);
+		dbs_bind_int64(st, 9, a->prediction);
 	int64_t id = insert_id(db, st, "insert attempt");
 	if (id < 0)
 		return -1;
@@ -161,9 +161,9 @@ int64_t db_fixture_attempt(struct db *db, const struct db_fixture_attempt *a)
 		st = db_stmt(db, SQL_ATTEMPT_QUESTION);
 		if (!st)
 			return -1;
-		sqlite3_bind_int64(st, 1, id);
-		sqlite3_bind_int64(st, 2, (int64_t)i);
-		sqlite3_bind_int64(st, 3, a->question_ids[i]);
+		dbs_bind_int64(st, 1, id);
+		dbs_bind_int64(st, 2, (int64_t)i);
+		dbs_bind_int64(st, 3, a->question_ids[i]);
 		if (db_exec_stmt(db, st, "insert attempt question"))
 			return -1;
 	}
@@ -172,12 +172,12 @@ int64_t db_fixture_attempt(struct db *db, const struct db_fixture_attempt *a)
 	st = db_stmt(db, SQL_ATTEMPT_FINISH);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_text(st, 2, a->state, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, a->finished_at);
-	sqlite3_bind_double(st, 4, a->score);
-	sqlite3_bind_double(st, 5, a->max_score);
-	sqlite3_bind_int(st, 6, a->passed ? 1 : 0);
+	dbs_bind_int64(st, 1, id);
+	dbs_bind_text(st, 2, a->state, -1, DBS_STATIC);
+	dbs_bind_int64(st, 3, a->finished_at);
+	dbs_bind_double(st, 4, a->score);
+	dbs_bind_double(st, 5, a->max_score);
+	dbs_bind_int(st, 6, a->passed ? 1 : 0);
 	if (db_exec_stmt(db, st, "finish attempt"))
 		return -1;
 	return id;
@@ -219,19 +219,19 @@ static const char SQL_UNIT_ATTENDANCES[] =
 int db_fixture_unit_trainings(struct db *db, int per_unit, int64_t starts_at, int64_t limit,
 			      int year, int64_t *added)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_UNIT_TRAININGS);
+	db_st *st = db_stmt(db, SQL_UNIT_TRAININGS);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, starts_at);
-	sqlite3_bind_int(st, 2, per_unit);
+	dbs_bind_int64(st, 1, starts_at);
+	dbs_bind_int(st, 2, per_unit);
 	if (db_exec_stmt(db, st, "unit trainings"))
 		return -1;
 	if (!(st = db_stmt(db, SQL_UNIT_ATTENDANCES)))
 		return -1;
-	sqlite3_bind_int(st, 1, year);
-	sqlite3_bind_int64(st, 2, limit);
+	dbs_bind_int(st, 1, year);
+	dbs_bind_int64(st, 2, limit);
 	if (db_exec_stmt(db, st, "unit attendances"))
 		return -1;
-	*added = sqlite3_changes(db->sql);
+	*added = (int)db_changes(db);
 	return 0;
 }

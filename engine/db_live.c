@@ -100,22 +100,22 @@ static const char SQL_GAME_USERS[] =
 int db_live_question_ids(struct db *db, const char *bank, const char *topic, int difficulty,
 			 int64_t **ids, size_t *n)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_QUESTION_IDS);
+	db_st *st = db_stmt(db, SQL_QUESTION_IDS);
 	if (!st)
 		return -1;
-	sqlite3_bind_text(st, 1, bank, -1, SQLITE_STATIC);
+	dbs_bind_text(st, 1, bank, -1, DBS_STATIC);
 	db_bind_text_or_null(st, 2, topic);
-	sqlite3_bind_int(st, 3, difficulty);
+	dbs_bind_int(st, 3, difficulty);
 	return db_collect_ids(db, st, "live questions", ids, n);
 }
 
-static void read_draw(sqlite3_stmt *st, void *row)
+static void read_draw(db_st *st, void *row)
 {
 	struct db_live_draw *d = row;
 	util_strlcpy(d->bank, db_col_text(st, 0), sizeof d->bank);
 	util_strlcpy(d->topic, db_col_text(st, 1), sizeof d->topic);
-	d->difficulty = sqlite3_column_int64(st, 2);
-	d->count = sqlite3_column_int64(st, 3);
+	d->difficulty = dbs_column_int64(st, 2);
+	d->count = dbs_column_int64(st, 3);
 }
 
 int db_live_quiz_draws(struct db *db, int64_t quiz_id, struct db_live_draw **rows, size_t *n,
@@ -123,14 +123,14 @@ int db_live_quiz_draws(struct db *db, int64_t quiz_id, struct db_live_draw **row
 {
 	*rows = NULL;
 	*n = 0;
-	sqlite3_stmt *st = db_stmt(db, SQL_QUIZ_SCOPE);
+	db_st *st = db_stmt(db, SQL_QUIZ_SCOPE);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, quiz_id);
+	dbs_bind_int64(st, 1, quiz_id);
 	int ret = db_step_row(db, st, "live quiz");
 	if (ret == 1)
 		util_strlcpy(scope_path, db_col_text(st, 0), DB_LIVE_PATH_MAX);
-	sqlite3_reset(st);
+	dbs_reset(st);
 	if (ret < 0)
 		return -1;
 	*found = ret == 1;
@@ -139,12 +139,12 @@ int db_live_quiz_draws(struct db *db, int64_t quiz_id, struct db_live_draw **row
 	st = db_stmt(db, SQL_QUIZ_DRAWS);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, quiz_id);
+	dbs_bind_int64(st, 1, quiz_id);
 	return db_collect_rows(db, st, sizeof **rows, read_draw, (void **)rows, n,
 			       "live quiz draws");
 }
 
-static void read_scope(sqlite3_stmt *st, void *row)
+static void read_scope(db_st *st, void *row)
 {
 	struct db_live_scope *scope = row;
 	util_strlcpy(scope->path, db_col_text(st, 0), sizeof scope->path);
@@ -154,41 +154,41 @@ int db_live_bank_scopes(struct db *db, const char *bank, struct db_live_scope **
 {
 	*rows = NULL;
 	*n = 0;
-	sqlite3_stmt *st = db_stmt(db, SQL_BANK_SCOPES);
+	db_st *st = db_stmt(db, SQL_BANK_SCOPES);
 	if (!st)
 		return -1;
-	sqlite3_bind_text(st, 1, bank, -1, SQLITE_STATIC);
+	dbs_bind_text(st, 1, bank, -1, DBS_STATIC);
 	return db_collect_rows(db, st, sizeof **rows, read_scope, (void **)rows, n,
 			       "live bank scopes");
 }
 
-static void read_option(sqlite3_stmt *st, void *row)
+static void read_option(db_st *st, void *row)
 {
 	struct db_live_option *o = row;
-	o->id = sqlite3_column_int64(st, 0);
+	o->id = dbs_column_int64(st, 0);
 	o->text = db_col_dup(st, 1);
-	o->correct = sqlite3_column_int(st, 2);
+	o->correct = dbs_column_int(st, 2);
 }
 
 int db_live_question(struct db *db, int64_t id, struct db_live_question *q)
 {
 	memset(q, 0, sizeof *q);
-	sqlite3_stmt *st = db_stmt(db, SQL_QUESTION);
+	db_st *st = db_stmt(db, SQL_QUESTION);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, id);
+	dbs_bind_int64(st, 1, id);
 	int ret = db_step_row(db, st, "live question");
 	if (ret == 1) {
 		q->id = id;
 		q->stem = db_col_dup(st, 0);
 	}
-	sqlite3_reset(st);
+	dbs_reset(st);
 	if (ret != 1)
 		return ret;
 	st = db_stmt(db, SQL_OPTIONS);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, id);
+	dbs_bind_int64(st, 1, id);
 	struct db_live_option *opts = NULL;
 	size_t n = 0;
 	if (db_collect_rows(db, st, sizeof *opts, read_option, (void **)&opts, &n,
@@ -217,69 +217,69 @@ void db_live_question_cleanup(struct db_live_question *q)
 int db_live_game_insert(struct db *db, const char *pin, int64_t host_user_id, int64_t seconds,
 			const char *question_ids, int64_t now_ms, int64_t *id)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_GAME_INSERT);
+	db_st *st = db_stmt(db, SQL_GAME_INSERT);
 	if (!st)
 		return -1;
-	sqlite3_bind_text(st, 1, pin, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, host_user_id);
-	sqlite3_bind_int64(st, 3, seconds);
-	sqlite3_bind_text(st, 4, question_ids, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 5, now_ms);
+	dbs_bind_text(st, 1, pin, -1, DBS_STATIC);
+	dbs_bind_int64(st, 2, host_user_id);
+	dbs_bind_int64(st, 3, seconds);
+	dbs_bind_text(st, 4, question_ids, -1, DBS_STATIC);
+	dbs_bind_int64(st, 5, now_ms);
 	int rc = db_exec_stmt(db, st, "insert live game");
 	if (rc == 0)
-		*id = sqlite3_last_insert_rowid(db->sql);
+		*id = db_last_insert_id(db);
 	return rc;
 }
 
 int db_live_game_get(struct db *db, int64_t id, struct db_live_game *g)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_GAME_GET);
+	db_st *st = db_stmt(db, SQL_GAME_GET);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, id);
+	dbs_bind_int64(st, 1, id);
 	int ret = db_step_row(db, st, "live game");
 	if (ret == 1) {
 		memset(g, 0, sizeof *g);
-		g->id = sqlite3_column_int64(st, 0);
+		g->id = dbs_column_int64(st, 0);
 		util_strlcpy(g->pin, db_col_text(st, 1), sizeof g->pin);
-		g->host_user_id = sqlite3_column_int64(st, 2);
-		g->seconds = sqlite3_column_int64(st, 3);
+		g->host_user_id = dbs_column_int64(st, 2);
+		g->seconds = dbs_column_int64(st, 3);
 		g->question_ids = db_col_dup(st, 4);
 		util_strlcpy(g->state, db_col_text(st, 5), sizeof g->state);
-		g->question_index = sqlite3_column_int64(st, 6);
-		g->question_started_at = sqlite3_column_int64(st, 7);
-		g->question_ends_at = sqlite3_column_int64(st, 8);
-		g->created_at = sqlite3_column_int64(st, 9);
-		g->ended_at = sqlite3_column_int64(st, 10);
+		g->question_index = dbs_column_int64(st, 6);
+		g->question_started_at = dbs_column_int64(st, 7);
+		g->question_ends_at = dbs_column_int64(st, 8);
+		g->created_at = dbs_column_int64(st, 9);
+		g->ended_at = dbs_column_int64(st, 10);
 	}
-	sqlite3_reset(st);
+	dbs_reset(st);
 	return ret;
 }
 
 int db_live_game_by_pin(struct db *db, const char *pin, int64_t *id)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_GAME_BY_PIN);
+	db_st *st = db_stmt(db, SQL_GAME_BY_PIN);
 	if (!st)
 		return -1;
-	sqlite3_bind_text(st, 1, pin, -1, SQLITE_STATIC);
+	dbs_bind_text(st, 1, pin, -1, DBS_STATIC);
 	int ret = db_step_row(db, st, "live game by pin");
 	if (ret == 1)
-		*id = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
+		*id = dbs_column_int64(st, 0);
+	dbs_reset(st);
 	return ret;
 }
 
 int db_live_game_update(struct db *db, const struct db_live_game *g)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_GAME_UPDATE);
+	db_st *st = db_stmt(db, SQL_GAME_UPDATE);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, g->id);
-	sqlite3_bind_text(st, 2, g->state, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, g->question_index);
-	sqlite3_bind_int64(st, 4, g->question_started_at);
-	sqlite3_bind_int64(st, 5, g->question_ends_at);
-	sqlite3_bind_int64(st, 6, g->ended_at);
+	dbs_bind_int64(st, 1, g->id);
+	dbs_bind_text(st, 2, g->state, -1, DBS_STATIC);
+	dbs_bind_int64(st, 3, g->question_index);
+	dbs_bind_int64(st, 4, g->question_started_at);
+	dbs_bind_int64(st, 5, g->question_ends_at);
+	dbs_bind_int64(st, 6, g->ended_at);
 	return db_exec_stmt(db, st, "update live game") ? -1 : 0;
 }
 
@@ -287,38 +287,38 @@ int db_live_player_insert(struct db *db, int64_t game_id, const char *nickname,
 			  const unsigned char token_hash[32], int64_t user_id, int64_t now_ms,
 			  int64_t *id)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_PLAYER_INSERT);
+	db_st *st = db_stmt(db, SQL_PLAYER_INSERT);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, game_id);
-	sqlite3_bind_text(st, 2, nickname, -1, SQLITE_STATIC);
-	sqlite3_bind_blob(st, 3, token_hash, 32, SQLITE_STATIC);
+	dbs_bind_int64(st, 1, game_id);
+	dbs_bind_text(st, 2, nickname, -1, DBS_STATIC);
+	dbs_bind_blob(st, 3, token_hash, 32, DBS_STATIC);
 	if (user_id)
-		sqlite3_bind_int64(st, 4, user_id);
-	sqlite3_bind_int64(st, 5, now_ms);
+		dbs_bind_int64(st, 4, user_id);
+	dbs_bind_int64(st, 5, now_ms);
 	int rc = db_exec_stmt(db, st, "insert live player");
 	if (rc == 0)
-		*id = sqlite3_last_insert_rowid(db->sql);
+		*id = db_last_insert_id(db);
 	return rc;
 }
 
-static void read_player(sqlite3_stmt *st, void *row)
+static void read_player(db_st *st, void *row)
 {
 	struct db_live_player *p = row;
-	p->id = sqlite3_column_int64(st, 0);
+	p->id = dbs_column_int64(st, 0);
 	util_strlcpy(p->nickname, db_col_text(st, 1), sizeof p->nickname);
-	if (sqlite3_column_bytes(st, 2) == 32)
-		memcpy(p->token_hash, sqlite3_column_blob(st, 2), 32);
-	p->user_id = sqlite3_column_int64(st, 3);
-	p->score = sqlite3_column_int64(st, 4);
+	if (dbs_column_bytes(st, 2) == 32)
+		memcpy(p->token_hash, dbs_column_blob(st, 2), 32);
+	p->user_id = dbs_column_int64(st, 3);
+	p->score = dbs_column_int64(st, 4);
 }
 
 int db_live_players(struct db *db, int64_t game_id, struct db_live_player **rows, size_t *n)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_PLAYERS);
+	db_st *st = db_stmt(db, SQL_PLAYERS);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, game_id);
+	dbs_bind_int64(st, 1, game_id);
 	return db_collect_rows(db, st, sizeof **rows, read_player, (void **)rows, n,
 			       "live players");
 }
@@ -326,17 +326,17 @@ int db_live_players(struct db *db, int64_t game_id, struct db_live_player **rows
 int db_live_answer_store(struct db *db, int64_t game_id, int64_t player_id, int64_t index,
 			 int64_t option_id, int correct, int64_t points, int64_t now_ms)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_ANSWER_INSERT);
+	db_st *st = db_stmt(db, SQL_ANSWER_INSERT);
 	int rc = -1;
 	if (!st)
 		goto out;
-	sqlite3_bind_int64(st, 1, player_id);
-	sqlite3_bind_int64(st, 2, index);
-	sqlite3_bind_int64(st, 3, game_id);
-	sqlite3_bind_int64(st, 4, option_id);
-	sqlite3_bind_int(st, 5, correct);
-	sqlite3_bind_int64(st, 6, points);
-	sqlite3_bind_int64(st, 7, now_ms);
+	dbs_bind_int64(st, 1, player_id);
+	dbs_bind_int64(st, 2, index);
+	dbs_bind_int64(st, 3, game_id);
+	dbs_bind_int64(st, 4, option_id);
+	dbs_bind_int(st, 5, correct);
+	dbs_bind_int64(st, 6, points);
+	dbs_bind_int64(st, 7, now_ms);
 	rc = db_exec_stmt(db, st, "insert live answer");
 	if (rc != 0)
 		goto out;
@@ -345,59 +345,59 @@ int db_live_answer_store(struct db *db, int64_t game_id, int64_t player_id, int6
 		rc = -1;
 		goto out;
 	}
-	sqlite3_bind_int64(st, 1, player_id);
-	sqlite3_bind_int64(st, 2, points);
+	dbs_bind_int64(st, 1, player_id);
+	dbs_bind_int64(st, 2, points);
 	rc = db_exec_stmt(db, st, "add live score") ? -1 : 0;
 out:
 	return rc == 0 ? 0 : rc == DB_CONFLICT ? DB_CONFLICT : -1;
 }
 
-static void read_answer(sqlite3_stmt *st, void *row)
+static void read_answer(db_st *st, void *row)
 {
 	struct db_live_answer *a = row;
-	a->player_id = sqlite3_column_int64(st, 0);
-	a->option_id = sqlite3_column_int64(st, 1);
-	a->points = sqlite3_column_int64(st, 2);
-	a->correct = sqlite3_column_int(st, 3);
+	a->player_id = dbs_column_int64(st, 0);
+	a->option_id = dbs_column_int64(st, 1);
+	a->points = dbs_column_int64(st, 2);
+	a->correct = dbs_column_int(st, 3);
 }
 
 int db_live_answers(struct db *db, int64_t game_id, int64_t index, struct db_live_answer **rows,
 		    size_t *n)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_ANSWERS);
+	db_st *st = db_stmt(db, SQL_ANSWERS);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, game_id);
-	sqlite3_bind_int64(st, 2, index);
+	dbs_bind_int64(st, 1, game_id);
+	dbs_bind_int64(st, 2, index);
 	return db_collect_rows(db, st, sizeof **rows, read_answer, (void **)rows, n,
 			       "live answers");
 }
 
-static void read_result(sqlite3_stmt *st, void *row)
+static void read_result(db_st *st, void *row)
 {
 	struct db_live_result *r = row;
 	util_strlcpy(r->nickname, db_col_text(st, 0), sizeof r->nickname);
 	util_strlcpy(r->username, db_col_text(st, 1), sizeof r->username);
-	r->score = sqlite3_column_int64(st, 2);
-	r->correct = sqlite3_column_int64(st, 3);
-	r->answered = sqlite3_column_int64(st, 4);
+	r->score = dbs_column_int64(st, 2);
+	r->correct = dbs_column_int64(st, 3);
+	r->answered = dbs_column_int64(st, 4);
 }
 
 int db_live_results(struct db *db, int64_t game_id, struct db_live_result **rows, size_t *n)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_RESULTS);
+	db_st *st = db_stmt(db, SQL_RESULTS);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, game_id);
+	dbs_bind_int64(st, 1, game_id);
 	return db_collect_rows(db, st, sizeof **rows, read_result, (void **)rows, n,
 			       "live results");
 }
 
 int db_live_game_users(struct db *db, int64_t game_id, int64_t **user_ids, size_t *n)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_GAME_USERS);
+	db_st *st = db_stmt(db, SQL_GAME_USERS);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, game_id);
+	dbs_bind_int64(st, 1, game_id);
 	return db_collect_ids(db, st, "live game users", user_ids, n);
 }

@@ -9,13 +9,13 @@ static const char SQL_LIVE_SESSIONS[] = "SELECT count(*) FROM sessions WHERE exp
 
 static int64_t count_with_time(struct db *db, const char *sql, int64_t now_ms)
 {
-	sqlite3_stmt *st = db_stmt(db, sql);
+	db_st *st = db_stmt(db, sql);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, now_ms);
-	int64_t n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0)
-						   : db_fail(db, "metrics count");
-	sqlite3_reset(st);
+	dbs_bind_int64(st, 1, now_ms);
+	int64_t n =
+		dbs_step(st) == DBS_ROW ? dbs_column_int64(st, 0) : db_fail(db, "metrics count");
+	dbs_reset(st);
 	return n;
 }
 

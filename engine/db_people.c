@@ -68,12 +68,12 @@ static const char SQL_CARD_DELETE[] = "DELETE FROM login_cards WHERE user_id = ?
 int db_units_under(struct db *db, const char *root_path,
 		   void (*fn)(const struct db_unit_row *u, void *ctx), void *ctx)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_UNITS_UNDER);
+	db_st *st = db_stmt(db, SQL_UNITS_UNDER);
 	if (!st)
 		return -1;
 	db_bind_text_or_null(st, 1, root_path);
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = dbs_step(st)) == DBS_ROW) {
 		struct db_unit_row u = {
 			.code = db_col_text(st, 0),
 			.name = db_col_text(st, 1),
@@ -83,67 +83,67 @@ int db_units_under(struct db *db, const char *root_path,
 		};
 		fn(&u, ctx);
 	}
-	int ret = rc == SQLITE_DONE ? 0 : db_fail(db, "units");
-	sqlite3_reset(st);
+	int ret = rc == DBS_DONE ? 0 : db_fail(db, "units");
+	dbs_reset(st);
 	return ret;
 }
 
-static void person_from_row(sqlite3_stmt *st, struct db_person *out)
+static void person_from_row(db_st *st, struct db_person *out)
 {
 	memset(out, 0, sizeof *out);
-	out->id = sqlite3_column_int64(st, 0);
+	out->id = dbs_column_int64(st, 0);
 	util_strlcpy(out->username, db_col_text(st, 1), sizeof out->username);
 	util_strlcpy(out->full_name, db_col_text(st, 2), sizeof out->full_name);
 	util_strlcpy(out->role, db_col_text(st, 3), sizeof out->role);
-	out->unit_id = sqlite3_column_int64(st, 4);
+	out->unit_id = dbs_column_int64(st, 4);
 	util_strlcpy(out->unit_code, db_col_text(st, 5), sizeof out->unit_code);
 	util_strlcpy(out->unit_name, db_col_text(st, 6), sizeof out->unit_name);
 	util_strlcpy(out->unit_path, db_col_text(st, 7), sizeof out->unit_path);
 	util_strlcpy(out->audience, db_col_text(st, 8), sizeof out->audience);
-	out->disabled = sqlite3_column_int(st, 9) != 0;
-	out->created_at = sqlite3_column_int64(st, 10);
-	out->last_login_at = sqlite3_column_int64(st, 11);
+	out->disabled = dbs_column_int(st, 9) != 0;
+	out->created_at = dbs_column_int64(st, 10);
+	out->last_login_at = dbs_column_int64(st, 11);
 }
 
-static void bind_filter(sqlite3_stmt *st, const struct db_people_filter *f)
+static void bind_filter(db_st *st, const struct db_people_filter *f)
 {
 	db_bind_text_or_null(st, 1, f->scope_path);
 	db_bind_text_or_null(st, 2, f->audience);
 	db_bind_text_or_null(st, 3, f->role);
 	if (f->disabled >= 0)
-		sqlite3_bind_int(st, 4, f->disabled);
+		dbs_bind_int(st, 4, f->disabled);
 	if (f->match)
-		sqlite3_bind_text(st, 5, f->match, -1, SQLITE_STATIC);
+		dbs_bind_text(st, 5, f->match, -1, DBS_STATIC);
 }
 
 static int people_page(struct db *db, const char *count_sql, const char *page_sql,
 		       const struct db_people_filter *f, int64_t limit, int64_t offset,
 		       void (*fn)(const struct db_person *p, void *ctx), void *ctx, int64_t *total)
 {
-	sqlite3_stmt *st = db_stmt(db, count_sql);
+	db_st *st = db_stmt(db, count_sql);
 	if (!st)
 		return -1;
 	bind_filter(st, f);
 	if (db_step_row(db, st, "people count") != 1) {
-		sqlite3_reset(st);
+		dbs_reset(st);
 		return -1;
 	}
-	*total = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
+	*total = dbs_column_int64(st, 0);
+	dbs_reset(st);
 	st = db_stmt(db, page_sql);
 	if (!st)
 		return -1;
 	bind_filter(st, f);
-	sqlite3_bind_int64(st, 6, limit);
-	sqlite3_bind_int64(st, 7, offset);
+	dbs_bind_int64(st, 6, limit);
+	dbs_bind_int64(st, 7, offset);
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = dbs_step(st)) == DBS_ROW) {
 		struct db_person p;
 		person_from_row(st, &p);
 		fn(&p, ctx);
 	}
-	int ret = rc == SQLITE_DONE ? 0 : db_fail(db, "people page");
-	sqlite3_reset(st);
+	int ret = rc == DBS_DONE ? 0 : db_fail(db, "people page");
+	dbs_reset(st);
 	return ret;
 }
 
@@ -155,20 +155,20 @@ static int people_match_page(struct db *db, const struct db_people_filter *f, in
 			     void *ctx, int64_t *total)
 {
 	bool filtered = f->scope_path || f->audience || f->role || f->disabled >= 0;
-	sqlite3_stmt *st = db_stmt(db, filtered ? SQL_PEOPLE_MATCH_IDS : SQL_PEOPLE_MATCH_IDS_ALL);
+	db_st *st = db_stmt(db, filtered ? SQL_PEOPLE_MATCH_IDS : SQL_PEOPLE_MATCH_IDS_ALL);
 	if (!st)
 		return -1;
 	bind_filter(st, f);
 	int64_t *page = xcalloc(limit > 0 ? (size_t)limit : 1, sizeof *page);
 	int64_t seen = 0, n = 0;
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = dbs_step(st)) == DBS_ROW) {
 		if (seen >= offset && n < limit)
-			page[n++] = sqlite3_column_int64(st, 0);
+			page[n++] = dbs_column_int64(st, 0);
 		seen++;
 	}
-	int ret = rc == SQLITE_DONE ? 0 : db_fail(db, "people search");
-	sqlite3_reset(st);
+	int ret = rc == DBS_DONE ? 0 : db_fail(db, "people search");
+	dbs_reset(st);
 	*total = seen;
 	for (int64_t i = 0; ret == 0 && i < n; i++) {
 		struct db_person person;
@@ -202,72 +202,72 @@ int db_people_scan_page(struct db *db, const struct db_people_filter *f, int64_t
 
 int db_people_get(struct db *db, int64_t id, struct db_person *out)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_PERSON_GET);
+	db_st *st = db_stmt(db, SQL_PERSON_GET);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, id);
+	dbs_bind_int64(st, 1, id);
 	int rc = db_step_row(db, st, "person");
 	if (rc == 1)
 		person_from_row(st, out);
-	sqlite3_reset(st);
+	dbs_reset(st);
 	return rc;
 }
 
 int db_people_update(struct db *db, const struct db_person *p, int64_t now_ms)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_PERSON_UPDATE);
+	db_st *st = db_stmt(db, SQL_PERSON_UPDATE);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, p->id);
-	sqlite3_bind_text(st, 2, p->full_name, -1, SQLITE_STATIC);
+	dbs_bind_int64(st, 1, p->id);
+	dbs_bind_text(st, 2, p->full_name, -1, DBS_STATIC);
 	if (p->unit_id)
-		sqlite3_bind_int64(st, 3, p->unit_id);
+		dbs_bind_int64(st, 3, p->unit_id);
 	db_bind_text_or_null(st, 4, p->audience);
-	sqlite3_bind_text(st, 5, p->role, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 6, p->disabled);
-	sqlite3_bind_int64(st, 7, now_ms);
+	dbs_bind_text(st, 5, p->role, -1, DBS_STATIC);
+	dbs_bind_int(st, 6, p->disabled);
+	dbs_bind_int64(st, 7, now_ms);
 	return db_exec_stmt(db, st, "people update") ? -1 : 0;
 }
 
 int db_user_logged_in(struct db *db, int64_t user_id, int64_t now_ms)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_USER_LOGGED_IN);
+	db_st *st = db_stmt(db, SQL_USER_LOGGED_IN);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, user_id);
-	sqlite3_bind_int64(st, 2, now_ms);
+	dbs_bind_int64(st, 1, user_id);
+	dbs_bind_int64(st, 2, now_ms);
 	return db_exec_stmt(db, st, "last login") ? -1 : 0;
 }
 
 int db_card_set(struct db *db, int64_t user_id, const unsigned char hash[32], int64_t now_ms)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_CARD_SET);
+	db_st *st = db_stmt(db, SQL_CARD_SET);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, user_id);
-	sqlite3_bind_blob(st, 2, hash, 32, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, now_ms);
+	dbs_bind_int64(st, 1, user_id);
+	dbs_bind_blob(st, 2, hash, 32, DBS_STATIC);
+	dbs_bind_int64(st, 3, now_ms);
 	return db_exec_stmt(db, st, "card set") ? -1 : 0;
 }
 
 int db_card_user(struct db *db, const unsigned char hash[32], struct db_user *out)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_CARD_USER);
+	db_st *st = db_stmt(db, SQL_CARD_USER);
 	if (!st)
 		return -1;
-	sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
+	dbs_bind_blob(st, 1, hash, 32, DBS_STATIC);
 	int rc = db_step_row(db, st, "card user");
 	if (rc == 1)
 		db_user_from_row(st, out);
-	sqlite3_reset(st);
+	dbs_reset(st);
 	return rc;
 }
 
 int db_card_delete(struct db *db, int64_t user_id)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_CARD_DELETE);
+	db_st *st = db_stmt(db, SQL_CARD_DELETE);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, user_id);
+	dbs_bind_int64(st, 1, user_id);
 	return db_exec_stmt(db, st, "card delete") ? -1 : 0;
 }

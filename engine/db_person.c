@@ -50,136 +50,135 @@ static const char SQL_ERASE_ANSWER_TEXT[] =
 int db_person_get(struct db *db, int64_t user_id, struct db_user *out, int64_t *created_at,
 		  int64_t *erased_at)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_PERSON_GET);
+	db_st *st = db_stmt(db, SQL_PERSON_GET);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, user_id);
+	dbs_bind_int64(st, 1, user_id);
 	int ret = db_step_row(db, st, "find person");
 	if (ret == 1) {
 		db_user_from_row(st, out);
-		*created_at = sqlite3_column_int64(st, 11);
-		*erased_at = sqlite3_column_int64(st, 12);
+		*created_at = dbs_column_int64(st, 11);
+		*erased_at = dbs_column_int64(st, 12);
 	}
-	sqlite3_reset(st);
+	dbs_reset(st);
 	return ret;
 }
 
-static void person_attempt_row(sqlite3_stmt *st, db_row_fn fn, void *ctx)
+static void person_attempt_row(db_st *st, db_row_fn fn, void *ctx)
 {
 	struct db_person_attempt a = {
-		.id = sqlite3_column_int64(st, 0),
-		.quiz_id = sqlite3_column_int64(st, 1),
-		.started_at = sqlite3_column_int64(st, 2),
-		.finished_at = sqlite3_column_int64(st, 3),
+		.id = dbs_column_int64(st, 0),
+		.quiz_id = dbs_column_int64(st, 1),
+		.started_at = dbs_column_int64(st, 2),
+		.finished_at = dbs_column_int64(st, 3),
 		.quiz_code = db_col_text(st, 4),
 		.quiz_title = db_col_text(st, 5),
 		.state = db_col_text(st, 6),
 		.unit_code = db_col_text(st, 7),
 		.audience = db_col_text(st, 8),
-		.has_score = sqlite3_column_type(st, 9) != SQLITE_NULL,
-		.score = sqlite3_column_double(st, 9),
-		.max_score = sqlite3_column_double(st, 10),
-		.passed = sqlite3_column_int(st, 11) != 0,
+		.has_score = dbs_column_type(st, 9) != DBS_NULL,
+		.score = dbs_column_double(st, 9),
+		.max_score = dbs_column_double(st, 10),
+		.passed = dbs_column_int(st, 11) != 0,
 		.quiz_kind = db_col_text(st, 12),
-		.mandatory = sqlite3_column_int(st, 13) != 0,
-		.certificate = (const char *)sqlite3_column_text(st, 14),
+		.mandatory = dbs_column_int(st, 13) != 0,
+		.certificate = (const char *)dbs_column_text(st, 14),
 	};
 	((db_person_attempt_fn *)fn)(ctx, &a);
 }
 
 int db_person_attempts(struct db *db, int64_t user_id, db_person_attempt_fn *fn, void *ctx)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_PERSON_ATTEMPTS);
+	db_st *st = db_stmt(db, SQL_PERSON_ATTEMPTS);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, user_id);
+	dbs_bind_int64(st, 1, user_id);
 	return db_each_row(db, st, person_attempt_row, (db_row_fn)fn, ctx, "list person attempts");
 }
 
-static void attendance_row(sqlite3_stmt *st, db_row_fn fn, void *ctx)
+static void attendance_row(db_st *st, db_row_fn fn, void *ctx)
 {
 	struct db_person_attendance a = {
-		.activity_id = sqlite3_column_int64(st, 0),
+		.activity_id = dbs_column_int64(st, 0),
 		.code = db_col_text(st, 1),
 		.title = db_col_text(st, 2),
 		.kind = db_col_text(st, 3),
-		.starts_at = sqlite3_column_int64(st, 4),
-		.ends_at = sqlite3_column_int64(st, 5),
-		.offered = sqlite3_column_int(st, 6) != 0,
+		.starts_at = dbs_column_int64(st, 4),
+		.ends_at = dbs_column_int64(st, 5),
+		.offered = dbs_column_int(st, 6) != 0,
 		.unit_code = db_col_text(st, 7),
 		.audience = db_col_text(st, 8),
 		.how = db_col_text(st, 9),
-		.at = sqlite3_column_int64(st, 10),
-		.certificate = (const char *)sqlite3_column_text(st, 11),
+		.at = dbs_column_int64(st, 10),
+		.certificate = (const char *)dbs_column_text(st, 11),
 	};
 	((db_person_attendance_fn *)fn)(ctx, &a);
 }
 
 int db_person_attendances(struct db *db, int64_t user_id, db_person_attendance_fn *fn, void *ctx)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_PERSON_ATTENDANCES);
+	db_st *st = db_stmt(db, SQL_PERSON_ATTENDANCES);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, user_id);
+	dbs_bind_int64(st, 1, user_id);
 	return db_each_row(db, st, attendance_row, (db_row_fn)fn, ctx, "list person attendances");
 }
 
-static void answer_row(sqlite3_stmt *st, db_row_fn fn, void *ctx)
+static void answer_row(db_st *st, db_row_fn fn, void *ctx)
 {
-	((db_person_answer_fn *)fn)(ctx, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
-				    (const char *)sqlite3_column_text(st, 2),
-				    (const char *)sqlite3_column_text(st, 3),
-				    sqlite3_column_int64(st, 4));
+	((db_person_answer_fn *)fn)(ctx, dbs_column_int64(st, 0), dbs_column_int64(st, 1),
+				    (const char *)dbs_column_text(st, 2),
+				    (const char *)dbs_column_text(st, 3), dbs_column_int64(st, 4));
 }
 
 int db_person_answers(struct db *db, int64_t user_id, db_person_answer_fn *fn, void *ctx)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_PERSON_ANSWERS);
+	db_st *st = db_stmt(db, SQL_PERSON_ANSWERS);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, user_id);
+	dbs_bind_int64(st, 1, user_id);
 	return db_each_row(db, st, answer_row, (db_row_fn)fn, ctx, "list person answers");
 }
 
 int db_person_session_count(struct db *db, int64_t user_id, int64_t *count)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_PERSON_SESSIONS);
+	db_st *st = db_stmt(db, SQL_PERSON_SESSIONS);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, user_id);
+	dbs_bind_int64(st, 1, user_id);
 	int ret = 0;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		*count = sqlite3_column_int64(st, 0);
+	if (dbs_step(st) == DBS_ROW)
+		*count = dbs_column_int64(st, 0);
 	else
 		ret = db_fail(db, "count sessions");
-	sqlite3_reset(st);
+	dbs_reset(st);
 	return ret;
 }
 
-static void cert_list_row(sqlite3_stmt *st, db_row_fn fn, void *ctx)
+static void cert_list_row(db_st *st, db_row_fn fn, void *ctx)
 {
-	((db_person_cert_fn *)fn)(ctx, db_col_text(st, 0), sqlite3_column_int64(st, 1),
-				  sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3));
+	((db_person_cert_fn *)fn)(ctx, db_col_text(st, 0), dbs_column_int64(st, 1),
+				  dbs_column_int64(st, 2), dbs_column_int64(st, 3));
 }
 
 int db_person_certificates(struct db *db, int64_t user_id, db_person_cert_fn *fn, void *ctx)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_PERSON_CERTS);
+	db_st *st = db_stmt(db, SQL_PERSON_CERTS);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, user_id);
+	dbs_bind_int64(st, 1, user_id);
 	return db_each_row(db, st, cert_list_row, (db_row_fn)fn, ctx, "list person certificates");
 }
 
 static int exec_user_stmt(struct db *db, const char *sql, int64_t user_id, int64_t now_ms,
 			  const char *what)
 {
-	sqlite3_stmt *st = db_stmt(db, sql);
+	db_st *st = db_stmt(db, sql);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, user_id);
-	if (sqlite3_bind_parameter_count(st) >= 2)
-		sqlite3_bind_int64(st, 2, now_ms);
+	dbs_bind_int64(st, 1, user_id);
+	if (dbs_bind_parameter_count(st) >= 2)
+		dbs_bind_int64(st, 2, now_ms);
 	return db_exec_stmt(db, st, what) ? -1 : 0;
 }
 

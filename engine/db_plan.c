@@ -21,54 +21,53 @@ static const char SQL_PLAN_EACH[] = "SELECT code, definition, builtin FROM plans
 int db_plan_install(struct db *db, const char *code, const char *title, const char *definition,
 		    bool builtin, int64_t now_ms)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_PLAN_INSTALL);
+	db_st *st = db_stmt(db, SQL_PLAN_INSTALL);
 	if (!st)
 		return -1;
-	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, title, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, definition, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 4, builtin ? 1 : 0);
-	sqlite3_bind_int64(st, 5, now_ms);
+	dbs_bind_text(st, 1, code, -1, DBS_STATIC);
+	dbs_bind_text(st, 2, title, -1, DBS_STATIC);
+	dbs_bind_text(st, 3, definition, -1, DBS_STATIC);
+	dbs_bind_int(st, 4, builtin ? 1 : 0);
+	dbs_bind_int64(st, 5, now_ms);
 	return db_exec_stmt(db, st, "install plan") ? -1 : 0;
 }
 
 int db_plan_put(struct db *db, const char *code, const char *title, const char *definition,
 		int64_t now_ms)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_PLAN_PUT);
+	db_st *st = db_stmt(db, SQL_PLAN_PUT);
 	if (!st)
 		return -1;
-	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, title, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, definition, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, now_ms);
+	dbs_bind_text(st, 1, code, -1, DBS_STATIC);
+	dbs_bind_text(st, 2, title, -1, DBS_STATIC);
+	dbs_bind_text(st, 3, definition, -1, DBS_STATIC);
+	dbs_bind_int64(st, 4, now_ms);
 	return db_exec_stmt(db, st, "put plan") ? -1 : 0;
 }
 
 int db_plan_get(struct db *db, const char *code, char **definition, bool *builtin)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_PLAN_GET);
+	db_st *st = db_stmt(db, SQL_PLAN_GET);
 	if (!st)
 		return -1;
-	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+	dbs_bind_text(st, 1, code, -1, DBS_STATIC);
 	int ret = db_step_row(db, st, "get plan");
 	if (ret == 1) {
 		*definition = xstrdup(db_col_text(st, 0));
-		*builtin = sqlite3_column_int(st, 1) != 0;
+		*builtin = dbs_column_int(st, 1) != 0;
 	}
-	sqlite3_reset(st);
+	dbs_reset(st);
 	return ret;
 }
 
-static void plan_row(sqlite3_stmt *st, db_row_fn fn, void *ctx)
+static void plan_row(db_st *st, db_row_fn fn, void *ctx)
 {
-	((db_plan_fn *)fn)(ctx, db_col_text(st, 0), db_col_text(st, 1),
-			   sqlite3_column_int(st, 2) != 0);
+	((db_plan_fn *)fn)(ctx, db_col_text(st, 0), db_col_text(st, 1), dbs_column_int(st, 2) != 0);
 }
 
 int db_plan_each(struct db *db, db_plan_fn *fn, void *ctx)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_PLAN_EACH);
+	db_st *st = db_stmt(db, SQL_PLAN_EACH);
 	if (!st)
 		return -1;
 	return db_each_row(db, st, plan_row, (db_row_fn)fn, ctx, "list plans");

@@ -5,7 +5,109 @@
 
 #include <sqlite3.h>
 
+#include <stdint.h>
+
 #include "db.h"
+
+/* Engine-neutral statements. Every db_*.c file speaks to its statements
+ * through these wrappers, never through an engine's own calls, so one
+ * storage module serves either engine. Result and type codes keep SQLite's
+ * values, so the SQLite engine passes them through unchanged. */
+enum {
+	DBS_OK = SQLITE_OK,
+	DBS_ERROR = SQLITE_ERROR,
+	DBS_BUSY = SQLITE_BUSY,
+	DBS_LOCKED = SQLITE_LOCKED,
+	DBS_CONSTRAINT = SQLITE_CONSTRAINT,
+	DBS_ROW = SQLITE_ROW,
+	DBS_DONE = SQLITE_DONE,
+};
+enum {
+	DBS_INTEGER = SQLITE_INTEGER,
+	DBS_FLOAT = SQLITE_FLOAT,
+	DBS_TEXT = SQLITE_TEXT,
+	DBS_BLOB = SQLITE_BLOB,
+	DBS_NULL = SQLITE_NULL,
+};
+/* Bound text or blob that stays valid until the statement is reset
+ * (DBS_STATIC) or that the engine must copy (DBS_TRANSIENT). */
+#define DBS_STATIC SQLITE_STATIC
+#define DBS_TRANSIENT SQLITE_TRANSIENT
+
+/* A prepared statement of the connection's engine. */
+typedef struct db_st {
+	sqlite3_stmt *lite;
+} db_st;
+
+static inline int dbs_bind_int64(db_st *s, int i, int64_t v)
+{
+	return sqlite3_bind_int64(s->lite, i, v);
+}
+static inline int dbs_bind_int(db_st *s, int i, int v)
+{
+	return sqlite3_bind_int(s->lite, i, v);
+}
+static inline int dbs_bind_double(db_st *s, int i, double v)
+{
+	return sqlite3_bind_double(s->lite, i, v);
+}
+static inline int dbs_bind_text(db_st *s, int i, const char *t, int n, void (*keep)(void *))
+{
+	return sqlite3_bind_text(s->lite, i, t, n, keep);
+}
+static inline int dbs_bind_blob(db_st *s, int i, const void *b, int n, void (*keep)(void *))
+{
+	return sqlite3_bind_blob(s->lite, i, b, n, keep);
+}
+static inline int dbs_bind_null(db_st *s, int i)
+{
+	return sqlite3_bind_null(s->lite, i);
+}
+static inline int dbs_bind_parameter_count(db_st *s)
+{
+	return sqlite3_bind_parameter_count(s->lite);
+}
+/* DBS_ROW, DBS_DONE, or an error code (DBS_CONSTRAINT for a broken rule). */
+static inline int dbs_step(db_st *s)
+{
+	return sqlite3_step(s->lite);
+}
+static inline void dbs_reset(db_st *s)
+{
+	sqlite3_reset(s->lite);
+}
+static inline int dbs_column_count(db_st *s)
+{
+	return sqlite3_column_count(s->lite);
+}
+static inline int dbs_column_type(db_st *s, int c)
+{
+	return sqlite3_column_type(s->lite, c);
+}
+static inline int64_t dbs_column_int64(db_st *s, int c)
+{
+	return sqlite3_column_int64(s->lite, c);
+}
+static inline int dbs_column_int(db_st *s, int c)
+{
+	return sqlite3_column_int(s->lite, c);
+}
+static inline double dbs_column_double(db_st *s, int c)
+{
+	return sqlite3_column_double(s->lite, c);
+}
+static inline const unsigned char *dbs_column_text(db_st *s, int c)
+{
+	return sqlite3_column_text(s->lite, c);
+}
+static inline const void *dbs_column_blob(db_st *s, int c)
+{
+	return sqlite3_column_blob(s->lite, c);
+}
+static inline int dbs_column_bytes(db_st *s, int c)
+{
+	return sqlite3_column_bytes(s->lite, c);
+}
 
 /* Slots of the statement cache, one per distinct SQL text. The texts of
  * every engine/db*.c must fill at most half of it (checked by
@@ -18,57 +120,60 @@ struct db {
 	/* Prepared statements keyed by the address of their static SQL text. */
 	struct {
 		const char *sql;
-		sqlite3_stmt *stmt;
+		db_st st;
 	} cache[DB_STMT_CACHE];
 	char err[512];
 };
 
+/* Rows changed by the last INSERT, UPDATE or DELETE, and the id the last
+ * INSERT gave its row. */
+int64_t db_changes(struct db *db);
+int64_t db_last_insert_id(struct db *db);
+
 /* Returns the cached, reset, unbound statement for a static SQL constant,
  * preparing it the first time. The statement is borrowed: do not finalize.
  * NULL on error (message in db->err). */
-sqlite3_stmt *db_stmt(struct db *db, const char *sql);
+db_st *db_stmt(struct db *db, const char *sql);
 /* Records the connection's current error prefixed by what; returns -1. */
 int db_fail(struct db *db, const char *what);
 /* Steps a statement that returns no rows; 0 on SQLITE_DONE, DB_CONFLICT on a
  * constraint violation, -1 otherwise. Resets the statement. */
-int db_exec_stmt(struct db *db, sqlite3_stmt *st, const char *what);
+int db_exec_stmt(struct db *db, db_st *st, const char *what);
 /* Column text or "" (never NULL). */
-const char *db_col_text(sqlite3_stmt *st, int col);
+const char *db_col_text(db_st *st, int col);
 /* Binds text, or NULL when s is NULL or empty. */
-int db_bind_text_or_null(sqlite3_stmt *st, int idx, const char *s);
+int db_bind_text_or_null(db_st *st, int idx, const char *s);
 
 /* A caller's row callback, of the type its db_*.h declares, carried as a
  * plain function pointer and called back through a cast to that type. */
 typedef void (*db_row_fn)(void);
 /* Runs a statement that yields rows: row(st, fn, ctx) reads each row's
  * columns and calls fn with them. Resets the statement. 0 or -1. */
-int db_each_row(struct db *db, sqlite3_stmt *st,
-		void (*row)(sqlite3_stmt *st, db_row_fn fn, void *ctx), db_row_fn fn, void *ctx,
-		const char *what);
+int db_each_row(struct db *db, db_st *st, void (*row)(db_st *st, db_row_fn fn, void *ctx),
+		db_row_fn fn, void *ctx, const char *what);
 
 /* Collects every row into a new array (caller frees *rows) of elements of
  * size bytes, each filled by read(st, element); the count in *n. Resets the
  * statement. 0, or -1 with *rows NULL. */
-int db_collect_rows(struct db *db, sqlite3_stmt *st, size_t size,
-		    void (*read)(sqlite3_stmt *st, void *row), void **rows, size_t *n,
-		    const char *what);
+int db_collect_rows(struct db *db, db_st *st, size_t size, void (*read)(db_st *st, void *row),
+		    void **rows, size_t *n, const char *what);
 
 /* Heap copy of a column's text ("" for NULL; caller frees). */
-char *db_col_dup(sqlite3_stmt *st, int col);
+char *db_col_dup(db_st *st, int col);
 /* Heap copy of a column's text, or NULL when the column is NULL. */
-char *db_col_dup_or_null(sqlite3_stmt *st, int col);
+char *db_col_dup_or_null(db_st *st, int col);
 /* Steps a statement expected to return at most one row: 1 row (read its
  * columns, then reset), 0 none, -1 error. Does not reset. */
-int db_step_row(struct db *db, sqlite3_stmt *st, const char *what);
+int db_step_row(struct db *db, db_st *st, const char *what);
 /* Collects the first column of every row as int64 into a new array (caller
  * frees *ids) and resets the statement. 0 or -1. */
-int db_collect_ids(struct db *db, sqlite3_stmt *st, const char *what, int64_t **ids, size_t *n);
+int db_collect_ids(struct db *db, db_st *st, const char *what, int64_t **ids, size_t *n);
 
 /* Fills a user from the first 11 columns of a row laid out as
  * id, username, full_name, role, unit_id, unit code, unit path, audience,
  * birth_year, phone, pw_hash (see db_account.c). */
 struct db_user;
-void db_user_from_row(sqlite3_stmt *st, struct db_user *out);
+void db_user_from_row(db_st *st, struct db_user *out);
 
 /* Migrations, in order; version N is migrations[N-1]. Each part of the
  * storage module defines its own SQL text. */

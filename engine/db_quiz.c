@@ -173,81 +173,81 @@ void db_quiz_cleanup(struct db_quiz *q)
 
 /* Binds a quiz's fields from code to definition (16 parameters) from
  * parameter first on, in the order SQL_QUIZ_INSERT and SQL_QUIZ_UPDATE share. */
-static void bind_quiz_fields(sqlite3_stmt *st, int first, const struct db_quiz *q)
+static void bind_quiz_fields(db_st *st, int first, const struct db_quiz *q)
 {
 	int i = first;
-	sqlite3_bind_text(st, i++, q->code, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, i++, q->title, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, i++, q->kind, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, i++, q->mandatory ? 1 : 0);
+	dbs_bind_text(st, i++, q->code, -1, DBS_STATIC);
+	dbs_bind_text(st, i++, q->title, -1, DBS_STATIC);
+	dbs_bind_text(st, i++, q->kind, -1, DBS_STATIC);
+	dbs_bind_int(st, i++, q->mandatory ? 1 : 0);
 	if (q->unit_scope_id)
-		sqlite3_bind_int64(st, i, q->unit_scope_id);
+		dbs_bind_int64(st, i, q->unit_scope_id);
 	i++;
-	sqlite3_bind_int64(st, i++, q->time_limit_s);
-	sqlite3_bind_int(st, i++, q->max_attempts);
-	sqlite3_bind_double(st, i++, q->pass_percent);
-	sqlite3_bind_int64(st, i++, q->opens_at);
-	sqlite3_bind_int64(st, i++, q->closes_at);
-	sqlite3_bind_int(st, i++, q->shuffle_questions ? 1 : 0);
-	sqlite3_bind_int(st, i++, q->shuffle_options ? 1 : 0);
-	sqlite3_bind_text(st, i++, q->review, -1, SQLITE_STATIC);
+	dbs_bind_int64(st, i++, q->time_limit_s);
+	dbs_bind_int(st, i++, q->max_attempts);
+	dbs_bind_double(st, i++, q->pass_percent);
+	dbs_bind_int64(st, i++, q->opens_at);
+	dbs_bind_int64(st, i++, q->closes_at);
+	dbs_bind_int(st, i++, q->shuffle_questions ? 1 : 0);
+	dbs_bind_int(st, i++, q->shuffle_options ? 1 : 0);
+	dbs_bind_text(st, i++, q->review, -1, DBS_STATIC);
 	db_bind_text_or_null(st, i++, q->prediction_question);
 	if (q->freeze_at)
-		sqlite3_bind_int64(st, i, q->freeze_at);
+		dbs_bind_int64(st, i, q->freeze_at);
 	i++;
-	sqlite3_bind_text(st, i, q->definition ? q->definition : "{}", -1, SQLITE_STATIC);
+	dbs_bind_text(st, i, q->definition ? q->definition : "{}", -1, DBS_STATIC);
 }
 
 int db_quiz_insert(struct db *db, struct db_quiz *q)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_QUIZ_INSERT);
+	db_st *st = db_stmt(db, SQL_QUIZ_INSERT);
 	if (!st)
 		return -1;
 	bind_quiz_fields(st, 1, q);
-	sqlite3_bind_int64(st, 17, q->created_at);
-	sqlite3_bind_text(st, 18, q->practice ? "practice" : "exam", -1, SQLITE_STATIC);
+	dbs_bind_int64(st, 17, q->created_at);
+	dbs_bind_text(st, 18, q->practice ? "practice" : "exam", -1, DBS_STATIC);
 	int rc = db_exec_stmt(db, st, "insert quiz");
 	if (rc == DB_CONFLICT)
 		snprintf(db->err, sizeof db->err, "a quiz with code %s exists", q->code);
 	if (rc)
 		return rc;
-	q->id = sqlite3_last_insert_rowid(db->sql);
+	q->id = db_last_insert_id(db);
 	return insert_children(db, q);
 }
 
 /* The audiences, draws and rounds of q (its id set). */
 static int insert_children(struct db *db, const struct db_quiz *q)
 {
-	sqlite3_stmt *st;
+	db_st *st;
 	int rc;
 	for (size_t i = 0; i < q->naudiences; i++) {
 		if (!(st = db_stmt(db, SQL_QUIZ_AUDIENCE_INSERT)))
 			return -1;
-		sqlite3_bind_int64(st, 1, q->id);
-		sqlite3_bind_text(st, 2, q->audiences[i], -1, SQLITE_STATIC);
+		dbs_bind_int64(st, 1, q->id);
+		dbs_bind_text(st, 2, q->audiences[i], -1, DBS_STATIC);
 		if ((rc = db_exec_stmt(db, st, "insert quiz audience")))
 			return rc;
 	}
 	for (size_t i = 0; i < q->ndraws; i++) {
 		if (!(st = db_stmt(db, SQL_QUIZ_DRAW_INSERT)))
 			return -1;
-		sqlite3_bind_int64(st, 1, q->id);
-		sqlite3_bind_int(st, 2, (int)i);
-		sqlite3_bind_int64(st, 3, q->draws[i].bank_id);
+		dbs_bind_int64(st, 1, q->id);
+		dbs_bind_int(st, 2, (int)i);
+		dbs_bind_int64(st, 3, q->draws[i].bank_id);
 		db_bind_text_or_null(st, 4, q->draws[i].topic);
 		if (q->draws[i].difficulty)
-			sqlite3_bind_int(st, 5, q->draws[i].difficulty);
-		sqlite3_bind_int(st, 6, q->draws[i].count);
+			dbs_bind_int(st, 5, q->draws[i].difficulty);
+		dbs_bind_int(st, 6, q->draws[i].count);
 		if ((rc = db_exec_stmt(db, st, "insert quiz draw")))
 			return rc;
 	}
 	for (size_t i = 0; i < q->nrounds; i++) {
 		if (!(st = db_stmt(db, SQL_QUIZ_ROUND_INSERT)))
 			return -1;
-		sqlite3_bind_int64(st, 1, q->id);
-		sqlite3_bind_text(st, 2, q->rounds[i].code, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 3, q->rounds[i].opens_at);
-		sqlite3_bind_int64(st, 4, q->rounds[i].closes_at);
+		dbs_bind_int64(st, 1, q->id);
+		dbs_bind_text(st, 2, q->rounds[i].code, -1, DBS_STATIC);
+		dbs_bind_int64(st, 3, q->rounds[i].opens_at);
+		dbs_bind_int64(st, 4, q->rounds[i].closes_at);
 		if ((rc = db_exec_stmt(db, st, "insert quiz round")))
 			return rc;
 	}
@@ -256,80 +256,80 @@ static int insert_children(struct db *db, const struct db_quiz *q)
 
 int db_quiz_get(struct db *db, int64_t id, struct db_quiz *out)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_QUIZ_GET);
+	db_st *st = db_stmt(db, SQL_QUIZ_GET);
 	if (!st)
 		return -1;
 	memset(out, 0, sizeof *out);
-	sqlite3_bind_int64(st, 1, id);
+	dbs_bind_int64(st, 1, id);
 	int rc = db_step_row(db, st, "load quiz");
 	if (rc != 1) {
-		sqlite3_reset(st);
+		dbs_reset(st);
 		return rc;
 	}
-	out->id = sqlite3_column_int64(st, 0);
+	out->id = dbs_column_int64(st, 0);
 	util_strlcpy(out->code, db_col_text(st, 1), sizeof out->code);
 	out->title = db_col_dup(st, 2);
 	util_strlcpy(out->kind, db_col_text(st, 3), sizeof out->kind);
-	out->mandatory = sqlite3_column_int(st, 4) != 0;
-	out->unit_scope_id = sqlite3_column_int64(st, 5);
+	out->mandatory = dbs_column_int(st, 4) != 0;
+	out->unit_scope_id = dbs_column_int64(st, 5);
 	util_strlcpy(out->unit_scope_code, db_col_text(st, 6), sizeof out->unit_scope_code);
 	util_strlcpy(out->unit_scope_path, db_col_text(st, 7), sizeof out->unit_scope_path);
-	out->time_limit_s = sqlite3_column_int64(st, 8);
-	out->max_attempts = sqlite3_column_int(st, 9);
-	out->pass_percent = sqlite3_column_double(st, 10);
-	out->opens_at = sqlite3_column_int64(st, 11);
-	out->closes_at = sqlite3_column_int64(st, 12);
-	out->shuffle_questions = sqlite3_column_int(st, 13) != 0;
-	out->shuffle_options = sqlite3_column_int(st, 14) != 0;
+	out->time_limit_s = dbs_column_int64(st, 8);
+	out->max_attempts = dbs_column_int(st, 9);
+	out->pass_percent = dbs_column_double(st, 10);
+	out->opens_at = dbs_column_int64(st, 11);
+	out->closes_at = dbs_column_int64(st, 12);
+	out->shuffle_questions = dbs_column_int(st, 13) != 0;
+	out->shuffle_options = dbs_column_int(st, 14) != 0;
 	util_strlcpy(out->review, db_col_text(st, 15), sizeof out->review);
 	out->prediction_question = db_col_dup_or_null(st, 16);
-	out->freeze_at = sqlite3_column_int64(st, 17);
+	out->freeze_at = dbs_column_int64(st, 17);
 	out->definition = db_col_dup(st, 18);
-	out->created_at = sqlite3_column_int64(st, 19);
+	out->created_at = dbs_column_int64(st, 19);
 	out->practice = !strcmp(db_col_text(st, 20), "practice");
-	out->revision = sqlite3_column_int64(st, 21);
-	sqlite3_reset(st);
+	out->revision = dbs_column_int64(st, 21);
+	dbs_reset(st);
 
 	if (!(st = db_stmt(db, SQL_QUIZ_AUDIENCES)))
 		goto fail;
-	sqlite3_bind_int64(st, 1, id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	dbs_bind_int64(st, 1, id);
+	while ((rc = dbs_step(st)) == DBS_ROW) {
 		out->audiences =
 			xrealloc(out->audiences, (out->naudiences + 1) * sizeof *out->audiences);
 		util_strlcpy(out->audiences[out->naudiences++], db_col_text(st, 0),
 			     sizeof out->audiences[0]);
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
+	dbs_reset(st);
+	if (rc != DBS_DONE)
 		goto fail_sql;
 	if (!(st = db_stmt(db, SQL_QUIZ_DRAWS)))
 		goto fail;
-	sqlite3_bind_int64(st, 1, id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	dbs_bind_int64(st, 1, id);
+	while ((rc = dbs_step(st)) == DBS_ROW) {
 		out->draws = xrealloc(out->draws, (out->ndraws + 1) * sizeof *out->draws);
 		struct db_quiz_draw *d = &out->draws[out->ndraws++];
 		memset(d, 0, sizeof *d);
-		d->bank_id = sqlite3_column_int64(st, 0);
+		d->bank_id = dbs_column_int64(st, 0);
 		util_strlcpy(d->bank_code, db_col_text(st, 1), sizeof d->bank_code);
 		util_strlcpy(d->topic, db_col_text(st, 2), sizeof d->topic);
-		d->difficulty = sqlite3_column_int(st, 3);
-		d->count = sqlite3_column_int(st, 4);
+		d->difficulty = dbs_column_int(st, 3);
+		d->count = dbs_column_int(st, 4);
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
+	dbs_reset(st);
+	if (rc != DBS_DONE)
 		goto fail_sql;
 	if (!(st = db_stmt(db, SQL_QUIZ_ROUNDS)))
 		goto fail;
-	sqlite3_bind_int64(st, 1, id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	dbs_bind_int64(st, 1, id);
+	while ((rc = dbs_step(st)) == DBS_ROW) {
 		out->rounds = xrealloc(out->rounds, (out->nrounds + 1) * sizeof *out->rounds);
 		struct db_quiz_round *r = &out->rounds[out->nrounds++];
 		util_strlcpy(r->code, db_col_text(st, 0), sizeof r->code);
-		r->opens_at = sqlite3_column_int64(st, 1);
-		r->closes_at = sqlite3_column_int64(st, 2);
+		r->opens_at = dbs_column_int64(st, 1);
+		r->closes_at = dbs_column_int64(st, 2);
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
+	dbs_reset(st);
+	if (rc != DBS_DONE)
 		goto fail_sql;
 	return 1;
 fail_sql:
@@ -367,7 +367,7 @@ int db_quiz_list(struct db *db, struct db_quiz **out, size_t *n)
 
 int db_quiz_ids(struct db *db, int64_t **ids, size_t *n)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_QUIZ_IDS);
+	db_st *st = db_stmt(db, SQL_QUIZ_IDS);
 	if (!st)
 		return -1;
 	return db_collect_ids(db, st, "list quizzes", ids, n);
@@ -388,34 +388,34 @@ static const char SQL_QUIZ_RESULTS[] =
 	" AND substr(un.path, 1, length(?2)) = ?2"
 	" GROUP BY u.id ORDER BY un.path, u.full_name, u.id";
 
-static void attempt_count_row(sqlite3_stmt *st, db_row_fn fn, void *ctx)
+static void attempt_count_row(db_st *st, db_row_fn fn, void *ctx)
 {
-	((db_quiz_count_fn)fn)(ctx, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
-			       sqlite3_column_int64(st, 2));
+	((db_quiz_count_fn)fn)(ctx, dbs_column_int64(st, 0), dbs_column_int64(st, 1),
+			       dbs_column_int64(st, 2));
 }
 
 int db_quiz_attempt_counts(struct db *db, db_quiz_count_fn fn, void *ctx)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_QUIZ_ATTEMPT_COUNTS);
+	db_st *st = db_stmt(db, SQL_QUIZ_ATTEMPT_COUNTS);
 	if (!st)
 		return -1;
 	return db_each_row(db, st, attempt_count_row, (db_row_fn)fn, ctx, "count quiz attempts");
 }
 
-static void result_row(sqlite3_stmt *st, void *row)
+static void result_row(db_st *st, void *row)
 {
 	struct db_quiz_result *r = row;
 	memset(r, 0, sizeof *r);
-	r->user_id = sqlite3_column_int64(st, 0);
+	r->user_id = dbs_column_int64(st, 0);
 	util_strlcpy(r->username, db_col_text(st, 1), sizeof r->username);
 	r->full_name = db_col_dup(st, 2);
 	util_strlcpy(r->unit_code, db_col_text(st, 3), sizeof r->unit_code);
 	util_strlcpy(r->audience, db_col_text(st, 4), sizeof r->audience);
-	r->attempts = sqlite3_column_int(st, 5);
-	r->best_score = sqlite3_column_double(st, 6);
-	r->best_percent = sqlite3_column_double(st, 7);
-	r->passed = sqlite3_column_int(st, 8) != 0;
-	r->last_submitted_at = sqlite3_column_int64(st, 9);
+	r->attempts = dbs_column_int(st, 5);
+	r->best_score = dbs_column_double(st, 6);
+	r->best_percent = dbs_column_double(st, 7);
+	r->passed = dbs_column_int(st, 8) != 0;
+	r->last_submitted_at = dbs_column_int64(st, 9);
 }
 
 void db_quiz_results_free(struct db_quiz_result *rows, size_t n)
@@ -430,11 +430,11 @@ int db_quiz_results(struct db *db, int64_t quiz_id, const char *unit_path,
 {
 	*out = NULL;
 	*n = 0;
-	sqlite3_stmt *st = db_stmt(db, SQL_QUIZ_RESULTS);
+	db_st *st = db_stmt(db, SQL_QUIZ_RESULTS);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, quiz_id);
-	sqlite3_bind_text(st, 2, unit_path, -1, SQLITE_STATIC);
+	dbs_bind_int64(st, 1, quiz_id);
+	dbs_bind_text(st, 2, unit_path, -1, DBS_STATIC);
 	return db_collect_rows(db, st, sizeof **out, result_row, (void **)out, n, "quiz results");
 }
 
@@ -457,25 +457,25 @@ static const char SQL_QUIZ_ROUNDS_DELETE[] = "DELETE FROM quiz_rounds WHERE quiz
 
 int db_quiz_revision(struct db *db, int64_t id, int64_t *revision)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_QUIZ_REVISION);
+	db_st *st = db_stmt(db, SQL_QUIZ_REVISION);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, id);
+	dbs_bind_int64(st, 1, id);
 	int rc = db_step_row(db, st, "quiz revision");
-	*revision = rc == 1 ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
+	*revision = rc == 1 ? dbs_column_int64(st, 0) : 0;
+	dbs_reset(st);
 	return rc;
 }
 
 int db_quiz_started(struct db *db, int64_t id, bool *started)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_QUIZ_STARTED);
+	db_st *st = db_stmt(db, SQL_QUIZ_STARTED);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, id);
+	dbs_bind_int64(st, 1, id);
 	int rc = db_step_row(db, st, "quiz started");
-	*started = rc == 1 && sqlite3_column_int(st, 0) != 0;
-	sqlite3_reset(st);
+	*started = rc == 1 && dbs_column_int(st, 0) != 0;
+	dbs_reset(st);
 	return rc < 0 ? -1 : 0;
 }
 
@@ -484,10 +484,10 @@ static int delete_children(struct db *db, int64_t id)
 	const char *const sql[] = { SQL_QUIZ_AUDIENCES_DELETE, SQL_QUIZ_DRAWS_DELETE,
 				    SQL_QUIZ_ROUNDS_DELETE };
 	for (size_t i = 0; i < 3; i++) {
-		sqlite3_stmt *st = db_stmt(db, sql[i]);
+		db_st *st = db_stmt(db, sql[i]);
 		if (!st)
 			return -1;
-		sqlite3_bind_int64(st, 1, id);
+		dbs_bind_int64(st, 1, id);
 		if (db_exec_stmt(db, st, "replace quiz parts"))
 			return -1;
 	}
@@ -496,12 +496,12 @@ static int delete_children(struct db *db, int64_t id)
 
 int db_quiz_update(struct db *db, const struct db_quiz *q)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_QUIZ_UPDATE);
+	db_st *st = db_stmt(db, SQL_QUIZ_UPDATE);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, q->id);
+	dbs_bind_int64(st, 1, q->id);
 	bind_quiz_fields(st, 2, q);
-	sqlite3_bind_text(st, 18, q->practice ? "practice" : "exam", -1, SQLITE_STATIC);
+	dbs_bind_text(st, 18, q->practice ? "practice" : "exam", -1, DBS_STATIC);
 	int rc = db_exec_stmt(db, st, "update quiz");
 	if (rc == DB_CONFLICT)
 		snprintf(db->err, sizeof db->err, "a quiz with code %s exists", q->code);

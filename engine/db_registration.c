@@ -94,81 +94,81 @@ int db_registration_put(struct db *db, const struct db_registration *w)
 	for (size_t i = 0; i < w->naudiences && used < sizeof list; i++)
 		used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", i ? "," : "",
 					 w->audiences[i]);
-	sqlite3_stmt *st = db_stmt(db, SQL_PUT);
+	db_st *st = db_stmt(db, SQL_PUT);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, w->quiz_id);
-	sqlite3_bind_int64(st, 2, w->unit_id);
-	sqlite3_bind_text(st, 3, list, -1, SQLITE_TRANSIENT);
+	dbs_bind_int64(st, 1, w->quiz_id);
+	dbs_bind_int64(st, 2, w->unit_id);
+	dbs_bind_text(st, 3, list, -1, DBS_TRANSIENT);
 	if (w->opens_at)
-		sqlite3_bind_int64(st, 4, w->opens_at);
+		dbs_bind_int64(st, 4, w->opens_at);
 	if (w->closes_at)
-		sqlite3_bind_int64(st, 5, w->closes_at);
+		dbs_bind_int64(st, 5, w->closes_at);
 	if (w->opened_by)
-		sqlite3_bind_int64(st, 6, w->opened_by);
-	sqlite3_bind_int64(st, 7, w->opened_at);
+		dbs_bind_int64(st, 6, w->opened_by);
+	dbs_bind_int64(st, 7, w->opened_at);
 	return db_exec_stmt(db, st, "open registration") ? -1 : 0;
 }
 
-static void window_read(sqlite3_stmt *st, void *row)
+static void window_read(db_st *st, void *row)
 {
 	struct db_registration *w = row;
 	memset(w, 0, sizeof *w);
-	w->quiz_id = sqlite3_column_int64(st, 0);
+	w->quiz_id = dbs_column_int64(st, 0);
 	util_strlcpy(w->quiz_title, db_col_text(st, 1), sizeof w->quiz_title);
 	util_strlcpy(w->quiz_code, db_col_text(st, 2), sizeof w->quiz_code);
-	w->unit_id = sqlite3_column_int64(st, 3);
+	w->unit_id = dbs_column_int64(st, 3);
 	util_strlcpy(w->unit_code, db_col_text(st, 4), sizeof w->unit_code);
 	util_strlcpy(w->unit_name, db_col_text(st, 5), sizeof w->unit_name);
 	util_strlcpy(w->unit_path, db_col_text(st, 6), sizeof w->unit_path);
 	audiences_parse(w, db_col_text(st, 7));
-	w->opens_at = sqlite3_column_int64(st, 8);
-	w->closes_at = sqlite3_column_int64(st, 9);
-	w->opened_by = sqlite3_column_int64(st, 10);
-	w->opened_at = sqlite3_column_int64(st, 11);
+	w->opens_at = dbs_column_int64(st, 8);
+	w->closes_at = dbs_column_int64(st, 9);
+	w->opened_by = dbs_column_int64(st, 10);
+	w->opened_at = dbs_column_int64(st, 11);
 }
 
 int db_registration_get(struct db *db, int64_t quiz_id, struct db_registration *out)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_GET);
+	db_st *st = db_stmt(db, SQL_GET);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, quiz_id);
-	int rc = sqlite3_step(st);
+	dbs_bind_int64(st, 1, quiz_id);
+	int rc = dbs_step(st);
 	int ret = 0;
-	if (rc == SQLITE_ROW) {
+	if (rc == DBS_ROW) {
 		window_read(st, out);
 		ret = 1;
-	} else if (rc != SQLITE_DONE) {
+	} else if (rc != DBS_DONE) {
 		ret = db_fail(db, "read registration window");
 	}
-	sqlite3_reset(st);
+	dbs_reset(st);
 	return ret;
 }
 
 int db_registration_delete(struct db *db, int64_t quiz_id)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_DELETE);
+	db_st *st = db_stmt(db, SQL_DELETE);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, quiz_id);
+	dbs_bind_int64(st, 1, quiz_id);
 	if (db_exec_stmt(db, st, "close registration"))
 		return -1;
-	return sqlite3_changes(db->sql) > 0;
+	return (int)db_changes(db) > 0;
 }
 
 int db_registration_open_list(struct db *db, int64_t now_ms, struct db_registration **out,
 			      size_t *n)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_OPEN_LIST);
+	db_st *st = db_stmt(db, SQL_OPEN_LIST);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, now_ms);
+	dbs_bind_int64(st, 1, now_ms);
 	return db_collect_rows(db, st, sizeof **out, window_read, (void **)out, n,
 			       "list registration windows");
 }
 
-static void unit_read(sqlite3_stmt *st, void *row)
+static void unit_read(db_st *st, void *row)
 {
 	struct db_registration_unit *u = row;
 	util_strlcpy(u->code, db_col_text(st, 0), sizeof u->code);
@@ -179,104 +179,104 @@ static void unit_read(sqlite3_stmt *st, void *row)
 int db_registration_units(struct db *db, const char *path, struct db_registration_unit **out,
 			  size_t *n)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_UNITS);
+	db_st *st = db_stmt(db, SQL_UNITS);
 	if (!st)
 		return -1;
-	sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+	dbs_bind_text(st, 1, path, -1, DBS_STATIC);
 	return db_collect_rows(db, st, sizeof **out, unit_read, (void **)out, n,
 			       "list registration units");
 }
 
 int db_registration_mark(struct db *db, int64_t user_id, int64_t quiz_id)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_MARK);
+	db_st *st = db_stmt(db, SQL_MARK);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, user_id);
-	sqlite3_bind_int64(st, 2, quiz_id);
+	dbs_bind_int64(st, 1, user_id);
+	dbs_bind_int64(st, 2, quiz_id);
 	return db_exec_stmt(db, st, "mark self-registration");
 }
 
 int db_registration_phone_used(struct db *db, int64_t quiz_id, const char *phone)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_PHONE_USED);
+	db_st *st = db_stmt(db, SQL_PHONE_USED);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, quiz_id);
-	sqlite3_bind_text(st, 2, phone, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(st);
-	int ret = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) != 0 : db_fail(db, "phone lookup");
-	sqlite3_reset(st);
+	dbs_bind_int64(st, 1, quiz_id);
+	dbs_bind_text(st, 2, phone, -1, DBS_STATIC);
+	int rc = dbs_step(st);
+	int ret = rc == DBS_ROW ? dbs_column_int(st, 0) != 0 : db_fail(db, "phone lookup");
+	dbs_reset(st);
 	return ret;
 }
 
 int db_registration_person(struct db *db, int64_t user_id, struct db_self_registered *out)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_PERSON);
+	db_st *st = db_stmt(db, SQL_PERSON);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, user_id);
-	int rc = sqlite3_step(st);
+	dbs_bind_int64(st, 1, user_id);
+	int rc = dbs_step(st);
 	int ret = 0;
-	if (rc == SQLITE_ROW) {
+	if (rc == DBS_ROW) {
 		memset(out, 0, sizeof *out);
-		out->self_registered = sqlite3_column_int(st, 0) != 0;
-		out->confirmed = sqlite3_column_int(st, 1) != 0;
-		out->quiz_id = sqlite3_column_int64(st, 2);
+		out->self_registered = dbs_column_int(st, 0) != 0;
+		out->confirmed = dbs_column_int(st, 1) != 0;
+		out->quiz_id = dbs_column_int64(st, 2);
 		util_strlcpy(out->unit_path, db_col_text(st, 3), sizeof out->unit_path);
 		ret = 1;
-	} else if (rc != SQLITE_DONE) {
+	} else if (rc != DBS_DONE) {
 		ret = db_fail(db, "read self-registration");
 	}
-	sqlite3_reset(st);
+	dbs_reset(st);
 	return ret;
 }
 
-static void unconfirmed_read(sqlite3_stmt *st, void *row)
+static void unconfirmed_read(db_st *st, void *row)
 {
 	struct db_unconfirmed *u = row;
-	u->id = sqlite3_column_int64(st, 0);
+	u->id = dbs_column_int64(st, 0);
 	util_strlcpy(u->username, db_col_text(st, 1), sizeof u->username);
 	util_strlcpy(u->full_name, db_col_text(st, 2), sizeof u->full_name);
 	util_strlcpy(u->unit_code, db_col_text(st, 3), sizeof u->unit_code);
 	util_strlcpy(u->unit_name, db_col_text(st, 4), sizeof u->unit_name);
 	util_strlcpy(u->audience, db_col_text(st, 5), sizeof u->audience);
-	u->contest_id = sqlite3_column_int64(st, 6);
+	u->contest_id = dbs_column_int64(st, 6);
 	util_strlcpy(u->contest_title, db_col_text(st, 7), sizeof u->contest_title);
-	u->created_at = sqlite3_column_int64(st, 8);
+	u->created_at = dbs_column_int64(st, 8);
 }
 
 int db_registration_unconfirmed(struct db *db, const char *path, struct db_unconfirmed **out,
 				size_t *n)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_UNCONFIRMED);
+	db_st *st = db_stmt(db, SQL_UNCONFIRMED);
 	if (!st)
 		return -1;
-	sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+	dbs_bind_text(st, 1, path, -1, DBS_STATIC);
 	return db_collect_rows(db, st, sizeof **out, unconfirmed_read, (void **)out, n,
 			       "list unconfirmed people");
 }
 
 int db_registration_confirm(struct db *db, int64_t user_id, int64_t now_ms)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_CONFIRM);
+	db_st *st = db_stmt(db, SQL_CONFIRM);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, user_id);
-	sqlite3_bind_int64(st, 2, now_ms);
+	dbs_bind_int64(st, 1, user_id);
+	dbs_bind_int64(st, 2, now_ms);
 	if (db_exec_stmt(db, st, "confirm person"))
 		return -1;
-	return sqlite3_changes(db->sql) > 0;
+	return (int)db_changes(db) > 0;
 }
 
 int64_t db_registration_confirm_subtree(struct db *db, const char *unit_path, int64_t now_ms)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_CONFIRM_SUBTREE);
+	db_st *st = db_stmt(db, SQL_CONFIRM_SUBTREE);
 	if (!st)
 		return -1;
-	sqlite3_bind_text(st, 1, unit_path, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, now_ms);
+	dbs_bind_text(st, 1, unit_path, -1, DBS_STATIC);
+	dbs_bind_int64(st, 2, now_ms);
 	if (db_exec_stmt(db, st, "confirm people"))
 		return -1;
-	return sqlite3_changes(db->sql);
+	return (int)db_changes(db);
 }

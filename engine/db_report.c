@@ -493,16 +493,16 @@ static const char SQL_COMPLETED_MANDATORY[] =
 	" WHERE a.state IN ('submitted','expired') AND a.practice = 0"
 	" AND substr(u.path, 1, length(?1)) = ?1";
 
-static void unit_row(sqlite3_stmt *st, db_row_fn fn, void *ctx)
+static void unit_row(db_st *st, db_row_fn fn, void *ctx)
 {
 	struct db_unit u;
 	memset(&u, 0, sizeof u);
-	u.id = sqlite3_column_int64(st, 0);
+	u.id = dbs_column_int64(st, 0);
 	util_strlcpy(u.code, db_col_text(st, 1), sizeof u.code);
 	util_strlcpy(u.name, db_col_text(st, 2), sizeof u.name);
 	util_strlcpy(u.kind, db_col_text(st, 3), sizeof u.kind);
 	util_strlcpy(u.level, db_col_text(st, 4), sizeof u.level);
-	u.parent_id = sqlite3_column_int64(st, 5);
+	u.parent_id = dbs_column_int64(st, 5);
 	util_strlcpy(u.parent_code, db_col_text(st, 6), sizeof u.parent_code);
 	util_strlcpy(u.path, db_col_text(st, 7), sizeof u.path);
 	((db_unit_fn *)fn)(ctx, &u);
@@ -510,7 +510,7 @@ static void unit_row(sqlite3_stmt *st, db_row_fn fn, void *ctx)
 
 int db_report_units(struct db *db, db_unit_fn *fn, void *ctx)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_UNITS);
+	db_st *st = db_stmt(db, SQL_UNITS);
 	if (!st)
 		return -1;
 	return db_each_row(db, st, unit_row, (db_row_fn)fn, ctx, "list units");
@@ -558,83 +558,83 @@ static const char SQL_HEADCOUNT_VERSION[] =
 
 int db_report_headcount_version(struct db *db, int64_t *version)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_HEADCOUNT_VERSION);
+	db_st *st = db_stmt(db, SQL_HEADCOUNT_VERSION);
 	if (!st)
 		return -1;
 	int ret = db_step_row(db, st, "headcount version");
-	*version = ret == 1 ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
+	*version = ret == 1 ? dbs_column_int64(st, 0) : 0;
+	dbs_reset(st);
 	return ret < 0 ? -1 : 0;
 }
 
-static void count_row(sqlite3_stmt *st, db_row_fn fn, void *ctx)
+static void count_row(db_st *st, db_row_fn fn, void *ctx)
 {
-	((db_count_fn *)fn)(ctx, sqlite3_column_int64(st, 0), db_col_text(st, 1),
-			    sqlite3_column_int64(st, 2));
+	((db_count_fn *)fn)(ctx, dbs_column_int64(st, 0), db_col_text(st, 1),
+			    dbs_column_int64(st, 2));
 }
 
 int db_report_headcounts(struct db *db, int year, db_count_fn *fn, void *ctx)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_HEADCOUNTS);
+	db_st *st = db_stmt(db, SQL_HEADCOUNTS);
 	if (!st)
 		return -1;
-	sqlite3_bind_int(st, 1, year);
+	dbs_bind_int(st, 1, year);
 	return db_each_row(db, st, count_row, (db_row_fn)fn, ctx, "list headcounts");
 }
 
 int db_report_roster(struct db *db, db_count_fn *fn, void *ctx)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_ROSTER);
+	db_st *st = db_stmt(db, SQL_ROSTER);
 	if (!st)
 		return -1;
 	return db_each_row(db, st, count_row, (db_row_fn)fn, ctx, "count roster");
 }
 
-static void reach_row(sqlite3_stmt *st, db_row_fn fn, void *ctx)
+static void reach_row(db_st *st, db_row_fn fn, void *ctx)
 {
 	struct db_reach r = {
 		.audience = db_col_text(st, 0),
-		.user_key = sqlite3_column_int64(st, 1),
-		.unit_id = sqlite3_column_int64(st, 2),
-		.quiz_id = sqlite3_column_int64(st, 3),
-		.attempts = sqlite3_column_int64(st, 4),
-		.passed_attempts = sqlite3_column_int64(st, 5),
+		.user_key = dbs_column_int64(st, 1),
+		.unit_id = dbs_column_int64(st, 2),
+		.quiz_id = dbs_column_int64(st, 3),
+		.attempts = dbs_column_int64(st, 4),
+		.passed_attempts = dbs_column_int64(st, 5),
 	};
 	((db_reach_fn *)fn)(ctx, &r);
 }
 
-static void figures_row(sqlite3_stmt *st, db_row_fn fn, void *ctx)
+static void figures_row(db_st *st, db_row_fn fn, void *ctx)
 {
-	((db_figures_fn *)fn)(ctx, sqlite3_column_int64(st, 0), db_col_text(st, 1),
-			      sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3),
-			      sqlite3_column_int64(st, 4));
+	((db_figures_fn *)fn)(ctx, dbs_column_int64(st, 0), db_col_text(st, 1),
+			      dbs_column_int64(st, 2), dbs_column_int64(st, 3),
+			      dbs_column_int64(st, 4));
 }
 
 int db_report_unit_figures(struct db *db, int year, db_figures_fn *fn, void *ctx)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_UNIT_FIGURES);
+	db_st *st = db_stmt(db, SQL_UNIT_FIGURES);
 	if (!st)
 		return -1;
-	sqlite3_bind_int(st, 1, year);
+	dbs_bind_int(st, 1, year);
 	return db_each_row(db, st, figures_row, (db_row_fn)fn, ctx, "read unit figures");
 }
 
-static void unit_quiz_row(sqlite3_stmt *st, db_row_fn fn, void *ctx)
+static void unit_quiz_row(db_st *st, db_row_fn fn, void *ctx)
 {
-	((db_unit_quiz_fn *)fn)(ctx, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
-				sqlite3_column_int64(st, 2));
+	((db_unit_quiz_fn *)fn)(ctx, dbs_column_int64(st, 0), dbs_column_int64(st, 1),
+				dbs_column_int64(st, 2));
 }
 
 static int unit_quiz_query(struct db *db, const char *sql, int year, const char *audience,
 			   const char *topic, db_unit_quiz_fn *fn, void *ctx)
 {
-	sqlite3_stmt *st = db_stmt(db, sql);
+	db_st *st = db_stmt(db, sql);
 	if (!st)
 		return -1;
-	sqlite3_bind_int(st, 1, year);
-	sqlite3_bind_text(st, 2, audience, -1, SQLITE_STATIC);
+	dbs_bind_int(st, 1, year);
+	dbs_bind_text(st, 2, audience, -1, DBS_STATIC);
 	if (topic)
-		sqlite3_bind_text(st, 3, topic, -1, SQLITE_STATIC);
+		dbs_bind_text(st, 3, topic, -1, DBS_STATIC);
 	return db_each_row(db, st, unit_quiz_row, (db_row_fn)fn, ctx, "read unit figures");
 }
 
@@ -652,32 +652,32 @@ int db_report_reach_activity(struct db *db, int year, const char *audience, cons
 			       audience, topic, fn, ctx);
 }
 
-static void reach_unit_row(sqlite3_stmt *st, db_row_fn fn, void *ctx)
+static void reach_unit_row(db_st *st, db_row_fn fn, void *ctx)
 {
-	((db_reach_unit_fn *)fn)(ctx, sqlite3_column_int64(st, 0), db_col_text(st, 1),
-				 sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3));
+	((db_reach_unit_fn *)fn)(ctx, dbs_column_int64(st, 0), db_col_text(st, 1),
+				 dbs_column_int64(st, 2), dbs_column_int64(st, 3));
 }
 
 int db_report_reach_units(struct db *db, int year, db_reach_unit_fn *fn, void *ctx)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_REACH_UNITS);
+	db_st *st = db_stmt(db, SQL_REACH_UNITS);
 	if (!st)
 		return -1;
-	sqlite3_bind_int(st, 1, year);
+	dbs_bind_int(st, 1, year);
 	return db_each_row(db, st, reach_unit_row, (db_row_fn)fn, ctx, "read reach figures");
 }
 
 static int reach_query(struct db *db, const char *sql, int year, const char *audience,
 		       const char *topic, db_reach_fn *fn, void *ctx)
 {
-	sqlite3_stmt *st = db_stmt(db, sql);
+	db_st *st = db_stmt(db, sql);
 	if (!st)
 		return -1;
-	sqlite3_bind_int(st, 1, year);
+	dbs_bind_int(st, 1, year);
 	if (audience)
-		sqlite3_bind_text(st, 2, audience, -1, SQLITE_STATIC);
+		dbs_bind_text(st, 2, audience, -1, DBS_STATIC);
 	if (topic)
-		sqlite3_bind_text(st, 3, topic, -1, SQLITE_STATIC);
+		dbs_bind_text(st, 3, topic, -1, DBS_STATIC);
 	return db_each_row(db, st, reach_row, (db_row_fn)fn, ctx, "read participation rows");
 }
 
@@ -709,55 +709,55 @@ int db_report_reference_aggregate(struct db *db, int which, int64_t from_ms, int
 				  int year, int64_t *result)
 {
 	const char *sql = which == 0 ? SQL_REF_COUNT : which == 1 ? SQL_REF_GROUP : SQL_REF_SUMMARY;
-	sqlite3_stmt *st = db_stmt(db, sql);
+	db_st *st = db_stmt(db, sql);
 	if (!st)
 		return -1;
 	if (which < 2) {
-		sqlite3_bind_int64(st, 1, from_ms);
-		sqlite3_bind_int64(st, 2, to_ms);
+		dbs_bind_int64(st, 1, from_ms);
+		dbs_bind_int64(st, 2, to_ms);
 	} else {
-		sqlite3_bind_int(st, 3, year);
+		dbs_bind_int(st, 3, year);
 	}
 	int col = which == 1 ? 2 : 0, rc;
 	*result = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		*result += sqlite3_column_int64(st, col);
-	int ret = rc == SQLITE_DONE ? 0 : db_fail(db, "reference aggregate");
-	sqlite3_reset(st);
+	while ((rc = dbs_step(st)) == DBS_ROW)
+		*result += dbs_column_int64(st, col);
+	int ret = rc == DBS_DONE ? 0 : db_fail(db, "reference aggregate");
+	dbs_reset(st);
 	return ret;
 }
 
-static void week_row(sqlite3_stmt *st, db_row_fn fn, void *ctx)
+static void week_row(db_st *st, db_row_fn fn, void *ctx)
 {
-	((db_week_fn *)fn)(ctx, sqlite3_column_int(st, 0), sqlite3_column_int64(st, 1),
-			   sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3));
+	((db_week_fn *)fn)(ctx, dbs_column_int(st, 0), dbs_column_int64(st, 1),
+			   dbs_column_int64(st, 2), dbs_column_int64(st, 3));
 }
 
-static void person_week_row(sqlite3_stmt *st, db_row_fn fn, void *ctx)
+static void person_week_row(db_st *st, db_row_fn fn, void *ctx)
 {
-	((db_person_week_fn *)fn)(ctx, db_col_text(st, 0), sqlite3_column_int64(st, 1),
-				  sqlite3_column_int64(st, 2), sqlite3_column_int(st, 3));
+	((db_person_week_fn *)fn)(ctx, db_col_text(st, 0), dbs_column_int64(st, 1),
+				  dbs_column_int64(st, 2), dbs_column_int(st, 3));
 }
 
-static sqlite3_stmt *weeks_stmt(struct db *db, const char *sql, int year, const char *path,
-				const char *audience)
+static db_st *weeks_stmt(struct db *db, const char *sql, int year, const char *path,
+			 const char *audience)
 {
-	sqlite3_stmt *st = db_stmt(db, sql);
+	db_st *st = db_stmt(db, sql);
 	if (!st)
 		return NULL;
-	sqlite3_bind_int(st, 1, year);
-	sqlite3_bind_text(st, 2, path, -1, SQLITE_STATIC);
+	dbs_bind_int(st, 1, year);
+	dbs_bind_text(st, 2, path, -1, DBS_STATIC);
 	if (audience)
-		sqlite3_bind_text(st, 3, audience, -1, SQLITE_STATIC);
+		dbs_bind_text(st, 3, audience, -1, DBS_STATIC);
 	else
-		sqlite3_bind_null(st, 3);
+		dbs_bind_null(st, 3);
 	return st;
 }
 
 int db_report_unit_weeks(struct db *db, int year, const char *path, const char *audience,
 			 db_week_fn *fn, void *ctx)
 {
-	sqlite3_stmt *st = weeks_stmt(db, SQL_UNIT_WEEKS, year, path, audience);
+	db_st *st = weeks_stmt(db, SQL_UNIT_WEEKS, year, path, audience);
 	if (!st)
 		return -1;
 	return db_each_row(db, st, week_row, (db_row_fn)fn, ctx, "read weekly figures");
@@ -766,23 +766,23 @@ int db_report_unit_weeks(struct db *db, int year, const char *path, const char *
 int db_report_multi_weeks(struct db *db, int year, const char *path, const char *audience,
 			  db_person_week_fn *fn, void *ctx)
 {
-	sqlite3_stmt *st = weeks_stmt(db, SQL_MULTI_WEEKS, year, path, audience);
+	db_st *st = weeks_stmt(db, SQL_MULTI_WEEKS, year, path, audience);
 	if (!st)
 		return -1;
 	return db_each_row(db, st, person_week_row, (db_row_fn)fn, ctx,
 			   "read weekly rows of people in several units");
 }
 
-static void mandatory_row(sqlite3_stmt *st, db_row_fn fn, void *ctx)
+static void mandatory_row(db_st *st, db_row_fn fn, void *ctx)
 {
 	struct db_mandatory_quiz q = {
-		.id = sqlite3_column_int64(st, 0),
+		.id = dbs_column_int64(st, 0),
 		.code = db_col_text(st, 1),
 		.title = db_col_text(st, 2),
 		.audience = db_col_text(st, 3),
 		.scope_path = db_col_text(st, 4),
-		.opens_at = sqlite3_column_int64(st, 5),
-		.closes_at = sqlite3_column_int64(st, 6),
+		.opens_at = dbs_column_int64(st, 5),
+		.closes_at = dbs_column_int64(st, 6),
 	};
 	((db_mandatory_fn *)fn)(ctx, &q);
 }
@@ -790,19 +790,19 @@ static void mandatory_row(sqlite3_stmt *st, db_row_fn fn, void *ctx)
 int db_report_mandatory_quizzes(struct db *db, int64_t from_ms, int64_t to_ms, db_mandatory_fn *fn,
 				void *ctx)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_MANDATORY);
+	db_st *st = db_stmt(db, SQL_MANDATORY);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, from_ms);
-	sqlite3_bind_int64(st, 2, to_ms);
+	dbs_bind_int64(st, 1, from_ms);
+	dbs_bind_int64(st, 2, to_ms);
 	return db_each_row(db, st, mandatory_row, (db_row_fn)fn, ctx, "list mandatory quizzes");
 }
 
-static void roster_person_row(sqlite3_stmt *st, db_row_fn fn, void *ctx)
+static void roster_person_row(db_st *st, db_row_fn fn, void *ctx)
 {
 	struct db_roster_person p = {
-		.id = sqlite3_column_int64(st, 0),
-		.unit_id = sqlite3_column_int64(st, 1),
+		.id = dbs_column_int64(st, 0),
+		.unit_id = dbs_column_int64(st, 1),
 		.username = db_col_text(st, 2),
 		.full_name = db_col_text(st, 3),
 		.audience = db_col_text(st, 4),
@@ -815,24 +815,24 @@ static void roster_person_row(sqlite3_stmt *st, db_row_fn fn, void *ctx)
 
 int db_report_roster_people(struct db *db, const char *path, db_roster_person_fn *fn, void *ctx)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_ROSTER_PEOPLE);
+	db_st *st = db_stmt(db, SQL_ROSTER_PEOPLE);
 	if (!st)
 		return -1;
-	sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+	dbs_bind_text(st, 1, path, -1, DBS_STATIC);
 	return db_each_row(db, st, roster_person_row, (db_row_fn)fn, ctx, "list roster");
 }
 
-static void pair_row(sqlite3_stmt *st, db_row_fn fn, void *ctx)
+static void pair_row(db_st *st, db_row_fn fn, void *ctx)
 {
-	((db_pair_fn *)fn)(ctx, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1));
+	((db_pair_fn *)fn)(ctx, dbs_column_int64(st, 0), dbs_column_int64(st, 1));
 }
 
 int db_report_completed_mandatory(struct db *db, const char *path, db_pair_fn *fn, void *ctx)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_COMPLETED_MANDATORY);
+	db_st *st = db_stmt(db, SQL_COMPLETED_MANDATORY);
 	if (!st)
 		return -1;
-	sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+	dbs_bind_text(st, 1, path, -1, DBS_STATIC);
 	return db_each_row(db, st, pair_row, (db_row_fn)fn, ctx,
 			   "list completed mandatory quizzes");
 }

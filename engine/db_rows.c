@@ -6,34 +6,32 @@
 
 #include "util.h"
 
-int db_each_row(struct db *db, sqlite3_stmt *st,
-		void (*row)(sqlite3_stmt *st, db_row_fn fn, void *ctx), db_row_fn fn, void *ctx,
-		const char *what)
+int db_each_row(struct db *db, db_st *st, void (*row)(db_st *st, db_row_fn fn, void *ctx),
+		db_row_fn fn, void *ctx, const char *what)
 {
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+	while ((rc = dbs_step(st)) == DBS_ROW)
 		row(st, fn, ctx);
-	int ret = rc == SQLITE_DONE ? 0 : db_fail(db, what);
-	sqlite3_reset(st);
+	int ret = rc == DBS_DONE ? 0 : db_fail(db, what);
+	dbs_reset(st);
 	return ret;
 }
 
-int db_collect_rows(struct db *db, sqlite3_stmt *st, size_t size,
-		    void (*read)(sqlite3_stmt *st, void *row), void **rows, size_t *n,
-		    const char *what)
+int db_collect_rows(struct db *db, db_st *st, size_t size, void (*read)(db_st *st, void *row),
+		    void **rows, size_t *n, const char *what)
 {
 	char *out = NULL;
 	size_t count = 0, cap = 0;
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = dbs_step(st)) == DBS_ROW) {
 		if (count == cap) {
 			cap = cap ? cap * 2 : 256;
 			out = xrealloc(out, cap * size);
 		}
 		read(st, out + count++ * size);
 	}
-	int ret = rc == SQLITE_DONE ? 0 : db_fail(db, what);
-	sqlite3_reset(st);
+	int ret = rc == DBS_DONE ? 0 : db_fail(db, what);
+	dbs_reset(st);
 	if (ret) {
 		free(out);
 		*rows = NULL;

@@ -16,27 +16,27 @@ static const char SQL_DELETE[] = "DELETE FROM settings WHERE key = ?1";
 
 int db_setting_get(struct db *db, const char *key, char **value)
 {
-	sqlite3_stmt *st = db_stmt(db, SQL_GET);
+	db_st *st = db_stmt(db, SQL_GET);
 	*value = NULL;
 	if (!st)
 		return -1;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	dbs_bind_text(st, 1, key, -1, DBS_STATIC);
 	int rc = db_step_row(db, st, "setting");
 	if (rc == 1)
 		*value = db_col_dup(st, 0);
-	sqlite3_reset(st);
+	dbs_reset(st);
 	return rc;
 }
 
 int db_setting_put(struct db *db, const char *key, const char *value, int64_t now_ms)
 {
-	sqlite3_stmt *st = db_stmt(db, value ? SQL_PUT : SQL_DELETE);
+	db_st *st = db_stmt(db, value ? SQL_PUT : SQL_DELETE);
 	if (!st)
 		return -1;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	dbs_bind_text(st, 1, key, -1, DBS_STATIC);
 	if (value) {
-		sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 3, now_ms);
+		dbs_bind_text(st, 2, value, -1, DBS_STATIC);
+		dbs_bind_int64(st, 3, now_ms);
 	}
 	return db_exec_stmt(db, st, "save setting") ? -1 : 0;
 }

@@ -5,7 +5,7 @@ set -eu
 
 PKGS="build-essential pkg-config libmicrohttpd-dev libsqlite3-dev libsodium-dev libjansson-dev
 libcmocka-dev libcsv-dev libxlsxwriter-dev libxml2-dev libcurl4-openssl-dev libunistring-dev
-zlib1g-dev libqrencode-dev libjs-chart.js
+zlib1g-dev libqrencode-dev libjs-chart.js libpq-dev postgresql-15 haproxy
 sqlite3 wrk python3 python3-jsonschema python3-yaml docker-compose curl ca-certificates procps unzip"
 # Browser tests (playwright-core drives Debian's chromium) and the CSV check in LibreOffice;
 # the OpenAPI validator (npm); the format check (make check-format, run by CI).

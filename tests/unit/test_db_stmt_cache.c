@@ -156,7 +156,7 @@ static void a_full_statement_cache_is_a_clear_error(void **state)
 		snprintf(texts[i], TEXT, "SELECT %d", i);
 	/* Every slot fills, whatever the statements the migrations cached. */
 	int cached = 0;
-	sqlite3_stmt *st = NULL;
+	db_st *st = NULL;
 	for (int i = 0; i <= DB_STMT_CACHE && (st = db_stmt(db, texts[i])) != NULL; i++)
 		cached++;
 	assert_null(st);
@@ -170,9 +170,9 @@ static void a_full_statement_cache_is_a_clear_error(void **state)
 	/* What is cached still runs. */
 	st = db_stmt(db, texts[0]);
 	assert_non_null(st);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	assert_int_equal(sqlite3_column_int(st, 0), 0);
-	sqlite3_reset(st);
+	assert_int_equal(dbs_step(st), DBS_ROW);
+	assert_int_equal(dbs_column_int(st, 0), 0);
+	dbs_reset(st);
 	free(texts);
 	testdb_remove(&t, db);
 }
