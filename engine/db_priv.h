@@ -109,6 +109,19 @@ static inline int dbs_column_bytes(db_st *s, int c)
 	return sqlite3_column_bytes(s->lite, c);
 }
 
+/* The PostgreSQL text of a statement whose SQLite text cannot run there,
+ * written right under it: DB_PG_SQL(SQL_X, "..."). The pair lands in the
+ * db_pg_sql section, where the PostgreSQL engine finds the variant by the
+ * address of the SQLite text; a statement without one is translated from
+ * its SQLite text ("?N" placeholders become "$N"). */
+struct db_pg_sql {
+	const char *lite;
+	const char *pg;
+};
+#define DB_PG_SQL(lite_text, pg_text)                                                              \
+	static const struct db_pg_sql lite_text##_pg                                               \
+		__attribute__((used, section("db_pg_sql"))) = { lite_text, pg_text }
+
 /* Slots of the statement cache, one per distinct SQL text. The texts of
  * every engine/db*.c must fill at most half of it (checked by
  * tests/unit/test_db_stmt_cache.c); a full cache makes db_stmt fail with a
