@@ -61,6 +61,10 @@ static const char SQL_UNIT_BY_ID[] =
 static const char SQL_UNIT_INSERT[] =
 	"INSERT INTO units (code, name, kind, level, parent_id, path, created_at)"
 	" VALUES (?1, ?2, ?3, ?4, ?5, '', strftime('%s','now') * 1000)";
+DB_PG_SQL(SQL_UNIT_INSERT,
+	  "INSERT INTO units (code, name, kind, level, parent_id, path, created_at)"
+	  " VALUES ($1, $2, $3, $4, $5, '',"
+	  " CAST(extract(epoch FROM now()) AS BIGINT) * 1000) RETURNING id");
 static const char SQL_UNIT_SET_PATH[] = "UPDATE units SET path = ?2 WHERE id = ?1";
 static const char SQL_UNIT_UPDATE[] =
 	"UPDATE units SET name = ?2, kind = ?3, level = ?4, parent_id = ?5 WHERE id = ?1";
@@ -79,6 +83,13 @@ static const char SQL_USER_BY_USERNAME[] =
 	" s.birth_year, s.phone, s.pw_hash, s.disabled_at IS NOT NULL"
 	" FROM users s LEFT JOIN units u ON u.id = s.unit_id"
 	" WHERE s.username = ?1 AND s.erased_at IS NULL";
+/* Usernames compare without case (COLLATE NOCASE on SQLite; on PostgreSQL
+ * a unique index on lower(username)). */
+DB_PG_SQL(SQL_USER_BY_USERNAME,
+	  "SELECT s.id, s.username, s.full_name, s.role, s.unit_id, u.code, u.path, s.audience,"
+	  " s.birth_year, s.phone, s.pw_hash, s.disabled_at IS NOT NULL"
+	  " FROM users s LEFT JOIN units u ON u.id = s.unit_id"
+	  " WHERE lower(s.username) = lower($1) AND s.erased_at IS NULL");
 static const char SQL_USER_BY_ID[] =
 	"SELECT s.id, s.username, s.full_name, s.role, s.unit_id, u.code, u.path, s.audience,"
 	" s.birth_year, s.phone, s.pw_hash, s.disabled_at IS NOT NULL"
@@ -87,6 +98,7 @@ static const char SQL_USER_BY_ID[] =
 static const char SQL_USER_INSERT[] =
 	"INSERT INTO users (username, pw_hash, full_name, role, unit_id, audience, birth_year,"
 	" phone, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+DB_PG_RETURNING_ID(SQL_USER_INSERT);
 static const char SQL_USER_SET_PASSWORD[] = "UPDATE users SET pw_hash = ?2 WHERE id = ?1";
 
 static const char SQL_SESSION_INSERT[] = "INSERT INTO sessions (token_hash, user_id, created_at, "
@@ -99,7 +111,7 @@ static const char SQL_SESSION_USER[] =
 	" AND s.disabled_at IS NULL";
 static const char SQL_SESSION_DELETE[] = "DELETE FROM sessions WHERE token_hash = ?1";
 static const char SQL_SESSION_DELETE_USER[] =
-	"DELETE FROM sessions WHERE user_id = ?1 AND token_hash IS NOT ?2";
+	"DELETE FROM sessions WHERE user_id = ?1 AND token_hash IS DISTINCT FROM ?2";
 static const char SQL_SESSION_PURGE[] = "DELETE FROM sessions WHERE expires_at <= ?1";
 static const char SQL_SESSION_ANY_EXPIRED[] =
 	"SELECT EXISTS (SELECT 1 FROM sessions WHERE expires_at <= ?1)";

@@ -27,6 +27,7 @@ static const char SQL_ATTEMPT_INSERT[] =
 	"INSERT INTO attempts (quiz_id, user_id, unit_id, audience, round_code, seed, state,"
 	" started_at, deadline, question_count, max_score, practice, client_addr)"
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'in_progress', ?7, ?8, ?9, ?10, ?11, ?12)";
+DB_PG_RETURNING_ID(SQL_ATTEMPT_INSERT);
 /* INSERTs of 1..DRAW_ROWS_MAX attempt_questions rows (?1 the attempt, then
  * position, question, option order per row), built once per process; the
  * statement cache keys them by these stable pointers. */

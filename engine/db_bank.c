@@ -17,7 +17,8 @@ static const char SQL_BANK_UPSERT[] =
 	"?5)"
 	" ON CONFLICT (code) DO UPDATE SET title = excluded.title, language = excluded.language,"
 	" audiences = excluded.audiences,"
-	" updated_at = max(excluded.updated_at, banks.updated_at + 1) RETURNING id";
+	" updated_at = CASE WHEN excluded.updated_at > banks.updated_at THEN excluded.updated_at"
+	" ELSE banks.updated_at + 1 END RETURNING id";
 static const char SQL_BANK_GENERATION[] = "SELECT updated_at FROM banks WHERE id = ?1";
 static const char SQL_BANK_BY_CODE[] =
 	"SELECT id, code, title, language, audiences, updated_at FROM banks WHERE code = ?1";
@@ -30,10 +31,12 @@ static const char SQL_QUESTION_INSERT[] = "INSERT INTO questions (bank_id, code,
 					  "type, difficulty, stem, explanation,"
 					  " reference, ignore_diacritics, content_hash) VALUES "
 					  "(?1, ?2, ?3, 1, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+DB_PG_RETURNING_ID(SQL_QUESTION_INSERT);
 static const char SQL_TOPIC_INSERT[] =
-	"INSERT OR IGNORE INTO question_topics (question_id, topic) VALUES (?1, ?2)";
+	"INSERT INTO question_topics (question_id, topic) VALUES (?1, ?2) ON CONFLICT DO NOTHING";
 static const char SQL_OPTION_INSERT[] = "INSERT INTO options (question_id, position, text, weight, "
 					"correct, feedback) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+DB_PG_RETURNING_ID(SQL_OPTION_INSERT);
 static const char SQL_QUESTION_SET_CURRENT[] = "UPDATE questions SET current = ?2 WHERE id = ?1";
 static const char SQL_BANK_CURRENT_IDS[] =
 	"SELECT id FROM questions WHERE bank_id = ?1 AND current = 1 ORDER BY id";
@@ -329,7 +332,8 @@ static const char SQL_BANK_LATEST_IDS[] =
 	" (SELECT max(v.version) FROM questions v WHERE v.bank_id = q.bank_id AND v.code = q.code)"
 	" ORDER BY q.code";
 static const char SQL_BANK_TOUCH[] =
-	"UPDATE banks SET updated_at = max(?2, updated_at + 1) WHERE id = ?1";
+	"UPDATE banks SET updated_at = CASE WHEN ?2 > updated_at THEN ?2 ELSE updated_at + 1 END"
+	" WHERE id = ?1";
 
 static void bank_summary_row(db_st *st, void *row)
 {

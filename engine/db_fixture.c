@@ -10,27 +10,37 @@
 
 static const char SQL_BANK[] = "INSERT INTO banks (code, title, language, audiences, updated_at)"
 			       " VALUES (?1, ?1, 'vi', json_array(?2), 0)";
+DB_PG_SQL(SQL_BANK,
+	  "INSERT INTO banks (code, title, language, audiences, updated_at)"
+	  " VALUES ($1, $1, 'vi', json_build_array(CAST($2 AS TEXT))::text, 0) RETURNING id");
 static const char SQL_QUESTION[] =
 	"INSERT INTO questions (bank_id, code, version, current, type, difficulty, stem,"
 	" explanation, content_hash) VALUES (?1, ?2, 1, 1, 'single', 1, ?2, '', x'00')";
+DB_PG_SQL(SQL_QUESTION,
+	  "INSERT INTO questions (bank_id, code, version, current, type, difficulty,"
+	  " stem, explanation, content_hash)"
+	  " VALUES ($1, $2, 1, 1, 'single', 1, $2, '', decode('00', 'hex')) RETURNING id");
 static const char SQL_QUESTION_TOPIC[] =
-	"INSERT OR IGNORE INTO question_topics (question_id, topic) VALUES (?1, ?2)";
+	"INSERT INTO question_topics (question_id, topic) VALUES (?1, ?2) ON CONFLICT DO NOTHING";
 static const char SQL_QUIZ[] =
 	"INSERT INTO quizzes (code, title, kind, mandatory, unit_scope_id, time_limit_s,"
 	" max_attempts, pass_percent, opens_at, closes_at, shuffle_questions, shuffle_options,"
 	" review, definition, created_at)"
 	" VALUES (?1, ?2, 'quiz', ?3, ?4, 900, 3, 80, ?5, ?6, 1, 1, 'after_submit', '{}', ?5)";
+DB_PG_RETURNING_ID(SQL_QUIZ);
 static const char SQL_CONTEST[] =
 	"UPDATE quizzes SET kind = 'contest', freeze_at = nullif(?2, 0) WHERE id = ?1";
 static const char SQL_QUIZ_AUDIENCE[] =
-	"INSERT OR IGNORE INTO quiz_audiences (quiz_id, audience) VALUES (?1, ?2)";
+	"INSERT INTO quiz_audiences (quiz_id, audience) VALUES (?1, ?2) ON CONFLICT DO NOTHING";
 static const char SQL_PERSON[] =
 	"INSERT INTO users (username, pw_hash, full_name, role, unit_id, audience, created_at)"
 	" VALUES (?1, '!', ?2, ?3, ?4, ?5, 0)";
+DB_PG_RETURNING_ID(SQL_PERSON);
 static const char SQL_ATTEMPT[] =
 	"INSERT INTO attempts (quiz_id, user_id, unit_id, audience, seed, state, started_at,"
 	" deadline, question_count, round_code, prediction)"
 	" VALUES (?1, ?2, ?3, ?4, 0, 'in_progress', ?5, ?6, ?7, coalesce(?8, 'main'), ?9)";
+DB_PG_RETURNING_ID(SQL_ATTEMPT);
 static const char SQL_ATTEMPT_QUESTION[] =
 	"INSERT INTO attempt_questions (attempt_id, position, question_id, option_order)"
 	" VALUES (?1, ?2, ?3, '[]')";
@@ -213,7 +223,7 @@ static const char SQL_UNIT_TRAININGS[] =
 static const char SQL_UNIT_ATTENDANCES[] =
 	"INSERT INTO attendances (activity_id, user_id, year, unit_id, audience, how, at)"
 	" SELECT a.id, s.id, ?1, s.unit_id, s.audience, 'list', a.starts_at FROM users s"
-	" JOIN activities a ON a.unit_id = s.unit_id AND a.code GLOB 'fixture-*'"
+	" JOIN activities a ON a.unit_id = s.unit_id AND a.code LIKE 'fixture-%'"
 	" WHERE s.role = 'participant' AND s.audience IS NOT NULL LIMIT ?2";
 
 int db_fixture_unit_trainings(struct db *db, int per_unit, int64_t starts_at, int64_t limit,

@@ -112,15 +112,21 @@ static inline int dbs_column_bytes(db_st *s, int c)
 /* The PostgreSQL text of a statement whose SQLite text cannot run there,
  * written right under it: DB_PG_SQL(SQL_X, "..."). The pair lands in the
  * db_pg_sql section, where the PostgreSQL engine finds the variant by the
- * address of the SQLite text; a statement without one is translated from
- * its SQLite text ("?N" placeholders become "$N"). */
+ * address of the SQLite text. Variants go through the same "?N" -> "$N"
+ * translation as statements without one. DB_PG_RETURNING_ID(SQL_X) marks an
+ * INSERT whose caller reads db_last_insert_id: on PostgreSQL its text gets
+ * " RETURNING id", and the returned id becomes the connection's last one. */
 struct db_pg_sql {
 	const char *lite;
-	const char *pg;
+	const char *pg; /* NULL: the SQLite text */
+	const char *suffix; /* appended on PostgreSQL, or NULL */
 };
 #define DB_PG_SQL(lite_text, pg_text)                                                              \
 	static const struct db_pg_sql lite_text##_pg                                               \
-		__attribute__((used, section("db_pg_sql"))) = { lite_text, pg_text }
+		__attribute__((used, section("db_pg_sql"))) = { lite_text, pg_text, NULL }
+#define DB_PG_RETURNING_ID(lite_text)                                                              \
+	static const struct db_pg_sql lite_text##_pg                                               \
+		__attribute__((used, section("db_pg_sql"))) = { lite_text, NULL, " RETURNING id" }
 
 /* Slots of the statement cache, one per distinct SQL text. The texts of
  * every engine/db*.c must fill at most half of it (checked by

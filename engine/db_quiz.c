@@ -133,8 +133,9 @@ static const char SQL_QUIZ_INSERT[] =
 	" pass_percent, opens_at, closes_at, shuffle_questions, shuffle_options, review,"
 	" prediction_question, freeze_at, definition, created_at, mode)"
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)";
+DB_PG_RETURNING_ID(SQL_QUIZ_INSERT);
 static const char SQL_QUIZ_AUDIENCE_INSERT[] =
-	"INSERT OR IGNORE INTO quiz_audiences (quiz_id, audience) VALUES (?1, ?2)";
+	"INSERT INTO quiz_audiences (quiz_id, audience) VALUES (?1, ?2) ON CONFLICT DO NOTHING";
 static const char SQL_QUIZ_DRAW_INSERT[] =
 	"INSERT INTO quiz_draws (quiz_id, position, bank_id, topic, difficulty, count)"
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
