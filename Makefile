@@ -151,6 +151,10 @@ openapi-check:
 
 compose-check:
 	@docker-compose -f docker-compose.yml config -q && echo "docker-compose.yml: valid"
+	@docker-compose -f docker-compose.yml --profile cluster config -q && \
+		echo "docker-compose.yml, profile cluster: valid"
+	@QUIZ_LB_Q1=127.0.0.1:1 QUIZ_LB_Q2=127.0.0.1:2 QUIZ_LB_SOCKET=/run/haproxy/quiz.sock \
+		haproxy -c -q -f deploy/haproxy.cfg && echo "deploy/haproxy.cfg: valid"
 
 web-tests: all
 	@if [ -f tests/web/package.json ]; then ./tests/web/run.sh; fi
