@@ -1,4 +1,6 @@
-/* db.c - connection, statement cache, transactions, migrations, backup. */
+/* db.c - connection, statement cache, transactions, migrations, backup,
+ * on either engine: a path opens SQLite, a postgresql:// URL PostgreSQL
+ * (engine/db_pg.c holds what only PostgreSQL needs). */
 #include "db_priv.h"
 
 #include <pthread.h>
@@ -60,7 +62,7 @@ static void set_err(struct db *db, const char *fmt, ...)
 
 int db_fail(struct db *db, const char *what)
 {
-	set_err(db, "%s: %s", what, sqlite3_errmsg(db->sql));
+	set_err(db, "%s: %s", what, db->pg ? db_pg_errmsg(db->pg) : sqlite3_errmsg(db->sql));
 	return -1;
 }
 
@@ -92,8 +94,14 @@ static void sql_fold_key(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 
 struct db *db_open(const char *path, char *err, size_t errlen)
 {
-	pthread_once(&configure_once, configure_sqlite);
 	struct db *db = xcalloc(1, sizeof *db);
+	if (db_pg_is_url(path)) {
+		db->pg = db_pg_open(path, err, errlen);
+		if (!db->pg)
+			goto fail;
+		return db;
+	}
+	pthread_once(&configure_once, configure_sqlite);
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
 	if (sqlite3_open_v2(path, &db->sql, flags, NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "cannot open database %s: %s", path,
@@ -127,17 +135,18 @@ void db_close(struct db *db)
 	for (int i = 0; i < DB_STMT_CACHE; i++)
 		sqlite3_finalize(db->cache[i].st.lite);
 	sqlite3_close(db->sql);
+	db_pg_close(db->pg); /* with its statements */
 	free(db);
 }
 
 int64_t db_changes(struct db *db)
 {
-	return sqlite3_changes64(db->sql);
+	return db->pg ? db_pg_changes(db->pg) : sqlite3_changes64(db->sql);
 }
 
 int64_t db_last_insert_id(struct db *db)
 {
-	return sqlite3_last_insert_rowid(db->sql);
+	return db->pg ? db_pg_last_insert_id(db->pg) : sqlite3_last_insert_rowid(db->sql);
 }
 
 const char *db_errmsg(const struct db *db)
@@ -153,9 +162,19 @@ db_st *db_stmt(struct db *db, const char *sql)
 		size_t i = (slot + probe) % DB_STMT_CACHE;
 		if (db->cache[i].sql == sql) {
 			db_st *st = &db->cache[i].st;
-			sqlite3_reset(st->lite);
-			sqlite3_clear_bindings(st->lite);
+			if (st->pg) {
+				db_pg_reset(st->pg);
+				db_pg_clear_bindings(st->pg);
+			} else {
+				sqlite3_reset(st->lite);
+				sqlite3_clear_bindings(st->lite);
+			}
 			return st;
+		}
+		if (!db->cache[i].sql && db->pg) {
+			db->cache[i].sql = sql;
+			db->cache[i].st.pg = db_pg_prepare(db->pg, sql);
+			return &db->cache[i].st;
 		}
 		if (!db->cache[i].sql) {
 			sqlite3_stmt *st = NULL;
@@ -249,6 +268,11 @@ int db_collect_ids(struct db *db, db_st *st, const char *what, int64_t **ids, si
 
 static int exec_simple(struct db *db, const char *sql)
 {
+	if (db->pg) {
+		if (db_pg_exec(db->pg, sql))
+			return db_fail(db, sql);
+		return 0;
+	}
 	char *msg = NULL;
 	if (sqlite3_exec(db->sql, sql, NULL, NULL, &msg) != SQLITE_OK) {
 		set_err(db, "%s: %s", sql, msg ? msg : sqlite3_errmsg(db->sql));
@@ -258,24 +282,34 @@ static int exec_simple(struct db *db, const char *sql)
 	return 0;
 }
 
+/* PostgreSQL: one writer at a time per schema, as SQLite's one writer per
+ * file, taken in the same round trip as BEGIN; the lock ends with the
+ * transaction. */
+static const char PG_BEGIN_WRITE[] =
+	"BEGIN; SELECT pg_advisory_xact_lock(hashtext(current_schema()))";
+
 int db_begin_write(struct db *db)
 {
-	return exec_simple(db, "BEGIN IMMEDIATE");
+	return exec_simple(db, db->pg ? PG_BEGIN_WRITE : "BEGIN IMMEDIATE");
 }
 
 int db_begin_read(struct db *db)
 {
-	return exec_simple(db, "BEGIN");
+	return exec_simple(db, db->pg ? "BEGIN ISOLATION LEVEL REPEATABLE READ" : "BEGIN");
 }
 
 int db_commit(struct db *db)
 {
+	if (db->pg)
+		return db_pg_commit(db->pg) ? db_fail(db, "COMMIT") : 0;
 	return exec_simple(db, "COMMIT");
 }
 
 void db_rollback(struct db *db)
 {
-	if (!sqlite3_get_autocommit(db->sql))
+	if (db->pg)
+		db_pg_rollback(db->pg);
+	else if (!sqlite3_get_autocommit(db->sql))
 		sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
 }
 
@@ -285,6 +319,8 @@ static const char SQL_ROLLBACK_TO[] = "ROLLBACK TO quiz_job";
 
 static int exec_cached(struct db *db, const char *sql, const char *what)
 {
+	if (db->pg)
+		return db_pg_exec(db->pg, sql) ? db_fail(db, what) : 0;
 	db_st *st = db_stmt(db, sql);
 	if (!st)
 		return -1;
@@ -308,8 +344,11 @@ int db_savepoint_rollback(struct db *db)
 	return db_savepoint_release(db);
 }
 
+/* PostgreSQL keeps its own write-ahead log: nothing to do there. */
 int db_wal_autocheckpoint(struct db *db, int pages)
 {
+	if (db->pg)
+		return 0;
 	if (sqlite3_wal_autocheckpoint(db->sql, pages) != SQLITE_OK)
 		return db_fail(db, "wal_autocheckpoint");
 	return 0;
@@ -317,6 +356,13 @@ int db_wal_autocheckpoint(struct db *db, int pages)
 
 int db_wal_checkpoint(struct db *db, int *wal_pages, int *checkpointed)
 {
+	if (db->pg) {
+		if (wal_pages)
+			*wal_pages = 0;
+		if (checkpointed)
+			*checkpointed = 0;
+		return 0;
+	}
 	int rc = sqlite3_wal_checkpoint_v2(db->sql, NULL, SQLITE_CHECKPOINT_PASSIVE, wal_pages,
 					   checkpointed);
 	if (rc != SQLITE_OK && rc != SQLITE_BUSY)
@@ -331,8 +377,32 @@ int db_schema_version_latest(void)
 
 static const char SQL_USER_VERSION[] = "PRAGMA user_version";
 
+static const char SQL_PG_HAS_VERSION[] = "SELECT to_regclass('schema_version') IS NOT NULL";
+static const char SQL_PG_VERSION[] = "SELECT coalesce(max(version), 0) FROM schema_version";
+
+/* PostgreSQL: 0 before the first migration made schema_version. */
+static int pg_schema_version(struct db *db)
+{
+	db_st *st = db_stmt(db, SQL_PG_HAS_VERSION);
+	if (!st)
+		return -1;
+	int has = db_step_row(db, st, "schema version");
+	has = has == 1 ? dbs_column_int(st, 0) : -1;
+	dbs_reset(st);
+	if (has <= 0)
+		return has;
+	st = db_stmt(db, SQL_PG_VERSION);
+	if (!st)
+		return -1;
+	int v = db_step_row(db, st, "schema version") == 1 ? dbs_column_int(st, 0) : -1;
+	dbs_reset(st);
+	return v;
+}
+
 int db_schema_version(struct db *db)
 {
+	if (db->pg)
+		return pg_schema_version(db);
 	db_st *st = db_stmt(db, SQL_USER_VERSION);
 	if (!st)
 		return -1;
@@ -341,8 +411,55 @@ int db_schema_version(struct db *db)
 	return v;
 }
 
+/* PostgreSQL: each migration and its version in one transaction, under
+ * the writers' lock, reading the version again inside it, so instances
+ * started together apply each migration once. */
+static int pg_migrate(struct db *db)
+{
+	if (db_pg_migration_count != N_MIGRATIONS) {
+		set_err(db,
+			"this build embeds %d PostgreSQL migrations (engine/sql/pg) for %d SQLite "
+			"ones: it cannot run on PostgreSQL",
+			db_pg_migration_count, N_MIGRATIONS);
+		return -1;
+	}
+	for (;;) {
+		if (db_begin_write(db) ||
+		    exec_simple(db, "CREATE TABLE IF NOT EXISTS schema_version "
+				    "(version BIGINT NOT NULL)"))
+			goto fail;
+		int v = db_schema_version(db);
+		if (v < 0)
+			goto fail;
+		if (v > N_MIGRATIONS) {
+			set_err(db, "database schema version %d is newer than this program (%d)", v,
+				N_MIGRATIONS);
+			goto fail;
+		}
+		if (v == N_MIGRATIONS)
+			return db_commit(db);
+		char bump[96];
+		snprintf(bump, sizeof bump,
+			 "DELETE FROM schema_version; INSERT INTO schema_version VALUES (%d)",
+			 v + 1);
+		if (db_pg_exec(db->pg, db_pg_migrations[v])) {
+			char what[160];
+			snprintf(what, sizeof what, "migration %s", db_pg_migration_names[v]);
+			db_fail(db, what);
+			goto fail;
+		}
+		if (exec_simple(db, bump) || db_commit(db))
+			goto fail;
+	}
+fail:
+	db_rollback(db);
+	return -1;
+}
+
 int db_migrate(struct db *db)
 {
+	if (db->pg)
+		return pg_migrate(db);
 	if (db_begin_write(db))
 		return -1;
 	int version = db_schema_version(db);
@@ -369,6 +486,11 @@ fail:
 
 int db_backup(struct db *db, const char *dest)
 {
+	if (db->pg) {
+		set_err(db, "backup copies a SQLite database only: back a PostgreSQL database up "
+			    "with pg_dump (see docs/operations.md)");
+		return -1;
+	}
 	sqlite3 *out = NULL;
 	int ret = -1;
 	if (sqlite3_open(dest, &out) != SQLITE_OK) {

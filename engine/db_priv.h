@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "db.h"
+#include "db_pg.h"
 
 /* Engine-neutral statements. Every db_*.c file speaks to its statements
  * through these wrappers, never through an engine's own calls, so one
@@ -34,79 +35,86 @@ enum {
 #define DBS_STATIC SQLITE_STATIC
 #define DBS_TRANSIENT SQLITE_TRANSIENT
 
-/* A prepared statement of the connection's engine. */
+/* A prepared statement of the connection's engine: SQLite's, or
+ * PostgreSQL's when pg is set (engine/db_pg.c). */
 typedef struct db_st {
 	sqlite3_stmt *lite;
+	struct db_pg_st *pg;
 } db_st;
 
 static inline int dbs_bind_int64(db_st *s, int i, int64_t v)
 {
-	return sqlite3_bind_int64(s->lite, i, v);
+	return s->pg ? db_pg_bind_int64(s->pg, i, v) : sqlite3_bind_int64(s->lite, i, v);
 }
 static inline int dbs_bind_int(db_st *s, int i, int v)
 {
-	return sqlite3_bind_int(s->lite, i, v);
+	return s->pg ? db_pg_bind_int64(s->pg, i, v) : sqlite3_bind_int(s->lite, i, v);
 }
 static inline int dbs_bind_double(db_st *s, int i, double v)
 {
-	return sqlite3_bind_double(s->lite, i, v);
+	return s->pg ? db_pg_bind_double(s->pg, i, v) : sqlite3_bind_double(s->lite, i, v);
 }
 static inline int dbs_bind_text(db_st *s, int i, const char *t, int n, void (*keep)(void *))
 {
-	return sqlite3_bind_text(s->lite, i, t, n, keep);
+	return s->pg ? db_pg_bind_text(s->pg, i, t, n, keep != DBS_STATIC)
+		     : sqlite3_bind_text(s->lite, i, t, n, keep);
 }
 static inline int dbs_bind_blob(db_st *s, int i, const void *b, int n, void (*keep)(void *))
 {
-	return sqlite3_bind_blob(s->lite, i, b, n, keep);
+	return s->pg ? db_pg_bind_blob(s->pg, i, b, n, keep != DBS_STATIC)
+		     : sqlite3_bind_blob(s->lite, i, b, n, keep);
 }
 static inline int dbs_bind_null(db_st *s, int i)
 {
-	return sqlite3_bind_null(s->lite, i);
+	return s->pg ? db_pg_bind_null(s->pg, i) : sqlite3_bind_null(s->lite, i);
 }
 static inline int dbs_bind_parameter_count(db_st *s)
 {
-	return sqlite3_bind_parameter_count(s->lite);
+	return s->pg ? db_pg_bind_parameter_count(s->pg) : sqlite3_bind_parameter_count(s->lite);
 }
 /* DBS_ROW, DBS_DONE, or an error code (DBS_CONSTRAINT for a broken rule). */
 static inline int dbs_step(db_st *s)
 {
-	return sqlite3_step(s->lite);
+	return s->pg ? db_pg_step(s->pg) : sqlite3_step(s->lite);
 }
 static inline void dbs_reset(db_st *s)
 {
-	sqlite3_reset(s->lite);
+	if (s->pg)
+		db_pg_reset(s->pg);
+	else
+		sqlite3_reset(s->lite);
 }
 static inline int dbs_column_count(db_st *s)
 {
-	return sqlite3_column_count(s->lite);
+	return s->pg ? db_pg_column_count(s->pg) : sqlite3_column_count(s->lite);
 }
 static inline int dbs_column_type(db_st *s, int c)
 {
-	return sqlite3_column_type(s->lite, c);
+	return s->pg ? db_pg_column_type(s->pg, c) : sqlite3_column_type(s->lite, c);
 }
 static inline int64_t dbs_column_int64(db_st *s, int c)
 {
-	return sqlite3_column_int64(s->lite, c);
+	return s->pg ? db_pg_column_int64(s->pg, c) : sqlite3_column_int64(s->lite, c);
 }
 static inline int dbs_column_int(db_st *s, int c)
 {
-	return sqlite3_column_int(s->lite, c);
+	return s->pg ? (int)db_pg_column_int64(s->pg, c) : sqlite3_column_int(s->lite, c);
 }
 static inline double dbs_column_double(db_st *s, int c)
 {
-	return sqlite3_column_double(s->lite, c);
+	return s->pg ? db_pg_column_double(s->pg, c) : sqlite3_column_double(s->lite, c);
 }
 static inline const unsigned char *dbs_column_text(db_st *s, int c)
 {
-	return sqlite3_column_text(s->lite, c);
+	return s->pg ? db_pg_column_text(s->pg, c) : sqlite3_column_text(s->lite, c);
 }
 static inline const void *dbs_column_blob(db_st *s, int c)
 {
-	return sqlite3_column_blob(s->lite, c);
+	return s->pg ? db_pg_column_blob(s->pg, c) : sqlite3_column_blob(s->lite, c);
 }
 static inline int dbs_column_bytes(db_st *s, int c)
 {
-	return sqlite3_column_bytes(s->lite, c);
+	return s->pg ? db_pg_column_bytes(s->pg, c) : sqlite3_column_bytes(s->lite, c);
 }
 
 /* The PostgreSQL text of a statement whose SQLite text cannot run there,
@@ -135,7 +143,8 @@ struct db_pg_sql {
 #define DB_STMT_CACHE 1024
 
 struct db {
-	sqlite3 *sql;
+	sqlite3 *sql; /* NULL on PostgreSQL */
+	struct db_pg *pg; /* NULL on SQLite */
 	/* Prepared statements keyed by the address of their static SQL text. */
 	struct {
 		const char *sql;
@@ -193,6 +202,13 @@ int db_collect_ids(struct db *db, db_st *st, const char *what, int64_t **ids, si
  * birth_year, phone, pw_hash (see db_account.c). */
 struct db_user;
 void db_user_from_row(db_st *st, struct db_user *out);
+
+/* PostgreSQL's migrations, engine/sql/pg/NN-*.sql in file-name order,
+ * embedded at build time (build/gen/db_pg_sql.c, made by
+ * scripts/embed-pg-sql.sh); version N is db_pg_migrations[N-1]. */
+extern const char *const db_pg_migrations[];
+extern const char *const db_pg_migration_names[];
+extern const int db_pg_migration_count;
 
 /* Migrations, in order; version N is migrations[N-1]. Each part of the
  * storage module defines its own SQL text. */

@@ -5,6 +5,7 @@ Rules (each violation is one line of text, the same from run to run):
 
   sqlite3.h   only storage files (engine/db*.c, engine/db*.h) include
               <sqlite3.h>, directly or through a project header
+  libpq-fe.h  the same for PostgreSQL's <libpq-fe.h>
   microhttpd  only the HTTP files (engine/http*.c, engine/http*.h) include
               <microhttpd.h>, directly or through a project header
   handler->storage
@@ -153,6 +154,8 @@ def include_rules(t, out):
         reached = t.reach(rel)
         if "sqlite3.h" in reached and not is_storage(rel):
             out.append(f"sqlite3.h outside storage: {rel}")
+        if "libpq-fe.h" in reached and not is_storage(rel):
+            out.append(f"libpq-fe.h outside storage: {rel}")
         if "microhttpd.h" in reached and not is_http(rel):
             out.append(f"microhttpd.h outside http: {rel}")
         if not may_include_handlers(rel):

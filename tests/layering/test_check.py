@@ -83,6 +83,19 @@ class LayeringCheckTest(unittest.TestCase):
         self.write("engine/db_planted.c", "#include <sqlite3.h>\n")
         self.assert_passes()
 
+    def test_libpq_outside_storage_fails(self):
+        self.write("engine/planted.c", "#include <libpq-fe.h>\n")
+        self.assert_fails_with("libpq-fe.h outside storage: engine/planted.c")
+
+    def test_libpq_through_a_header_fails(self):
+        self.write("engine/planted.h", "#include <libpq-fe.h>\n")
+        self.write("admin/planted.c", '#include "planted.h"\n')
+        self.assert_fails_with("libpq-fe.h outside storage: admin/planted.c")
+
+    def test_libpq_in_storage_passes(self):
+        self.write("engine/db_planted.c", "#include <libpq-fe.h>\n")
+        self.assert_passes()
+
     def test_microhttpd_outside_http_fails(self):
         self.write("engine/planted.c", "#include <microhttpd.h>\n")
         self.assert_fails_with("microhttpd.h outside http: engine/planted.c")

@@ -1,0 +1,777 @@
+/* db_pg.c - the PostgreSQL connection and its statements (see db_pg.h).
+ *
+ * A statement is translated once, when db_pg_prepare makes it, and sent to
+ * the server with PQprepare at its first step under a name of this
+ * connection; every later execution is one PQexecPrepared round trip with
+ * the parameters in buffers the statement keeps, so a warm statement
+ * allocates nothing on this side. */
+#include "db_pg.h"
+#include "db_priv.h"
+
+#include <ctype.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <libpq-fe.h>
+
+#include "util.h"
+
+/* Type OIDs of PostgreSQL's catalogue (pg_type.dat), fixed since 7.x. */
+enum {
+	OID_BOOL = 16,
+	OID_BYTEA = 17,
+	OID_INT8 = 20,
+	OID_INT2 = 21,
+	OID_INT4 = 23,
+	OID_OID = 26,
+	OID_FLOAT4 = 700,
+	OID_FLOAT8 = 701,
+	OID_NUMERIC = 1700,
+};
+
+enum bind_kind { BIND_NULL, BIND_INT, BIND_DOUBLE, BIND_TEXT, BIND_BLOB };
+
+/* One parameter's value as sent: numbers formatted into num, text and
+ * blobs copied into buf, which only grows. */
+struct param {
+	char *buf;
+	size_t cap;
+	char num[32];
+};
+
+/* A bytea column of the current row, unescaped once into buf. */
+struct decoded {
+	int row; /* the row buf holds, -1 none */
+	int len;
+	size_t cap;
+	unsigned char *buf;
+};
+
+enum st_state { ST_FRESH, ST_ROWS, ST_DONE };
+
+struct db_pg_st {
+	struct db_pg *pg;
+	char *text; /* the PostgreSQL text, placeholders $N */
+	char name[24]; /* of the server's prepared statement, "" until prepared */
+	int nparams;
+	/* The SQLite text has no RETURNING and the variant adds one: the
+	 * returned id is the last insert id and the caller sees no row. */
+	bool returns_id;
+	Oid *types; /* as prepared */
+	unsigned char *kinds; /* as bound now (enum bind_kind) */
+	const char **values;
+	int *lengths;
+	int *formats;
+	struct param *params;
+	PGresult *res;
+	enum st_state state;
+	int row, nrows, ncols;
+	struct decoded *cols;
+	int cols_cap;
+};
+
+struct db_pg {
+	PGconn *conn;
+	struct db_pg_st **stmts;
+	size_t nstmts, stmts_cap;
+	unsigned serial; /* names prepared statements */
+	bool in_tx; /* the server said a transaction was open after the last command */
+	int64_t changes;
+	int64_t last_id;
+	char msg[512];
+};
+
+/* The DB_PG_SQL variants of every linked storage file, between the
+ * linker-made bounds of their section (weak: a build without any). */
+extern const struct db_pg_sql __start_db_pg_sql[] __attribute__((weak));
+extern const struct db_pg_sql __stop_db_pg_sql[] __attribute__((weak));
+
+static struct db_pg_sql *variants;
+static size_t n_variants;
+static pthread_once_t variants_once = PTHREAD_ONCE_INIT;
+
+static int variant_cmp(const void *a, const void *b)
+{
+	const char *x = ((const struct db_pg_sql *)a)->lite;
+	const char *y = ((const struct db_pg_sql *)b)->lite;
+	return x < y ? -1 : x > y;
+}
+
+/* Sorted by address once per process, at the first PostgreSQL open. */
+static void load_variants(void)
+{
+	if (!__start_db_pg_sql || !__stop_db_pg_sql)
+		return;
+	n_variants = (size_t)(__stop_db_pg_sql - __start_db_pg_sql);
+	if (!n_variants)
+		return;
+	variants = xmalloc(n_variants * sizeof *variants);
+	memcpy(variants, __start_db_pg_sql, n_variants * sizeof *variants);
+	qsort(variants, n_variants, sizeof *variants, variant_cmp);
+}
+
+static const struct db_pg_sql *variant_of(const char *sql)
+{
+	struct db_pg_sql key = { sql, NULL, NULL };
+	return n_variants ? bsearch(&key, variants, n_variants, sizeof *variants, variant_cmp)
+			  : NULL;
+}
+
+bool db_pg_is_url(const char *path)
+{
+	return path && (!strncmp(path, "postgresql://", 13) || !strncmp(path, "postgres://", 11));
+}
+
+/* The server's message without libpq's trailing newline. */
+static void set_msg(struct db_pg *pg, const char *what, const char *text)
+{
+	size_t n = strlen(text);
+	while (n && (text[n - 1] == '\n' || text[n - 1] == ' '))
+		n--;
+	snprintf(pg->msg, sizeof pg->msg, "%s%s%.*s", what ? what : "", what ? ": " : "", (int)n,
+		 text);
+}
+
+/* The message of a failed result: the primary text and its detail. */
+static void set_result_msg(struct db_pg *pg, const PGresult *res)
+{
+	const char *primary = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+	const char *detail = PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL);
+	if (!primary) {
+		set_msg(pg, NULL, PQerrorMessage(pg->conn));
+		return;
+	}
+	snprintf(pg->msg, sizeof pg->msg, "%s%s%s", primary, detail ? " - " : "",
+		 detail ? detail : "");
+}
+
+static const char SESSION_SETUP[] =
+	"SET synchronous_commit = on; SET bytea_output = hex; "
+	"SET client_encoding = 'UTF8'; SET client_min_messages = warning";
+
+struct db_pg *db_pg_open(const char *url, char *err, size_t errlen)
+{
+	pthread_once(&variants_once, load_variants);
+	struct db_pg *pg = xcalloc(1, sizeof *pg);
+	pg->conn = PQconnectdb(url);
+	if (!pg->conn || PQstatus(pg->conn) != CONNECTION_OK) {
+		set_msg(pg, NULL, pg->conn ? PQerrorMessage(pg->conn) : "out of memory");
+		snprintf(err, errlen, "cannot open database %s: %s", url, pg->msg);
+		db_pg_close(pg);
+		return NULL;
+	}
+	if (db_pg_exec(pg, SESSION_SETUP)) {
+		snprintf(err, errlen, "cannot configure database %s: %s", url, pg->msg);
+		db_pg_close(pg);
+		return NULL;
+	}
+	return pg;
+}
+
+static void stmt_free(struct db_pg_st *st)
+{
+	PQclear(st->res);
+	for (int i = 0; i < st->nparams; i++)
+		free(st->params[i].buf);
+	for (int i = 0; i < st->cols_cap; i++)
+		free(st->cols[i].buf);
+	free(st->cols);
+	free(st->params);
+	free(st->types);
+	free(st->kinds);
+	free(st->values);
+	free(st->lengths);
+	free(st->formats);
+	free(st->text);
+	free(st);
+}
+
+void db_pg_close(struct db_pg *pg)
+{
+	if (!pg)
+		return;
+	for (size_t i = 0; i < pg->nstmts; i++)
+		stmt_free(pg->stmts[i]);
+	free(pg->stmts);
+	PQfinish(pg->conn);
+	free(pg);
+}
+
+const char *db_pg_errmsg(const struct db_pg *pg)
+{
+	return pg->msg;
+}
+
+/* A connection the server dropped (a restart, a failover) is opened again
+ * when no transaction was open on it: nothing the caller believes written
+ * can be lost that way. Its prepared statements are gone with it. */
+static int ensure_connected(struct db_pg *pg)
+{
+	if (PQstatus(pg->conn) == CONNECTION_OK)
+		return 0;
+	if (pg->in_tx) {
+		set_msg(pg, NULL, "connection to the database lost inside a transaction");
+		return -1;
+	}
+	PQreset(pg->conn);
+	if (PQstatus(pg->conn) != CONNECTION_OK) {
+		set_msg(pg, "cannot reconnect to the database", PQerrorMessage(pg->conn));
+		return -1;
+	}
+	for (size_t i = 0; i < pg->nstmts; i++)
+		pg->stmts[i]->name[0] = '\0';
+	return db_pg_exec(pg, SESSION_SETUP);
+}
+
+static void note_tx(struct db_pg *pg)
+{
+	PGTransactionStatusType t = PQtransactionStatus(pg->conn);
+	pg->in_tx = t == PQTRANS_INTRANS || t == PQTRANS_INERROR || t == PQTRANS_ACTIVE;
+}
+
+int db_pg_exec(struct db_pg *pg, const char *sql)
+{
+	if (ensure_connected(pg))
+		return -1;
+	PGresult *res = PQexec(pg->conn, sql);
+	ExecStatusType s = PQresultStatus(res);
+	int ret = 0;
+	if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK && s != PGRES_EMPTY_QUERY) {
+		set_result_msg(pg, res);
+		ret = -1;
+	}
+	PQclear(res);
+	note_tx(pg);
+	return ret;
+}
+
+int db_pg_commit(struct db_pg *pg)
+{
+	if (ensure_connected(pg))
+		return -1;
+	PGresult *res = PQexec(pg->conn, "COMMIT");
+	int ret = 0;
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		set_result_msg(pg, res);
+		ret = -1;
+	} else if (!strcmp(PQcmdStatus(res), "ROLLBACK")) {
+		/* COMMIT of a transaction a failed statement aborted: the server
+		 * rolls back and says so only in the command tag. */
+		set_msg(pg, NULL, "the transaction was rolled back: one of its statements failed");
+		ret = -1;
+	}
+	PQclear(res);
+	note_tx(pg);
+	return ret;
+}
+
+void db_pg_rollback(struct db_pg *pg)
+{
+	if (PQstatus(pg->conn) != CONNECTION_OK) {
+		pg->in_tx = false; /* the server rolled it back when the connection ended */
+		return;
+	}
+	if (pg->in_tx)
+		PQclear(PQexec(pg->conn, "ROLLBACK"));
+	note_tx(pg);
+}
+
+int64_t db_pg_changes(const struct db_pg *pg)
+{
+	return pg->changes;
+}
+
+int64_t db_pg_last_insert_id(const struct db_pg *pg)
+{
+	return pg->last_id;
+}
+
+/* Where the literal, quoted name or comment starting at p ends (the
+ * character after it), or p itself when none starts there. Standard
+ * strings double their quote; E'...' strings also escape with \. */
+static const char *skip_quoted(const char *sql, const char *p)
+{
+	if (*p == '\'' || *p == '"') {
+		char q = *p;
+		bool backslash = q == '\'' && p > sql && (p[-1] == 'E' || p[-1] == 'e') &&
+				 (p - 1 == sql || !(isalnum((unsigned char)p[-2]) || p[-2] == '_'));
+		for (p++; *p; p++) {
+			if (backslash && *p == '\\' && p[1])
+				p++;
+			else if (*p == q && p[1] == q)
+				p++;
+			else if (*p == q)
+				return p + 1;
+		}
+		return p;
+	}
+	if (p[0] == '-' && p[1] == '-') {
+		while (*p && *p != '\n')
+			p++;
+		return p;
+	}
+	if (p[0] == '/' && p[1] == '*') {
+		const char *end = strstr(p + 2, "*/");
+		return end ? end + 2 : p + strlen(p);
+	}
+	return p;
+}
+
+char *db_pg_translate(const char *sql, int *nparams)
+{
+	struct strbuf out;
+	sb_init(&out);
+	int largest = 0;
+	const char *run = sql, *p = sql;
+	while (*p) {
+		const char *end = skip_quoted(sql, p);
+		if (end != p) {
+			p = end;
+			continue;
+		}
+		if (*p != '?') {
+			p++;
+			continue;
+		}
+		sb_append(&out, run, (size_t)(p - run));
+		p++;
+		int n = 0;
+		if (isdigit((unsigned char)*p)) {
+			while (isdigit((unsigned char)*p) && n < 100000)
+				n = n * 10 + (*p++ - '0');
+		} else {
+			n = largest + 1;
+		}
+		if (n > largest)
+			largest = n;
+		sb_printf(&out, "$%d", n);
+		run = p;
+	}
+	sb_append(&out, run, (size_t)(p - run));
+	*nparams = largest;
+	return sb_steal(&out);
+}
+
+/* True when word (upper case) occurs in sql as a keyword, outside
+ * literals and comments. */
+static bool has_keyword(const char *sql, const char *word)
+{
+	size_t n = strlen(word);
+	for (const char *p = sql; *p;) {
+		const char *end = skip_quoted(sql, p);
+		if (end != p) {
+			p = end;
+			continue;
+		}
+		bool starts = p == sql || !(isalnum((unsigned char)p[-1]) || p[-1] == '_');
+		if (starts && !strncasecmp(p, word, n) &&
+		    !(isalnum((unsigned char)p[n]) || p[n] == '_'))
+			return true;
+		p++;
+	}
+	return false;
+}
+
+struct db_pg_st *db_pg_prepare(struct db_pg *pg, const char *sql)
+{
+	const struct db_pg_sql *v = variant_of(sql);
+	const char *text = v && v->pg ? v->pg : sql;
+	struct db_pg_st *st = xcalloc(1, sizeof *st);
+	st->pg = pg;
+	if (v && v->suffix) {
+		char *joined = xmalloc(strlen(text) + strlen(v->suffix) + 1);
+		strcpy(stpcpy(joined, text), v->suffix);
+		st->text = db_pg_translate(joined, &st->nparams);
+		free(joined);
+	} else {
+		st->text = db_pg_translate(text, &st->nparams);
+	}
+	st->returns_id = has_keyword(st->text, "INSERT") && has_keyword(st->text, "RETURNING") &&
+			 !has_keyword(sql, "RETURNING");
+	int n = st->nparams ? st->nparams : 1;
+	st->types = xcalloc((size_t)n, sizeof *st->types);
+	st->kinds = xcalloc((size_t)n, sizeof *st->kinds);
+	st->values = xcalloc((size_t)n, sizeof *st->values);
+	st->lengths = xcalloc((size_t)n, sizeof *st->lengths);
+	st->formats = xcalloc((size_t)n, sizeof *st->formats);
+	st->params = xcalloc((size_t)n, sizeof *st->params);
+	if (pg->nstmts == pg->stmts_cap) {
+		pg->stmts_cap = pg->stmts_cap ? 2 * pg->stmts_cap : 64;
+		pg->stmts = xrealloc(pg->stmts, pg->stmts_cap * sizeof *pg->stmts);
+	}
+	pg->stmts[pg->nstmts++] = st;
+	return st;
+}
+
+static struct param *bind_slot(struct db_pg_st *st, int idx, enum bind_kind kind)
+{
+	if (idx < 1 || idx > st->nparams) {
+		snprintf(st->pg->msg, sizeof st->pg->msg,
+			 "parameter %d out of range: the statement has %d", idx, st->nparams);
+		return NULL;
+	}
+	st->kinds[idx - 1] = (unsigned char)kind;
+	st->formats[idx - 1] = kind == BIND_BLOB;
+	return &st->params[idx - 1];
+}
+
+int db_pg_bind_int64(struct db_pg_st *st, int idx, int64_t v)
+{
+	struct param *p = bind_slot(st, idx, BIND_INT);
+	if (!p)
+		return DBS_ERROR;
+	/* Digits backwards from the end of num; the magnitude as unsigned so
+	 * INT64_MIN has one. */
+	char *end = p->num + sizeof p->num - 1, *d = end;
+	*d = '\0';
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	do {
+		*--d = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--d = '-';
+	st->values[idx - 1] = d;
+	st->lengths[idx - 1] = (int)(end - d);
+	return DBS_OK;
+}
+
+int db_pg_bind_double(struct db_pg_st *st, int idx, double v)
+{
+	struct param *p = bind_slot(st, idx, BIND_DOUBLE);
+	if (!p)
+		return DBS_ERROR;
+	st->lengths[idx - 1] = snprintf(p->num, sizeof p->num, "%.17g", v);
+	st->values[idx - 1] = p->num;
+	return DBS_OK;
+}
+
+/* Text is sent with its length, so a value the caller keeps needs no
+ * copy and no terminating NUL. */
+static void set_value(struct db_pg_st *st, struct param *p, int idx, const void *v, size_t n,
+		      bool copy)
+{
+	if (!copy) {
+		st->values[idx - 1] = v;
+		st->lengths[idx - 1] = (int)n;
+		return;
+	}
+	if (p->cap < n + 1) {
+		p->cap = n + 1 > 64 ? n + 1 : 64;
+		free(p->buf);
+		p->buf = xmalloc(p->cap);
+	}
+	if (n)
+		memcpy(p->buf, v, n);
+	p->buf[n] = '\0';
+	st->values[idx - 1] = p->buf;
+	st->lengths[idx - 1] = (int)n;
+}
+
+int db_pg_bind_text(struct db_pg_st *st, int idx, const char *s, int len, bool copy)
+{
+	if (!s)
+		return db_pg_bind_null(st, idx);
+	struct param *p = bind_slot(st, idx, BIND_TEXT);
+	if (!p)
+		return DBS_ERROR;
+	set_value(st, p, idx, s, len < 0 ? strlen(s) : (size_t)len, copy);
+	return DBS_OK;
+}
+
+int db_pg_bind_blob(struct db_pg_st *st, int idx, const void *v, int len, bool copy)
+{
+	if (!v)
+		return db_pg_bind_null(st, idx);
+	struct param *p = bind_slot(st, idx, BIND_BLOB);
+	if (!p)
+		return DBS_ERROR;
+	set_value(st, p, idx, v, len < 0 ? 0 : (size_t)len, copy);
+	return DBS_OK;
+}
+
+int db_pg_bind_parameter_count(const struct db_pg_st *st)
+{
+	return st->nparams;
+}
+
+int db_pg_bind_null(struct db_pg_st *st, int idx)
+{
+	if (!bind_slot(st, idx, BIND_NULL))
+		return DBS_ERROR;
+	st->values[idx - 1] = NULL;
+	st->lengths[idx - 1] = 0;
+	return DBS_OK;
+}
+
+void db_pg_clear_bindings(struct db_pg_st *st)
+{
+	for (int i = 0; i < st->nparams; i++) {
+		st->kinds[i] = BIND_NULL;
+		st->values[i] = NULL;
+		st->lengths[i] = 0;
+		st->formats[i] = 0;
+	}
+}
+
+static Oid oid_of(enum bind_kind kind)
+{
+	switch (kind) {
+	case BIND_INT:
+		return OID_INT8;
+	case BIND_DOUBLE:
+		return OID_FLOAT8;
+	case BIND_BLOB:
+		return OID_BYTEA;
+	default:
+		return 0; /* text and NULL: the server infers the type */
+	}
+}
+
+/* Prepared with types that this execution's values do not fit (an integer
+ * parameter now given text): prepared again under a new name. */
+static bool types_changed(const struct db_pg_st *st)
+{
+	for (int i = 0; i < st->nparams; i++) {
+		Oid now = oid_of((enum bind_kind)st->kinds[i]);
+		if (st->kinds[i] != BIND_NULL && st->types[i] && now != st->types[i])
+			return true;
+	}
+	return false;
+}
+
+static int server_prepare(struct db_pg_st *st)
+{
+	struct db_pg *pg = st->pg;
+	for (int i = 0; i < st->nparams; i++)
+		st->types[i] = oid_of((enum bind_kind)st->kinds[i]);
+	char name[sizeof st->name];
+	snprintf(name, sizeof name, "q%u", ++pg->serial);
+	PGresult *res = PQprepare(pg->conn, name, st->text, st->nparams, st->types);
+	int ret = DBS_OK;
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		set_result_msg(pg, res);
+		ret = DBS_ERROR;
+	} else {
+		memcpy(st->name, name, sizeof name);
+	}
+	PQclear(res);
+	note_tx(pg);
+	return ret;
+}
+
+static int failed(struct db_pg_st *st)
+{
+	struct db_pg *pg = st->pg;
+	set_result_msg(pg, st->res);
+	const char *state = PQresultErrorField(st->res, PG_DIAG_SQLSTATE);
+	PQclear(st->res);
+	st->res = NULL;
+	st->state = ST_DONE;
+	return state && !strncmp(state, "23", 2) ? DBS_CONSTRAINT : DBS_ERROR;
+}
+
+static void note_changes(struct db_pg_st *st)
+{
+	const char *status = PQcmdStatus(st->res);
+	if (strncmp(status, "INSERT", 6) && strncmp(status, "UPDATE", 6) &&
+	    strncmp(status, "DELETE", 6) && strncmp(status, "MERGE", 5))
+		return;
+	st->pg->changes = strtoll(PQcmdTuples(st->res), NULL, 10);
+}
+
+/* Runs the statement: DBS_ROW with the first row current, DBS_DONE, or an
+ * error. */
+static int run(struct db_pg_st *st)
+{
+	struct db_pg *pg = st->pg;
+	if (ensure_connected(pg))
+		return DBS_ERROR;
+	if ((!st->name[0] || types_changed(st)) && server_prepare(st) != DBS_OK)
+		return DBS_ERROR;
+	st->res = PQexecPrepared(pg->conn, st->name, st->nparams, st->values, st->lengths,
+				 st->formats, 0);
+	note_tx(pg);
+	ExecStatusType s = PQresultStatus(st->res);
+	if (s != PGRES_TUPLES_OK && s != PGRES_COMMAND_OK)
+		return failed(st);
+	note_changes(st);
+	st->nrows = PQntuples(st->res);
+	st->ncols = PQnfields(st->res);
+	st->row = 0;
+	if (st->returns_id) {
+		if (st->nrows > 0 && !PQgetisnull(st->res, 0, 0))
+			pg->last_id = strtoll(PQgetvalue(st->res, 0, 0), NULL, 10);
+		st->state = ST_DONE;
+		return DBS_DONE;
+	}
+	if (st->ncols > st->cols_cap) {
+		st->cols = xrealloc(st->cols, (size_t)st->ncols * sizeof *st->cols);
+		memset(st->cols + st->cols_cap, 0,
+		       (size_t)(st->ncols - st->cols_cap) * sizeof *st->cols);
+		st->cols_cap = st->ncols;
+	}
+	for (int i = 0; i < st->ncols; i++)
+		st->cols[i].row = -1;
+	st->state = st->nrows ? ST_ROWS : ST_DONE;
+	return st->nrows ? DBS_ROW : DBS_DONE;
+}
+
+int db_pg_step(struct db_pg_st *st)
+{
+	if (st->state == ST_ROWS) {
+		if (++st->row < st->nrows)
+			return DBS_ROW;
+		st->state = ST_DONE;
+		return DBS_DONE;
+	}
+	if (st->state == ST_DONE)
+		db_pg_reset(st);
+	return run(st);
+}
+
+void db_pg_reset(struct db_pg_st *st)
+{
+	PQclear(st->res);
+	st->res = NULL;
+	st->state = ST_FRESH;
+	st->nrows = st->ncols = st->row = 0;
+}
+
+int db_pg_column_count(const struct db_pg_st *st)
+{
+	return st->res ? PQnfields(st->res) : 0;
+}
+
+/* The column's text in the current row, or NULL for NULL or no row. */
+static const char *raw(const struct db_pg_st *st, int col)
+{
+	if (st->state != ST_ROWS || col < 0 || col >= st->ncols ||
+	    PQgetisnull(st->res, st->row, col))
+		return NULL;
+	return PQgetvalue(st->res, st->row, col);
+}
+
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = (char)(c | 0x20);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* The bytea column of the current row, unescaped (hex output, set at
+ * connect) into the column's buffer once per row. */
+static const struct decoded *bytea(struct db_pg_st *st, int col, const char *text)
+{
+	struct decoded *d = &st->cols[col];
+	if (d->row == st->row)
+		return d;
+	size_t n = strlen(text);
+	const char *hex = text[0] == '\\' && text[1] == 'x' ? text + 2 : NULL;
+	size_t need = hex ? (n - 2) / 2 : n;
+	if (d->cap < need + 1) {
+		d->cap = need + 1 > 64 ? need + 1 : 64;
+		free(d->buf);
+		d->buf = xmalloc(d->cap);
+	}
+	size_t len = 0;
+	if (hex) {
+		for (size_t i = 0; i + 1 < n - 2; i += 2) {
+			int hi = hex_digit(hex[i]), lo = hex_digit(hex[i + 1]);
+			if (hi < 0 || lo < 0)
+				break;
+			d->buf[len++] = (unsigned char)(hi << 4 | lo);
+		}
+	} else {
+		memcpy(d->buf, text, n);
+		len = n;
+	}
+	d->buf[len] = '\0';
+	d->len = (int)len;
+	d->row = st->row;
+	return d;
+}
+
+int db_pg_column_type(struct db_pg_st *st, int col)
+{
+	const char *v = raw(st, col);
+	if (!v)
+		return DBS_NULL;
+	switch (PQftype(st->res, col)) {
+	case OID_BOOL:
+	case OID_INT2:
+	case OID_INT4:
+	case OID_INT8:
+	case OID_OID:
+		return DBS_INTEGER;
+	case OID_FLOAT4:
+	case OID_FLOAT8:
+		return DBS_FLOAT;
+	case OID_NUMERIC:
+		/* sum() and avg() of BIGINT answer numeric: whole ones read as
+		 * SQLite's integer sums. */
+		return strpbrk(v, ".eEN") ? DBS_FLOAT : DBS_INTEGER;
+	case OID_BYTEA:
+		return DBS_BLOB;
+	default:
+		return DBS_TEXT;
+	}
+}
+
+int64_t db_pg_column_int64(struct db_pg_st *st, int col)
+{
+	const char *v = raw(st, col);
+	if (!v)
+		return 0;
+	Oid t = PQftype(st->res, col);
+	if (t == OID_BOOL)
+		return v[0] == 't';
+	if ((t == OID_FLOAT4 || t == OID_FLOAT8 || t == OID_NUMERIC) && strpbrk(v, ".eEIN"))
+		return (int64_t)strtod(v, NULL);
+	return strtoll(v, NULL, 10);
+}
+
+double db_pg_column_double(struct db_pg_st *st, int col)
+{
+	const char *v = raw(st, col);
+	if (!v)
+		return 0.0;
+	if (PQftype(st->res, col) == OID_BOOL)
+		return v[0] == 't' ? 1.0 : 0.0;
+	return strtod(v, NULL);
+}
+
+const unsigned char *db_pg_column_text(struct db_pg_st *st, int col)
+{
+	const char *v = raw(st, col);
+	if (!v)
+		return NULL;
+	Oid t = PQftype(st->res, col);
+	if (t == OID_BOOL)
+		return (const unsigned char *)(v[0] == 't' ? "1" : "0");
+	if (t == OID_BYTEA)
+		return bytea(st, col, v)->buf;
+	return (const unsigned char *)v;
+}
+
+const void *db_pg_column_blob(struct db_pg_st *st, int col)
+{
+	return db_pg_column_text(st, col);
+}
+
+int db_pg_column_bytes(struct db_pg_st *st, int col)
+{
+	const char *v = raw(st, col);
+	if (!v)
+		return 0;
+	Oid t = PQftype(st->res, col);
+	if (t == OID_BOOL)
+		return 1;
+	if (t == OID_BYTEA)
+		return bytea(st, col, v)->len;
+	return PQgetlength(st->res, st->row, col);
+}
