@@ -3,7 +3,7 @@ FROM debian:12-slim AS build
 RUN apt-get update && apt-get install -y --no-install-recommends \
       build-essential pkg-config libmicrohttpd-dev libsqlite3-dev libsodium-dev \
       libjansson-dev libcsv-dev libxlsxwriter-dev libxml2-dev libcurl4-openssl-dev \
-      libunistring-dev libcmocka-dev zlib1g-dev libqrencode-dev \
+      libunistring-dev libcmocka-dev zlib1g-dev libqrencode-dev libpq-dev \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY Makefile ./
@@ -14,9 +14,10 @@ RUN make build/quizd build/quizadm
 FROM debian:12-slim
 RUN apt-get update && apt-get install -y --no-install-recommends \
       libmicrohttpd12 libsqlite3-0 libsodium23 libjansson4 libcsv3 libxlsxwriter4 \
-      libxml2 libcurl4 libunistring2 zlib1g libqrencode4 libjs-chart.js curl ca-certificates \
+      libxml2 libcurl4 libunistring2 zlib1g libqrencode4 libpq5 libjs-chart.js curl ca-certificates \
     && rm -rf /var/lib/apt/lists/* \
-    && useradd --system --home /var/lib/quiz quiz && mkdir -p /var/lib/quiz && chown quiz /var/lib/quiz
+    && useradd --system --home /var/lib/quiz quiz && mkdir -p /var/lib/quiz/keys \
+    && chown -R quiz /var/lib/quiz && chmod 700 /var/lib/quiz/keys
 COPY --from=build /src/build/quizd /src/build/quizadm /usr/local/bin/
 COPY web /usr/share/quiz/web
 COPY question-banks /usr/share/quiz/question-banks

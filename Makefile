@@ -27,16 +27,21 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CURL_CFLAGS = $(shell pkg-config --cflags libcurl 2>/dev/null)
 CURL_LIBS = $(shell pkg-config --libs libcurl 2>/dev/null)
+# libpq for the tests' own helpers (tests/lib: a schema per fixture on
+# PostgreSQL, raw SQL on either engine).
+PQ_CFLAGS = $(shell pkg-config --cflags libpq 2>/dev/null)
+PQ_LIBS = $(shell pkg-config --libs libpq 2>/dev/null)
 LIBS = $(PKG_LIBS) -lcsv -lunistring -lm
 COMPILE = $(CC) $(CPPFLAGS) $(CFLAGS) $(QUIZ_CFLAGS) $(PKG_CFLAGS)
 LINK = $(CC) $(CFLAGS) $(LDFLAGS) $(QUIZ_LDFLAGS)
 PYTHON ?= /usr/bin/python3
-FORMAT_SRC = $(wildcard engine/*.[ch] admin/*.[ch] tests/unit/*.[ch] tests/http/*.[ch] bench/*.c)
+FORMAT_SRC = $(wildcard engine/*.[ch] admin/*.[ch] tests/lib/*.[ch] tests/unit/*.[ch] tests/http/*.[ch] bench/*.c)
 
 # Every .c file is picked up by its folder: engine/ (quizd.c is the
 # server's main), admin/ (quizadm), tests/unit/test_*.c and
 # tests/http/test_*.c (one runner each; the folder's other .c files are
-# helpers linked into each runner), bench/*.c (one program each).
+# helpers linked into each runner, and tests/lib/*.c into every runner of
+# both), bench/*.c (one program each).
 ENGINE_SRC := $(filter-out engine/quizd.c,$(wildcard engine/*.c))
 # PostgreSQL's migrations, engine/sql/pg/NN-*.sql, embedded as C text
 # (scripts/embed-pg-sql.sh); the folder is a prerequisite too, so adding,
@@ -53,19 +58,20 @@ HTTP_SRC := $(wildcard tests/http/test_*.c)
 HTTP_BIN := $(HTTP_SRC:tests/http/%.c=$(BUILD)/tests/http_%)
 HTTP_HELPER_SRC := $(filter-out $(HTTP_SRC),$(wildcard tests/http/*.c))
 HTTP_HELPER_OBJ := $(HTTP_HELPER_SRC:%.c=$(BUILD)/%.o)
+TEST_LIB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/lib/*.c))
 BENCH_SRC := $(wildcard bench/*.c)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 BENCH_LIB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard bench/lib/*.c))
 ALL_OBJ := $(ENGINE_OBJ) $(BUILD)/engine/quizd.o $(ADMIN_OBJ) \
 	$(UNIT_SRC:%.c=$(BUILD)/%.o) $(UNIT_HELPER_OBJ) \
-	$(HTTP_SRC:%.c=$(BUILD)/%.o) $(HTTP_HELPER_OBJ) $(BENCH_SRC:%.c=$(BUILD)/%.o) $(BENCH_LIB_OBJ)
+	$(HTTP_SRC:%.c=$(BUILD)/%.o) $(HTTP_HELPER_OBJ) $(TEST_LIB_OBJ) $(BENCH_SRC:%.c=$(BUILD)/%.o) $(BENCH_LIB_OBJ)
 
 DB ?= demo.db
 LISTEN ?= 127.0.0.1:8080
 
 .SECONDARY: $(ALL_OBJ)
 
-.PHONY: all deps test-deps run test unit-tests http-tests devtest bench check-banks \
+.PHONY: all deps test-deps run test unit-tests http-tests test-pg devtest bench check-banks \
 	check-format format web-tests compose-check openapi-check layering-check layering-tests build-checks clean
 
 all: $(BUILD)/quizd $(BUILD)/quizadm
@@ -84,8 +90,10 @@ $(BUILD)/%.o: %.c $(BUILD)/%.d
 	@echo "  CC $<"
 	@$(COMPILE) -c $< -o $@
 
-# The clients among the tests and benchmarks see libcurl's headers.
+# The clients among the tests and benchmarks see libcurl's headers; the
+# tests see libpq's and their own helpers'.
 $(BUILD)/tests/http/%.o $(BUILD)/bench/%.o: COMPILE += $(CURL_CFLAGS)
+$(BUILD)/tests/%.o: COMPILE += $(PQ_CFLAGS) -Itests/lib
 
 DEP_FILES := $(ALL_OBJ:.o=.d)
 $(DEP_FILES):
@@ -110,11 +118,13 @@ $(BUILD)/quizd: $(BUILD)/engine/quizd.o $(BUILD)/libquiz.a
 $(BUILD)/quizadm: $(ADMIN_OBJ) $(BUILD)/libquiz.a
 	$(LINK) -o $@ $^ $(LIBS)
 
-$(UNIT_BIN): $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(UNIT_HELPER_OBJ) $(BUILD)/libquiz.a
-	$(LINK) -o $@ $^ $(LIBS) -lcmocka
+$(UNIT_BIN): $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(UNIT_HELPER_OBJ) $(TEST_LIB_OBJ) \
+		$(BUILD)/libquiz.a
+	$(LINK) -o $@ $^ $(LIBS) $(PQ_LIBS) -lcmocka
 
-$(HTTP_BIN): $(BUILD)/tests/http_%: $(BUILD)/tests/http/%.o $(HTTP_HELPER_OBJ) $(BUILD)/libquiz.a
-	$(LINK) -o $@ $^ $(LIBS) $(CURL_LIBS) -lcmocka
+$(HTTP_BIN): $(BUILD)/tests/http_%: $(BUILD)/tests/http/%.o $(HTTP_HELPER_OBJ) $(TEST_LIB_OBJ) \
+		$(BUILD)/libquiz.a
+	$(LINK) -o $@ $^ $(LIBS) $(CURL_LIBS) $(PQ_LIBS) -lcmocka
 
 $(BENCH_BIN): $(BUILD)/bench/%: $(BUILD)/bench/%.o $(BENCH_LIB_OBJ) $(BUILD)/libquiz.a
 	$(LINK) -o $@ $^ $(LIBS) $(CURL_LIBS)
@@ -133,6 +143,11 @@ unit-tests: layering-check $(UNIT_BIN)
 
 http-tests: $(HTTP_BIN) $(BUILD)/quizd $(BUILD)/quizadm
 	@QUIZD=$(BUILD)/quizd QUIZADM=$(BUILD)/quizadm ./tests/run-suites.sh http $(HTTP_BIN)
+
+# The unit and HTTP suites again on PostgreSQL, on a throwaway cluster that
+# tests/run-pg.sh starts in a temporary folder and stops at the end.
+test-pg: $(UNIT_BIN) $(HTTP_BIN) $(BUILD)/quizd $(BUILD)/quizadm
+	@QUIZD=$(BUILD)/quizd QUIZADM=$(BUILD)/quizadm ./tests/run-pg.sh "$(UNIT_BIN)" "$(HTTP_BIN)"
 
 # The layering rules (tests/layering/check.py: includes, calls across
 # layers, exports without callers, function and file sizes) against the list
@@ -164,6 +179,10 @@ openapi-check:
 
 compose-check:
 	@docker-compose -f docker-compose.yml config -q && echo "docker-compose.yml: valid"
+	@docker-compose -f docker-compose.yml --profile cluster config -q && \
+		echo "docker-compose.yml, profile cluster: valid"
+	@QUIZ_LB_Q1=127.0.0.1:1 QUIZ_LB_Q2=127.0.0.1:2 QUIZ_LB_SOCKET=/run/haproxy/quiz.sock \
+		haproxy -c -q -f deploy/haproxy.cfg && echo "deploy/haproxy.cfg: valid"
 
 web-tests: all
 	@if [ -f tests/web/package.json ]; then ./tests/web/run.sh; fi

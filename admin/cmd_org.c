@@ -5,6 +5,7 @@
 #include <strings.h>
 
 #include "auth.h"
+#include "cards.h"
 #include "cert.h"
 #include "cli.h"
 #include "clock.h"
@@ -26,6 +27,12 @@ int cmd_init(struct cli *cli, int argc, char **argv)
 		return cli_fail("%s", err);
 	cert_key_path(cli->data_dir, cli->db_path, key, sizeof key);
 	printf("certificate signing key %s %s\n", key, created ? "created" : "present");
+	/* The login-card key too, so that instances given a copy of the data
+	 * directory hash card codes alike (docs/operations.md). */
+	struct cards_keyring keys = { cli->data_dir, cli->db_path };
+	struct problem p;
+	if (cards_key_ensure(&keys, &p) != OUTCOME_OK)
+		return cli_fail("%s", p.message);
 	return 0;
 }
 

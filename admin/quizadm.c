@@ -74,7 +74,9 @@ static const struct command commands[] = {
 
 static void usage(FILE *f)
 {
-	fputs("usage: quizadm --db PATH [--data-dir DIR] COMMAND ...\ncommands:\n", f);
+	fputs("usage: quizadm --db PATH|postgresql://... [--data-dir DIR] COMMAND ...\n"
+	      "  (or QUIZD_DB and QUIZD_DATA_DIR, as for quizd)\ncommands:\n",
+	      f);
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		fprintf(f, "  %s\n", commands[i].usage);
 }
@@ -178,6 +180,11 @@ int main(int argc, char **argv)
 		else
 			break;
 	}
+	/* As quizd: the flags win over QUIZD_DB and QUIZD_DATA_DIR. */
+	if (!cli.db_path && getenv("QUIZD_DB") && *getenv("QUIZD_DB"))
+		cli.db_path = getenv("QUIZD_DB");
+	if (!cli.data_dir && getenv("QUIZD_DATA_DIR") && *getenv("QUIZD_DATA_DIR"))
+		cli.data_dir = getenv("QUIZD_DATA_DIR");
 	if (i < argc && (!strcmp(argv[i], "--help") || !strcmp(argv[i], "help"))) {
 		usage(stdout);
 		return 0;

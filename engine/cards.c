@@ -117,6 +117,14 @@ enum outcome cards_code_hash(const struct cards_keyring *keys, const char *canon
 	return OUTCOME_OK;
 }
 
+enum outcome cards_key_ensure(const struct cards_keyring *keys, struct problem *p)
+{
+	unsigned char key[32];
+	int rc = load_key(keys, key, p);
+	sodium_memzero(key, sizeof key);
+	return rc ? OUTCOME_INTERNAL : OUTCOME_OK;
+}
+
 /* ---- QR ------------------------------------------------------------------- */
 
 char *cards_qr_svg(const char *text)

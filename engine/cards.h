@@ -52,6 +52,9 @@ int cards_code_canonical(const char *typed, char out[CARDS_CODE_CHARS + 1]);
  * made). */
 enum outcome cards_code_hash(const struct cards_keyring *keys, const char *canonical,
 			     unsigned char hash[32], struct problem *p);
+/* Makes the key when it is missing (quizadm init, before several instances
+ * share the data directory). OUTCOME_OK or OUTCOME_INTERNAL. */
+enum outcome cards_key_ensure(const struct cards_keyring *keys, struct problem *p);
 
 /* Issues cards for the enabled participants (of audience, when not NULL)
  * in the subtree of unit_code, voiding their earlier codes, with one audit

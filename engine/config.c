@@ -22,7 +22,7 @@ struct option_def {
 
 static const struct option_def options[] = {
 	{ "--db", "QUIZD_DB", K_STR, APP(db_path),
-	  "database file (created and migrated when needed)" },
+	  "SQLite database file, or postgresql:// URL (created or migrated when needed)" },
 	{ "--listen", "QUIZD_LISTEN", K_STR, HTTP(listen),
 	  "IPv4:PORT to listen on (127.0.0.1:8080)" },
 	{ "--web", "QUIZD_WEB", K_STR, HTTP(web_dir), "directory of the web pages to serve" },
@@ -131,7 +131,8 @@ static int set_value(struct config *cfg, const struct option_def *o, const char 
 /* Prints the flags and variables to f. */
 static void config_usage(FILE *f)
 {
-	fputs("usage: quizd --db PATH --listen ADDR:PORT [--web DIR] [--threads N] [options]\n", f);
+	fputs("usage: quizd --db PATH|URL --listen ADDR:PORT [--web DIR] [--threads N] [options]\n",
+	      f);
 	for (size_t i = 0; i < sizeof options / sizeof options[0]; i++)
 		fprintf(f, "  %-22s %-26s %s\n", options[i].flag, options[i].env, options[i].help);
 }
@@ -177,7 +178,7 @@ int config_load(struct config *cfg, int argc, char **argv, char *err, size_t err
 			return -1;
 	}
 	if (!cfg->app.db_path) {
-		snprintf(err, errlen, "--db PATH is required");
+		snprintf(err, errlen, "--db PATH|URL (or QUIZD_DB) is required");
 		return -1;
 	}
 	if (cfg->app.attempt_grace_ms > 2000)

@@ -387,7 +387,7 @@ static const char SQL_QUIZ_RESULTS[] =
 	" WHERE a.quiz_id = ?1 AND a.state IN ('submitted', 'expired') AND a.practice = 0"
 	" AND u.erased_at IS NULL"
 	" AND substr(un.path, 1, length(?2)) = ?2"
-	" GROUP BY u.id ORDER BY un.path, u.full_name, u.id";
+	" GROUP BY u.id, un.code, un.path ORDER BY un.path, u.full_name, u.id";
 
 static void attempt_count_row(db_st *st, db_row_fn fn, void *ctx)
 {

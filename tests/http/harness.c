@@ -1,5 +1,6 @@
 /* harness.c - start/stop quizd and call it over HTTP for the HTTP tests. */
 #include "harness.h"
+#include "testsql.h"
 
 #include <arpa/inet.h>
 #include <curl/curl.h>
@@ -99,8 +100,11 @@ int server_prepare(struct server *s)
 	snprintf(s->dir, sizeof s->dir, "/tmp/quiztest.XXXXXX");
 	if (!mkdtemp(s->dir))
 		return -1;
-	snprintf(s->db, sizeof s->db, "%s/quiz.db", s->dir);
 	snprintf(s->log, sizeof s->log, "%s/quizd.log", s->dir);
+	if (!testsql_pg())
+		snprintf(s->db, sizeof s->db, "%s/quiz.db", s->dir);
+	else if (testsql_schema_new(s->schema, sizeof s->schema, s->db, sizeof s->db))
+		return -1;
 	return run_quizadm(s, NULL, "init", NULL) == 0 ? 0 : -1;
 }
 
@@ -197,6 +201,8 @@ int server_stop(struct server *s, bool remove)
 	if (check_log(s))
 		ret = -1;
 	if (remove && s->dir[0] && ret == 0) {
+		if (testsql_schema_drop(s->schema))
+			ret = -1;
 		char cmd[400];
 		snprintf(cmd, sizeof cmd, "rm -rf '%s'", s->dir);
 		if (system(cmd) != 0)

@@ -14,20 +14,25 @@ struct server {
 	pid_t pid;
 	int port;
 	char dir[256]; /* temporary directory, removed by server_stop */
-	char db[320];
+	/* quizd's --db: dir/quiz.db, or with QUIZ_TEST_PG the URL of a schema
+	 * of its own (tests/lib/testsql.h), dropped by server_stop */
+	char db[512];
+	char schema[64];
 	char log[320]; /* quizd's standard error */
 	char base[64]; /* "http://127.0.0.1:PORT" */
 };
 
-/* Creates a temporary directory and database (migrated by quizadm init).
- * Returns 0 or -1. Does not start quizd. */
+/* Creates a temporary directory and database (migrated by quizadm init):
+ * a SQLite file, or a PostgreSQL schema when QUIZ_TEST_PG is set. Returns 0
+ * or -1. Does not start quizd. */
 int server_prepare(struct server *s);
 /* Starts quizd on a free port with extra flags (NULL-terminated list, may be
  * NULL) and waits until /healthz answers. Returns 0 or -1. */
 int server_start(struct server *s, const char *const extra[]);
 /* prepare + start. */
 int server_up(struct server *s, const char *const extra[]);
-/* SIGTERM, wait, and (when remove) delete the temporary directory. Returns
+/* SIGTERM, wait, and (when remove) delete the temporary directory and the
+ * PostgreSQL schema. Returns
  * -1 (and keeps the directory) when quizd did not exit 0 or its log holds a
  * sanitizer report, so teardown can fail the run. */
 int server_stop(struct server *s, bool remove);

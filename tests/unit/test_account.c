@@ -24,6 +24,7 @@
 #include "registration.h"
 #include "report.h"
 #include "testdb.h"
+#include "testsql.h"
 
 #define T0 1767225600000LL /* 2026-01-01T00:00:00Z */
 #define MINUTE (60LL * 1000)
@@ -370,16 +371,18 @@ static void password_change_failing_midway_rolls_back_the_new_hash(void **state)
 	assert_int_equal(login(f, "an", "Hoa-Sen-Trang-9", &mine), OUTCOME_OK);
 	assert_int_equal(login(f, "an", "Hoa-Sen-Trang-9", &other), OUTCOME_OK);
 	/* Ending the other sessions fails after the hash was written. */
-	char cmd[512];
-	snprintf(cmd, sizeof cmd,
-		 "sqlite3 %s \"CREATE TRIGGER no_logout BEFORE DELETE ON sessions BEGIN "
-		 "SELECT RAISE(ABORT, 'refused by test'); END;\"",
-		 f->t.path);
-	assert_int_equal(system(cmd), 0);
+	const char *refuse =
+		testsql_pg() ? "CREATE FUNCTION no_logout() RETURNS trigger LANGUAGE plpgsql AS "
+			       "$$BEGIN RAISE EXCEPTION 'refused by test'; END$$;"
+			       "CREATE TRIGGER no_logout BEFORE DELETE ON sessions "
+			       "FOR EACH ROW EXECUTE FUNCTION no_logout();"
+			     : "CREATE TRIGGER no_logout BEFORE DELETE ON sessions BEGIN "
+			       "SELECT RAISE(ABORT, 'refused by test'); END;";
+	assert_true(testsql_exec(f->t.path, refuse) >= 0);
 	assert_int_equal(change(f, mine.token, "Hoa-Sen-Trang-9", "Sen-Hong-Do-77"),
 			 OUTCOME_INTERNAL);
-	snprintf(cmd, sizeof cmd, "sqlite3 %s \"DROP TRIGGER no_logout;\"", f->t.path);
-	assert_int_equal(system(cmd), 0);
+	assert_true(testsql_exec(f->t.path, testsql_pg() ? "DROP TRIGGER no_logout ON sessions"
+							 : "DROP TRIGGER no_logout") >= 0);
 	struct account_result res;
 	assert_int_equal(login(f, "an", "Sen-Hong-Do-77", &res), OUTCOME_UNAUTHORIZED);
 	assert_int_equal(login(f, "an", "Hoa-Sen-Trang-9", &res), OUTCOME_OK);

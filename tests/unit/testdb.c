@@ -1,5 +1,6 @@
 /* testdb.c - a temporary migrated database per test fixture; see testdb.h. */
 #include "testdb.h"
+#include "testsql.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -42,18 +43,23 @@ struct db *testdb_open(struct testdb *t, const char *name)
 		fprintf(stderr, "testdb: cannot make %s: %s\n", t->dir, strerror(errno));
 		return NULL;
 	}
-	snprintf(t->path, sizeof t->path, "%s/quiz.db", t->dir);
+	t->schema[0] = '\0';
+	if (!testsql_pg())
+		snprintf(t->path, sizeof t->path, "%s/quiz.db", t->dir);
+	else if (testsql_schema_new(t->schema, sizeof t->schema, t->path, sizeof t->path)) {
+		remove_dir(t->dir);
+		return NULL;
+	}
 	char err[256];
 	struct db *db = db_open(t->path, err, sizeof err);
 	if (!db) {
 		fprintf(stderr, "testdb: cannot open %s: %s\n", t->path, err);
-		remove_dir(t->dir);
+		testdb_remove(t, NULL);
 		return NULL;
 	}
 	if (db_migrate(db) != 0) {
 		fprintf(stderr, "testdb: migrations failed on %s\n", t->path);
-		db_close(db);
-		remove_dir(t->dir);
+		testdb_remove(t, db);
 		return NULL;
 	}
 	return db;
@@ -62,5 +68,6 @@ struct db *testdb_open(struct testdb *t, const char *name)
 void testdb_remove(struct testdb *t, struct db *db)
 {
 	db_close(db);
+	testsql_schema_drop(t->schema);
 	remove_dir(t->dir);
 }

@@ -1,7 +1,9 @@
 /* testdb.h - a temporary database for unit tests: a fresh directory under
  * $TMPDIR (or /tmp) holding one SQLite database built by the real
  * migrations, and its removal with everything SQLite left beside it
- * (-wal, -shm, -journal). */
+ * (-wal, -shm, -journal). With QUIZ_TEST_PG set (tests/lib/testsql.h) the
+ * database is a fresh PostgreSQL schema instead, dropped at removal; the
+ * directory is made all the same, for the files a test writes. */
 #ifndef TESTDB_H
 #define TESTDB_H
 
@@ -9,7 +11,10 @@
 
 struct testdb {
 	char dir[256]; /* the temporary directory */
-	char path[300]; /* the database file inside it, for extra connections */
+	/* What db_open takes for extra connections: the database file in
+	 * dir, or the PostgreSQL URL that selects the schema. */
+	char path[512];
+	char schema[64]; /* the PostgreSQL schema, or "" on SQLite */
 };
 
 /* Makes a new directory named after `name` (e.g. "test_bank") and a

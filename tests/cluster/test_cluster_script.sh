@@ -1,0 +1,109 @@
+#!/bin/sh
+# scripts/cluster.sh end to end: start the layout (PostgreSQL, two quizd,
+# HAProxy), check HAProxy spreads /healthz over both instances, that an
+# account made by quizadm (QUIZD_DB from the environment) logs in through
+# HAProxy, that a killed instance leaves the other serving every request,
+# that status reports it, and that stop ends every process.
+set -eu
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+CLUSTER=$ROOT/scripts/cluster.sh
+BUILD=${BUILD:-$ROOT/build}
+export BUILD
+DIR=$(mktemp -d /tmp/quiz-cluster-test.XXXXXX)
+failed=0
+passed=0
+
+cleanup() {
+	"$CLUSTER" stop "$DIR" >/dev/null 2>&1 || true
+	rm -rf "$DIR"
+}
+trap cleanup EXIT
+
+ok() {
+	passed=$((passed + 1))
+	echo "ok - $1"
+}
+
+fail() {
+	failed=$((failed + 1))
+	echo "FAIL - $1"
+}
+
+# The instance header of an answer through HAProxy, or the status when not 200.
+instance_of() {
+	code=$(curl -s -o /dev/null -D "$DIR/headers" -w '%{http_code}' -m 5 "$QUIZ_CLUSTER_URL$1")
+	if [ "$code" = 200 ]; then
+		tr -d '\r' <"$DIR/headers" | sed -n 's/^[Xx]-[Qq]uiz-[Ii]nstance: //p'
+	else
+		echo "status-$code"
+	fi
+}
+
+# Six /healthz through HAProxy: who answered each, one word each.
+six_healthz() {
+	for _ in 1 2 3 4 5 6; do
+		printf ' %s' "$(instance_of /healthz)"
+	done
+}
+
+"$CLUSTER" start "$DIR" >"$DIR/start.out" 2>&1 || {
+	cat "$DIR/start.out"
+	echo "FAIL - scripts/cluster.sh start"
+	exit 1
+}
+ok "cluster.sh start"
+# shellcheck disable=SC1091
+. "$DIR/cluster.env"
+
+"$CLUSTER" status "$DIR" >"$DIR/status.out" && ok "status: every process runs and answers" ||
+	{ cat "$DIR/status.out"; fail "status after start"; }
+
+seen=$(six_healthz)
+case "$seen" in
+*status-*) fail "/healthz through HAProxy not 200 every time:$seen" ;;
+*q1*q2* | *q2*q1*) ok "/healthz through HAProxy reaches both instances:$seen" ;;
+*) fail "/healthz through HAProxy reached one instance only:$seen" ;;
+esac
+
+QUIZD_DB=$QUIZ_CLUSTER_DB QUIZD_DATA_DIR=$QUIZ_CLUSTER_DATA_DIR "$BUILD/quizadm" user add \
+	--username clusteradmin --password 'Cluster-Test-2026' --role admin >"$DIR/quizadm.out" 2>&1 &&
+	ok "quizadm user add with QUIZD_DB from the environment" ||
+	{ cat "$DIR/quizadm.out"; fail "quizadm user add with QUIZD_DB"; }
+for n in 1 2; do
+	code=$(curl -s -o "$DIR/login.json" -w '%{http_code}' -m 20 -H 'Content-Type: application/json' \
+		-d '{"username":"clusteradmin","password":"Cluster-Test-2026"}' "$QUIZ_CLUSTER_URL/api/v1/auth/login")
+	if [ "$code" = 200 ] && grep -q '"token"' "$DIR/login.json"; then
+		ok "login $n through HAProxy"
+	else
+		fail "login $n through HAProxy: $code $(cat "$DIR/login.json")"
+	fi
+done
+
+kill -9 "$(cat "$DIR/quizd1.pid")"
+seen=$(six_healthz)
+case "$seen" in
+*status-* | *q1*) fail "with quizd 1 killed, not every request answered by quizd 2:$seen" ;;
+*) ok "with quizd 1 killed, quizd 2 answers every request:$seen" ;;
+esac
+if "$CLUSTER" status "$DIR" >"$DIR/status.out"; then
+	fail "status exits 0 with quizd 1 killed"
+else
+	grep -q '^quizd1 not running' "$DIR/status.out" && ok "status names the stopped instance" ||
+		{ cat "$DIR/status.out"; fail "status output with quizd 1 killed"; }
+fi
+
+pids="$(cat "$DIR/quizd2.pid") $(cat "$DIR/haproxy.pid")"
+"$CLUSTER" stop "$DIR" >"$DIR/stop.out" 2>&1 || { cat "$DIR/stop.out"; fail "cluster.sh stop"; }
+left=""
+for pid in $pids; do
+	case $(ps -o stat= -p "$pid" 2>/dev/null || echo gone) in
+	gone | Z*) ;;
+	*) left="$left $pid" ;;
+	esac
+done
+[ -z "$left" ] && [ ! -e "$DIR/pg" ] && ok "stop ends every process and the database" ||
+	fail "stop left processes:$left or $DIR/pg"
+
+echo "cluster script: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

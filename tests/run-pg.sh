@@ -1,0 +1,22 @@
+#!/bin/sh
+# The unit and HTTP suites on PostgreSQL (make test-pg): starts a throwaway
+# cluster in a temporary folder (scripts/pg-test-cluster.sh), runs the
+# runners with QUIZ_TEST_PG set to its URL (each fixture then works in a
+# schema of its own, tests/lib/testsql.h) and stops the cluster however the
+# suites end.
+#   tests/run-pg.sh "UNIT_BINS" "HTTP_BINS"   (QUIZD and QUIZADM from the caller)
+set -u
+unit_bins=$1
+http_bins=$2
+here=$(dirname "$0")
+dir=$(mktemp -d "${TMPDIR:-/tmp}/quiz-pg.XXXXXX")
+trap '"$here/../scripts/pg-test-cluster.sh" stop "$dir"' EXIT
+trap 'exit 130' INT TERM
+url=$("$here/../scripts/pg-test-cluster.sh" start "$dir") || exit 1
+export QUIZ_TEST_PG="$url"
+status=0
+# shellcheck disable=SC2086
+"$here/run-suites.sh" "unit (postgresql)" $unit_bins || status=1
+# shellcheck disable=SC2086
+"$here/run-suites.sh" "HTTP (postgresql)" $http_bins || status=1
+exit $status
