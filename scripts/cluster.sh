@@ -135,6 +135,9 @@ cmd_start() {
 	command -v haproxy >/dev/null || die "haproxy is missing (apt-get install haproxy)"
 	mkdir -p "$DIR"
 	DIR=$(cd "$DIR" && pwd)
+	# PostgreSQL runs as an unprivileged user when we are root
+	# (pg-test-cluster.sh): it must pass through DIR to DIR/pg.
+	chmod 711 "$DIR"
 	for p in haproxy quizd1 quizd2; do
 		! alive "$DIR/$p.pid" || die "$p already runs from $DIR (scripts/cluster.sh stop $DIR)"
 	done
@@ -151,6 +154,7 @@ cmd_start() {
 		DB=$("$PG_CLUSTER" url "$DIR/pg")
 	fi
 	mkdir -p "$DIR/keys"
+	chmod 700 "$DIR/keys"
 	# Migrations run once, here, before either instance starts; this also
 	# makes the keys both instances must share.
 	"$QUIZADM" --db "$DB" --data-dir "$DIR/keys" init >"$DIR/quizadm-init.log" 2>&1 || {

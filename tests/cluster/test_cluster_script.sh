@@ -30,14 +30,14 @@ fail() {
 	echo "FAIL - $1"
 }
 
-# The instance header of an answer through HAProxy, or the status when not 200.
+# The instance header of an answer through HAProxy to GET $1, or the status
+# when it is not one of $2 (a list; "200" when not given).
 instance_of() {
 	code=$(curl -s -o /dev/null -D "$DIR/headers" -w '%{http_code}' -m 5 "$QUIZ_CLUSTER_URL$1")
-	if [ "$code" = 200 ]; then
-		tr -d '\r' <"$DIR/headers" | sed -n 's/^[Xx]-[Qq]uiz-[Ii]nstance: //p'
-	else
-		echo "status-$code"
-	fi
+	case " ${2:-200} " in
+	*" $code "*) tr -d '\r' <"$DIR/headers" | sed -n 's/^[Xx]-[Qq]uiz-[Ii]nstance: //p' ;;
+	*) echo "status-$code" ;;
+	esac
 }
 
 # Six /healthz through HAProxy: who answered each, one word each.
@@ -80,11 +80,37 @@ for n in 1 2; do
 	fi
 done
 
+# Requests naming a live game go to one instance per game, whatever their
+# query and route; the games spread over both (no such games: 401 without a
+# player, 404 for an unknown player, 405 for GET on answers, each answered
+# by the game's instance).
+games=""
+for id in 1 2 3 4 5 6 7 8 9 10 11 12; do
+	a=$(instance_of "/api/v1/live/$id/events" 401)
+	b=$(instance_of "/api/v1/live/$id/events?player=x$id" 404)
+	c=$(instance_of "/api/v1/live/$id/answers" 405)
+	[ "$a" = "$b" ] && [ "$a" = "$c" ] || a="split:$a/$b/$c"
+	games="$games $a"
+done
+case "$games" in
+*split* | *status-*) fail "a live game's requests reached different instances:$games" ;;
+*q1*q2* | *q2*q1*) ok "each live game's requests reach one instance, games on both:$games" ;;
+*) fail "every live game on one instance:$games" ;;
+esac
+
 kill -9 "$(cat "$DIR/quizd1.pid")"
 seen=$(six_healthz)
 case "$seen" in
 *status-* | *q1*) fail "with quizd 1 killed, not every request answered by quizd 2:$seen" ;;
 *) ok "with quizd 1 killed, quizd 2 answers every request:$seen" ;;
+esac
+games=""
+for id in 1 2 3 4 5 6 7 8 9 10 11 12; do
+	games="$games $(instance_of "/api/v1/live/$id/events" 401)"
+done
+case "$games" in
+*status-* | *q1*) fail "with quizd 1 killed, live games not all on quizd 2:$games" ;;
+*) ok "with quizd 1 killed, its live games move to quizd 2" ;;
 esac
 if "$CLUSTER" status "$DIR" >"$DIR/status.out"; then
 	fail "status exits 0 with quizd 1 killed"
