@@ -171,6 +171,9 @@ def norm_default(d):
     d = re.sub(r"::[a-z ]+$", "", d.strip())
     if len(d) > 1 and d[0] == "(" and d[-1] == ")":
         d = d[1:-1]
+    # PostgreSQL quotes a negative number: '-1'::bigint.
+    if re.fullmatch(r"'-?[0-9]+(\.[0-9]+)?'", d):
+        d = d[1:-1]
     return d
 
 
