@@ -9,6 +9,7 @@ WORKDIR /src
 COPY Makefile ./
 COPY engine engine
 COPY admin admin
+COPY scripts/embed-pg-sql.sh scripts/
 RUN make build/quizd build/quizadm
 
 FROM debian:12-slim

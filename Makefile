@@ -71,7 +71,7 @@ LISTEN ?= 127.0.0.1:8080
 
 .SECONDARY: $(ALL_OBJ)
 
-.PHONY: all deps test-deps run test unit-tests http-tests test-pg devtest bench check-banks \
+.PHONY: all deps test-deps run test unit-tests http-tests test-pg cluster-tests devtest bench check-banks \
 	check-format format web-tests compose-check openapi-check layering-check layering-tests build-checks clean
 
 all: $(BUILD)/quizd $(BUILD)/quizadm
@@ -148,6 +148,11 @@ http-tests: $(HTTP_BIN) $(BUILD)/quizd $(BUILD)/quizadm
 # tests/run-pg.sh starts in a temporary folder and stops at the end.
 test-pg: $(UNIT_BIN) $(HTTP_BIN) $(BUILD)/quizd $(BUILD)/quizadm
 	@QUIZD=$(BUILD)/quizd QUIZADM=$(BUILD)/quizadm ./tests/run-pg.sh "$(UNIT_BIN)" "$(HTTP_BIN)"
+
+# scripts/cluster.sh end to end: PostgreSQL, two quizd and HAProxy on one
+# machine (tests/cluster/).
+cluster-tests: $(BUILD)/quizd $(BUILD)/quizadm
+	@BUILD=$(abspath $(BUILD)) ./tests/cluster/test_cluster_script.sh
 
 # The layering rules (tests/layering/check.py: includes, calls across
 # layers, exports without callers, function and file sizes) against the list
