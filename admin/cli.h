@@ -67,5 +67,6 @@ int cmd_users_reset_password(struct cli *cli, int argc, char **argv);
 int cmd_cards_print(struct cli *cli, int argc, char **argv);
 int cmd_settings(struct cli *cli, int argc, char **argv);
 int cmd_question_rescore(struct cli *cli, int argc, char **argv);
+int cmd_migrate(struct cli *cli, int argc, char **argv);
 
 #endif

@@ -70,6 +70,9 @@ static const struct command commands[] = {
 	  "settings set KEY VALUE   (body.department, body.authority; \"\" for the default)" },
 	{ "backup", NULL, cmd_backup, "backup DEST" },
 	{ "demo", NULL, cmd_demo, "demo [--banks DIR]   (demo province, people and banks; once)" },
+	{ "migrate", NULL, cmd_migrate,
+	  "migrate --from PATH.db --to postgresql://...   (no --db: copies a SQLite database into "
+	  "an empty PostgreSQL one and verifies it)" },
 };
 
 static void usage(FILE *f)
@@ -189,7 +192,7 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
-	if (!cli.db_path || i >= argc) {
+	if (i >= argc) {
 		usage(stderr);
 		return 2;
 	}
@@ -208,6 +211,14 @@ int main(int argc, char **argv)
 			 i + 1 < argc ? " " : "", i + 1 < argc ? argv[i + 1] : "");
 		return 2;
 	}
+	int skip = cmd->sub ? 2 : 1;
+	/* migrate opens its two databases itself: it needs no --db. */
+	if (cmd->run == cmd_migrate)
+		return cmd->run(&cli, argc - i - (skip - 1), argv + i + (skip - 1));
+	if (!cli.db_path) {
+		usage(stderr);
+		return 2;
+	}
 	char err[512];
 	cli.db = db_open(cli.db_path, err, sizeof err);
 	if (!cli.db)
@@ -217,7 +228,6 @@ int main(int argc, char **argv)
 		db_close(cli.db);
 		return rc;
 	}
-	int skip = cmd->sub ? 2 : 1;
 	int rc = cmd->run(&cli, argc - i - (skip - 1), argv + i + (skip - 1));
 	auth_free(cli.auth);
 	db_close(cli.db);

@@ -197,6 +197,31 @@ db_st *db_stmt(struct db *db, const char *sql)
 	return NULL;
 }
 
+db_st *db_prepare_dynamic(struct db *db, const char *sql)
+{
+	sqlite3_stmt *lite = NULL;
+	if (db->pg) {
+		set_err(db, "statements built at run time are read from SQLite only");
+		return NULL;
+	}
+	if (sqlite3_prepare_v2(db->sql, sql, -1, &lite, NULL) != SQLITE_OK) {
+		db_fail(db, "prepare");
+		sqlite3_finalize(lite);
+		return NULL;
+	}
+	db_st *st = xcalloc(1, sizeof *st);
+	st->lite = lite;
+	return st;
+}
+
+void db_st_free(db_st *st)
+{
+	if (!st)
+		return;
+	sqlite3_finalize(st->lite);
+	free(st);
+}
+
 int db_exec_stmt(struct db *db, db_st *st, const char *what)
 {
 	int rc = dbs_step(st);

@@ -200,6 +200,11 @@ void db_pg_close(struct db_pg *pg)
 	free(pg);
 }
 
+PGconn *db_pg_conn(struct db_pg *pg)
+{
+	return pg->conn;
+}
+
 const char *db_pg_errmsg(const struct db_pg *pg)
 {
 	return pg->msg;

@@ -31,6 +31,10 @@ struct db_pg *db_pg_open(const char *url, char *err, size_t errlen);
 /* Closes the connection and frees its statements; accepts NULL. */
 void db_pg_close(struct db_pg *pg);
 
+/* The connection's libpq handle (libpq's PGconn, borrowed), for the bulk
+ * copy of db_copy.c (COPY FROM STDIN has no statement of its own). */
+struct pg_conn;
+struct pg_conn *db_pg_conn(struct db_pg *pg);
 /* The message of the connection's last error (borrowed). */
 const char *db_pg_errmsg(const struct db_pg *pg);
 /* Runs SQL text that may hold several statements and takes no parameters

@@ -124,11 +124,14 @@ static inline int dbs_column_bytes(db_st *s, int c)
  * translation as statements without one. DB_PG_RETURNING_ID(SQL_X) marks an
  * INSERT whose caller reads db_last_insert_id: on PostgreSQL its text gets
  * " RETURNING id", and the returned id becomes the connection's last one. */
+/* Aligned to its own (power-of-two) size: the compiler aligns objects of
+ * 16 bytes or more to 16, so a 24-byte entry left gaps in the section and
+ * reading it as an array met garbage. */
 struct db_pg_sql {
 	const char *lite;
 	const char *pg; /* NULL: the SQLite text */
 	const char *suffix; /* appended on PostgreSQL, or NULL */
-};
+} __attribute__((aligned(32)));
 #define DB_PG_SQL(lite_text, pg_text)                                                              \
 	static const struct db_pg_sql lite_text##_pg                                               \
 		__attribute__((used, section("db_pg_sql"))) = { lite_text, pg_text, NULL }
@@ -162,6 +165,12 @@ int64_t db_last_insert_id(struct db *db);
  * preparing it the first time. The statement is borrowed: do not finalize.
  * NULL on error (message in db->err). */
 db_st *db_stmt(struct db *db, const char *sql);
+/* A statement whose text is built at run time (a table's name in it), so
+ * not cached: prepared for this call and freed by db_st_free (accepts
+ * NULL). For SQLite databases (the source of db_copy.c). NULL on error
+ * (message in db->err). */
+db_st *db_prepare_dynamic(struct db *db, const char *sql);
+void db_st_free(db_st *st);
 /* Records the connection's current error prefixed by what; returns -1. */
 int db_fail(struct db *db, const char *what);
 /* Steps a statement that returns no rows; 0 on SQLITE_DONE, DB_CONFLICT on a
