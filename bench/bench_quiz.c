@@ -2,7 +2,10 @@
  * ceiling measured in the same run with the same client.
  *
  * usage: bench_quiz [BUILD_DIR]   (env BENCH_SECONDS, default 5;
- *                                  BENCH_QUIZ_CONNECTIONS, default 256)
+ *                                  BENCH_QUIZ_CONNECTIONS, default 256;
+ *                                  BENCH_DB, an empty postgresql:// database
+ *                                  to run on instead of a new SQLite file;
+ *                                  BENCH_FIGURES, a file for bench/run.sh)
  *
  * 1. The ceiling: BUILD/bench/ceiling (a minimal libmicrohttpd server
  *    answering a constant) under CONNS keep-alive connections.
@@ -613,7 +616,7 @@ int main(int argc, char **argv)
 	snprintf(dir, sizeof dir, "%s/bench-out", build);
 	mkdir(dir, 0755);
 	snprintf(dbpath, sizeof dbpath, "%s/bench_quiz.db", dir);
-	snprintf(log, sizeof log, "%s/bench_quiz.log", dir);
+	snprintf(log, sizeof log, "%s/bench_quiz%s.log", dir, bench_db() ? "-pg" : "");
 	for (const char *suffix = ""; suffix; suffix = !*suffix                  ? "-wal"
 						       : !strcmp(suffix, "-wal") ? "-shm"
 										 : NULL) {
@@ -621,6 +624,8 @@ int main(int argc, char **argv)
 		snprintf(p, sizeof p, "%s%s", dbpath, suffix);
 		unlink(p);
 	}
+	/* On PostgreSQL, bench/run.sh hands over a database made empty. */
+	const char *db = bench_db() ? bench_db() : dbpath;
 	people = xcalloc((size_t)nconns, sizeof *people);
 	struct conn *conns = xcalloc((size_t)nconns, sizeof *conns);
 	for (int i = 0; i < nconns; i++) {
@@ -647,15 +652,15 @@ int main(int argc, char **argv)
 
 	/* 2. the database and quizd */
 	double t = now_s();
-	if (make_db(dbpath, nconns))
+	if (make_db(db, nconns))
 		return 1;
-	printf("prepared %d participants, %d questions, %d quizzes in %.1f s\n", nconns, NQUESTIONS,
-	       NQUIZZES, now_s() - t);
+	printf("prepared %d participants, %d questions, %d quizzes on %s in %.1f s\n", nconns,
+	       NQUESTIONS, NQUIZZES, bench_engine(), now_s() - t);
 	port = free_port();
 	char listen[64];
 	snprintf(listen, sizeof listen, "127.0.0.1:%d", port);
-	const char *qargv[] = { quizd,  "--db",       dbpath, "--listen",
-				listen, "--data-dir", dir,    "--no-access-log",
+	const char *qargv[] = { quizd,  "--db",       db,  "--listen",
+				listen, "--data-dir", dir, "--no-access-log",
 				NULL };
 	pid_t qpid = spawn(qargv, log);
 	if (!wait_port(port)) {
@@ -689,12 +694,12 @@ int main(int argc, char **argv)
 	close_conns(conns, nconns);
 	stop(qpid);
 
-	printf("== bench_quiz: %d connections, %d client threads, %.0f s phases\n", nconns, THREADS,
-	       dur);
+	printf("== bench_quiz on %s: %d connections, %d client threads, %.0f s phases\n",
+	       bench_engine(), nconns, THREADS, dur);
 	print_result("ceiling (constant answer)", &ceil);
 	print_result("logins (Argon2id)", &logins);
 	print_result("attempt starts (25 of 500)", &starts);
-	print_result("answer saves (group commit, FULL)", &saves);
+	print_result("answer saves (group commit, durable)", &saves);
 	printf("logged in: %d of %d; attempts started: %ld (new) of %d\n", logged, nconns,
 	       started_201, nconns * NQUIZZES);
 	printf("answer saves / ceiling:     %.2f   (target >= 0.30)\n", saves.rate / ceil.rate);
@@ -709,6 +714,10 @@ int main(int argc, char **argv)
 	       cpu_starts * 1e6 / (double)(starts.ok + starts.failed),
 	       cpu_saves * 1e6 / (double)(saves.ok + saves.failed), cpu_starts / starts.secs,
 	       cpu_saves / saves.secs);
+	if (bench_db())
+		printf("                            (quizd's own CPU: PostgreSQL's server "
+		       "processes "
+		       "share the same cores and are not counted)\n");
 	double load[1] = { 0 };
 	if (getloadavg(load, 1) == 1)
 		printf("load average at the end:    %.2f on %ld cores\n", load[0],
@@ -716,6 +725,12 @@ int main(int argc, char **argv)
 	printf("quizd peak RSS:             %.1f MB with %ld attempts in progress (target <= 150 "
 	       "MB)\n",
 	       rss, started_201);
+	bench_figure("ceiling_per_s", ceil.rate);
+	bench_figure("starts_per_s", starts.rate);
+	bench_figure("starts_failed", (double)starts.failed);
+	bench_figure("saves_per_s", saves.rate);
+	bench_figure("saves_p99_ms", saves.p99_ms);
+	bench_figure("saves_failed", (double)saves.failed);
 	for (int i = 0; i < nconns; i++) {
 		sb_cleanup(&conns[i].req);
 		free(conns[i].buf);

@@ -8,7 +8,16 @@
  * runs; generating takes 10 to 25 minutes on two cores, since every one of
  * the 3,000,000 attempts goes through the report triggers one by one.
  *
- * usage: bench_report [BUILD_DIR] */
+ * usage: bench_report [BUILD_DIR]
+ *
+ * BENCH_REPORT_SCALE (0 < s <= 1, default 1) keeps the 1,000 units and takes
+ * s x 300,000 people with ten attempts each, into a file of its own
+ * (report-province-N.db, N people): a quick check of the program, not a figure.
+ * BENCH_DB, a postgresql:// URL: the reports run there instead. A database
+ * at the latest schema version is taken as the province already copied in
+ * (bench/run.sh copies the SQLite file with quizadm migrate); an empty one
+ * is migrated and the province generated into it as above. BENCH_FIGURES:
+ * a file the medians are appended to, for bench/run.sh. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,8 +36,12 @@
 #define NUNITS 1000
 #define NPEOPLE 300000
 #define NATTEMPTS 3000000
+#define ATTEMPTS_PER_PERSON (NATTEMPTS / NPEOPLE)
 #define YEAR 2026
 #define RUNS 7
+
+/* People in this run: NPEOPLE scaled by BENCH_REPORT_SCALE. */
+static int npeople = NPEOPLE;
 
 static void die(struct db *db, const char *what)
 {
@@ -169,14 +182,14 @@ static void generate(struct db *db)
 	static int32_t person_unit[NPEOPLE];
 	static uint8_t person_aud[NPEOPLE];
 	int p = 0;
-	for (int i = 0; i < n && p < NPEOPLE; i++) {
-		int count = (int)((int64_t)NPEOPLE * units[i].weight / total_weight);
+	for (int i = 0; i < n && p < npeople; i++) {
+		int count = (int)((int64_t)npeople * units[i].weight / total_weight);
 		if (i == n - 1)
-			count = NPEOPLE - p;
+			count = npeople - p;
 		int aud = 0;
 		while (strcmp(audiences[aud], units[i].audience) != 0)
 			aud++;
-		for (int k = 0; k < count && p < NPEOPLE; k++) {
+		for (int k = 0; k < count && p < npeople; k++) {
 			snprintf(code, sizeof code, "u%d", p);
 			snprintf(name, sizeof name, "Nguyễn Thị Hồng %d", p);
 			person_id[p] = db_fixture_person(db, code, name, "participant", units[i].id,
@@ -200,8 +213,8 @@ static void generate(struct db *db)
 	int64_t y0 = clock_vn_year_start_ms(YEAR - 1);
 	double t0 = now_s();
 	int64_t i = 0;
-	for (int who = 0; who < NPEOPLE; who++) {
-		for (int k = 0; k < NATTEMPTS / NPEOPLE; k++, i++) {
+	for (int who = 0; who < npeople; who++) {
+		for (int k = 0; k < ATTEMPTS_PER_PERSON; k++, i++) {
 			if (i % 100000 == 0) {
 				if (i && db_commit(db))
 					die(db, "commit");
@@ -243,8 +256,8 @@ static void generate(struct db *db)
 	}
 	if (db_commit(db))
 		die(db, "commit");
-	fprintf(stderr, "  generated %d units, %d people, %d attempts in %.0f s\n", n, NPEOPLE,
-		NATTEMPTS, now_s() - t0);
+	fprintf(stderr, "  generated %d units, %d people, %d attempts in %.0f s\n", n, npeople,
+		npeople * ATTEMPTS_PER_PERSON, now_s() - t0);
 }
 
 /* The median of RUNS timings of fn, in ms. */
@@ -254,40 +267,85 @@ static double median(double *v)
 	return v[RUNS / 2];
 }
 
-int main(int argc, char **argv)
+/* The SQLite province of this scale in dir, generated once and reused
+ * while its marker (naming the generator and schema generation it matches)
+ * stands beside it. */
+static struct db *open_file_province(const char *dir, char *path, size_t pathlen)
 {
-	const char *build = argc > 1 ? argv[1] : "build";
-	char dir[512], path[600], marker[620], err[256];
-	struct problem pb;
-	snprintf(dir, sizeof dir, "%s/bench-out", build);
-	mkdir(dir, 0755);
-	snprintf(path, sizeof path, "%s/report-province.db", dir);
-	/* The marker names the generator and schema generation it matches. */
+	char marker[700], err[256];
+	if (npeople == NPEOPLE)
+		snprintf(path, pathlen, "%s/report-province.db", dir);
+	else
+		snprintf(path, pathlen, "%s/report-province-%d.db", dir, npeople);
 	snprintf(marker, sizeof marker, "%s.v2.complete", path);
 	struct stat st;
 	bool have = stat(marker, &st) == 0 && stat(path, &st) == 0;
 	struct db *db = db_open(path, err, sizeof err);
-	if (!db) {
-		fprintf(stderr, "bench_report: %s\n", err);
-		return 1;
+	if (!db)
+		die(NULL, err);
+	if (have && db_schema_version(db) == db_schema_version_latest())
+		return db;
+	db_close(db);
+	remove(path);
+	remove(marker);
+	char side[720];
+	snprintf(side, sizeof side, "%s-wal", path);
+	remove(side);
+	snprintf(side, sizeof side, "%s-shm", path);
+	remove(side);
+	db = db_open(path, err, sizeof err);
+	if (!db || db_migrate(db))
+		die(db, "migrate");
+	fprintf(stderr, "bench_report: generating the province into %s (once)\n", path);
+	generate(db);
+	FILE *f = fopen(marker, "w");
+	if (f)
+		fclose(f);
+	return db;
+}
+
+/* The province on BENCH_DB: as it is when at the latest schema version
+ * (copied there by bench/run.sh), else generated into the empty database. */
+static struct db *open_url_province(const char *url)
+{
+	char err[256];
+	struct db *db = db_open(url, err, sizeof err);
+	if (!db)
+		die(NULL, err);
+	int version = db_schema_version(db);
+	if (version == db_schema_version_latest())
+		return db;
+	if (version != 0)
+		die(db, "BENCH_DB is neither empty nor at the latest schema version");
+	if (db_migrate(db))
+		die(db, "migrate");
+	fprintf(stderr, "bench_report: generating the province into BENCH_DB\n");
+	generate(db);
+	return db;
+}
+
+int main(int argc, char **argv)
+{
+	const char *build = argc > 1 ? argv[1] : "build";
+	char dir[512], path[600];
+	struct problem pb;
+	const char *scale = getenv("BENCH_REPORT_SCALE");
+	if (scale && *scale) {
+		double s = atof(scale);
+		if (!(s > 0 && s <= 1)) {
+			fprintf(stderr, "bench_report: BENCH_REPORT_SCALE must be in (0, 1]\n");
+			return 2;
+		}
+		npeople = (int)(NPEOPLE * s) > 0 ? (int)(NPEOPLE * s) : 1;
 	}
-	if (!have || db_schema_version(db) != db_schema_version_latest()) {
-		db_close(db);
-		remove(path);
-		remove(marker);
-		char side[640];
-		snprintf(side, sizeof side, "%s-wal", path);
-		remove(side);
-		snprintf(side, sizeof side, "%s-shm", path);
-		remove(side);
-		db = db_open(path, err, sizeof err);
-		if (!db || db_migrate(db))
-			die(db, "migrate");
-		fprintf(stderr, "bench_report: generating the province into %s (once)\n", path);
-		generate(db);
-		FILE *f = fopen(marker, "w");
-		if (f)
-			fclose(f);
+	snprintf(dir, sizeof dir, "%s/bench-out", build);
+	mkdir(dir, 0755);
+	struct db *db;
+	if (bench_db()) {
+		snprintf(path, sizeof path, "BENCH_DB");
+		db = open_url_province(bench_db());
+	} else {
+		db = open_file_province(dir, path, sizeof path);
 	}
 	double t_part[RUNS], t_plan[RUNS], t_ref[3][RUNS];
 	int64_t ref_result[3] = { 0 };
@@ -345,8 +403,8 @@ int main(int argc, char **argv)
 	for (int w = 0; w < 3; w++)
 		ref[w] = median(t_ref[w]);
 	double fastest = ref[0] < ref[1] ? ref[0] : ref[1];
-	printf("province: %d units, %d people, %d attempts (%s)\n", NUNITS, NPEOPLE, NATTEMPTS,
-	       path);
+	printf("province on %s: %d units, %d people, %d attempts (%s)\n", bench_engine(), NUNITS,
+	       npeople, npeople * ATTEMPTS_PER_PERSON, path);
 	printf("median of %d runs, year %d:\n", RUNS, YEAR);
 	printf("  SQL count(*) of the year's attempts (index range):    %8.1f ms  (%lld "
 	       "attempts)\n",
@@ -361,6 +419,11 @@ int main(int argc, char **argv)
 	printf("  plan report hau-giang-1907, whole province:           %8.1f ms  (%s)  ratio %.2f "
 	       "(targets: <= 300 ms, <= 2.00)\n",
 	       plan, plan_line, plan / fastest);
+	bench_figure("participation_ms", part);
+	bench_figure("plan_ms", plan);
+	bench_figure("aggregate_ms", fastest);
+	if (!bench_db())
+		bench_figure_text("province_file", path);
 	db_close(db);
 	return 0;
 }

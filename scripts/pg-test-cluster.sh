@@ -14,6 +14,9 @@
 # postgresql:///quiztest?host=DIR needs neither a user nor a password
 # (trust on the socket only). A DIR left by a killed run is stopped and
 # made again by start.
+#
+# PG_TEST_CLUSTER_SETTINGS: more postgresql.conf lines for start, after the
+# test sizing (a later line wins), e.g. the benchmarks' larger shared_buffers.
 set -eu
 
 PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
@@ -99,6 +102,9 @@ max_wal_size = 256MB
 logging_collector = off
 log_min_messages = warning
 EOF
+	if [ -n "${PG_TEST_CLUSTER_SETTINGS:-}" ]; then
+		printf '%s\n' "$PG_TEST_CLUSTER_SETTINGS" >>"$data/postgresql.conf"
+	fi
 	if ! as_owner "$PGBIN/pg_ctl" -D "$data" -l "$dir/server.log" -w -t 60 start >/dev/null; then
 		cat "$dir/server.log" >&2
 		exit 1

@@ -4,6 +4,8 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -48,4 +50,32 @@ pid_t spawn(const char *const argv[], const char *log)
 		_exit(127);
 	}
 	return pid;
+}
+
+const char *bench_db(void)
+{
+	const char *url = getenv("BENCH_DB");
+	return url && *url ? url : NULL;
+}
+
+const char *bench_engine(void)
+{
+	return bench_db() ? "PostgreSQL" : "SQLite";
+}
+
+void bench_figure(const char *key, double value)
+{
+	char text[64];
+	snprintf(text, sizeof text, "%.3f", value);
+	bench_figure_text(key, text);
+}
+
+void bench_figure_text(const char *key, const char *text)
+{
+	const char *path = getenv("BENCH_FIGURES");
+	FILE *f = path && *path ? fopen(path, "a") : NULL;
+	if (!f)
+		return;
+	fprintf(f, "%s %s\n", key, text);
+	fclose(f);
 }
