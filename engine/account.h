@@ -33,10 +33,12 @@ int account_session_find(struct db *db, const char *token, int64_t now_ms, struc
 /* Ends the session of token. OUTCOME_OK or OUTCOME_INTERNAL. */
 enum outcome account_session_end(struct db *db, const char *token, struct problem *p);
 /* A counter that moves each time this process ends sessions other than by
- * expiry (logout, password change, erasure), so caches of sessions
- * (http_session.c) drop what they hold. */
+ * expiry (logout, password change, erasure, a disabled account) or changes
+ * what a session carries (a person's role, unit or audience), so caches of
+ * sessions (session_cache.c) drop what they hold. */
 uint64_t account_revocations(void);
-/* Moves that counter; for modules that delete sessions themselves. */
+/* Moves that counter; for modules that delete sessions or edit people
+ * themselves. */
 void account_sessions_revoked(void);
 
 /* ---- throttling of wrong secrets ---------------------------------------- */

@@ -181,6 +181,16 @@ int config_load(struct config *cfg, int argc, char **argv, char *err, size_t err
 		snprintf(err, errlen, "--db PATH|URL (or QUIZD_DB) is required");
 		return -1;
 	}
+	/* Instances on one PostgreSQL database must sign and check with the
+	 * same keys; next to a file path there is no folder to keep them in. */
+	if ((!strncmp(cfg->app.db_path, "postgresql://", 13) ||
+	     !strncmp(cfg->app.db_path, "postgres://", 11)) &&
+	    (!cfg->app.data_dir || !*cfg->app.data_dir)) {
+		snprintf(err, errlen,
+			 "--data-dir DIR is required with a PostgreSQL --db: the certificate and "
+			 "login-card keys live there, the same files for every instance");
+		return -1;
+	}
 	if (cfg->app.attempt_grace_ms > 2000)
 		cfg->app.attempt_grace_ms = 2000;
 	if (cfg->auth.opslimit < 1 || cfg->auth.memlimit < 8192) {

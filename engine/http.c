@@ -18,6 +18,7 @@
 #include "app.h"
 #include "auth.h"
 #include "db.h"
+#include "session_cache.h"
 
 /* The pages hold no inline script or style (tests/web checks them under
  * this policy); data: images are the QR codes drawn as data URIs. */
@@ -780,7 +781,7 @@ struct http_server *http_start(const struct http_config *cfg, const struct route
 	srv->web_dir = cfg->web_dir ? xstrdup(cfg->web_dir) : NULL;
 	srv->chartjs = xstrdup(cfg->chartjs ? cfg->chartjs : HTTP_CHARTJS_DEFAULT);
 	pthread_key_create(&srv->db_key, close_thread_db);
-	pthread_key_create(&srv->session_cache_key, free);
+	pthread_key_create(&srv->session_cache_key, session_cache_free);
 	http_log_start(srv);
 	if (http_guard_start(srv)) {
 		snprintf(err, errlen, "cannot start the header deadline thread");

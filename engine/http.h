@@ -43,7 +43,7 @@ struct req {
 	struct db_user user; /* valid when authed (pw_hash empty) */
 	char token[64]; /* the session token when authed */
 	/* A place to keep a rendering of the authenticated user that lives as
-	 * long as the session's cache entry (see HTTP_SESSION_CACHE_MS): a
+	 * long as the session's cache entry (see session_cache.h): a
 	 * handler may fill it once and reuse it; NULL when there is none. */
 	struct http_session_render *render;
 	/* Set by a handler that suspends (see http_suspend). */
@@ -161,11 +161,6 @@ struct http_config {
 	bool access_log;
 	bool secure_cookies; /* Secure flag on cookies (behind TLS) */
 };
-
-/* How long a worker thread may serve a session from its cache without
- * asking storage. Revocations in this process (account_revocations) reach
- * every worker at once; other instances see one within this time. */
-#define HTTP_SESSION_CACHE_MS 1000
 
 /* Where Debian's libjs-chart.js puts Chart.js (its UMD build). */
 #define HTTP_CHARTJS_DEFAULT "/usr/share/javascript/chart.js/chart.min.js"

@@ -424,7 +424,11 @@ enum outcome people_update(struct db *db, const struct people_actor *actor, int6
 		o = problem_set(p, OUTCOME_INTERNAL, "%s", db_errmsg(db));
 		goto rollback;
 	}
-	if (after.disabled && !before.disabled)
+	/* Sessions cached by this process's workers carry the person's role,
+	 * unit and audience: drop them now (other instances within
+	 * SESSION_CACHE_MS). */
+	if ((after.disabled && !before.disabled) || strcmp(after.role, before.role) != 0 ||
+	    after.unit_id != before.unit_id || strcmp(after.audience, before.audience) != 0)
 		account_sessions_revoked();
 	/* Answer once the leaderboards show the new name. */
 	if (strcmp(after.full_name, before.full_name) != 0)

@@ -14,6 +14,7 @@
 #include "clock.h"
 #include "contest_board.h"
 #include "db.h"
+#include "db_job.h"
 #include "quiz_cache.h"
 #include "quiz_write.h"
 #include "util.h"
@@ -257,6 +258,34 @@ static void *committer_main(void *arg)
 
 #define CHECKPOINT_EVERY_MS 200
 
+/* One sweep: the purge of spent sessions and throttling rows, then the
+ * attempts past deadline + grace, finalised in bounded steps so answers
+ * queued meanwhile are not held up behind thousands of finalisations.
+ * Several instances on one database take turns: the sweep runs under the
+ * job lock "sweeper", and an instance that finds it held skips this
+ * interval (the finalising UPDATE is a no-op on a finished attempt, so
+ * even two sweeps at once would finalise each attempt once). */
+static void sweep_once(struct quiz_service *s, int64_t now)
+{
+	int locked = db_job_try_lock(s->sweep_db, "sweeper");
+	if (locked < 0)
+		fprintf(stderr, "quizd: sweeper: %s\n", db_errmsg(s->sweep_db));
+	if (locked != 1)
+		return;
+	struct problem p;
+	if (account_purge(s->sweep_db, now, NULL, NULL, &p) != OUTCOME_OK)
+		fprintf(stderr, "quizd: %s\n", p.message);
+	for (;;) {
+		struct quiz_write w;
+		quiz_sweep_prepare(clock_now_ms(), s->grace_ms, SWEEP_LIMIT, &w);
+		quiz_service_run(s, &w);
+		if (w.status != OUTCOME_OK || w.swept < SWEEP_LIMIT)
+			break;
+	}
+	if (db_job_unlock(s->sweep_db, "sweeper"))
+		fprintf(stderr, "quizd: sweeper: %s\n", db_errmsg(s->sweep_db));
+}
+
 /* Every CHECKPOINT_EVERY_MS: a passive WAL checkpoint; every sweep
  * interval: finalise the attempts past deadline + grace. */
 static void *sweeper_main(void *arg)
@@ -284,18 +313,7 @@ static void *sweeper_main(void *arg)
 		if (now < next_sweep)
 			continue;
 		next_sweep = now + s->sweep_interval_ms;
-		struct problem p;
-		if (account_purge(s->sweep_db, now, NULL, NULL, &p) != OUTCOME_OK)
-			fprintf(stderr, "quizd: %s\n", p.message);
-		/* Sweep in bounded steps so answers queued meanwhile are not held
-		 * up behind thousands of finalisations. */
-		for (;;) {
-			struct quiz_write w;
-			quiz_sweep_prepare(clock_now_ms(), s->grace_ms, SWEEP_LIMIT, &w);
-			quiz_service_run(s, &w);
-			if (w.status != OUTCOME_OK || w.swept < SWEEP_LIMIT)
-				break;
-		}
+		sweep_once(s, now);
 	}
 	/* Leave the WAL checkpointed at a clean stop. */
 	db_wal_checkpoint(s->sweep_db, NULL, NULL);
