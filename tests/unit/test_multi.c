@@ -5,8 +5,7 @@
  * this process's own revocations reach it at once; the job lock of the
  * sweeper is held by one connection at a time on PostgreSQL (granted on
  * SQLite, where one file serves one process); two sweeps run at once from
- * two connections finalise each expired attempt exactly once; a quizd on
- * PostgreSQL is given the folder of the keys every instance shares. */
+ * two connections finalise each expired attempt exactly once. */
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -22,7 +21,6 @@
 #include "auth.h"
 #include "bank.h"
 #include "clock.h"
-#include "config.h"
 #include "db.h"
 #include "db_account.h"
 #include "db_attempt.h"
@@ -288,38 +286,6 @@ static void two_sweeps_at_once_finalise_each_attempt_once(void **state)
 	assert_int_equal(c.swept, 0);
 }
 
-/* config_load on "quizd --db DB [--data-dir DIR]". */
-static int load_config(struct config *cfg, const char *db, const char *dir, char *err,
-		       size_t errlen)
-{
-	char prog[] = "quizd", db_flag[] = "--db", dir_flag[] = "--data-dir";
-	char *db_copy = xstrdup(db), *dir_copy = dir ? xstrdup(dir) : NULL;
-	char *argv[] = { prog, db_flag, db_copy, dir_flag, dir_copy, NULL };
-	int rc = config_load(cfg, dir ? 5 : 3, argv, err, errlen);
-	/* cfg points into argv: keep what the test reads. */
-	static char kept[64];
-	util_strlcpy(kept, cfg->app.data_dir ? cfg->app.data_dir : "", sizeof kept);
-	cfg->app.data_dir = kept;
-	free(db_copy);
-	free(dir_copy);
-	return rc;
-}
-
-static void postgresql_needs_a_shared_data_dir(void **state)
-{
-	(void)state;
-	struct config cfg;
-	char err[256];
-	unsetenv("QUIZD_DATA_DIR");
-	assert_int_equal(
-		load_config(&cfg, "postgresql:///quiz?host=/tmp", "/srv/keys", err, sizeof err), 0);
-	assert_string_equal(cfg.app.data_dir, "/srv/keys");
-	assert_int_equal(load_config(&cfg, "postgres:///quiz?host=/tmp", NULL, err, sizeof err),
-			 -1);
-	assert_non_null(strstr(err, "--data-dir"));
-	assert_int_equal(load_config(&cfg, "/srv/quiz.db", NULL, err, sizeof err), 0);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -333,7 +299,6 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(two_sweeps_at_once_finalise_each_attempt_once,
 						setup, teardown),
-		cmocka_unit_test(postgresql_needs_a_shared_data_dir),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
