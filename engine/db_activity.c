@@ -77,7 +77,8 @@ const char db_sql_activities[] =
 static const char SQL_INSERT[] =
 	"INSERT INTO activities (code, title, kind, unit_id, audiences, topics, starts_at,"
 	" ends_at, check_in_open, certificate, created_at, updated_at)"
-	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)";
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11) ON CONFLICT DO NOTHING";
+DB_PG_RETURNING_ID(SQL_INSERT);
 static const char SQL_UPDATE[] =
 	"UPDATE activities SET title = ?2, kind = ?3, audiences = ?4, topics = ?5,"
 	" starts_at = ?6, ends_at = ?7, check_in_open = ?8, certificate = ?9, updated_at = ?10"
@@ -88,7 +89,7 @@ static const char SQL_BY_ID[] =
 static const char SQL_EACH[] =
 	"SELECT " ACTIVITY_COLUMNS " FROM activities a JOIN units u ON u.id = a.unit_id"
 	" WHERE a.starts_at >= ?2 AND a.starts_at < ?3"
-	" AND (?1 IS NULL OR (u.path >= ?1 AND u.path < ?1 || '~'))"
+	" AND (CAST(?1 AS TEXT) IS NULL OR (u.path >= ?1 AND u.path < ?1 || '~'))"
 	" ORDER BY a.starts_at, a.id";
 static const char SQL_ATTEND[] =
 	"INSERT INTO attendances (activity_id, user_id, year, unit_id, audience, how, at)"
@@ -127,6 +128,8 @@ int db_activity_insert(struct db *db, const struct db_activity *a, int64_t now_m
 	dbs_bind_int(st, 10, a->certificate);
 	dbs_bind_int64(st, 11, now_ms);
 	int rc = db_exec_stmt(db, st, "activity insert");
+	if (rc == 0 && db_changes(db) == 0)
+		rc = DB_CONFLICT; /* the code is taken */
 	if (rc == 0)
 		*id = db_last_insert_id(db);
 	return rc;

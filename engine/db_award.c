@@ -33,29 +33,48 @@ static const char SQL_SHARED_PHONES[] =
 	" FROM attempts a JOIN users u ON u.id = a.user_id WHERE " COUNTED(
 		"a") " AND u.erased_at IS NULL AND u.phone IS NOT NULL AND " PHONE_KEY " <> ''"
 		     " ORDER BY p, id) GROUP BY p HAVING count(*) > 1 ORDER BY p";
+/* PostgreSQL has no group_concat: string_agg, in id order. */
+DB_PG_SQL(SQL_SHARED_PHONES,
+	  "SELECT p, string_agg(CAST(id AS TEXT), ',' ORDER BY id) FROM (SELECT DISTINCT " PHONE_KEY
+	  " AS p, u.id AS id FROM attempts a JOIN users u ON u.id = a.user_id WHERE " COUNTED(
+		  "a") " AND u.erased_at IS NULL AND u.phone IS NOT NULL AND " PHONE_KEY " <> '')"
+		       " s GROUP BY p HAVING count(*) > 1 ORDER BY p");
 static const char SQL_SHARED_ADDRESSES[] =
 	"SELECT c, group_concat(id, ',') FROM (SELECT DISTINCT a.client_addr AS c, a.user_id AS id"
 	" FROM attempts a WHERE a.quiz_id = ?1 AND a.practice = 0 AND a.user_id IS NOT NULL"
 	" AND a.client_addr IS NOT NULL AND a.client_addr <> '' ORDER BY c, id)"
 	" GROUP BY c HAVING count(*) > 1 ORDER BY c";
-static const char SQL_ATTEMPTS[] =
-	"SELECT a.id, a.user_id,"
-	" CASE WHEN a.state = 'expired' THEN a.deadline - a.started_at"
-	" WHEN a.duration_ms IS NOT NULL AND a.duration_ms >= 0 THEN a.duration_ms"
-	" ELSE a.finished_at - a.started_at END,"
-	" (SELECT COALESCE(sum(length(q.stem)), 0) FROM attempt_questions aq"
-	" JOIN questions q ON q.id = aq.question_id WHERE aq.attempt_id = a.id)"
-	" + (SELECT COALESCE(sum(length(o.text)), 0) FROM attempt_questions aq"
-	" JOIN options o ON o.question_id = aq.question_id WHERE aq.attempt_id = a.id),"
-	" a.question_count,"
-	" (SELECT count(*) FROM attempt_questions aq LEFT JOIN answers n"
-	" ON n.attempt_id = aq.attempt_id AND n.question_id = aq.question_id"
+DB_PG_SQL(SQL_SHARED_ADDRESSES,
+	  "SELECT c, string_agg(CAST(id AS TEXT), ',' ORDER BY id) FROM (SELECT DISTINCT"
+	  " a.client_addr AS c, a.user_id AS id FROM attempts a WHERE a.quiz_id = ?1"
+	  " AND a.practice = 0 AND a.user_id IS NOT NULL AND a.client_addr IS NOT NULL"
+	  " AND a.client_addr <> '') s GROUP BY c HAVING count(*) > 1 ORDER BY c");
+/* An attempt's time, the length of what it showed, its questions, those not
+ * fully right, and its answers as "question=choices" in question order. */
+#define ATTEMPT_FIGURES                                                                            \
+	"SELECT a.id, a.user_id,"                                                                  \
+	" CASE WHEN a.state = 'expired' THEN a.deadline - a.started_at"                            \
+	" WHEN a.duration_ms IS NOT NULL AND a.duration_ms >= 0 THEN a.duration_ms"                \
+	" ELSE a.finished_at - a.started_at END,"                                                  \
+	" (SELECT COALESCE(sum(length(q.stem)), 0) FROM attempt_questions aq"                      \
+	" JOIN questions q ON q.id = aq.question_id WHERE aq.attempt_id = a.id)"                   \
+	" + (SELECT COALESCE(sum(length(o.text)), 0) FROM attempt_questions aq"                    \
+	" JOIN options o ON o.question_id = aq.question_id WHERE aq.attempt_id = a.id),"           \
+	" a.question_count,"                                                                       \
+	" (SELECT count(*) FROM attempt_questions aq LEFT JOIN answers n"                          \
+	" ON n.attempt_id = aq.attempt_id AND n.question_id = aq.question_id"                      \
 	" WHERE aq.attempt_id = a.id AND COALESCE(n.score, 0) < 0.999999),"
-	" (SELECT group_concat(x, ';') FROM (SELECT aq.question_id || '=' ||"
-	" COALESCE(n.choices, '\"' || n.text || '\"', '-') AS x FROM attempt_questions aq"
-	" LEFT JOIN answers n ON n.attempt_id = aq.attempt_id AND n.question_id = aq.question_id"
-	" WHERE aq.attempt_id = a.id ORDER BY aq.question_id))"
-	" FROM attempts a WHERE " COUNTED("a") " ORDER BY a.id";
+#define ANSWER_ITEM "aq.question_id || '=' || COALESCE(n.choices, '\"' || n.text || '\"', '-')"
+#define ANSWER_ROWS                                                                                \
+	" FROM attempt_questions aq LEFT JOIN answers n ON n.attempt_id = aq.attempt_id"           \
+	" AND n.question_id = aq.question_id WHERE aq.attempt_id = a.id"
+static const char SQL_ATTEMPTS[] =
+	ATTEMPT_FIGURES " (SELECT group_concat(x, ';') FROM (SELECT " ANSWER_ITEM
+			" AS x" ANSWER_ROWS " ORDER BY aq.question_id))"
+			" FROM attempts a WHERE " COUNTED("a") " ORDER BY a.id";
+DB_PG_SQL(SQL_ATTEMPTS, ATTEMPT_FIGURES " (SELECT string_agg(" ANSWER_ITEM ", ';'"
+					" ORDER BY aq.question_id)" ANSWER_ROWS ")"
+					" FROM attempts a WHERE " COUNTED("a") " ORDER BY a.id");
 
 int db_quiz_publish(struct db *db, int64_t quiz_id, int64_t now_ms, int64_t *published_at)
 {

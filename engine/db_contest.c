@@ -109,13 +109,13 @@ static const char SQL_CONTEST_ATTEMPTS[] =
 	"SELECT a.id, a.user_id, a.state = 'expired', a.score, a.max_score, a.correct_count,"
 	" a.prediction, a.started_at, a.deadline, a.finished_at, a.duration_ms, a.unit_id"
 	" FROM attempts a WHERE a.quiz_id = ?1 AND a.state IN ('submitted', 'expired')"
-	" AND a.practice = 0 AND (?2 IS NULL OR a.round_code = ?2) ORDER BY a.id";
+	" AND a.practice = 0 AND (CAST(?2 AS TEXT) IS NULL OR a.round_code = ?2) ORDER BY a.id";
 static const char SQL_CONTEST_COMPLETED_SINCE[] =
 	"SELECT a.id, a.user_id, a.state = 'expired', a.score, a.max_score, a.correct_count,"
 	" a.prediction, a.started_at, a.deadline, a.finished_at, a.duration_ms, a.unit_id, l.seq"
 	" FROM contest_log l JOIN attempts a ON a.id = l.attempt_id"
 	" WHERE l.quiz_id = ?1 AND l.seq > ?3 AND a.state IN ('submitted', 'expired')"
-	" AND a.practice = 0 AND (?2 IS NULL OR a.round_code = ?2) ORDER BY l.seq";
+	" AND a.practice = 0 AND (CAST(?2 AS TEXT) IS NULL OR a.round_code = ?2) ORDER BY l.seq";
 static const char SQL_CONTEST_MARKS[] =
 	"SELECT coalesce((SELECT reset_count FROM contest_versions WHERE quiz_id = ?1), 0),"
 	" coalesce((SELECT max(seq) FROM contest_log WHERE quiz_id = ?1), 0)";
@@ -143,7 +143,8 @@ static const char SQL_ITEM_SCORES[] =
 	" LEFT JOIN answers an ON an.attempt_id = aq.attempt_id AND an.question_id = aq.question_id"
 	" LEFT JOIN units un ON un.id = a.unit_id"
 	" WHERE a.quiz_id = ?1 AND a.state IN ('submitted', 'expired') AND a.practice = 0"
-	" AND (?2 IS NULL OR (un.path IS NOT NULL AND substr(un.path, 1, length(?2)) = ?2))";
+	" AND (CAST(?2 AS TEXT) IS NULL OR (un.path IS NOT NULL AND substr(un.path, 1, length(?2)) "
+	"= ?2))";
 static const char SQL_QUESTION_CODE[] =
 	"SELECT q.code, b.code FROM questions q JOIN banks b ON b.id = q.bank_id WHERE q.id = ?1";
 

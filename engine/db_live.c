@@ -46,7 +46,7 @@ const char db_sql_live[] =
 static const char SQL_QUESTION_IDS[] =
 	"SELECT q.id FROM questions q JOIN banks b ON b.id = q.bank_id"
 	" WHERE b.code = ?1 AND q.current = 1 AND q.type IN ('single','true_false')"
-	" AND (?2 IS NULL OR EXISTS (SELECT 1 FROM question_topics t"
+	" AND (CAST(?2 AS TEXT) IS NULL OR EXISTS (SELECT 1 FROM question_topics t"
 	"  WHERE t.question_id = q.id AND t.topic = ?2))"
 	" AND (?3 = 0 OR q.difficulty = ?3) ORDER BY q.id";
 static const char SQL_QUIZ_SCOPE[] =
@@ -63,9 +63,13 @@ static const char SQL_QUIZ_DRAWS[] =
 static const char SQL_QUESTION[] = "SELECT stem FROM questions WHERE id = ?1";
 static const char SQL_OPTIONS[] =
 	"SELECT id, text, weight > 0 FROM options WHERE question_id = ?1 ORDER BY position";
+/* Inserts that may meet a unique key (a PIN, a nickname, an answer given)
+ * do nothing then, and the caller reads no change as the conflict: a failed
+ * statement would end the whole transaction on PostgreSQL. */
 static const char SQL_GAME_INSERT[] =
 	"INSERT INTO live_games (pin, host_user_id, seconds, question_ids, state, created_at)"
-	" VALUES (?1, ?2, ?3, ?4, 'lobby', ?5)";
+	" VALUES (?1, ?2, ?3, ?4, 'lobby', ?5) ON CONFLICT DO NOTHING";
+DB_PG_RETURNING_ID(SQL_GAME_INSERT);
 static const char SQL_GAME_GET[] =
 	"SELECT id, pin, host_user_id, seconds, question_ids, state, question_index,"
 	" question_started_at, question_ends_at, created_at, ended_at FROM live_games WHERE id = "
@@ -77,19 +81,20 @@ static const char SQL_GAME_UPDATE[] =
 	" question_ends_at = ?5, ended_at = ?6 WHERE id = ?1";
 static const char SQL_PLAYER_INSERT[] =
 	"INSERT INTO live_players (game_id, nickname, token_hash, user_id, joined_at)"
-	" VALUES (?1, ?2, ?3, ?4, ?5)";
+	" VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING";
+DB_PG_RETURNING_ID(SQL_PLAYER_INSERT);
 static const char SQL_PLAYERS[] =
 	"SELECT id, nickname, token_hash, COALESCE(user_id, 0), score FROM live_players"
 	" WHERE game_id = ?1 ORDER BY id";
 static const char SQL_ANSWER_INSERT[] =
 	"INSERT INTO live_answers (player_id, question_index, game_id, option_id, correct, points,"
-	" answered_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+	" answered_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING";
 static const char SQL_SCORE_ADD[] = "UPDATE live_players SET score = score + ?2 WHERE id = ?1";
 static const char SQL_ANSWERS[] = "SELECT player_id, option_id, points, correct FROM live_answers"
 				  " WHERE game_id = ?1 AND question_index = ?2";
 static const char SQL_RESULTS[] =
 	"SELECT p.nickname, COALESCE(u.username, ''), p.score,"
-	" (SELECT COUNT(*) FROM live_answers a WHERE a.player_id = p.id AND a.correct),"
+	" (SELECT COUNT(*) FROM live_answers a WHERE a.player_id = p.id AND a.correct <> 0),"
 	" (SELECT COUNT(*) FROM live_answers a WHERE a.player_id = p.id)"
 	" FROM live_players p LEFT JOIN users u ON u.id = p.user_id AND u.erased_at IS NULL"
 	" WHERE p.game_id = ?1 ORDER BY p.score DESC, p.id";
@@ -226,6 +231,8 @@ int db_live_game_insert(struct db *db, const char *pin, int64_t host_user_id, in
 	dbs_bind_text(st, 4, question_ids, -1, DBS_STATIC);
 	dbs_bind_int64(st, 5, now_ms);
 	int rc = db_exec_stmt(db, st, "insert live game");
+	if (rc == 0 && db_changes(db) == 0)
+		rc = DB_CONFLICT; /* the PIN of a game not ended */
 	if (rc == 0)
 		*id = db_last_insert_id(db);
 	return rc;
@@ -297,6 +304,8 @@ int db_live_player_insert(struct db *db, int64_t game_id, const char *nickname,
 		dbs_bind_int64(st, 4, user_id);
 	dbs_bind_int64(st, 5, now_ms);
 	int rc = db_exec_stmt(db, st, "insert live player");
+	if (rc == 0 && db_changes(db) == 0)
+		rc = DB_CONFLICT; /* the nickname, in this game */
 	if (rc == 0)
 		*id = db_last_insert_id(db);
 	return rc;
@@ -338,6 +347,8 @@ int db_live_answer_store(struct db *db, int64_t game_id, int64_t player_id, int6
 	dbs_bind_int64(st, 6, points);
 	dbs_bind_int64(st, 7, now_ms);
 	rc = db_exec_stmt(db, st, "insert live answer");
+	if (rc == 0 && db_changes(db) == 0)
+		rc = DB_CONFLICT; /* answered already */
 	if (rc != 0)
 		goto out;
 	st = db_stmt(db, SQL_SCORE_ADD);

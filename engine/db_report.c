@@ -405,19 +405,20 @@ static const char SQL_UNIT_TOPIC[] =
  * left to itself the planner would walk the year's person rows. */
 static const char SQL_MULTI_PERSON[] =
 	"SELECT p.audience, p.user_key, p.unit_id, 0, p.attempts, p.passed_attempts"
-	" FROM report_multi m CROSS JOIN report_person p ON p.year = m.year"
-	" AND p.audience = m.audience AND p.user_key = m.user_key WHERE m.year = ?1"
+	" FROM report_multi m CROSS JOIN report_person p WHERE p.year = m.year"
+	" AND p.audience = m.audience AND p.user_key = m.user_key AND m.year = ?1"
 	" ORDER BY m.audience, m.user_key";
 static const char SQL_MULTI_REACH[] =
 	"SELECT r.audience, r.user_key, r.unit_id, r.quiz_id, r.attempts, r.passed_attempts"
-	" FROM report_multi m CROSS JOIN report_reach r ON r.year = m.year"
+	" FROM report_multi m CROSS JOIN report_reach r WHERE r.year = m.year"
 	" AND r.audience = m.audience AND r.user_key = m.user_key"
-	" WHERE m.year = ?1 AND m.audience = ?2 ORDER BY m.user_key, r.quiz_id";
+	" AND m.year = ?1 AND m.audience = ?2 ORDER BY m.user_key, r.quiz_id";
 static const char SQL_MULTI_TOPIC[] =
 	"SELECT r.audience, r.user_key, r.unit_id, r.quiz_id, r.attempts, 0"
-	" FROM report_multi m CROSS JOIN report_reach_topic r ON r.year = m.year AND r.topic = ?3"
+	" FROM report_multi m CROSS JOIN report_reach_topic r WHERE r.year = m.year AND r.topic = "
+	"?3"
 	" AND r.audience = m.audience AND r.user_key = m.user_key"
-	" WHERE m.year = ?1 AND m.audience = ?2 ORDER BY m.user_key, r.quiz_id";
+	" AND m.year = ?1 AND m.audience = ?2 ORDER BY m.user_key, r.quiz_id";
 static const char SQL_TOPIC_PEOPLE[] =
 	"SELECT audience, user_key, unit_id, quiz_id, attempts, 0 FROM report_reach_topic"
 	" WHERE year = ?1 AND topic = ?3 AND audience = ?2 ORDER BY user_key";
@@ -427,14 +428,14 @@ static const char SQL_TOPIC_PEOPLE[] =
 static const char SQL_UNIT_WEEKS[] =
 	"SELECT w.week, sum(w.participants), sum(w.newcomers), sum(w.attempts)"
 	" FROM units u JOIN report_unit_week w ON w.year = ?1 AND w.unit_id = u.id"
-	" WHERE substr(u.path, 1, length(?2)) = ?2 AND (?3 IS NULL OR w.audience = ?3)"
+	" WHERE substr(u.path, 1, length(?2)) = ?2 AND (CAST(?3 AS TEXT) IS NULL OR w.audience = "
+	"?3)"
 	" GROUP BY w.week ORDER BY w.week";
 static const char SQL_MULTI_WEEKS[] =
 	"SELECT p.audience, p.user_key, p.unit_id, p.week"
-	" FROM report_multi m CROSS JOIN report_person_week p ON p.year = m.year"
-	" AND p.audience = m.audience AND p.user_key = m.user_key"
-	" JOIN units u ON u.id = p.unit_id"
-	" WHERE m.year = ?1 AND (?3 IS NULL OR m.audience = ?3)"
+	" FROM report_multi m CROSS JOIN report_person_week p JOIN units u ON u.id = p.unit_id"
+	" WHERE p.year = m.year AND p.audience = m.audience AND p.user_key = m.user_key"
+	" AND m.year = ?1 AND (CAST(?3 AS TEXT) IS NULL OR m.audience = ?3)"
 	" AND substr(u.path, 1, length(?2)) = ?2"
 	" ORDER BY m.audience, m.user_key, p.unit_id, p.week";
 /* Migration 19 (db_reach.c): people reached by a quiz or an activity. */
@@ -449,8 +450,8 @@ static const char SQL_REACH_MULTI[] =
 	"SELECT r.audience, r.user_key, r.unit_id, 0, r.sources, EXISTS (SELECT 1"
 	" FROM report_attend_person p WHERE p.year = r.year AND p.audience = r.audience"
 	" AND p.user_id = r.user_key AND p.unit_id = r.unit_id)"
-	" FROM report_reached_multi m CROSS JOIN report_reached_person r ON r.year = m.year"
-	" AND r.audience = m.audience AND r.user_key = m.user_key WHERE m.year = ?1"
+	" FROM report_reached_multi m CROSS JOIN report_reached_person r WHERE r.year = m.year"
+	" AND r.audience = m.audience AND r.user_key = m.user_key AND m.year = ?1"
 	" ORDER BY m.audience, m.user_key";
 static const char SQL_REACH_ACTIVITY[] =
 	"SELECT r.unit_id, r.activity_id, r.attended FROM report_unit_activity r"
