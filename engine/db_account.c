@@ -63,7 +63,7 @@ static const char SQL_UNIT_INSERT[] =
 	" VALUES (?1, ?2, ?3, ?4, ?5, '', strftime('%s','now') * 1000)";
 DB_PG_SQL(SQL_UNIT_INSERT,
 	  "INSERT INTO units (code, name, kind, level, parent_id, path, created_at)"
-	  " VALUES ($1, $2, $3, $4, $5, '',"
+	  " VALUES (?1, ?2, ?3, ?4, ?5, '',"
 	  " CAST(extract(epoch FROM now()) AS BIGINT) * 1000) RETURNING id");
 static const char SQL_UNIT_SET_PATH[] = "UPDATE units SET path = ?2 WHERE id = ?1";
 static const char SQL_UNIT_UPDATE[] =
@@ -89,7 +89,7 @@ DB_PG_SQL(SQL_USER_BY_USERNAME,
 	  "SELECT s.id, s.username, s.full_name, s.role, s.unit_id, u.code, u.path, s.audience,"
 	  " s.birth_year, s.phone, s.pw_hash, s.disabled_at IS NOT NULL"
 	  " FROM users s LEFT JOIN units u ON u.id = s.unit_id"
-	  " WHERE lower(s.username) = lower($1) AND s.erased_at IS NULL");
+	  " WHERE lower(s.username) = lower(?1) AND s.erased_at IS NULL");
 static const char SQL_USER_BY_ID[] =
 	"SELECT s.id, s.username, s.full_name, s.role, s.unit_id, u.code, u.path, s.audience,"
 	" s.birth_year, s.phone, s.pw_hash, s.disabled_at IS NOT NULL"

@@ -12,14 +12,14 @@ static const char SQL_BANK[] = "INSERT INTO banks (code, title, language, audien
 			       " VALUES (?1, ?1, 'vi', json_array(?2), 0)";
 DB_PG_SQL(SQL_BANK,
 	  "INSERT INTO banks (code, title, language, audiences, updated_at)"
-	  " VALUES ($1, $1, 'vi', json_build_array(CAST($2 AS TEXT))::text, 0) RETURNING id");
+	  " VALUES (?1, ?1, 'vi', json_build_array(CAST(?2 AS TEXT))::text, 0) RETURNING id");
 static const char SQL_QUESTION[] =
 	"INSERT INTO questions (bank_id, code, version, current, type, difficulty, stem,"
 	" explanation, content_hash) VALUES (?1, ?2, 1, 1, 'single', 1, ?2, '', x'00')";
 DB_PG_SQL(SQL_QUESTION,
 	  "INSERT INTO questions (bank_id, code, version, current, type, difficulty,"
 	  " stem, explanation, content_hash)"
-	  " VALUES ($1, $2, 1, 1, 'single', 1, $2, '', decode('00', 'hex')) RETURNING id");
+	  " VALUES (?1, ?2, 1, 1, 'single', 1, ?2, '', decode('00', 'hex')) RETURNING id");
 static const char SQL_QUESTION_TOPIC[] =
 	"INSERT INTO question_topics (question_id, topic) VALUES (?1, ?2) ON CONFLICT DO NOTHING";
 static const char SQL_QUIZ[] =
