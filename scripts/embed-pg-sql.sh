@@ -21,7 +21,7 @@ for f in $files; do
 	n=$((n + 1))
 	# Each line a C string: backslash and quote escaped, ? too (no
 	# trigraph can form under -std=c11).
-	awk '{ gsub(/\\/, "\\\\"); gsub(/"/, "\\\""); gsub(/\?/, "\\?"); gsub(/\t/, "\\t");
+	awk '{ gsub(/\\/, "&&"); gsub(/"/, "\\\""); gsub(/\?/, "\\?"); gsub(/\t/, "\\t");
 	       sub(/\r$/, ""); printf "\t\"%s\\n\"\n", $0 }' "$f"
 	echo "	\"\","
 done

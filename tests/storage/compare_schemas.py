@@ -1,0 +1,244 @@
+#!/usr/bin/env python3
+"""Compare the schema of a SQLite database with a PostgreSQL schema.
+
+    compare_schemas.py SQLITE_FILE POSTGRES_URL [--schema NAME]
+
+Both databases are expected to hold the same numbered migrations (SQLite's
+from engine/db*.c, PostgreSQL's from engine/sql/pg/NN-*.sql). Prints every
+difference in tables, columns (name, order, type, NOT NULL, default,
+primary key), explicitly created indexes and triggers, and exits 1 when
+there is one; the differences the PostgreSQL dialect makes on purpose
+(EXPECTED below) are printed as notes and do not fail.
+
+SQLite is read with the sqlite3 module, PostgreSQL with the psql client
+(no other package). The PostgreSQL schema is NAME, or the first schema of
+the connection's search_path.
+"""
+import argparse
+import re
+import sqlite3
+import subprocess
+import sys
+
+# SQLite declared type -> PostgreSQL type (docs: common4.md conventions).
+TYPES = {
+    "INTEGER": "bigint",
+    "TEXT": "text",
+    "REAL": "double precision",
+    "BLOB": "bytea",
+}
+
+# What the PostgreSQL dialect does differently on purpose, by name.
+# People search: SQLite's FTS5 table user_search (column key, rowid the
+# user id) and its shadow tables are, on PostgreSQL, the table user_search
+# (rowid, key) and the token table user_search_tokens kept by triggers.
+FTS5_SHADOWS = ("_data", "_idx", "_content", "_docsize", "_config")
+EXPECTED_PG_ONLY_TABLES = {"user_search_tokens", "schema_version"}
+EXPECTED_COLUMNS = {
+    # table: (SQLite columns, PostgreSQL columns)
+    "user_search": (["key"], ["rowid", "key"]),
+}
+EXPECTED_PG_ONLY_TRIGGERS = {"user_search_index"}
+EXPECTED_PG_ONLY_INDEXES = {"user_search_tokens_token", "user_search_tokens_prefix"}
+
+
+def sqlite_schema(path):
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    tables = {}
+    virtual = set()
+    for name, sql in db.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'table'"
+        " AND name NOT LIKE 'sqlite_%' ORDER BY name"
+    ):
+        if sql and re.match(r"CREATE\s+VIRTUAL\s+TABLE", sql, re.I):
+            virtual.add(name)
+        tables[name] = None
+    for v in virtual:
+        for suffix in FTS5_SHADOWS:
+            tables.pop(v + suffix, None)
+    for name in tables:
+        cols = []
+        for _cid, col, ctype, notnull, dflt, pk in db.execute(
+            f'PRAGMA table_info("{name}")'
+        ):
+            if name in virtual:
+                cols.append({"name": col, "type": None, "notnull": None,
+                             "default": None, "pk": 0})
+                continue
+            base = ctype.split()[0].upper() if ctype else ""
+            cols.append({
+                "name": col,
+                "type": TYPES.get(base, base.lower()),
+                # SQLite: a PRIMARY KEY column that is not the rowid may
+                # hold NULL unless declared NOT NULL; PostgreSQL's never
+                # does, so a key column counts as NOT NULL on both.
+                "notnull": bool(notnull) or pk > 0,
+                "default": norm_default(dflt),
+                "pk": pk,
+            })
+        tables[name] = cols
+    indexes = {
+        name: tbl
+        for name, tbl in db.execute(
+            "SELECT name, tbl_name FROM sqlite_master WHERE type = 'index'"
+            " AND sql IS NOT NULL"
+        )
+    }
+    triggers = {
+        name: tbl
+        for name, tbl in db.execute(
+            "SELECT name, tbl_name FROM sqlite_master WHERE type = 'trigger'"
+        )
+    }
+    return tables, indexes, triggers, virtual
+
+
+def psql(url, sql):
+    out = subprocess.run(
+        ["psql", url, "-X", "-q", "-At", "-F", "\t", "-v", "ON_ERROR_STOP=1", "-c", sql],
+        capture_output=True, text=True,
+    )
+    if out.returncode != 0:
+        sys.exit(f"compare_schemas: psql failed: {out.stderr.strip()}")
+    return [line.split("\t") for line in out.stdout.splitlines() if line]
+
+
+def pg_schema(url, schema):
+    if not schema:
+        schema = psql(url, "SELECT current_schema()")[0][0]
+    lit = "'" + schema.replace("'", "''") + "'"
+    tables = {}
+    for (name,) in psql(
+        url,
+        "SELECT table_name FROM information_schema.tables"
+        f" WHERE table_schema = {lit} AND table_type = 'BASE TABLE'",
+    ):
+        tables[name] = []
+    pk = {}
+    for tbl, col, pos in psql(
+        url,
+        "SELECT tc.table_name, k.column_name, k.ordinal_position"
+        " FROM information_schema.table_constraints tc"
+        " JOIN information_schema.key_column_usage k"
+        " ON k.constraint_name = tc.constraint_name AND k.table_schema = tc.table_schema"
+        " AND k.table_name = tc.table_name"
+        f" WHERE tc.table_schema = {lit} AND tc.constraint_type = 'PRIMARY KEY'",
+    ):
+        pk[(tbl, col)] = int(pos)
+    for tbl, col, dtype, nullable, dflt, identity in psql(
+        url,
+        "SELECT table_name, column_name, data_type, is_nullable,"
+        " coalesce(column_default, ''), is_identity FROM information_schema.columns"
+        f" WHERE table_schema = {lit} ORDER BY table_name, ordinal_position",
+    ):
+        if tbl not in tables:
+            continue
+        tables[tbl].append({
+            "name": col,
+            "type": dtype,
+            "notnull": nullable == "NO",
+            "default": None if identity == "YES" else norm_default(dflt or None),
+            "pk": pk.get((tbl, col), 0),
+        })
+    # Indexes made by CREATE INDEX (not those behind a key or UNIQUE).
+    indexes = {
+        name: tbl
+        for name, tbl in psql(
+            url,
+            "SELECT i.relname, t.relname FROM pg_index x"
+            " JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid"
+            " JOIN pg_namespace n ON n.oid = t.relnamespace"
+            f" WHERE n.nspname = {lit} AND NOT EXISTS"
+            " (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)",
+        )
+    }
+    triggers = {
+        name: tbl
+        for name, tbl in psql(
+            url,
+            "SELECT g.tgname, t.relname FROM pg_trigger g JOIN pg_class t ON t.oid = g.tgrelid"
+            " JOIN pg_namespace n ON n.oid = t.relnamespace"
+            f" WHERE n.nspname = {lit} AND NOT g.tgisinternal",
+        )
+    }
+    return tables, indexes, triggers
+
+
+def norm_default(d):
+    """A column default as both engines would print the same value."""
+    if d is None:
+        return None
+    d = re.sub(r"::[a-z ]+$", "", d.strip())
+    if len(d) > 1 and d[0] == "(" and d[-1] == ")":
+        d = d[1:-1]
+    # PostgreSQL quotes a negative number: '-1'::bigint.
+    if re.fullmatch(r"'-?[0-9]+(\.[0-9]+)?'", d):
+        d = d[1:-1]
+    return d
+
+
+def compare(lite, pg):
+    l_tables, l_indexes, l_triggers, virtual = lite
+    p_tables, p_indexes, p_triggers = pg
+    diffs, notes = [], []
+    for t in sorted(set(l_tables) - set(p_tables)):
+        diffs.append(f"table {t}: in SQLite only")
+    for t in sorted(set(p_tables) - set(l_tables)):
+        (notes if t in EXPECTED_PG_ONLY_TABLES else diffs).append(
+            f"table {t}: in PostgreSQL only")
+    for t in sorted(set(l_tables) & set(p_tables)):
+        lc, pc = l_tables[t], p_tables[t]
+        if t in EXPECTED_COLUMNS:
+            want_l, want_p = EXPECTED_COLUMNS[t]
+            got = ([c["name"] for c in lc], [c["name"] for c in pc])
+            if got == (want_l, want_p):
+                notes.append(f"table {t}: columns {want_l} on SQLite (FTS5), {want_p}"
+                             " on PostgreSQL")
+            else:
+                diffs.append(f"table {t}: columns {got[0]} / {got[1]},"
+                             f" expected {want_l} / {want_p}")
+            continue
+        ln, pn = [c["name"] for c in lc], [c["name"] for c in pc]
+        if ln != pn:
+            diffs.append(f"table {t}: columns differ\n  SQLite:     {ln}\n"
+                         f"  PostgreSQL: {pn}")
+            continue
+        for a, b in zip(lc, pc):
+            for key in ("type", "notnull", "default", "pk"):
+                if a[key] != b[key]:
+                    diffs.append(f"column {t}.{a['name']}: {key} {a[key]!r} on SQLite,"
+                                 f" {b[key]!r} on PostgreSQL")
+    for kind, l_named, p_named, pg_only in (
+        ("index", l_indexes, p_indexes, EXPECTED_PG_ONLY_INDEXES),
+        ("trigger", l_triggers, p_triggers, EXPECTED_PG_ONLY_TRIGGERS),
+    ):
+        for n in sorted(set(l_named) - set(p_named)):
+            diffs.append(f"{kind} {n} (on {l_named[n]}): in SQLite only")
+        for n in sorted(set(p_named) - set(l_named)):
+            (notes if n in pg_only else diffs).append(
+                f"{kind} {n} (on {p_named[n]}): in PostgreSQL only")
+        for n in sorted(set(l_named) & set(p_named)):
+            if l_named[n] != p_named[n]:
+                diffs.append(f"{kind} {n}: on {l_named[n]} in SQLite,"
+                             f" on {p_named[n]} in PostgreSQL")
+    return diffs, notes
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("sqlite_file")
+    ap.add_argument("postgres_url")
+    ap.add_argument("--schema", help="PostgreSQL schema (default: current_schema())")
+    args = ap.parse_args()
+    diffs, notes = compare(sqlite_schema(args.sqlite_file),
+                           pg_schema(args.postgres_url, args.schema))
+    for n in notes:
+        print(f"note: {n}")
+    for d in diffs:
+        print(f"DIFF: {d}")
+    print(f"compare_schemas: {len(diffs)} difference(s), {len(notes)} expected")
+    return 1 if diffs else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
