@@ -9,6 +9,9 @@
 enum outcome health_check(struct db *db, struct problem *p)
 {
 	int v = db_schema_version(db);
+	if (v < 0)
+		return problem_set(p, OUTCOME_UNAVAILABLE, "The database cannot be read: %s",
+				   db_errmsg(db));
 	if (v != db_schema_version_latest())
 		return problem_set(p, OUTCOME_UNAVAILABLE,
 				   "Database schema is at version %d, not %d.", v,

@@ -7,6 +7,9 @@
 #                                   files, keys and DIR/cluster.env
 #   scripts/cluster.sh status DIR   each process and its /healthz; 0 when all run
 #   scripts/cluster.sh stop DIR     stop HAProxy, both quizd, then PostgreSQL
+#   scripts/cluster.sh db-stop DIR [fast|immediate]   stop only PostgreSQL
+#                                   (immediate: as after a crash, no checkpoint)
+#   scripts/cluster.sh db-start DIR start it again (the instances reconnect)
 #
 # DIR/cluster.env (sourceable) names what start made:
 #   QUIZ_CLUSTER_URL     http://127.0.0.1:PORT, through HAProxy
@@ -31,6 +34,7 @@ BUILD=${BUILD:-$ROOT/build}
 QUIZD=$BUILD/quizd
 QUIZADM=$BUILD/quizadm
 PG_CLUSTER=$ROOT/scripts/pg-test-cluster.sh
+PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
 HAPROXY_CFG=$ROOT/deploy/haproxy.cfg
 
 die() {
@@ -39,7 +43,7 @@ die() {
 }
 
 usage() {
-	echo "usage: scripts/cluster.sh start|stop|status DIR" >&2
+	echo "usage: scripts/cluster.sh start|stop|status|db-start DIR, or db-stop DIR [fast|immediate]" >&2
 	exit 2
 }
 
@@ -185,6 +189,19 @@ EOF
 	cat "$DIR/cluster.env"
 }
 
+# db-stop [MODE] or db-start: PostgreSQL alone, as its owner (the
+# unprivileged user pg-test-cluster.sh runs it as when we are root).
+cmd_db() {
+	[ -e "$DIR/pg-started" ] || die "no PostgreSQL started by this script in $DIR"
+	data=$DIR/pg/data
+	run=""
+	[ "$(id -u)" -ne 0 ] || run="runuser -u $(stat -c %U "$data") --"
+	case $1 in
+	stop) $run "$PGBIN/pg_ctl" -D "$data" -m "$2" -w stop >/dev/null ;;
+	start) $run "$PGBIN/pg_ctl" -D "$data" -l "$DIR/pg/server.log" -w -t 60 start >/dev/null ;;
+	esac
+}
+
 cmd_status() {
 	[ -e "$DIR/cluster.env" ] || {
 		echo "not started in $DIR"
@@ -209,11 +226,21 @@ cmd_status() {
 	return $ok
 }
 
-[ $# -eq 2 ] || usage
+case $#:${1:-} in
+2:* | 3:db-stop) ;;
+*) usage ;;
+esac
 DIR=$2
 case $1 in
 start) cmd_start ;;
 stop) [ -d "$DIR" ] || die "$DIR is not a directory"; cmd_stop ;;
 status) cmd_status ;;
+db-stop)
+	case ${3:-fast} in
+	fast | immediate) cmd_db stop "${3:-fast}" ;;
+	*) usage ;;
+	esac
+	;;
+db-start) cmd_db start ;;
 *) usage ;;
 esac

@@ -47,6 +47,7 @@ six_healthz() {
 	done
 }
 
+QUIZ_CLUSTER_DB_GIVEN=${QUIZ_CLUSTER_DB:-}
 "$CLUSTER" start "$DIR" >"$DIR/start.out" 2>&1 || {
 	cat "$DIR/start.out"
 	echo "FAIL - scripts/cluster.sh start"
@@ -97,6 +98,41 @@ case "$games" in
 *q1*q2* | *q2*q1*) ok "each live game's requests reach one instance, games on both:$games" ;;
 *) fail "every live game on one instance:$games" ;;
 esac
+
+# /healthz fails on an instance whose database is gone, so HAProxy takes
+# it out; once PostgreSQL is back the instances reconnect and return.
+# (Only with the PostgreSQL the script started itself.)
+if [ -z "${QUIZ_CLUSTER_DB_GIVEN:-}" ]; then
+	"$CLUSTER" db-stop "$DIR" immediate
+	code=$(curl -s -o "$DIR/health.json" -w '%{http_code}' -m 5 "$QUIZ_CLUSTER_Q1_URL/healthz")
+	[ "$code" = 503 ] && grep -q 'cannot be read' "$DIR/health.json" &&
+		ok "with PostgreSQL stopped, an instance's /healthz is 503" ||
+		fail "with PostgreSQL stopped, /healthz gave $code $(cat "$DIR/health.json")"
+	n=0
+	while [ "$(instance_of /healthz 503)" != "" ] && [ $n -lt 50 ]; do
+		n=$((n + 1))
+		sleep 0.2
+	done
+	[ "$(instance_of /healthz 503)" = "" ] && ok "HAProxy answers 503 itself once both instances are out" ||
+		fail "HAProxy still reaches an instance with PostgreSQL stopped"
+	"$CLUSTER" db-start "$DIR"
+	n=0
+	seen=""
+	while [ $n -lt 100 ]; do
+		seen=$(six_healthz)
+		case "$seen" in
+		*status-*) ;;
+		*q1*q2* | *q2*q1*) break ;;
+		esac
+		n=$((n + 1))
+		sleep 0.2
+	done
+	case "$seen" in
+	*status-*) fail "after PostgreSQL restarted, /healthz through HAProxy:$seen" ;;
+	*q1*q2* | *q2*q1*) ok "after PostgreSQL restarted, both instances serve again:$seen" ;;
+	*) fail "after PostgreSQL restarted, one instance only:$seen" ;;
+	esac
+fi
 
 kill -9 "$(cat "$DIR/quizd1.pid")"
 seen=$(six_healthz)
