@@ -8,6 +8,7 @@
 #include "db_pg.h"
 #include "db_priv.h"
 
+#include <assert.h>
 #include <ctype.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -105,7 +106,10 @@ static void load_variants(void)
 {
 	if (!__start_db_pg_sql || !__stop_db_pg_sql)
 		return;
-	n_variants = (size_t)(__stop_db_pg_sql - __start_db_pg_sql);
+	size_t bytes = (size_t)((const char *)__stop_db_pg_sql - (const char *)__start_db_pg_sql);
+	/* Holds while struct db_pg_sql is aligned to its own size (db_priv.h). */
+	assert(bytes % sizeof *variants == 0);
+	n_variants = bytes / sizeof *variants;
 	if (!n_variants)
 		return;
 	variants = xmalloc(n_variants * sizeof *variants);
@@ -335,6 +339,15 @@ char *db_pg_translate(const char *sql, int *nparams)
 		const char *end = skip_quoted(sql, p);
 		if (end != p) {
 			p = end;
+			continue;
+		}
+		if (*p == '$' && isdigit((unsigned char)p[1])) {
+			/* A variant written with PostgreSQL's own placeholders. */
+			int n = 0;
+			for (p++; isdigit((unsigned char)*p) && n < 100000; p++)
+				n = n * 10 + (*p - '0');
+			if (n > largest)
+				largest = n;
 			continue;
 		}
 		if (*p != '?') {

@@ -95,7 +95,8 @@ int db_pg_column_bytes(struct db_pg_st *st, int col);
 
 /* The PostgreSQL text of a SQLite statement: ?N becomes $N and a bare ?
  * the number after the largest so far, outside string literals, quoted
- * names and comments. *nparams receives the largest number. Returns a new
+ * names and comments; $N already there stays. *nparams receives the
+ * largest number of either kind. Returns a new
  * string (caller frees). */
 char *db_pg_translate(const char *sql, int *nparams);
 

@@ -29,13 +29,14 @@ static void translates(const char *sqlite, const char *pg, int nparams)
 	free(out);
 }
 
-static void numbered_placeholders_become_dollars_and_may_repeat(void **state)
+static void numbered_placeholders_become_dollars_and_may_repeat_or_be_dollars_already(void **state)
 {
 	(void)state;
 	translates("SELECT a FROM t WHERE b = ?1 AND c = ?2 OR d = ?1",
 		   "SELECT a FROM t WHERE b = $1 AND c = $2 OR d = $1", 2);
 	translates("UPDATE t SET a = ?12 WHERE id = ?3", "UPDATE t SET a = $12 WHERE id = $3", 12);
 	translates("SELECT 1", "SELECT 1", 0);
+	translates("SELECT $2, ?1 WHERE x = '$3'", "SELECT $2, $1 WHERE x = '$3'", 2);
 }
 
 static void bare_placeholders_count_on_from_the_largest_so_far(void **state)
@@ -185,7 +186,10 @@ static void values_round_trip_with_their_types(void **state)
 
 static const char SQL_NAMED[] = "INSERT INTO t (s) VALUES (?1)";
 DB_PG_SQL(SQL_NAMED, "INSERT INTO t (s) VALUES (?1) RETURNING id");
-static const char SQL_RENAME[] = "UPDATE t SET s = s || ?1 WHERE id <= ?2";
+/* A second variant in the same file: the section is read as an array, so
+ * padding between pairs would lose or garble one of them. */
+static const char SQL_RENAME[] = "UPDATE t SET s = s || ?1 WHERE id <= ?2 AND 0 = 1";
+DB_PG_SQL(SQL_RENAME, "UPDATE t SET s = s || ?1 WHERE id <= ?2");
 
 static void an_insert_variant_returning_id_gives_the_last_id_and_no_row(void **state)
 {
@@ -425,7 +429,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		/* without a cluster */
-		cmocka_unit_test(numbered_placeholders_become_dollars_and_may_repeat),
+		cmocka_unit_test(
+			numbered_placeholders_become_dollars_and_may_repeat_or_be_dollars_already),
 		cmocka_unit_test(bare_placeholders_count_on_from_the_largest_so_far),
 		cmocka_unit_test(placeholders_inside_literals_and_comments_stay),
 		cmocka_unit_test(postgres_urls_are_told_from_files),
