@@ -35,11 +35,19 @@ struct move {
 	int first_year, last_year; /* the years the reports compare */
 };
 
+static double seconds_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* One line of progress: the table, its rows so far and in all, and the
+ * seconds since the copy began (ctx: its start). */
 static void on_progress(void *ctx, const char *table, int64_t copied, int64_t total, bool done)
 {
-	(void)ctx;
-	fprintf(stderr, "  %-28s %12lld / %lld rows%s\n", table, (long long)copied,
-		(long long)total, done ? "" : " ...");
+	fprintf(stderr, "  %-28s %12lld / %lld rows%s  [%.1f s]\n", table, (long long)copied,
+		(long long)total, done ? "" : " ...", seconds_now() - *(const double *)ctx);
 }
 
 /* Opens and migrates one side; 0, or 1 after a message. */
@@ -75,13 +83,6 @@ static int check_arguments(const struct move *m)
 	if (!is_pg_url(m->to))
 		return cli_fail("--to must be a postgresql:// URL (got '%s')", m->to);
 	return 0;
-}
-
-static double seconds_now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 /* The plan codes of the source (installing the built-in plans when
@@ -236,7 +237,7 @@ static int move_province(struct move *m)
 	fprintf(stderr, "quizadm: copying %zu tables, %lld rows, from %s\n",
 		db_copy_tables(m->copy), (long long)total, m->from);
 	double start = seconds_now();
-	if (db_copy_run(m->copy, on_progress, NULL, err, sizeof err))
+	if (db_copy_run(m->copy, on_progress, &start, err, sizeof err))
 		return cli_fail("copy failed, the target is left as it was: %s", err);
 	double seconds = seconds_now() - start;
 	fprintf(stderr, "quizadm: copied %lld rows in %.2f s (%.0f rows/s)\n", (long long)total,

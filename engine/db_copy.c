@@ -714,12 +714,18 @@ static int set_sequences(struct db_copy *c, char *err, size_t errlen)
 /* The tables only the target has are not copied: the people search index
  * (PostgreSQL's counterpart of the FTS5 table) is built again from the
  * copied people, by the function its migration defines. */
-static int rebuild_search(struct db_copy *c, char *err, size_t errlen)
+static int rebuild_search(struct copy_run *run, char *err, size_t errlen)
 {
-	PGresult *r = pg_run(c->pg, "SELECT user_search_rebuild()", 0, NULL, PGRES_TUPLES_OK, err,
-			     errlen);
+	static const char index[] = "user_search (rebuilt)";
+	run->progress(run->ctx, index, 0, 0, false);
+	PGresult *r = pg_run(run->c->pg, "SELECT user_search_rebuild()", 0, NULL, PGRES_TUPLES_OK,
+			     err, errlen);
 	PQclear(r);
-	return r ? 0 : -1;
+	int64_t n = 0;
+	if (!r || pg_count(run->c->pg, "user_search", &n, err, errlen))
+		return -1;
+	run->progress(run->ctx, index, n, n, true);
+	return 0;
 }
 
 int db_copy_run(struct db_copy *c, db_copy_progress_fn *progress, void *ctx, char *err,
@@ -734,7 +740,7 @@ int db_copy_run(struct db_copy *c, db_copy_progress_fn *progress, void *ctx, cha
 		if (copy_table(&run, &c->t[i], err, errlen))
 			goto fail;
 	if (set_triggers(c, true, err, errlen) || set_sequences(c, err, errlen) ||
-	    rebuild_search(c, err, errlen) || pg_command(c->pg, "COMMIT", err, errlen))
+	    rebuild_search(&run, err, errlen) || pg_command(c->pg, "COMMIT", err, errlen))
 		goto fail;
 	db_rollback(c->src);
 	c->reading = false;
