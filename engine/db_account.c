@@ -95,9 +95,11 @@ static const char SQL_USER_BY_ID[] =
 	" s.birth_year, s.phone, s.pw_hash, s.disabled_at IS NOT NULL"
 	" FROM users s LEFT JOIN units u ON u.id = s.unit_id"
 	" WHERE s.id = ?1 AND s.erased_at IS NULL";
+/* A taken username inserts nothing (no error: a PostgreSQL transaction
+ * would be over after one, and an import goes on past a taken name). */
 static const char SQL_USER_INSERT[] =
 	"INSERT INTO users (username, pw_hash, full_name, role, unit_id, audience, birth_year,"
-	" phone, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+	" phone, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT DO NOTHING";
 DB_PG_RETURNING_ID(SQL_USER_INSERT);
 static const char SQL_USER_SET_PASSWORD[] = "UPDATE users SET pw_hash = ?2 WHERE id = ?1";
 
@@ -122,8 +124,10 @@ static const char SQL_THROTTLE_FAIL[] =
 	"INSERT INTO login_throttle (key, failures, window_start, locked_until)"
 	" VALUES (?1, 1, ?2, 0)"
 	" ON CONFLICT (key) DO UPDATE SET"
-	"  failures = CASE WHEN window_start + ?3 <= ?2 THEN 1 ELSE failures + 1 END,"
-	"  window_start = CASE WHEN window_start + ?3 <= ?2 THEN ?2 ELSE window_start END"
+	"  failures = CASE WHEN login_throttle.window_start + ?3 <= ?2 THEN 1"
+	"  ELSE login_throttle.failures + 1 END,"
+	"  window_start = CASE WHEN login_throttle.window_start + ?3 <= ?2 THEN ?2"
+	"  ELSE login_throttle.window_start END"
 	" RETURNING failures";
 static const char SQL_THROTTLE_LOCK[] =
 	"UPDATE login_throttle SET locked_until = ?2 WHERE key = ?1";
@@ -361,6 +365,8 @@ int db_user_create(struct db *db, struct db_user *u, const char *pw_hash, int64_
 	db_bind_text_or_null(st, 8, u->phone);
 	dbs_bind_int64(st, 9, now_ms);
 	int rc = db_exec_stmt(db, st, "create user");
+	if (rc == 0 && db_changes(db) == 0)
+		rc = DB_CONFLICT;
 	if (rc == DB_CONFLICT)
 		snprintf(db->err, sizeof db->err, "username %s is taken", u->username);
 	if (rc == 0)

@@ -11,18 +11,22 @@
 static const char SQL_UNITS_UNDER[] =
 	"SELECT u.code, u.name, u.kind, p.code, u.path FROM units u"
 	" LEFT JOIN units p ON p.id = u.parent_id"
-	" WHERE ?1 IS NULL OR (u.path >= ?1 AND u.path < ?1 || '~') ORDER BY u.path";
+	" WHERE CAST(?1 AS TEXT) IS NULL OR (u.path >= ?1 AND u.path < ?1 || '~') ORDER BY u.path";
 
 #define PERSON_COLUMNS                                                                             \
 	"s.id, s.username, s.full_name, s.role, s.unit_id, n.code, n.name, n.path, s.audience,"    \
 	" s.disabled_at IS NOT NULL, s.created_at, s.last_login_at"
-/* The filters, ?1 scope path, ?2 audience, ?3 role, ?4 disabled (NULL: any). */
+/* The filters, ?1 scope path, ?2 audience, ?3 role, ?4 disabled 0/1 (NULL:
+ * any). A filter's NULL test casts it: PostgreSQL must know the type of a
+ * parameter it meets first in IS NULL. */
 #define PEOPLE_WHERE                                                                               \
 	" s.erased_at IS NULL"                                                                     \
-	" AND (?1 IS NULL OR s.unit_id IN (SELECT id FROM units"                                   \
+	" AND (CAST(?1 AS TEXT) IS NULL OR s.unit_id IN (SELECT id FROM units"                     \
 	"      WHERE path >= ?1 AND path < ?1 || '~'))"                                            \
-	" AND (?2 IS NULL OR s.audience = ?2) AND (?3 IS NULL OR s.role = ?3)"                     \
-	" AND (?4 IS NULL OR (s.disabled_at IS NOT NULL) = ?4)"
+	" AND (CAST(?2 AS TEXT) IS NULL OR s.audience = ?2)"                                       \
+	" AND (CAST(?3 AS TEXT) IS NULL OR s.role = ?3)"                                           \
+	" AND (CAST(?4 AS BIGINT) IS NULL"                                                         \
+	"      OR (CASE WHEN s.disabled_at IS NULL THEN 0 ELSE 1 END) = ?4)"
 
 static const char SQL_PEOPLE_PAGE[] =
 	"SELECT " PERSON_COLUMNS " FROM users s LEFT JOIN units n ON n.id = s.unit_id"
@@ -51,7 +55,7 @@ static const char SQL_PERSON_GET[] =
 	" WHERE s.id = ?1 AND s.erased_at IS NULL";
 static const char SQL_PERSON_UPDATE[] =
 	"UPDATE users SET full_name = ?2, unit_id = ?3, audience = ?4, role = ?5,"
-	" disabled_at = CASE WHEN ?6 THEN coalesce(disabled_at, ?7) END WHERE id = ?1";
+	" disabled_at = CASE WHEN ?6 <> 0 THEN coalesce(disabled_at, ?7) END WHERE id = ?1";
 static const char SQL_USER_LOGGED_IN[] = "UPDATE users SET last_login_at = ?2 WHERE id = ?1";
 
 static const char SQL_CARD_SET[] =

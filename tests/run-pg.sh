@@ -3,13 +3,14 @@
 # cluster in a temporary folder (scripts/pg-test-cluster.sh), runs the
 # runners with QUIZ_TEST_PG set to its URL (each fixture then works in a
 # schema of its own, tests/lib/testsql.h) and stops the cluster however the
-# suites end.
+# suites end. The folder is named after the working tree, so a run killed
+# before it could stop its cluster has it stopped and replaced by the next.
 #   tests/run-pg.sh "UNIT_BINS" "HTTP_BINS"   (QUIZD and QUIZADM from the caller)
 set -u
 unit_bins=$1
 http_bins=$2
 here=$(dirname "$0")
-dir=$(mktemp -d "${TMPDIR:-/tmp}/quiz-pg.XXXXXX")
+dir="${TMPDIR:-/tmp}/quiz-pg.$(pwd | cksum | cut -d ' ' -f 1)"
 trap '"$here/../scripts/pg-test-cluster.sh" stop "$dir"' EXIT
 trap 'exit 130' INT TERM
 url=$("$here/../scripts/pg-test-cluster.sh" start "$dir") || exit 1

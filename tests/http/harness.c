@@ -52,6 +52,9 @@ int run_quizadm(struct server *s, char **out, const char *arg, ...)
 	argv[n++] = prog("QUIZADM", "build/quizadm");
 	argv[n++] = "--db";
 	argv[n++] = s->db;
+	/* quizd's keys and files live in the test's folder on either engine. */
+	argv[n++] = "--data-dir";
+	argv[n++] = s->dir;
 	va_list ap;
 	va_start(ap, arg);
 	for (const char *a = arg; a && n < 63; a = va_arg(ap, const char *))

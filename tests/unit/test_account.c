@@ -57,6 +57,7 @@ static int setup(void **state)
 	cfg.threads = 2;
 	f->app.auth = auth_new(&cfg);
 	f->app.cfg.db_path = f->t.path;
+	f->app.cfg.data_dir = f->t.dir;
 	fake_now = T0;
 	clock_set_source(fake_clock, NULL);
 	json_t *units = json_loads("[{\"code\":\"P\",\"name\":\"Tỉnh\",\"kind\":\"province\"},"

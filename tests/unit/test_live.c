@@ -318,6 +318,7 @@ static void answers_are_stored_through_the_group_commit(void **state)
 	struct app app;
 	memset(&app, 0, sizeof app);
 	app.cfg.db_path = g.t.path;
+	app.cfg.data_dir = g.t.dir;
 	app.cfg.sweep_interval_ms = 60000;
 	char err[256];
 	assert_int_equal(quiz_service_start(&app, err, sizeof err), 0);

@@ -109,6 +109,7 @@ static int setup(void **state)
 	}
 	quiz_qcache_free(qc);
 	f->app.cfg.db_path = f->tdb.path;
+	f->app.cfg.data_dir = f->tdb.dir;
 	f->app.cfg.attempt_grace_ms = 2000;
 	f->app.cfg.sweep_interval_ms = 60000;
 	assert_int_equal(quiz_service_start(&f->app, err, sizeof err), 0);
@@ -284,7 +285,7 @@ static void card_logins_share_the_group_commit_and_stay_throttled(void **state)
 	auth_config_defaults(&cfg);
 	f->app.auth = auth_new(&cfg);
 	assert_non_null(f->app.auth);
-	struct cards_keyring keys = { NULL, f->tdb.path };
+	struct cards_keyring keys = { f->tdb.dir, f->tdb.path };
 	char codes[THREADS][CARDS_CODE_PRINTED + 1];
 	for (int t = 0; t < THREADS; t++) {
 		char canonical[CARDS_CODE_CHARS + 1];
