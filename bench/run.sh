@@ -137,7 +137,7 @@ engines_report() {
 	file=$(fig "$sq" province_file)
 	if [ -n "$file" ] && pg_start && url=$(pg_fresh_db bench_report); then
 		t0=$(date +%s)
-		if "$BUILD/quizadm" --db "$url" migrate --from "$file" --to "$url" \
+		if "$BUILD/quizadm" migrate --from "$file" --to "$url" \
 			>"$OUT/report-migrate.log" 2>&1; then
 			pg_sql -d bench_report -c "VACUUM ANALYZE"
 			echo "province copied from $file by quizadm migrate in $(($(date +%s) - t0)) s" \

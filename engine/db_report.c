@@ -472,7 +472,7 @@ static const char SQL_REF_COUNT[] =
 static const char SQL_REF_GROUP[] = "SELECT unit_id, audience, count(*) FROM attempts"
 				    " WHERE finished_at >= ?1 AND finished_at < ?2 AND practice = 0"
 				    " GROUP BY unit_id, audience";
-static const char SQL_REF_SUMMARY[] = "SELECT sum(participants) FROM report_unit WHERE year = ?3";
+static const char SQL_REF_SUMMARY[] = "SELECT sum(participants) FROM report_unit WHERE year = ?1";
 
 static const char SQL_MANDATORY[] =
 	"SELECT q.id, q.code, q.title, a.audience, COALESCE(s.path, ''), q.opens_at, q.closes_at"
@@ -717,7 +717,7 @@ int db_report_reference_aggregate(struct db *db, int which, int64_t from_ms, int
 		dbs_bind_int64(st, 1, from_ms);
 		dbs_bind_int64(st, 2, to_ms);
 	} else {
-		dbs_bind_int(st, 3, year);
+		dbs_bind_int(st, 1, year);
 	}
 	int col = which == 1 ? 2 : 0, rc;
 	*result = 0;
