@@ -85,7 +85,8 @@ static const char SQL_PLAYER_INSERT[] =
 DB_PG_RETURNING_ID(SQL_PLAYER_INSERT);
 static const char SQL_PLAYERS[] =
 	"SELECT id, nickname, token_hash, COALESCE(user_id, 0), score FROM live_players"
-	" WHERE game_id = ?1 ORDER BY id";
+	" WHERE game_id = ?1 AND id > ?2 ORDER BY id";
+static const char SQL_PLAYER_COUNT[] = "SELECT count(*) FROM live_players WHERE game_id = ?1";
 static const char SQL_ANSWER_INSERT[] =
 	"INSERT INTO live_answers (player_id, question_index, game_id, option_id, correct, points,"
 	" answered_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING";
@@ -322,14 +323,28 @@ static void read_player(db_st *st, void *row)
 	p->score = dbs_column_int64(st, 4);
 }
 
-int db_live_players(struct db *db, int64_t game_id, struct db_live_player **rows, size_t *n)
+int db_live_players(struct db *db, int64_t game_id, int64_t after_id, struct db_live_player **rows,
+		    size_t *n)
 {
 	db_st *st = db_stmt(db, SQL_PLAYERS);
 	if (!st)
 		return -1;
 	dbs_bind_int64(st, 1, game_id);
+	dbs_bind_int64(st, 2, after_id);
 	return db_collect_rows(db, st, sizeof **rows, read_player, (void **)rows, n,
 			       "live players");
+}
+
+int64_t db_live_player_count(struct db *db, int64_t game_id)
+{
+	db_st *st = db_stmt(db, SQL_PLAYER_COUNT);
+	if (!st)
+		return -1;
+	dbs_bind_int64(st, 1, game_id);
+	int rc = db_step_row(db, st, "live player count");
+	int64_t count = rc == 1 ? dbs_column_int64(st, 0) : rc;
+	dbs_reset(st);
+	return count;
 }
 
 int db_live_answer_store(struct db *db, int64_t game_id, int64_t player_id, int64_t index,

@@ -88,8 +88,12 @@ struct db_live_player {
 	char nickname[64];
 	unsigned char token_hash[32];
 };
-/* The players of a game in joining order: a new array (caller frees). */
-int db_live_players(struct db *db, int64_t game_id, struct db_live_player **rows, size_t *n);
+/* The players of a game whose id is above after_id (0: all), in joining
+ * order: a new array (caller frees). 0 or -1. */
+int db_live_players(struct db *db, int64_t game_id, int64_t after_id, struct db_live_player **rows,
+		    size_t *n);
+/* How many players joined game_id (through any instance); -1 on error. */
+int64_t db_live_player_count(struct db *db, int64_t game_id);
 
 /* Stores one answer and adds its points to the player's score, inside the
  * caller's write transaction (the quiz service's group commit, see

@@ -63,7 +63,8 @@ static void index_token(struct live_game *g, size_t i)
 	g->token_slots[at] = (uint32_t)i + 1;
 }
 
-struct live_player *live_player_by_token(struct live_game *g, const char *token)
+/* The player with the token's hash, or NULL. live_lock held. */
+static struct live_player *live_player_by_token(struct live_game *g, const char *token)
 {
 	if (!token || strlen(token) != LIVE_TOKEN_LEN || !g->ntoken_slots)
 		return NULL;
@@ -91,24 +92,99 @@ struct live_player *live_player_by_id(struct live_game *g, int64_t id)
 	return lo < g->nplayers && g->players[lo].id == id ? &g->players[lo] : NULL;
 }
 
+/* Indexes every player by token hash afresh (after one came in out of
+ * order). */
+static void index_tokens(struct live_game *g)
+{
+	size_t total = g->nplayers;
+	free(g->token_slots);
+	g->token_slots = NULL;
+	g->ntoken_slots = 0;
+	for (g->nplayers = 0; g->nplayers < total; g->nplayers++)
+		index_token(g, g->nplayers);
+}
+
 struct live_player *live_player_add(struct live_game *g, int64_t id, int64_t user_id,
 				    const char *nickname, const unsigned char token_hash[32])
 {
-	assert(!g->nplayers || g->players[g->nplayers - 1].id < id);
 	if (g->nplayers == g->players_cap) {
 		g->players_cap = g->players_cap ? g->players_cap * 2 : 16;
 		g->players = xrealloc(g->players, g->players_cap * sizeof *g->players);
 	}
-	struct live_player *pl = &g->players[g->nplayers];
+	/* A player who joined through another instance may be found after a
+	 * later one: keep the id order. */
+	size_t at = g->nplayers;
+	while (at && g->players[at - 1].id > id)
+		at--;
+	assert(!at || g->players[at - 1].id < id);
+	memmove(&g->players[at + 1], &g->players[at], (g->nplayers - at) * sizeof *g->players);
+	struct live_player *pl = &g->players[at];
 	memset(pl, 0, sizeof *pl);
 	pl->id = id;
 	pl->user_id = user_id;
 	pl->answered_index = -1;
 	util_strlcpy(pl->nickname, nickname, sizeof pl->nickname);
 	memcpy(pl->token_hash, token_hash, 32);
-	index_token(g, g->nplayers);
-	g->nplayers++;
+	if (at == g->nplayers) {
+		index_token(g, g->nplayers);
+		g->nplayers++;
+	} else {
+		g->nplayers++;
+		index_tokens(g);
+	}
 	return pl;
+}
+
+/* Adds the rows g does not hold yet; with announce, the lobby goes out
+ * when any came. live_lock held. */
+static void merge_players(struct live_game *g, const struct db_live_player *rows, size_t n,
+			  bool announce)
+{
+	size_t added = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (live_player_by_id(g, rows[i].id))
+			continue;
+		live_player_add(g, rows[i].id, rows[i].user_id, rows[i].nickname,
+				rows[i].token_hash)
+			->score = rows[i].score;
+		added++;
+	}
+	if (announce && added && g->state == LIVE_LOBBY)
+		live_broadcast_lobby(g, clock_now_ms());
+}
+
+/* Reads the stored players of g after the last it holds (every one with
+ * all) and adds those it lacks (announce: see merge_players). live_lock
+ * held, or g not yet shared. 0 or -1. */
+static int players_sync(struct db *db, struct live_game *g, bool all, bool announce)
+{
+	int64_t after = !all && g->nplayers ? g->players[g->nplayers - 1].id : 0;
+	struct db_live_player *rows = NULL;
+	size_t n = 0;
+	if (db_live_players(db, g->id, after, &rows, &n))
+		return -1;
+	merge_players(g, rows, n, announce);
+	free(rows);
+	return 0;
+}
+
+struct live_player *live_player_known(struct db *db, struct live_game *g, const char *token)
+{
+	struct live_player *pl = live_player_by_token(g, token);
+	if (pl || !token || strlen(token) != LIVE_TOKEN_LEN)
+		return pl;
+	if (players_sync(db, g, false, true) == 0 && (pl = live_player_by_token(g, token)))
+		return pl;
+	/* Ids are not always committed in order on PostgreSQL: a player may
+	 * sit below the last one held. Reading them all is bounded, since
+	 * unknown tokens are what a guesser sends. */
+	int64_t now = clock_now_ms();
+	if (now >= g->full_sync_at && now - g->full_sync_at < LIVE_CHECK_MS)
+		return NULL;
+	g->full_sync_at = now;
+	if (players_sync(db, g, true, true))
+		return NULL;
+	return live_player_by_token(g, token);
 }
 
 bool live_is_host(const struct live_game *g, const struct db_user *user)
@@ -174,15 +250,9 @@ static int load_questions(struct db *db, struct live_game *g, const char *ids)
 /* The players and, for an open question, who answered what. 0 or -1. */
 static int load_players(struct db *db, struct live_game *g)
 {
-	struct db_live_player *rows = NULL;
 	size_t n = 0;
-	if (db_live_players(db, g->id, &rows, &n))
+	if (players_sync(db, g, true, false))
 		return -1;
-	for (size_t i = 0; i < n; i++)
-		live_player_add(g, rows[i].id, rows[i].user_id, rows[i].nickname,
-				rows[i].token_hash)
-			->score = rows[i].score;
-	free(rows);
 	if (g->index < 0)
 		return 0;
 	struct db_live_answer *answers = NULL;
@@ -224,7 +294,7 @@ static int game_load(struct db *db, int64_t id, struct live_game **out)
 	g->started_at = row.question_started_at;
 	g->ends_at = row.question_ends_at;
 	g->ended_at = row.ended_at;
-	g->host_left_at = clock_now_ms();
+	g->host_left_at = g->checked_at = clock_now_ms();
 	rc = load_questions(db, g, row.question_ids);
 	free(row.question_ids);
 	if (rc == 0 && g->index >= (int64_t)g->nquestions)
@@ -246,9 +316,23 @@ static int game_load(struct db *db, int64_t id, struct live_game **out)
 static struct live_game *cached(int64_t id)
 {
 	for (struct live_game *g = svc.games; g; g = g->next)
-		if (g->id == id)
+		if (g->id == id && !g->retired)
 			return g;
 	return NULL;
+}
+
+enum outcome live_game_if_cached(int64_t id, struct live_game **out, struct problem *p)
+{
+	pthread_mutex_lock(&live_lock);
+	*out = NULL;
+	if (svc.quiesced) {
+		pthread_mutex_unlock(&live_lock);
+		return problem_set(p, OUTCOME_UNAVAILABLE, "The server is stopping.");
+	}
+	*out = cached(id);
+	if (!*out)
+		pthread_mutex_unlock(&live_lock);
+	return OUTCOME_OK;
 }
 
 struct live_game *live_game_pinned(int64_t id)
@@ -306,7 +390,7 @@ enum outcome live_listen(struct db *db, int64_t live_id, const struct live_calle
 		return o;
 	int64_t player_id = 0;
 	if (who->player_token) {
-		struct live_player *pl = live_player_by_token(g, who->player_token);
+		struct live_player *pl = live_player_known(db, g, who->player_token);
 		player_id = pl ? pl->id : -1;
 	} else if (!live_is_host(g, who->user)) {
 		player_id = -1;
@@ -353,6 +437,94 @@ void live_listener_free(void *listener)
 	free(l);
 }
 
+/* ---- other instances ------------------------------------------------------ */
+
+/* What a stored game's progress is worth against a cached one's: games
+ * only move forward (lobby, question 0, 1, ..., ended). */
+static int64_t progress(bool ended, int64_t index)
+{
+	return ended ? INT64_MAX : index;
+}
+
+/* Ends every listener's stream of a copy another instance moved on: they
+ * reconnect through the proxy and load the game afresh. live_lock held. */
+static void retire(struct live_game *g)
+{
+	g->retired = true;
+	for (struct live_listener *l = g->listeners; l; l = l->next) {
+		l->ended = true;
+		l->wake(l->wake_ctx);
+	}
+}
+
+struct game_check {
+	int64_t id, after; /* the game, the last player it held */
+	int rc; /* of db_live_game_get: 1 read */
+	struct db_live_game row;
+	struct db_live_player *players;
+	size_t nplayers;
+};
+
+/* Reads what storage holds of one game, on the timer's connection. */
+static void check_read(struct game_check *c)
+{
+	c->rc = db_live_game_get(svc.db, c->id, &c->row);
+	if (c->rc == 1) {
+		free(c->row.question_ids);
+		c->row.question_ids = NULL;
+		if (db_live_players(svc.db, c->id, c->after, &c->players, &c->nplayers))
+			c->rc = -1;
+	}
+	if (c->rc < 0)
+		fprintf(stderr, "live: game %lld: %s\n", (long long)c->id, db_errmsg(svc.db));
+}
+
+/* Compares each game not compared for LIVE_CHECK_MS with storage: the
+ * players who joined through another instance come in (the lobby goes
+ * out), and a copy behind what storage shows (another instance asked a
+ * later question or ended it: the proxy moved the game while this one
+ * was out of its reach) is retired. Reads storage with live_lock
+ * released; held on entry and return. */
+static void refresh_games(int64_t now_ms)
+{
+	struct game_check *checks = NULL;
+	size_t n = 0, cap = 0;
+	for (struct live_game *g = svc.games; g; g = g->next) {
+		if (g->retired || g->state == LIVE_ENDED || now_ms - g->checked_at < LIVE_CHECK_MS)
+			continue;
+		g->checked_at = now_ms;
+		if (n == cap) {
+			cap = cap ? 2 * cap : 8;
+			checks = xrealloc(checks, cap * sizeof *checks);
+		}
+		checks[n++] = (struct game_check){
+			.id = g->id, .after = g->nplayers ? g->players[g->nplayers - 1].id : 0
+		};
+	}
+	if (!n)
+		return;
+	pthread_mutex_unlock(&live_lock);
+	for (size_t i = 0; i < n; i++)
+		check_read(&checks[i]);
+	pthread_mutex_lock(&live_lock);
+	for (size_t i = 0; i < n; i++) {
+		struct game_check *c = &checks[i];
+		struct live_game *g = cached(c->id);
+		if (g && c->rc == 1) {
+			bool ended = strcmp(c->row.state, "ended") == 0;
+			if (progress(ended, c->row.question_index) >
+			    progress(g->state == LIVE_ENDED, g->index)) {
+				if (!g->writes_pending)
+					retire(g);
+			} else {
+				merge_players(g, c->players, c->nplayers, true);
+			}
+		}
+		free(c->players);
+	}
+	free(checks);
+}
+
 /* ---- the timer ------------------------------------------------------------ */
 
 /* One pass over the cached games: closes questions whose time is over,
@@ -364,6 +536,15 @@ static int64_t timer_pass(int64_t now_ms)
 	struct live_game **pp = &svc.games;
 	while (*pp) {
 		struct live_game *g = *pp;
+		if (g->retired) {
+			if (!g->listeners && !g->writes_pending) {
+				*pp = g->next;
+				game_free(g);
+				continue;
+			}
+			pp = &g->next;
+			continue;
+		}
 		if (g->lobby_due && g->state == LIVE_LOBBY) {
 			int64_t due = g->lobby_sent_at + LIVE_LOBBY_EVERY_MS;
 			if (now_ms >= due)
@@ -396,6 +577,9 @@ static void *timer_main(void *arg)
 	(void)arg;
 	pthread_mutex_lock(&live_lock);
 	while (!svc.stopping) {
+		refresh_games(clock_now_ms());
+		if (svc.stopping)
+			break;
 		int64_t now = clock_now_ms();
 		int64_t next = timer_pass(now);
 		int64_t wait_ms = next - now;

@@ -5,8 +5,11 @@
  *
  * The game, its players, answers and scores are stored (db_live.h); each
  * process keeps the games it serves in memory as a cache with their
- * listeners, and one timer thread closes questions whose time ran out and
- * ends games left without a host for LIVE_HOST_ABSENT_MS. A listener costs
+ * listeners, and one timer thread closes questions whose time ran out,
+ * ends games left without a host for LIVE_HOST_ABSENT_MS and compares each
+ * game with storage every LIVE_CHECK_MS (several instances: the proxy
+ * routes a game's requests to one; joins through another instance are
+ * taken in, a copy another instance moved on is retired). A listener costs
  * no thread: the caller hands a wake callback that the game calls when the
  * listener has something to read (see http_stream_wake). */
 #ifndef QUIZ_LIVE_H
@@ -33,6 +36,10 @@ struct db_user;
 /* Lobby events (every player's nickname) go out at most this often per
  * game; the timer sends the one a burst of joins left due. */
 #define LIVE_LOBBY_EVERY_MS 250
+/* Each game this process holds is compared with storage at most this
+ * often (by the timer): players who joined through another instance are
+ * taken in, and a copy that storage shows moved on elsewhere is retired. */
+#define LIVE_CHECK_MS 1000
 
 /* Starts the timer thread; db is a connection the service owns from now on
  * (closed by live_service_stop). 0, or -1 with a message in err. */

@@ -232,23 +232,41 @@ enum outcome live_join_qr(const struct cards_site *site, const char *pin, char *
 	return OUTCOME_OK;
 }
 
-/* Stores and adds the player (live_lock held). */
-static enum outcome add_player(struct db *db, struct live_game *g, const char *nickname,
-			       int64_t user_id, char token[LIVE_TOKEN_LEN + 1], struct problem *p)
+/* Stores a player of game_id with a new token; its id in *id and the
+ * token's hash in hash. */
+static enum outcome store_player(struct db *db, int64_t game_id, const char *nickname,
+				 int64_t user_id, char token[LIVE_TOKEN_LEN + 1], int64_t *id,
+				 unsigned char hash[32], struct problem *p)
 {
-	unsigned char raw[LIVE_TOKEN_LEN / 2], hash[32];
+	unsigned char raw[LIVE_TOKEN_LEN / 2];
 	rng_bytes(raw, sizeof raw);
 	sodium_bin2hex(token, LIVE_TOKEN_LEN + 1, raw, sizeof raw);
 	live_token_hash(token, hash);
-	int64_t id = 0;
-	int rc = db_live_player_insert(db, g->id, nickname, hash, user_id, clock_now_ms(), &id);
+	int rc = db_live_player_insert(db, game_id, nickname, hash, user_id, clock_now_ms(), id);
 	if (rc == DB_CONFLICT)
 		return problem_set(p, OUTCOME_NICKNAME_TAKEN,
 				   "The nickname %s is taken in this game.", nickname);
 	if (rc)
 		return problem_set(p, OUTCOME_INTERNAL, "live player: %s", db_errmsg(db));
-	live_player_add(g, id, user_id, nickname, hash);
 	return OUTCOME_OK;
+}
+
+/* A join of a game this process does not hold: the proxy sends a game's
+ * requests to the instance that owns it, which takes the player in from
+ * storage (live_player_known, and its timer within LIVE_CHECK_MS), so
+ * nothing is cached here. */
+static enum outcome join_stored(struct db *db, int64_t live_id, const char *nickname,
+				int64_t user_id, char token[LIVE_TOKEN_LEN + 1], struct problem *p)
+{
+	int64_t count = db_live_player_count(db, live_id);
+	if (count < 0)
+		return problem_set(p, OUTCOME_INTERNAL, "live players: %s", db_errmsg(db));
+	if (count >= LIVE_PLAYERS_MAX)
+		return problem_set(p, OUTCOME_CONFLICT, "The game is full (%d players).",
+				   LIVE_PLAYERS_MAX);
+	int64_t id;
+	unsigned char hash[32];
+	return store_player(db, live_id, nickname, user_id, token, &id, hash, p);
 }
 
 enum outcome live_join(struct db *db, const char *pin, const char *nickname, int64_t user_id,
@@ -266,17 +284,22 @@ enum outcome live_join(struct db *db, const char *pin, const char *nickname, int
 	if (rc == 0)
 		return problem_set(p, OUTCOME_NOT_FOUND, "No game is open with this PIN.");
 	struct live_game *g;
-	o = live_game_locked(db, *live_id, &g, p);
+	o = live_game_if_cached(*live_id, &g, p);
 	if (o != OUTCOME_OK)
 		return o;
+	if (!g)
+		return join_stored(db, *live_id, name, user_id, token, p);
+	int64_t id;
+	unsigned char hash[32];
 	if (g->state == LIVE_ENDED) {
 		o = problem_set(p, OUTCOME_NOT_FOUND, "No game is open with this PIN.");
 	} else if (g->nplayers >= LIVE_PLAYERS_MAX) {
 		o = problem_set(p, OUTCOME_CONFLICT, "The game is full (%d players).",
 				LIVE_PLAYERS_MAX);
-	} else {
-		o = add_player(db, g, name, user_id, token, p);
-		if (o == OUTCOME_OK && g->state == LIVE_LOBBY)
+	} else if ((o = store_player(db, g->id, name, user_id, token, &id, hash, p)) ==
+		   OUTCOME_OK) {
+		live_player_add(g, id, user_id, name, hash);
+		if (g->state == LIVE_LOBBY)
 			live_broadcast_lobby(g, clock_now_ms());
 	}
 	pthread_mutex_unlock(&live_lock);
@@ -328,11 +351,11 @@ enum outcome live_next(struct db *db, int64_t live_id, const struct db_user *use
 
 /* The checks of an answer (live_lock held): fills *pl and the option's
  * place in the question. */
-static enum outcome check_answer(struct live_game *g, const char *token, int64_t index,
-				 int64_t choice, int64_t now, struct live_player **pl,
-				 size_t *option, struct problem *p)
+static enum outcome check_answer(struct db *db, struct live_game *g, const char *token,
+				 int64_t index, int64_t choice, int64_t now,
+				 struct live_player **pl, size_t *option, struct problem *p)
 {
-	*pl = live_player_by_token(g, token);
+	*pl = live_player_known(db, g, token);
 	if (!*pl)
 		return problem_set(p, OUTCOME_NOT_FOUND, "No such live game.");
 	if (g->state == LIVE_LOBBY || index > g->index || index < 0)
@@ -363,7 +386,7 @@ enum outcome live_answer_begin(struct db *db, int64_t live_id, const char *playe
 	int64_t now = clock_now_ms();
 	struct live_player *pl;
 	size_t option = 0;
-	o = check_answer(g, player_token, index, choice, now, &pl, &option, p);
+	o = check_answer(db, g, player_token, index, choice, now, &pl, &option, p);
 	if (o == OUTCOME_OK) {
 		bool correct = g->questions[index].options[option].correct != 0;
 		w->kind = QUIZ_WRITE_LIVE_ANSWER;

@@ -89,6 +89,13 @@ struct live_game {
 	bool lobby_due; /* players joined since: the timer sends the lobby */
 	size_t host_listeners;
 	int64_t host_left_at; /* when the last host listener left (or the game loaded) */
+	/* Several instances (the proxy sends a game's requests to one, see
+	 * docs/architecture.md): when the timer last compared the game with
+	 * storage, when an unknown token last read every stored player, and
+	 * whether storage showed it moved on elsewhere (no request uses a
+	 * retired copy; it goes once its listeners left). */
+	int64_t checked_at, full_sync_at;
+	bool retired;
 	struct live_game *next;
 };
 
@@ -101,8 +108,15 @@ enum outcome live_game_locked(struct db *db, int64_t id, struct live_game **out,
 /* The cached game id, which a pending write keeps in the cache; live_lock
  * held on return. */
 struct live_game *live_game_pinned(int64_t id);
-/* The player with the token's hash, or NULL. live_lock held. */
-struct live_player *live_player_by_token(struct live_game *g, const char *token);
+/* The game id if this process holds it (live_lock held on return with
+ * *out set), else *out NULL and the lock not held; OUTCOME_UNAVAILABLE
+ * when the service is stopping. Loads nothing. */
+enum outcome live_game_if_cached(int64_t id, struct live_game **out, struct problem *p);
+/* The player with the token's hash, or NULL, reading from storage on db the players who joined through
+ * another instance when the token is unknown: those after the last one g
+ * holds, then, for a token still unknown, every player at most once per
+ * LIVE_CHECK_MS. NULL when none has the token. live_lock held. */
+struct live_player *live_player_known(struct db *db, struct live_game *g, const char *token);
 /* The player with id, or NULL. live_lock held. */
 struct live_player *live_player_by_id(struct live_game *g, int64_t id);
 /* Appends a player (its id above every other's) to g. live_lock held. */

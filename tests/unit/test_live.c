@@ -2,8 +2,9 @@
  * played through the domain on a real database, the accounts an ended
  * game hands to attendance (which count in the reports), what listeners read (the lobby sent at most
  * every LIVE_LOBBY_EVERY_MS, a superseded lobby skipped, each player's own
- * rank in the shared scores) and answers stored through the quiz
- * service's group commit. */
+ * rank in the shared scores), answers stored through the quiz
+ * service's group commit, and what reaches a game's copy from another
+ * instance (its joins, a later question). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +15,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <sodium.h>
 
 #include "app.h"
 #include "bank.h"
@@ -206,9 +208,12 @@ static void listeners_read_shared_events_and_their_own_rank(void **state)
 	(void)state;
 	struct game g;
 	game_open(&g, "test_live_events");
-	char tok[5][LIVE_TOKEN_LEN + 1];
+	char tok[6][LIVE_TOKEN_LEN + 1];
 	struct problem p;
 	int wakes = 0;
+	/* A join of a game no listener follows here only stores the player
+	 * (with several instances the game's own instance takes it in); the
+	 * host's stream loads the game with it. */
 	join(&g, "An", tok[0]);
 	struct live_caller host = { NULL, &g.host };
 	struct live_listener *lh = NULL, *lp = NULL;
@@ -217,35 +222,42 @@ static void listeners_read_shared_events_and_their_own_rank(void **state)
 	assert_non_null(
 		strstr(text, "retry: 2000\n\nevent: lobby\ndata: {\"players\":[\"An\"]}\n\n"));
 	free(text);
-
-	/* a join within LIVE_LOBBY_EVERY_MS of the last lobby event waits */
+	/* the first lobby sent to everyone goes out at once (the greeting was
+	 * rendered for its listener) */
 	fake_now += 10;
 	join(&g, "Binh", tok[1]);
+	text = read_all(lh);
+	assert_int_equal(occurrences(text, "event: lobby"), 1);
+	assert_non_null(strstr(text, "[\"An\",\"Binh\"]"));
+	free(text);
+	/* a join within LIVE_LOBBY_EVERY_MS of the last lobby event waits */
+	fake_now += 10;
+	join(&g, "Chi", tok[2]);
 	text = read_all(lh);
 	assert_string_equal(text, "");
 	free(text);
 	/* ... and goes out with the next one after it */
 	fake_now += LIVE_LOBBY_EVERY_MS;
-	join(&g, "Chi", tok[2]);
+	join(&g, "Dung", tok[3]);
 	text = read_all(lh);
 	assert_int_equal(occurrences(text, "event: lobby"), 1);
-	assert_non_null(strstr(text, "[\"An\",\"Binh\",\"Chi\"]"));
+	assert_non_null(strstr(text, "[\"An\",\"Binh\",\"Chi\",\"Dung\"]"));
 	free(text);
 	/* two lobby events not read yet: the older says nothing new */
 	fake_now += LIVE_LOBBY_EVERY_MS;
-	join(&g, "Dung", tok[3]);
-	fake_now += LIVE_LOBBY_EVERY_MS;
 	join(&g, "Em", tok[4]);
+	fake_now += LIVE_LOBBY_EVERY_MS;
+	join(&g, "Giang", tok[5]);
 	text = read_all(lh);
 	assert_int_equal(occurrences(text, "event: lobby"), 1);
-	assert_non_null(strstr(text, "\"Dung\",\"Em\"]"));
+	assert_non_null(strstr(text, "\"Em\",\"Giang\"]"));
 	free(text);
 
 	/* a player's greeting is the lobby as it is */
 	struct live_caller an = { tok[0], NULL };
 	assert_int_equal(live_listen(g.db, g.id, &an, count_wake, &wakes, &lp, &p), OUTCOME_OK);
 	text = read_all(lp);
-	assert_non_null(strstr(text, "\"Em\"]"));
+	assert_non_null(strstr(text, "\"Giang\"]"));
 	free(text);
 
 	/* one question event, the same bytes for both */
@@ -267,7 +279,7 @@ static void listeners_read_shared_events_and_their_own_rank(void **state)
 	};
 	json_decref(q);
 	int64_t right_points = 0;
-	for (int i = 0; i < 5; i++) {
+	for (int i = 0; i < 6; i++) {
 		fake_now += 100;
 		assert_int_equal(live_answer(g.db, g.id, tok[i], 0, opts[i == 0 ? 0 : 1], &p),
 				 OUTCOME_OK);
@@ -369,13 +381,113 @@ static void answers_are_stored_through_the_group_commit(void **state)
 	free(text);
 	struct db_live_player *rows = NULL;
 	size_t n = 0;
-	assert_int_equal(db_live_players(g.db, g.id, &rows, &n), 0);
+	assert_int_equal(db_live_players(g.db, g.id, 0, &rows, &n), 0);
 	assert_int_equal(n, GC_PLAYERS);
 	for (size_t i = 0; i < n; i++)
 		assert_int_equal(rows[i].score, live_points(true, 10000, 10000));
 	free(rows);
 	live_listener_free(l);
 	quiz_service_stop(&app);
+	game_close(&g);
+}
+
+/* Reads what the listener has until its text holds want or its stream is
+ * over (want NULL), for up to 5 s while the timer runs: 1 when it came. */
+static int wait_for(struct live_listener *l, const char *want)
+{
+	struct strbuf sb;
+	sb_init(&sb);
+	sb_puts(&sb, "");
+	int found = 0;
+	for (int i = 0; i < 500 && !found; i++) {
+		char buf[512];
+		long n;
+		while ((n = live_listener_read(l, buf, sizeof buf)) > 0)
+			sb_append(&sb, buf, (size_t)n);
+		found = want ? strstr(sb.data, want) != NULL : n < 0;
+		if (!found)
+			usleep(10000);
+	}
+	sb_cleanup(&sb);
+	return found;
+}
+
+/* A player stored by another instance, as its join would: the token. */
+static void join_elsewhere(struct db *other, int64_t game_id, const char *nickname,
+			   char token[LIVE_TOKEN_LEN + 1])
+{
+	unsigned char raw[LIVE_TOKEN_LEN / 2], hash[32];
+	randombytes_buf(raw, sizeof raw);
+	sodium_bin2hex(token, LIVE_TOKEN_LEN + 1, raw, sizeof raw);
+	crypto_generichash(hash, 32, (const unsigned char *)token, strlen(token), NULL, 0);
+	int64_t id;
+	assert_int_equal(db_live_player_insert(other, game_id, nickname, hash, 0, fake_now, &id),
+			 0);
+}
+
+/* With several instances the proxy sends a game's requests to one, but
+ * joins go to any: the token a join elsewhere handed out opens this
+ * copy's stream at once (read from storage on the miss), the timer takes
+ * such players in within LIVE_CHECK_MS (the host's lobby shows them), and
+ * a copy behind what storage shows (another instance asked a question:
+ * the proxy had moved the game) is retired, its streams ended so they
+ * reconnect to a fresh load. */
+static void another_instances_joins_and_moves_reach_this_copy(void **state)
+{
+	(void)state;
+	struct game g;
+	game_open(&g, "test_live_multi");
+	char err[256];
+	struct db *other = db_open(g.t.path, err, sizeof err);
+	struct db *timer_db = db_open(g.t.path, err, sizeof err);
+	assert_non_null(other);
+	assert_non_null(timer_db);
+	assert_int_equal(live_service_start(timer_db, err, sizeof err), 0);
+	struct problem p;
+	int wakes = 0;
+	struct live_caller host = { NULL, &g.host };
+	struct live_listener *lh = NULL, *lp = NULL;
+	assert_int_equal(live_listen(g.db, g.id, &host, count_wake, &wakes, &lh, &p), OUTCOME_OK);
+	free(read_all(lh));
+
+	char tok[2][LIVE_TOKEN_LEN + 1];
+	join_elsewhere(other, g.id, "Khách", tok[0]);
+	struct live_caller guest = { tok[0], NULL };
+	assert_int_equal(live_listen(g.db, g.id, &guest, count_wake, &wakes, &lp, &p), OUTCOME_OK);
+	char *text = read_all(lp);
+	assert_non_null(strstr(text, "\"players\":[\"Khách\"]"));
+	free(text);
+	assert_true(wait_for(lh, "\"players\":[\"Khách\"]"));
+	/* a token nobody handed out is still refused */
+	struct live_caller stranger = { "00000000000000000000000000000000000000ff", NULL };
+	struct live_listener *ls = NULL;
+	assert_int_equal(live_listen(g.db, g.id, &stranger, count_wake, &wakes, &ls, &p),
+			 OUTCOME_NOT_FOUND);
+
+	/* no listener of this player: the timer takes it in */
+	join_elsewhere(other, g.id, "Lan", tok[1]);
+	fake_now += LIVE_CHECK_MS;
+	assert_true(wait_for(lh, "\"players\":[\"Khách\",\"Lan\"]"));
+
+	/* another instance asks the first question */
+	struct db_live_game row = { .id = g.id,
+				    .question_index = 0,
+				    .question_started_at = fake_now,
+				    .question_ends_at = fake_now + 10000 };
+	strcpy(row.state, "question");
+	assert_int_equal(db_live_game_update(other, &row), 0);
+	fake_now += LIVE_CHECK_MS;
+	assert_true(wait_for(lh, NULL));
+	assert_true(wait_for(lp, NULL));
+	live_listener_free(lh);
+	live_listener_free(lp);
+	/* the reconnecting host loads the game as stored */
+	assert_int_equal(live_listen(g.db, g.id, &host, count_wake, &wakes, &lh, &p), OUTCOME_OK);
+	text = read_all(lh);
+	assert_non_null(strstr(text, "event: question"));
+	free(text);
+	live_listener_free(lh);
+	db_close(other);
 	game_close(&g);
 }
 
@@ -386,6 +498,7 @@ int main(void)
 		cmocka_unit_test(an_ended_game_lists_its_logged_in_players_once),
 		cmocka_unit_test(listeners_read_shared_events_and_their_own_rank),
 		cmocka_unit_test(answers_are_stored_through_the_group_commit),
+		cmocka_unit_test(another_instances_joins_and_moves_reach_this_copy),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
