@@ -61,6 +61,9 @@ struct db_pg_st {
 	/* The SQLite text has no RETURNING and the variant adds one: the
 	 * returned id is the last insert id and the caller sees no row. */
 	bool returns_id;
+	/* INSERT, UPDATE, DELETE or MERGE: run inside a transaction under a
+	 * savepoint of its own (see execute). */
+	bool writes;
 	Oid *types; /* as prepared */
 	unsigned char *kinds; /* as bound now (enum bind_kind) */
 	const char **values;
@@ -200,6 +203,11 @@ void db_pg_close(struct db_pg *pg)
 	for (size_t i = 0; i < pg->nstmts; i++)
 		stmt_free(pg->stmts[i]);
 	free(pg->stmts);
+	/* The server ends a closed session after PQfinish returns: its
+	 * session locks (db_job.c) are given back first, so whoever asks next
+	 * gets them. */
+	if (PQstatus(pg->conn) == CONNECTION_OK)
+		PQclear(PQexec(pg->conn, "SELECT pg_advisory_unlock_all()"));
 	PQfinish(pg->conn);
 	free(pg);
 }
@@ -393,6 +401,24 @@ static bool has_keyword(const char *sql, const char *word)
 	return false;
 }
 
+/* Whether a statement changes rows: its first word, or for WITH a
+ * writing keyword anywhere. */
+static bool is_write(const char *sql)
+{
+	while (isspace((unsigned char)*sql) || *sql == '(')
+		sql++;
+	static const char *const verbs[] = { "INSERT", "UPDATE", "DELETE", "MERGE" };
+	for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
+		if (!strncasecmp(sql, verbs[i], strlen(verbs[i])))
+			return true;
+	if (strncasecmp(sql, "WITH", 4))
+		return false;
+	for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
+		if (has_keyword(sql, verbs[i]))
+			return true;
+	return false;
+}
+
 struct db_pg_st *db_pg_prepare(struct db_pg *pg, const char *sql)
 {
 	const struct db_pg_sql *v = variant_of(sql);
@@ -407,6 +433,7 @@ struct db_pg_st *db_pg_prepare(struct db_pg *pg, const char *sql)
 	} else {
 		st->text = db_pg_translate(text, &st->nparams);
 	}
+	st->writes = is_write(st->text);
 	st->returns_id = has_keyword(st->text, "INSERT") && has_keyword(st->text, "RETURNING") &&
 			 !has_keyword(sql, "RETURNING");
 	int n = st->nparams ? st->nparams : 1;
@@ -601,6 +628,48 @@ static void note_changes(struct db_pg_st *st)
 	st->pg->changes = strtoll(PQcmdTuples(st->res), NULL, 10);
 }
 
+static const char SAVEPOINT[] = "SAVEPOINT db_pg_statement";
+static const char RELEASE[] = "RELEASE db_pg_statement";
+static const char UNDO[] = "ROLLBACK TO db_pg_statement; RELEASE db_pg_statement";
+
+/* The result of a queued command, with the NULL that ends it consumed. */
+static PGresult *next_result(PGconn *conn)
+{
+	PGresult *res = PQgetResult(conn);
+	if (res && PQresultStatus(res) != PGRES_PIPELINE_SYNC)
+		PQclear(PQgetResult(conn));
+	return res;
+}
+
+/* A write inside a transaction runs between SAVEPOINT and RELEASE, sent
+ * with it in one pipeline (one round trip): when it breaks a rule, only
+ * the statement is undone and the transaction goes on, as a failed
+ * statement does on SQLite; without it PostgreSQL would refuse every later
+ * statement of the transaction. */
+static PGresult *execute_guarded(struct db_pg_st *st)
+{
+	PGconn *conn = st->pg->conn;
+	if (!PQenterPipelineMode(conn))
+		return NULL;
+	PQsendQueryParams(conn, SAVEPOINT, 0, NULL, NULL, NULL, NULL, 0);
+	PQsendQueryPrepared(conn, st->name, st->nparams, st->values, st->lengths, st->formats, 0);
+	PQsendQueryParams(conn, RELEASE, 0, NULL, NULL, NULL, NULL, 0);
+	PQpipelineSync(conn);
+	PGresult *savepoint = next_result(conn);
+	PGresult *res = next_result(conn);
+	PGresult *release = next_result(conn);
+	PGresult *sync = PQgetResult(conn);
+	bool undo = PQresultStatus(savepoint) == PGRES_COMMAND_OK &&
+		    PQresultStatus(release) != PGRES_COMMAND_OK;
+	PQclear(savepoint);
+	PQclear(release);
+	PQclear(sync);
+	PQexitPipelineMode(conn);
+	if (undo)
+		PQclear(PQexec(conn, UNDO));
+	return res;
+}
+
 /* Runs the statement: DBS_ROW with the first row current, DBS_DONE, or an
  * error. */
 static int run(struct db_pg_st *st)
@@ -610,8 +679,11 @@ static int run(struct db_pg_st *st)
 		return DBS_ERROR;
 	if ((!st->name[0] || types_changed(st)) && server_prepare(st) != DBS_OK)
 		return DBS_ERROR;
-	st->res = PQexecPrepared(pg->conn, st->name, st->nparams, st->values, st->lengths,
-				 st->formats, 0);
+	if (st->writes && pg->in_tx)
+		st->res = execute_guarded(st);
+	else
+		st->res = PQexecPrepared(pg->conn, st->name, st->nparams, st->values, st->lengths,
+					 st->formats, 0);
 	note_tx(pg);
 	ExecStatusType s = PQresultStatus(st->res);
 	if (s != PGRES_TUPLES_OK && s != PGRES_COMMAND_OK)

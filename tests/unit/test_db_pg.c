@@ -332,17 +332,33 @@ static void a_broken_rule_through_the_storage_calls_is_a_conflict(void **state)
 	assert_int_equal(count_rows(f->a), 2);
 }
 
-static void a_commit_after_a_failed_statement_fails_and_keeps_nothing(void **state)
+static void a_broken_rule_inside_a_transaction_undoes_that_statement_only(void **state)
 {
 	struct fixture *f = *state;
 	assert_int_equal(add_row(f->a, "kept"), 0);
 	assert_int_equal(db_begin_write(f->a), 0);
-	assert_int_equal(add_row(f->a, "lost"), 0);
+	assert_int_equal(add_row(f->a, "first"), 0);
 	assert_int_equal(add_row(f->a, "kept"), DB_CONFLICT);
+	assert_int_equal(add_row(f->a, "second"), 0);
+	assert_int_equal(db_commit(f->a), 0);
+	assert_int_equal(count_rows(f->a), 3);
+}
+
+static const char SQL_BROKEN[] = "SELECT 1 / (count(*) - count(*)) FROM t";
+
+static void a_commit_after_a_failed_read_fails_and_keeps_nothing(void **state)
+{
+	struct fixture *f = *state;
+	assert_int_equal(db_begin_write(f->a), 0);
+	assert_int_equal(add_row(f->a, "lost"), 0);
+	db_st *st = db_stmt(f->a, SQL_BROKEN);
+	assert_int_equal(db_step_row(f->a, st, "divide"), -1);
+	assert_non_null(strstr(db_errmsg(f->a), "division by zero"));
+	dbs_reset(st);
 	assert_int_equal(db_commit(f->a), -1);
 	assert_non_null(strstr(db_errmsg(f->a), "rolled back"));
 	db_rollback(f->a);
-	assert_int_equal(count_rows(f->a), 1);
+	assert_int_equal(count_rows(f->a), 0);
 }
 
 /* Connection b's write, run on a thread while a holds the write lock. */
@@ -443,7 +459,8 @@ int main(void)
 		ON_CLUSTER(a_parameter_bound_with_another_type_is_prepared_again),
 		ON_CLUSTER(a_connection_dropped_outside_a_transaction_is_opened_again),
 		ON_CLUSTER(a_broken_rule_through_the_storage_calls_is_a_conflict),
-		ON_CLUSTER(a_commit_after_a_failed_statement_fails_and_keeps_nothing),
+		ON_CLUSTER(a_broken_rule_inside_a_transaction_undoes_that_statement_only),
+		ON_CLUSTER(a_commit_after_a_failed_read_fails_and_keeps_nothing),
 		ON_CLUSTER(a_write_transaction_holds_the_other_writer_until_commit),
 		ON_CLUSTER(a_read_transaction_sees_its_snapshot),
 		ON_CLUSTER(savepoints_undo_their_part_only),
