@@ -16,6 +16,8 @@ trap '"$here/../scripts/pg-test-cluster.sh" stop "$dir"' EXIT
 trap 'exit 130' INT TERM
 url=$("$here/../scripts/pg-test-cluster.sh" start "$dir") || exit 1
 export QUIZ_TEST_PG="$url"
+# Every test runs on PostgreSQL: a skipped one fails the run.
+export SKIP_FAILS=1
 status=0
 # The summaries PostgreSQL's triggers keep against SQLite's for the same
 # rows, and the Vietnamese year and week of both (tests/storage).
