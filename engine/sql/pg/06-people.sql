@@ -482,43 +482,51 @@ CREATE TABLE login_cards (
 -- quoted words, all required, the last one a prefix when q ends with '*'.
 -- As in FTS5, a word is cut into tokens (a phrase: consecutive tokens), a
 -- word without tokens is left out, the prefix is the last token of the
--- last word, and q without any token matches nothing. Each word's rows are
--- read from the token index (equal tokens, or a range of tokens for the
--- prefix), and the words' sets intersected.
+-- last word, and q without any token matches nothing. The query is made
+-- for the words at hand (so the planner sees each token and how common it
+-- is): the rows of the first word, each with every other word at some
+-- position of the same row; equal tokens and the range of tokens a prefix
+-- starts are read from the token index.
 CREATE FUNCTION user_search_match(q TEXT) RETURNS SETOF BIGINT LANGUAGE plpgsql STABLE AS $$
 DECLARE
   words TEXT[] := ARRAY(SELECT m[1] FROM regexp_matches(q, '"([^"]*)"', 'g') AS m);
   prefix BOOLEAN := right(q, 1) = '*';
   toks TEXT[];
-  sets TEXT[] := '{}';
+  parts TEXT[] := '{}';
   part TEXT;
   cond TEXT;
+  t TEXT;
 BEGIN
   FOR w IN 1 .. cardinality(words) LOOP
-    toks := ARRAY(SELECT t.token FROM user_search_tokens_of(words[w]) t ORDER BY t.pos);
+    toks := ARRAY(SELECT x.token FROM user_search_tokens_of(words[w]) x ORDER BY x.pos);
     CONTINUE WHEN cardinality(toks) = 0;
-    part := ' t1.rowid FROM user_search_tokens t1';
+    part := '';
     cond := '';
     FOR k IN 1 .. cardinality(toks) LOOP
+      t := format('w%s_%s', w, k);
       IF k > 1 THEN
-        part := part || format(' JOIN user_search_tokens t%s ON t%s.rowid = t1.rowid'
-          ' AND t%s.pos = t1.pos + %s', k, k, k, k - 1);
+        part := part || format(' JOIN user_search_tokens %s ON %s.rowid = w%s_1.rowid'
+          ' AND %s.pos = w%s_1.pos + %s', t, t, w, t, w, k - 1);
         cond := cond || ' AND ';
       END IF;
       IF prefix AND w = cardinality(words) AND k = cardinality(toks) THEN
-        cond := cond || format('t%s.token ~>=~ %L AND t%s.token ~<~ %L', k, toks[k], k,
+        cond := cond || format('%s.token ~>=~ %L AND %s.token ~<~ %L', t, toks[k], t,
           toks[k] || U&'\+10FFFF');
       ELSE
-        cond := cond || format('t%s.token = %L', k, toks[k]);
+        cond := cond || format('%s.token = %L', t, toks[k]);
       END IF;
     END LOOP;
-    sets := sets || (part || ' WHERE ' || cond);
+    parts := parts || format('user_search_tokens w%s_1%s WHERE %s', w, part, cond);
   END LOOP;
-  IF cardinality(sets) = 1 THEN
-    RETURN QUERY EXECUTE 'SELECT DISTINCT' || sets[1];
-  ELSIF cardinality(sets) > 1 THEN
-    RETURN QUERY EXECUTE 'SELECT' || array_to_string(sets, ' INTERSECT SELECT');
+  IF cardinality(parts) = 0 THEN
+    RETURN;
   END IF;
+  part := 'SELECT DISTINCT ' || split_part(parts[1], ' ', 2) || '.rowid FROM ' || parts[1];
+  FOR i IN 2 .. cardinality(parts) LOOP
+    part := part || format(' AND EXISTS (SELECT 1 FROM %s AND %s.rowid = %s.rowid)', parts[i],
+      split_part(parts[i], ' ', 2), split_part(parts[1], ' ', 2));
+  END LOOP;
+  RETURN QUERY EXECUTE part;
 END $$;
 -- user_search_rebuild(): the index made again from users, as the triggers
 -- keep it (quizadm migrate calls it after copying users with triggers off).
