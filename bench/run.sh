@@ -71,7 +71,7 @@ pg_start() {
 		return 1
 	fi
 }
-pg_sql() { "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$PG_DIR" "$@"; }
+pg_sql() { PGOPTIONS="-c client_min_messages=warning" "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$PG_DIR" "$@"; }
 # An empty database NAME in the benchmark's cluster; prints its URL.
 pg_fresh_db() {
 	pg_sql -d postgres -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1" >&2 &&
