@@ -40,6 +40,15 @@ instance_of() {
 	esac
 }
 
+# A command on HAProxy's admin socket.
+lb_admin() {
+	printf '%s\n' "$1" | /usr/bin/python3 -c 'import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+s.sendall(sys.stdin.buffer.read())
+s.recv(65536)' "$DIR/haproxy.sock"
+}
+
 # Six /healthz through HAProxy: who answered each, one word each.
 six_healthz() {
 	for _ in 1 2 3 4 5 6; do
@@ -98,6 +107,51 @@ case "$games" in
 *q1*q2* | *q2*q1*) ok "each live game's requests reach one instance, games on both:$games" ;;
 *) fail "every live game on one instance:$games" ;;
 esac
+
+# A live game's event stream: when the instance holding the game leaves
+# HAProxy's rotation, its stream is closed at once and a reconnection
+# reaches the other instance, which loads the game from storage.
+token=$(sed -n 's/.*"token":"\([^"]*\)".*/\1/p' "$DIR/login.json")
+QUIZD_DB=$QUIZ_CLUSTER_DB QUIZD_DATA_DIR=$QUIZ_CLUSTER_DATA_DIR "$BUILD/quizadm" bank import \
+	"$ROOT/question-banks/vi/civil_servant.json" >"$DIR/bank.out" 2>&1 || cat "$DIR/bank.out"
+curl -s -o "$DIR/game.json" -m 20 -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+	-d '{"bank":"vi-civil-servant","count":2,"seconds_per_question":30}' "$QUIZ_CLUSTER_URL/api/v1/live"
+game=$(sed -n 's/.*"id":\([0-9]*\).*/\1/p' "$DIR/game.json")
+if [ -z "$game" ]; then
+	fail "live game created through HAProxy: $(cat "$DIR/game.json")"
+else
+	(
+		curl -sN -m 30 -D "$DIR/events.headers" -H "Authorization: Bearer $token" \
+			"$QUIZ_CLUSTER_URL/api/v1/live/$game/events" >"$DIR/events.out" || true
+		touch "$DIR/events.ended"
+	) &
+	n=0
+	while ! grep -q '^event: lobby' "$DIR/events.out" 2>/dev/null && [ $n -lt 50 ]; do
+		n=$((n + 1))
+		sleep 0.2
+	done
+	owner=$(tr -d '\r' <"$DIR/events.headers" | sed -n 's/^[Xx]-[Qq]uiz-[Ii]nstance: //p')
+	lb_admin "disable health quiz/$owner"
+	lb_admin "set server quiz/$owner health down"
+	n=0
+	while [ ! -e "$DIR/events.ended" ] && [ $n -lt 15 ]; do
+		n=$((n + 1))
+		sleep 0.2
+	done
+	[ -e "$DIR/events.ended" ] && ok "the stream of game $game on $owner closed within 3 s of $owner leaving" ||
+		fail "the stream of game $game stayed open on $owner after it left the rotation"
+	curl -sN -m 3 -D "$DIR/events2.headers" -H "Authorization: Bearer $token" \
+		"$QUIZ_CLUSTER_URL/api/v1/live/$game/events" >"$DIR/events2.out" || true
+	other=$(tr -d '\r' <"$DIR/events2.headers" | sed -n 's/^[Xx]-[Qq]uiz-[Ii]nstance: //p')
+	if [ -n "$other" ] && [ "$other" != "$owner" ] && grep -q '^event: lobby' "$DIR/events2.out"; then
+		ok "reconnected, game $game is served by $other from storage"
+	else
+		fail "reconnection to game $game: instance '$other' (was $owner), $(head -c 200 "$DIR/events2.out")"
+	fi
+	lb_admin "set server quiz/$owner health up"
+	lb_admin "enable health quiz/$owner"
+	wait
+fi
 
 # /healthz fails on an instance whose database is gone, so HAProxy takes
 # it out; once PostgreSQL is back the instances reconnect and return.
