@@ -56,6 +56,13 @@ static int fail(char *err, size_t errlen, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(err, errlen, fmt, ap);
 	va_end(ap);
+	/* One line: the server's messages end in, and may hold, newlines. */
+	size_t n = strlen(err);
+	while (n && (err[n - 1] == '\n' || err[n - 1] == ' '))
+		err[--n] = '\0';
+	for (char *c = err; *c; c++)
+		if (*c == '\n')
+			*c = ' ';
 	return -1;
 }
 
@@ -394,11 +401,11 @@ static int check_target_empty(struct db_copy *c, char *err, size_t errlen)
 		if (pg_count(c->pg, c->t[i].name, &n, err, errlen))
 			return -1;
 		if (n > c->t[i].seeded)
-			return fail(
-				err, errlen,
-				"the target is not empty: table %s holds %lld rows; migrate into "
-				"a new database or schema",
-				c->t[i].name, (long long)(n - c->t[i].seeded));
+			return fail(err, errlen,
+				    "the target is not empty: table %s holds %lld %s; migrate into "
+				    "a new database or schema",
+				    c->t[i].name, (long long)(n - c->t[i].seeded),
+				    n - c->t[i].seeded == 1 ? "row" : "rows");
 		if (n < c->t[i].seeded)
 			return fail(err, errlen,
 				    "the target is not a freshly migrated database: table %s holds "
