@@ -5,7 +5,8 @@
 # schema of its own, tests/lib/testsql.h) and stops the cluster however the
 # suites end. The folder is named after the working tree, so a run killed
 # before it could stop its cluster has it stopped and replaced by the next.
-# Before the suites: tests/storage/compare_triggers.py.
+# Before the suites: tests/storage/compare_triggers.py and
+# compare_schemas.py.
 #   tests/run-pg.sh "UNIT_BINS" "HTTP_BINS"   (QUIZD and QUIZADM from the caller)
 set -u
 unit_bins=$1
@@ -22,6 +23,8 @@ status=0
 # The summaries PostgreSQL's triggers keep against SQLite's for the same
 # rows, and the Vietnamese year and week of both (tests/storage).
 python3 "$here/storage/compare_triggers.py" --quizadm "${QUIZADM:?}" || status=1
+# The tables, columns, indexes and triggers of both engines' migrations.
+python3 "$here/storage/compare_schemas.py" --quizadm "$QUIZADM" || status=1
 # shellcheck disable=SC2086
 "$here/run-suites.sh" "unit (postgresql)" $unit_bins || status=1
 # shellcheck disable=SC2086

@@ -2,6 +2,7 @@
 """Compare the schema of a SQLite database with a PostgreSQL schema.
 
     compare_schemas.py SQLITE_FILE POSTGRES_URL [--schema NAME]
+    compare_schemas.py --quizadm build/quizadm     (base URL in QUIZ_TEST_PG)
 
 Both databases are expected to hold the same numbered migrations (SQLite's
 from engine/db*.c, PostgreSQL's from engine/sql/pg/NN-*.sql). Prints every
@@ -10,15 +11,22 @@ primary key), explicitly created indexes and triggers, and exits 1 when
 there is one; the differences the PostgreSQL dialect makes on purpose
 (EXPECTED below) are printed as notes and do not fail.
 
+With --quizadm, both databases are made for the comparison by quizadm
+itself (so PostgreSQL's come from the migrations embedded in the binary):
+a SQLite file in a temporary folder and a schema of its own in the
+database of QUIZ_TEST_PG (selected by search_path, dropped at the end).
+
 SQLite is read with the sqlite3 module, PostgreSQL with the psql client
 (no other package). The PostgreSQL schema is NAME, or the first schema of
 the connection's search_path.
 """
 import argparse
+import os
 import re
 import sqlite3
 import subprocess
 import sys
+import tempfile
 
 # SQLite declared type -> PostgreSQL type (docs: common4.md conventions).
 TYPES = {
@@ -224,14 +232,45 @@ def compare(lite, pg):
     return diffs, notes
 
 
+def quizadm_make(quizadm, db, data_dir):
+    """Lets quizadm create and migrate db (a path or a URL)."""
+    out = subprocess.run([quizadm, "--db", db, "--data-dir", data_dir, "settings", "show"],
+                         capture_output=True, text=True)
+    if out.returncode != 0:
+        sys.exit(f"compare_schemas: quizadm could not make {db}: {out.stderr.strip()}")
+
+
+def compare_made_by_quizadm(quizadm):
+    base = os.environ.get("QUIZ_TEST_PG")
+    if not base:
+        sys.exit("compare_schemas: --quizadm needs QUIZ_TEST_PG (a base postgresql:// URL)")
+    schema = f"cmp_schemas_{os.getpid()}"
+    with tempfile.TemporaryDirectory() as tmp:
+        lite = os.path.join(tmp, "lite.db")
+        quizadm_make(quizadm, lite, tmp)
+        psql(base, f"DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}")
+        try:
+            url = base + ("&" if "?" in base else "?") + f"options=-csearch_path%3D{schema}"
+            quizadm_make(quizadm, url, tmp)
+            return compare(sqlite_schema(lite), pg_schema(base, schema))
+        finally:
+            psql(base, f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("sqlite_file")
-    ap.add_argument("postgres_url")
+    ap.add_argument("sqlite_file", nargs="?")
+    ap.add_argument("postgres_url", nargs="?")
     ap.add_argument("--schema", help="PostgreSQL schema (default: current_schema())")
+    ap.add_argument("--quizadm", help="make both databases with this quizadm")
     args = ap.parse_args()
-    diffs, notes = compare(sqlite_schema(args.sqlite_file),
-                           pg_schema(args.postgres_url, args.schema))
+    if args.quizadm:
+        diffs, notes = compare_made_by_quizadm(args.quizadm)
+    elif args.sqlite_file and args.postgres_url:
+        diffs, notes = compare(sqlite_schema(args.sqlite_file),
+                               pg_schema(args.postgres_url, args.schema))
+    else:
+        ap.error("give SQLITE_FILE and POSTGRES_URL, or --quizadm")
     for n in notes:
         print(f"note: {n}")
     for d in diffs:
