@@ -90,6 +90,24 @@ for n in 1 2; do
 	fi
 done
 
+# HAProxy replaces an X-Forwarded-For the client sent: quizd, which
+# believes the header from the proxy's address, logs the real client. The
+# same header sent to quizd directly (from that trusted address) is
+# believed, so the check can tell the two apart.
+curl -s -o /dev/null -m 5 -H 'X-Forwarded-For: 10.9.9.9' "$QUIZ_CLUSTER_URL/api/v1/xff-through-proxy"
+curl -s -o /dev/null -m 5 -H 'X-Forwarded-For: 10.9.9.9' "$QUIZ_CLUSTER_Q1_URL/api/v1/xff-direct"
+n=0
+while [ $n -lt 50 ]; do
+	proxied=$(grep -h 'xff-through-proxy' "$DIR/quizd1.log" "$DIR/quizd2.log" | awk '{print $2}')
+	direct=$(grep -h 'xff-direct' "$DIR/quizd1.log" | awk '{print $2}')
+	[ -z "$proxied" ] || [ -z "$direct" ] || break
+	n=$((n + 1))
+	sleep 0.2
+done
+[ "$proxied" = 127.0.0.1 ] && [ "$direct" = 10.9.9.9 ] &&
+	ok "a client's own X-Forwarded-For is replaced by HAProxy (logged $proxied; sent directly: $direct)" ||
+	fail "X-Forwarded-For through HAProxy logged as '$proxied', directly as '$direct'"
+
 # Requests naming a live game go to one instance per game, whatever their
 # query and route; the games spread over both (no such games: 401 without a
 # player, 404 for an unknown player, 405 for GET on answers, each answered
