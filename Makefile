@@ -150,9 +150,12 @@ test-pg: $(UNIT_BIN) $(HTTP_BIN) $(BUILD)/quizd $(BUILD)/quizadm
 	@QUIZD=$(BUILD)/quizd QUIZADM=$(BUILD)/quizadm ./tests/run-pg.sh "$(UNIT_BIN)" "$(HTTP_BIN)"
 
 # scripts/cluster.sh end to end: PostgreSQL, two quizd and HAProxy on one
-# machine (tests/cluster/).
+# machine (tests/cluster/): the script itself, then two instances on one
+# database (sessions, attempts across instances, SIGKILL of an instance and
+# an immediate stop of PostgreSQL under answer load, a live game, the sweeper).
 cluster-tests: $(BUILD)/quizd $(BUILD)/quizadm
 	@BUILD=$(abspath $(BUILD)) ./tests/cluster/test_cluster_script.sh
+	@BUILD=$(abspath $(BUILD)) ./tests/cluster/test_two_instances.py
 
 # The layering rules (tests/layering/check.py: includes, calls across
 # layers, exports without callers, function and file sizes) against the list
