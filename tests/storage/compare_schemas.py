@@ -7,8 +7,10 @@
 Both databases are expected to hold the same numbered migrations (SQLite's
 from engine/db*.c, PostgreSQL's from engine/sql/pg/NN-*.sql). Prints every
 difference in tables, columns (name, order, type, NOT NULL, default,
-primary key), explicitly created indexes and triggers, and exits 1 when
-there is one; the differences the PostgreSQL dialect makes on purpose
+primary key), foreign keys (columns, table, ON DELETE), UNIQUE
+constraints, explicitly created indexes (columns, uniqueness) and
+triggers, and exits 1 when there is one (CHECK constraints are not read:
+SQLite keeps them only in its CREATE text); the differences the PostgreSQL dialect makes on purpose
 (EXPECTED below) are printed as notes and do not fail.
 
 With --quizadm, both databases are made for the comparison by quizadm
@@ -85,20 +87,42 @@ def sqlite_schema(path):
                 "pk": pk,
             })
         tables[name] = cols
-    indexes = {
-        name: tbl
-        for name, tbl in db.execute(
-            "SELECT name, tbl_name FROM sqlite_master WHERE type = 'index'"
-            " AND sql IS NOT NULL"
-        )
-    }
+    indexes = {}
+    for name, tbl, sql in db.execute(
+        "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index'"
+        " AND sql IS NOT NULL"
+    ):
+        cols = tuple(r[2] for r in db.execute(f'PRAGMA index_info("{name}")'))
+        unique = bool(re.match(r"CREATE\s+UNIQUE", sql, re.I))
+        indexes[name] = (tbl, cols, unique)
     triggers = {
         name: tbl
         for name, tbl in db.execute(
             "SELECT name, tbl_name FROM sqlite_master WHERE type = 'trigger'"
         )
     }
-    return tables, indexes, triggers, virtual
+    # Constraints: foreign keys (columns, table, its columns, ON DELETE)
+    # and UNIQUE column lists, per table.
+    keys = {}
+    for name in tables:
+        if name in virtual:
+            continue
+        fks = {}
+        for _id, _seq, ref, col, to, _upd, on_delete, _m in db.execute(
+            f'PRAGMA foreign_key_list("{name}")'
+        ):
+            fk = fks.setdefault(_id, [ref, [], [], on_delete])
+            fk[1].append(col)
+            fk[2].append(to)
+        found = {("foreign key", tuple(f[1]), f[0], tuple(f[2]), f[3]) for f in fks.values()}
+        for _seq, iname, unique, origin, _partial in db.execute(
+            f'PRAGMA index_list("{name}")'
+        ):
+            if origin == "u":
+                cols = tuple(r[2] for r in db.execute(f'PRAGMA index_info("{iname}")'))
+                found.add(("unique", cols))
+        keys[name] = found
+    return tables, indexes, triggers, virtual, keys
 
 
 def psql(url, sql):
@@ -150,16 +174,44 @@ def pg_schema(url, schema):
         })
     # Indexes made by CREATE INDEX (not those behind a key or UNIQUE).
     indexes = {
-        name: tbl
-        for name, tbl in psql(
+        name: (tbl, tuple(cols.split(",")) if cols else (), unique == "t")
+        for name, tbl, cols, unique in psql(
             url,
-            "SELECT i.relname, t.relname FROM pg_index x"
+            "SELECT i.relname, t.relname, (SELECT string_agg(a.attname, ',' ORDER BY k.n)"
+            " FROM unnest(x.indkey) WITH ORDINALITY AS k(attnum, n)"
+            " JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum),"
+            " x.indisunique FROM pg_index x"
             " JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid"
             " JOIN pg_namespace n ON n.oid = t.relnamespace"
             f" WHERE n.nspname = {lit} AND NOT EXISTS"
             " (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)",
         )
     }
+    keys = {t: set() for t in tables}
+    actions = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL",
+               "d": "SET DEFAULT"}
+    for tbl, kind, cols, ref, refcols, on_delete in psql(
+        url,
+        "SELECT t.relname, c.contype,"
+        " (SELECT string_agg(a.attname, ',' ORDER BY k.n) FROM unnest(c.conkey)"
+        " WITH ORDINALITY AS k(attnum, n) JOIN pg_attribute a ON a.attrelid = c.conrelid"
+        " AND a.attnum = k.attnum),"
+        " coalesce(r.relname, ''),"
+        " coalesce((SELECT string_agg(a.attname, ',' ORDER BY k.n) FROM unnest(c.confkey)"
+        " WITH ORDINALITY AS k(attnum, n) JOIN pg_attribute a ON a.attrelid = c.confrelid"
+        " AND a.attnum = k.attnum), ''), c.confdeltype"
+        " FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid"
+        " LEFT JOIN pg_class r ON r.oid = c.confrelid"
+        " JOIN pg_namespace n ON n.oid = t.relnamespace"
+        f" WHERE n.nspname = {lit} AND c.contype IN ('f', 'u')",
+    ):
+        if tbl not in keys:
+            continue
+        if kind == "u":
+            keys[tbl].add(("unique", tuple(cols.split(","))))
+        else:
+            keys[tbl].add(("foreign key", tuple(cols.split(",")), ref,
+                           tuple(refcols.split(",")), actions.get(on_delete, on_delete)))
     triggers = {
         name: tbl
         for name, tbl in psql(
@@ -169,7 +221,7 @@ def pg_schema(url, schema):
             f" WHERE n.nspname = {lit} AND NOT g.tgisinternal",
         )
     }
-    return tables, indexes, triggers
+    return tables, indexes, triggers, keys
 
 
 def norm_default(d):
@@ -185,9 +237,14 @@ def norm_default(d):
     return d
 
 
+def table_of(named):
+    """An index's (table, columns, unique) or a trigger's table: the table."""
+    return named[0] if isinstance(named, tuple) else named
+
+
 def compare(lite, pg):
-    l_tables, l_indexes, l_triggers, virtual = lite
-    p_tables, p_indexes, p_triggers = pg
+    l_tables, l_indexes, l_triggers, virtual, l_keys = lite
+    p_tables, p_indexes, p_triggers, p_keys = pg
     diffs, notes = [], []
     for t in sorted(set(l_tables) - set(p_tables)):
         diffs.append(f"table {t}: in SQLite only")
@@ -216,19 +273,23 @@ def compare(lite, pg):
                 if a[key] != b[key]:
                     diffs.append(f"column {t}.{a['name']}: {key} {a[key]!r} on SQLite,"
                                  f" {b[key]!r} on PostgreSQL")
+        for k in sorted(l_keys.get(t, set()) - p_keys.get(t, set())):
+            diffs.append(f"table {t}: {k[0]} {k[1:]} on SQLite only")
+        for k in sorted(p_keys.get(t, set()) - l_keys.get(t, set())):
+            diffs.append(f"table {t}: {k[0]} {k[1:]} on PostgreSQL only")
     for kind, l_named, p_named, pg_only in (
         ("index", l_indexes, p_indexes, EXPECTED_PG_ONLY_INDEXES),
         ("trigger", l_triggers, p_triggers, EXPECTED_PG_ONLY_TRIGGERS),
     ):
         for n in sorted(set(l_named) - set(p_named)):
-            diffs.append(f"{kind} {n} (on {l_named[n]}): in SQLite only")
+            diffs.append(f"{kind} {n} (on {table_of(l_named[n])}): in SQLite only")
         for n in sorted(set(p_named) - set(l_named)):
             (notes if n in pg_only else diffs).append(
-                f"{kind} {n} (on {p_named[n]}): in PostgreSQL only")
+                f"{kind} {n} (on {table_of(p_named[n])}): in PostgreSQL only")
         for n in sorted(set(l_named) & set(p_named)):
             if l_named[n] != p_named[n]:
-                diffs.append(f"{kind} {n}: on {l_named[n]} in SQLite,"
-                             f" on {p_named[n]} in PostgreSQL")
+                diffs.append(f"{kind} {n}: {l_named[n]} in SQLite,"
+                             f" {p_named[n]} in PostgreSQL")
     return diffs, notes
 
 
