@@ -8,9 +8,6 @@
 #include "db_pg.h"
 #include "db_priv.h"
 
-#include <assert.h>
-#include <ctype.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +24,7 @@ enum {
 	OID_INT8 = 20,
 	OID_INT2 = 21,
 	OID_INT4 = 23,
+	OID_TEXT = 25,
 	OID_OID = 26,
 	OID_FLOAT4 = 700,
 	OID_FLOAT8 = 701,
@@ -88,45 +86,6 @@ struct db_pg {
 	char msg[512];
 };
 
-/* The DB_PG_SQL variants of every linked storage file, between the
- * linker-made bounds of their section (weak: a build without any). */
-extern const struct db_pg_sql __start_db_pg_sql[] __attribute__((weak));
-extern const struct db_pg_sql __stop_db_pg_sql[] __attribute__((weak));
-
-static struct db_pg_sql *variants;
-static size_t n_variants;
-static pthread_once_t variants_once = PTHREAD_ONCE_INIT;
-
-static int variant_cmp(const void *a, const void *b)
-{
-	const char *x = ((const struct db_pg_sql *)a)->lite;
-	const char *y = ((const struct db_pg_sql *)b)->lite;
-	return x < y ? -1 : x > y;
-}
-
-/* Sorted by address once per process, at the first PostgreSQL open. */
-static void load_variants(void)
-{
-	if (!__start_db_pg_sql || !__stop_db_pg_sql)
-		return;
-	size_t bytes = (size_t)((const char *)__stop_db_pg_sql - (const char *)__start_db_pg_sql);
-	/* Holds while struct db_pg_sql is aligned to its own size (db_priv.h). */
-	assert(bytes % sizeof *variants == 0);
-	n_variants = bytes / sizeof *variants;
-	if (!n_variants)
-		return;
-	variants = xmalloc(n_variants * sizeof *variants);
-	memcpy(variants, __start_db_pg_sql, n_variants * sizeof *variants);
-	qsort(variants, n_variants, sizeof *variants, variant_cmp);
-}
-
-static const struct db_pg_sql *variant_of(const char *sql)
-{
-	struct db_pg_sql key = { sql, NULL, NULL };
-	return n_variants ? bsearch(&key, variants, n_variants, sizeof *variants, variant_cmp)
-			  : NULL;
-}
-
 bool db_pg_is_url(const char *path)
 {
 	return path && (!strncmp(path, "postgresql://", 13) || !strncmp(path, "postgres://", 11));
@@ -161,7 +120,6 @@ static const char SESSION_SETUP[] =
 
 struct db_pg *db_pg_open(const char *url, char *err, size_t errlen)
 {
-	pthread_once(&variants_once, load_variants);
 	struct db_pg *pg = xcalloc(1, sizeof *pg);
 	pg->conn = PQconnectdb(url);
 	if (!pg->conn || PQstatus(pg->conn) != CONNECTION_OK) {
@@ -306,122 +264,9 @@ int64_t db_pg_last_insert_id(const struct db_pg *pg)
 	return pg->last_id;
 }
 
-/* Where the literal, quoted name or comment starting at p ends (the
- * character after it), or p itself when none starts there. Standard
- * strings double their quote; E'...' strings also escape with \. */
-static const char *skip_quoted(const char *sql, const char *p)
-{
-	if (*p == '\'' || *p == '"') {
-		char q = *p;
-		bool backslash = q == '\'' && p > sql && (p[-1] == 'E' || p[-1] == 'e') &&
-				 (p - 1 == sql || !(isalnum((unsigned char)p[-2]) || p[-2] == '_'));
-		for (p++; *p; p++) {
-			if (backslash && *p == '\\' && p[1])
-				p++;
-			else if (*p == q && p[1] == q)
-				p++;
-			else if (*p == q)
-				return p + 1;
-		}
-		return p;
-	}
-	if (p[0] == '-' && p[1] == '-') {
-		while (*p && *p != '\n')
-			p++;
-		return p;
-	}
-	if (p[0] == '/' && p[1] == '*') {
-		const char *end = strstr(p + 2, "*/");
-		return end ? end + 2 : p + strlen(p);
-	}
-	return p;
-}
-
-char *db_pg_translate(const char *sql, int *nparams)
-{
-	struct strbuf out;
-	sb_init(&out);
-	int largest = 0;
-	const char *run = sql, *p = sql;
-	while (*p) {
-		const char *end = skip_quoted(sql, p);
-		if (end != p) {
-			p = end;
-			continue;
-		}
-		if (*p == '$' && isdigit((unsigned char)p[1])) {
-			/* A variant written with PostgreSQL's own placeholders. */
-			int n = 0;
-			for (p++; isdigit((unsigned char)*p) && n < 100000; p++)
-				n = n * 10 + (*p - '0');
-			if (n > largest)
-				largest = n;
-			continue;
-		}
-		if (*p != '?') {
-			p++;
-			continue;
-		}
-		sb_append(&out, run, (size_t)(p - run));
-		p++;
-		int n = 0;
-		if (isdigit((unsigned char)*p)) {
-			while (isdigit((unsigned char)*p) && n < 100000)
-				n = n * 10 + (*p++ - '0');
-		} else {
-			n = largest + 1;
-		}
-		if (n > largest)
-			largest = n;
-		sb_printf(&out, "$%d", n);
-		run = p;
-	}
-	sb_append(&out, run, (size_t)(p - run));
-	*nparams = largest;
-	return sb_steal(&out);
-}
-
-/* True when word (upper case) occurs in sql as a keyword, outside
- * literals and comments. */
-static bool has_keyword(const char *sql, const char *word)
-{
-	size_t n = strlen(word);
-	for (const char *p = sql; *p;) {
-		const char *end = skip_quoted(sql, p);
-		if (end != p) {
-			p = end;
-			continue;
-		}
-		bool starts = p == sql || !(isalnum((unsigned char)p[-1]) || p[-1] == '_');
-		if (starts && !strncasecmp(p, word, n) &&
-		    !(isalnum((unsigned char)p[n]) || p[n] == '_'))
-			return true;
-		p++;
-	}
-	return false;
-}
-
-/* Whether a statement changes rows: its first word, or for WITH a
- * writing keyword anywhere. */
-static bool is_write(const char *sql)
-{
-	while (isspace((unsigned char)*sql) || *sql == '(')
-		sql++;
-	static const char *const verbs[] = { "INSERT", "UPDATE", "DELETE", "MERGE" };
-	for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
-		if (!strncasecmp(sql, verbs[i], strlen(verbs[i])))
-			return true;
-	if (strncasecmp(sql, "WITH", 4))
-		return false;
-	for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
-		if (has_keyword(sql, verbs[i]))
-			return true;
-	return false;
-}
-
 struct db_pg_st *db_pg_prepare(struct db_pg *pg, const char *sql)
 {
-	const struct db_pg_sql *v = variant_of(sql);
+	const struct db_pg_sql *v = db_pg_variant(sql);
 	const char *text = v && v->pg ? v->pg : sql;
 	struct db_pg_st *st = xcalloc(1, sizeof *st);
 	st->pg = pg;
@@ -433,9 +278,10 @@ struct db_pg_st *db_pg_prepare(struct db_pg *pg, const char *sql)
 	} else {
 		st->text = db_pg_translate(text, &st->nparams);
 	}
-	st->writes = is_write(st->text);
-	st->returns_id = has_keyword(st->text, "INSERT") && has_keyword(st->text, "RETURNING") &&
-			 !has_keyword(sql, "RETURNING");
+	st->writes = db_pg_is_write(st->text);
+	st->returns_id = db_pg_has_keyword(st->text, "INSERT") &&
+			 db_pg_has_keyword(st->text, "RETURNING") &&
+			 !db_pg_has_keyword(sql, "RETURNING");
 	int n = st->nparams ? st->nparams : 1;
 	st->types = xcalloc((size_t)n, sizeof *st->types);
 	st->kinds = xcalloc((size_t)n, sizeof *st->kinds);
@@ -581,11 +427,91 @@ static Oid oid_of(enum bind_kind kind)
 static bool types_changed(const struct db_pg_st *st)
 {
 	for (int i = 0; i < st->nparams; i++) {
-		Oid now = oid_of((enum bind_kind)st->kinds[i]);
-		if (st->kinds[i] != BIND_NULL && st->types[i] && now != st->types[i])
+		Oid was = st->types[i], now = oid_of((enum bind_kind)st->kinds[i]);
+		/* Text and parameters the server typed take any value as text. */
+		if (st->kinds[i] != BIND_NULL && was && was != OID_TEXT && now != was)
 			return true;
 	}
 	return false;
+}
+
+static const char SAVEPOINT[] = "SAVEPOINT db_pg_statement";
+static const char RELEASE[] = "RELEASE db_pg_statement";
+static const char UNDO[] = "ROLLBACK TO db_pg_statement; RELEASE db_pg_statement";
+
+/* The result of a queued command, with the NULL that ends it consumed. */
+static PGresult *next_result(PGconn *conn)
+{
+	PGresult *res = PQgetResult(conn);
+	if (res && PQresultStatus(res) != PGRES_PIPELINE_SYNC)
+		PQclear(PQgetResult(conn));
+	return res;
+}
+
+/* A write inside a transaction runs between SAVEPOINT and RELEASE, sent
+ * with it in one pipeline (one round trip): when it breaks a rule, only
+ * the statement is undone and the transaction goes on, as a failed
+ * statement does on SQLite; without it PostgreSQL would refuse every later
+ * statement of the transaction. A statement prepared inside a transaction
+ * is guarded the same way (prepare_as names it), so a refused prepare can
+ * be tried again with other types. */
+static PGresult *guarded(struct db_pg_st *st, const char *prepare_as)
+{
+	PGconn *conn = st->pg->conn;
+	if (!PQenterPipelineMode(conn))
+		return NULL;
+	PQsendQueryParams(conn, SAVEPOINT, 0, NULL, NULL, NULL, NULL, 0);
+	if (prepare_as)
+		PQsendPrepare(conn, prepare_as, st->text, st->nparams, st->types);
+	else
+		PQsendQueryPrepared(conn, st->name, st->nparams, st->values, st->lengths,
+				    st->formats, 0);
+	PQsendQueryParams(conn, RELEASE, 0, NULL, NULL, NULL, NULL, 0);
+	PQpipelineSync(conn);
+	PGresult *savepoint = next_result(conn);
+	PGresult *res = next_result(conn);
+	PGresult *release = next_result(conn);
+	PGresult *sync = PQgetResult(conn);
+	bool undo = PQresultStatus(savepoint) == PGRES_COMMAND_OK &&
+		    PQresultStatus(release) != PGRES_COMMAND_OK;
+	PQclear(savepoint);
+	PQclear(release);
+	PQclear(sync);
+	PQexitPipelineMode(conn);
+	if (undo)
+		PQclear(PQexec(conn, UNDO));
+	return res;
+}
+
+/* Whether a refused prepare may pass with other parameter types: a
+ * function or operator that wants int4 where int8 came (substr, generate
+ * series), or a parameter whose type nothing in the text tells. */
+static bool type_refusal(const PGresult *res)
+{
+	const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+	return state && (!strcmp(state, "42883") || !strcmp(state, "42804") ||
+			 !strcmp(state, "42725") || !strcmp(state, "42P18"));
+}
+
+/* Loosens the types of a refused prepare: first integers and doubles are
+ * left to the server; then parameters still unknown become text. False
+ * when nothing is left to loosen. */
+static bool loosen_types(struct db_pg_st *st)
+{
+	bool changed = false;
+	for (int i = 0; i < st->nparams; i++)
+		if (st->types[i] == OID_INT8 || st->types[i] == OID_FLOAT8) {
+			st->types[i] = 0;
+			changed = true;
+		}
+	if (changed)
+		return true;
+	for (int i = 0; i < st->nparams; i++)
+		if (!st->types[i]) {
+			st->types[i] = OID_TEXT;
+			changed = true;
+		}
+	return changed;
 }
 
 static int server_prepare(struct db_pg_st *st)
@@ -595,17 +521,23 @@ static int server_prepare(struct db_pg_st *st)
 		st->types[i] = oid_of((enum bind_kind)st->kinds[i]);
 	char name[sizeof st->name];
 	snprintf(name, sizeof name, "q%u", ++pg->serial);
-	PGresult *res = PQprepare(pg->conn, name, st->text, st->nparams, st->types);
-	int ret = DBS_OK;
-	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-		set_result_msg(pg, res);
-		ret = DBS_ERROR;
-	} else {
-		memcpy(st->name, name, sizeof name);
+	for (;;) {
+		PGresult *res =
+			pg->in_tx ? guarded(st, name)
+				  : PQprepare(pg->conn, name, st->text, st->nparams, st->types);
+		note_tx(pg);
+		if (PQresultStatus(res) == PGRES_COMMAND_OK) {
+			PQclear(res);
+			memcpy(st->name, name, sizeof name);
+			return DBS_OK;
+		}
+		bool again = type_refusal(res) && loosen_types(st);
+		if (!again)
+			set_result_msg(pg, res);
+		PQclear(res);
+		if (!again)
+			return DBS_ERROR;
 	}
-	PQclear(res);
-	note_tx(pg);
-	return ret;
 }
 
 static int failed(struct db_pg_st *st)
@@ -628,48 +560,6 @@ static void note_changes(struct db_pg_st *st)
 	st->pg->changes = strtoll(PQcmdTuples(st->res), NULL, 10);
 }
 
-static const char SAVEPOINT[] = "SAVEPOINT db_pg_statement";
-static const char RELEASE[] = "RELEASE db_pg_statement";
-static const char UNDO[] = "ROLLBACK TO db_pg_statement; RELEASE db_pg_statement";
-
-/* The result of a queued command, with the NULL that ends it consumed. */
-static PGresult *next_result(PGconn *conn)
-{
-	PGresult *res = PQgetResult(conn);
-	if (res && PQresultStatus(res) != PGRES_PIPELINE_SYNC)
-		PQclear(PQgetResult(conn));
-	return res;
-}
-
-/* A write inside a transaction runs between SAVEPOINT and RELEASE, sent
- * with it in one pipeline (one round trip): when it breaks a rule, only
- * the statement is undone and the transaction goes on, as a failed
- * statement does on SQLite; without it PostgreSQL would refuse every later
- * statement of the transaction. */
-static PGresult *execute_guarded(struct db_pg_st *st)
-{
-	PGconn *conn = st->pg->conn;
-	if (!PQenterPipelineMode(conn))
-		return NULL;
-	PQsendQueryParams(conn, SAVEPOINT, 0, NULL, NULL, NULL, NULL, 0);
-	PQsendQueryPrepared(conn, st->name, st->nparams, st->values, st->lengths, st->formats, 0);
-	PQsendQueryParams(conn, RELEASE, 0, NULL, NULL, NULL, NULL, 0);
-	PQpipelineSync(conn);
-	PGresult *savepoint = next_result(conn);
-	PGresult *res = next_result(conn);
-	PGresult *release = next_result(conn);
-	PGresult *sync = PQgetResult(conn);
-	bool undo = PQresultStatus(savepoint) == PGRES_COMMAND_OK &&
-		    PQresultStatus(release) != PGRES_COMMAND_OK;
-	PQclear(savepoint);
-	PQclear(release);
-	PQclear(sync);
-	PQexitPipelineMode(conn);
-	if (undo)
-		PQclear(PQexec(conn, UNDO));
-	return res;
-}
-
 /* Runs the statement: DBS_ROW with the first row current, DBS_DONE, or an
  * error. */
 static int run(struct db_pg_st *st)
@@ -680,7 +570,7 @@ static int run(struct db_pg_st *st)
 	if ((!st->name[0] || types_changed(st)) && server_prepare(st) != DBS_OK)
 		return DBS_ERROR;
 	if (st->writes && pg->in_tx)
-		st->res = execute_guarded(st);
+		st->res = guarded(st, NULL);
 	else
 		st->res = PQexecPrepared(pg->conn, st->name, st->nparams, st->values, st->lengths,
 					 st->formats, 0);

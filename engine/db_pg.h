@@ -19,6 +19,7 @@
 
 struct db_pg;
 struct db_pg_st;
+struct db_pg_sql;
 
 /* True when path names a PostgreSQL database (postgresql:// or
  * postgres://), false for a SQLite file. */
@@ -93,6 +94,14 @@ const unsigned char *db_pg_column_text(struct db_pg_st *st, int col);
 const void *db_pg_column_blob(struct db_pg_st *st, int col);
 int db_pg_column_bytes(struct db_pg_st *st, int col);
 
+/* The DB_PG_SQL pair of a SQLite text (by its address), or NULL. */
+const struct db_pg_sql *db_pg_variant(const char *sql);
+/* True when word (upper case) occurs in sql as a keyword, outside
+ * literals, quoted names and comments. */
+bool db_pg_has_keyword(const char *sql, const char *word);
+/* True for a statement that changes rows: INSERT, UPDATE, DELETE, MERGE,
+ * or a WITH that holds one. */
+bool db_pg_is_write(const char *sql);
 /* The PostgreSQL text of a SQLite statement: ?N becomes $N and a bare ?
  * the number after the largest so far, outside string literals, quoted
  * names and comments; $N already there stays. *nparams receives the

@@ -58,6 +58,18 @@ static void placeholders_inside_literals_and_comments_stay(void **state)
 	translates("SELECT ?1, 'open ?2", "SELECT $1, 'open ?2", 1);
 }
 
+static void writes_and_keywords_are_found_outside_literals(void **state)
+{
+	(void)state;
+	assert_true(db_pg_is_write("INSERT INTO t VALUES (1)"));
+	assert_true(db_pg_is_write("  update t SET a = 1"));
+	assert_true(db_pg_is_write("WITH x AS (SELECT 1) DELETE FROM t"));
+	assert_false(db_pg_is_write("SELECT 'INSERT' FROM t"));
+	assert_false(db_pg_is_write("WITH x AS (SELECT 1) SELECT * FROM x -- UPDATE"));
+	assert_true(db_pg_has_keyword("INSERT INTO t (a) VALUES (1) returning id", "RETURNING"));
+	assert_false(db_pg_has_keyword("SELECT returning_id, 'RETURNING' FROM t", "RETURNING"));
+}
+
 static void postgres_urls_are_told_from_files(void **state)
 {
 	(void)state;
@@ -321,6 +333,37 @@ static int64_t count_rows(struct db *db)
 	return n;
 }
 
+static const char SQL_SUBSTR[] = "SELECT substr('abcdef', ?1)";
+static const char SQL_IS_NULL[] = "SELECT ?1 IS NULL";
+
+static void a_prepare_refused_for_its_types_is_tried_with_looser_ones(void **state)
+{
+	struct fixture *f = *state;
+	/* Inside a transaction, which the refusals must not break. */
+	assert_int_equal(db_begin_write(f->a), 0);
+	db_st *st = db_stmt(f->a, SQL_SUBSTR);
+	dbs_bind_int64(st, 1, 3);
+	assert_int_equal(db_step_row(f->a, st, "substr"), 1);
+	assert_string_equal(db_col_text(st, 0), "cdef");
+	st = db_stmt(f->a, SQL_SUBSTR);
+	dbs_bind_int(st, 1, 5);
+	assert_int_equal(db_step_row(f->a, st, "substr"), 1);
+	assert_string_equal(db_col_text(st, 0), "ef");
+	dbs_reset(st);
+	st = db_stmt(f->a, SQL_IS_NULL);
+	dbs_bind_null(st, 1);
+	assert_int_equal(db_step_row(f->a, st, "is null"), 1);
+	assert_int_equal(dbs_column_int(st, 0), 1);
+	st = db_stmt(f->a, SQL_IS_NULL);
+	dbs_bind_text(st, 1, "x", -1, DBS_STATIC);
+	assert_int_equal(db_step_row(f->a, st, "is null"), 1);
+	assert_int_equal(dbs_column_int(st, 0), 0);
+	dbs_reset(st);
+	assert_int_equal(add_row(f->a, "after"), 0);
+	assert_int_equal(db_commit(f->a), 0);
+	assert_int_equal(count_rows(f->a), 1);
+}
+
 static void a_broken_rule_through_the_storage_calls_is_a_conflict(void **state)
 {
 	struct fixture *f = *state;
@@ -449,6 +492,7 @@ int main(void)
 			numbered_placeholders_become_dollars_and_may_repeat_or_be_dollars_already),
 		cmocka_unit_test(bare_placeholders_count_on_from_the_largest_so_far),
 		cmocka_unit_test(placeholders_inside_literals_and_comments_stay),
+		cmocka_unit_test(writes_and_keywords_are_found_outside_literals),
 		cmocka_unit_test(postgres_urls_are_told_from_files),
 		cmocka_unit_test(a_bad_url_is_refused_with_the_reason),
 		/* on the cluster of QUIZ_TEST_PG */
@@ -458,6 +502,7 @@ int main(void)
 		ON_CLUSTER(booleans_read_as_one_and_zero_and_sums_as_integers),
 		ON_CLUSTER(a_parameter_bound_with_another_type_is_prepared_again),
 		ON_CLUSTER(a_connection_dropped_outside_a_transaction_is_opened_again),
+		ON_CLUSTER(a_prepare_refused_for_its_types_is_tried_with_looser_ones),
 		ON_CLUSTER(a_broken_rule_through_the_storage_calls_is_a_conflict),
 		ON_CLUSTER(a_broken_rule_inside_a_transaction_undoes_that_statement_only),
 		ON_CLUSTER(a_commit_after_a_failed_read_fails_and_keeps_nothing),
@@ -471,7 +516,7 @@ int main(void)
 	if (!base_url || !*base_url) {
 		printf("test_db_pg: QUIZ_TEST_PG is not set: the tests that need a PostgreSQL "
 		       "cluster are skipped, only the translation tests run\n");
-		n = 5;
+		n = 6;
 	}
 	return _cmocka_run_group_tests("test_db_pg", tests, n, NULL, NULL);
 }
