@@ -28,9 +28,12 @@ static const char SQL_UNITS_UNDER[] =
 	" AND (CAST(?4 AS BIGINT) IS NULL"                                                         \
 	"      OR (CASE WHEN s.disabled_at IS NULL THEN 0 ELSE 1 END) = ?4)"
 
+/* A page without a search: ?5, the search, is NULL; the text names it
+ * anyway, since PostgreSQL must know the type of every parameter up to the
+ * last one (?7). */
 static const char SQL_PEOPLE_PAGE[] =
 	"SELECT " PERSON_COLUMNS " FROM users s LEFT JOIN units n ON n.id = s.unit_id"
-	" WHERE" PEOPLE_WHERE " ORDER BY s.id LIMIT ?6 OFFSET ?7";
+	" WHERE" PEOPLE_WHERE " AND CAST(?5 AS TEXT) IS NULL ORDER BY s.id LIMIT ?6 OFFSET ?7";
 static const char SQL_PEOPLE_COUNT[] = "SELECT count(*) FROM users s WHERE" PEOPLE_WHERE;
 /* ?5: the FTS5 query. Every match's id, in id order, in one pass of the
  * index: the total is their count and the page is read by id. With no
