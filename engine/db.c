@@ -345,7 +345,7 @@ static const char SQL_ROLLBACK_TO[] = "ROLLBACK TO quiz_job";
 static int exec_cached(struct db *db, const char *sql, const char *what)
 {
 	if (db->pg)
-		return db_pg_exec(db->pg, sql) ? db_fail(db, what) : 0;
+		return db_pg_defer(db->pg, sql) ? db_fail(db, what) : 0;
 	db_st *st = db_stmt(db, sql);
 	if (!st)
 		return -1;

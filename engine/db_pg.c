@@ -31,6 +31,9 @@ enum {
 	OID_NUMERIC = 1700,
 };
 
+/* Deferred commands held at most; one more sends them first. */
+#define DB_PG_DEFERRED 8
+
 enum bind_kind { BIND_NULL, BIND_INT, BIND_DOUBLE, BIND_TEXT, BIND_BLOB };
 
 /* One parameter's value as sent: numbers formatted into num, text and
@@ -81,6 +84,10 @@ struct db_pg {
 	size_t nstmts, stmts_cap;
 	unsigned serial; /* names prepared statements */
 	bool in_tx; /* the server said a transaction was open after the last command */
+	/* Savepoint commands (static texts) not sent yet: they go ahead of
+	 * the next statement, in its round trip. */
+	const char *deferred[DB_PG_DEFERRED];
+	int ndeferred;
 	int64_t changes;
 	int64_t last_id;
 	char msg[512];
@@ -198,6 +205,7 @@ static int ensure_connected(struct db_pg *pg)
 	}
 	for (size_t i = 0; i < pg->nstmts; i++)
 		pg->stmts[i]->name[0] = '\0';
+	pg->ndeferred = 0;
 	return db_pg_exec(pg, SESSION_SETUP);
 }
 
@@ -207,11 +215,38 @@ static void note_tx(struct db_pg *pg)
 	pg->in_tx = t == PQTRANS_INTRANS || t == PQTRANS_INERROR || t == PQTRANS_ACTIVE;
 }
 
+/* PQexec of sql after the deferred commands, in one simple query (which
+ * stops at the first that fails and answers with it). */
+static PGresult *exec_after_deferred(struct db_pg *pg, const char *sql)
+{
+	if (!pg->ndeferred)
+		return PQexec(pg->conn, sql);
+	struct strbuf text;
+	sb_init(&text);
+	for (int i = 0; i < pg->ndeferred; i++)
+		sb_printf(&text, "%s; ", pg->deferred[i]);
+	sb_puts(&text, sql);
+	pg->ndeferred = 0;
+	PGresult *res = PQexec(pg->conn, text.data);
+	sb_cleanup(&text);
+	return res;
+}
+
+int db_pg_defer(struct db_pg *pg, const char *sql)
+{
+	if (!pg->in_tx) /* nothing to ride on: as SQLite, run it now */
+		return db_pg_exec(pg, sql);
+	if (pg->ndeferred == DB_PG_DEFERRED && db_pg_exec(pg, "SELECT 1"))
+		return -1;
+	pg->deferred[pg->ndeferred++] = sql;
+	return 0;
+}
+
 int db_pg_exec(struct db_pg *pg, const char *sql)
 {
 	if (ensure_connected(pg))
 		return -1;
-	PGresult *res = PQexec(pg->conn, sql);
+	PGresult *res = exec_after_deferred(pg, sql);
 	ExecStatusType s = PQresultStatus(res);
 	int ret = 0;
 	if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK && s != PGRES_EMPTY_QUERY) {
@@ -227,7 +262,7 @@ int db_pg_commit(struct db_pg *pg)
 {
 	if (ensure_connected(pg))
 		return -1;
-	PGresult *res = PQexec(pg->conn, "COMMIT");
+	PGresult *res = exec_after_deferred(pg, "COMMIT");
 	int ret = 0;
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
 		set_result_msg(pg, res);
@@ -245,6 +280,7 @@ int db_pg_commit(struct db_pg *pg)
 
 void db_pg_rollback(struct db_pg *pg)
 {
+	pg->ndeferred = 0; /* undone with the rest */
 	if (PQstatus(pg->conn) != CONNECTION_OK) {
 		pg->in_tx = false; /* the server rolled it back when the connection ended */
 		return;
@@ -448,38 +484,57 @@ static PGresult *next_result(PGconn *conn)
 	return res;
 }
 
-/* A write inside a transaction runs between SAVEPOINT and RELEASE, sent
- * with it in one pipeline (one round trip): when it breaks a rule, only
- * the statement is undone and the transaction goes on, as a failed
+/* Sends the deferred savepoint commands, then the statement (executed, or
+ * prepared as prepare_as), in one pipeline: one round trip. With guard,
+ * the statement runs between SAVEPOINT and RELEASE: when it breaks a rule,
+ * only the statement is undone and the transaction goes on, as a failed
  * statement does on SQLite; without it PostgreSQL would refuse every later
- * statement of the transaction. A statement prepared inside a transaction
- * is guarded the same way (prepare_as names it), so a refused prepare can
- * be tried again with other types. */
-static PGresult *guarded(struct db_pg_st *st, const char *prepare_as)
+ * statement of the transaction. Writes inside a transaction are guarded,
+ * and prepares inside one, so a refused prepare can be tried again with
+ * other types. Returns the statement's result, or the failed deferred
+ * command's. */
+static PGresult *pipelined(struct db_pg_st *st, const char *prepare_as, bool guard)
 {
-	PGconn *conn = st->pg->conn;
+	struct db_pg *pg = st->pg;
+	PGconn *conn = pg->conn;
 	if (!PQenterPipelineMode(conn))
 		return NULL;
-	PQsendQueryParams(conn, SAVEPOINT, 0, NULL, NULL, NULL, NULL, 0);
+	for (int i = 0; i < pg->ndeferred; i++)
+		PQsendQueryParams(conn, pg->deferred[i], 0, NULL, NULL, NULL, NULL, 0);
+	if (guard)
+		PQsendQueryParams(conn, SAVEPOINT, 0, NULL, NULL, NULL, NULL, 0);
 	if (prepare_as)
 		PQsendPrepare(conn, prepare_as, st->text, st->nparams, st->types);
 	else
 		PQsendQueryPrepared(conn, st->name, st->nparams, st->values, st->lengths,
 				    st->formats, 0);
-	PQsendQueryParams(conn, RELEASE, 0, NULL, NULL, NULL, NULL, 0);
+	if (guard)
+		PQsendQueryParams(conn, RELEASE, 0, NULL, NULL, NULL, NULL, 0);
 	PQpipelineSync(conn);
-	PGresult *savepoint = next_result(conn);
+	PGresult *refused = NULL;
+	for (int i = 0; i < pg->ndeferred; i++) {
+		PGresult *r = next_result(conn);
+		if (!refused && PQresultStatus(r) != PGRES_COMMAND_OK)
+			refused = r;
+		else
+			PQclear(r);
+	}
+	pg->ndeferred = 0;
+	PGresult *savepoint = guard ? next_result(conn) : NULL;
 	PGresult *res = next_result(conn);
-	PGresult *release = next_result(conn);
-	PGresult *sync = PQgetResult(conn);
-	bool undo = PQresultStatus(savepoint) == PGRES_COMMAND_OK &&
+	PGresult *release = guard ? next_result(conn) : NULL;
+	PQclear(PQgetResult(conn)); /* the sync */
+	bool undo = guard && PQresultStatus(savepoint) == PGRES_COMMAND_OK &&
 		    PQresultStatus(release) != PGRES_COMMAND_OK;
 	PQclear(savepoint);
 	PQclear(release);
-	PQclear(sync);
 	PQexitPipelineMode(conn);
 	if (undo)
 		PQclear(PQexec(conn, UNDO));
+	if (refused) {
+		PQclear(res);
+		return refused;
+	}
 	return res;
 }
 
@@ -523,7 +578,7 @@ static int server_prepare(struct db_pg_st *st)
 	snprintf(name, sizeof name, "q%u", ++pg->serial);
 	for (;;) {
 		PGresult *res =
-			pg->in_tx ? guarded(st, name)
+			pg->in_tx ? pipelined(st, name, true)
 				  : PQprepare(pg->conn, name, st->text, st->nparams, st->types);
 		note_tx(pg);
 		if (PQresultStatus(res) == PGRES_COMMAND_OK) {
@@ -569,8 +624,8 @@ static int run(struct db_pg_st *st)
 		return DBS_ERROR;
 	if ((!st->name[0] || types_changed(st)) && server_prepare(st) != DBS_OK)
 		return DBS_ERROR;
-	if (st->writes && pg->in_tx)
-		st->res = guarded(st, NULL);
+	if ((st->writes && pg->in_tx) || pg->ndeferred)
+		st->res = pipelined(st, NULL, st->writes && pg->in_tx);
 	else
 		st->res = PQexecPrepared(pg->conn, st->name, st->nparams, st->values, st->lengths,
 					 st->formats, 0);

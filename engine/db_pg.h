@@ -42,6 +42,11 @@ const char *db_pg_errmsg(const struct db_pg *pg);
  * (transaction control, migrations): 0 or -1. A connection lost outside a transaction is opened
  * again first. */
 int db_pg_exec(struct db_pg *pg, const char *sql);
+/* Runs a savepoint command (a static text) ahead of the next statement,
+ * in its round trip, or at once outside a transaction: 0, or -1 when it
+ * (or commands deferred before it) had to run now and failed. A deferred
+ * command that fails makes the statement it rides with fail. */
+int db_pg_defer(struct db_pg *pg, const char *sql);
 /* COMMIT: 0, or -1 when the server rolled the transaction back instead
  * (a statement of it had failed) or the commit failed. */
 int db_pg_commit(struct db_pg *pg);

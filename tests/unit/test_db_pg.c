@@ -462,6 +462,22 @@ static void savepoints_undo_their_part_only(void **state)
 	assert_int_equal(count_rows(f->a), 2);
 }
 
+/* Savepoint commands ride with the next statement: one released twice
+ * fails there, and the transaction is refused as a whole. */
+static void a_deferred_savepoint_command_that_fails_fails_its_statement(void **state)
+{
+	struct fixture *f = *state;
+	assert_int_equal(db_begin_write(f->a), 0);
+	assert_int_equal(db_savepoint(f->a), 0);
+	assert_int_equal(db_savepoint_release(f->a), 0);
+	assert_int_equal(db_savepoint_release(f->a), 0);
+	assert_int_equal(add_row(f->a, "never"), -1);
+	assert_non_null(strstr(db_errmsg(f->a), "savepoint"));
+	assert_int_equal(db_commit(f->a), -1);
+	db_rollback(f->a);
+	assert_int_equal(count_rows(f->a), 0);
+}
+
 static void sqlite_only_calls_answer_plainly(void **state)
 {
 	struct fixture *f = *state;
@@ -509,6 +525,7 @@ int main(void)
 		ON_CLUSTER(a_write_transaction_holds_the_other_writer_until_commit),
 		ON_CLUSTER(a_read_transaction_sees_its_snapshot),
 		ON_CLUSTER(savepoints_undo_their_part_only),
+		ON_CLUSTER(a_deferred_savepoint_command_that_fails_fails_its_statement),
 		ON_CLUSTER(sqlite_only_calls_answer_plainly),
 	};
 	size_t n = sizeof tests / sizeof tests[0];
