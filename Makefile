@@ -135,7 +135,7 @@ run: deps all
 	@echo "Open http://$(LISTEN)/ — admin / QuanTri-Demo-2026, pupil hs.an / ThiSinh-Demo-2026 (Ctrl-C stops)"
 	./$(BUILD)/quizd --db $(DB) --listen $(LISTEN) --web web
 
-test: test-deps all build-checks unit-tests http-tests layering-tests fuzz-replay check-banks bank-checker-tests openapi-check compose-check cluster-tests web-tests
+test: test-deps all build-checks unit-tests http-tests test-pg layering-tests fuzz-replay check-banks bank-checker-tests openapi-check compose-check cluster-tests web-tests
 	@echo "make test: all suites passed"
 
 unit-tests: layering-check $(UNIT_BIN)
