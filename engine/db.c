@@ -307,20 +307,18 @@ static int exec_simple(struct db *db, const char *sql)
 	return 0;
 }
 
-/* PostgreSQL: one writer at a time per schema, as SQLite's one writer per
- * file, taken in the same round trip as BEGIN; the lock ends with the
- * transaction. */
-static const char PG_BEGIN_WRITE[] =
-	"BEGIN; SELECT pg_advisory_xact_lock(hashtext(current_schema()))";
-
 int db_begin_write(struct db *db)
 {
-	return exec_simple(db, db->pg ? PG_BEGIN_WRITE : "BEGIN IMMEDIATE");
+	if (db->pg)
+		return db_pg_begin(db->pg, true) ? db_fail(db, "BEGIN") : 0;
+	return exec_simple(db, "BEGIN IMMEDIATE");
 }
 
 int db_begin_read(struct db *db)
 {
-	return exec_simple(db, db->pg ? "BEGIN ISOLATION LEVEL REPEATABLE READ" : "BEGIN");
+	if (db->pg)
+		return db_pg_begin(db->pg, false) ? db_fail(db, "BEGIN") : 0;
+	return exec_simple(db, "BEGIN");
 }
 
 int db_commit(struct db *db)

@@ -88,6 +88,9 @@ struct db_pg {
 	 * the next statement, in its round trip. */
 	const char *deferred[DB_PG_DEFERRED];
 	int ndeferred;
+	/* The deferred commands open the transaction: nothing of it reached
+	 * the server yet. */
+	bool begin_pending;
 	int64_t changes;
 	int64_t last_id;
 	char msg[512];
@@ -194,7 +197,7 @@ static int ensure_connected(struct db_pg *pg)
 {
 	if (PQstatus(pg->conn) == CONNECTION_OK)
 		return 0;
-	if (pg->in_tx) {
+	if (pg->in_tx && !pg->begin_pending) {
 		set_msg(pg, NULL, "connection to the database lost inside a transaction");
 		return -1;
 	}
@@ -205,8 +208,13 @@ static int ensure_connected(struct db_pg *pg)
 	}
 	for (size_t i = 0; i < pg->nstmts; i++)
 		pg->stmts[i]->name[0] = '\0';
-	pg->ndeferred = 0;
-	return db_pg_exec(pg, SESSION_SETUP);
+	/* A transaction not sent yet is sent on the new connection. */
+	PGresult *res = PQexec(pg->conn, SESSION_SETUP);
+	int ret = PQresultStatus(res) == PGRES_COMMAND_OK ? 0 : -1;
+	if (ret)
+		set_result_msg(pg, res);
+	PQclear(res);
+	return ret;
 }
 
 static void note_tx(struct db_pg *pg)
@@ -227,9 +235,33 @@ static PGresult *exec_after_deferred(struct db_pg *pg, const char *sql)
 		sb_printf(&text, "%s; ", pg->deferred[i]);
 	sb_puts(&text, sql);
 	pg->ndeferred = 0;
+	pg->begin_pending = false;
 	PGresult *res = PQexec(pg->conn, text.data);
 	sb_cleanup(&text);
 	return res;
+}
+
+/* One writer at a time per schema, as SQLite's one writer per file; the
+ * lock ends with the transaction. */
+static const char BEGIN_WRITE[] = "BEGIN";
+static const char WRITE_LOCK[] = "SELECT pg_advisory_xact_lock(hashtext(current_schema()))";
+static const char BEGIN_READ[] = "BEGIN ISOLATION LEVEL REPEATABLE READ";
+
+int db_pg_begin(struct db_pg *pg, bool write)
+{
+	if (pg->in_tx) {
+		set_msg(pg, NULL, "cannot start a transaction within a transaction");
+		return -1;
+	}
+	if (ensure_connected(pg))
+		return -1;
+	pg->ndeferred = 0;
+	pg->deferred[pg->ndeferred++] = write ? BEGIN_WRITE : BEGIN_READ;
+	if (write)
+		pg->deferred[pg->ndeferred++] = WRITE_LOCK;
+	pg->in_tx = true;
+	pg->begin_pending = true;
+	return 0;
 }
 
 int db_pg_defer(struct db_pg *pg, const char *sql)
@@ -258,8 +290,21 @@ int db_pg_exec(struct db_pg *pg, const char *sql)
 	return ret;
 }
 
+/* A transaction that sent nothing ends without a word to the server. */
+static bool end_unsent(struct db_pg *pg)
+{
+	if (!pg->begin_pending)
+		return false;
+	pg->ndeferred = 0;
+	pg->begin_pending = false;
+	pg->in_tx = false;
+	return true;
+}
+
 int db_pg_commit(struct db_pg *pg)
 {
+	if (end_unsent(pg))
+		return 0;
 	if (ensure_connected(pg))
 		return -1;
 	PGresult *res = exec_after_deferred(pg, "COMMIT");
@@ -280,6 +325,8 @@ int db_pg_commit(struct db_pg *pg)
 
 void db_pg_rollback(struct db_pg *pg)
 {
+	if (end_unsent(pg))
+		return;
 	pg->ndeferred = 0; /* undone with the rest */
 	if (PQstatus(pg->conn) != CONNECTION_OK) {
 		pg->in_tx = false; /* the server rolled it back when the connection ended */
@@ -514,12 +561,14 @@ static PGresult *pipelined(struct db_pg_st *st, const char *prepare_as, bool gua
 	PGresult *refused = NULL;
 	for (int i = 0; i < pg->ndeferred; i++) {
 		PGresult *r = next_result(conn);
-		if (!refused && PQresultStatus(r) != PGRES_COMMAND_OK)
+		ExecStatusType rs = PQresultStatus(r);
+		if (!refused && rs != PGRES_COMMAND_OK && rs != PGRES_TUPLES_OK)
 			refused = r;
 		else
 			PQclear(r);
 	}
 	pg->ndeferred = 0;
+	pg->begin_pending = false;
 	PGresult *savepoint = guard ? next_result(conn) : NULL;
 	PGresult *res = next_result(conn);
 	PGresult *release = guard ? next_result(conn) : NULL;

@@ -42,6 +42,12 @@ const char *db_pg_errmsg(const struct db_pg *pg);
  * (transaction control, migrations): 0 or -1. A connection lost outside a transaction is opened
  * again first. */
 int db_pg_exec(struct db_pg *pg, const char *sql);
+/* Opens a transaction: for reads REPEATABLE READ (a snapshot, as a SQLite
+ * read transaction); for writes with the writers' lock of the current
+ * schema (pg_advisory_xact_lock), so writers take turns as on SQLite. Sent
+ * ahead of the transaction's first statement, in its round trip; a
+ * transaction that sends no statement costs none. 0 or -1. */
+int db_pg_begin(struct db_pg *pg, bool write);
 /* Runs a savepoint command (a static text) ahead of the next statement,
  * in its round trip, or at once outside a transaction: 0, or -1 when it
  * (or commands deferred before it) had to run now and failed. A deferred

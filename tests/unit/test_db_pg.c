@@ -478,6 +478,27 @@ static void a_deferred_savepoint_command_that_fails_fails_its_statement(void **s
 	assert_int_equal(count_rows(f->a), 0);
 }
 
+/* BEGIN rides with the first statement: a transaction without one sends
+ * nothing, and one transaction at a time, as on SQLite. */
+static void transactions_open_with_their_first_statement(void **state)
+{
+	struct fixture *f = *state;
+	assert_int_equal(db_begin_write(f->a), 0);
+	assert_int_equal(db_begin_write(f->a), -1);
+	assert_non_null(strstr(db_errmsg(f->a), "within a transaction"));
+	assert_int_equal(db_commit(f->a), 0);
+	assert_int_equal(db_begin_read(f->a), 0);
+	db_rollback(f->a);
+	assert_int_equal(db_begin_write(f->a), 0);
+	assert_int_equal(add_row(f->a, "one"), 0);
+	db_rollback(f->a);
+	assert_int_equal(count_rows(f->a), 0);
+	assert_int_equal(db_begin_write(f->a), 0);
+	assert_int_equal(add_row(f->a, "two"), 0);
+	assert_int_equal(db_commit(f->a), 0);
+	assert_int_equal(count_rows(f->b), 1);
+}
+
 static void sqlite_only_calls_answer_plainly(void **state)
 {
 	struct fixture *f = *state;
@@ -526,6 +547,7 @@ int main(void)
 		ON_CLUSTER(a_read_transaction_sees_its_snapshot),
 		ON_CLUSTER(savepoints_undo_their_part_only),
 		ON_CLUSTER(a_deferred_savepoint_command_that_fails_fails_its_statement),
+		ON_CLUSTER(transactions_open_with_their_first_statement),
 		ON_CLUSTER(sqlite_only_calls_answer_plainly),
 	};
 	size_t n = sizeof tests / sizeof tests[0];
