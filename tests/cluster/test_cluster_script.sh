@@ -66,6 +66,12 @@ ok "cluster.sh start"
 # shellcheck disable=SC1091
 . "$DIR/cluster.env"
 
+# quizadm init made both keys the instances share before either started.
+cert=$(wc -c <"$QUIZ_CLUSTER_DATA_DIR/certificate-signing.key" 2>/dev/null || echo 0)
+card=$(wc -c <"$QUIZ_CLUSTER_DATA_DIR/login-card.key" 2>/dev/null || echo 0)
+[ "$cert" -eq 64 ] && [ "$card" -eq 32 ] && ok "quizadm init made the signing key and the login-card key" ||
+	fail "keys in $QUIZ_CLUSTER_DATA_DIR: certificate $cert bytes, login card $card bytes"
+
 "$CLUSTER" status "$DIR" >"$DIR/status.out" && ok "status: every process runs and answers" ||
 	{ cat "$DIR/status.out"; fail "status after start"; }
 
