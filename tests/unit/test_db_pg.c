@@ -499,6 +499,37 @@ static void transactions_open_with_their_first_statement(void **state)
 	assert_int_equal(count_rows(f->b), 1);
 }
 
+static void *migrate_on(void *arg)
+{
+	return (void *)(intptr_t)db_migrate(arg);
+}
+
+static const char SQL_VERSION_ROWS[] = "SELECT count(*), max(version) FROM schema_version";
+
+/* Two instances starting at once: each migration runs once, under the
+ * writers' lock, and both end at the latest version. */
+static void two_connections_migrating_at_once_migrate_once(void **state)
+{
+	struct fixture *f = *state;
+	assert_int_equal(db_schema_version(f->a), 0);
+	pthread_t ta, tb;
+	assert_int_equal(pthread_create(&ta, NULL, migrate_on, f->a), 0);
+	assert_int_equal(pthread_create(&tb, NULL, migrate_on, f->b), 0);
+	void *ra, *rb;
+	pthread_join(ta, &ra);
+	pthread_join(tb, &rb);
+	if (ra || rb)
+		fail_msg("%s / %s", db_errmsg(f->a), db_errmsg(f->b));
+	assert_int_equal(db_schema_version(f->a), db_schema_version_latest());
+	assert_int_equal(db_schema_version(f->b), db_schema_version_latest());
+	db_st *st = db_stmt(f->a, SQL_VERSION_ROWS);
+	assert_int_equal(db_step_row(f->a, st, "versions"), 1);
+	assert_int_equal(dbs_column_int(st, 0), 1);
+	assert_int_equal(dbs_column_int(st, 1), db_schema_version_latest());
+	dbs_reset(st);
+	assert_int_equal(db_migrate(f->a), 0);
+}
+
 static void sqlite_only_calls_answer_plainly(void **state)
 {
 	struct fixture *f = *state;
@@ -548,6 +579,7 @@ int main(void)
 		ON_CLUSTER(savepoints_undo_their_part_only),
 		ON_CLUSTER(a_deferred_savepoint_command_that_fails_fails_its_statement),
 		ON_CLUSTER(transactions_open_with_their_first_statement),
+		ON_CLUSTER(two_connections_migrating_at_once_migrate_once),
 		ON_CLUSTER(sqlite_only_calls_answer_plainly),
 	};
 	size_t n = sizeof tests / sizeof tests[0];
