@@ -196,7 +196,7 @@ web-tests: all
 	@if [ -f tests/web/package.json ]; then ./tests/web/run.sh; fi
 
 devtest:
-	$(MAKE) SANITIZE=address,undefined unit-tests http-tests fuzz-replay
+	$(MAKE) SANITIZE=address,undefined unit-tests http-tests test-pg fuzz-replay
 
 bench: deps all $(BENCH_BIN)
 	@./bench/run.sh $(BUILD)

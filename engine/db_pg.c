@@ -648,11 +648,13 @@ static int failed(struct db_pg_st *st)
 {
 	struct db_pg *pg = st->pg;
 	set_result_msg(pg, st->res);
+	/* The SQLSTATE lives in the result: read it before the result goes. */
 	const char *state = PQresultErrorField(st->res, PG_DIAG_SQLSTATE);
+	int rc = state && !strncmp(state, "23", 2) ? DBS_CONSTRAINT : DBS_ERROR;
 	PQclear(st->res);
 	st->res = NULL;
 	st->state = ST_DONE;
-	return state && !strncmp(state, "23", 2) ? DBS_CONSTRAINT : DBS_ERROR;
+	return rc;
 }
 
 static void note_changes(struct db_pg_st *st)
