@@ -42,6 +42,7 @@ static const struct migration migrations[] = {
 	{ "settings (names of the reporting bodies)", db_sql_settings },
 	{ "activity topics as rows", db_sql_activity_topics },
 	{ "names and units on contest boards", db_sql_contest_labels },
+	{ "attempts in progress by person and quiz", db_sql_attempts_open },
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

@@ -13,6 +13,15 @@
 	" finished_at, score, max_score, correct_count, question_count, passed, duration_ms,"      \
 	" prediction, practice"
 
+/* Migration 23: the attempts in progress by person and quiz, so a start's
+ * lookup reads the entries of one person and quiz, all in progress.
+ * Without it PostgreSQL, its statistics not yet gathered on a table a
+ * contest's morning fills, may look the attempt up through attempts_open
+ * and read every attempt in progress. */
+const char db_sql_attempts_open[] =
+	"CREATE INDEX attempts_in_progress ON attempts(user_id, quiz_id)"
+	" WHERE state = 'in_progress';";
+
 static const char SQL_ATTEMPT_GET[] = "SELECT " ATTEMPT_COLS " FROM attempts WHERE id = ?1";
 static const char SQL_ATTEMPT_IN_PROGRESS[] =
 	"SELECT " ATTEMPT_COLS " FROM attempts"

@@ -243,5 +243,6 @@ extern const char db_sql_reach[];
 extern const char db_sql_settings[];
 extern const char db_sql_activity_topics[];
 extern const char db_sql_contest_labels[];
+extern const char db_sql_attempts_open[];
 
 #endif
