@@ -150,6 +150,11 @@ int64_t db_last_insert_id(struct db *db)
 	return db->pg ? db_pg_last_insert_id(db->pg) : sqlite3_last_insert_rowid(db->sql);
 }
 
+uint64_t db_round_trips(const struct db *db)
+{
+	return db->pg ? db_pg_round_trips(db->pg) : 0;
+}
+
 const char *db_errmsg(const struct db *db)
 {
 	return db->err;

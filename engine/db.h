@@ -46,6 +46,9 @@ int db_commit(struct db *db);
 /* Rolls back if a transaction is open; never fails. */
 void db_rollback(struct db *db);
 
+/* PostgreSQL: the round trips this connection made to the server so far
+ * (commands and pipelines, each waited for); 0 on SQLite, in-process. */
+uint64_t db_round_trips(const struct db *db);
 /* Savepoints nest inside a db_begin_write() transaction. Each returns 0/-1;
  * db_savepoint_rollback also releases the savepoint. */
 int db_savepoint(struct db *db);

@@ -26,8 +26,14 @@ static const char SQL_ATTEMPT_GET[] = "SELECT " ATTEMPT_COLS " FROM attempts WHE
 static const char SQL_ATTEMPT_IN_PROGRESS[] =
 	"SELECT " ATTEMPT_COLS " FROM attempts"
 	" WHERE user_id = ?2 AND quiz_id = ?1 AND state = 'in_progress' ORDER BY id DESC LIMIT 1";
-static const char SQL_ATTEMPT_COUNT[] =
-	"SELECT count(*) FROM attempts WHERE user_id = ?2 AND quiz_id = ?1";
+/* The attempt in progress (columns 0..18, NULL when none) and the count
+ * of every attempt (column 19) in one statement: a start reads both, and
+ * on PostgreSQL each statement is a round trip of the one committer. */
+static const char SQL_ATTEMPT_OPEN_COUNT[] =
+	"SELECT a.*, c.n FROM (SELECT count(*) AS n FROM attempts"
+	" WHERE user_id = ?2 AND quiz_id = ?1) c LEFT JOIN (SELECT " ATTEMPT_COLS
+	" FROM attempts WHERE user_id = ?2 AND quiz_id = ?1 AND state = 'in_progress'"
+	" ORDER BY id DESC LIMIT 1) a ON 1 = 1";
 static const char SQL_ATTEMPT_BEST[] =
 	"SELECT " ATTEMPT_COLS " FROM attempts"
 	" WHERE user_id = ?2 AND quiz_id = ?1 AND state <> 'in_progress'"
@@ -231,18 +237,22 @@ int db_attempt_best(struct db *db, int64_t quiz_id, int64_t user_id, struct db_a
 	return attempt_lookup(db, st, out);
 }
 
-int db_attempt_count(struct db *db, int64_t quiz_id, int64_t user_id, int *count)
+int db_attempt_open_count(struct db *db, int64_t quiz_id, int64_t user_id, struct db_attempt *out,
+			  int *count)
 {
-	db_st *st = db_stmt(db, SQL_ATTEMPT_COUNT);
+	db_st *st = db_stmt(db, SQL_ATTEMPT_OPEN_COUNT);
 	if (!st)
 		return -1;
 	dbs_bind_int64(st, 1, quiz_id);
 	dbs_bind_int64(st, 2, user_id);
 	int rc = db_step_row(db, st, "count attempts");
+	bool open = rc == 1 && dbs_column_type(st, 0) != DBS_NULL;
+	if (open)
+		attempt_from_row(st, out);
 	if (rc == 1)
-		*count = dbs_column_int(st, 0);
+		*count = dbs_column_int(st, 19);
 	dbs_reset(st);
-	return rc == 1 ? 0 : -1;
+	return rc == 1 ? open : -1;
 }
 
 int db_attempt_insert(struct db *db, struct db_attempt *a, const struct db_attempt_question *qs,

@@ -53,8 +53,11 @@ void db_answers_free(struct db_answer *as, size_t n);
 int db_attempt_get(struct db *db, int64_t id, struct db_attempt *out);
 /* The user's attempt in progress for a quiz (the newest). 1, 0, -1. */
 int db_attempt_in_progress(struct db *db, int64_t quiz_id, int64_t user_id, struct db_attempt *out);
-/* Attempts the user has for a quiz, of any state. */
-int db_attempt_count(struct db *db, int64_t quiz_id, int64_t user_id, int *count);
+/* The user's attempt in progress for a quiz (the newest) into *out, and
+ * in *count the attempts the user has for it, of any state, read by one
+ * statement: 1 (one in progress), 0 (none), -1. */
+int db_attempt_open_count(struct db *db, int64_t quiz_id, int64_t user_id, struct db_attempt *out,
+			  int *count);
 /* The user's best finished attempt for a quiz (highest score): 1, 0, -1. */
 int db_attempt_best(struct db *db, int64_t quiz_id, int64_t user_id, struct db_attempt *out);
 /* Inserts a in progress with its drawn questions (positions 0..n-1); sets a->id. */

@@ -93,6 +93,7 @@ struct db_pg {
 	bool begin_pending;
 	int64_t changes;
 	int64_t last_id;
+	uint64_t round_trips; /* commands or pipelines sent, each waited for */
 	char msg[512];
 };
 
@@ -209,6 +210,7 @@ static int ensure_connected(struct db_pg *pg)
 	for (size_t i = 0; i < pg->nstmts; i++)
 		pg->stmts[i]->name[0] = '\0';
 	/* A transaction not sent yet is sent on the new connection. */
+	pg->round_trips++;
 	PGresult *res = PQexec(pg->conn, SESSION_SETUP);
 	int ret = PQresultStatus(res) == PGRES_COMMAND_OK ? 0 : -1;
 	if (ret)
@@ -227,6 +229,7 @@ static void note_tx(struct db_pg *pg)
  * stops at the first that fails and answers with it). */
 static PGresult *exec_after_deferred(struct db_pg *pg, const char *sql)
 {
+	pg->round_trips++;
 	if (!pg->ndeferred)
 		return PQexec(pg->conn, sql);
 	struct strbuf text;
@@ -332,8 +335,10 @@ void db_pg_rollback(struct db_pg *pg)
 		pg->in_tx = false; /* the server rolled it back when the connection ended */
 		return;
 	}
-	if (pg->in_tx)
+	if (pg->in_tx) {
+		pg->round_trips++;
 		PQclear(PQexec(pg->conn, "ROLLBACK"));
+	}
 	note_tx(pg);
 }
 
@@ -345,6 +350,11 @@ int64_t db_pg_changes(const struct db_pg *pg)
 int64_t db_pg_last_insert_id(const struct db_pg *pg)
 {
 	return pg->last_id;
+}
+
+uint64_t db_pg_round_trips(const struct db_pg *pg)
+{
+	return pg->round_trips;
 }
 
 struct db_pg_st *db_pg_prepare(struct db_pg *pg, const char *sql)
@@ -558,6 +568,7 @@ static PGresult *pipelined(struct db_pg_st *st, const char *prepare_as, bool gua
 	if (guard)
 		PQsendQueryParams(conn, RELEASE, 0, NULL, NULL, NULL, NULL, 0);
 	PQpipelineSync(conn);
+	pg->round_trips++;
 	PGresult *refused = NULL;
 	for (int i = 0; i < pg->ndeferred; i++) {
 		PGresult *r = next_result(conn);
@@ -578,8 +589,10 @@ static PGresult *pipelined(struct db_pg_st *st, const char *prepare_as, bool gua
 	PQclear(savepoint);
 	PQclear(release);
 	PQexitPipelineMode(conn);
-	if (undo)
+	if (undo) {
+		pg->round_trips++;
 		PQclear(PQexec(conn, UNDO));
+	}
 	if (refused) {
 		PQclear(res);
 		return refused;
@@ -618,6 +631,13 @@ static bool loosen_types(struct db_pg_st *st)
 	return changed;
 }
 
+/* PQprepare outside a transaction: a round trip of its own. */
+static PGresult *prepare_alone(struct db_pg_st *st, const char *name)
+{
+	st->pg->round_trips++;
+	return PQprepare(st->pg->conn, name, st->text, st->nparams, st->types);
+}
+
 static int server_prepare(struct db_pg_st *st)
 {
 	struct db_pg *pg = st->pg;
@@ -626,9 +646,7 @@ static int server_prepare(struct db_pg_st *st)
 	char name[sizeof st->name];
 	snprintf(name, sizeof name, "q%u", ++pg->serial);
 	for (;;) {
-		PGresult *res =
-			pg->in_tx ? pipelined(st, name, true)
-				  : PQprepare(pg->conn, name, st->text, st->nparams, st->types);
+		PGresult *res = pg->in_tx ? pipelined(st, name, true) : prepare_alone(st, name);
 		note_tx(pg);
 		if (PQresultStatus(res) == PGRES_COMMAND_OK) {
 			PQclear(res);
@@ -677,9 +695,11 @@ static int run(struct db_pg_st *st)
 		return DBS_ERROR;
 	if ((st->writes && pg->in_tx) || pg->ndeferred)
 		st->res = pipelined(st, NULL, st->writes && pg->in_tx);
-	else
+	else {
+		pg->round_trips++;
 		st->res = PQexecPrepared(pg->conn, st->name, st->nparams, st->values, st->lengths,
 					 st->formats, 0);
+	}
 	note_tx(pg);
 	ExecStatusType s = PQresultStatus(st->res);
 	if (s != PGRES_TUPLES_OK && s != PGRES_COMMAND_OK)

@@ -64,6 +64,9 @@ int64_t db_pg_changes(const struct db_pg *pg);
  * id to a SQLite text without it. */
 int64_t db_pg_last_insert_id(const struct db_pg *pg);
 
+/* Round trips made so far: commands and pipelines sent, each waited for. */
+uint64_t db_pg_round_trips(const struct db_pg *pg);
+
 /* A new statement for the static SQLite text sql (its DB_PG_SQL variant
  * or suffix when it has one, see db_priv.h), translated but not yet prepared on the server: that
  * happens at its first step. Owned by the connection (freed by

@@ -232,6 +232,7 @@ static void *committer_main(void *arg)
 		s->stats.transactions++;
 		s->stats.writes += n;
 		s->stats.swept += ok ? swept : 0;
+		s->stats.round_trips = db_round_trips(s->db);
 		pthread_mutex_unlock(&s->mu);
 		/* Only now, with the COMMIT on disk, is anyone told; of a
 		 * completion, only once the leaderboards of its quiz hold it (the

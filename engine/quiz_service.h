@@ -67,6 +67,7 @@ struct quiz_service_stats {
 	uint64_t transactions;
 	uint64_t writes;
 	uint64_t swept;
+	uint64_t round_trips; /* of the committer's connection (db_round_trips) */
 };
 void quiz_service_stats(struct quiz_service *s, struct quiz_service_stats *out);
 

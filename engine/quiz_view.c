@@ -271,9 +271,8 @@ enum outcome quiz_list_view(struct db *db, struct quiz_qcache *qc, const struct 
 		int used = 0;
 		struct db_attempt best, cur;
 		int has_best = 0, has_cur = 0;
-		if (db_attempt_count(db, q->id, p->user_id, &used) ||
-		    (has_best = db_attempt_best(db, q->id, p->user_id, &best)) < 0 ||
-		    (has_cur = db_attempt_in_progress(db, q->id, p->user_id, &cur)) < 0) {
+		if ((has_cur = db_attempt_open_count(db, q->id, p->user_id, &cur, &used)) < 0 ||
+		    (has_best = db_attempt_best(db, q->id, p->user_id, &best)) < 0) {
 			failed = true;
 			continue;
 		}

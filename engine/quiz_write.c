@@ -309,8 +309,10 @@ out:
 static int apply_start(struct db *db, struct quiz_qcache *qc, struct quiz_write *w)
 {
 	struct db_attempt cur;
+	int used = 0;
 	for (;;) {
-		int rc = db_attempt_in_progress(db, w->attempt.quiz_id, w->attempt.user_id, &cur);
+		int rc = db_attempt_open_count(db, w->attempt.quiz_id, w->attempt.user_id, &cur,
+					       &used);
 		if (rc < 0)
 			return -1;
 		if (rc == 0)
@@ -328,9 +330,6 @@ static int apply_start(struct db *db, struct quiz_qcache *qc, struct quiz_write 
 		if (!w->completed_quiz_id)
 			return -1;
 	}
-	int used = 0;
-	if (db_attempt_count(db, w->attempt.quiz_id, w->attempt.user_id, &used))
-		return -1;
 	if (w->max_attempts && used >= w->max_attempts) {
 		w->status = quiz_refusal(&w->problem, OUTCOME_NO_ATTEMPTS_LEFT, NULL);
 		return 0;

@@ -32,6 +32,7 @@
 #include "quiz_service.h"
 #include "quiz_write.h"
 #include "testdb.h"
+#include "testsql.h"
 #include "util.h"
 
 #define THREADS 8
@@ -41,6 +42,7 @@ struct fixture {
 	struct testdb tdb;
 	struct db *db;
 	struct app app;
+	int64_t quiz_id;
 	int64_t users[THREADS];
 	int64_t attempts[THREADS];
 	struct db_attempt_question *qs[THREADS];
@@ -85,6 +87,7 @@ static int setup(void **state)
 	int64_t quiz_id;
 	struct problem pr;
 	assert_int_equal(quiz_create(f->db, def, &quiz_id, &pr), OUTCOME_OK);
+	f->quiz_id = quiz_id;
 	json_decref(def);
 	struct quiz_qcache *qc = quiz_qcache_new();
 	const struct db_quiz *q = NULL;
@@ -336,6 +339,64 @@ static void card_logins_share_the_group_commit_and_stay_throttled(void **state)
 	f->app.auth = NULL;
 }
 
+/* A new start through the committer: one statement finds the attempt in
+ * progress and counts them, the attempt and its draw go in with one
+ * statement each; on PostgreSQL BEGIN with the writers' lock and the
+ * job's savepoint travel with the lookup and the release with COMMIT, so
+ * a start alone in its transaction is 4 round trips (5 with the lookup
+ * and the count apart); SQLite, in-process, makes none. */
+static struct quiz_write start_of(struct fixture *f, const char *name)
+{
+	struct quiz_service *s = quiz_service_of(&f->app);
+	int64_t user = db_fixture_person(f->db, name, name, "participant", 0, "pupil");
+	int found;
+	const struct db_quiz *q =
+		quiz_qcache_quiz(quiz_service_qcache(s), f->db, f->quiz_id, &found);
+	assert_non_null(q);
+	struct quiz_participant p = { .user_id = user, .unit_path = "", .audience = "pupil" };
+	struct quiz_write w;
+	assert_int_equal(
+		quiz_start_prepare(f->db, quiz_service_qcache(s), q, &p, clock_now_ms(), 2000, &w),
+		OUTCOME_OK);
+	return w;
+}
+
+static void a_start_takes_four_round_trips(void **state)
+{
+	struct fixture *f = *state;
+	struct quiz_service *s = quiz_service_of(&f->app);
+	/* The first start prepares the statements on the committer's
+	 * connection (one more round trip each); the second is measured. */
+	for (int i = 0; i < 2; i++) {
+		struct quiz_write w = start_of(f, i ? "rt2" : "rt1");
+		struct quiz_service_stats before, after;
+		quiz_service_stats(s, &before);
+		quiz_service_run(s, &w);
+		quiz_service_stats(s, &after);
+		assert_int_equal(w.status, OUTCOME_OK);
+		assert_true(w.created);
+		struct db_attempt_question *qs = NULL;
+		size_t nq = 0;
+		assert_int_equal(db_attempt_questions(f->db, w.attempt.id, &qs, &nq), 0);
+		assert_int_equal(nq, 25);
+		db_attempt_questions_free(qs, nq);
+		uint64_t trips = after.round_trips - before.round_trips;
+		fprintf(stderr, "start %d: %llu round trips\n", i + 1, (unsigned long long)trips);
+		if (i == 1)
+			assert_int_equal(trips, testsql_pg() ? 4 : 0);
+		/* The same person again: the attempt in progress, resumed. */
+		struct quiz_write again = w;
+		again.questions = NULL;
+		again.nquestions = 0;
+		again.choices = again.text = NULL;
+		quiz_service_run(s, &again);
+		assert_int_equal(again.status, OUTCOME_OK);
+		assert_false(again.created);
+		assert_int_equal(again.attempt.id, w.attempt.id);
+		quiz_write_cleanup(&w);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -345,6 +406,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(
 			card_logins_share_the_group_commit_and_stay_throttled, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_start_takes_four_round_trips, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
