@@ -48,6 +48,12 @@ DB_PG_RETURNING_ID(SQL_ATTEMPT_INSERT);
  * statement cache keys them by these stable pointers. */
 #define DRAW_ROWS_MAX 32
 static char *draw_sql[DRAW_ROWS_MAX + 1];
+/* PostgreSQL only: the attempt (?1..?12 as SQL_ATTEMPT_INSERT) and its
+ * first 1..DRAW_ROWS_MAX draw rows (position, question, option order from
+ * ?13 on) in one statement, which returns the attempt's id on each row:
+ * one round trip of the committer instead of two. */
+#define START_PARAMS 12
+static char *start_sql[DRAW_ROWS_MAX + 1];
 static pthread_once_t draw_sql_once = PTHREAD_ONCE_INIT;
 
 static void draw_sql_init(void)
@@ -61,6 +67,18 @@ static void draw_sql_init(void)
 			sb_printf(&sb, "%s(?1, ?%d, ?%d, ?%d)", j ? ", " : "", 2 + 3 * j, 3 + 3 * j,
 				  4 + 3 * j);
 		draw_sql[k] = sb_steal(&sb);
+		sb_init(&sb);
+		sb_printf(&sb,
+			  "WITH a AS (%s RETURNING id) INSERT INTO attempt_questions (attempt_id,"
+			  " position, question_id, option_order) SELECT a.id, v.column1, v.column2,"
+			  " v.column3 FROM a, (VALUES ",
+			  SQL_ATTEMPT_INSERT);
+		for (int j = 0; j < k; j++) {
+			int b = START_PARAMS + 1 + 3 * j;
+			sb_printf(&sb, "%s(?%d, ?%d, ?%d)", j ? ", " : "", b, b + 1, b + 2);
+		}
+		sb_puts(&sb, ") AS v RETURNING attempt_id");
+		start_sql[k] = sb_steal(&sb);
 	}
 }
 static const char SQL_ATTEMPT_QUESTIONS[] =
@@ -255,12 +273,10 @@ int db_attempt_open_count(struct db *db, int64_t quiz_id, int64_t user_id, struc
 	return rc == 1 ? open : -1;
 }
 
-int db_attempt_insert(struct db *db, struct db_attempt *a, const struct db_attempt_question *qs,
-		      size_t n)
+/* Binds an attempt's columns, ?1..?12 of SQL_ATTEMPT_INSERT and of the
+ * start_sql texts. */
+static void bind_attempt(db_st *st, const struct db_attempt *a, size_t n)
 {
-	db_st *st = db_stmt(db, SQL_ATTEMPT_INSERT);
-	if (!st)
-		return -1;
 	dbs_bind_int64(st, 1, a->quiz_id);
 	dbs_bind_int64(st, 2, a->user_id);
 	if (a->unit_id)
@@ -274,27 +290,73 @@ int db_attempt_insert(struct db *db, struct db_attempt *a, const struct db_attem
 	dbs_bind_double(st, 10, (double)n);
 	dbs_bind_int(st, 11, a->practice ? 1 : 0);
 	db_bind_text_or_null(st, 12, a->client_addr[0] ? a->client_addr : NULL);
-	int rc = db_exec_stmt(db, st, "insert attempt");
-	if (rc)
-		return rc;
-	a->id = db_last_insert_id(db);
+}
+
+/* Binds draw rows from..from+k-1 as (position, question, option order)
+ * from parameter base on. */
+static void bind_draw(db_st *st, int base, const struct db_attempt_question *qs, size_t from,
+		      size_t k)
+{
+	for (size_t j = 0; j < k; j++) {
+		int b = base + 3 * (int)j;
+		dbs_bind_int(st, b, (int)(from + j));
+		dbs_bind_int64(st, b + 1, qs[from + j].question_id);
+		dbs_bind_text(st, b + 2, qs[from + j].option_order, -1, DBS_STATIC);
+	}
+}
+
+/* PostgreSQL: the attempt and its first k draw rows by one statement;
+ * sets a->id. 0, DB_CONFLICT or -1. */
+static int insert_with_draw(struct db *db, struct db_attempt *a,
+			    const struct db_attempt_question *qs, size_t n, size_t k)
+{
+	db_st *st = db_stmt(db, start_sql[k]);
+	if (!st)
+		return -1;
+	bind_attempt(st, a, n);
+	bind_draw(st, START_PARAMS + 1, qs, 0, k);
+	int rc = dbs_step(st);
+	if (rc == DBS_ROW)
+		a->id = dbs_column_int64(st, 0);
+	dbs_reset(st);
+	if (rc == DBS_ROW)
+		return 0;
+	int ret = db_fail(db, "insert attempt");
+	return (rc & 0xff) == DBS_CONSTRAINT ? DB_CONFLICT : ret;
+}
+
+int db_attempt_insert(struct db *db, struct db_attempt *a, const struct db_attempt_question *qs,
+		      size_t n)
+{
+	pthread_once(&draw_sql_once, draw_sql_init);
+	/* On PostgreSQL, where each statement is a round trip of the one
+	 * committer, the attempt goes in with its first draw rows. */
+	size_t done = db->pg && n ? (n < DRAW_ROWS_MAX ? n : DRAW_ROWS_MAX) : 0;
+	int rc;
+	if (done) {
+		if ((rc = insert_with_draw(db, a, qs, n, done)))
+			return rc;
+	} else {
+		db_st *st = db_stmt(db, SQL_ATTEMPT_INSERT);
+		if (!st)
+			return -1;
+		bind_attempt(st, a, n);
+		if ((rc = db_exec_stmt(db, st, "insert attempt")))
+			return rc;
+		a->id = db_last_insert_id(db);
+	}
 	util_strlcpy(a->state, "in_progress", sizeof a->state);
 	a->question_count = (int)n;
 	a->max_score = (double)n;
 	/* The draw goes in with multi-row INSERTs: one statement (and one
 	 * statement journal) for up to DRAW_ROWS_MAX rows instead of one each. */
-	pthread_once(&draw_sql_once, draw_sql_init);
-	for (size_t i = 0; i < n;) {
+	for (size_t i = done; i < n;) {
 		size_t k = n - i < DRAW_ROWS_MAX ? n - i : DRAW_ROWS_MAX;
-		if (!(st = db_stmt(db, draw_sql[k])))
+		db_st *st = db_stmt(db, draw_sql[k]);
+		if (!st)
 			return -1;
 		dbs_bind_int64(st, 1, a->id);
-		for (size_t j = 0; j < k; j++) {
-			int base = 2 + 3 * (int)j;
-			dbs_bind_int(st, base, (int)(i + j));
-			dbs_bind_int64(st, base + 1, qs[i + j].question_id);
-			dbs_bind_text(st, base + 2, qs[i + j].option_order, -1, DBS_STATIC);
-		}
+		bind_draw(st, 2, qs, i, k);
 		if ((rc = db_exec_stmt(db, st, "insert attempt questions")))
 			return rc;
 		i += k;
