@@ -398,6 +398,39 @@ static void a_start_takes_three_round_trips(void **state)
 	}
 }
 
+/* A draw longer than one statement takes (32 rows): on PostgreSQL the
+ * first 32 go in with the attempt, the rest after; every position keeps
+ * its question and option order, on both engines. */
+static void a_draw_of_40_keeps_every_position(void **state)
+{
+	struct fixture *f = *state;
+	struct db_attempt a = { 0 };
+	a.quiz_id = f->quiz_id;
+	a.user_id = f->users[1];
+	a.seed = 7;
+	a.started_at = clock_now_ms();
+	a.deadline = a.started_at + 60000;
+	struct db_attempt_question qs[40];
+	char orders[40][16];
+	for (int i = 0; i < 40; i++) {
+		snprintf(orders[i], sizeof orders[i], "[%d]", i);
+		qs[i] = (struct db_attempt_question){ f->qs[0][i % 25].question_id, orders[i] };
+	}
+	assert_int_equal(db_begin_write(f->db), 0);
+	assert_int_equal(db_attempt_insert(f->db, &a, qs, 40), 0);
+	assert_int_equal(db_commit(f->db), 0);
+	assert_true(a.id > f->attempts[THREADS - 1]);
+	struct db_attempt_question *got = NULL;
+	size_t n = 0;
+	assert_int_equal(db_attempt_questions(f->db, a.id, &got, &n), 0);
+	assert_int_equal(n, 40);
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(got[i].question_id, qs[i].question_id);
+		assert_string_equal(got[i].option_order, orders[i]);
+	}
+	db_attempt_questions_free(got, n);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -408,6 +441,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 			card_logins_share_the_group_commit_and_stay_throttled, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_start_takes_three_round_trips, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_draw_of_40_keeps_every_position, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
