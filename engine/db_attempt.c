@@ -106,8 +106,12 @@ static void answer_sql_init(void)
 			sb_printf(&sb, "%s(?%d, ?%d, ?%d, ?%d, ?%d)", j ? ", " : "", b, b + 1,
 				  b + 2, b + 3, b + 4);
 		}
-		sb_puts(&sb, ") AS v WHERE EXISTS (SELECT 1 FROM attempts a WHERE a.id = v.column1"
-			     " AND a.state = 'in_progress' AND a.deadline + ?1 >= v.column5)"
+		/* The rule reads each row's attempt by its key, a subquery per
+		 * row: as EXISTS (... state = 'in_progress' ...) PostgreSQL,
+		 * its statistics behind a table a contest's morning fills, hashed
+		 * every attempt in progress (attempts_in_progress) per statement. */
+		sb_puts(&sb, ") AS v WHERE (SELECT a.state = 'in_progress' AND a.deadline + ?1 >="
+			     " v.column5 FROM attempts a WHERE a.id = v.column1)"
 			     " ON CONFLICT (attempt_id, question_id) DO UPDATE SET"
 			     " choices = excluded.choices, text = excluded.text, saved_at = "
 			     "excluded.saved_at");
