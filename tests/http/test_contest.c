@@ -51,10 +51,15 @@ static void iso(int64_t ms, char *buf)
 	clock_format(ms, buf);
 }
 
+/* Every quiz and round of the fixture is placed around this one instant:
+ * a second reading of the clock could fall a millisecond later and put a
+ * round's opening before its quiz's. */
+static int64_t setup_now;
+
 static int64_t create_quiz(const char *code, const char *kind, const char *extra)
 {
 	char opens[40], closes[40], body[2048];
-	int64_t now = clock_now_ms();
+	int64_t now = setup_now;
 	iso(now - 3 * HOUR_MS, opens);
 	iso(now + 2 * HOUR_MS, closes);
 	snprintf(body, sizeof body,
@@ -164,7 +169,7 @@ static int setup(void **state)
 			 "text/plain");
 
 	char r1o[40], r1c[40], r2o[40], r2c[40], extra[512], freeze[40];
-	int64_t now = clock_now_ms();
+	int64_t now = setup_now = clock_now_ms();
 	iso(now - 3 * HOUR_MS, r1o);
 	iso(now - 1 * HOUR_MS, r1c);
 	iso(now - 1 * HOUR_MS, r2o);
