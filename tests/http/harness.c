@@ -503,3 +503,27 @@ void test_upload_bank(struct server *s, const char *token, const char *query, co
 	assert_int_equal(res.status, 200);
 	http_res_free(&res);
 }
+
+long long test_create_training(struct server *s, const char *token, const char *code,
+			       const char *unit, bool certificate)
+{
+	char body[1024], from[32], to[32];
+	struct http_res res;
+	test_stamp(-60, from, sizeof from);
+	test_stamp(3600, to, sizeof to);
+	snprintf(body, sizeof body,
+		 "{\"code\":\"%s\",\"title\":\"Tập huấn %s\",\"kind\":\"training\","
+		 "\"unit_code\":\"%s\",\"audiences\":[\"pupil\"],\"topics\":[\"phishing\"],"
+		 "\"starts_at\":\"%s\",\"ends_at\":\"%s\",\"check_in\":\"open\","
+		 "\"certificate\":%s}",
+		 code, code, unit, from, to, certificate ? "true" : "false");
+	assert_int_equal(http_send(s, "POST", "/api/v1/admin/activities", token, body, &res), 0);
+	if (res.status != 201)
+		print_error("create activity: %s\n", res.body);
+	assert_int_equal(res.status, 201);
+	long long id =
+		json_integer_value(json_object_get(json_object_get(res.json, "activity"), "id"));
+	http_res_free(&res);
+	assert_true(id > 0);
+	return id;
+}

@@ -108,4 +108,9 @@ int64_t test_create_quiz(struct server *s, const char *token, const char *defini
  * holder of token (asserts 200). */
 void test_upload_bank(struct server *s, const char *token, const char *query, const char *text,
 		      const char *content_type);
+/* Creates a training on phishing for pupils in unit, open for check-in from
+ * a minute ago for an hour, giving certificates or not, as the holder of
+ * token (asserts 201); returns its id. */
+long long test_create_training(struct server *s, const char *token, const char *code,
+			       const char *unit, bool certificate);
 #endif

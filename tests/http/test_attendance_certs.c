@@ -94,29 +94,6 @@ static int teardown(void **state)
 	return server_stop(&srv, true);
 }
 
-/* Creates an activity open for check-in now, in unit, as token; returns
- * its id (asserts 201). */
-static long long create(const char *token, const char *code, const char *unit, bool certificate)
-{
-	char body[1024], from[32], to[32];
-	struct http_res res;
-	test_stamp(-60, from, sizeof from);
-	test_stamp(3600, to, sizeof to);
-	snprintf(body, sizeof body,
-		 "{\"code\":\"%s\",\"title\":\"Tập huấn %s\",\"kind\":\"training\","
-		 "\"unit_code\":\"%s\",\"audiences\":[\"pupil\"],\"topics\":[\"phishing\"],"
-		 "\"starts_at\":\"%s\",\"ends_at\":\"%s\",\"check_in\":\"open\","
-		 "\"certificate\":%s}",
-		 code, code, unit, from, to, certificate ? "true" : "false");
-	assert_int_equal(http_send(&srv, "POST", "/api/v1/admin/activities", token, body, &res), 0);
-	assert_int_equal(res.status, 201);
-	json_t *a = json_object_get(res.json, "activity");
-	long long id = json_integer_value(json_object_get(a, "id"));
-	assert_true(id > 0);
-	http_res_free(&res);
-	return id;
-}
-
 static void check_in(long long id, const char *token)
 {
 	char path[96];
@@ -188,8 +165,8 @@ static void tamper(const char *code, const char *from, const char *to)
 static void check_in_issues_a_certificate_only_where_the_activity_gives_one(void **state)
 {
 	(void)state;
-	long long with = create(d1_token, "cert-yes", "S1", true);
-	long long without = create(d1_token, "cert-no", "S1", false);
+	long long with = test_create_training(&srv, d1_token, "cert-yes", "S1", true);
+	long long without = test_create_training(&srv, d1_token, "cert-no", "S1", false);
 	check_in(with, pupil_token);
 	check_in(without, pupil_token);
 	/* Issued at check-in: the history shows the code before any page. */
@@ -260,8 +237,8 @@ static void uploaded_list_certifies_inside_the_unit_admins_subtree(void **state)
 	(void)state;
 	char path[96];
 	struct http_res res;
-	long long near = create(d1_token, "cert-list", "S1", true);
-	long long far = create(root_token, "cert-far", "S2", true);
+	long long near = test_create_training(&srv, d1_token, "cert-list", "S1", true);
+	long long far = test_create_training(&srv, root_token, "cert-far", "S2", true);
 	snprintf(path, sizeof path, "/api/v1/admin/activities/%lld/attendees", near);
 	assert_int_equal(http_send(&srv, "POST", path, d1_token,
 				   "[{\"username\":\"pupil3\"},{\"username\":\"far1\"}]", &res),
@@ -298,7 +275,7 @@ static void giving_certificates_later_certifies_who_came_before(void **state)
 {
 	(void)state;
 	char path[96];
-	long long id = create(d1_token, "cert-later", "S1", false);
+	long long id = test_create_training(&srv, d1_token, "cert-later", "S1", false);
 	check_in(id, pupil2_token);
 	assert_null(history_code(pupil2_token, id));
 	snprintf(path, sizeof path, "/api/v1/admin/activities/%lld", id);
@@ -320,7 +297,7 @@ static void history_shows_attempts_and_attended_activities_of_the_caller(void **
 {
 	(void)state;
 	struct http_res res;
-	long long id = create(root_token, "hist-1", "S1", false);
+	long long id = test_create_training(&srv, root_token, "hist-1", "S1", false);
 	check_in(id, pupil_token);
 	assert_int_equal(test_status(&srv, "GET", "/api/v1/me/history", NULL, NULL), 401);
 	assert_int_equal(http_get(&srv, "/api/v1/me/history", pupil_token, &res), 0);
@@ -384,7 +361,7 @@ static void export_holds_attendance_and_erasure_removes_its_certificates(void **
 	(void)state;
 	char path[128];
 	struct http_res res;
-	long long id = create(root_token, "cert-export", "S1", true);
+	long long id = test_create_training(&srv, root_token, "cert-export", "S1", true);
 	check_in(id, pupil3_token);
 	char *code = history_code(pupil3_token, id);
 	assert_non_null(code);

@@ -136,31 +136,6 @@ static json_t *get_json(struct server *s, const char *path, const char *token)
 	return j;
 }
 
-/* A training that gives certificates, open for check-in now, in the demo's
- * lower secondary school; its id. */
-static long long create_training(struct server *s, const char *token, const char *code)
-{
-	char body[1024], from[32], to[32];
-	struct http_res res;
-	test_stamp(-60, from, sizeof from);
-	test_stamp(3600, to, sizeof to);
-	snprintf(body, sizeof body,
-		 "{\"code\":\"%s\",\"title\":\"Tập huấn nhận diện lừa đảo trực tuyến %s\","
-		 "\"kind\":\"training\",\"unit_code\":\"DEMO-THCS-DP\",\"audiences\":[\"pupil\"],"
-		 "\"topics\":[\"phishing\"],\"starts_at\":\"%s\",\"ends_at\":\"%s\","
-		 "\"check_in\":\"open\",\"certificate\":true}",
-		 code, code, from, to);
-	assert_int_equal(http_send(s, "POST", "/api/v1/admin/activities", token, body, &res), 0);
-	if (res.status != 201)
-		fprintf(stderr, "create activity: %s\n", res.body);
-	assert_int_equal(res.status, 201);
-	long long id =
-		json_integer_value(json_object_get(json_object_get(res.json, "activity"), "id"));
-	http_res_free(&res);
-	assert_true(id > 0);
-	return id;
-}
-
 /* Takes the first quiz token may take, answering every question with its
  * first option, and submits; the attempt's id. */
 static long long take_attempt(struct server *s, const char *token)
@@ -211,7 +186,7 @@ static void add_attendance(json_t **history, json_t **attempt, char *attempt_pat
 	char *pupil = test_login(&src, "hs.an", PUPIL_PASSWORD, NULL);
 	assert_non_null(admin);
 	assert_non_null(pupil);
-	*activity = create_training(&src, admin, "tap-huan-1");
+	*activity = test_create_training(&src, admin, "tap-huan-1", "DEMO-THCS-DP", true);
 	char path[128];
 	snprintf(path, sizeof path, "/api/v1/activities/%lld/check-in", *activity);
 	assert_int_equal(test_status(&src, "POST", path, pupil, NULL), 200);
@@ -353,7 +328,8 @@ static void migrate_copies_a_demo_province_that_quizd_then_serves(void **state)
 	/* New rows take ids past the copied ones. */
 	char *admin = test_login(&dst, "admin", ADMIN_PASSWORD, NULL);
 	assert_non_null(admin);
-	assert_true(create_training(&dst, admin, "tap-huan-2") > activity);
+	assert_true(test_create_training(&dst, admin, "tap-huan-2", "DEMO-THCS-DP", true) >
+		    activity);
 	free(admin);
 	free(pupil);
 	json_decref(history);
