@@ -36,13 +36,6 @@ int db_report_roster(struct db *db, db_count_fn *fn, void *ctx);
 typedef void db_figures_fn(void *ctx, int64_t unit_id, const char *audience, int64_t participants,
 			   int64_t passed, int64_t attempts);
 int db_report_unit_figures(struct db *db, int year, db_figures_fn *fn, void *ctx);
-/* Per unit (directly attached) and quiz, the distinct participants of an
- * audience in a year; with topic, only those whose drawn questions covered
- * it. */
-typedef void db_unit_quiz_fn(void *ctx, int64_t unit_id, int64_t quiz_id, int64_t participants);
-int db_report_unit_quiz(struct db *db, int year, const char *audience, const char *topic,
-			db_unit_quiz_fn *fn, void *ctx);
-
 /* A person's row: completed and passed attempts of one person in a year
  * while attached to one unit (and of one quiz). user_key is the person's
  * id, or minus the attempt id for an attempt without a person. unit_id 0:
@@ -56,12 +49,10 @@ struct db_reach {
 	int64_t passed_attempts;
 };
 /* The rows of the people who were attached to more than one unit in the
- * year (they moved): with audience NULL, one row per person and unit
- * (ordered by audience, person); else that audience's rows per quiz (and
- * covering topic, when not NULL), ordered by person and quiz. */
+ * year (they moved): one row per person and unit, ordered by audience and
+ * person. */
 typedef void db_reach_fn(void *ctx, const struct db_reach *row);
-int db_report_multi(struct db *db, int year, const char *audience, const char *topic,
-		    db_reach_fn *fn, void *ctx);
+int db_report_multi(struct db *db, int year, db_reach_fn *fn, void *ctx);
 /* Every person of audience whose attempts covered topic in the year, per
  * unit and quiz, ordered by person. */
 int db_report_topic_people(struct db *db, int year, const char *audience, const char *topic,
@@ -102,11 +93,30 @@ int db_report_reach_multi(struct db *db, int year, db_reach_fn *fn, void *ctx);
  * several rows, one after another). */
 int db_report_reach_topic_people(struct db *db, int year, const char *audience, const char *topic,
 				 db_reach_fn *fn, void *ctx);
-/* Per unit (directly attached) and activity of the year, its attendees of
- * audience (with topic: activities about it only); fn's quiz_id is the
- * activity's id. */
-int db_report_reach_activity(struct db *db, int year, const char *audience, const char *topic,
-			     db_unit_quiz_fn *fn, void *ctx);
+/* A plan's units targets, read together: each slot an audience, a topic
+ * (NULL: any) and whether activities count. Both calls take any number of
+ * slots (a statement per eight) and give each row its slot's index. */
+struct db_plan_slot {
+	const char *audience;
+	const char *topic;
+	bool activities;
+};
+/* Per slot, unit (directly attached) and quiz, the distinct participants of
+ * the slot's audience in a year (with a topic, those whose drawn questions
+ * covered it); when activities count, also per unit and activity of the
+ * year (about the topic) its attendees of the audience, with activity true
+ * and the activity's id as quiz_id. In no particular order. */
+typedef void db_plan_count_fn(void *ctx, int slot, int64_t unit_id, int64_t quiz_id, bool activity,
+			      int64_t participants);
+int db_report_plan_counts(struct db *db, int year, const struct db_plan_slot *slots, int nslots,
+			  db_plan_count_fn *fn, void *ctx);
+/* Per slot, the rows of the people of its audience attached to more than
+ * one unit in the year, per unit and quiz (covering the topic, when the
+ * slot names one; passed_attempts 0 then), ordered by slot, person and
+ * quiz. */
+typedef void db_plan_reach_fn(void *ctx, int slot, const struct db_reach *row);
+int db_report_plan_multi(struct db *db, int year, const struct db_plan_slot *slots, int nslots,
+			 db_plan_reach_fn *fn, void *ctx);
 
 /* Reference aggregates for the report benchmark, each one SQL statement
  * over the completed-or-not attempts finished in [from_ms, to_ms):

@@ -346,7 +346,7 @@ struct year_data *report_year_load(struct db *db, int year, struct problem *p)
 	reach_matrices[1] = d->attended;
 	pr.ctx = quiz_matrices;
 	rr.ctx = reach_matrices;
-	if (db_report_multi(db, year, NULL, NULL, report_on_person_row, &pr) ||
+	if (db_report_multi(db, year, report_on_person_row, &pr) ||
 	    db_report_reach_multi(db, year, report_on_person_row, &rr))
 		goto fail;
 	report_person_rows_cleanup(&pr);

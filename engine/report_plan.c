@@ -7,6 +7,7 @@
  * person reached by a quiz or an activity (of the topic) counts once, and
  * an activity's attendees count for a unit as a quiz's participants do.
  * People who moved are counted once, as in report.c. */
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,28 +75,24 @@ static bool within(const struct year_data *d, int u, int root)
 }
 
 /* Units metric: per unit of the kind and quiz, the distinct participants
- * of its subtree. */
+ * of its subtree; pr gathers the rows of the people who moved. */
 struct units_ctx {
 	struct year_data *d;
 	const char *kind;
+	int aud;
 	struct uq_map map;
+	struct person_rows pr;
 };
 
-static void on_unit_quiz(void *ctx, int64_t unit_id, int64_t quiz_id, int64_t participants)
+static void add_unit_quiz(struct units_ctx *c, int64_t unit_id, int64_t quiz_id,
+			  int64_t participants)
 {
-	struct units_ctx *c = ctx;
 	int u = report_map_get(c->d, unit_id);
 	if (u <= 0)
 		return;
 	for (int x = u; x > ROOT; x = c->d->units[x].parent)
 		if (strcmp(c->d->units[x].kind, c->kind) == 0)
 			uq_get(&c->map, x, quiz_id)->count += participants;
-}
-
-/* An activity's attendees, kept apart from the quizzes by a negative id. */
-static void on_unit_activity(void *ctx, int64_t unit_id, int64_t activity_id, int64_t attendees)
-{
-	on_unit_quiz(ctx, unit_id, -activity_id, attendees);
 }
 
 static void flush_person_quiz(struct person_rows *pr)
@@ -111,6 +108,28 @@ static void flush_person_quiz(struct person_rows *pr)
 			uq_get(&c->map, x, pr->quiz_id)->count -= d->hits[x] - 1;
 		d->hits[x] = 0;
 	}
+}
+
+/* A plan's units targets read together: one context per slot. */
+struct units_read {
+	struct units_ctx *c;
+	int n;
+};
+
+static void on_slot_count(void *ctx, int slot, int64_t unit_id, int64_t quiz_id, bool activity,
+			  int64_t participants)
+{
+	struct units_read *r = ctx;
+	assert(slot >= 0 && slot < r->n);
+	/* An activity's attendees, kept apart from the quizzes by a negative id. */
+	add_unit_quiz(&r->c[slot], unit_id, activity ? -quiz_id : quiz_id, participants);
+}
+
+static void on_slot_multi(void *ctx, int slot, const struct db_reach *row)
+{
+	struct units_read *r = ctx;
+	assert(slot >= 0 && slot < r->n);
+	report_on_person_row(&r->c[slot].pr, row);
 }
 
 /* Persons with a topic: distinct people under root whose attempts covered it. */
@@ -135,45 +154,38 @@ static void on_topic_person(void *ctx, const struct db_reach *row)
 	}
 }
 
-static int measure_target(struct db *db, struct year_data *d, const struct plan *p, int root,
-			  struct report_target *out)
+static int measure_persons(struct db *db, struct year_data *d, int root, int a,
+			   struct report_target *out)
 {
 	const struct plan_target *t = &out->target;
 	const char *topic = t->topic[0] ? t->topic : NULL;
 	bool activities = strcmp(t->counts, "activities") == 0;
-	int a = report_aud_index(d, t->audience);
-	if (a < 0)
-		return 0;
-	if (strcmp(t->metric, "persons") == 0) {
-		out->denominator = d->headcount[report_cell(root, a)];
-		if (!topic) {
-			out->numerator = activities ? d->reached[report_cell(root, a)]
-						    : d->participants[report_cell(root, a)];
-			return 0;
-		}
-		struct topic_people tp = { .d = d, .root = root };
-		if ((activities ? db_report_reach_topic_people : db_report_topic_people)(
-			    db, d->year, t->audience, topic, on_topic_person, &tp))
-			return -1;
-		out->numerator = tp.count;
+	out->denominator = d->headcount[report_cell(root, a)];
+	if (!topic) {
+		out->numerator = activities ? d->reached[report_cell(root, a)]
+					    : d->participants[report_cell(root, a)];
 		return 0;
 	}
-	struct units_ctx c = { .d = d, .kind = t->unit_kind };
-	struct person_rows pr = { .d = d, .flush = flush_person_quiz, .ctx = &c };
-	int ret = -1;
-	if (db_report_unit_quiz(db, d->year, t->audience, topic, on_unit_quiz, &c) ||
-	    db_report_multi(db, d->year, t->audience, topic, report_on_person_row, &pr) ||
-	    (activities &&
-	     db_report_reach_activity(db, d->year, t->audience, topic, on_unit_activity, &c)))
-		goto out;
-	report_person_rows_cleanup(&pr);
-	pr.units = pr.passed_units = NULL;
+	struct topic_people tp = { .d = d, .root = root };
+	if ((activities ? db_report_reach_topic_people : db_report_topic_people)(
+		    db, d->year, t->audience, topic, on_topic_person, &tp))
+		return -1;
+	out->numerator = tp.count;
+	return 0;
+}
+
+/* A units target from its slot's counts: the units of the kind under root,
+ * and those where some quiz or activity reached the plan's participation. */
+static void count_units(struct year_data *d, const struct plan *p, int root,
+			const struct units_ctx *c, struct report_target *out)
+{
+	const struct plan_target *t = &out->target;
 	bool *ran = xcalloc((size_t)d->nunits, sizeof *ran);
-	for (size_t i = 0; i < c.map.cap; i++) {
-		const struct uq_entry *e = &c.map.e[i];
+	for (size_t i = 0; i < c->map.cap; i++) {
+		const struct uq_entry *e = &c->map.e[i];
 		if (e->unit < 0 || e->count <= 0)
 			continue;
-		int64_t hc = d->headcount[report_cell(e->unit, a)];
+		int64_t hc = d->headcount[report_cell(e->unit, c->aud)];
 		if ((double)e->count * 100.0 >= p->unit_min_participation * (double)hc)
 			ran[e->unit] = true;
 	}
@@ -185,11 +197,50 @@ static int measure_target(struct db *db, struct year_data *d, const struct plan 
 			out->numerator++;
 	}
 	free(ran);
+}
+
+/* Measures every target of p into targets: persons targets one by one,
+ * the units targets together (two statements for all of them). */
+static int measure_targets(struct db *db, struct year_data *d, const struct plan *p, int root,
+			   struct report_target *targets)
+{
+	struct db_plan_slot slots[PLAN_MAX_TARGETS];
+	struct units_ctx c[PLAN_MAX_TARGETS];
+	int target_of[PLAN_MAX_TARGETS], n = 0, ret = -1;
+	for (int i = 0; i < p->ntargets; i++) {
+		struct report_target *out = &targets[i];
+		out->target = p->targets[i];
+		const struct plan_target *t = &out->target;
+		int a = report_aud_index(d, t->audience);
+		if (a < 0)
+			continue;
+		if (strcmp(t->metric, "persons") == 0) {
+			if (measure_persons(db, d, root, a, out))
+				goto out;
+			continue;
+		}
+		slots[n] = (struct db_plan_slot){ t->audience, t->topic[0] ? t->topic : NULL,
+						  strcmp(t->counts, "activities") == 0 };
+		c[n] = (struct units_ctx){ .d = d, .kind = t->unit_kind, .aud = a };
+		c[n].pr = (struct person_rows){ .d = d, .flush = flush_person_quiz, .ctx = &c[n] };
+		target_of[n++] = i;
+	}
+	struct units_read r = { c, n };
+	if (n > 0 && (db_report_plan_counts(db, d->year, slots, n, on_slot_count, &r) ||
+		      db_report_plan_multi(db, d->year, slots, n, on_slot_multi, &r)))
+		goto out;
+	for (int k = 0; k < n; k++) {
+		report_person_rows_cleanup(&c[k].pr);
+		c[k].pr.units = c[k].pr.passed_units = NULL;
+		count_units(d, p, root, &c[k], &targets[target_of[k]]);
+	}
 	ret = 0;
 out:
-	free(pr.units);
-	free(pr.passed_units);
-	free(c.map.e);
+	for (int k = 0; k < n; k++) {
+		free(c[k].pr.units);
+		free(c[k].pr.passed_units);
+		free(c[k].map.e);
+	}
 	return ret;
 }
 
@@ -252,13 +303,10 @@ enum outcome report_plan(struct db *db, const char *plan_code, const struct repo
 	util_strlcpy(out->unit_name, d->units[root].name, sizeof out->unit_name);
 	out->unit_is_root = root == ROOT || d->units[root].parent == ROOT;
 	plan_deadline(&out->plan, year, clock_now_ms(), out->deadline);
-	bool failed = db_begin_read(db) != 0;
-	for (int i = 0; !failed && i < out->plan.ntargets; i++) {
-		struct report_target *t = &out->targets[i];
-		t->target = out->plan.targets[i];
-		failed = measure_target(db, d, &out->plan, root, t) != 0;
-		judge_target(t);
-	}
+	bool failed = db_begin_read(db) != 0 ||
+		      measure_targets(db, d, &out->plan, root, out->targets) != 0;
+	for (int i = 0; !failed && i < out->plan.ntargets; i++)
+		judge_target(&out->targets[i]);
 	if (failed) {
 		o = report_internal(db, p);
 		db_rollback(db);

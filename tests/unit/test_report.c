@@ -524,6 +524,28 @@ static const struct report_target *find_target(const struct report_plan *p, cons
 	return NULL;
 }
 
+/* Four units targets of the ledger: schools and agencies, with and without
+ * the misinformation topic. */
+static const char *const ledger_kinds[] = { "school", "school", "agency", "agency" };
+static const char *const ledger_auds[] = { "pupil", "pupil", "civil_servant", "civil_servant" };
+static const bool ledger_mis[] = { false, true, false, true };
+
+/* A units target of the whole province against the ledger's units of kind
+ * where some quiz reached half the headcount of audience a. */
+static void units_target_matches_ledger(const struct world *w, const struct report_target *t,
+					int ledger)
+{
+	int64_t num, den;
+	expect_units(w, 0, ledger_kinds[ledger], ledger_auds[ledger], ledger_mis[ledger], 50, &num,
+		     &den);
+	assert_int_equal(t->denominator, den);
+	assert_int_equal(t->numerator, num);
+	assert_true(t->actual_percent == report_percent(num, den));
+	double lhs = (double)num * 100, rhs = t->target.threshold * (double)den;
+	bool met = strcmp(t->target.comparator, ">") == 0 ? lhs > rhs : lhs >= rhs;
+	assert_int_equal(t->met, met);
+}
+
 static void plan_targets_match_ledger(void **state)
 {
 	struct world *w = *state;
@@ -532,23 +554,11 @@ static void plan_targets_match_ledger(void **state)
 	assert_int_equal(report_plan(w->db, "hau-giang-1907", &q, &p, &pb), 0);
 	assert_int_equal(p.year, YEAR);
 	assert_int_equal(p.ntargets, 10);
+	/* domestic_products: the test draws q_dom together with q_mis. */
 	const char *ids[] = { "schools_risk_programme", "schools_critical_thinking",
 			      "agencies_run_programme", "domestic_products_known" };
-	const char *kinds[] = { "school", "school", "agency", "agency" };
-	const char *as[] = { "pupil", "pupil", "civil_servant", "civil_servant" };
-	bool mis[] = { false, true, false, true };
-	for (int i = 0; i < 4; i++) {
-		int64_t num, den;
-		/* domestic_products: the test draws q_dom together with q_mis. */
-		expect_units(w, 0, kinds[i], as[i], mis[i], 50, &num, &den);
-		const struct report_target *t = find_target(&p, ids[i]);
-		assert_int_equal(t->denominator, den);
-		assert_int_equal(t->numerator, num);
-		assert_true(t->actual_percent == report_percent(num, den));
-		double lhs = (double)num * 100, rhs = t->target.threshold * (double)den;
-		bool met = strcmp(t->target.comparator, ">") == 0 ? lhs > rhs : lhs >= rhs;
-		assert_int_equal(t->met, met);
-	}
+	for (int i = 0; i < 4; i++)
+		units_target_matches_ledger(w, find_target(&p, ids[i]), i);
 	/* A persons target: the public reached in the whole province. */
 	const struct report_target *t = find_target(&p, "internet_users_reached");
 	bool any;
@@ -560,6 +570,55 @@ static void plan_targets_match_ledger(void **state)
 	assert_int_equal(t->denominator, 0);
 	assert_false(t->met);
 	assert_false(t->has_actual);
+}
+
+/* Twenty units targets, more than the storage reads in one statement
+ * (eight), with a persons target among them: each target gets its own
+ * figures, as when it stands alone. */
+static void many_units_targets_each_match_ledger(void **state)
+{
+	struct world *w = *state;
+	char body[8192];
+	int len = snprintf(body, sizeof body,
+			   "{\"code\":\"t-many\",\"title\":\"Thử\",\"targets\":["
+			   "{\"id\":\"public\",\"metric\":\"persons\","
+			   "\"audience\":\"public\",\"threshold\":50}");
+	for (int i = 0; i < 20; i++)
+		len += snprintf(body + len, sizeof body - (size_t)len,
+				",{\"id\":\"u%d\",\"metric\":\"units\",\"audience\":\"%s\","
+				"\"unit_kind\":\"%s\",\"topic\":%s,\"threshold\":50}",
+				i, ledger_auds[i % 4], ledger_kinds[i % 4],
+				ledger_mis[i % 4] ? "\"misinformation\"" : "null");
+	snprintf(body + len, sizeof body - (size_t)len, "]}");
+	json_error_t jerr;
+	json_t *j = json_loads(body, 0, &jerr);
+	assert_non_null(j);
+	struct plan plan;
+	assert_int_equal(plan_from_json(j, &plan, &pb), OUTCOME_OK);
+	json_decref(j);
+	assert_int_equal(db_begin_write(w->db), 0);
+	assert_int_equal(plan_save(w->db, &plan), 0);
+	assert_int_equal(db_commit(w->db), 0);
+	struct report_query q = { .year = YEAR, .unit_code = "HG" };
+	struct report_plan *r = malloc(sizeof *r);
+	assert_non_null(r);
+	assert_int_equal(report_plan(w->db, "t-many", &q, r, &pb), 0);
+	assert_int_equal(r->ntargets, 21);
+	bool any;
+	assert_int_equal(r->targets[0].numerator,
+			 expect_reach(w, 0, "public", YEAR, -1, false).participants);
+	assert_int_equal(r->targets[0].denominator, expect_headcount(w, YEAR, 0, "public", &any));
+	int64_t schools = 0;
+	for (int i = 0; i < 20; i++) {
+		char id[8];
+		snprintf(id, sizeof id, "u%d", i);
+		assert_string_equal(r->targets[1 + i].target.id, id);
+		units_target_matches_ledger(w, &r->targets[1 + i], i % 4);
+		if (i % 4 == 0)
+			schools = r->targets[1 + i].numerator;
+	}
+	assert_true(schools > 0); /* the ledger has schools that ran a quiz */
+	free(r);
 }
 
 static void comparator_strict_and_not(void **state)
@@ -914,6 +973,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(unit_admin_sees_only_its_subtree, setup, teardown),
 		cmocka_unit_test_setup_teardown(depth_limits_the_rows, setup, teardown),
 		cmocka_unit_test_setup_teardown(plan_targets_match_ledger, setup, teardown),
+		cmocka_unit_test_setup_teardown(many_units_targets_each_match_ledger, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(comparator_strict_and_not, setup, teardown),
 		cmocka_unit_test(plan_json_is_validated),
 		cmocka_unit_test_setup_teardown(builtin_plans_install_once_and_keep_edits, setup,
