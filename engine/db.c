@@ -43,6 +43,8 @@ static const struct migration migrations[] = {
 	{ "activity topics as rows", db_sql_activity_topics },
 	{ "names and units on contest boards", db_sql_contest_labels },
 	{ "attempts in progress by person and quiz", db_sql_attempts_open },
+	{ "drawn questions' references checked per statement (PostgreSQL)",
+	  db_sql_attempt_questions_refs },
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

@@ -1,6 +1,7 @@
 /* db_attempt.c - SQL for attempts, their drawn questions and answers. */
 #include "db_attempt.h"
 
+#include <jansson.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,13 @@
 const char db_sql_attempts_open[] =
 	"CREATE INDEX attempts_in_progress ON attempts(user_id, quiz_id)"
 	" WHERE state = 'in_progress';";
+
+/* Migration 24: on PostgreSQL the references of attempt_questions are
+ * checked once per statement by triggers instead of per row by foreign
+ * keys (engine/sql/pg/24-attempt-questions-refs.sql: the row checks and
+ * their locks were most of a start's time there). SQLite keeps its
+ * foreign keys, checked in-process: nothing changes here. */
+const char db_sql_attempt_questions_refs[] = "";
 
 static const char SQL_ATTEMPT_GET[] = "SELECT " ATTEMPT_COLS " FROM attempts WHERE id = ?1";
 static const char SQL_ATTEMPT_IN_PROGRESS[] =
@@ -81,6 +89,33 @@ static void draw_sql_init(void)
 		start_sql[k] = sb_steal(&sb);
 	}
 }
+/* PostgreSQL only: a run of starts (db_attempts_open_many) as JSON rows
+ * {"k": index in the run, "q": quiz, "u": person}; each row gives the
+ * newest attempt in progress (columns 0..18, NULL when none), the count of
+ * every attempt (19) and k (20). */
+static const char SQL_ATTEMPTS_OPEN_MANY[] =
+	"SELECT a.*, (SELECT count(*) FROM attempts c WHERE c.user_id = s.u AND c.quiz_id = s.q),"
+	" s.k FROM json_to_recordset(CAST(?1 AS json)) AS s(k bigint, q bigint, u bigint)"
+	" LEFT JOIN LATERAL (SELECT " ATTEMPT_COLS " FROM attempts WHERE user_id = s.u"
+	" AND quiz_id = s.q AND state = 'in_progress' ORDER BY id DESC LIMIT 1) a ON true";
+/* PostgreSQL only: a run of new attempts (db_attempts_insert_many) as JSON
+ * rows, each with its draw (q: question ids, o: option orders, by
+ * position), inserted by one statement; each row gives k and the new id. */
+static const char SQL_ATTEMPTS_INSERT_MANY[] =
+	"WITH s AS MATERIALIZED (SELECT nextval(pg_get_serial_sequence('attempts', 'id')) AS id,"
+	" s.* FROM json_to_recordset(CAST(?1 AS json)) AS s(k bigint, quiz_id bigint,"
+	" user_id bigint, unit_id bigint, audience text, round_code text, seed bigint,"
+	" started_at bigint, deadline bigint, n bigint, practice bigint, client_addr text,"
+	" q json, o json)),"
+	" a AS (INSERT INTO attempts (id, quiz_id, user_id, unit_id, audience, round_code, seed,"
+	" state, started_at, deadline, question_count, max_score, practice, client_addr)"
+	" SELECT id, quiz_id, user_id, unit_id, audience, round_code, seed, 'in_progress',"
+	" started_at, deadline, n, n, practice, client_addr FROM s),"
+	" d AS (INSERT INTO attempt_questions (attempt_id, position, question_id, option_order)"
+	" SELECT s.id, q.ordinality - 1, CAST(q.value AS bigint), o.value FROM s,"
+	" json_array_elements_text(s.q) WITH ORDINALITY AS q,"
+	" json_array_elements_text(s.o) WITH ORDINALITY AS o WHERE o.ordinality = q.ordinality)"
+	" SELECT k, id FROM s";
 static const char SQL_ATTEMPT_QUESTIONS[] =
 	"SELECT question_id, option_order FROM attempt_questions WHERE attempt_id = ?1"
 	" ORDER BY position";
@@ -329,6 +364,14 @@ static int insert_with_draw(struct db *db, struct db_attempt *a,
 	return (rc & 0xff) == DBS_CONSTRAINT ? DB_CONFLICT : ret;
 }
 
+/* What a new attempt holds besides what its caller set. */
+static void attempt_inserted(struct db_attempt *a, size_t n)
+{
+	util_strlcpy(a->state, "in_progress", sizeof a->state);
+	a->question_count = (int)n;
+	a->max_score = (double)n;
+}
+
 int db_attempt_insert(struct db *db, struct db_attempt *a, const struct db_attempt_question *qs,
 		      size_t n)
 {
@@ -349,9 +392,7 @@ int db_attempt_insert(struct db *db, struct db_attempt *a, const struct db_attem
 			return rc;
 		a->id = db_last_insert_id(db);
 	}
-	util_strlcpy(a->state, "in_progress", sizeof a->state);
-	a->question_count = (int)n;
-	a->max_score = (double)n;
+	attempt_inserted(a, n);
 	/* The draw goes in with multi-row INSERTs: one statement (and one
 	 * statement journal) for up to DRAW_ROWS_MAX rows instead of one each. */
 	for (size_t i = done; i < n;) {
@@ -522,4 +563,113 @@ int db_attempt_rescore(struct db *db, int64_t id, double score, int correct_coun
 	dbs_bind_int(st, 3, correct_count);
 	dbs_bind_int(st, 4, passed ? 1 : 0);
 	return db_exec_stmt(db, st, "rescore attempt");
+}
+
+/* Runs st, bound to the JSON text of a run of n, reading k (column kcol) of
+ * each row and handing the row to row(st, k, ctx); every k in 0..n-1 must
+ * come back once. 0, DB_CONFLICT or -1. */
+static int run_rows(struct db *db, db_st *st, json_t *rows, size_t n, int kcol,
+		    void (*row)(db_st *st, size_t k, void *ctx), void *ctx, const char *what)
+{
+	char *text = json_dumps(rows, JSON_COMPACT);
+	if (!text)
+		return db_fail(db, what);
+	dbs_bind_text(st, 1, text, -1, DBS_STATIC);
+	size_t seen = 0;
+	int rc;
+	while ((rc = dbs_step(st)) == DBS_ROW) {
+		int64_t k = dbs_column_int64(st, kcol);
+		if (k >= 0 && (size_t)k < n) {
+			row(st, (size_t)k, ctx);
+			seen++;
+		}
+	}
+	dbs_reset(st);
+	free(text);
+	if (rc == DBS_DONE && seen == n)
+		return 0;
+	int ret = db_fail(db, what);
+	return (rc & 0xff) == DBS_CONSTRAINT ? DB_CONFLICT : ret;
+}
+
+static void open_row(db_st *st, size_t k, void *ctx)
+{
+	struct db_start_lookup *l = (struct db_start_lookup *)ctx + k;
+	l->open = dbs_column_type(st, 0) != DBS_NULL;
+	if (l->open)
+		attempt_from_row(st, &l->cur);
+	l->count = dbs_column_int(st, 19);
+}
+
+int db_attempts_open_many(struct db *db, struct db_start_lookup *v, size_t n)
+{
+	if (!db->pg) {
+		for (size_t i = 0; i < n; i++) {
+			int rc = db_attempt_open_count(db, v[i].quiz_id, v[i].user_id, &v[i].cur,
+						       &v[i].count);
+			if (rc < 0)
+				return -1;
+			v[i].open = rc == 1;
+		}
+		return 0;
+	}
+	db_st *st = db_stmt(db, SQL_ATTEMPTS_OPEN_MANY);
+	if (!st)
+		return -1;
+	json_t *rows = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(rows, json_pack("{sI sI sI}", "k", (json_int_t)i, "q",
+						      (json_int_t)v[i].quiz_id, "u",
+						      (json_int_t)v[i].user_id));
+	int rc = run_rows(db, st, rows, n, 20, open_row, v, "look up starts");
+	json_decref(rows);
+	return rc;
+}
+
+/* A start as a row of SQL_ATTEMPTS_INSERT_MANY. */
+static json_t *start_row(size_t k, const struct db_start_insert *s)
+{
+	const struct db_attempt *a = s->a;
+	json_t *q = json_array(), *o = json_array();
+	for (size_t i = 0; i < s->n; i++) {
+		json_array_append_new(q, json_integer(s->qs[i].question_id));
+		json_array_append_new(o, json_string(s->qs[i].option_order));
+	}
+	return json_pack("{sI sI sI so* ss* ss sI sI sI sI sI ss* so so}", "k", (json_int_t)k,
+			 "quiz_id", (json_int_t)a->quiz_id, "user_id", (json_int_t)a->user_id,
+			 "unit_id", a->unit_id ? json_integer(a->unit_id) : NULL, "audience",
+			 a->audience[0] ? a->audience : NULL, "round_code",
+			 a->round_code[0] ? a->round_code : "main", "seed", (json_int_t)a->seed,
+			 "started_at", (json_int_t)a->started_at, "deadline",
+			 (json_int_t)a->deadline, "n", (json_int_t)s->n, "practice",
+			 (json_int_t)(a->practice ? 1 : 0), "client_addr",
+			 a->client_addr[0] ? a->client_addr : NULL, "q", q, "o", o);
+}
+
+static void inserted_row(db_st *st, size_t k, void *ctx)
+{
+	struct db_start_insert *s = (struct db_start_insert *)ctx + k;
+	s->a->id = dbs_column_int64(st, 1);
+	attempt_inserted(s->a, s->n);
+}
+
+int db_attempts_insert_many(struct db *db, struct db_start_insert *v, size_t n)
+{
+	if (!db->pg) {
+		for (size_t i = 0; i < n; i++) {
+			int rc = db_attempt_insert(db, v[i].a, v[i].qs, v[i].n);
+			if (rc)
+				return rc;
+		}
+		return 0;
+	}
+	db_st *st = db_stmt(db, SQL_ATTEMPTS_INSERT_MANY);
+	if (!st)
+		return -1;
+	json_t *rows = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(rows, start_row(i, &v[i]));
+	int rc = run_rows(db, st, rows, n, 0, inserted_row, v, "insert starts");
+	json_decref(rows);
+	return rc;
 }

@@ -58,6 +58,31 @@ int db_attempt_in_progress(struct db *db, int64_t quiz_id, int64_t user_id, stru
  * statement: 1 (one in progress), 0 (none), -1. */
 int db_attempt_open_count(struct db *db, int64_t quiz_id, int64_t user_id, struct db_attempt *out,
 			  int *count);
+/* A run of starts, looked up and inserted together: on PostgreSQL one
+ * statement (one round trip of the committer) for the run instead of
+ * two per start; on SQLite the single-start statements in turn. */
+#define DB_START_RUN_MAX 64
+/* A start's person and quiz; out: open (cur holds the newest attempt in
+ * progress) and count (every attempt of the person in the quiz). */
+struct db_start_lookup {
+	int64_t quiz_id, user_id;
+	bool open;
+	struct db_attempt cur;
+	int count;
+};
+/* db_attempt_open_count for each of v[0..n-1], n <= DB_START_RUN_MAX.
+ * 0 or -1. */
+int db_attempts_open_many(struct db *db, struct db_start_lookup *v, size_t n);
+/* A start to insert: a with its n drawn questions. */
+struct db_start_insert {
+	struct db_attempt *a;
+	const struct db_attempt_question *qs;
+	size_t n;
+};
+/* db_attempt_insert for each of v[0..n-1], n <= DB_START_RUN_MAX: all of
+ * them or, on PostgreSQL, none (the caller's savepoint undoes what SQLite
+ * did before a failure). 0, DB_CONFLICT or -1. */
+int db_attempts_insert_many(struct db *db, struct db_start_insert *v, size_t n);
 /* The user's best finished attempt for a quiz (highest score): 1, 0, -1. */
 int db_attempt_best(struct db *db, int64_t quiz_id, int64_t user_id, struct db_attempt *out);
 /* Inserts a in progress with its drawn questions (positions 0..n-1); sets a->id. */

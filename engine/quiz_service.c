@@ -185,6 +185,28 @@ static struct quiz_write *apply_answers(struct quiz_service *s, struct quiz_writ
 	return end;
 }
 
+/* Applies the run of consecutive starts from w together (quiz_starts_apply:
+ * one lookup and one insert for the run, on PostgreSQL a round trip each
+ * instead of two per start), then the starts it left, one by one; returns
+ * the write after the run. A lone start is applied by itself. */
+static struct quiz_write *apply_starts(struct quiz_service *s, struct quiz_write *w)
+{
+	struct quiz_write *run[DB_START_RUN_MAX], *later[DB_START_RUN_MAX];
+	size_t n = 0, nlater = 0;
+	struct quiz_write *end = w;
+	while (end && end->kind == QUIZ_WRITE_START && n < DB_START_RUN_MAX) {
+		run[n++] = end;
+		end = end->next;
+	}
+	if (n == 1)
+		later[nlater++] = w;
+	else
+		nlater = quiz_starts_apply(s->db, run, n, later);
+	for (size_t i = 0; i < nlater; i++)
+		apply_one(s, later[i]);
+	return end;
+}
+
 static void *committer_main(void *arg)
 {
 	struct quiz_service *s = arg;
@@ -217,6 +239,10 @@ static void *committer_main(void *arg)
 		for (struct quiz_write *w = batch; ok && w;) {
 			if (w->kind == QUIZ_WRITE_ANSWER) {
 				w = apply_answers(s, w);
+				continue;
+			}
+			if (w->kind == QUIZ_WRITE_START) {
+				w = apply_starts(s, w);
 				continue;
 			}
 			apply_one(s, w);

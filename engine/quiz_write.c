@@ -341,6 +341,87 @@ static int apply_start(struct db *db, struct quiz_qcache *qc, struct quiz_write 
 	return 0;
 }
 
+/* Whether run[i]'s person and quiz came earlier in the run. */
+static bool start_repeats(struct quiz_write **run, size_t i)
+{
+	for (size_t j = 0; j < i; j++)
+		if (run[j]->attempt.quiz_id == run[i]->attempt.quiz_id &&
+		    run[j]->attempt.user_id == run[i]->attempt.user_id)
+			return true;
+	return false;
+}
+
+/* Settles w from its lookup, as apply_start does: resumed, refused, left
+ * for later (true) or to insert (*insert). */
+static bool start_settle(struct quiz_write *w, const struct db_start_lookup *l, bool *insert)
+{
+	*insert = false;
+	if (l->open) {
+		if (w->now_ms > l->cur.deadline + w->grace_ms)
+			return true;
+		w->attempt = l->cur;
+		w->created = false;
+		w->status = OUTCOME_OK;
+	} else if (w->max_attempts && l->count >= w->max_attempts) {
+		w->status = quiz_refusal(&w->problem, OUTCOME_NO_ATTEMPTS_LEFT, NULL);
+	} else {
+		*insert = true;
+	}
+	return false;
+}
+
+size_t quiz_starts_apply(struct db *db, struct quiz_write **run, size_t n,
+			 struct quiz_write **later)
+{
+	assert(n <= DB_START_RUN_MAX);
+	struct db_start_lookup *look = xcalloc(n ? n : 1, sizeof *look);
+	struct db_start_insert ins[DB_START_RUN_MAX];
+	struct quiz_write *mine[DB_START_RUN_MAX];
+	bool left[DB_START_RUN_MAX] = { false }, inserting[DB_START_RUN_MAX] = { false };
+	size_t m = 0, k = 0;
+	for (size_t i = 0; i < n; i++) {
+		left[i] = start_repeats(run, i);
+		if (!left[i]) {
+			look[m].quiz_id = run[i]->attempt.quiz_id;
+			look[m].user_id = run[i]->attempt.user_id;
+			mine[m++] = run[i];
+		}
+	}
+	bool savepoint = !db_savepoint(db);
+	bool ok = savepoint && !db_attempts_open_many(db, look, m);
+	for (size_t i = 0, j = 0; ok && i < n; i++) {
+		if (left[i])
+			continue;
+		left[i] = start_settle(mine[j], &look[j], &inserting[i]);
+		if (inserting[i])
+			ins[k++] = (struct db_start_insert){ &run[i]->attempt, run[i]->questions,
+							     run[i]->nquestions };
+		j++;
+	}
+	if (ok && k && db_attempts_insert_many(db, ins, k)) {
+		/* Undone (with the lookups, which changed nothing): each start
+		 * that was to insert is applied again by itself. */
+		db_savepoint_rollback(db);
+		for (size_t i = 0; i < n; i++)
+			left[i] = left[i] || inserting[i];
+	} else if (ok) {
+		ok = !db_savepoint_release(db);
+	} else if (savepoint) {
+		db_savepoint_rollback(db);
+	}
+	size_t nlater = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!ok || left[i]) {
+			later[nlater++] = run[i];
+		} else if (inserting[i]) {
+			run[i]->created = true;
+			run[i]->status = OUTCOME_OK;
+		}
+	}
+	free(look);
+	return nlater;
+}
+
 /* Saves per statement; db_answers_save splits larger groups itself. */
 #define ANSWER_GROUP 32
 

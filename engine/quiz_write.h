@@ -124,6 +124,16 @@ int quiz_write_apply(struct db *db, struct quiz_qcache *qc, struct quiz_write *w
  * save of a question already answered: OUTCOME_ALREADY_ANSWERED). Returns
  * 0 or -1 (storage failure). */
 int quiz_answers_apply(struct db *db, struct quiz_write **ws, size_t n);
+/* Applies a run of n START writes (queue order, n <= DB_START_RUN_MAX)
+ * inside the caller's write transaction, with one lookup and one insert
+ * for the run (db_attempts_open_many, db_attempts_insert_many) under a
+ * savepoint of its own. A start it leaves goes to later[], in queue order,
+ * for quiz_write_apply: one whose person and quiz came earlier in the run,
+ * one whose attempt in progress is past its deadline (finalised first),
+ * and, when the run's insert fails, every start that was to insert.
+ * Returns how many it left; the others have their status. */
+size_t quiz_starts_apply(struct db *db, struct quiz_write **run, size_t n,
+			 struct quiz_write **later);
 /* Applies w in its own transaction. Returns 0 or -1 (w->status
  * OUTCOME_INTERNAL). */
 int quiz_write_run(struct db *db, struct quiz_qcache *qc, struct quiz_write *w);

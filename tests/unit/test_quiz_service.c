@@ -346,20 +346,109 @@ static void card_logins_share_the_group_commit_and_stay_throttled(void **state)
  * release with COMMIT, so a start alone in its transaction is 3 round
  * trips (4 with the inserts apart, 5 with the lookup and the count apart);
  * SQLite, in-process, makes none. */
-static struct quiz_write start_of(struct fixture *f, const char *name)
+static struct quiz_write start_at(struct fixture *f, int64_t user, int64_t now)
 {
 	struct quiz_service *s = quiz_service_of(&f->app);
-	int64_t user = db_fixture_person(f->db, name, name, "participant", 0, "pupil");
 	int found;
 	const struct db_quiz *q =
 		quiz_qcache_quiz(quiz_service_qcache(s), f->db, f->quiz_id, &found);
 	assert_non_null(q);
 	struct quiz_participant p = { .user_id = user, .unit_path = "", .audience = "pupil" };
 	struct quiz_write w;
-	assert_int_equal(
-		quiz_start_prepare(f->db, quiz_service_qcache(s), q, &p, clock_now_ms(), 2000, &w),
-		OUTCOME_OK);
+	assert_int_equal(quiz_start_prepare(f->db, quiz_service_qcache(s), q, &p, now, 2000, &w),
+			 OUTCOME_OK);
 	return w;
+}
+
+static struct quiz_write start_of(struct fixture *f, const char *name)
+{
+	int64_t user = db_fixture_person(f->db, name, name, "participant", 0, "pupil");
+	return start_at(f, user, clock_now_ms());
+}
+
+/* Whether attempt id holds w's draw, position by position. */
+static void assert_draw(struct fixture *f, int64_t id, const struct quiz_write *w)
+{
+	struct db_attempt_question *qs = NULL;
+	size_t n = 0;
+	assert_int_equal(db_attempt_questions(f->db, id, &qs, &n), 0);
+	assert_int_equal(n, w->nquestions);
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(qs[i].question_id, w->questions[i].question_id);
+		assert_string_equal(qs[i].option_order, w->questions[i].option_order);
+	}
+	db_attempt_questions_free(qs, n);
+}
+
+/* A run of starts applied together (quiz_starts_apply, one lookup and one
+ * insert for the run): two new people get new attempts with their draws,
+ * a person with an attempt in progress resumes it, a person who used the
+ * one attempt allowed is refused; a second start of a person in the run
+ * and a start whose attempt in progress is past its deadline are left, in
+ * queue order, to quiz_write_apply, which resumes the first and, for the
+ * second, finalises the old attempt and then refuses (no attempt left). */
+static void a_run_of_starts_is_applied_together(void **state)
+{
+	struct fixture *f = *state;
+	int64_t now = clock_now_ms();
+	struct quiz_qcache *qc = quiz_service_qcache(quiz_service_of(&f->app));
+	int64_t late = db_fixture_person(f->db, "late", "late", "participant", 0, "pupil");
+	struct quiz_write old = start_at(f, late, now - 2 * 3600 * 1000);
+	assert_int_equal(quiz_write_run(f->db, qc, &old), 0);
+	assert_true(old.created);
+	int64_t done = db_fixture_person(f->db, "done", "done", "participant", 0, "pupil");
+	struct quiz_write first = start_at(f, done, now);
+	assert_int_equal(quiz_write_run(f->db, qc, &first), 0);
+	struct quiz_write submit;
+	quiz_finish_prepare(first.attempt.id, true, false, 0, now, 2000, &submit);
+	assert_int_equal(quiz_write_run(f->db, qc, &submit), 0);
+	assert_int_equal(submit.status, OUTCOME_OK);
+
+	struct quiz_write w[7];
+	w[0] = start_of(f, "run1");
+	w[1] = start_at(f, f->users[0], now);
+	w[2] = start_at(f, late, now);
+	w[3] = start_at(f, w[0].attempt.user_id, now);
+	w[4] = start_of(f, "run2");
+	w[5] = start_at(f, done, now);
+	w[6] = start_at(f, f->users[1], now);
+	struct quiz_write *run[7], *later[7];
+	for (int i = 0; i < 7; i++)
+		run[i] = &w[i];
+	assert_int_equal(db_begin_write(f->db), 0);
+	size_t nlater = quiz_starts_apply(f->db, run, 7, later);
+	assert_int_equal(nlater, 2);
+	assert_ptr_equal(later[0], &w[2]);
+	assert_ptr_equal(later[1], &w[3]);
+	for (size_t i = 0; i < nlater; i++)
+		assert_int_equal(quiz_write_apply(f->db, qc, later[i]), 0);
+	assert_int_equal(db_commit(f->db), 0);
+
+	for (int i = 0; i < 7; i++)
+		assert_int_equal(w[i].status,
+				 i == 2 || i == 5 ? OUTCOME_NO_ATTEMPTS_LEFT : OUTCOME_OK);
+	assert_true(w[0].created && w[4].created);
+	assert_true(w[0].attempt.id > 0 && w[4].attempt.id > 0 &&
+		    w[0].attempt.id != w[4].attempt.id);
+	assert_draw(f, w[0].attempt.id, &w[0]);
+	assert_draw(f, w[4].attempt.id, &w[4]);
+	assert_false(w[1].created);
+	assert_int_equal(w[1].attempt.id, f->attempts[0]);
+	assert_false(w[6].created);
+	assert_int_equal(w[6].attempt.id, f->attempts[1]);
+	assert_false(w[3].created);
+	assert_int_equal(w[3].attempt.id, w[0].attempt.id);
+	assert_int_equal(w[2].completed_quiz_id, f->quiz_id);
+	struct db_attempt a;
+	assert_int_equal(db_attempt_get(f->db, old.attempt.id, &a), 1);
+	assert_string_equal(a.state, "expired");
+	assert_int_equal(db_attempt_get(f->db, w[0].attempt.id, &a), 1);
+	assert_string_equal(a.state, "in_progress");
+	assert_int_equal(a.question_count, 25);
+	for (int i = 0; i < 7; i++)
+		quiz_write_cleanup(&w[i]);
+	quiz_write_cleanup(&old);
+	quiz_write_cleanup(&first);
 }
 
 static void a_start_takes_three_round_trips(void **state)
@@ -431,6 +520,48 @@ static void a_draw_of_40_keeps_every_position(void **state)
 	db_attempt_questions_free(got, n);
 }
 
+/* The drawn questions' references hold on both engines (SQLite's foreign
+ * keys; on PostgreSQL the statement checks of migration 24): a draw naming
+ * a question that does not exist is refused as a conflict, alone or in a
+ * run, and leaves nothing; a question or an attempt a draw names cannot be
+ * deleted. */
+static void a_draw_must_name_questions_that_exist(void **state)
+{
+	struct fixture *f = *state;
+	struct quiz_write w[2] = { start_of(f, "ref1"), start_of(f, "ref2") };
+	w[1].questions[3].question_id = 987654321;
+	assert_int_equal(db_begin_write(f->db), 0);
+	assert_int_equal(db_attempt_insert(f->db, &w[1].attempt, w[1].questions, w[1].nquestions),
+			 DB_CONFLICT);
+	db_rollback(f->db);
+	struct db_start_insert ins[2] = { { &w[0].attempt, w[0].questions, w[0].nquestions },
+					  { &w[1].attempt, w[1].questions, w[1].nquestions } };
+	assert_int_equal(db_begin_write(f->db), 0);
+	assert_int_equal(db_attempts_insert_many(f->db, ins, 2), DB_CONFLICT);
+	db_rollback(f->db);
+	struct db_attempt a;
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(
+			db_attempt_in_progress(f->db, f->quiz_id, w[i].attempt.user_id, &a), 0);
+	/* The draws of the fixture's attempts name their questions (the
+	 * question's own topics and options go first: only the draw holds). */
+	char sql[320];
+	const char *fk = testsql_pg() ? "" : "PRAGMA foreign_keys=ON; ";
+	long long qid = (long long)f->qs[0][0].question_id;
+	snprintf(sql, sizeof sql,
+		 "%sDELETE FROM question_topics WHERE question_id = %lld;"
+		 " DELETE FROM options WHERE question_id = %lld; DELETE FROM questions WHERE id = "
+		 "%lld",
+		 fk, qid, qid, qid);
+	assert_int_equal(testsql_exec(f->tdb.path, sql), -1);
+	snprintf(sql, sizeof sql, "%sDELETE FROM attempts WHERE id = %lld", fk,
+		 (long long)f->attempts[0]);
+	assert_int_equal(testsql_exec(f->tdb.path, sql), -1);
+	assert_int_equal(db_attempt_get(f->db, f->attempts[0], &a), 1);
+	for (int i = 0; i < 2; i++)
+		quiz_write_cleanup(&w[i]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -442,6 +573,10 @@ int main(void)
 			card_logins_share_the_group_commit_and_stay_throttled, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_start_takes_three_round_trips, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_draw_of_40_keeps_every_position, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_run_of_starts_is_applied_together, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(a_draw_must_name_questions_that_exist, setup,
+						teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
