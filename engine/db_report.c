@@ -387,8 +387,8 @@ const char db_sql_report_weeks[] =
 
 /* clang-format on */
 
-static const char SQL_UNITS[] = "SELECT id, code, name, kind, level, parent_id, '', path FROM units"
-				" ORDER BY length(path) - length(replace(path, '/', '')), code";
+/* In no order: db_report_units sorts them. */
+static const char SQL_UNITS[] = "SELECT id, code, name, kind, level, parent_id, path FROM units";
 static const char SQL_HEADCOUNTS[] =
 	"SELECT unit_id, audience, count FROM headcounts WHERE year = ?1";
 static const char SQL_ROSTER[] =
@@ -406,42 +406,6 @@ static const char SQL_MULTI_PERSON[] =
 static const char SQL_TOPIC_PEOPLE[] =
 	"SELECT audience, user_key, unit_id, quiz_id, attempts, 0 FROM report_reach_topic"
 	" WHERE year = ?1 AND topic = ?3 AND audience = ?2 ORDER BY user_key";
-/* A plan's units targets, PLAN_SLOTS at a time (one statement where there
- * was one per target and figure): slot k binds its audience to ?(2+3k), its
- * topic (NULL: any) to ?(3+3k) and 1 when activities count to ?(4+3k); an
- * unused slot binds NULL and matches nothing. */
-#define PLAN_SLOTS 8
-#define PLAN_SLOTS_CTE                                                                             \
-	"WITH s (k, audience, topic, activities) AS (VALUES (0, ?2, ?3, ?4), (1, ?5, ?6, ?7),"     \
-	" (2, ?8, ?9, ?10), (3, ?11, ?12, ?13), (4, ?14, ?15, ?16), (5, ?17, ?18, ?19),"           \
-	" (6, ?20, ?21, ?22), (7, ?23, ?24, ?25)) "
-/* Per slot: the participants per unit and quiz (covering the topic, when
- * the slot names one), then the attendees per unit and activity (about the
- * topic) when activities count, those rows marked 1. CROSS JOIN keeps the
- * slots as the outer loop on SQLite. */
-static const char SQL_PLAN_COUNTS[] = PLAN_SLOTS_CTE
-	"SELECT s.k, r.unit_id, r.quiz_id, 0, r.participants FROM s CROSS JOIN report_unit_quiz r"
-	" WHERE s.topic IS NULL AND r.year = ?1 AND r.audience = s.audience AND r.participants > 0"
-	" UNION ALL SELECT s.k, r.unit_id, r.quiz_id, 0, r.participants"
-	" FROM s CROSS JOIN report_unit_topic r WHERE r.year = ?1 AND r.topic = s.topic"
-	" AND r.audience = s.audience AND r.participants > 0"
-	" UNION ALL SELECT s.k, r.unit_id, r.activity_id, 1, r.attended"
-	" FROM s CROSS JOIN report_unit_activity r WHERE s.activities = 1 AND r.year = ?1"
-	" AND r.audience = s.audience AND r.attended > 0 AND (s.topic IS NULL OR r.activity_id IN"
-	" (SELECT activity_id FROM activity_topics WHERE topic = s.topic))";
-/* Per slot, the multi-unit people's rows per quiz (covering the topic),
- * ordered by slot, person and quiz; report_multi (a handful of rows) as the
- * loop around the person rows, as in SQL_MULTI_PERSON. */
-static const char SQL_PLAN_MULTI[] = PLAN_SLOTS_CTE
-	"SELECT s.k, r.audience, r.user_key, r.unit_id, r.quiz_id, r.attempts, r.passed_attempts"
-	" FROM s CROSS JOIN report_multi m CROSS JOIN report_reach r WHERE s.topic IS NULL"
-	" AND m.year = ?1 AND m.audience = s.audience AND r.year = m.year"
-	" AND r.audience = m.audience AND r.user_key = m.user_key"
-	" UNION ALL SELECT s.k, r.audience, r.user_key, r.unit_id, r.quiz_id, r.attempts, 0"
-	" FROM s CROSS JOIN report_multi m CROSS JOIN report_reach_topic r WHERE m.year = ?1"
-	" AND m.audience = s.audience AND r.year = m.year AND r.topic = s.topic"
-	" AND r.audience = m.audience AND r.user_key = m.user_key ORDER BY 1, 3, 5";
-
 /* A subtree's units (path prefix), as the participation report's unit
  * lists do; ?3 NULL for every audience. */
 static const char SQL_UNIT_WEEKS[] =
@@ -506,27 +470,57 @@ static const char SQL_COMPLETED_MANDATORY[] =
 	" WHERE a.state IN ('submitted','expired') AND a.practice = 0"
 	" AND substr(u.path, 1, length(?1)) = ?1";
 
-static void unit_row(db_st *st, db_row_fn fn, void *ctx)
+static void read_unit(db_st *st, void *row)
 {
-	struct db_unit u;
-	memset(&u, 0, sizeof u);
-	u.id = dbs_column_int64(st, 0);
-	util_strlcpy(u.code, db_col_text(st, 1), sizeof u.code);
-	util_strlcpy(u.name, db_col_text(st, 2), sizeof u.name);
-	util_strlcpy(u.kind, db_col_text(st, 3), sizeof u.kind);
-	util_strlcpy(u.level, db_col_text(st, 4), sizeof u.level);
-	u.parent_id = dbs_column_int64(st, 5);
-	util_strlcpy(u.parent_code, db_col_text(st, 6), sizeof u.parent_code);
-	util_strlcpy(u.path, db_col_text(st, 7), sizeof u.path);
-	((db_unit_fn *)fn)(ctx, &u);
+	struct db_unit *u = row;
+	memset(u, 0, sizeof *u);
+	u->id = dbs_column_int64(st, 0);
+	util_strlcpy(u->code, db_col_text(st, 1), sizeof u->code);
+	util_strlcpy(u->name, db_col_text(st, 2), sizeof u->name);
+	util_strlcpy(u->kind, db_col_text(st, 3), sizeof u->kind);
+	util_strlcpy(u->level, db_col_text(st, 4), sizeof u->level);
+	u->parent_id = dbs_column_int64(st, 5);
+	util_strlcpy(u->path, db_col_text(st, 6), sizeof u->path);
 }
 
+struct unit_order {
+	int depth; /* the slashes of its path */
+	const struct db_unit *u;
+};
+
+static int cmp_unit_order(const void *a, const void *b)
+{
+	const struct unit_order *x = a, *y = b;
+	if (x->depth != y->depth)
+		return x->depth < y->depth ? -1 : 1;
+	return strcmp(x->u->code, y->u->code);
+}
+
+/* Sorted here rather than by the statement: by bytes on both engines, as
+ * SQLite compares, whatever collation a PostgreSQL database has; and
+ * PostgreSQL took longer to sort by the depth (computed from the path) and
+ * the code than to read the units (0.55 of 0.95 ms for 1,000 units). */
 int db_report_units(struct db *db, db_unit_fn *fn, void *ctx)
 {
 	db_st *st = db_stmt(db, SQL_UNITS);
-	if (!st)
+	void *rows;
+	size_t n;
+	if (!st ||
+	    db_collect_rows(db, st, sizeof(struct db_unit), read_unit, &rows, &n, "list units"))
 		return -1;
-	return db_each_row(db, st, unit_row, (db_row_fn)fn, ctx, "list units");
+	const struct db_unit *units = rows;
+	struct unit_order *order = xcalloc(n ? n : 1, sizeof *order);
+	for (size_t i = 0; i < n; i++) {
+		order[i].u = &units[i];
+		for (const char *c = units[i].path; *c; c++)
+			order[i].depth += *c == '/';
+	}
+	qsort(order, n, sizeof *order, cmp_unit_order);
+	for (size_t i = 0; i < n; i++)
+		fn(ctx, order[i].u);
+	free(order);
+	free(rows);
+	return 0;
 }
 
 /* Migration 17. What a headcount of the participation report is made of
@@ -664,82 +658,6 @@ static int reach_query(struct db *db, const char *sql, int year, const char *aud
 int db_report_multi(struct db *db, int year, db_reach_fn *fn, void *ctx)
 {
 	return reach_query(db, SQL_MULTI_PERSON, year, NULL, NULL, fn, ctx);
-}
-
-/* A chunk of slots being read: the caller's callback and context, and the
- * index of the chunk's first slot. */
-struct plan_chunk {
-	db_row_fn fn;
-	void *ctx;
-	int first;
-};
-
-static void plan_count_row(db_st *st, db_row_fn fn, void *ctx)
-{
-	(void)fn;
-	const struct plan_chunk *c = ctx;
-	((db_plan_count_fn *)c->fn)(c->ctx, c->first + dbs_column_int(st, 0),
-				    dbs_column_int64(st, 1), dbs_column_int64(st, 2),
-				    dbs_column_int(st, 3) != 0, dbs_column_int64(st, 4));
-}
-
-static void plan_multi_row(db_st *st, db_row_fn fn, void *ctx)
-{
-	(void)fn;
-	const struct plan_chunk *c = ctx;
-	struct db_reach r = {
-		.audience = db_col_text(st, 1),
-		.user_key = dbs_column_int64(st, 2),
-		.unit_id = dbs_column_int64(st, 3),
-		.quiz_id = dbs_column_int64(st, 4),
-		.attempts = dbs_column_int64(st, 5),
-		.passed_attempts = dbs_column_int64(st, 6),
-	};
-	((db_plan_reach_fn *)c->fn)(c->ctx, c->first + dbs_column_int(st, 0), &r);
-}
-
-/* Runs sql over the slots, PLAN_SLOTS at a time. */
-static int plan_query(struct db *db, const char *sql, int year, const struct db_plan_slot *slots,
-		      int nslots, void (*row)(db_st *st, db_row_fn fn, void *ctx), db_row_fn fn,
-		      void *ctx)
-{
-	db_st *st = db_stmt(db, sql);
-	if (!st)
-		return -1;
-	for (int first = 0; first < nslots; first += PLAN_SLOTS) {
-		dbs_bind_int(st, 1, year);
-		for (int k = 0; k < PLAN_SLOTS; k++) {
-			const struct db_plan_slot *s =
-				first + k < nslots ? &slots[first + k] : NULL;
-			if (s)
-				dbs_bind_text(st, 2 + 3 * k, s->audience, -1, DBS_STATIC);
-			else
-				dbs_bind_null(st, 2 + 3 * k);
-			if (s && s->topic)
-				dbs_bind_text(st, 3 + 3 * k, s->topic, -1, DBS_STATIC);
-			else
-				dbs_bind_null(st, 3 + 3 * k);
-			dbs_bind_int(st, 4 + 3 * k, s && s->activities);
-		}
-		struct plan_chunk c = { fn, ctx, first };
-		if (db_each_row(db, st, row, NULL, &c, "read a plan's figures"))
-			return -1;
-	}
-	return 0;
-}
-
-int db_report_plan_counts(struct db *db, int year, const struct db_plan_slot *slots, int nslots,
-			  db_plan_count_fn *fn, void *ctx)
-{
-	return plan_query(db, SQL_PLAN_COUNTS, year, slots, nslots, plan_count_row, (db_row_fn)fn,
-			  ctx);
-}
-
-int db_report_plan_multi(struct db *db, int year, const struct db_plan_slot *slots, int nslots,
-			 db_plan_reach_fn *fn, void *ctx)
-{
-	return plan_query(db, SQL_PLAN_MULTI, year, slots, nslots, plan_multi_row, (db_row_fn)fn,
-			  ctx);
 }
 
 int db_report_topic_people(struct db *db, int year, const char *audience, const char *topic,

@@ -17,8 +17,8 @@
 #include "db.h"
 #include "db_account.h"
 
-/* Every unit, parents before children (ordered by depth, then code);
- * parent_code is left empty. */
+/* Every unit, parents before children (ordered by depth, then code compared
+ * by bytes on both engines); parent_code is left empty. */
 typedef void db_unit_fn(void *ctx, const struct db_unit *u);
 int db_report_units(struct db *db, db_unit_fn *fn, void *ctx);
 /* A number that changes whenever a unit, a declared headcount or the roster
