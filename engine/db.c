@@ -45,6 +45,7 @@ static const struct migration migrations[] = {
 	{ "attempts in progress by person and quiz", db_sql_attempts_open },
 	{ "drawn questions' references checked per statement (PostgreSQL)",
 	  db_sql_attempt_questions_refs },
+	{ "drawn questions as one row per attempt (PostgreSQL)", db_sql_attempt_draws },
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

@@ -29,6 +29,10 @@ const char db_sql_attempts_open[] =
  * their locks were most of a start's time there). SQLite keeps its
  * foreign keys, checked in-process: nothing changes here. */
 const char db_sql_attempt_questions_refs[] = "";
+/* Migration 25: on PostgreSQL a draw is one row of attempt_draws and
+ * attempt_questions a view of it (engine/sql/pg/25-attempt-draws.sql);
+ * SQLite keeps its table: nothing changes here. */
+const char db_sql_attempt_draws[] = "";
 
 static const char SQL_ATTEMPT_GET[] = "SELECT " ATTEMPT_COLS " FROM attempts WHERE id = ?1";
 static const char SQL_ATTEMPT_IN_PROGRESS[] =
@@ -56,12 +60,6 @@ DB_PG_RETURNING_ID(SQL_ATTEMPT_INSERT);
  * statement cache keys them by these stable pointers. */
 #define DRAW_ROWS_MAX 32
 static char *draw_sql[DRAW_ROWS_MAX + 1];
-/* PostgreSQL only: the attempt (?1..?12 as SQL_ATTEMPT_INSERT) and its
- * first 1..DRAW_ROWS_MAX draw rows (position, question, option order from
- * ?13 on) in one statement, which returns the attempt's id on each row:
- * one round trip of the committer instead of two. */
-#define START_PARAMS 12
-static char *start_sql[DRAW_ROWS_MAX + 1];
 static pthread_once_t draw_sql_once = PTHREAD_ONCE_INIT;
 
 static void draw_sql_init(void)
@@ -75,18 +73,6 @@ static void draw_sql_init(void)
 			sb_printf(&sb, "%s(?1, ?%d, ?%d, ?%d)", j ? ", " : "", 2 + 3 * j, 3 + 3 * j,
 				  4 + 3 * j);
 		draw_sql[k] = sb_steal(&sb);
-		sb_init(&sb);
-		sb_printf(&sb,
-			  "WITH a AS (%s RETURNING id) INSERT INTO attempt_questions (attempt_id,"
-			  " position, question_id, option_order) SELECT a.id, v.column1, v.column2,"
-			  " v.column3 FROM a, (VALUES ",
-			  SQL_ATTEMPT_INSERT);
-		for (int j = 0; j < k; j++) {
-			int b = START_PARAMS + 1 + 3 * j;
-			sb_printf(&sb, "%s(?%d, ?%d, ?%d)", j ? ", " : "", b, b + 1, b + 2);
-		}
-		sb_puts(&sb, ") AS v RETURNING attempt_id");
-		start_sql[k] = sb_steal(&sb);
 	}
 }
 /* PostgreSQL only: a run of starts (db_attempts_open_many) as JSON rows
@@ -100,21 +86,21 @@ static const char SQL_ATTEMPTS_OPEN_MANY[] =
 	" AND quiz_id = s.q AND state = 'in_progress' ORDER BY id DESC LIMIT 1) a ON true";
 /* PostgreSQL only: a run of new attempts (db_attempts_insert_many) as JSON
  * rows, each with its draw (q: question ids, o: option orders, by
- * position), inserted by one statement; each row gives k and the new id. */
+ * position), inserted by one statement, the draw as one row of
+ * attempt_draws (migration 25; attempt_questions is its view there); each
+ * row gives k and the new id. */
 static const char SQL_ATTEMPTS_INSERT_MANY[] =
 	"WITH s AS MATERIALIZED (SELECT nextval(pg_get_serial_sequence('attempts', 'id')) AS id,"
 	" s.* FROM json_to_recordset(CAST(?1 AS json)) AS s(k bigint, quiz_id bigint,"
 	" user_id bigint, unit_id bigint, audience text, round_code text, seed bigint,"
 	" started_at bigint, deadline bigint, n bigint, practice bigint, client_addr text,"
-	" q json, o json)),"
+	" q bigint[], o text[])),"
 	" a AS (INSERT INTO attempts (id, quiz_id, user_id, unit_id, audience, round_code, seed,"
 	" state, started_at, deadline, question_count, max_score, practice, client_addr)"
 	" SELECT id, quiz_id, user_id, unit_id, audience, round_code, seed, 'in_progress',"
 	" started_at, deadline, n, n, practice, client_addr FROM s),"
-	" d AS (INSERT INTO attempt_questions (attempt_id, position, question_id, option_order)"
-	" SELECT s.id, q.ordinality - 1, CAST(q.value AS bigint), o.value FROM s,"
-	" json_array_elements_text(s.q) WITH ORDINALITY AS q,"
-	" json_array_elements_text(s.o) WITH ORDINALITY AS o WHERE o.ordinality = q.ordinality)"
+	" d AS (INSERT INTO attempt_draws (attempt_id, question_ids, option_orders)"
+	" SELECT id, q, o FROM s WHERE n > 0)"
 	" SELECT k, id FROM s";
 static const char SQL_ATTEMPT_QUESTIONS[] =
 	"SELECT question_id, option_order FROM attempt_questions WHERE attempt_id = ?1"
@@ -312,8 +298,7 @@ int db_attempt_open_count(struct db *db, int64_t quiz_id, int64_t user_id, struc
 	return rc == 1 ? open : -1;
 }
 
-/* Binds an attempt's columns, ?1..?12 of SQL_ATTEMPT_INSERT and of the
- * start_sql texts. */
+/* Binds an attempt's columns, ?1..?12 of SQL_ATTEMPT_INSERT. */
 static void bind_attempt(db_st *st, const struct db_attempt *a, size_t n)
 {
 	dbs_bind_int64(st, 1, a->quiz_id);
@@ -344,26 +329,6 @@ static void bind_draw(db_st *st, int base, const struct db_attempt_question *qs,
 	}
 }
 
-/* PostgreSQL: the attempt and its first k draw rows by one statement;
- * sets a->id. 0, DB_CONFLICT or -1. */
-static int insert_with_draw(struct db *db, struct db_attempt *a,
-			    const struct db_attempt_question *qs, size_t n, size_t k)
-{
-	db_st *st = db_stmt(db, start_sql[k]);
-	if (!st)
-		return -1;
-	bind_attempt(st, a, n);
-	bind_draw(st, START_PARAMS + 1, qs, 0, k);
-	int rc = dbs_step(st);
-	if (rc == DBS_ROW)
-		a->id = dbs_column_int64(st, 0);
-	dbs_reset(st);
-	if (rc == DBS_ROW)
-		return 0;
-	int ret = db_fail(db, "insert attempt");
-	return (rc & 0xff) == DBS_CONSTRAINT ? DB_CONFLICT : ret;
-}
-
 /* What a new attempt holds besides what its caller set. */
 static void attempt_inserted(struct db_attempt *a, size_t n)
 {
@@ -375,34 +340,32 @@ static void attempt_inserted(struct db_attempt *a, size_t n)
 int db_attempt_insert(struct db *db, struct db_attempt *a, const struct db_attempt_question *qs,
 		      size_t n)
 {
-	pthread_once(&draw_sql_once, draw_sql_init);
 	/* On PostgreSQL, where each statement is a round trip of the one
-	 * committer, the attempt goes in with its first draw rows. */
-	size_t done = db->pg && n ? (n < DRAW_ROWS_MAX ? n : DRAW_ROWS_MAX) : 0;
-	int rc;
-	if (done) {
-		if ((rc = insert_with_draw(db, a, qs, n, done)))
-			return rc;
-	} else {
-		db_st *st = db_stmt(db, SQL_ATTEMPT_INSERT);
-		if (!st)
-			return -1;
-		bind_attempt(st, a, n);
-		if ((rc = db_exec_stmt(db, st, "insert attempt")))
-			return rc;
-		a->id = db_last_insert_id(db);
+	 * committer, the attempt goes in with its draw, as a run of one. */
+	if (db->pg) {
+		struct db_start_insert one = { a, qs, n };
+		return db_attempts_insert_many(db, &one, 1);
 	}
+	pthread_once(&draw_sql_once, draw_sql_init);
+	db_st *st = db_stmt(db, SQL_ATTEMPT_INSERT);
+	if (!st)
+		return -1;
+	bind_attempt(st, a, n);
+	int rc = db_exec_stmt(db, st, "insert attempt");
+	if (rc)
+		return rc;
+	a->id = db_last_insert_id(db);
 	attempt_inserted(a, n);
 	/* The draw goes in with multi-row INSERTs: one statement (and one
 	 * statement journal) for up to DRAW_ROWS_MAX rows instead of one each. */
-	for (size_t i = done; i < n;) {
+	for (size_t i = 0; i < n;) {
 		size_t k = n - i < DRAW_ROWS_MAX ? n - i : DRAW_ROWS_MAX;
-		db_st *st = db_stmt(db, draw_sql[k]);
-		if (!st)
+		db_st *rows = db_stmt(db, draw_sql[k]);
+		if (!rows)
 			return -1;
-		dbs_bind_int64(st, 1, a->id);
-		bind_draw(st, 2, qs, i, k);
-		if ((rc = db_exec_stmt(db, st, "insert attempt questions")))
+		dbs_bind_int64(rows, 1, a->id);
+		bind_draw(rows, 2, qs, i, k);
+		if ((rc = db_exec_stmt(db, rows, "insert attempt questions")))
 			return rc;
 		i += k;
 	}

@@ -33,6 +33,10 @@ struct copy_table {
 	size_t nrefs;
 	int64_t rows; /* in the source when prepared */
 	int64_t seeded; /* rows the target's migrations wrote; replaced */
+	/* The target's is a view of another table (attempt_questions, of
+	 * attempt_draws, migration 25): the rows go to a temporary table of
+	 * its name, which its function NAME_load() then moves in. */
+	bool view;
 };
 
 struct db_copy {
@@ -321,6 +325,53 @@ static int table_refs(struct db_copy *c, struct copy_table *t, char *err, size_t
 	return 0;
 }
 
+static const char SQL_TARGET_VIEW[] = "SELECT relkind = 'v' FROM pg_class WHERE oid = $1::regclass";
+
+static int table_kind(struct db_copy *c, struct copy_table *t, char *err, size_t errlen)
+{
+	struct strbuf name;
+	sb_init(&name);
+	quote_ident(&name, t->name);
+	const char *params[1] = { name.data };
+	PGresult *r = pg_run(c->pg, SQL_TARGET_VIEW, 1, params, PGRES_TUPLES_OK, err, errlen);
+	sb_cleanup(&name);
+	if (!r)
+		return -1;
+	t->view = PQntuples(r) == 1 && !strcmp(PQgetvalue(r, 0, 0), "t");
+	PQclear(r);
+	return 0;
+}
+
+/* Moves the rows of each view's temporary table in (NAME_load()), once
+ * every table is copied, and drops the temporary table. */
+static int load_views(struct db_copy *c, char *err, size_t errlen)
+{
+	struct strbuf sql;
+	sb_init(&sql);
+	int ret = 0;
+	for (size_t i = 0; i < c->n && ret == 0; i++) {
+		if (!c->t[i].view)
+			continue;
+		char fn[160];
+		snprintf(fn, sizeof fn, "%s_load", c->t[i].name);
+		sql.len = 0;
+		sb_puts(&sql, "SELECT ");
+		quote_ident(&sql, fn);
+		sb_puts(&sql, "()");
+		PGresult *r = pg_run(c->pg, sql.data, 0, NULL, PGRES_TUPLES_OK, err, errlen);
+		ret = r ? 0 : -1;
+		PQclear(r);
+		if (ret == 0) {
+			sql.len = 0;
+			sb_puts(&sql, "DROP TABLE pg_temp.");
+			quote_ident(&sql, c->t[i].name);
+			ret = pg_command(c->pg, sql.data, err, errlen);
+		}
+	}
+	sb_cleanup(&sql);
+	return ret;
+}
+
 static size_t table_index(const struct db_copy *c, const char *name)
 {
 	for (size_t i = 0; i < c->n; i++)
@@ -451,6 +502,7 @@ struct db_copy *db_copy_prepare(struct db *src, struct db *dst, char *err, size_
 	for (size_t i = 0; i < c->n; i++) {
 		struct copy_table *t = &c->t[i];
 		if (table_columns(c, t, err, errlen) || table_refs(c, t, err, errlen) ||
+		    table_kind(c, t, err, errlen) ||
 		    lite_count(src, t->name, &t->rows, err, errlen))
 			goto fail;
 	}
@@ -634,6 +686,16 @@ static int copy_table(struct copy_run *run, struct copy_table *t, char *err, siz
 			goto out;
 		sql.len = 0;
 	}
+	if (t->view) {
+		sb_puts(&sql, "CREATE TEMP TABLE ");
+		quote_ident(&sql, t->name);
+		sb_puts(&sql, " (LIKE ");
+		quote_ident(&sql, t->name);
+		sb_puts(&sql, ") ON COMMIT DROP");
+		if (pg_command(c->pg, sql.data, err, errlen))
+			goto out;
+		sql.len = 0;
+	}
 	sb_puts(&sql, "COPY ");
 	quote_ident(&sql, t->name);
 	sb_puts(&sql, " (");
@@ -684,6 +746,8 @@ static int set_triggers(struct db_copy *c, bool enable, char *err, size_t errlen
 	sb_init(&sql);
 	int ret = 0;
 	for (size_t i = 0; i < c->n && ret == 0; i++) {
+		if (c->t[i].view)
+			continue;
 		sql.len = 0;
 		sb_puts(&sql, "ALTER TABLE ");
 		quote_ident(&sql, c->t[i].name);
@@ -746,8 +810,9 @@ int db_copy_run(struct db_copy *c, db_copy_progress_fn *progress, void *ctx, cha
 	for (size_t i = 0; i < c->n; i++)
 		if (copy_table(&run, &c->t[i], err, errlen))
 			goto fail;
-	if (set_triggers(c, true, err, errlen) || set_sequences(c, err, errlen) ||
-	    rebuild_search(&run, err, errlen) || pg_command(c->pg, "COMMIT", err, errlen))
+	if (load_views(c, err, errlen) || set_triggers(c, true, err, errlen) ||
+	    set_sequences(c, err, errlen) || rebuild_search(&run, err, errlen) ||
+	    pg_command(c->pg, "COMMIT", err, errlen))
 		goto fail;
 	db_rollback(c->src);
 	c->reading = false;

@@ -245,5 +245,6 @@ extern const char db_sql_activity_topics[];
 extern const char db_sql_contest_labels[];
 extern const char db_sql_attempts_open[];
 extern const char db_sql_attempt_questions_refs[];
+extern const char db_sql_attempt_draws[];
 
 #endif

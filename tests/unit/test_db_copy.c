@@ -144,7 +144,10 @@ static void copy_carries_values_with_their_types(void **state)
 		fprintf(stderr, "prepare: %s\n", err);
 	assert_non_null(c);
 	int64_t copied = 0;
-	assert_int_equal(db_copy_run(c, ignore_progress, &copied, err, sizeof err), 0);
+	int rc = db_copy_run(c, ignore_progress, &copied, err, sizeof err);
+	if (rc)
+		fprintf(stderr, "run: %s\n", err);
+	assert_int_equal(rc, 0);
 	int64_t total = 0;
 	for (size_t i = 0; i < db_copy_tables(c); i++) {
 		int64_t a = -1, b = -2;
