@@ -6,6 +6,7 @@
  * the parameters in buffers the statement keeps, so a warm statement
  * allocates nothing on this side. */
 #include "db_pg.h"
+#include "db_pg_priv.h"
 #include "db_priv.h"
 
 #include <stdio.h>
@@ -16,86 +17,6 @@
 #include <libpq-fe.h>
 
 #include "util.h"
-
-/* Type OIDs of PostgreSQL's catalogue (pg_type.dat), fixed since 7.x. */
-enum {
-	OID_BOOL = 16,
-	OID_BYTEA = 17,
-	OID_INT8 = 20,
-	OID_INT2 = 21,
-	OID_INT4 = 23,
-	OID_TEXT = 25,
-	OID_OID = 26,
-	OID_FLOAT4 = 700,
-	OID_FLOAT8 = 701,
-	OID_NUMERIC = 1700,
-};
-
-/* Deferred commands held at most; one more sends them first. */
-#define DB_PG_DEFERRED 8
-
-enum bind_kind { BIND_NULL, BIND_INT, BIND_DOUBLE, BIND_TEXT, BIND_BLOB };
-
-/* One parameter's value as sent: numbers formatted into num, text and
- * blobs copied into buf, which only grows. */
-struct param {
-	char *buf;
-	size_t cap;
-	char num[32];
-};
-
-/* A bytea column of the current row, unescaped once into buf. */
-struct decoded {
-	int row; /* the row buf holds, -1 none */
-	int len;
-	size_t cap;
-	unsigned char *buf;
-};
-
-enum st_state { ST_FRESH, ST_ROWS, ST_DONE };
-
-struct db_pg_st {
-	struct db_pg *pg;
-	char *text; /* the PostgreSQL text, placeholders $N */
-	char name[24]; /* of the server's prepared statement, "" until prepared */
-	int nparams;
-	/* The SQLite text has no RETURNING and the variant adds one: the
-	 * returned id is the last insert id and the caller sees no row. */
-	bool returns_id;
-	/* INSERT, UPDATE, DELETE or MERGE: run inside a transaction under a
-	 * savepoint of its own (see execute). */
-	bool writes;
-	Oid *types; /* as prepared */
-	unsigned char *kinds; /* as bound now (enum bind_kind) */
-	const char **values;
-	int *lengths;
-	int *formats;
-	struct param *params;
-	PGresult *res;
-	enum st_state state;
-	int row, nrows, ncols;
-	struct decoded *cols;
-	int cols_cap;
-};
-
-struct db_pg {
-	PGconn *conn;
-	struct db_pg_st **stmts;
-	size_t nstmts, stmts_cap;
-	unsigned serial; /* names prepared statements */
-	bool in_tx; /* the server said a transaction was open after the last command */
-	/* Savepoint commands (static texts) not sent yet: they go ahead of
-	 * the next statement, in its round trip. */
-	const char *deferred[DB_PG_DEFERRED];
-	int ndeferred;
-	/* The deferred commands open the transaction: nothing of it reached
-	 * the server yet. */
-	bool begin_pending;
-	int64_t changes;
-	int64_t last_id;
-	uint64_t round_trips; /* commands or pipelines sent, each waited for */
-	char msg[512];
-};
 
 bool db_pg_is_url(const char *path)
 {
@@ -541,6 +462,31 @@ static PGresult *next_result(PGconn *conn)
 	return res;
 }
 
+/* Queues the deferred commands ahead of what follows in the pipeline. */
+static void send_deferred(struct db_pg *pg)
+{
+	for (int i = 0; i < pg->ndeferred; i++)
+		PQsendQueryParams(pg->conn, pg->deferred[i], 0, NULL, NULL, NULL, NULL, 0);
+}
+
+/* Reads the deferred commands' results: the first that failed (the
+ * caller's to clear), or NULL. */
+static PGresult *take_deferred(struct db_pg *pg)
+{
+	PGresult *refused = NULL;
+	for (int i = 0; i < pg->ndeferred; i++) {
+		PGresult *r = next_result(pg->conn);
+		ExecStatusType rs = PQresultStatus(r);
+		if (!refused && rs != PGRES_COMMAND_OK && rs != PGRES_TUPLES_OK)
+			refused = r;
+		else
+			PQclear(r);
+	}
+	pg->ndeferred = 0;
+	pg->begin_pending = false;
+	return refused;
+}
+
 /* Sends the deferred savepoint commands, then the statement (executed, or
  * prepared as prepare_as), in one pipeline: one round trip. With guard,
  * the statement runs between SAVEPOINT and RELEASE: when it breaks a rule,
@@ -556,8 +502,7 @@ static PGresult *pipelined(struct db_pg_st *st, const char *prepare_as, bool gua
 	PGconn *conn = pg->conn;
 	if (!PQenterPipelineMode(conn))
 		return NULL;
-	for (int i = 0; i < pg->ndeferred; i++)
-		PQsendQueryParams(conn, pg->deferred[i], 0, NULL, NULL, NULL, NULL, 0);
+	send_deferred(pg);
 	if (guard)
 		PQsendQueryParams(conn, SAVEPOINT, 0, NULL, NULL, NULL, NULL, 0);
 	if (prepare_as)
@@ -569,17 +514,7 @@ static PGresult *pipelined(struct db_pg_st *st, const char *prepare_as, bool gua
 		PQsendQueryParams(conn, RELEASE, 0, NULL, NULL, NULL, NULL, 0);
 	PQpipelineSync(conn);
 	pg->round_trips++;
-	PGresult *refused = NULL;
-	for (int i = 0; i < pg->ndeferred; i++) {
-		PGresult *r = next_result(conn);
-		ExecStatusType rs = PQresultStatus(r);
-		if (!refused && rs != PGRES_COMMAND_OK && rs != PGRES_TUPLES_OK)
-			refused = r;
-		else
-			PQclear(r);
-	}
-	pg->ndeferred = 0;
-	pg->begin_pending = false;
+	PGresult *refused = take_deferred(pg);
 	PGresult *savepoint = guard ? next_result(conn) : NULL;
 	PGresult *res = next_result(conn);
 	PGresult *release = guard ? next_result(conn) : NULL;
@@ -689,18 +624,19 @@ static void note_changes(struct db_pg_st *st)
 static int run(struct db_pg_st *st)
 {
 	struct db_pg *pg = st->pg;
-	if (ensure_connected(pg))
-		return DBS_ERROR;
-	if ((!st->name[0] || types_changed(st)) && server_prepare(st) != DBS_OK)
-		return DBS_ERROR;
-	if ((st->writes && pg->in_tx) || pg->ndeferred)
-		st->res = pipelined(st, NULL, st->writes && pg->in_tx);
-	else {
-		pg->round_trips++;
-		st->res = PQexecPrepared(pg->conn, st->name, st->nparams, st->values, st->lengths,
-					 st->formats, 0);
+	if (st->state != ST_FETCHED) { /* else db_pg_prefetch ran it */
+		if (ensure_connected(pg) ||
+		    ((!st->name[0] || types_changed(st)) && server_prepare(st) != DBS_OK))
+			return DBS_ERROR;
+		if ((st->writes && pg->in_tx) || pg->ndeferred)
+			st->res = pipelined(st, NULL, st->writes && pg->in_tx);
+		else {
+			pg->round_trips++;
+			st->res = PQexecPrepared(pg->conn, st->name, st->nparams, st->values,
+						 st->lengths, st->formats, 0);
+		}
+		note_tx(pg);
 	}
-	note_tx(pg);
 	ExecStatusType s = PQresultStatus(st->res);
 	if (s != PGRES_TUPLES_OK && s != PGRES_COMMAND_OK)
 		return failed(st);
@@ -726,6 +662,49 @@ static int run(struct db_pg_st *st)
 	return st->nrows ? DBS_ROW : DBS_DONE;
 }
 
+int db_pg_prefetch(struct db_pg_st *const *sts, int n)
+{
+	struct db_pg *pg = sts[0]->pg;
+	if (ensure_connected(pg))
+		return -1;
+	for (int i = 0; i < n; i++) {
+		struct db_pg_st *st = sts[i];
+		db_pg_reset(st);
+		if (st->writes) {
+			set_msg(pg, NULL, "a statement that writes cannot be fetched ahead");
+			return -1;
+		}
+		if ((!st->name[0] || types_changed(st)) && server_prepare(st) != DBS_OK)
+			return -1;
+	}
+	PGconn *conn = pg->conn;
+	if (!PQenterPipelineMode(conn)) {
+		set_msg(pg, "cannot fetch ahead", PQerrorMessage(conn));
+		return -1;
+	}
+	send_deferred(pg);
+	for (int i = 0; i < n; i++)
+		PQsendQueryPrepared(conn, sts[i]->name, sts[i]->nparams, sts[i]->values,
+				    sts[i]->lengths, sts[i]->formats, 0);
+	PQpipelineSync(conn);
+	pg->round_trips++;
+	PGresult *refused = take_deferred(pg);
+	for (int i = 0; i < n; i++) {
+		sts[i]->res = next_result(conn);
+		sts[i]->state = ST_FETCHED;
+	}
+	PQclear(PQgetResult(conn)); /* the sync */
+	PQexitPipelineMode(conn);
+	note_tx(pg);
+	if (!refused)
+		return 0;
+	set_result_msg(pg, refused);
+	PQclear(refused);
+	for (int i = 0; i < n; i++)
+		db_pg_reset(sts[i]);
+	return -1;
+}
+
 int db_pg_step(struct db_pg_st *st)
 {
 	if (st->state == ST_ROWS) {
@@ -745,139 +724,4 @@ void db_pg_reset(struct db_pg_st *st)
 	st->res = NULL;
 	st->state = ST_FRESH;
 	st->nrows = st->ncols = st->row = 0;
-}
-
-int db_pg_column_count(const struct db_pg_st *st)
-{
-	return st->res ? PQnfields(st->res) : 0;
-}
-
-/* The column's text in the current row, or NULL for NULL or no row. */
-static const char *raw(const struct db_pg_st *st, int col)
-{
-	if (st->state != ST_ROWS || col < 0 || col >= st->ncols ||
-	    PQgetisnull(st->res, st->row, col))
-		return NULL;
-	return PQgetvalue(st->res, st->row, col);
-}
-
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = (char)(c | 0x20);
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
-/* The bytea column of the current row, unescaped (hex output, set at
- * connect) into the column's buffer once per row. */
-static const struct decoded *bytea(struct db_pg_st *st, int col, const char *text)
-{
-	struct decoded *d = &st->cols[col];
-	if (d->row == st->row)
-		return d;
-	size_t n = strlen(text);
-	const char *hex = text[0] == '\\' && text[1] == 'x' ? text + 2 : NULL;
-	size_t need = hex ? (n - 2) / 2 : n;
-	if (d->cap < need + 1) {
-		d->cap = need + 1 > 64 ? need + 1 : 64;
-		free(d->buf);
-		d->buf = xmalloc(d->cap);
-	}
-	size_t len = 0;
-	if (hex) {
-		for (size_t i = 0; i + 1 < n - 2; i += 2) {
-			int hi = hex_digit(hex[i]), lo = hex_digit(hex[i + 1]);
-			if (hi < 0 || lo < 0)
-				break;
-			d->buf[len++] = (unsigned char)(hi << 4 | lo);
-		}
-	} else {
-		memcpy(d->buf, text, n);
-		len = n;
-	}
-	d->buf[len] = '\0';
-	d->len = (int)len;
-	d->row = st->row;
-	return d;
-}
-
-int db_pg_column_type(struct db_pg_st *st, int col)
-{
-	const char *v = raw(st, col);
-	if (!v)
-		return DBS_NULL;
-	switch (PQftype(st->res, col)) {
-	case OID_BOOL:
-	case OID_INT2:
-	case OID_INT4:
-	case OID_INT8:
-	case OID_OID:
-		return DBS_INTEGER;
-	case OID_FLOAT4:
-	case OID_FLOAT8:
-		return DBS_FLOAT;
-	case OID_NUMERIC:
-		/* sum() and avg() of BIGINT answer numeric: whole ones read as
-		 * SQLite's integer sums. */
-		return strpbrk(v, ".eEN") ? DBS_FLOAT : DBS_INTEGER;
-	case OID_BYTEA:
-		return DBS_BLOB;
-	default:
-		return DBS_TEXT;
-	}
-}
-
-int64_t db_pg_column_int64(struct db_pg_st *st, int col)
-{
-	const char *v = raw(st, col);
-	if (!v)
-		return 0;
-	Oid t = PQftype(st->res, col);
-	if (t == OID_BOOL)
-		return v[0] == 't';
-	if ((t == OID_FLOAT4 || t == OID_FLOAT8 || t == OID_NUMERIC) && strpbrk(v, ".eEIN"))
-		return (int64_t)strtod(v, NULL);
-	return strtoll(v, NULL, 10);
-}
-
-double db_pg_column_double(struct db_pg_st *st, int col)
-{
-	const char *v = raw(st, col);
-	if (!v)
-		return 0.0;
-	if (PQftype(st->res, col) == OID_BOOL)
-		return v[0] == 't' ? 1.0 : 0.0;
-	return strtod(v, NULL);
-}
-
-const unsigned char *db_pg_column_text(struct db_pg_st *st, int col)
-{
-	const char *v = raw(st, col);
-	if (!v)
-		return NULL;
-	Oid t = PQftype(st->res, col);
-	if (t == OID_BOOL)
-		return (const unsigned char *)(v[0] == 't' ? "1" : "0");
-	if (t == OID_BYTEA)
-		return bytea(st, col, v)->buf;
-	return (const unsigned char *)v;
-}
-
-const void *db_pg_column_blob(struct db_pg_st *st, int col)
-{
-	return db_pg_column_text(st, col);
-}
-
-int db_pg_column_bytes(struct db_pg_st *st, int col)
-{
-	const char *v = raw(st, col);
-	if (!v)
-		return 0;
-	Oid t = PQftype(st->res, col);
-	if (t == OID_BOOL)
-		return 1;
-	if (t == OID_BYTEA)
-		return bytea(st, col, v)->len;
-	return PQgetlength(st->res, st->row, col);
 }

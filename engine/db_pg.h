@@ -96,6 +96,12 @@ int db_pg_step(struct db_pg_st *st);
 /* Forgets the result so the next step runs the statement again; the
  * parameters stay. */
 void db_pg_reset(struct db_pg_st *st);
+/* Runs n bound statements of one connection that only read, in one
+ * pipeline (one round trip, the server running each while the last one's
+ * rows travel): each keeps its result for its next step, which walks it
+ * without running the statement again (a reset drops it). 0, or -1 with
+ * nothing kept; a statement the server refused fails at its step. */
+int db_pg_prefetch(struct db_pg_st *const *sts, int n);
 
 /* Columns of the current row, numbered from 0, read as SQLite reads them:
  * NULL is 0, 0.0 or a NULL pointer; booleans are 1 and 0; bytea is

@@ -189,6 +189,14 @@ typedef void (*db_row_fn)(void);
 int db_each_row(struct db *db, db_st *st, void (*row)(db_st *st, db_row_fn fn, void *ctx),
 		db_row_fn fn, void *ctx, const char *what);
 
+/* Runs n bound statements that only read, at most DB_PREFETCH_MAX, at
+ * once: on PostgreSQL in one round trip, each keeping its rows for its next
+ * step (db_each_row and the like walk them; fetching the statement again
+ * with db_stmt, or a reset, drops them); on SQLite nothing, its statements
+ * run at their step. 0, or -1 with the error recorded as what. */
+#define DB_PREFETCH_MAX 16
+int db_prefetch(struct db *db, db_st *const *sts, int n, const char *what);
+
 /* Collects every row into a new array (caller frees *rows) of elements of
  * size bytes, each filled by read(st, element); the count in *n. Resets the
  * statement. 0, or -1 with *rows NULL. */

@@ -500,13 +500,11 @@ static int cmp_unit_order(const void *a, const void *b)
  * SQLite compares, whatever collation a PostgreSQL database has; and
  * PostgreSQL took longer to sort by the depth (computed from the path) and
  * the code than to read the units (0.55 of 0.95 ms for 1,000 units). */
-int db_report_units(struct db *db, db_unit_fn *fn, void *ctx)
+static int each_unit(struct db *db, db_st *st, db_unit_fn *fn, void *ctx)
 {
-	db_st *st = db_stmt(db, SQL_UNITS);
 	void *rows;
 	size_t n;
-	if (!st ||
-	    db_collect_rows(db, st, sizeof(struct db_unit), read_unit, &rows, &n, "list units"))
+	if (db_collect_rows(db, st, sizeof(struct db_unit), read_unit, &rows, &n, "list units"))
 		return -1;
 	const struct db_unit *units = rows;
 	struct unit_order *order = xcalloc(n ? n : 1, sizeof *order);
@@ -521,6 +519,12 @@ int db_report_units(struct db *db, db_unit_fn *fn, void *ctx)
 	free(order);
 	free(rows);
 	return 0;
+}
+
+int db_report_units(struct db *db, db_unit_fn *fn, void *ctx)
+{
+	db_st *st = db_stmt(db, SQL_UNITS);
+	return st ? each_unit(db, st, fn, ctx) : -1;
 }
 
 /* Migration 17. What a headcount of the participation report is made of
@@ -580,23 +584,6 @@ static void count_row(db_st *st, db_row_fn fn, void *ctx)
 			    dbs_column_int64(st, 2));
 }
 
-int db_report_headcounts(struct db *db, int year, db_count_fn *fn, void *ctx)
-{
-	db_st *st = db_stmt(db, SQL_HEADCOUNTS);
-	if (!st)
-		return -1;
-	dbs_bind_int(st, 1, year);
-	return db_each_row(db, st, count_row, (db_row_fn)fn, ctx, "list headcounts");
-}
-
-int db_report_roster(struct db *db, db_count_fn *fn, void *ctx)
-{
-	db_st *st = db_stmt(db, SQL_ROSTER);
-	if (!st)
-		return -1;
-	return db_each_row(db, st, count_row, (db_row_fn)fn, ctx, "count roster");
-}
-
 static void reach_row(db_st *st, db_row_fn fn, void *ctx)
 {
 	struct db_reach r = {
@@ -617,28 +604,66 @@ static void figures_row(db_st *st, db_row_fn fn, void *ctx)
 			      dbs_column_int64(st, 4));
 }
 
-int db_report_unit_figures(struct db *db, int year, db_figures_fn *fn, void *ctx)
-{
-	db_st *st = db_stmt(db, SQL_UNIT_FIGURES);
-	if (!st)
-		return -1;
-	dbs_bind_int(st, 1, year);
-	return db_each_row(db, st, figures_row, (db_row_fn)fn, ctx, "read unit figures");
-}
-
 static void reach_unit_row(db_st *st, db_row_fn fn, void *ctx)
 {
 	((db_reach_unit_fn *)fn)(ctx, dbs_column_int64(st, 0), db_col_text(st, 1),
 				 dbs_column_int64(st, 2), dbs_column_int64(st, 3));
 }
 
-int db_report_reach_units(struct db *db, int year, db_reach_unit_fn *fn, void *ctx)
+/* The year's reads, in the order r hands them over. */
+enum {
+	YEAR_UNITS,
+	YEAR_HEADCOUNTS,
+	YEAR_ROSTER,
+	YEAR_FIGURES,
+	YEAR_REACH,
+	YEAR_MULTI,
+	YEAR_REACH_MULTI,
+	YEAR_READS
+};
+
+static int year_rows(struct db *db, db_st *const *st, const struct db_year_reads *r)
 {
-	db_st *st = db_stmt(db, SQL_REACH_UNITS);
-	if (!st)
+	if (each_unit(db, st[YEAR_UNITS], r->unit, r->ctx))
 		return -1;
-	dbs_bind_int(st, 1, year);
-	return db_each_row(db, st, reach_unit_row, (db_row_fn)fn, ctx, "read reach figures");
+	r->units_done(r->ctx);
+	if (db_each_row(db, st[YEAR_HEADCOUNTS], count_row, (db_row_fn)r->headcount, r->ctx,
+			"list headcounts") ||
+	    db_each_row(db, st[YEAR_ROSTER], count_row, (db_row_fn)r->roster, r->ctx,
+			"count roster") ||
+	    db_each_row(db, st[YEAR_FIGURES], figures_row, (db_row_fn)r->figures, r->ctx,
+			"read unit figures") ||
+	    db_each_row(db, st[YEAR_REACH], reach_unit_row, (db_row_fn)r->reach, r->ctx,
+			"read reach figures"))
+		return -1;
+	r->counts_done(r->ctx);
+	return db_each_row(db, st[YEAR_MULTI], reach_row, (db_row_fn)r->multi, r->multi_ctx,
+			   "read participation rows") ||
+			       db_each_row(db, st[YEAR_REACH_MULTI], reach_row,
+					   (db_row_fn)r->reach_multi, r->reach_multi_ctx,
+					   "read reach rows")
+		       ? -1
+		       : 0;
+}
+
+int db_report_year(struct db *db, int year, const struct db_year_reads *r)
+{
+	db_st *st[YEAR_READS] = { db_stmt(db, SQL_UNITS),       db_stmt(db, SQL_HEADCOUNTS),
+				  db_stmt(db, SQL_ROSTER),      db_stmt(db, SQL_UNIT_FIGURES),
+				  db_stmt(db, SQL_REACH_UNITS), db_stmt(db, SQL_MULTI_PERSON),
+				  db_stmt(db, SQL_REACH_MULTI) };
+	for (int i = 0; i < YEAR_READS; i++) {
+		if (!st[i])
+			return -1;
+		if (i != YEAR_UNITS && i != YEAR_ROSTER)
+			dbs_bind_int(st[i], 1, year);
+	}
+	int ret = db_prefetch(db, st, YEAR_READS, "read a year's figures") || year_rows(db, st, r)
+			  ? -1
+			  : 0;
+	for (int i = 0; i < YEAR_READS; i++)
+		dbs_reset(st[i]); /* rows a failure left unread */
+	return ret;
 }
 
 static int reach_query(struct db *db, const char *sql, int year, const char *audience,
@@ -655,20 +680,10 @@ static int reach_query(struct db *db, const char *sql, int year, const char *aud
 	return db_each_row(db, st, reach_row, (db_row_fn)fn, ctx, "read participation rows");
 }
 
-int db_report_multi(struct db *db, int year, db_reach_fn *fn, void *ctx)
-{
-	return reach_query(db, SQL_MULTI_PERSON, year, NULL, NULL, fn, ctx);
-}
-
 int db_report_topic_people(struct db *db, int year, const char *audience, const char *topic,
 			   db_reach_fn *fn, void *ctx)
 {
 	return reach_query(db, SQL_TOPIC_PEOPLE, year, audience, topic, fn, ctx);
-}
-
-int db_report_reach_multi(struct db *db, int year, db_reach_fn *fn, void *ctx)
-{
-	return reach_query(db, SQL_REACH_MULTI, year, NULL, NULL, fn, ctx);
 }
 
 int db_report_reach_topic_people(struct db *db, int year, const char *audience, const char *topic,

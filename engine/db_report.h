@@ -24,18 +24,9 @@ int db_report_units(struct db *db, db_unit_fn *fn, void *ctx);
 /* A number that changes whenever a unit, a declared headcount or the roster
  * changes (what headcounts are made of); 0 or -1. */
 int db_report_headcount_version(struct db *db, int64_t *version);
-/* The declared headcounts of a year. */
 typedef void db_count_fn(void *ctx, int64_t unit_id, const char *audience, int64_t count);
-int db_report_headcounts(struct db *db, int year, db_count_fn *fn, void *ctx);
-/* Live participant accounts per unit and audience (the roster, kept by
- * triggers on users). */
-int db_report_roster(struct db *db, db_count_fn *fn, void *ctx);
-
-/* A year's figures of the people attached directly to each unit (not its
- * subtree): distinct participants, those who passed, completed attempts. */
 typedef void db_figures_fn(void *ctx, int64_t unit_id, const char *audience, int64_t participants,
 			   int64_t passed, int64_t attempts);
-int db_report_unit_figures(struct db *db, int year, db_figures_fn *fn, void *ctx);
 /* A person's row: completed and passed attempts of one person in a year
  * while attached to one unit (and of one quiz). user_key is the person's
  * id, or minus the attempt id for an attempt without a person. unit_id 0:
@@ -48,11 +39,7 @@ struct db_reach {
 	int64_t attempts;
 	int64_t passed_attempts;
 };
-/* The rows of the people who were attached to more than one unit in the
- * year (they moved): one row per person and unit, ordered by audience and
- * person. */
 typedef void db_reach_fn(void *ctx, const struct db_reach *row);
-int db_report_multi(struct db *db, int year, db_reach_fn *fn, void *ctx);
 /* Every person of audience whose attempts covered topic in the year, per
  * unit and quiz, ordered by person. */
 int db_report_topic_people(struct db *db, int year, const char *audience, const char *topic,
@@ -76,18 +63,43 @@ typedef void db_person_week_fn(void *ctx, const char *audience, int64_t user_key
 			       int week);
 int db_report_multi_weeks(struct db *db, int year, const char *path, const char *audience,
 			  db_person_week_fn *fn, void *ctx);
-/* Migration 19 (db_reach.c): the people reached by a completed quiz or an
- * attendance at an activity, kept by triggers as the above. */
-/* A year's people of each unit (directly attached) and audience reached
- * by a completed quiz or an attendance (each once), and those of them who
- * attended an activity. */
 typedef void db_reach_unit_fn(void *ctx, int64_t unit_id, const char *audience, int64_t reached,
 			      int64_t attended);
-int db_report_reach_units(struct db *db, int year, db_reach_unit_fn *fn, void *ctx);
-/* The rows of the people reached in several units of a year and audience,
- * one person after another: attempts holds how many summaries reached
- * them there (1 or 2), passed_attempts 1 when they attended there. */
-int db_report_reach_multi(struct db *db, int year, db_reach_fn *fn, void *ctx);
+
+/* What a report starts from, read in one call (one round trip on
+ * PostgreSQL) and handed to these callbacks in this order, all with ctx
+ * but the last two:
+ *  - unit: every unit, as db_report_units; then units_done;
+ *  - headcount: the year's declared headcounts;
+ *  - roster: live participant accounts per unit and audience (kept by
+ *    triggers on users);
+ *  - figures: the year's figures of the people attached directly to each
+ *    unit (not its subtree): distinct participants, those who passed,
+ *    completed attempts;
+ *  - reach (migration 19, db_reach.c): the year's people of each unit
+ *    (directly attached) and audience reached by a completed quiz or an
+ *    attendance (each once), and those of them who attended an activity;
+ *    then counts_done;
+ *  - multi, with multi_ctx: the rows of the people attached to more than
+ *    one unit in the year (they moved), one per person and unit, ordered
+ *    by audience and person;
+ *  - reach_multi, with reach_multi_ctx: the rows of the people reached in
+ *    several units of the year and an audience, one person after another:
+ *    attempts holds how many summaries reached them there (1 or 2),
+ *    passed_attempts 1 when they attended there. */
+struct db_year_reads {
+	void *ctx;
+	db_unit_fn *unit;
+	void (*units_done)(void *ctx);
+	db_count_fn *headcount, *roster;
+	db_figures_fn *figures;
+	db_reach_unit_fn *reach;
+	void (*counts_done)(void *ctx);
+	db_reach_fn *multi, *reach_multi;
+	void *multi_ctx, *reach_multi_ctx;
+};
+/* 0, or -1 (a callback may have been called before the failure). */
+int db_report_year(struct db *db, int year, const struct db_year_reads *r);
 /* The people of audience whose completed attempts covered topic or who
  * attended an activity about it, ordered by person (a person may come in
  * several rows, one after another). */

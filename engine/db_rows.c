@@ -1,7 +1,9 @@
 /* db_rows.c - handing a statement's rows one at a time to a caller's
- * callback, for the storage files that read that way. */
+ * callback, for the storage files that read that way, and fetching several
+ * statements' rows at once. */
 #include "db_priv.h"
 
+#include <assert.h>
 #include <stdlib.h>
 
 #include "util.h"
@@ -41,4 +43,15 @@ int db_collect_rows(struct db *db, db_st *st, size_t size, void (*read)(db_st *s
 	*rows = out;
 	*n = count;
 	return 0;
+}
+
+int db_prefetch(struct db *db, db_st *const *sts, int n, const char *what)
+{
+	if (!db->pg || n < 1)
+		return 0;
+	assert(n <= DB_PREFETCH_MAX);
+	struct db_pg_st *pg[DB_PREFETCH_MAX];
+	for (int i = 0; i < n; i++)
+		pg[i] = sts[i]->pg;
+	return db_pg_prefetch(pg, n) ? db_fail(db, what) : 0;
 }

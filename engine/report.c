@@ -285,12 +285,12 @@ static void correct_matrix(struct year_data *d, int64_t *matrix, int a, const in
 static void flush_person_figures(struct person_rows *pr)
 {
 	struct year_data *d = pr->d;
-	int64_t *const *m = pr->ctx;
+	int64_t **const *m = pr->ctx;
 	int a = report_aud_index(d, pr->audience);
 	if (a < 0)
 		return;
-	correct_matrix(d, m[0], a, pr->units, pr->n);
-	correct_matrix(d, m[1], a, pr->passed_units, pr->npassed);
+	correct_matrix(d, *m[0], a, pr->units, pr->n);
+	correct_matrix(d, *m[1], a, pr->passed_units, pr->npassed);
 }
 
 enum outcome report_internal(struct db *db, struct problem *p)
@@ -299,26 +299,10 @@ enum outcome report_internal(struct db *db, struct problem *p)
 	return problem_set(p, OUTCOME_INTERNAL, "The report could not be computed.");
 }
 
-struct year_data *report_year_load(struct db *db, int year, struct problem *p)
+/* After the units: the tree linked, the per-unit tables made. */
+static void units_read(void *ctx)
 {
-	struct year_data *d = xcalloc(1, sizeof *d);
-	d->year = year;
-	for (int i = 0; org_audiences[i]; i++)
-		report_aud_index(d, org_audiences[i]);
-	d->cap_units = 64;
-	d->units = xcalloc((size_t)d->cap_units, sizeof *d->units);
-	d->nunits = 1;
-	struct unit *root = &d->units[ROOT];
-	root->parent = -1;
-	root->first_child = root->next_sibling = root->last_child = -1;
-	util_strlcpy(root->path, "/", sizeof root->path);
-	struct person_rows pr = { .d = d, .flush = flush_person_figures };
-	struct person_rows rr = { .d = d, .flush = flush_person_figures };
-	int64_t *quiz_matrices[2], *reach_matrices[2];
-	if (db_begin_read(db))
-		goto fail;
-	if (db_report_units(db, on_unit, d))
-		goto fail;
+	struct year_data *d = ctx;
 	link_units(d);
 	size_t cells = (size_t)d->nunits * MAX_AUD;
 	d->declared = xmalloc(cells * sizeof *d->declared);
@@ -335,19 +319,47 @@ struct year_data *report_year_load(struct db *db, int year, struct problem *p)
 	d->source = xcalloc(cells, sizeof(const char *));
 	d->declared_in_subtree = xcalloc(cells, sizeof(bool));
 	d->hits = xcalloc((size_t)d->nunits, sizeof *d->hits);
-	if (db_report_headcounts(db, year, on_headcount, d) || db_report_roster(db, on_roster, d) ||
-	    db_report_unit_figures(db, year, on_figures, d) ||
-	    db_report_reach_units(db, year, on_reach, d))
-		goto fail;
-	roll_up(d);
-	quiz_matrices[0] = d->participants;
-	quiz_matrices[1] = d->passed;
-	reach_matrices[0] = d->reached;
-	reach_matrices[1] = d->attended;
-	pr.ctx = quiz_matrices;
-	rr.ctx = reach_matrices;
-	if (db_report_multi(db, year, report_on_person_row, &pr) ||
-	    db_report_reach_multi(db, year, report_on_person_row, &rr))
+}
+
+static void counts_read(void *ctx)
+{
+	roll_up(ctx);
+}
+
+struct year_data *report_year_load(struct db *db, int year, struct problem *p)
+{
+	struct year_data *d = xcalloc(1, sizeof *d);
+	d->year = year;
+	for (int i = 0; org_audiences[i]; i++)
+		report_aud_index(d, org_audiences[i]);
+	d->cap_units = 64;
+	d->units = xcalloc((size_t)d->cap_units, sizeof *d->units);
+	d->nunits = 1;
+	struct unit *root = &d->units[ROOT];
+	root->parent = -1;
+	root->first_child = root->next_sibling = root->last_child = -1;
+	util_strlcpy(root->path, "/", sizeof root->path);
+	/* The matrices the rows of people in several units correct, made
+	 * once the units are read. */
+	int64_t **quiz_matrices[2] = { &d->participants, &d->passed };
+	int64_t **reach_matrices[2] = { &d->reached, &d->attended };
+	struct person_rows pr = { .d = d, .flush = flush_person_figures, .ctx = quiz_matrices };
+	struct person_rows rr = { .d = d, .flush = flush_person_figures, .ctx = reach_matrices };
+	const struct db_year_reads reads = {
+		.ctx = d,
+		.unit = on_unit,
+		.units_done = units_read,
+		.headcount = on_headcount,
+		.roster = on_roster,
+		.figures = on_figures,
+		.reach = on_reach,
+		.counts_done = counts_read,
+		.multi = report_on_person_row,
+		.multi_ctx = &pr,
+		.reach_multi = report_on_person_row,
+		.reach_multi_ctx = &rr,
+	};
+	if (db_begin_read(db) || db_report_year(db, year, &reads))
 		goto fail;
 	report_person_rows_cleanup(&pr);
 	report_person_rows_cleanup(&rr);

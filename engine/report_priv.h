@@ -84,7 +84,8 @@ struct person_rows {
 	void (*flush)(struct person_rows *pr);
 	void *ctx;
 };
-/* The db_report_multi callback: gathers a person's rows, flushing each
+/* The callback of the rows of people in several units (db_report_year,
+ * db_report_plan_multi): gathers a person's rows, flushing each
  * person when the next begins. */
 void report_on_person_row(void *ctx, const struct db_reach *row);
 /* Flushes the last person and frees the arrays. */

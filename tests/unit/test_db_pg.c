@@ -499,6 +499,63 @@ static void transactions_open_with_their_first_statement(void **state)
 	assert_int_equal(count_rows(f->b), 1);
 }
 
+static const char SQL_AFTER[] = "SELECT s FROM t WHERE s > ?1 ORDER BY s";
+static const char SQL_ZERO[] = "SELECT 1 / (length(s) - length(s)) FROM t";
+
+/* Fetched ahead: two statements' rows in one round trip, each walked at
+ * its step without running again (a row added meanwhile is not seen),
+ * until a reset drops what was fetched. */
+static void statements_fetched_ahead_come_in_one_round_trip(void **state)
+{
+	struct fixture *f = *state;
+	assert_int_equal(add_row(f->a, "a"), 0);
+	assert_int_equal(add_row(f->a, "b"), 0);
+	db_st *after = NULL, *count = NULL;
+	for (int warm = 0; warm < 2; warm++) { /* the first prepares them */
+		after = db_stmt(f->a, SQL_AFTER);
+		count = db_stmt(f->a, SQL_COUNT);
+		dbs_bind_text(after, 1, "a", -1, DBS_STATIC);
+		db_st *both[] = { after, count };
+		uint64_t before = db_round_trips(f->a);
+		assert_int_equal(db_prefetch(f->a, both, 2, "fetch ahead"), 0);
+		if (warm)
+			assert_int_equal(db_round_trips(f->a) - before, 1);
+	}
+	assert_int_equal(add_row(f->b, "c"), 0);
+	uint64_t before = db_round_trips(f->a);
+	assert_int_equal(dbs_step(count), DBS_ROW);
+	assert_int_equal(dbs_column_int64(count, 0), 2);
+	assert_int_equal(dbs_step(count), DBS_DONE);
+	assert_int_equal(dbs_step(after), DBS_ROW);
+	assert_string_equal(db_col_text(after, 0), "b");
+	assert_int_equal(dbs_step(after), DBS_DONE);
+	assert_int_equal(db_round_trips(f->a), before);
+	dbs_reset(after);
+	assert_int_equal(dbs_step(after), DBS_ROW);
+	assert_string_equal(db_col_text(after, 0), "b");
+	assert_int_equal(dbs_step(after), DBS_ROW);
+	assert_string_equal(db_col_text(after, 0), "c");
+	dbs_reset(after);
+	assert_int_equal(db_round_trips(f->a) - before, 1);
+}
+
+/* A statement the server refuses fails at its step, and so do those
+ * fetched after it; the connection goes on. */
+static void a_statement_refused_ahead_fails_at_its_step(void **state)
+{
+	struct fixture *f = *state;
+	assert_int_equal(add_row(f->a, "a"), 0);
+	db_st *zero = db_stmt(f->a, SQL_ZERO), *count = db_stmt(f->a, SQL_COUNT);
+	db_st *both[] = { zero, count };
+	assert_int_equal(db_prefetch(f->a, both, 2, "fetch ahead"), 0);
+	assert_int_equal(dbs_step(zero), DBS_ERROR);
+	assert_non_null(strstr(db_pg_errmsg(f->pa), "division by zero"));
+	assert_int_equal(dbs_step(count), DBS_ERROR);
+	dbs_reset(zero);
+	dbs_reset(count);
+	assert_int_equal(count_rows(f->a), 1);
+}
+
 static void *migrate_on(void *arg)
 {
 	return (void *)(intptr_t)db_migrate(arg);
@@ -579,6 +636,8 @@ int main(void)
 		ON_CLUSTER(savepoints_undo_their_part_only),
 		ON_CLUSTER(a_deferred_savepoint_command_that_fails_fails_its_statement),
 		ON_CLUSTER(transactions_open_with_their_first_statement),
+		ON_CLUSTER(statements_fetched_ahead_come_in_one_round_trip),
+		ON_CLUSTER(a_statement_refused_ahead_fails_at_its_step),
 		ON_CLUSTER(two_connections_migrating_at_once_migrate_once),
 		ON_CLUSTER(sqlite_only_calls_answer_plainly),
 	};

@@ -1,0 +1,146 @@
+/* db_pg_column.c - a PostgreSQL result's columns read as SQLite's column
+ * calls read theirs (db_pg.h): text results of the current row, booleans
+ * as 1 and 0, bytea unescaped from its hex output once per row. */
+#include "db_pg.h"
+#include "db_pg_priv.h"
+#include "db_priv.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+int db_pg_column_count(const struct db_pg_st *st)
+{
+	return st->res ? PQnfields(st->res) : 0;
+}
+
+/* The column's text in the current row, or NULL for NULL or no row. */
+static const char *raw(const struct db_pg_st *st, int col)
+{
+	if (st->state != ST_ROWS || col < 0 || col >= st->ncols ||
+	    PQgetisnull(st->res, st->row, col))
+		return NULL;
+	return PQgetvalue(st->res, st->row, col);
+}
+
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = (char)(c | 0x20);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* The bytea column of the current row, unescaped (hex output, set at
+ * connect) into the column's buffer once per row. */
+static const struct decoded *bytea(struct db_pg_st *st, int col, const char *text)
+{
+	struct decoded *d = &st->cols[col];
+	if (d->row == st->row)
+		return d;
+	size_t n = strlen(text);
+	const char *hex = text[0] == '\\' && text[1] == 'x' ? text + 2 : NULL;
+	size_t need = hex ? (n - 2) / 2 : n;
+	if (d->cap < need + 1) {
+		d->cap = need + 1 > 64 ? need + 1 : 64;
+		free(d->buf);
+		d->buf = xmalloc(d->cap);
+	}
+	size_t len = 0;
+	if (hex) {
+		for (size_t i = 0; i + 1 < n - 2; i += 2) {
+			int hi = hex_digit(hex[i]), lo = hex_digit(hex[i + 1]);
+			if (hi < 0 || lo < 0)
+				break;
+			d->buf[len++] = (unsigned char)(hi << 4 | lo);
+		}
+	} else {
+		memcpy(d->buf, text, n);
+		len = n;
+	}
+	d->buf[len] = '\0';
+	d->len = (int)len;
+	d->row = st->row;
+	return d;
+}
+
+int db_pg_column_type(struct db_pg_st *st, int col)
+{
+	const char *v = raw(st, col);
+	if (!v)
+		return DBS_NULL;
+	switch (PQftype(st->res, col)) {
+	case OID_BOOL:
+	case OID_INT2:
+	case OID_INT4:
+	case OID_INT8:
+	case OID_OID:
+		return DBS_INTEGER;
+	case OID_FLOAT4:
+	case OID_FLOAT8:
+		return DBS_FLOAT;
+	case OID_NUMERIC:
+		/* sum() and avg() of BIGINT answer numeric: whole ones read as
+		 * SQLite's integer sums. */
+		return strpbrk(v, ".eEN") ? DBS_FLOAT : DBS_INTEGER;
+	case OID_BYTEA:
+		return DBS_BLOB;
+	default:
+		return DBS_TEXT;
+	}
+}
+
+int64_t db_pg_column_int64(struct db_pg_st *st, int col)
+{
+	const char *v = raw(st, col);
+	if (!v)
+		return 0;
+	Oid t = PQftype(st->res, col);
+	if (t == OID_BOOL)
+		return v[0] == 't';
+	if ((t == OID_FLOAT4 || t == OID_FLOAT8 || t == OID_NUMERIC) && strpbrk(v, ".eEIN"))
+		return (int64_t)strtod(v, NULL);
+	return strtoll(v, NULL, 10);
+}
+
+double db_pg_column_double(struct db_pg_st *st, int col)
+{
+	const char *v = raw(st, col);
+	if (!v)
+		return 0.0;
+	if (PQftype(st->res, col) == OID_BOOL)
+		return v[0] == 't' ? 1.0 : 0.0;
+	return strtod(v, NULL);
+}
+
+const unsigned char *db_pg_column_text(struct db_pg_st *st, int col)
+{
+	const char *v = raw(st, col);
+	if (!v)
+		return NULL;
+	Oid t = PQftype(st->res, col);
+	if (t == OID_BOOL)
+		return (const unsigned char *)(v[0] == 't' ? "1" : "0");
+	if (t == OID_BYTEA)
+		return bytea(st, col, v)->buf;
+	return (const unsigned char *)v;
+}
+
+const void *db_pg_column_blob(struct db_pg_st *st, int col)
+{
+	return db_pg_column_text(st, col);
+}
+
+int db_pg_column_bytes(struct db_pg_st *st, int col)
+{
+	const char *v = raw(st, col);
+	if (!v)
+		return 0;
+	Oid t = PQftype(st->res, col);
+	if (t == OID_BOOL)
+		return 1;
+	if (t == OID_BYTEA)
+		return bytea(st, col, v)->len;
+	return PQgetlength(st->res, st->row, col);
+}

@@ -1,0 +1,94 @@
+/* db_pg_priv.h - the PostgreSQL engine's connection and statement, shared
+ * by its files only (db_pg.c: connecting, preparing, running; db_pg_column.c:
+ * reading a result's columns). */
+#ifndef QUIZ_DB_PG_PRIV_H
+#define QUIZ_DB_PG_PRIV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <libpq-fe.h>
+
+/* Type OIDs of PostgreSQL's catalogue (pg_type.dat), fixed since 7.x. */
+enum {
+	OID_BOOL = 16,
+	OID_BYTEA = 17,
+	OID_INT8 = 20,
+	OID_INT2 = 21,
+	OID_INT4 = 23,
+	OID_TEXT = 25,
+	OID_OID = 26,
+	OID_FLOAT4 = 700,
+	OID_FLOAT8 = 701,
+	OID_NUMERIC = 1700,
+};
+
+/* Deferred commands held at most; one more sends them first. */
+#define DB_PG_DEFERRED 8
+
+enum bind_kind { BIND_NULL, BIND_INT, BIND_DOUBLE, BIND_TEXT, BIND_BLOB };
+
+/* One parameter's value as sent: numbers formatted into num, text and
+ * blobs copied into buf, which only grows. */
+struct param {
+	char *buf;
+	size_t cap;
+	char num[32];
+};
+
+/* A bytea column of the current row, unescaped once into buf. */
+struct decoded {
+	int row; /* the row buf holds, -1 none */
+	int len;
+	size_t cap;
+	unsigned char *buf;
+};
+
+/* ST_FETCHED: db_pg_prefetch holds the result for the first step. */
+enum st_state { ST_FRESH, ST_FETCHED, ST_ROWS, ST_DONE };
+
+struct db_pg_st {
+	struct db_pg *pg;
+	char *text; /* the PostgreSQL text, placeholders $N */
+	char name[24]; /* of the server's prepared statement, "" until prepared */
+	int nparams;
+	/* The SQLite text has no RETURNING and the variant adds one: the
+	 * returned id is the last insert id and the caller sees no row. */
+	bool returns_id;
+	/* INSERT, UPDATE, DELETE or MERGE: run inside a transaction under a
+	 * savepoint of its own (see execute). */
+	bool writes;
+	Oid *types; /* as prepared */
+	unsigned char *kinds; /* as bound now (enum bind_kind) */
+	const char **values;
+	int *lengths;
+	int *formats;
+	struct param *params;
+	PGresult *res;
+	enum st_state state;
+	int row, nrows, ncols;
+	struct decoded *cols;
+	int cols_cap;
+};
+
+struct db_pg {
+	PGconn *conn;
+	struct db_pg_st **stmts;
+	size_t nstmts, stmts_cap;
+	unsigned serial; /* names prepared statements */
+	bool in_tx; /* the server said a transaction was open after the last command */
+	/* Savepoint commands (static texts) not sent yet: they go ahead of
+	 * the next statement, in its round trip. */
+	const char *deferred[DB_PG_DEFERRED];
+	int ndeferred;
+	/* The deferred commands open the transaction: nothing of it reached
+	 * the server yet. */
+	bool begin_pending;
+	int64_t changes;
+	int64_t last_id;
+	uint64_t round_trips; /* commands or pipelines sent, each waited for */
+	char msg[512];
+};
+
+#endif
