@@ -656,8 +656,10 @@ static int run(struct db_pg_st *st)
 		       (size_t)(st->ncols - st->cols_cap) * sizeof *st->cols);
 		st->cols_cap = st->ncols;
 	}
-	for (int i = 0; i < st->ncols; i++)
+	for (int i = 0; i < st->ncols; i++) {
+		st->cols[i].type = PQftype(st->res, i);
 		st->cols[i].row = -1;
+	}
 	st->state = st->nrows ? ST_ROWS : ST_DONE;
 	return st->nrows ? DBS_ROW : DBS_DONE;
 }

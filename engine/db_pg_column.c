@@ -5,6 +5,7 @@
 #include "db_pg_priv.h"
 #include "db_priv.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -70,7 +71,7 @@ int db_pg_column_type(struct db_pg_st *st, int col)
 	const char *v = raw(st, col);
 	if (!v)
 		return DBS_NULL;
-	switch (PQftype(st->res, col)) {
+	switch (st->cols[col].type) {
 	case OID_BOOL:
 	case OID_INT2:
 	case OID_INT4:
@@ -91,12 +92,27 @@ int db_pg_column_type(struct db_pg_st *st, int col)
 	}
 }
 
+/* The server's text of an integer: an optional minus, then digits. Read
+ * here rather than by strtoll, which took a tenth of a report's time on
+ * this side. */
+static int64_t integer(const char *v)
+{
+	bool minus = *v == '-';
+	uint64_t x = 0;
+	for (v += minus; *v >= '0' && *v <= '9'; v++)
+		x = x * 10 + (uint64_t)(*v - '0');
+	return minus ? (int64_t)(0 - x) : (int64_t)x;
+}
+
 int64_t db_pg_column_int64(struct db_pg_st *st, int col)
 {
-	const char *v = raw(st, col);
-	if (!v)
+	if (st->state != ST_ROWS || col < 0 || col >= st->ncols)
 		return 0;
-	Oid t = PQftype(st->res, col);
+	/* NULL's text is "", which reads as 0 below, as SQLite reads NULL. */
+	const char *v = PQgetvalue(st->res, st->row, col);
+	Oid t = st->cols[col].type;
+	if (t == OID_INT8 || t == OID_INT4 || t == OID_INT2)
+		return integer(v);
 	if (t == OID_BOOL)
 		return v[0] == 't';
 	if ((t == OID_FLOAT4 || t == OID_FLOAT8 || t == OID_NUMERIC) && strpbrk(v, ".eEIN"))
@@ -109,7 +125,7 @@ double db_pg_column_double(struct db_pg_st *st, int col)
 	const char *v = raw(st, col);
 	if (!v)
 		return 0.0;
-	if (PQftype(st->res, col) == OID_BOOL)
+	if (st->cols[col].type == OID_BOOL)
 		return v[0] == 't' ? 1.0 : 0.0;
 	return strtod(v, NULL);
 }
@@ -119,7 +135,7 @@ const unsigned char *db_pg_column_text(struct db_pg_st *st, int col)
 	const char *v = raw(st, col);
 	if (!v)
 		return NULL;
-	Oid t = PQftype(st->res, col);
+	Oid t = st->cols[col].type;
 	if (t == OID_BOOL)
 		return (const unsigned char *)(v[0] == 't' ? "1" : "0");
 	if (t == OID_BYTEA)
@@ -137,7 +153,7 @@ int db_pg_column_bytes(struct db_pg_st *st, int col)
 	const char *v = raw(st, col);
 	if (!v)
 		return 0;
-	Oid t = PQftype(st->res, col);
+	Oid t = st->cols[col].type;
 	if (t == OID_BOOL)
 		return 1;
 	if (t == OID_BYTEA)

@@ -37,8 +37,10 @@ struct param {
 	char num[32];
 };
 
-/* A bytea column of the current row, unescaped once into buf. */
+/* A column of the current result: its type; when bytea, the current row
+ * unescaped once into buf. */
 struct decoded {
+	Oid type;
 	int row; /* the row buf holds, -1 none */
 	int len;
 	size_t cap;

@@ -106,8 +106,7 @@ int db_report_year(struct db *db, int year, const struct db_year_reads *r);
 int db_report_reach_topic_people(struct db *db, int year, const char *audience, const char *topic,
 				 db_reach_fn *fn, void *ctx);
 /* A plan's units targets, read together: each slot an audience, a topic
- * (NULL: any) and whether activities count. Both calls take any number of
- * slots (a statement per eight) and give each row its slot's index. */
+ * (NULL: any) and whether activities count. */
 struct db_plan_slot {
 	const char *audience;
 	const char *topic;
@@ -120,15 +119,16 @@ struct db_plan_slot {
  * and the activity's id as quiz_id. In no particular order. */
 typedef void db_plan_count_fn(void *ctx, int slot, int64_t unit_id, int64_t quiz_id, bool activity,
 			      int64_t participants);
-int db_report_plan_counts(struct db *db, int year, const struct db_plan_slot *slots, int nslots,
-			  db_plan_count_fn *fn, void *ctx);
 /* Per slot, the rows of the people of its audience attached to more than
  * one unit in the year, per unit and quiz (covering the topic, when the
- * slot names one; passed_attempts 0 then), ordered by slot, person and
- * quiz. */
+ * slot names one; passed_attempts 0 then), ordered by person and quiz. */
 typedef void db_plan_reach_fn(void *ctx, int slot, const struct db_reach *row);
-int db_report_plan_multi(struct db *db, int year, const struct db_plan_slot *slots, int nslots,
-			 db_plan_reach_fn *fn, void *ctx);
+/* Reads any number of slots (two statements per eight slots, fetched
+ * together: one round trip on PostgreSQL), giving every row its slot's
+ * index: eight slots' counts, then their movers' rows, then the next
+ * eight's. 0 or -1. */
+int db_report_plan(struct db *db, int year, const struct db_plan_slot *slots, int nslots,
+		   db_plan_count_fn *count, db_plan_reach_fn *multi, void *ctx);
 
 /* Reference aggregates for the report benchmark, each one SQL statement
  * over the completed-or-not attempts finished in [from_ms, to_ms):

@@ -75,46 +75,45 @@ static void plan_multi_row(db_st *st, db_row_fn fn, void *ctx)
 	((db_plan_reach_fn *)c->fn)(c->ctx, c->first + dbs_column_int(st, 0), &r);
 }
 
-/* Runs sql over the slots, PLAN_SLOTS at a time. */
-static int plan_query(struct db *db, const char *sql, int year, const struct db_plan_slot *slots,
-		      int nslots, void (*row)(db_st *st, db_row_fn fn, void *ctx), db_row_fn fn,
-		      void *ctx)
+/* Binds year and the chunk of slots from first. */
+static void bind_slots(db_st *st, int year, const struct db_plan_slot *slots, int nslots, int first)
 {
-	db_st *st = db_stmt(db, sql);
-	if (!st)
-		return -1;
+	dbs_bind_int(st, 1, year);
+	for (int k = 0; k < PLAN_SLOTS; k++) {
+		const struct db_plan_slot *s = first + k < nslots ? &slots[first + k] : NULL;
+		if (s)
+			dbs_bind_text(st, 2 + 3 * k, s->audience, -1, DBS_STATIC);
+		else
+			dbs_bind_null(st, 2 + 3 * k);
+		if (s && s->topic)
+			dbs_bind_text(st, 3 + 3 * k, s->topic, -1, DBS_STATIC);
+		else
+			dbs_bind_null(st, 3 + 3 * k);
+		dbs_bind_int(st, 4 + 3 * k, s && s->activities);
+	}
+}
+
+/* Both statements per chunk of PLAN_SLOTS slots, fetched together (one
+ * round trip on PostgreSQL). */
+int db_report_plan(struct db *db, int year, const struct db_plan_slot *slots, int nslots,
+		   db_plan_count_fn *count, db_plan_reach_fn *multi, void *ctx)
+{
 	for (int first = 0; first < nslots; first += PLAN_SLOTS) {
-		dbs_bind_int(st, 1, year);
-		for (int k = 0; k < PLAN_SLOTS; k++) {
-			const struct db_plan_slot *s =
-				first + k < nslots ? &slots[first + k] : NULL;
-			if (s)
-				dbs_bind_text(st, 2 + 3 * k, s->audience, -1, DBS_STATIC);
-			else
-				dbs_bind_null(st, 2 + 3 * k);
-			if (s && s->topic)
-				dbs_bind_text(st, 3 + 3 * k, s->topic, -1, DBS_STATIC);
-			else
-				dbs_bind_null(st, 3 + 3 * k);
-			dbs_bind_int(st, 4 + 3 * k, s && s->activities);
-		}
-		struct plan_chunk c = { fn, ctx, first };
-		if (db_each_row(db, st, row, NULL, &c, "read a plan's figures"))
+		db_st *st[2] = { db_stmt(db, SQL_PLAN_COUNTS), db_stmt(db, SQL_PLAN_MULTI) };
+		if (!st[0] || !st[1])
+			return -1;
+		bind_slots(st[0], year, slots, nslots, first);
+		bind_slots(st[1], year, slots, nslots, first);
+		struct plan_chunk counts = { (db_row_fn)count, ctx, first };
+		struct plan_chunk movers = { (db_row_fn)multi, ctx, first };
+		const char *what = "read a plan's figures";
+		bool failed = db_prefetch(db, st, 2, what) ||
+			      db_each_row(db, st[0], plan_count_row, NULL, &counts, what) ||
+			      db_each_row(db, st[1], plan_multi_row, NULL, &movers, what);
+		dbs_reset(st[0]);
+		dbs_reset(st[1]); /* rows a failure left unread */
+		if (failed)
 			return -1;
 	}
 	return 0;
-}
-
-int db_report_plan_counts(struct db *db, int year, const struct db_plan_slot *slots, int nslots,
-			  db_plan_count_fn *fn, void *ctx)
-{
-	return plan_query(db, SQL_PLAN_COUNTS, year, slots, nslots, plan_count_row, (db_row_fn)fn,
-			  ctx);
-}
-
-int db_report_plan_multi(struct db *db, int year, const struct db_plan_slot *slots, int nslots,
-			 db_plan_reach_fn *fn, void *ctx)
-{
-	return plan_query(db, SQL_PLAN_MULTI, year, slots, nslots, plan_multi_row, (db_row_fn)fn,
-			  ctx);
 }

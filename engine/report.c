@@ -326,7 +326,7 @@ static void counts_read(void *ctx)
 	roll_up(ctx);
 }
 
-struct year_data *report_year_load(struct db *db, int year, struct problem *p)
+struct year_data *report_year_read(struct db *db, int year, struct problem *p)
 {
 	struct year_data *d = xcalloc(1, sizeof *d);
 	d->year = year;
@@ -359,21 +359,33 @@ struct year_data *report_year_load(struct db *db, int year, struct problem *p)
 		.reach_multi = report_on_person_row,
 		.reach_multi_ctx = &rr,
 	};
-	if (db_begin_read(db) || db_report_year(db, year, &reads))
+	if (db_report_year(db, year, &reads))
 		goto fail;
 	report_person_rows_cleanup(&pr);
 	report_person_rows_cleanup(&rr);
-	db_commit(db);
 	return d;
 fail:
 	report_internal(db, p);
-	db_rollback(db);
 	free(pr.units);
 	free(pr.passed_units);
 	free(rr.units);
 	free(rr.passed_units);
 	report_year_free(d);
 	return NULL;
+}
+
+struct year_data *report_year_load(struct db *db, int year, struct problem *p)
+{
+	if (db_begin_read(db)) {
+		report_internal(db, p);
+		return NULL;
+	}
+	struct year_data *d = report_year_read(db, year, p);
+	if (d)
+		db_commit(db);
+	else
+		db_rollback(db);
+	return d;
 }
 
 enum outcome report_resolve_unit(const struct year_data *d, const struct report_query *q,

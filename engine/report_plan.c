@@ -226,8 +226,7 @@ static int measure_targets(struct db *db, struct year_data *d, const struct plan
 		target_of[n++] = i;
 	}
 	struct units_read r = { c, n };
-	if (n > 0 && (db_report_plan_counts(db, d->year, slots, n, on_slot_count, &r) ||
-		      db_report_plan_multi(db, d->year, slots, n, on_slot_multi, &r)))
+	if (n > 0 && db_report_plan(db, d->year, slots, n, on_slot_count, on_slot_multi, &r))
 		goto out;
 	for (int k = 0; k < n; k++) {
 		report_person_rows_cleanup(&c[k].pr);
@@ -290,11 +289,13 @@ enum outcome report_plan(struct db *db, const char *plan_code, const struct repo
 		o = load_plan(db, plan_code, &out->plan, p);
 	if (o != OUTCOME_OK)
 		return o;
-	struct year_data *d = report_year_load(db, year, p);
-	if (!d)
-		return OUTCOME_INTERNAL;
-	o = report_resolve_unit(d, &pq, &root, p);
+	/* The year and the targets' figures from one snapshot. */
+	if (db_begin_read(db))
+		return report_internal(db, p);
+	struct year_data *d = report_year_read(db, year, p);
+	o = d ? report_resolve_unit(d, &pq, &root, p) : OUTCOME_INTERNAL;
 	if (o != OUTCOME_OK) {
+		db_rollback(db);
 		report_year_free(d);
 		return o;
 	}
@@ -303,8 +304,7 @@ enum outcome report_plan(struct db *db, const char *plan_code, const struct repo
 	util_strlcpy(out->unit_name, d->units[root].name, sizeof out->unit_name);
 	out->unit_is_root = root == ROOT || d->units[root].parent == ROOT;
 	plan_deadline(&out->plan, year, clock_now_ms(), out->deadline);
-	bool failed = db_begin_read(db) != 0 ||
-		      measure_targets(db, d, &out->plan, root, out->targets) != 0;
+	bool failed = measure_targets(db, d, &out->plan, root, out->targets) != 0;
 	for (int i = 0; !failed && i < out->plan.ntargets; i++)
 		judge_target(&out->targets[i]);
 	if (failed) {

@@ -85,7 +85,7 @@ struct person_rows {
 	void *ctx;
 };
 /* The callback of the rows of people in several units (db_report_year,
- * db_report_plan_multi): gathers a person's rows, flushing each
+ * db_report_plan): gathers a person's rows, flushing each
  * person when the next begins. */
 void report_on_person_row(void *ctx, const struct db_reach *row);
 /* Flushes the last person and frees the arrays. */
@@ -94,6 +94,8 @@ void report_person_rows_cleanup(struct person_rows *pr);
 /* Loads and rolls up a year (one read transaction). NULL on a storage
  * error, with p filled (OUTCOME_INTERNAL). */
 struct year_data *report_year_load(struct db *db, int year, struct problem *p);
+/* The same inside the caller's read transaction. */
+struct year_data *report_year_read(struct db *db, int year, struct problem *p);
 void report_year_free(struct year_data *d);
 
 /* Checks a query about one unit (plans, chasing): *unit_q receives q
