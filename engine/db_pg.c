@@ -619,9 +619,9 @@ static void note_changes(struct db_pg_st *st)
 	st->pg->changes = strtoll(PQcmdTuples(st->res), NULL, 10);
 }
 
-/* Runs the statement: DBS_ROW with the first row current, DBS_DONE, or an
- * error. */
-static int run(struct db_pg_st *st)
+/* Runs the statement once: DBS_ROW with the first row current, DBS_DONE,
+ * or an error. */
+static int run_once(struct db_pg_st *st)
 {
 	struct db_pg *pg = st->pg;
 	if (st->state != ST_FETCHED) { /* else db_pg_prefetch ran it */
@@ -705,6 +705,29 @@ int db_pg_prefetch(struct db_pg_st *const *sts, int n)
 	for (int i = 0; i < n; i++)
 		db_pg_reset(sts[i]);
 	return -1;
+}
+
+/* Runs the statement; one that finds the connection dead (PostgreSQL was
+ * restarted since the last statement) is sent again once, on a new
+ * connection, when its first sending cannot have written anything: a read
+ * outside a transaction, or the first statement of a transaction whose
+ * BEGIN travels with it. */
+static int run(struct db_pg_st *st)
+{
+	struct db_pg *pg = st->pg;
+	struct db_pg_unsent u = { .ndeferred = pg->ndeferred,
+				  .in_tx = pg->in_tx,
+				  .begin_pending = pg->begin_pending };
+	memcpy(u.deferred, pg->deferred, sizeof u.deferred);
+	int rc = run_once(st);
+	if (rc != DBS_ERROR || PQstatus(pg->conn) != CONNECTION_BAD ||
+	    !(u.begin_pending || (!u.in_tx && !st->writes)))
+		return rc;
+	memcpy(pg->deferred, u.deferred, sizeof u.deferred);
+	pg->ndeferred = u.ndeferred;
+	pg->in_tx = u.in_tx;
+	pg->begin_pending = u.begin_pending;
+	return run_once(st);
 }
 
 int db_pg_step(struct db_pg_st *st)

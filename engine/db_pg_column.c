@@ -25,41 +25,25 @@ static const char *raw(const struct db_pg_st *st, int col)
 	return PQgetvalue(st->res, st->row, col);
 }
 
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = (char)(c | 0x20);
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
-/* The bytea column of the current row, unescaped (hex output, set at
- * connect) into the column's buffer once per row. */
+/* The bytea column of the current row, unescaped by libpq into the
+ * column's buffer once per row. */
 static const struct decoded *bytea(struct db_pg_st *st, int col, const char *text)
 {
 	struct decoded *d = &st->cols[col];
 	if (d->row == st->row)
 		return d;
-	size_t n = strlen(text);
-	const char *hex = text[0] == '\\' && text[1] == 'x' ? text + 2 : NULL;
-	size_t need = hex ? (n - 2) / 2 : n;
-	if (d->cap < need + 1) {
-		d->cap = need + 1 > 64 ? need + 1 : 64;
+	size_t len = 0;
+	unsigned char *v = PQunescapeBytea((const unsigned char *)text, &len);
+	if (!v)
+		len = 0;
+	if (d->cap < len + 1) {
+		d->cap = len + 1 > 64 ? len + 1 : 64;
 		free(d->buf);
 		d->buf = xmalloc(d->cap);
 	}
-	size_t len = 0;
-	if (hex) {
-		for (size_t i = 0; i + 1 < n - 2; i += 2) {
-			int hi = hex_digit(hex[i]), lo = hex_digit(hex[i + 1]);
-			if (hi < 0 || lo < 0)
-				break;
-			d->buf[len++] = (unsigned char)(hi << 4 | lo);
-		}
-	} else {
-		memcpy(d->buf, text, n);
-		len = n;
-	}
+	if (v)
+		memcpy(d->buf, v, len);
+	PQfreemem(v);
 	d->buf[len] = '\0';
 	d->len = (int)len;
 	d->row = st->row;

@@ -74,6 +74,14 @@ struct db_pg_st {
 	int cols_cap;
 };
 
+/* What sending a statement consumes of its connection's state, kept by
+ * db_pg.c's run() to send the statement again on a new connection. */
+struct db_pg_unsent {
+	const char *deferred[DB_PG_DEFERRED];
+	int ndeferred;
+	bool in_tx, begin_pending;
+};
+
 struct db_pg {
 	PGconn *conn;
 	struct db_pg_st **stmts;
