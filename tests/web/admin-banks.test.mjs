@@ -8,7 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { withPage, screenshot, login, apiCall, apiLogin, BASE_URL, DEMO, assertAccessible } from './browser.mjs';
+import { withPage, screenshot, login, apiCall, apiLogin, BASE_URL, DEMO, assertAccessible, uploadBankJson } from './browser.mjs';
 
 const WIDE = { viewport: { width: 1280, height: 900 } };
 const stamp = Date.now().toString(36);
@@ -43,11 +43,7 @@ async function uploadBank(token) {
         explanation: 'Mã OTP chỉ dành cho chính em.' },
     ],
   };
-  const res = await fetch(`${BASE_URL}/api/v1/admin/banks?format=json`, {
-    method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify(bank),
-  });
-  assert.equal(res.status, 200, `bank upload answered ${res.status}: ${await res.text()}`);
-  return bank.code;
+  return uploadBankJson(token, bank);
 }
 
 /** The pupil takes the quiz through the API, answering both questions truly right. */

@@ -5,7 +5,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { withPage, screenshot, login, apiCall, apiLogin, BASE_URL, DEMO, assertAccessible } from './browser.mjs';
+import { withPage, screenshot, login, apiCall, apiLogin, BASE_URL, DEMO, assertAccessible, uploadBankJson } from './browser.mjs';
 
 const WIDE = { viewport: { width: 1280, height: 900 } };
 
@@ -22,11 +22,7 @@ async function uploadBank(token, stamp) {
         options: [{ text: 'Lừa đảo', correct: true }, { text: 'Khuyến mãi', correct: false }, { text: 'Tin vui', correct: false }], explanation: 'Kẻ gian tạo sự gấp gáp.' },
     ],
   };
-  const res = await fetch(`${BASE_URL}/api/v1/admin/banks?format=json`, {
-    method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify(bank),
-  });
-  assert.equal(res.status, 200, `bank upload answered ${res.status}: ${await res.text()}`);
-  return bank.code;
+  return uploadBankJson(token, bank);
 }
 
 test('an admin builds a quiz rule by rule, previews a draw, a participant takes it, it shows in the results', async () => {

@@ -90,6 +90,14 @@ export async function apiLogin(who) {
   return res.body;
 }
 
+/** Uploads a bank (its JSON form) as the holder of token; fails unless it
+ * is taken (200). Returns the bank's code. */
+export async function uploadBankJson(token, bank) {
+  const res = await apiCall('POST', '/admin/banks?format=json', { token, body: bank });
+  assert.equal(res.status, 200, `bank upload answered ${res.status}: ${JSON.stringify(res.body)}`);
+  return bank.code;
+}
+
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 /** Fails when axe-core finds a serious or critical WCAG 2.1 A/AA violation on the page. */

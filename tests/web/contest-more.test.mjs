@@ -7,7 +7,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { withPage, screenshot, assertFits, login, apiCall, apiLogin, BASE_URL, DEMO, assertAccessible } from './browser.mjs';
+import { withPage, screenshot, assertFits, login, apiCall, apiLogin, BASE_URL, DEMO, assertAccessible, uploadBankJson } from './browser.mjs';
 
 
 const stamp = Date.now().toString(36);
@@ -31,11 +31,7 @@ async function uploadBank(token) {
         explanation: 'Không ai có quyền hỏi mã OTP của bạn.' },
     ],
   };
-  const b = await fetch(`${BASE_URL}/api/v1/admin/banks?format=json`, {
-    method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify(bank),
-  });
-  assert.equal(b.status, 200, `bank upload answered ${b.status}: ${await b.text()}`);
-  return bank.code;
+  return uploadBankJson(token, bank);
 }
 
 async function createQuiz(token, bank, extra) {

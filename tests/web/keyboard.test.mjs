@@ -6,7 +6,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { withPage, screenshot, apiCall, apiLogin, BASE_URL, DEMO } from './browser.mjs';
+import { withPage, screenshot, apiCall, apiLogin, BASE_URL, DEMO, uploadBankJson } from './browser.mjs';
 
 const WIDE = { viewport: { width: 1280, height: 900 } };
 
@@ -70,11 +70,7 @@ async function uploadBank(token, stamp) {
         options: [{ text: 'Giục chuyển tiền gấp', correct: true }, { text: 'Đường dẫn lạ', correct: true }, { text: 'Lời chào', correct: false }], explanation: 'Gấp gáp và đường dẫn lạ.' },
     ],
   };
-  const res = await fetch(`${BASE_URL}/api/v1/admin/banks?format=json`, {
-    method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify(bank),
-  });
-  assert.equal(res.status, 200, `bank upload answered ${res.status}: ${await res.text()}`);
-  return bank.code;
+  return uploadBankJson(token, bank);
 }
 
 test('by keyboard alone: an admin creates a quiz with the rule builder, a pupil takes it', async () => {
