@@ -126,7 +126,8 @@ typedef void db_plan_reach_fn(void *ctx, int slot, const struct db_reach *row);
 /* Reads any number of slots (two statements per eight slots, fetched
  * together: one round trip on PostgreSQL), giving every row its slot's
  * index: eight slots' counts, then their movers' rows, then the next
- * eight's. 0 or -1. */
+ * eight's. multi NULL: the movers' rows are not read (the caller knows
+ * there are none). 0 or -1. */
 int db_report_plan(struct db *db, int year, const struct db_plan_slot *slots, int nslots,
 		   db_plan_count_fn *count, db_plan_reach_fn *multi, void *ctx);
 

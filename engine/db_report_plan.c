@@ -98,20 +98,24 @@ static void bind_slots(db_st *st, int year, const struct db_plan_slot *slots, in
 int db_report_plan(struct db *db, int year, const struct db_plan_slot *slots, int nslots,
 		   db_plan_count_fn *count, db_plan_reach_fn *multi, void *ctx)
 {
+	int nst = multi ? 2 : 1;
 	for (int first = 0; first < nslots; first += PLAN_SLOTS) {
-		db_st *st[2] = { db_stmt(db, SQL_PLAN_COUNTS), db_stmt(db, SQL_PLAN_MULTI) };
-		if (!st[0] || !st[1])
-			return -1;
-		bind_slots(st[0], year, slots, nslots, first);
-		bind_slots(st[1], year, slots, nslots, first);
+		db_st *st[2] = { db_stmt(db, SQL_PLAN_COUNTS),
+				 multi ? db_stmt(db, SQL_PLAN_MULTI) : NULL };
+		for (int i = 0; i < nst; i++) {
+			if (!st[i])
+				return -1;
+			bind_slots(st[i], year, slots, nslots, first);
+		}
 		struct plan_chunk counts = { (db_row_fn)count, ctx, first };
 		struct plan_chunk movers = { (db_row_fn)multi, ctx, first };
 		const char *what = "read a plan's figures";
-		bool failed = db_prefetch(db, st, 2, what) ||
-			      db_each_row(db, st[0], plan_count_row, NULL, &counts, what) ||
-			      db_each_row(db, st[1], plan_multi_row, NULL, &movers, what);
-		dbs_reset(st[0]);
-		dbs_reset(st[1]); /* rows a failure left unread */
+		bool failed =
+			db_prefetch(db, st, nst, what) ||
+			db_each_row(db, st[0], plan_count_row, NULL, &counts, what) ||
+			(multi && db_each_row(db, st[1], plan_multi_row, NULL, &movers, what));
+		for (int i = 0; i < nst; i++)
+			dbs_reset(st[i]); /* rows a failure left unread */
 		if (failed)
 			return -1;
 	}

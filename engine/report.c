@@ -289,6 +289,7 @@ static void flush_person_figures(struct person_rows *pr)
 	int a = report_aud_index(d, pr->audience);
 	if (a < 0)
 		return;
+	d->movers[a] = true;
 	correct_matrix(d, *m[0], a, pr->units, pr->n);
 	correct_matrix(d, *m[1], a, pr->passed_units, pr->npassed);
 }

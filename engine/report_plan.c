@@ -225,8 +225,14 @@ static int measure_targets(struct db *db, struct year_data *d, const struct plan
 		c[n].pr = (struct person_rows){ .d = d, .flush = flush_person_quiz, .ctx = &c[n] };
 		target_of[n++] = i;
 	}
+	/* The movers' rows only when the year has movers in a slot's audience
+	 * (read in the same snapshot). */
+	bool movers = false;
+	for (int k = 0; k < n; k++)
+		movers = movers || d->movers[c[k].aud];
 	struct units_read r = { c, n };
-	if (n > 0 && db_report_plan(db, d->year, slots, n, on_slot_count, on_slot_multi, &r))
+	if (n > 0 &&
+	    db_report_plan(db, d->year, slots, n, on_slot_count, movers ? on_slot_multi : NULL, &r))
 		goto out;
 	for (int k = 0; k < n; k++) {
 		report_person_rows_cleanup(&c[k].pr);

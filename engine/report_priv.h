@@ -46,6 +46,8 @@ struct year_data {
 	int64_t *attended, *reached;
 	const char **source;
 	bool *declared_in_subtree;
+	/* audiences with people in several units in the year (report_multi) */
+	bool movers[MAX_AUD];
 	/* scratch for the corrections */
 	int *hits;
 	int *touched;

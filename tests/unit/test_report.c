@@ -572,6 +572,20 @@ static void plan_targets_match_ledger(void **state)
 	assert_false(t->has_actual);
 }
 
+/* Saves a plan given as JSON (test_report's own plans). */
+static void save_plan(struct world *w, const char *json)
+{
+	json_error_t jerr;
+	json_t *j = json_loads(json, 0, &jerr);
+	assert_non_null(j);
+	struct plan plan;
+	assert_int_equal(plan_from_json(j, &plan, &pb), OUTCOME_OK);
+	json_decref(j);
+	assert_int_equal(db_begin_write(w->db), 0);
+	assert_int_equal(plan_save(w->db, &plan), 0);
+	assert_int_equal(db_commit(w->db), 0);
+}
+
 /* Twenty units targets, more than the storage reads in one statement
  * (eight), with a persons target among them: each target gets its own
  * figures, as when it stands alone. */
@@ -590,15 +604,7 @@ static void many_units_targets_each_match_ledger(void **state)
 				i, ledger_auds[i % 4], ledger_kinds[i % 4],
 				ledger_mis[i % 4] ? "\"misinformation\"" : "null");
 	snprintf(body + len, sizeof body - (size_t)len, "]}");
-	json_error_t jerr;
-	json_t *j = json_loads(body, 0, &jerr);
-	assert_non_null(j);
-	struct plan plan;
-	assert_int_equal(plan_from_json(j, &plan, &pb), OUTCOME_OK);
-	json_decref(j);
-	assert_int_equal(db_begin_write(w->db), 0);
-	assert_int_equal(plan_save(w->db, &plan), 0);
-	assert_int_equal(db_commit(w->db), 0);
+	save_plan(w, body);
 	struct report_query q = { .year = YEAR, .unit_code = "HG" };
 	struct report_plan *r = malloc(sizeof *r);
 	assert_non_null(r);
@@ -618,6 +624,40 @@ static void many_units_targets_each_match_ledger(void **state)
 			schools = r->targets[1 + i].numerator;
 	}
 	assert_true(schools > 0); /* the ledger has schools that ran a quiz */
+	free(r);
+}
+
+/* A pupil who took quiz 0 in two schools of one district counts once for
+ * it: one of the district's three pupils is under the plan's half (twice
+ * would be two of three); a second pupil makes two of three. */
+static void a_pupil_who_moved_counts_once_for_their_district(void **state)
+{
+	struct world *w = *state;
+	int pupils[2], n = 0;
+	for (int i = 0; i < w->npeople && n < 2; i++)
+		if (strcmp(w->people[i].audience, "pupil") == 0)
+			pupils[n++] = i;
+	assert_int_equal(n, 2);
+	save_plan(w, "{\"code\":\"t-moved\",\"title\":\"Thử\",\"targets\":[{\"id\":\"vt\","
+		     "\"metric\":\"units\",\"audience\":\"pupil\",\"unit_kind\":\"district\","
+		     "\"threshold\":50}]}");
+	int64_t t0 = clock_vn_year_start_ms(2034) + 5 * 86400000LL;
+	assert_int_equal(db_begin_write(w->db), 0);
+	assert_int_equal(db_headcount_set(w->db, w->unit_id[1], 2034, "pupil", 3, 0, 0), 0);
+	add_attempt(w, pupils[0], 3, 0, "submitted", true, false, t0);
+	add_attempt(w, pupils[0], 4, 0, "submitted", true, false, t0 + 86400000LL);
+	assert_int_equal(db_commit(w->db), 0);
+	struct report_query q = { .year = 2034, .unit_code = "HG" };
+	struct report_plan *r = malloc(sizeof *r);
+	assert_non_null(r);
+	assert_int_equal(report_plan(w->db, "t-moved", &q, r, &pb), 0);
+	assert_int_equal(r->targets[0].denominator, 2); /* VT and CT */
+	assert_int_equal(r->targets[0].numerator, 0);
+	assert_int_equal(db_begin_write(w->db), 0);
+	add_attempt(w, pupils[1], 4, 0, "submitted", true, false, t0 + 2 * 86400000LL);
+	assert_int_equal(db_commit(w->db), 0);
+	assert_int_equal(report_plan(w->db, "t-moved", &q, r, &pb), 0);
+	assert_int_equal(r->targets[0].numerator, 1);
 	free(r);
 }
 
@@ -975,6 +1015,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(plan_targets_match_ledger, setup, teardown),
 		cmocka_unit_test_setup_teardown(many_units_targets_each_match_ledger, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(a_pupil_who_moved_counts_once_for_their_district,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(comparator_strict_and_not, setup, teardown),
 		cmocka_unit_test(plan_json_is_validated),
 		cmocka_unit_test_setup_teardown(builtin_plans_install_once_and_keep_edits, setup,
