@@ -3,6 +3,7 @@
  * (engine/db_pg.c holds what only PostgreSQL needs). */
 #include "db_priv.h"
 
+#include <malloc.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -70,13 +71,23 @@ int db_fail(struct db *db, const char *what)
 	return -1;
 }
 
-/* SQLite keeps global memory statistics behind one mutex that every
- * allocation of every connection takes; quizd needs none of them. */
+/* Once per process, whichever the engine:
+ *  - SQLite keeps global memory statistics behind one mutex that every
+ *    allocation of every connection takes; quizd needs none of them.
+ *  - glibc gives the top of the heap back to the kernel as soon as 128 KB
+ *    of it are free, and serves blocks from 128 KB up (adjusting as it
+ *    goes) with mmap: a report's arrays and libpq's results, allocated
+ *    and freed at every request, then fault every page in again (on
+ *    PostgreSQL a participation report spent a quarter of its time so:
+ *    1.8 ms, 1.3 ms with these). Freed memory up to 32 MB is kept for the
+ *    next request, and blocks under 4 MB come from the heap. */
 static pthread_once_t configure_once = PTHREAD_ONCE_INIT;
 
-static void configure_sqlite(void)
+static void configure_process(void)
 {
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	mallopt(M_TRIM_THRESHOLD, 32 * 1024 * 1024);
+	mallopt(M_MMAP_THRESHOLD, 4 * 1024 * 1024);
 }
 
 /* fold_key(text): the text as people search compares it, folded by the
@@ -99,13 +110,13 @@ static void sql_fold_key(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 struct db *db_open(const char *path, char *err, size_t errlen)
 {
 	struct db *db = xcalloc(1, sizeof *db);
+	pthread_once(&configure_once, configure_process);
 	if (db_pg_is_url(path)) {
 		db->pg = db_pg_open(path, err, errlen);
 		if (!db->pg)
 			goto fail;
 		return db;
 	}
-	pthread_once(&configure_once, configure_sqlite);
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
 	if (sqlite3_open_v2(path, &db->sql, flags, NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "cannot open database %s: %s", path,

@@ -86,6 +86,37 @@ static void stmt_free(struct db_pg_st *st)
 	free(st);
 }
 
+static PGresult *next_result(PGconn *conn);
+static void note_tx(struct db_pg *pg);
+
+/* Reads the results of db_pg_prefetch's statements still pending, up to
+ * and with upto (all of them when NULL), into their statements (a NULL
+ * entry: a COMMIT's, dropped); after the last, the pipeline's sync,
+ * leaving pipeline mode. */
+static void take_pending(struct db_pg *pg, const struct db_pg_st *upto)
+{
+	if (!pg->npending)
+		return;
+	while (pg->next_pending < pg->npending) {
+		struct db_pg_st *st = pg->pending[pg->next_pending++];
+		PGresult *res = next_result(pg->conn);
+		if (!st) { /* a read transaction's COMMIT (commit_read) */
+			PQclear(res);
+			continue;
+		}
+		st->res = res;
+		st->state = ST_FETCHED;
+		if (st == upto)
+			break;
+	}
+	if (pg->next_pending < pg->npending)
+		return;
+	PQclear(PQgetResult(pg->conn)); /* the sync */
+	PQexitPipelineMode(pg->conn);
+	pg->npending = pg->next_pending = 0;
+	note_tx(pg);
+}
+
 void db_pg_close(struct db_pg *pg)
 {
 	if (!pg)
@@ -104,6 +135,7 @@ void db_pg_close(struct db_pg *pg)
 
 PGconn *db_pg_conn(struct db_pg *pg)
 {
+	take_pending(pg, NULL);
 	return pg->conn;
 }
 
@@ -117,6 +149,7 @@ const char *db_pg_errmsg(const struct db_pg *pg)
  * can be lost that way. Its prepared statements are gone with it. */
 static int ensure_connected(struct db_pg *pg)
 {
+	take_pending(pg, NULL);
 	if (PQstatus(pg->conn) == CONNECTION_OK)
 		return 0;
 	if (pg->in_tx && !pg->begin_pending) {
@@ -150,6 +183,7 @@ static void note_tx(struct db_pg *pg)
  * stops at the first that fails and answers with it). */
 static PGresult *exec_after_deferred(struct db_pg *pg, const char *sql)
 {
+	take_pending(pg, NULL);
 	pg->round_trips++;
 	if (!pg->ndeferred)
 		return PQexec(pg->conn, sql);
@@ -185,11 +219,13 @@ int db_pg_begin(struct db_pg *pg, bool write)
 		pg->deferred[pg->ndeferred++] = WRITE_LOCK;
 	pg->in_tx = true;
 	pg->begin_pending = true;
+	pg->reading = !write;
 	return 0;
 }
 
 int db_pg_defer(struct db_pg *pg, const char *sql)
 {
+	pg->reading = false;
 	if (!pg->in_tx) /* nothing to ride on: as SQLite, run it now */
 		return db_pg_exec(pg, sql);
 	if (pg->ndeferred == DB_PG_DEFERRED && db_pg_exec(pg, "SELECT 1"))
@@ -200,6 +236,7 @@ int db_pg_defer(struct db_pg *pg, const char *sql)
 
 int db_pg_exec(struct db_pg *pg, const char *sql)
 {
+	pg->reading = false;
 	if (ensure_connected(pg))
 		return -1;
 	PGresult *res = exec_after_deferred(pg, sql);
@@ -225,9 +262,29 @@ static bool end_unsent(struct db_pg *pg)
 	return true;
 }
 
+/* The COMMIT of a read transaction that wrote nothing, which cannot fail:
+ * sent now, so the snapshot ends at once, and its answer read with
+ * whatever the connection sends next, saving the caller a round trip.
+ * false when it cannot be sent that way (then it is sent as any). */
+static bool commit_read(struct db_pg *pg)
+{
+	if (!pg->reading || pg->ndeferred || PQstatus(pg->conn) != CONNECTION_OK)
+		return false;
+	take_pending(pg, NULL);
+	if (!PQenterPipelineMode(pg->conn))
+		return false;
+	PQsendQueryParams(pg->conn, "COMMIT", 0, NULL, NULL, NULL, NULL, 0);
+	PQpipelineSync(pg->conn);
+	pg->pending[0] = NULL;
+	pg->npending = 1;
+	pg->next_pending = 0;
+	pg->in_tx = pg->reading = false;
+	return true;
+}
+
 int db_pg_commit(struct db_pg *pg)
 {
-	if (end_unsent(pg))
+	if (end_unsent(pg) || commit_read(pg))
 		return 0;
 	if (ensure_connected(pg))
 		return -1;
@@ -252,6 +309,8 @@ void db_pg_rollback(struct db_pg *pg)
 	if (end_unsent(pg))
 		return;
 	pg->ndeferred = 0; /* undone with the rest */
+	pg->reading = false;
+	take_pending(pg, NULL);
 	if (PQstatus(pg->conn) != CONNECTION_OK) {
 		pg->in_tx = false; /* the server rolled it back when the connection ended */
 		return;
@@ -624,6 +683,10 @@ static void note_changes(struct db_pg_st *st)
 static int run_once(struct db_pg_st *st)
 {
 	struct db_pg *pg = st->pg;
+	if (st->state == ST_PENDING)
+		take_pending(pg, st);
+	if (st->writes)
+		pg->reading = false;
 	if (st->state != ST_FETCHED) { /* else db_pg_prefetch ran it */
 		if (ensure_connected(pg) ||
 		    ((!st->name[0] || types_changed(st)) && server_prepare(st) != DBS_OK))
@@ -669,6 +732,10 @@ int db_pg_prefetch(struct db_pg_st *const *sts, int n)
 	struct db_pg *pg = sts[0]->pg;
 	if (ensure_connected(pg))
 		return -1;
+	if (n > DB_PG_PREFETCH_MAX) {
+		set_msg(pg, NULL, "too many statements to fetch ahead");
+		return -1;
+	}
 	for (int i = 0; i < n; i++) {
 		struct db_pg_st *st = sts[i];
 		db_pg_reset(st);
@@ -691,15 +758,16 @@ int db_pg_prefetch(struct db_pg_st *const *sts, int n)
 	PQpipelineSync(conn);
 	pg->round_trips++;
 	PGresult *refused = take_deferred(pg);
+	/* The results are read as the statements are stepped. */
 	for (int i = 0; i < n; i++) {
-		sts[i]->res = next_result(conn);
-		sts[i]->state = ST_FETCHED;
+		sts[i]->state = ST_PENDING;
+		pg->pending[i] = sts[i];
 	}
-	PQclear(PQgetResult(conn)); /* the sync */
-	PQexitPipelineMode(conn);
-	note_tx(pg);
+	pg->npending = n;
+	pg->next_pending = 0;
 	if (!refused)
 		return 0;
+	take_pending(pg, NULL);
 	set_result_msg(pg, refused);
 	PQclear(refused);
 	for (int i = 0; i < n; i++)
@@ -745,6 +813,8 @@ int db_pg_step(struct db_pg_st *st)
 
 void db_pg_reset(struct db_pg_st *st)
 {
+	if (st->state == ST_PENDING)
+		take_pending(st->pg, st);
 	PQclear(st->res);
 	st->res = NULL;
 	st->state = ST_FRESH;

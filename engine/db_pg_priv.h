@@ -47,8 +47,11 @@ struct decoded {
 	unsigned char *buf;
 };
 
-/* ST_FETCHED: db_pg_prefetch holds the result for the first step. */
-enum st_state { ST_FRESH, ST_FETCHED, ST_ROWS, ST_DONE };
+/* ST_PENDING: sent by db_pg_prefetch, its result not read yet;
+ * ST_FETCHED: its result read, kept for the first step. */
+enum st_state { ST_FRESH, ST_PENDING, ST_FETCHED, ST_ROWS, ST_DONE };
+/* Statements db_pg_prefetch sends at once, at most. */
+#define DB_PG_PREFETCH_MAX 16
 
 struct db_pg_st {
 	struct db_pg *pg;
@@ -95,6 +98,17 @@ struct db_pg {
 	/* The deferred commands open the transaction: nothing of it reached
 	 * the server yet. */
 	bool begin_pending;
+	/* The transaction was begun for reading and has sent no write: its
+	 * COMMIT is not waited for (commit_read). */
+	bool reading;
+	/* db_pg_prefetch's statements whose results are still to be read, in
+	 * the order sent (pending[next_pending..npending-1], each ST_PENDING):
+	 * a statement's first step reads the results up to its own, so the
+	 * caller works on the first rows while the server runs the next
+	 * statements; anything else sent on the connection reads them all
+	 * first (take_pending). */
+	struct db_pg_st *pending[DB_PG_PREFETCH_MAX];
+	int npending, next_pending;
 	int64_t changes;
 	int64_t last_id;
 	uint64_t round_trips; /* commands or pipelines sent, each waited for */

@@ -567,6 +567,40 @@ static void statements_fetched_ahead_come_in_one_round_trip(void **state)
 	assert_int_equal(db_round_trips(f->a) - before, 1);
 }
 
+/* Fetched ahead, read as they are stepped: whatever else the connection
+ * sends first (another statement, a reset of one not stepped yet) reads
+ * the rest before it, and each statement still gets its own rows, as the
+ * server ran them before what came after. */
+static void results_fetched_ahead_are_read_in_order_whatever_runs_between(void **state)
+{
+	struct fixture *f = *state;
+	assert_int_equal(add_row(f->a, "a"), 0);
+	assert_int_equal(add_row(f->a, "b"), 0);
+	for (int k = 0; k < 2; k++) {
+		db_st *after = db_stmt(f->a, SQL_AFTER), *count = db_stmt(f->a, SQL_COUNT);
+		dbs_bind_text(after, 1, "a", -1, DBS_STATIC);
+		db_st *both[] = { after, count };
+		assert_int_equal(db_prefetch(f->a, both, 2, "fetch ahead"), 0);
+		if (k == 0) {
+			/* A write on the same connection before either is stepped. */
+			assert_int_equal(add_row(f->a, "c"), 0);
+		} else {
+			/* The first one reset unread, then the second stepped. */
+			dbs_reset(after);
+		}
+		assert_int_equal(dbs_step(count), DBS_ROW);
+		assert_int_equal(dbs_column_int64(count, 0), 2 + k);
+		dbs_reset(count);
+		if (k == 0) {
+			assert_int_equal(dbs_step(after), DBS_ROW);
+			assert_string_equal(db_col_text(after, 0), "b");
+			assert_int_equal(dbs_step(after), DBS_DONE);
+			dbs_reset(after);
+		}
+	}
+	assert_int_equal(count_rows(f->a), 3);
+}
+
 /* A statement the server refuses fails at its step, and so do those
  * fetched after it; the connection goes on. */
 static void a_statement_refused_ahead_fails_at_its_step(void **state)
@@ -666,6 +700,7 @@ int main(void)
 		ON_CLUSTER(a_deferred_savepoint_command_that_fails_fails_its_statement),
 		ON_CLUSTER(transactions_open_with_their_first_statement),
 		ON_CLUSTER(statements_fetched_ahead_come_in_one_round_trip),
+		ON_CLUSTER(results_fetched_ahead_are_read_in_order_whatever_runs_between),
 		ON_CLUSTER(a_statement_refused_ahead_fails_at_its_step),
 		ON_CLUSTER(two_connections_migrating_at_once_migrate_once),
 		ON_CLUSTER(sqlite_only_calls_answer_plainly),
