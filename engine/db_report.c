@@ -648,20 +648,32 @@ static int year_rows(struct db *db, db_st *const *st, const struct db_year_reads
 
 int db_report_year(struct db *db, int year, const struct db_year_reads *r)
 {
-	db_st *st[YEAR_READS] = { db_stmt(db, SQL_UNITS),       db_stmt(db, SQL_HEADCOUNTS),
-				  db_stmt(db, SQL_ROSTER),      db_stmt(db, SQL_UNIT_FIGURES),
-				  db_stmt(db, SQL_REACH_UNITS), db_stmt(db, SQL_MULTI_PERSON),
-				  db_stmt(db, SQL_REACH_MULTI) };
+	db_st *st[YEAR_READS + 1] = { db_stmt(db, SQL_UNITS),       db_stmt(db, SQL_HEADCOUNTS),
+				      db_stmt(db, SQL_ROSTER),      db_stmt(db, SQL_UNIT_FIGURES),
+				      db_stmt(db, SQL_REACH_UNITS), db_stmt(db, SQL_MULTI_PERSON),
+				      db_stmt(db, SQL_REACH_MULTI) };
 	for (int i = 0; i < YEAR_READS; i++) {
 		if (!st[i])
 			return -1;
 		if (i != YEAR_UNITS && i != YEAR_ROSTER)
 			dbs_bind_int(st[i], 1, year);
 	}
-	int ret = db_prefetch(db, st, YEAR_READS, "read a year's figures") || year_rows(db, st, r)
+	/* A plan's counts go last: the server runs them while the year's rows
+	 * are read. */
+	int n = YEAR_READS;
+	if (r->plan_nslots > 0) {
+		if (r->plan_nslots > DB_PLAN_AHEAD ||
+		    !(st[n] = db_report_plan_counts_bound(db, year, r->plan_slots, r->plan_nslots)))
+			return -1;
+		n++;
+	}
+	int ret = db_prefetch(db, st, n, "read a year's figures") || year_rows(db, st, r) ||
+				  (n > YEAR_READS &&
+				   db_report_plan_counts_rows(db, st[YEAR_READS], r->plan_count,
+							      r->plan_ctx))
 			  ? -1
 			  : 0;
-	for (int i = 0; i < YEAR_READS; i++)
+	for (int i = 0; i < n; i++)
 		dbs_reset(st[i]); /* rows a failure left unread */
 	return ret;
 }

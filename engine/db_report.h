@@ -87,6 +87,12 @@ typedef void db_reach_unit_fn(void *ctx, int64_t unit_id, const char *audience, 
  *    several units of the year and an audience, one person after another:
  *    attempts holds how many summaries reached them there (1 or 2),
  *    passed_attempts 1 when they attended there. */
+struct db_plan_slot;
+typedef void db_plan_count_fn(void *ctx, int slot, int64_t unit_id, int64_t quiz_id, bool activity,
+			      int64_t participants);
+/* A plan's units targets whose counts db_report_year reads with the year
+ * (at most DB_PLAN_AHEAD slots). */
+#define DB_PLAN_AHEAD 8
 struct db_year_reads {
 	void *ctx;
 	db_unit_fn *unit;
@@ -97,6 +103,14 @@ struct db_year_reads {
 	void (*counts_done)(void *ctx);
 	db_reach_fn *multi, *reach_multi;
 	void *multi_ctx, *reach_multi_ctx;
+	/* Optional (plan_nslots 0: none): the counts of a plan's units
+	 * targets, as db_report_plan's count gives them, sent with the year's
+	 * reads (the server runs them while the year's rows are read) and
+	 * handed to plan_count with plan_ctx after reach_multi's rows. */
+	const struct db_plan_slot *plan_slots;
+	int plan_nslots;
+	db_plan_count_fn *plan_count;
+	void *plan_ctx;
 };
 /* 0, or -1 (a callback may have been called before the failure). */
 int db_report_year(struct db *db, int year, const struct db_year_reads *r);
@@ -117,8 +131,6 @@ struct db_plan_slot {
  * covered it); when activities count, also per unit and activity of the
  * year (about the topic) its attendees of the audience, with activity true
  * and the activity's id as quiz_id. In no particular order. */
-typedef void db_plan_count_fn(void *ctx, int slot, int64_t unit_id, int64_t quiz_id, bool activity,
-			      int64_t participants);
 /* Per slot, the rows of the people of its audience attached to more than
  * one unit in the year, per unit and quiz (covering the topic, when the
  * slot names one; passed_attempts 0 then), ordered by person and quiz. */
@@ -126,8 +138,9 @@ typedef void db_plan_reach_fn(void *ctx, int slot, const struct db_reach *row);
 /* Reads any number of slots (two statements per eight slots, fetched
  * together: one round trip on PostgreSQL), giving every row its slot's
  * index: eight slots' counts, then their movers' rows, then the next
- * eight's. multi NULL: the movers' rows are not read (the caller knows
- * there are none). 0 or -1. */
+ * eight's. count NULL: the counts are not read (db_report_year read them
+ * with the year); multi NULL: the movers' rows are not read (the caller
+ * knows there are none). 0 or -1. */
 int db_report_plan(struct db *db, int year, const struct db_plan_slot *slots, int nslots,
 		   db_plan_count_fn *count, db_plan_reach_fn *multi, void *ctx);
 

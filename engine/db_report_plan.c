@@ -98,26 +98,47 @@ static void bind_slots(db_st *st, int year, const struct db_plan_slot *slots, in
 int db_report_plan(struct db *db, int year, const struct db_plan_slot *slots, int nslots,
 		   db_plan_count_fn *count, db_plan_reach_fn *multi, void *ctx)
 {
-	int nst = multi ? 2 : 1;
-	for (int first = 0; first < nslots; first += PLAN_SLOTS) {
-		db_st *st[2] = { db_stmt(db, SQL_PLAN_COUNTS),
+	for (int first = 0; first < nslots && (count || multi); first += PLAN_SLOTS) {
+		/* st[0] the counts, st[1] the movers' rows; those asked for go
+		 * first in sent. */
+		db_st *st[2] = { count ? db_stmt(db, SQL_PLAN_COUNTS) : NULL,
 				 multi ? db_stmt(db, SQL_PLAN_MULTI) : NULL };
-		for (int i = 0; i < nst; i++) {
+		db_st *sent[2];
+		int nst = 0;
+		for (int i = 0; i < 2; i++) {
+			if ((i == 0 ? (void *)count : (void *)multi) == NULL)
+				continue;
 			if (!st[i])
 				return -1;
 			bind_slots(st[i], year, slots, nslots, first);
+			sent[nst++] = st[i];
 		}
 		struct plan_chunk counts = { (db_row_fn)count, ctx, first };
 		struct plan_chunk movers = { (db_row_fn)multi, ctx, first };
 		const char *what = "read a plan's figures";
 		bool failed =
-			db_prefetch(db, st, nst, what) ||
-			db_each_row(db, st[0], plan_count_row, NULL, &counts, what) ||
+			db_prefetch(db, sent, nst, what) ||
+			(count && db_each_row(db, st[0], plan_count_row, NULL, &counts, what)) ||
 			(multi && db_each_row(db, st[1], plan_multi_row, NULL, &movers, what));
 		for (int i = 0; i < nst; i++)
-			dbs_reset(st[i]); /* rows a failure left unread */
+			dbs_reset(sent[i]); /* rows a failure left unread */
 		if (failed)
 			return -1;
 	}
 	return 0;
+}
+
+db_st *db_report_plan_counts_bound(struct db *db, int year, const struct db_plan_slot *slots,
+				   int nslots)
+{
+	db_st *st = nslots <= PLAN_SLOTS ? db_stmt(db, SQL_PLAN_COUNTS) : NULL;
+	if (st)
+		bind_slots(st, year, slots, nslots, 0);
+	return st;
+}
+
+int db_report_plan_counts_rows(struct db *db, db_st *st, db_plan_count_fn *count, void *ctx)
+{
+	struct plan_chunk counts = { (db_row_fn)count, ctx, 0 };
+	return db_each_row(db, st, plan_count_row, NULL, &counts, "read a plan's figures");
 }

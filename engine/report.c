@@ -327,7 +327,8 @@ static void counts_read(void *ctx)
 	roll_up(ctx);
 }
 
-struct year_data *report_year_read(struct db *db, int year, struct problem *p)
+struct year_data *report_year_read(struct db *db, int year, const struct report_plan_ahead *ahead,
+				   struct problem *p)
 {
 	struct year_data *d = xcalloc(1, sizeof *d);
 	d->year = year;
@@ -346,7 +347,7 @@ struct year_data *report_year_read(struct db *db, int year, struct problem *p)
 	int64_t **reach_matrices[2] = { &d->reached, &d->attended };
 	struct person_rows pr = { .d = d, .flush = flush_person_figures, .ctx = quiz_matrices };
 	struct person_rows rr = { .d = d, .flush = flush_person_figures, .ctx = reach_matrices };
-	const struct db_year_reads reads = {
+	struct db_year_reads reads = {
 		.ctx = d,
 		.unit = on_unit,
 		.units_done = units_read,
@@ -360,6 +361,12 @@ struct year_data *report_year_read(struct db *db, int year, struct problem *p)
 		.reach_multi = report_on_person_row,
 		.reach_multi_ctx = &rr,
 	};
+	if (ahead) {
+		reads.plan_slots = ahead->slots;
+		reads.plan_nslots = ahead->nslots;
+		reads.plan_count = ahead->count;
+		reads.plan_ctx = ahead->ctx;
+	}
 	if (db_report_year(db, year, &reads))
 		goto fail;
 	report_person_rows_cleanup(&pr);
@@ -381,7 +388,7 @@ struct year_data *report_year_load(struct db *db, int year, struct problem *p)
 		report_internal(db, p);
 		return NULL;
 	}
-	struct year_data *d = report_year_read(db, year, p);
+	struct year_data *d = report_year_read(db, year, NULL, p);
 	if (d)
 		db_commit(db);
 	else

@@ -132,6 +132,45 @@ static void on_slot_multi(void *ctx, int slot, const struct db_reach *row)
 	report_on_person_row(&r->c[slot].pr, row);
 }
 
+/* The counts of the units targets as read with the year (report_plan_ahead),
+ * kept until the year's units are known, then handed to their targets. */
+struct count_row {
+	int slot;
+	bool activity;
+	int64_t unit_id, quiz_id, participants;
+};
+struct count_rows {
+	struct count_row *v;
+	size_t n, cap;
+};
+
+static void keep_count(void *ctx, int slot, int64_t unit_id, int64_t quiz_id, bool activity,
+		       int64_t participants)
+{
+	struct count_rows *k = ctx;
+	if (k->n == k->cap) {
+		k->cap = k->cap ? 2 * k->cap : 1024;
+		k->v = xrealloc(k->v, k->cap * sizeof *k->v);
+	}
+	k->v[k->n++] = (struct count_row){ slot, activity, unit_id, quiz_id, participants };
+}
+
+/* The plan's units targets as slots, in target order (slots[k] is target
+ * target_of[k]); how many. */
+static int units_slots(const struct plan *p, struct db_plan_slot *slots, int *target_of)
+{
+	int n = 0;
+	for (int i = 0; i < p->ntargets; i++) {
+		const struct plan_target *t = &p->targets[i];
+		if (strcmp(t->metric, "persons") == 0)
+			continue;
+		slots[n] = (struct db_plan_slot){ t->audience, t->topic[0] ? t->topic : NULL,
+						  strcmp(t->counts, "activities") == 0 };
+		target_of[n++] = i;
+	}
+	return n;
+}
+
 /* Persons with a topic: distinct people under root whose attempts covered it. */
 struct topic_people {
 	struct year_data *d;
@@ -200,9 +239,10 @@ static void count_units(struct year_data *d, const struct plan *p, int root,
 }
 
 /* Measures every target of p into targets: persons targets one by one,
- * the units targets together (two statements for all of them). */
+ * the units targets together (two statements for all of them; their
+ * counts kept when read with the year). */
 static int measure_targets(struct db *db, struct year_data *d, const struct plan *p, int root,
-			   struct report_target *targets)
+			   const struct count_rows *kept, struct report_target *targets)
 {
 	struct db_plan_slot slots[PLAN_MAX_TARGETS];
 	struct units_ctx c[PLAN_MAX_TARGETS];
@@ -231,8 +271,25 @@ static int measure_targets(struct db *db, struct year_data *d, const struct plan
 	for (int k = 0; k < n; k++)
 		movers = movers || d->movers[c[k].aud];
 	struct units_read r = { c, n };
-	if (n > 0 &&
-	    db_report_plan(db, d->year, slots, n, on_slot_count, movers ? on_slot_multi : NULL, &r))
+	if (kept) {
+		/* Kept rows by the slots of units_slots: to this target's slot. */
+		struct db_plan_slot all[PLAN_MAX_TARGETS];
+		int target_all[PLAN_MAX_TARGETS], slot_of[PLAN_MAX_TARGETS];
+		units_slots(p, all, target_all);
+		for (int i = 0; i < p->ntargets; i++)
+			slot_of[i] = -1;
+		for (int k = 0; k < n; k++)
+			slot_of[target_of[k]] = k;
+		for (size_t j = 0; j < kept->n; j++) {
+			const struct count_row *row = &kept->v[j];
+			int k = slot_of[target_all[row->slot]];
+			if (k >= 0)
+				on_slot_count(&r, k, row->unit_id, row->quiz_id, row->activity,
+					      row->participants);
+		}
+	}
+	if (n > 0 && db_report_plan(db, d->year, slots, n, kept ? NULL : on_slot_count,
+				    movers ? on_slot_multi : NULL, &r))
 		goto out;
 	for (int k = 0; k < n; k++) {
 		report_person_rows_cleanup(&c[k].pr);
@@ -295,14 +352,22 @@ enum outcome report_plan(struct db *db, const char *plan_code, const struct repo
 		o = load_plan(db, plan_code, &out->plan, p);
 	if (o != OUTCOME_OK)
 		return o;
-	/* The year and the targets' figures from one snapshot. */
+	/* The year and the targets' figures from one snapshot, the units
+	 * targets' counts read with the year when they fit. */
+	struct db_plan_slot slots[PLAN_MAX_TARGETS];
+	int target_of[PLAN_MAX_TARGETS];
+	struct count_rows kept = { 0 };
+	struct report_plan_ahead ahead = { slots, units_slots(&out->plan, slots, target_of),
+					   keep_count, &kept };
+	bool read_ahead = ahead.nslots > 0 && ahead.nslots <= DB_PLAN_AHEAD;
 	if (db_begin_read(db))
 		return report_internal(db, p);
-	struct year_data *d = report_year_read(db, year, p);
+	struct year_data *d = report_year_read(db, year, read_ahead ? &ahead : NULL, p);
 	o = d ? report_resolve_unit(d, &pq, &root, p) : OUTCOME_INTERNAL;
 	if (o != OUTCOME_OK) {
 		db_rollback(db);
 		report_year_free(d);
+		free(kept.v);
 		return o;
 	}
 	out->year = year;
@@ -310,7 +375,9 @@ enum outcome report_plan(struct db *db, const char *plan_code, const struct repo
 	util_strlcpy(out->unit_name, d->units[root].name, sizeof out->unit_name);
 	out->unit_is_root = root == ROOT || d->units[root].parent == ROOT;
 	plan_deadline(&out->plan, year, clock_now_ms(), out->deadline);
-	bool failed = measure_targets(db, d, &out->plan, root, out->targets) != 0;
+	bool failed = measure_targets(db, d, &out->plan, root, read_ahead ? &kept : NULL,
+				      out->targets) != 0;
+	free(kept.v);
 	for (int i = 0; !failed && i < out->plan.ntargets; i++)
 		judge_target(&out->targets[i]);
 	if (failed) {

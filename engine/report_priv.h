@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "db_report.h"
 #include "outcome.h"
 #include "report.h"
 
@@ -96,8 +97,18 @@ void report_person_rows_cleanup(struct person_rows *pr);
 /* Loads and rolls up a year (one read transaction). NULL on a storage
  * error, with p filled (OUTCOME_INTERNAL). */
 struct year_data *report_year_load(struct db *db, int year, struct problem *p);
-/* The same inside the caller's read transaction. */
-struct year_data *report_year_read(struct db *db, int year, struct problem *p);
+/* A plan's units targets whose counts are read with the year (at most
+ * DB_PLAN_AHEAD slots), as db_year_reads' plan_* fields. */
+struct report_plan_ahead {
+	const struct db_plan_slot *slots;
+	int nslots;
+	db_plan_count_fn *count;
+	void *ctx;
+};
+/* The same inside the caller's read transaction; with ahead (or NULL), a
+ * plan's counts read in the same round trip after the year's rows. */
+struct year_data *report_year_read(struct db *db, int year, const struct report_plan_ahead *ahead,
+				   struct problem *p);
 void report_year_free(struct year_data *d);
 
 /* Checks a query about one unit (plans, chasing): *unit_q receives q
