@@ -415,6 +415,19 @@ int db_pg_bind_double(struct db_pg_st *st, int idx, double v)
 
 /* Text is sent with its length, so a value the caller keeps needs no
  * copy and no terminating NUL. */
+char *db_pg_hold(char **buf, size_t *cap, const void *v, size_t n)
+{
+	if (*cap < n + 1) {
+		*cap = n + 1 > 64 ? n + 1 : 64;
+		free(*buf);
+		*buf = xmalloc(*cap);
+	}
+	if (n)
+		memcpy(*buf, v, n);
+	(*buf)[n] = '\0';
+	return *buf;
+}
+
 static void set_value(struct db_pg_st *st, struct param *p, int idx, const void *v, size_t n,
 		      bool copy)
 {
@@ -423,15 +436,7 @@ static void set_value(struct db_pg_st *st, struct param *p, int idx, const void 
 		st->lengths[idx - 1] = (int)n;
 		return;
 	}
-	if (p->cap < n + 1) {
-		p->cap = n + 1 > 64 ? n + 1 : 64;
-		free(p->buf);
-		p->buf = xmalloc(p->cap);
-	}
-	if (n)
-		memcpy(p->buf, v, n);
-	p->buf[n] = '\0';
-	st->values[idx - 1] = p->buf;
+	st->values[idx - 1] = db_pg_hold(&p->buf, &p->cap, v, n);
 	st->lengths[idx - 1] = (int)n;
 }
 

@@ -34,18 +34,9 @@ static const struct decoded *bytea(struct db_pg_st *st, int col, const char *tex
 		return d;
 	size_t len = 0;
 	unsigned char *v = PQunescapeBytea((const unsigned char *)text, &len);
-	if (!v)
-		len = 0;
-	if (d->cap < len + 1) {
-		d->cap = len + 1 > 64 ? len + 1 : 64;
-		free(d->buf);
-		d->buf = xmalloc(d->cap);
-	}
-	if (v)
-		memcpy(d->buf, v, len);
+	db_pg_hold(&d->buf, &d->cap, v, v ? len : 0);
 	PQfreemem(v);
-	d->buf[len] = '\0';
-	d->len = (int)len;
+	d->len = v ? (int)len : 0;
 	d->row = st->row;
 	return d;
 }
@@ -123,7 +114,7 @@ const unsigned char *db_pg_column_text(struct db_pg_st *st, int col)
 	if (t == OID_BOOL)
 		return (const unsigned char *)(v[0] == 't' ? "1" : "0");
 	if (t == OID_BYTEA)
-		return bytea(st, col, v)->buf;
+		return (const unsigned char *)bytea(st, col, v)->buf;
 	return (const unsigned char *)v;
 }
 

@@ -44,7 +44,7 @@ struct decoded {
 	int row; /* the row buf holds, -1 none */
 	int len;
 	size_t cap;
-	unsigned char *buf;
+	char *buf;
 };
 
 /* ST_PENDING: sent by db_pg_prefetch, its result not read yet;
@@ -76,6 +76,10 @@ struct db_pg_st {
 	struct decoded *cols;
 	int cols_cap;
 };
+
+/* Copies n bytes of v into *buf, grown as needed and kept for the next
+ * copy (its size in *cap), and ends them with a NUL; returns *buf. */
+char *db_pg_hold(char **buf, size_t *cap, const void *v, size_t n);
 
 /* What sending a statement consumes of its connection's state, kept by
  * db_pg.c's run() to send the statement again on a new connection. */

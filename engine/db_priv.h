@@ -9,6 +9,7 @@
 
 #include "db.h"
 #include "db_pg.h"
+#include "db_report.h"
 
 /* Engine-neutral statements. Every db_*.c file speaks to its statements
  * through these wrappers, never through an engine's own calls, so one
@@ -254,13 +255,9 @@ extern const char db_sql_contest_labels[];
 /* db_report_plan.c, for db_report_year: the counts statement of a plan's
  * first DB_PLAN_AHEAD units targets, bound (NULL on failure), and its rows
  * handed to count. */
-struct db_plan_slot;
 db_st *db_report_plan_counts_bound(struct db *db, int year, const struct db_plan_slot *slots,
 				   int nslots);
-int db_report_plan_counts_rows(struct db *db, db_st *st,
-			       void (*count)(void *ctx, int slot, int64_t unit_id, int64_t quiz_id,
-					     bool activity, int64_t participants),
-			       void *ctx);
+int db_report_plan_counts_rows(struct db *db, db_st *st, db_plan_count_fn *count, void *ctx);
 extern const char db_sql_attempts_open[];
 extern const char db_sql_attempt_questions_refs[];
 extern const char db_sql_attempt_draws[];

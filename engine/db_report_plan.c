@@ -100,15 +100,15 @@ int db_report_plan(struct db *db, int year, const struct db_plan_slot *slots, in
 {
 	for (int first = 0; first < nslots && (count || multi); first += PLAN_SLOTS) {
 		/* st[0] the counts, st[1] the movers' rows; those asked for go
-		 * first in sent. */
-		db_st *st[2] = { count ? db_stmt(db, SQL_PLAN_COUNTS) : NULL,
-				 multi ? db_stmt(db, SQL_PLAN_MULTI) : NULL };
-		db_st *sent[2];
+		 * in sent. */
+		const bool want[2] = { count != NULL, multi != NULL };
+		const char *const sql[2] = { SQL_PLAN_COUNTS, SQL_PLAN_MULTI };
+		db_st *st[2] = { NULL, NULL }, *sent[2];
 		int nst = 0;
 		for (int i = 0; i < 2; i++) {
-			if ((i == 0 ? (void *)count : (void *)multi) == NULL)
+			if (!want[i])
 				continue;
-			if (!st[i])
+			if (!(st[i] = db_stmt(db, sql[i])))
 				return -1;
 			bind_slots(st[i], year, slots, nslots, first);
 			sent[nst++] = st[i];

@@ -306,41 +306,6 @@ out:
 	return ret;
 }
 
-static int apply_start(struct db *db, struct quiz_qcache *qc, struct quiz_write *w)
-{
-	struct db_attempt cur;
-	int used = 0;
-	for (;;) {
-		int rc = db_attempt_open_count(db, w->attempt.quiz_id, w->attempt.user_id, &cur,
-					       &used);
-		if (rc < 0)
-			return -1;
-		if (rc == 0)
-			break;
-		if (w->now_ms <= cur.deadline + w->grace_ms) {
-			w->attempt = cur;
-			w->created = false;
-			w->status = OUTCOME_OK;
-			return 0;
-		}
-		/* Past its deadline: finalise it first (it counts as completed). */
-		if (finalise(db, qc, cur.id, false, false, 0, w->now_ms, w->grace_ms,
-			     &w->completed_quiz_id))
-			return -1;
-		if (!w->completed_quiz_id)
-			return -1;
-	}
-	if (w->max_attempts && used >= w->max_attempts) {
-		w->status = quiz_refusal(&w->problem, OUTCOME_NO_ATTEMPTS_LEFT, NULL);
-		return 0;
-	}
-	if (db_attempt_insert(db, &w->attempt, w->questions, w->nquestions))
-		return -1;
-	w->created = true;
-	w->status = OUTCOME_OK;
-	return 0;
-}
-
 /* Whether run[i]'s person and quiz came earlier in the run. */
 static bool start_repeats(struct quiz_write **run, size_t i)
 {
@@ -351,8 +316,9 @@ static bool start_repeats(struct quiz_write **run, size_t i)
 	return false;
 }
 
-/* Settles w from its lookup, as apply_start does: resumed, refused, left
- * for later (true) or to insert (*insert). */
+/* Settles a start from its lookup: resumed (the attempt in progress),
+ * refused (no attempt left), to insert (*insert), or, when the attempt in
+ * progress is past its deadline, true: to be finalised first. */
 static bool start_settle(struct quiz_write *w, const struct db_start_lookup *l, bool *insert)
 {
 	*insert = false;
@@ -368,6 +334,35 @@ static bool start_settle(struct quiz_write *w, const struct db_start_lookup *l, 
 		*insert = true;
 	}
 	return false;
+}
+
+/* A start alone: looked up, then settled as in a run; an attempt in
+ * progress past its deadline is finalised first (it counts as completed)
+ * and the person looked up again. */
+static int apply_start(struct db *db, struct quiz_qcache *qc, struct quiz_write *w)
+{
+	struct db_start_lookup l = { .quiz_id = w->attempt.quiz_id, .user_id = w->attempt.user_id };
+	bool insert;
+	for (;;) {
+		int rc = db_attempt_open_count(db, l.quiz_id, l.user_id, &l.cur, &l.count);
+		if (rc < 0)
+			return -1;
+		l.open = rc == 1;
+		if (!start_settle(w, &l, &insert))
+			break;
+		if (finalise(db, qc, l.cur.id, false, false, 0, w->now_ms, w->grace_ms,
+			     &w->completed_quiz_id))
+			return -1;
+		if (!w->completed_quiz_id)
+			return -1;
+	}
+	if (!insert)
+		return 0;
+	if (db_attempt_insert(db, &w->attempt, w->questions, w->nquestions))
+		return -1;
+	w->created = true;
+	w->status = OUTCOME_OK;
+	return 0;
 }
 
 size_t quiz_starts_apply(struct db *db, struct quiz_write **run, size_t n,

@@ -135,11 +135,12 @@ static void on_slot_multi(void *ctx, int slot, const struct db_reach *row)
 /* The counts of the units targets as read with the year (report_plan_ahead),
  * kept until the year's units are known, then handed to their targets. */
 struct count_row {
-	int slot;
+	int target; /* the plan's target the row counts for */
 	bool activity;
 	int64_t unit_id, quiz_id, participants;
 };
 struct count_rows {
+	const int *target_of; /* the read slot's target */
 	struct count_row *v;
 	size_t n, cap;
 };
@@ -152,7 +153,8 @@ static void keep_count(void *ctx, int slot, int64_t unit_id, int64_t quiz_id, bo
 		k->cap = k->cap ? 2 * k->cap : 1024;
 		k->v = xrealloc(k->v, k->cap * sizeof *k->v);
 	}
-	k->v[k->n++] = (struct count_row){ slot, activity, unit_id, quiz_id, participants };
+	k->v[k->n++] =
+		(struct count_row){ k->target_of[slot], activity, unit_id, quiz_id, participants };
 }
 
 /* The plan's units targets as slots, in target order (slots[k] is target
@@ -272,17 +274,16 @@ static int measure_targets(struct db *db, struct year_data *d, const struct plan
 		movers = movers || d->movers[c[k].aud];
 	struct units_read r = { c, n };
 	if (kept) {
-		/* Kept rows by the slots of units_slots: to this target's slot. */
-		struct db_plan_slot all[PLAN_MAX_TARGETS];
-		int target_all[PLAN_MAX_TARGETS], slot_of[PLAN_MAX_TARGETS];
-		units_slots(p, all, target_all);
+		/* Each kept row to its target's slot here (a target whose
+		 * audience the year cannot hold has none). */
+		int slot_of[PLAN_MAX_TARGETS];
 		for (int i = 0; i < p->ntargets; i++)
 			slot_of[i] = -1;
 		for (int k = 0; k < n; k++)
 			slot_of[target_of[k]] = k;
 		for (size_t j = 0; j < kept->n; j++) {
 			const struct count_row *row = &kept->v[j];
-			int k = slot_of[target_all[row->slot]];
+			int k = slot_of[row->target];
 			if (k >= 0)
 				on_slot_count(&r, k, row->unit_id, row->quiz_id, row->activity,
 					      row->participants);
@@ -356,7 +357,7 @@ enum outcome report_plan(struct db *db, const char *plan_code, const struct repo
 	 * targets' counts read with the year when they fit. */
 	struct db_plan_slot slots[PLAN_MAX_TARGETS];
 	int target_of[PLAN_MAX_TARGETS];
-	struct count_rows kept = { 0 };
+	struct count_rows kept = { .target_of = target_of };
 	struct report_plan_ahead ahead = { slots, units_slots(&out->plan, slots, target_of),
 					   keep_count, &kept };
 	bool read_ahead = ahead.nslots > 0 && ahead.nslots <= DB_PLAN_AHEAD;
